@@ -1,0 +1,101 @@
+//! auth-core's [`RequestView`] for actix-web's `HttpRequest`.
+
+use std::borrow::Cow;
+use std::net::IpAddr;
+
+use actix_web::HttpMessage;
+use actix_web::HttpRequest;
+use actix_web::http::header;
+use auth_core::request::RequestView;
+use auth_core::settings::AuthSettings;
+
+/// The user name a trusted front-end layer authenticated, put into the request's extensions by
+/// the application's own middleware (the port's `REMOTE_USER`, spec §1.7). Read by
+/// `RemoteUserAuthentication`; a client cannot set it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustedRemoteUser(pub String);
+
+/// An actix-web request seen through [`RequestView`], with the settings that decide how far
+/// proxy headers are trusted.
+#[derive(Debug, Clone, Copy)]
+pub struct HttpRequestView<'a> {
+    request: &'a HttpRequest,
+    settings: &'a AuthSettings,
+}
+
+impl<'a> HttpRequestView<'a> {
+    /// Views `request` under `settings`.
+    pub fn new(request: &'a HttpRequest, settings: &'a AuthSettings) -> Self {
+        Self { request, settings }
+    }
+}
+
+/// Header bytes as text the way the reference gets `META` values: UTF-8 when valid, otherwise
+/// Latin-1 (every byte one code point).
+fn header_text(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => Cow::Owned(bytes.iter().map(|&byte| char::from(byte)).collect()),
+    }
+}
+
+impl RequestView for HttpRequestView<'_> {
+    fn method(&self) -> &str {
+        self.request.method().as_str()
+    }
+
+    fn header(&self, name: &str) -> Option<&[u8]> {
+        self.request
+            .headers()
+            .get(name)
+            .map(header::HeaderValue::as_bytes)
+    }
+
+    fn cookie(&self, name: &str) -> Option<Cow<'_, str>> {
+        self.request
+            .cookie(name)
+            .map(|cookie| Cow::Owned(cookie.value().to_owned()))
+    }
+
+    fn host(&self) -> Option<&str> {
+        self.request
+            .headers()
+            .get(header::HOST)
+            .and_then(|value| value.to_str().ok())
+            .or_else(|| {
+                self.request
+                    .uri()
+                    .authority()
+                    .map(|authority| authority.as_str())
+            })
+    }
+
+    fn is_secure(&self) -> bool {
+        // Only the proxy header the settings name is trusted (Django's SECURE_PROXY_SSL_HEADER:
+        // the first comma-separated item, stripped); actix's connection info would trust any
+        // client's `X-Forwarded-Proto`.
+        if let Some((name, expected)) = self.settings.secure_proxy_ssl_header()
+            && let Some(value) = self.request.headers().get(name)
+        {
+            let first = value.as_bytes().split(|&byte| byte == b',').next();
+            return first.is_some_and(|item| item.trim_ascii() == expected.as_bytes());
+        }
+        self.request.app_config().secure()
+    }
+
+    fn query_string(&self) -> &str {
+        self.request.query_string()
+    }
+
+    fn peer_addr(&self) -> Option<IpAddr> {
+        self.request.peer_addr().map(|address| address.ip())
+    }
+
+    fn remote_user(&self) -> Option<Cow<'_, str>> {
+        if let Some(trusted) = self.request.extensions().get::<TrustedRemoteUser>() {
+            return Some(Cow::Owned(trusted.0.clone()));
+        }
+        let name = self.settings.remote_user_header()?;
+        self.header(name).map(header_text)
+    }
+}

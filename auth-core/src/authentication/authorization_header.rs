@@ -1,0 +1,85 @@
+//! Parsing of the `Authorization` header shared by Basic, DRF tokens and knox (spec §1.2).
+
+/// The six bytes the reference splits on: space, tab, LF, CR, vertical tab, form feed.
+///
+/// Not `u8::is_ascii_whitespace`, which lacks the vertical tab (`0x0B`) that Python's
+/// `bytes.split()` treats as whitespace (spec §9, pitfall 1).
+pub const fn is_separator(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C)
+}
+
+/// The header split into at most three fields: enough to tell "no credentials" (one field),
+/// "credentials" (two) and "contains spaces" (three or more) apart without collecting the rest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fields<'a> {
+    /// The scheme keyword (`Basic`, `Token`, …), as sent.
+    pub scheme: &'a [u8],
+    /// The credentials field, if present.
+    pub credentials: Option<&'a [u8]>,
+    /// Whether a third field exists.
+    pub has_extra: bool,
+}
+
+impl<'a> Fields<'a> {
+    /// Splits the header value; `None` when it has no fields at all (missing or blank header).
+    pub fn parse(header: &'a [u8]) -> Option<Self> {
+        let mut fields = header
+            .split(|&byte| is_separator(byte))
+            .filter(|field| !field.is_empty());
+        let scheme = fields.next()?;
+        let credentials = fields.next();
+        let has_extra = fields.next().is_some();
+        Some(Self {
+            scheme,
+            credentials,
+            has_extra,
+        })
+    }
+
+    /// Whether the scheme equals `keyword` under ASCII case folding (only `A`–`Z` fold).
+    pub fn scheme_is(&self, keyword: &str) -> bool {
+        self.scheme.eq_ignore_ascii_case(keyword.as_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_on_all_six_ascii_whitespace_bytes_including_vertical_tab() {
+        let fields = Fields::parse(b" \x0b Basic\x0c\tabc \r\n").unwrap_or_else(|| unreachable!());
+        assert_eq!(fields.scheme, b"Basic");
+        assert_eq!(fields.credentials, Some(&b"abc"[..]));
+        assert!(!fields.has_extra);
+    }
+
+    #[test]
+    fn other_control_and_latin1_spaces_are_not_separators() {
+        for separator in [0x1C_u8, 0x1F, 0x85, 0xA0] {
+            let header = [b"Basic".as_slice(), &[separator], b"abc"].concat();
+            let fields = Fields::parse(&header).unwrap_or_else(|| unreachable!());
+            assert_eq!(fields.credentials, None, "byte {separator:#x}");
+        }
+    }
+
+    #[test]
+    fn empty_or_blank_header_has_no_fields() {
+        assert_eq!(Fields::parse(b""), None);
+        assert_eq!(Fields::parse(b" \t "), None);
+    }
+
+    #[test]
+    fn three_fields_are_reported_as_extra() {
+        let fields = Fields::parse(b"Basic foo bar").unwrap_or_else(|| unreachable!());
+        assert!(fields.has_extra);
+    }
+
+    #[test]
+    fn scheme_comparison_folds_only_ascii_letters() {
+        let fields = Fields::parse(b"bAsIc x").unwrap_or_else(|| unreachable!());
+        assert!(fields.scheme_is("Basic"));
+        let fields = Fields::parse("Basİc x".as_bytes()).unwrap_or_else(|| unreachable!());
+        assert!(!fields.scheme_is("Basic"));
+    }
+}

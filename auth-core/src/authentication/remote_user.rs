@@ -1,0 +1,35 @@
+//! DRF's `RemoteUserAuthentication` (spec §1.7).
+
+use super::{AuthContext, AuthInfo, Authenticated, Authentication, Outcome};
+use crate::backends;
+
+/// Trusts the user name a front-end server authenticated (Django's `REMOTE_USER`).
+///
+/// The name comes only from [`RequestView::remote_user`](crate::request::RequestView::remote_user):
+/// a value the server sets, or the header that the settings name explicitly
+/// ([`remote_user_header`](crate::settings::AuthSettingsBuilder::remote_user_header)); with
+/// neither, the scheme never attempts. Unknown users are created unless the settings say
+/// otherwise; inactive users stay anonymous. It never fails and has no challenge (errors on a
+/// view where it is first are 403).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct RemoteUserAuthentication;
+
+impl Authentication for RemoteUserAuthentication {
+    const NAME: &'static str = "RemoteUserAuthentication";
+
+    async fn authenticate(cx: &AuthContext<'_>) -> Outcome {
+        let Some(remote_user) = cx.request.remote_user() else {
+            return Outcome::NotAttempted;
+        };
+        match backends::authenticate_remote_user(cx, &remote_user).await {
+            Ok(Some(user)) => Outcome::Authenticated(Authenticated {
+                user,
+                auth: AuthInfo::None,
+            }),
+            Ok(None) => Outcome::NotAttempted,
+            // A store failure is not "no user": it must never let the request through as
+            // anonymous (DESIGN.md §6).
+            Err(error) => Outcome::Failed(error),
+        }
+    }
+}

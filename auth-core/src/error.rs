@@ -1,0 +1,332 @@
+//! DRF's API exceptions as one error type: kind, detail, code, challenge and wait (spec §4).
+
+use std::borrow::Cow;
+
+use crate::messages;
+
+/// Which of the reference's exceptions an [`ApiError`] is; decides its status and default text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// `AuthenticationFailed`: credentials were presented and are wrong (401, or 403 without a challenge).
+    AuthenticationFailed,
+    /// `NotAuthenticated`: a permission needed a user and none was authenticated (401 or 403).
+    NotAuthenticated,
+    /// `PermissionDenied` (403).
+    PermissionDenied,
+    /// `Throttled` (429).
+    Throttled,
+    /// `NotFound` (404).
+    NotFound,
+    /// `MethodNotAllowed` (405).
+    MethodNotAllowed,
+    /// `NotAcceptable` (406): decided by content negotiation, before authentication.
+    NotAcceptable,
+    /// `UnsupportedMediaType` (415).
+    UnsupportedMediaType,
+    /// `ParseError` (400).
+    ParseError,
+    /// A store (database, cache) failed: 503 with a generic detail. Never treated as anonymous.
+    ServiceUnavailable,
+    /// The base `APIException` (500).
+    ServerError,
+}
+
+impl ErrorKind {
+    /// The status this kind is sent with. Authentication kinds answer 401 here; [`ApiError::status`]
+    /// turns them into 403 when no challenge is attached (the 401/403 rule, spec §0.2).
+    pub const fn default_status(self) -> u16 {
+        match self {
+            Self::AuthenticationFailed | Self::NotAuthenticated => 401,
+            Self::PermissionDenied => 403,
+            Self::Throttled => 429,
+            Self::NotFound => 404,
+            Self::MethodNotAllowed => 405,
+            Self::NotAcceptable => 406,
+            Self::UnsupportedMediaType => 415,
+            Self::ParseError => 400,
+            Self::ServiceUnavailable => 503,
+            Self::ServerError => 500,
+        }
+    }
+
+    /// The reference's default detail of this kind.
+    pub const fn default_detail(self) -> &'static str {
+        match self {
+            Self::AuthenticationFailed => messages::AUTHENTICATION_FAILED,
+            Self::NotAuthenticated => messages::NOT_AUTHENTICATED,
+            Self::PermissionDenied => messages::PERMISSION_DENIED,
+            Self::Throttled => messages::THROTTLED,
+            Self::NotFound => messages::NOT_FOUND,
+            Self::MethodNotAllowed => messages::METHOD_NOT_ALLOWED,
+            Self::NotAcceptable => messages::NOT_ACCEPTABLE,
+            Self::UnsupportedMediaType => messages::UNSUPPORTED_MEDIA_TYPE,
+            Self::ParseError => messages::PARSE_ERROR,
+            Self::ServiceUnavailable => messages::SERVICE_UNAVAILABLE,
+            Self::ServerError => messages::SERVER_ERROR,
+        }
+    }
+
+    /// The reference's default code of this kind.
+    pub const fn default_code(self) -> &'static str {
+        match self {
+            Self::AuthenticationFailed => "authentication_failed",
+            Self::NotAuthenticated => "not_authenticated",
+            Self::PermissionDenied => "permission_denied",
+            Self::Throttled => "throttled",
+            Self::NotFound => "not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::NotAcceptable => "not_acceptable",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::ParseError => "parse_error",
+            Self::ServiceUnavailable => "service_unavailable",
+            Self::ServerError => "error",
+        }
+    }
+
+    /// Whether the 401/403 rule of spec §0.2 applies to this kind.
+    pub const fn is_authentication_error(self) -> bool {
+        matches!(self, Self::AuthenticationFailed | Self::NotAuthenticated)
+    }
+}
+
+/// An API error: what DRF's exception handler turns into a response (spec §4.2).
+///
+/// The detail is a reference message or one the application chose; it never carries a secret,
+/// so `Debug` and `Display` are safe to log.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{detail}")]
+pub struct ApiError {
+    kind: ErrorKind,
+    detail: Cow<'static, str>,
+    code: Cow<'static, str>,
+    challenge: Option<String>,
+    wait: Option<u64>,
+}
+
+impl ApiError {
+    /// An error of `kind` with its default detail and code.
+    pub fn new(kind: ErrorKind) -> Self {
+        Self {
+            kind,
+            detail: Cow::Borrowed(kind.default_detail()),
+            code: Cow::Borrowed(kind.default_code()),
+            challenge: None,
+            wait: None,
+        }
+    }
+
+    /// `AuthenticationFailed(detail)`.
+    pub fn authentication_failed(detail: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(ErrorKind::AuthenticationFailed).with_detail(detail)
+    }
+
+    /// `NotAuthenticated()`.
+    pub fn not_authenticated() -> Self {
+        Self::new(ErrorKind::NotAuthenticated)
+    }
+
+    /// `PermissionDenied(detail)`.
+    pub fn permission_denied(detail: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(ErrorKind::PermissionDenied).with_detail(detail)
+    }
+
+    /// `MethodNotAllowed(method)`: `Method "PUT" not allowed.`
+    pub fn method_not_allowed(method: &str) -> Self {
+        Self::new(ErrorKind::MethodNotAllowed)
+            .with_detail(messages::METHOD_NOT_ALLOWED.replace("{method}", method))
+    }
+
+    /// `NotAcceptable()`.
+    pub fn not_acceptable() -> Self {
+        Self::new(ErrorKind::NotAcceptable)
+    }
+
+    /// `UnsupportedMediaType(media_type)`.
+    pub fn unsupported_media_type(media_type: &str) -> Self {
+        Self::new(ErrorKind::UnsupportedMediaType)
+            .with_detail(messages::UNSUPPORTED_MEDIA_TYPE.replace("{media_type}", media_type))
+    }
+
+    /// A store failure: 503 with the generic detail. Log the cause before calling this; the
+    /// response never carries it.
+    pub fn service_unavailable() -> Self {
+        Self::new(ErrorKind::ServiceUnavailable)
+    }
+
+    /// `Throttled(wait, detail)` built as in spec §4.3: the wait is rounded up, the detail gets
+    /// `Expected available in N second(s).` appended, and `Retry-After` carries the rounded wait
+    /// unless it is zero.
+    pub fn throttled(wait: Option<f64>, detail: Option<&str>) -> Self {
+        let mut text = detail.unwrap_or(messages::THROTTLED).to_owned();
+        let wait = wait.map(|seconds| {
+            // Saturating float→int cast: a NaN or negative wait counts as 0, as `math.ceil`
+            // would produce for the reference's non-negative waits.
+            let seconds = seconds.ceil().max(0.0) as u64;
+            let template = if seconds == 1 {
+                messages::EXPECTED_AVAILABLE_SECOND
+            } else {
+                messages::EXPECTED_AVAILABLE_SECONDS
+            };
+            text.push(' ');
+            text.push_str(&template.replace("{wait}", &seconds.to_string()));
+            seconds
+        });
+        let mut error = Self::new(ErrorKind::Throttled).with_detail(text);
+        error.wait = wait;
+        error
+    }
+
+    /// Replaces the detail.
+    #[must_use]
+    pub fn with_detail(mut self, detail: impl Into<Cow<'static, str>>) -> Self {
+        self.detail = detail.into();
+        self
+    }
+
+    /// Replaces the code.
+    #[must_use]
+    pub fn with_code(mut self, code: impl Into<Cow<'static, str>>) -> Self {
+        self.code = code.into();
+        self
+    }
+
+    /// Attaches (or clears) the `WWW-Authenticate` value of the view's first scheme (spec §0.2).
+    #[must_use]
+    pub fn with_challenge(mut self, challenge: Option<String>) -> Self {
+        self.challenge = challenge.filter(|value| !value.is_empty());
+        self
+    }
+
+    /// The kind of error.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The detail sent in the body.
+    pub fn detail(&self) -> &str {
+        &self.detail
+    }
+
+    /// The error code (`not_authenticated`, `permission_denied`, …).
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+
+    /// The `WWW-Authenticate` value, if one is attached.
+    pub fn challenge(&self) -> Option<&str> {
+        self.challenge.as_deref()
+    }
+
+    /// The `Retry-After` value: the rounded wait, absent when none or zero (spec §4.2).
+    pub fn retry_after(&self) -> Option<u64> {
+        self.wait.filter(|&seconds| seconds != 0)
+    }
+
+    /// The response status: the kind's status, except that an authentication error without a
+    /// challenge is sent as 403 with the same body and code (spec §0.2).
+    pub fn status(&self) -> u16 {
+        if self.kind.is_authentication_error() && self.challenge.is_none() {
+            403
+        } else {
+            self.kind.default_status()
+        }
+    }
+
+    /// The body DRF's JSON renderer writes: `{"detail":"…"}`, compact, UTF-8, with U+2028 and
+    /// U+2029 escaped (spec §4.4).
+    pub fn body_json(&self) -> String {
+        let mut body = String::with_capacity(self.detail.len() + 14);
+        body.push_str("{\"detail\":");
+        body.push_str(&json_string(&self.detail));
+        body.push('}');
+        body
+    }
+}
+
+/// A JSON string literal as the reference renders it: serde_json's escaping (UTF-8 output), plus
+/// the two line separators that Python's `json` escapes and serde_json does not.
+pub fn json_string(text: &str) -> String {
+    let quoted = serde_json::Value::from(text).to_string();
+    if quoted.contains(['\u{2028}', '\u{2029}']) {
+        quoted
+            .replace('\u{2028}', "\\u2028")
+            .replace('\u{2029}', "\\u2029")
+    } else {
+        quoted
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn throttled_detail_rounds_the_wait_up_and_picks_singular() {
+        let error = ApiError::throttled(Some(0.2), None);
+        assert_eq!(
+            error.detail(),
+            "Request was throttled. Expected available in 1 second."
+        );
+        assert_eq!(error.retry_after(), Some(1));
+        let error = ApiError::throttled(Some(2.0), Some("Slow down!"));
+        assert_eq!(
+            error.detail(),
+            "Slow down! Expected available in 2 seconds."
+        );
+        assert_eq!(error.code(), "throttled");
+    }
+
+    #[test]
+    fn throttled_without_wait_has_no_retry_after() {
+        let error = ApiError::throttled(None, None);
+        assert_eq!(error.detail(), "Request was throttled.");
+        assert_eq!(error.retry_after(), None);
+        assert_eq!(error.status(), 429);
+    }
+
+    #[test]
+    fn throttled_wait_rounding_to_zero_omits_retry_after() {
+        let error = ApiError::throttled(Some(0.0), None);
+        assert_eq!(
+            error.detail(),
+            "Request was throttled. Expected available in 0 seconds."
+        );
+        assert_eq!(error.retry_after(), None);
+    }
+
+    #[test]
+    fn authentication_error_without_challenge_is_403_with_same_code() {
+        let error = ApiError::not_authenticated();
+        assert_eq!(error.status(), 403);
+        assert_eq!(error.code(), "not_authenticated");
+        let error = error.with_challenge(Some("Token".into()));
+        assert_eq!(error.status(), 401);
+        assert_eq!(error.challenge(), Some("Token"));
+    }
+
+    #[test]
+    fn empty_challenge_counts_as_none() {
+        let error = ApiError::not_authenticated().with_challenge(Some(String::new()));
+        assert_eq!(error.status(), 403);
+    }
+
+    #[test]
+    fn body_is_compact_utf8_with_line_separators_escaped() {
+        let error = ApiError::permission_denied("café \"x\" \u{2028}\u{2029}");
+        assert_eq!(
+            error.body_json(),
+            "{\"detail\":\"café \\\"x\\\" \\u2028\\u2029\"}"
+        );
+    }
+
+    #[test]
+    fn method_not_allowed_names_the_method() {
+        let error = ApiError::method_not_allowed("PUT");
+        assert_eq!(
+            error.body_json(),
+            r#"{"detail":"Method \"PUT\" not allowed."}"#
+        );
+        assert_eq!(error.status(), 405);
+    }
+}

@@ -1,0 +1,40 @@
+//! Django REST framework's authentication, permission and throttling model, framework-agnostic.
+//!
+//! This crate holds the runtime: schemes ([`authentication`]), permissions ([`permissions`]),
+//! the pipeline and its 401/403 rule ([`policy`]), DRF's errors ([`error`]), settings, Django's
+//! password hashers ([`django::hashers`]) and storage in Django's own tables ([`store`]). It
+//! contains no web-framework types: `auth-actix` binds it to actix-web through
+//! [`request::RequestView`].
+//!
+//! Behaviour follows Django REST framework 3.18 and Django 6.1 byte for byte (status codes,
+//! `WWW-Authenticate`, bodies, data formats).
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod authentication;
+pub mod backends;
+pub mod django;
+pub mod error;
+pub mod messages;
+pub mod negotiation;
+pub mod permissions;
+pub mod policy;
+pub mod request;
+pub mod settings;
+pub mod store;
+pub mod throttling;
+pub mod user;
+
+pub use authentication::{
+    AuthContext, AuthInfo, Authenticated, Authentication, BasicAuthentication, Bearer,
+    RemoteUserAuthentication, TokenAuthentication,
+};
+pub use error::{ApiError, ErrorKind};
+pub use permissions::{
+    AllowAny, And, IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly, Not, Or, Permission,
+    ReadOnly,
+};
+pub use policy::{AuthState, DefaultAuthentication, DefaultPermissions, Policy, PolicyDefaults};
+pub use request::RequestView;
+pub use settings::{AuthSettings, AuthSettingsBuilder};
+pub use user::{RequestUser, User};

@@ -1,0 +1,62 @@
+//! Every user-visible message of the reference, defined once (spec Appendix A).
+//!
+//! The strings are byte-for-byte those of Django REST framework 3.18 and Django 6.1 in English.
+//! Nothing else in the workspace spells a reference message: it names the constant here.
+
+/// `AuthenticationFailed` default detail.
+pub const AUTHENTICATION_FAILED: &str = "Incorrect authentication credentials.";
+/// `NotAuthenticated` default detail.
+pub const NOT_AUTHENTICATED: &str = "Authentication credentials were not provided.";
+/// `PermissionDenied` default detail.
+pub const PERMISSION_DENIED: &str = "You do not have permission to perform this action.";
+/// `Throttled` default detail.
+pub const THROTTLED: &str = "Request was throttled.";
+/// `NotFound` default detail.
+pub const NOT_FOUND: &str = "Not found.";
+/// `MethodNotAllowed` detail template; `{method}` is the request method.
+pub const METHOD_NOT_ALLOWED: &str = "Method \"{method}\" not allowed.";
+/// `NotAcceptable` default detail.
+pub const NOT_ACCEPTABLE: &str = "Could not satisfy the request Accept header.";
+/// `UnsupportedMediaType` detail template; `{media_type}` is the request's content type.
+pub const UNSUPPORTED_MEDIA_TYPE: &str = "Unsupported media type \"{media_type}\" in request.";
+/// `ParseError` default detail.
+pub const PARSE_ERROR: &str = "Malformed request.";
+/// The base API error's default detail.
+pub const SERVER_ERROR: &str = "A server error occurred.";
+/// Ours, not the reference's: the reference has no 503. A store (database, Redis) failure must
+/// never reveal its cause, so every such failure answers with this one generic sentence.
+pub const SERVICE_UNAVAILABLE: &str = "Service temporarily unavailable, try again later.";
+
+/// Basic: `Authorization: Basic` with no credentials.
+pub const BASIC_NO_CREDENTIALS: &str = "Invalid basic header. No credentials provided.";
+/// Basic: more than two fields.
+pub const BASIC_CONTAINS_SPACES: &str =
+    "Invalid basic header. Credentials string should not contain spaces.";
+/// Basic: undecodable base64, or no `:` in the decoded credentials.
+pub const BASIC_NOT_BASE64: &str =
+    "Invalid basic header. Credentials not correctly base64 encoded.";
+/// Basic (and the credential check): unknown user, wrong password or inactive user.
+pub const INVALID_USERNAME_PASSWORD: &str = "Invalid username/password.";
+/// A credential that resolved to an inactive user.
+pub const USER_INACTIVE: &str = "User inactive or deleted.";
+/// Token: `Authorization: Token` with no key.
+pub const TOKEN_NO_CREDENTIALS: &str = "Invalid token header. No credentials provided.";
+/// Token: more than two fields.
+pub const TOKEN_CONTAINS_SPACES: &str =
+    "Invalid token header. Token string should not contain spaces.";
+/// Token: the key is not valid UTF-8.
+pub const TOKEN_INVALID_CHARACTERS: &str =
+    "Invalid token header. Token string should not contain invalid characters.";
+/// Token: no such key.
+pub const INVALID_TOKEN: &str = "Invalid token.";
+
+/// Throttled detail suffix for a wait of exactly one second.
+pub const EXPECTED_AVAILABLE_SECOND: &str = "Expected available in {wait} second.";
+/// Throttled detail suffix for any other wait.
+pub const EXPECTED_AVAILABLE_SECONDS: &str = "Expected available in {wait} seconds.";
+
+/// Ours (declared schemes, `#[derive(Authentication)]`): a credential is present but does not
+/// parse. `{credential}` names it, e.g. `X-Api-Key header`.
+pub const CREDENTIAL_INVALID: &str = "Invalid {credential}.";
+/// Ours: one credential of a multi-credential scheme is present, another required one is not.
+pub const CREDENTIAL_MISSING: &str = "Missing {credential}.";

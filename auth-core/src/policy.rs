@@ -1,0 +1,334 @@
+//! The request pipeline (DRF's `APIView.initial`, spec §0): authenticate, check permissions,
+//! throttle, and the one place where the 401/403 rule lives.
+
+use std::any::Any;
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::authentication::{
+    AuthContext, AuthInfo, AuthenticationClasses, Authenticators, Declared,
+    SharedAuthenticationClasses,
+};
+use crate::error::ApiError;
+use crate::permissions::{
+    Denial, ObjectPermissions, PermissionClasses, PermissionContext, SharedPermissionClasses,
+};
+use crate::request::RequestView;
+use crate::settings::{AuthSettings, UnauthenticatedUser};
+use crate::throttling::ThrottleClasses;
+use crate::user::RequestUser;
+
+/// Defaults for a group of views (DRF's per-viewset settings), consulted before the project's
+/// settings when a view leaves a part of its policy unspecified. In actix-web it is `app_data`
+/// on a `web::scope`.
+#[derive(Debug, Clone, Default)]
+pub struct PolicyDefaults {
+    authentication: Option<SharedAuthenticationClasses>,
+    permissions: Option<SharedPermissionClasses>,
+}
+
+impl PolicyDefaults {
+    /// No overrides: everything falls through to the settings.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The scope's scheme list.
+    #[must_use]
+    pub fn authentication<L: AuthenticationClasses>(mut self) -> Self {
+        self.authentication = Some(SharedAuthenticationClasses::of::<L>());
+        self
+    }
+
+    /// The scope's permission list.
+    #[must_use]
+    pub fn permission<P>(mut self) -> Self
+    where
+        P: PermissionClasses + Default + Send + Sync + 'static,
+    {
+        self.permissions = Some(SharedPermissionClasses::of::<P>());
+        self
+    }
+}
+
+/// How the permission and throttle parts of a policy are obtained for a request: a declared
+/// type is built with `Default`; the `Default…` markers look up the scope's defaults, then the
+/// settings.
+pub trait Resolve: Sized {
+    /// Builds the part for one request.
+    fn resolve(scope: Option<&PolicyDefaults>, settings: &AuthSettings) -> Self;
+}
+
+impl<T: Default> Resolve for T {
+    fn resolve(_scope: Option<&PolicyDefaults>, _settings: &AuthSettings) -> Self {
+        T::default()
+    }
+}
+
+/// The authentication part of a policy as declared on a view: a scheme list, or
+/// [`DefaultAuthentication`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a list of authentication schemes",
+    note = "use a scheme type, a tuple of scheme types such as `(TokenAuthentication, BasicAuthentication)`, `()` for none, or `DefaultAuthentication`"
+)]
+pub trait AuthenticationPolicy: 'static {
+    /// The resolved list.
+    type Authenticators: Authenticators;
+
+    /// Resolves the list for one request.
+    fn authenticators(
+        scope: Option<&PolicyDefaults>,
+        settings: &AuthSettings,
+    ) -> Self::Authenticators;
+}
+
+impl<L: AuthenticationClasses> AuthenticationPolicy for L {
+    type Authenticators = Declared<L>;
+
+    fn authenticators(_scope: Option<&PolicyDefaults>, _settings: &AuthSettings) -> Declared<L> {
+        Declared::new()
+    }
+}
+
+/// "The schemes the scope or the project configures" (DRF's `DEFAULT_AUTHENTICATION_CLASSES`).
+#[derive(Debug, Clone, Copy)]
+pub struct DefaultAuthentication;
+
+impl AuthenticationPolicy for DefaultAuthentication {
+    type Authenticators = SharedAuthenticationClasses;
+
+    fn authenticators(
+        scope: Option<&PolicyDefaults>,
+        settings: &AuthSettings,
+    ) -> SharedAuthenticationClasses {
+        scope
+            .and_then(|scope| scope.authentication.clone())
+            .unwrap_or_else(|| settings.default_authentication().clone())
+    }
+}
+
+/// "The permissions the scope or the project configures" (DRF's `DEFAULT_PERMISSION_CLASSES`).
+#[derive(Debug, Clone)]
+pub struct DefaultPermissions(SharedPermissionClasses);
+
+impl Resolve for DefaultPermissions {
+    fn resolve(scope: Option<&PolicyDefaults>, settings: &AuthSettings) -> Self {
+        Self(
+            scope
+                .and_then(|scope| scope.permissions.clone())
+                .unwrap_or_else(|| settings.default_permissions().clone()),
+        )
+    }
+}
+
+impl PermissionClasses for DefaultPermissions {
+    fn check<'a>(
+        &'a self,
+        cx: &'a PermissionContext<'a>,
+    ) -> impl Future<Output = crate::permissions::ListDecision> + 'a {
+        self.0.check(cx)
+    }
+
+    fn check_object<'a>(
+        &'a self,
+        cx: &'a PermissionContext<'a>,
+        object: &'a dyn Any,
+    ) -> impl Future<Output = crate::permissions::ListDecision> + 'a {
+        self.0.check_object(cx, object)
+    }
+
+    fn object_permissions(&self) -> ObjectPermissions {
+        self.0.object_permissions()
+    }
+}
+
+/// What authentication decided, kept for the handler (`request.user`, `request.auth`, and the
+/// successful authenticator of spec §0.4).
+#[derive(Clone)]
+pub struct AuthState {
+    /// `request.user`.
+    pub user: RequestUser,
+    /// `request.auth`.
+    pub auth: AuthInfo,
+    /// The scheme that authenticated the request, if any (DRF's `successful_authenticator`).
+    pub scheme: Option<&'static str>,
+    /// Whether the view had at least one scheme (decides NotAuthenticated vs PermissionDenied).
+    pub has_schemes: bool,
+    /// The first scheme's challenge, kept only when a later object-permission refusal could
+    /// need it (an anonymous request on a view with schemes).
+    pub challenge: Option<String>,
+    /// The view's permissions, for object-level checks from the handler.
+    pub object_permissions: ObjectPermissions,
+}
+
+impl fmt::Debug for AuthState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthState")
+            .field("user", &self.user)
+            .field("auth", &self.auth)
+            .field("scheme", &self.scheme)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AuthState {
+    /// DRF's `check_object_permissions(request, obj)`: each permission's object-level check in
+    /// order; a refusal becomes NotAuthenticated or PermissionDenied by the same rule as at view
+    /// level (spec §0.3).
+    pub async fn check_object_permissions(
+        &self,
+        request: &dyn RequestView,
+        settings: &AuthSettings,
+        db: &DatabaseConnection,
+        object: &dyn Any,
+    ) -> Result<(), ApiError> {
+        let cx = PermissionContext {
+            request,
+            user: &self.user,
+            auth: &self.auth,
+            settings,
+            db,
+        };
+        match self.object_permissions.check(&cx, object).await? {
+            None => Ok(()),
+            Some(denial) => Err(refusal(self.has_schemes, self.scheme.is_some(), denial)
+                .with_challenge(self.challenge.clone())),
+        }
+    }
+}
+
+/// Spec §0.3: with schemes and no successful one → NotAuthenticated (the permission's own
+/// message and code are ignored); otherwise PermissionDenied with the permission's message and
+/// code, or the defaults.
+fn refusal(has_schemes: bool, authenticated: bool, denial: Denial) -> ApiError {
+    if has_schemes && !authenticated {
+        return ApiError::not_authenticated();
+    }
+    let mut error = ApiError::permission_denied(denial.message.unwrap_or(
+        std::borrow::Cow::Borrowed(crate::messages::PERMISSION_DENIED),
+    ));
+    if let Some(code) = denial.code {
+        error = error.with_code(code);
+    }
+    error
+}
+
+/// Builds the policy of one request from the declared parts `S`, `P`, `T` and the defaults.
+pub fn resolve<S, P, T>(
+    scope: Option<&PolicyDefaults>,
+    settings: &AuthSettings,
+) -> Policy<S::Authenticators, P, T>
+where
+    S: AuthenticationPolicy,
+    P: PermissionClasses + Resolve,
+    T: ThrottleClasses + Resolve,
+{
+    Policy {
+        authentication: S::authenticators(scope, settings),
+        permissions: P::resolve(scope, settings),
+        throttles: T::resolve(scope, settings),
+    }
+}
+
+/// A view's policy: its schemes, permissions and throttles.
+#[derive(Debug, Clone, Default)]
+pub struct Policy<S, P, T> {
+    /// `authentication_classes`.
+    pub authentication: S,
+    /// `permission_classes`.
+    pub permissions: P,
+    /// `throttle_classes`.
+    pub throttles: T,
+}
+
+impl<S, P, T> Policy<S, P, T>
+where
+    S: Authenticators,
+    P: PermissionClasses,
+    T: ThrottleClasses,
+{
+    /// Runs the pipeline: authentication (first success wins, first failure aborts, else
+    /// anonymous), permissions in order, then throttles. Every error leaves with the first
+    /// scheme's challenge attached when it is an authentication error, so its status follows
+    /// the 401/403 rule.
+    pub async fn run(
+        &self,
+        request: &dyn RequestView,
+        settings: &AuthSettings,
+        db: &DatabaseConnection,
+    ) -> Result<AuthState, ApiError> {
+        let cx = AuthContext {
+            request,
+            settings,
+            db,
+        };
+        let challenge_for = |error: ApiError| {
+            if error.kind().is_authentication_error() {
+                let challenge = self.authentication.first_challenge(&cx);
+                error.with_challenge(challenge)
+            } else {
+                error
+            }
+        };
+
+        let (user, auth, scheme) = match self.authentication.authenticate(&cx).await {
+            crate::authentication::ChainOutcome::Authenticated(name, authenticated) => (
+                RequestUser::User(Arc::new(authenticated.user)),
+                authenticated.auth,
+                Some(name),
+            ),
+            crate::authentication::ChainOutcome::Anonymous => (
+                match settings.unauthenticated_user() {
+                    UnauthenticatedUser::Anonymous => RequestUser::Anonymous,
+                    UnauthenticatedUser::None => RequestUser::None,
+                },
+                settings.unauthenticated_auth().clone(),
+                None,
+            ),
+            crate::authentication::ChainOutcome::Failed(error) => return Err(challenge_for(error)),
+        };
+        let has_schemes = !self.authentication.is_empty();
+
+        let permission_cx = PermissionContext {
+            request,
+            user: &user,
+            auth: &auth,
+            settings,
+            db,
+        };
+        if let Some(denial) = self
+            .permissions
+            .check(&permission_cx)
+            .await
+            .map_err(challenge_for)?
+        {
+            return Err(challenge_for(refusal(
+                has_schemes,
+                scheme.is_some(),
+                denial,
+            )));
+        }
+        self.throttles
+            .check(&permission_cx)
+            .await
+            .map_err(challenge_for)?;
+
+        let challenge = if has_schemes && scheme.is_none() {
+            self.authentication.first_challenge(&cx)
+        } else {
+            None
+        };
+        let object_permissions = self.permissions.object_permissions();
+        Ok(AuthState {
+            user,
+            auth,
+            scheme,
+            has_schemes,
+            challenge,
+            object_permissions,
+        })
+    }
+}

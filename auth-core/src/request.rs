@@ -1,0 +1,44 @@
+//! The view of an HTTP request that authentication needs, independent of any web framework.
+
+use std::borrow::Cow;
+use std::net::IpAddr;
+
+/// What the pipeline reads from a request. `auth-actix` implements it for actix-web's request;
+/// another framework needs only this trait to reuse every scheme, permission and throttle.
+///
+/// Header values are raw bytes: the reference decodes them as ISO-8859-1 and re-encodes them, so
+/// each scheme works on the bytes and applies its own text decoding (spec "Conventions").
+pub trait RequestView {
+    /// The method, upper-case as sent (`GET`, `POST`, …).
+    fn method(&self) -> &str;
+
+    /// The first value of a header, by case-insensitive name, as raw bytes.
+    fn header(&self, name: &str) -> Option<&[u8]>;
+
+    /// A cookie's value by exact name.
+    fn cookie(&self, name: &str) -> Option<Cow<'_, str>>;
+
+    /// The request host including any port as sent (`Host`, or the configured forwarded host).
+    fn host(&self) -> Option<&str>;
+
+    /// Whether the request came over HTTPS, directly or as told by the configured proxy header.
+    fn is_secure(&self) -> bool;
+
+    /// The peer's address (`REMOTE_ADDR`).
+    fn peer_addr(&self) -> Option<IpAddr>;
+
+    /// The user name that a trusted front-end server authenticated (`REMOTE_USER`). Never taken
+    /// from a client-controlled header unless the settings name that header explicitly.
+    fn remote_user(&self) -> Option<Cow<'_, str>>;
+
+    /// The raw query string (after `?`, undecoded); empty when there is none.
+    fn query_string(&self) -> &str {
+        ""
+    }
+
+    /// Whether the method is one of the permissions' safe methods: `GET`, `HEAD`, `OPTIONS`
+    /// (spec §2.1; no `TRACE` here, unlike the CSRF check's list).
+    fn is_safe_method(&self) -> bool {
+        matches!(self.method(), "GET" | "HEAD" | "OPTIONS")
+    }
+}

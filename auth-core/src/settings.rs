@@ -1,0 +1,388 @@
+//! Project-wide settings: DRF's `REST_FRAMEWORK` and the Django settings the schemes read.
+//!
+//! Built in code, in one module of the application (see the README), with environment
+//! overrides for the two values that differ per deployment: the secret key and the database URL.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use subtle::ConstantTimeEq;
+
+use crate::authentication::{
+    AuthInfo, AuthenticationClasses, BasicAuthentication, SharedAuthenticationClasses,
+};
+use crate::django::hashers::{Algorithm, HasherError, PasswordHashers};
+use crate::permissions::{AllowAny, PermissionClasses, SharedPermissionClasses};
+
+/// Django's `SECRET_KEY` (or one of its fallbacks). Never printed.
+#[derive(Clone)]
+pub struct SecretKey(String);
+
+impl SecretKey {
+    /// Wraps a key.
+    pub fn new(key: impl Into<String>) -> Self {
+        Self(key.into())
+    }
+
+    /// The key's bytes, for HMAC keys.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq for SecretKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.as_bytes().ct_eq(other.0.as_bytes()).into()
+    }
+}
+
+impl Eq for SecretKey {}
+
+impl fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretKey(<redacted>)")
+    }
+}
+
+/// `UNAUTHENTICATED_USER`: what `request.user` is when no scheme authenticated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UnauthenticatedUser {
+    /// Django's `AnonymousUser` (the default).
+    #[default]
+    Anonymous,
+    /// `None`: no user object at all.
+    None,
+}
+
+/// The default SQLite database: a file next to the process, created when missing.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://auth.db?mode=rwc";
+
+/// A configuration mistake found while building the settings.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SettingsError {
+    /// No secret key was given and the named environment variable is unset or empty.
+    #[error("no secret key: set {0} or call secret_key()")]
+    MissingSecretKey(String),
+    /// The hasher list is invalid.
+    #[error("invalid password hasher settings: {0}")]
+    Hashers(#[from] HasherError),
+    /// The token keyword is empty or contains whitespace.
+    #[error("the token keyword must be a non-empty word without whitespace")]
+    InvalidTokenKeyword,
+}
+
+/// Everything the pipeline and the schemes read. Cheap to clone (share it in an `Arc`/`Data`).
+#[derive(Clone)]
+pub struct AuthSettings {
+    secret_key: SecretKey,
+    secret_key_fallbacks: Vec<SecretKey>,
+    database_url: String,
+    default_authentication: SharedAuthenticationClasses,
+    default_permissions: SharedPermissionClasses,
+    token_keyword: Cow<'static, str>,
+    basic_realm: Cow<'static, str>,
+    unauthenticated_user: UnauthenticatedUser,
+    unauthenticated_auth: AuthInfo,
+    hashers: PasswordHashers,
+    remote_user_header: Option<String>,
+    remote_user_create_unknown: bool,
+    secure_proxy_ssl_header: Option<(String, String)>,
+}
+
+impl fmt::Debug for AuthSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthSettings")
+            .field("secret_key", &self.secret_key)
+            .field("secret_key_fallbacks", &self.secret_key_fallbacks.len())
+            .field("database_url", &"<redacted>")
+            .field("token_keyword", &self.token_keyword)
+            .field("basic_realm", &self.basic_realm)
+            .field("unauthenticated_user", &self.unauthenticated_user)
+            .field("hashers", &self.hashers)
+            .field("remote_user_header", &self.remote_user_header)
+            .field(
+                "remote_user_create_unknown",
+                &self.remote_user_create_unknown,
+            )
+            .field("secure_proxy_ssl_header", &self.secure_proxy_ssl_header)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AuthSettings {
+    /// Starts a builder with the reference's defaults.
+    pub fn builder() -> AuthSettingsBuilder {
+        AuthSettingsBuilder::default()
+    }
+
+    /// `SECRET_KEY`.
+    pub fn secret_key(&self) -> &SecretKey {
+        &self.secret_key
+    }
+
+    /// `SECRET_KEY_FALLBACKS`: accepted when verifying, never used to sign.
+    pub fn secret_key_fallbacks(&self) -> &[SecretKey] {
+        &self.secret_key_fallbacks
+    }
+
+    /// The database URL (may contain a password; never log it).
+    pub fn database_url(&self) -> &str {
+        &self.database_url
+    }
+
+    /// `DEFAULT_AUTHENTICATION_CLASSES`.
+    pub fn default_authentication(&self) -> &SharedAuthenticationClasses {
+        &self.default_authentication
+    }
+
+    /// `DEFAULT_PERMISSION_CLASSES`.
+    pub fn default_permissions(&self) -> &SharedPermissionClasses {
+        &self.default_permissions
+    }
+
+    /// `TokenAuthentication.keyword` (default `Token`).
+    pub fn token_keyword(&self) -> &str {
+        &self.token_keyword
+    }
+
+    /// `BasicAuthentication.www_authenticate_realm` (default `api`).
+    pub fn basic_realm(&self) -> &str {
+        &self.basic_realm
+    }
+
+    /// `UNAUTHENTICATED_USER`.
+    pub fn unauthenticated_user(&self) -> UnauthenticatedUser {
+        self.unauthenticated_user
+    }
+
+    /// `UNAUTHENTICATED_TOKEN`.
+    pub fn unauthenticated_auth(&self) -> &AuthInfo {
+        &self.unauthenticated_auth
+    }
+
+    /// `PASSWORD_HASHERS` and the PBKDF2 iteration count.
+    pub fn hashers(&self) -> &PasswordHashers {
+        &self.hashers
+    }
+
+    /// The header a trusted front-end server sets to the authenticated user name (the port's
+    /// `REMOTE_USER`); `None` (the default) disables remote-user authentication.
+    pub fn remote_user_header(&self) -> Option<&str> {
+        self.remote_user_header.as_deref()
+    }
+
+    /// `RemoteUserBackend.create_unknown_user` (default true).
+    pub fn remote_user_create_unknown(&self) -> bool {
+        self.remote_user_create_unknown
+    }
+
+    /// `SECURE_PROXY_SSL_HEADER`: `(header name, value)` that marks a request as HTTPS.
+    pub fn secure_proxy_ssl_header(&self) -> Option<(&str, &str)> {
+        self.secure_proxy_ssl_header
+            .as_ref()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+    }
+}
+
+/// Builds [`AuthSettings`]; every method has the reference's default.
+#[derive(Debug, Clone)]
+pub struct AuthSettingsBuilder {
+    secret_key: Option<SecretKey>,
+    secret_key_env: Option<String>,
+    secret_key_fallbacks: Vec<SecretKey>,
+    database_url: String,
+    database_url_env: Option<String>,
+    default_authentication: SharedAuthenticationClasses,
+    default_permissions: SharedPermissionClasses,
+    token_keyword: Cow<'static, str>,
+    basic_realm: Cow<'static, str>,
+    unauthenticated_user: UnauthenticatedUser,
+    unauthenticated_auth: AuthInfo,
+    hashers: Vec<Algorithm>,
+    pbkdf2_iterations: u32,
+    remote_user_header: Option<String>,
+    remote_user_create_unknown: bool,
+    secure_proxy_ssl_header: Option<(String, String)>,
+}
+
+impl Default for AuthSettingsBuilder {
+    fn default() -> Self {
+        let hashers = PasswordHashers::django_default();
+        Self {
+            secret_key: None,
+            secret_key_env: None,
+            secret_key_fallbacks: Vec::new(),
+            database_url: DEFAULT_DATABASE_URL.to_owned(),
+            database_url_env: None,
+            // DRF's default is (SessionAuthentication, BasicAuthentication); session
+            // authentication is not part of this release yet, so the default is Basic alone.
+            default_authentication: SharedAuthenticationClasses::of::<(BasicAuthentication,)>(),
+            default_permissions: SharedPermissionClasses::of::<AllowAny>(),
+            token_keyword: Cow::Borrowed("Token"),
+            basic_realm: Cow::Borrowed("api"),
+            unauthenticated_user: UnauthenticatedUser::Anonymous,
+            unauthenticated_auth: AuthInfo::None,
+            hashers: hashers.algorithms().to_vec(),
+            pbkdf2_iterations: hashers.pbkdf2_iterations(),
+            remote_user_header: None,
+            remote_user_create_unknown: true,
+            secure_proxy_ssl_header: None,
+        }
+    }
+}
+
+impl AuthSettingsBuilder {
+    /// `SECRET_KEY`, given in code (tests, or a value read from a secret store).
+    pub fn secret_key(mut self, key: impl Into<String>) -> Self {
+        self.secret_key = Some(SecretKey::new(key));
+        self
+    }
+
+    /// Reads `SECRET_KEY` from the environment variable `var` at [`build`](Self::build) time;
+    /// a non-empty value there overrides [`secret_key`](Self::secret_key).
+    pub fn secret_key_from_env(mut self, var: impl Into<String>) -> Self {
+        self.secret_key_env = Some(var.into());
+        self
+    }
+
+    /// `SECRET_KEY_FALLBACKS`: older keys still accepted when verifying signatures.
+    pub fn secret_key_fallbacks<I, K>(mut self, keys: I) -> Self
+    where
+        I: IntoIterator<Item = K>,
+        K: Into<String>,
+    {
+        self.secret_key_fallbacks = keys.into_iter().map(SecretKey::new).collect();
+        self
+    }
+
+    /// The database URL (default [`DEFAULT_DATABASE_URL`]).
+    pub fn database_url(mut self, url: impl Into<String>) -> Self {
+        self.database_url = url.into();
+        self
+    }
+
+    /// Reads the database URL from the environment variable `var` at build time; a non-empty
+    /// value there overrides [`database_url`](Self::database_url).
+    pub fn database_url_from_env(mut self, var: impl Into<String>) -> Self {
+        self.database_url_env = Some(var.into());
+        self
+    }
+
+    /// `DEFAULT_AUTHENTICATION_CLASSES`: a scheme or a tuple of schemes, in order.
+    pub fn default_authentication<L: AuthenticationClasses>(mut self) -> Self {
+        self.default_authentication = SharedAuthenticationClasses::of::<L>();
+        self
+    }
+
+    /// `DEFAULT_PERMISSION_CLASSES`: a permission (expression) or a tuple of them.
+    pub fn default_permission<P>(mut self) -> Self
+    where
+        P: PermissionClasses + Default + Send + Sync + 'static,
+    {
+        self.default_permissions = SharedPermissionClasses::of::<P>();
+        self
+    }
+
+    /// `TokenAuthentication.keyword` for [`TokenAuthentication`](crate::authentication::TokenAuthentication)
+    /// without an explicit keyword type (default `Token`).
+    pub fn token_keyword(mut self, keyword: impl Into<Cow<'static, str>>) -> Self {
+        self.token_keyword = keyword.into();
+        self
+    }
+
+    /// The Basic realm in `WWW-Authenticate: Basic realm="…"` (default `api`).
+    pub fn basic_realm(mut self, realm: impl Into<Cow<'static, str>>) -> Self {
+        self.basic_realm = realm.into();
+        self
+    }
+
+    /// `UNAUTHENTICATED_USER`.
+    pub fn unauthenticated_user(mut self, user: UnauthenticatedUser) -> Self {
+        self.unauthenticated_user = user;
+        self
+    }
+
+    /// `UNAUTHENTICATED_TOKEN`.
+    pub fn unauthenticated_auth(mut self, auth: AuthInfo) -> Self {
+        self.unauthenticated_auth = auth;
+        self
+    }
+
+    /// `PASSWORD_HASHERS`: the first is used for new hashes, all are accepted when checking.
+    pub fn password_hashers(mut self, algorithms: impl IntoIterator<Item = Algorithm>) -> Self {
+        self.hashers = algorithms.into_iter().collect();
+        self
+    }
+
+    /// The PBKDF2 iteration count (Django 6.1: 1,500,000). Lower it only for tests.
+    pub fn pbkdf2_iterations(mut self, iterations: u32) -> Self {
+        self.pbkdf2_iterations = iterations;
+        self
+    }
+
+    /// Enables remote-user authentication from this header, which the trusted front-end server
+    /// must set (and strip from clients' requests).
+    pub fn remote_user_header(mut self, header: impl Into<String>) -> Self {
+        self.remote_user_header = Some(header.into());
+        self
+    }
+
+    /// Whether remote-user authentication creates unknown users (default true).
+    pub fn remote_user_create_unknown(mut self, create: bool) -> Self {
+        self.remote_user_create_unknown = create;
+        self
+    }
+
+    /// `SECURE_PROXY_SSL_HEADER`, e.g. `("X-Forwarded-Proto", "https")`.
+    pub fn secure_proxy_ssl_header(
+        mut self,
+        header: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.secure_proxy_ssl_header = Some((header.into(), value.into()));
+        self
+    }
+
+    /// Checks and builds the settings, reading the environment overrides.
+    pub fn build(self) -> Result<AuthSettings, SettingsError> {
+        let from_env = |var: &Option<String>| {
+            var.as_deref()
+                .and_then(|name| std::env::var(name).ok())
+                .filter(|value| !value.is_empty())
+        };
+        let secret_key = match from_env(&self.secret_key_env) {
+            Some(value) => SecretKey::new(value),
+            None => self.secret_key.ok_or_else(|| {
+                SettingsError::MissingSecretKey(
+                    self.secret_key_env
+                        .unwrap_or_else(|| "SECRET_KEY".to_owned()),
+                )
+            })?,
+        };
+        let database_url = from_env(&self.database_url_env).unwrap_or(self.database_url);
+        if self.token_keyword.is_empty()
+            || self
+                .token_keyword
+                .bytes()
+                .any(crate::authentication::authorization_header::is_separator)
+        {
+            return Err(SettingsError::InvalidTokenKeyword);
+        }
+        Ok(AuthSettings {
+            secret_key,
+            secret_key_fallbacks: self.secret_key_fallbacks,
+            database_url,
+            default_authentication: self.default_authentication,
+            default_permissions: self.default_permissions,
+            token_keyword: self.token_keyword,
+            basic_realm: self.basic_realm,
+            unauthenticated_user: self.unauthenticated_user,
+            unauthenticated_auth: self.unauthenticated_auth,
+            hashers: PasswordHashers::new(self.hashers, self.pbkdf2_iterations)?,
+            remote_user_header: self.remote_user_header,
+            remote_user_create_unknown: self.remote_user_create_unknown,
+            secure_proxy_ssl_header: self.secure_proxy_ssl_header,
+        })
+    }
+}

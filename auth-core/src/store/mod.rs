@@ -1,0 +1,33 @@
+//! Storage through sea-orm in Django's own tables (DESIGN.md §5).
+//!
+//! SQLite (bundled) is the embedded default; PostgreSQL is the deployment for more than one
+//! instance (feature `postgres`); MySQL is available with feature `mysql`.
+//!
+//! Datetimes are written as UTC. On SQLite sqlx writes them as `YYYY-MM-DD HH:MM:SS.ffffff+00:00`
+//! where Django writes no offset; Django parses both (`django.utils.dateparse.parse_datetime`),
+//! and rows Django wrote are read back here as UTC.
+
+pub mod migrations;
+pub mod token;
+pub mod user;
+
+pub use sea_orm::{self, DatabaseConnection, DbErr};
+
+/// Opens a connection pool to `url` (`sqlite://auth.db?mode=rwc`, `sqlite::memory:`,
+/// `postgres://…`). The URL is not logged: it may hold a password.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let mut options = sea_orm::ConnectOptions::new(url.to_owned());
+    options.sqlx_logging(false);
+    if url.starts_with("sqlite::memory:") || url.contains("mode=memory") {
+        // Every pooled connection to `:memory:` would be a separate, empty database.
+        options.max_connections(1).min_connections(1);
+    }
+    sea_orm::Database::connect(options).await
+}
+
+/// Connects and creates any missing table (see [`migrations::migrate`]).
+pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let db = connect(url).await?;
+    migrations::migrate(&db).await?;
+    Ok(db)
+}

@@ -1,0 +1,134 @@
+//! DRF's `authtoken_token` table (spec §5.1) and the queries on it.
+
+use std::fmt;
+
+use sea_orm::ActiveValue::Set;
+use sea_orm::entity::prelude::*;
+
+/// A row of `authtoken_token`: one token per user, the key is the primary key.
+///
+/// `Debug` never shows the key. DRF's `str(token)` is the key; here that is the explicit
+/// [`Model::key`] field, never an accidental `Display`.
+#[derive(Clone, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "authtoken_token")]
+pub struct Model {
+    /// 40 lowercase hex characters; the secret the client presents.
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub key: String,
+    /// When the row was inserted.
+    pub created: DateTimeUtc,
+    /// The owner (one-to-one, `UNIQUE`).
+    #[sea_orm(unique)]
+    pub user_id: i32,
+}
+
+/// Relations of `authtoken_token`.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    /// The owner.
+    #[sea_orm(
+        belongs_to = "super::user::Entity",
+        from = "Column::UserId",
+        to = "super::user::Column::Id",
+        on_delete = "Cascade"
+    )]
+    User,
+}
+
+impl Related<super::user::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::User.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+impl fmt::Debug for Model {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Token")
+            .field("key", &"<redacted>")
+            .field("user_id", &self.user_id)
+            .field("created", &self.created)
+            .finish()
+    }
+}
+
+/// A new key: 40 lowercase hex characters encoding 20 bytes from a CSPRNG (spec §5.2).
+pub fn generate_key() -> String {
+    let mut bytes = [0u8; 20];
+    // ThreadRng is a ChaCha CSPRNG seeded (and periodically reseeded) from the OS source.
+    rand::fill(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// The token with this key and its user, in one query (spec §1.5: token authentication costs
+/// exactly one SQL query). The key comparison is SQL equality, case-sensitive.
+pub async fn find_with_user<C: ConnectionTrait>(
+    db: &C,
+    key: &str,
+) -> Result<Option<(Model, super::user::Model)>, DbErr> {
+    let found = Entity::find_by_id(key.to_owned())
+        .find_also_related(super::user::Entity)
+        .one(db)
+        .await?;
+    Ok(found.and_then(|(token, user)| user.map(|user| (token, user))))
+}
+
+/// The user's token, if any.
+pub async fn find_for_user<C: ConnectionTrait>(
+    db: &C,
+    user_id: i32,
+) -> Result<Option<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::UserId.eq(user_id))
+        .one(db)
+        .await
+}
+
+/// Inserts a new token with a fresh key. Always a plain INSERT: a key collision is an integrity
+/// error, never an overwrite (spec §5.2).
+pub async fn create<C: ConnectionTrait>(db: &C, user_id: i32) -> Result<Model, DbErr> {
+    ActiveModel {
+        key: Set(generate_key()),
+        created: Set(chrono::Utc::now()),
+        user_id: Set(user_id),
+    }
+    .insert(db)
+    .await
+}
+
+/// Inserts a token with a chosen key (fixtures, imports).
+pub async fn create_with_key<C: ConnectionTrait>(
+    db: &C,
+    user_id: i32,
+    key: &str,
+) -> Result<Model, DbErr> {
+    ActiveModel {
+        key: Set(key.to_owned()),
+        created: Set(chrono::Utc::now()),
+        user_id: Set(user_id),
+    }
+    .insert(db)
+    .await
+}
+
+/// DRF's `Token.objects.get_or_create(user=user)`: the existing token, or a new one. Never
+/// rotates a key. When a concurrent request created the token first, its row is returned.
+pub async fn get_or_create<C: ConnectionTrait>(db: &C, user_id: i32) -> Result<Model, DbErr> {
+    if let Some(token) = find_for_user(db, user_id).await? {
+        return Ok(token);
+    }
+    match create(db, user_id).await {
+        Ok(token) => Ok(token),
+        Err(insert_error) => find_for_user(db, user_id).await?.ok_or(insert_error),
+    }
+}
+
+/// Deletes the user's token (revocation is immediate: the next request gets `Invalid token.`).
+pub async fn delete_for_user<C: ConnectionTrait>(db: &C, user_id: i32) -> Result<u64, DbErr> {
+    Ok(Entity::delete_many()
+        .filter(Column::UserId.eq(user_id))
+        .exec(db)
+        .await?
+        .rows_affected)
+}

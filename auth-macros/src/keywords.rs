@@ -1,0 +1,59 @@
+//! The names the macros recognise, one table per fact.
+
+/// The policy attributes that one guard combines. A future part (throttles) is one more row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PolicyPart {
+    /// `#[authentication_classes(…)]`.
+    Authentication,
+    /// `#[permission_classes(…)]`.
+    Permissions,
+}
+
+/// Attribute name → part.
+pub(crate) const POLICY_ATTRIBUTES: &[(&str, PolicyPart)] = &[
+    ("authentication_classes", PolicyPart::Authentication),
+    ("permission_classes", PolicyPart::Permissions),
+];
+
+impl PolicyPart {
+    /// The attribute's name.
+    pub(crate) fn attribute(self) -> &'static str {
+        POLICY_ATTRIBUTES
+            .iter()
+            .find(|(_, part)| *part == self)
+            .map_or("", |(name, _)| name)
+    }
+
+    /// The part an attribute path names (by its last segment, so `auth_actix::permission_classes`
+    /// counts too).
+    pub(crate) fn of(path: &syn::Path) -> Option<Self> {
+        let last = path.segments.last()?;
+        POLICY_ATTRIBUTES
+            .iter()
+            .find(|(name, _)| last.ident == name)
+            .map(|(_, part)| *part)
+    }
+}
+
+/// The option that names the runtime crate (`crate = "my_auth"`).
+pub(crate) const CRATE: &str = "crate";
+/// The default runtime crate.
+pub(crate) const DEFAULT_CRATE: &str = "auth_actix";
+
+/// `#[authentication(…)]` on a derive: keys.
+pub(crate) const CHALLENGE: &str = "challenge";
+/// `#[authentication(name = "…")]`: the scheme's recorded name (default: the type's name).
+pub(crate) const NAME: &str = "name";
+/// `#[authentication(token, keyword = "…")]`: configure DRF's token scheme.
+pub(crate) const TOKEN: &str = "token";
+/// The keyword of a configured token scheme.
+pub(crate) const KEYWORD: &str = "keyword";
+
+/// `#[credential(…)]` sources on a derive's fields.
+pub(crate) const SOURCES: &[&str] = &["header", "cookie", "query", "bearer"];
+
+/// What an absorbed sibling attribute is rewritten to: `#[permission_classes(<this>)]`. Keeping
+/// the attribute (rather than deleting it) lets rustc resolve its path, so the user's
+/// `use auth_actix::permission_classes;` is not reported unused; its own expansion is then a
+/// no-op.
+pub(crate) const ABSORBED: &str = "__absorbed_by_sibling_policy_attribute";

@@ -1,0 +1,161 @@
+//! Procedural macros of `auth-actix`: DRF's per-view policy as attributes, checked by the
+//! compiler. Use them through `auth-actix` (`use auth_actix::{authentication_classes, …}`).
+//!
+//! Each entry point here is thin: parsing, checking and code generation live in `policy` and
+//! `derive`. Generated code names runtime items only through `::auth_actix::__private`
+//! (override with `crate = "…"`).
+
+mod derive;
+mod errors;
+mod keywords;
+mod policy;
+
+use proc_macro::TokenStream;
+
+use keywords::PolicyPart;
+
+/// DRF's `authentication_classes`: the schemes that identify the caller, tried in order.
+///
+/// The first scheme that authenticates wins; the first that fails ends the request with its
+/// error; if none attempts, the request is anonymous. `#[authentication_classes()]` means no
+/// schemes (DRF's `[]`). Omitted, the scope's `PolicyDefaults` then the project settings apply.
+///
+/// ```
+/// use actix_web::{get, Responder};
+/// use auth_actix::{authentication_classes, permission_classes, Auth};
+/// use auth_actix::{BasicAuthentication, TokenAuthentication, IsAuthenticated};
+///
+/// #[get("/me")]
+/// #[authentication_classes(TokenAuthentication, BasicAuthentication)]
+/// #[permission_classes(IsAuthenticated)]
+/// async fn me(auth: Auth) -> impl Responder {
+///     auth.user().to_string()
+/// }
+/// ```
+///
+/// The same handler without the macros, as they expand:
+///
+/// ```
+/// use actix_web::{get, Responder};
+/// use auth_actix::{Auth, PolicyGuard, BasicAuthentication, TokenAuthentication, IsAuthenticated};
+///
+/// #[get("/me")]
+/// async fn me(
+///     _: PolicyGuard<(TokenAuthentication, BasicAuthentication,), (IsAuthenticated,), ()>,
+///     auth: Auth,
+/// ) -> impl Responder {
+///     auth.user().to_string()
+/// }
+/// ```
+///
+/// A permission in the scheme list is an error on that name:
+///
+/// ```text
+/// error[E0277]: `IsAuthenticated` is not an authentication scheme
+///  --> src/main.rs:4:25
+///   |
+/// 4 | #[authentication_classes(IsAuthenticated)]
+///   |                          ^^^^^^^^^^^^^^^ not an `Authentication`
+/// ```
+#[proc_macro_attribute]
+pub fn authentication_classes(arguments: TokenStream, item: TokenStream) -> TokenStream {
+    policy::expand::expand(PolicyPart::Authentication, arguments.into(), item.into()).into()
+}
+
+/// DRF's `permission_classes`: each must grant, in order. Items are permission types or
+/// expressions with `&`, `|`, `!` (or DRF's `~`) and parentheses; `!` binds tightest, then `&`,
+/// then `|`, as in DRF.
+///
+/// ```
+/// use actix_web::{post, Responder};
+/// use auth_actix::{authentication_classes, permission_classes, Auth};
+/// use auth_actix::{BasicAuthentication, IsAuthenticated, IsAdminUser, ReadOnly};
+///
+/// #[post("/articles")]
+/// #[authentication_classes(BasicAuthentication)]
+/// #[permission_classes(IsAuthenticated & (IsAdminUser | ReadOnly))]
+/// async fn articles(auth: Auth) -> impl Responder {
+///     auth.user().to_string()
+/// }
+/// ```
+///
+/// Without the macro, the expression is the type
+/// `PolicyGuard<(BasicAuthentication,), (And<IsAuthenticated, Or<IsAdminUser, ReadOnly>>,), ()>`.
+///
+/// A scheme in the permission list is an error on that name:
+///
+/// ```text
+/// error[E0277]: `BasicAuthentication` is not a permission
+///  --> src/main.rs:4:22
+///   |
+/// 4 | #[permission_classes(BasicAuthentication)]
+///   |                      ^^^^^^^^^^^^^^^^^^^ not a `Permission`
+/// ```
+#[proc_macro_attribute]
+pub fn permission_classes(arguments: TokenStream, item: TokenStream) -> TokenStream {
+    policy::expand::expand(PolicyPart::Permissions, arguments.into(), item.into()).into()
+}
+
+/// Declares a custom scheme (DRF's `BaseAuthentication` subclass): each field is a credential
+/// read from the request and parsed with `FromStr`; the struct's `Verify` impl checks them.
+///
+/// Sources: `#[credential(header = "X-Api-Key")]`, `cookie = "…"`, `query = "…"`, and
+/// `bearer = "ApiKey"` for `Authorization: ApiKey <credential>`. `Option<T>` fields are
+/// optional. A scheme whose credentials are all absent does not attempt; a credential that does
+/// not parse fails with `Invalid <credential>.`. `#[authentication(challenge = "ApiKey")]` gives
+/// the scheme a `WWW-Authenticate` value (401 when first); without it, errors are 403, as in DRF.
+///
+/// ```
+/// use auth_actix::authentication::{AuthContext, Authenticated, Outcome, Verify};
+/// use auth_actix::core_error::ApiError;
+/// use auth_actix::{AuthInfo, Authentication};
+///
+/// #[derive(Authentication)]
+/// #[authentication(challenge = "ApiKey")]
+/// struct ApiKey {
+///     #[credential(header = "X-Api-Key")]
+///     key: String,
+/// }
+///
+/// impl Verify for ApiKey {
+///     async fn verify(self, cx: &AuthContext<'_>) -> Result<Authenticated, ApiError> {
+///         let user = auth_actix::store::user::find_by_username(cx.db, "service")
+///             .await
+///             .map_err(auth_actix::backends::store_failure)?;
+///         match user {
+///             Some(user) if self.key == "expected" => Ok(Authenticated { user, auth: AuthInfo::None }),
+///             _ => Err(ApiError::authentication_failed("Invalid API key.")),
+///         }
+///     }
+/// }
+/// ```
+///
+/// DRF's "subclass `TokenAuthentication` and set `keyword`" is one line:
+///
+/// ```
+/// use auth_actix::Authentication;
+///
+/// #[derive(Authentication)]
+/// #[authentication(token, keyword = "Bearer")]
+/// struct BearerToken;
+/// ```
+///
+/// Two sources on one field are an error on the second:
+///
+/// ```text
+/// error: conflicting sources `header` and `cookie`: a credential comes from one place
+///  --> src/main.rs:3:43
+///   |
+/// 3 |     #[credential(header = "X-Api-Key", cookie = "key")]
+///   |                                        ^^^^^^
+/// ```
+#[proc_macro_derive(Authentication, attributes(authentication, credential))]
+pub fn derive_authentication(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    let mut errors = errors::Errors::default();
+    let scheme = derive::ast::parse(&input, &mut errors);
+    match scheme {
+        Some(scheme) if errors.is_empty() => derive::expand::expand(&scheme).into(),
+        _ => errors.into_compile_errors().into(),
+    }
+}

@@ -1,0 +1,111 @@
+//! The arguments of each policy attribute, parsed into typed lists.
+
+use syn::parse::{Parse, ParseStream};
+use syn::{LitStr, Token, TypePath};
+
+use super::permission_expr::PermissionExpr;
+use crate::keywords;
+
+/// `crate = "path"`, which may end any of the lists.
+pub(crate) struct CrateOverride {
+    pub(crate) path: syn::Path,
+    pub(crate) literal: LitStr,
+}
+
+fn peek_crate_override(input: ParseStream<'_>) -> bool {
+    input.peek(Token![crate]) && input.peek2(Token![=])
+}
+
+fn parse_crate_override(input: ParseStream<'_>) -> syn::Result<CrateOverride> {
+    input.parse::<Token![crate]>()?;
+    input.parse::<Token![=]>()?;
+    let literal: LitStr = input.parse()?;
+    let path = literal.parse::<syn::Path>().map_err(|_| {
+        syn::Error::new_spanned(
+            &literal,
+            format!(
+                "`{}` must name a crate path, such as \"{}\"",
+                keywords::CRATE,
+                keywords::DEFAULT_CRATE
+            ),
+        )
+    })?;
+    Ok(CrateOverride { path, literal })
+}
+
+/// Parses comma-separated items with an optional trailing `crate = "…"`.
+fn parse_list<T>(
+    input: ParseStream<'_>,
+    mut item: impl FnMut(ParseStream<'_>) -> syn::Result<T>,
+) -> syn::Result<(Vec<T>, Option<CrateOverride>)> {
+    let mut items = Vec::new();
+    let mut crate_override = None;
+    while !input.is_empty() {
+        if peek_crate_override(input) {
+            crate_override = Some(parse_crate_override(input)?);
+        } else {
+            if crate_override.is_some() {
+                return Err(input.error("`crate = \"…\"` must come last"));
+            }
+            items.push(item(input)?);
+        }
+        if input.is_empty() {
+            break;
+        }
+        input.parse::<Token![,]>()?;
+        if input.peek(Token![,]) {
+            return Err(input.error("expected an item between the commas"));
+        }
+    }
+    Ok((items, crate_override))
+}
+
+/// `#[authentication_classes(A, B, …)]`: scheme types in order; empty means no schemes.
+pub(crate) struct SchemeList {
+    pub(crate) schemes: Vec<TypePath>,
+    pub(crate) crate_override: Option<CrateOverride>,
+}
+
+impl Parse for SchemeList {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let (schemes, crate_override) = parse_list(input, |input| {
+            if input.peek(Token![!]) || input.peek(Token![~]) || input.peek(syn::token::Paren) {
+                return Err(input.error(
+                    "authentication schemes are a plain list; operators belong in `permission_classes`",
+                ));
+            }
+            let scheme: TypePath = input.parse().map_err(|error| {
+                syn::Error::new(
+                    error.span(),
+                    "expected an authentication scheme type, such as `BasicAuthentication`",
+                )
+            })?;
+            if input.peek(Token![&]) || input.peek(Token![|]) {
+                return Err(input.error(
+                    "authentication schemes are a plain list; operators belong in `permission_classes`",
+                ));
+            }
+            Ok(scheme)
+        })?;
+        Ok(Self {
+            schemes,
+            crate_override,
+        })
+    }
+}
+
+/// `#[permission_classes(expr, …)]`: permission expressions in order; empty means none.
+pub(crate) struct PermissionList {
+    pub(crate) items: Vec<PermissionExpr>,
+    pub(crate) crate_override: Option<CrateOverride>,
+}
+
+impl Parse for PermissionList {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let (items, crate_override) = parse_list(input, PermissionExpr::parse)?;
+        Ok(Self {
+            items,
+            crate_override,
+        })
+    }
+}

@@ -1,0 +1,284 @@
+//! Expansion of the policy attributes: the outermost one absorbs its siblings and adds exactly
+//! one leading guard parameter to the handler, editing the parsed function in place.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::spanned::Spanned;
+use syn::{Attribute, FnArg, ItemFn, Meta};
+
+use super::args::{CrateOverride, PermissionList, SchemeList};
+use crate::errors::Errors;
+use crate::keywords::{self, PolicyPart};
+
+/// The parts found on one handler.
+#[derive(Default)]
+struct Parts {
+    authentication: Option<SchemeList>,
+    permissions: Option<PermissionList>,
+    crate_override: Option<CrateOverride>,
+    /// Types named by a rejected duplicate attribute.
+    ignored: Vec<syn::TypePath>,
+}
+
+impl Parts {
+    fn add_crate_override(&mut self, errors: &mut Errors, candidate: Option<CrateOverride>) {
+        let Some(candidate) = candidate else { return };
+        match &self.crate_override {
+            Some(existing) if existing.literal.value() != candidate.literal.value() => errors
+                .spanned(
+                    &candidate.literal,
+                    format!(
+                        "conflicting `{}` paths: \"{}\" here, \"{}\" before",
+                        keywords::CRATE,
+                        candidate.literal.value(),
+                        existing.literal.value()
+                    ),
+                ),
+            Some(_) => {}
+            None => self.crate_override = Some(candidate),
+        }
+    }
+
+    fn add(
+        &mut self,
+        errors: &mut Errors,
+        part: PolicyPart,
+        tokens: TokenStream,
+        origin: Option<&Attribute>,
+    ) {
+        let already = match part {
+            PolicyPart::Authentication => self.authentication.is_some(),
+            PolicyPart::Permissions => self.permissions.is_some(),
+        };
+        if already {
+            let message = format!(
+                "duplicate `#[{}]`: give all of them in one attribute",
+                part.attribute()
+            );
+            match origin {
+                Some(attribute) => errors.spanned(attribute, message),
+                None => errors.push(syn::Error::new(proc_macro2::Span::call_site(), message)),
+            }
+            // Still read its names, so that only the real mistake is reported.
+            match part {
+                PolicyPart::Authentication => {
+                    if let Ok(list) = syn::parse2::<SchemeList>(tokens) {
+                        self.ignored.extend(list.schemes);
+                    }
+                }
+                PolicyPart::Permissions => {
+                    if let Ok(list) = syn::parse2::<PermissionList>(tokens) {
+                        let mut leaves = Vec::new();
+                        for item in &list.items {
+                            item.leaves(&mut leaves);
+                        }
+                        self.ignored.extend(leaves.into_iter().cloned());
+                    }
+                }
+            }
+            return;
+        }
+        match part {
+            PolicyPart::Authentication => {
+                if let Some(mut list) = errors.take(syn::parse2::<SchemeList>(tokens)) {
+                    check_duplicates(
+                        errors,
+                        list.schemes
+                            .iter()
+                            .map(|s| (quote!(#s).to_string(), s.span())),
+                        "scheme",
+                    );
+                    self.add_crate_override(errors, list.crate_override.take());
+                    self.authentication = Some(list);
+                }
+            }
+            PolicyPart::Permissions => {
+                if let Some(mut list) = errors.take(syn::parse2::<PermissionList>(tokens)) {
+                    check_duplicates(
+                        errors,
+                        list.items.iter().map(|e| (e.canonical(), e.span())),
+                        "permission",
+                    );
+                    self.add_crate_override(errors, list.crate_override.take());
+                    self.permissions = Some(list);
+                }
+            }
+        }
+    }
+}
+
+impl Parts {
+    fn mentioned_types(&self) -> Vec<&syn::TypePath> {
+        let mut types: Vec<&syn::TypePath> = self.ignored.iter().collect();
+        if let Some(list) = &self.authentication {
+            types.extend(&list.schemes);
+        }
+        if let Some(list) = &self.permissions {
+            for item in &list.items {
+                item.leaves(&mut types);
+            }
+        }
+        types
+    }
+}
+
+fn check_duplicates(
+    errors: &mut Errors,
+    items: impl Iterator<Item = (String, proc_macro2::Span)>,
+    what: &str,
+) {
+    let mut seen: Vec<String> = Vec::new();
+    for (text, span) in items {
+        if seen.contains(&text) {
+            errors.push(syn::Error::new(
+                span,
+                format!("`{text}` is listed twice; each {what} runs once, in order"),
+            ));
+        } else {
+            seen.push(text);
+        }
+    }
+}
+
+/// The arguments of a sibling attribute: `#[name(…)]` only.
+fn sibling_arguments(attribute: &Attribute, part: PolicyPart) -> syn::Result<TokenStream> {
+    match &attribute.meta {
+        Meta::List(list) => Ok(list.tokens.clone()),
+        _ => Err(syn::Error::new_spanned(
+            attribute,
+            format!("expected `#[{}(…)]` with a list", part.attribute()),
+        )),
+    }
+}
+
+/// Expands the outermost policy attribute `part` with arguments `arguments` on `item`.
+pub(crate) fn expand(part: PolicyPart, arguments: TokenStream, item: TokenStream) -> TokenStream {
+    if is_absorbed_marker(&arguments) {
+        return item;
+    }
+    let mut function: ItemFn = match syn::parse2(item.clone()) {
+        Ok(function) => function,
+        Err(_) => {
+            let message = format!("`#[{}]` goes on an `async fn` handler", part.attribute());
+            // Re-emit the item so its own code does not light up with secondary errors.
+            let error = match syn::parse2::<syn::Item>(item.clone()) {
+                Ok(other) => syn::Error::new(item_span(&other), message),
+                Err(_) => syn::Error::new(proc_macro2::Span::call_site(), message),
+            };
+            let error = error.to_compile_error();
+            return quote!(#error #item);
+        }
+    };
+
+    let mut errors = Errors::default();
+    let mut parts = Parts::default();
+    parts.add(&mut errors, part, arguments, None);
+
+    // Absorb the sibling policy attributes, wherever they sit among the other attributes; each
+    // stays in place as an inert marker (see `keywords::ABSORBED`).
+    for attribute in &mut function.attrs {
+        let Some(sibling) = PolicyPart::of(attribute.path()) else {
+            continue;
+        };
+        match sibling_arguments(attribute, sibling) {
+            Ok(tokens) if is_absorbed_marker(&tokens) => {}
+            Ok(tokens) => parts.add(&mut errors, sibling, tokens, Some(attribute)),
+            Err(error) => errors.push(error),
+        }
+        let path = attribute.path().clone();
+        let marker = syn::Ident::new(keywords::ABSORBED, proc_macro2::Span::call_site());
+        *attribute = syn::parse_quote!(#[#path(#marker)]);
+    }
+
+    if function.sig.asyncness.is_none() {
+        errors.spanned(
+            function.sig.fn_token,
+            "a handler with a policy must be an `async fn`: add `async`",
+        );
+    }
+    if let Some(receiver) = function.sig.receiver() {
+        errors.spanned(receiver, "a handler with a policy cannot take `self`");
+    }
+
+    if !errors.is_empty() {
+        let errors = errors.into_compile_errors();
+        let mentioned = parts.mentioned_types();
+        // Name the types that did parse, so the user's imports of them are not reported unused
+        // on top of the real error.
+        return quote! {
+            #errors
+            const _: () = {
+                let _: ::core::marker::PhantomData<(#(#mentioned,)*)> = ::core::marker::PhantomData;
+            };
+            #function
+        };
+    }
+
+    let runtime = match &parts.crate_override {
+        Some(CrateOverride { path, .. }) => quote!(#path::__private),
+        None => {
+            let name = syn::Ident::new(keywords::DEFAULT_CRATE, proc_macro2::Span::call_site());
+            quote!(::#name::__private)
+        }
+    };
+
+    let mut assertions: Vec<syn::Stmt> = Vec::new();
+    let schemes = match &parts.authentication {
+        Some(list) => {
+            for scheme in &list.schemes {
+                let span = scheme.span();
+                assertions.push(syn::parse_quote_spanned! {span=>
+                    #runtime::assert_authentication::<#scheme>();
+                });
+            }
+            let schemes = &list.schemes;
+            quote!((#(#schemes,)*))
+        }
+        None => quote!(#runtime::DefaultAuthentication),
+    };
+    let permissions = match &parts.permissions {
+        Some(list) => {
+            let mut leaves = Vec::new();
+            for item in &list.items {
+                item.leaves(&mut leaves);
+            }
+            for leaf in leaves {
+                let span = leaf.span();
+                assertions.push(syn::parse_quote_spanned! {span=>
+                    #runtime::assert_permission::<#leaf>();
+                });
+            }
+            let types = list.items.iter().map(|item| item.to_type(&runtime));
+            quote!((#(#types,)*))
+        }
+        None => quote!(#runtime::DefaultPermissions),
+    };
+
+    let guard: FnArg = syn::parse_quote! {
+        _: #runtime::PolicyGuard<#schemes, #permissions, ()>
+    };
+    function.sig.inputs.insert(0, guard);
+    // The checks go inside the user's block, before their statements, so that an error points
+    // at the user's own type and no extra braces are introduced around their code.
+    function.block.stmts.splice(0..0, assertions);
+    quote!(#function)
+}
+
+fn item_span(item: &syn::Item) -> proc_macro2::Span {
+    match item {
+        syn::Item::Struct(item) => item.struct_token.span,
+        syn::Item::Enum(item) => item.enum_token.span,
+        syn::Item::Impl(item) => item.impl_token.span,
+        syn::Item::Trait(item) => item.trait_token.span,
+        syn::Item::Mod(item) => item.mod_token.span,
+        other => other.span(),
+    }
+}
+
+fn is_absorbed_marker(arguments: &TokenStream) -> bool {
+    let mut tokens = arguments.clone().into_iter();
+    matches!(
+        (tokens.next(), tokens.next()),
+        (Some(proc_macro2::TokenTree::Ident(ident)), None) if ident == keywords::ABSORBED
+    )
+}

@@ -1,0 +1,102 @@
+//! The quickstart: a server on 127.0.0.1:8000 backed by a SQLite file, with one open endpoint
+//! and one endpoint per scheme.
+//!
+//! ```text
+//! cargo run -p examples --bin quickstart
+//! ```
+//!
+//! It creates the tables and a demo user with a token when they are missing, then prints `curl`
+//! lines to paste. `SECRET_KEY` and `DATABASE_URL` override the demo values.
+
+use actix_web::{App, HttpServer, Responder, get, web};
+use auth_actix::store::{self, token};
+use auth_actix::user::{CreateUserError, UserFields, create_user};
+use auth_actix::{
+    AllowAny, Auth, AuthSettings, BasicAuthentication, BearerAuthentication, DefaultAuthentication,
+    IsAuthenticated, PolicyGuard, TokenAuthentication,
+};
+
+const BIND: (&str, u16) = ("127.0.0.1", 8000);
+const DEMO_USER: &str = "demo";
+const DEMO_PASSWORD: &str = "demo-password";
+
+/// The reference's view body: who the request is, and what authenticated it.
+fn whoami(auth: &Auth) -> impl Responder + use<> {
+    web::Json(serde_json::json!({
+        "user": auth.user().to_string(),
+        "auth": auth.auth().to_drf_string(),
+    }))
+}
+
+#[get("/open/")]
+async fn open(guard: PolicyGuard<DefaultAuthentication, AllowAny>) -> impl Responder {
+    whoami(guard.auth())
+}
+
+#[get("/basic/")]
+async fn basic(guard: PolicyGuard<(BasicAuthentication,), IsAuthenticated>) -> impl Responder {
+    whoami(guard.auth())
+}
+
+#[get("/token/")]
+async fn token_view(guard: PolicyGuard<(TokenAuthentication,), IsAuthenticated>) -> impl Responder {
+    whoami(guard.auth())
+}
+
+#[get("/bearer/")]
+async fn bearer(guard: PolicyGuard<(BearerAuthentication,), IsAuthenticated>) -> impl Responder {
+    whoami(guard.auth())
+}
+
+#[actix_web::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let settings = AuthSettings::builder()
+        // Demo values only: a real project sets SECRET_KEY (the Django project's own key).
+        .secret_key("django-insecure-quickstart-only-not-a-secret")
+        .secret_key_from_env("SECRET_KEY")
+        .database_url("sqlite://quickstart.db?mode=rwc")
+        .database_url_from_env("DATABASE_URL")
+        .build()?;
+    let db = store::connect_and_migrate(settings.database_url()).await?;
+
+    let fields = UserFields {
+        email: "demo@example.com",
+        password: Some(DEMO_PASSWORD),
+        ..UserFields::default()
+    };
+    let user = match create_user(&db, &settings, DEMO_USER, fields).await {
+        Ok(user) => user,
+        Err(CreateUserError::UsernameTaken) => store::user::find_by_username(&db, DEMO_USER)
+            .await?
+            .ok_or("the demo user disappeared")?,
+        Err(error) => return Err(error.into()),
+    };
+    let token = token::get_or_create(&db, user.id).await?;
+
+    let base = format!("http://{}:{}", BIND.0, BIND.1);
+    println!("Quickstart listening on {base} (demo user {DEMO_USER} / {DEMO_PASSWORD})\n");
+    println!("curl -i {base}/open/");
+    println!("curl -i -u {DEMO_USER}:{DEMO_PASSWORD} {base}/basic/");
+    println!(
+        "curl -i -H 'Authorization: Token {}' {base}/token/",
+        token.key
+    );
+    println!(
+        "curl -i -H 'Authorization: Bearer {}' {base}/bearer/",
+        token.key
+    );
+    println!("curl -i {base}/token/    # no credentials: 401 with WWW-Authenticate: Token");
+
+    HttpServer::new(move || {
+        App::new()
+            .configure(auth_actix::configure(settings.clone(), db.clone()))
+            .service(open)
+            .service(basic)
+            .service(token_view)
+            .service(bearer)
+    })
+    .bind(BIND)?
+    .run()
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,84 @@
+//! DRF's documented custom authentication example, declared with `#[derive(Authentication)]`:
+//! the `X-Username` header names the user; an unknown name fails with `No such user`.
+//!
+//! The reference (DRF's docs):
+//!
+//! ```python
+//! class ExampleAuthentication(authentication.BaseAuthentication):
+//!     def authenticate(self, request):
+//!         username = request.META.get('HTTP_X_USERNAME')
+//!         if not username:
+//!             return None
+//!         try:
+//!             user = User.objects.get(username=username)
+//!         except User.DoesNotExist:
+//!             raise exceptions.AuthenticationFailed('No such user')
+//!         return (user, None)
+//! ```
+//!
+//! ```text
+//! cargo run -p examples --bin x_username
+//! curl -i -H 'X-Username: demo' http://127.0.0.1:8001/whoami/
+//! ```
+
+use actix_web::{App, HttpServer, Responder, get, web};
+use auth_actix::authentication::{AuthContext, Authenticated, Verify};
+use auth_actix::core_error::ApiError;
+use auth_actix::user::{CreateUserError, UserFields, create_user};
+use auth_actix::{
+    Auth, AuthInfo, AuthSettings, Authentication, IsAuthenticated, authentication_classes,
+    backends::store_failure, permission_classes, store,
+};
+
+/// The header's value is the username; absent or empty → not attempted.
+#[derive(Authentication)]
+struct ExampleAuthentication {
+    #[credential(header = "X-Username")]
+    username: String,
+}
+
+impl Verify for ExampleAuthentication {
+    async fn verify(self, cx: &AuthContext<'_>) -> Result<Authenticated, ApiError> {
+        match store::user::find_by_username(cx.db, &self.username).await {
+            Ok(Some(user)) => Ok(Authenticated {
+                user,
+                auth: AuthInfo::None,
+            }),
+            Ok(None) => Err(ApiError::authentication_failed("No such user")),
+            Err(error) => Err(store_failure(error)),
+        }
+    }
+}
+
+#[get("/whoami/")]
+#[authentication_classes(ExampleAuthentication)]
+#[permission_classes(IsAuthenticated)]
+async fn whoami(auth: Auth) -> impl Responder {
+    web::Json(serde_json::json!({ "user": auth.user().to_string() }))
+}
+
+#[actix_web::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let settings = AuthSettings::builder()
+        .secret_key("django-insecure-example-only-not-a-secret")
+        .secret_key_from_env("SECRET_KEY")
+        .database_url("sqlite://quickstart.db?mode=rwc")
+        .database_url_from_env("DATABASE_URL")
+        .build()?;
+    let db = store::connect_and_migrate(settings.database_url()).await?;
+    match create_user(&db, &settings, "demo", UserFields::default()).await {
+        Ok(_) | Err(CreateUserError::UsernameTaken) => {}
+        Err(error) => return Err(error.into()),
+    }
+    println!("curl -i -H 'X-Username: demo' http://127.0.0.1:8001/whoami/");
+    println!("curl -i -H 'X-Username: nobody' http://127.0.0.1:8001/whoami/   # 403 No such user");
+    HttpServer::new(move || {
+        App::new()
+            .configure(auth_actix::configure(settings.clone(), db.clone()))
+            .service(whoami)
+    })
+    .bind(("127.0.0.1", 8001))?
+    .run()
+    .await?;
+    Ok(())
+}

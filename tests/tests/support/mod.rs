@@ -1,0 +1,152 @@
+//! Fixtures shared by the suites: the reference's users and tokens (spec §8) in a real SQLite
+//! database, and a compact view of responses.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::http::header;
+use actix_web::test::TestRequest;
+use actix_web::{HttpResponse, web};
+use auth_actix::store::sea_orm::DatabaseConnection;
+use auth_actix::store::{self, token, user};
+use auth_actix::{AuthSettings, AuthSettingsBuilder, PolicyGuard, Resolve};
+
+pub const SECRET_KEY: &str = "not very secret in tests";
+/// Low enough for a fast suite; the Appendix B vectors run at the real 1,500,000.
+pub const TEST_ITERATIONS: u32 = 1000;
+
+pub fn settings_builder() -> AuthSettingsBuilder {
+    AuthSettings::builder()
+        .secret_key(SECRET_KEY)
+        .pbkdf2_iterations(TEST_ITERATIONS)
+        .database_url("sqlite::memory:")
+}
+
+pub fn settings() -> AuthSettings {
+    settings_builder().build().unwrap()
+}
+
+/// A fresh in-memory database with the reference's fixtures: `john`/`password` (token
+/// `abcd1234`), `inactive`/`password` (token `inactivetoken`), `admin`/`password` (staff),
+/// `walterwhité`/`pässwörd`.
+pub async fn database(settings: &AuthSettings) -> DatabaseConnection {
+    let db = store::connect_and_migrate("sqlite::memory:").await.unwrap();
+    let john = add_user(&db, settings, "john", "password", true, false).await;
+    let inactive = add_user(&db, settings, "inactive", "password", false, false).await;
+    add_user(&db, settings, "admin", "password", true, true).await;
+    add_user(&db, settings, "walterwhité", "pässwörd", true, false).await;
+    token::create_with_key(&db, john.id, "abcd1234")
+        .await
+        .unwrap();
+    token::create_with_key(&db, inactive.id, "inactivetoken")
+        .await
+        .unwrap();
+    db
+}
+
+pub async fn add_user(
+    db: &DatabaseConnection,
+    settings: &AuthSettings,
+    username: &str,
+    password: &str,
+    is_active: bool,
+    is_staff: bool,
+) -> user::Model {
+    user::insert(
+        db,
+        user::NewUser {
+            username: username.to_owned(),
+            password: settings.hashers().make_password(password),
+            email: String::new(),
+            is_staff,
+            is_superuser: false,
+            is_active,
+        },
+    )
+    .await
+    .unwrap()
+}
+
+/// The reference's test view: `{"user": str(request.user), "auth": str(request.auth)}`.
+pub async fn whoami<S, P>(guard: PolicyGuard<S, P>) -> HttpResponse
+where
+    S: auth_actix::AuthenticationPolicy,
+    P: auth_actix::permissions::PermissionClasses + Resolve + 'static,
+{
+    let auth = guard.auth();
+    HttpResponse::Ok().json(serde_json::json!({
+        "user": auth.user().to_string(),
+        "auth": auth.auth().to_drf_string(),
+    }))
+}
+
+/// The parts of a response the reference conformance is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    pub status: u16,
+    pub www_authenticate: Option<String>,
+    pub content_type: Option<String>,
+    pub body: String,
+}
+
+impl Reply {
+    /// The reference's "not provided" body.
+    pub const NOT_PROVIDED: &'static str =
+        r#"{"detail":"Authentication credentials were not provided."}"#;
+}
+
+pub async fn send<S, B>(app: &S, request: TestRequest) -> Reply
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let response = actix_web::test::call_service(app, request.to_request()).await;
+    let text = |name: header::HeaderName| {
+        response
+            .headers()
+            .get(name)
+            .map(|value| value.to_str().unwrap().to_owned())
+    };
+    let status = response.status().as_u16();
+    let www_authenticate = text(header::WWW_AUTHENTICATE);
+    let content_type = text(header::CONTENT_TYPE);
+    let body = actix_web::test::read_body(response).await;
+    Reply {
+        status,
+        www_authenticate,
+        content_type,
+        body: String::from_utf8(body.to_vec()).unwrap(),
+    }
+}
+
+/// `Authorization: Basic base64(user:password)` from raw credential bytes.
+pub fn basic(credentials: &[u8]) -> String {
+    use base64::Engine;
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(credentials)
+    )
+}
+
+pub fn get(path: &str) -> TestRequest {
+    TestRequest::get().uri(path)
+}
+
+pub fn with_auth(request: TestRequest, value: impl AsRef<[u8]>) -> TestRequest {
+    request.insert_header((
+        header::AUTHORIZATION,
+        header::HeaderValue::from_bytes(value.as_ref()).unwrap(),
+    ))
+}
+
+pub fn json_body(user: &str, auth: &str) -> String {
+    serde_json::json!({"user": user, "auth": auth}).to_string()
+}
+
+pub fn route<S, P>(path: &str) -> actix_web::Resource
+where
+    S: auth_actix::AuthenticationPolicy,
+    P: auth_actix::permissions::PermissionClasses + Resolve + 'static,
+{
+    web::resource(path).route(web::route().to(whoami::<S, P>))
+}

@@ -1,0 +1,9 @@
+use auth_actix::{authentication_classes, Auth, BasicAuthentication, TokenAuthentication};
+
+#[authentication_classes(BasicAuthentication)]
+#[authentication_classes(TokenAuthentication)]
+async fn handler(auth: Auth) -> String {
+    auth.user().to_string()
+}
+
+fn main() {}

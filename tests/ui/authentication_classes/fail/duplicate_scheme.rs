@@ -1,0 +1,8 @@
+use auth_actix::{authentication_classes, Auth, BasicAuthentication, TokenAuthentication};
+
+#[authentication_classes(BasicAuthentication, TokenAuthentication, BasicAuthentication)]
+async fn handler(auth: Auth) -> String {
+    auth.user().to_string()
+}
+
+fn main() {}

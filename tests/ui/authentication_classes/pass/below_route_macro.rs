@@ -1,0 +1,13 @@
+use actix_web::{get, App, Responder};
+use auth_actix::{authentication_classes, permission_classes, Auth, BasicAuthentication, IsAuthenticated};
+
+#[get("/")]
+#[authentication_classes(BasicAuthentication)]
+#[permission_classes(IsAuthenticated)]
+async fn handler(auth: Auth) -> impl Responder {
+    auth.user().to_string()
+}
+
+fn main() {
+    let _ = App::new().service(handler);
+}

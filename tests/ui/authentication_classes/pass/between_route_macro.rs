@@ -1,0 +1,13 @@
+use actix_web::{route, App, HttpResponse};
+use auth_actix::{authentication_classes, permission_classes, BasicAuthentication, IsAuthenticated};
+
+#[authentication_classes(BasicAuthentication)]
+#[route("/", method = "GET", method = "POST")]
+#[permission_classes(IsAuthenticated)]
+async fn handler() -> Result<HttpResponse, actix_web::Error> {
+    Ok(HttpResponse::NoContent().finish())
+}
+
+fn main() {
+    let _ = App::new().service(handler);
+}

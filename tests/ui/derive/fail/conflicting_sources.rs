@@ -1,0 +1,9 @@
+use auth_actix::Authentication;
+
+#[derive(Authentication)]
+struct ApiKey {
+    #[credential(header = "X-Api-Key", cookie = "key")]
+    key: String,
+}
+
+fn main() {}

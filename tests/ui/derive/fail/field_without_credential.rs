@@ -1,0 +1,10 @@
+use auth_actix::Authentication;
+
+#[derive(Authentication)]
+struct ApiKey {
+    #[credential(header = "X-Api-Key")]
+    key: String,
+    tenant: String,
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use auth_actix::Authentication;
+
+#[derive(Authentication)]
+struct ApiKey;
+
+fn main() {}

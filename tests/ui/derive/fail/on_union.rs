@@ -1,0 +1,8 @@
+use auth_actix::Authentication;
+
+#[derive(Authentication)]
+union ApiKey {
+    key: u64,
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+use auth_actix::Authentication;
+
+#[derive(Authentication)]
+#[authentication(token)]
+struct BearerToken;
+
+fn main() {}

@@ -1,0 +1,11 @@
+use actix_web::get;
+use auth_actix::{permission_classes, IsAdminUser, IsAuthenticated};
+
+#[permission_classes(IsAuthenticated)]
+#[get("/")]
+#[permission_classes(IsAdminUser)]
+async fn handler() -> &'static str {
+    "hello"
+}
+
+fn main() {}
