@@ -174,3 +174,27 @@ pub async fn touch_last_login<C: ConnectionTrait>(db: &C, user: Model) -> Result
     row.last_login = Set(Some(chrono::Utc::now()));
     row.update(db).await
 }
+
+/// Deletes a user and its DRF token, in one transaction.
+///
+/// Django's DDL has no `ON DELETE CASCADE`: the ORM deletes dependent rows first. This does the
+/// same for the tables this library owns. Rows in other tables that reference the user (Django's
+/// admin log, group memberships) make the database refuse the deletion, and nothing is deleted.
+pub async fn delete<C>(db: &C, id: i32) -> Result<bool, DbErr>
+where
+    C: ConnectionTrait + sea_orm::TransactionTrait,
+{
+    use sea_orm::TransactionSession;
+
+    let transaction = db.begin().await?;
+    super::token::Entity::delete_many()
+        .filter(super::token::Column::UserId.eq(id))
+        .exec(&transaction)
+        .await?;
+    let deleted = Entity::delete_by_id(id)
+        .exec(&transaction)
+        .await?
+        .rows_affected;
+    transaction.commit().await?;
+    Ok(deleted == 1)
+}

@@ -12,8 +12,8 @@ use actix_web::{App, HttpServer, Responder, get, web};
 use auth_actix::store::{self, token};
 use auth_actix::user::{CreateUserError, UserFields, create_user};
 use auth_actix::{
-    AllowAny, Auth, AuthSettings, BasicAuthentication, BearerAuthentication, DefaultAuthentication,
-    IsAuthenticated, PolicyGuard, TokenAuthentication,
+    AllowAny, Auth, AuthSettings, BasicAuthentication, BearerAuthentication, IsAuthenticated,
+    TokenAuthentication, authentication_classes, permission_classes,
 };
 
 const BIND: (&str, u16) = ("127.0.0.1", 8000);
@@ -28,24 +28,32 @@ fn whoami(auth: &Auth) -> impl Responder + use<> {
     }))
 }
 
+/// The project's default schemes, and anyone may call it.
 #[get("/open/")]
-async fn open(guard: PolicyGuard<DefaultAuthentication, AllowAny>) -> impl Responder {
-    whoami(guard.auth())
+#[permission_classes(AllowAny)]
+async fn open(auth: Auth) -> impl Responder {
+    whoami(&auth)
 }
 
 #[get("/basic/")]
-async fn basic(guard: PolicyGuard<(BasicAuthentication,), IsAuthenticated>) -> impl Responder {
-    whoami(guard.auth())
+#[authentication_classes(BasicAuthentication)]
+#[permission_classes(IsAuthenticated)]
+async fn basic(auth: Auth) -> impl Responder {
+    whoami(&auth)
 }
 
 #[get("/token/")]
-async fn token_view(guard: PolicyGuard<(TokenAuthentication,), IsAuthenticated>) -> impl Responder {
-    whoami(guard.auth())
+#[authentication_classes(TokenAuthentication)]
+#[permission_classes(IsAuthenticated)]
+async fn token_view(auth: Auth) -> impl Responder {
+    whoami(&auth)
 }
 
 #[get("/bearer/")]
-async fn bearer(guard: PolicyGuard<(BearerAuthentication,), IsAuthenticated>) -> impl Responder {
-    whoami(guard.auth())
+#[authentication_classes(BearerAuthentication)]
+#[permission_classes(IsAuthenticated)]
+async fn bearer(auth: Auth) -> impl Responder {
+    whoami(&auth)
 }
 
 #[actix_web::main]
