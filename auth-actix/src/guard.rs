@@ -11,7 +11,7 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
 use actix_web::dev::Payload;
-use actix_web::http::header;
+use actix_web::http::{Method, header};
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use auth_core::authentication::AuthInfo;
 use auth_core::negotiation::accepts_json;
@@ -20,11 +20,13 @@ use auth_core::policy::{
     self, AuthState, AuthenticationPolicy, DefaultAuthentication, DefaultPermissions,
     PolicyDefaults, Resolve,
 };
+use auth_core::response_effects::ResponseEffects;
 use auth_core::throttling::ThrottleClasses;
 use auth_core::user::RequestUser;
 
 use crate::error::ApiError;
-use crate::payload_gate::Gate;
+use crate::payload_gate::{Gate, ReadAhead};
+use crate::post_data;
 use crate::request_view::HttpRequestView;
 use crate::runtime::AuthRuntime;
 
@@ -84,6 +86,11 @@ fn runtime(request: &HttpRequest) -> Result<web::Data<AuthRuntime>, ApiError> {
         })
 }
 
+/// The most of a `POST` body read ahead for the CSRF check: Django's
+/// `DATA_UPLOAD_MAX_MEMORY_SIZE` (2.5 MiB). A larger body is not searched for
+/// `csrfmiddlewaretoken`; the header token is then required, as for any non-form body.
+const READ_AHEAD_LIMIT: usize = 2_621_440;
+
 /// Runs the pipeline of the policy `S`, `P`, `T` on `request` and stores the outcome in its
 /// extensions, so that [`Auth`] (and anything after) reads it instead of authenticating again.
 async fn run_policy<S, P, T>(request: HttpRequest, gate: Option<Gate>) -> Result<Auth, ApiError>
@@ -101,10 +108,28 @@ where
         return Err(auth_core::ApiError::not_acceptable().into());
     }
     let runtime = runtime(&request)?;
-    let policy =
-        policy::resolve::<S, P, T>(request.app_data::<PolicyDefaults>(), runtime.settings());
-    let view = HttpRequestView::new(&request, runtime.settings());
-    let state = Rc::new(policy.run(&view, runtime.settings(), runtime.db()).await?);
+    let settings = runtime.settings();
+    let effects = Rc::new(ResponseEffects::default());
+    request.extensions_mut().insert(Rc::clone(&effects));
+
+    // Session authentication's CSRF check reads `request.POST` (spec §1.6): read a POST body
+    // ahead only when a session cookie makes that check possible.
+    let post = match &gate {
+        Some(gate)
+            if request.method() == Method::POST
+                && request.cookie(&settings.session_cookie().name).is_some() =>
+        {
+            match gate.read_ahead(READ_AHEAD_LIMIT).await {
+                ReadAhead::Complete(body) => Some(post_data::parse(&request, body).await),
+                ReadAhead::TooLarge | ReadAhead::Failed => None,
+            }
+        }
+        _ => None,
+    };
+
+    let policy = policy::resolve::<S, P, T>(request.app_data::<PolicyDefaults>(), settings);
+    let view = HttpRequestView::new(&request, settings).with_post_data(post.as_ref());
+    let state = Rc::new(policy.run(&view, settings, runtime.db(), &effects).await?);
     request.extensions_mut().insert(Rc::clone(&state));
     if let Some(gate) = gate {
         gate.open();

@@ -34,8 +34,12 @@
 mod error;
 mod guard;
 mod payload_gate;
+mod post_data;
 mod request_view;
+mod response_cookies;
 mod runtime;
+mod session_middleware;
+mod session_views;
 
 pub use auth_core::authentication::AuthenticationClasses;
 pub use auth_core::authentication::token::BearerAuthentication;
@@ -46,16 +50,19 @@ pub use auth_core::{
     AllowAny, And, AuthInfo, AuthSettings, AuthSettingsBuilder, AuthState, Authenticated,
     Authentication, BasicAuthentication, Bearer, DefaultAuthentication, DefaultPermissions,
     IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly, Not, Or, Permission, PolicyDefaults,
-    ReadOnly, RemoteUserAuthentication, RequestUser, RequestView, TokenAuthentication, User,
+    ReadOnly, RemoteUserAuthentication, RequestUser, RequestView, SessionAuthentication,
+    TokenAuthentication, User,
 };
 pub use auth_core::{
     authentication, backends, django, error as core_error, messages, negotiation, permissions,
-    policy, request, settings, store, throttling, user,
+    policy, request, response_effects, settings, store, throttling, user,
 };
 pub use error::ApiError;
 pub use guard::{Auth, PolicyGuard, method_not_allowed};
 pub use request_view::{HttpRequestView, TrustedRemoteUser};
 pub use runtime::{AuthRuntime, configure};
+pub use session_middleware::{SessionMiddleware, SessionMiddlewareService};
+pub use session_views::session_endpoints;
 
 pub use auth_macros::{Authentication, authentication_classes, permission_classes};
 

@@ -9,6 +9,8 @@ use actix_web::http::header;
 use auth_core::request::RequestView;
 use auth_core::settings::AuthSettings;
 
+use crate::post_data::PostData;
+
 /// The user name a trusted front-end layer authenticated, put into the request's extensions by
 /// the application's own middleware (the port's `REMOTE_USER`, spec §1.7). Read by
 /// `RemoteUserAuthentication`; a client cannot set it.
@@ -21,12 +23,23 @@ pub struct TrustedRemoteUser(pub String);
 pub struct HttpRequestView<'a> {
     request: &'a HttpRequest,
     settings: &'a AuthSettings,
+    post: Option<&'a PostData>,
 }
 
 impl<'a> HttpRequestView<'a> {
     /// Views `request` under `settings`.
     pub fn new(request: &'a HttpRequest, settings: &'a AuthSettings) -> Self {
-        Self { request, settings }
+        Self {
+            request,
+            settings,
+            post: None,
+        }
+    }
+
+    /// With the `POST` body read ahead for the CSRF check.
+    pub(crate) fn with_post_data(mut self, post: Option<&'a PostData>) -> Self {
+        self.post = post;
+        self
     }
 }
 
@@ -81,6 +94,17 @@ impl RequestView for HttpRequestView<'_> {
             return first.is_some_and(|item| item.trim_ascii() == expected.as_bytes());
         }
         self.request.app_config().secure()
+    }
+
+    fn server_port(&self) -> Option<u16> {
+        Some(self.request.app_config().local_addr().port())
+    }
+
+    fn post_field(&self, name: &str) -> Result<Option<Cow<'_, str>>, auth_core::ApiError> {
+        match self.post {
+            Some(post) => post.field(name),
+            None => Ok(None),
+        }
     }
 
     fn query_string(&self) -> &str {

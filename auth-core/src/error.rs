@@ -26,6 +26,8 @@ pub enum ErrorKind {
     UnsupportedMediaType,
     /// `ParseError` (400).
     ParseError,
+    /// `ValidationError` (400): its body is a mapping of field names to messages.
+    ValidationError,
     /// A store (database, cache) failed: 503 with a generic detail. Never treated as anonymous.
     ServiceUnavailable,
     /// The base `APIException` (500).
@@ -44,7 +46,7 @@ impl ErrorKind {
             Self::MethodNotAllowed => 405,
             Self::NotAcceptable => 406,
             Self::UnsupportedMediaType => 415,
-            Self::ParseError => 400,
+            Self::ParseError | Self::ValidationError => 400,
             Self::ServiceUnavailable => 503,
             Self::ServerError => 500,
         }
@@ -62,6 +64,7 @@ impl ErrorKind {
             Self::NotAcceptable => messages::NOT_ACCEPTABLE,
             Self::UnsupportedMediaType => messages::UNSUPPORTED_MEDIA_TYPE,
             Self::ParseError => messages::PARSE_ERROR,
+            Self::ValidationError => messages::INVALID_INPUT,
             Self::ServiceUnavailable => messages::SERVICE_UNAVAILABLE,
             Self::ServerError => messages::SERVER_ERROR,
         }
@@ -79,6 +82,7 @@ impl ErrorKind {
             Self::NotAcceptable => "not_acceptable",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::ParseError => "parse_error",
+            Self::ValidationError => "invalid",
             Self::ServiceUnavailable => "service_unavailable",
             Self::ServerError => "error",
         }
@@ -102,6 +106,8 @@ pub struct ApiError {
     code: Cow<'static, str>,
     challenge: Option<String>,
     wait: Option<u64>,
+    /// A validation error's body: field name (or `non_field_errors`) → messages.
+    fields: Option<Vec<(String, Vec<String>)>>,
 }
 
 impl ApiError {
@@ -113,7 +119,16 @@ impl ApiError {
             code: Cow::Borrowed(kind.default_code()),
             challenge: None,
             wait: None,
+            fields: None,
         }
+    }
+
+    /// `ValidationError` with DRF's mapping body, fields in the order given:
+    /// `{"username":["This field is required."]}`.
+    pub fn validation(fields: Vec<(String, Vec<String>)>) -> Self {
+        let mut error = Self::new(ErrorKind::ValidationError);
+        error.fields = Some(fields);
+        error
     }
 
     /// `AuthenticationFailed(detail)`.
@@ -236,6 +251,16 @@ impl ApiError {
     /// The body DRF's JSON renderer writes: `{"detail":"…"}`, compact, UTF-8, with U+2028 and
     /// U+2029 escaped (spec §4.4).
     pub fn body_json(&self) -> String {
+        if let Some(fields) = &self.fields {
+            let entries: Vec<String> = fields
+                .iter()
+                .map(|(name, messages)| {
+                    let messages: Vec<String> = messages.iter().map(|m| json_string(m)).collect();
+                    format!("{}:[{}]", json_string(name), messages.join(","))
+                })
+                .collect();
+            return format!("{{{}}}", entries.join(","));
+        }
         let mut body = String::with_capacity(self.detail.len() + 14);
         body.push_str("{\"detail\":");
         body.push_str(&json_string(&self.detail));
@@ -317,6 +342,22 @@ mod tests {
         assert_eq!(
             error.body_json(),
             "{\"detail\":\"café \\\"x\\\" \\u2028\\u2029\"}"
+        );
+    }
+
+    #[test]
+    fn validation_body_is_the_field_mapping_in_order() {
+        let error = ApiError::validation(vec![
+            ("username".into(), vec!["This field is required.".into()]),
+            (
+                "password".into(),
+                vec!["This field may not be blank.".into()],
+            ),
+        ]);
+        assert_eq!(error.status(), 400);
+        assert_eq!(
+            error.body_json(),
+            r#"{"username":["This field is required."],"password":["This field may not be blank."]}"#
         );
     }
 

@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod auth_token_serializer;
 pub mod authentication;
 pub mod backends;
 pub mod django;
@@ -20,6 +21,8 @@ pub mod negotiation;
 pub mod permissions;
 pub mod policy;
 pub mod request;
+pub mod response_effects;
+pub mod session;
 pub mod settings;
 pub mod store;
 pub mod throttling;
@@ -27,7 +30,7 @@ pub mod user;
 
 pub use authentication::{
     AuthContext, AuthInfo, Authenticated, Authentication, BasicAuthentication, Bearer,
-    RemoteUserAuthentication, TokenAuthentication,
+    RemoteUserAuthentication, SessionAuthentication, TokenAuthentication,
 };
 pub use error::{ApiError, ErrorKind};
 pub use permissions::{

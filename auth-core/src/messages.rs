@@ -21,6 +21,8 @@ pub const NOT_ACCEPTABLE: &str = "Could not satisfy the request Accept header.";
 pub const UNSUPPORTED_MEDIA_TYPE: &str = "Unsupported media type \"{media_type}\" in request.";
 /// `ParseError` default detail.
 pub const PARSE_ERROR: &str = "Malformed request.";
+/// `ValidationError` default detail.
+pub const INVALID_INPUT: &str = "Invalid input.";
 /// The base API error's default detail.
 pub const SERVER_ERROR: &str = "A server error occurred.";
 /// Ours, not the reference's: the reference has no 503. A store (database, Redis) failure must
@@ -60,3 +62,20 @@ pub const EXPECTED_AVAILABLE_SECONDS: &str = "Expected available in {wait} secon
 pub const CREDENTIAL_INVALID: &str = "Invalid {credential}.";
 /// Ours: one credential of a multi-credential scheme is present, another required one is not.
 pub const CREDENTIAL_MISSING: &str = "Missing {credential}.";
+
+/// Field validation: missing field.
+pub const FIELD_REQUIRED: &str = "This field is required.";
+/// Field validation: `""` (or a whitespace-only username).
+pub const FIELD_BLANK: &str = "This field may not be blank.";
+/// Field validation: `null`.
+pub const FIELD_NULL: &str = "This field may not be null.";
+/// Field validation: a boolean, list or object where a string is expected.
+pub const NOT_A_VALID_STRING: &str = "Not a valid string.";
+/// Field validation: a NUL character.
+pub const NULL_CHARACTERS: &str = "Null characters are not allowed.";
+/// A JSON body that is not an object; `{datatype}` is Python's type name (`list`, `str`, …).
+pub const EXPECTED_DICTIONARY: &str = "Invalid data. Expected a dictionary, but got {datatype}.";
+/// The credential check failed (obtain-token and login).
+pub const UNABLE_TO_LOG_IN: &str = "Unable to log in with provided credentials.";
+/// The key DRF uses for errors not tied to one field.
+pub const NON_FIELD_ERRORS: &str = "non_field_errors";

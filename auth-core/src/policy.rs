@@ -259,11 +259,13 @@ where
         request: &dyn RequestView,
         settings: &AuthSettings,
         db: &DatabaseConnection,
+        effects: &crate::response_effects::ResponseEffects,
     ) -> Result<AuthState, ApiError> {
         let cx = AuthContext {
             request,
             settings,
             db,
+            effects,
         };
         let challenge_for = |error: ApiError| {
             if error.kind().is_authentication_error() {

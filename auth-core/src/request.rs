@@ -36,6 +36,20 @@ pub trait RequestView {
         ""
     }
 
+    /// The port the server received the request on (`SERVER_PORT`), if known.
+    fn server_port(&self) -> Option<u16> {
+        None
+    }
+
+    /// A field of a form-encoded or multipart `POST` body (Django's `request.POST[name]`), when
+    /// the framework read the body before authentication. `Ok(None)` when there is no such field
+    /// or no form body; `Err` when the body could not be parsed by the view's parsers (DRF
+    /// raises it at the point the CSRF check reads the body: 400 or 415).
+    fn post_field(&self, name: &str) -> Result<Option<Cow<'_, str>>, crate::error::ApiError> {
+        let _ = name;
+        Ok(None)
+    }
+
     /// Whether the method is one of the permissions' safe methods: `GET`, `HEAD`, `OPTIONS`
     /// (spec §2.1; no `TRACE` here, unlike the CSRF check's list).
     fn is_safe_method(&self) -> bool {

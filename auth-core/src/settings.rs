@@ -9,7 +9,8 @@ use std::fmt;
 use subtle::ConstantTimeEq;
 
 use crate::authentication::{
-    AuthInfo, AuthenticationClasses, BasicAuthentication, SharedAuthenticationClasses,
+    AuthInfo, AuthenticationClasses, BasicAuthentication, SessionAuthentication,
+    SharedAuthenticationClasses,
 };
 use crate::django::hashers::{Algorithm, HasherError, PasswordHashers};
 use crate::permissions::{AllowAny, PermissionClasses, SharedPermissionClasses};
@@ -54,6 +55,80 @@ pub enum UnauthenticatedUser {
     None,
 }
 
+/// `SameSite` of a cookie.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SameSite {
+    /// `SameSite=Lax` (Django's default).
+    Lax,
+    /// `SameSite=Strict`.
+    Strict,
+    /// `SameSite=None` (requires `Secure` in browsers).
+    None,
+}
+
+impl SameSite {
+    /// The attribute's value.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Lax => "Lax",
+            Self::Strict => "Strict",
+            Self::None => "None",
+        }
+    }
+}
+
+/// How a cookie is written: Django's `*_COOKIE_*` settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CookieSettings {
+    /// `*_COOKIE_NAME`.
+    pub name: String,
+    /// `*_COOKIE_AGE` in seconds.
+    pub age: i64,
+    /// `*_COOKIE_DOMAIN`.
+    pub domain: Option<String>,
+    /// `*_COOKIE_PATH`.
+    pub path: String,
+    /// `*_COOKIE_SECURE`.
+    pub secure: bool,
+    /// `*_COOKIE_HTTPONLY`.
+    pub http_only: bool,
+    /// `*_COOKIE_SAMESITE` (`None` in Rust terms = attribute not written).
+    pub same_site: Option<SameSite>,
+}
+
+impl CookieSettings {
+    /// Django's session cookie: `sessionid`, two weeks, `/`, HttpOnly, `SameSite=Lax`.
+    pub fn django_session() -> Self {
+        Self {
+            name: "sessionid".to_owned(),
+            age: 1_209_600,
+            domain: None,
+            path: "/".to_owned(),
+            secure: false,
+            http_only: true,
+            same_site: Some(SameSite::Lax),
+        }
+    }
+
+    /// Django's CSRF cookie: `csrftoken`, 52 weeks, `/`, readable by scripts, `SameSite=Lax`.
+    pub fn django_csrf() -> Self {
+        Self {
+            name: "csrftoken".to_owned(),
+            age: 31_449_600,
+            domain: None,
+            path: "/".to_owned(),
+            secure: false,
+            http_only: false,
+            same_site: Some(SameSite::Lax),
+        }
+    }
+}
+
+/// Django's model backend, as stored in a session's `_auth_user_backend`.
+pub const MODEL_BACKEND: &str = "django.contrib.auth.backends.ModelBackend";
+/// Django's remote-user backend path.
+pub const REMOTE_USER_BACKEND: &str = "django.contrib.auth.backends.RemoteUserBackend";
+
 /// The default SQLite database: a file next to the process, created when missing.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://auth.db?mode=rwc";
 
@@ -88,6 +163,12 @@ pub struct AuthSettings {
     remote_user_header: Option<String>,
     remote_user_create_unknown: bool,
     secure_proxy_ssl_header: Option<(String, String)>,
+    session_cookie: CookieSettings,
+    csrf_cookie: CookieSettings,
+    csrf_header_name: String,
+    csrf_trusted_origins: Vec<String>,
+    allowed_hosts: Vec<String>,
+    authentication_backends: Vec<String>,
 }
 
 impl fmt::Debug for AuthSettings {
@@ -106,6 +187,12 @@ impl fmt::Debug for AuthSettings {
                 &self.remote_user_create_unknown,
             )
             .field("secure_proxy_ssl_header", &self.secure_proxy_ssl_header)
+            .field("session_cookie", &self.session_cookie)
+            .field("csrf_cookie", &self.csrf_cookie)
+            .field("csrf_header_name", &self.csrf_header_name)
+            .field("csrf_trusted_origins", &self.csrf_trusted_origins)
+            .field("allowed_hosts", &self.allowed_hosts)
+            .field("authentication_backends", &self.authentication_backends)
             .finish_non_exhaustive()
     }
 }
@@ -183,6 +270,36 @@ impl AuthSettings {
             .as_ref()
             .map(|(name, value)| (name.as_str(), value.as_str()))
     }
+
+    /// `SESSION_COOKIE_*`.
+    pub fn session_cookie(&self) -> &CookieSettings {
+        &self.session_cookie
+    }
+
+    /// `CSRF_COOKIE_*`.
+    pub fn csrf_cookie(&self) -> &CookieSettings {
+        &self.csrf_cookie
+    }
+
+    /// `CSRF_HEADER_NAME` in Django's `META` form (`HTTP_X_CSRFTOKEN`).
+    pub fn csrf_header_name(&self) -> &str {
+        &self.csrf_header_name
+    }
+
+    /// `CSRF_TRUSTED_ORIGINS` (`https://example.com`, `https://*.example.com`).
+    pub fn csrf_trusted_origins(&self) -> &[String] {
+        &self.csrf_trusted_origins
+    }
+
+    /// `ALLOWED_HOSTS` (default `["*"]`; see [`AuthSettingsBuilder::allowed_hosts`]).
+    pub fn allowed_hosts(&self) -> &[String] {
+        &self.allowed_hosts
+    }
+
+    /// `AUTHENTICATION_BACKENDS`: the backend paths a session's `_auth_user_backend` may name.
+    pub fn authentication_backends(&self) -> &[String] {
+        &self.authentication_backends
+    }
 }
 
 /// Builds [`AuthSettings`]; every method has the reference's default.
@@ -204,6 +321,12 @@ pub struct AuthSettingsBuilder {
     remote_user_header: Option<String>,
     remote_user_create_unknown: bool,
     secure_proxy_ssl_header: Option<(String, String)>,
+    session_cookie: CookieSettings,
+    csrf_cookie: CookieSettings,
+    csrf_header_name: String,
+    csrf_trusted_origins: Vec<String>,
+    allowed_hosts: Vec<String>,
+    authentication_backends: Vec<String>,
 }
 
 impl Default for AuthSettingsBuilder {
@@ -215,9 +338,11 @@ impl Default for AuthSettingsBuilder {
             secret_key_fallbacks: Vec::new(),
             database_url: DEFAULT_DATABASE_URL.to_owned(),
             database_url_env: None,
-            // DRF's default is (SessionAuthentication, BasicAuthentication); session
-            // authentication is not part of this release yet, so the default is Basic alone.
-            default_authentication: SharedAuthenticationClasses::of::<(BasicAuthentication,)>(),
+            // DRF's DEFAULT_AUTHENTICATION_CLASSES.
+            default_authentication: SharedAuthenticationClasses::of::<(
+                SessionAuthentication,
+                BasicAuthentication,
+            )>(),
             default_permissions: SharedPermissionClasses::of::<AllowAny>(),
             token_keyword: Cow::Borrowed("Token"),
             basic_realm: Cow::Borrowed("api"),
@@ -228,6 +353,12 @@ impl Default for AuthSettingsBuilder {
             remote_user_header: None,
             remote_user_create_unknown: true,
             secure_proxy_ssl_header: None,
+            session_cookie: CookieSettings::django_session(),
+            csrf_cookie: CookieSettings::django_csrf(),
+            csrf_header_name: "HTTP_X_CSRFTOKEN".to_owned(),
+            csrf_trusted_origins: Vec::new(),
+            allowed_hosts: vec!["*".to_owned()],
+            authentication_backends: vec![MODEL_BACKEND.to_owned()],
         }
     }
 }
@@ -344,6 +475,58 @@ impl AuthSettingsBuilder {
         self
     }
 
+    /// `SESSION_COOKIE_*`: name, age, domain, path, Secure, HttpOnly, SameSite.
+    pub fn session_cookie(mut self, cookie: CookieSettings) -> Self {
+        self.session_cookie = cookie;
+        self
+    }
+
+    /// `CSRF_COOKIE_*`: name, age, domain, path, Secure, HttpOnly, SameSite.
+    pub fn csrf_cookie(mut self, cookie: CookieSettings) -> Self {
+        self.csrf_cookie = cookie;
+        self
+    }
+
+    /// `CSRF_HEADER_NAME` in Django's form, e.g. `HTTP_X_XSRF_TOKEN` for `X-XSRF-TOKEN`.
+    pub fn csrf_header_name(mut self, name: impl Into<String>) -> Self {
+        self.csrf_header_name = name.into();
+        self
+    }
+
+    /// `CSRF_TRUSTED_ORIGINS`, with Django's wildcard form `https://*.example.com`.
+    pub fn csrf_trusted_origins<I, S>(mut self, origins: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.csrf_trusted_origins = origins.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// `ALLOWED_HOSTS`, used by the CSRF Origin and Referer checks. The default is `["*"]`:
+    /// host validation is the job of the proxy in front of an API service, and the CSRF checks
+    /// stay sound with it, since the Origin must still equal the request's own scheme and host.
+    pub fn allowed_hosts<I, S>(mut self, hosts: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.allowed_hosts = hosts.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// `AUTHENTICATION_BACKENDS`: the backends whose sessions are accepted (default: Django's
+    /// model backend). Add [`REMOTE_USER_BACKEND`] to accept sessions that Django logged in
+    /// through remote-user authentication.
+    pub fn authentication_backends<I, S>(mut self, backends: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.authentication_backends = backends.into_iter().map(Into::into).collect();
+        self
+    }
+
     /// Checks and builds the settings, reading the environment overrides.
     pub fn build(self) -> Result<AuthSettings, SettingsError> {
         let from_env = |var: &Option<String>| {
@@ -383,6 +566,12 @@ impl AuthSettingsBuilder {
             remote_user_header: self.remote_user_header,
             remote_user_create_unknown: self.remote_user_create_unknown,
             secure_proxy_ssl_header: self.secure_proxy_ssl_header,
+            session_cookie: self.session_cookie,
+            csrf_cookie: self.csrf_cookie,
+            csrf_header_name: self.csrf_header_name,
+            csrf_trusted_origins: self.csrf_trusted_origins,
+            allowed_hosts: self.allowed_hosts,
+            authentication_backends: self.authentication_backends,
         })
     }
 }

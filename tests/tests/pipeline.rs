@@ -536,7 +536,7 @@ async fn project_defaults_apply_when_the_view_declares_nothing() {
 }
 
 #[actix_web::test]
-async fn library_defaults_are_basic_and_allow_any() {
+async fn library_defaults_are_drfs_session_basic_and_allow_any() {
     let settings = settings();
     let db = database(&settings).await;
     let app = app!(settings, db);
@@ -544,11 +544,10 @@ async fn library_defaults_are_basic_and_allow_any() {
     assert_eq!(reply.status, 200);
     assert_eq!(reply.body, json_body("AnonymousUser", "None"));
     let reply = send(&app, with_auth(get("/defaults/"), basic(b"john:wrong"))).await;
-    assert_eq!(reply.status, 401);
-    assert_eq!(
-        reply.www_authenticate.as_deref(),
-        Some("Basic realm=\"api\"")
-    );
+    // DEFAULT_AUTHENTICATION_CLASSES = [Session, Basic]: Session has no challenge, so 403.
+    assert_eq!(reply.status, 403);
+    assert_eq!(reply.www_authenticate, None);
+    assert_eq!(reply.body, detail("Invalid username/password."));
 }
 
 #[actix_web::test]
@@ -576,7 +575,7 @@ async fn auth_extractor_alone_runs_the_default_policy() {
     let reply = send(&app, with_auth(get("/auth-only/"), basic(b"john:password"))).await;
     assert_eq!(reply.body, "john|Some(\"BasicAuthentication\")");
     let reply = send(&app, with_auth(get("/auth-only/"), basic(b"john:nope"))).await;
-    assert_eq!(reply.status, 401);
+    assert_eq!(reply.status, 403);
 }
 
 #[actix_web::test]

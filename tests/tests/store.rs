@@ -18,6 +18,8 @@ use support::*;
 const DJANGO_AUTH_USER: &str = r#"CREATE TABLE "auth_user" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "password" varchar(128) NOT NULL, "last_login" datetime NULL, "is_superuser" bool NOT NULL, "username" varchar(150) NOT NULL UNIQUE, "last_name" varchar(150) NOT NULL, "email" varchar(254) NOT NULL, "is_staff" bool NOT NULL, "is_active" bool NOT NULL, "date_joined" datetime NOT NULL, "first_name" varchar(150) NOT NULL)"#;
 const DJANGO_AUTHTOKEN: &str = r#"CREATE TABLE "authtoken_token" ("key" varchar(40) NOT NULL PRIMARY KEY, "created" datetime NOT NULL, "user_id" integer NOT NULL UNIQUE REFERENCES "auth_user" ("id") DEFERRABLE INITIALLY DEFERRED)"#;
 
+const DJANGO_SESSION: &str = r#"CREATE TABLE "django_session" ("session_key" varchar(40) NOT NULL PRIMARY KEY, "session_data" text NOT NULL, "expire_date" datetime NOT NULL)"#;
+
 /// A fresh SQLite file in a temporary directory (a file, as in production).
 fn database_file(name: &str) -> String {
     let directory =
@@ -45,14 +47,21 @@ async fn table_sql(db: &store::DatabaseConnection, table: &str) -> String {
 async fn fresh_database_gets_djangos_exact_tables_and_a_rerun_changes_nothing() {
     let db = store::connect(&database_file("fresh")).await.unwrap();
     let report = migrations::migrate(&db).await.unwrap();
-    assert_eq!(report.created, ["auth_user", "authtoken_token"]);
+    assert_eq!(
+        report.created,
+        ["auth_user", "authtoken_token", "django_session"]
+    );
     assert!(report.existing.is_empty());
     assert_eq!(table_sql(&db, "auth_user").await, DJANGO_AUTH_USER);
     assert_eq!(table_sql(&db, "authtoken_token").await, DJANGO_AUTHTOKEN);
+    assert_eq!(table_sql(&db, "django_session").await, DJANGO_SESSION);
 
     let again = migrations::migrate(&db).await.unwrap();
     assert!(again.created.is_empty());
-    assert_eq!(again.existing, ["auth_user", "authtoken_token"]);
+    assert_eq!(
+        again.existing,
+        ["auth_user", "authtoken_token", "django_session"]
+    );
 }
 
 #[actix_web::test]
@@ -75,7 +84,7 @@ async fn existing_django_tables_and_rows_are_left_untouched_and_read_as_they_are
 
     let report = migrations::migrate(&db).await.unwrap();
     assert_eq!(report.existing, ["auth_user"]);
-    assert_eq!(report.created, ["authtoken_token"]);
+    assert_eq!(report.created, ["authtoken_token", "django_session"]);
     assert_eq!(table_sql(&db, "auth_user").await, customised);
 
     let row = user::find_by_username(&db, "django")

@@ -20,10 +20,12 @@ pub mod basic;
 pub mod credential;
 pub mod lenient_base64;
 pub mod remote_user;
+pub mod session;
 pub mod token;
 
 pub use basic::BasicAuthentication;
 pub use remote_user::RemoteUserAuthentication;
+pub use session::SessionAuthentication;
 pub use token::{Bearer, TokenAuthentication, TokenKeyword};
 
 /// What a scheme sees: the request, the settings and the database.
@@ -35,6 +37,8 @@ pub struct AuthContext<'a> {
     pub settings: &'a AuthSettings,
     /// The database holding Django's tables.
     pub db: &'a DatabaseConnection,
+    /// What the response must carry (session and CSRF cookies).
+    pub effects: &'a crate::response_effects::ResponseEffects,
 }
 
 impl fmt::Debug for AuthContext<'_> {

@@ -1,3 +1,8 @@
-//! Django's compatibility formats: password hashers (and, with sessions, signing and CSRF).
+//! Django's compatibility formats: password hashers, signing, session data, CSRF tokens and
+//! cookie headers.
 
+pub mod cookie_header;
+pub mod csrf;
 pub mod hashers;
+pub mod session_data;
+pub mod signing;

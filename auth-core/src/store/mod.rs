@@ -8,6 +8,7 @@
 //! and rows Django wrote are read back here as UTC.
 
 pub mod migrations;
+pub mod session;
 pub mod token;
 pub mod user;
 

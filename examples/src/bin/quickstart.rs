@@ -13,7 +13,8 @@ use auth_actix::store::{self, token};
 use auth_actix::user::{CreateUserError, UserFields, create_user};
 use auth_actix::{
     AllowAny, Auth, AuthSettings, BasicAuthentication, BearerAuthentication, IsAuthenticated,
-    TokenAuthentication, authentication_classes, permission_classes,
+    SessionAuthentication, SessionMiddleware, TokenAuthentication, authentication_classes,
+    permission_classes, session_endpoints,
 };
 
 const BIND: (&str, u16) = ("127.0.0.1", 8000);
@@ -56,6 +57,14 @@ async fn bearer(auth: Auth) -> impl Responder {
     whoami(&auth)
 }
 
+/// A logged-in browser (or `curl` with a cookie jar); unsafe methods need the CSRF header.
+#[actix_web::route("/session/", method = "GET", method = "POST")]
+#[authentication_classes(SessionAuthentication)]
+#[permission_classes(IsAuthenticated)]
+async fn session(auth: Auth) -> impl Responder {
+    whoami(&auth)
+}
+
 #[actix_web::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let settings = AuthSettings::builder()
@@ -94,10 +103,24 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         token.key
     );
     println!("curl -i {base}/token/    # no credentials: 401 with WWW-Authenticate: Token");
+    println!("\n# A session, as a browser has it (cookie jar in ./jar):");
+    println!("curl -s -c jar {base}/auth/csrf/");
+    println!(
+        "curl -i -b jar -c jar -H \"X-CSRFToken: $(awk '/csrftoken/ {{print $7}}' jar)\" \\\n  \
+         -H 'Content-Type: application/json' -d '{{\"username\":\"{DEMO_USER}\",\"password\":\"{DEMO_PASSWORD}\"}}' {base}/auth/login/"
+    );
+    println!("curl -i -b jar {base}/session/");
+    println!(
+        "curl -i -b jar -X POST -H \"X-CSRFToken: $(awk '/csrftoken/ {{print $7}}' jar)\" {base}/session/"
+    );
+    println!("curl -i -b jar -X POST {base}/session/    # no CSRF header: 403 CSRF Failed");
 
     HttpServer::new(move || {
         App::new()
+            .wrap(SessionMiddleware)
             .configure(auth_actix::configure(settings.clone(), db.clone()))
+            .service(web::scope("/auth").configure(session_endpoints))
+            .service(session)
             .service(open)
             .service(basic)
             .service(token_view)

@@ -1,0 +1,65 @@
+//! Writes what authentication recorded ([`ResponseEffects`]) onto a response, as Django's
+//! session and CSRF middleware do after the view: `Set-Cookie` for the session and CSRF cookies,
+//! and `Cookie` added to `Vary`.
+
+use actix_web::http::header::{self, HeaderMap, HeaderValue};
+use auth_core::django::cookie_header;
+use auth_core::response_effects::{ResponseEffects, SessionCookie};
+use auth_core::settings::AuthSettings;
+
+/// Applies the recorded effects to `headers` (the effects are taken, so applying twice is a
+/// no-op).
+pub(crate) fn apply(headers: &mut HeaderMap, effects: &ResponseEffects, settings: &AuthSettings) {
+    let now = chrono::Utc::now();
+    let mut vary_cookie = effects.session_accessed();
+    if let Some(change) = effects.take_session_cookie() {
+        let value = match change {
+            SessionCookie::Set(key) => {
+                cookie_header::set_cookie(settings.session_cookie(), &key, now)
+            }
+            SessionCookie::Delete => cookie_header::delete_cookie(settings.session_cookie()),
+        };
+        append_cookie(headers, &value);
+        vary_cookie = true;
+    }
+    if let Some(secret) = effects.take_csrf_secret() {
+        append_cookie(
+            headers,
+            &cookie_header::set_cookie(settings.csrf_cookie(), &secret, now),
+        );
+        vary_cookie = true;
+    }
+    if vary_cookie {
+        add_vary_cookie(headers);
+    }
+}
+
+fn append_cookie(headers: &mut HeaderMap, value: &str) {
+    // Cookie names and values come from settings and from alphanumeric keys; a value that is
+    // not a valid header (a misconfigured name) is dropped rather than breaking the response.
+    if let Ok(value) = HeaderValue::from_str(value) {
+        headers.append(header::SET_COOKIE, value);
+    }
+}
+
+/// Django's `patch_vary_headers(response, ("Cookie",))`: appended once, case-insensitively.
+fn add_vary_cookie(headers: &mut HeaderMap) {
+    let existing: Vec<String> = headers
+        .get_all(header::VARY)
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(|item| item.trim().to_owned())
+        .filter(|item| !item.is_empty())
+        .collect();
+    if existing
+        .iter()
+        .any(|item| item == "*" || item.eq_ignore_ascii_case("cookie"))
+    {
+        return;
+    }
+    let mut all = existing;
+    all.push("Cookie".to_owned());
+    if let Ok(value) = HeaderValue::from_str(&all.join(", ")) {
+        headers.insert(header::VARY, value);
+    }
+}

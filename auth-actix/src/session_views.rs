@@ -1,0 +1,218 @@
+//! The session endpoints: login, logout and a CSRF token for single-page apps.
+//!
+//! Mount them with one call under any prefix:
+//! `web::scope("/auth").configure(auth_actix::session_endpoints)` gives `POST /auth/login/`,
+//! `POST /auth/logout/` and `GET /auth/csrf/`.
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::web::{self, Bytes};
+use actix_web::{HttpRequest, HttpResponse};
+use auth_core::auth_token_serializer::{self, Input};
+use auth_core::authentication::session::enforce_csrf;
+use auth_core::backends;
+use auth_core::django::csrf;
+use auth_core::negotiation::accepts_json;
+use auth_core::response_effects::ResponseEffects;
+use auth_core::settings::MODEL_BACKEND;
+use auth_core::{ApiError as CoreError, messages, session};
+
+use crate::error::ApiError;
+use crate::post_data::{self, PostData};
+use crate::request_view::HttpRequestView;
+use crate::runtime::AuthRuntime;
+
+/// Registers `login/`, `logout/` and `csrf/` (see the module docs).
+pub fn session_endpoints(config: &mut web::ServiceConfig) {
+    config
+        .service(
+            web::resource("/login/")
+                .route(web::post().to(login))
+                .default_service(web::to(|request: HttpRequest| {
+                    not_allowed(request, "POST, OPTIONS")
+                })),
+        )
+        .service(
+            web::resource("/logout/")
+                .route(web::post().to(logout))
+                .default_service(web::to(|request: HttpRequest| {
+                    not_allowed(request, "POST, OPTIONS")
+                })),
+        )
+        .service(
+            web::resource("/csrf/")
+                .route(web::get().to(csrf_token))
+                .default_service(web::to(|request: HttpRequest| {
+                    not_allowed(request, "GET, HEAD, OPTIONS")
+                })),
+        );
+}
+
+async fn not_allowed(request: HttpRequest, allow: &'static str) -> HttpResponse {
+    let mut response = actix_web::ResponseError::error_response(&ApiError(
+        CoreError::method_not_allowed(request.method().as_str()),
+    ));
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static(allow));
+    response
+}
+
+fn runtime(request: &HttpRequest) -> Result<web::Data<AuthRuntime>, ApiError> {
+    request
+        .app_data::<web::Data<AuthRuntime>>()
+        .cloned()
+        .ok_or_else(|| {
+            tracing::error!("auth_actix::configure(settings, db) was not registered on this App");
+            ApiError(CoreError::new(auth_core::ErrorKind::ServerError))
+        })
+}
+
+fn negotiate(request: &HttpRequest) -> Result<(), ApiError> {
+    let accept = request
+        .headers()
+        .get(header::ACCEPT)
+        .map(|value| value.as_bytes());
+    if accepts_json(accept) {
+        Ok(())
+    } else {
+        Err(CoreError::not_acceptable().into())
+    }
+}
+
+/// A JSON response carrying the recorded cookie effects.
+fn respond(
+    status: actix_web::http::StatusCode,
+    body: Option<serde_json::Value>,
+    effects: &ResponseEffects,
+    runtime: &AuthRuntime,
+) -> HttpResponse {
+    let mut response = match body {
+        Some(body) => HttpResponse::build(status)
+            .insert_header((
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ))
+            .body(body.to_string()),
+        None => HttpResponse::build(status).finish(),
+    };
+    crate::response_cookies::apply(response.headers_mut(), effects, runtime.settings());
+    response
+}
+
+/// `POST login/` with `username` and `password` as JSON, form or multipart: checks CSRF (as
+/// Django's login view does), the credentials (Basic plays no part), then logs the user in:
+/// a new session key, `sessionid` and a rotated `csrftoken` cookie, `last_login` updated.
+/// Answers `{"id":…,"username":…,"email":…}`; bad credentials are DRF's 400.
+async fn login(request: HttpRequest, body: Bytes) -> Result<HttpResponse, ApiError> {
+    negotiate(&request)?;
+    let runtime = runtime(&request)?;
+    let settings = runtime.settings();
+    let post = post_data::parse(&request, body.clone()).await;
+    let view = HttpRequestView::new(&request, settings).with_post_data(Some(&post));
+    enforce_csrf(&view, settings)?;
+
+    let credentials = match &post {
+        PostData::Invalid(error) => return Err(error.clone().into()),
+        PostData::Fields(fields) => auth_token_serializer::validate(|name| {
+            fields
+                .iter()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| Input::Text(value.as_str()))
+        })?,
+        PostData::NoFields if body.is_empty() => {
+            auth_token_serializer::validate_json(&serde_json::Value::Object(Default::default()))?
+        }
+        PostData::NoFields => {
+            let value: serde_json::Value = serde_json::from_slice(&body).map_err(|error| {
+                CoreError::new(auth_core::ErrorKind::ParseError)
+                    .with_detail(format!("JSON parse error - {error}"))
+            })?;
+            auth_token_serializer::validate_json(&value)?
+        }
+    };
+
+    let effects = ResponseEffects::default();
+    let cx = auth_core::AuthContext {
+        request: &view,
+        settings,
+        db: runtime.db(),
+        effects: &effects,
+    };
+    let user =
+        backends::authenticate_credentials(&cx, &credentials.username, &credentials.password)
+            .await?
+            .ok_or_else(|| auth_token_serializer::non_field_error(messages::UNABLE_TO_LOG_IN))?;
+
+    let cookie = request.cookie(&settings.session_cookie().name);
+    let (_, user) = session::login(
+        runtime.db(),
+        settings,
+        &effects,
+        cookie.as_ref().map(|cookie| cookie.value()),
+        &user,
+        MODEL_BACKEND,
+    )
+    .await
+    .map_err(backends::store_failure)?;
+    let body = serde_json::json!({
+        "id": user.id,
+        "username": user.username,
+        "email": user.email,
+    });
+    Ok(respond(
+        actix_web::http::StatusCode::OK,
+        Some(body),
+        &effects,
+        &runtime,
+    ))
+}
+
+/// `POST logout/`: checks CSRF, flushes the session and deletes its cookie; `204`.
+async fn logout(request: HttpRequest, body: Bytes) -> Result<HttpResponse, ApiError> {
+    negotiate(&request)?;
+    let runtime = runtime(&request)?;
+    let settings = runtime.settings();
+    let post = post_data::parse(&request, body).await;
+    let view = HttpRequestView::new(&request, settings).with_post_data(Some(&post));
+    enforce_csrf(&view, settings)?;
+    let effects = ResponseEffects::default();
+    let cookie = request.cookie(&settings.session_cookie().name);
+    session::logout(
+        runtime.db(),
+        settings,
+        &effects,
+        cookie.as_ref().map(|cookie| cookie.value()),
+    )
+    .await
+    .map_err(backends::store_failure)?;
+    Ok(respond(
+        actix_web::http::StatusCode::NO_CONTENT,
+        None,
+        &effects,
+        &runtime,
+    ))
+}
+
+/// `GET csrf/`: Django's `get_token`: keeps a valid secret from the cookie (unmasking a legacy
+/// 64-character one) or makes a new one, sends it as the `csrftoken` cookie, and answers a
+/// freshly masked token for the `X-CSRFToken` header: `{"csrf_token":"…"}`.
+async fn csrf_token(request: HttpRequest) -> Result<HttpResponse, ApiError> {
+    negotiate(&request)?;
+    let runtime = runtime(&request)?;
+    let settings = runtime.settings();
+    let cookie = request.cookie(&settings.csrf_cookie().name);
+    let secret = cookie
+        .and_then(|cookie| csrf::secret_from_cookie(cookie.value()).ok())
+        .unwrap_or_else(csrf::generate_secret);
+    // Masking fails only on a malformed secret, which neither source produces.
+    let token = csrf::mask_cipher_secret(&secret)
+        .ok_or_else(|| ApiError(CoreError::new(auth_core::ErrorKind::ServerError)))?;
+    let effects = ResponseEffects::default();
+    effects.set_csrf_secret(secret);
+    Ok(respond(
+        actix_web::http::StatusCode::OK,
+        Some(serde_json::json!({ "csrf_token": token })),
+        &effects,
+        &runtime,
+    ))
+}

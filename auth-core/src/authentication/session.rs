@@ -1,0 +1,105 @@
+//! DRF's `SessionAuthentication` (spec §1.6) and the CSRF enforcement it performs (§7.7).
+
+use super::{AuthContext, AuthInfo, Authenticated, Authentication, Outcome};
+use crate::django::csrf::{self, CsrfConfig, CsrfRequest, Reason};
+use crate::error::ApiError;
+use crate::request::RequestView;
+use crate::session::session_user;
+use crate::settings::AuthSettings;
+
+/// Django's session (the `sessionid` cookie and the `django_session` row) identifies the user;
+/// every unsafe method of such a user then passes Django's CSRF check, whose failure is a 403
+/// `CSRF Failed: <reason>` whatever the scheme order. No session user → not attempted, and no
+/// CSRF check. No challenge: when first in the list, authentication errors are 403.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SessionAuthentication;
+
+impl Authentication for SessionAuthentication {
+    const NAME: &'static str = "SessionAuthentication";
+
+    async fn authenticate(cx: &AuthContext<'_>) -> Outcome {
+        let user = match session_user(cx).await {
+            Ok(Some(user)) => user,
+            Ok(None) => return Outcome::NotAttempted,
+            Err(error) => return Outcome::Failed(error),
+        };
+        if let Err(error) = enforce_csrf(cx.request, cx.settings) {
+            return Outcome::Failed(error);
+        }
+        Outcome::Authenticated(Authenticated {
+            user,
+            auth: AuthInfo::None,
+        })
+    }
+}
+
+/// The CSRF settings in the check's terms.
+pub fn csrf_config(settings: &AuthSettings) -> CsrfConfig {
+    CsrfConfig {
+        trusted_origins: settings.csrf_trusted_origins().to_vec(),
+        allowed_hosts: settings.allowed_hosts().to_vec(),
+        cookie_domain: settings.csrf_cookie().domain.clone(),
+        header_name: settings.csrf_header_name().to_owned(),
+    }
+}
+
+fn header_text<'a>(request: &'a dyn RequestView, name: &str) -> Option<std::borrow::Cow<'a, str>> {
+    request.header(name).map(String::from_utf8_lossy)
+}
+
+/// Django's `CsrfViewMiddleware` check as DRF runs it (spec §7.7), with the reason turned into
+/// `403 {"detail":"CSRF Failed: <reason>"}`.
+///
+/// The form field `csrfmiddlewaretoken` is read only for `POST` form or multipart bodies; a body
+/// the view's parsers reject surfaces (400/415) when the check reaches the token, as in DRF.
+pub fn enforce_csrf(request: &dyn RequestView, settings: &AuthSettings) -> Result<(), ApiError> {
+    let config = csrf_config(settings);
+    let header_name = csrf::header_name_to_http(&config.header_name);
+    let origin = header_text(request, "origin");
+    let referer = header_text(request, "referer");
+    let header_token = header_name
+        .as_deref()
+        .and_then(|name| header_text(request, name));
+    let cookie = request.cookie(&settings.csrf_cookie().name);
+    let form = if request.method() == "POST" {
+        request.post_field("csrfmiddlewaretoken")
+    } else {
+        Ok(None)
+    };
+    let (form_token, parse_error) = match form {
+        Ok(token) => (token, None),
+        Err(error) => (None, Some(error)),
+    };
+    let input = CsrfRequest {
+        method: request.method(),
+        origin: origin.as_deref(),
+        referer: referer.as_deref(),
+        host: request.host(),
+        is_secure: request.is_secure(),
+        server_port: request.server_port(),
+        cookie: cookie.as_deref(),
+        form_token: form_token.as_deref(),
+        header_token: header_token.as_deref(),
+    };
+    match csrf::check(&input, &config) {
+        Ok(()) => match parse_error {
+            Some(error) => Err(error),
+            None => Ok(()),
+        },
+        Err(reason) => {
+            // DRF reads the body between the cookie check and the token check: a body the
+            // parsers reject wins over a token failure, not over an origin or cookie failure.
+            let token_step = matches!(
+                reason,
+                Reason::TokenMissing | Reason::BadToken { .. } | Reason::IncorrectToken { .. }
+            );
+            if let (Some(error), true) = (parse_error, token_step) {
+                return Err(error);
+            }
+            Err(ApiError::permission_denied(format!(
+                "{}{reason}",
+                csrf::DRF_FAILURE_PREFIX
+            )))
+        }
+    }
+}
