@@ -33,6 +33,7 @@
 
 mod error;
 mod guard;
+mod obtain_auth_token;
 mod payload_gate;
 mod post_data;
 mod request_view;
@@ -59,6 +60,7 @@ pub use auth_core::{
 };
 pub use error::ApiError;
 pub use guard::{Auth, PolicyGuard, method_not_allowed};
+pub use obtain_auth_token::{AuthTokenResponse, obtain_auth_token, obtain_auth_token_resource};
 pub use request_view::{HttpRequestView, TrustedRemoteUser};
 pub use runtime::{AuthRuntime, configure};
 pub use session_middleware::{SessionMiddleware, SessionMiddlewareService};

@@ -8,6 +8,7 @@ use actix_web::HttpRequest;
 use actix_web::http::header;
 use actix_web::web::Bytes;
 use auth_core::ApiError;
+use auth_core::auth_token_serializer::{self, Credentials, Input};
 
 /// The body's form fields, or the parser error DRF would raise when reading them.
 #[derive(Debug)]
@@ -34,6 +35,52 @@ impl PostData {
     }
 }
 
+/// DRF's `AuthTokenSerializer` over a parsed body: form fields, or the JSON object (an empty
+/// body is an empty form: every field is required).
+pub(crate) fn credentials(body: &Bytes, post: &PostData) -> Result<Credentials, ApiError> {
+    match post {
+        PostData::Invalid(error) => Err(error.clone()),
+        PostData::Fields(fields) => auth_token_serializer::validate(|name| {
+            fields
+                .iter()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| Input::Text(value.as_str()))
+        }),
+        PostData::NoFields if body.is_empty() => auth_token_serializer::validate(|_| None),
+        PostData::NoFields => {
+            let value: serde_json::Value =
+                serde_json::from_slice(body).map_err(json_parse_error)?;
+            auth_token_serializer::validate_json(&value)
+        }
+    }
+}
+
+fn json_parse_error(error: serde_json::Error) -> ApiError {
+    // The reference quotes its parser's message; ours is serde_json's.
+    ApiError::new(auth_core::ErrorKind::ParseError)
+        .with_detail(format!("JSON parse error - {error}"))
+}
+
+/// Reads the whole body, refusing one over `limit` bytes with 413.
+pub(crate) async fn read_body(
+    mut payload: actix_web::web::Payload,
+    limit: usize,
+) -> Result<Bytes, ApiError> {
+    use futures_core::Stream;
+
+    let mut body = actix_web::web::BytesMut::new();
+    while let Some(chunk) =
+        std::future::poll_fn(|cx| std::pin::Pin::new(&mut payload).poll_next(cx)).await
+    {
+        let chunk = chunk.map_err(|_| ApiError::new(auth_core::ErrorKind::ParseError))?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::new(auth_core::ErrorKind::PayloadTooLarge));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
 /// Parses `body` as DRF's default parsers would for `request`'s content type.
 pub(crate) async fn parse(request: &HttpRequest, body: Bytes) -> PostData {
     // An empty body is never parsed (DRF's `_load_data_and_files` with no stream).
@@ -54,11 +101,7 @@ pub(crate) async fn parse(request: &HttpRequest, body: Bytes) -> PostData {
     match media_type.as_str() {
         "application/json" => match serde_json::from_slice::<serde::de::IgnoredAny>(&body) {
             Ok(_) => PostData::NoFields,
-            // The reference quotes its parser's message; ours is serde_json's.
-            Err(error) => PostData::Invalid(
-                ApiError::new(auth_core::ErrorKind::ParseError)
-                    .with_detail(format!("JSON parse error - {error}")),
-            ),
+            Err(error) => PostData::Invalid(json_parse_error(error)),
         },
         "application/x-www-form-urlencoded" => PostData::Fields(
             form_urlencoded::parse(&body)
@@ -77,7 +120,7 @@ async fn multipart_fields(content_type: &str, body: Bytes) -> PostData {
                 .with_detail("Multipart form parse error - Invalid boundary in multipart: None"),
         );
     };
-    let stream = futures_util_stream_once(body);
+    let stream = single_chunk(body);
     let mut multipart = multer::Multipart::new(stream, boundary);
     let mut fields = Vec::new();
     loop {
@@ -109,7 +152,7 @@ fn multipart_error(error: &multer::Error) -> PostData {
 }
 
 /// A one-chunk stream of the body, for multer.
-fn futures_util_stream_once(
+fn single_chunk(
     body: Bytes,
 ) -> impl futures_core::Stream<Item = Result<Bytes, std::convert::Infallible>> {
     struct Once(Option<Bytes>);

@@ -5,9 +5,9 @@
 //! `POST /auth/logout/` and `GET /auth/csrf/`.
 
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::web::{self, Bytes};
+use actix_web::web;
 use actix_web::{HttpRequest, HttpResponse};
-use auth_core::auth_token_serializer::{self, Input};
+use auth_core::auth_token_serializer;
 use auth_core::authentication::session::enforce_csrf;
 use auth_core::backends;
 use auth_core::django::csrf;
@@ -17,7 +17,7 @@ use auth_core::settings::MODEL_BACKEND;
 use auth_core::{ApiError as CoreError, messages, session};
 
 use crate::error::ApiError;
-use crate::post_data::{self, PostData};
+use crate::post_data;
 use crate::request_view::HttpRequestView;
 use crate::runtime::AuthRuntime;
 
@@ -103,33 +103,16 @@ fn respond(
 /// Django's login view does), the credentials (Basic plays no part), then logs the user in:
 /// a new session key, `sessionid` and a rotated `csrftoken` cookie, `last_login` updated.
 /// Answers `{"id":…,"username":…,"email":…}`; bad credentials are DRF's 400.
-async fn login(request: HttpRequest, body: Bytes) -> Result<HttpResponse, ApiError> {
+async fn login(request: HttpRequest, payload: web::Payload) -> Result<HttpResponse, ApiError> {
     negotiate(&request)?;
     let runtime = runtime(&request)?;
     let settings = runtime.settings();
+    let body = post_data::read_body(payload, settings.max_body_size()).await?;
     let post = post_data::parse(&request, body.clone()).await;
     let view = HttpRequestView::new(&request, settings).with_post_data(Some(&post));
     enforce_csrf(&view, settings)?;
 
-    let credentials = match &post {
-        PostData::Invalid(error) => return Err(error.clone().into()),
-        PostData::Fields(fields) => auth_token_serializer::validate(|name| {
-            fields
-                .iter()
-                .find(|(key, _)| key == name)
-                .map(|(_, value)| Input::Text(value.as_str()))
-        })?,
-        PostData::NoFields if body.is_empty() => {
-            auth_token_serializer::validate_json(&serde_json::Value::Object(Default::default()))?
-        }
-        PostData::NoFields => {
-            let value: serde_json::Value = serde_json::from_slice(&body).map_err(|error| {
-                CoreError::new(auth_core::ErrorKind::ParseError)
-                    .with_detail(format!("JSON parse error - {error}"))
-            })?;
-            auth_token_serializer::validate_json(&value)?
-        }
-    };
+    let credentials = post_data::credentials(&body, &post)?;
 
     let effects = ResponseEffects::default();
     let cx = auth_core::AuthContext {
@@ -168,10 +151,11 @@ async fn login(request: HttpRequest, body: Bytes) -> Result<HttpResponse, ApiErr
 }
 
 /// `POST logout/`: checks CSRF, flushes the session and deletes its cookie; `204`.
-async fn logout(request: HttpRequest, body: Bytes) -> Result<HttpResponse, ApiError> {
+async fn logout(request: HttpRequest, payload: web::Payload) -> Result<HttpResponse, ApiError> {
     negotiate(&request)?;
     let runtime = runtime(&request)?;
     let settings = runtime.settings();
+    let body = post_data::read_body(payload, settings.max_body_size()).await?;
     let post = post_data::parse(&request, body).await;
     let view = HttpRequestView::new(&request, settings).with_post_data(Some(&post));
     enforce_csrf(&view, settings)?;

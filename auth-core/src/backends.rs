@@ -111,7 +111,12 @@ pub async fn authenticate_remote_user(
             )
             .await;
             match created {
-                Ok(user) => user,
+                Ok(user) => {
+                    crate::user::user_created(cx.db, cx.settings, &user)
+                        .await
+                        .map_err(store_failure)?;
+                    user
+                }
                 // A concurrent request created the same user first: use its row.
                 Err(insert_error) => user::find_by_username(cx.db, remote_user)
                     .await

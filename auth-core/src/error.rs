@@ -28,6 +28,8 @@ pub enum ErrorKind {
     ParseError,
     /// `ValidationError` (400): its body is a mapping of field names to messages.
     ValidationError,
+    /// The body is larger than the configured limit (413). Ours: the reference has no such error.
+    PayloadTooLarge,
     /// A store (database, cache) failed: 503 with a generic detail. Never treated as anonymous.
     ServiceUnavailable,
     /// The base `APIException` (500).
@@ -47,6 +49,7 @@ impl ErrorKind {
             Self::NotAcceptable => 406,
             Self::UnsupportedMediaType => 415,
             Self::ParseError | Self::ValidationError => 400,
+            Self::PayloadTooLarge => 413,
             Self::ServiceUnavailable => 503,
             Self::ServerError => 500,
         }
@@ -65,6 +68,7 @@ impl ErrorKind {
             Self::UnsupportedMediaType => messages::UNSUPPORTED_MEDIA_TYPE,
             Self::ParseError => messages::PARSE_ERROR,
             Self::ValidationError => messages::INVALID_INPUT,
+            Self::PayloadTooLarge => messages::PAYLOAD_TOO_LARGE,
             Self::ServiceUnavailable => messages::SERVICE_UNAVAILABLE,
             Self::ServerError => messages::SERVER_ERROR,
         }
@@ -83,6 +87,7 @@ impl ErrorKind {
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::ParseError => "parse_error",
             Self::ValidationError => "invalid",
+            Self::PayloadTooLarge => "payload_too_large",
             Self::ServiceUnavailable => "service_unavailable",
             Self::ServerError => "error",
         }

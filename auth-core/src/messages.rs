@@ -25,6 +25,8 @@ pub const PARSE_ERROR: &str = "Malformed request.";
 pub const INVALID_INPUT: &str = "Invalid input.";
 /// The base API error's default detail.
 pub const SERVER_ERROR: &str = "A server error occurred.";
+/// Ours: a body over the configured limit (`AuthSettingsBuilder::max_body_size`).
+pub const PAYLOAD_TOO_LARGE: &str = "Request body is too large.";
 /// Ours, not the reference's: the reference has no 503. A store (database, Redis) failure must
 /// never reveal its cause, so every such failure answers with this one generic sentence.
 pub const SERVICE_UNAVAILABLE: &str = "Service temporarily unavailable, try again later.";

@@ -169,6 +169,8 @@ pub struct AuthSettings {
     csrf_trusted_origins: Vec<String>,
     allowed_hosts: Vec<String>,
     authentication_backends: Vec<String>,
+    max_body_size: usize,
+    create_token_on_user_creation: bool,
 }
 
 impl fmt::Debug for AuthSettings {
@@ -193,6 +195,11 @@ impl fmt::Debug for AuthSettings {
             .field("csrf_trusted_origins", &self.csrf_trusted_origins)
             .field("allowed_hosts", &self.allowed_hosts)
             .field("authentication_backends", &self.authentication_backends)
+            .field("max_body_size", &self.max_body_size)
+            .field(
+                "create_token_on_user_creation",
+                &self.create_token_on_user_creation,
+            )
             .finish_non_exhaustive()
     }
 }
@@ -300,6 +307,18 @@ impl AuthSettings {
     pub fn authentication_backends(&self) -> &[String] {
         &self.authentication_backends
     }
+
+    /// The largest request body the library's endpoints read (default 2.5 MiB, Django's
+    /// `DATA_UPLOAD_MAX_MEMORY_SIZE`); larger bodies get 413.
+    pub fn max_body_size(&self) -> usize {
+        self.max_body_size
+    }
+
+    /// Whether every user created through this library gets a DRF token at once (the seed's
+    /// `post_save` signal recipe).
+    pub fn create_token_on_user_creation(&self) -> bool {
+        self.create_token_on_user_creation
+    }
 }
 
 /// Builds [`AuthSettings`]; every method has the reference's default.
@@ -327,6 +346,8 @@ pub struct AuthSettingsBuilder {
     csrf_trusted_origins: Vec<String>,
     allowed_hosts: Vec<String>,
     authentication_backends: Vec<String>,
+    max_body_size: usize,
+    create_token_on_user_creation: bool,
 }
 
 impl Default for AuthSettingsBuilder {
@@ -359,6 +380,8 @@ impl Default for AuthSettingsBuilder {
             csrf_trusted_origins: Vec::new(),
             allowed_hosts: vec!["*".to_owned()],
             authentication_backends: vec![MODEL_BACKEND.to_owned()],
+            max_body_size: 2_621_440,
+            create_token_on_user_creation: false,
         }
     }
 }
@@ -527,6 +550,19 @@ impl AuthSettingsBuilder {
         self
     }
 
+    /// The largest body the library's endpoints read (bytes); larger ones get 413.
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = bytes;
+        self
+    }
+
+    /// Creates a DRF token for every user created through this library (`create_user`,
+    /// remote-user auto-creation), as the reference's documented `post_save` receiver does.
+    pub fn create_token_on_user_creation(mut self, create: bool) -> Self {
+        self.create_token_on_user_creation = create;
+        self
+    }
+
     /// Checks and builds the settings, reading the environment overrides.
     pub fn build(self) -> Result<AuthSettings, SettingsError> {
         let from_env = |var: &Option<String>| {
@@ -572,6 +608,8 @@ impl AuthSettingsBuilder {
             csrf_trusted_origins: self.csrf_trusted_origins,
             allowed_hosts: self.allowed_hosts,
             authentication_backends: self.authentication_backends,
+            max_body_size: self.max_body_size,
+            create_token_on_user_creation: self.create_token_on_user_creation,
         })
     }
 }

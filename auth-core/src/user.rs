@@ -142,7 +142,22 @@ pub async fn create_user(
         },
     )
     .await?;
+    user_created(db, settings, &created).await?;
     Ok(created)
+}
+
+/// What happens after any user is created by this library (Django's `post_save` receivers):
+/// the DRF token when [`create_token_on_user_creation`](crate::settings::AuthSettings::create_token_on_user_creation)
+/// is on.
+pub async fn user_created(
+    db: &sea_orm::DatabaseConnection,
+    settings: &crate::settings::AuthSettings,
+    user: &User,
+) -> Result<(), sea_orm::DbErr> {
+    if settings.create_token_on_user_creation() {
+        crate::store::token::get_or_create(db, user.id).await?;
+    }
+    Ok(())
 }
 
 /// Django's `BaseUserManager.normalize_email`: lower-case the domain part only.

@@ -132,3 +132,24 @@ pub async fn delete_for_user<C: ConnectionTrait>(db: &C, user_id: i32) -> Result
         .await?
         .rows_affected)
 }
+
+/// The seed's loop `for user in User.objects.all(): Token.objects.get_or_create(user=user)`:
+/// creates a token for every user that lacks one; returns how many were created.
+pub async fn create_missing<C: ConnectionTrait>(db: &C) -> Result<u64, DbErr> {
+    use sea_orm::QuerySelect;
+
+    let users: Vec<i32> = super::user::Entity::find()
+        .select_only()
+        .column(super::user::Column::Id)
+        .left_join(Entity)
+        .filter(Column::Key.is_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut created = 0;
+    for user_id in users {
+        get_or_create(db, user_id).await?;
+        created += 1;
+    }
+    Ok(created)
+}

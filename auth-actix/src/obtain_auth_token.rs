@@ -1,0 +1,115 @@
+//! DRF's `obtain_auth_token` view (spec §5.3): `POST` a username and password as JSON, form or
+//! multipart, get the user's token (created on first use, never rotated).
+
+use std::fmt;
+use std::sync::Arc;
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse, web};
+use auth_core::auth_token_serializer;
+use auth_core::backends;
+use auth_core::response_effects::ResponseEffects;
+use auth_core::store::token::{self, Model as Token};
+use auth_core::{DefaultAuthentication, User, messages};
+
+use crate::error::ApiError;
+use crate::guard::PolicyGuard;
+use crate::post_data;
+use crate::request_view::HttpRequestView;
+use crate::runtime::AuthRuntime;
+
+/// The body of a successful response, for DRF's "return more than the token" customisation
+/// (the seed's `CustomAuthToken`). Put it in the resource's `app_data`:
+///
+/// ```no_run
+/// use auth_actix::{obtain_auth_token_resource, AuthTokenResponse};
+///
+/// let resource = obtain_auth_token_resource("/api-token-auth/").app_data(AuthTokenResponse::new(
+///     |token, user| serde_json::json!({ "token": token.key, "user_id": user.id, "email": user.email }),
+/// ));
+/// ```
+#[derive(Clone)]
+pub struct AuthTokenResponse(Arc<TokenResponseBody>);
+
+/// Builds the response body from the token and its user.
+type TokenResponseBody = dyn Fn(&Token, &User) -> serde_json::Value + Send + Sync;
+
+impl AuthTokenResponse {
+    /// Answers with what `body` builds from the token and its user.
+    pub fn new(body: impl Fn(&Token, &User) -> serde_json::Value + Send + Sync + 'static) -> Self {
+        Self(Arc::new(body))
+    }
+}
+
+impl fmt::Debug for AuthTokenResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AuthTokenResponse")
+    }
+}
+
+/// The view, as DRF configures it: the project's default authentication classes (they run: a
+/// logged-in session user without a CSRF token gets 403, a bad Basic header its error), no
+/// permissions, parsers for JSON, form and multipart, a JSON renderer. Register it for `POST`,
+/// or use [`obtain_auth_token_resource`], which also answers other methods with 405.
+pub async fn obtain_auth_token(
+    _guard: PolicyGuard<DefaultAuthentication, ()>,
+    request: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let runtime = request
+        .app_data::<web::Data<AuthRuntime>>()
+        .cloned()
+        .ok_or_else(|| ApiError(auth_core::ApiError::new(auth_core::ErrorKind::ServerError)))?;
+    let settings = runtime.settings();
+    let body = post_data::read_body(payload, settings.max_body_size()).await?;
+    let post = post_data::parse(&request, body.clone()).await;
+    let credentials = post_data::credentials(&body, &post)?;
+
+    let effects = ResponseEffects::default();
+    let view = HttpRequestView::new(&request, settings);
+    let cx = auth_core::AuthContext {
+        request: &view,
+        settings,
+        db: runtime.db(),
+        effects: &effects,
+    };
+    let user =
+        backends::authenticate_credentials(&cx, &credentials.username, &credentials.password)
+            .await?
+            .ok_or_else(|| auth_token_serializer::non_field_error(messages::UNABLE_TO_LOG_IN))?;
+    let token = token::get_or_create(runtime.db(), user.id)
+        .await
+        .map_err(backends::store_failure)?;
+    let body = match request.app_data::<AuthTokenResponse>() {
+        Some(custom) => (custom.0)(&token, &user),
+        None => serde_json::json!({ "token": token.key }),
+    };
+    Ok(HttpResponse::Ok()
+        .insert_header((
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        ))
+        .body(body.to_string()))
+}
+
+/// `path` answering `POST` with [`obtain_auth_token`] and every other method with
+/// `405 {"detail":"Method \"GET\" not allowed."}` and `Allow: POST, OPTIONS`, after running the
+/// same authentication (as DRF does).
+pub fn obtain_auth_token_resource(path: &str) -> actix_web::Resource {
+    web::resource(path)
+        .route(web::post().to(obtain_auth_token))
+        .default_service(web::to(not_allowed))
+}
+
+async fn not_allowed(
+    _guard: PolicyGuard<DefaultAuthentication, ()>,
+    request: HttpRequest,
+) -> HttpResponse {
+    let mut response = actix_web::ResponseError::error_response(&ApiError(
+        auth_core::ApiError::method_not_allowed(request.method().as_str()),
+    ));
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("POST, OPTIONS"));
+    response
+}
