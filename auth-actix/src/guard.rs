@@ -18,10 +18,10 @@ use auth_core::negotiation::accepts_json;
 use auth_core::permissions::PermissionClasses;
 use auth_core::policy::{
     self, AuthState, AuthenticationPolicy, DefaultAuthentication, DefaultPermissions,
-    PolicyDefaults, Resolve,
+    DefaultThrottles, PolicyDefaults, Resolve,
 };
 use auth_core::response_effects::ResponseEffects;
-use auth_core::throttling::ThrottleClasses;
+use auth_core::throttling::{NoThrottleScope, ThrottleClasses, ThrottleScope};
 use auth_core::user::RequestUser;
 
 use crate::error::ApiError;
@@ -47,16 +47,21 @@ use crate::runtime::AuthRuntime;
 ///     auth.user().to_string()
 /// }
 /// ```
-pub struct PolicyGuard<S = DefaultAuthentication, P = DefaultPermissions, T = ()> {
+pub struct PolicyGuard<
+    S = DefaultAuthentication,
+    P = DefaultPermissions,
+    T = DefaultThrottles,
+    Scope = NoThrottleScope,
+> {
     auth: Auth,
-    policy: PolicyType<S, P, T>,
+    policy: PolicyType<S, P, T, Scope>,
 }
 
 /// The policy lives only in the type; `fn() -> …` keeps the guard `Send`/`Sync`-neutral and
 /// free of drop-check obligations on `S`, `P`, `T`.
-type PolicyType<S, P, T> = PhantomData<fn() -> (S, P, T)>;
+type PolicyType<S, P, T, Scope> = PhantomData<fn() -> (S, P, T, Scope)>;
 
-impl<S, P, T> PolicyGuard<S, P, T> {
+impl<S, P, T, Scope> PolicyGuard<S, P, T, Scope> {
     /// What authentication decided (also available as the [`Auth`] extractor).
     pub fn auth(&self) -> &Auth {
         &self.auth
@@ -68,7 +73,7 @@ impl<S, P, T> PolicyGuard<S, P, T> {
     }
 }
 
-impl<S, P, T> fmt::Debug for PolicyGuard<S, P, T> {
+impl<S, P, T, Scope> fmt::Debug for PolicyGuard<S, P, T, Scope> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PolicyGuard")
             .field("auth", &self.auth)
@@ -93,11 +98,15 @@ const READ_AHEAD_LIMIT: usize = 2_621_440;
 
 /// Runs the pipeline of the policy `S`, `P`, `T` on `request` and stores the outcome in its
 /// extensions, so that [`Auth`] (and anything after) reads it instead of authenticating again.
-async fn run_policy<S, P, T>(request: HttpRequest, gate: Option<Gate>) -> Result<Auth, ApiError>
+async fn run_policy<S, P, T, Scope>(
+    request: HttpRequest,
+    gate: Option<Gate>,
+) -> Result<Auth, ApiError>
 where
     S: AuthenticationPolicy,
     P: PermissionClasses + Resolve,
     T: ThrottleClasses + Resolve,
+    Scope: ThrottleScope,
 {
     // Content negotiation happens before authentication in the reference (spec §0.1).
     let accept = request
@@ -127,7 +136,7 @@ where
         _ => None,
     };
 
-    let policy = policy::resolve::<S, P, T>(request.app_data::<PolicyDefaults>(), settings);
+    let policy = policy::resolve::<S, P, T, Scope>(request.app_data::<PolicyDefaults>(), settings);
     let view = HttpRequestView::new(&request, settings).with_post_data(post.as_ref());
     let state = Rc::new(policy.run(&view, settings, runtime.db(), &effects).await?);
     request.extensions_mut().insert(Rc::clone(&state));
@@ -137,11 +146,12 @@ where
     Ok(Auth { state, request })
 }
 
-impl<S, P, T> FromRequest for PolicyGuard<S, P, T>
+impl<S, P, T, Scope> FromRequest for PolicyGuard<S, P, T, Scope>
 where
     S: AuthenticationPolicy,
     P: PermissionClasses + Resolve + 'static,
     T: ThrottleClasses + Resolve + 'static,
+    Scope: ThrottleScope,
 {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
@@ -154,7 +164,7 @@ where
         request.extensions_mut().insert(Rc::clone(&slot));
         let gate = Gate::install(payload);
         Box::pin(async move {
-            let auth = run_policy::<S, P, T>(request, gate).await?;
+            let auth = run_policy::<S, P, T, Scope>(request, gate).await?;
             slot.fill(Rc::clone(&auth.state));
             Ok(Self {
                 auth,
@@ -259,9 +269,12 @@ impl FromRequest for Auth {
             });
         }
         let gate = Gate::install(payload);
-        Box::pin(run_policy::<DefaultAuthentication, DefaultPermissions, ()>(
-            request, gate,
-        ))
+        Box::pin(run_policy::<
+            DefaultAuthentication,
+            DefaultPermissions,
+            DefaultThrottles,
+            NoThrottleScope,
+        >(request, gate))
     }
 }
 

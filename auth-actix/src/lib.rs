@@ -31,8 +31,11 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+#[cfg(feature = "admin")]
+pub mod admin;
 mod error;
 mod guard;
+mod knox_views;
 mod obtain_auth_token;
 mod payload_gate;
 mod post_data;
@@ -44,15 +47,17 @@ mod session_views;
 
 pub use auth_core::authentication::AuthenticationClasses;
 pub use auth_core::authentication::token::BearerAuthentication;
+pub use auth_core::declare_throttle_scope;
 pub use auth_core::permissions::PermissionClasses;
 pub use auth_core::policy::{AuthenticationPolicy, Resolve};
 pub use auth_core::token_keyword;
 pub use auth_core::{
-    AllowAny, And, AuthInfo, AuthSettings, AuthSettingsBuilder, AuthState, Authenticated,
-    Authentication, BasicAuthentication, Bearer, DefaultAuthentication, DefaultPermissions,
-    IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly, Not, Or, Permission, PolicyDefaults,
-    ReadOnly, RemoteUserAuthentication, RequestUser, RequestView, SessionAuthentication,
-    TokenAuthentication, User,
+    AllowAny, And, AnonRateThrottle, AuthInfo, AuthSettings, AuthSettingsBuilder, AuthState,
+    Authenticated, Authentication, BasicAuthentication, Bearer, DefaultAuthentication,
+    DefaultPermissions, DefaultThrottles, IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly,
+    KnoxTokenAuthentication, Not, Or, Permission, PolicyDefaults, ReadOnly,
+    RemoteUserAuthentication, RequestUser, RequestView, ScopedRateThrottle, SessionAuthentication,
+    TokenAuthentication, User, UserRateThrottle,
 };
 pub use auth_core::{
     authentication, backends, django, error as core_error, messages, negotiation, permissions,
@@ -60,13 +65,16 @@ pub use auth_core::{
 };
 pub use error::ApiError;
 pub use guard::{Auth, PolicyGuard, method_not_allowed};
+pub use knox_views::{TOKEN_LIMIT_EXCEEDED, knox_endpoints};
 pub use obtain_auth_token::{AuthTokenResponse, obtain_auth_token, obtain_auth_token_resource};
 pub use request_view::{HttpRequestView, TrustedRemoteUser};
 pub use runtime::{AuthRuntime, configure};
 pub use session_middleware::{SessionMiddleware, SessionMiddlewareService};
 pub use session_views::session_endpoints;
 
-pub use auth_macros::{Authentication, authentication_classes, permission_classes};
+pub use auth_macros::{
+    Authentication, authentication_classes, permission_classes, throttle_classes, throttle_scope,
+};
 
 /// What the macros' expansions name; not part of the public API.
 #[doc(hidden)]
@@ -76,8 +84,9 @@ pub mod __private {
         AuthContext, Authentication, Outcome, TokenAuthentication, TokenKeyword, Verify,
     };
     pub use auth_core::permissions::{And, Not, Or, Permission};
-    pub use auth_core::policy::{DefaultAuthentication, DefaultPermissions};
+    pub use auth_core::policy::{DefaultAuthentication, DefaultPermissions, DefaultThrottles};
     pub use auth_core::settings::AuthSettings;
+    pub use auth_core::throttling::{NoThrottleScope, Throttle, ThrottleScope};
     pub use core::option::Option::{self, None, Some};
     pub use core::result::Result::{Err, Ok};
     pub use std::string::String;
@@ -95,6 +104,10 @@ pub mod __private {
     /// Compile-time check that `T` is a scheme; spanned on the user's token by the macros.
     #[inline(always)]
     pub const fn assert_authentication<T: Authentication>() {}
+
+    /// Compile-time check that `T` is a throttle; spanned on the user's token by the macros.
+    #[inline(always)]
+    pub const fn assert_throttle<T: Throttle>() {}
 
     /// Compile-time check that `T` is a permission; spanned on the user's token by the macros.
     #[inline(always)]

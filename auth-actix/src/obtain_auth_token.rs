@@ -10,6 +10,7 @@ use auth_core::auth_token_serializer;
 use auth_core::backends;
 use auth_core::response_effects::ResponseEffects;
 use auth_core::store::token::{self, Model as Token};
+use auth_core::throttling::{LoginScope, ScopedRateThrottle};
 use auth_core::{DefaultAuthentication, User, messages};
 
 use crate::error::ApiError;
@@ -49,10 +50,12 @@ impl fmt::Debug for AuthTokenResponse {
 
 /// The view, as DRF configures it: the project's default authentication classes (they run: a
 /// logged-in session user without a CSRF token gets 403, a bad Basic header its error), no
-/// permissions, parsers for JSON, form and multipart, a JSON renderer. Register it for `POST`,
+/// permissions, parsers for JSON, form and multipart, a JSON renderer. Unlike the reference it is
+/// throttled out of the box (scope `login`, default `10/min` per client; see
+/// [`DEFAULT_LOGIN_RATE`](auth_core::throttling::DEFAULT_LOGIN_RATE)). Register it for `POST`,
 /// or use [`obtain_auth_token_resource`], which also answers other methods with 405.
 pub async fn obtain_auth_token(
-    _guard: PolicyGuard<DefaultAuthentication, ()>,
+    _guard: PolicyGuard<DefaultAuthentication, (), (ScopedRateThrottle,), LoginScope>,
     request: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {

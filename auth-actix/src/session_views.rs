@@ -14,6 +14,9 @@ use auth_core::django::csrf;
 use auth_core::negotiation::accepts_json;
 use auth_core::response_effects::ResponseEffects;
 use auth_core::settings::MODEL_BACKEND;
+use auth_core::throttling::{
+    LoginScope, ScopedRateThrottle, ThrottleClasses, ThrottleContext, ThrottleScope,
+};
 use auth_core::{ApiError as CoreError, messages, session};
 
 use crate::error::ApiError;
@@ -111,7 +114,16 @@ async fn login(request: HttpRequest, payload: web::Payload) -> Result<HttpRespon
     let post = post_data::parse(&request, body.clone()).await;
     let view = HttpRequestView::new(&request, settings).with_post_data(Some(&post));
     enforce_csrf(&view, settings)?;
-
+    // Brute-force protection: the login scope's rate per client (an anonymous request).
+    let anonymous = auth_core::RequestUser::Anonymous;
+    let throttle_cx = ThrottleContext {
+        request: &view,
+        user: &anonymous,
+        auth: &auth_core::AuthInfo::None,
+        settings,
+        scope: LoginScope::SCOPE,
+    };
+    ScopedRateThrottle.check(&throttle_cx).await?;
     let credentials = post_data::credentials(&body, &post)?;
 
     let effects = ResponseEffects::default();

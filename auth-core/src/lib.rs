@@ -30,14 +30,17 @@ pub mod user;
 
 pub use authentication::{
     AuthContext, AuthInfo, Authenticated, Authentication, BasicAuthentication, Bearer,
-    RemoteUserAuthentication, SessionAuthentication, TokenAuthentication,
+    KnoxTokenAuthentication, RemoteUserAuthentication, SessionAuthentication, TokenAuthentication,
 };
 pub use error::{ApiError, ErrorKind};
 pub use permissions::{
     AllowAny, And, IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly, Not, Or, Permission,
     ReadOnly,
 };
-pub use policy::{AuthState, DefaultAuthentication, DefaultPermissions, Policy, PolicyDefaults};
+pub use policy::{
+    AuthState, DefaultAuthentication, DefaultPermissions, DefaultThrottles, Policy, PolicyDefaults,
+};
 pub use request::RequestView;
 pub use settings::{AuthSettings, AuthSettingsBuilder};
+pub use throttling::{AnonRateThrottle, ScopedRateThrottle, UserRateThrottle};
 pub use user::{RequestUser, User};

@@ -18,7 +18,7 @@ use crate::permissions::{
 };
 use crate::request::RequestView;
 use crate::settings::{AuthSettings, UnauthenticatedUser};
-use crate::throttling::ThrottleClasses;
+use crate::throttling::{SharedThrottleClasses, ThrottleClasses, ThrottleContext, ThrottleScope};
 use crate::user::RequestUser;
 
 /// Defaults for a group of views (DRF's per-viewset settings), consulted before the project's
@@ -145,6 +145,25 @@ impl PermissionClasses for DefaultPermissions {
     }
 }
 
+/// "The throttles the project configures" (DRF's `DEFAULT_THROTTLE_CLASSES`).
+#[derive(Debug, Clone)]
+pub struct DefaultThrottles(SharedThrottleClasses);
+
+impl Resolve for DefaultThrottles {
+    fn resolve(_scope: Option<&PolicyDefaults>, settings: &AuthSettings) -> Self {
+        Self(settings.default_throttles().clone())
+    }
+}
+
+impl ThrottleClasses for DefaultThrottles {
+    fn check<'a>(
+        &'a self,
+        cx: &'a ThrottleContext<'a>,
+    ) -> impl Future<Output = Result<(), ApiError>> + 'a {
+        self.0.check(cx)
+    }
+}
+
 /// What authentication decided, kept for the handler (`request.user`, `request.auth`, and the
 /// successful authenticator of spec §0.4).
 #[derive(Clone)]
@@ -217,24 +236,26 @@ fn refusal(has_schemes: bool, authenticated: bool, denial: Denial) -> ApiError {
 }
 
 /// Builds the policy of one request from the declared parts `S`, `P`, `T` and the defaults.
-pub fn resolve<S, P, T>(
-    scope: Option<&PolicyDefaults>,
+pub fn resolve<S, P, T, Scope>(
+    defaults: Option<&PolicyDefaults>,
     settings: &AuthSettings,
 ) -> Policy<S::Authenticators, P, T>
 where
     S: AuthenticationPolicy,
     P: PermissionClasses + Resolve,
     T: ThrottleClasses + Resolve,
+    Scope: ThrottleScope,
 {
     Policy {
-        authentication: S::authenticators(scope, settings),
-        permissions: P::resolve(scope, settings),
-        throttles: T::resolve(scope, settings),
+        authentication: S::authenticators(defaults, settings),
+        permissions: P::resolve(defaults, settings),
+        throttles: T::resolve(defaults, settings),
+        throttle_scope: Scope::SCOPE,
     }
 }
 
 /// A view's policy: its schemes, permissions and throttles.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Policy<S, P, T> {
     /// `authentication_classes`.
     pub authentication: S,
@@ -242,6 +263,8 @@ pub struct Policy<S, P, T> {
     pub permissions: P,
     /// `throttle_classes`.
     pub throttles: T,
+    /// `throttle_scope`.
+    pub throttle_scope: Option<&'static str>,
 }
 
 impl<S, P, T> Policy<S, P, T>
@@ -313,8 +336,15 @@ where
                 denial,
             )));
         }
+        let throttle_cx = ThrottleContext {
+            request,
+            user: &user,
+            auth: &auth,
+            settings,
+            scope: self.throttle_scope,
+        };
         self.throttles
-            .check(&permission_cx)
+            .check(&throttle_cx)
             .await
             .map_err(challenge_for)?;
 

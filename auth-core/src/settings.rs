@@ -14,6 +14,10 @@ use crate::authentication::{
 };
 use crate::django::hashers::{Algorithm, HasherError, PasswordHashers};
 use crate::permissions::{AllowAny, PermissionClasses, SharedPermissionClasses};
+use crate::throttling::{
+    DEFAULT_LOGIN_RATE, LOGIN_SCOPE, MemoryStore, SharedThrottleClasses, ThrottleClasses,
+    ThrottleStore,
+};
 
 /// Django's `SECRET_KEY` (or one of its fallbacks). Never printed.
 #[derive(Clone)]
@@ -124,6 +128,61 @@ impl CookieSettings {
     }
 }
 
+/// The time source of expiring tokens; replaceable so tests control it.
+pub trait Clock: Send + Sync + fmt::Debug {
+    /// The current instant.
+    fn now(&self) -> chrono::DateTime<chrono::Utc>;
+}
+
+/// The system clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now()
+    }
+}
+
+/// django-rest-knox's `REST_KNOX` settings (spec §6.5).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnoxSettings {
+    /// `TOKEN_TTL` (default 10 hours); `None` issues tokens that never expire.
+    pub token_ttl: Option<chrono::TimeDelta>,
+    /// `AUTO_REFRESH` (default false): each use pushes the expiry to now + TTL.
+    pub auto_refresh: bool,
+    /// `AUTO_REFRESH_MAX_TTL` (default none): refreshes never go past `created` + this.
+    pub auto_refresh_max_ttl: Option<chrono::TimeDelta>,
+    /// `MIN_REFRESH_INTERVAL` in seconds (default 60): smaller pushes are not written.
+    pub min_refresh_interval: i64,
+    /// `TOKEN_LIMIT_PER_USER` (default none).
+    pub token_limit_per_user: Option<u64>,
+    /// `TOKEN_PREFIX` (default empty; at most 10 characters).
+    pub token_prefix: String,
+    /// `AUTH_HEADER_PREFIX` (default `Token`).
+    pub auth_header_prefix: String,
+    /// `AUTH_TOKEN_CHARACTER_LENGTH` (default 64 hex characters).
+    pub token_character_length: usize,
+}
+
+impl Default for KnoxSettings {
+    fn default() -> Self {
+        Self {
+            token_ttl: Some(chrono::TimeDelta::hours(10)),
+            auto_refresh: false,
+            auto_refresh_max_ttl: None,
+            min_refresh_interval: 60,
+            token_limit_per_user: None,
+            token_prefix: String::new(),
+            auth_header_prefix: "Token".to_owned(),
+            token_character_length: 64,
+        }
+    }
+}
+
+/// knox's `MAXIMUM_TOKEN_PREFIX_LENGTH`.
+pub const KNOX_MAXIMUM_TOKEN_PREFIX_LENGTH: usize = 10;
+
 /// Django's model backend, as stored in a session's `_auth_user_backend`.
 pub const MODEL_BACKEND: &str = "django.contrib.auth.backends.ModelBackend";
 /// Django's remote-user backend path.
@@ -145,6 +204,9 @@ pub enum SettingsError {
     /// The token keyword is empty or contains whitespace.
     #[error("the token keyword must be a non-empty word without whitespace")]
     InvalidTokenKeyword,
+    /// knox's configuration error for a prefix over 10 characters.
+    #[error("Illegal TOKEN_PREFIX length")]
+    IllegalTokenPrefixLength,
 }
 
 /// Everything the pipeline and the schemes read. Cheap to clone (share it in an `Arc`/`Data`).
@@ -171,6 +233,14 @@ pub struct AuthSettings {
     authentication_backends: Vec<String>,
     max_body_size: usize,
     create_token_on_user_creation: bool,
+    knox: KnoxSettings,
+    clock: std::sync::Arc<dyn Clock>,
+    throttle_rates: std::collections::BTreeMap<String, Option<String>>,
+    num_proxies: Option<u32>,
+    default_throttles: SharedThrottleClasses,
+    throttle_store: std::sync::Arc<dyn ThrottleStore>,
+    throttle_fail_open: bool,
+    throttle_store_timeout: std::time::Duration,
 }
 
 impl fmt::Debug for AuthSettings {
@@ -319,6 +389,47 @@ impl AuthSettings {
     pub fn create_token_on_user_creation(&self) -> bool {
         self.create_token_on_user_creation
     }
+
+    /// `REST_KNOX`.
+    pub fn knox(&self) -> &KnoxSettings {
+        &self.knox
+    }
+
+    /// The clock of expiring tokens and throttles.
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+
+    /// `DEFAULT_THROTTLE_RATES[scope]`: `None` when the scope has no entry (a configuration
+    /// error), `Some(None)` when it is mapped to none (never throttled).
+    pub fn throttle_rate(&self, scope: &str) -> Option<Option<&str>> {
+        self.throttle_rates.get(scope).map(Option::as_deref)
+    }
+
+    /// `NUM_PROXIES`.
+    pub fn num_proxies(&self) -> Option<u32> {
+        self.num_proxies
+    }
+
+    /// `DEFAULT_THROTTLE_CLASSES`.
+    pub fn default_throttles(&self) -> &SharedThrottleClasses {
+        &self.default_throttles
+    }
+
+    /// Where throttle histories live.
+    pub fn throttle_store(&self) -> &dyn ThrottleStore {
+        self.throttle_store.as_ref()
+    }
+
+    /// Whether a throttle store outage admits requests (default false: 503).
+    pub fn throttle_fail_open(&self) -> bool {
+        self.throttle_fail_open
+    }
+
+    /// How long a throttle store call may take before it counts as an outage.
+    pub fn throttle_store_timeout(&self) -> std::time::Duration {
+        self.throttle_store_timeout
+    }
 }
 
 /// Builds [`AuthSettings`]; every method has the reference's default.
@@ -348,6 +459,14 @@ pub struct AuthSettingsBuilder {
     authentication_backends: Vec<String>,
     max_body_size: usize,
     create_token_on_user_creation: bool,
+    knox: KnoxSettings,
+    clock: std::sync::Arc<dyn Clock>,
+    throttle_rates: std::collections::BTreeMap<String, Option<String>>,
+    num_proxies: Option<u32>,
+    default_throttles: SharedThrottleClasses,
+    throttle_store: std::sync::Arc<dyn ThrottleStore>,
+    throttle_fail_open: bool,
+    throttle_store_timeout: std::time::Duration,
 }
 
 impl Default for AuthSettingsBuilder {
@@ -382,6 +501,21 @@ impl Default for AuthSettingsBuilder {
             authentication_backends: vec![MODEL_BACKEND.to_owned()],
             max_body_size: 2_621_440,
             create_token_on_user_creation: false,
+            knox: KnoxSettings::default(),
+            clock: std::sync::Arc::new(SystemClock),
+            // DRF's defaults (`user` and `anon` mapped to none) plus the login endpoints' scope.
+            throttle_rates: [
+                ("anon".to_owned(), None),
+                ("user".to_owned(), None),
+                (LOGIN_SCOPE.to_owned(), Some(DEFAULT_LOGIN_RATE.to_owned())),
+            ]
+            .into_iter()
+            .collect(),
+            num_proxies: None,
+            default_throttles: SharedThrottleClasses::of::<()>(),
+            throttle_store: std::sync::Arc::new(MemoryStore::default()),
+            throttle_fail_open: false,
+            throttle_store_timeout: std::time::Duration::from_secs(1),
         }
     }
 }
@@ -563,6 +697,64 @@ impl AuthSettingsBuilder {
         self
     }
 
+    /// `REST_KNOX`.
+    pub fn knox(mut self, knox: KnoxSettings) -> Self {
+        self.knox = knox;
+        self
+    }
+
+    /// The clock of expiring tokens (tests use a manual one).
+    pub fn clock(mut self, clock: std::sync::Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// `DEFAULT_THROTTLE_RATES[scope] = rate` (`"100/day"`; only the period's first letter counts).
+    pub fn throttle_rate(mut self, scope: impl Into<String>, rate: impl Into<String>) -> Self {
+        self.throttle_rates.insert(scope.into(), Some(rate.into()));
+        self
+    }
+
+    /// `DEFAULT_THROTTLE_RATES[scope] = None`: the scope is never throttled.
+    pub fn throttle_rate_none(mut self, scope: impl Into<String>) -> Self {
+        self.throttle_rates.insert(scope.into(), None);
+        self
+    }
+
+    /// `NUM_PROXIES`: how many trusted proxies append to `X-Forwarded-For`.
+    pub fn num_proxies(mut self, proxies: u32) -> Self {
+        self.num_proxies = Some(proxies);
+        self
+    }
+
+    /// `DEFAULT_THROTTLE_CLASSES`.
+    pub fn default_throttle<L>(mut self) -> Self
+    where
+        L: ThrottleClasses + Default + Send + Sync + 'static,
+    {
+        self.default_throttles = SharedThrottleClasses::of::<L>();
+        self
+    }
+
+    /// Where throttle histories live: [`MemoryStore`] (the default, one process) or
+    /// [`RedisStore`](crate::throttling::RedisStore) (any number of instances).
+    pub fn throttle_store(mut self, store: std::sync::Arc<dyn ThrottleStore>) -> Self {
+        self.throttle_store = store;
+        self
+    }
+
+    /// Admit requests while the throttle store is unreachable (default: refuse with 503).
+    pub fn throttle_fail_open(mut self, fail_open: bool) -> Self {
+        self.throttle_fail_open = fail_open;
+        self
+    }
+
+    /// How long a throttle store call may take (default 1 s) before it counts as an outage.
+    pub fn throttle_store_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.throttle_store_timeout = timeout;
+        self
+    }
+
     /// Checks and builds the settings, reading the environment overrides.
     pub fn build(self) -> Result<AuthSettings, SettingsError> {
         let from_env = |var: &Option<String>| {
@@ -588,6 +780,9 @@ impl AuthSettingsBuilder {
         {
             return Err(SettingsError::InvalidTokenKeyword);
         }
+        if self.knox.token_prefix.chars().count() > KNOX_MAXIMUM_TOKEN_PREFIX_LENGTH {
+            return Err(SettingsError::IllegalTokenPrefixLength);
+        }
         Ok(AuthSettings {
             secret_key,
             secret_key_fallbacks: self.secret_key_fallbacks,
@@ -610,6 +805,14 @@ impl AuthSettingsBuilder {
             authentication_backends: self.authentication_backends,
             max_body_size: self.max_body_size,
             create_token_on_user_creation: self.create_token_on_user_creation,
+            knox: self.knox,
+            clock: self.clock,
+            throttle_rates: self.throttle_rates,
+            num_proxies: self.num_proxies,
+            default_throttles: self.default_throttles,
+            throttle_store: self.throttle_store,
+            throttle_fail_open: self.throttle_fail_open,
+            throttle_store_timeout: self.throttle_store_timeout,
         })
     }
 }

@@ -7,13 +7,22 @@ pub(crate) enum PolicyPart {
     Authentication,
     /// `#[permission_classes(…)]`.
     Permissions,
+    /// `#[throttle_classes(…)]`.
+    Throttles,
+    /// `#[throttle_scope("…")]`.
+    ThrottleScope,
 }
 
 /// Attribute name → part.
 pub(crate) const POLICY_ATTRIBUTES: &[(&str, PolicyPart)] = &[
     ("authentication_classes", PolicyPart::Authentication),
     ("permission_classes", PolicyPart::Permissions),
+    ("throttle_classes", PolicyPart::Throttles),
+    ("throttle_scope", PolicyPart::ThrottleScope),
 ];
+
+/// The throttle that reads the view's scope, and so needs `#[throttle_scope]`.
+pub(crate) const SCOPED_RATE_THROTTLE: &str = "ScopedRateThrottle";
 
 impl PolicyPart {
     /// The attribute's name.

@@ -96,6 +96,45 @@ pub fn permission_classes(arguments: TokenStream, item: TokenStream) -> TokenStr
     policy::expand::expand(PolicyPart::Permissions, arguments.into(), item.into()).into()
 }
 
+/// DRF's `throttle_classes`: every throttle is evaluated after the permissions; when any refuses,
+/// the longest wait is the 429's `Retry-After`. Omitted, the project's
+/// `DEFAULT_THROTTLE_CLASSES` apply.
+///
+/// ```
+/// use auth_actix::{throttle_classes, throttle_scope, AnonRateThrottle, ScopedRateThrottle};
+///
+/// #[throttle_classes(AnonRateThrottle, ScopedRateThrottle)]
+/// #[throttle_scope("uploads")]
+/// async fn upload() -> &'static str {
+///     "stored"
+/// }
+/// ```
+///
+/// Without the macros the guard is
+/// `PolicyGuard<DefaultAuthentication, DefaultPermissions, (AnonRateThrottle, ScopedRateThrottle,), Uploads>`
+/// with `auth_actix::declare_throttle_scope!(Uploads = "uploads");`.
+///
+/// `ScopedRateThrottle` without a scope is an error on that name:
+///
+/// ```text
+/// error: `ScopedRateThrottle` reads the view's scope: add `#[throttle_scope("…")]`
+///  --> src/main.rs:3:20
+///   |
+/// 3 | #[throttle_classes(ScopedRateThrottle)]
+///   |                    ^^^^^^^^^^^^^^^^^^
+/// ```
+#[proc_macro_attribute]
+pub fn throttle_classes(arguments: TokenStream, item: TokenStream) -> TokenStream {
+    policy::expand::expand(PolicyPart::Throttles, arguments.into(), item.into()).into()
+}
+
+/// DRF's `throttle_scope`: the name `ScopedRateThrottle` looks up in the throttle rates. Goes
+/// with `#[throttle_classes(…, ScopedRateThrottle)]` (see there).
+#[proc_macro_attribute]
+pub fn throttle_scope(arguments: TokenStream, item: TokenStream) -> TokenStream {
+    policy::expand::expand(PolicyPart::ThrottleScope, arguments.into(), item.into()).into()
+}
+
 /// Declares a custom scheme (DRF's `BaseAuthentication` subclass): each field is a credential
 /// read from the request and parsed with `FromStr`; the struct's `Verify` impl checks them.
 ///

@@ -42,7 +42,12 @@ const UNABLE: &str = r#"{"non_field_errors":["Unable to log in with provided cre
 
 #[actix_web::test]
 async fn reference_table() {
-    let settings = settings();
+    // More attempts than the login scope's default rate allows; brute-force throttling is
+    // tested in throttling.rs.
+    let settings = settings_builder()
+        .throttle_rate_none("login")
+        .build()
+        .unwrap();
     let db = database(&settings).await;
     add_user(&db, &settings, "spaced", "test pass ", true, false).await;
     let app = app!(settings, db);

@@ -20,6 +20,8 @@ const DJANGO_AUTHTOKEN: &str = r#"CREATE TABLE "authtoken_token" ("key" varchar(
 
 const DJANGO_SESSION: &str = r#"CREATE TABLE "django_session" ("session_key" varchar(40) NOT NULL PRIMARY KEY, "session_data" text NOT NULL, "expire_date" datetime NOT NULL)"#;
 
+const KNOX_AUTHTOKEN: &str = r#"CREATE TABLE "knox_authtoken" ("digest" varchar(128) NOT NULL PRIMARY KEY, "created" datetime NOT NULL, "user_id" integer NOT NULL REFERENCES "auth_user" ("id") DEFERRABLE INITIALLY DEFERRED, "expiry" datetime NULL, "token_key" varchar(25) NOT NULL)"#;
+
 /// A fresh SQLite file in a temporary directory (a file, as in production).
 fn database_file(name: &str) -> String {
     let directory =
@@ -49,18 +51,29 @@ async fn fresh_database_gets_djangos_exact_tables_and_a_rerun_changes_nothing() 
     let report = migrations::migrate(&db).await.unwrap();
     assert_eq!(
         report.created,
-        ["auth_user", "authtoken_token", "django_session"]
+        [
+            "auth_user",
+            "authtoken_token",
+            "django_session",
+            "knox_authtoken"
+        ]
     );
     assert!(report.existing.is_empty());
     assert_eq!(table_sql(&db, "auth_user").await, DJANGO_AUTH_USER);
     assert_eq!(table_sql(&db, "authtoken_token").await, DJANGO_AUTHTOKEN);
     assert_eq!(table_sql(&db, "django_session").await, DJANGO_SESSION);
+    assert_eq!(table_sql(&db, "knox_authtoken").await, KNOX_AUTHTOKEN);
 
     let again = migrations::migrate(&db).await.unwrap();
     assert!(again.created.is_empty());
     assert_eq!(
         again.existing,
-        ["auth_user", "authtoken_token", "django_session"]
+        [
+            "auth_user",
+            "authtoken_token",
+            "django_session",
+            "knox_authtoken"
+        ]
     );
 }
 
@@ -84,7 +97,10 @@ async fn existing_django_tables_and_rows_are_left_untouched_and_read_as_they_are
 
     let report = migrations::migrate(&db).await.unwrap();
     assert_eq!(report.existing, ["auth_user"]);
-    assert_eq!(report.created, ["authtoken_token", "django_session"]);
+    assert_eq!(
+        report.created,
+        ["authtoken_token", "django_session", "knox_authtoken"]
+    );
     assert_eq!(table_sql(&db, "auth_user").await, customised);
 
     let row = user::find_by_username(&db, "django")

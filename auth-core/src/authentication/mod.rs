@@ -18,12 +18,14 @@ use crate::user::User;
 pub mod authorization_header;
 pub mod basic;
 pub mod credential;
+pub mod knox;
 pub mod lenient_base64;
 pub mod remote_user;
 pub mod session;
 pub mod token;
 
 pub use basic::BasicAuthentication;
+pub use knox::KnoxTokenAuthentication;
 pub use remote_user::RemoteUserAuthentication;
 pub use session::SessionAuthentication;
 pub use token::{Bearer, TokenAuthentication, TokenKeyword};
@@ -59,6 +61,8 @@ pub enum AuthInfo {
     None,
     /// The DRF token row that authenticated the request.
     Token(Arc<Token>),
+    /// The knox token that authenticated the request.
+    Knox(Arc<knox::KnoxAuth>),
     /// A value chosen by a custom scheme.
     Value(Arc<str>),
 }
@@ -71,6 +75,8 @@ impl AuthInfo {
         match self {
             Self::None => "None".to_owned(),
             Self::Token(token) => token.key.clone(),
+            // knox's `AuthToken.__str__`: `'%s : %s' % (self.digest, self.user)`.
+            Self::Knox(knox) => format!("{} : {}", knox.row.digest, knox.username),
             Self::Value(value) => value.to_string(),
         }
     }
@@ -79,7 +85,15 @@ impl AuthInfo {
     pub fn token(&self) -> Option<&Token> {
         match self {
             Self::Token(token) => Some(token),
-            Self::None | Self::Value(_) => None,
+            Self::None | Self::Knox(_) | Self::Value(_) => None,
+        }
+    }
+
+    /// The knox token, when knox authenticated the request.
+    pub fn knox_token(&self) -> Option<&crate::store::knox_token::Model> {
+        match self {
+            Self::Knox(knox) => Some(&knox.row),
+            Self::None | Self::Token(_) | Self::Value(_) => None,
         }
     }
 
@@ -95,6 +109,7 @@ impl fmt::Debug for AuthInfo {
             Self::None => f.write_str("None"),
             // The token's own Debug redacts its key.
             Self::Token(token) => f.debug_tuple("Token").field(token).finish(),
+            Self::Knox(knox) => f.debug_tuple("Knox").field(&knox.row).finish(),
             Self::Value(_) => f.write_str("Value(<redacted>)"),
         }
     }

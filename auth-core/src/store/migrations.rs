@@ -61,6 +61,28 @@ const TABLES: &[Table] = &[
             "CREATE INDEX `django_session_expire_date_a5c62663` ON `django_session` (`expire_date`)",
         ],
     },
+    Table {
+        name: "knox_authtoken",
+        sqlite: &[
+            r#"CREATE TABLE "knox_authtoken" ("digest" varchar(128) NOT NULL PRIMARY KEY, "created" datetime NOT NULL, "user_id" integer NOT NULL REFERENCES "auth_user" ("id") DEFERRABLE INITIALLY DEFERRED, "expiry" datetime NULL, "token_key" varchar(25) NOT NULL)"#,
+            r#"CREATE INDEX "knox_authtoken_token_key_8f4f7d47" ON "knox_authtoken" ("token_key")"#,
+            r#"CREATE INDEX "knox_authtoken_user_id_e5a5d899" ON "knox_authtoken" ("user_id")"#,
+        ],
+        postgres: &[
+            r#"CREATE TABLE "knox_authtoken" ("digest" varchar(128) NOT NULL PRIMARY KEY, "token_key" varchar(25) NOT NULL, "user_id" integer NOT NULL, "created" timestamp with time zone NOT NULL, "expiry" timestamp with time zone NULL)"#,
+            r#"ALTER TABLE "knox_authtoken" ADD CONSTRAINT "knox_authtoken_user_id_e5a5d899_fk_auth_user_id" FOREIGN KEY ("user_id") REFERENCES "auth_user" ("id") DEFERRABLE INITIALLY DEFERRED"#,
+            r#"CREATE INDEX "knox_authtoken_token_key_8f4f7d47" ON "knox_authtoken" ("token_key")"#,
+            r#"CREATE INDEX "knox_authtoken_user_id_e5a5d899" ON "knox_authtoken" ("user_id")"#,
+            // Django names `_like` indexes with the same digest of table and column.
+            r#"CREATE INDEX "knox_authtoken_digest_188c7e77_like" ON "knox_authtoken" ("digest" varchar_pattern_ops)"#,
+            r#"CREATE INDEX "knox_authtoken_token_key_8f4f7d47_like" ON "knox_authtoken" ("token_key" varchar_pattern_ops)"#,
+        ],
+        mysql: &[
+            "CREATE TABLE `knox_authtoken` (`digest` varchar(128) NOT NULL PRIMARY KEY, `created` datetime(6) NOT NULL, `user_id` integer NOT NULL, `expiry` datetime(6) NULL, `token_key` varchar(25) NOT NULL)",
+            "ALTER TABLE `knox_authtoken` ADD CONSTRAINT `knox_authtoken_user_id_e5a5d899_fk_auth_user_id` FOREIGN KEY (`user_id`) REFERENCES `auth_user` (`id`)",
+            "CREATE INDEX `knox_authtoken_token_key_8f4f7d47` ON `knox_authtoken` (`token_key`)",
+        ],
+    },
 ];
 
 /// What [`migrate`] did.

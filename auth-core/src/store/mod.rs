@@ -7,6 +7,7 @@
 //! where Django writes no offset; Django parses both (`django.utils.dateparse.parse_datetime`),
 //! and rows Django wrote are read back here as UTC.
 
+pub mod knox_token;
 pub mod migrations;
 pub mod session;
 pub mod token;

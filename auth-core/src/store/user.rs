@@ -175,7 +175,7 @@ pub async fn touch_last_login<C: ConnectionTrait>(db: &C, user: Model) -> Result
     row.update(db).await
 }
 
-/// Deletes a user and its DRF token, in one transaction.
+/// Deletes a user and its DRF and knox tokens, in one transaction.
 ///
 /// Django's DDL has no `ON DELETE CASCADE`: the ORM deletes dependent rows first. This does the
 /// same for the tables this library owns. Rows in other tables that reference the user (Django's
@@ -189,6 +189,10 @@ where
     let transaction = db.begin().await?;
     super::token::Entity::delete_many()
         .filter(super::token::Column::UserId.eq(id))
+        .exec(&transaction)
+        .await?;
+    super::knox_token::Entity::delete_many()
+        .filter(super::knox_token::Column::UserId.eq(id))
         .exec(&transaction)
         .await?;
     let deleted = Entity::delete_by_id(id)

@@ -109,3 +109,50 @@ impl Parse for PermissionList {
         })
     }
 }
+
+/// `#[throttle_classes(A, B, …)]`: throttle types; empty means none.
+pub(crate) struct ThrottleList {
+    pub(crate) throttles: Vec<TypePath>,
+    pub(crate) crate_override: Option<CrateOverride>,
+}
+
+impl Parse for ThrottleList {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let (throttles, crate_override) = parse_list(input, |input| {
+            input.parse::<TypePath>().map_err(|error| {
+                syn::Error::new(
+                    error.span(),
+                    "expected a throttle type, such as `UserRateThrottle`",
+                )
+            })
+        })?;
+        Ok(Self {
+            throttles,
+            crate_override,
+        })
+    }
+}
+
+/// `#[throttle_scope("uploads")]`: the view's scope for `ScopedRateThrottle`.
+pub(crate) struct ScopeName(pub(crate) LitStr);
+
+impl Parse for ScopeName {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let name: LitStr = input.parse().map_err(|error| {
+            syn::Error::new(
+                error.span(),
+                "expected the scope as a string, e.g. `#[throttle_scope(\"uploads\")]`",
+            )
+        })?;
+        if name.value().is_empty() {
+            return Err(syn::Error::new_spanned(
+                &name,
+                "the scope must not be empty",
+            ));
+        }
+        if !input.is_empty() {
+            return Err(input.error("`#[throttle_scope]` takes one string"));
+        }
+        Ok(Self(name))
+    }
+}

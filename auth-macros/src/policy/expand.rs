@@ -6,7 +6,7 @@ use quote::quote;
 use syn::spanned::Spanned;
 use syn::{Attribute, FnArg, ItemFn, Meta};
 
-use super::args::{CrateOverride, PermissionList, SchemeList};
+use super::args::{CrateOverride, PermissionList, SchemeList, ScopeName, ThrottleList};
 use crate::errors::Errors;
 use crate::keywords::{self, PolicyPart};
 
@@ -15,6 +15,10 @@ use crate::keywords::{self, PolicyPart};
 struct Parts {
     authentication: Option<SchemeList>,
     permissions: Option<PermissionList>,
+    throttles: Option<ThrottleList>,
+    scope: Option<ScopeName>,
+    /// A `#[throttle_scope]` was written (even if it did not parse).
+    scope_written: bool,
     crate_override: Option<CrateOverride>,
     /// Types named by a rejected duplicate attribute.
     ignored: Vec<syn::TypePath>,
@@ -49,6 +53,8 @@ impl Parts {
         let already = match part {
             PolicyPart::Authentication => self.authentication.is_some(),
             PolicyPart::Permissions => self.permissions.is_some(),
+            PolicyPart::Throttles => self.throttles.is_some(),
+            PolicyPart::ThrottleScope => self.scope.is_some(),
         };
         if already {
             let message = format!(
@@ -75,6 +81,12 @@ impl Parts {
                         self.ignored.extend(leaves.into_iter().cloned());
                     }
                 }
+                PolicyPart::Throttles => {
+                    if let Ok(list) = syn::parse2::<ThrottleList>(tokens) {
+                        self.ignored.extend(list.throttles);
+                    }
+                }
+                PolicyPart::ThrottleScope => {}
             }
             return;
         }
@@ -90,6 +102,25 @@ impl Parts {
                     );
                     self.add_crate_override(errors, list.crate_override.take());
                     self.authentication = Some(list);
+                }
+            }
+            PolicyPart::Throttles => {
+                if let Some(mut list) = errors.take(syn::parse2::<ThrottleList>(tokens)) {
+                    check_duplicates(
+                        errors,
+                        list.throttles
+                            .iter()
+                            .map(|t| (quote!(#t).to_string(), t.span())),
+                        "throttle",
+                    );
+                    self.add_crate_override(errors, list.crate_override.take());
+                    self.throttles = Some(list);
+                }
+            }
+            PolicyPart::ThrottleScope => {
+                self.scope_written = true;
+                if let Some(scope) = errors.take(syn::parse2::<ScopeName>(tokens)) {
+                    self.scope = Some(scope);
                 }
             }
             PolicyPart::Permissions => {
@@ -117,6 +148,9 @@ impl Parts {
             for item in &list.items {
                 item.leaves(&mut types);
             }
+        }
+        if let Some(list) = &self.throttles {
+            types.extend(&list.throttles);
         }
         types
     }
@@ -199,6 +233,21 @@ pub(crate) fn expand(part: PolicyPart, arguments: TokenStream, item: TokenStream
     if let Some(receiver) = function.sig.receiver() {
         errors.spanned(receiver, "a handler with a policy cannot take `self`");
     }
+    if let (Some(list), false) = (&parts.throttles, parts.scope_written) {
+        for throttle in &list.throttles {
+            if throttle
+                .path
+                .segments
+                .last()
+                .is_some_and(|segment| segment.ident == keywords::SCOPED_RATE_THROTTLE)
+            {
+                errors.spanned(
+                    throttle,
+                    "`ScopedRateThrottle` reads the view's scope: add `#[throttle_scope(\"…\")]`",
+                );
+            }
+        }
+    }
 
     if !errors.is_empty() {
         let errors = errors.into_compile_errors();
@@ -254,14 +303,47 @@ pub(crate) fn expand(part: PolicyPart, arguments: TokenStream, item: TokenStream
         None => quote!(#runtime::DefaultPermissions),
     };
 
+    let throttles = match &parts.throttles {
+        Some(list) => {
+            for throttle in &list.throttles {
+                let span = throttle.span();
+                assertions.push(syn::parse_quote_spanned! {span=>
+                    #runtime::assert_throttle::<#throttle>();
+                });
+            }
+            let types = &list.throttles;
+            quote!((#(#types,)*))
+        }
+        None => quote!(#runtime::DefaultThrottles),
+    };
+    // A scope is a type implementing `ThrottleScope`, declared next to the handler with the
+    // handler's visibility (it appears in the handler's signature).
+    let (scope_type, scope_item) = match &parts.scope {
+        Some(ScopeName(name)) => {
+            let ident = quote::format_ident!("__AuthActixThrottleScope_{}", function.sig.ident);
+            let vis = &function.vis;
+            let item = quote! {
+                #[doc(hidden)]
+                #[allow(non_camel_case_types)]
+                #vis struct #ident;
+                impl #runtime::ThrottleScope for #ident {
+                    const SCOPE: ::core::option::Option<&'static ::core::primitive::str> =
+                        ::core::option::Option::Some(#name);
+                }
+            };
+            (quote!(#ident), item)
+        }
+        None => (quote!(#runtime::NoThrottleScope), quote!()),
+    };
+
     let guard: FnArg = syn::parse_quote! {
-        _: #runtime::PolicyGuard<#schemes, #permissions, ()>
+        _: #runtime::PolicyGuard<#schemes, #permissions, #throttles, #scope_type>
     };
     function.sig.inputs.insert(0, guard);
     // The checks go inside the user's block, before their statements, so that an error points
     // at the user's own type and no extra braces are introduced around their code.
     function.block.stmts.splice(0..0, assertions);
-    quote!(#function)
+    quote!(#scope_item #function)
 }
 
 fn item_span(item: &syn::Item) -> proc_macro2::Span {

@@ -14,7 +14,7 @@ use auth_actix::user::{CreateUserError, UserFields, create_user};
 use auth_actix::{
     AllowAny, Auth, AuthSettings, BasicAuthentication, BearerAuthentication, IsAuthenticated,
     SessionAuthentication, SessionMiddleware, TokenAuthentication, authentication_classes,
-    permission_classes, session_endpoints,
+    obtain_auth_token_resource, permission_classes, session_endpoints,
 };
 
 const BIND: (&str, u16) = ("127.0.0.1", 8000);
@@ -103,6 +103,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         token.key
     );
     println!("curl -i {base}/token/    # no credentials: 401 with WWW-Authenticate: Token");
+    println!(
+        "\n# Obtain the token with the password (DRF's obtain_auth_token), or from the command line:"
+    );
+    println!(
+        "curl -i -H 'Content-Type: application/json' -d '{{\"username\":\"{DEMO_USER}\",\"password\":\"{DEMO_PASSWORD}\"}}' {base}/api-token-auth/"
+    );
+    println!(
+        "cargo run -p examples --bin auth-admin -- --database-url 'sqlite://quickstart.db?mode=rwc' create-token {DEMO_USER}"
+    );
     println!("\n# A session, as a browser has it (cookie jar in ./jar):");
     println!("curl -s -c jar {base}/auth/csrf/");
     println!(
@@ -120,6 +129,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .wrap(SessionMiddleware)
             .configure(auth_actix::configure(settings.clone(), db.clone()))
             .service(web::scope("/auth").configure(session_endpoints))
+            .service(obtain_auth_token_resource("/api-token-auth/"))
             .service(session)
             .service(open)
             .service(basic)

@@ -1,0 +1,117 @@
+//! django-rest-knox's views (spec §6.4): login, logout and logout-all.
+//!
+//! `web::scope("/api/auth").configure(auth_actix::knox_endpoints)` mounts `POST login/`,
+//! `POST logout/` and `POST logoutall/`.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse, web};
+use auth_core::authentication::knox::{self, KnoxTokenAuthentication};
+use auth_core::backends::store_failure;
+use auth_core::store::{knox_token, user};
+use auth_core::throttling::{LoginScope, ScopedRateThrottle};
+use auth_core::{DefaultAuthentication, IsAuthenticated};
+
+use crate::error::ApiError;
+use crate::guard::PolicyGuard;
+use crate::runtime::AuthRuntime;
+
+/// knox's per-user limit message, under the key `error` (not `detail`).
+pub const TOKEN_LIMIT_EXCEEDED: &str = "Maximum amount of tokens allowed per user exceeded.";
+
+/// Registers `login/`, `logout/` and `logoutall/` (see the module docs).
+pub fn knox_endpoints(config: &mut web::ServiceConfig) {
+    config
+        .route("/login/", web::post().to(login))
+        .route("/logout/", web::post().to(logout))
+        .route("/logoutall/", web::post().to(logout_all));
+}
+
+fn runtime(request: &HttpRequest) -> Result<web::Data<AuthRuntime>, ApiError> {
+    request
+        .app_data::<web::Data<AuthRuntime>>()
+        .cloned()
+        .ok_or_else(|| ApiError(auth_core::ApiError::new(auth_core::ErrorKind::ServerError)))
+}
+
+fn json(status: StatusCode, body: &serde_json::Value) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        ))
+        .body(body.to_string())
+}
+
+/// knox's `LoginView`: the project's default schemes and `IsAuthenticated` (so one logs in with
+/// Basic credentials or a session); refuses past `TOKEN_LIMIT_PER_USER` live tokens with
+/// `403 {"error":…}`; creates a token, updates `last_login`, answers
+/// `{"expiry":"…Z","token":"…"}` (`expiry` is `null` for a token without one).
+async fn login(
+    guard: PolicyGuard<
+        DefaultAuthentication,
+        (IsAuthenticated,),
+        (ScopedRateThrottle,),
+        LoginScope,
+    >,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let runtime = runtime(&request)?;
+    let settings = runtime.settings();
+    let Some(user) = guard.auth().user().as_user().cloned() else {
+        return Err(auth_core::ApiError::not_authenticated().into());
+    };
+    if let Some(limit) = settings.knox().token_limit_per_user {
+        let live = knox_token::count_live(runtime.db(), user.id, settings.clock().now())
+            .await
+            .map_err(store_failure)?;
+        if live >= limit {
+            return Ok(json(
+                StatusCode::FORBIDDEN,
+                &serde_json::json!({ "error": TOKEN_LIMIT_EXCEEDED }),
+            ));
+        }
+    }
+    let created = knox::create_token(runtime.db(), settings, user.id)
+        .await
+        .map_err(store_failure)?;
+    // knox emits `user_logged_in`, whose receiver updates `last_login`.
+    user::touch_last_login(runtime.db(), user)
+        .await
+        .map_err(store_failure)?;
+    Ok(json(
+        StatusCode::OK,
+        &serde_json::json!({
+            "expiry": created.row.expiry.map(knox::format_expiry),
+            "token": created.token,
+        }),
+    ))
+}
+
+/// knox's `LogoutView`: deletes the token of this request; `204`.
+async fn logout(
+    guard: PolicyGuard<(KnoxTokenAuthentication,), (IsAuthenticated,)>,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let runtime = runtime(&request)?;
+    if let Some(token) = guard.auth().auth().knox_token() {
+        knox_token::delete(runtime.db(), &token.digest)
+            .await
+            .map_err(store_failure)?;
+    }
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// knox's `LogoutAllView`: deletes all of the user's tokens; `204`.
+async fn logout_all(
+    guard: PolicyGuard<(KnoxTokenAuthentication,), (IsAuthenticated,)>,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let runtime = runtime(&request)?;
+    if let Some(user_id) = guard.auth().user().id() {
+        knox_token::delete_for_user(runtime.db(), user_id)
+            .await
+            .map_err(store_failure)?;
+    }
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,148 @@
+//! django-rest-knox's `knox_authtoken` table (spec §6.1) and the queries on it.
+
+use std::fmt;
+
+use sea_orm::ActiveValue::Set;
+use sea_orm::Condition;
+use sea_orm::entity::prelude::*;
+
+/// A row of `knox_authtoken`: only the SHA-512 digest of a token is stored.
+#[derive(Clone, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "knox_authtoken")]
+pub struct Model {
+    /// Lowercase hex SHA-512 of the whole token string (128 characters); the primary key.
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub digest: String,
+    /// When the token was created.
+    pub created: DateTimeUtc,
+    /// The owner (many tokens per user).
+    pub user_id: i32,
+    /// When the token stops working; `None` never expires.
+    pub expiry: Option<DateTimeUtc>,
+    /// The token's first 15 characters, for the lookup (indexed).
+    pub token_key: String,
+}
+
+/// Relations of `knox_authtoken`.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    /// The owner.
+    #[sea_orm(
+        belongs_to = "super::user::Entity",
+        from = "Column::UserId",
+        to = "super::user::Column::Id"
+    )]
+    User,
+}
+
+impl Related<super::user::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::User.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+impl fmt::Debug for Model {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KnoxToken")
+            .field("token_key", &"<redacted>")
+            .field("user_id", &self.user_id)
+            .field("created", &self.created)
+            .field("expiry", &self.expiry)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Candidate rows for a presented token: same `token_key`, with their users (one query).
+pub async fn candidates<C: ConnectionTrait>(
+    db: &C,
+    token_key: &str,
+) -> Result<Vec<(Model, super::user::Model)>, DbErr> {
+    let rows = Entity::find()
+        .filter(Column::TokenKey.eq(token_key))
+        .find_also_related(super::user::Entity)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(token, user)| user.map(|user| (token, user)))
+        .collect())
+}
+
+/// Inserts a token row.
+pub async fn insert<C: ConnectionTrait>(db: &C, row: Model) -> Result<Model, DbErr> {
+    ActiveModel {
+        digest: Set(row.digest),
+        created: Set(row.created),
+        user_id: Set(row.user_id),
+        expiry: Set(row.expiry),
+        token_key: Set(row.token_key),
+    }
+    .insert(db)
+    .await
+}
+
+/// Deletes one token by digest.
+pub async fn delete<C: ConnectionTrait>(db: &C, digest: &str) -> Result<u64, DbErr> {
+    Ok(Entity::delete_by_id(digest.to_owned())
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+/// Deletes every token of a user (knox's logout-all).
+pub async fn delete_for_user<C: ConnectionTrait>(db: &C, user_id: i32) -> Result<u64, DbErr> {
+    Ok(Entity::delete_many()
+        .filter(Column::UserId.eq(user_id))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+/// Deletes the user's expired tokens other than `keep` (knox's sibling clean-up).
+pub async fn delete_expired_siblings<C: ConnectionTrait>(
+    db: &C,
+    user_id: i32,
+    keep: &str,
+    now: DateTimeUtc,
+) -> Result<u64, DbErr> {
+    Ok(Entity::delete_many()
+        .filter(Column::UserId.eq(user_id))
+        .filter(Column::Digest.ne(keep))
+        .filter(Column::Expiry.lt(now))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+/// The user's live tokens (`expiry > now` or no expiry), for the per-user limit.
+pub async fn count_live<C: ConnectionTrait>(
+    db: &C,
+    user_id: i32,
+    now: DateTimeUtc,
+) -> Result<u64, DbErr> {
+    Entity::find()
+        .filter(Column::UserId.eq(user_id))
+        .filter(
+            Condition::any()
+                .add(Column::Expiry.gt(now))
+                .add(Column::Expiry.is_null()),
+        )
+        .count(db)
+        .await
+}
+
+/// Writes a new expiry (auto-refresh).
+pub async fn set_expiry<C: ConnectionTrait>(
+    db: &C,
+    digest: &str,
+    expiry: DateTimeUtc,
+) -> Result<(), DbErr> {
+    Entity::update_many()
+        .col_expr(Column::Expiry, Expr::value(expiry))
+        .filter(Column::Digest.eq(digest))
+        .exec(db)
+        .await?;
+    Ok(())
+}

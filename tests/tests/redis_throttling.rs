@@ -1,0 +1,256 @@
+//! The Redis store against the real Redis at 127.0.0.1:6379 (`REDIS_URL` overrides): the
+//! reference's counting rules, exactness across four instances under concurrency, and outages —
+//! 503 (or fail-open), never a hang, recovery without restart.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use actix_web::{App, test, web};
+use auth_actix::throttling::RedisStore;
+use auth_actix::{AllowAny, PolicyGuard, UserRateThrottle};
+use support::*;
+
+fn redis_url() -> String {
+    std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned())
+}
+
+/// A client identity no other test run uses.
+fn unique_client() -> String {
+    let n: u64 = rand::random();
+    format!("10.{}.{}.{}", n % 250, (n >> 8) % 250, (n >> 16) % 250) + &format!("-{n}")
+}
+
+async fn handler(_guard: PolicyGuard<(), AllowAny, UserRateThrottle>) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok().finish()
+}
+
+fn config(config: &mut web::ServiceConfig) {
+    config.route("/limited/", web::get().to(handler));
+}
+
+async fn status<S, B>(app: &S, client: &str) -> (u16, Option<String>, String)
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    let request = get("/limited/")
+        .insert_header(("X-Forwarded-For", client.to_owned()))
+        .to_request();
+    let response = test::call_service(app, request).await;
+    let status = response.status().as_u16();
+    let retry = response
+        .headers()
+        .get("Retry-After")
+        .map(|v| v.to_str().unwrap().to_owned());
+    let body = String::from_utf8(test::read_body(response).await.to_vec()).unwrap();
+    (status, retry, body)
+}
+
+#[actix_web::test]
+async fn redis_store_follows_the_reference_counting() {
+    let store = Arc::new(
+        RedisStore::connect(&redis_url())
+            .await
+            .expect("Redis must answer at REDIS_URL"),
+    );
+    let settings = settings_builder()
+        .throttle_store(store)
+        .throttle_rate("user", "3/min")
+        .build()
+        .unwrap();
+    let db = database(&settings).await;
+    let app = test::init_service(
+        App::new()
+            .configure(auth_actix::configure(settings.clone(), db.clone()))
+            .configure(config),
+    )
+    .await;
+    let client = unique_client();
+    for _ in 0..3 {
+        assert_eq!(status(&app, &client).await, (200, None, String::new()));
+    }
+    let (code, retry, body) = status(&app, &client).await;
+    assert_eq!(code, 429);
+    let retry: u64 = retry.unwrap().parse().unwrap();
+    assert!((59..=60).contains(&retry), "{retry}");
+    assert!(body.starts_with(r#"{"detail":"Request was throttled. Expected available in "#));
+    assert_eq!(
+        status(&app, &unique_client()).await.0,
+        200,
+        "other clients have their own bucket"
+    );
+}
+
+#[actix_web::test]
+async fn four_instances_sharing_redis_admit_exactly_the_rate_under_concurrency() {
+    let settings_for = |store: Arc<RedisStore>| {
+        settings_builder()
+            .throttle_store(store)
+            .throttle_rate("user", "10/min")
+            .build()
+            .unwrap()
+    };
+    let mut apps = Vec::new();
+    let first = settings_for(Arc::new(RedisStore::connect(&redis_url()).await.unwrap()));
+    let db = database(&first).await;
+    for _ in 0..4 {
+        let settings = settings_for(Arc::new(RedisStore::connect(&redis_url()).await.unwrap()));
+        apps.push(
+            test::init_service(
+                App::new()
+                    .configure(auth_actix::configure(settings, db.clone()))
+                    .configure(config),
+            )
+            .await,
+        );
+    }
+    let client = unique_client();
+    // 64 concurrent clients (lanes) share 1,000 requests, spread over the four instances.
+    let lanes = (0..64).map(|lane| {
+        let apps = &apps;
+        let client = client.clone();
+        async move {
+            let mut admitted = 0;
+            let mut refused = 0;
+            let mut index = lane;
+            while index < 1000 {
+                match status(&apps[index % 4], &client).await.0 {
+                    200 => admitted += 1,
+                    429 => refused += 1,
+                    other => panic!("unexpected status {other}"),
+                }
+                index += 64;
+            }
+            (admitted, refused)
+        }
+    });
+    let results = futures_util::future::join_all(lanes).await;
+    let admitted: u32 = results.iter().map(|(a, _)| a).sum();
+    let refused: u32 = results.iter().map(|(_, r)| r).sum();
+    assert_eq!((admitted, refused), (10, 990));
+}
+
+/// A TCP proxy in front of Redis that the test can cut and restore.
+struct Proxy {
+    address: std::net::SocketAddr,
+    up: Arc<AtomicBool>,
+    connections: Arc<std::sync::Mutex<Vec<tokio::task::AbortHandle>>>,
+}
+
+impl Proxy {
+    async fn start(upstream: &'static str) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let up = Arc::new(AtomicBool::new(true));
+        let connections: Arc<std::sync::Mutex<Vec<tokio::task::AbortHandle>>> = Arc::default();
+        let (flag, held) = (up.clone(), connections.clone());
+        tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                if !flag.load(Ordering::SeqCst) {
+                    drop(inbound);
+                    continue;
+                }
+                let task = tokio::spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(upstream).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+                held.lock().unwrap().push(task.abort_handle());
+            }
+        });
+        Self {
+            address,
+            up,
+            connections,
+        }
+    }
+
+    fn cut(&self) {
+        self.up.store(false, Ordering::SeqCst);
+        for connection in self.connections.lock().unwrap().drain(..) {
+            connection.abort();
+        }
+    }
+
+    fn restore(&self) {
+        self.up.store(true, Ordering::SeqCst);
+    }
+}
+
+#[actix_web::test]
+async fn an_outage_is_a_bounded_503_or_fails_open_and_recovers_without_restart() {
+    let proxy = Proxy::start("127.0.0.1:6379").await;
+    let url = format!("redis://{}", proxy.address);
+    let store = Arc::new(RedisStore::connect(&url).await.unwrap());
+    let closed = settings_builder()
+        .throttle_store(store.clone())
+        .throttle_rate("user", "1000/min")
+        .throttle_store_timeout(Duration::from_millis(500))
+        .build()
+        .unwrap();
+    let open = settings_builder()
+        .throttle_store(store.clone())
+        .throttle_rate("user", "1000/min")
+        .throttle_store_timeout(Duration::from_millis(500))
+        .throttle_fail_open(true)
+        .build()
+        .unwrap();
+    let db = database(&closed).await;
+    let app = test::init_service(
+        App::new()
+            .configure(auth_actix::configure(closed, db.clone()))
+            .configure(config),
+    )
+    .await;
+    let open_app = test::init_service(
+        App::new()
+            .configure(auth_actix::configure(open, db.clone()))
+            .configure(config),
+    )
+    .await;
+    let client = unique_client();
+    assert_eq!(status(&app, &client).await.0, 200);
+
+    proxy.cut();
+    for _ in 0..3 {
+        let started = Instant::now();
+        let (code, retry, body) = status(&app, &client).await;
+        assert_eq!((code, retry), (503, None));
+        assert_eq!(
+            body,
+            r#"{"detail":"Service temporarily unavailable, try again later."}"#
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "no request hangs: {:?}",
+            started.elapsed()
+        );
+        assert_eq!(
+            status(&open_app, &client).await.0,
+            200,
+            "fail-open admits during the outage"
+        );
+    }
+
+    proxy.restore();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if status(&app, &client).await.0 == 200 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the store did not recover on its own"
+        );
+        actix_web::rt::time::sleep(Duration::from_millis(200)).await;
+    }
+}

@@ -1,0 +1,10 @@
+use auth_actix::{throttle_classes, throttle_scope, ScopedRateThrottle};
+
+#[throttle_classes(ScopedRateThrottle)]
+#[throttle_scope("uploads")]
+#[throttle_scope("downloads")]
+async fn handler() -> &'static str {
+    "hello"
+}
+
+fn main() {}
