@@ -12,7 +12,7 @@ use std::task::{Context, Poll, Waker};
 
 use actix_web::dev::Payload;
 use actix_web::http::{Method, header};
-use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use auth_core::authentication::AuthInfo;
 use auth_core::negotiation::accepts_json;
 use auth_core::permissions::PermissionClasses;
@@ -28,7 +28,7 @@ use crate::error::ApiError;
 use crate::payload_gate::{Gate, ReadAhead};
 use crate::post_data;
 use crate::request_view::HttpRequestView;
-use crate::runtime::AuthRuntime;
+use crate::runtime::runtime_of;
 
 /// Runs the policy `S` (schemes), `P` (permissions), `T` (throttles) before the handler: put it
 /// first among the handler's parameters. When it refuses the request the handler never runs and
@@ -81,16 +81,6 @@ impl<S, P, T, Scope> fmt::Debug for PolicyGuard<S, P, T, Scope> {
     }
 }
 
-fn runtime(request: &HttpRequest) -> Result<web::Data<AuthRuntime>, ApiError> {
-    request
-        .app_data::<web::Data<AuthRuntime>>()
-        .cloned()
-        .ok_or_else(|| {
-            tracing::error!("auth_actix::configure(settings, db) was not registered on this App");
-            ApiError(auth_core::ApiError::new(auth_core::ErrorKind::ServerError))
-        })
-}
-
 /// The most of a `POST` body read ahead for the CSRF check: Django's
 /// `DATA_UPLOAD_MAX_MEMORY_SIZE` (2.5 MiB). A larger body is not searched for
 /// `csrfmiddlewaretoken`; the header token is then required, as for any non-form body.
@@ -116,7 +106,7 @@ where
     if !accepts_json(accept) {
         return Err(auth_core::ApiError::not_acceptable().into());
     }
-    let runtime = runtime(&request)?;
+    let runtime = runtime_of(&request)?;
     let settings = runtime.settings();
     let effects = Rc::new(ResponseEffects::default());
     request.extensions_mut().insert(Rc::clone(&effects));
@@ -240,7 +230,7 @@ impl Auth {
     /// DRF's `check_object_permissions(request, obj)`: runs the view's permissions at object
     /// level on `object`; a refusal is the 401/403 to return.
     pub async fn check_object_permissions(&self, object: &dyn Any) -> Result<(), ApiError> {
-        let runtime = runtime(&self.request)?;
+        let runtime = runtime_of(&self.request)?;
         let view = HttpRequestView::new(&self.request, runtime.settings());
         self.state
             .check_object_permissions(&view, runtime.settings(), runtime.db(), object)

@@ -14,7 +14,7 @@ use auth_core::{DefaultAuthentication, IsAuthenticated};
 
 use crate::error::ApiError;
 use crate::guard::PolicyGuard;
-use crate::runtime::AuthRuntime;
+use crate::runtime::runtime_of;
 
 /// knox's per-user limit message, under the key `error` (not `detail`).
 pub const TOKEN_LIMIT_EXCEEDED: &str = "Maximum amount of tokens allowed per user exceeded.";
@@ -25,13 +25,6 @@ pub fn knox_endpoints(config: &mut web::ServiceConfig) {
         .route("/login/", web::post().to(login))
         .route("/logout/", web::post().to(logout))
         .route("/logoutall/", web::post().to(logout_all));
-}
-
-fn runtime(request: &HttpRequest) -> Result<web::Data<AuthRuntime>, ApiError> {
-    request
-        .app_data::<web::Data<AuthRuntime>>()
-        .cloned()
-        .ok_or_else(|| ApiError(auth_core::ApiError::new(auth_core::ErrorKind::ServerError)))
 }
 
 fn json(status: StatusCode, body: &serde_json::Value) -> HttpResponse {
@@ -56,7 +49,7 @@ async fn login(
     >,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let runtime = runtime(&request)?;
+    let runtime = runtime_of(&request)?;
     let settings = runtime.settings();
     let Some(user) = guard.auth().user().as_user().cloned() else {
         return Err(auth_core::ApiError::not_authenticated().into());
@@ -93,7 +86,7 @@ async fn logout(
     guard: PolicyGuard<(KnoxTokenAuthentication,), (IsAuthenticated,)>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let runtime = runtime(&request)?;
+    let runtime = runtime_of(&request)?;
     if let Some(token) = guard.auth().auth().knox_token() {
         knox_token::delete(runtime.db(), &token.digest)
             .await
@@ -107,7 +100,7 @@ async fn logout_all(
     guard: PolicyGuard<(KnoxTokenAuthentication,), (IsAuthenticated,)>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let runtime = runtime(&request)?;
+    let runtime = runtime_of(&request)?;
     if let Some(user_id) = guard.auth().user().id() {
         knox_token::delete_for_user(runtime.db(), user_id)
             .await

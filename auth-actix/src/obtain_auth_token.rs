@@ -8,16 +8,15 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 use auth_core::auth_token_serializer;
 use auth_core::backends;
-use auth_core::response_effects::ResponseEffects;
 use auth_core::store::token::{self, Model as Token};
 use auth_core::throttling::{LoginScope, ScopedRateThrottle};
-use auth_core::{DefaultAuthentication, User, messages};
+use auth_core::{DefaultAuthentication, User};
 
 use crate::error::ApiError;
 use crate::guard::PolicyGuard;
 use crate::post_data;
 use crate::request_view::HttpRequestView;
-use crate::runtime::AuthRuntime;
+use crate::runtime::{method_not_allowed_response, runtime_of};
 
 /// The body of a successful response, for DRF's "return more than the token" customisation
 /// (the seed's `CustomAuthToken`). Put it in the resource's `app_data`:
@@ -59,27 +58,15 @@ pub async fn obtain_auth_token(
     request: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let runtime = request
-        .app_data::<web::Data<AuthRuntime>>()
-        .cloned()
-        .ok_or_else(|| ApiError(auth_core::ApiError::new(auth_core::ErrorKind::ServerError)))?;
+    let runtime = runtime_of(&request)?;
     let settings = runtime.settings();
     let body = post_data::read_body(payload, settings.max_body_size()).await?;
     let post = post_data::parse(&request, body.clone()).await;
     let credentials = post_data::credentials(&body, &post)?;
 
-    let effects = ResponseEffects::default();
     let view = HttpRequestView::new(&request, settings);
-    let cx = auth_core::AuthContext {
-        request: &view,
-        settings,
-        db: runtime.db(),
-        effects: &effects,
-    };
     let user =
-        backends::authenticate_credentials(&cx, &credentials.username, &credentials.password)
-            .await?
-            .ok_or_else(|| auth_token_serializer::non_field_error(messages::UNABLE_TO_LOG_IN))?;
+        auth_token_serializer::authenticate(&view, settings, runtime.db(), &credentials).await?;
     let token = token::get_or_create(runtime.db(), user.id)
         .await
         .map_err(backends::store_failure)?;
@@ -108,11 +95,5 @@ async fn not_allowed(
     _guard: PolicyGuard<DefaultAuthentication, ()>,
     request: HttpRequest,
 ) -> HttpResponse {
-    let mut response = actix_web::ResponseError::error_response(&ApiError(
-        auth_core::ApiError::method_not_allowed(request.method().as_str()),
-    ));
-    response
-        .headers_mut()
-        .insert(header::ALLOW, HeaderValue::from_static("POST, OPTIONS"));
-    response
+    method_not_allowed_response(&request, "POST, OPTIONS")
 }

@@ -1,6 +1,8 @@
 //! Registering the settings and the database in an actix-web `App` with one call.
 
-use actix_web::web;
+use actix_web::{HttpRequest, web};
+
+use crate::error::ApiError;
 use auth_core::settings::AuthSettings;
 use auth_core::store::DatabaseConnection;
 
@@ -41,4 +43,31 @@ pub fn configure(
     move |config: &mut web::ServiceConfig| {
         config.app_data(runtime.clone());
     }
+}
+
+/// The app's [`AuthRuntime`]; a 500 (logged) when `configure` was not registered, so a
+/// misconfigured app refuses rather than serving unprotected.
+pub(crate) fn runtime_of(request: &HttpRequest) -> Result<web::Data<AuthRuntime>, ApiError> {
+    request
+        .app_data::<web::Data<AuthRuntime>>()
+        .cloned()
+        .ok_or_else(|| {
+            tracing::error!("auth_actix::configure(settings, db) was not registered on this App");
+            ApiError(auth_core::ApiError::new(auth_core::ErrorKind::ServerError))
+        })
+}
+
+/// A 405 in DRF's shape with the resource's `Allow` header.
+pub(crate) fn method_not_allowed_response(
+    request: &HttpRequest,
+    allow: &'static str,
+) -> actix_web::HttpResponse {
+    let mut response = actix_web::ResponseError::error_response(&ApiError(
+        auth_core::ApiError::method_not_allowed(request.method().as_str()),
+    ));
+    response.headers_mut().insert(
+        actix_web::http::header::ALLOW,
+        actix_web::http::header::HeaderValue::from_static(allow),
+    );
+    response
 }

@@ -17,12 +17,12 @@ use auth_core::settings::MODEL_BACKEND;
 use auth_core::throttling::{
     LoginScope, ScopedRateThrottle, ThrottleClasses, ThrottleContext, ThrottleScope,
 };
-use auth_core::{ApiError as CoreError, messages, session};
+use auth_core::{ApiError as CoreError, session};
 
 use crate::error::ApiError;
 use crate::post_data;
 use crate::request_view::HttpRequestView;
-use crate::runtime::AuthRuntime;
+use crate::runtime::{AuthRuntime, method_not_allowed_response, runtime_of};
 
 /// Registers `login/`, `logout/` and `csrf/` (see the module docs).
 pub fn session_endpoints(config: &mut web::ServiceConfig) {
@@ -30,44 +30,24 @@ pub fn session_endpoints(config: &mut web::ServiceConfig) {
         .service(
             web::resource("/login/")
                 .route(web::post().to(login))
-                .default_service(web::to(|request: HttpRequest| {
-                    not_allowed(request, "POST, OPTIONS")
+                .default_service(web::to(|request: HttpRequest| async move {
+                    method_not_allowed_response(&request, "POST, OPTIONS")
                 })),
         )
         .service(
             web::resource("/logout/")
                 .route(web::post().to(logout))
-                .default_service(web::to(|request: HttpRequest| {
-                    not_allowed(request, "POST, OPTIONS")
+                .default_service(web::to(|request: HttpRequest| async move {
+                    method_not_allowed_response(&request, "POST, OPTIONS")
                 })),
         )
         .service(
             web::resource("/csrf/")
                 .route(web::get().to(csrf_token))
-                .default_service(web::to(|request: HttpRequest| {
-                    not_allowed(request, "GET, HEAD, OPTIONS")
+                .default_service(web::to(|request: HttpRequest| async move {
+                    method_not_allowed_response(&request, "GET, HEAD, OPTIONS")
                 })),
         );
-}
-
-async fn not_allowed(request: HttpRequest, allow: &'static str) -> HttpResponse {
-    let mut response = actix_web::ResponseError::error_response(&ApiError(
-        CoreError::method_not_allowed(request.method().as_str()),
-    ));
-    response
-        .headers_mut()
-        .insert(header::ALLOW, HeaderValue::from_static(allow));
-    response
-}
-
-fn runtime(request: &HttpRequest) -> Result<web::Data<AuthRuntime>, ApiError> {
-    request
-        .app_data::<web::Data<AuthRuntime>>()
-        .cloned()
-        .ok_or_else(|| {
-            tracing::error!("auth_actix::configure(settings, db) was not registered on this App");
-            ApiError(CoreError::new(auth_core::ErrorKind::ServerError))
-        })
 }
 
 fn negotiate(request: &HttpRequest) -> Result<(), ApiError> {
@@ -108,7 +88,7 @@ fn respond(
 /// Answers `{"id":…,"username":…,"email":…}`; bad credentials are DRF's 400.
 async fn login(request: HttpRequest, payload: web::Payload) -> Result<HttpResponse, ApiError> {
     negotiate(&request)?;
-    let runtime = runtime(&request)?;
+    let runtime = runtime_of(&request)?;
     let settings = runtime.settings();
     let body = post_data::read_body(payload, settings.max_body_size()).await?;
     let post = post_data::parse(&request, body.clone()).await;
@@ -126,18 +106,9 @@ async fn login(request: HttpRequest, payload: web::Payload) -> Result<HttpRespon
     ScopedRateThrottle.check(&throttle_cx).await?;
     let credentials = post_data::credentials(&body, &post)?;
 
-    let effects = ResponseEffects::default();
-    let cx = auth_core::AuthContext {
-        request: &view,
-        settings,
-        db: runtime.db(),
-        effects: &effects,
-    };
     let user =
-        backends::authenticate_credentials(&cx, &credentials.username, &credentials.password)
-            .await?
-            .ok_or_else(|| auth_token_serializer::non_field_error(messages::UNABLE_TO_LOG_IN))?;
-
+        auth_token_serializer::authenticate(&view, settings, runtime.db(), &credentials).await?;
+    let effects = ResponseEffects::default();
     let cookie = request.cookie(&settings.session_cookie().name);
     let (_, user) = session::login(
         runtime.db(),
@@ -165,7 +136,7 @@ async fn login(request: HttpRequest, payload: web::Payload) -> Result<HttpRespon
 /// `POST logout/`: checks CSRF, flushes the session and deletes its cookie; `204`.
 async fn logout(request: HttpRequest, payload: web::Payload) -> Result<HttpResponse, ApiError> {
     negotiate(&request)?;
-    let runtime = runtime(&request)?;
+    let runtime = runtime_of(&request)?;
     let settings = runtime.settings();
     let body = post_data::read_body(payload, settings.max_body_size()).await?;
     let post = post_data::parse(&request, body).await;
@@ -194,7 +165,7 @@ async fn logout(request: HttpRequest, payload: web::Payload) -> Result<HttpRespo
 /// freshly masked token for the `X-CSRFToken` header: `{"csrf_token":"…"}`.
 async fn csrf_token(request: HttpRequest) -> Result<HttpResponse, ApiError> {
     negotiate(&request)?;
-    let runtime = runtime(&request)?;
+    let runtime = runtime_of(&request)?;
     let settings = runtime.settings();
     let cookie = request.cookie(&settings.csrf_cookie().name);
     let secret = cookie

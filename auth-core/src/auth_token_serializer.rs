@@ -102,6 +102,26 @@ pub fn validate_json(body: &Value) -> Result<Credentials, ApiError> {
     }
 }
 
+/// The serializer's object-level rule: the credential check (spec §1.3); no user →
+/// `{"non_field_errors":["Unable to log in with provided credentials."]}`.
+pub async fn authenticate(
+    request: &dyn crate::request::RequestView,
+    settings: &crate::settings::AuthSettings,
+    db: &sea_orm::DatabaseConnection,
+    credentials: &Credentials,
+) -> Result<crate::user::User, ApiError> {
+    let effects = crate::response_effects::ResponseEffects::default();
+    let cx = crate::authentication::AuthContext {
+        request,
+        settings,
+        db,
+        effects: &effects,
+    };
+    crate::backends::authenticate_credentials(&cx, &credentials.username, &credentials.password)
+        .await?
+        .ok_or_else(|| non_field_error(messages::UNABLE_TO_LOG_IN))
+}
+
 /// A validation error under `non_field_errors`.
 pub fn non_field_error(message: &str) -> ApiError {
     ApiError::validation(vec![(

@@ -10,7 +10,6 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use actix_web::{App, test, web};
-use auth_actix::settings::Clock;
 use auth_actix::throttling::store::{HitFuture, ThrottleStore};
 use auth_actix::throttling::{
     MemoryStore, NoThrottleScope, ThrottleContext, ThrottleDecision, ident::get_ident, rate_allow,
@@ -19,29 +18,7 @@ use auth_actix::{
     AllowAny, AnonRateThrottle, BasicAuthentication, IsAuthenticated, PolicyGuard,
     ScopedRateThrottle, UserRateThrottle, declare_throttle_scope,
 };
-use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use support::*;
-
-#[derive(Debug)]
-struct ManualClock(Mutex<DateTime<Utc>>);
-
-impl ManualClock {
-    fn new() -> Arc<Self> {
-        Arc::new(Self(Mutex::new(
-            Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).single().unwrap(),
-        )))
-    }
-    fn set(&self, seconds: i64) {
-        *self.0.lock().unwrap() = Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).single().unwrap()
-            + TimeDelta::seconds(seconds);
-    }
-}
-
-impl Clock for ManualClock {
-    fn now(&self) -> DateTime<Utc> {
-        *self.0.lock().unwrap()
-    }
-}
 
 /// A store that records the cache keys it is asked about.
 #[derive(Debug, Default)]

@@ -12,6 +12,41 @@ use auth_actix::store::{self, token, user};
 use auth_actix::{AuthSettings, AuthSettingsBuilder, PolicyGuard, Resolve};
 
 pub const SECRET_KEY: &str = "not very secret in tests";
+
+/// A clock the test moves by hand (expiring tokens, throttle windows).
+#[derive(Debug)]
+pub struct ManualClock(std::sync::Mutex<chrono::DateTime<chrono::Utc>>);
+
+impl ManualClock {
+    /// Starts at 2030-01-01T00:00:00Z.
+    pub fn new() -> std::sync::Arc<Self> {
+        std::sync::Arc::new(Self(std::sync::Mutex::new(Self::origin())))
+    }
+
+    fn origin() -> chrono::DateTime<chrono::Utc> {
+        use chrono::TimeZone;
+        chrono::Utc
+            .with_ymd_and_hms(2030, 1, 1, 0, 0, 0)
+            .single()
+            .unwrap()
+    }
+
+    /// Moves forward.
+    pub fn advance(&self, by: chrono::TimeDelta) {
+        *self.0.lock().unwrap() += by;
+    }
+
+    /// Sets the time to `seconds` after the origin.
+    pub fn set(&self, seconds: i64) {
+        *self.0.lock().unwrap() = Self::origin() + chrono::TimeDelta::seconds(seconds);
+    }
+}
+
+impl auth_actix::settings::Clock for ManualClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        *self.0.lock().unwrap()
+    }
+}
 /// Low enough for a fast suite; the Appendix B vectors run at the real 1,500,000.
 pub const TEST_ITERATIONS: u32 = 1000;
 
