@@ -14,11 +14,12 @@ use actix_web::dev::Payload;
 use actix_web::http::{Method, header};
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use auth_core::authentication::AuthInfo;
+use auth_core::authentication::forced::ForcedAuthentication;
 use auth_core::negotiation::accepts_json;
 use auth_core::permissions::PermissionClasses;
 use auth_core::policy::{
     self, AuthState, AuthenticationPolicy, DefaultAuthentication, DefaultPermissions,
-    DefaultThrottles, PolicyDefaults, Resolve,
+    DefaultThrottles, Policy, PolicyDefaults, Resolve,
 };
 use auth_core::response_effects::ResponseEffects;
 use auth_core::throttling::{NoThrottleScope, ThrottleClasses, ThrottleScope};
@@ -128,7 +129,21 @@ where
 
     let policy = policy::resolve::<S, P, T, Scope>(request.app_data::<PolicyDefaults>(), settings);
     let view = HttpRequestView::new(&request, settings).with_post_data(post.as_ref());
-    let state = Rc::new(policy.run(&view, settings, runtime.db(), &effects).await?);
+    let forced = request.extensions().get::<ForcedAuthentication>().cloned();
+    let state = match forced {
+        // `auth_actix::test::force_authenticate`: the schemes are replaced, nothing else.
+        Some(forced) => {
+            let policy = Policy {
+                authentication: forced,
+                permissions: policy.permissions,
+                throttles: policy.throttles,
+                throttle_scope: policy.throttle_scope,
+            };
+            policy.run(&view, settings, runtime.db(), &effects).await?
+        }
+        None => policy.run(&view, settings, runtime.db(), &effects).await?,
+    };
+    let state = Rc::new(state);
     request.extensions_mut().insert(Rc::clone(&state));
     if let Some(gate) = gate {
         gate.open();

@@ -44,6 +44,7 @@ mod response_cookies;
 mod runtime;
 mod session_middleware;
 mod session_views;
+pub mod test;
 
 pub use auth_core::authentication::AuthenticationClasses;
 pub use auth_core::authentication::token::BearerAuthentication;

@@ -18,6 +18,7 @@ use crate::user::User;
 pub mod authorization_header;
 pub mod basic;
 pub mod credential;
+pub mod forced;
 pub mod knox;
 pub mod lenient_base64;
 pub mod remote_user;

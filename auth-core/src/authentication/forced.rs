@@ -1,0 +1,39 @@
+//! DRF's `force_authenticate` (test helpers): the request counts as authenticated as a given
+//! user without credentials; permissions and throttles still run.
+
+use std::future::Future;
+
+use super::{AuthContext, AuthInfo, Authenticated, Authenticators, ChainOutcome};
+use crate::user::User;
+
+/// Replaces a view's schemes for one request (DRF's `ForcedAuthentication`).
+#[derive(Debug, Clone)]
+pub struct ForcedAuthentication {
+    /// The user the request is authenticated as.
+    pub user: User,
+    /// `request.auth`.
+    pub auth: AuthInfo,
+}
+
+impl Authenticators for ForcedAuthentication {
+    fn is_empty(&self) -> bool {
+        false
+    }
+
+    fn authenticate<'a>(
+        &'a self,
+        _cx: &'a AuthContext<'a>,
+    ) -> impl Future<Output = ChainOutcome> + 'a {
+        std::future::ready(ChainOutcome::Authenticated(
+            "ForcedAuthentication",
+            Authenticated {
+                user: self.user.clone(),
+                auth: self.auth.clone(),
+            },
+        ))
+    }
+
+    fn first_challenge(&self, _cx: &AuthContext<'_>) -> Option<String> {
+        None
+    }
+}

@@ -1,0 +1,131 @@
+"""Settings of the Django reference project of the parity check.
+
+Read from the environment exactly like examples/src/bin/drf_parity.rs:
+DATABASE_URL, SECRET_KEY, PBKDF2_ITERATIONS, CSRF_TRUSTED_ORIGINS, SECURE_PROXY_SSL_HEADER.
+"""
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env(name):
+    value = os.environ.get(name)
+    return value if value else None
+
+
+def database_from_url(url):
+    """`sqlite:///abs/path?mode=rwc`, `sqlite://relative.db?mode=rwc`, `postgres://user:pw@host:port/db`."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "sqlite":
+        # sqlx style: everything after `sqlite://` up to `?` is the path.
+        rest = url.split("://", 1)[1] if "://" in url else url.split(":", 1)[1]
+        path = unquote(rest.split("?", 1)[0])
+        if path in ("", ":memory:"):
+            raise ValueError("DATABASE_URL: in-memory SQLite cannot be shared with the Rust server")
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path}
+    if scheme in ("postgres", "postgresql"):
+        options = {}
+        query = parse_qs(parts.query)
+        if "sslmode" in query:
+            options["sslmode"] = query["sslmode"][-1]
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": unquote(parts.path.lstrip("/")),
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(parts.port or ""),
+            "OPTIONS": options,
+        }
+    raise ValueError(f"DATABASE_URL: unsupported scheme {parts.scheme!r}")
+
+
+SECRET_KEY = env("SECRET_KEY") or "parity-insecure-secret-key"
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+USE_TZ = True
+TIME_ZONE = "UTC"
+LANGUAGE_CODE = "en-us"
+USE_I18N = True
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "knox",
+    "parity_site",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+]
+
+ROOT_URLCONF = "parity_site.urls"
+WSGI_APPLICATION = "parity_site.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": database_from_url(env("DATABASE_URL") or "sqlite://parity.db?mode=rwc")}
+DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "django.contrib.auth.backends.RemoteUserBackend",
+]
+
+# A PBKDF2PasswordHasher subclass (same algorithm name `pbkdf2_sha256`) with the iteration count of
+# PBKDF2_ITERATIONS, like the Rust server's `.pbkdf2_iterations(..)`.
+PASSWORD_HASHERS = [
+    "parity_site.hashers.ConfiguredPBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
+if env("CSRF_TRUSTED_ORIGINS"):
+    CSRF_TRUSTED_ORIGINS = [o.strip() for o in env("CSRF_TRUSTED_ORIGINS").split(",") if o.strip()]
+
+if env("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + env("SECURE_PROXY_SSL_HEADER").upper().replace("-", "_"), "https")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.BasicAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_RATES": {"anon": "3/min", "user": "3/min", "burst": "2/min"},
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

@@ -1,0 +1,35 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+from knox import views as knox_views
+from rest_framework.authtoken.views import obtain_auth_token
+
+from . import views
+
+urlpatterns = [
+    path("basic/", views.Basic.as_view()),
+    path("token/", views.Token.as_view()),
+    path("bearer/", views.Bearer.as_view()),
+    path("session/", views.Session.as_view()),
+    path("default/", views.Default.as_view()),
+    path("basic-session/", views.BasicSession.as_view()),
+    path("token-basic/", views.TokenBasic.as_view()),
+    path("session-token/", views.SessionToken.as_view()),
+    path("remote-user/", views.RemoteUser.as_view()),
+    path("admin/", views.Admin.as_view()),
+    path("read-only/", views.ReadOnly.as_view()),
+    path("admin-or-read-only/", views.AdminOrReadOnly.as_view()),
+    path("not-authenticated/", views.NotAuthenticated.as_view()),
+    path("custom-message/", views.CustomMessage.as_view()),
+    path("no-auth/", views.NoAuth.as_view()),
+    path("allow-any/", views.AllowAnyView.as_view()),
+    path("anon-throttle/", views.AnonThrottle.as_view()),
+    path("user-throttle/", views.UserThrottle.as_view()),
+    path("scoped-throttle/", views.ScopedThrottle.as_view()),
+    path("api-token-auth/", obtain_auth_token),
+    path("knox/", views.Knox.as_view()),
+    path("knox/login/", views.KnoxLogin.as_view(), name="knox_login"),
+    path("knox/logout/", knox_views.LogoutView.as_view(), name="knox_logout"),
+    path("knox/logoutall/", knox_views.LogoutAllView.as_view(), name="knox_logoutall"),
+    # Django's own login page: a real Django session + csrftoken for the interop rows.
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+]

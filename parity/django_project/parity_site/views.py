@@ -1,0 +1,154 @@
+"""The views of the reference project: one per route of examples/src/bin/drf_parity.rs."""
+from knox.auth import TokenAuthentication as KnoxTokenAuthentication
+from knox.views import LoginView as KnoxLoginView
+from rest_framework.authentication import (
+    BasicAuthentication,
+    RemoteUserAuthentication,
+    SessionAuthentication,
+    TokenAuthentication,
+)
+from rest_framework.permissions import (
+    AllowAny,
+    BasePermission,
+    IsAdminUser,
+    IsAuthenticated,
+    IsAuthenticatedOrReadOnly,
+)
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
+from rest_framework.views import APIView
+
+
+class BearerAuthentication(TokenAuthentication):
+    """DRF's documented variant: subclass TokenAuthentication and set `keyword`."""
+
+    keyword = "Bearer"
+
+
+class XRemoteUserAuthentication(RemoteUserAuthentication):
+    """REMOTE_USER taken from the trusted `X-Remote-User` header (the Rust server's remote_user_header)."""
+
+    header = "HTTP_X_REMOTE_USER"
+
+
+class StaffWithMessage(BasePermission):
+    message = "Custom: You cannot access this resource"
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_staff)
+
+
+class WhoAmI(APIView):
+    """Answers every method with the request's user and auth (DRF defaults for the policies)."""
+
+    def whoami(self, request, *args, **kwargs):
+        return Response({"user": str(request.user), "auth": str(request.auth)})
+
+    get = post = put = patch = delete = whoami
+
+
+class Basic(WhoAmI):
+    authentication_classes = [BasicAuthentication]
+    permission_classes = [IsAuthenticated]
+
+
+class Token(WhoAmI):
+    authentication_classes = [TokenAuthentication]
+    permission_classes = [IsAuthenticated]
+
+
+class Bearer(WhoAmI):
+    authentication_classes = [BearerAuthentication]
+    permission_classes = [IsAuthenticated]
+
+
+class Session(WhoAmI):
+    authentication_classes = [SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+
+
+class Default(WhoAmI):
+    """Project defaults: [Session, Basic] and IsAuthenticated."""
+
+
+class BasicSession(WhoAmI):
+    authentication_classes = [BasicAuthentication, SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+
+
+class TokenBasic(WhoAmI):
+    authentication_classes = [TokenAuthentication, BasicAuthentication]
+    permission_classes = [IsAuthenticated]
+
+
+class SessionToken(WhoAmI):
+    authentication_classes = [SessionAuthentication, TokenAuthentication]
+    permission_classes = [IsAuthenticated]
+
+
+class RemoteUser(WhoAmI):
+    authentication_classes = [XRemoteUserAuthentication]
+    permission_classes = [IsAuthenticated]
+
+
+class Admin(WhoAmI):
+    authentication_classes = [BasicAuthentication]
+    permission_classes = [IsAdminUser]
+
+
+class ReadOnly(WhoAmI):
+    authentication_classes = [BasicAuthentication]
+    permission_classes = [IsAuthenticatedOrReadOnly]
+
+
+class AdminOrReadOnly(WhoAmI):
+    authentication_classes = [BasicAuthentication]
+    permission_classes = [IsAdminUser | IsAuthenticatedOrReadOnly]
+
+
+class NotAuthenticated(WhoAmI):
+    authentication_classes = [BasicAuthentication]
+    permission_classes = [~IsAuthenticated]
+
+
+class CustomMessage(WhoAmI):
+    authentication_classes = [BasicAuthentication]
+    permission_classes = [StaffWithMessage]
+
+
+class NoAuth(WhoAmI):
+    authentication_classes = []
+    permission_classes = [IsAuthenticated]
+
+
+class AllowAnyView(WhoAmI):
+    authentication_classes = [BasicAuthentication]
+    permission_classes = [AllowAny]
+
+
+class AnonThrottle(WhoAmI):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [AnonRateThrottle]
+
+
+class UserThrottle(WhoAmI):
+    authentication_classes = [BasicAuthentication]
+    permission_classes = [AllowAny]
+    throttle_classes = [UserRateThrottle]
+
+
+class ScopedThrottle(WhoAmI):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "burst"
+
+
+class Knox(WhoAmI):
+    authentication_classes = [KnoxTokenAuthentication]
+    permission_classes = [IsAuthenticated]
+
+
+class KnoxLogin(KnoxLoginView):
+    authentication_classes = [BasicAuthentication]

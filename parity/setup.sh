@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Creates (idempotently) the virtualenv of the Django side of the parity check.
+#   PARITY_VENV   where to put it (default: parity/.venv next to this script)
+#   PARITY_PYTHON interpreter to use (default: the newest ~/.pyenv/versions/3.x >= 3.12, else python3)
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+venv="${PARITY_VENV:-$here/.venv}"
+
+# Exact reference versions (spec: "Reference versions").
+requirements=(Django==6.1.3 djangorestframework==3.18.3 django-rest-knox==5.1.0)
+
+pick_python() {
+    if [[ -n "${PARITY_PYTHON:-}" ]]; then
+        echo "$PARITY_PYTHON"
+        return
+    fi
+    local best="" best_ver="" candidate ver
+    for candidate in "$HOME"/.pyenv/versions/3.*/bin/python; do
+        [[ -x "$candidate" ]] || continue
+        ver="$("$candidate" -c 'import sys; print("%d.%03d.%03d" % sys.version_info[:3])' 2>/dev/null)" || continue
+        [[ "$ver" < "3.012.000" ]] && continue
+        if [[ -z "$best_ver" || "$ver" > "$best_ver" ]]; then
+            best="$candidate"
+            best_ver="$ver"
+        fi
+    done
+    if [[ -z "$best" ]] && command -v python3 >/dev/null; then
+        if python3 -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then
+            best="$(command -v python3)"
+        fi
+    fi
+    if [[ -z "$best" ]]; then
+        echo "setup.sh: no Python >= 3.12 found (set PARITY_PYTHON)" >&2
+        exit 1
+    fi
+    echo "$best"
+}
+
+if [[ ! -x "$venv/bin/python" ]]; then
+    python="$(pick_python)"
+    echo "setup.sh: creating $venv with $python ($("$python" --version))"
+    "$python" -m venv "$venv"
+fi
+
+# Install only what is missing or at another version (pip is a no-op when satisfied).
+if ! "$venv/bin/python" - "${requirements[@]}" <<'PY'
+import sys
+from importlib.metadata import version, PackageNotFoundError
+for req in sys.argv[1:]:
+    name, want = req.split("==")
+    try:
+        if version(name) != want:
+            sys.exit(1)
+    except PackageNotFoundError:
+        sys.exit(1)
+PY
+then
+    "$venv/bin/python" -m pip install --disable-pip-version-check --quiet "${requirements[@]}"
+fi
+
+"$venv/bin/python" - <<'PY'
+import sys, django, rest_framework
+from importlib.metadata import version
+print("setup.sh: python %s, Django %s, djangorestframework %s, django-rest-knox %s" % (
+    sys.version.split()[0], django.get_version(), rest_framework.VERSION, version("django-rest-knox")))
+PY
