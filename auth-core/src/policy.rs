@@ -277,7 +277,52 @@ where
     /// anonymous), permissions in order, then throttles. Every error leaves with the first
     /// scheme's challenge attached when it is an authentication error, so its status follows
     /// the 401/403 rule.
+    ///
+    /// Each run is a `tracing` span `auth_pipeline` (debug level) with the method, the scheme
+    /// that authenticated, the user id, and the outcome: `allowed`, or the error code and its
+    /// detail. No credential, key or secret is recorded.
     pub async fn run(
+        &self,
+        request: &dyn RequestView,
+        settings: &AuthSettings,
+        db: &DatabaseConnection,
+        effects: &crate::response_effects::ResponseEffects,
+    ) -> Result<AuthState, ApiError> {
+        use tracing::Instrument;
+        use tracing::field::Empty;
+
+        let span = tracing::debug_span!(
+            "auth_pipeline",
+            method = request.method(),
+            scheme = Empty,
+            user_id = Empty,
+            outcome = Empty,
+            reason = Empty,
+        );
+        let result = self
+            .run_stages(request, settings, db, effects)
+            .instrument(span.clone())
+            .await;
+        match &result {
+            Ok(state) => {
+                span.record("outcome", "allowed");
+                if let Some(scheme) = state.scheme {
+                    span.record("scheme", scheme);
+                }
+                if let Some(id) = state.user.id() {
+                    span.record("user_id", id);
+                }
+            }
+            Err(error) => {
+                span.record("outcome", error.code());
+                span.record("reason", error.detail());
+            }
+        }
+        tracing::debug!(parent: &span, "auth pipeline finished");
+        result
+    }
+
+    async fn run_stages(
         &self,
         request: &dyn RequestView,
         settings: &AuthSettings,
