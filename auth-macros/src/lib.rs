@@ -38,10 +38,16 @@ use keywords::PolicyPart;
 /// ```
 /// use actix_web::{get, Responder};
 /// use auth_actix::{Auth, PolicyGuard, BasicAuthentication, TokenAuthentication, IsAuthenticated};
+/// use auth_actix::{DefaultThrottles, throttling::NoThrottleScope};
 ///
 /// #[get("/me")]
 /// async fn me(
-///     _: PolicyGuard<(TokenAuthentication, BasicAuthentication,), (IsAuthenticated,), ()>,
+///     _: PolicyGuard<
+///         (TokenAuthentication, BasicAuthentication,),
+///         (IsAuthenticated,),
+///         DefaultThrottles,
+///         NoThrottleScope,
+///     >,
 ///     auth: Auth,
 /// ) -> impl Responder {
 ///     auth.user().to_string()
