@@ -242,6 +242,11 @@ impl Auth {
         &self.state
     }
 
+    /// The request this outcome belongs to.
+    pub fn request(&self) -> &HttpRequest {
+        &self.request
+    }
+
     /// DRF's `check_object_permissions(request, obj)`: runs the view's permissions at object
     /// level on `object`; a refusal is the 401/403 to return.
     pub async fn check_object_permissions(&self, object: &dyn Any) -> Result<(), ApiError> {

@@ -13,18 +13,37 @@ use auth_core::throttling::{LoginScope, ScopedRateThrottle};
 use auth_core::{DefaultAuthentication, IsAuthenticated};
 
 use crate::error::ApiError;
-use crate::guard::PolicyGuard;
+use crate::guard::{PolicyGuard, method_not_allowed};
 use crate::runtime::runtime_of;
 
 /// knox's per-user limit message, under the key `error` (not `detail`).
 pub const TOKEN_LIMIT_EXCEEDED: &str = "Maximum amount of tokens allowed per user exceeded.";
 
 /// Registers `login/`, `logout/` and `logoutall/` (see the module docs).
+/// Other methods get DRF's 405 after the view's authentication and permissions, as in knox.
 pub fn knox_endpoints(config: &mut web::ServiceConfig) {
     config
-        .route("/login/", web::post().to(login))
-        .route("/logout/", web::post().to(logout))
-        .route("/logoutall/", web::post().to(logout_all));
+        .service(
+            web::resource("/login/")
+                .route(web::post().to(login))
+                .default_service(web::to(
+                    method_not_allowed::<DefaultAuthentication, (IsAuthenticated,)>,
+                )),
+        )
+        .service(
+            web::resource("/logout/")
+                .route(web::post().to(logout))
+                .default_service(web::to(
+                    method_not_allowed::<(KnoxTokenAuthentication,), (IsAuthenticated,)>,
+                )),
+        )
+        .service(
+            web::resource("/logoutall/")
+                .route(web::post().to(logout_all))
+                .default_service(web::to(
+                    method_not_allowed::<(KnoxTokenAuthentication,), (IsAuthenticated,)>,
+                )),
+        );
 }
 
 fn json(status: StatusCode, body: &serde_json::Value) -> HttpResponse {

@@ -172,11 +172,13 @@ fn session_hash(user: &User, settings: &AuthSettings) -> String {
 /// A hash made with a fallback secret re-keys the session and stores the current hash; any other
 /// mismatch flushes it. A request whose cookie names no live session gets its cookie deleted.
 pub async fn session_user(cx: &AuthContext<'_>) -> Result<Option<User>, ApiError> {
+    // Django's `request.user` reads the session whether or not a cookie came, so the response
+    // varies on `Cookie` either way.
+    cx.effects.mark_session_accessed();
     let cookie_name = &cx.settings.session_cookie().name;
     let Some(cookie) = cx.request.cookie(cookie_name) else {
         return Ok(None);
     };
-    cx.effects.mark_session_accessed();
     let sessions = SessionStore::new(cx.db, cx.settings);
     let mut session = sessions.load(&cookie).await.map_err(store_failure)?;
     if session.key.is_none() {

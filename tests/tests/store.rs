@@ -218,3 +218,53 @@ async fn arbitrary_authorization_headers_get_drf_answers() {
         }
     }
 }
+
+/// SQLite compares Django's datetimes as text: rows this library writes use Django's format,
+/// and a row Django wrote to expire later today is still live here (a `T` separator would
+/// compare above Django's space and make it look expired).
+#[actix_web::test]
+async fn sqlite_datetimes_are_written_and_compared_in_djangos_text_format() {
+    let settings = settings();
+    let db = database(&settings).await;
+    let john = user::find_by_username(&db, "john").await.unwrap().unwrap();
+    let admin = user::find_by_username(&db, "admin").await.unwrap().unwrap();
+    token::create(&db, admin.id).await.unwrap();
+    user::touch_last_login(&db, john.clone()).await.unwrap();
+    let django_format = |text: &str| {
+        let bytes = text.as_bytes();
+        (text.len() == 19 || text.len() == 26)
+            && bytes[10] == b' '
+            && !text.contains('T')
+            && !text.contains('+')
+    };
+    for sql in [
+        "SELECT created AS v FROM authtoken_token",
+        "SELECT date_joined AS v FROM auth_user",
+        "SELECT last_login AS v FROM auth_user WHERE last_login IS NOT NULL",
+    ] {
+        let rows = db
+            .query_all_raw(Statement::from_string(DbBackend::Sqlite, sql))
+            .await
+            .unwrap();
+        assert!(!rows.is_empty(), "{sql}");
+        for row in rows {
+            let text: String = row.try_get("", "v").unwrap();
+            assert!(django_format(&text), "{sql}: {text}");
+        }
+    }
+
+    // Written by Django: later today, in its own text format.
+    let later = chrono::Utc::now() + chrono::TimeDelta::seconds(5);
+    let text = store::datetime::django_text(later);
+    db.execute_unprepared(&format!(
+        "INSERT INTO django_session (session_key, session_data, expire_date) VALUES ('laterlaterlater1', 'x', '{text}')"
+    ))
+    .await
+    .unwrap();
+    assert!(
+        store::session::load(&db, "laterlaterlater1", chrono::Utc::now())
+            .await
+            .unwrap()
+            .is_some()
+    );
+}

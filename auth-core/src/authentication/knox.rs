@@ -84,7 +84,7 @@ pub async fn create_token(
     let mut bytes = vec![0u8; knox.token_character_length / 2];
     rand::fill(bytes.as_mut_slice());
     let token = format!("{}{}", knox.token_prefix, hex::encode(&bytes));
-    let now = settings.clock().now();
+    let now = crate::store::datetime::truncate(settings.clock().now());
     let row = knox_token::insert(
         db,
         KnoxToken {

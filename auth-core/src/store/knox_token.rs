@@ -2,7 +2,6 @@
 
 use std::fmt;
 
-use sea_orm::ActiveValue::Set;
 use sea_orm::Condition;
 use sea_orm::entity::prelude::*;
 
@@ -72,15 +71,26 @@ pub async fn candidates<C: ConnectionTrait>(
 
 /// Inserts a token row.
 pub async fn insert<C: ConnectionTrait>(db: &C, row: Model) -> Result<Model, DbErr> {
-    ActiveModel {
-        digest: Set(row.digest),
-        created: Set(row.created),
-        user_id: Set(row.user_id),
-        expiry: Set(row.expiry),
-        token_key: Set(row.token_key),
-    }
-    .insert(db)
-    .await
+    let statement = sea_orm::sea_query::Query::insert()
+        .into_table(Entity)
+        .columns([
+            Column::Digest,
+            Column::Created,
+            Column::UserId,
+            Column::Expiry,
+            Column::TokenKey,
+        ])
+        .values([
+            row.digest.clone().into(),
+            Expr::value(super::datetime::value(db, row.created)),
+            row.user_id.into(),
+            Expr::value(super::datetime::optional_value(db, row.expiry)),
+            row.token_key.clone().into(),
+        ])
+        .map_err(|error| DbErr::Custom(error.to_string()))?
+        .to_owned();
+    db.execute(&statement).await?;
+    Ok(row)
 }
 
 /// Deletes one token by digest.
@@ -110,7 +120,7 @@ pub async fn delete_expired_siblings<C: ConnectionTrait>(
     Ok(Entity::delete_many()
         .filter(Column::UserId.eq(user_id))
         .filter(Column::Digest.ne(keep))
-        .filter(Column::Expiry.lt(now))
+        .filter(Column::Expiry.lt(super::datetime::value(db, now)))
         .exec(db)
         .await?
         .rows_affected)
@@ -126,7 +136,7 @@ pub async fn count_live<C: ConnectionTrait>(
         .filter(Column::UserId.eq(user_id))
         .filter(
             Condition::any()
-                .add(Column::Expiry.gt(now))
+                .add(Column::Expiry.gt(super::datetime::value(db, now)))
                 .add(Column::Expiry.is_null()),
         )
         .count(db)
@@ -140,7 +150,10 @@ pub async fn set_expiry<C: ConnectionTrait>(
     expiry: DateTimeUtc,
 ) -> Result<(), DbErr> {
     Entity::update_many()
-        .col_expr(Column::Expiry, Expr::value(expiry))
+        .col_expr(
+            Column::Expiry,
+            Expr::value(super::datetime::value(db, expiry)),
+        )
         .filter(Column::Digest.eq(digest))
         .exec(db)
         .await?;

@@ -3,10 +3,10 @@
 //! SQLite (bundled) is the embedded default; PostgreSQL is the deployment for more than one
 //! instance (feature `postgres`); MySQL is available with feature `mysql`.
 //!
-//! Datetimes are written as UTC. On SQLite sqlx writes them as `YYYY-MM-DD HH:MM:SS.ffffff+00:00`
-//! where Django writes no offset; Django parses both (`django.utils.dateparse.parse_datetime`),
-//! and rows Django wrote are read back here as UTC.
+//! Datetimes are UTC; on SQLite they are written and compared in Django's own text format (see
+//! [`datetime`]), so rows are shared with Django whichever side wrote them.
 
+pub mod datetime;
 pub mod knox_token;
 pub mod migrations;
 pub mod session;

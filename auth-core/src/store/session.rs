@@ -2,7 +2,6 @@
 
 use std::fmt;
 
-use sea_orm::ActiveValue::Set;
 use sea_orm::entity::prelude::*;
 
 /// A row of `django_session`. `Debug` shows neither the key nor the data.
@@ -41,7 +40,7 @@ pub async fn load<C: ConnectionTrait>(
     now: DateTimeUtc,
 ) -> Result<Option<Model>, DbErr> {
     Entity::find_by_id(key.to_owned())
-        .filter(Column::ExpireDate.gt(now))
+        .filter(Column::ExpireDate.gt(super::datetime::value(db, now)))
         .one(db)
         .await
 }
@@ -58,13 +57,17 @@ pub async fn insert<C: ConnectionTrait>(
     data: String,
     expire_date: DateTimeUtc,
 ) -> Result<(), DbErr> {
-    ActiveModel {
-        session_key: Set(key),
-        session_data: Set(data),
-        expire_date: Set(expire_date),
-    }
-    .insert(db)
-    .await?;
+    let statement = sea_orm::sea_query::Query::insert()
+        .into_table(Entity)
+        .columns([Column::SessionKey, Column::SessionData, Column::ExpireDate])
+        .values([
+            key.into(),
+            data.into(),
+            Expr::value(super::datetime::value(db, expire_date)),
+        ])
+        .map_err(|error| DbErr::Custom(error.to_string()))?
+        .to_owned();
+    db.execute(&statement).await?;
     Ok(())
 }
 
@@ -77,7 +80,10 @@ pub async fn update<C: ConnectionTrait>(
 ) -> Result<u64, DbErr> {
     Ok(Entity::update_many()
         .col_expr(Column::SessionData, Expr::value(data))
-        .col_expr(Column::ExpireDate, Expr::value(expire_date))
+        .col_expr(
+            Column::ExpireDate,
+            Expr::value(super::datetime::value(db, expire_date)),
+        )
         .filter(Column::SessionKey.eq(key))
         .exec(db)
         .await?
@@ -93,7 +99,7 @@ pub async fn delete<C: ConnectionTrait>(db: &C, key: &str) -> Result<(), DbErr> 
 /// Django's `clearsessions`: deletes every expired row; returns how many.
 pub async fn clear_expired<C: ConnectionTrait>(db: &C, now: DateTimeUtc) -> Result<u64, DbErr> {
     Ok(Entity::delete_many()
-        .filter(Column::ExpireDate.lt(now))
+        .filter(Column::ExpireDate.lt(super::datetime::value(db, now)))
         .exec(db)
         .await?
         .rows_affected)

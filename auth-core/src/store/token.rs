@@ -2,7 +2,6 @@
 
 use std::fmt;
 
-use sea_orm::ActiveValue::Set;
 use sea_orm::entity::prelude::*;
 
 /// A row of `authtoken_token`: one token per user, the key is the primary key.
@@ -88,13 +87,7 @@ pub async fn find_for_user<C: ConnectionTrait>(
 /// Inserts a new token with a fresh key. Always a plain INSERT: a key collision is an integrity
 /// error, never an overwrite (spec §5.2).
 pub async fn create<C: ConnectionTrait>(db: &C, user_id: i32) -> Result<Model, DbErr> {
-    ActiveModel {
-        key: Set(generate_key()),
-        created: Set(chrono::Utc::now()),
-        user_id: Set(user_id),
-    }
-    .insert(db)
-    .await
+    create_with_key(db, user_id, &generate_key()).await
 }
 
 /// Inserts a token with a chosen key (fixtures, imports).
@@ -103,13 +96,23 @@ pub async fn create_with_key<C: ConnectionTrait>(
     user_id: i32,
     key: &str,
 ) -> Result<Model, DbErr> {
-    ActiveModel {
-        key: Set(key.to_owned()),
-        created: Set(chrono::Utc::now()),
-        user_id: Set(user_id),
-    }
-    .insert(db)
-    .await
+    let created = super::datetime::now();
+    let statement = sea_orm::sea_query::Query::insert()
+        .into_table(Entity)
+        .columns([Column::Key, Column::Created, Column::UserId])
+        .values([
+            key.into(),
+            Expr::value(super::datetime::value(db, created)),
+            user_id.into(),
+        ])
+        .map_err(|error| DbErr::Custom(error.to_string()))?
+        .to_owned();
+    db.execute(&statement).await?;
+    Ok(Model {
+        key: key.to_owned(),
+        created,
+        user_id,
+    })
 }
 
 /// DRF's `Token.objects.get_or_create(user=user)`: the existing token, or a new one. Never

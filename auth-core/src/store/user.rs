@@ -3,7 +3,7 @@
 use std::fmt;
 
 use sea_orm::entity::prelude::*;
-use sea_orm::{ActiveValue::Set, IntoActiveModel, QuerySelect};
+use sea_orm::{ActiveValue::Set, QuerySelect};
 
 /// A row of `auth_user`, column for column as Django has it.
 ///
@@ -162,17 +162,38 @@ pub async fn insert<C: ConnectionTrait>(db: &C, new: NewUser) -> Result<Model, D
         email: Set(new.email),
         is_staff: Set(new.is_staff),
         is_active: Set(new.is_active),
-        date_joined: Set(chrono::Utc::now()),
+        date_joined: Set(super::datetime::now()),
         ..Default::default()
     };
-    row.insert(db).await
+    let user = row.insert(db).await?;
+    // The row needs its id from the insert; its datetime is then rewritten in Django's text
+    // format on SQLite (see `datetime`).
+    if db.get_database_backend() == sea_orm::DbBackend::Sqlite {
+        Entity::update_many()
+            .col_expr(
+                Column::DateJoined,
+                Expr::value(super::datetime::value(db, user.date_joined)),
+            )
+            .filter(Column::Id.eq(user.id))
+            .exec(db)
+            .await?;
+    }
+    Ok(user)
 }
 
 /// Sets `last_login` to now (Django's `update_last_login` on the "user logged in" signal).
-pub async fn touch_last_login<C: ConnectionTrait>(db: &C, user: Model) -> Result<Model, DbErr> {
-    let mut row = user.into_active_model();
-    row.last_login = Set(Some(chrono::Utc::now()));
-    row.update(db).await
+pub async fn touch_last_login<C: ConnectionTrait>(db: &C, mut user: Model) -> Result<Model, DbErr> {
+    let now = super::datetime::now();
+    Entity::update_many()
+        .col_expr(
+            Column::LastLogin,
+            Expr::value(super::datetime::value(db, now)),
+        )
+        .filter(Column::Id.eq(user.id))
+        .exec(db)
+        .await?;
+    user.last_login = Some(now);
+    Ok(user)
 }
 
 /// Deletes a user and its DRF and knox tokens, in one transaction.

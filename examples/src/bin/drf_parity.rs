@@ -43,7 +43,22 @@ impl Permission for StaffWithMessage {
     }
 }
 
+/// The reference views implement GET, POST, PUT, PATCH and DELETE (DRF adds HEAD and OPTIONS);
+/// any other method is refused with 405 after the policy ran, as DRF dispatches.
+const ALLOWED: &str = "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS";
+
 fn whoami(auth: &Auth) -> HttpResponse {
+    let method = auth.request().method().as_str();
+    if !ALLOWED.split(", ").any(|allowed| allowed == method) {
+        let mut response = actix_web::ResponseError::error_response(&auth_actix::ApiError::from(
+            auth_actix::core_error::ApiError::method_not_allowed(method),
+        ));
+        response.headers_mut().insert(
+            actix_web::http::header::ALLOW,
+            actix_web::http::header::HeaderValue::from_static(ALLOWED),
+        );
+        return response;
+    }
     HttpResponse::Ok().json(serde_json::json!({
         "user": auth.user().to_string(),
         "auth": auth.auth().to_drf_string(),

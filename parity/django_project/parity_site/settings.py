@@ -61,11 +61,12 @@ INSTALLED_APPS = [
     "parity_site",
 ]
 
+# The spec's §8 reference stack: sessions + authentication. Django's CsrfViewMiddleware is left out on
+# purpose: API views are exempt from it anyway, but its process_response would re-issue a `csrftoken`
+# cookie after DRF's CSRF check met a malformed one (spec §7.7: session authentication never sends it).
+# Django's LoginView at /accounts/login/ is csrf_protect-decorated, so it still sets and checks the cookie.
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
 ]
 

@@ -3,7 +3,8 @@
     john/password (active), inactive/password (inactive), admin/password (staff),
     walterwhité/pässwörd (active); DRF tokens abcd1234 -> john, inactivetoken -> inactive.
 
-`--user NAME:PASSWORD[:inactive][:staff]` (repeatable) adds more users; `--token KEY:USER` more DRF tokens.
+`--user NAME:PASSWORD[:inactive][:staff]` (repeatable) adds more users; `--token KEY:USER` more DRF tokens;
+`--delete-token KEY` deletes a DRF token afterwards.
 """
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -24,6 +25,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--user", action="append", default=[], metavar="NAME:PASSWORD[:inactive][:staff]")
         parser.add_argument("--token", action="append", default=[], metavar="KEY:USER")
+        parser.add_argument("--delete-token", action="append", default=[], metavar="KEY",
+                            help="delete this DRF token after creating the fixtures")
 
     def handle(self, *args, **options):
         users = list(REFERENCE_USERS)
@@ -51,4 +54,5 @@ class Command(BaseCommand):
             user = User.objects.get(username=username)
             Token.objects.filter(user=user).exclude(key=key).delete()
             Token.objects.get_or_create(key=key, defaults={"user": user})
-        self.stdout.write(f"fixtures: {len(users)} users, {len(tokens)} tokens")
+        deleted = Token.objects.filter(key__in=options["delete_token"]).delete()[0]
+        self.stdout.write(f"fixtures: {len(users)} users, {len(tokens)} tokens, {deleted} deleted")

@@ -1,0 +1,1354 @@
+#!/usr/bin/env python3
+"""Parity check: the Django REST framework reference project against the Rust `drf_parity` server.
+
+Runs inside the parity virtualenv (see setup.sh):
+
+    parity/.venv/bin/python parity/run_parity.py --rust-bin target/debug/drf_parity
+
+1. creates a fresh SQLite database (a temporary directory unless --db is given), runs Django's
+   `migrate` on it and creates the reference fixtures (`manage.py parity_fixtures`);
+2. starts Django (`manage.py runserver --noreload`) and the Rust binary on free ports of 127.0.0.1,
+   on the same database with the same SECRET_KEY, PBKDF2_ITERATIONS, CSRF_TRUSTED_ORIGINS and
+   SECURE_PROXY_SSL_HEADER;
+3. logs in through Django's own `/accounts/login/` to get real Django sessions (+ csrftoken);
+4. sends every scenario to both servers and compares: status, `WWW-Authenticate`, `Retry-After`
+   (+-1 s), `Content-Type` main type, the body (JSON-compared when both are JSON, bytes otherwise)
+   and which cookies a response sets or deletes (`Set-Cookie` names and set/delete only);
+5. prints a diff per mismatch and `N passed, M failed`; exits 1 on any mismatch.
+
+Only the standard library is used here; Django is used through `manage.py` subprocesses.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import http.client
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Callable
+
+HERE = Path(__file__).resolve().parent
+DJANGO_DIR = HERE / "django_project"
+REPO = HERE.parent
+
+SECRET_KEY = "parity-secret-key-not-for-production-0123456789abcdefghij"
+PBKDF2_ITERATIONS = "1000"
+TRUSTED_ORIGINS = "https://trusted.example.com,https://*.wild.example.com"
+SSL_HEADER = "X-Forwarded-Proto"
+SIDES = ("django", "rust")
+STRICT_HEADERS = False  # --strict-headers: Allow and Vary differences count as mismatches
+SHORT = {"django": "dj", "rust": "rs"}
+
+CSRF_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+# Users created on top of the spec §8 fixtures. `_dj` / `_rs` variants exist because a stateful
+# scenario must not see the other server's side effects (each server gets its own user).
+PER_SIDE_USERS = {
+    "tokenless": "password",  # obtain-token creates a new key
+    "pw": "password",  # session invalidated by a password change
+    "gone": "password",  # session of a user who becomes inactive
+    "knoxgone": "password",  # knox token of a user who becomes inactive
+    "knoxlast": "password",  # knox login updates last_login
+    "remote_new": None,  # created by the remote-user backend, must not exist beforehand
+    "sib": "password",  # knox tokens issued by Django, expiring later today
+    "sesstoday": "password",  # Django session expiring later today
+    "revoked": "password",  # owns the DRF token `revoked_dj_key` / `revoked_rs_key`, deleted during the run
+}
+
+
+# --------------------------------------------------------------------------------------------------
+# HTTP
+
+
+@dataclass
+class Resp:
+    status: int
+    headers: list  # [(lower-case name, value)]
+    body: bytes
+    error: str | None = None
+
+    def header(self, name: str) -> str | None:
+        name = name.lower()
+        for key, value in self.headers:
+            if key == name:
+                return value
+        return None
+
+    def all(self, name: str) -> list[str]:
+        name = name.lower()
+        return [value for key, value in self.headers if key == name]
+
+    def json(self):
+        try:
+            return json.loads(self.body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return None
+
+
+def http_request(port: int, method: str, path: str, headers, body: bytes | None, timeout=30) -> Resp:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.putrequest(method, path, skip_accept_encoding=True)
+        for name, value in headers:
+            conn.putheader(name, value)
+        if body is not None:
+            conn.putheader("Content-Length", str(len(body)))
+        conn.putheader("Connection", "close")
+        conn.endheaders(body)
+        response = conn.getresponse()
+        data = response.read()
+        headers_out = [(k.lower(), v) for k, v in response.getheaders()]
+        return Resp(response.status, headers_out, data)
+    except (OSError, http.client.HTTPException) as error:
+        return Resp(0, [], b"", error=f"{type(error).__name__}: {error}")
+    finally:
+        conn.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# --------------------------------------------------------------------------------------------------
+# Helpers for building requests
+
+
+def b64(text: str | bytes, encoding="utf-8") -> str:
+    raw = text if isinstance(text, bytes) else text.encode(encoding)
+    return base64.b64encode(raw).decode("ascii")
+
+
+def basic(user: str, password: str, encoding="utf-8") -> str:
+    return "Basic " + b64(f"{user}:{password}", encoding)
+
+
+JOHN = basic("john", "password")
+ADMIN = basic("admin", "password")
+BAD = basic("john", "wrong")
+JOHN_B64 = b64("john:password")
+
+
+def per_side_basic(base, password="password"):
+    """Basic header of the side's own user `<base>_dj` / `<base>_rs` (computed per side)."""
+    return lambda ctx: basic(f"{base}_{ctx['s']}", password)
+
+
+def auth(value):
+    return [("Authorization", value)]
+
+
+def json_body(obj, content_type="application/json"):
+    return [("Content-Type", content_type)], json.dumps(obj, separators=(",", ":")).encode("utf-8")
+
+
+def form_body(fields: dict):
+    from urllib.parse import urlencode
+
+    # '@' kept literal so that @placeholders@ are substituted per server
+    return [("Content-Type", "application/x-www-form-urlencoded")], urlencode(fields, safe="@").encode("utf-8")
+
+
+def multipart_body(fields: dict):
+    boundary = "----parityboundary7MA4YWxkTrZu0gW"
+    parts = []
+    for key, value in fields.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode("utf-8")
+        )
+    parts.append(f"--{boundary}--\r\n".encode("ascii"))
+    return [("Content-Type", f"multipart/form-data; boundary={boundary}")], b"".join(parts)
+
+
+def mask_csrf(secret: str, mask: str | None = None) -> str:
+    """Django's masking (spec §7.7): mask + cipher."""
+    mask = mask or "".join(secrets.choice(CSRF_CHARS) for _ in range(32))
+    cipher = "".join(CSRF_CHARS[(CSRF_CHARS.index(s) + CSRF_CHARS.index(m)) % 62] for s, m in zip(secret, mask))
+    return mask + cipher
+
+
+assert (
+    mask_csrf("abcdefghijklmnopqrstuvwxyzABCDEF", "0123456789ABCDEFGHIJKLMNOPQRSTUV")
+    == "0123456789ABCDEFGHIJKLMNOPQRSTUV02468acegiKMOQSUWY02468acegikmoq"
+)
+
+
+def sha512_hex(text: str) -> str:
+    return hashlib.sha512(text.encode("utf-8")).hexdigest()
+
+
+# --------------------------------------------------------------------------------------------------
+# Scenarios
+
+Check = Callable[["Resp", "Resp", dict, dict], list]
+
+
+@dataclass
+class Step:
+    name: str
+    method: str = "GET"
+    path: str = "/"
+    headers: list = field(default_factory=list)
+    body: bytes | str | None = None
+    want: int | None = None  # status from the spec (sanity check of the Django reference project)
+    check: Check | None = None  # replaces the body comparison
+    capture: Callable | None = None  # capture(resp, ctx) after the request
+    action: Callable | None = None  # action(ctx) -> Resp | None instead of an HTTP request
+    retry_tolerance: int = 1
+    generic: bool = True  # False: only `check` decides (documented reference crash)
+    target: str | None = None  # "django": send to Django on both passes (e.g. Django issues a token)
+    note: str = ""
+
+
+@dataclass
+class Group:
+    name: str
+    steps: list
+    interleave: bool = False  # run step by step on both (default: whole group on Django, then Rust)
+
+
+def S(name, method, path, headers=(), body=None, want=None, **kw) -> Step:
+    return Step(name=name, method=method, path=path, headers=list(headers), body=body, want=want, **kw)
+
+
+def with_body(name, method, path, headers, hb, want=None, **kw) -> Step:
+    body_headers, body = hb
+    return S(name, method, path, list(headers) + body_headers, body, want, **kw)
+
+
+NOT_PROVIDED = "Authentication credentials were not provided."
+
+
+def stateless_groups() -> list[Group]:
+    groups = []
+
+    # §8.1 [Basic] rows, §1.4, §1.4.1 -------------------------------------------------------------
+    steps = [
+        S("no header", "GET", "/basic/", want=401),
+        S("empty Authorization", "GET", "/basic/", auth(""), want=401),
+        S("john", "GET", "/basic/", auth(JOHN), want=200),
+        S("lower-case scheme", "GET", "/basic/", auth("basic " + JOHN_B64), want=200),
+        S("upper-case scheme", "GET", "/basic/", auth("BASIC " + JOHN_B64), want=200),
+        S("surrounding spaces", "GET", "/basic/", auth("  Basic    " + JOHN_B64 + "  "), want=200),
+        S("tab separator", "GET", "/basic/", auth("Basic\t" + JOHN_B64), want=200),
+        S("vertical-tab separator (0x0B)", "GET", "/basic/", auth("Basic\x0b" + JOHN_B64), want=200),
+        S("form-feed separator (0x0C)", "GET", "/basic/", auth("Basic\x0c" + JOHN_B64), want=200),
+        S("0x1C is not a separator", "GET", "/basic/", auth("Basic\x1c" + JOHN_B64), want=401),
+        S("0xA0 is not a separator", "GET", "/basic/", auth(b"Basic\xa0" + JOHN_B64.encode()), want=401),
+        S("wrong password", "GET", "/basic/", auth(BAD), want=401),
+        S("unknown user", "GET", "/basic/", auth(basic("nobody", "password")), want=401),
+        S("inactive user", "GET", "/basic/", auth(basic("inactive", "password")), want=401),
+        S("john:pass:word", "GET", "/basic/", auth(basic("john", "pass:word")), want=401),
+        S("':' only", "GET", "/basic/", auth("Basic " + b64(":")), want=401),
+        S("empty password", "GET", "/basic/", auth(basic("john", "")), want=401),
+        S("username case differs", "GET", "/basic/", auth(basic("JOHN", "password")), want=401),
+        S("'Basic'", "GET", "/basic/", auth("Basic"), want=401),
+        S("'Basic ' (trailing space)", "GET", "/basic/", auth("Basic "), want=401),
+        S("'Basic foo bar'", "GET", "/basic/", auth("Basic foo bar"), want=401),
+        S("'Basic =a='", "GET", "/basic/", auth("Basic =a="), want=401),
+        S("no colon (am9obg==)", "GET", "/basic/", auth("Basic am9obg=="), want=401),
+        S("missing padding", "GET", "/basic/", auth("Basic am9objpwYXNzd29yZA"), want=401),
+        S("one '=' short", "GET", "/basic/", auth("Basic am9objpwYXNzd29yZA="), want=401),
+        S("extra padding ===", "GET", "/basic/", auth("Basic am9objpwYXNzd29yZA==="), want=200),
+        S("extra padding ====", "GET", "/basic/", auth("Basic am9objpwYXNzd29yZA===="), want=200),
+        S("stops at padding (==YQ==)", "GET", "/basic/", auth("Basic am9objpwYXNzd29yZA==YQ=="), want=200),
+        S("junk bytes skipped (!!!)", "GET", "/basic/", auth("Basic am9o!!!bjpwYXNzd29yZA=="), want=200),
+        S("junk '-' and '_' skipped", "GET", "/basic/", auth("Basic am9o-_bjpwYXNzd29yZA=="), want=200),
+        S("junk 0xFF byte skipped", "GET", "/basic/", auth(b"Basic am9o\xffbjpwYXNzd29yZA=="), want=200),
+        S("single base64 char", "GET", "/basic/", auth("Basic a"), want=401),
+        S("other scheme (Bearer xyz)", "GET", "/basic/", auth("Bearer xyz"), want=401),
+        S("walterwhite UTF-8", "GET", "/basic/", auth("Basic d2FsdGVyd2hpdMOpOnDDpHNzd8O2cmQ="), want=200),
+        S("walterwhite Latin-1", "GET", "/basic/", auth(basic("walterwhit\u00e9", "p\u00e4ssw\u00f6rd", "latin-1")),
+          want=200),
+        S("invalid UTF-8 falls back to Latin-1", "GET", "/basic/", auth(basic("john\u00e9", "x", "latin-1")),
+          want=401),
+        S("Accept: text/xml (406 before auth)", "GET", "/basic/", [("Accept", "text/xml")], want=406),
+        S("Accept: text/xml, bad creds", "GET", "/basic/", auth(BAD) + [("Accept", "text/xml")], want=406),
+        S("Accept: application/json", "GET", "/basic/", auth(JOHN) + [("Accept", "application/json")],
+          want=200),
+        S("Accept: */*", "GET", "/basic/", auth(JOHN) + [("Accept", "*/*")], want=200),
+        with_body("POST form, no CSRF", "POST", "/basic/", auth(JOHN), form_body({"a": "b"}), want=200),
+        with_body("POST JSON, no CSRF", "POST", "/basic/", auth(JOHN), json_body({"a": 1}), want=200),
+        with_body("POST walterwhite, no CSRF", "POST", "/basic/", auth("Basic d2FsdGVyd2hpdMOpOnDDpHNzd8O2cmQ="),
+                  json_body({}), want=200),
+        S("PUT", "PUT", "/basic/", auth(JOHN), want=200),
+        S("PATCH", "PATCH", "/basic/", auth(JOHN), want=200),
+        S("DELETE", "DELETE", "/basic/", auth(JOHN), want=200),
+        S("HEAD", "HEAD", "/basic/", auth(JOHN), want=200),
+        S("HEAD anonymous", "HEAD", "/basic/", want=401),
+        S("PUT anonymous (auth before 405/handler)", "PUT", "/basic/", want=401),
+        S("TRACE authenticated (no handler -> 405)", "TRACE", "/basic/", auth(JOHN), want=405),
+        S("unknown method FOO authenticated", "FOO", "/basic/", auth(JOHN), want=405),
+    ]
+    groups.append(Group("basic", steps))
+
+    # §1.5 DRF token, Bearer variant ----------------------------------------------------------------
+    steps = [
+        S("Token abcd1234", "GET", "/token/", auth("Token abcd1234"), want=200),
+        S("token abcd1234", "GET", "/token/", auth("token abcd1234"), want=200),
+        S("TOKEN abcd1234", "GET", "/token/", auth("TOKEN abcd1234"), want=200),
+        S("tab separator", "GET", "/token/", auth("Token\tabcd1234"), want=200),
+        with_body("POST no CSRF", "POST", "/token/", auth("Token abcd1234"), form_body({"a": "b"}), want=200),
+        S("no header", "GET", "/token/", want=401),
+        S("Bearer abcd1234 on Token view", "GET", "/token/", auth("Bearer abcd1234"), want=401),
+        S("Token wxyz6789", "GET", "/token/", auth("Token wxyz6789"), want=401),
+        S("Token ABCD1234 (case-sensitive key)", "GET", "/token/", auth("Token ABCD1234"), want=401),
+        S("41-character key", "GET", "/token/", auth("Token " + "a" * 41), want=401),
+        S("'Token'", "GET", "/token/", auth("Token"), want=401),
+        S("'Token '", "GET", "/token/", auth("Token "), want=401),
+        S("Token foo bar", "GET", "/token/", auth("Token foo bar"), want=401),
+        S("Token abcd1234\\xb8 (Latin-1 byte)", "GET", "/token/", auth(b"Token abcd1234\xb8"), want=401),
+        S("Token with UTF-8 non-ASCII key", "GET", "/token/", auth("Token abcd1234\u00e9".encode("utf-8")),
+          want=401),
+        S("Token inactivetoken", "GET", "/token/", auth("Token inactivetoken"), want=401),
+        S("Basic creds on Token view", "GET", "/token/", auth(JOHN), want=401),
+        S("Bearer abcd1234", "GET", "/bearer/", auth("Bearer abcd1234"), want=200),
+        S("bearer abcd1234", "GET", "/bearer/", auth("bearer abcd1234"), want=200),
+        with_body("Bearer POST no CSRF", "POST", "/bearer/", auth("Bearer abcd1234"), json_body({}), want=200),
+        S("Bearer: no header", "GET", "/bearer/", want=401),
+        S("Bearer nope", "GET", "/bearer/", auth("Bearer nope"), want=401),
+        S("'Bearer'", "GET", "/bearer/", auth("Bearer"), want=401),
+        S("'Bearer '", "GET", "/bearer/", auth("Bearer "), want=401),
+        S("Bearer a b", "GET", "/bearer/", auth("Bearer a b"), want=401),
+        S("Bearer inactivetoken", "GET", "/bearer/", auth("Bearer inactivetoken"), want=401),
+        S("Token abcd1234 on Bearer view", "GET", "/bearer/", auth("Token abcd1234"), want=401),
+        S("Bearer abcd1234\\xb8", "GET", "/bearer/", auth(b"Bearer abcd1234\xb8"), want=401),
+    ]
+    groups.append(Group("token", steps))
+
+    # §0.2 class order, §0.3 --------------------------------------------------------------------------
+    steps = [
+        S("default: no credentials", "GET", "/default/", want=403),
+        S("default: bad Basic", "GET", "/default/", auth(BAD), want=403),
+        S("default: 'Basic' only", "GET", "/default/", auth("Basic"), want=403),
+        S("default: good Basic", "GET", "/default/", auth(JOHN), want=200),
+        with_body("default: POST good Basic, no CSRF", "POST", "/default/", auth(JOHN), json_body({}), want=200),
+        S("default: Token header ignored", "GET", "/default/", auth("Token abcd1234"), want=403),
+        S("basic-session: no credentials", "GET", "/basic-session/", want=401),
+        S("basic-session: bad Basic", "GET", "/basic-session/", auth(BAD), want=401),
+        S("basic-session: good Basic", "GET", "/basic-session/", auth(JOHN), want=200),
+        S("token-basic: bad Basic", "GET", "/token-basic/", auth(BAD), want=401),
+        S("token-basic: no credentials", "GET", "/token-basic/", want=401),
+        S("token-basic: good Basic", "GET", "/token-basic/", auth(JOHN), want=200),
+        S("token-basic: good Token", "GET", "/token-basic/", auth("Token abcd1234"), want=200),
+        S("token-basic: bad Token", "GET", "/token-basic/", auth("Token nope"), want=401),
+        S("session-token: no credentials", "GET", "/session-token/", want=403),
+        S("session-token: good Token", "GET", "/session-token/", auth("Token abcd1234"), want=200),
+        S("session-token: bad Token", "GET", "/session-token/", auth("Token nope"), want=403),
+        S("session: anonymous", "GET", "/session/", want=403),
+        with_body("session: anonymous form POST", "POST", "/session/", [], form_body({"a": "b"}), want=403),
+        S("session: Basic header ignored", "GET", "/session/", auth(JOHN), want=403),
+        S("no-auth: anonymous", "GET", "/no-auth/", want=403),
+        S("no-auth: Basic header ignored", "GET", "/no-auth/", auth(JOHN), want=403),
+        S("no-auth: bad Basic ignored", "GET", "/no-auth/", auth(BAD), want=403),
+    ]
+    groups.append(Group("classes", steps))
+
+    # §2 permissions ----------------------------------------------------------------------------------
+    steps = [
+        S("custom-message: anonymous", "GET", "/custom-message/", want=401),
+        S("custom-message: john", "GET", "/custom-message/", auth(JOHN), want=403),
+        S("custom-message: admin", "GET", "/custom-message/", auth(ADMIN), want=200),
+        S("custom-message: bad Basic", "GET", "/custom-message/", auth(BAD), want=401),
+        S("admin: anonymous", "GET", "/admin/", want=401),
+        S("admin: john (non-staff)", "GET", "/admin/", auth(JOHN), want=403),
+        S("admin: admin", "GET", "/admin/", auth(ADMIN), want=200),
+        with_body("admin: john POST", "POST", "/admin/", auth(JOHN), json_body({}), want=403),
+    ]
+    for method, want in (("GET", 200), ("HEAD", 200), ("OPTIONS", 200), ("POST", 401), ("PUT", 401),
+                         ("PATCH", 401), ("DELETE", 401)):
+        steps.append(S(f"read-only: anonymous {method}", method, "/read-only/", want=want))
+    steps += [
+        S("read-only: john POST", "POST", "/read-only/", auth(JOHN), want=200),
+        S("read-only: bad Basic GET", "GET", "/read-only/", auth(BAD), want=401),
+    ]
+    for method, want in (("GET", 200), ("HEAD", 200), ("OPTIONS", 200), ("POST", 401), ("DELETE", 401)):
+        steps.append(S(f"admin-or-read-only: anonymous {method}", method, "/admin-or-read-only/", want=want))
+    steps += [
+        S("admin-or-read-only: john GET", "GET", "/admin-or-read-only/", auth(JOHN), want=200),
+        S("admin-or-read-only: john POST", "POST", "/admin-or-read-only/", auth(JOHN), want=200),
+        S("admin-or-read-only: admin POST", "POST", "/admin-or-read-only/", auth(ADMIN), want=200),
+        S("not-authenticated: anonymous GET", "GET", "/not-authenticated/", want=200),
+        S("not-authenticated: anonymous POST", "POST", "/not-authenticated/", want=200),
+        S("not-authenticated: john", "GET", "/not-authenticated/", auth(JOHN), want=403),
+        S("not-authenticated: bad Basic", "GET", "/not-authenticated/", auth(BAD), want=401),
+        S("allow-any: anonymous", "GET", "/allow-any/", want=200),
+        S("allow-any: john", "GET", "/allow-any/", auth(JOHN), want=200),
+        S("allow-any: bad Basic", "GET", "/allow-any/", auth(BAD), want=401),
+        S("allow-any: 'Basic' only", "GET", "/allow-any/", auth("Basic"), want=401),
+        S("allow-any: Accept text/xml", "GET", "/allow-any/", [("Accept", "text/xml")], want=406),
+        S("allow-any: anonymous OPTIONS", "OPTIONS", "/allow-any/", want=200),
+    ]
+    groups.append(Group("permissions", steps))
+
+    # §5.3 obtain-token ---------------------------------------------------------------------------------
+    P = "/api-token-auth/"
+    jp = {"username": "john", "password": "password"}
+    steps = [
+        with_body("JSON john", "POST", P, [], json_body(jp), want=200),
+        with_body("JSON with charset", "POST", P, [], json_body(jp, "application/json; charset=utf-8"), want=200),
+        with_body("form john", "POST", P, [], form_body(jp), want=200),
+        with_body("multipart john", "POST", P, [], multipart_body(jp), want=200),
+        with_body("wrong password", "POST", P, [], json_body({"username": "john", "password": "nope"}), want=400),
+        with_body("unknown user", "POST", P, [], json_body({"username": "nobody", "password": "password"}),
+                  want=400),
+        with_body("inactive user", "POST", P, [], json_body({"username": "inactive", "password": "password"}),
+                  want=400),
+        with_body("password missing", "POST", P, [], json_body({"username": "john"}), want=400),
+        with_body("username missing", "POST", P, [], json_body({"password": "password"}), want=400),
+        with_body("{}", "POST", P, [], json_body({}), want=400),
+        S("empty JSON body", "POST", P, [("Content-Type", "application/json")], b"", want=400),
+        S("empty body, no Content-Type", "POST", P, [], b"", want=400),
+        with_body("blank fields", "POST", P, [], json_body({"username": "", "password": ""}), want=400),
+        with_body("whitespace-only username", "POST", P, [], json_body({"username": "   ", "password": "x"}),
+                  want=400),
+        with_body("null fields", "POST", P, [], json_body({"username": None, "password": None}), want=400),
+        with_body("username trimmed", "POST", P, [], json_body({"username": "  john  ", "password": "password"}),
+                  want=200),
+        with_body("password not trimmed", "POST", P, [],
+                  json_body({"username": "john", "password": " password "}), want=400),
+        with_body("JSON []", "POST", P, [], json_body([]), want=400),
+        S("malformed JSON {bad", "POST", P, [("Content-Type", "application/json")], b"{bad", want=400),
+        S("text/plain", "POST", P, [("Content-Type", "text/plain")], b"username=john", want=415),
+        with_body("numeric username", "POST", P, [], json_body({"username": 123, "password": "password"}),
+                  want=400),
+        with_body("boolean username", "POST", P, [], json_body({"username": True, "password": "password"}),
+                  want=400),
+        with_body("list password", "POST", P, [], json_body({"username": "john", "password": ["password"]}),
+                  want=400),
+        with_body("NUL in username", "POST", P, [], json_body({"username": "jo\u0000hn", "password": "password"}),
+                  want=400),
+        with_body("form blank username", "POST", P, [], form_body({"username": "", "password": "password"}),
+                  want=400),
+        with_body("walterwhite JSON (no token yet is fine: get-or-create)", "POST", P, [],
+                  json_body({"username": "walterwhit\u00e9", "password": "p\u00e4ssw\u00f6rd"}), want=200,
+                  check=lambda dj, rs, cd, cr: check_token_shape(dj, rs, same_key=True)),
+        S("GET -> 405", "GET", P, want=405),
+        S("PUT -> 405", "PUT", P, want=405),
+        S("GET with Basic -> 405", "GET", P, auth(JOHN), want=405),
+        with_body("Accept: text/html -> 406", "POST", P, [("Accept", "text/html")], json_body(jp), want=406),
+        with_body("bad Basic header -> 403", "POST", P, auth(BAD), json_body(jp), want=403),
+        with_body("'Basic' only -> 403", "POST", P, auth("Basic"), json_body(jp), want=403),
+        with_body("good Basic + other user's body", "POST", P, auth(ADMIN), json_body(jp), want=200),
+    ]
+    groups.append(Group("obtain-token", steps))
+
+    # remote user (§1.7) ------------------------------------------------------------------------------
+    steps = [
+        S("X-Remote-User: john", "GET", "/remote-user/", [("X-Remote-User", "john")], want=200),
+        with_body("X-Remote-User: john POST (no CSRF)", "POST", "/remote-user/", [("X-Remote-User", "john")],
+                  json_body({}), want=200),
+        S("X-Remote-User: inactive", "GET", "/remote-user/", [("X-Remote-User", "inactive")], want=403),
+        S("X-Remote-User absent", "GET", "/remote-user/", want=403),
+        S("X-Remote-User empty", "GET", "/remote-user/", [("X-Remote-User", "")], want=403),
+        S("Remote-User: john (not the trusted header)", "GET", "/remote-user/", [("Remote-User", "john")],
+          want=403),
+        S("X_Remote_User: john (underscores)", "GET", "/remote-user/", [("X_Remote_User", "john")], want=403),
+        S("X-Remote-User + Basic ignored", "GET", "/remote-user/", auth(JOHN), want=403),
+        S("X-Remote-User: unknown -> created", "GET", "/remote-user/", [("X-Remote-User", "remote_new_@s@")],
+          want=200),
+        S("X-Remote-User: created user again", "GET", "/remote-user/", [("X-Remote-User", "remote_new_@s@")],
+          want=200),
+        Step("row of the created user", action=lambda ctx: db_user_row(ctx, "remote_new_" + ctx["s"])),
+        Step("Django ORM reads the created user", action=lambda ctx: orm_probe(ctx, "remote_new_" + ctx["s"])),
+    ]
+    groups.append(Group("remote-user", steps))
+    return groups
+
+
+# --------------------------------------------------------------------------------------------------
+# Custom checks
+
+
+HEX40 = re.compile(r"^[0-9a-f]{40}$")
+HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def check_token_shape(dj: Resp, rs: Resp, same_key=False) -> list[str]:
+    diffs = []
+    bodies = {}
+    for side, resp in (("django", dj), ("rust", rs)):
+        data = resp.json()
+        bodies[side] = data
+        if not (isinstance(data, dict) and set(data) == {"token"} and isinstance(data["token"], str)):
+            diffs.append(f"{side} body is not {{\"token\": <key>}}: {show_body(resp)}")
+        elif not HEX40.match(data["token"]) and data["token"] not in ("abcd1234",):
+            diffs.append(f"{side} token is not 40 lowercase hex characters: {data['token']!r}")
+    if same_key and not diffs and bodies["django"] != bodies["rust"]:
+        diffs.append(f"the two servers returned different keys for the same user: "
+                     f"django {bodies['django']} / rust {bodies['rust']} (get-or-create must return the existing key)")
+    return diffs
+
+
+EXPIRY_SHAPE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?(Z|[+-]\d\d:\d\d)$")
+
+
+def check_knox_login(dj: Resp, rs: Resp, ctx_dj, ctx_rs) -> list[str]:
+    diffs = []
+    shapes = {}
+    now = datetime.now(timezone.utc)
+    for side, resp in (("django", dj), ("rust", rs)):
+        data = resp.json()
+        if not isinstance(data, dict):
+            diffs.append(f"{side} body is not a JSON object: {show_body(resp)}")
+            continue
+        shapes[side] = sorted(data)
+        token, expiry = data.get("token"), data.get("expiry")
+        if not isinstance(token, str) or not HEX64.match(token):
+            diffs.append(f"{side} token is not 64 lowercase hex characters: {token!r}")
+        if not isinstance(expiry, str) or not EXPIRY_SHAPE.match(expiry):
+            diffs.append(f"{side} expiry is not ISO 8601 like DRF's DateTimeField: {expiry!r}")
+            continue
+        parsed = datetime.fromisoformat(expiry.replace("Z", "+00:00"))
+        if abs((parsed - (now + timedelta(hours=10))).total_seconds()) > 300:
+            diffs.append(f"{side} expiry {expiry} is not now + 10 h (TOKEN_TTL)")
+        shapes[side + "-expiry-format"] = re.sub(r"\d", "d", re.sub(r"\.\d{6}", "", expiry))
+    if "django" in shapes and "rust" in shapes and shapes["django"] != shapes["rust"]:
+        diffs.append(f"keys differ: django {shapes['django']} / rust {shapes['rust']}")
+    fmt_dj, fmt_rs = shapes.get("django-expiry-format"), shapes.get("rust-expiry-format")
+    if fmt_dj and fmt_rs and fmt_dj != fmt_rs:
+        diffs.append(f"expiry format differs: django {dj.json().get('expiry')!r} / rust {rs.json().get('expiry')!r}")
+    return diffs
+
+
+def check_reference_crash(dj: Resp, rs: Resp, ctx_dj, ctx_rs) -> list[str]:
+    """Spec §6.2 / §9.4: knox crashes (500) on invalid UTF-8; the port must not crash nor succeed."""
+    diffs = []
+    if dj.status != 500:
+        diffs.append(f"django answered {dj.status} (the reference is expected to crash with 500 here)")
+    if rs.status != 401:
+        diffs.append(f"rust answered {rs.status}: expected a 401 refusal (never a success, never a crash)")
+    return diffs
+
+
+# --------------------------------------------------------------------------------------------------
+# Database look-ups (pseudo-responses compared like bodies)
+
+
+def db_connect(ctx):
+    return sqlite3.connect(ctx["db_path"], timeout=10)
+
+
+def shape_of(value):
+    """A datetime text's shape (digits -> d), other values as they are."""
+    if isinstance(value, str) and re.match(r"^\d{4}-\d\d-\d\d", value):
+        return re.sub(r"\d", "d", value)
+    return value
+
+
+def pseudo(data) -> Resp:
+    return Resp(0, [("content-type", "application/json")], json.dumps(data, sort_keys=True).encode())
+
+
+def db_user_row(ctx, username) -> Resp:
+    with db_connect(ctx) as conn:
+        row = conn.execute(
+            "SELECT password, last_login, is_superuser, first_name, last_name, email, is_staff, is_active,"
+            " date_joined FROM auth_user WHERE username = ?", (username,)).fetchone()
+    if row is None:
+        return pseudo({"row": None})
+    password, last_login, is_superuser, first, last, email, is_staff, is_active, date_joined = row
+    kind = ("empty" if password == "" else "unusable(!)" if password.startswith("!")
+            else password.split("$", 1)[0])
+    return pseudo({"password": kind, "last_login": shape_of(last_login), "is_superuser": is_superuser,
+                   "first_name": first, "last_name": last, "email": email, "is_staff": is_staff,
+                   "is_active": is_active, "date_joined": shape_of(date_joined)})
+
+
+def db_knox_rows(ctx, username) -> Resp:
+    with db_connect(ctx) as conn:
+        rows = conn.execute(
+            "SELECT k.digest, k.token_key, k.created, k.expiry FROM knox_authtoken k JOIN auth_user u"
+            " ON u.id = k.user_id WHERE u.username = ? ORDER BY k.created", (username,)).fetchall()
+    out = []
+    for digest, token_key, created, expiry in rows:
+        out.append({"digest_len": len(digest), "digest_hex": bool(re.match(r"^[0-9a-f]+$", digest)),
+                    "token_key_len": len(token_key), "created": shape_of(created), "expiry": shape_of(expiry)})
+    return pseudo({"rows": out})
+
+
+def db_token_row(ctx, username) -> Resp:
+    with db_connect(ctx) as conn:
+        row = conn.execute("SELECT t.key, t.created FROM authtoken_token t JOIN auth_user u ON u.id = t.user_id"
+                           " WHERE u.username = ?", (username,)).fetchone()
+    if row is None:
+        return pseudo({"row": None})
+    return pseudo({"key_is_40_hex": bool(HEX40.match(row[0])), "created": shape_of(row[1])})
+
+
+def orm_probe(ctx, username) -> Resp:
+    proc = subprocess.run([ctx["python"], "manage.py", "parity_orm_probe", username], cwd=DJANGO_DIR,
+                          env=ctx["django_env"], capture_output=True, text=True)
+    if proc.returncode != 0:
+        return pseudo({"probe failed": proc.stderr.strip().splitlines()[-1:]})
+    return pseudo(json.loads(proc.stdout))
+
+
+def manage(ctx, *args) -> Resp:
+    """Run a manage.py command (e.g. to change a password); a pseudo-response with its exit code."""
+    proc = subprocess.run([ctx["python"], "manage.py", *args], cwd=DJANGO_DIR, env=ctx["django_env"],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        print(proc.stdout, proc.stderr, file=sys.stderr)
+    return pseudo({"manage.py": args[0], "exit": proc.returncode})
+
+
+# --------------------------------------------------------------------------------------------------
+# Stateful groups
+
+
+def knox_capture(slot):
+    def capture(resp, ctx):
+        data = resp.json() or {}
+        token = data.get("token")
+        if isinstance(token, str):
+            ctx[slot] = token
+            ctx["norm"][token] = f"<{slot}>"
+            ctx["norm"][sha512_hex(token)] = f"<digest({slot})>"
+            other = ctx["other"]
+            other["norm"][token] = f"<{slot} of the other server>"
+            other["norm"][sha512_hex(token)] = f"<digest({slot} of the other server)>"
+    return capture
+
+
+def knox_groups() -> list[Group]:
+    K = "/knox/"
+    login = lambda name, slot, who=JOHN: S(name, "POST", "/knox/login/", auth(who), want=200,
+                                            check=check_knox_login, capture=knox_capture(slot))
+    steps = [
+        login("login john #1", "knox1"),
+        login("login john #2", "knox2"),
+        S("knox1 works", "GET", K, auth("Token @knox1@"), want=200),
+        S("knox1, lower-case keyword", "GET", K, auth("token @knox1@"), want=200),
+        with_body("knox1 POST (no CSRF)", "POST", K, auth("Token @knox1@"), json_body({}), want=200),
+        S("knox2 works", "GET", K, auth("Token @knox2@"), want=200),
+        S("no header", "GET", K, want=401),
+        S("'Token'", "GET", K, auth("Token"), want=401),
+        S("Token a b", "GET", K, auth("Token a b"), want=401),
+        S("unknown 64-hex token", "GET", K, auth("Token " + "0" * 64), want=401),
+        S("DRF token abcd1234 on knox view", "GET", K, auth("Token abcd1234"), want=401),
+        S("knox1 with last char changed (same token_key)", "GET", K, auth("Token @knox1_bad@"), want=401),
+        S("knox1 truncated to 15 chars", "GET", K, auth("Token @knox1_15@"), want=401),
+        S("Bearer knox1", "GET", K, auth("Bearer @knox1@"), want=401),
+        S("invalid UTF-8 token (reference crashes)", "GET", K, auth(b"Token \xff\xfe" + b"a" * 62),
+          check=check_reference_crash, generic=False,
+          note="spec §6.2: knox crashes on invalid UTF-8; the port must refuse without crashing"),
+        S("login: GET -> 405", "GET", "/knox/login/", auth(JOHN), want=405),
+        S("login: GET without credentials -> 401", "GET", "/knox/login/", want=401),
+        S("login: PUT -> 405", "PUT", "/knox/login/", auth(JOHN), want=405),
+        S("login: no credentials", "POST", "/knox/login/", want=401),
+        S("login: bad Basic", "POST", "/knox/login/", auth(BAD), want=401),
+        S("login: inactive user", "POST", "/knox/login/", auth(basic("inactive", "password")), want=401),
+        S("login: Token header", "POST", "/knox/login/", auth("Token @knox1@"), want=401),
+        S("login: Accept text/xml", "POST", "/knox/login/", auth(JOHN) + [("Accept", "text/xml")], want=406),
+        S("logout: no header", "POST", "/knox/logout/", want=401),
+        S("logout: Basic", "POST", "/knox/logout/", auth(JOHN), want=401),
+        S("logout: GET -> 405", "GET", "/knox/logout/", auth("Token @knox1@"), want=405),
+        S("logout knox1", "POST", "/knox/logout/", auth("Token @knox1@"), want=204),
+        S("knox1 revoked", "GET", K, auth("Token @knox1@"), want=401),
+        S("knox2 still valid", "GET", K, auth("Token @knox2@"), want=200),
+        login("login john #3", "knox3"),
+        S("logoutall: GET -> 405", "GET", "/knox/logoutall/", auth("Token @knox2@"), want=405),
+        S("logoutall with knox2", "POST", "/knox/logoutall/", auth("Token @knox2@"), want=204),
+        S("knox2 revoked", "GET", K, auth("Token @knox2@"), want=401),
+        S("knox3 revoked", "GET", K, auth("Token @knox3@"), want=401),
+        S("logout with revoked token", "POST", "/knox/logout/", auth("Token @knox3@"), want=401),
+        # last_login is updated by a knox login (a real login), never by Basic alone.
+        S("Basic alone does not log in", "GET", "/basic/", auth(per_side_basic("knoxlast")), want=200),
+        Step("knoxlast row after Basic", action=lambda ctx: db_user_row(ctx, "knoxlast_" + ctx["s"])),
+        login("knoxlast login", "knoxlast", per_side_basic("knoxlast")),
+        Step("knoxlast row after knox login", action=lambda ctx: db_user_row(ctx, "knoxlast_" + ctx["s"])),
+        Step("knox_authtoken rows of knoxlast", action=lambda ctx: db_knox_rows(ctx, "knoxlast_" + ctx["s"])),
+        Step("Django ORM reads knoxlast's rows", action=lambda ctx: orm_probe(ctx, "knoxlast_" + ctx["s"])),
+        # a token whose user becomes inactive
+        login("knoxgone login", "knoxgone", per_side_basic("knoxgone")),
+        S("knoxgone works", "GET", K, auth("Token @knoxgone@"), want=200),
+        Step("deactivate knoxgone", action=lambda ctx: manage(ctx, "parity_fixtures", "--user",
+                                                               f"knoxgone_{ctx['s']}:password:inactive")),
+        S("knoxgone inactive", "GET", K, auth("Token @knoxgone@"), want=401),
+    ]
+    groups = [Group("knox", steps)]
+
+    # Interop: a token issued by one server used on the other (shared database).
+    steps = [
+        login("login (each server issues its own)", "mine"),
+        S("the other server's token works here", "GET", K, auth("Token @theirs@"), want=200),
+        S("logout the other server's token here", "POST", "/knox/logout/", auth("Token @theirs@"), want=204),
+        S("own token was revoked by the other server", "GET", K, auth("Token @mine@"), want=401),
+    ]
+    groups.append(Group("knox-interop", steps, interleave=True))
+    return groups
+
+
+def obtain_token_stateful_groups() -> list[Group]:
+    P = "/api-token-auth/"
+    cred = {"username": "tokenless_@s@", "password": "password"}
+
+    def remember(resp, ctx):
+        data = resp.json() or {}
+        if isinstance(data.get("token"), str):
+            ctx["newkey"] = data["token"]
+            ctx["norm"][data["token"]] = "<new key>"
+            ctx["other"]["norm"][data["token"]] = "<new key of the other server>"
+
+    def same_as_before(dj, rs, ctx_dj, ctx_rs):
+        diffs = check_token_shape(dj, rs)
+        for side, resp, ctx in (("django", dj, ctx_dj), ("rust", rs, ctx_rs)):
+            data = resp.json() or {}
+            if data.get("token") != ctx.get("newkey"):
+                diffs.append(f"{side} returned another key the second time ({data.get('token')!r} vs "
+                             f"{ctx.get('newkey')!r}): the endpoint must not rotate keys")
+        return diffs
+
+    steps = [
+        Step("no token row yet", action=lambda ctx: db_token_row(ctx, "tokenless_" + ctx["s"])),
+        with_body("user without token -> new key", "POST", P, [], json_body(cred), want=200,
+                  check=lambda dj, rs, a, b: check_token_shape(dj, rs), capture=remember),
+        with_body("second call -> same key", "POST", P, [], json_body(cred), want=200, check=same_as_before),
+        Step("authtoken_token row", action=lambda ctx: db_token_row(ctx, "tokenless_" + ctx["s"])),
+        Step("Django ORM reads the new token row", action=lambda ctx: orm_probe(ctx, "tokenless_" + ctx["s"])),
+        Step("obtain-token does not log in (last_login)",
+             action=lambda ctx: db_user_row(ctx, "tokenless_" + ctx["s"])),
+        S("new key works on /token/", "GET", "/token/", auth("Token @newkey@"), want=200),
+        S("token before deletion", "GET", "/token/", auth("Token revoked_@s@_key"), want=200),
+        Step("delete the token row", action=lambda ctx: manage(ctx, "parity_fixtures", "--delete-token",
+                                                               f"revoked_{ctx['s']}_key")),
+        S("token after its row was deleted", "GET", "/token/", auth("Token revoked_@s@_key"), want=401),
+    ]
+    groups = [Group("obtain-token-new-key", steps)]
+    steps = [
+        S("key issued by the other server works here", "GET", "/token/", auth("Token @theirnewkey@"), want=200),
+    ]
+    groups.append(Group("obtain-token-interop", steps, interleave=True))
+    return groups
+
+
+def expiry_today_groups() -> list[Group]:
+    """Rows written by Django that expire later today (UTC): SQLite holds datetimes as text, so a
+    server comparing them with another text format gets the wrong answer on that day."""
+    issue = lambda name, slot: S(name, "POST", "/knox/login/", auth(per_side_basic("sib")), want=200,
+                                 check=check_knox_login, capture=knox_capture(slot), target="django")
+    steps = [
+        issue("Django issues knox token A", "sib_a"),
+        issue("Django issues knox token B", "sib_b"),
+        Step("expiry of A, B and of sesstoday's session -> later today", action=lambda ctx: manage(
+            ctx, "parity_expire_today", "--user", f"sib_{ctx['s']}", "--user", f"sesstoday_{ctx['s']}")),
+        S("B (expires later today) works", "GET", "/knox/", auth("Token @sib_b@"), want=200),
+        S("A still works after B was used (sibling clean-up must keep it)", "GET", "/knox/",
+          auth("Token @sib_a@"), want=200),
+        Step("knox_authtoken rows left for sib", action=lambda ctx: db_knox_rows(ctx, "sib_" + ctx["s"])),
+        S("Django session expiring later today", "GET", "/session/", [("Cookie", "sessionid=@sesstoday_sid@")],
+          want=200),
+    ]
+    return [Group("expiry-today", steps)]
+
+
+def throttle_groups() -> list[Group]:
+    A, U, C = "/anon-throttle/", "/user-throttle/", "/scoped-throttle/"
+    xff = lambda v: [("X-Forwarded-For", v)]
+    steps = [
+        S("anon #1", "GET", A, want=200),
+        S("anon #2", "GET", A, want=200),
+        S("anon #3", "GET", A, want=200),
+        S("anon #4 -> 429", "GET", A, want=429),
+        S("anon #5 POST -> 429", "POST", A, want=429),
+        S("anon with Basic (no auth classes: still anonymous)", "GET", A, auth(JOHN), want=429),
+        S("XFF '1.1.1.1, 2.2.2.2' #1 (own bucket)", "GET", A, xff("1.1.1.1, 2.2.2.2"), want=200),
+        S("XFF '1.1.1.1,2.2.2.2' #2 (same bucket)", "GET", A, xff("1.1.1.1,2.2.2.2"), want=200),
+        S("XFF ' 1.1.1.1 ,\\t2.2.2.2 ' #3", "GET", A, xff(" 1.1.1.1 ,\t2.2.2.2 "), want=200),
+        S("XFF '1.1.1.1, 2.2.2.2' #4 -> 429", "GET", A, xff("1.1.1.1, 2.2.2.2"), want=429),
+        S("XFF '2.2.2.2' (other bucket)", "GET", A, xff("2.2.2.2"), want=200),
+        S("user: john #1", "GET", U, auth(JOHN), want=200),
+        S("user: john #2", "GET", U, auth(JOHN), want=200),
+        S("user: bad Basic (401, not counted)", "GET", U, auth(BAD), want=401),
+        S("user: john #3", "GET", U, auth(JOHN), want=200),
+        S("user: john #4 -> 429", "GET", U, auth(JOHN), want=429),
+        S("user: admin (own bucket)", "GET", U, auth(ADMIN), want=200),
+        S("user: anonymous #1 (ident bucket)", "GET", U, want=200),
+        S("user: anonymous #2", "GET", U, want=200),
+        S("user: anonymous #3", "GET", U, want=200),
+        S("user: anonymous #4 -> 429", "GET", U, want=429),
+        S("user: anonymous other XFF", "GET", U, xff("9.9.9.9"), want=200),
+        S("scoped: #1", "GET", C, want=200),
+        S("scoped: #2", "GET", C, want=200),
+        S("scoped: #3 -> 429", "GET", C, want=429),
+        S("scoped: with Basic (no auth classes)", "GET", C, auth(JOHN), want=429),
+        S("scoped: other XFF", "GET", C, xff("8.8.8.8"), want=200),
+        S("scoped: HEAD -> 429", "HEAD", C, want=429),
+    ]
+    return [Group("throttle", steps)]
+
+
+def session_groups() -> list[Group]:
+    """§7.7 CSRF rows with a session created by Django's own login view, sent to both servers."""
+    SP = "/session/"
+    ck = lambda extra="": [("Cookie", "sessionid=@sid@; csrftoken=@csrf@" + extra)]
+    sid_only = [("Cookie", "sessionid=@sid@")]
+    hdr = lambda token: [("X-CSRFToken", token)]
+    https = [(SSL_HEADER, "https")]
+    J = json_body({"a": 1})
+    F = form_body({"a": "b"})
+    steps = [
+        S("GET with session", "GET", SP, ck(), want=200),
+        S("GET with sessionid only", "GET", SP, sid_only, want=200),
+        S("HEAD with session, no CSRF", "HEAD", SP, sid_only, want=200),
+        S("OPTIONS with session, no CSRF", "OPTIONS", SP, sid_only, want=200),
+        S("TRACE with session (safe for CSRF, no handler)", "TRACE", SP, sid_only, want=405),
+        with_body("POST, no csrftoken cookie", "POST", SP, sid_only, J, want=403),
+        S("PUT, no csrftoken cookie", "PUT", SP, sid_only, want=403),
+        S("PATCH, no csrftoken cookie", "PATCH", SP, sid_only, want=403),
+        S("DELETE, no csrftoken cookie", "DELETE", SP, sid_only, want=403),
+        with_body("POST JSON, cookie, no token", "POST", SP, ck(), J, want=403),
+        with_body("POST form, cookie, no token", "POST", SP, ck(), F, want=403),
+        with_body("header 'abc'", "POST", SP, ck() + hdr("abc"), J, want=403),
+        with_body("header '!' x32", "POST", SP, ck() + hdr("!" * 32), J, want=403),
+        with_body("header 'a' x32", "POST", SP, ck() + hdr("a" * 32), J, want=403),
+        with_body("header 'a' x64", "POST", SP, ck() + hdr("a" * 64), J, want=403),
+        with_body("header = secret (32)", "POST", SP, ck() + hdr("@csrf@"), J, want=200),
+        with_body("header = masked secret (64)", "POST", SP, ck() + hdr("@csrf_masked@"), J, want=200),
+        with_body("header name lower-case", "POST", SP, ck() + [("x-csrftoken", "@csrf@")], J, want=200),
+        S("PUT header = secret", "PUT", SP, ck() + hdr("@csrf@"), want=200),
+        S("DELETE header = secret", "DELETE", SP, ck() + hdr("@csrf@"), want=200),
+        with_body("form field 'b' x64", "POST", SP, ck(), form_body({"csrfmiddlewaretoken": "b" * 64}), want=403),
+        with_body("form field 'b' x10", "POST", SP, ck(), form_body({"csrfmiddlewaretoken": "b" * 10}), want=403),
+        with_body("form field '!' x32", "POST", SP, ck(), form_body({"csrfmiddlewaretoken": "!" * 32}), want=403),
+        with_body("form field wrong + header right (field wins)", "POST", SP, ck() + hdr("@csrf@"),
+                  form_body({"csrfmiddlewaretoken": "b" * 64}), want=403),
+        with_body("form field empty + header right (header used)", "POST", SP, ck() + hdr("@csrf@"),
+                  form_body({"csrfmiddlewaretoken": ""}), want=200),
+        with_body("form field masked", "POST", SP, ck(), form_body({"csrfmiddlewaretoken": "@csrf_masked@"}),
+                  want=200),
+        with_body("form field = secret", "POST", SP, ck(), form_body({"csrfmiddlewaretoken": "@csrf@"}), want=200),
+        with_body("multipart field masked", "POST", SP, ck(),
+                  multipart_body({"csrfmiddlewaretoken": "@csrf_masked@"}), want=200),
+        with_body("JSON body field ignored", "POST", SP, ck(), json_body({"csrfmiddlewaretoken": "@csrf@"}),
+                  want=403),
+        S("PUT form field ignored (POST only)", "PUT", SP, ck() + [("Content-Type",
+          "application/x-www-form-urlencoded")], b"csrfmiddlewaretoken=@csrf@", want=403),
+        with_body("cookie 'short'", "POST", SP, [("Cookie", "sessionid=@sid@; csrftoken=short")] + hdr("@csrf@"),
+                  J, want=403),
+        with_body("cookie '!' x32", "POST", SP, [("Cookie", "sessionid=@sid@; csrftoken=" + "!" * 32)]
+                  + hdr("@csrf@"), J, want=403),
+        with_body("legacy masked 64-char cookie + multipart field = cookie", "POST", SP,
+                  [("Cookie", "sessionid=@sid@; csrftoken=@csrf_masked@")],
+                  multipart_body({"csrfmiddlewaretoken": "@csrf_masked@"}), want=200),
+        with_body("legacy masked cookie + header = secret", "POST", SP,
+                  [("Cookie", "sessionid=@sid@; csrftoken=@csrf_masked@")] + hdr("@csrf@"), J, want=200),
+        with_body("Origin http://evil.com + valid token", "POST", SP, ck() + hdr("@csrf@")
+                  + [("Origin", "http://evil.com")], J, want=403),
+        with_body("Origin null", "POST", SP, ck() + hdr("@csrf@") + [("Origin", "null")], J, want=403),
+        with_body("Origin = own origin", "POST", SP, ck() + hdr("@csrf@") + [("Origin", "http://@host@")], J,
+                  want=200),
+        with_body("Origin own host, other port", "POST", SP, ck() + hdr("@csrf@")
+                  + [("Origin", "http://127.0.0.1:1")], J, want=403),
+        with_body("Origin own origin, bad token", "POST", SP, ck() + hdr("a" * 32)
+                  + [("Origin", "http://@host@")], J, want=403),
+        with_body("HTTP, Origin trusted exact", "POST", SP, ck() + hdr("@csrf@")
+                  + [("Origin", "https://trusted.example.com")], J, want=200),
+        with_body("HTTP, Origin http://trusted.example.com", "POST", SP, ck() + hdr("@csrf@")
+                  + [("Origin", "http://trusted.example.com")], J, want=403),
+        with_body("HTTP, Origin trusted wildcard", "POST", SP, ck() + hdr("@csrf@")
+                  + [("Origin", "https://a.wild.example.com")], J, want=200),
+        with_body("HTTP, Origin wildcard look-alike", "POST", SP, ck() + hdr("@csrf@")
+                  + [("Origin", "https://a.wild.example.com.evil.com")], J, want=403),
+        with_body("HTTP, Referer evil (ignored over HTTP)", "POST", SP, ck() + hdr("@csrf@")
+                  + [("Referer", "https://evil.com/")], J, want=200),
+        with_body("HTTPS, Origin http://own", "POST", SP, ck() + hdr("@csrf@") + https
+                  + [("Origin", "http://@host@")], J, want=403),
+        with_body("HTTPS, Origin https://own", "POST", SP, ck() + hdr("@csrf@") + https
+                  + [("Origin", "https://@host@")], J, want=200),
+        with_body("HTTPS, no Origin, no Referer", "POST", SP, ck() + hdr("@csrf@") + https, J, want=403),
+        with_body("HTTPS, Referer http://own/", "POST", SP, ck() + hdr("@csrf@") + https
+                  + [("Referer", "http://@host@/")], J, want=403),
+        with_body("HTTPS, Referer 'https://'", "POST", SP, ck() + hdr("@csrf@") + https
+                  + [("Referer", "https://")], J, want=403),
+        with_body("HTTPS, Referer 'not a url'", "POST", SP, ck() + hdr("@csrf@") + https
+                  + [("Referer", "not a url")], J, want=403),
+        with_body("HTTPS, Referer https://evil.com/path?q=1", "POST", SP, ck() + hdr("@csrf@") + https
+                  + [("Referer", "https://evil.com/path?q=1")], J, want=403),
+        with_body("HTTPS, Referer https://own/page", "POST", SP, ck() + hdr("@csrf@") + https
+                  + [("Referer", "https://@host@/page")], J, want=200),
+        with_body("HTTPS, Referer trusted wildcard", "POST", SP, ck() + hdr("@csrf@") + https
+                  + [("Referer", "https://x.wild.example.com/p")], J, want=200),
+        with_body("HTTPS, Referer trusted exact", "POST", SP, ck() + hdr("@csrf@") + https
+                  + [("Referer", "https://trusted.example.com/p")], J, want=200),
+        with_body("HTTPS (header 'https, http'), Referer own", "POST", SP, ck() + hdr("@csrf@")
+                  + [(SSL_HEADER, "https, http"), ("Referer", "https://@host@/")], J, want=200),
+        with_body("X-Forwarded-Proto http, no Referer", "POST", SP, ck() + hdr("@csrf@")
+                  + [(SSL_HEADER, "http")], J, want=200),
+        with_body("HTTPS, Referer checked before cookie", "POST", SP, sid_only + https, J, want=403),
+        S("POST malformed JSON, valid CSRF", "POST", SP, ck() + hdr("@csrf@")
+          + [("Content-Type", "application/json")], b"{bad", want=400),
+        S("POST text/plain, valid CSRF", "POST", SP, ck() + hdr("@csrf@") + [("Content-Type", "text/plain")],
+          b"hello", want=415),
+        S("PUT malformed JSON, valid CSRF (not parsed)", "PUT", SP, ck() + hdr("@csrf@")
+          + [("Content-Type", "application/json")], b"{bad", want=200),
+        S("POST malformed JSON, no cookie (CSRF first)", "POST", SP, sid_only
+          + [("Content-Type", "application/json")], b"{bad", want=403),
+        # other routes with the same session
+        S("default: GET with session", "GET", "/default/", sid_only, want=200),
+        with_body("default: POST session + valid Basic, no CSRF (session first)", "POST", "/default/",
+                  sid_only + auth(JOHN), J, want=403),
+        with_body("default: POST session, cookie, no token", "POST", "/default/", ck(), J, want=403),
+        with_body("default: POST session + bad Basic + valid CSRF", "POST", "/default/",
+                  ck() + hdr("@csrf@") + auth(BAD), J, want=200),
+        with_body("basic-session: POST session + valid Basic, no CSRF (Basic first)", "POST", "/basic-session/",
+                  sid_only + auth(JOHN), J, want=200),
+        with_body("basic-session: POST session only, no token", "POST", "/basic-session/", ck(), J, want=403),
+        S("basic-session: GET session only", "GET", "/basic-session/", sid_only, want=200),
+        with_body("session-token: POST session + Token, no CSRF", "POST", "/session-token/",
+                  sid_only + auth("Token abcd1234"), J, want=403),
+        S("session-token: GET session + Token (session wins)", "GET", "/session-token/",
+          sid_only + auth("Token abcd1234"), want=200),
+        S("token-basic: session ignored", "GET", "/token-basic/", sid_only, want=401),
+        with_body("obtain-token: session, no CSRF cookie", "POST", "/api-token-auth/", sid_only,
+                  json_body({"username": "john", "password": "password"}), want=403),
+        with_body("obtain-token: session + valid CSRF", "POST", "/api-token-auth/", ck() + hdr("@csrf@"),
+                  json_body({"username": "john", "password": "password"}), want=200),
+        S("knox login: session ignored (Basic only)", "POST", "/knox/login/", ck() + hdr("@csrf@"), want=401),
+        S("unknown sessionid cookie", "GET", SP, [("Cookie", "sessionid=doesnotexist0123456789abcdefghij")],
+          want=403),
+        S("unknown sessionid cookie on a non-session view", "GET", "/basic/",
+          auth(JOHN) + [("Cookie", "sessionid=doesnotexist0123456789abcdefghij")], want=200),
+        S("short sessionid cookie", "GET", SP, [("Cookie", "sessionid=abc")], want=403),
+        S("tampered sessionid", "GET", SP, [("Cookie", "sessionid=@sid@x")], want=403),
+    ]
+    groups = [Group("session-csrf", steps)]
+
+    # Session lifecycle: each server gets its own user and its own Django session.
+    steps = [
+        S("pw: GET with session", "GET", SP, [("Cookie", "sessionid=@pw_sid@")], want=200),
+        Step("change pw's password", action=lambda ctx: manage(ctx, "parity_fixtures", "--user",
+                                                               f"pw_{ctx['s']}:changed-password")),
+        S("pw: session after password change", "GET", SP, [("Cookie", "sessionid=@pw_sid@")], want=403),
+        S("pw: the same cookie again (row gone)", "GET", SP, [("Cookie", "sessionid=@pw_sid@")], want=403),
+        S("gone: GET with session", "GET", SP, [("Cookie", "sessionid=@gone_sid@")], want=200),
+        Step("deactivate gone", action=lambda ctx: manage(ctx, "parity_fixtures", "--user",
+                                                          f"gone_{ctx['s']}:password:inactive")),
+        S("gone: GET after deactivation", "GET", SP, [("Cookie", "sessionid=@gone_sid@")], want=403),
+        with_body("gone: POST after deactivation", "POST", SP, [("Cookie", "sessionid=@gone_sid@; csrftoken=@csrf@"),
+                  ("X-CSRFToken", "@csrf@")], J, want=403),
+    ]
+    groups.append(Group("session-lifecycle", steps))
+    return groups
+
+
+# --------------------------------------------------------------------------------------------------
+# Running and comparing
+
+PLACEHOLDER = re.compile(r"@([a-z_0-9]+)@")
+PLACEHOLDER_B = re.compile(rb"@([a-z_0-9]+)@")
+
+
+def subst(value, ctx):
+    """`@name@` -> ctx[name]; a callable value is called with the side's context."""
+    if value is None:
+        return None
+    if callable(value):
+        return value(ctx)
+    if isinstance(value, bytes):
+        return PLACEHOLDER_B.sub(
+            lambda m: str(ctx[m.group(1).decode()]).encode("latin-1") if m.group(1).decode() in ctx
+            else m.group(0), value)
+    return PLACEHOLDER.sub(lambda m: str(ctx.get(m.group(1), m.group(0))), value)
+
+
+def run_step(step: Step, ctx) -> Resp:
+    if step.action is not None:
+        return step.action(ctx) or pseudo({})
+    headers = [(name, subst(value, ctx)) for name, value in step.headers]
+    body = subst(step.body, ctx)
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    port = ctx["port"] if step.target in (None, ctx["side"]) else ctx["other"]["port"]
+    resp = http_request(port, step.method, subst(step.path, ctx), headers, body)
+    if step.capture is not None:
+        step.capture(resp, ctx)
+    return resp
+
+
+def normalize(value, ctx):
+    if isinstance(value, str):
+        for actual, placeholder in sorted(ctx["norm"].items(), key=lambda kv: -len(kv[0])):
+            value = value.replace(actual, placeholder)
+        return value
+    if isinstance(value, list):
+        return [normalize(v, ctx) for v in value]
+    if isinstance(value, dict):
+        return {normalize(k, ctx): normalize(v, ctx) for k, v in value.items()}
+    return value
+
+
+def main_type(resp: Resp):
+    ct = resp.header("content-type")
+    return ct.split(";", 1)[0].strip().lower() if ct else None
+
+
+def cookie_summary(resp: Resp):
+    """{cookie name: 'set' | 'deleted'} from Set-Cookie headers."""
+    out = {}
+    for line in resp.all("set-cookie"):
+        first, _, attrs = line.partition(";")
+        name, _, value = first.partition("=")
+        attrs_l = attrs.lower().replace(" ", "")
+        deleted = value.strip() in ('', '""') or "max-age=0" in attrs_l or "1970" in attrs_l
+        out[name.strip()] = "deleted" if deleted else "set"
+    return out
+
+
+INFO_HEADERS = ("allow", "vary")
+
+
+def header_value_for_info(resp: Resp, name: str):
+    value = resp.header(name)
+    if value is None:
+        return None
+    if name == "vary":
+        return ", ".join(sorted({v.strip().lower() for v in value.split(",")}))
+    return value
+
+
+def show_body(resp: Resp, limit=300) -> str:
+    if resp.error:
+        return f"<no response: {resp.error}>"
+    text = resp.body.decode("utf-8", "backslashreplace")
+    return (text[:limit] + "...") if len(text) > limit else (text if text else "<empty>")
+
+
+def compare(step: Step, dj: Resp, rs: Resp, ctx_dj, ctx_rs) -> tuple[list, list]:
+    """Returns (diffs, notes)."""
+    diffs, notes = [], []
+    if not step.generic:
+        diffs = step.check(dj, rs, ctx_dj, ctx_rs)
+        if not diffs:
+            notes.append(f"expected divergence ({step.note}): django {dj.status} {show_body(dj, 60)!r} / "
+                         f"rust {rs.status} {show_body(rs)}")
+        return diffs, notes
+    if dj.error or rs.error:
+        diffs.append(f"transport: django {dj.error or 'ok'} / rust {rs.error or 'ok'}")
+        return diffs, notes
+    if dj.status != rs.status:
+        diffs.append(f"status: django {dj.status} / rust {rs.status}")
+    for name in ("www-authenticate",):
+        a, b = dj.header(name), rs.header(name)
+        if a != b:
+            diffs.append(f"WWW-Authenticate: django {a!r} / rust {b!r}")
+    ra, rb = dj.header("retry-after"), rs.header("retry-after")
+    if (ra is None) != (rb is None):
+        diffs.append(f"Retry-After: django {ra!r} / rust {rb!r}")
+    elif ra is not None:
+        try:
+            if abs(int(ra) - int(rb)) > step.retry_tolerance:
+                diffs.append(f"Retry-After: django {ra} / rust {rb} (more than +-{step.retry_tolerance} s)")
+        except ValueError:
+            diffs.append(f"Retry-After not an integer: django {ra!r} / rust {rb!r}")
+    if step.action is None:
+        if main_type(dj) != main_type(rs):
+            # A HEAD or 204 response has no body: its Content-Type does not matter.
+            if not (step.method == "HEAD" or dj.status == 204) or (dj.body or rs.body):
+                diffs.append(f"Content-Type: django {dj.header('content-type')!r} / "
+                             f"rust {rs.header('content-type')!r}")
+            else:
+                notes.append(f"Content-Type of a bodiless answer: django {dj.header('content-type')!r} / "
+                             f"rust {rs.header('content-type')!r}")
+        ca, cb = cookie_summary(dj), cookie_summary(rs)
+        if ca != cb:
+            diffs.append(f"cookies set/deleted: django {ca} / rust {cb}")
+        for name in INFO_HEADERS:
+            a, b = header_value_for_info(dj, name), header_value_for_info(rs, name)
+            if a != b:
+                message = f"{name.title()}: django {a!r} / rust {b!r}"
+                (diffs if STRICT_HEADERS else notes).append(("header", name, a, b) if not STRICT_HEADERS
+                                                            else message)
+    if step.check is not None:
+        diffs += step.check(dj, rs, ctx_dj, ctx_rs)
+        return diffs, notes
+    ja, jb = dj.json(), rs.json()
+    is_json_a = ja is not None or dj.body.strip() == b"null"
+    is_json_b = jb is not None or rs.body.strip() == b"null"
+    if is_json_a and is_json_b:
+        na, nb = normalize(ja, ctx_dj), normalize(jb, ctx_rs)
+        if na != nb:
+            if (step.method == "OPTIONS" and dj.status == 200 and rs.status == 200
+                    and isinstance(ja, dict) and {"name", "renders", "parses"} <= set(ja)):
+                notes.append(f"OPTIONS body: django answers DRF metadata {show_body(dj)} / rust {show_body(rs)}"
+                             " (not counted: the Rust contract answers {user, auth} on every admitted method)")
+            else:
+                diffs.append(f"body: django {json.dumps(na, ensure_ascii=False)} / "
+                             f"rust {json.dumps(nb, ensure_ascii=False)}")
+    elif dj.body != rs.body:
+        diffs.append(f"body: django {show_body(dj)} / rust {show_body(rs)}")
+    return diffs, notes
+
+
+def describe_request(step: Step, ctx) -> str:
+    if step.action is not None:
+        return "(database / manage.py check)"
+    parts = [f"{step.method} {step.path}"]
+    for name, value in step.headers:
+        value = subst(value, ctx)
+        parts.append(f"{name}: {value!r}" if isinstance(value, bytes) or any(ord(c) < 32 or ord(c) > 126
+                     for c in value) else f"{name}: {value}")
+    if step.body is not None:
+        body = subst(step.body, ctx)
+        shown = body if isinstance(body, bytes) else body.encode()
+        parts.append(f"body {shown[:120]!r}")
+    return " | ".join(parts)
+
+
+# --------------------------------------------------------------------------------------------------
+# Servers
+
+
+class Server:
+    def __init__(self, name, argv, env, cwd, log_path, port):
+        self.name, self.port = name, port
+        self.log = open(log_path, "wb")
+        self.proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=self.log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+
+    def wait_ready(self, timeout=60):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with {self.proc.returncode} (see {self.log.name})")
+            resp = http_request(self.port, "GET", "/basic/", [], None, timeout=2)
+            if resp.status:
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"{self.name} did not answer on port {self.port} within {timeout} s")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self.log.close()
+
+
+def django_login(port, username, password) -> tuple[str, str]:
+    """Django's LoginView: returns (sessionid, csrftoken) as a browser would hold them."""
+    page = http_request(port, "GET", "/accounts/login/", [], None)
+    cookies = {}
+    for line in page.all("set-cookie"):
+        name, _, rest = line.partition("=")
+        cookies[name.strip()] = rest.split(";", 1)[0]
+    match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.body)
+    if page.status != 200 or not match or "csrftoken" not in cookies:
+        raise RuntimeError(f"Django login page: {page.status} {show_body(page)}")
+    from urllib.parse import urlencode
+
+    body = urlencode({"csrfmiddlewaretoken": match.group(1).decode(), "username": username,
+                      "password": password}).encode()
+    resp = http_request(port, "POST", "/accounts/login/",
+                        [("Cookie", f"csrftoken={cookies['csrftoken']}"),
+                         ("Content-Type", "application/x-www-form-urlencoded")], body)
+    for line in resp.all("set-cookie"):
+        name, _, rest = line.partition("=")
+        cookies[name.strip()] = rest.split(";", 1)[0]
+    if resp.status != 302 or "sessionid" not in cookies:
+        raise RuntimeError(f"Django login of {username} failed: {resp.status} {show_body(resp)}")
+    return cookies["sessionid"], cookies["csrftoken"]
+
+
+def find_rust_bin(arg):
+    candidates = [arg] if arg else []
+    if os.environ.get("CARGO_TARGET_DIR"):
+        candidates.append(os.path.join(os.environ["CARGO_TARGET_DIR"], "debug", "drf_parity"))
+    candidates += [str(REPO / "target" / "debug" / "drf_parity"), "/work/target-parity/debug/drf_parity"]
+    for candidate in candidates:
+        if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return os.path.abspath(candidate)
+    raise SystemExit(f"run_parity.py: no drf_parity binary found (tried {candidates}); pass --rust-bin")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rust-bin", help="path of the drf_parity binary (default: target/debug/drf_parity)")
+    parser.add_argument("--db", help="path of a fresh SQLite database to create (default: a temporary file)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory (database, logs)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print every scenario, not only mismatches")
+    parser.add_argument("--group", action="append", help="run only these groups (repeatable)")
+    parser.add_argument("--strict-headers", action="store_true",
+                        help="count Allow / Vary differences as mismatches (default: summarised as notes)")
+    args = parser.parse_args(argv)
+    global STRICT_HEADERS
+    STRICT_HEADERS = args.strict_headers
+
+    rust_bin = find_rust_bin(args.rust_bin)
+    workdir = Path(tempfile.mkdtemp(prefix="drf-parity-"))
+    db_path = Path(args.db).resolve() if args.db else workdir / "parity.db"
+    if db_path.exists():
+        raise SystemExit(f"run_parity.py: {db_path} exists; the check needs a fresh database")
+    db_url = f"sqlite://{db_path}?mode=rwc"  # absolute path -> sqlite:///abs/path?mode=rwc
+    base_env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DJANGO_SETTINGS_MODULE")}
+    base_env.update({
+        "DATABASE_URL": db_url,
+        "SECRET_KEY": SECRET_KEY,
+        "PBKDF2_ITERATIONS": PBKDF2_ITERATIONS,
+        "CSRF_TRUSTED_ORIGINS": TRUSTED_ORIGINS,
+        "SECURE_PROXY_SSL_HEADER": SSL_HEADER,
+        "PYTHONUNBUFFERED": "1",
+    })
+    python = sys.executable
+
+    def manage_cmd(*cmd):
+        subprocess.run([python, "manage.py", *cmd], cwd=DJANGO_DIR, env=base_env, check=True,
+                       stdout=subprocess.DEVNULL)
+
+    print(f"database: {db_path}\nrust:     {rust_bin}\nlogs:     {workdir}")
+    manage_cmd("migrate", "--no-input", "-v", "0")
+    extra = []
+    for base, password in PER_SIDE_USERS.items():
+        if password is None:
+            continue
+        for side in SIDES:
+            extra += ["--user", f"{base}_{SHORT[side]}:{password}"]
+    for side in SIDES:
+        extra += ["--token", f"revoked_{SHORT[side]}_key:revoked_{SHORT[side]}"]
+    manage_cmd("parity_fixtures", *extra)
+
+    dj_port, rs_port = free_port(), free_port()
+    servers = []
+    try:
+        servers.append(Server("django", [python, "manage.py", "runserver", "--noreload", "--skip-checks",
+                                         f"127.0.0.1:{dj_port}"], base_env, DJANGO_DIR, workdir / "django.log",
+                              dj_port))
+        servers.append(Server("rust", [rust_bin], dict(base_env, BIND=f"127.0.0.1:{rs_port}",
+                                                       RUST_LOG=base_env.get("RUST_LOG", "warn")),
+                              workdir, workdir / "rust.log", rs_port))
+        for server in servers:
+            server.wait_ready()
+        return run_all(args, dj_port, rs_port, db_path, python, base_env)
+    finally:
+        for server in servers:
+            server.stop()
+        if args.keep:
+            print(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run_all(args, dj_port, rs_port, db_path, python, base_env) -> int:
+    john_sid, john_csrf = django_login(dj_port, "john", "password")
+    ctxs = {}
+    for side, port in (("django", dj_port), ("rust", rs_port)):
+        s = SHORT[side]
+        ctxs[side] = {
+            "side": side, "s": s, "port": port, "host": f"127.0.0.1:{port}", "db_path": str(db_path),
+            "python": python, "django_env": base_env, "norm": {},
+            "sid": john_sid, "csrf": john_csrf, "csrf_masked": mask_csrf(john_csrf),
+        }
+    ctxs["django"]["other"], ctxs["rust"]["other"] = ctxs["rust"], ctxs["django"]
+    for side in SIDES:
+        ctx = ctxs[side]
+        ctx["norm"][f"_{ctx['s']}"] = "_<this server>"
+        ctx["norm"][f"_{ctx['other']['s']}"] = "_<other server>"
+        ctx["norm"][ctx["host"]] = "<host:port>"
+    for side in SIDES:
+        s = SHORT[side]
+        for base in ("pw", "gone", "sesstoday"):
+            sid, _ = django_login(dj_port, f"{base}_{s}", "password")
+            ctxs[side][f"{base}_sid"] = sid
+
+    groups = (stateless_groups() + session_groups() + obtain_token_stateful_groups() + knox_groups()
+              + expiry_today_groups() + throttle_groups())
+    if args.group:
+        groups = [g for g in groups if g.name in args.group]
+
+    passed = failed = 0
+    notes_all, reference_warnings, failures = [], [], []
+    header_notes = {}  # (name, django value, rust value) -> [scenario labels]
+    for group in groups:
+        results = {"django": [], "rust": []}
+        if group.interleave:
+            for step in group.steps:
+                for side in SIDES:
+                    ctx = ctxs[side]
+                    # interop placeholders: the other server's values
+                    ctx["theirs"] = ctx["other"].get("mine", "")
+                    ctx["theirnewkey"] = ctx["other"].get("newkey", "")
+                    results[side].append(run_step(step, ctx))
+        else:
+            for side in SIDES:
+                ctx = ctxs[side]
+                for step in group.steps:
+                    for slot in ("knox1",):
+                        if slot in ctx:
+                            ctx["knox1_bad"] = ctx[slot][:-1] + ("0" if ctx[slot][-1] != "0" else "1")
+                            ctx["knox1_15"] = ctx[slot][:15]
+                    results[side].append(run_step(step, ctx))
+        for index, step in enumerate(group.steps):
+            dj, rs = results["django"][index], results["rust"][index]
+            diffs, notes = compare(step, dj, rs, ctxs["django"], ctxs["rust"])
+            label = f"[{group.name}] {step.name}"
+            if step.want is not None and dj.status != step.want:
+                reference_warnings.append(f"{label}: Django answered {dj.status}, the spec says {step.want}")
+            for note in notes:
+                if isinstance(note, tuple):
+                    header_notes.setdefault(note[1:], []).append(label)
+                else:
+                    notes_all.append(f"{label}: {note}")
+            if diffs:
+                failed += 1
+                failures.append(label)
+                print(f"\nMISMATCH {label}")
+                print(f"  request: {describe_request(step, ctxs['django'])}")
+                for diff in diffs:
+                    print(f"  - {diff}")
+                print(f"  django: {dj.status} www-auth={dj.header('www-authenticate')!r} "
+                      f"retry-after={dj.header('retry-after')!r} ct={dj.header('content-type')!r} "
+                      f"body={show_body(dj)}")
+                print(f"  rust:   {rs.status} www-auth={rs.header('www-authenticate')!r} "
+                      f"retry-after={rs.header('retry-after')!r} ct={rs.header('content-type')!r} "
+                      f"body={show_body(rs)}")
+            else:
+                passed += 1
+                if args.verbose:
+                    cookies = cookie_summary(dj)
+                    print(f"ok {label}: {dj.status} {show_body(dj, 120)}" + (f" cookies={cookies}" if cookies else ""))
+
+    if notes_all:
+        print(f"\nNotes (not counted, {len(notes_all)}):")
+        for note in notes_all:
+            print(f"  {note}")
+    if header_notes:
+        print(f"\nAllow / Vary differences (not counted; --strict-headers counts them), by value:")
+        for (name, a, b), labels in sorted(header_notes.items(), key=lambda kv: (kv[0][0], -len(kv[1]))):
+            print(f"  {name.title()}: django {a!r} / rust {b!r}: {len(labels)} scenarios, e.g. {labels[0]}")
+    if reference_warnings:
+        print(f"\nReference project deviates from the spec's status ({len(reference_warnings)}):")
+        for warning in reference_warnings:
+            print(f"  {warning}")
+    if failures:
+        print(f"\nMismatched scenarios ({len(failures)}):")
+        for label in failures:
+            print(f"  {label}")
+    print()
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
