@@ -175,6 +175,30 @@ pub fn throttle_scope(arguments: TokenStream, item: TokenStream) -> TokenStream 
 /// }
 /// ```
 ///
+/// Without the derive, `ApiKey` would implement the trait by hand (what the derive generates):
+///
+/// ```text
+/// impl Authentication for ApiKey {
+///     const NAME: &'static str = "ApiKey";
+///     async fn authenticate(cx: &AuthContext<'_>) -> Outcome {
+///         let source = Source::Header("X-Api-Key");
+///         let key = match source.find(cx.request) {
+///             Found::Absent => return Outcome::NotAttempted,
+///             Found::Invalid(error) => return Outcome::Failed(error),
+///             Found::Present(text) => match source.parse::<String>(&text) {
+///                 Ok(key) => key,
+///                 Err(error) => return Outcome::Failed(error),
+///             },
+///         };
+///         match ApiKey { key }.verify(cx).await {
+///             Ok(authenticated) => Outcome::Authenticated(authenticated),
+///             Err(error) => Outcome::Failed(error),
+///         }
+///     }
+///     fn challenge(_cx: &AuthContext<'_>) -> Option<String> { Some("ApiKey".into()) }
+/// }
+/// ```
+///
 /// DRF's "subclass `TokenAuthentication` and set `keyword`" is one line:
 ///
 /// ```
