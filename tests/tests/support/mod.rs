@@ -66,6 +66,13 @@ pub fn settings() -> AuthSettings {
 /// `walterwhité`/`pässwörd`.
 pub async fn database(settings: &AuthSettings) -> DatabaseConnection {
     let db = store::connect_and_migrate("sqlite::memory:").await.unwrap();
+    populate(&db, settings).await;
+    db
+}
+
+/// The reference's fixtures in an already migrated database.
+pub async fn populate(db: &DatabaseConnection, settings: &AuthSettings) {
+    let db = db.clone();
     let john = add_user(&db, settings, "john", "password", true, false).await;
     let inactive = add_user(&db, settings, "inactive", "password", false, false).await;
     add_user(&db, settings, "admin", "password", true, true).await;
@@ -76,7 +83,6 @@ pub async fn database(settings: &AuthSettings) -> DatabaseConnection {
     token::create_with_key(&db, inactive.id, "inactivetoken")
         .await
         .unwrap();
-    db
 }
 
 pub async fn add_user(
