@@ -69,6 +69,7 @@ pub async fn authenticate_credentials(
             .await
             .map_err(store_failure)?;
         tracing::debug!(user_id = user.id, "password hash upgraded");
+        metrics::counter!("auth_password_hash_upgrades_total").increment(1);
         user.password = encoded;
     }
     Ok(user.is_active.then_some(user))

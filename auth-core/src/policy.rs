@@ -254,6 +254,33 @@ where
     }
 }
 
+/// Counters through the `metrics` facade (exported by whatever recorder the application installs):
+/// `auth_requests_total{scheme, outcome}` — the scheme that authenticated (`none` for anonymous)
+/// and `allowed` or the error code — and `auth_throttled_total`.
+fn record_metrics(result: &Result<AuthState, ApiError>) {
+    match result {
+        Ok(state) => {
+            metrics::counter!(
+                "auth_requests_total",
+                "scheme" => state.scheme.unwrap_or("none"),
+                "outcome" => "allowed"
+            )
+            .increment(1);
+        }
+        Err(error) => {
+            metrics::counter!(
+                "auth_requests_total",
+                "scheme" => "none",
+                "outcome" => error.code().to_owned()
+            )
+            .increment(1);
+            if error.kind() == crate::error::ErrorKind::Throttled {
+                metrics::counter!("auth_throttled_total").increment(1);
+            }
+        }
+    }
+}
+
 /// A view's policy: its schemes, permissions and throttles.
 #[derive(Debug, Clone)]
 pub struct Policy<S, P, T> {
@@ -303,6 +330,7 @@ where
             .run_stages(request, settings, db, effects)
             .instrument(span.clone())
             .await;
+        record_metrics(&result);
         match &result {
             Ok(state) => {
                 span.record("outcome", "allowed");
