@@ -11,6 +11,9 @@
 //! `SECURE_PROXY_SSL_HEADER` (a header name whose value `https` marks the request secure),
 //! `REDIS_URL` (optional; in-memory throttles without it).
 //!
+//! Besides the contract's routes it serves `/api-auth/login/`, `/api-auth/logout/` and
+//! `/api-auth/csrf/` (session login; the interop suite uses the session it gives in Django).
+//!
 //! Every route accepts GET, POST, PUT, PATCH and DELETE and, when its policy admits the
 //! request, answers `{"user":"<username or AnonymousUser>","auth":"<auth as text or None>"}`.
 
@@ -25,8 +28,8 @@ use auth_actix::{
     IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly, KnoxTokenAuthentication, Permission,
     PolicyDefaults, RemoteUserAuthentication, ScopedRateThrottle, SessionAuthentication,
     SessionMiddleware, TokenAuthentication, UserRateThrottle, authentication_classes,
-    knox_endpoints, obtain_auth_token_resource, permission_classes, throttle_classes,
-    throttle_scope,
+    knox_endpoints, obtain_auth_token_resource, permission_classes, session_endpoints,
+    throttle_classes, throttle_scope,
 };
 
 /// The reference's custom permission: staff only, with DRF's `message`.
@@ -252,6 +255,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .route("/user-throttle/", web::route().to(user_throttle))
             .route("/scoped-throttle/", web::route().to(scoped_throttle))
             .service(obtain_auth_token_resource("/api-token-auth/"))
+            // Session login, logout and CSRF cookie (the interop suite logs in here and uses the
+            // session in Django).
+            .service(web::scope("/api-auth").configure(session_endpoints))
             .service(
                 web::scope("/knox")
                     // The knox login view of the reference project authenticates with Basic.
