@@ -9,6 +9,7 @@ use actix_web::http::header;
 use actix_web::web::Bytes;
 use auth_core::ApiError;
 use auth_core::auth_token_serializer::{self, Credentials, Input};
+use auth_core::json_parser;
 
 /// The body's form fields, or the parser error DRF would raise when reading them.
 #[derive(Debug)]
@@ -48,15 +49,17 @@ pub(crate) fn credentials(body: &Bytes, post: &PostData) -> Result<Credentials, 
         }),
         PostData::NoFields if body.is_empty() => auth_token_serializer::validate(|_| None),
         PostData::NoFields => {
-            let value: serde_json::Value =
-                serde_json::from_slice(body).map_err(json_parse_error)?;
+            let value = json_parser::parse(body).map_err(json_parse_error)?;
             auth_token_serializer::validate_json(&value)
         }
     }
 }
 
-fn json_parse_error(error: serde_json::Error) -> ApiError {
-    // The reference quotes its parser's message; ours is serde_json's.
+/// DRF's `JSONParser`: `ParseError('JSON parse error - %s' % exc)`, `exc` being the `ValueError`
+/// of Python's decoder, whose text `json_parser` reproduces. Nesting past
+/// `json_parser::MAX_DEPTH` is reported the same way, where DRF fails with a 500
+/// (`RecursionError`).
+fn json_parse_error(error: json_parser::JsonParseError) -> ApiError {
     ApiError::new(auth_core::ErrorKind::ParseError)
         .with_detail(format!("JSON parse error - {error}"))
 }
@@ -99,7 +102,7 @@ pub(crate) async fn parse(request: &HttpRequest, body: Bytes) -> PostData {
         .trim()
         .to_ascii_lowercase();
     match media_type.as_str() {
-        "application/json" => match serde_json::from_slice::<serde::de::IgnoredAny>(&body) {
+        "application/json" => match json_parser::parse(&body) {
             Ok(_) => PostData::NoFields,
             Err(error) => PostData::Invalid(json_parse_error(error)),
         },

@@ -16,6 +16,7 @@ pub mod authentication;
 pub mod backends;
 pub mod django;
 pub mod error;
+pub mod json_parser;
 pub mod messages;
 pub mod negotiation;
 pub mod permissions;
