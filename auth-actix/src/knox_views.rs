@@ -8,7 +8,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 use auth_core::authentication::knox::{self, KnoxTokenAuthentication};
 use auth_core::backends::store_failure;
-use auth_core::store::{knox_token, user};
+use auth_core::store::knox_token;
 use auth_core::throttling::{LoginScope, ScopedRateThrottle};
 use auth_core::{DefaultAuthentication, IsAuthenticated};
 
@@ -88,7 +88,9 @@ async fn login(
         .await
         .map_err(store_failure)?;
     // knox emits `user_logged_in`, whose receiver updates `last_login`.
-    user::touch_last_login(runtime.db(), user)
+    settings
+        .user_model()
+        .touch_last_login(runtime.db(), user)
         .await
         .map_err(store_failure)?;
     Ok(json(

@@ -9,7 +9,7 @@ use std::fmt::Display;
 use crate::authentication::AuthContext;
 use crate::django::hashers::PasswordHashers;
 use crate::error::ApiError;
-use crate::store::user::{self, NewUser};
+use crate::store::user::NewUser;
 use crate::user::User;
 
 /// Logs a store failure (the cause stays in the log) and returns the generic 503.
@@ -44,7 +44,10 @@ pub async fn authenticate_credentials(
     password: &str,
 ) -> Result<Option<User>, ApiError> {
     let hashers = cx.settings.hashers().clone();
-    let found = user::find_by_username(cx.db, username)
+    let found = cx
+        .settings
+        .user_model()
+        .find_by_username(cx.db, username)
         .await
         .map_err(store_failure)?;
     let Some(mut user) = found else {
@@ -65,7 +68,9 @@ pub async fn authenticate_credentials(
     if verification.must_update {
         let password = password.to_owned();
         let encoded = off_worker(move || hashers.make_password(&password)).await?;
-        user::save_password(cx.db, user.id, encoded.clone())
+        cx.settings
+            .user_model()
+            .save_password(cx.db, user.id, encoded.clone())
             .await
             .map_err(store_failure)?;
         tracing::debug!(user_id = user.id, "password hash upgraded");
@@ -92,25 +97,28 @@ pub async fn authenticate_remote_user(
     if remote_user.is_empty() {
         return Ok(None);
     }
-    let found = user::find_by_username(cx.db, remote_user)
+    let users = cx.settings.user_model();
+    let found = users
+        .find_by_username(cx.db, remote_user)
         .await
         .map_err(store_failure)?;
     let user = match found {
         Some(user) => user,
         None if cx.settings.remote_user_create_unknown() => {
-            let created = user::insert(
-                cx.db,
-                NewUser {
-                    username: remote_user.to_owned(),
-                    // What Django's `get_or_create(username=…)` stores: an empty, unusable value.
-                    password: String::new(),
-                    email: String::new(),
-                    is_staff: false,
-                    is_superuser: false,
-                    is_active: true,
-                },
-            )
-            .await;
+            let created = users
+                .insert(
+                    cx.db,
+                    NewUser {
+                        username: remote_user.to_owned(),
+                        // What Django's `get_or_create(username=…)` stores: an empty, unusable value.
+                        password: String::new(),
+                        email: String::new(),
+                        is_staff: false,
+                        is_superuser: false,
+                        is_active: true,
+                    },
+                )
+                .await;
             match created {
                 Ok(user) => {
                     crate::user::user_created(cx.db, cx.settings, &user)
@@ -119,7 +127,8 @@ pub async fn authenticate_remote_user(
                     user
                 }
                 // A concurrent request created the same user first: use its row.
-                Err(insert_error) => user::find_by_username(cx.db, remote_user)
+                Err(insert_error) => users
+                    .find_by_username(cx.db, remote_user)
                     .await
                     .map_err(store_failure)?
                     .ok_or_else(|| store_failure(insert_error))?,

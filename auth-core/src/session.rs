@@ -202,7 +202,10 @@ pub async fn session_user(cx: &AuthContext<'_>) -> Result<Option<User>, ApiError
     {
         return Ok(None);
     }
-    let Some(user) = store::user::find_by_id(cx.db, user_id)
+    let Some(user) = cx
+        .settings
+        .user_model()
+        .find_by_id(cx.db, user_id)
         .await
         .map_err(store_failure)?
     else {
@@ -312,7 +315,10 @@ pub async fn login(
         effects.set_session_cookie(SessionCookie::Set(key.to_owned()));
     }
     effects.set_csrf_secret(crate::django::csrf::generate_secret());
-    let user = store::user::touch_last_login(db, user.clone()).await?;
+    let user = settings
+        .user_model()
+        .touch_last_login(db, user.clone())
+        .await?;
     Ok((session, user))
 }
 

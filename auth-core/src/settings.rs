@@ -14,6 +14,7 @@ use crate::authentication::{
 };
 use crate::django::hashers::{Algorithm, HasherError, PasswordHashers};
 use crate::permissions::{AllowAny, PermissionClasses, SharedPermissionClasses};
+use crate::store::user::UserModel;
 use crate::throttling::{
     DEFAULT_LOGIN_RATE, LOGIN_SCOPE, MemoryStore, SharedThrottleClasses, ThrottleClasses,
     ThrottleStore,
@@ -225,6 +226,7 @@ pub struct AuthSettings {
     remote_user_header: Option<String>,
     remote_user_create_unknown: bool,
     secure_proxy_ssl_header: Option<(String, String)>,
+    user_model: UserModel,
     session_cookie: CookieSettings,
     csrf_cookie: CookieSettings,
     csrf_header_name: String,
@@ -254,6 +256,7 @@ impl fmt::Debug for AuthSettings {
             .field("unauthenticated_user", &self.unauthenticated_user)
             .field("hashers", &self.hashers)
             .field("remote_user_header", &self.remote_user_header)
+            .field("user_model", &self.user_model)
             .field(
                 "remote_user_create_unknown",
                 &self.remote_user_create_unknown,
@@ -334,6 +337,11 @@ impl AuthSettings {
     /// `REMOTE_USER`); `None` (the default) disables remote-user authentication.
     pub fn remote_user_header(&self) -> Option<&str> {
         self.remote_user_header.as_deref()
+    }
+
+    /// Where the users are (Django's `AUTH_USER_MODEL` table and `USERNAME_FIELD`).
+    pub fn user_model(&self) -> &UserModel {
+        &self.user_model
     }
 
     /// `RemoteUserBackend.create_unknown_user` (default true).
@@ -451,6 +459,7 @@ pub struct AuthSettingsBuilder {
     remote_user_header: Option<String>,
     remote_user_create_unknown: bool,
     secure_proxy_ssl_header: Option<(String, String)>,
+    user_model: UserModel,
     session_cookie: CookieSettings,
     csrf_cookie: CookieSettings,
     csrf_header_name: String,
@@ -493,6 +502,7 @@ impl Default for AuthSettingsBuilder {
             remote_user_header: None,
             remote_user_create_unknown: true,
             secure_proxy_ssl_header: None,
+            user_model: UserModel::default(),
             session_cookie: CookieSettings::django_session(),
             csrf_cookie: CookieSettings::django_csrf(),
             csrf_header_name: "HTTP_X_CSRFTOKEN".to_owned(),
@@ -613,6 +623,14 @@ impl AuthSettingsBuilder {
     /// must set (and strip from clients' requests).
     pub fn remote_user_header(mut self, header: impl Into<String>) -> Self {
         self.remote_user_header = Some(header.into());
+        self
+    }
+
+    /// A custom user model (Django's `AUTH_USER_MODEL`): its table and username field, for a
+    /// Django project whose users are not in `auth_user`. The default is `auth_user` by
+    /// `username`. See [`UserModel`] for the columns the table must have.
+    pub fn user_model(mut self, model: UserModel) -> Self {
+        self.user_model = model;
         self
     }
 
@@ -797,6 +815,7 @@ impl AuthSettingsBuilder {
             remote_user_header: self.remote_user_header,
             remote_user_create_unknown: self.remote_user_create_unknown,
             secure_proxy_ssl_header: self.secure_proxy_ssl_header,
+            user_model: self.user_model,
             session_cookie: self.session_cookie,
             csrf_cookie: self.csrf_cookie,
             csrf_header_name: self.csrf_header_name,

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-pub use crate::store::user::Model as User;
+pub use crate::store::user::User;
 
 /// What `request.user` is: an authenticated row, DRF's `AnonymousUser`, or nothing when
 /// `UNAUTHENTICATED_USER` is set to none.
@@ -121,7 +121,8 @@ pub async fn create_user(
         return Err(CreateUserError::EmptyUsername);
     }
     let username: String = username.nfkc().collect();
-    if crate::store::user::username_exists(db, &username).await? {
+    let users = settings.user_model();
+    if users.username_exists(db, &username).await? {
         return Err(CreateUserError::UsernameTaken);
     }
     let password = match fields.password {
@@ -130,18 +131,19 @@ pub async fn create_user(
             .map_err(|_| CreateUserError::Hashing)?,
         None => crate::django::hashers::make_unusable_password(),
     };
-    let created = crate::store::user::insert(
-        db,
-        crate::store::user::NewUser {
-            username,
-            password,
-            email: normalize_email(fields.email),
-            is_staff: fields.is_staff,
-            is_superuser: fields.is_superuser,
-            is_active: true,
-        },
-    )
-    .await?;
+    let created = users
+        .insert(
+            db,
+            crate::store::user::NewUser {
+                username,
+                password,
+                email: normalize_email(fields.email),
+                is_staff: fields.is_staff,
+                is_superuser: fields.is_superuser,
+                is_active: true,
+            },
+        )
+        .await?;
     user_created(db, settings, &created).await?;
     Ok(created)
 }

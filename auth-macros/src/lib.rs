@@ -164,7 +164,7 @@ pub fn throttle_scope(arguments: TokenStream, item: TokenStream) -> TokenStream 
 ///
 /// impl Verify for ApiKey {
 ///     async fn verify(self, cx: &AuthContext<'_>) -> Result<Authenticated, ApiError> {
-///         let user = auth_actix::store::user::find_by_username(cx.db, "service")
+///         let user = cx.settings.user_model().find_by_username(cx.db, "service")
 ///             .await
 ///             .map_err(auth_actix::backends::store_failure)?;
 ///         match user {

@@ -139,8 +139,11 @@ fn generated_key(output: &Output, username: &str) -> String {
     key.to_owned()
 }
 
-async fn stored_user(db: &DatabaseConnection, username: &str) -> Option<user::Model> {
-    user::find_by_username(db, username).await.unwrap()
+async fn stored_user(db: &DatabaseConnection, username: &str) -> Option<user::User> {
+    user::AUTH_USER
+        .find_by_username(db, username)
+        .await
+        .unwrap()
 }
 
 async fn stored_key(db: &DatabaseConnection, username: &str) -> Option<String> {

@@ -216,7 +216,11 @@ async fn basic_does_not_log_the_user_in() {
     let app = app!(settings, db);
     let reply = send(&app, with_auth(get("/basic/"), basic(b"john:password"))).await;
     assert_eq!(reply.status, 200);
-    let john = user::find_by_username(&db, "john").await.unwrap().unwrap();
+    let john = user::AUTH_USER
+        .find_by_username(&db, "john")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(john.last_login, None);
 }
 
@@ -227,14 +231,19 @@ async fn outdated_hash_is_upgraded_on_success_and_only_the_password_column_chang
     let before = add_user(&db, &settings, "legacy", "password", true, false).await;
     // Appendix B.1: 1000 iterations and a 7-character salt, both outdated.
     let legacy_hash = "pbkdf2_sha256$1000$seasalt$YIWkt6M1JFXrHg5s0jZjBSc7C2Cz6QvchSJ0h8Y+i7c=";
-    user::save_password(&db, before.id, legacy_hash.to_owned())
+    user::AUTH_USER
+        .save_password(&db, before.id, legacy_hash.to_owned())
         .await
         .unwrap();
     let app = app!(settings, db);
 
     let reply = send(&app, with_auth(get("/basic/"), basic(b"legacy:password"))).await;
     assert_eq!(reply.status, 200);
-    let after = user::find_by_id(&db, before.id).await.unwrap().unwrap();
+    let after = user::AUTH_USER
+        .find_by_id(&db, before.id)
+        .await
+        .unwrap()
+        .unwrap();
     let parts: Vec<&str> = after.password.split('$').collect();
     assert_eq!(parts[0], "pbkdf2_sha256");
     assert_eq!(parts[1], "2000");
@@ -254,12 +263,17 @@ async fn wrong_password_on_outdated_hash_is_refused_and_not_upgraded() {
     let db = database(&settings).await;
     let before = add_user(&db, &settings, "legacy", "password", true, false).await;
     let legacy_hash = "pbkdf2_sha256$1000$seasalt$YIWkt6M1JFXrHg5s0jZjBSc7C2Cz6QvchSJ0h8Y+i7c=";
-    user::save_password(&db, before.id, legacy_hash.to_owned())
+    user::AUTH_USER
+        .save_password(&db, before.id, legacy_hash.to_owned())
         .await
         .unwrap();
     let app = app!(settings, db);
     let reply = send(&app, with_auth(get("/basic/"), basic(b"legacy:wrong"))).await;
     assert_eq!(reply.status, 401);
-    let after = user::find_by_id(&db, before.id).await.unwrap().unwrap();
+    let after = user::AUTH_USER
+        .find_by_id(&db, before.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(after.password, legacy_hash);
 }

@@ -11,7 +11,7 @@ use auth_actix::authentication::{AuthContext, Authenticated, Verify};
 use auth_actix::core_error::ApiError;
 use auth_actix::{
     Auth, AuthInfo, Authentication, IsAuthenticated, authentication_classes,
-    backends::store_failure, permission_classes, store,
+    backends::store_failure, permission_classes,
 };
 use support::*;
 
@@ -24,7 +24,12 @@ struct ExampleAuthentication {
 
 impl Verify for ExampleAuthentication {
     async fn verify(self, cx: &AuthContext<'_>) -> Result<Authenticated, ApiError> {
-        match store::user::find_by_username(cx.db, &self.username).await {
+        match cx
+            .settings
+            .user_model()
+            .find_by_username(cx.db, &self.username)
+            .await
+        {
             Ok(Some(user)) => Ok(Authenticated {
                 user,
                 auth: AuthInfo::None,
@@ -52,7 +57,10 @@ impl Verify for ApiKey {
         if self.key != "secret-key" {
             return Err(ApiError::authentication_failed("Invalid API key."));
         }
-        let user = store::user::find_by_username(cx.db, "john")
+        let user = cx
+            .settings
+            .user_model()
+            .find_by_username(cx.db, "john")
             .await
             .map_err(store_failure)?;
         let value = format!("{:?}/{:?}", self.tenant, self.region);
@@ -73,7 +81,10 @@ struct NumericKey {
 
 impl Verify for NumericKey {
     async fn verify(self, cx: &AuthContext<'_>) -> Result<Authenticated, ApiError> {
-        let user = store::user::find_by_username(cx.db, "admin")
+        let user = cx
+            .settings
+            .user_model()
+            .find_by_username(cx.db, "admin")
             .await
             .map_err(store_failure)?;
         Ok(Authenticated {

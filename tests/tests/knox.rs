@@ -85,9 +85,15 @@ async fn login_returns_a_token_shown_once_and_stores_only_its_digest() {
             .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
     );
 
-    let john = user::find_by_username(&db, "john").await.unwrap().unwrap();
+    let john = user::AUTH_USER
+        .find_by_username(&db, "john")
+        .await
+        .unwrap()
+        .unwrap();
     assert!(john.last_login.is_some());
-    let rows = knox_token::candidates(&db, &token[..15]).await.unwrap();
+    let rows = knox_token::candidates(&db, &user::AUTH_USER, &token[..15])
+        .await
+        .unwrap();
     assert_eq!(rows.len(), 1);
     let (row, _) = &rows[0];
     assert_eq!(
@@ -180,7 +186,7 @@ async fn expired_tokens_are_refused_and_deleted_with_their_expired_siblings() {
     .await;
     assert_eq!(reply.status, 200);
     assert!(
-        knox_token::candidates(&db, &expiring[..15])
+        knox_token::candidates(&db, &user::AUTH_USER, &expiring[..15])
             .await
             .unwrap()
             .is_empty()
@@ -217,7 +223,7 @@ async fn an_expired_token_met_by_itself_is_deleted() {
         (401, Some("Token"))
     );
     assert!(
-        knox_token::candidates(&db, &token[..15])
+        knox_token::candidates(&db, &user::AUTH_USER, &token[..15])
             .await
             .unwrap()
             .is_empty()
@@ -238,7 +244,9 @@ async fn auto_refresh_respects_the_minimum_interval_and_the_maximum_ttl() {
     let app = app!(settings, db);
     let token = token_of(&login(&app, b"john:password").await);
     let expiry = || async {
-        knox_token::candidates(&db, &token[..15]).await.unwrap()[0]
+        knox_token::candidates(&db, &user::AUTH_USER, &token[..15])
+            .await
+            .unwrap()[0]
             .0
             .expiry
             .unwrap()
@@ -376,7 +384,9 @@ async fn a_prefix_is_part_of_the_token_and_of_its_lookup_key() {
     let token = token_of(&login(&app, b"john:password").await);
     assert!(token.starts_with("pfx_"));
     assert_eq!(token.len(), 68);
-    let rows = knox_token::candidates(&db, &token[..15]).await.unwrap();
+    let rows = knox_token::candidates(&db, &user::AUTH_USER, &token[..15])
+        .await
+        .unwrap();
     assert_eq!(rows[0].0.token_key, &token[..15]);
     assert_eq!(
         send(

@@ -32,14 +32,19 @@ async fn requests_throttles_and_hash_upgrades_are_counted() {
         .build()
         .unwrap();
     let db = database(&settings).await;
-    let john = user::find_by_username(&db, "john").await.unwrap().unwrap();
-    user::save_password(
-        &db,
-        john.id,
-        "pbkdf2_sha256$1000$seasalt$YIWkt6M1JFXrHg5s0jZjBSc7C2Cz6QvchSJ0h8Y+i7c=".into(),
-    )
-    .await
-    .unwrap();
+    let john = user::AUTH_USER
+        .find_by_username(&db, "john")
+        .await
+        .unwrap()
+        .unwrap();
+    user::AUTH_USER
+        .save_password(
+            &db,
+            john.id,
+            "pbkdf2_sha256$1000$seasalt$YIWkt6M1JFXrHg5s0jZjBSc7C2Cz6QvchSJ0h8Y+i7c=".into(),
+        )
+        .await
+        .unwrap();
     let app = test::init_service(
         App::new()
             .configure(auth_actix::configure(settings.clone(), db.clone()))

@@ -207,7 +207,11 @@ async fn the_default_authentication_classes_run_first() {
         .uri("/api-token-auth/")
         .insert_header(("Content-Type", "application/json"))
         .set_payload(r#"{"username":"john","password":"password"}"#);
-    let john = user::find_by_username(&db, "john").await.unwrap().unwrap();
+    let john = user::AUTH_USER
+        .find_by_username(&db, "john")
+        .await
+        .unwrap()
+        .unwrap();
     let data = serde_json::Map::from_iter([
         (
             "_auth_user_id".to_owned(),
@@ -332,8 +336,14 @@ async fn tokens_are_created_with_users_when_configured_and_in_bulk() {
     );
 
     // The seed's loop: every user without a token gets one (admin and walterwhité here).
-    assert_eq!(token::create_missing(&db).await.unwrap(), 2);
-    assert_eq!(token::create_missing(&db).await.unwrap(), 0);
+    assert_eq!(
+        token::create_missing(&db, &user::AUTH_USER).await.unwrap(),
+        2
+    );
+    assert_eq!(
+        token::create_missing(&db, &user::AUTH_USER).await.unwrap(),
+        0
+    );
     let plain = settings_builder().build().unwrap();
     let other = create_user(&db, &plain, "tokenless", UserFields::default())
         .await

@@ -133,21 +133,30 @@ async fn token_basic_session_and_knox_authenticate_on_postgres() {
     );
 
     // Basic upgrades an outdated hash (1000 iterations, short salt) to the configured 2000.
-    let john = user::find_by_username(&db, "john").await.unwrap().unwrap();
-    user::save_password(
-        &db,
-        john.id,
-        "pbkdf2_sha256$1000$seasalt$YIWkt6M1JFXrHg5s0jZjBSc7C2Cz6QvchSJ0h8Y+i7c=".into(),
-    )
-    .await
-    .unwrap();
+    let john = user::AUTH_USER
+        .find_by_username(&db, "john")
+        .await
+        .unwrap()
+        .unwrap();
+    user::AUTH_USER
+        .save_password(
+            &db,
+            john.id,
+            "pbkdf2_sha256$1000$seasalt$YIWkt6M1JFXrHg5s0jZjBSc7C2Cz6QvchSJ0h8Y+i7c=".into(),
+        )
+        .await
+        .unwrap();
     assert_eq!(
         send(&app, with_auth(get("/basic/"), basic(b"john:password")))
             .await
             .status,
         200
     );
-    let upgraded = user::find_by_id(&db, john.id).await.unwrap().unwrap();
+    let upgraded = user::AUTH_USER
+        .find_by_id(&db, john.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(upgraded.password.starts_with("pbkdf2_sha256$2000$"));
 
     // A session from the login endpoint, then CSRF-checked use.
@@ -201,7 +210,7 @@ async fn token_basic_session_and_knox_authenticate_on_postgres() {
     assert_eq!(client.get("/knox/").await.unwrap().status().as_u16(), 401);
 
     assert!(
-        user::delete(&db, john.id).await.unwrap(),
+        user::AUTH_USER.delete(&db, john.id).await.unwrap(),
         "tokens go first, as Django's ORM does"
     );
     schema.drop().await;
@@ -250,20 +259,22 @@ async fn three_instances_agree_on_revocation_and_password_changes() {
         );
     }
     // Through instance 0: revoke the token and change the password.
-    let john = user::find_by_username(&databases[0], "john")
+    let john = user::AUTH_USER
+        .find_by_username(&databases[0], "john")
         .await
         .unwrap()
         .unwrap();
     store::token::delete_for_user(&databases[0], john.id)
         .await
         .unwrap();
-    user::save_password(
-        &databases[0],
-        john.id,
-        settings().hashers().make_password("new password"),
-    )
-    .await
-    .unwrap();
+    user::AUTH_USER
+        .save_password(
+            &databases[0],
+            john.id,
+            settings().hashers().make_password("new password"),
+        )
+        .await
+        .unwrap();
     for app in &apps {
         let reply = send(app, with_auth(get("/token/"), "Token abcd1234")).await;
         assert_eq!(

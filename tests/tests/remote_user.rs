@@ -49,7 +49,8 @@ async fn unknown_user_is_created_with_an_unusable_password() {
     let db = database(&settings).await;
     let app = app!(settings, db);
     assert!(
-        user::find_by_username(&db, "newcomer")
+        user::AUTH_USER
+            .find_by_username(&db, "newcomer")
             .await
             .unwrap()
             .is_none()
@@ -57,7 +58,8 @@ async fn unknown_user_is_created_with_an_unusable_password() {
     let reply = send(&app, remote("newcomer")).await;
     assert_eq!(reply.status, 200);
     assert_eq!(reply.body, json_body("newcomer", "None"));
-    let created = user::find_by_username(&db, "newcomer")
+    let created = user::AUTH_USER
+        .find_by_username(&db, "newcomer")
         .await
         .unwrap()
         .unwrap();
@@ -81,7 +83,8 @@ async fn creation_can_be_disabled() {
     assert_eq!(reply.status, 403);
     assert_eq!(reply.body, Reply::NOT_PROVIDED);
     assert!(
-        user::find_by_username(&db, "newcomer")
+        user::AUTH_USER
+            .find_by_username(&db, "newcomer")
             .await
             .unwrap()
             .is_none()

@@ -80,9 +80,14 @@ fn csrf_failed(reason: &str) -> String {
 
 /// A row holding the Appendix B login session, with john's password set to the B.1 hash.
 async fn django_session(db: &auth_actix::store::DatabaseConnection) -> String {
-    let john = user::find_by_username(db, "john").await.unwrap().unwrap();
+    let john = user::AUTH_USER
+        .find_by_username(db, "john")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(john.id, 1);
-    user::save_password(db, john.id, B1_PASSWORD.to_owned())
+    user::AUTH_USER
+        .save_password(db, john.id, B1_PASSWORD.to_owned())
         .await
         .unwrap();
     let expire = chrono::Utc::now() + chrono::TimeDelta::days(1);
@@ -366,7 +371,11 @@ async fn login_sets_djangos_cookies_and_writes_a_django_session() {
         .await
         .unwrap()
         .unwrap();
-    let john = user::find_by_username(&db, "john").await.unwrap().unwrap();
+    let john = user::AUTH_USER
+        .find_by_username(&db, "john")
+        .await
+        .unwrap()
+        .unwrap();
     let decoded = decode_like_django(&row.session_data, SECRET_KEY);
     assert_eq!(
         decoded.to_string(),
@@ -499,14 +508,19 @@ async fn a_password_change_logs_other_sessions_out_and_clears_the_cookie() {
             .status,
         200
     );
-    let john = user::find_by_username(&db, "john").await.unwrap().unwrap();
-    user::save_password(
-        &db,
-        john.id,
-        settings.hashers().make_password("new password"),
-    )
-    .await
-    .unwrap();
+    let john = user::AUTH_USER
+        .find_by_username(&db, "john")
+        .await
+        .unwrap()
+        .unwrap();
+    user::AUTH_USER
+        .save_password(
+            &db,
+            john.id,
+            settings.hashers().make_password("new password"),
+        )
+        .await
+        .unwrap();
 
     let response =
         test::call_service(&app, with_session(get("/session/"), &key).to_request()).await;
@@ -552,7 +566,11 @@ async fn a_session_under_a_fallback_secret_is_rekeyed() {
         .build()
         .unwrap();
     let db = database(&settings).await;
-    let john = user::find_by_username(&db, "john").await.unwrap().unwrap();
+    let john = user::AUTH_USER
+        .find_by_username(&db, "john")
+        .await
+        .unwrap()
+        .unwrap();
     let data = serde_json::Map::from_iter([
         ("_auth_user_id".to_owned(), serde_json::json!("1")),
         (

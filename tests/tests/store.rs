@@ -103,7 +103,8 @@ async fn existing_django_tables_and_rows_are_left_untouched_and_read_as_they_are
     );
     assert_eq!(table_sql(&db, "auth_user").await, customised);
 
-    let row = user::find_by_username(&db, "django")
+    let row = user::AUTH_USER
+        .find_by_username(&db, "django")
         .await
         .unwrap()
         .unwrap();
@@ -129,7 +130,8 @@ async fn existing_django_tables_and_rows_are_left_untouched_and_read_as_they_are
     assert_eq!(reply.status, 200);
     assert_eq!(reply.body, json_body("django", "None"));
     // Nothing was outdated, so nothing was rewritten.
-    let after = user::find_by_username(&db, "django")
+    let after = user::AUTH_USER
+        .find_by_username(&db, "django")
         .await
         .unwrap()
         .unwrap();
@@ -161,7 +163,11 @@ async fn token_authentication_costs_exactly_one_query() {
 async fn deleting_a_user_deletes_its_token_as_djangos_orm_does() {
     let settings = settings();
     let db = database(&settings).await;
-    let john = user::find_by_username(&db, "john").await.unwrap().unwrap();
+    let john = user::AUTH_USER
+        .find_by_username(&db, "john")
+        .await
+        .unwrap()
+        .unwrap();
     // Django's DDL has no ON DELETE CASCADE: a bare DELETE is refused by the foreign key…
     assert!(
         db.execute_unprepared(&format!("DELETE FROM auth_user WHERE id = {}", john.id))
@@ -169,14 +175,20 @@ async fn deleting_a_user_deletes_its_token_as_djangos_orm_does() {
             .is_err()
     );
     // …and the ORM-style delete removes the token first.
-    assert!(user::delete(&db, john.id).await.unwrap());
+    assert!(user::AUTH_USER.delete(&db, john.id).await.unwrap());
     assert!(
-        token::find_with_user(&db, "abcd1234")
+        token::find_with_user(&db, &user::AUTH_USER, "abcd1234")
             .await
             .unwrap()
             .is_none()
     );
-    assert!(user::find_by_id(&db, john.id).await.unwrap().is_none());
+    assert!(
+        user::AUTH_USER
+            .find_by_id(&db, john.id)
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 /// Random header values (any byte an HTTP header can carry) never panic and always get a
@@ -226,10 +238,21 @@ async fn arbitrary_authorization_headers_get_drf_answers() {
 async fn sqlite_datetimes_are_written_and_compared_in_djangos_text_format() {
     let settings = settings();
     let db = database(&settings).await;
-    let john = user::find_by_username(&db, "john").await.unwrap().unwrap();
-    let admin = user::find_by_username(&db, "admin").await.unwrap().unwrap();
+    let john = user::AUTH_USER
+        .find_by_username(&db, "john")
+        .await
+        .unwrap()
+        .unwrap();
+    let admin = user::AUTH_USER
+        .find_by_username(&db, "admin")
+        .await
+        .unwrap()
+        .unwrap();
     token::create(&db, admin.id).await.unwrap();
-    user::touch_last_login(&db, john.clone()).await.unwrap();
+    user::AUTH_USER
+        .touch_last_login(&db, john.clone())
+        .await
+        .unwrap();
     let django_format = |text: &str| {
         let bytes = text.as_bytes();
         (text.len() == 19 || text.len() == 26)

@@ -34,7 +34,11 @@ async fn force_authenticate_skips_credentials_but_not_permissions() {
             .configure(config),
     )
     .await;
-    let john = user::find_by_username(&db, "john").await.unwrap().unwrap();
+    let john = user::AUTH_USER
+        .find_by_username(&db, "john")
+        .await
+        .unwrap()
+        .unwrap();
 
     let request = get("/token/").to_request();
     force_authenticate(&request, john.clone(), AuthInfo::None);
@@ -71,7 +75,11 @@ async fn a_client_keeps_its_credentials_and_forced_user() {
         );
     }
     client.clear_credentials();
-    let admin = user::find_by_username(&db, "admin").await.unwrap().unwrap();
+    let admin = user::AUTH_USER
+        .find_by_username(&db, "admin")
+        .await
+        .unwrap()
+        .unwrap();
     client.force_authenticate(Some(admin), AuthInfo::None);
     assert_eq!(client.get("/admin/").await.unwrap().status().as_u16(), 200);
 }

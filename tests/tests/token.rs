@@ -141,7 +141,8 @@ async fn deleting_the_row_revokes_the_token_immediately() {
     let app = app!(settings, db);
     let reply = send(&app, with_auth(get("/token/"), "Token abcd1234")).await;
     assert_eq!(reply.status, 200);
-    let john = auth_actix::store::user::find_by_username(&db, "john")
+    let john = auth_actix::store::user::AUTH_USER
+        .find_by_username(&db, "john")
         .await
         .unwrap()
         .unwrap();
@@ -224,7 +225,8 @@ async fn generated_keys_are_40_lowercase_hex_and_distinct() {
 async fn get_or_create_returns_the_existing_token_and_never_rotates() {
     let settings = settings();
     let db = database(&settings).await;
-    let john = auth_actix::store::user::find_by_username(&db, "john")
+    let john = auth_actix::store::user::AUTH_USER
+        .find_by_username(&db, "john")
         .await
         .unwrap()
         .unwrap();
@@ -232,7 +234,8 @@ async fn get_or_create_returns_the_existing_token_and_never_rotates() {
         token::get_or_create(&db, john.id).await.unwrap().key,
         "abcd1234"
     );
-    let admin = auth_actix::store::user::find_by_username(&db, "admin")
+    let admin = auth_actix::store::user::AUTH_USER
+        .find_by_username(&db, "admin")
         .await
         .unwrap()
         .unwrap();
@@ -248,7 +251,8 @@ async fn get_or_create_returns_the_existing_token_and_never_rotates() {
 async fn inserting_a_colliding_key_fails_and_keeps_the_existing_row() {
     let settings = settings();
     let db = database(&settings).await;
-    let admin = auth_actix::store::user::find_by_username(&db, "admin")
+    let admin = auth_actix::store::user::AUTH_USER
+        .find_by_username(&db, "admin")
         .await
         .unwrap()
         .unwrap();
@@ -257,7 +261,7 @@ async fn inserting_a_colliding_key_fails_and_keeps_the_existing_row() {
             .await
             .is_err()
     );
-    let (row, user) = token::find_with_user(&db, "abcd1234")
+    let (row, user) = token::find_with_user(&db, &auth_actix::store::user::AUTH_USER, "abcd1234")
         .await
         .unwrap()
         .unwrap();

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use crate::settings::DEFAULT_DATABASE_URL;
+use crate::store::user::UserModel;
 
 /// The whole tool: global options and one command (`auth-admin [--database-url URL] <COMMAND>`).
 ///
@@ -31,6 +32,27 @@ pub struct AdminCli {
     )]
     pub database_url: String,
 
+    /// The users' table, for a Django project with a custom user model (`AUTH_USER_MODEL`'s
+    /// `db_table`).
+    #[arg(
+        long,
+        global = true,
+        env = "AUTH_USER_TABLE",
+        default_value = "auth_user",
+        value_name = "TABLE"
+    )]
+    pub user_table: String,
+
+    /// The column users log in by (the custom user model's `USERNAME_FIELD`).
+    #[arg(
+        long,
+        global = true,
+        env = "AUTH_USERNAME_FIELD",
+        default_value = "username",
+        value_name = "COLUMN"
+    )]
+    pub username_field: String,
+
     /// The command to run.
     #[command(subcommand)]
     pub command: AdminCommand,
@@ -40,20 +62,31 @@ impl fmt::Debug for AdminCli {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AdminCli")
             .field("database_url", &"<redacted>")
+            .field("user_table", &self.user_table)
+            .field("username_field", &self.username_field)
             .field("command", &self.command)
             .finish()
     }
 }
 
 impl AdminCli {
-    /// Runs the parsed command against [`database_url`](Self::database_url) with Django's
-    /// default password hashers, the process's standard output and error, and the terminal for
-    /// prompts; the result is the process's exit status (see [`super::run`]).
+    /// Runs the parsed command against [`database_url`](Self::database_url) and the user model
+    /// named by [`user_table`](Self::user_table) and [`username_field`](Self::username_field),
+    /// with Django's default password hashers, the process's standard output and error, and the
+    /// terminal for prompts; the result is the process's exit status (see [`super::run`]).
     pub async fn run(self) -> ExitCode {
         // Unlocked handles: a prompt or a log line on another thread must not wait for us.
         let mut out = std::io::stdout();
         let mut err = std::io::stderr();
-        let code = super::run(self.command, &self.database_url, &mut out, &mut err).await;
+        let code = match UserModel::new(self.user_table, self.username_field) {
+            Ok(users) => {
+                super::run_for(self.command, &self.database_url, users, &mut out, &mut err).await
+            }
+            Err(error) => {
+                let _ = writeln!(err, "CommandError: {error}");
+                super::EXIT_FAILURE
+            }
+        };
         // Best effort: a failed flush has nowhere left to be reported.
         let _ = out.flush();
         let _ = err.flush();

@@ -5,7 +5,8 @@ use std::io;
 
 use crate::settings::AuthSettings;
 use crate::store::sea_orm::{DatabaseConnection, DbErr, EntityTrait, QueryOrder};
-use crate::store::{migrations, session, token, user};
+use crate::store::user::{User, UserModel};
+use crate::store::{migrations, session, token};
 use crate::user::{CreateUserError, UserFields, create_user};
 
 use super::Console;
@@ -64,12 +65,16 @@ pub(super) async fn execute(
     console: &mut Console<'_>,
 ) -> Result<(), CommandError> {
     match command {
-        AdminCommand::Migrate => migrate(db, console).await,
+        AdminCommand::Migrate => migrate(db, settings.user_model(), console).await,
         AdminCommand::Createsuperuser(args) => createsuperuser(db, settings, console, args).await,
         AdminCommand::Changepassword(args) => changepassword(db, settings, console, args).await,
-        AdminCommand::CreateToken(args) => create_token(db, console, args).await,
-        AdminCommand::ListTokens => list_tokens(db, console).await,
-        AdminCommand::RevokeToken(args) => revoke_token(db, console, args).await,
+        AdminCommand::CreateToken(args) => {
+            create_token(db, settings.user_model(), console, args).await
+        }
+        AdminCommand::ListTokens => list_tokens(db, settings.user_model(), console).await,
+        AdminCommand::RevokeToken(args) => {
+            revoke_token(db, settings.user_model(), console, args).await
+        }
         AdminCommand::Clearsessions => clearsessions(db, console).await,
     }
 }
@@ -87,14 +92,23 @@ async fn require_tables(db: &DatabaseConnection, tables: &[&str]) -> Result<(), 
     Ok(())
 }
 
-async fn find_user(db: &DatabaseConnection, username: &str) -> Result<user::Model, CommandError> {
-    user::find_by_username(db, username)
+async fn find_user(
+    db: &DatabaseConnection,
+    users: &UserModel,
+    username: &str,
+) -> Result<User, CommandError> {
+    users
+        .find_by_username(db, username)
         .await?
         .ok_or_else(|| CommandError::new(format!("user '{username}' does not exist")))
 }
 
-async fn migrate(db: &DatabaseConnection, console: &mut Console<'_>) -> Result<(), CommandError> {
-    let report = migrations::migrate(db).await?;
+async fn migrate(
+    db: &DatabaseConnection,
+    users: &UserModel,
+    console: &mut Console<'_>,
+) -> Result<(), CommandError> {
+    let report = migrations::migrate_with(db, users).await?;
     for table in &report.created {
         line(console.out, format_args!("Created table {table}"))?;
     }
@@ -104,18 +118,29 @@ async fn migrate(db: &DatabaseConnection, console: &mut Console<'_>) -> Result<(
             format_args!("Table {table} already exists (left unchanged)"),
         )?;
     }
+    for table in &report.skipped {
+        line(
+            console.out,
+            format_args!(
+                "Table {table} is missing and references the custom user table {}: \
+                 create it with Django's migrate",
+                users.table()
+            ),
+        )?;
+    }
     Ok(())
 }
 
 /// DRF's `drf_create_token` (spec §5.4), message for message.
 async fn create_token(
     db: &DatabaseConnection,
+    users: &UserModel,
     console: &mut Console<'_>,
     args: CreateTokenArgs,
 ) -> Result<(), CommandError> {
-    require_tables(db, &["auth_user", "authtoken_token"]).await?;
+    require_tables(db, &[users.table(), "authtoken_token"]).await?;
     let username = args.username;
-    let Some(found) = user::find_by_username(db, &username).await? else {
+    let Some(found) = users.find_by_username(db, &username).await? else {
         return Err(CommandError::new(format!(
             "Cannot create the Token: user {username} does not exist"
         )));
@@ -139,19 +164,25 @@ fn key_hint(key: &str) -> String {
 
 async fn list_tokens(
     db: &DatabaseConnection,
+    users: &UserModel,
     console: &mut Console<'_>,
 ) -> Result<(), CommandError> {
-    require_tables(db, &["auth_user", "authtoken_token"]).await?;
-    let rows = token::Entity::find()
-        .find_also_related(user::Entity)
+    require_tables(db, &[users.table(), "authtoken_token"]).await?;
+    let tokens = token::Entity::find()
         .order_by_asc(token::Column::Created)
         .order_by_asc(token::Column::UserId)
         .all(db)
         .await?;
-    if rows.is_empty() {
+    if tokens.is_empty() {
         return line(console.out, format_args!("No tokens."));
     }
-    let owner = |(row, owner): &(token::Model, Option<user::Model>)| match owner {
+    // One lookup per token: the user table is the configured one, so there is no static join.
+    let mut rows = Vec::with_capacity(tokens.len());
+    for token in tokens {
+        let owner = users.find_by_id(db, token.user_id).await?;
+        rows.push((token, owner));
+    }
+    let owner = |(row, owner): &(token::Model, Option<User>)| match owner {
         Some(owner) => owner.username.clone(),
         None => format!("<user #{}>", row.user_id),
     };
@@ -176,11 +207,12 @@ async fn list_tokens(
 
 async fn revoke_token(
     db: &DatabaseConnection,
+    users: &UserModel,
     console: &mut Console<'_>,
     args: RevokeTokenArgs,
 ) -> Result<(), CommandError> {
-    require_tables(db, &["auth_user", "authtoken_token"]).await?;
-    let found = find_user(db, &args.username).await?;
+    require_tables(db, &[users.table(), "authtoken_token"]).await?;
+    let found = find_user(db, users, &args.username).await?;
     let Some(existing) = token::find_for_user(db, found.id).await? else {
         return Err(CommandError::new(format!(
             "user '{}' has no token",
@@ -281,12 +313,13 @@ fn username_problem(username: &str) -> Option<String> {
 /// What is wrong with a username for a new user: invalid or taken.
 async fn new_username_problem(
     db: &DatabaseConnection,
+    users: &UserModel,
     username: &str,
 ) -> Result<Option<String>, CommandError> {
     if let Some(problem) = username_problem(username) {
         return Ok(Some(problem));
     }
-    if user::username_exists(db, username).await? {
+    if users.username_exists(db, username).await? {
         return Ok(Some("That username is already taken.".to_owned()));
     }
     Ok(None)
@@ -309,7 +342,8 @@ async fn createsuperuser(
     console: &mut Console<'_>,
     args: CreateSuperuserArgs,
 ) -> Result<(), CommandError> {
-    require_tables(db, &["auth_user"]).await?;
+    let users = settings.user_model();
+    require_tables(db, &[users.table()]).await?;
     let env_password_set = std::env::var_os(SUPERUSER_PASSWORD_ENV).is_some();
     let password_missing = !args.no_password && args.password_env.is_none() && !env_password_set;
     let interactive = args.interactive
@@ -319,12 +353,12 @@ async fn createsuperuser(
 
     let username = match args.username {
         Some(username) => {
-            if let Some(problem) = new_username_problem(db, &username).await? {
+            if let Some(problem) = new_username_problem(db, users, &username).await? {
                 return Err(CommandError::new(format!("Error: {problem}")));
             }
             username
         }
-        None if interactive => prompt_username(db, console).await?,
+        None if interactive => prompt_username(db, users, console).await?,
         None => {
             return Err(CommandError::new(
                 "You must use --username (or set DJANGO_SUPERUSER_USERNAME) when not running \
@@ -382,6 +416,7 @@ async fn createsuperuser(
 
 async fn prompt_username(
     db: &DatabaseConnection,
+    users: &UserModel,
     console: &mut Console<'_>,
 ) -> Result<String, CommandError> {
     for _ in 0..MAX_TRIES {
@@ -389,7 +424,7 @@ async fn prompt_username(
             .prompter
             .prompt("Username: ")
             .map_err(prompt_failed)?;
-        match new_username_problem(db, &username).await? {
+        match new_username_problem(db, users, &username).await? {
             None => return Ok(username),
             Some(problem) => line(console.err, format_args!("Error: {problem}"))?,
         }
@@ -421,8 +456,9 @@ async fn changepassword(
     console: &mut Console<'_>,
     args: ChangePasswordArgs,
 ) -> Result<(), CommandError> {
-    require_tables(db, &["auth_user"]).await?;
-    let found = find_user(db, &args.username).await?;
+    let users = settings.user_model();
+    require_tables(db, &[users.table()]).await?;
+    let found = find_user(db, users, &args.username).await?;
     let password = match &args.password_env {
         Some(var) => password_from_env(var)?,
         None => {
@@ -449,7 +485,7 @@ async fn changepassword(
     let encoded = crate::backends::make_password(settings.hashers(), &password)
         .await
         .map_err(|_| CommandError::new("password hashing failed"))?;
-    user::save_password(db, found.id, encoded).await?;
+    users.save_password(db, found.id, encoded).await?;
     line(
         console.out,
         format_args!(

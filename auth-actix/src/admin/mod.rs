@@ -115,6 +115,7 @@ pub use prompt::{NoPrompter, Prompter, TerminalPrompter};
 pub use clap;
 
 use crate::AuthSettings;
+use crate::store::user::UserModel;
 
 /// Exit status of a command that succeeded.
 pub const EXIT_SUCCESS: i32 = 0;
@@ -160,8 +161,20 @@ pub async fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
+    run_for(command, db_url, UserModel::default(), out, err).await
+}
+
+/// [`run`] for a database whose users are in `users`' table (a custom user model).
+pub async fn run_for(
+    command: AdminCommand,
+    db_url: &str,
+    users: UserModel,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
     let settings = match AuthSettings::builder()
         .secret_key(UNUSED_SECRET_KEY)
+        .user_model(users)
         .build()
     {
         Ok(settings) => settings,
@@ -180,7 +193,7 @@ pub async fn run(
 }
 
 /// Runs one command against the database at `db_url` with these settings (only their password
-/// hashers are used) and this console; returns the exit status ([`EXIT_SUCCESS`] or
+/// hashers and user model are used) and this console; returns the exit status ([`EXIT_SUCCESS`] or
 /// [`EXIT_FAILURE`]).
 ///
 /// A failure is reported as one line on `console.err`, `CommandError: <reason>`, from which

@@ -166,10 +166,11 @@ impl Authentication for KnoxTokenAuthentication {
         if token.contains('\0') {
             return failed(messages::INVALID_TOKEN);
         }
-        let candidates = match knox_token::candidates(cx.db, token_key(token)).await {
-            Ok(candidates) => candidates,
-            Err(error) => return Outcome::Failed(store_failure(error)),
-        };
+        let candidates =
+            match knox_token::candidates(cx.db, cx.settings.user_model(), token_key(token)).await {
+                Ok(candidates) => candidates,
+                Err(error) => return Outcome::Failed(store_failure(error)),
+            };
         let presented = digest(token);
         let now = cx.settings.clock().now();
         for (mut row, user) in candidates {

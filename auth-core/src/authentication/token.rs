@@ -102,7 +102,7 @@ impl<K: TokenKeyword> Authentication for TokenAuthentication<K> {
         if key.contains('\0') {
             return failed(messages::INVALID_TOKEN);
         }
-        match token::find_with_user(cx.db, key).await {
+        match token::find_with_user(cx.db, cx.settings.user_model(), key).await {
             Err(error) => Outcome::Failed(store_failure(error)),
             Ok(None) => failed(messages::INVALID_TOKEN),
             Ok(Some((_, user))) if !user.is_active => failed(messages::USER_INACTIVE),

@@ -4,6 +4,10 @@ use std::fmt;
 
 use sea_orm::Condition;
 use sea_orm::entity::prelude::*;
+use sea_orm::sea_query::{Alias, ExprTrait, Query};
+use sea_orm::{FromQueryResult, IdenStatic, Iterable};
+
+use super::user::{User, UserModel};
 
 /// A row of `knox_authtoken`: only the SHA-512 digest of a token is stored.
 #[derive(Clone, PartialEq, Eq, DeriveEntityModel)]
@@ -22,23 +26,10 @@ pub struct Model {
     pub token_key: String,
 }
 
-/// Relations of `knox_authtoken`.
+/// No static relations: the owner lives in the configured user table (see
+/// [`UserModel`](super::user::UserModel)), joined explicitly.
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    /// The owner.
-    #[sea_orm(
-        belongs_to = "super::user::Entity",
-        from = "Column::UserId",
-        to = "super::user::Column::Id"
-    )]
-    User,
-}
-
-impl Related<super::user::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::User.def()
-    }
-}
+pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
@@ -56,22 +47,34 @@ impl fmt::Debug for Model {
 /// Candidate rows for a presented token: same `token_key`, with their users (one query).
 pub async fn candidates<C: ConnectionTrait>(
     db: &C,
+    users: &UserModel,
     token_key: &str,
-) -> Result<Vec<(Model, super::user::Model)>, DbErr> {
-    let rows = Entity::find()
-        .filter(Column::TokenKey.eq(token_key))
-        .find_also_related(super::user::Entity)
-        .all(db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(token, user)| user.map(|user| (token, user)))
-        .collect())
+) -> Result<Vec<(Model, User)>, DbErr> {
+    let mut select = Query::select();
+    select.from_as(Entity, Alias::new("k"));
+    for column in Column::iter() {
+        select.expr_as(
+            Expr::col((Alias::new("k"), column)),
+            Alias::new(format!("k_{}", column.as_str())),
+        );
+    }
+    users.join_users(&mut select, "k", Column::UserId.as_str());
+    select.and_where(Expr::col((Alias::new("k"), Column::TokenKey)).eq(token_key));
+    db.query_all(&select)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok((
+                Model::from_query_result(row, "k_")?,
+                User::from_query_result(row, "u_")?,
+            ))
+        })
+        .collect()
 }
 
 /// Inserts a token row.
 pub async fn insert<C: ConnectionTrait>(db: &C, row: Model) -> Result<Model, DbErr> {
-    let statement = sea_orm::sea_query::Query::insert()
+    let statement = Query::insert()
         .into_table(Entity)
         .columns([
             Column::Digest,

@@ -7,6 +7,8 @@
 
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, TransactionSession, TransactionTrait};
 
+use super::user::{AUTH_USER, UserModel};
+
 /// One table: its name and, per backend, the statements that create it and its indexes.
 struct Table {
     name: &'static str,
@@ -92,7 +94,13 @@ pub struct MigrationReport {
     pub created: Vec<&'static str>,
     /// Tables that already existed and were left as they are.
     pub existing: Vec<&'static str>,
+    /// Missing tables not created because they reference a custom user table (see
+    /// [`migrate_with`]).
+    pub skipped: Vec<&'static str>,
 }
+
+/// The tables whose DDL references `auth_user`.
+const REFERENCES_USERS: [&str; 2] = ["authtoken_token", "knox_authtoken"];
 
 /// Creates every missing table (and its indexes) in one transaction per table; leaves existing
 /// tables untouched. Safe to run at every start and from several instances at once: a table
@@ -100,11 +108,44 @@ pub struct MigrationReport {
 pub async fn migrate<C: ConnectionTrait + TransactionTrait>(
     db: &C,
 ) -> Result<MigrationReport, DbErr> {
+    migrate_with(db, &AUTH_USER).await
+}
+
+/// [`migrate`] for a database whose users are in `users`' table.
+///
+/// With Django's `auth_user` this is [`migrate`]. With a custom user model the schema of the
+/// users belongs to the Django project that declares the model: its table must exist (run
+/// Django's `migrate`), and a missing `authtoken_token` or `knox_authtoken` is not created here
+/// (its foreign key would have to name the custom table under a Django-generated constraint
+/// name); it is reported in [`MigrationReport::skipped`] and logged. `django_session` does not
+/// reference the users and is created when missing.
+pub async fn migrate_with<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    users: &UserModel,
+) -> Result<MigrationReport, DbErr> {
     let backend = db.get_database_backend();
     let mut report = MigrationReport::default();
+    let custom = !users.is_auth_user();
+    if custom && !table_exists(db, backend, users.table()).await? {
+        return Err(DbErr::Custom(format!(
+            "the user table {:?} does not exist: create it with Django's migrate",
+            users.table()
+        )));
+    }
     for table in TABLES {
+        if custom && table.name == AUTH_USER.table() {
+            continue;
+        }
         if table_exists(db, backend, table.name).await? {
             report.existing.push(table.name);
+            continue;
+        }
+        if custom && REFERENCES_USERS.contains(&table.name) {
+            tracing::warn!(
+                table = table.name,
+                "table missing; with a custom user model Django's migrate creates it"
+            );
+            report.skipped.push(table.name);
             continue;
         }
         let statements = match backend {

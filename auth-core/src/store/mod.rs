@@ -29,7 +29,16 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 
 /// Connects and creates any missing table (see [`migrations::migrate`]).
 pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, DbErr> {
+    connect_and_migrate_with(url, &user::AUTH_USER).await
+}
+
+/// Connects and creates any missing table for a database whose users are in `users`' table
+/// (see [`migrations::migrate_with`]).
+pub async fn connect_and_migrate_with(
+    url: &str,
+    users: &user::UserModel,
+) -> Result<DatabaseConnection, DbErr> {
     let db = connect(url).await?;
-    migrations::migrate(&db).await?;
+    migrations::migrate_with(&db, users).await?;
     Ok(db)
 }

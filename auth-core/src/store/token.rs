@@ -3,6 +3,10 @@
 use std::fmt;
 
 use sea_orm::entity::prelude::*;
+use sea_orm::sea_query::{Alias, ExprTrait, Query};
+use sea_orm::{FromQueryResult, IdenStatic};
+
+use super::user::{User, UserModel};
 
 /// A row of `authtoken_token`: one token per user, the key is the primary key.
 ///
@@ -21,24 +25,10 @@ pub struct Model {
     pub user_id: i32,
 }
 
-/// Relations of `authtoken_token`.
+/// No static relations: the owner lives in the configured user table (see
+/// [`UserModel`](super::user::UserModel)), joined explicitly.
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    /// The owner.
-    #[sea_orm(
-        belongs_to = "super::user::Entity",
-        from = "Column::UserId",
-        to = "super::user::Column::Id",
-        on_delete = "Cascade"
-    )]
-    User,
-}
-
-impl Related<super::user::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::User.def()
-    }
-}
+pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
@@ -64,13 +54,26 @@ pub fn generate_key() -> String {
 /// exactly one SQL query). The key comparison is SQL equality, case-sensitive.
 pub async fn find_with_user<C: ConnectionTrait>(
     db: &C,
+    users: &UserModel,
     key: &str,
-) -> Result<Option<(Model, super::user::Model)>, DbErr> {
-    let found = Entity::find_by_id(key.to_owned())
-        .find_also_related(super::user::Entity)
-        .one(db)
-        .await?;
-    Ok(found.and_then(|(token, user)| user.map(|user| (token, user))))
+) -> Result<Option<(Model, User)>, DbErr> {
+    let mut select = Query::select();
+    select.from_as(Entity, Alias::new("t"));
+    for column in [Column::Key, Column::Created, Column::UserId] {
+        select.expr_as(
+            Expr::col((Alias::new("t"), column)),
+            Alias::new(format!("t_{}", column.as_str())),
+        );
+    }
+    users.join_users(&mut select, "t", Column::UserId.as_str());
+    select.and_where(Expr::col((Alias::new("t"), Column::Key)).eq(key));
+    let Some(row) = db.query_one(&select).await? else {
+        return Ok(None);
+    };
+    Ok(Some((
+        Model::from_query_result(&row, "t_")?,
+        User::from_query_result(&row, "u_")?,
+    )))
 }
 
 /// The user's token, if any.
@@ -97,7 +100,7 @@ pub async fn create_with_key<C: ConnectionTrait>(
     key: &str,
 ) -> Result<Model, DbErr> {
     let created = super::datetime::now();
-    let statement = sea_orm::sea_query::Query::insert()
+    let statement = Query::insert()
         .into_table(Entity)
         .columns([Column::Key, Column::Created, Column::UserId])
         .values([
@@ -138,21 +141,13 @@ pub async fn delete_for_user<C: ConnectionTrait>(db: &C, user_id: i32) -> Result
 
 /// The seed's loop `for user in User.objects.all(): Token.objects.get_or_create(user=user)`:
 /// creates a token for every user that lacks one; returns how many were created.
-pub async fn create_missing<C: ConnectionTrait>(db: &C) -> Result<u64, DbErr> {
-    use sea_orm::QuerySelect;
-
-    let users: Vec<i32> = super::user::Entity::find()
-        .select_only()
-        .column(super::user::Column::Id)
-        .left_join(Entity)
-        .filter(Column::Key.is_null())
-        .into_tuple()
-        .all(db)
-        .await?;
+pub async fn create_missing<C: ConnectionTrait>(db: &C, users: &UserModel) -> Result<u64, DbErr> {
     let mut created = 0;
-    for user_id in users {
-        get_or_create(db, user_id).await?;
-        created += 1;
+    for user_id in users.ids(db).await? {
+        if find_for_user(db, user_id).await?.is_none() {
+            get_or_create(db, user_id).await?;
+            created += 1;
+        }
     }
     Ok(created)
 }

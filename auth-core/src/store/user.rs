@@ -1,18 +1,30 @@
-//! Django's `auth_user` table (spec §7.2) and the queries on it.
+//! The user table (spec §7.2) and the queries on it.
+//!
+//! Django's default user model is `auth_user`. A project with a custom user model
+//! (`AUTH_USER_MODEL`) keeps its users in its own table and may log them in by another column
+//! (`USERNAME_FIELD`, often `email`); [`UserModel`] names both, and every query on users goes
+//! through it. The columns are those of Django's `AbstractUser`: a custom model that subclasses
+//! it, adds columns of its own and, when `USERNAME_FIELD` is not `username`, removes `username`
+//! (`username = None`), as Django's documentation shows. Columns the library does not know are
+//! never read; rows this library inserts leave them to their database default, so such columns
+//! must be nullable or have one (`db_default`) for `createsuperuser` or remote-user creation
+//! here to succeed.
 
+use std::borrow::Cow;
 use std::fmt;
 
-use sea_orm::entity::prelude::*;
-use sea_orm::{ActiveValue::Set, QuerySelect};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query, SelectStatement};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, prelude::DateTimeUtc};
 
-/// A row of `auth_user`, column for column as Django has it.
+/// A user row: the columns of Django's `AbstractUser`.
 ///
-/// `Debug` never shows the password hash; `Display` is the username, as Django's `str(user)`.
-#[derive(Clone, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "auth_user")]
-pub struct Model {
+/// `username` holds the value of the model's username field (Django's `get_username()`), which
+/// is the `username` column for `auth_user` and, for example, `email` for a custom model that
+/// logs in by e-mail. `Debug` never shows the password hash; `Display` is the username, as
+/// Django's `str(user)`.
+#[derive(Clone, PartialEq, Eq, FromQueryResult)]
+pub struct User {
     /// Primary key.
-    #[sea_orm(primary_key)]
     pub id: i32,
     /// The encoded password hash (`pbkdf2_sha256$…`), or an unusable value (`!…`). Secret.
     pub password: String,
@@ -20,8 +32,8 @@ pub struct Model {
     pub last_login: Option<DateTimeUtc>,
     /// Has every permission (Django's notion; `IsAdminUser` looks at `is_staff` only).
     pub is_superuser: bool,
-    /// Unique; letters, digits and `@.+-_`, NFKC-normalised on creation.
-    #[sea_orm(unique)]
+    /// The value of the username field (`USERNAME_FIELD`): unique, what Basic auth and the
+    /// login endpoints match exactly (spec §1.3).
     pub username: String,
     /// Given name.
     pub first_name: String,
@@ -37,23 +49,7 @@ pub struct Model {
     pub date_joined: DateTimeUtc,
 }
 
-/// Relations of `auth_user`.
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    /// The DRF token of the user (one-to-one).
-    #[sea_orm(has_one = "super::token::Entity")]
-    Token,
-}
-
-impl Related<super::token::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Token.def()
-    }
-}
-
-impl ActiveModelBehavior for ActiveModel {}
-
-impl fmt::Debug for Model {
+impl fmt::Debug for User {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("User")
             .field("id", &self.id)
@@ -66,69 +62,27 @@ impl fmt::Debug for Model {
     }
 }
 
-impl fmt::Display for Model {
+impl fmt::Display for User {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.username)
     }
 }
 
-impl Model {
+impl User {
     /// A user row is always authenticated (Django's `User.is_authenticated`).
     pub const fn is_authenticated(&self) -> bool {
         true
     }
 }
 
-/// The user with exactly this username (Django's lookup is an exact match, spec §1.3).
-pub async fn find_by_username<C: ConnectionTrait>(
-    db: &C,
-    username: &str,
-) -> Result<Option<Model>, DbErr> {
-    Entity::find()
-        .filter(Column::Username.eq(username))
-        .one(db)
-        .await
-}
-
-/// The user with this primary key.
-pub async fn find_by_id<C: ConnectionTrait>(db: &C, id: i32) -> Result<Option<Model>, DbErr> {
-    Entity::find_by_id(id).one(db).await
-}
-
-/// Whether any user has this username.
-pub async fn username_exists<C: ConnectionTrait>(db: &C, username: &str) -> Result<bool, DbErr> {
-    Ok(Entity::find()
-        .select_only()
-        .column(Column::Id)
-        .filter(Column::Username.eq(username))
-        .into_tuple::<i32>()
-        .one(db)
-        .await?
-        .is_some())
-}
-
-/// Saves only the `password` column, as Django's automatic rehash does (`save(update_fields=["password"])`).
-pub async fn save_password<C: ConnectionTrait>(
-    db: &C,
-    id: i32,
-    encoded: String,
-) -> Result<(), DbErr> {
-    Entity::update_many()
-        .col_expr(Column::Password, Expr::value(encoded))
-        .filter(Column::Id.eq(id))
-        .exec(db)
-        .await?;
-    Ok(())
-}
-
 /// The fields of a new user; the password is already encoded (see [`crate::django::hashers`]).
 #[derive(Clone, PartialEq, Eq)]
 pub struct NewUser {
-    /// The username, already normalised.
+    /// The username (the value of the username field), already normalised.
     pub username: String,
     /// The encoded password (or an unusable one, or `""` as Django's `get_or_create` leaves it).
     pub password: String,
-    /// E-mail address, already normalised.
+    /// E-mail address, already normalised. Ignored when the username field is `email`.
     pub email: String,
     /// Staff flag.
     pub is_staff: bool,
@@ -150,76 +104,357 @@ impl fmt::Debug for NewUser {
     }
 }
 
-/// Inserts a user row with Django's defaults for the other columns; returns the stored row.
-pub async fn insert<C: ConnectionTrait>(db: &C, new: NewUser) -> Result<Model, DbErr> {
-    let row = ActiveModel {
-        password: Set(new.password),
-        last_login: Set(None),
-        is_superuser: Set(new.is_superuser),
-        username: Set(new.username),
-        first_name: Set(String::new()),
-        last_name: Set(String::new()),
-        email: Set(new.email),
-        is_staff: Set(new.is_staff),
-        is_active: Set(new.is_active),
-        date_joined: Set(super::datetime::now()),
-        ..Default::default()
-    };
-    let user = row.insert(db).await?;
-    // The row needs its id from the insert; its datetime is then rewritten in Django's text
-    // format on SQLite (see `datetime`).
-    if db.get_database_backend() == sea_orm::DbBackend::Sqlite {
-        Entity::update_many()
-            .col_expr(
-                Column::DateJoined,
-                Expr::value(super::datetime::value(db, user.date_joined)),
-            )
-            .filter(Column::Id.eq(user.id))
-            .exec(db)
-            .await?;
-    }
-    Ok(user)
+/// Why a [`UserModel`] was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum InvalidUserModel {
+    /// The table name is not a plain SQL identifier.
+    #[error("user table {0:?} is not a plain identifier (letters, digits, `_`; at most 63)")]
+    Table(String),
+    /// The username field is not a plain SQL identifier, or names a column that cannot be one.
+    #[error(
+        "username field {0:?} must be a text column: a plain identifier other than id, password, \
+         last_login, is_superuser, is_staff, is_active and date_joined"
+    )]
+    UsernameField(String),
 }
 
-/// Sets `last_login` to now (Django's `update_last_login` on the "user logged in" signal).
-pub async fn touch_last_login<C: ConnectionTrait>(db: &C, mut user: Model) -> Result<Model, DbErr> {
-    let now = super::datetime::now();
-    Entity::update_many()
-        .col_expr(
-            Column::LastLogin,
-            Expr::value(super::datetime::value(db, now)),
-        )
-        .filter(Column::Id.eq(user.id))
-        .exec(db)
-        .await?;
-    user.last_login = Some(now);
-    Ok(user)
-}
+/// `AbstractUser`'s columns other than the username, in select order after `id`.
+const PLAIN_COLUMNS: [&str; 9] = [
+    "password",
+    "last_login",
+    "is_superuser",
+    "first_name",
+    "last_name",
+    "email",
+    "is_staff",
+    "is_active",
+    "date_joined",
+];
 
-/// Deletes a user and its DRF and knox tokens, in one transaction.
+/// Columns that cannot hold a username.
+const NOT_USERNAME: [&str; 7] = [
+    "id",
+    "password",
+    "last_login",
+    "is_superuser",
+    "is_staff",
+    "is_active",
+    "date_joined",
+];
+
+/// Where the users are: the table (`AUTH_USER_MODEL`'s `db_table`) and the column that is the
+/// username (`USERNAME_FIELD`). Set it with
+/// [`AuthSettingsBuilder::user_model`](crate::settings::AuthSettingsBuilder::user_model); the
+/// default is Django's `auth_user` by `username` ([`AUTH_USER`]).
 ///
-/// Django's DDL has no `ON DELETE CASCADE`: the ORM deletes dependent rows first. This does the
-/// same for the tables this library owns. Rows in other tables that reference the user (Django's
-/// admin log, group memberships) make the database refuse the deletion, and nothing is deleted.
-pub async fn delete<C>(db: &C, id: i32) -> Result<bool, DbErr>
-where
-    C: ConnectionTrait + sea_orm::TransactionTrait,
-{
-    use sea_orm::TransactionSession;
+/// ```
+/// use auth_core::store::user::UserModel;
+///
+/// let members = UserModel::new("accounts_member", "email")?;
+/// assert_eq!(members.table(), "accounts_member");
+/// assert!(UserModel::new("accounts member", "email").is_err());
+/// # Ok::<(), auth_core::store::user::InvalidUserModel>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UserModel {
+    table: Cow<'static, str>,
+    username_field: Cow<'static, str>,
+}
 
-    let transaction = db.begin().await?;
-    super::token::Entity::delete_many()
-        .filter(super::token::Column::UserId.eq(id))
-        .exec(&transaction)
-        .await?;
-    super::knox_token::Entity::delete_many()
-        .filter(super::knox_token::Column::UserId.eq(id))
-        .exec(&transaction)
-        .await?;
-    let deleted = Entity::delete_by_id(id)
-        .exec(&transaction)
-        .await?
-        .rows_affected;
-    transaction.commit().await?;
-    Ok(deleted == 1)
+/// Django's default user model: `auth_user`, username field `username`.
+pub const AUTH_USER: UserModel = UserModel {
+    table: Cow::Borrowed("auth_user"),
+    username_field: Cow::Borrowed("username"),
+};
+
+impl Default for UserModel {
+    fn default() -> Self {
+        AUTH_USER
+    }
+}
+
+/// A plain SQL identifier, as Django derives table and column names: no quoting needed on any
+/// backend, and within PostgreSQL's 63-byte limit.
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && name.len() <= 63
+}
+
+impl UserModel {
+    /// A custom user model: its table and its username field.
+    pub fn new(
+        table: impl Into<String>,
+        username_field: impl Into<String>,
+    ) -> Result<Self, InvalidUserModel> {
+        let table = table.into();
+        let username_field = username_field.into();
+        if !is_identifier(&table) {
+            return Err(InvalidUserModel::Table(table));
+        }
+        if !is_identifier(&username_field) || NOT_USERNAME.contains(&username_field.as_str()) {
+            return Err(InvalidUserModel::UsernameField(username_field));
+        }
+        Ok(Self {
+            table: Cow::Owned(table),
+            username_field: Cow::Owned(username_field),
+        })
+    }
+
+    /// The table name.
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
+    /// The column that holds the username.
+    pub fn username_field(&self) -> &str {
+        &self.username_field
+    }
+
+    /// Whether this is Django's `auth_user`, the table this library can create.
+    pub fn is_auth_user(&self) -> bool {
+        *self == AUTH_USER
+    }
+
+    fn table_iden(&self) -> Alias {
+        Alias::new(self.table.as_ref())
+    }
+
+    /// Adds this model's columns, read from `source`, to `select` as `{prefix}{field}`.
+    pub(crate) fn select_columns(&self, select: &mut SelectStatement, source: &str, prefix: &str) {
+        let column = |name: &str| Expr::col((Alias::new(source), Alias::new(name)));
+        select.expr_as(column("id"), Alias::new(format!("{prefix}id")));
+        select.expr_as(
+            column(&self.username_field),
+            Alias::new(format!("{prefix}username")),
+        );
+        for name in PLAIN_COLUMNS {
+            select.expr_as(column(name), Alias::new(format!("{prefix}{name}")));
+        }
+    }
+
+    /// Joins the users onto `select`, on `{source}.{foreign_key} = u.id`, reading them as `u_…`.
+    pub(crate) fn join_users(&self, select: &mut SelectStatement, source: &str, foreign_key: &str) {
+        select.join_as(
+            JoinType::InnerJoin,
+            self.table_iden(),
+            Alias::new("u"),
+            Expr::col((Alias::new(source), Alias::new(foreign_key)))
+                .equals((Alias::new("u"), Alias::new("id"))),
+        );
+        self.select_columns(select, "u", "u_");
+    }
+
+    fn select(&self) -> SelectStatement {
+        let mut select = Query::select();
+        select.from_as(self.table_iden(), Alias::new("u"));
+        self.select_columns(&mut select, "u", "");
+        select
+    }
+
+    async fn one<C: ConnectionTrait>(
+        db: &C,
+        select: &SelectStatement,
+    ) -> Result<Option<User>, DbErr> {
+        let Some(row) = db.query_one(select).await? else {
+            return Ok(None);
+        };
+        User::from_query_result(&row, "").map(Some)
+    }
+
+    /// The user with exactly this username (Django's lookup is an exact match, spec §1.3).
+    pub async fn find_by_username<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        username: &str,
+    ) -> Result<Option<User>, DbErr> {
+        let mut select = self.select();
+        select.and_where(
+            Expr::col((Alias::new("u"), Alias::new(self.username_field.as_ref()))).eq(username),
+        );
+        Self::one(db, &select).await
+    }
+
+    /// The user with this primary key.
+    pub async fn find_by_id<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        id: i32,
+    ) -> Result<Option<User>, DbErr> {
+        let mut select = self.select();
+        select.and_where(Expr::col((Alias::new("u"), Alias::new("id"))).eq(id));
+        Self::one(db, &select).await
+    }
+
+    /// Whether any user has this username.
+    pub async fn username_exists<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        username: &str,
+    ) -> Result<bool, DbErr> {
+        let select = Query::select()
+            .expr(Expr::val(1))
+            .from(self.table_iden())
+            .and_where(Expr::col(Alias::new(self.username_field.as_ref())).eq(username))
+            .limit(1)
+            .to_owned();
+        Ok(db.query_one(&select).await?.is_some())
+    }
+
+    /// The ids of all users, in id order.
+    pub async fn ids<C: ConnectionTrait>(&self, db: &C) -> Result<Vec<i32>, DbErr> {
+        let select = Query::select()
+            .column(Alias::new("id"))
+            .from(self.table_iden())
+            .order_by(Alias::new("id"), sea_orm::Order::Asc)
+            .to_owned();
+        db.query_all(&select)
+            .await?
+            .iter()
+            .map(|row| row.try_get::<i32>("", "id"))
+            .collect()
+    }
+
+    /// Saves only the `password` column, as Django's automatic rehash does
+    /// (`save(update_fields=["password"])`).
+    pub async fn save_password<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        id: i32,
+        encoded: String,
+    ) -> Result<(), DbErr> {
+        let update = Query::update()
+            .table(self.table_iden())
+            .value(Alias::new("password"), encoded)
+            .and_where(Expr::col(Alias::new("id")).eq(id))
+            .to_owned();
+        db.execute(&update).await?;
+        Ok(())
+    }
+
+    /// Inserts a user with Django's defaults for the other known columns; returns the stored
+    /// row. Columns the library does not know get their database default.
+    pub async fn insert<C: ConnectionTrait>(&self, db: &C, new: NewUser) -> Result<User, DbErr> {
+        let mut columns = vec![Alias::new(self.username_field.as_ref())];
+        let mut values: Vec<Expr> = vec![new.username.into()];
+        let mut add = |name: &str, value: Expr| {
+            if name != self.username_field {
+                columns.push(Alias::new(name));
+                values.push(value);
+            }
+        };
+        add("password", new.password.into());
+        add("is_superuser", new.is_superuser.into());
+        add("first_name", String::new().into());
+        add("last_name", String::new().into());
+        add("email", new.email.into());
+        add("is_staff", new.is_staff.into());
+        add("is_active", new.is_active.into());
+        add(
+            "date_joined",
+            Expr::value(super::datetime::value(db, super::datetime::now())),
+        );
+        let mut insert = Query::insert();
+        insert
+            .into_table(self.table_iden())
+            .columns(columns)
+            .values(values)
+            .map_err(|error| DbErr::Custom(error.to_string()))?;
+        let id = match db.get_database_backend() {
+            // MySQL has no RETURNING; its driver reports the id.
+            DbBackend::MySql => {
+                let done = db.execute(&insert).await?;
+                i32::try_from(done.last_insert_id())
+                    .map_err(|_| DbErr::Custom("inserted user id out of range".to_owned()))?
+            }
+            _ => {
+                insert.returning_col(Alias::new("id"));
+                db.query_one(&insert)
+                    .await?
+                    .ok_or_else(|| DbErr::Custom("INSERT … RETURNING gave no row".to_owned()))?
+                    .try_get::<i32>("", "id")?
+            }
+        };
+        self.find_by_id(db, id)
+            .await?
+            .ok_or_else(|| DbErr::RecordNotFound(format!("user {id} just inserted")))
+    }
+
+    /// Sets `last_login` to now (Django's `update_last_login` on the "user logged in" signal).
+    pub async fn touch_last_login<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        mut user: User,
+    ) -> Result<User, DbErr> {
+        let now = super::datetime::now();
+        let update = Query::update()
+            .table(self.table_iden())
+            .value(
+                Alias::new("last_login"),
+                Expr::value(super::datetime::value(db, now)),
+            )
+            .and_where(Expr::col(Alias::new("id")).eq(user.id))
+            .to_owned();
+        db.execute(&update).await?;
+        user.last_login = Some(now);
+        Ok(user)
+    }
+
+    /// Deletes a user and its DRF and knox tokens, in one transaction.
+    ///
+    /// Django's DDL has no `ON DELETE CASCADE`: the ORM deletes dependent rows first. This does
+    /// the same for the tables this library owns. Rows in other tables that reference the user
+    /// (Django's admin log, group memberships) make the database refuse the deletion, and
+    /// nothing is deleted.
+    pub async fn delete<C>(&self, db: &C, id: i32) -> Result<bool, DbErr>
+    where
+        C: ConnectionTrait + sea_orm::TransactionTrait,
+    {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionSession};
+
+        let transaction = db.begin().await?;
+        super::token::Entity::delete_many()
+            .filter(super::token::Column::UserId.eq(id))
+            .exec(&transaction)
+            .await?;
+        super::knox_token::Entity::delete_many()
+            .filter(super::knox_token::Column::UserId.eq(id))
+            .exec(&transaction)
+            .await?;
+        let delete = Query::delete()
+            .from_table(self.table_iden())
+            .and_where(Expr::col(Alias::new("id")).eq(id))
+            .to_owned();
+        let deleted = transaction.execute(&delete).await?.rows_affected();
+        transaction.commit().await?;
+        Ok(deleted == 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_are_checked() {
+        assert!(UserModel::new("accounts_member", "email").is_ok());
+        assert!(UserModel::new("_users2", "login_name").is_ok());
+        assert_eq!(
+            UserModel::new("users;drop", "email"),
+            Err(InvalidUserModel::Table("users;drop".to_owned()))
+        );
+        assert!(UserModel::new("", "email").is_err());
+        assert!(UserModel::new("9users", "email").is_err());
+        assert!(UserModel::new("x".repeat(64), "email").is_err());
+        for column in NOT_USERNAME {
+            assert_eq!(
+                UserModel::new("members", column),
+                Err(InvalidUserModel::UsernameField(column.to_owned()))
+            );
+        }
+        assert!(UserModel::new("members", "e-mail").is_err());
+        assert!(UserModel::new("auth_user", "username").is_ok_and(|model| model.is_auth_user()));
+    }
 }

@@ -9,7 +9,9 @@
 //! tables are added), `SECRET_KEY`, `BIND` (default `127.0.0.1:8001`), `PBKDF2_ITERATIONS`
 //! (default 1500000), `CSRF_TRUSTED_ORIGINS` (comma-separated, wildcards allowed),
 //! `SECURE_PROXY_SSL_HEADER` (a header name whose value `https` marks the request secure),
-//! `REDIS_URL` (optional; in-memory throttles without it).
+//! `REDIS_URL` (optional; in-memory throttles without it), `AUTH_USER_TABLE` and
+//! `AUTH_USERNAME_FIELD` (optional: a custom user model's table and username field; default
+//! `auth_user` and `username`).
 //!
 //! Besides the contract's routes it serves `/api-auth/login/`, `/api-auth/logout/` and
 //! `/api-auth/csrf/` (session login; the interop suite uses the session it gives in Django).
@@ -22,6 +24,7 @@ use std::sync::Arc;
 
 use actix_web::{App, HttpResponse, HttpServer, web};
 use auth_actix::permissions::{Decision, PermissionContext};
+use auth_actix::store::user::UserModel;
 use auth_actix::throttling::RedisStore;
 use auth_actix::{
     AllowAny, AnonRateThrottle, Auth, AuthSettings, BasicAuthentication, BearerAuthentication,
@@ -219,6 +222,10 @@ async fn settings() -> Result<AuthSettings, Box<dyn std::error::Error>> {
     if let Some(header) = env("SECURE_PROXY_SSL_HEADER") {
         builder = builder.secure_proxy_ssl_header(header, "https");
     }
+    if let Some(table) = env("AUTH_USER_TABLE") {
+        let field = env("AUTH_USERNAME_FIELD").unwrap_or_else(|| "username".to_owned());
+        builder = builder.user_model(UserModel::new(table, field)?);
+    }
     if let Some(url) = env("REDIS_URL") {
         builder = builder.throttle_store(Arc::new(RedisStore::connect(&url).await?));
     }
@@ -228,7 +235,9 @@ async fn settings() -> Result<AuthSettings, Box<dyn std::error::Error>> {
 #[actix_web::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let settings = settings().await?;
-    let db = auth_actix::store::connect_and_migrate(settings.database_url()).await?;
+    let db =
+        auth_actix::store::connect_and_migrate_with(settings.database_url(), settings.user_model())
+            .await?;
     let bind = env("BIND").unwrap_or_else(|| "127.0.0.1:8001".to_owned());
     println!("drf_parity listening on http://{bind}");
     HttpServer::new(move || {

@@ -83,7 +83,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let user = match create_user(&db, &settings, DEMO_USER, fields).await {
         Ok(user) => user,
-        Err(CreateUserError::UsernameTaken) => store::user::find_by_username(&db, DEMO_USER)
+        Err(CreateUserError::UsernameTaken) => settings
+            .user_model()
+            .find_by_username(&db, DEMO_USER)
             .await?
             .ok_or("the demo user disappeared")?,
         Err(error) => return Err(error.into()),

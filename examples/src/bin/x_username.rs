@@ -39,7 +39,12 @@ struct ExampleAuthentication {
 
 impl Verify for ExampleAuthentication {
     async fn verify(self, cx: &AuthContext<'_>) -> Result<Authenticated, ApiError> {
-        match store::user::find_by_username(cx.db, &self.username).await {
+        match cx
+            .settings
+            .user_model()
+            .find_by_username(cx.db, &self.username)
+            .await
+        {
             Ok(Some(user)) => Ok(Authenticated {
                 user,
                 auth: AuthInfo::None,

@@ -92,20 +92,21 @@ pub async fn add_user(
     password: &str,
     is_active: bool,
     is_staff: bool,
-) -> user::Model {
-    user::insert(
-        db,
-        user::NewUser {
-            username: username.to_owned(),
-            password: settings.hashers().make_password(password),
-            email: String::new(),
-            is_staff,
-            is_superuser: false,
-            is_active,
-        },
-    )
-    .await
-    .unwrap()
+) -> user::User {
+    user::AUTH_USER
+        .insert(
+            db,
+            user::NewUser {
+                username: username.to_owned(),
+                password: settings.hashers().make_password(password),
+                email: String::new(),
+                is_staff,
+                is_superuser: false,
+                is_active,
+            },
+        )
+        .await
+        .unwrap()
 }
 
 /// The reference's test view: `{"user": str(request.user), "auth": str(request.auth)}`.

@@ -17,7 +17,7 @@ struct ApiKey {
 impl Verify for ApiKey {
     async fn verify(self, cx: &AuthContext<'_>) -> Result<Authenticated, ApiError> {
         let _ = (self.tenant, self.region);
-        match auth_actix::store::user::find_by_username(cx.db, &self.key).await {
+        match cx.settings.user_model().find_by_username(cx.db, &self.key).await {
             Ok(Some(user)) => Ok(Authenticated { user, auth: AuthInfo::None }),
             Ok(None) => Err(ApiError::authentication_failed("No such user")),
             Err(error) => Err(auth_actix::backends::store_failure(error)),

@@ -1,0 +1,170 @@
+"""Django's ORM side of the interop suite (`parity/run_interop.py`): one subcommand per question, one
+JSON object on stdout.
+
+Works with any user model (`get_user_model()`, its USERNAME_FIELD and manager), so the same calls
+serve the `auth_user` pass and the `custom_users.Member` pass; USER is always the value of the
+USERNAME_FIELD (a username, or an e-mail address for Member).
+
+    create-user USER PASSWORD [--staff] [--superuser] [--legacy-hash pbkdf2_sha256_500|pbkdf2_sha1_500]
+    create-token USER                  DRF Token.objects.create -> {"key": ...}
+    delete-token USER                  deletes the user's DRF token(s) -> {"deleted": n}
+    token-of USER                      {"key": ... | null}
+    create-knox USER                   knox AuthToken.objects.create(user) -> {"token": plain, "digest": ...}
+    knox-of USER                       {"digests": [...], "token_keys": [...]}
+    set-password USER PASSWORD         user.set_password + save (Django's way of changing a password)
+    check-password USER PASSWORD       hashers.check_password against the stored hash, WITHOUT the
+                                       setter that would upgrade the hash: the stored row is not changed
+    hash-of USER                       {"password": <encoded>, "algorithm", "iterations", "must_update"}
+    user USER                          {"pk", "username", "is_staff", "is_superuser", "is_active", "str"}
+    decode-session SESSION_KEY         SessionStore(key).load() and Session.get_decoded(): _auth_user_id,
+                                       whether _auth_user_hash matches the user's current password
+"""
+import json
+
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.auth.hashers import (
+    PBKDF2PasswordHasher,
+    PBKDF2SHA1PasswordHasher,
+    check_password,
+    identify_hasher,
+    make_password,
+)
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from knox.models import AuthToken
+from rest_framework.authtoken.models import Token
+
+
+class LegacyPBKDF2SHA256(PBKDF2PasswordHasher):
+    """Same algorithm name (`pbkdf2_sha256`), fewer iterations than PBKDF2_ITERATIONS (1000)."""
+
+    iterations = 500
+
+
+class LegacyPBKDF2SHA1(PBKDF2SHA1PasswordHasher):
+    """`pbkdf2_sha1`, second in PASSWORD_HASHERS: a hash from before the default changed."""
+
+    iterations = 500
+
+
+LEGACY_HASHERS = {"pbkdf2_sha256_500": LegacyPBKDF2SHA256, "pbkdf2_sha1_500": LegacyPBKDF2SHA1}
+
+
+def get_user(username):
+    User = get_user_model()
+    try:
+        return User.objects.get_by_natural_key(username)
+    except User.DoesNotExist:
+        raise CommandError(f"no user {username!r} ({User._meta.db_table}.{User.USERNAME_FIELD})")
+
+
+def describe_hash(encoded):
+    out = {"password": encoded}
+    try:
+        hasher = identify_hasher(encoded)
+    except ValueError:
+        out.update(algorithm=None, must_update=None)
+        return out
+    out["algorithm"] = hasher.algorithm
+    out["hasher"] = f"{type(hasher).__module__}.{type(hasher).__qualname__}"
+    decoded = hasher.decode(encoded)
+    if "iterations" in decoded:
+        out["iterations"] = decoded["iterations"]
+    out["must_update"] = hasher.must_update(encoded)
+    return out
+
+
+class Command(BaseCommand):
+    help = "ORM operations and questions for the interop suite (JSON on stdout)"
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        p = sub.add_parser("create-user")
+        p.add_argument("username")
+        p.add_argument("password")
+        p.add_argument("--staff", action="store_true")
+        p.add_argument("--superuser", action="store_true")
+        p.add_argument("--legacy-hash", choices=sorted(LEGACY_HASHERS))
+        for name in ("create-token", "delete-token", "token-of", "create-knox", "knox-of", "hash-of", "user"):
+            sub.add_parser(name).add_argument("username")
+        for name in ("set-password", "check-password"):
+            p = sub.add_parser(name)
+            p.add_argument("username")
+            p.add_argument("password")
+        sub.add_parser("decode-session").add_argument("session_key")
+
+    def handle(self, *args, action, **options):
+        out = getattr(self, "do_" + action.replace("-", "_"))(**options)
+        self.stdout.write(json.dumps(out, sort_keys=True, default=str))
+
+    def do_create_user(self, username, password, staff, superuser, legacy_hash, **_):
+        User = get_user_model()
+        fields = {User.USERNAME_FIELD: username, "password": password, "is_staff": staff or superuser,
+                  "is_superuser": superuser}
+        if User.USERNAME_FIELD != "email" and hasattr(User, "email"):
+            fields["email"] = f"{username}@example.com"
+        user = User.objects.create_user(**fields)
+        if legacy_hash:
+            user.password = make_password(password, hasher=LEGACY_HASHERS[legacy_hash]())
+            user.save(update_fields=["password"])
+        return self.do_user(username)
+
+    def do_user(self, username, **_):
+        user = get_user(username)
+        return {"pk": user.pk, "username": user.get_username(), "str": str(user), "is_staff": user.is_staff,
+                "is_superuser": user.is_superuser, "is_active": user.is_active,
+                "table": user._meta.db_table, "username_field": user.USERNAME_FIELD}
+
+    def do_create_token(self, username, **_):
+        token = Token.objects.create(user=get_user(username))
+        return {"key": token.key}
+
+    def do_delete_token(self, username, **_):
+        return {"deleted": Token.objects.filter(user=get_user(username)).delete()[0]}
+
+    def do_token_of(self, username, **_):
+        token = Token.objects.filter(user=get_user(username)).first()
+        return {"key": token.key if token else None}
+
+    def do_create_knox(self, username, **_):
+        instance, token = AuthToken.objects.create(get_user(username))
+        return {"token": token, "digest": instance.digest, "token_key": instance.token_key,
+                "expiry": instance.expiry}
+
+    def do_knox_of(self, username, **_):
+        rows = AuthToken.objects.filter(user=get_user(username)).order_by("created")
+        return {"digests": [row.digest for row in rows], "token_keys": [row.token_key for row in rows]}
+
+    def do_set_password(self, username, password, **_):
+        user = get_user(username)
+        user.set_password(password)
+        user.save()
+        return describe_hash(user.password)
+
+    def do_check_password(self, username, password, **_):
+        user = get_user(username)
+        # Not user.check_password(): its setter would upgrade (rewrite) the stored hash.
+        return dict(describe_hash(user.password), check_password=check_password(password, user.password))
+
+    def do_hash_of(self, username, **_):
+        return describe_hash(get_user(username).password)
+
+    def do_decode_session(self, session_key, **_):
+        row = Session.objects.filter(session_key=session_key).first()
+        if row is None:
+            return {"exists": False}
+        data = SessionStore(session_key).load()
+        decoded = row.get_decoded()
+        out = {"exists": True, "expired": row.expire_date <= timezone.now(), "expire_date": row.expire_date,
+               "load": {k: v for k, v in data.items()}, "same_as_get_decoded": data == decoded,
+               "_auth_user_id": decoded.get(SESSION_KEY)}
+        User = get_user_model()
+        user = User._default_manager.filter(pk=decoded.get(SESSION_KEY)).first()
+        if user is not None:
+            out["username"] = user.get_username()
+            out["hash_matches_user"] = constant_time_compare(decoded.get(HASH_SESSION_KEY, ""),
+                                                             user.get_session_auth_hash())
+        return out

@@ -1,0 +1,642 @@
+#!/usr/bin/env python3
+"""Interop suite: what one side writes (users, password hashes, DRF tokens, knox tokens, sessions),
+the other side must accept, in both directions, on one database and one SECRET_KEY.
+
+Runs inside the parity virtualenv (see setup.sh):
+
+    parity/.venv/bin/python parity/run_interop.py --rust-bin PATH --admin-bin PATH
+
+Two passes, each on a fresh SQLite database migrated by Django, with Django's runserver and the Rust
+`drf_parity` server started as run_parity.py starts them (its functions are imported):
+
+- `default`: Django's `auth_user` (USERNAME_FIELD `username`);
+- `custom`: `custom_users.Member` (`DJANGO_SETTINGS_MODULE=parity_site.settings_custom_user`, table
+  `accounts_member`, USERNAME_FIELD `email`); the Rust server and `auth-admin` get
+  `AUTH_USER_TABLE=accounts_member AUTH_USERNAME_FIELD=email`, and every "username" is an e-mail.
+
+Every scenario prints `PASS` or `FAIL` with the reason; the last line is `N passed, M failed`
+(both passes together); exit status 0 only when every scenario passed.
+
+Django's side is asked through `manage.py parity_interop` (JSON on stdout); the Rust side's CLI is
+`auth-admin`; some rows are read directly with sqlite3.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from run_parity import (  # noqa: E402  (the parity runner is the library of this one)
+    DJANGO_DIR,
+    PBKDF2_ITERATIONS,
+    REPO,
+    Resp,
+    basic,
+    django_login,
+    find_rust_bin,
+    http_request,
+    mask_csrf,
+    server_env,
+    sha512_hex,
+    show_body,
+    start_servers,
+)
+
+NOT_PROVIDED = "Authentication credentials were not provided."
+COMMAND_TIMEOUT = 300  # auth-admin hashes with Django's default 1.5M PBKDF2 iterations (slow in debug)
+
+
+# --------------------------------------------------------------------------------------------------
+# Passes: which user model, and how a scenario's user is named
+
+
+@dataclass
+class Mode:
+    name: str
+    title: str
+    settings_module: str | None  # DJANGO_SETTINGS_MODULE (None: manage.py's default, parity_site.settings)
+    user_table: str
+    username_field: str
+    rust_env: dict
+    make_username: Callable[[str], str]
+    # Columns of the user table the Rust side does not know: a row it inserts must get their defaults.
+    extra_columns: dict = field(default_factory=dict)
+
+    def username(self, base: str) -> str:
+        return self.make_username(base)
+
+
+MODES = {
+    "default": Mode("default", "auth_user, USERNAME_FIELD username", None, "auth_user", "username", {},
+                    lambda base: base),
+    "custom": Mode("custom", "custom_users.Member: accounts_member, USERNAME_FIELD email",
+                   "parity_site.settings_custom_user", "accounts_member", "email",
+                   {"AUTH_USER_TABLE": "accounts_member", "AUTH_USERNAME_FIELD": "email"},
+                   lambda base: f"{base.replace('_', '.')}@interop.example.com",
+                   {"display_name": "", "shoe_size": None}),
+}
+
+
+class Fail(Exception):
+    """A scenario's assertion failed; the message is the reason printed on the FAIL line."""
+
+
+# --------------------------------------------------------------------------------------------------
+# One pass's environment: servers, manage.py, auth-admin, the database
+
+
+@dataclass
+class Env:
+    mode: Mode
+    dj_port: int
+    rs_port: int
+    db_path: Path
+    base_env: dict
+    python: str
+    admin_bin: str
+    verbose: bool
+    log: list = field(default_factory=list)
+
+    # -- logging of the steps of the current scenario (printed with -v, or under a FAIL line)
+    def note(self, text: str):
+        self.log.append(text)
+
+    # -- HTTP
+    def request(self, side: str, method: str, path: str, headers=(), body: bytes | None = None) -> Resp:
+        port = self.dj_port if side == "django" else self.rs_port
+        resp = http_request(port, method, path, list(headers), body)
+        shown = [f"{n}: {v}" for n, v in headers if n.lower() in ("authorization", "x-csrftoken", "origin")]
+        cookies = [v for n, v in headers if n.lower() == "cookie"]
+        self.note(f"{side} {method} {path}" + (f" [{'; '.join(shown)}]" if shown else "")
+                  + (f" [Cookie: {cookies[0]}]" if cookies else "")
+                  + f" -> {resp.status if resp.status else resp.error} {show_body(resp, 160)}")
+        return resp
+
+    def django(self, *args, **kw) -> Resp:
+        return self.request("django", *args, **kw)
+
+    def rust(self, *args, **kw) -> Resp:
+        return self.request("rust", *args, **kw)
+
+    def origin(self, side: str) -> str:
+        return f"http://127.0.0.1:{self.dj_port if side == 'django' else self.rs_port}"
+
+    # -- Django's ORM (manage.py parity_interop ...)
+    def orm(self, *args) -> dict:
+        proc = subprocess.run([self.python, "manage.py", "parity_interop", *args], cwd=DJANGO_DIR,
+                              env=self.base_env, capture_output=True, text=True, timeout=COMMAND_TIMEOUT)
+        shown = " ".join(args)
+        if proc.returncode != 0:
+            raise Fail(f"Django ORM `parity_interop {shown}` exited {proc.returncode}: "
+                       f"{last_lines(proc.stderr or proc.stdout)}")
+        try:
+            out = json.loads(proc.stdout.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            raise Fail(f"Django ORM `parity_interop {shown}`: no JSON on stdout: {proc.stdout!r}")
+        self.note(f"ORM parity_interop {shown} -> {json.dumps(out, ensure_ascii=False)[:300]}")
+        return out
+
+    # -- The Rust CLI
+    def admin(self, *args, extra_env=None) -> subprocess.CompletedProcess:
+        env = dict(self.base_env, **self.mode.rust_env, **(extra_env or {}))
+        argv = [self.admin_bin, "--database-url", self.base_env["DATABASE_URL"], *args]
+        started = time.time()
+        try:
+            proc = subprocess.run(argv, env=env, cwd=self.db_path.parent, capture_output=True, text=True,
+                                  stdin=subprocess.DEVNULL, timeout=COMMAND_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            raise Fail(f"`auth-admin {' '.join(args)}` did not finish within {COMMAND_TIMEOUT} s")
+        self.note(f"auth-admin {' '.join(args)} -> exit {proc.returncode} in {time.time() - started:.1f} s; "
+                  f"stdout {proc.stdout.strip()!r}; stderr {proc.stderr.strip()!r}")
+        return proc
+
+    # -- sqlite3
+    def db_one(self, sql: str, params=()):
+        with sqlite3.connect(self.db_path, timeout=10) as conn:
+            row = conn.execute(sql, params).fetchone()
+        self.note(f"sqlite3 {sql} {list(params)} -> {row!r}")
+        return row
+
+    def password_column(self, username: str) -> str:
+        m = self.mode
+        row = self.db_one(f'SELECT password FROM "{m.user_table}" WHERE "{m.username_field}" = ?', (username,))
+        if row is None:
+            raise Fail(f"no row for {username!r} in {m.user_table}.{m.username_field}")
+        return row[0]
+
+
+def last_lines(text: str, n=3) -> str:
+    lines = [line for line in (text or "").strip().splitlines() if line.strip()]
+    return " | ".join(lines[-n:]) if lines else "(no output)"
+
+
+# --------------------------------------------------------------------------------------------------
+# Assertions
+
+
+def describe(resp: Resp) -> str:
+    if not resp.status:
+        return f"no answer ({resp.error})"
+    return f"{resp.status} {show_body(resp, 200)}"
+
+
+def expect_user(resp: Resp, username: str, what: str):
+    """200 and {"user": username, ...}."""
+    body = resp.json()
+    if resp.status != 200 or not isinstance(body, dict) or body.get("user") != username:
+        raise Fail(f"{what}: expected 200 {{\"user\": {json.dumps(username, ensure_ascii=False)}, ...}}, "
+                   f"got {describe(resp)}")
+
+
+def expect_detail(resp: Resp, status: int, detail: str, what: str, prefix=False):
+    body = resp.json()
+    got = body.get("detail") if isinstance(body, dict) else None
+    ok = resp.status == status and isinstance(got, str) and (got.startswith(detail) if prefix else got == detail)
+    if not ok:
+        raise Fail(f"{what}: expected {status} {{\"detail\": \"{detail}{'...' if prefix else ''}\"}}, "
+                   f"got {describe(resp)}")
+
+
+def expect(condition: bool, message: str):
+    if not condition:
+        raise Fail(message)
+
+
+def set_cookies(resp: Resp) -> dict:
+    """{name: value} of the cookies a response sets (deleted ones have value '')."""
+    out = {}
+    for line in resp.all("set-cookie"):
+        first = line.split(";", 1)[0]
+        name, _, value = first.partition("=")
+        out[name.strip()] = value.strip().strip('"')
+    return out
+
+
+def basic_header(username: str, password: str):
+    return [("Authorization", basic(username, password))]
+
+
+def session_headers(env: Env, side: str, sessionid: str, csrftoken: str | None = None, csrf_header=True):
+    """Cookie: sessionid (+ csrftoken); with a csrftoken, a JSON body's Content-Type and, unless
+    `csrf_header` is false, a masked X-CSRFToken and the server's own Origin."""
+    headers = [("Cookie", f"sessionid={sessionid}" + (f"; csrftoken={csrftoken}" if csrftoken else ""))]
+    if csrftoken:
+        headers.append(("Content-Type", "application/json"))
+        if csrf_header:
+            headers += [("X-CSRFToken", mask_csrf(csrftoken)), ("Origin", env.origin(side))]
+    return headers
+
+
+# --------------------------------------------------------------------------------------------------
+# Flows used by several scenarios
+
+
+def rust_login(env: Env, username: str, password: str) -> dict:
+    """Rust's session login: GET /api-auth/csrf/ (csrftoken cookie + masked token), then
+    POST /api-auth/login/ with JSON credentials and X-CSRFToken. Returns the cookies and the body."""
+    page = env.rust("GET", "/api-auth/csrf/")
+    token = (page.json() or {}).get("csrf_token") if isinstance(page.json(), dict) else None
+    cookie = set_cookies(page).get("csrftoken")
+    expect(page.status == 200 and token and cookie,
+           f"Rust GET /api-auth/csrf/: expected 200 {{\"csrf_token\": ...}} and a csrftoken cookie, got "
+           f"{describe(page)} cookies {set_cookies(page)}")
+    body = json.dumps({"username": username, "password": password}).encode()
+    resp = env.rust("POST", "/api-auth/login/", [("Cookie", f"csrftoken={cookie}"), ("X-CSRFToken", token),
+                                                 ("Origin", env.origin("rust")),
+                                                 ("Content-Type", "application/json")], body)
+    cookies = set_cookies(resp)
+    expect(resp.status == 200 and cookies.get("sessionid"),
+           f"Rust POST /api-auth/login/ as {username!r}: expected 200 and a sessionid cookie, got "
+           f"{describe(resp)} cookies {sorted(cookies)}")
+    return {"sessionid": cookies["sessionid"], "csrftoken": cookies.get("csrftoken") or cookie,
+            "body": resp.json()}
+
+
+def django_login_checked(env: Env, username: str, password: str) -> tuple[str, str]:
+    try:
+        sessionid, csrftoken = django_login(env.dj_port, username, password)
+    except RuntimeError as error:
+        raise Fail(f"Django's login view (/accounts/login/) as {username!r}: {error}")
+    env.note(f"django /accounts/login/ as {username!r} -> sessionid {sessionid[:8]}..., csrftoken {csrftoken[:8]}...")
+    return sessionid, csrftoken
+
+
+def expect_session_works(env: Env, side: str, sessionid: str, username: str, what: str):
+    expect_user(env.request(side, "GET", "/session/", session_headers(env, side, sessionid)), username,
+                f"{what}: {side.title()} GET /session/")
+
+
+def expect_session_refused(env: Env, side: str, sessionid: str, what: str):
+    expect_detail(env.request(side, "GET", "/session/", session_headers(env, side, sessionid)), 403,
+                  NOT_PROVIDED, f"{what}: {side.title()} GET /session/")
+
+
+# --------------------------------------------------------------------------------------------------
+# Scenarios
+
+SCENARIOS: list[tuple[str, Callable[[Env, Mode], None]]] = []
+
+
+def scenario(title: str):
+    def register(fn):
+        SCENARIOS.append((title, fn))
+        return fn
+
+    return register
+
+
+# Django -> Rust ----------------------------------------------------------------------------------
+
+
+@scenario("1. Django ORM create_user -> Rust Basic and Rust obtain-token")
+def s01_django_user_on_rust(env: Env, mode: Mode):
+    user, pw = mode.username("dj_user"), "dj-pass-1"
+    env.orm("create-user", user, pw)
+    expect_user(env.rust("GET", "/basic/", basic_header(user, pw)), user, "Rust GET /basic/ (Basic)")
+    expect_detail(env.rust("GET", "/basic/", basic_header(user, "wrong")), 401,
+                  "Invalid username/password.", "control: wrong password on Rust /basic/")
+    resp = env.rust("POST", "/api-token-auth/", [("Content-Type", "application/json")],
+                    json.dumps({"username": user, "password": pw}).encode())
+    key = (resp.json() or {}).get("token") if isinstance(resp.json(), dict) else None
+    expect(resp.status == 200 and isinstance(key, str) and len(key) == 40,
+           f"Rust POST /api-token-auth/: expected 200 {{\"token\": <40 hex>}}, got {describe(resp)}")
+    row = env.orm("token-of", user)
+    expect(row["key"] == key, f"Rust's obtain-token key {key!r} is not the user's authtoken_token row "
+                              f"seen by Django's ORM ({row['key']!r})")
+
+
+@scenario("2. Django ORM Token.objects.create -> Rust /token/; deleted by the ORM -> refused")
+def s02_django_token_on_rust(env: Env, mode: Mode):
+    user = mode.username("dj_token")
+    env.orm("create-user", user, "dj-pass-2")
+    key = env.orm("create-token", user)["key"]
+    resp = env.rust("GET", "/token/", [("Authorization", f"Token {key}")])
+    expect_user(resp, user, "Rust GET /token/ with the Django-made key")
+    expect(resp.json().get("auth") == key, f"Rust /token/: auth should be the key, got {describe(resp)}")
+    expect(env.orm("delete-token", user)["deleted"] == 1, "Django ORM did not delete exactly one token")
+    expect_detail(env.rust("GET", "/token/", [("Authorization", f"Token {key}")]), 401, "Invalid token.",
+                  "Rust GET /token/ after Django's ORM deleted the token")
+
+
+@scenario("3. Django knox AuthToken.objects.create -> Rust /knox/")
+def s03_django_knox_on_rust(env: Env, mode: Mode):
+    user = mode.username("dj_knox")
+    env.orm("create-user", user, "dj-pass-3")
+    token = env.orm("create-knox", user)["token"]
+    expect_user(env.rust("GET", "/knox/", [("Authorization", f"Token {token}")]), user,
+                "Rust GET /knox/ with the Django-made knox token")
+    bad = token[:-1] + ("0" if token[-1] != "0" else "1")
+    expect_detail(env.rust("GET", "/knox/", [("Authorization", f"Token {bad}")]), 401, "Invalid token.",
+                  "control: Rust /knox/ with the last character changed")
+
+
+@scenario("4. Django login view session -> Rust /session/ (GET, and POST with CSRF)")
+def s04_django_session_on_rust(env: Env, mode: Mode):
+    user, pw = mode.username("dj_session"), "dj-pass-4"
+    env.orm("create-user", user, pw)
+    sessionid, csrftoken = django_login_checked(env, user, pw)
+    expect_session_works(env, "rust", sessionid, user, "Django session")
+    resp = env.rust("POST", "/session/", session_headers(env, "rust", sessionid, csrftoken), b"{}")
+    expect_user(resp, user, "Rust POST /session/ with csrftoken cookie + X-CSRFToken + Origin")
+    # Control: the CSRF check really runs for this session (no header -> refused).
+    resp = env.rust("POST", "/session/", session_headers(env, "rust", sessionid, csrftoken, csrf_header=False), b"{}")
+    expect_detail(resp, 403, "CSRF Failed:", "control: Rust POST /session/ without X-CSRFToken", prefix=True)
+
+
+# Rust -> Django ----------------------------------------------------------------------------------
+
+
+def admin_createsuperuser(env: Env, mode: Mode, user: str, pw: str):
+    email = user if mode.username_field == "email" else f"{user}@example.com"
+    proc = env.admin("createsuperuser", "--no-input", "--username", user, "--email", email,
+                     extra_env={"DJANGO_SUPERUSER_PASSWORD": pw})
+    expect(proc.returncode == 0, f"auth-admin createsuperuser exited {proc.returncode}: "
+                                 f"{last_lines(proc.stderr or proc.stdout)}")
+
+
+@scenario("5. auth-admin createsuperuser -> Django Basic, ORM check_password, is_superuser/is_staff")
+def s05_rust_superuser_on_django(env: Env, mode: Mode):
+    user, pw = mode.username("rs_admin"), "rs-pass-5"
+    admin_createsuperuser(env, mode, user, pw)
+    info = env.orm("user", user)
+    expect(info["is_superuser"] is True and info["is_staff"] is True and info["is_active"] is True,
+           f"Django ORM: expected is_superuser, is_staff, is_active True, got {info}")
+    check = env.orm("check-password", user, pw)
+    expect(check["check_password"] is True, f"Django ORM check_password(<the password>) is False for the "
+                                             f"hash auth-admin wrote: {check['password']!r}")
+    expect(env.orm("check-password", user, "wrong")["check_password"] is False,
+           "control: Django ORM check_password('wrong') is True")
+    expect_user(env.django("GET", "/basic/", basic_header(user, pw)), user, "Django GET /basic/ (Basic)")
+    if mode.extra_columns:
+        names = ", ".join(f'"{name}"' for name in mode.extra_columns)
+        row = env.db_one(f'SELECT {names} FROM "{mode.user_table}" WHERE "{mode.username_field}" = ?', (user,))
+        expect(row == tuple(mode.extra_columns.values()),
+               f"columns unknown to the Rust side ({names}) of the row auth-admin inserted: {row!r}, "
+               f"want their defaults {tuple(mode.extra_columns.values())!r}")
+
+
+@scenario("6. auth-admin create-token -> Django /token/; printed key = DB row")
+def s06_rust_token_on_django(env: Env, mode: Mode):
+    user = mode.username("rs_token")
+    env.orm("create-user", user, "rs-pass-6")
+    proc = env.admin("create-token", user)
+    expect(proc.returncode == 0, f"auth-admin create-token exited {proc.returncode}: "
+                                 f"{last_lines(proc.stderr or proc.stdout)}")
+    words = proc.stdout.split()
+    # DRF's drf_create_token: "Generated token KEY for user USER"
+    expect(len(words) >= 6 and words[:2] == ["Generated", "token"] and words[3:5] == ["for", "user"],
+           f"auth-admin create-token: expected 'Generated token KEY for user USER', got {proc.stdout.strip()!r}")
+    key = words[2]
+    m = mode
+    row = env.db_one(f'SELECT t.key FROM authtoken_token t JOIN "{m.user_table}" u ON u.id = t.user_id '
+                     f'WHERE u."{m.username_field}" = ?', (user,))
+    expect(row is not None and row[0] == key, f"printed key {key!r} != authtoken_token row {row!r}")
+    resp = env.django("GET", "/token/", [("Authorization", f"Token {key}")])
+    expect_user(resp, user, "Django GET /token/ with the auth-admin key")
+    expect(resp.json().get("auth") == key, f"Django /token/: auth should be the key, got {describe(resp)}")
+
+
+@scenario("7. Rust /api-auth/login/ session -> Django /session/; Django's ORM decodes it")
+def s07_rust_session_on_django(env: Env, mode: Mode):
+    user, pw = mode.username("rs_session"), "rs-pass-7"
+    pk = env.orm("create-user", user, pw)["pk"]
+    login = rust_login(env, user, pw)
+    body = login["body"]
+    expect(isinstance(body, dict) and body.get("id") == pk,
+           f"Rust login answer: expected {{\"id\": {pk}, ...}}, got {body!r}")
+    expect_session_works(env, "django", login["sessionid"], user, "Rust session")
+    resp = env.django("POST", "/session/", session_headers(env, "django", login["sessionid"], login["csrftoken"]),
+                      b"{}")
+    expect_user(resp, user, "Django POST /session/ with Rust's csrftoken cookie + X-CSRFToken + Origin")
+    decoded = env.orm("decode-session", login["sessionid"])
+    expect(decoded.get("exists") and not decoded.get("expired"),
+           f"Django ORM: session row missing or expired: {decoded}")
+    expect(decoded.get("_auth_user_id") == str(pk),
+           f"Django ORM SessionStore(key).load(): _auth_user_id {decoded.get('_auth_user_id')!r}, want {str(pk)!r}")
+    expect(decoded.get("same_as_get_decoded") and decoded.get("hash_matches_user"),
+           f"Django ORM: session decoding / _auth_user_hash check failed: {decoded}")
+    expect(decoded["load"].get("_auth_user_backend") == "django.contrib.auth.backends.ModelBackend",
+           f"_auth_user_backend is {decoded['load'].get('_auth_user_backend')!r}")
+
+
+@scenario("8. Rust /knox/login/ (Basic) token -> Django /knox/")
+def s08_rust_knox_on_django(env: Env, mode: Mode):
+    user, pw = mode.username("rs_knox"), "rs-pass-8"
+    env.orm("create-user", user, pw)
+    resp = env.rust("POST", "/knox/login/", basic_header(user, pw))
+    token = (resp.json() or {}).get("token") if isinstance(resp.json(), dict) else None
+    expect(resp.status == 200 and isinstance(token, str) and len(token) == 64,
+           f"Rust POST /knox/login/: expected 200 {{\"token\": <64 hex>, ...}}, got {describe(resp)}")
+    rows = env.orm("knox-of", user)
+    expect(rows["digests"] == [sha512_hex(token)] and rows["token_keys"] == [token[:15]],
+           f"knox_authtoken rows seen by Django's ORM {rows} do not match sha512/first 15 chars of the token")
+    expect_user(env.django("GET", "/knox/", [("Authorization", f"Token {token}")]), user,
+                "Django GET /knox/ with the Rust-made knox token")
+
+
+# Password changes ---------------------------------------------------------------------------------
+
+
+@scenario("9. Django ORM set_password -> Rust-made sessions refused on both; new password on Rust Basic")
+def s09_django_password_change(env: Env, mode: Mode):
+    user, old, new = mode.username("pw_dj"), "old-pass-9", "new-pass-9"
+    env.orm("create-user", user, old)
+    # Two sessions, so that each server is tested on a row the other one has not flushed.
+    a, b = rust_login(env, user, old), rust_login(env, user, old)
+    expect(a["sessionid"] != b["sessionid"], "two Rust logins gave the same session key")
+    expect_session_works(env, "rust", a["sessionid"], user, "before the change, Rust session A")
+    expect_session_works(env, "django", b["sessionid"], user, "before the change, Rust session B")
+    env.orm("set-password", user, new)
+    expect_session_refused(env, "rust", a["sessionid"], "after Django's set_password, session A")
+    expect_session_refused(env, "django", b["sessionid"], "after Django's set_password, session B")
+    expect_user(env.rust("GET", "/basic/", basic_header(user, new)), user, "Rust GET /basic/ with the new password")
+    expect_detail(env.rust("GET", "/basic/", basic_header(user, old)), 401, "Invalid username/password.",
+                  "Rust GET /basic/ with the old password")
+
+
+@scenario("10. auth-admin changepassword -> Django sessions refused on both; new password on Django Basic")
+def s10_rust_password_change(env: Env, mode: Mode):
+    user, old, new = mode.username("pw_rs"), "old-pass-10", "new-pass-10"
+    env.orm("create-user", user, old)
+    a, _ = django_login_checked(env, user, old)
+    b, _ = django_login_checked(env, user, old)
+    expect_session_works(env, "rust", a, user, "before the change, Django session A")
+    expect_session_works(env, "django", b, user, "before the change, Django session B")
+    proc = env.admin("changepassword", user, "--password-env", "INTEROP_NEW_PASSWORD",
+                     extra_env={"INTEROP_NEW_PASSWORD": new})
+    expect(proc.returncode == 0, f"auth-admin changepassword exited {proc.returncode}: "
+                                 f"{last_lines(proc.stderr or proc.stdout)}")
+    expect(env.orm("check-password", user, new)["check_password"] is True,
+           "Django ORM check_password(<new password>) is False after auth-admin changepassword")
+    expect_session_refused(env, "rust", a, "after auth-admin changepassword, session A")
+    expect_session_refused(env, "django", b, "after auth-admin changepassword, session B")
+    expect_user(env.django("GET", "/basic/", basic_header(user, new)), user,
+                "Django GET /basic/ with the new password")
+    expect_detail(env.django("GET", "/basic/", basic_header(user, old)), 401, "Invalid username/password.",
+                  "Django GET /basic/ with the old password")
+
+
+# Hash upgrade -------------------------------------------------------------------------------------
+
+
+def hash_upgrade(env: Env, mode: Mode, base: str, legacy: str, prefix: str):
+    user, pw = mode.username(base), f"{base}-pass"
+    env.orm("create-user", user, pw, "--legacy-hash", legacy)
+    before = env.password_column(user)
+    expect(before.startswith(prefix), f"Django wrote {before!r}, expected a {prefix}... hash")
+    expect_user(env.rust("GET", "/basic/", basic_header(user, pw)), user, "Rust GET /basic/ with the old hash")
+    after = env.password_column(user)
+    want = f"pbkdf2_sha256${PBKDF2_ITERATIONS}$"
+    expect(after != before and after.startswith(want),
+           f"after Rust's login the hash is {after!r}; expected a new {want}... hash (before: {before!r})")
+    check = env.orm("check-password", user, pw)
+    expect(check["check_password"] is True and check["must_update"] is False,
+           f"Django ORM on the upgraded hash: check_password {check['check_password']}, "
+           f"identify_hasher(...).must_update {check['must_update']} (want True, False)")
+    expect_user(env.django("GET", "/basic/", basic_header(user, pw)), user, "Django GET /basic/ after the upgrade")
+    expect(env.password_column(user) == after, "Django rewrote the upgraded hash (it should need no update)")
+
+
+@scenario(f"11a. pbkdf2_sha256$500$ hash (Django) -> Rust login upgrades it to "
+          f"pbkdf2_sha256${PBKDF2_ITERATIONS}$; Django accepts it")
+def s11a_upgrade_sha256(env: Env, mode: Mode):
+    hash_upgrade(env, mode, "old_sha256", "pbkdf2_sha256_500", "pbkdf2_sha256$500$")
+
+
+@scenario(f"11b. pbkdf2_sha1$500$ hash (Django) -> Rust login upgrades it to "
+          f"pbkdf2_sha256${PBKDF2_ITERATIONS}$; Django accepts it")
+def s11b_upgrade_sha1(env: Env, mode: Mode):
+    hash_upgrade(env, mode, "old_sha1", "pbkdf2_sha1_500", "pbkdf2_sha1$500$")
+
+
+# --------------------------------------------------------------------------------------------------
+# Running a pass
+
+
+def run_pass(mode: Mode, args, rust_bin: str, admin_bin: str, workdir: Path) -> tuple[int, int]:
+    print(f"\n== pass {mode.name}: {mode.title} ==")
+    passdir = workdir / mode.name
+    passdir.mkdir()
+    db_path = passdir / "interop.db"
+    base_env = server_env(db_path)
+    for name in ("AUTH_USER_TABLE", "AUTH_USERNAME_FIELD"):
+        base_env.pop(name, None)  # only mode.rust_env decides
+    if mode.settings_module:
+        base_env["DJANGO_SETTINGS_MODULE"] = mode.settings_module
+    python = sys.executable
+    print(f"database: {db_path}")
+    if mode.settings_module:
+        print(f"django:   DJANGO_SETTINGS_MODULE={mode.settings_module}")
+    if mode.rust_env:
+        print("rust:     " + " ".join(f"{k}={v}" for k, v in mode.rust_env.items()))
+
+    servers = []
+    passed = failed = 0
+    try:
+        try:
+            proc = subprocess.run([python, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=DJANGO_DIR,
+                                  env=base_env, capture_output=True, text=True)
+            if proc.returncode:
+                raise RuntimeError(f"manage.py migrate exited {proc.returncode}: {last_lines(proc.stderr)}")
+            dj_port, rs_port = start_servers(servers, python, rust_bin, base_env, passdir, rust_env=mode.rust_env)
+        except (RuntimeError, OSError) as error:
+            for title, _ in SCENARIOS:
+                print(f"FAIL [{mode.name}] {title}\n     reason: pass setup failed: {error}")
+            return 0, len(SCENARIOS)
+        env = Env(mode, dj_port, rs_port, db_path, base_env, python, admin_bin, args.verbose)
+        for title, fn in SCENARIOS:
+            env.log = []
+            started = time.time()
+            try:
+                fn(env, mode)
+            except Fail as error:
+                failed += 1
+                print(f"FAIL [{mode.name}] {title}\n     reason: {error}")
+                for line in env.log:
+                    print(f"       {line}")
+                continue
+            except Exception as error:  # a bug of the suite, or a crash: still one readable FAIL line
+                failed += 1
+                print(f"FAIL [{mode.name}] {title}\n     reason: {type(error).__name__}: {error}")
+                if args.verbose:
+                    traceback.print_exc()
+                continue
+            passed += 1
+            print(f"PASS [{mode.name}] {title} ({time.time() - started:.1f} s)")
+            if args.verbose:
+                for line in env.log:
+                    print(f"       {line}")
+        if mode.user_table != "auth_user" and env.db_one(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'auth_user'") is not None:
+            # Django's migrations for this settings module create no auth_user: someone else did.
+            print(f"note [{mode.name}]: the database now has an `auth_user` table, which Django's migrations "
+                  f"did not create: the Rust server or auth-admin ignored "
+                  + " ".join(f"{k}={v}" for k, v in mode.rust_env.items()))
+    finally:
+        for server in servers:
+            server.stop()
+    print(f"pass {mode.name}: {passed} passed, {failed} failed")
+    return passed, failed
+
+
+def find_admin_bin(arg):
+    candidates = [arg] if arg else []
+    if os.environ.get("CARGO_TARGET_DIR"):
+        candidates.append(os.path.join(os.environ["CARGO_TARGET_DIR"], "debug", "auth-admin"))
+    candidates.append(str(REPO / "target" / "debug" / "auth-admin"))
+    for candidate in candidates:
+        if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return os.path.abspath(candidate)
+    raise SystemExit(f"run_interop.py: no auth-admin binary found (tried {candidates}); pass --admin-bin")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rust-bin", help="path of the drf_parity binary (default: $CARGO_TARGET_DIR/debug/"
+                                           "drf_parity, then target/debug/drf_parity)")
+    parser.add_argument("--admin-bin", help="path of the auth-admin binary (default: $CARGO_TARGET_DIR/debug/"
+                                            "auth-admin, then target/debug/auth-admin)")
+    parser.add_argument("--only", choices=sorted(MODES), help="run one pass only (default: default, then custom)")
+    parser.add_argument("--custom-user", action="store_true", help="the custom user model pass only (= --only custom)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory (databases, logs)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print every step of every scenario")
+    args = parser.parse_args(argv)
+    if args.custom_user and args.only not in (None, "custom"):
+        parser.error("--custom-user contradicts --only default")
+    modes = ["custom"] if args.custom_user else [args.only] if args.only else ["default", "custom"]
+
+    rust_bin = find_rust_bin(args.rust_bin)
+    admin_bin = find_admin_bin(args.admin_bin)
+    workdir = Path(tempfile.mkdtemp(prefix="drf-interop-"))
+    print(f"rust:       {rust_bin}\nauth-admin: {admin_bin}\nlogs:       {workdir}")
+    totals = {}
+    try:
+        for name in modes:
+            totals[name] = run_pass(MODES[name], args, rust_bin, admin_bin, workdir)
+    finally:
+        if args.keep:
+            print(f"\nkept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print()
+    for name, (p, f) in totals.items():
+        print(f"pass {name}: {p} passed, {f} failed")
+    passed, failed = sum(p for p, _ in totals.values()), sum(f for _, f in totals.values())
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,109 @@
+//! The Django suites: `parity/run_parity.py` (every scenario sent to Django REST framework and to
+//! `drf_parity` on one database, answers compared) and `parity/run_interop.py` (users, tokens,
+//! knox tokens and sessions made on either side used on the other, with `auth_user` and with a
+//! custom user model).
+//!
+//! They need the Python environment that `bash parity/setup.sh` creates (Django 6.1, DRF 3.18,
+//! django-rest-knox 5.1 from PyPI). Without it each suite is reported as **ignored**, with the
+//! reason, never as passed; with `AUTH_REQUIRE_EXTERNAL_SUITES=1` (set by `.ci/run`) a missing
+//! environment fails instead. `PARITY_VENV` names another environment, as for `setup.sh`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use libtest_mimic::{Arguments, Failed, Trial};
+
+const DRF_PARITY: &str = env!("CARGO_BIN_EXE_drf-parity-test");
+const AUTH_ADMIN: &str = env!("CARGO_BIN_EXE_auth-admin-test");
+
+fn repository() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from(".."), Path::to_path_buf)
+}
+
+/// The interpreter of the parity environment, or why there is none.
+fn python() -> Result<PathBuf, String> {
+    let venv = std::env::var_os("PARITY_VENV")
+        .map_or_else(|| repository().join("parity/.venv"), PathBuf::from);
+    let python = venv.join("bin/python");
+    if !python.exists() {
+        return Err(format!(
+            "no Python environment at {}: run `bash parity/setup.sh`",
+            python.display()
+        ));
+    }
+    let probe = Command::new(&python)
+        .args(["-c", "import django, rest_framework, knox"])
+        .output()
+        .map_err(|error| format!("cannot run {}: {error}", python.display()))?;
+    if probe.status.success() {
+        Ok(python)
+    } else {
+        Err(format!(
+            "{} lacks Django, DRF or knox: run `bash parity/setup.sh`",
+            python.display()
+        ))
+    }
+}
+
+/// Runs one suite script; passes when it exits 0. On failure the script's report is the message.
+fn run_suite(python: &Path, script: &str, extra: &[&str]) -> Result<(), Failed> {
+    let output = Command::new(python)
+        .arg(repository().join("parity").join(script))
+        .args(["--rust-bin", DRF_PARITY])
+        .args(extra)
+        .current_dir(repository())
+        // Both sides throttle in memory: the suite's expectations are per-server counters.
+        .env_remove("REDIS_URL")
+        .output()
+        .map_err(|error| Failed::from(format!("cannot start {script}: {error}")))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // The summary line, always shown (`cargo test -- --nocapture` is not needed to see it).
+    if let Some(summary) = stdout.lines().rev().find(|line| !line.trim().is_empty()) {
+        println!("{script}: {summary}");
+    }
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(Failed::from(format!(
+            "{script} exited with {}\n--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}",
+            output.status
+        )))
+    }
+}
+
+fn main() {
+    let arguments = Arguments::from_args();
+    let required = std::env::var("AUTH_REQUIRE_EXTERNAL_SUITES").is_ok_and(|value| value == "1");
+    let environment = python();
+    let suites: [(&str, &str, &[&str]); 2] = [
+        ("django_parity_suite", "run_parity.py", &[]),
+        (
+            "django_interop_suite",
+            "run_interop.py",
+            &["--admin-bin", AUTH_ADMIN],
+        ),
+    ];
+    let trials = suites
+        .into_iter()
+        .map(|(name, script, extra)| match &environment {
+            Ok(python) => {
+                let python = python.clone();
+                Trial::test(name, move || run_suite(&python, script, extra))
+            }
+            Err(reason) if required => {
+                let reason = format!("AUTH_REQUIRE_EXTERNAL_SUITES=1 but {reason}");
+                Trial::test(name, move || Err(Failed::from(reason)))
+            }
+            Err(reason) => {
+                eprintln!("{name} ignored: {reason}");
+                // Run anyway (`--include-ignored`), it fails with the reason: never a pass.
+                let reason = reason.clone();
+                Trial::test(name, move || Err(Failed::from(reason))).with_ignored_flag(true)
+            }
+        })
+        .collect();
+    libtest_mimic::run(&arguments, trials).exit();
+}
