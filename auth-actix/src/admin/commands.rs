@@ -4,7 +4,7 @@ use std::fmt;
 use std::io;
 
 use crate::settings::AuthSettings;
-use crate::store::sea_orm::{DatabaseConnection, DbErr, EntityTrait, QueryOrder};
+use crate::store::sea_orm::{DatabaseConnection, DbErr, QueryOrder};
 use crate::store::user::{User, UserModel};
 use crate::store::{migrations, session, token};
 use crate::user::{CreateUserError, UserFields, create_user};
@@ -168,7 +168,7 @@ async fn list_tokens(
     console: &mut Console<'_>,
 ) -> Result<(), CommandError> {
     require_tables(db, &[users.table(), "authtoken_token"]).await?;
-    let tokens = token::Entity::find()
+    let tokens = token::select_rows(db)
         .order_by_asc(token::Column::Created)
         .order_by_asc(token::Column::UserId)
         .all(db)

@@ -50,15 +50,19 @@ pub async fn candidates<C: ConnectionTrait>(
     users: &UserModel,
     token_key: &str,
 ) -> Result<Vec<(Model, User)>, DbErr> {
+    let backend = db.get_database_backend();
     let mut select = Query::select();
     select.from_as(Entity, Alias::new("k"));
     for column in Column::iter() {
-        select.expr_as(
-            Expr::col((Alias::new("k"), column)),
-            Alias::new(format!("k_{}", column.as_str())),
-        );
+        let value = Expr::col((Alias::new("k"), column));
+        let value = if matches!(column, Column::UserId) {
+            super::key::as_i32(backend, value)
+        } else {
+            value
+        };
+        select.expr_as(value, Alias::new(format!("k_{}", column.as_str())));
     }
-    users.join_users(&mut select, "k", Column::UserId.as_str());
+    users.join_users(backend, &mut select, "k", Column::UserId.as_str());
     select.and_where(Expr::col((Alias::new("k"), Column::TokenKey)).eq(token_key));
     db.query_all(&select)
         .await?

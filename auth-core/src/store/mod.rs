@@ -7,6 +7,7 @@
 //! [`datetime`]), so rows are shared with Django whichever side wrote them.
 
 pub mod datetime;
+mod key;
 pub mod knox_token;
 pub mod migrations;
 pub mod session;

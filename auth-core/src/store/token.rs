@@ -4,7 +4,7 @@ use std::fmt;
 
 use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::{Alias, ExprTrait, Query};
-use sea_orm::{FromQueryResult, IdenStatic};
+use sea_orm::{FromQueryResult, IdenStatic, QuerySelect};
 
 use super::user::{User, UserModel};
 
@@ -57,15 +57,19 @@ pub async fn find_with_user<C: ConnectionTrait>(
     users: &UserModel,
     key: &str,
 ) -> Result<Option<(Model, User)>, DbErr> {
+    let backend = db.get_database_backend();
     let mut select = Query::select();
     select.from_as(Entity, Alias::new("t"));
     for column in [Column::Key, Column::Created, Column::UserId] {
-        select.expr_as(
-            Expr::col((Alias::new("t"), column)),
-            Alias::new(format!("t_{}", column.as_str())),
-        );
+        let value = Expr::col((Alias::new("t"), column));
+        let value = if matches!(column, Column::UserId) {
+            super::key::as_i32(backend, value)
+        } else {
+            value
+        };
+        select.expr_as(value, Alias::new(format!("t_{}", column.as_str())));
     }
-    users.join_users(&mut select, "t", Column::UserId.as_str());
+    users.join_users(backend, &mut select, "t", Column::UserId.as_str());
     select.and_where(Expr::col((Alias::new("t"), Column::Key)).eq(key));
     let Some(row) = db.query_one(&select).await? else {
         return Ok(None);
@@ -81,10 +85,21 @@ pub async fn find_for_user<C: ConnectionTrait>(
     db: &C,
     user_id: i32,
 ) -> Result<Option<Model>, DbErr> {
-    Entity::find()
+    select_rows(db)
         .filter(Column::UserId.eq(user_id))
         .one(db)
         .await
+}
+
+/// `SELECT` of whole rows, `user_id` read as an `i32` on every backend (see `key`).
+pub fn select_rows<C: ConnectionTrait>(db: &C) -> Select<Entity> {
+    Entity::find()
+        .select_only()
+        .columns([Column::Key, Column::Created])
+        .expr_as(
+            super::key::as_i32(db.get_database_backend(), Expr::col(Column::UserId)),
+            Column::UserId.as_str(),
+        )
 }
 
 /// Inserts a new token with a fresh key. Always a plain INSERT: a key collision is an integrity

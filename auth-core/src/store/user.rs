@@ -223,9 +223,18 @@ impl UserModel {
     }
 
     /// Adds this model's columns, read from `source`, to `select` as `{prefix}{field}`.
-    pub(crate) fn select_columns(&self, select: &mut SelectStatement, source: &str, prefix: &str) {
+    pub(crate) fn select_columns(
+        &self,
+        backend: DbBackend,
+        select: &mut SelectStatement,
+        source: &str,
+        prefix: &str,
+    ) {
         let column = |name: &str| Expr::col((Alias::new(source), Alias::new(name)));
-        select.expr_as(column("id"), Alias::new(format!("{prefix}id")));
+        select.expr_as(
+            super::key::as_i32(backend, column("id")),
+            Alias::new(format!("{prefix}id")),
+        );
         select.expr_as(
             column(&self.username_field),
             Alias::new(format!("{prefix}username")),
@@ -236,7 +245,13 @@ impl UserModel {
     }
 
     /// Joins the users onto `select`, on `{source}.{foreign_key} = u.id`, reading them as `u_…`.
-    pub(crate) fn join_users(&self, select: &mut SelectStatement, source: &str, foreign_key: &str) {
+    pub(crate) fn join_users(
+        &self,
+        backend: DbBackend,
+        select: &mut SelectStatement,
+        source: &str,
+        foreign_key: &str,
+    ) {
         select.join_as(
             JoinType::InnerJoin,
             self.table_iden(),
@@ -244,13 +259,13 @@ impl UserModel {
             Expr::col((Alias::new(source), Alias::new(foreign_key)))
                 .equals((Alias::new("u"), Alias::new("id"))),
         );
-        self.select_columns(select, "u", "u_");
+        self.select_columns(backend, select, "u", "u_");
     }
 
-    fn select(&self) -> SelectStatement {
+    fn select(&self, backend: DbBackend) -> SelectStatement {
         let mut select = Query::select();
         select.from_as(self.table_iden(), Alias::new("u"));
-        self.select_columns(&mut select, "u", "");
+        self.select_columns(backend, &mut select, "u", "");
         select
     }
 
@@ -270,7 +285,7 @@ impl UserModel {
         db: &C,
         username: &str,
     ) -> Result<Option<User>, DbErr> {
-        let mut select = self.select();
+        let mut select = self.select(db.get_database_backend());
         select.and_where(
             Expr::col((Alias::new("u"), Alias::new(self.username_field.as_ref()))).eq(username),
         );
@@ -283,7 +298,7 @@ impl UserModel {
         db: &C,
         id: i32,
     ) -> Result<Option<User>, DbErr> {
-        let mut select = self.select();
+        let mut select = self.select(db.get_database_backend());
         select.and_where(Expr::col((Alias::new("u"), Alias::new("id"))).eq(id));
         Self::one(db, &select).await
     }
@@ -306,7 +321,10 @@ impl UserModel {
     /// The ids of all users, in id order.
     pub async fn ids<C: ConnectionTrait>(&self, db: &C) -> Result<Vec<i32>, DbErr> {
         let select = Query::select()
-            .column(Alias::new("id"))
+            .expr_as(
+                super::key::as_i32(db.get_database_backend(), Expr::col(Alias::new("id"))),
+                Alias::new("id"),
+            )
             .from(self.table_iden())
             .order_by(Alias::new("id"), sea_orm::Order::Asc)
             .to_owned();
@@ -370,11 +388,15 @@ impl UserModel {
                     .map_err(|_| DbErr::Custom("inserted user id out of range".to_owned()))?
             }
             _ => {
-                insert.returning_col(Alias::new("id"));
-                db.query_one(&insert)
+                insert.returning(Query::returning().expr(super::key::as_i32(
+                    db.get_database_backend(),
+                    Expr::col(Alias::new("id")),
+                )));
+                let row = db
+                    .query_one(&insert)
                     .await?
-                    .ok_or_else(|| DbErr::Custom("INSERT … RETURNING gave no row".to_owned()))?
-                    .try_get::<i32>("", "id")?
+                    .ok_or_else(|| DbErr::Custom("INSERT … RETURNING gave no row".to_owned()))?;
+                row.try_get_by_index::<i32>(0)?
             }
         };
         self.find_by_id(db, id)

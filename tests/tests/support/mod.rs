@@ -11,6 +11,8 @@ use auth_actix::store::sea_orm::DatabaseConnection;
 use auth_actix::store::{self, token, user};
 use auth_actix::{AuthSettings, AuthSettingsBuilder, PolicyGuard, Resolve};
 
+pub mod external;
+
 pub const SECRET_KEY: &str = "not very secret in tests";
 
 /// A clock the test moves by hand (expiring tokens, throttle windows).
