@@ -18,6 +18,8 @@ mod argon2;
 mod bcrypt;
 mod md5;
 mod pbkdf2;
+#[doc(hidden)]
+pub mod pbkdf2_sha256;
 mod scrypt;
 
 /// Django's hasher algorithms, by the name stored before the first `$`.

@@ -8,9 +8,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use hmac::Hmac;
 use sha1::Sha1;
-use sha2::Sha256;
 
-use super::{Algorithm, constant_time_eq, is_weak_salt, py_int};
+use super::{Algorithm, constant_time_eq, is_weak_salt, pbkdf2_sha256, py_int};
 
 /// The largest iteration count Python's `hashlib.pbkdf2_hmac` accepts (a C `int`): above it
 /// Django raises, so such values never verify.
@@ -52,26 +51,16 @@ struct Decoded<'a> {
     salt: &'a str,
 }
 
-/// PBKDF2 of `password` and `salt` in standard padded base64; `None` only if HMAC refused the
-/// key, which it never does.
+/// PBKDF2 of `password` and `salt` in standard padded base64; `None` only if HMAC-SHA1 refused
+/// the key, which it never does.
+///
+/// SHA-256, Django's default at 1 500 000 iterations, runs on the compression function with the
+/// HMAC key states computed once ([`pbkdf2_sha256`]); SHA-1 stays on the `pbkdf2` crate.
 fn derive_b64(prf: Prf, password: &[u8], salt: &[u8], iterations: u32) -> Option<String> {
     match prf {
         Prf::Sha256 => {
             let mut out = [0u8; 32];
-            match ::pbkdf2::Params::new_with_output_len(iterations, out.len()) {
-                // The crate's own SHA-256 instantiation is compiled with the crate's (optimised)
-                // profile; a generic call here would be compiled with this crate's, which makes
-                // unoptimised dev and test builds about ten times slower. It refuses fewer than
-                // 1000 rounds, which only legacy hashes use.
-                Ok(params) => ::pbkdf2::pbkdf2_hmac_with_params(
-                    password,
-                    salt,
-                    ::pbkdf2::Algorithm::Pbkdf2Sha256,
-                    params,
-                    &mut out,
-                ),
-                Err(_) => pbkdf2::<Hmac<Sha256>>(password, salt, iterations, &mut out).ok()?,
-            }
+            pbkdf2_sha256::derive(password, salt, iterations, &mut out);
             Some(STANDARD.encode(out))
         }
         Prf::Sha1 => {
