@@ -7,8 +7,8 @@
 use std::fmt::Display;
 
 use crate::authentication::AuthContext;
-use crate::django::hashers::PasswordHashers;
 use crate::error::ApiError;
+use crate::settings::AuthSettings;
 use crate::store::user::NewUser;
 use crate::user::User;
 
@@ -18,12 +18,20 @@ pub fn store_failure(cause: impl Display) -> ApiError {
     ApiError::service_unavailable()
 }
 
-/// Runs CPU-heavy hashing on the blocking pool.
-async fn off_worker<R, F>(work: F) -> Result<R, ApiError>
+/// Runs CPU-heavy hashing on the blocking pool, once one of the settings' hashing slots is free
+/// ([`AuthSettingsBuilder::hashing_threads`](crate::settings::AuthSettingsBuilder::hashing_threads)):
+/// tokio's blocking pool alone would start a thread per waiting hash and let a flood of them
+/// take every core.
+async fn off_worker<R, F>(settings: &AuthSettings, work: F) -> Result<R, ApiError>
 where
     F: FnOnce() -> R + Send + 'static,
     R: Send + 'static,
 {
+    let _slot = settings
+        .hashing_slots()
+        .acquire()
+        .await
+        .map_err(|closed| store_failure(format_args!("password hashing pool: {closed}")))?;
     tokio::task::spawn_blocking(work)
         .await
         .map_err(|join_error| {
@@ -52,7 +60,7 @@ pub async fn authenticate_credentials(
         .map_err(store_failure)?;
     let Some(mut user) = found else {
         let password = password.to_owned();
-        off_worker(move || drop(hashers.make_password(&password))).await?;
+        off_worker(cx.settings, move || drop(hashers.make_password(&password))).await?;
         return Ok(None);
     };
 
@@ -60,19 +68,26 @@ pub async fn authenticate_credentials(
         let hashers = hashers.clone();
         let password = password.to_owned();
         let encoded = user.password.clone();
-        off_worker(move || hashers.verify_password(Some(&password), Some(&encoded))).await?
+        off_worker(cx.settings, move || {
+            hashers.verify_password(Some(&password), Some(&encoded))
+        })
+        .await?
     };
     if !verification.correct {
         return Ok(None);
     }
     if verification.must_update {
         let password = password.to_owned();
-        let encoded = off_worker(move || hashers.make_password(&password)).await?;
+        let encoded = off_worker(cx.settings, move || hashers.make_password(&password)).await?;
         cx.settings
             .user_model()
             .save_password(cx.db, user.id, encoded.clone())
             .await
             .map_err(store_failure)?;
+        // The session auth hash of the user's sessions changed with the password hash.
+        if let Some(cache) = cx.settings.auth_cache() {
+            cache.forget_user(user.id);
+        }
         tracing::debug!(user_id = user.id, "password hash upgraded");
         metrics::counter!("auth_password_hash_upgrades_total").increment(1);
         user.password = encoded;
@@ -80,11 +95,12 @@ pub async fn authenticate_credentials(
     Ok(user.is_active.then_some(user))
 }
 
-/// Hashes `password` with the preferred hasher, on the blocking pool (Django's `make_password`).
-pub async fn make_password(hashers: &PasswordHashers, password: &str) -> Result<String, ApiError> {
-    let hashers = hashers.clone();
+/// Hashes `password` with the settings' preferred hasher, on the hashing pool (Django's
+/// `make_password`).
+pub async fn make_password(settings: &AuthSettings, password: &str) -> Result<String, ApiError> {
+    let hashers = settings.hashers().clone();
     let password = password.to_owned();
-    off_worker(move || hashers.make_password(&password)).await
+    off_worker(settings, move || hashers.make_password(&password)).await
 }
 
 /// The remote-user backend's `authenticate(remote_user)` (spec §1.7): an empty name is no user;

@@ -14,6 +14,7 @@
 pub mod auth_token_serializer;
 pub mod authentication;
 pub mod backends;
+pub mod credential_cache;
 pub mod django;
 pub mod error;
 pub mod json_parser;

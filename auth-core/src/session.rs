@@ -3,7 +3,9 @@
 
 use std::fmt;
 
-use chrono::Utc;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseConnection, DbErr};
 use serde_json::{Map, Value};
 
@@ -21,6 +23,8 @@ use crate::user::User;
 pub struct Session {
     key: Option<String>,
     data: Map<String, Value>,
+    /// When the stored row expires (`None` for a session not loaded from the store).
+    expires: Option<DateTime<Utc>>,
 }
 
 impl fmt::Debug for Session {
@@ -103,6 +107,7 @@ impl<'a> SessionStore<'a> {
         Ok(Session {
             key: Some(row.session_key),
             data,
+            expires: Some(row.expire_date),
         })
     }
 
@@ -148,6 +153,7 @@ impl<'a> SessionStore<'a> {
         self.save(session).await?;
         if let Some(old) = old {
             store::session::delete(self.db, &old).await?;
+            forget_cached(self.settings, &old);
         }
         Ok(())
     }
@@ -156,9 +162,17 @@ impl<'a> SessionStore<'a> {
     pub async fn flush(&self, session: &mut Session) -> Result<(), DbErr> {
         if let Some(key) = session.key.take() {
             store::session::delete(self.db, &key).await?;
+            forget_cached(self.settings, &key);
         }
         session.data.clear();
         Ok(())
+    }
+}
+
+/// A session row deleted or re-keyed by this process is forgotten by its cache at once.
+fn forget_cached(settings: &AuthSettings, key: &str) {
+    if let Some(cache) = settings.auth_cache() {
+        cache.forget_session(key);
     }
 }
 
@@ -179,6 +193,14 @@ pub async fn session_user(cx: &AuthContext<'_>) -> Result<Option<User>, ApiError
     let Some(cookie) = cx.request.cookie(cookie_name) else {
         return Ok(None);
     };
+    let cache = cx.settings.auth_cache();
+    let cache_now = cx.settings.clock().now();
+    if let Some((user, expires)) = cache.and_then(|cache| cache.session(&cookie, cache_now)) {
+        // The session's expiry is compared on the clock `SessionStore::load` uses.
+        if Utc::now() < expires {
+            return Ok(Some(User::clone(&user)));
+        }
+    }
     let sessions = SessionStore::new(cx.db, cx.settings);
     let mut session = sessions.load(&cookie).await.map_err(store_failure)?;
     if session.key.is_none() {
@@ -230,7 +252,13 @@ pub async fn session_user(cx: &AuthContext<'_>) -> Result<Option<User>, ApiError
         cx.settings.secret_key().expose(),
         &fallbacks,
     ) {
-        HashMatch::Current => Ok(Some(user)),
+        HashMatch::Current => {
+            if let (Some(cache), Some(key), Some(expires)) = (cache, session.key(), session.expires)
+            {
+                cache.remember_session(key, Arc::new(user.clone()), expires, cache_now);
+            }
+            Ok(Some(user))
+        }
         HashMatch::Fallback => {
             session.data.insert(
                 session_data::HASH_SESSION_KEY.to_owned(),
@@ -296,6 +324,7 @@ pub async fn login(
         let old = session.key.take();
         if let Some(old) = old {
             store::session::delete(db, &old).await?;
+            forget_cached(settings, &old);
         }
     }
     session.data.insert(

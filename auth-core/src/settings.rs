@@ -12,9 +12,18 @@ use crate::authentication::{
     AuthInfo, AuthenticationClasses, BasicAuthentication, SessionAuthentication,
     SharedAuthenticationClasses,
 };
+use crate::credential_cache::CredentialCache;
 use crate::django::hashers::{Algorithm, HasherError, PasswordHashers};
 use crate::permissions::{AllowAny, PermissionClasses, SharedPermissionClasses};
 use crate::store::user::UserModel;
+
+/// Default of [`AuthSettingsBuilder::auth_cache_capacity`].
+const DEFAULT_AUTH_CACHE_CAPACITY: usize = 10_000;
+
+/// Default of [`AuthSettingsBuilder::hashing_threads`]: half the CPUs, at least one.
+fn default_hashing_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |cpus| (cpus.get() / 2).max(1))
+}
 use crate::throttling::{
     DEFAULT_LOGIN_RATE, LOGIN_SCOPE, MemoryStore, SharedThrottleClasses, ThrottleClasses,
     ThrottleStore,
@@ -243,6 +252,8 @@ pub struct AuthSettings {
     throttle_store: std::sync::Arc<dyn ThrottleStore>,
     throttle_fail_open: bool,
     throttle_store_timeout: std::time::Duration,
+    auth_cache: Option<std::sync::Arc<CredentialCache>>,
+    hashing_slots: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 impl fmt::Debug for AuthSettings {
@@ -257,6 +268,8 @@ impl fmt::Debug for AuthSettings {
             .field("hashers", &self.hashers)
             .field("remote_user_header", &self.remote_user_header)
             .field("user_model", &self.user_model)
+            .field("auth_cache", &self.auth_cache)
+            .field("hashing_slots", &self.hashing_slots.available_permits())
             .field(
                 "remote_user_create_unknown",
                 &self.remote_user_create_unknown,
@@ -403,6 +416,18 @@ impl AuthSettings {
         &self.knox
     }
 
+    /// The token / session → user cache, when [`AuthSettingsBuilder::auth_cache_ttl`] turned it
+    /// on.
+    pub fn auth_cache(&self) -> Option<&CredentialCache> {
+        self.auth_cache.as_deref()
+    }
+
+    /// The slots of the password-hashing pool: a hash runs only while holding one (see
+    /// [`AuthSettingsBuilder::hashing_threads`]).
+    pub fn hashing_slots(&self) -> &tokio::sync::Semaphore {
+        &self.hashing_slots
+    }
+
     /// The clock of expiring tokens and throttles.
     pub fn clock(&self) -> &dyn Clock {
         self.clock.as_ref()
@@ -476,6 +501,9 @@ pub struct AuthSettingsBuilder {
     throttle_store: std::sync::Arc<dyn ThrottleStore>,
     throttle_fail_open: bool,
     throttle_store_timeout: std::time::Duration,
+    auth_cache_ttl: Option<std::time::Duration>,
+    auth_cache_capacity: usize,
+    hashing_threads: usize,
 }
 
 impl Default for AuthSettingsBuilder {
@@ -526,6 +554,9 @@ impl Default for AuthSettingsBuilder {
             throttle_store: std::sync::Arc::new(MemoryStore::default()),
             throttle_fail_open: false,
             throttle_store_timeout: std::time::Duration::from_secs(1),
+            auth_cache_ttl: None,
+            auth_cache_capacity: DEFAULT_AUTH_CACHE_CAPACITY,
+            hashing_threads: default_hashing_threads(),
         }
     }
 }
@@ -773,6 +804,31 @@ impl AuthSettingsBuilder {
         self
     }
 
+    /// Turns on the token / session → user cache with entries living `ttl` (off by default):
+    /// a change made elsewhere (another instance, Django) is seen here only after `ttl`. See
+    /// [`CredentialCache`] for what is cached and what forgets it at once.
+    pub fn auth_cache_ttl(mut self, ttl: std::time::Duration) -> Self {
+        self.auth_cache_ttl = Some(ttl);
+        self
+    }
+
+    /// How many credentials the cache keeps, and how many refused tokens (default 10 000
+    /// each; about 1 KiB per credential at most).
+    pub fn auth_cache_capacity(mut self, entries: usize) -> Self {
+        self.auth_cache_capacity = entries;
+        self
+    }
+
+    /// How many password hashes may run at once (default: half the CPUs, at least one).
+    ///
+    /// A hash takes hundreds of milliseconds of CPU by design (Django's 1 500 000 PBKDF2
+    /// iterations). Requests beyond this wait their turn instead of taking every core, so a
+    /// flood of Basic-auth or login requests leaves CPU for token and session requests.
+    pub fn hashing_threads(mut self, threads: usize) -> Self {
+        self.hashing_threads = threads.max(1);
+        self
+    }
+
     /// Checks and builds the settings, reading the environment overrides.
     pub fn build(self) -> Result<AuthSettings, SettingsError> {
         let from_env = |var: &Option<String>| {
@@ -832,6 +888,12 @@ impl AuthSettingsBuilder {
             throttle_store: self.throttle_store,
             throttle_fail_open: self.throttle_fail_open,
             throttle_store_timeout: self.throttle_store_timeout,
+            auth_cache: self.auth_cache_ttl.map(|ttl| {
+                std::sync::Arc::new(CredentialCache::new(ttl, self.auth_cache_capacity))
+            }),
+            hashing_slots: std::sync::Arc::new(tokio::sync::Semaphore::new(
+                self.hashing_threads.max(1),
+            )),
         })
     }
 }

@@ -126,7 +126,7 @@ pub async fn create_user(
         return Err(CreateUserError::UsernameTaken);
     }
     let password = match fields.password {
-        Some(password) => crate::backends::make_password(settings.hashers(), password)
+        Some(password) => crate::backends::make_password(settings, password)
             .await
             .map_err(|_| CreateUserError::Hashing)?,
         None => crate::django::hashers::make_unusable_password(),

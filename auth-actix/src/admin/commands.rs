@@ -68,14 +68,19 @@ pub(super) async fn execute(
         AdminCommand::Migrate => migrate(db, settings.user_model(), console).await,
         AdminCommand::Createsuperuser(args) => createsuperuser(db, settings, console, args).await,
         AdminCommand::Changepassword(args) => changepassword(db, settings, console, args).await,
-        AdminCommand::CreateToken(args) => {
-            create_token(db, settings.user_model(), console, args).await
-        }
+        AdminCommand::CreateToken(args) => create_token(db, settings, console, args).await,
         AdminCommand::ListTokens => list_tokens(db, settings.user_model(), console).await,
-        AdminCommand::RevokeToken(args) => {
-            revoke_token(db, settings.user_model(), console, args).await
-        }
+        AdminCommand::RevokeToken(args) => revoke_token(db, settings, console, args).await,
         AdminCommand::Clearsessions => clearsessions(db, console).await,
+    }
+}
+
+/// A change made through these commands in a process that also serves requests (an embedded
+/// admin) is seen by that process's credential cache at once; other processes see it within the
+/// cache's TTL.
+fn forget_cached(settings: &AuthSettings, user_id: i32) {
+    if let Some(cache) = settings.auth_cache() {
+        cache.forget_user(user_id);
     }
 }
 
@@ -134,10 +139,11 @@ async fn migrate(
 /// DRF's `drf_create_token` (spec §5.4), message for message.
 async fn create_token(
     db: &DatabaseConnection,
-    users: &UserModel,
+    settings: &AuthSettings,
     console: &mut Console<'_>,
     args: CreateTokenArgs,
 ) -> Result<(), CommandError> {
+    let users = settings.user_model();
     require_tables(db, &[users.table(), "authtoken_token"]).await?;
     let username = args.username;
     let Some(found) = users.find_by_username(db, &username).await? else {
@@ -147,6 +153,7 @@ async fn create_token(
     };
     if args.reset {
         token::delete_for_user(db, found.id).await?;
+        forget_cached(settings, found.id);
     }
     let created = token::get_or_create(db, found.id).await?;
     line(
@@ -207,10 +214,11 @@ async fn list_tokens(
 
 async fn revoke_token(
     db: &DatabaseConnection,
-    users: &UserModel,
+    settings: &AuthSettings,
     console: &mut Console<'_>,
     args: RevokeTokenArgs,
 ) -> Result<(), CommandError> {
+    let users = settings.user_model();
     require_tables(db, &[users.table(), "authtoken_token"]).await?;
     let found = find_user(db, users, &args.username).await?;
     let Some(existing) = token::find_for_user(db, found.id).await? else {
@@ -220,6 +228,7 @@ async fn revoke_token(
         )));
     };
     token::delete_for_user(db, found.id).await?;
+    forget_cached(settings, found.id);
     line(
         console.out,
         format_args!(
@@ -482,10 +491,11 @@ async fn changepassword(
             )?
         }
     };
-    let encoded = crate::backends::make_password(settings.hashers(), &password)
+    let encoded = crate::backends::make_password(settings, &password)
         .await
         .map_err(|_| CommandError::new("password hashing failed"))?;
     users.save_password(db, found.id, encoded).await?;
+    forget_cached(settings, found.id);
     line(
         console.out,
         format_args!(

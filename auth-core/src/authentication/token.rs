@@ -8,10 +8,12 @@ use std::sync::Arc;
 use super::authorization_header::Fields;
 use super::{AuthContext, AuthInfo, Authenticated, Authentication, Outcome};
 use crate::backends::store_failure;
+use crate::credential_cache::TokenLookup;
 use crate::error::ApiError;
 use crate::messages;
 use crate::settings::AuthSettings;
 use crate::store::token;
+use crate::user::User;
 
 /// The keyword of a token scheme (`Authorization: <keyword> <key>`).
 ///
@@ -102,18 +104,46 @@ impl<K: TokenKeyword> Authentication for TokenAuthentication<K> {
         if key.contains('\0') {
             return failed(messages::INVALID_TOKEN);
         }
+        let cache = cx.settings.auth_cache();
+        let now = cx.settings.clock().now();
+        if let Some(cache) = cache {
+            match cache.token(key, now) {
+                TokenLookup::Known(token, user) => return authenticated(token, &user),
+                TokenLookup::Unknown => return failed(messages::INVALID_TOKEN),
+                TokenLookup::Miss => {}
+            }
+        }
         match token::find_with_user(cx.db, cx.settings.user_model(), key).await {
             Err(error) => Outcome::Failed(store_failure(error)),
-            Ok(None) => failed(messages::INVALID_TOKEN),
-            Ok(Some((_, user))) if !user.is_active => failed(messages::USER_INACTIVE),
-            Ok(Some((token, user))) => Outcome::Authenticated(Authenticated {
-                user,
-                auth: AuthInfo::Token(Arc::new(token)),
-            }),
+            Ok(None) => {
+                if let Some(cache) = cache {
+                    cache.remember_unknown_token(key, now);
+                }
+                failed(messages::INVALID_TOKEN)
+            }
+            Ok(Some((token, user))) => {
+                let token = Arc::new(token);
+                let user = Arc::new(user);
+                if let Some(cache) = cache {
+                    cache.remember_token(key, Arc::clone(&token), Arc::clone(&user), now);
+                }
+                authenticated(token, &user)
+            }
         }
     }
 
     fn challenge(cx: &AuthContext<'_>) -> Option<String> {
         Some(K::keyword(cx.settings).to_owned())
     }
+}
+
+/// DRF's `authenticate_credentials` result for a found token: its user, unless inactive.
+fn authenticated(token: Arc<token::Model>, user: &User) -> Outcome {
+    if !user.is_active {
+        return failed(messages::USER_INACTIVE);
+    }
+    Outcome::Authenticated(Authenticated {
+        user: user.clone(),
+        auth: AuthInfo::Token(token),
+    })
 }
