@@ -117,9 +117,18 @@ pub async fn authenticate(
         db,
         effects: &effects,
     };
-    crate::backends::authenticate_credentials(&cx, &credentials.username, &credentials.password)
-        .await?
-        .ok_or_else(|| non_field_error(messages::UNABLE_TO_LOG_IN))
+    // The login endpoints run outside the guarded pipeline; the same bound applies to them.
+    let checked = tokio::time::timeout(
+        settings.authentication_timeout(),
+        crate::backends::authenticate_credentials(
+            &cx,
+            &credentials.username,
+            &credentials.password,
+        ),
+    )
+    .await
+    .map_err(|_| crate::backends::store_failure("credential check timed out"))?;
+    checked?.ok_or_else(|| non_field_error(messages::UNABLE_TO_LOG_IN))
 }
 
 /// A validation error under `non_field_errors`.

@@ -326,10 +326,19 @@ where
             outcome = Empty,
             reason = Empty,
         );
-        let result = self
-            .run_stages(request, settings, db, effects)
-            .instrument(span.clone())
-            .await;
+        // A store that stops answering (a black-holed connection, a pool that cannot connect)
+        // must not hold the request: past the timeout it is a 503 like any store failure.
+        let result = tokio::time::timeout(
+            settings.authentication_timeout(),
+            self.run_stages(request, settings, db, effects),
+        )
+        .instrument(span.clone())
+        .await
+        .unwrap_or_else(|_| {
+            Err(crate::backends::store_failure(
+                "authentication pipeline timed out",
+            ))
+        });
         record_metrics(&result);
         match &result {
             Ok(state) => {

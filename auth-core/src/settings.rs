@@ -253,6 +253,7 @@ pub struct AuthSettings {
     throttle_fail_open: bool,
     throttle_store_timeout: std::time::Duration,
     auth_cache: Option<std::sync::Arc<CredentialCache>>,
+    authentication_timeout: std::time::Duration,
     hashing_slots: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
@@ -422,6 +423,11 @@ impl AuthSettings {
         self.auth_cache.as_deref()
     }
 
+    /// The longest a request's authentication, permission and throttle checks may take.
+    pub fn authentication_timeout(&self) -> std::time::Duration {
+        self.authentication_timeout
+    }
+
     /// The slots of the password-hashing pool: a hash runs only while holding one (see
     /// [`AuthSettingsBuilder::hashing_threads`]).
     pub fn hashing_slots(&self) -> &tokio::sync::Semaphore {
@@ -502,6 +508,7 @@ pub struct AuthSettingsBuilder {
     throttle_fail_open: bool,
     throttle_store_timeout: std::time::Duration,
     auth_cache_ttl: Option<std::time::Duration>,
+    authentication_timeout: std::time::Duration,
     auth_cache_capacity: usize,
     hashing_threads: usize,
 }
@@ -555,6 +562,7 @@ impl Default for AuthSettingsBuilder {
             throttle_fail_open: false,
             throttle_store_timeout: std::time::Duration::from_secs(1),
             auth_cache_ttl: None,
+            authentication_timeout: std::time::Duration::from_secs(10),
             auth_cache_capacity: DEFAULT_AUTH_CACHE_CAPACITY,
             hashing_threads: default_hashing_threads(),
         }
@@ -819,6 +827,15 @@ impl AuthSettingsBuilder {
         self
     }
 
+    /// The longest a request's authentication, permission and throttle checks may take before
+    /// it is answered 503 (default 10 s): a database or Redis that stops answering, or a
+    /// hashing queue that does not move, cannot hold requests longer. Keep it above a
+    /// password hash's time plus a few queries.
+    pub fn authentication_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.authentication_timeout = timeout;
+        self
+    }
+
     /// How many password hashes may run at once (default: half the CPUs, at least one).
     ///
     /// A hash takes hundreds of milliseconds of CPU by design (Django's 1 500 000 PBKDF2
@@ -891,6 +908,7 @@ impl AuthSettingsBuilder {
             auth_cache: self.auth_cache_ttl.map(|ttl| {
                 std::sync::Arc::new(CredentialCache::new(ttl, self.auth_cache_capacity))
             }),
+            authentication_timeout: self.authentication_timeout,
             hashing_slots: std::sync::Arc::new(tokio::sync::Semaphore::new(
                 self.hashing_threads.max(1),
             )),

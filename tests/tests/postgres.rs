@@ -314,6 +314,95 @@ async fn a_custom_user_model_with_bigint_keys_works_on_postgres() {
     schema.drop().await;
 }
 
+/// The database cut, then black-holed, under a running server, then restored: protected routes
+/// answer only the generic 503 while it is away (never a success, never a 500, never the
+/// driver's error text), no request outlives the authentication timeout by more than a margin,
+/// and service comes back without a restart.
+async fn a_database_outage_is_a_bounded_generic_503_and_recovers_on_its_own() {
+    use futures_util::future::join_all;
+    use std::time::{Duration, Instant};
+
+    const TIMEOUT: Duration = Duration::from_secs(2);
+    const UNAVAILABLE: &str = r#"{"detail":"Service temporarily unavailable, try again later."}"#;
+
+    let schema = Schema::create().await;
+    let settings = settings_builder()
+        .authentication_timeout(TIMEOUT)
+        .build()
+        .unwrap();
+    populate(&schema.connect().await, &settings).await;
+    let upstream = external::Server::postgres().address().unwrap();
+    let proxy = tcp_proxy::Proxy::start(upstream.clone()).await;
+    let proxied_url = schema
+        .url
+        .replacen(&upstream, &proxy.address.to_string(), 1);
+    assert_ne!(proxied_url, schema.url, "the URL names {upstream}");
+    let db = store::connect(&proxied_url).await.unwrap();
+    let app = test::init_service(
+        App::new()
+            .configure(auth_actix::configure(settings.clone(), db.clone()))
+            .service(route::<(TokenAuthentication,), IsAuthenticated>("/token/"))
+            .service(route::<(BasicAuthentication,), IsAuthenticated>("/basic/")),
+    )
+    .await;
+    let burst = || {
+        let app = &app;
+        join_all((0..16).map(move |n| async move {
+            let request = if n % 2 == 0 {
+                with_auth(get("/token/"), "Token abcd1234")
+            } else {
+                with_auth(get("/basic/"), basic(b"john:password"))
+            };
+            let started = Instant::now();
+            let reply = send(app, request).await;
+            (reply, started.elapsed())
+        }))
+    };
+
+    for (reply, _) in burst().await {
+        assert_eq!(reply.status, 200, "{}", reply.body);
+    }
+
+    for (phase, cut) in [("cut", true), ("black hole", false)] {
+        if cut {
+            proxy.cut();
+        } else {
+            proxy.black_hole();
+        }
+        for (reply, elapsed) in burst().await {
+            assert_eq!(
+                (reply.status, reply.body.as_str()),
+                (503, UNAVAILABLE),
+                "{phase}"
+            );
+            assert!(
+                elapsed < TIMEOUT + Duration::from_secs(3),
+                "{phase}: a request took {elapsed:?}"
+            );
+        }
+    }
+
+    proxy.restore();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let replies = burst().await;
+        if replies.iter().all(|(reply, _)| reply.status == 200) {
+            break;
+        }
+        for (reply, _) in &replies {
+            assert!(
+                reply.status == 200 || (reply.status, reply.body.as_str()) == (503, UNAVAILABLE),
+                "while recovering: {} {}",
+                reply.status,
+                reply.body
+            );
+        }
+        assert!(Instant::now() < deadline, "no recovery within 20 s");
+        actix_web::rt::time::sleep(Duration::from_millis(200)).await;
+    }
+    schema.drop().await;
+}
+
 /// Three instances share the database and Redis: what one revokes, all refuse.
 async fn three_instances_agree_on_revocation_and_password_changes() {
     let schema = Schema::create().await;
@@ -401,6 +490,7 @@ fn main() {
             external_test!(migrations_create_djangos_tables_once_and_leave_existing_ones_alone),
             external_test!(token_basic_session_and_knox_authenticate_on_postgres),
             external_test!(a_custom_user_model_with_bigint_keys_works_on_postgres),
+            external_test!(a_database_outage_is_a_bounded_generic_503_and_recovers_on_its_own),
             external_test!(three_instances_agree_on_revocation_and_password_changes),
         ],
     );

@@ -8,7 +8,6 @@
 mod support;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use actix_web::{App, test, web};
@@ -138,55 +137,8 @@ async fn four_instances_sharing_redis_admit_exactly_the_rate_under_concurrency()
     assert_eq!((admitted, refused), (10, 990));
 }
 
-/// A TCP proxy in front of Redis that the test can cut and restore.
-struct Proxy {
-    address: std::net::SocketAddr,
-    up: Arc<AtomicBool>,
-    connections: Arc<std::sync::Mutex<Vec<tokio::task::AbortHandle>>>,
-}
-
-impl Proxy {
-    async fn start(upstream: &'static str) -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let address = listener.local_addr().unwrap();
-        let up = Arc::new(AtomicBool::new(true));
-        let connections: Arc<std::sync::Mutex<Vec<tokio::task::AbortHandle>>> = Arc::default();
-        let (flag, held) = (up.clone(), connections.clone());
-        tokio::spawn(async move {
-            while let Ok((mut inbound, _)) = listener.accept().await {
-                if !flag.load(Ordering::SeqCst) {
-                    drop(inbound);
-                    continue;
-                }
-                let task = tokio::spawn(async move {
-                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(upstream).await {
-                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
-                    }
-                });
-                held.lock().unwrap().push(task.abort_handle());
-            }
-        });
-        Self {
-            address,
-            up,
-            connections,
-        }
-    }
-
-    fn cut(&self) {
-        self.up.store(false, Ordering::SeqCst);
-        for connection in self.connections.lock().unwrap().drain(..) {
-            connection.abort();
-        }
-    }
-
-    fn restore(&self) {
-        self.up.store(true, Ordering::SeqCst);
-    }
-}
-
 async fn an_outage_is_a_bounded_503_or_fails_open_and_recovers_without_restart() {
-    let proxy = Proxy::start("127.0.0.1:6379").await;
+    let proxy = tcp_proxy::Proxy::start("127.0.0.1:6379".to_owned()).await;
     let url = format!("redis://{}", proxy.address);
     let store = Arc::new(RedisStore::connect(&url).await.unwrap());
     let closed = settings_builder()

@@ -39,7 +39,7 @@ impl Server {
     }
 
     /// `host:port` of a `scheme://[user[:password]@]host[:port][/…]` URL.
-    fn address(&self) -> Option<String> {
+    pub fn address(&self) -> Option<String> {
         let rest = self.url.split_once("://")?.1;
         let authority = rest.split(['/', '?']).next()?;
         let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);

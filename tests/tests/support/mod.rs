@@ -12,6 +12,7 @@ use auth_actix::store::{self, token, user};
 use auth_actix::{AuthSettings, AuthSettingsBuilder, PolicyGuard, Resolve};
 
 pub mod external;
+pub mod tcp_proxy;
 
 pub const SECRET_KEY: &str = "not very secret in tests";
 
