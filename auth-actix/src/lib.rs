@@ -61,8 +61,8 @@ pub use auth_core::{
     TokenAuthentication, User, UserRateThrottle,
 };
 pub use auth_core::{
-    authentication, backends, django, error as core_error, messages, negotiation, permissions,
-    policy, request, response_effects, settings, store, throttling, user,
+    authentication, backends, credential_cache, django, error as core_error, json_parser, messages,
+    negotiation, permissions, policy, request, response_effects, settings, store, throttling, user,
 };
 pub use error::ApiError;
 pub use guard::{Auth, PolicyGuard, method_not_allowed};

@@ -2,7 +2,7 @@
 //! remote-user backend (spec §1.7).
 //!
 //! Password hashing is CPU work of a few hundred milliseconds by design; it always runs on the
-//! blocking thread pool, never on the async worker that serves other requests.
+//! settings' low-priority hashing threads, never on the async worker that serves other requests.
 
 use std::fmt::Display;
 
@@ -18,25 +18,18 @@ pub fn store_failure(cause: impl Display) -> ApiError {
     ApiError::service_unavailable()
 }
 
-/// Runs CPU-heavy hashing on the blocking pool, once one of the settings' hashing slots is free
-/// ([`AuthSettingsBuilder::hashing_threads`](crate::settings::AuthSettingsBuilder::hashing_threads)):
-/// tokio's blocking pool alone would start a thread per waiting hash and let a flood of them
-/// take every core.
+/// Runs CPU-heavy hashing on the settings' hashing threads ([`crate::hashing_pool`]), never on
+/// the async worker that serves other requests.
 async fn off_worker<R, F>(settings: &AuthSettings, work: F) -> Result<R, ApiError>
 where
     F: FnOnce() -> R + Send + 'static,
     R: Send + 'static,
 {
-    let _slot = settings
-        .hashing_slots()
-        .acquire()
+    settings
+        .hashing_pool()
+        .run(work)
         .await
-        .map_err(|closed| store_failure(format_args!("password hashing pool: {closed}")))?;
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|join_error| {
-            store_failure(format_args!("password hashing task failed: {join_error}"))
-        })
+        .map_err(|stopped| store_failure(format_args!("password hashing: {stopped}")))
 }
 
 /// The model backend's `authenticate(username, password)` (spec §1.3).

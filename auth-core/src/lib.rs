@@ -17,6 +17,7 @@ pub mod backends;
 pub mod credential_cache;
 pub mod django;
 pub mod error;
+pub mod hashing_pool;
 pub mod json_parser;
 pub mod messages;
 pub mod negotiation;

@@ -14,6 +14,7 @@ use crate::authentication::{
 };
 use crate::credential_cache::CredentialCache;
 use crate::django::hashers::{Algorithm, HasherError, PasswordHashers};
+use crate::hashing_pool::HashingPool;
 use crate::permissions::{AllowAny, PermissionClasses, SharedPermissionClasses};
 use crate::store::user::UserModel;
 
@@ -254,7 +255,7 @@ pub struct AuthSettings {
     throttle_store_timeout: std::time::Duration,
     auth_cache: Option<std::sync::Arc<CredentialCache>>,
     authentication_timeout: std::time::Duration,
-    hashing_slots: std::sync::Arc<tokio::sync::Semaphore>,
+    hashing_pool: std::sync::Arc<HashingPool>,
 }
 
 impl fmt::Debug for AuthSettings {
@@ -270,7 +271,7 @@ impl fmt::Debug for AuthSettings {
             .field("remote_user_header", &self.remote_user_header)
             .field("user_model", &self.user_model)
             .field("auth_cache", &self.auth_cache)
-            .field("hashing_slots", &self.hashing_slots.available_permits())
+            .field("hashing_pool", &self.hashing_pool)
             .field(
                 "remote_user_create_unknown",
                 &self.remote_user_create_unknown,
@@ -428,10 +429,9 @@ impl AuthSettings {
         self.authentication_timeout
     }
 
-    /// The slots of the password-hashing pool: a hash runs only while holding one (see
-    /// [`AuthSettingsBuilder::hashing_threads`]).
-    pub fn hashing_slots(&self) -> &tokio::sync::Semaphore {
-        &self.hashing_slots
+    /// The threads that hash passwords (see [`AuthSettingsBuilder::hashing_threads`]).
+    pub fn hashing_pool(&self) -> &HashingPool {
+        &self.hashing_pool
     }
 
     /// The clock of expiring tokens and throttles.
@@ -836,11 +836,12 @@ impl AuthSettingsBuilder {
         self
     }
 
-    /// How many password hashes may run at once (default: half the CPUs, at least one).
+    /// How many threads hash passwords (default: half the CPUs, at least one).
     ///
     /// A hash takes hundreds of milliseconds of CPU by design (Django's 1 500 000 PBKDF2
-    /// iterations). Requests beyond this wait their turn instead of taking every core, so a
-    /// flood of Basic-auth or login requests leaves CPU for token and session requests.
+    /// iterations). Hashes beyond this wait their turn, on threads of the lowest CPU priority
+    /// ([`HashingPool`]), so a flood of Basic-auth or login requests leaves the CPU to token
+    /// and session requests.
     pub fn hashing_threads(mut self, threads: usize) -> Self {
         self.hashing_threads = threads.max(1);
         self
@@ -909,9 +910,7 @@ impl AuthSettingsBuilder {
                 std::sync::Arc::new(CredentialCache::new(ttl, self.auth_cache_capacity))
             }),
             authentication_timeout: self.authentication_timeout,
-            hashing_slots: std::sync::Arc::new(tokio::sync::Semaphore::new(
-                self.hashing_threads.max(1),
-            )),
+            hashing_pool: std::sync::Arc::new(HashingPool::new(self.hashing_threads)),
         })
     }
 }

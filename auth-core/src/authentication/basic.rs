@@ -21,7 +21,10 @@ fn failed(message: &'static str) -> Outcome {
 
 /// Basic credentials as text: strict UTF-8 first, else Latin-1, which cannot fail (spec §1.4
 /// step 5), so `walterwhité:pässwörd` works in either client encoding.
-fn credentials_text(bytes: &[u8]) -> Cow<'_, str> {
+///
+/// Public only for `benches/authorization_header.rs`: not part of the API.
+#[doc(hidden)]
+pub fn credentials_text(bytes: &[u8]) -> Cow<'_, str> {
     match std::str::from_utf8(bytes) {
         Ok(text) => Cow::Borrowed(text),
         Err(_) => Cow::Owned(bytes.iter().map(|&byte| char::from(byte)).collect()),

@@ -1,7 +1,10 @@
 //! The embedded default store: histories in this process's memory, bounded.
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+use quick_cache::sync::Cache;
+use sha2::{Digest, Sha256};
 
 use super::store::{Hit, HitFuture, StoreError, ThrottleStore};
 
@@ -12,13 +15,18 @@ struct Entry {
     expires_at: f64,
 }
 
-/// Histories in a map behind a mutex: exact within one process (all workers share it), lost on
+/// Histories in a bounded map: exact within one process (all workers share it), lost on
 /// restart, not shared between instances (use [`RedisStore`](super::redis_store::RedisStore)).
 ///
-/// Memory is bounded: at `max_keys` keys, expired histories are swept; if all are live, the one
-/// closest to expiry is evicted (that client may then get a request more through).
+/// Memory is bounded whatever clients send: at most `max_keys` histories, found by the SHA-256
+/// of the throttle key (an identity taken from `X-Forwarded-For` can be as long as a header, so
+/// the key itself is not kept), each at most the rate's request count long (8 bytes per
+/// request). Past `max_keys`, S3-FIFO eviction drops first the keys seen once, so a flood of
+/// one-off clients does not push out the histories of the clients that keep coming; an evicted
+/// client starts a fresh history (it may get up to a window's requests more through). Every
+/// operation is constant time, however many clients there are.
 pub struct MemoryStore {
-    entries: Mutex<HashMap<String, Entry>>,
+    entries: Cache<[u8; 32], Arc<Mutex<Entry>>>,
     max_keys: usize,
 }
 
@@ -40,44 +48,35 @@ impl Default for MemoryStore {
 impl MemoryStore {
     /// A store holding at most `max_keys` histories.
     pub fn with_max_keys(max_keys: usize) -> Self {
+        let max_keys = max_keys.max(1);
         Self {
-            entries: Mutex::new(HashMap::new()),
-            max_keys: max_keys.max(1),
+            entries: Cache::new(max_keys),
+            max_keys,
         }
     }
 
     /// How many histories are held.
     pub fn len(&self) -> usize {
-        self.entries.lock().map_or(0, |entries| entries.len())
+        self.entries.len()
     }
 
     /// Whether no history is held.
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.entries.is_empty()
     }
 
     fn apply(&self, key: &str, limit: u64, duration: u64, now: f64) -> Result<Hit, StoreError> {
-        let mut entries = self
-            .entries
+        let id: [u8; 32] = Sha256::digest(key.as_bytes()).into();
+        let entry = self.entries.get_or_insert_with(&id, || {
+            Ok::<_, StoreError>(Arc::new(Mutex::new(Entry {
+                history: VecDeque::new(),
+                expires_at: now,
+            })))
+        })?;
+        let mut entry = entry
             .lock()
             .map_err(|_| StoreError("memory store poisoned".into()))?;
         let duration = duration as f64;
-        if !entries.contains_key(key) && entries.len() >= self.max_keys {
-            entries.retain(|_, entry| entry.expires_at > now);
-            if entries.len() >= self.max_keys {
-                let soonest = entries
-                    .iter()
-                    .min_by(|a, b| a.1.expires_at.total_cmp(&b.1.expires_at))
-                    .map(|(key, _)| key.clone());
-                if let Some(soonest) = soonest {
-                    entries.remove(&soonest);
-                }
-            }
-        }
-        let entry = entries.entry(key.to_owned()).or_insert_with(|| Entry {
-            history: VecDeque::new(),
-            expires_at: now,
-        });
         if entry.expires_at <= now {
             entry.history.clear();
         }
@@ -173,5 +172,23 @@ mod tests {
             );
         }
         assert!(store.len() <= 1000);
+    }
+
+    #[test]
+    fn a_client_that_keeps_coming_survives_a_flood_of_one_off_clients() {
+        let store = MemoryStore::with_max_keys(1000);
+        for n in 0..3 {
+            assert!(hit(&store, "regular", 3, 60, f64::from(n)).allowed);
+        }
+        for client in 0..20_000 {
+            hit(&store, &format!("flood_{client}"), 3, 60, 3.0);
+            if client % 500 == 0 {
+                // Still refused: its history was not evicted by the flood.
+                assert!(
+                    !hit(&store, "regular", 3, 60, 3.0).allowed,
+                    "after {client}"
+                );
+            }
+        }
     }
 }
