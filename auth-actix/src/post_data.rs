@@ -11,8 +11,8 @@ use auth_core::ApiError;
 use auth_core::auth_token_serializer::{self, Credentials, Input};
 use auth_core::json_parser;
 
-/// The body's form fields, or the parser error DRF would raise when reading them.
-#[derive(Debug)]
+/// The body's form fields, or the parser error DRF would raise when reading them. `Debug` shows
+/// field names only (the login form's values are a password and a CSRF token).
 pub(crate) enum PostData {
     /// Form or multipart fields (text fields only; files are not needed here).
     Fields(Vec<(String, String)>),
@@ -20,6 +20,19 @@ pub(crate) enum PostData {
     NoFields,
     /// DRF's parse error: 400 `JSON parse error - …`, or 415 for a type no parser takes.
     Invalid(ApiError),
+}
+
+impl std::fmt::Debug for PostData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Fields(fields) => f
+                .debug_tuple("Fields")
+                .field(&fields.iter().map(|(name, _)| name).collect::<Vec<_>>())
+                .finish(),
+            Self::NoFields => f.write_str("NoFields"),
+            Self::Invalid(error) => f.debug_tuple("Invalid").field(error).finish(),
+        }
+    }
 }
 
 impl PostData {

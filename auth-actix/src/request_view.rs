@@ -19,11 +19,23 @@ pub struct TrustedRemoteUser(pub String);
 
 /// An actix-web request seen through [`RequestView`], with the settings that decide how far
 /// proxy headers are trusted.
-#[derive(Debug, Clone, Copy)]
+///
+/// `Debug` shows the method and the path only: headers (the CSRF header), the query string
+/// (credentials a derived scheme reads there) and the body's fields may hold secrets.
+#[derive(Clone, Copy)]
 pub struct HttpRequestView<'a> {
     request: &'a HttpRequest,
     settings: &'a AuthSettings,
     post: Option<&'a PostData>,
+}
+
+impl std::fmt::Debug for HttpRequestView<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpRequestView")
+            .field("method", self.request.method())
+            .field("path", &self.request.path())
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'a> HttpRequestView<'a> {

@@ -472,7 +472,10 @@ impl AuthSettings {
 }
 
 /// Builds [`AuthSettings`]; every method has the reference's default.
-#[derive(Debug, Clone)]
+///
+/// `Debug` shows the settings but not the database URL (it may hold a password); the secret
+/// keys redact themselves.
+#[derive(Clone)]
 pub struct AuthSettingsBuilder {
     secret_key: Option<SecretKey>,
     secret_key_env: Option<String>,
@@ -511,6 +514,26 @@ pub struct AuthSettingsBuilder {
     authentication_timeout: std::time::Duration,
     auth_cache_capacity: usize,
     hashing_threads: usize,
+}
+
+impl fmt::Debug for AuthSettingsBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthSettingsBuilder")
+            .field("secret_key", &self.secret_key)
+            .field("secret_key_env", &self.secret_key_env)
+            .field("secret_key_fallbacks", &self.secret_key_fallbacks.len())
+            .field("database_url", &"<redacted>")
+            .field("database_url_env", &self.database_url_env)
+            .field("token_keyword", &self.token_keyword)
+            .field("basic_realm", &self.basic_realm)
+            .field("hashers", &self.hashers)
+            .field("pbkdf2_iterations", &self.pbkdf2_iterations)
+            .field("remote_user_header", &self.remote_user_header)
+            .field("user_model", &self.user_model)
+            .field("auth_cache_ttl", &self.auth_cache_ttl)
+            .field("hashing_threads", &self.hashing_threads)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for AuthSettingsBuilder {

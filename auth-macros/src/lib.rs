@@ -153,6 +153,7 @@ pub fn throttle_scope(arguments: TokenStream, item: TokenStream) -> TokenStream 
 /// ```
 /// use auth_actix::authentication::{AuthContext, Authenticated, Outcome, Verify};
 /// use auth_actix::core_error::ApiError;
+/// use auth_actix::django::crypto::constant_time_compare;
 /// use auth_actix::{AuthInfo, Authentication};
 ///
 /// #[derive(Authentication)]
@@ -168,7 +169,10 @@ pub fn throttle_scope(arguments: TokenStream, item: TokenStream) -> TokenStream 
 ///             .await
 ///             .map_err(auth_actix::backends::store_failure)?;
 ///         match user {
-///             Some(user) if self.key == "expected" => Ok(Authenticated { user, auth: AuthInfo::None }),
+///             // A secret is compared in constant time, never with `==`.
+///             Some(user) if constant_time_compare(&self.key, "expected") => {
+///                 Ok(Authenticated { user, auth: AuthInfo::None })
+///             }
 ///             _ => Err(ApiError::authentication_failed("Invalid API key.")),
 ///         }
 ///     }

@@ -10,7 +10,9 @@ pub const fn is_separator(byte: u8) -> bool {
 
 /// The header split into at most three fields: enough to tell "no credentials" (one field),
 /// "credentials" (two) and "contains spaces" (three or more) apart without collecting the rest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// `Debug` shows the scheme but not the credentials.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Fields<'a> {
     /// The scheme keyword (`Basic`, `Token`, …), as sent.
     pub scheme: &'a [u8],
@@ -18,6 +20,16 @@ pub struct Fields<'a> {
     pub credentials: Option<&'a [u8]>,
     /// Whether a third field exists.
     pub has_extra: bool,
+}
+
+impl std::fmt::Debug for Fields<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Fields")
+            .field("scheme", &String::from_utf8_lossy(self.scheme))
+            .field("credentials", &self.credentials.map(|_| "<redacted>"))
+            .field("has_extra", &self.has_extra)
+            .finish()
+    }
 }
 
 impl<'a> Fields<'a> {

@@ -34,8 +34,7 @@ impl std::fmt::Display for Source {
     }
 }
 
-/// One credential as found in the request.
-#[derive(Debug)]
+/// One credential as found in the request. `Debug` never shows the credential.
 pub enum Found<'a> {
     /// Not in the request: the scheme does not attempt.
     Absent,
@@ -43,6 +42,16 @@ pub enum Found<'a> {
     Present(Cow<'a, str>),
     /// Present but malformed before parsing (not UTF-8, a keyword without credentials, …).
     Invalid(ApiError),
+}
+
+impl std::fmt::Debug for Found<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Absent => f.write_str("Absent"),
+            Self::Present(_) => f.write_str("Present(<redacted>)"),
+            Self::Invalid(error) => f.debug_tuple("Invalid").field(error).finish(),
+        }
+    }
 }
 
 impl Found<'_> {

@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha512};
-use subtle::ConstantTimeEq;
 
 use super::authorization_header::Fields;
 use super::{AuthContext, AuthInfo, Authenticated, Authentication, Outcome};
@@ -193,7 +192,7 @@ impl Authentication for KnoxTokenAuthentication {
                 tracing::info!(user_id = user.id, source = "auth_token", "token_expired");
                 continue;
             }
-            if !bool::from(presented.as_bytes().ct_eq(row.digest.as_bytes())) {
+            if !crate::django::crypto::constant_time_compare(&presented, &row.digest) {
                 continue;
             }
             if cx.settings.knox().auto_refresh

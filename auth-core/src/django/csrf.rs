@@ -23,8 +23,6 @@
 use std::fmt;
 use std::net::Ipv6Addr;
 
-use subtle::ConstantTimeEq as _;
-
 use super::signing::get_random_string;
 
 pub use super::session_data::CSRF_SESSION_KEY;
@@ -389,7 +387,7 @@ pub fn does_token_match(token: &str, secret: &str) -> bool {
     } else {
         token.to_owned()
     };
-    bool::from(unmasked.as_bytes().ct_eq(secret.as_bytes()))
+    super::crypto::constant_time_compare(&unmasked, secret)
 }
 
 /// `_get_new_csrf_string`: a new 32-character secret from a CSPRNG (what `rotate_token` and a

@@ -2,6 +2,7 @@
 //! cookie headers.
 
 pub mod cookie_header;
+pub mod crypto;
 pub mod csrf;
 pub mod hashers;
 pub mod session_data;

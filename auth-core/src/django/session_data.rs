@@ -6,7 +6,6 @@
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 use serde_json::{Map, Value};
-use subtle::ConstantTimeEq as _;
 
 use super::signing::{self, SigningError};
 
@@ -159,7 +158,7 @@ pub fn verify_session_auth_hash(
     }
     let matches = |key: &str| {
         let expected = session_auth_hash(password_column, key);
-        bool::from(stored.as_bytes().ct_eq(expected.as_bytes()))
+        super::crypto::constant_time_compare(stored, &expected)
     };
     if matches(secret) {
         HashMatch::Current

@@ -12,7 +12,6 @@
 use rand::Rng as _;
 use rand::TryRng as _;
 use rand::rngs::SysRng;
-use subtle::ConstantTimeEq as _;
 
 mod argon2;
 mod bcrypt;
@@ -434,11 +433,7 @@ fn is_weak_salt(salt: &str) -> bool {
     salt.chars().count() < SALT_CHARS
 }
 
-/// Django's `constant_time_compare` (`secrets.compare_digest`): time independent of where the
-/// strings differ; only the lengths may leak, as in Python.
-fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.as_bytes().ct_eq(b.as_bytes()).into()
-}
+use super::crypto::constant_time_compare as constant_time_eq;
 
 /// Python's `int(text)` for the numbers Django reads out of encoded values: surrounding
 /// whitespace, an optional sign and single `_` between digits are accepted; non-ASCII digits and
