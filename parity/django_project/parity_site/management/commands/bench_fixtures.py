@@ -1,0 +1,47 @@
+"""Creates the load benchmark's fixtures (bench/run.py) and prints them as one JSON line.
+
+    user `bench` with the given password, hashed by the configured hasher (PBKDF2_ITERATIONS);
+    its DRF token (40 hex digits, DRF's own generator);
+    a Django session of that user, made by Django's own login (`django.contrib.auth.login`).
+
+Output: {"username": ..., "password": ..., "token": ..., "sessionid": ...}
+"""
+import json
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.test import Client
+from rest_framework.authtoken.models import Token
+
+
+class Command(BaseCommand):
+    help = "Create the load benchmark's user, DRF token and Django session"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--username", default="bench")
+        parser.add_argument("--password", required=True)
+
+    def handle(self, *args, **options):
+        username, password = options["username"], options["password"]
+        User = get_user_model()
+        user, _ = User.objects.get_or_create(username=username)
+        user.is_active = True
+        if not user.has_usable_password() or not user.check_password(password):
+            user.set_password(password)
+        user.save()
+        token, _ = Token.objects.get_or_create(user=user)
+
+        # The test client's login runs the real authenticate() + login(): a session row in the
+        # database, exactly as Django's login view leaves it.
+        client = Client()
+        if not client.login(username=username, password=password):
+            raise CommandError(f"Django refused the login of {username!r}")
+        sessionid = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+        self.stdout.write(json.dumps({
+            "username": username,
+            "password": password,
+            "token": token.key,
+            "sessionid": sessionid,
+        }))
