@@ -82,7 +82,12 @@ impl<'a> SessionStore<'a> {
         if !session_data::is_valid_session_key(key) {
             return Ok(Session::default());
         }
-        let Some(row) = store::session::load(self.db, key, Utc::now()).await? else {
+        let now = Utc::now();
+        let row = match store::sqlite_reader::live_session(self.db, key, now) {
+            Some(row) => row,
+            None => store::session::load(self.db, key, now).await?,
+        };
+        let Some(row) = row else {
             return Ok(Session::default());
         };
         let fallbacks: Vec<&str> = self
@@ -224,13 +229,15 @@ pub async fn session_user(cx: &AuthContext<'_>) -> Result<Option<User>, ApiError
     {
         return Ok(None);
     }
-    let Some(user) = cx
-        .settings
-        .user_model()
-        .find_by_id(cx.db, user_id)
-        .await
-        .map_err(store_failure)?
-    else {
+    let users = cx.settings.user_model();
+    let user = match store::sqlite_reader::user_by_id(cx.db, users, user_id) {
+        Some(user) => user,
+        None => users
+            .find_by_id(cx.db, user_id)
+            .await
+            .map_err(store_failure)?,
+    };
+    let Some(user) = user else {
         return Ok(None);
     };
     if !user.is_active {

@@ -12,7 +12,7 @@ use crate::credential_cache::TokenLookup;
 use crate::error::ApiError;
 use crate::messages;
 use crate::settings::AuthSettings;
-use crate::store::token;
+use crate::store::{sqlite_reader, token};
 use crate::user::User;
 
 /// The keyword of a token scheme (`Authorization: <keyword> <key>`).
@@ -113,7 +113,12 @@ impl<K: TokenKeyword> Authentication for TokenAuthentication<K> {
                 TokenLookup::Miss => {}
             }
         }
-        match token::find_with_user(cx.db, cx.settings.user_model(), key).await {
+        let users = cx.settings.user_model();
+        let found = match sqlite_reader::token_with_user(cx.db, users, key) {
+            Some(found) => Ok(found),
+            None => token::find_with_user(cx.db, users, key).await,
+        };
+        match found {
             Err(error) => Outcome::Failed(store_failure(error)),
             Ok(None) => {
                 if let Some(cache) = cache {

@@ -11,6 +11,7 @@ mod key;
 pub mod knox_token;
 pub mod migrations;
 pub mod session;
+pub(crate) mod sqlite_reader;
 pub mod token;
 pub mod user;
 

@@ -1,0 +1,210 @@
+//! The hot reads on a SQLite file, done synchronously on the request's own thread.
+//!
+//! sqlx runs each SQLite connection on a thread of its own and hands every query to it and the
+//! rows back through channels; with a token lookup on every request, those thread switches were
+//! half of the server's CPU (see BENCHMARKS.md). An indexed read of a cached page takes
+//! microseconds, less than one switch, so the three lookups on the request path — a DRF token
+//! with its user, a session row, a user by id — read through a connection of the calling thread
+//! instead (read-only, one per thread and database file, statements cached), as Django itself
+//! does. Everything else, and every write, stays on sea-orm.
+//!
+//! The answer is the same as sea-orm's: the same SQL comparisons on the same file, committed
+//! data only. When this path cannot answer — not a SQLite file (PostgreSQL, MySQL, an in-memory
+//! database), the file busy with a writer's commit, a value it does not read the way sqlx does —
+//! it returns `None` and the caller asks sea-orm. As with sqlx's own connections, a database file
+//! replaced on disk under a running server is not followed: restart it.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Row};
+use sea_orm::{DatabaseConnection, DbBackend};
+
+use super::user::{User, UserModel};
+use super::{session, token};
+
+thread_local! {
+    /// This thread's read-only connection to each database file.
+    static CONNECTIONS: RefCell<HashMap<PathBuf, Connection>> = RefCell::new(HashMap::new());
+}
+
+/// The SQLite file behind `db`, when it is one that exists on disk.
+fn file_of(db: &DatabaseConnection) -> Option<PathBuf> {
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return None;
+    }
+    let options = db.get_sqlite_connection_pool().connect_options();
+    let path = options.get_filename();
+    // `:memory:`, `file:sqlx-in-memory-N` and URIs are not files of their own.
+    path.is_file().then(|| path.to_path_buf())
+}
+
+/// Runs `read` on this thread's connection to `db`'s file; `None` when there is no such file or
+/// the read failed (the caller then asks sea-orm, which reports any real error).
+fn with_connection<T>(
+    db: &DatabaseConnection,
+    read: impl FnOnce(&Connection) -> rusqlite::Result<T>,
+) -> Option<T> {
+    let path = file_of(db)?;
+    CONNECTIONS.with(|connections| {
+        let mut connections = connections.try_borrow_mut().ok()?;
+        if !connections.contains_key(&path) {
+            let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            let connection = Connection::open_with_flags(&path, flags).ok()?;
+            connections.insert(path.clone(), connection);
+        }
+        let connection = connections.get(&path)?;
+        match read(connection) {
+            Ok(value) => Some(value),
+            Err(error) => {
+                // Busy (a writer is committing) or unexpected: sea-orm answers instead.
+                tracing::trace!(%error, "synchronous SQLite read fell back to sea-orm");
+                None
+            }
+        }
+    })
+}
+
+/// A datetime as Django writes it on SQLite (`2026-11-29 01:08:20.123456`), or RFC 3339.
+fn datetime(row: &Row<'_>, index: usize) -> rusqlite::Result<DateTime<Utc>> {
+    let text: String = row.get(index)?;
+    parse_datetime(&text).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            index,
+            rusqlite::types::Type::Text,
+            "not a datetime".into(),
+        )
+    })
+}
+
+fn parse_datetime(text: &str) -> Option<DateTime<Utc>> {
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f")
+        .map(|naive| naive.and_utc())
+        .ok()
+        .or_else(|| {
+            DateTime::parse_from_rfc3339(text)
+                .ok()
+                .map(|instant| instant.with_timezone(&Utc))
+        })
+}
+
+fn optional_datetime(row: &Row<'_>, index: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    match row.get::<_, Option<String>>(index)? {
+        None => Ok(None),
+        Some(_) => datetime(row, index).map(Some),
+    }
+}
+
+/// The user columns in [`user_from`]'s order, read from `u`.
+fn user_columns(users: &UserModel) -> String {
+    format!(
+        "u.\"id\", u.\"password\", u.\"last_login\", u.\"is_superuser\", u.\"{}\", \
+         u.\"first_name\", u.\"last_name\", u.\"email\", u.\"is_staff\", u.\"is_active\", \
+         u.\"date_joined\"",
+        users.username_field()
+    )
+}
+
+fn user_from(row: &Row<'_>, first: usize) -> rusqlite::Result<User> {
+    Ok(User {
+        id: row.get(first)?,
+        password: row.get(first + 1)?,
+        last_login: optional_datetime(row, first + 2)?,
+        is_superuser: row.get(first + 3)?,
+        username: row.get(first + 4)?,
+        first_name: row.get(first + 5)?,
+        last_name: row.get(first + 6)?,
+        email: row.get(first + 7)?,
+        is_staff: row.get(first + 8)?,
+        is_active: row.get(first + 9)?,
+        date_joined: datetime(row, first + 10)?,
+    })
+}
+
+/// [`token::find_with_user`] on this thread, when `db` is a SQLite file.
+pub(crate) fn token_with_user(
+    db: &DatabaseConnection,
+    users: &UserModel,
+    key: &str,
+) -> Option<Option<(token::Model, User)>> {
+    with_connection(db, |connection| {
+        let sql = format!(
+            "SELECT t.\"key\", t.\"created\", t.\"user_id\", {} FROM \"authtoken_token\" t \
+             INNER JOIN \"{}\" u ON u.\"id\" = t.\"user_id\" WHERE t.\"key\" = ?1",
+            user_columns(users),
+            users.table()
+        );
+        let mut statement = connection.prepare_cached(&sql)?;
+        statement
+            .query_row([key], |row| {
+                let token = token::Model {
+                    key: row.get(0)?,
+                    created: datetime(row, 1)?,
+                    user_id: row.get(2)?,
+                };
+                Ok((token, user_from(row, 3)?))
+            })
+            .optional()
+    })
+}
+
+/// [`UserModel::find_by_id`] on this thread, when `db` is a SQLite file.
+pub(crate) fn user_by_id(
+    db: &DatabaseConnection,
+    users: &UserModel,
+    id: i32,
+) -> Option<Option<User>> {
+    with_connection(db, |connection| {
+        let sql = format!(
+            "SELECT {} FROM \"{}\" u WHERE u.\"id\" = ?1",
+            user_columns(users),
+            users.table()
+        );
+        let mut statement = connection.prepare_cached(&sql)?;
+        statement
+            .query_row([id], |row| user_from(row, 0))
+            .optional()
+    })
+}
+
+/// [`session::load`] on this thread, when `db` is a SQLite file: the row with this key that
+/// expires after `now`, compared as Django's text, as the sea-orm query does.
+pub(crate) fn live_session(
+    db: &DatabaseConnection,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Option<Option<session::Model>> {
+    with_connection(db, |connection| {
+        let mut statement = connection.prepare_cached(
+            "SELECT \"session_key\", \"session_data\", \"expire_date\" FROM \"django_session\" \
+             WHERE \"session_key\" = ?1 AND \"expire_date\" > ?2",
+        )?;
+        statement
+            .query_row([key, &super::datetime::django_text(now)], |row| {
+                Ok(session::Model {
+                    session_key: row.get(0)?,
+                    session_data: row.get(1)?,
+                    expire_date: datetime(row, 2)?,
+                })
+            })
+            .optional()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_djangos_text_and_rfc_3339() {
+        let whole = parse_datetime("2026-11-29 01:08:20").unwrap_or_default();
+        assert_eq!(whole.to_rfc3339(), "2026-11-29T01:08:20+00:00");
+        let fraction = parse_datetime("2026-11-29 01:08:20.123456").unwrap_or_default();
+        assert_eq!(fraction.timestamp_subsec_micros(), 123_456);
+        let rfc = parse_datetime("2026-11-29T01:08:20.5+00:00").unwrap_or_default();
+        assert_eq!(rfc.timestamp_subsec_millis(), 500);
+        assert!(parse_datetime("yesterday").is_none());
+    }
+}
