@@ -5,9 +5,10 @@
 //! thread per waiting hash and take every core from the requests that cost microseconds (tokens,
 //! sessions). Here hashes run on at most
 //! [`hashing_threads`](crate::settings::AuthSettingsBuilder::hashing_threads) threads, started on
-//! first use, each lowered to the least favoured scheduling priority of its OS (`nice 19` on
-//! Linux): when the CPU is contended the scheduler runs request workers first, and hashing takes
-//! what is left. Under a flood the hashes queue; a hash whose request has already given up (the
+//! first use, each at a low scheduling priority (`nice 10` on Linux, about a tenth of a normal
+//! thread's share of a contended CPU): when the CPU is contended the scheduler runs request
+//! workers first, and hashing still progresses (at the lowest priority, `nice 19`, a hash could
+//! starve past the authentication timeout on a busy machine). Under a flood the hashes queue; a hash whose request has already given up (the
 //! authentication timeout) is skipped rather than computed for nobody.
 //!
 //! Lowering a thread's priority needs no privilege; if the OS refuses anyway the thread hashes at
@@ -93,12 +94,21 @@ impl HashingPool {
     }
 }
 
-/// A hashing thread: lowest priority, then jobs until the pool is dropped.
+/// thread-priority's 0–99 scale, mapped onto `nice` -20..19 in reverse: 22 is `nice 10`.
+const LOW_PRIORITY: u8 = 22;
+
+/// A hashing thread: low priority, then jobs until the pool is dropped.
 fn work(jobs: &Mutex<mpsc::Receiver<Job>>) {
-    if let Err(error) =
-        thread_priority::set_current_thread_priority(thread_priority::ThreadPriority::Min)
-    {
-        tracing::warn!(?error, "password hashing thread keeps its normal priority");
+    let lowered = thread_priority::ThreadPriorityValue::try_from(LOW_PRIORITY)
+        .map_err(|error| format!("{error:?}"))
+        .and_then(|value| {
+            thread_priority::set_current_thread_priority(
+                thread_priority::ThreadPriority::Crossplatform(value),
+            )
+            .map_err(|error| format!("{error:?}"))
+        });
+    if let Err(error) = lowered {
+        tracing::warn!(%error, "password hashing thread keeps its normal priority");
     }
     loop {
         // The lock is held only while waiting for the next job, never while hashing.
@@ -127,7 +137,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn hashes_run_on_the_named_threads_at_the_lowest_priority() {
+    async fn hashes_run_on_the_named_threads_at_a_low_priority() {
         let pool = HashingPool::new(2);
         let name = pool
             .run(|| std::thread::current().name().map(str::to_owned))
@@ -140,7 +150,7 @@ mod tests {
         );
         #[cfg(target_os = "linux")]
         {
-            assert_eq!(pool.run(nice).await.unwrap(), Some(19));
+            assert_eq!(pool.run(nice).await.unwrap(), Some(10));
         }
     }
 

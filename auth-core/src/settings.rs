@@ -862,7 +862,7 @@ impl AuthSettingsBuilder {
     /// How many threads hash passwords (default: half the CPUs, at least one).
     ///
     /// A hash takes hundreds of milliseconds of CPU by design (Django's 1 500 000 PBKDF2
-    /// iterations). Hashes beyond this wait their turn, on threads of the lowest CPU priority
+    /// iterations). Hashes beyond this wait their turn, on threads of a low CPU priority
     /// ([`HashingPool`]), so a flood of Basic-auth or login requests leaves the CPU to token
     /// and session requests.
     pub fn hashing_threads(mut self, threads: usize) -> Self {

@@ -24,11 +24,24 @@ pub fn truncate(instant: DateTime<Utc>) -> DateTime<Utc> {
 
 /// Django's SQLite text for an instant.
 pub fn django_text(instant: DateTime<Utc>) -> String {
-    if instant.timestamp_subsec_micros() == 0 {
-        instant.format("%Y-%m-%d %H:%M:%S").to_string()
-    } else {
-        instant.format("%Y-%m-%d %H:%M:%S%.6f").to_string()
+    use chrono::{Datelike, Timelike};
+
+    // Written field by field: chrono's `format` re-parses its pattern on every call, and this
+    // runs on every session request.
+    let mut text = format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        instant.year(),
+        instant.month(),
+        instant.day(),
+        instant.hour(),
+        instant.minute(),
+        instant.second()
+    );
+    let micros = instant.timestamp_subsec_micros();
+    if micros != 0 {
+        text.push_str(&format!(".{micros:06}"));
     }
+    text
 }
 
 /// The value to bind for `instant` on `db`'s backend.

@@ -30,32 +30,30 @@ thread_local! {
     static CONNECTIONS: RefCell<HashMap<PathBuf, Connection>> = RefCell::new(HashMap::new());
 }
 
-/// The SQLite file behind `db`, when it is one that exists on disk.
-fn file_of(db: &DatabaseConnection) -> Option<PathBuf> {
-    if db.get_database_backend() != DbBackend::Sqlite {
-        return None;
-    }
-    let options = db.get_sqlite_connection_pool().connect_options();
-    let path = options.get_filename();
-    // `:memory:`, `file:sqlx-in-memory-N` and URIs are not files of their own.
-    path.is_file().then(|| path.to_path_buf())
-}
-
 /// Runs `read` on this thread's connection to `db`'s file; `None` when there is no such file or
 /// the read failed (the caller then asks sea-orm, which reports any real error).
 fn with_connection<T>(
     db: &DatabaseConnection,
     read: impl FnOnce(&Connection) -> rusqlite::Result<T>,
 ) -> Option<T> {
-    let path = file_of(db)?;
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return None;
+    }
+    let options = db.get_sqlite_connection_pool().connect_options();
+    let path = options.get_filename();
     CONNECTIONS.with(|connections| {
         let mut connections = connections.try_borrow_mut().ok()?;
-        if !connections.contains_key(&path) {
+        if !connections.contains_key(path) {
+            // `:memory:`, `file:sqlx-in-memory-N` and URIs are not files of their own. Checked
+            // once per thread and file: a stat on every request would cost a path lookup.
+            if !path.is_file() {
+                return None;
+            }
             let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-            let connection = Connection::open_with_flags(&path, flags).ok()?;
-            connections.insert(path.clone(), connection);
+            let connection = Connection::open_with_flags(path, flags).ok()?;
+            connections.insert(path.to_path_buf(), connection);
         }
-        let connection = connections.get(&path)?;
+        let connection = connections.get(path)?;
         match read(connection) {
             Ok(value) => Some(value),
             Err(error) => {
@@ -80,14 +78,54 @@ fn datetime(row: &Row<'_>, index: usize) -> rusqlite::Result<DateTime<Utc>> {
 }
 
 fn parse_datetime(text: &str) -> Option<DateTime<Utc>> {
-    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f")
-        .map(|naive| naive.and_utc())
-        .ok()
-        .or_else(|| {
-            DateTime::parse_from_rfc3339(text)
-                .ok()
-                .map(|instant| instant.with_timezone(&Utc))
+    django_datetime(text).or_else(|| {
+        DateTime::parse_from_rfc3339(text)
+            .ok()
+            .map(|instant| instant.with_timezone(&Utc))
+    })
+}
+
+/// `YYYY-MM-DD HH:MM:SS[.f…]`, read by position: three of these per request, and chrono's
+/// format-string parser re-reads its pattern on every call.
+fn django_datetime(text: &str) -> Option<DateTime<Utc>> {
+    let bytes = text.as_bytes();
+    let number = |from: usize, to: usize| -> Option<u32> {
+        let digits = bytes.get(from..to)?;
+        digits.iter().try_fold(0u32, |value, &digit| {
+            digit
+                .is_ascii_digit()
+                .then(|| value * 10 + u32::from(digit - b'0'))
         })
+    };
+    if bytes.get(4) != Some(&b'-')
+        || bytes.get(7) != Some(&b'-')
+        || bytes.get(10) != Some(&b' ')
+        || bytes.get(13) != Some(&b':')
+        || bytes.get(16) != Some(&b':')
+    {
+        return None;
+    }
+    let nanos = match bytes.get(19) {
+        None => 0,
+        Some(b'.') => {
+            let fraction = bytes.get(20..).filter(|f| (1..=9).contains(&f.len()))?;
+            let value = number(20, bytes.len())?;
+            value * 10u32.pow(9 - fraction.len() as u32)
+        }
+        Some(_) => return None,
+    };
+    let date = chrono::NaiveDate::from_ymd_opt(
+        i32::try_from(number(0, 4)?).ok()?,
+        number(5, 7)?,
+        number(8, 10)?,
+    )?;
+    let time = chrono::NaiveTime::from_hms_nano_opt(
+        number(11, 13)?,
+        number(14, 16)?,
+        number(17, 19)?,
+        nanos,
+    )?;
+    Some(NaiveDateTime::new(date, time).and_utc())
 }
 
 fn optional_datetime(row: &Row<'_>, index: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
@@ -206,5 +244,19 @@ mod tests {
         let rfc = parse_datetime("2026-11-29T01:08:20.5+00:00").unwrap_or_default();
         assert_eq!(rfc.timestamp_subsec_millis(), 500);
         assert!(parse_datetime("yesterday").is_none());
+        assert!(parse_datetime("2026-11-29 01:08:20.").is_none());
+        assert!(parse_datetime("2026-11-29 01:08:2x").is_none());
+        assert!(parse_datetime("2026-13-29 01:08:20").is_none());
+        // The same instants as chrono's own parser, on a range of values.
+        for text in [
+            "1999-01-01 00:00:00",
+            "2026-02-28 23:59:59.999999",
+            "2030-07-04 12:30:45.5",
+        ] {
+            let chrono = NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f")
+                .map(|naive| naive.and_utc())
+                .ok();
+            assert_eq!(parse_datetime(text), chrono, "{text}");
+        }
     }
 }
