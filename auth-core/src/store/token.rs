@@ -26,7 +26,7 @@ pub struct Model {
 }
 
 /// No static relations: the owner lives in the configured user table (see
-/// [`UserModel`](super::user::UserModel)), joined explicitly.
+/// [`UserModel`]), joined explicitly.
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
