@@ -363,18 +363,44 @@ fn zlib_compress(data: &[u8]) -> Option<Vec<u8>> {
 /// Python's `zlib.decompress(data)`: one complete zlib stream (trailing bytes after it are
 /// ignored, as Python does), its output capped at `limit` bytes.
 fn zlib_decompress(data: &[u8], limit: usize) -> Result<Vec<u8>, SigningError> {
+    thread_local! {
+        // A decoder's setup costs more than inflating a session's hundred bytes: each thread
+        // keeps one and resets it (a reset decoder starts from a clean state).
+        static DECODER: std::cell::RefCell<Option<Decompress>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    let mut decoder = DECODER
+        .with(|cell| cell.try_borrow_mut().ok().and_then(|mut kept| kept.take()))
+        .unwrap_or_else(|| Decompress::new(true));
+    decoder.reset(true);
+    let result = inflate(&mut decoder, data, limit);
+    DECODER.with(|cell| {
+        if let Ok(mut kept) = cell.try_borrow_mut() {
+            *kept = Some(decoder);
+        }
+    });
+    result
+}
+
+fn inflate(decoder: &mut Decompress, data: &[u8], limit: usize) -> Result<Vec<u8>, SigningError> {
     // A streaming decoder is used rather than flate2's `Read` adapters because those report a
     // truncated stream as a clean end of file, where Python raises.
     const CHUNK: usize = 64 * 1024;
-    let mut decoder = Decompress::new(true);
     let mut out = Vec::new();
     loop {
         if out.len() > limit {
             return Err(SigningError::TooLarge);
         }
         if out.len() == out.capacity() {
+            // Sized for the payload first (sessions inflate a few hundred bytes), then doubling
+            // up to CHUNK at a time; never past the limit plus the one byte that detects it.
+            let wanted = if out.capacity() == 0 {
+                data.len().saturating_mul(4).clamp(256, CHUNK)
+            } else {
+                out.capacity().min(CHUNK)
+            };
             out.reserve_exact(
-                CHUNK
+                wanted
                     .min(limit.saturating_add(1).saturating_sub(out.len()))
                     .max(1),
             );
