@@ -60,9 +60,14 @@ fn char_field(value: Option<Input<'_>>, trim: bool) -> Result<String, &'static s
         Some(Input::Json(Value::String(text))) => text.clone(),
         Some(Input::Text(text)) => text.to_owned(),
     };
-    // DRF trims only Python's whitespace around the value; `str.strip()` and Rust's `trim`
-    // agree on Unicode whitespace.
-    let text = if trim { text.trim().to_owned() } else { text };
+    // DRF trims with Python's `str.strip()`: Unicode whitespace, as Rust's `trim`, plus the
+    // information separators U+001C–U+001F, which Python counts as space and Rust does not.
+    let text = if trim {
+        text.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
+            .to_owned()
+    } else {
+        text
+    };
     if text.is_empty() {
         return Err(messages::FIELD_BLANK);
     }
@@ -143,6 +148,20 @@ pub fn non_field_error(message: &str) -> ApiError {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn the_username_is_stripped_as_pythons_str_strip_does() {
+        // Python's `str.isspace()` is Rust's `char::is_whitespace` plus U+001C–U+001F (DRF
+        // 3.18: `CharField().run_validation('john\x1f') == 'john'`).
+        let field = |text: &'static str| char_field(Some(Input::Text(text)), true);
+        assert_eq!(field("\u{1c}john\u{1f} \u{3000}"), Ok("john".to_owned()));
+        assert_eq!(field("\u{1f}"), Err(messages::FIELD_BLANK));
+        // The password is never trimmed.
+        assert_eq!(
+            char_field(Some(Input::Text(" pw\u{1f}")), false),
+            Ok(" pw\u{1f}".to_owned())
+        );
+    }
 
     fn body(value: Value) -> String {
         match validate_json(&value) {
