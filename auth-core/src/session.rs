@@ -122,9 +122,8 @@ impl<'a> SessionStore<'a> {
         let now = Utc::now();
         let age = u64::try_from(self.settings.session_cookie().age).unwrap_or(0);
         // An unreadable custom `_session_expiry` falls back to the cookie age.
-        let expire_date = session_data::expiry_date(&session.data, age, now).unwrap_or_else(|_| {
-            now + chrono::TimeDelta::seconds(self.settings.session_cookie().age)
-        });
+        let expire_date = session_data::expiry_date(&session.data, age, now)
+            .unwrap_or_else(|_| self.settings.session_cookie().expires_after(now));
         let now_secs = u64::try_from(now.timestamp()).unwrap_or(0);
         let encoded =
             session_data::encode(&session.data, self.settings.secret_key().expose(), now_secs);

@@ -112,6 +112,24 @@ pub struct CookieSettings {
 }
 
 impl CookieSettings {
+    /// When a cookie set at `now` expires: `now + age`, saturating at chrono's range, so an
+    /// absurd age from a configuration file gives a far date instead of a panic.
+    pub fn expires_after(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> chrono::DateTime<chrono::Utc> {
+        let age = chrono::TimeDelta::try_seconds(self.age).unwrap_or(if self.age < 0 {
+            chrono::TimeDelta::MIN
+        } else {
+            chrono::TimeDelta::MAX
+        });
+        now.checked_add_signed(age).unwrap_or(if self.age < 0 {
+            chrono::DateTime::<chrono::Utc>::MIN_UTC
+        } else {
+            chrono::DateTime::<chrono::Utc>::MAX_UTC
+        })
+    }
+
     /// Django's session cookie: `sessionid`, two weeks, `/`, HttpOnly, `SameSite=Lax`.
     pub fn django_session() -> Self {
         Self {

@@ -2,7 +2,7 @@
 //! `delete_cookie`, rendered by Python's `http.cookies.Morsel`): attributes in Python's sorted
 //! order — `Domain`, `expires`, `HttpOnly`, `Max-Age`, `Path`, `SameSite`, `Secure`.
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 
 use crate::settings::CookieSettings;
 
@@ -45,7 +45,7 @@ fn render(
 /// `set_cookie(name, value, max_age=age, …)`: `expires` is now + age. `value` must be a plain
 /// token (session keys and CSRF secrets are alphanumeric, so no quoting is needed).
 pub fn set_cookie(settings: &CookieSettings, value: &str, now: DateTime<Utc>) -> String {
-    let expires = now + TimeDelta::seconds(settings.age);
+    let expires = settings.expires_after(now);
     render(
         settings,
         value,
@@ -65,6 +65,19 @@ pub fn delete_cookie(settings: &CookieSettings) -> String {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn an_absurd_age_from_the_settings_gives_a_far_date_not_a_panic() {
+        let now = Utc::now();
+        for age in [i64::MAX, 9_000_000_000_000, i64::MIN, -9_000_000_000_000] {
+            let settings = CookieSettings {
+                age,
+                ..CookieSettings::django_session()
+            };
+            let header = set_cookie(&settings, "abc", now);
+            assert!(header.starts_with("sessionid=abc; expires="), "{header}");
+        }
+    }
 
     #[test]
     fn session_cookie_matches_djangos_header() {
