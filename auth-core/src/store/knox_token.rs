@@ -5,7 +5,6 @@ use std::fmt;
 use sea_orm::Condition;
 use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::{Alias, ExprTrait, Query};
-use sea_orm::{FromQueryResult, IdenStatic, Iterable};
 
 use super::user::{User, UserModel};
 
@@ -50,29 +49,13 @@ pub async fn candidates<C: ConnectionTrait>(
     users: &UserModel,
     token_key: &str,
 ) -> Result<Vec<(Model, User)>, DbErr> {
-    let backend = db.get_database_backend();
-    let mut select = Query::select();
-    select.from_as(Entity, Alias::new("k"));
-    for column in Column::iter() {
-        let value = Expr::col((Alias::new("k"), column));
-        let value = if matches!(column, Column::UserId) {
-            super::key::as_i32(backend, value)
-        } else {
-            value
-        };
-        select.expr_as(value, Alias::new(format!("k_{}", column.as_str())));
-    }
-    users.join_users(backend, &mut select, "k", Column::UserId.as_str());
+    let mut select =
+        users.select_with_owner(db.get_database_backend(), Entity, "k", Column::UserId);
     select.and_where(Expr::col((Alias::new("k"), Column::TokenKey)).eq(token_key));
     db.query_all(&select)
         .await?
         .iter()
-        .map(|row| {
-            Ok((
-                Model::from_query_result(row, "k_")?,
-                User::from_query_result(row, "u_")?,
-            ))
-        })
+        .map(|row| UserModel::owned_row(row, "k"))
         .collect()
 }
 

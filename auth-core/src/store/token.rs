@@ -4,7 +4,7 @@ use std::fmt;
 
 use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::{Alias, ExprTrait, Query};
-use sea_orm::{FromQueryResult, IdenStatic, QuerySelect};
+use sea_orm::{IdenStatic, QuerySelect};
 
 use super::user::{User, UserModel};
 
@@ -57,27 +57,13 @@ pub async fn find_with_user<C: ConnectionTrait>(
     users: &UserModel,
     key: &str,
 ) -> Result<Option<(Model, User)>, DbErr> {
-    let backend = db.get_database_backend();
-    let mut select = Query::select();
-    select.from_as(Entity, Alias::new("t"));
-    for column in [Column::Key, Column::Created, Column::UserId] {
-        let value = Expr::col((Alias::new("t"), column));
-        let value = if matches!(column, Column::UserId) {
-            super::key::as_i32(backend, value)
-        } else {
-            value
-        };
-        select.expr_as(value, Alias::new(format!("t_{}", column.as_str())));
-    }
-    users.join_users(backend, &mut select, "t", Column::UserId.as_str());
+    let mut select =
+        users.select_with_owner(db.get_database_backend(), Entity, "t", Column::UserId);
     select.and_where(Expr::col((Alias::new("t"), Column::Key)).eq(key));
-    let Some(row) = db.query_one(&select).await? else {
-        return Ok(None);
-    };
-    Ok(Some((
-        Model::from_query_result(&row, "t_")?,
-        User::from_query_result(&row, "u_")?,
-    )))
+    match db.query_one(&select).await? {
+        Some(row) => UserModel::owned_row(&row, "t").map(Some),
+        None => Ok(None),
+    }
 }
 
 /// The user's token, if any.

@@ -245,7 +245,7 @@ impl UserModel {
     }
 
     /// Joins the users onto `select`, on `{source}.{foreign_key} = u.id`, reading them as `u_…`.
-    pub(crate) fn join_users(
+    fn join_users(
         &self,
         backend: DbBackend,
         select: &mut SelectStatement,
@@ -260,6 +260,47 @@ impl UserModel {
                 .equals((Alias::new("u"), Alias::new("id"))),
         );
         self.select_columns(backend, select, "u", "u_");
+    }
+
+    /// `SELECT` of every column of `entity`'s table, read as `{alias}_{column}` (its `owner`
+    /// key as an `i32`, see `key`), joined with the owning user read as `u_…`: the one query
+    /// of the token and knox lookups.
+    pub(crate) fn select_with_owner<E>(
+        &self,
+        backend: DbBackend,
+        entity: E,
+        alias: &str,
+        owner: E::Column,
+    ) -> SelectStatement
+    where
+        E: sea_orm::EntityTrait,
+    {
+        use sea_orm::{IdenStatic, Iterable};
+
+        let mut select = Query::select();
+        select.from_as(entity, Alias::new(alias));
+        for column in E::Column::iter() {
+            let value = Expr::col((Alias::new(alias), column));
+            let value = if column.as_str() == owner.as_str() {
+                super::key::as_i32(backend, value)
+            } else {
+                value
+            };
+            select.expr_as(value, Alias::new(format!("{alias}_{}", column.as_str())));
+        }
+        self.join_users(backend, &mut select, alias, owner.as_str());
+        select
+    }
+
+    /// A row of [`select_with_owner`](Self::select_with_owner): the entity's model and its user.
+    pub(crate) fn owned_row<M: FromQueryResult>(
+        row: &sea_orm::QueryResult,
+        alias: &str,
+    ) -> Result<(M, User), DbErr> {
+        Ok((
+            M::from_query_result(row, &format!("{alias}_"))?,
+            User::from_query_result(row, "u_")?,
+        ))
     }
 
     fn select(&self, backend: DbBackend) -> SelectStatement {
