@@ -37,6 +37,9 @@ mod error;
 mod guard;
 mod knox_views;
 mod obtain_auth_token;
+#[cfg(feature = "utoipa")]
+pub mod openapi;
+mod operation_policy;
 mod payload_gate;
 mod post_data;
 mod request_view;
@@ -62,7 +65,8 @@ pub use auth_core::{
 };
 pub use auth_core::{
     authentication, backends, credential_cache, django, error as core_error, json_parser, messages,
-    negotiation, permissions, policy, request, response_effects, settings, store, throttling, user,
+    negotiation, operation_security, permissions, policy, request, response_effects, settings,
+    store, throttling, user,
 };
 pub use error::ApiError;
 pub use guard::{Auth, PolicyGuard, method_not_allowed};
@@ -82,7 +86,8 @@ pub use auth_macros::{
 pub mod __private {
     pub use auth_core::authentication::credential::{Found, Source};
     pub use auth_core::authentication::{
-        AuthContext, Authentication, Outcome, TokenAuthentication, TokenKeyword, Verify,
+        AuthContext, Authentication, Outcome, SecurityRequirement, SecurityScheme,
+        TokenAuthentication, TokenKeyword, Verify,
     };
     pub use auth_core::permissions::{And, Not, Or, Permission};
     pub use auth_core::policy::{DefaultAuthentication, DefaultPermissions, DefaultThrottles};
@@ -91,7 +96,12 @@ pub mod __private {
     pub use core::option::Option::{self, None, Some};
     pub use core::result::Result::{Err, Ok};
     pub use std::string::String;
+    pub use std::vec;
 
+    #[cfg(feature = "utoipa")]
+    pub use inventory;
+
+    pub use crate::__register_handler_policy as register_handler_policy;
     pub use crate::guard::PolicyGuard;
 
     /// Calls the user's `Verify`; one generic call, so a missing impl is one error on the struct.

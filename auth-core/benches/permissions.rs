@@ -11,9 +11,7 @@
 // Set-up failures and wrong results must stop the run rather than be measured.
 #![allow(clippy::expect_used)]
 
-use std::borrow::Cow;
 use std::hint::black_box;
-use std::net::IpAddr;
 use std::pin::pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
@@ -21,43 +19,16 @@ use std::time::Duration;
 
 use auth_core::authentication::AuthInfo;
 use auth_core::permissions::PermissionContext;
+use auth_core::request::MethodOnly;
 use auth_core::store::{self, DatabaseConnection};
 use auth_core::{
     AllowAny, And, AuthSettings, IsAdminUser, IsAuthenticated, Not, Or, Permission, ReadOnly,
-    RequestUser, RequestView, User,
+    RequestUser, User,
 };
 use criterion::{Criterion, criterion_group, criterion_main};
 
 /// The DRF documentation's example policy: authenticated, and staff or a safe method.
 type AdminOrReadOnly = And<IsAuthenticated, Or<IsAdminUser, ReadOnly>>;
-
-/// A request seen by a permission: only its method matters here.
-#[derive(Debug)]
-struct MethodRequest(&'static str);
-
-impl RequestView for MethodRequest {
-    fn method(&self) -> &str {
-        self.0
-    }
-    fn header(&self, _name: &str) -> Option<&[u8]> {
-        None
-    }
-    fn cookie(&self, _name: &str) -> Option<Cow<'_, str>> {
-        None
-    }
-    fn host(&self) -> Option<&str> {
-        None
-    }
-    fn is_secure(&self) -> bool {
-        false
-    }
-    fn peer_addr(&self) -> Option<IpAddr> {
-        None
-    }
-    fn remote_user(&self) -> Option<Cow<'_, str>> {
-        None
-    }
-}
 
 /// An authenticated, active, non-staff user.
 fn john() -> RequestUser {
@@ -113,7 +84,7 @@ fn bench_permission<P: Permission>(
             "john" => &john,
             _ => &RequestUser::Anonymous,
         };
-        let request = MethodRequest(method);
+        let request = MethodOnly(method);
         let cx = PermissionContext {
             request: &request,
             user,

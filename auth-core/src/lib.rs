@@ -21,6 +21,7 @@ pub mod hashing_pool;
 pub mod json_parser;
 pub mod messages;
 pub mod negotiation;
+pub mod operation_security;
 pub mod permissions;
 pub mod policy;
 pub mod request;

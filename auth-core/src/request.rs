@@ -56,3 +56,39 @@ pub trait RequestView {
         matches!(self.method(), "GET" | "HEAD" | "OPTIONS")
     }
 }
+
+/// A request that has only a method: no header, cookie, host, peer or remote user. What
+/// [`operation_security`](crate::operation_security) shows a view's permissions to find out
+/// whether an anonymous request passes; also handy when testing a permission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MethodOnly<'a>(pub &'a str);
+
+impl RequestView for MethodOnly<'_> {
+    fn method(&self) -> &str {
+        self.0
+    }
+
+    fn header(&self, _name: &str) -> Option<&[u8]> {
+        None
+    }
+
+    fn cookie(&self, _name: &str) -> Option<Cow<'_, str>> {
+        None
+    }
+
+    fn host(&self) -> Option<&str> {
+        None
+    }
+
+    fn is_secure(&self) -> bool {
+        false
+    }
+
+    fn peer_addr(&self) -> Option<IpAddr> {
+        None
+    }
+
+    fn remote_user(&self) -> Option<Cow<'_, str>> {
+        None
+    }
+}

@@ -4,45 +4,18 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::any::Any;
-use std::borrow::Cow;
 use std::cell::RefCell;
-use std::net::IpAddr;
 use std::sync::Arc;
 
 use auth_actix::authentication::AuthInfo;
 use auth_actix::permissions::{Decision, PermissionContext};
+use auth_actix::request::MethodOnly;
 use auth_actix::store::sea_orm::prelude::DateTimeUtc;
 use auth_actix::store::{self, DatabaseConnection};
 use auth_actix::{
     AllowAny, And, AuthSettings, IsAdminUser, IsAuthenticated, Not, Or, Permission, RequestUser,
-    RequestView, User,
+    User,
 };
-
-struct FakeRequest(&'static str);
-
-impl RequestView for FakeRequest {
-    fn method(&self) -> &str {
-        self.0
-    }
-    fn header(&self, _name: &str) -> Option<&[u8]> {
-        None
-    }
-    fn cookie(&self, _name: &str) -> Option<Cow<'_, str>> {
-        None
-    }
-    fn host(&self) -> Option<&str> {
-        None
-    }
-    fn is_secure(&self) -> bool {
-        false
-    }
-    fn peer_addr(&self) -> Option<IpAddr> {
-        None
-    }
-    fn remote_user(&self) -> Option<Cow<'_, str>> {
-        None
-    }
-}
 
 fn john(is_staff: bool) -> RequestUser {
     RequestUser::User(Arc::new(User {
@@ -77,7 +50,7 @@ async fn fixture() -> Fixture {
 }
 
 async fn view<P: Permission>(fixture: &Fixture, user: &RequestUser) -> bool {
-    let request = FakeRequest("GET");
+    let request = MethodOnly("GET");
     let cx = PermissionContext {
         request: &request,
         user,
@@ -89,7 +62,7 @@ async fn view<P: Permission>(fixture: &Fixture, user: &RequestUser) -> bool {
 }
 
 async fn object<P: Permission>(fixture: &Fixture, user: &RequestUser) -> bool {
-    let request = FakeRequest("GET");
+    let request = MethodOnly("GET");
     let cx = PermissionContext {
         request: &request,
         user,

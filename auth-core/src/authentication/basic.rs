@@ -3,10 +3,14 @@
 use std::borrow::Cow;
 
 use super::authorization_header::Fields;
-use super::{AuthContext, AuthInfo, Authenticated, Authentication, Outcome, lenient_base64};
+use super::{
+    AuthContext, AuthInfo, Authenticated, Authentication, CredentialLocation, Outcome,
+    SecurityRequirement, SecurityScheme, lenient_base64,
+};
 use crate::backends;
 use crate::error::ApiError;
 use crate::messages;
+use crate::settings::AuthSettings;
 
 /// HTTP Basic authentication against `auth_user` with Django's password hashers.
 ///
@@ -33,6 +37,18 @@ pub fn credentials_text(bytes: &[u8]) -> Cow<'_, str> {
 
 impl Authentication for BasicAuthentication {
     const NAME: &'static str = "BasicAuthentication";
+
+    fn security_requirement(settings: &AuthSettings, _method: &str) -> SecurityRequirement {
+        vec![SecurityScheme {
+            name: Self::NAME.into(),
+            location: CredentialLocation::HttpBasic,
+            description: format!(
+                "A Django user name and password (realm `{}`).",
+                settings.basic_realm()
+            )
+            .into(),
+        }]
+    }
 
     async fn authenticate(cx: &AuthContext<'_>) -> Outcome {
         let header = cx.request.header("authorization").unwrap_or_default();

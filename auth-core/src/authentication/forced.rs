@@ -3,7 +3,10 @@
 
 use std::future::Future;
 
-use super::{AuthContext, AuthInfo, Authenticated, Authenticators, ChainOutcome};
+use super::{
+    AuthContext, AuthInfo, Authenticated, Authenticators, ChainOutcome, SecurityRequirement,
+};
+use crate::settings::AuthSettings;
 use crate::user::User;
 
 /// Replaces a view's schemes for one request (DRF's `ForcedAuthentication`).
@@ -35,5 +38,14 @@ impl Authenticators for ForcedAuthentication {
 
     fn first_challenge(&self, _cx: &AuthContext<'_>) -> Option<String> {
         None
+    }
+
+    /// A test stand-in reads no credential.
+    fn security_requirements(
+        &self,
+        _settings: &AuthSettings,
+        _method: &str,
+    ) -> Vec<SecurityRequirement> {
+        Vec::new()
     }
 }

@@ -215,6 +215,14 @@ impl Authentication for KnoxTokenAuthentication {
     fn challenge(cx: &AuthContext<'_>) -> Option<String> {
         Some(cx.settings.knox().auth_header_prefix.clone())
     }
+
+    fn security_requirement(settings: &AuthSettings, _method: &str) -> super::SecurityRequirement {
+        vec![super::SecurityScheme::authorization_keyword(
+            Self::NAME,
+            &settings.knox().auth_header_prefix,
+            "a knox token",
+        )]
+    }
 }
 
 #[cfg(test)]

@@ -22,12 +22,14 @@ pub mod forced;
 pub mod knox;
 pub mod lenient_base64;
 pub mod remote_user;
+pub mod security_scheme;
 pub mod session;
 pub mod token;
 
 pub use basic::BasicAuthentication;
 pub use knox::KnoxTokenAuthentication;
 pub use remote_user::RemoteUserAuthentication;
+pub use security_scheme::{CredentialLocation, SecurityRequirement, SecurityScheme};
 pub use session::SessionAuthentication;
 pub use token::{Bearer, TokenAuthentication, TokenKeyword};
 
@@ -169,6 +171,14 @@ pub trait Authentication: 'static {
         let _ = cx;
         None
     }
+
+    /// The credentials this scheme reads, all sent together, for a request with `method`: what
+    /// an API description (OpenAPI's security schemes and requirements) says a client must
+    /// send. Empty, the default, leaves the scheme out of the description.
+    fn security_requirement(settings: &AuthSettings, method: &str) -> SecurityRequirement {
+        let _ = (settings, method);
+        Vec::new()
+    }
 }
 
 /// The check of a declared scheme (`#[derive(Authentication)]`): given the credentials read from
@@ -210,6 +220,22 @@ pub trait AuthenticationClasses: 'static {
 
     /// The first scheme's `WWW-Authenticate` value.
     fn first_challenge(cx: &AuthContext<'_>) -> Option<String>;
+
+    /// Each scheme's [`Authentication::security_requirement`], in order, leaving out the empty
+    /// ones: the alternative ways into a view with `method`.
+    fn security_requirements(settings: &AuthSettings, method: &str) -> Vec<SecurityRequirement>;
+}
+
+/// Adds a scheme's requirement to the alternatives unless it is empty.
+fn push_requirement<A: Authentication>(
+    requirements: &mut Vec<SecurityRequirement>,
+    settings: &AuthSettings,
+    method: &str,
+) {
+    let requirement = A::security_requirement(settings, method);
+    if !requirement.is_empty() {
+        requirements.push(requirement);
+    }
 }
 
 impl<A: Authentication> AuthenticationClasses for A {
@@ -223,6 +249,12 @@ impl<A: Authentication> AuthenticationClasses for A {
     fn first_challenge(cx: &AuthContext<'_>) -> Option<String> {
         A::challenge(cx)
     }
+
+    fn security_requirements(settings: &AuthSettings, method: &str) -> Vec<SecurityRequirement> {
+        let mut requirements = Vec::new();
+        push_requirement::<A>(&mut requirements, settings, method);
+        requirements
+    }
 }
 
 impl AuthenticationClasses for () {
@@ -234,6 +266,10 @@ impl AuthenticationClasses for () {
 
     fn first_challenge(_cx: &AuthContext<'_>) -> Option<String> {
         None
+    }
+
+    fn security_requirements(_settings: &AuthSettings, _method: &str) -> Vec<SecurityRequirement> {
+        Vec::new()
     }
 }
 
@@ -270,6 +306,13 @@ macro_rules! scheme_tuple {
             fn first_challenge(cx: &AuthContext<'_>) -> Option<String> {
                 $first::challenge(cx)
             }
+
+            fn security_requirements(settings: &AuthSettings, method: &str) -> Vec<SecurityRequirement> {
+                let mut requirements = Vec::new();
+                push_requirement::<$first>(&mut requirements, settings, method);
+                $(push_requirement::<$rest>(&mut requirements, settings, method);)*
+                requirements
+            }
         }
     };
 }
@@ -297,6 +340,13 @@ pub trait Authenticators {
 
     /// See [`AuthenticationClasses::first_challenge`].
     fn first_challenge(&self, cx: &AuthContext<'_>) -> Option<String>;
+
+    /// See [`AuthenticationClasses::security_requirements`].
+    fn security_requirements(
+        &self,
+        settings: &AuthSettings,
+        method: &str,
+    ) -> Vec<SecurityRequirement>;
 }
 
 /// A list declared as a type: no value, no allocation, no dynamic dispatch.
@@ -336,6 +386,14 @@ impl<L: AuthenticationClasses> Authenticators for Declared<L> {
     fn first_challenge(&self, cx: &AuthContext<'_>) -> Option<String> {
         L::first_challenge(cx)
     }
+
+    fn security_requirements(
+        &self,
+        settings: &AuthSettings,
+        method: &str,
+    ) -> Vec<SecurityRequirement> {
+        L::security_requirements(settings, method)
+    }
 }
 
 /// Object-safe form of [`Authenticators`], for lists chosen at run time (settings, scopes).
@@ -349,6 +407,12 @@ pub trait DynAuthenticators: Send + Sync + 'static {
     ) -> Pin<Box<dyn Future<Output = ChainOutcome> + 'a>>;
     /// See [`Authenticators::first_challenge`].
     fn first_challenge(&self, cx: &AuthContext<'_>) -> Option<String>;
+    /// See [`Authenticators::security_requirements`].
+    fn security_requirements(
+        &self,
+        settings: &AuthSettings,
+        method: &str,
+    ) -> Vec<SecurityRequirement>;
 }
 
 impl<L: AuthenticationClasses> DynAuthenticators for Declared<L> {
@@ -365,6 +429,14 @@ impl<L: AuthenticationClasses> DynAuthenticators for Declared<L> {
 
     fn first_challenge(&self, cx: &AuthContext<'_>) -> Option<String> {
         L::first_challenge(cx)
+    }
+
+    fn security_requirements(
+        &self,
+        settings: &AuthSettings,
+        method: &str,
+    ) -> Vec<SecurityRequirement> {
+        L::security_requirements(settings, method)
     }
 }
 
@@ -399,5 +471,13 @@ impl Authenticators for SharedAuthenticationClasses {
 
     fn first_challenge(&self, cx: &AuthContext<'_>) -> Option<String> {
         self.0.first_challenge(cx)
+    }
+
+    fn security_requirements(
+        &self,
+        settings: &AuthSettings,
+        method: &str,
+    ) -> Vec<SecurityRequirement> {
+        self.0.security_requirements(settings, method)
     }
 }

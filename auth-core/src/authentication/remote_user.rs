@@ -1,7 +1,9 @@
 //! DRF's `RemoteUserAuthentication` (spec §1.7).
 
 use super::{AuthContext, AuthInfo, Authenticated, Authentication, Outcome};
+use super::{CredentialLocation, SecurityRequirement, SecurityScheme};
 use crate::backends;
+use crate::settings::AuthSettings;
 
 /// Trusts the user name a front-end server authenticated (Django's `REMOTE_USER`).
 ///
@@ -31,5 +33,18 @@ impl Authentication for RemoteUserAuthentication {
             // anonymous (DESIGN.md §6).
             Err(error) => Outcome::Failed(error),
         }
+    }
+
+    /// The configured header, if any (a server variable is invisible to clients).
+    fn security_requirement(settings: &AuthSettings, _method: &str) -> SecurityRequirement {
+        settings
+            .remote_user_header()
+            .map(|header| SecurityScheme {
+                name: Self::NAME.into(),
+                location: CredentialLocation::Header(header.to_owned()),
+                description: "The user name, set by the trusted front-end server that authenticated the request; clients never send it themselves.".into(),
+            })
+            .into_iter()
+            .collect()
     }
 }

@@ -31,6 +31,10 @@ impl Authentication for SessionAuthentication {
             auth: AuthInfo::None,
         })
     }
+
+    fn security_requirement(settings: &AuthSettings, method: &str) -> super::SecurityRequirement {
+        super::security_scheme::session(settings, Self::NAME, method)
+    }
 }
 
 /// The CSRF settings in the check's terms.

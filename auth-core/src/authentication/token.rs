@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use super::authorization_header::Fields;
-use super::{AuthContext, AuthInfo, Authenticated, Authentication, Outcome};
+use super::{AuthContext, AuthInfo, Authenticated, Authentication, Outcome, SecurityRequirement};
 use crate::backends::store_failure;
 use crate::credential_cache::TokenLookup;
 use crate::error::ApiError;
@@ -81,6 +81,14 @@ fn failed(message: &'static str) -> Outcome {
 
 impl<K: TokenKeyword> Authentication for TokenAuthentication<K> {
     const NAME: &'static str = "TokenAuthentication";
+
+    fn security_requirement(settings: &AuthSettings, _method: &str) -> SecurityRequirement {
+        vec![super::security_scheme::drf_token(
+            settings,
+            Self::NAME,
+            K::keyword(settings),
+        )]
+    }
 
     async fn authenticate(cx: &AuthContext<'_>) -> Outcome {
         let header = cx.request.header("authorization").unwrap_or_default();

@@ -224,11 +224,18 @@ impl Default for CsrfConfig {
     }
 }
 
+/// The methods the CSRF check lets through unchecked (RFC 9110 safe methods, as Django's
+/// `CsrfViewMiddleware`; unlike the permissions' list, `TRACE` is one), in any case.
+pub fn is_safe_method(method: &str) -> bool {
+    ["GET", "HEAD", "OPTIONS", "TRACE"]
+        .iter()
+        .any(|safe| safe.eq_ignore_ascii_case(method))
+}
+
 /// `CsrfViewMiddleware.process_view` for a view that is not `csrf_exempt`, as DRF's
 /// `SessionAuthentication.enforce_csrf` runs it.
 pub fn check(request: &CsrfRequest<'_>, config: &CsrfConfig) -> Result<(), Reason> {
-    let method = request.method.to_uppercase();
-    if matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS" | "TRACE") {
+    if is_safe_method(request.method) {
         return Ok(());
     }
     if let Some(origin) = request.origin {
@@ -238,7 +245,7 @@ pub fn check(request: &CsrfRequest<'_>, config: &CsrfConfig) -> Result<(), Reaso
     } else if request.is_secure {
         check_referer(request, config)?;
     }
-    check_token(&method, request, config)
+    check_token(&request.method.to_uppercase(), request, config)
 }
 
 /// `_origin_verified`.

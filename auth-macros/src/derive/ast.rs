@@ -16,6 +16,8 @@ pub(crate) struct Credential {
     /// `Header`, `Cookie`, `Query` or `Keyword`.
     pub(crate) source: Ident,
     pub(crate) name: LitStr,
+    /// The field's doc comment, joined: what an API description says the credential is.
+    pub(crate) description: String,
 }
 
 /// What the derive declares.
@@ -256,7 +258,29 @@ fn parse_fields(input: &DeriveInput, fields: &Fields, errors: &mut Errors) -> Ve
             optional,
             source,
             name,
+            description: doc_text(&field.attrs),
         });
     }
     credentials
+}
+
+/// The text of `///` comments (`#[doc = "…"]`), lines trimmed and joined with spaces.
+fn doc_text(attributes: &[syn::Attribute]) -> String {
+    let lines: Vec<String> = attributes
+        .iter()
+        .filter(|attribute| attribute.path().is_ident("doc"))
+        .filter_map(|attribute| match &attribute.meta {
+            syn::Meta::NameValue(syn::MetaNameValue {
+                value:
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(text),
+                        ..
+                    }),
+                ..
+            }) => Some(text.value().trim().to_owned()),
+            _ => None,
+        })
+        .filter(|line| !line.is_empty())
+        .collect();
+    lines.join(" ")
 }

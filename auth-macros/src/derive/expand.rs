@@ -36,6 +36,17 @@ pub(crate) fn expand(scheme: &Scheme) -> TokenStream {
                 fn challenge(cx: &#runtime::AuthContext<'_>) -> #runtime::Option<#runtime::String> {
                     <#runtime::TokenAuthentication<Self> as #runtime::Authentication>::challenge(cx)
                 }
+
+                fn security_requirement(
+                    _settings: &#runtime::AuthSettings,
+                    _method: &::core::primitive::str,
+                ) -> #runtime::SecurityRequirement {
+                    #runtime::vec![#runtime::SecurityScheme::authorization_keyword(
+                        #name,
+                        #keyword,
+                        "a DRF token key",
+                    )]
+                }
             }
         },
         Declaration::Credentials(credentials) => {
@@ -87,6 +98,38 @@ pub(crate) fn expand(scheme: &Scheme) -> TokenStream {
                     }
                 }
             });
+            // An API description lists the credentials a client must send: the required ones, or
+            // every one when all are optional (any of them makes the scheme attempt).
+            let described: Vec<_> = if credentials.iter().all(|credential| credential.optional) {
+                credentials.iter().collect()
+            } else {
+                credentials
+                    .iter()
+                    .filter(|credential| !credential.optional)
+                    .collect()
+            };
+            let several = described.len() > 1;
+            let described = described.iter().map(|credential| {
+                let variant = &credential.source;
+                let credential_name = &credential.name;
+                let description = &credential.description;
+                quote! {
+                    #runtime::SecurityScheme::of_source(
+                        #name,
+                        #runtime::Source::#variant(#credential_name),
+                        #several,
+                        #description,
+                    )
+                }
+            });
+            let security = quote! {
+                fn security_requirement(
+                    _settings: &#runtime::AuthSettings,
+                    _method: &::core::primitive::str,
+                ) -> #runtime::SecurityRequirement {
+                    #runtime::vec![#(#described),*]
+                }
+            };
             // Spanned on the struct so that a missing `impl Verify` is reported there.
             let verify = quote_spanned! {ident.span()=>
                 #runtime::verify_credentials::<#ident>
@@ -108,6 +151,8 @@ pub(crate) fn expand(scheme: &Scheme) -> TokenStream {
                     }
 
                     #challenge
+
+                    #security
                 }
             }
         }

@@ -340,6 +340,23 @@ pub(crate) fn expand(part: PolicyPart, arguments: TokenStream, item: TokenStream
         _: #runtime::PolicyGuard<#schemes, #permissions, #throttles, #scope_type>
     };
     function.sig.inputs.insert(0, guard);
+    // The handler's policy, registered for the OpenAPI document (a no-op without auth-actix's
+    // `utoipa` feature). From inside the body, because that works wherever the route macros
+    // put the function (actix-web's `#[get]` moves it into a `register` method). A generic
+    // handler has no one function to name: it is registered by hand (`operation_policy!`).
+    let generic = function
+        .sig
+        .generics
+        .params
+        .iter()
+        .any(|param| !matches!(param, syn::GenericParam::Lifetime(_)));
+    if !generic {
+        let handler = &function.sig.ident;
+        let registration: syn::Stmt = syn::parse_quote! {
+            #runtime::register_handler_policy!(#handler);
+        };
+        assertions.insert(0, registration);
+    }
     // The checks go inside the user's block, before their statements, so that an error points
     // at the user's own type and no extra braces are introduced around their code.
     function.block.stmts.splice(0..0, assertions);

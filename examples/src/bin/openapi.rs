@@ -1,0 +1,104 @@
+//! An OpenAPI document whose security comes from each handler's declared policy (the `utoipa`
+//! feature), served at `/openapi.json`.
+//!
+//! ```text
+//! cargo run -p examples --bin openapi
+//! curl -s http://127.0.0.1:8005/openapi.json
+//! ```
+//!
+//! `GET /articles/` lists `[{"TokenAuthentication": []}, {"SessionAuthentication": []}, {}]`:
+//! a token, or a session, or nothing (read-only for anonymous users). `POST /articles/` has no
+//! `{}`, and its session alternative also needs the CSRF cookie and header. The schemes are in
+//! `components.securitySchemes`.
+
+use actix_web::{App, HttpResponse, HttpServer, Responder, get, post, web};
+use auth_actix::openapi::PolicySecurity;
+use auth_actix::{
+    AllowAny, Auth, AuthSettings, IsAdminUser, IsAuthenticatedOrReadOnly, SessionAuthentication,
+    TokenAuthentication, authentication_classes, permission_classes, store,
+};
+use utoipa::OpenApi;
+
+const BIND: (&str, u16) = ("127.0.0.1", 8005);
+
+/// The articles; anyone may read them.
+#[utoipa::path(get, path = "/articles/", responses((status = 200, description = "The articles")))]
+#[get("/articles/")]
+#[authentication_classes(TokenAuthentication, SessionAuthentication)]
+#[permission_classes(IsAuthenticatedOrReadOnly)]
+async fn list_articles(auth: Auth) -> impl Responder {
+    web::Json(serde_json::json!({ "reader": auth.user().to_string(), "articles": [] }))
+}
+
+/// Writes an article; signed-in users only.
+#[utoipa::path(post, path = "/articles/", responses((status = 201, description = "Created")))]
+#[post("/articles/")]
+#[authentication_classes(TokenAuthentication, SessionAuthentication)]
+#[permission_classes(IsAuthenticatedOrReadOnly)]
+async fn create_article(auth: Auth) -> impl Responder {
+    HttpResponse::Created().json(serde_json::json!({ "author": auth.user().to_string() }))
+}
+
+/// Staff only; the schemes are the project's defaults (Session, then Basic).
+#[utoipa::path(get, path = "/admin/stats/", responses((status = 200, description = "Statistics")))]
+#[get("/admin/stats/")]
+#[permission_classes(IsAdminUser)]
+async fn stats() -> impl Responder {
+    web::Json(serde_json::json!({ "users": 1 }))
+}
+
+/// No credentials at all.
+#[utoipa::path(get, path = "/health/", responses((status = 200, description = "Up")))]
+#[get("/health/")]
+#[authentication_classes()]
+#[permission_classes(AllowAny)]
+async fn health() -> impl Responder {
+    "ok"
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Articles", version = "1.0.0"),
+    paths(list_articles, create_article, stats, health)
+)]
+struct ApiDoc;
+
+#[actix_web::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let settings = AuthSettings::builder()
+        // Demo value only: a real project sets SECRET_KEY (the Django project's own key).
+        .secret_key("django-insecure-openapi-example-only")
+        .secret_key_from_env("SECRET_KEY")
+        .database_url("sqlite::memory:")
+        .database_url_from_env("DATABASE_URL")
+        .build()?;
+    let db = store::connect_and_migrate(settings.database_url()).await?;
+
+    let mut document = ApiDoc::openapi();
+    PolicySecurity::new(&settings).apply(&mut document)?;
+    let document = web::Data::new(document);
+
+    println!(
+        "OpenAPI document at http://{}:{}/openapi.json",
+        BIND.0, BIND.1
+    );
+    HttpServer::new(move || {
+        App::new()
+            .configure(auth_actix::configure(settings.clone(), db.clone()))
+            .app_data(document.clone())
+            .route(
+                "/openapi.json",
+                web::get().to(|document: web::Data<utoipa::openapi::OpenApi>| async move {
+                    HttpResponse::Ok().json(document.get_ref())
+                }),
+            )
+            .service(list_articles)
+            .service(create_article)
+            .service(stats)
+            .service(health)
+    })
+    .bind(BIND)?
+    .run()
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,119 @@
+//! Policy defaults per group of views (DRF's per-view-set defaults): what a handler leaves out
+//! comes from the `PolicyDefaults` of its `web::scope`, then from the project settings
+//! (DRF's `DEFAULT_AUTHENTICATION_CLASSES` / `DEFAULT_PERMISSION_CLASSES`).
+//!
+//! - Project: Token authentication, `IsAuthenticated`.
+//! - `/public/`: anyone (`AllowAny`), still Token-aware.
+//! - `/internal/`: Basic authentication, staff only (`IsAdminUser`); one view there declares its
+//!   own permission, which wins over the scope's.
+//!
+//! ```text
+//! cargo run -p examples --bin scope_defaults
+//! curl -i http://127.0.0.1:8003/account/                                    # 401 (project: IsAuthenticated)
+//! curl -i http://127.0.0.1:8003/public/news/                                # 200 (scope: AllowAny)
+//! curl -i -u staff:staff-password http://127.0.0.1:8003/internal/stats/     # 200 (scope: Basic, IsAdminUser)
+//! curl -i -u member:member-password http://127.0.0.1:8003/internal/stats/   # 403: not staff
+//! curl -i -u member:member-password http://127.0.0.1:8003/internal/status/  # 200: the view's own IsAuthenticated
+//! ```
+
+use actix_web::{App, HttpServer, Responder, get, web};
+use auth_actix::user::{CreateUserError, UserFields, create_user};
+use auth_actix::{
+    AllowAny, Auth, AuthSettings, BasicAuthentication, IsAdminUser, IsAuthenticated,
+    PolicyDefaults, TokenAuthentication, permission_classes, store,
+};
+
+const BIND: (&str, u16) = ("127.0.0.1", 8003);
+
+fn whoami(auth: &Auth, view: &str) -> impl Responder + use<> {
+    web::Json(serde_json::json!({
+        "view": view,
+        "user": auth.user().to_string(),
+        "scheme": auth.scheme(),
+    }))
+}
+
+/// Declares nothing: the project's defaults.
+#[get("/account/")]
+async fn account(auth: Auth) -> impl Responder {
+    whoami(&auth, "account")
+}
+
+/// Declares nothing: the `/public/` scope's defaults.
+#[get("/news/")]
+async fn news(auth: Auth) -> impl Responder {
+    whoami(&auth, "news")
+}
+
+/// Declares nothing: the `/internal/` scope's defaults.
+#[get("/stats/")]
+async fn stats(auth: Auth) -> impl Responder {
+    whoami(&auth, "stats")
+}
+
+/// Declares its permission; its schemes still come from the `/internal/` scope.
+#[get("/status/")]
+#[permission_classes(IsAuthenticated)]
+async fn status(auth: Auth) -> impl Responder {
+    whoami(&auth, "status")
+}
+
+#[actix_web::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let settings = AuthSettings::builder()
+        // Demo value only: a real project sets SECRET_KEY (the Django project's own key).
+        .secret_key("django-insecure-example-only-not-a-secret")
+        .secret_key_from_env("SECRET_KEY")
+        .database_url("sqlite://scope_defaults.db?mode=rwc")
+        // The project's defaults.
+        .default_authentication::<TokenAuthentication>()
+        .default_permission::<IsAuthenticated>()
+        .build()?;
+    let db = store::connect_and_migrate(settings.database_url()).await?;
+    for (username, password, is_staff) in [
+        ("staff", "staff-password", true),
+        ("member", "member-password", false),
+    ] {
+        let fields = UserFields {
+            password: Some(password),
+            is_staff,
+            ..UserFields::default()
+        };
+        match create_user(&db, &settings, username, fields).await {
+            Ok(_) | Err(CreateUserError::UsernameTaken) => {}
+            Err(error) => return Err(error.into()),
+        }
+    }
+
+    let base = format!("http://{}:{}", BIND.0, BIND.1);
+    println!("Listening on {base}\n");
+    println!("curl -i {base}/account/                                    # 401");
+    println!("curl -i {base}/public/news/                                # 200");
+    println!("curl -i -u staff:staff-password {base}/internal/stats/     # 200");
+    println!("curl -i -u member:member-password {base}/internal/stats/   # 403");
+    println!("curl -i -u member:member-password {base}/internal/status/  # 200");
+    HttpServer::new(move || {
+        App::new()
+            .configure(auth_actix::configure(settings.clone(), db.clone()))
+            .service(account)
+            .service(
+                web::scope("/public")
+                    .app_data(PolicyDefaults::new().permission::<AllowAny>())
+                    .service(news),
+            )
+            .service(
+                web::scope("/internal")
+                    .app_data(
+                        PolicyDefaults::new()
+                            .authentication::<BasicAuthentication>()
+                            .permission::<IsAdminUser>(),
+                    )
+                    .service(stats)
+                    .service(status),
+            )
+    })
+    .bind(BIND)?
+    .run()
+    .await?;
+    Ok(())
+}
