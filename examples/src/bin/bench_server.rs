@@ -21,8 +21,9 @@
 //! Routes of the full mode, each answering DRF's view body `{"user": …, "auth": …}`:
 //! `/hello/` (plain text, no policy, but inside the full app), `/token/` (Token, IsAuthenticated),
 //! `/session/` (Session, IsAuthenticated), `/basic/` (Basic, IsAuthenticated), `/macro-token/`
-//! (the token policy declared with the attributes) and `/hand-token/` (the same policy as a
-//! `PolicyGuard` parameter written by hand).
+//! (the token policy declared with the attributes), `/hand-token/` (the same policy as a
+//! `PolicyGuard` parameter written by hand), and `/token-hello/`, `/session-hello/` (the Token
+//! and Session policies answering the bare hello's plain `hello`: authentication's cost alone).
 
 use std::time::Duration;
 
@@ -69,6 +70,22 @@ async fn session(auth: Auth) -> HttpResponse {
 #[permission_classes(IsAuthenticated)]
 async fn basic(auth: Auth) -> HttpResponse {
     whoami(&auth)
+}
+
+/// The policy of `/token/` with the bare hello's body: what authentication alone costs.
+#[get("/token-hello/")]
+#[authentication_classes(TokenAuthentication)]
+#[permission_classes(IsAuthenticated)]
+async fn token_hello() -> &'static str {
+    "hello"
+}
+
+/// The policy of `/session/` with the bare hello's body.
+#[get("/session-hello/")]
+#[authentication_classes(SessionAuthentication)]
+#[permission_classes(IsAuthenticated)]
+async fn session_hello() -> &'static str {
+    "hello"
 }
 
 /// The policy of `/token/`, declared with the attributes (the macro side of the comparison).
@@ -136,6 +153,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .service(basic)
                 .service(macro_token)
                 .service(hand_token)
+                .service(token_hello)
+                .service(session_hello)
         })
         .workers(workers)
         .bind(&bind)?
