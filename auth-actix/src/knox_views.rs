@@ -21,6 +21,27 @@ pub const TOKEN_LIMIT_EXCEEDED: &str = "Maximum amount of tokens allowed per use
 
 /// Registers `login/`, `logout/` and `logoutall/` (see the module docs).
 /// Other methods get DRF's 405 after the view's authentication and permissions, as in knox.
+///
+/// ```
+/// use actix_web::{test, web, App};
+/// use auth_actix::{knox_endpoints, store, AuthSettings};
+///
+/// # actix_web::rt::System::new().block_on(async {
+/// let settings = AuthSettings::builder().secret_key("example").database_url("sqlite::memory:").build()?;
+/// let db = store::connect_and_migrate(settings.database_url()).await?;
+/// let app = test::init_service(
+///     App::new()
+///         .configure(auth_actix::configure(settings, db))
+///         .service(web::scope("/api/auth").configure(knox_endpoints)),
+/// )
+/// .await;
+/// // knox's `LoginView` authenticates with the project's default schemes (Session, then Basic);
+/// // without credentials: 403, as Session comes first and has no challenge.
+/// let response = test::call_service(&app, test::TestRequest::post().uri("/api/auth/login/").to_request()).await;
+/// assert_eq!(response.status(), 403);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # }).unwrap();
+/// ```
 pub fn knox_endpoints(config: &mut web::ServiceConfig) {
     config
         .service(

@@ -35,6 +35,29 @@ impl AuthRuntime {
 ///
 /// Build the settings and connect once, outside `HttpServer::new`'s factory, so every worker
 /// shares one pool.
+///
+/// ```
+/// use actix_web::{get, test, App, Responder};
+/// use auth_actix::{AllowAny, Auth, AuthSettings, permission_classes, store};
+///
+/// #[get("/whoami/")]
+/// #[permission_classes(AllowAny)]
+/// async fn whoami(auth: Auth) -> impl Responder {
+///     auth.user().to_string()
+/// }
+///
+/// # actix_web::rt::System::new().block_on(async {
+/// let settings = AuthSettings::builder().secret_key("example").database_url("sqlite::memory:").build()?;
+/// let db = store::connect_and_migrate(settings.database_url()).await?;
+/// let app = test::init_service(
+///     App::new().configure(auth_actix::configure(settings, db)).service(whoami),
+/// )
+/// .await;
+/// let body = test::call_and_read_body(&app, test::TestRequest::get().uri("/whoami/").to_request()).await;
+/// assert_eq!(body, "AnonymousUser");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # }).unwrap();
+/// ```
 pub fn configure(
     settings: AuthSettings,
     db: DatabaseConnection,

@@ -25,6 +25,27 @@ use crate::request_view::HttpRequestView;
 use crate::runtime::{AuthRuntime, method_not_allowed_response, runtime_of};
 
 /// Registers `login/`, `logout/` and `csrf/` (see the module docs).
+///
+/// ```
+/// use actix_web::{test, web, App};
+/// use auth_actix::{session_endpoints, store, AuthSettings, SessionMiddleware};
+///
+/// # actix_web::rt::System::new().block_on(async {
+/// let settings = AuthSettings::builder().secret_key("example").database_url("sqlite::memory:").build()?;
+/// let db = store::connect_and_migrate(settings.database_url()).await?;
+/// let app = test::init_service(
+///     App::new()
+///         .wrap(SessionMiddleware)
+///         .configure(auth_actix::configure(settings, db))
+///         .service(web::scope("/auth").configure(session_endpoints)),
+/// )
+/// .await;
+/// // `GET /auth/csrf/` sets Django's CSRF cookie, as `ensure_csrf_cookie` does.
+/// let response = test::call_service(&app, test::TestRequest::get().uri("/auth/csrf/").to_request()).await;
+/// assert!(response.response().cookies().any(|cookie| cookie.name() == "csrftoken"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # }).unwrap();
+/// ```
 pub fn session_endpoints(config: &mut web::ServiceConfig) {
     config
         .service(

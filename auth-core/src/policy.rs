@@ -23,7 +23,19 @@ use crate::user::RequestUser;
 
 /// Defaults for a group of views (DRF's per-viewset settings), consulted before the project's
 /// settings when a view leaves a part of its policy unspecified. In actix-web it is `app_data`
-/// on a `web::scope`.
+/// on a `web::scope` (`examples/src/bin/scope_defaults.rs` runs it).
+///
+/// ```
+/// use auth_core::authentication::BasicAuthentication;
+/// use auth_core::permissions::IsAdminUser;
+/// use auth_core::policy::PolicyDefaults;
+///
+/// // Views under this scope that declare no schemes use Basic; no permissions, staff only.
+/// let internal = PolicyDefaults::new()
+///     .authentication::<BasicAuthentication>()
+///     .permission::<IsAdminUser>();
+/// # let _ = internal;
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct PolicyDefaults {
     authentication: Option<SharedAuthenticationClasses>,

@@ -311,7 +311,26 @@ impl fmt::Debug for AuthSettings {
 }
 
 impl AuthSettings {
-    /// Starts a builder with the reference's defaults.
+    /// Starts a builder with the reference's defaults (DRF's and Django's settings).
+    ///
+    /// ```
+    /// use auth_core::authentication::{SessionAuthentication, TokenAuthentication};
+    /// use auth_core::permissions::IsAuthenticated;
+    /// use auth_core::settings::AuthSettings;
+    ///
+    /// let settings = AuthSettings::builder()
+    ///     .secret_key("the Django project's SECRET_KEY")
+    ///     .database_url("sqlite::memory:")
+    ///     // DEFAULT_AUTHENTICATION_CLASSES and DEFAULT_PERMISSION_CLASSES
+    ///     .default_authentication::<(SessionAuthentication, TokenAuthentication)>()
+    ///     .default_permission::<IsAuthenticated>()
+    ///     // DEFAULT_THROTTLE_RATES
+    ///     .throttle_rate("user", "1000/day")
+    ///     .build()?;
+    /// assert_eq!(settings.token_keyword(), "Token");
+    /// assert_eq!(settings.session_cookie().name, "sessionid");
+    /// # Ok::<(), auth_core::settings::SettingsError>(())
+    /// ```
     pub fn builder() -> AuthSettingsBuilder {
         AuthSettingsBuilder::default()
     }

@@ -5,6 +5,9 @@
 //! `derive`. Generated code names runtime items only through `::auth_actix::__private`
 //! (override with `crate = "…"`).
 
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
 mod derive;
 mod errors;
 mod keywords;

@@ -29,7 +29,21 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     sea_orm::Database::connect(options).await
 }
 
-/// Connects and creates any missing table (see [`migrations::migrate`]).
+/// Connects and creates any missing table (see [`migrations::migrate`]); existing tables, such
+/// as an existing Django project's, are never altered.
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// use auth_core::store::{self, migrations::table_exists, sea_orm::ConnectionTrait};
+///
+/// let db = store::connect_and_migrate("sqlite::memory:").await?;
+/// let backend = db.get_database_backend();
+/// for table in ["auth_user", "authtoken_token", "django_session", "knox_authtoken"] {
+///     assert!(table_exists(&db, backend, table).await?);
+/// }
+/// # Ok::<(), store::DbErr>(())
+/// # }).unwrap();
+/// ```
 pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, DbErr> {
     connect_and_migrate_with(url, &user::AUTH_USER).await
 }

@@ -51,6 +51,24 @@ impl std::fmt::Debug for RedisStore {
 
 impl RedisStore {
     /// Connects to `url` (`redis://127.0.0.1:6379`). The URL is not logged.
+    ///
+    /// ```no_run
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use std::sync::Arc;
+    /// use auth_core::settings::AuthSettings;
+    /// use auth_core::throttling::RedisStore;
+    ///
+    /// // Every instance counts in the same histories (DRF's cache-backed throttling).
+    /// let store = RedisStore::connect("redis://127.0.0.1:6379").await?;
+    /// let settings = AuthSettings::builder()
+    ///     .secret_key("the Django project's SECRET_KEY")
+    ///     .throttle_store(Arc::new(store))
+    ///     .throttle_rate("user", "1000/day")
+    ///     .build()?;
+    /// # let _ = settings;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # }).unwrap();
+    /// ```
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         let client = redis::Client::open(url).map_err(|error| StoreError(error.to_string()))?;
         let connection = ConnectionManager::new(client)
