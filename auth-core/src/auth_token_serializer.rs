@@ -60,11 +60,9 @@ fn char_field(value: Option<Input<'_>>, trim: bool) -> Result<String, &'static s
         Some(Input::Json(Value::String(text))) => text.clone(),
         Some(Input::Text(text)) => text.to_owned(),
     };
-    // DRF trims with Python's `str.strip()`: Unicode whitespace, as Rust's `trim`, plus the
-    // information separators U+001C–U+001F, which Python counts as space and Rust does not.
+    // DRF trims with Python's `str.strip()`, which also strips U+001C–U+001F.
     let text = if trim {
-        text.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
-            .to_owned()
+        crate::python_whitespace::python_strip(&text).to_owned()
     } else {
         text
     };

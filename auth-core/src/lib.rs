@@ -24,6 +24,7 @@ pub mod negotiation;
 pub mod operation_security;
 pub mod permissions;
 pub mod policy;
+pub mod python_whitespace;
 pub mod request;
 pub mod response_effects;
 pub mod session;

@@ -25,6 +25,7 @@ use auth_core::django::signing::{
     self, BadSignature, DUMPS_SALT, SIGNER_SALT, Signer, SigningError, TIMESTAMP_SIGNER_SALT,
 };
 use auth_core::json_parser::{self, JsonParseError};
+use auth_core::python_whitespace::python_strip;
 use auth_core::settings::CookieSettings;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -642,6 +643,24 @@ fn check_json_body(body: &[u8]) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// Found by `cargo fuzz run form_body` (the harness expected Rust's `trim`): a username ending
+/// in U+001F is stripped as Python's `str.strip()` strips it, sent as a form or as JSON alike.
+#[test]
+fn a_username_ending_in_information_separators_is_stripped_in_forms_and_json() {
+    let expected = Ok(Credentials {
+        username: "\u{2}".to_owned(),
+        password: "pw".to_owned(),
+    });
+    assert_eq!(validate_form(b"username=%02%1F%1F&password=pw"), expected);
+    assert_eq!(
+        auth_token_serializer::validate_json(&serde_json::json!({
+            "username": "\u{2}\u{1f}\u{1f}",
+            "password": "pw",
+        })),
+        expected
+    );
+}
+
 /// auth-actix's form handling: every pair, the first of a name wins.
 fn validate_form(body: &[u8]) -> Result<Credentials, auth_core::ApiError> {
     let fields: Vec<(String, String)> = form_urlencoded::parse(body)
@@ -700,10 +719,10 @@ proptest! {
         };
         let valid = |text: &str| !text.is_empty() && !text.contains('\0');
         match (text(&username), text(&password)) {
-            (Some(username), Some(password)) if valid(username.trim()) && valid(&password) => {
+            (Some(username), Some(password)) if valid(python_strip(&username)) && valid(&password) => {
                 let credentials = auth_token_serializer::validate_json(&parsed)
                     .expect("valid credentials");
-                prop_assert_eq!(credentials.username, username.trim());
+                prop_assert_eq!(credentials.username, python_strip(&username));
                 prop_assert_eq!(credentials.password, password);
             }
             _ => prop_assert!(auth_token_serializer::validate_json(&parsed).is_err()),

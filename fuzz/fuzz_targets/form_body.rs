@@ -9,6 +9,7 @@
 use arbitrary::Arbitrary;
 use auth_core::ApiError;
 use auth_core::auth_token_serializer::{self, Credentials, Input};
+use auth_core::python_whitespace::python_strip;
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value};
 
@@ -60,7 +61,10 @@ fn check_raw(raw: &[u8]) {
     match &validated {
         Ok(credentials) => {
             check_credentials(credentials);
-            assert_eq!(Some(credentials.username.as_str()), username.map(str::trim));
+            assert_eq!(
+                Some(credentials.username.as_str()),
+                username.map(python_strip)
+            );
             assert_eq!(Some(credentials.password.as_str()), password);
         }
         Err(error) => {
@@ -90,7 +94,8 @@ fn check_raw(raw: &[u8]) {
     );
 }
 
-/// Fields a client encodes come back as sent: the username trimmed, the password untouched.
+/// Fields a client encodes come back as sent: the username stripped as Python's `str.strip()`
+/// does (DRF's `CharField`), the password untouched.
 fn check_encoded(body: &Body<'_>) {
     let mut serializer = form_urlencoded::Serializer::new(String::new());
     for &(name, value) in &body.extra {
@@ -108,11 +113,11 @@ fn check_encoded(body: &Body<'_>) {
     let validated = validate(&fields(encoded.as_bytes()));
     let valid = |text: &str| !text.is_empty() && !text.contains('\0');
     match (body.username, body.password) {
-        (Some(username), Some(password)) if valid(username.trim()) && valid(password) => {
+        (Some(username), Some(password)) if valid(python_strip(username)) && valid(password) => {
             assert_eq!(
                 validated.ok(),
                 Some(Credentials {
-                    username: username.trim().to_owned(),
+                    username: python_strip(username).to_owned(),
                     password: password.to_owned(),
                 })
             );
@@ -123,7 +128,7 @@ fn check_encoded(body: &Body<'_>) {
 
 fn check_credentials(credentials: &Credentials) {
     assert!(!credentials.username.is_empty());
-    assert_eq!(credentials.username, credentials.username.trim());
+    assert_eq!(credentials.username, python_strip(&credentials.username));
     assert!(!credentials.password.is_empty());
     assert!(!credentials.username.contains('\0') && !credentials.password.contains('\0'));
     assert_eq!(

@@ -4,11 +4,7 @@ use std::borrow::Cow;
 
 use crate::request::RequestView;
 
-/// Python's `str.split()` whitespace: Unicode whitespace plus the four ASCII separators
-/// `\x1c`–`\x1f` that Rust's `char::is_whitespace` leaves out.
-fn is_python_whitespace(character: char) -> bool {
-    character.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&character)
-}
+use crate::python_whitespace::is_python_whitespace;
 
 /// The identity: with `NUM_PROXIES` unset, the whole `X-Forwarded-For` value with all
 /// whitespace removed (not its first address); with `NUM_PROXIES` = n > 0, the n-th entry from
