@@ -81,7 +81,7 @@ impl SecurityScheme {
             )
         };
         Self {
-            name: name.into(),
+            name: component_key(&name.into()).into(),
             location,
             description: description.into(),
         }
@@ -113,10 +113,11 @@ impl SecurityScheme {
                 return scheme_doc;
             }
         };
-        let name: Cow<'static, str> = if several {
-            component_key(&format!("{scheme}.{source_name}")).into()
+        // A derived scheme's name is free text (`#[authentication(name = "…")]`).
+        let name = if several {
+            component_key(&format!("{scheme}.{source_name}"))
         } else {
-            scheme.into()
+            component_key(scheme)
         };
         let description = if description.is_empty() {
             format!("The {source}.")
@@ -124,7 +125,7 @@ impl SecurityScheme {
             description.to_owned()
         };
         Self {
-            name,
+            name: name.into(),
             location,
             description: description.into(),
         }
@@ -184,4 +185,22 @@ pub(crate) fn session(
         }
     }
     requirement
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_valid_component_keys() {
+        let scheme =
+            SecurityScheme::of_source("Partner key (v2)", Source::Header("X-Key"), false, "");
+        assert_eq!(scheme.name, "Partner_key__v2_");
+        let token = SecurityScheme::authorization_keyword("My token", "Token", "a key");
+        assert_eq!(token.name, "My_token");
+        assert_eq!(
+            component_key("TokenAuthentication.Bearer"),
+            "TokenAuthentication.Bearer"
+        );
+    }
 }
