@@ -29,14 +29,19 @@ impl Drop for Running {
     }
 }
 
+/// Nanoseconds since the epoch: a suffix no earlier run used.
+fn stamp() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_nanos())
+}
+
 /// A fresh working directory (the examples create their SQLite files in it).
 fn workdir(name: &str) -> Result<PathBuf, Failed> {
-    let stamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_nanos());
     let dir = std::env::temp_dir().join(format!(
-        "auth-example-{name}-{}-{stamp}",
-        std::process::id()
+        "auth-example-{name}-{}-{}",
+        std::process::id(),
+        stamp()
     ));
     std::fs::create_dir_all(&dir).map_err(|error| format!("{}: {error}", dir.display()))?;
     Ok(dir)
@@ -467,10 +472,7 @@ fn multi_instance_servers() -> Result<(String, String), String> {
 fn multi_instance((database, redis): (String, String)) -> Outcome {
     let dir = workdir("multi_instance")?;
     // A user of its own each run, so that its throttle history in Redis starts empty.
-    let stamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_nanos());
-    let user = format!("multi-{stamp}");
+    let user = format!("multi-{}", stamp());
     let _server = start(
         "multi_instance",
         env!("CARGO_BIN_EXE_multi_instance"),
