@@ -1,4 +1,4 @@
-//! DRF's error responses for actix-web (spec §4).
+//! DRF's error responses for actix-web: what its exception handler renders.
 
 use std::fmt;
 use std::ops::Deref;
@@ -8,19 +8,23 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, Responder, ResponseError};
 
-/// An API error as an actix-web response: compact JSON `{"detail":"…"}`,
-/// `Content-Type: application/json`, and `WWW-Authenticate` / `Retry-After` when the error
-/// carries them. Return it from handlers (`Result<_, ApiError>`); `?` converts auth-core's error.
+/// An [`ApiError`](auth_core::ApiError) as an actix-web response: compact JSON
+/// `{"detail":"…"}`, `Content-Type: application/json`, and `WWW-Authenticate` / `Retry-After`
+/// when the error carries them.
+///
+/// Return it from handlers (`Result<_, ApiErrorResponse>`): `?` converts an `ApiError`. It
+/// exists because actix-web's `ResponseError` cannot be implemented for `ApiError` outside the
+/// crate that defines one of them (the orphan rule).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiError(pub auth_core::ApiError);
+pub struct ApiErrorResponse(pub auth_core::ApiError);
 
-impl From<auth_core::ApiError> for ApiError {
+impl From<auth_core::ApiError> for ApiErrorResponse {
     fn from(error: auth_core::ApiError) -> Self {
         Self(error)
     }
 }
 
-impl Deref for ApiError {
+impl Deref for ApiErrorResponse {
     type Target = auth_core::ApiError;
 
     fn deref(&self) -> &Self::Target {
@@ -28,15 +32,15 @@ impl Deref for ApiError {
     }
 }
 
-impl fmt::Display for ApiError {
+impl fmt::Display for ApiErrorResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.0, f)
     }
 }
 
-impl std::error::Error for ApiError {}
+impl std::error::Error for ApiErrorResponse {}
 
-impl ResponseError for ApiError {
+impl ResponseError for ApiErrorResponse {
     fn status_code(&self) -> StatusCode {
         StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
@@ -62,7 +66,7 @@ impl ResponseError for ApiError {
 }
 
 /// An error is also a complete response, so a handler can return it directly.
-impl Responder for ApiError {
+impl Responder for ApiErrorResponse {
     type Body = BoxBody;
 
     fn respond_to(self, _request: &HttpRequest) -> HttpResponse<Self::Body> {

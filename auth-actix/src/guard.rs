@@ -13,7 +13,6 @@ use std::task::{Context, Poll, Waker};
 use actix_web::dev::Payload;
 use actix_web::http::{Method, header};
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
-use auth_core::authentication::AuthInfo;
 use auth_core::authentication::forced::ForcedAuthentication;
 use auth_core::negotiation::accepts_json;
 use auth_core::permissions::PermissionClasses;
@@ -23,9 +22,9 @@ use auth_core::policy::{
 };
 use auth_core::response_effects::ResponseEffects;
 use auth_core::throttling::{NoThrottleScope, ThrottleClasses, ThrottleScope};
-use auth_core::user::RequestUser;
+use auth_core::user::{AuthInfo, RequestUser};
 
-use crate::error::ApiError;
+use crate::error::ApiErrorResponse;
 use crate::payload_gate::{Gate, ReadAhead};
 use crate::post_data;
 use crate::request_view::HttpRequestView;
@@ -92,14 +91,15 @@ const READ_AHEAD_LIMIT: usize = 2_621_440;
 async fn run_policy<S, P, T, Scope>(
     request: HttpRequest,
     gate: Option<Gate>,
-) -> Result<Auth, ApiError>
+) -> Result<Auth, ApiErrorResponse>
 where
     S: AuthenticationPolicy,
     P: PermissionClasses + Resolve,
     T: ThrottleClasses + Resolve,
     Scope: ThrottleScope,
 {
-    // Content negotiation happens before authentication in the reference (spec §0.1).
+    // Content negotiation happens before authentication in the reference (DRF's
+    // `APIView.initial`).
     let accept = request
         .headers()
         .get(header::ACCEPT)
@@ -112,12 +112,13 @@ where
     let effects = Rc::new(ResponseEffects::default());
     request.extensions_mut().insert(Rc::clone(&effects));
 
-    // Session authentication's CSRF check reads `request.POST` (spec §1.6): read a POST body
-    // ahead only when a session cookie makes that check possible.
+    // Session authentication's CSRF check reads `request.POST` (Django's
+    // `CsrfViewMiddleware._check_token`): read a POST body ahead only when a session cookie makes
+    // that check possible.
     let post = match &gate {
         Some(gate)
             if request.method() == Method::POST
-                && request.cookie(&settings.session_cookie().name).is_some() =>
+                && request.cookie(&settings.session_cookie.name).is_some() =>
         {
             match gate.read_ahead(READ_AHEAD_LIMIT).await {
                 ReadAhead::Complete(body) => Some(post_data::parse(&request, body).await),
@@ -127,7 +128,8 @@ where
         _ => None,
     };
 
-    let policy = policy::resolve::<S, P, T, Scope>(request.app_data::<PolicyDefaults>(), settings);
+    let policy =
+        policy::resolve::<S, P, T, Scope>(request.app_data::<PolicyDefaults>(), runtime.defaults());
     let view = HttpRequestView::new(&request, settings).with_post_data(post.as_ref());
     let forced = request.extensions().get::<ForcedAuthentication>().cloned();
     let state = match forced {
@@ -139,9 +141,9 @@ where
                 throttles: policy.throttles,
                 throttle_scope: policy.throttle_scope,
             };
-            policy.run(&view, settings, runtime.db(), &effects).await?
+            policy.run(&view, runtime.env(), &effects).await?
         }
-        None => policy.run(&view, settings, runtime.db(), &effects).await?,
+        None => policy.run(&view, runtime.env(), &effects).await?,
     };
     let state = Rc::new(state);
     request.extensions_mut().insert(Rc::clone(&state));
@@ -158,8 +160,8 @@ where
     T: ThrottleClasses + Resolve + 'static,
     Scope: ThrottleScope,
 {
-    type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+    type Error = ApiErrorResponse;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiErrorResponse>>>>;
 
     fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let request = request.clone();
@@ -249,19 +251,19 @@ impl Auth {
 
     /// DRF's `check_object_permissions(request, obj)`: runs the view's permissions at object
     /// level on `object`; a refusal is the 401/403 to return.
-    pub async fn check_object_permissions(&self, object: &dyn Any) -> Result<(), ApiError> {
+    pub async fn check_object_permissions(&self, object: &dyn Any) -> Result<(), ApiErrorResponse> {
         let runtime = runtime_of(&self.request)?;
         let view = HttpRequestView::new(&self.request, runtime.settings());
         self.state
-            .check_object_permissions(&view, runtime.settings(), runtime.db(), object)
+            .check_object_permissions(&view, runtime.env(), object)
             .await
-            .map_err(ApiError)
+            .map_err(ApiErrorResponse)
     }
 }
 
 impl FromRequest for Auth {
-    type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+    type Error = ApiErrorResponse;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiErrorResponse>>>>;
 
     fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let request = request.clone();
@@ -289,18 +291,23 @@ impl FromRequest for Auth {
 }
 
 /// The handler for methods a resource does not implement: it runs the same policy first, so
-/// authentication and permission failures win over 405 as in the reference (spec §0.1 step 5),
-/// then answers `405 {"detail":"Method \"PUT\" not allowed."}`.
+/// authentication and permission failures win over 405 as in DRF, whose `APIView.dispatch` runs
+/// `initial` before it looks up the handler, then answers
+/// `405 {"detail":"Method \"PUT\" not allowed."}`.
 ///
 /// ```no_run
 /// use actix_web::web;
-/// use auth_actix::{method_not_allowed, IsAuthenticated, TokenAuthentication};
+/// use auth_actix::views::method_not_allowed;
+/// use auth_actix::{IsAuthenticated, TokenAuthentication};
 /// # async fn handler() -> &'static str { "" }
 /// let resource = web::resource("/items/")
 ///     .route(web::get().to(handler))
 ///     .default_service(web::to(method_not_allowed::<(TokenAuthentication,), IsAuthenticated>));
 /// ```
-pub async fn method_not_allowed<S, P>(_guard: PolicyGuard<S, P>, request: HttpRequest) -> ApiError
+pub async fn method_not_allowed<S, P>(
+    _guard: PolicyGuard<S, P>,
+    request: HttpRequest,
+) -> ApiErrorResponse
 where
     S: AuthenticationPolicy,
     P: PermissionClasses + Resolve + 'static,

@@ -1,4 +1,4 @@
-//! django-rest-knox's views (spec §6.4): login, logout and logout-all.
+//! django-rest-knox's views: `LoginView`, `LogoutView` and `LogoutAllView`.
 //!
 //! `web::scope("/api/auth").configure(auth_actix::knox_endpoints)` mounts `POST login/`,
 //! `POST logout/` and `POST logoutall/`.
@@ -6,13 +6,15 @@
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
-use auth_core::authentication::knox::{self, KnoxTokenAuthentication};
-use auth_core::backends::store_failure;
+use auth_core::ApiError;
+use auth_core::authentication::KnoxTokenAuthentication;
+use auth_core::knox;
+use auth_core::permissions::IsAuthenticated;
+use auth_core::policy::DefaultAuthentication;
 use auth_core::store::knox_token;
 use auth_core::throttling::{LoginScope, ScopedRateThrottle};
-use auth_core::{DefaultAuthentication, IsAuthenticated};
 
-use crate::error::ApiError;
+use crate::error::ApiErrorResponse;
 use crate::guard::{PolicyGuard, method_not_allowed};
 use crate::runtime::runtime_of;
 
@@ -24,11 +26,12 @@ pub const TOKEN_LIMIT_EXCEEDED: &str = "Maximum amount of tokens allowed per use
 ///
 /// ```
 /// use actix_web::{test, web, App};
-/// use auth_actix::{knox_endpoints, store, AuthSettings};
+/// use auth_actix::AuthSettings;
+/// use auth_actix::views::knox_endpoints;
 ///
 /// # actix_web::rt::System::new().block_on(async {
 /// let settings = AuthSettings::builder().secret_key("example").database_url("sqlite::memory:").build()?;
-/// let db = store::connect_and_migrate(settings.database_url()).await?;
+/// let db = settings.connect_and_migrate().await?;
 /// let app = test::init_service(
 ///     App::new()
 ///         .configure(auth_actix::configure(settings, db))
@@ -88,16 +91,17 @@ async fn login(
         LoginScope,
     >,
     request: HttpRequest,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, ApiErrorResponse> {
     let runtime = runtime_of(&request)?;
     let settings = runtime.settings();
+    let now = runtime.env().services().clock().now();
     let Some(user) = guard.auth().user().as_user().cloned() else {
-        return Err(auth_core::ApiError::not_authenticated().into());
+        return Err(ApiError::not_authenticated().into());
     };
-    if let Some(limit) = settings.knox().token_limit_per_user {
-        let live = knox_token::count_live(runtime.db(), user.id, settings.clock().now())
+    if let Some(limit) = settings.knox.token_limit_per_user {
+        let live = knox_token::count_live(runtime.db(), user.id, now)
             .await
-            .map_err(store_failure)?;
+            .map_err(ApiError::store_failure)?;
         if live >= limit {
             return Ok(json(
                 StatusCode::FORBIDDEN,
@@ -105,15 +109,15 @@ async fn login(
             ));
         }
     }
-    let created = knox::create_token(runtime.db(), settings, user.id)
+    let created = knox_token::create(runtime.db(), &settings.knox, now, user.id)
         .await
-        .map_err(store_failure)?;
+        .map_err(ApiError::store_failure)?;
     // knox emits `user_logged_in`, whose receiver updates `last_login`.
     settings
-        .user_model()
+        .user_model
         .touch_last_login(runtime.db(), user)
         .await
-        .map_err(store_failure)?;
+        .map_err(ApiError::store_failure)?;
     Ok(json(
         StatusCode::OK,
         &serde_json::json!({
@@ -127,12 +131,12 @@ async fn login(
 async fn logout(
     guard: PolicyGuard<(KnoxTokenAuthentication,), (IsAuthenticated,)>,
     request: HttpRequest,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, ApiErrorResponse> {
     let runtime = runtime_of(&request)?;
     if let Some(token) = guard.auth().auth().knox_token() {
         knox_token::delete(runtime.db(), &token.digest)
             .await
-            .map_err(store_failure)?;
+            .map_err(ApiError::store_failure)?;
     }
     Ok(HttpResponse::NoContent().finish())
 }
@@ -141,12 +145,12 @@ async fn logout(
 async fn logout_all(
     guard: PolicyGuard<(KnoxTokenAuthentication,), (IsAuthenticated,)>,
     request: HttpRequest,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, ApiErrorResponse> {
     let runtime = runtime_of(&request)?;
     if let Some(user_id) = guard.auth().user().id() {
         knox_token::delete_for_user(runtime.db(), user_id)
             .await
-            .map_err(store_failure)?;
+            .map_err(ApiError::store_failure)?;
     }
     Ok(HttpResponse::NoContent().finish())
 }

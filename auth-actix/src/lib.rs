@@ -1,10 +1,16 @@
 //! Django REST framework's authentication, permissions and throttling for actix-web.
 //!
-//! A handler declares its policy with a guard parameter (the attribute macros expand to the
-//! same guard); the runtime lives in `auth-core` and is re-exported here, so an application
-//! depends on this crate alone. Users and tokens are read from Django's own tables through
-//! sea-orm, so a service built with it serves the users and tokens of an existing Django
-//! deployment, with the same status codes, `WWW-Authenticate` headers and bodies as DRF.
+//! A handler declares its policy with attributes (or the guard parameter they expand to); the
+//! runtime lives in `auth-core` and is re-exported here, so an application depends on this
+//! crate alone. Users and tokens are read from Django's own tables through sea-orm, so a service
+//! built with it serves the users and tokens of an existing Django deployment, with the same
+//! status codes, `WWW-Authenticate` headers and bodies as DRF.
+//!
+//! The crate root holds what a handler author writes; the rest is one module per role:
+//! [`authentication`] (what a custom scheme implements), [`permissions`], [`throttling`],
+//! [`settings`], [`store`] (Django's tables and users), [`views`] (DRF's and knox's
+//! endpoints), [`policy`] (the machinery behind [`PolicyGuard`]), [`django`] (Django's formats),
+//! [`test`](mod@test) and, with the `openapi` feature, `openapi`.
 //!
 //! ```no_run
 //! use actix_web::{get, web, App, HttpServer, Responder};
@@ -30,14 +36,15 @@
 //! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
-#[cfg(feature = "admin")]
-pub mod admin;
 mod error;
 mod guard;
+#[cfg(feature = "knox")]
 mod knox_views;
 mod obtain_auth_token;
-#[cfg(feature = "utoipa")]
+#[cfg(feature = "openapi")]
+#[cfg_attr(docsrs, doc(cfg(feature = "openapi")))]
 pub mod openapi;
 mod operation_policy;
 mod payload_gate;
@@ -49,56 +56,161 @@ mod session_middleware;
 mod session_views;
 pub mod test;
 
-pub use auth_core::authentication::AuthenticationClasses;
-pub use auth_core::authentication::token::BearerAuthentication;
-pub use auth_core::declare_throttle_scope;
-pub use auth_core::permissions::PermissionClasses;
-pub use auth_core::policy::{AuthenticationPolicy, Resolve};
-pub use auth_core::token_keyword;
-pub use auth_core::{
-    AllowAny, And, AnonRateThrottle, AuthInfo, AuthSettings, AuthSettingsBuilder, AuthState,
-    Authenticated, Authentication, BasicAuthentication, Bearer, DefaultAuthentication,
-    DefaultPermissions, DefaultThrottles, IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly,
-    KnoxTokenAuthentication, Not, Or, Permission, PolicyDefaults, ReadOnly,
-    RemoteUserAuthentication, RequestUser, RequestView, ScopedRateThrottle, SessionAuthentication,
-    TokenAuthentication, User, UserRateThrottle,
+// What a handler author writes.
+#[cfg(feature = "knox")]
+#[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
+pub use auth_core::authentication::KnoxTokenAuthentication;
+pub use auth_core::authentication::{
+    BasicAuthentication, BearerAuthentication, RemoteUserAuthentication, SessionAuthentication,
+    TokenAuthentication,
 };
-pub use auth_core::{
-    authentication, backends, credential_cache, django, error as core_error, json_parser, messages,
-    negotiation, operation_security, permissions, policy, request, response_effects, settings,
-    store, throttling, user,
+pub use auth_core::permissions::{
+    AllowAny, IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly, ReadOnly,
 };
-pub use error::ApiError;
-pub use guard::{Auth, PolicyGuard, method_not_allowed};
-pub use knox_views::{TOKEN_LIMIT_EXCEEDED, knox_endpoints};
-pub use obtain_auth_token::{AuthTokenResponse, obtain_auth_token, obtain_auth_token_resource};
-pub use request_view::{HttpRequestView, TrustedRemoteUser};
-pub use runtime::{AuthRuntime, configure};
-pub use session_middleware::{SessionMiddleware, SessionMiddlewareService};
-pub use session_views::session_endpoints;
-
+pub use auth_core::policy::PolicyDefaults;
+pub use auth_core::throttling::{AnonRateThrottle, ScopedRateThrottle, UserRateThrottle};
+pub use auth_core::{ApiError, AuthSettings};
 pub use auth_macros::{
     Authentication, authentication_classes, permission_classes, throttle_classes, throttle_scope,
 };
+pub use error::ApiErrorResponse;
+pub use guard::{Auth, PolicyGuard};
+pub use runtime::{AuthRuntime, configure};
+pub use session_middleware::SessionMiddleware;
+
+/// What a custom authentication scheme implements and uses: DRF's `BaseAuthentication` as
+/// [`Authentication`] (or its derive with [`Verify`](authentication::Verify)), what a scheme
+/// sees and returns, the user and credential types, and Django's account functions a scheme
+/// may call.
+pub mod authentication {
+    pub use auth_core::accounts::{
+        CreateUserError, UserFields, authenticate, authenticate_remote_user, create_user,
+    };
+    #[cfg(feature = "knox")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
+    pub use auth_core::authentication::KnoxTokenAuthentication;
+    pub use auth_core::authentication::credential::{Found, Source};
+    pub use auth_core::authentication::forced::ForcedAuthentication;
+    pub use auth_core::authentication::{
+        AuthContext, Authenticated, Authentication, AuthenticationClasses, BasicAuthentication,
+        Bearer, BearerAuthentication, CredentialLocation, Outcome, RemoteUserAuthentication,
+        SecurityRequirement, SecurityScheme, SessionAuthentication, SettingsKeyword,
+        TokenAuthentication, TokenKeyword, Verify,
+    };
+    pub use auth_core::environment::Environment;
+    pub use auth_core::request::RequestView;
+    pub use auth_core::token_keyword;
+    #[cfg(feature = "knox")]
+    pub use auth_core::user::KnoxAuth;
+    pub use auth_core::user::{AuthInfo, RequestUser, User};
+    pub use auth_core::{ApiError, ErrorKind};
+    pub use auth_macros::Authentication;
+
+    pub use crate::request_view::{HttpRequestView, TrustedRemoteUser};
+}
+
+/// DRF's permissions: the [`Permission`](permissions::Permission) trait a custom permission
+/// implements, what it sees, the built-ins and `&`/`|`/`!` composition.
+pub mod permissions {
+    pub use auth_core::permissions::{
+        AllowAny, And, Decision, IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly, Not, Or,
+        Permission, PermissionClasses, PermissionContext, ReadOnly,
+    };
+}
+
+/// DRF's throttles: the [`Throttle`](throttling::Throttle) trait, the rate throttles, scopes,
+/// and where histories live.
+pub mod throttling {
+    pub use auth_core::declare_throttle_scope;
+    pub use auth_core::services::memory_store::MemoryStore;
+    #[cfg(feature = "redis")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+    pub use auth_core::services::redis_store::RedisStore;
+    pub use auth_core::services::throttle_store::{Hit, HitFuture, StoreError, ThrottleStore};
+    pub use auth_core::throttling::ident::get_ident;
+    pub use auth_core::throttling::{
+        AnonRateThrottle, LoginScope, NoThrottleScope, Rate, ScopedRateThrottle, Throttle,
+        ThrottleClasses, ThrottleContext, ThrottleDecision, ThrottleScope, UserRateThrottle,
+        rate_allow,
+    };
+}
+
+/// The project's configuration: the builder, the settings it makes (Django's and DRF's), and
+/// the services and defaults bundled with them.
+pub mod settings {
+    pub use auth_core::auth_settings::{AuthSettings, AuthSettingsBuilder};
+    pub use auth_core::clock::{Clock, SystemClock};
+    pub use auth_core::django::hashers::Algorithm as PasswordHasher;
+    pub use auth_core::django::http::cookie::{CookieSettings, SameSite};
+    pub use auth_core::django::session_data::{MODEL_BACKEND, REMOTE_USER_BACKEND};
+    pub use auth_core::environment::{Environment, Services};
+    #[cfg(feature = "knox")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
+    pub use auth_core::knox::KnoxSettings;
+    pub use auth_core::policy::PolicyDefaults;
+    pub use auth_core::services::credential_cache::CredentialCache;
+    pub use auth_core::services::hashing_pool::HashingPool;
+    pub use auth_core::settings::{
+        DEFAULT_DATABASE_URL, DEFAULT_LOGIN_RATE, LOGIN_SCOPE, SecretKey, Settings, SettingsError,
+        UnauthenticatedUser,
+    };
+    pub use auth_core::store::user::UserModel;
+}
+
+/// Django's tables (users, DRF tokens, sessions, knox tokens) through sea-orm, their migrations,
+/// and Django's user manager functions.
+pub mod store {
+    pub use auth_core::accounts::{
+        CreateUserError, UserFields, create_user, make_password, normalize_email,
+    };
+    pub use auth_core::store::*;
+}
+
+/// DRF's and knox's endpoints, ready to mount.
+pub mod views {
+    pub use crate::guard::method_not_allowed;
+    #[cfg(feature = "knox")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
+    pub use crate::knox_views::{TOKEN_LIMIT_EXCEEDED, knox_endpoints};
+    pub use crate::obtain_auth_token::{
+        AuthTokenResponse, obtain_auth_token, obtain_auth_token_resource,
+    };
+    pub use crate::session_views::session_endpoints;
+}
+
+/// The machinery behind [`PolicyGuard`]: how a declared policy resolves against the defaults,
+/// and what the pipeline decided.
+pub mod policy {
+    pub use auth_core::policy::{
+        AuthState, AuthenticationPolicy, DefaultAuthentication, DefaultPermissions,
+        DefaultThrottles, Policy, PolicyDefaults, Resolve,
+    };
+}
+
+/// Django's formats, byte for byte: password hashers, signing, session data, CSRF tokens,
+/// cookies; and `constant_time_compare` for a secret a custom scheme checks.
+pub mod django {
+    pub use auth_core::django::*;
+}
 
 /// What the macros' expansions name; not part of the public API.
 #[doc(hidden)]
 pub mod __private {
     pub use auth_core::authentication::credential::{Found, Source};
     pub use auth_core::authentication::{
-        AuthContext, Authentication, Outcome, SecurityRequirement, SecurityScheme,
+        AuthContext, Authenticated, Authentication, Outcome, SecurityRequirement, SecurityScheme,
         TokenAuthentication, TokenKeyword, Verify,
     };
     pub use auth_core::permissions::{And, Not, Or, Permission};
     pub use auth_core::policy::{DefaultAuthentication, DefaultPermissions, DefaultThrottles};
-    pub use auth_core::settings::AuthSettings;
+    pub use auth_core::settings::Settings;
     pub use auth_core::throttling::{NoThrottleScope, Throttle, ThrottleScope};
     pub use core::option::Option::{self, None, Some};
     pub use core::result::Result::{Err, Ok};
     pub use std::string::String;
     pub use std::vec;
 
-    #[cfg(feature = "utoipa")]
+    #[cfg(feature = "openapi")]
     pub use inventory;
 
     pub use crate::__register_handler_policy as register_handler_policy;
@@ -108,7 +220,7 @@ pub mod __private {
     pub async fn verify_credentials<T: Verify>(
         credentials: T,
         cx: &AuthContext<'_>,
-    ) -> Result<auth_core::authentication::Authenticated, auth_core::ApiError> {
+    ) -> Result<Authenticated, auth_core::ApiError> {
         credentials.verify(cx).await
     }
 

@@ -1,28 +1,28 @@
-//! DRF's `obtain_auth_token` view (spec §5.3): `POST` a username and password as JSON, form or
-//! multipart, get the user's token (created on first use, never rotated).
+//! DRF's `obtain_auth_token` view: `POST` a username and password as JSON, form or multipart,
+//! get the user's token (created on first use, never rotated).
 
 use std::fmt;
 use std::sync::Arc;
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
+use auth_core::ApiError;
 use auth_core::auth_token_serializer;
-use auth_core::backends;
+use auth_core::policy::DefaultAuthentication;
 use auth_core::store::token::{self, Model as Token};
 use auth_core::throttling::{LoginScope, ScopedRateThrottle};
-use auth_core::{DefaultAuthentication, User};
+use auth_core::user::User;
 
-use crate::error::ApiError;
+use crate::error::ApiErrorResponse;
 use crate::guard::PolicyGuard;
 use crate::post_data;
-use crate::request_view::HttpRequestView;
 use crate::runtime::{method_not_allowed_response, runtime_of};
 
 /// The body of a successful response, for DRF's "return more than the token" customisation
 /// (the seed's `CustomAuthToken`). Put it in the resource's `app_data`:
 ///
 /// ```no_run
-/// use auth_actix::{obtain_auth_token_resource, AuthTokenResponse};
+/// use auth_actix::views::{obtain_auth_token_resource, AuthTokenResponse};
 ///
 /// let resource = obtain_auth_token_resource("/api-token-auth/").app_data(AuthTokenResponse::new(
 ///     |token, user| serde_json::json!({ "token": token.key, "user_id": user.id, "email": user.email }),
@@ -51,25 +51,23 @@ impl fmt::Debug for AuthTokenResponse {
 /// logged-in session user without a CSRF token gets 403, a bad Basic header its error), no
 /// permissions, parsers for JSON, form and multipart, a JSON renderer. Unlike the reference it is
 /// throttled out of the box (scope `login`, default `10/min` per client; see
-/// [`DEFAULT_LOGIN_RATE`](auth_core::throttling::DEFAULT_LOGIN_RATE)). Register it for `POST`,
+/// [`DEFAULT_LOGIN_RATE`](auth_core::settings::DEFAULT_LOGIN_RATE)). Register it for `POST`,
 /// or use [`obtain_auth_token_resource`], which also answers other methods with 405.
 pub async fn obtain_auth_token(
     _guard: PolicyGuard<DefaultAuthentication, (), (ScopedRateThrottle,), LoginScope>,
     request: HttpRequest,
     payload: web::Payload,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, ApiErrorResponse> {
     let runtime = runtime_of(&request)?;
     let settings = runtime.settings();
-    let body = post_data::read_body(payload, settings.max_body_size()).await?;
+    let body = post_data::read_body(payload, settings.max_body_size).await?;
     let post = post_data::parse(&request, body.clone()).await;
     let credentials = post_data::credentials(&body, &post)?;
 
-    let view = HttpRequestView::new(&request, settings);
-    let user =
-        auth_token_serializer::authenticate(&view, settings, runtime.db(), &credentials).await?;
+    let user = auth_token_serializer::authenticate(runtime.env(), &credentials).await?;
     let token = token::get_or_create(runtime.db(), user.id)
         .await
-        .map_err(backends::store_failure)?;
+        .map_err(ApiError::store_failure)?;
     let body = match request.app_data::<AuthTokenResponse>() {
         Some(custom) => (custom.0)(&token, &user),
         None => serde_json::json!({ "token": token.key }),

@@ -54,11 +54,12 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use auth_core::AuthSettings;
 use auth_core::authentication::{CredentialLocation, SecurityScheme};
-use auth_core::operation_security::{self, OperationSecurity};
+use auth_core::operation_security;
+pub use auth_core::operation_security::OperationSecurity;
 use auth_core::permissions::PermissionClasses;
 use auth_core::policy::{AuthenticationPolicy, PolicyDefaults, Resolve};
-use auth_core::settings::AuthSettings;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{
     ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement,
@@ -111,9 +112,9 @@ inventory::collect!(DeclaredOperation);
 pub mod __probe {
     use std::marker::PhantomData;
 
+    use auth_core::AuthSettings;
     use auth_core::operation_security::OperationSecurity;
     use auth_core::policy::PolicyDefaults;
-    use auth_core::settings::AuthSettings;
 
     use super::DescribePolicy;
 
@@ -241,7 +242,12 @@ where
         settings: &AuthSettings,
         method: &str,
     ) -> OperationSecurity {
-        operation_security::describe::<S, P>(defaults, settings, method)
+        operation_security::describe::<S, P>(
+            defaults,
+            settings.defaults(),
+            settings.settings(),
+            method,
+        )
     }
 }
 

@@ -19,7 +19,7 @@
 /// }
 /// operation_policy!(report, StaffOnly);
 /// ```
-#[cfg(feature = "utoipa")]
+#[cfg(feature = "openapi")]
 #[macro_export]
 macro_rules! operation_policy {
     ($name:ident, $policy:ty) => {
@@ -35,7 +35,7 @@ macro_rules! operation_policy {
 
 /// What the policy macros emit in a handler's body: registers the handler, finding its guard
 /// from its first parameter (so that the guard's type is not restated).
-#[cfg(feature = "utoipa")]
+#[cfg(feature = "openapi")]
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __register_handler_policy {
@@ -45,7 +45,7 @@ macro_rules! __register_handler_policy {
                 defaults: ::core::option::Option<&$crate::PolicyDefaults>,
                 settings: &$crate::AuthSettings,
                 method: &::core::primitive::str,
-            ) -> ::core::option::Option<$crate::operation_security::OperationSecurity> {
+            ) -> ::core::option::Option<$crate::openapi::OperationSecurity> {
                 #[allow(unused_imports)]
                 use $crate::openapi::__probe::{ViaFallback as _, ViaPolicy as _};
                 let probe = $crate::openapi::__probe::Probe::<()>::of_handler(&$handler);
@@ -63,7 +63,7 @@ macro_rules! __register_handler_policy {
 }
 
 /// Without the `utoipa` feature there is nothing to register.
-#[cfg(not(feature = "utoipa"))]
+#[cfg(not(feature = "openapi"))]
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __register_handler_policy {
@@ -87,7 +87,7 @@ macro_rules! __register_handler_policy {
 /// }
 /// operation_policy!(report, StaffOnly);
 /// ```
-#[cfg(not(feature = "utoipa"))]
+#[cfg(not(feature = "openapi"))]
 #[macro_export]
 macro_rules! operation_policy {
     ($name:ident, $policy:ty) => {};

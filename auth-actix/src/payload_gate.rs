@@ -3,11 +3,13 @@
 //!
 //! actix-web polls all of a handler's extractors together, so a body extractor (`web::Json`)
 //! after the guard could read a malformed body and answer 400 while authentication is still
-//! waiting for the database. DRF checks authentication and permissions first (spec §0.1): a
-//! refused request gets 401/403 whatever its body. The guard therefore swaps the payload for a
-//! gated one that stays pending until the policy passes, and is dropped unread when it refuses.
-//! Session authentication reads `csrfmiddlewaretoken` from a `POST` form body (spec §1.6); the
-//! bytes it reads are replayed to the handler's extractors, which still receive the full body.
+//! waiting for the database. DRF checks authentication and permissions first (`APIView.initial`
+//! runs before the handler parses anything): a refused request gets 401/403 whatever its body.
+//! The guard therefore swaps the payload for a gated one that stays pending until the policy
+//! passes, and is dropped unread when it refuses. Session authentication reads
+//! `csrfmiddlewaretoken` from a `POST` form body (Django's `CsrfViewMiddleware._check_token`);
+//! the bytes it reads are replayed to the handler's extractors, which still receive the full
+//! body.
 
 use std::cell::{Cell, RefCell};
 use std::pin::Pin;

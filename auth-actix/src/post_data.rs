@@ -1,6 +1,6 @@
-//! DRF's `request.POST` as session authentication's CSRF check reads it (spec §1.6): the body
-//! parsed by the view's parsers (JSON, form, multipart), read before the handler and replayed to
-//! it.
+//! DRF's `request.POST` as session authentication's CSRF check
+//! (`SessionAuthentication.enforce_csrf`) reads it: the body parsed by the view's parsers (JSON,
+//! form, multipart), read before the handler and replayed to it.
 
 use std::borrow::Cow;
 
@@ -9,7 +9,7 @@ use actix_web::http::header;
 use actix_web::web::Bytes;
 use auth_core::ApiError;
 use auth_core::auth_token_serializer::{self, Credentials, Input};
-use auth_core::json_parser;
+use auth_core::compat::python::json::loads as json_parser;
 
 /// The body's form fields, or the parser error DRF would raise when reading them. `Debug` shows
 /// field names only (the login form's values are a password and a CSRF token).

@@ -7,13 +7,13 @@ use actix_web::HttpMessage;
 use actix_web::HttpRequest;
 use actix_web::http::header;
 use auth_core::request::RequestView;
-use auth_core::settings::AuthSettings;
+use auth_core::settings::Settings;
 
 use crate::post_data::PostData;
 
 /// The user name a trusted front-end layer authenticated, put into the request's extensions by
-/// the application's own middleware (the port's `REMOTE_USER`, spec §1.7). Read by
-/// `RemoteUserAuthentication`; a client cannot set it.
+/// the application's own middleware (the port's `REMOTE_USER`, the server variable DRF's
+/// `RemoteUserAuthentication` reads). Read by `RemoteUserAuthentication`; a client cannot set it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrustedRemoteUser(pub String);
 
@@ -25,7 +25,7 @@ pub struct TrustedRemoteUser(pub String);
 #[derive(Clone, Copy)]
 pub struct HttpRequestView<'a> {
     request: &'a HttpRequest,
-    settings: &'a AuthSettings,
+    settings: &'a Settings,
     post: Option<&'a PostData>,
 }
 
@@ -40,7 +40,7 @@ impl std::fmt::Debug for HttpRequestView<'_> {
 
 impl<'a> HttpRequestView<'a> {
     /// Views `request` under `settings`.
-    pub fn new(request: &'a HttpRequest, settings: &'a AuthSettings) -> Self {
+    pub fn new(request: &'a HttpRequest, settings: &'a Settings) -> Self {
         Self {
             request,
             settings,
@@ -99,7 +99,7 @@ impl RequestView for HttpRequestView<'_> {
         // Only the proxy header the settings name is trusted (Django's SECURE_PROXY_SSL_HEADER:
         // the first comma-separated item, stripped); actix's connection info would trust any
         // client's `X-Forwarded-Proto`.
-        if let Some((name, expected)) = self.settings.secure_proxy_ssl_header()
+        if let Some((name, expected)) = &self.settings.secure_proxy_ssl_header
             && let Some(value) = self.request.headers().get(name)
         {
             let first = value.as_bytes().split(|&byte| byte == b',').next();
@@ -131,7 +131,7 @@ impl RequestView for HttpRequestView<'_> {
         if let Some(trusted) = self.request.extensions().get::<TrustedRemoteUser>() {
             return Some(Cow::Owned(trusted.0.clone()));
         }
-        let name = self.settings.remote_user_header()?;
+        let name = self.settings.remote_user_header.as_deref()?;
         self.header(name).map(header_text)
     }
 }

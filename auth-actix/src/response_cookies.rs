@@ -3,21 +3,19 @@
 //! and `Cookie` added to `Vary`.
 
 use actix_web::http::header::{self, HeaderMap, HeaderValue};
-use auth_core::django::cookie_header;
+use auth_core::django::http::cookie;
 use auth_core::response_effects::{ResponseEffects, SessionCookie};
-use auth_core::settings::AuthSettings;
+use auth_core::settings::Settings;
 
 /// Applies the recorded effects to `headers` (the effects are taken, so applying twice is a
 /// no-op).
-pub(crate) fn apply(headers: &mut HeaderMap, effects: &ResponseEffects, settings: &AuthSettings) {
+pub(crate) fn apply(headers: &mut HeaderMap, effects: &ResponseEffects, settings: &Settings) {
     let now = chrono::Utc::now();
     let mut vary_cookie = effects.session_accessed();
     if let Some(change) = effects.take_session_cookie() {
         let value = match change {
-            SessionCookie::Set(key) => {
-                cookie_header::set_cookie(settings.session_cookie(), &key, now)
-            }
-            SessionCookie::Delete => cookie_header::delete_cookie(settings.session_cookie()),
+            SessionCookie::Set(key) => cookie::set_cookie(&settings.session_cookie, &key, now),
+            SessionCookie::Delete => cookie::delete_cookie(&settings.session_cookie),
         };
         append_cookie(headers, &value);
         vary_cookie = true;
@@ -25,7 +23,7 @@ pub(crate) fn apply(headers: &mut HeaderMap, effects: &ResponseEffects, settings
     if let Some(secret) = effects.take_csrf_secret() {
         append_cookie(
             headers,
-            &cookie_header::set_cookie(settings.csrf_cookie(), &secret, now),
+            &cookie::set_cookie(&settings.csrf_cookie, &secret, now),
         );
         vary_cookie = true;
     }

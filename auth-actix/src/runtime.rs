@@ -1,32 +1,49 @@
 //! Registering the settings and the database in an actix-web `App` with one call.
 
 use actix_web::{HttpRequest, web};
-
-use crate::error::ApiError;
-use auth_core::settings::AuthSettings;
+use auth_core::AuthSettings;
+use auth_core::environment::Environment;
+use auth_core::policy::PolicyDefaults;
+use auth_core::settings::Settings;
 use auth_core::store::DatabaseConnection;
 
-/// What the guards read from the app: the settings and the database pool.
+use crate::error::ApiErrorResponse;
+
+/// What the guards read from the app: the environment of the schemes (settings, database,
+/// services) and the project's default policy.
 #[derive(Debug, Clone)]
 pub struct AuthRuntime {
-    settings: AuthSettings,
-    db: DatabaseConnection,
+    env: Environment,
+    defaults: PolicyDefaults,
 }
 
 impl AuthRuntime {
-    /// Bundles the settings and the database.
-    pub fn new(settings: AuthSettings, db: DatabaseConnection) -> Self {
-        Self { settings, db }
+    /// The runtime of `settings` on `db`.
+    pub fn new(settings: &AuthSettings, db: DatabaseConnection) -> Self {
+        Self {
+            env: settings.environment(db),
+            defaults: settings.defaults().clone(),
+        }
+    }
+
+    /// The settings, the database and the services.
+    pub fn env(&self) -> &Environment {
+        &self.env
     }
 
     /// The project-wide settings.
-    pub fn settings(&self) -> &AuthSettings {
-        &self.settings
+    pub fn settings(&self) -> &Settings {
+        self.env.settings()
     }
 
     /// The database holding Django's tables.
     pub fn db(&self) -> &DatabaseConnection {
-        &self.db
+        self.env.db()
+    }
+
+    /// The project's default policy (`DEFAULT_*_CLASSES`).
+    pub fn defaults(&self) -> &PolicyDefaults {
+        &self.defaults
     }
 }
 
@@ -38,7 +55,7 @@ impl AuthRuntime {
 ///
 /// ```
 /// use actix_web::{get, test, App, Responder};
-/// use auth_actix::{AllowAny, Auth, AuthSettings, permission_classes, store};
+/// use auth_actix::{AllowAny, Auth, AuthSettings, permission_classes};
 ///
 /// #[get("/whoami/")]
 /// #[permission_classes(AllowAny)]
@@ -48,7 +65,7 @@ impl AuthRuntime {
 ///
 /// # actix_web::rt::System::new().block_on(async {
 /// let settings = AuthSettings::builder().secret_key("example").database_url("sqlite::memory:").build()?;
-/// let db = store::connect_and_migrate(settings.database_url()).await?;
+/// let db = settings.connect_and_migrate().await?;
 /// let app = test::init_service(
 ///     App::new().configure(auth_actix::configure(settings, db)).service(whoami),
 /// )
@@ -62,7 +79,7 @@ pub fn configure(
     settings: AuthSettings,
     db: DatabaseConnection,
 ) -> impl Fn(&mut web::ServiceConfig) + Clone {
-    let runtime = web::Data::new(AuthRuntime::new(settings, db));
+    let runtime = web::Data::new(AuthRuntime::new(&settings, db));
     move |config: &mut web::ServiceConfig| {
         config.app_data(runtime.clone());
     }
@@ -70,13 +87,15 @@ pub fn configure(
 
 /// The app's [`AuthRuntime`]; a 500 (logged) when `configure` was not registered, so a
 /// misconfigured app refuses rather than serving unprotected.
-pub(crate) fn runtime_of(request: &HttpRequest) -> Result<web::Data<AuthRuntime>, ApiError> {
+pub(crate) fn runtime_of(
+    request: &HttpRequest,
+) -> Result<web::Data<AuthRuntime>, ApiErrorResponse> {
     request
         .app_data::<web::Data<AuthRuntime>>()
         .cloned()
         .ok_or_else(|| {
             tracing::error!("auth_actix::configure(settings, db) was not registered on this App");
-            ApiError(auth_core::ApiError::new(auth_core::ErrorKind::ServerError))
+            ApiErrorResponse(auth_core::ApiError::new(auth_core::ErrorKind::ServerError))
         })
 }
 
@@ -85,7 +104,7 @@ pub(crate) fn method_not_allowed_response(
     request: &HttpRequest,
     allow: &'static str,
 ) -> actix_web::HttpResponse {
-    let mut response = actix_web::ResponseError::error_response(&ApiError(
+    let mut response = actix_web::ResponseError::error_response(&ApiErrorResponse(
         auth_core::ApiError::method_not_allowed(request.method().as_str()),
     ));
     response.headers_mut().insert(

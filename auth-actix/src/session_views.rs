@@ -7,19 +7,18 @@
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::web;
 use actix_web::{HttpRequest, HttpResponse};
-use auth_core::auth_token_serializer;
 use auth_core::authentication::session::enforce_csrf;
-use auth_core::backends;
 use auth_core::django::csrf;
+use auth_core::django::session_data::MODEL_BACKEND;
 use auth_core::negotiation::accepts_json;
 use auth_core::response_effects::ResponseEffects;
-use auth_core::settings::MODEL_BACKEND;
 use auth_core::throttling::{
     LoginScope, ScopedRateThrottle, ThrottleClasses, ThrottleContext, ThrottleScope,
 };
-use auth_core::{ApiError as CoreError, session};
+use auth_core::user::{AuthInfo, RequestUser};
+use auth_core::{ApiError as CoreError, auth_token_serializer, login as django_login};
 
-use crate::error::ApiError;
+use crate::error::ApiErrorResponse;
 use crate::post_data;
 use crate::request_view::HttpRequestView;
 use crate::runtime::{AuthRuntime, method_not_allowed_response, runtime_of};
@@ -28,11 +27,12 @@ use crate::runtime::{AuthRuntime, method_not_allowed_response, runtime_of};
 ///
 /// ```
 /// use actix_web::{test, web, App};
-/// use auth_actix::{session_endpoints, store, AuthSettings, SessionMiddleware};
+/// use auth_actix::views::session_endpoints;
+/// use auth_actix::{AuthSettings, SessionMiddleware};
 ///
 /// # actix_web::rt::System::new().block_on(async {
 /// let settings = AuthSettings::builder().secret_key("example").database_url("sqlite::memory:").build()?;
-/// let db = store::connect_and_migrate(settings.database_url()).await?;
+/// let db = settings.connect_and_migrate().await?;
 /// let app = test::init_service(
 ///     App::new()
 ///         .wrap(SessionMiddleware)
@@ -71,7 +71,7 @@ pub fn session_endpoints(config: &mut web::ServiceConfig) {
         );
 }
 
-fn negotiate(request: &HttpRequest) -> Result<(), ApiError> {
+fn negotiate(request: &HttpRequest) -> Result<(), ApiErrorResponse> {
     let accept = request
         .headers()
         .get(header::ACCEPT)
@@ -107,40 +107,40 @@ fn respond(
 /// Django's login view does), the credentials (Basic plays no part), then logs the user in:
 /// a new session key, `sessionid` and a rotated `csrftoken` cookie, `last_login` updated.
 /// Answers `{"id":…,"username":…,"email":…}`; bad credentials are DRF's 400.
-async fn login(request: HttpRequest, payload: web::Payload) -> Result<HttpResponse, ApiError> {
+async fn login(
+    request: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiErrorResponse> {
     negotiate(&request)?;
     let runtime = runtime_of(&request)?;
     let settings = runtime.settings();
-    let body = post_data::read_body(payload, settings.max_body_size()).await?;
+    let body = post_data::read_body(payload, settings.max_body_size).await?;
     let post = post_data::parse(&request, body.clone()).await;
     let view = HttpRequestView::new(&request, settings).with_post_data(Some(&post));
     enforce_csrf(&view, settings)?;
     // Brute-force protection: the login scope's rate per client (an anonymous request).
-    let anonymous = auth_core::RequestUser::Anonymous;
     let throttle_cx = ThrottleContext {
         request: &view,
-        user: &anonymous,
-        auth: &auth_core::AuthInfo::None,
-        settings,
+        user: &RequestUser::Anonymous,
+        auth: &AuthInfo::None,
+        env: runtime.env(),
         scope: LoginScope::SCOPE,
     };
     ScopedRateThrottle.check(&throttle_cx).await?;
     let credentials = post_data::credentials(&body, &post)?;
 
-    let user =
-        auth_token_serializer::authenticate(&view, settings, runtime.db(), &credentials).await?;
+    let user = auth_token_serializer::authenticate(runtime.env(), &credentials).await?;
     let effects = ResponseEffects::default();
-    let cookie = request.cookie(&settings.session_cookie().name);
-    let (_, user) = session::login(
-        runtime.db(),
-        settings,
+    let cookie = request.cookie(&settings.session_cookie.name);
+    let (_, user) = django_login::login(
+        runtime.env(),
         &effects,
         cookie.as_ref().map(|cookie| cookie.value()),
         &user,
         MODEL_BACKEND,
     )
     .await
-    .map_err(backends::store_failure)?;
+    .map_err(CoreError::store_failure)?;
     let body = serde_json::json!({
         "id": user.id,
         "username": user.username,
@@ -155,24 +155,26 @@ async fn login(request: HttpRequest, payload: web::Payload) -> Result<HttpRespon
 }
 
 /// `POST logout/`: checks CSRF, flushes the session and deletes its cookie; `204`.
-async fn logout(request: HttpRequest, payload: web::Payload) -> Result<HttpResponse, ApiError> {
+async fn logout(
+    request: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiErrorResponse> {
     negotiate(&request)?;
     let runtime = runtime_of(&request)?;
     let settings = runtime.settings();
-    let body = post_data::read_body(payload, settings.max_body_size()).await?;
+    let body = post_data::read_body(payload, settings.max_body_size).await?;
     let post = post_data::parse(&request, body).await;
     let view = HttpRequestView::new(&request, settings).with_post_data(Some(&post));
     enforce_csrf(&view, settings)?;
     let effects = ResponseEffects::default();
-    let cookie = request.cookie(&settings.session_cookie().name);
-    session::logout(
-        runtime.db(),
-        settings,
+    let cookie = request.cookie(&settings.session_cookie.name);
+    django_login::logout(
+        runtime.env(),
         &effects,
         cookie.as_ref().map(|cookie| cookie.value()),
     )
     .await
-    .map_err(backends::store_failure)?;
+    .map_err(CoreError::store_failure)?;
     Ok(respond(
         actix_web::http::StatusCode::NO_CONTENT,
         None,
@@ -184,17 +186,17 @@ async fn logout(request: HttpRequest, payload: web::Payload) -> Result<HttpRespo
 /// `GET csrf/`: Django's `get_token`: keeps a valid secret from the cookie (unmasking a legacy
 /// 64-character one) or makes a new one, sends it as the `csrftoken` cookie, and answers a
 /// freshly masked token for the `X-CSRFToken` header: `{"csrf_token":"…"}`.
-async fn csrf_token(request: HttpRequest) -> Result<HttpResponse, ApiError> {
+async fn csrf_token(request: HttpRequest) -> Result<HttpResponse, ApiErrorResponse> {
     negotiate(&request)?;
     let runtime = runtime_of(&request)?;
     let settings = runtime.settings();
-    let cookie = request.cookie(&settings.csrf_cookie().name);
+    let cookie = request.cookie(&settings.csrf_cookie.name);
     let secret = cookie
         .and_then(|cookie| csrf::secret_from_cookie(cookie.value()).ok())
         .unwrap_or_else(csrf::generate_secret);
     // Masking fails only on a malformed secret, which neither source produces.
     let token = csrf::mask_cipher_secret(&secret)
-        .ok_or_else(|| ApiError(CoreError::new(auth_core::ErrorKind::ServerError)))?;
+        .ok_or_else(|| ApiErrorResponse(CoreError::new(auth_core::ErrorKind::ServerError)))?;
     let effects = ResponseEffects::default();
     effects.set_csrf_secret(secret);
     Ok(respond(

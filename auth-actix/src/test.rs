@@ -34,7 +34,8 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::test::TestRequest;
 use actix_web::{Error, HttpMessage};
 use auth_core::authentication::forced::ForcedAuthentication;
-use auth_core::{AuthInfo, User};
+pub use auth_core::request::MethodOnly;
+use auth_core::user::{AuthInfo, User};
 
 /// DRF's `force_authenticate(request, user, token)`: the request is authenticated as `user`
 /// whatever its credentials; the view's permissions and throttles still run.
@@ -181,7 +182,7 @@ where
             .await
     }
 
-    /// Logs in through the real endpoints of [`session_endpoints`](crate::session_endpoints)
+    /// Logs in through the real endpoints of [`session_endpoints`](crate::views::session_endpoints)
     /// mounted at `prefix` (`"/auth"`): fetches the CSRF cookie, posts the credentials, and keeps
     /// the session and rotated CSRF cookies for the following requests. Returns the login status.
     pub async fn login(

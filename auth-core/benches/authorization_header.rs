@@ -23,12 +23,15 @@ use std::time::Duration;
 use auth_core::authentication::authorization_header::Fields;
 use auth_core::authentication::{
     AuthContext, Authentication, BasicAuthentication, KnoxTokenAuthentication, Outcome,
-    TokenAuthentication, basic, knox, lenient_base64,
+    TokenAuthentication, basic,
 };
+use auth_core::compat::python::binascii::a2b_base64;
+use auth_core::environment::Environment;
 use auth_core::messages;
+use auth_core::request::RequestView;
 use auth_core::response_effects::ResponseEffects;
 use auth_core::store::{self, DatabaseConnection};
-use auth_core::{AuthSettings, RequestView};
+use auth_core::{AuthSettings, knox};
 use criterion::{
     BenchmarkGroup, Criterion, criterion_group, criterion_main, measurement::WallTime,
 };
@@ -56,7 +59,7 @@ fn basic_steps<T>(header: &[u8], check: impl FnOnce(&str, &str) -> T) -> Parsed<
     if fields.has_extra {
         return Parsed::Failed(messages::BASIC_CONTAINS_SPACES);
     }
-    let Ok(decoded) = lenient_base64::decode(encoded) else {
+    let Ok(decoded) = a2b_base64(encoded) else {
         return Parsed::Failed(messages::BASIC_NOT_BASE64);
     };
     let text = basic::credentials_text(&decoded);
@@ -285,23 +288,20 @@ fn scheme(c: &mut Criterion) {
         .build()
         .expect("settings");
 
-    fn run<A: Authentication>(
-        header: &'static [u8],
-        settings: &AuthSettings,
-        db: &DatabaseConnection,
-    ) -> Outcome {
+    let env = settings.environment(db.clone());
+
+    fn run<A: Authentication>(header: &'static [u8], env: &Environment) -> Outcome {
         let request = HeaderRequest(header);
         let effects = ResponseEffects::default();
         let cx = AuthContext {
             request: &request,
-            settings,
-            db,
+            env,
             effects: &effects,
         };
         poll_once(A::authenticate(&cx))
     }
 
-    type Run = fn(&'static [u8], &AuthSettings, &DatabaseConnection) -> Outcome;
+    type Run = fn(&'static [u8], &Environment) -> Outcome;
     let cases: [(&str, Run, &'static [u8], Parsed<()>); 7] = [
         (
             "basic/no_header",
@@ -350,9 +350,9 @@ fn scheme(c: &mut Criterion) {
     let mut group = c.benchmark_group("scheme");
     configure(&mut group);
     for (name, run, header, expected) in cases {
-        let outcome = run(header, &settings, &db);
+        let outcome = run(header, &env);
         assert!(outcome_is(&outcome, &expected), "{name}: {outcome:?}");
-        group.bench_function(name, |b| b.iter(|| run(black_box(header), &settings, &db)));
+        group.bench_function(name, |b| b.iter(|| run(black_box(header), &env)));
     }
     group.finish();
 

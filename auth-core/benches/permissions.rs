@@ -17,14 +17,14 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use auth_core::authentication::AuthInfo;
-use auth_core::permissions::PermissionContext;
-use auth_core::request::MethodOnly;
-use auth_core::store::{self, DatabaseConnection};
-use auth_core::{
-    AllowAny, And, AuthSettings, IsAdminUser, IsAuthenticated, Not, Or, Permission, ReadOnly,
-    RequestUser, User,
+use auth_core::AuthSettings;
+use auth_core::environment::Environment;
+use auth_core::permissions::{
+    AllowAny, And, IsAdminUser, IsAuthenticated, Not, Or, Permission, PermissionContext, ReadOnly,
 };
+use auth_core::request::MethodOnly;
+use auth_core::store;
+use auth_core::user::{AuthInfo, RequestUser, User};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 /// The DRF documentation's example policy: authenticated, and staff or a safe method.
@@ -69,8 +69,7 @@ fn bench_permission<P: Permission>(
     c: &mut Criterion,
     name: &str,
     expected: Expected,
-    settings: &AuthSettings,
-    db: &DatabaseConnection,
+    env: &Environment,
 ) {
     let mut group = c.benchmark_group(name);
     // Nanosecond operations: short runs are enough, and keep the file near twenty seconds.
@@ -89,8 +88,7 @@ fn bench_permission<P: Permission>(
             request: &request,
             user,
             auth: &AuthInfo::None,
-            settings,
-            db,
+            env,
         };
         assert_eq!(allows::<P>(&cx), allowed, "{name}: {user_name} {method}");
         group.bench_function(format!("{user_name}/{method}"), |b| {
@@ -113,6 +111,7 @@ fn permissions(c: &mut Criterion) {
         .secret_key("x")
         .build()
         .expect("settings");
+    let env = settings.environment(db.clone());
 
     bench_permission::<AdminOrReadOnly>(
         c,
@@ -123,8 +122,7 @@ fn permissions(c: &mut Criterion) {
             ("anonymous", "GET", false),
             ("anonymous", "POST", false),
         ],
-        &settings,
-        &db,
+        &env,
     );
     bench_permission::<Not<IsAuthenticated>>(
         c,
@@ -135,8 +133,7 @@ fn permissions(c: &mut Criterion) {
             ("anonymous", "GET", true),
             ("anonymous", "POST", true),
         ],
-        &settings,
-        &db,
+        &env,
     );
     bench_permission::<AllowAny>(
         c,
@@ -147,8 +144,7 @@ fn permissions(c: &mut Criterion) {
             ("anonymous", "GET", true),
             ("anonymous", "POST", true),
         ],
-        &settings,
-        &db,
+        &env,
     );
 
     // The pool is closed inside the runtime it was opened in.

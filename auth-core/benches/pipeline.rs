@@ -29,16 +29,18 @@ use std::time::Duration;
 
 use auth_core::authentication::forced::ForcedAuthentication;
 use auth_core::authentication::{
-    AuthContext, AuthInfo, Authenticated, Authentication, Authenticators, Declared, Outcome,
+    AuthContext, Authenticated, Authentication, Authenticators, BasicAuthentication, Declared,
+    Outcome,
 };
-use auth_core::permissions::PermissionClasses;
+use auth_core::environment::Environment;
+use auth_core::permissions::{AllowAny, IsAuthenticated, PermissionClasses};
+use auth_core::policy::{AuthState, Policy};
+use auth_core::request::RequestView;
 use auth_core::response_effects::ResponseEffects;
-use auth_core::store::{self, DatabaseConnection};
+use auth_core::store;
 use auth_core::throttling::ThrottleClasses;
-use auth_core::{
-    AllowAny, ApiError, AuthSettings, AuthState, BasicAuthentication, IsAuthenticated, Policy,
-    RequestUser, RequestView, User,
-};
+use auth_core::user::{AuthInfo, RequestUser, User};
+use auth_core::{ApiError, AuthSettings};
 use criterion::{Criterion, criterion_group, criterion_main};
 use tokio::runtime::Runtime;
 
@@ -112,8 +114,7 @@ impl Authentication for HeaderUser {
 /// What the benches share: the runtime, settings and a database that is never queried.
 struct Fixture {
     runtime: Runtime,
-    settings: AuthSettings,
-    db: DatabaseConnection,
+    env: Environment,
 }
 
 impl Fixture {
@@ -132,8 +133,7 @@ impl Fixture {
             .expect("settings");
         Self {
             runtime,
-            settings,
-            db,
+            env: settings.environment(db),
         }
     }
 
@@ -150,7 +150,7 @@ impl Fixture {
     {
         let effects = ResponseEffects::default();
         self.runtime
-            .block_on(policy.run(request, &self.settings, &self.db, &effects))
+            .block_on(policy.run(request, &self.env, &effects))
     }
 }
 
@@ -230,8 +230,10 @@ fn pipeline(c: &mut Criterion) {
 
     group.finish();
     // The pool is closed inside the runtime it was opened in.
-    let Fixture { runtime, db, .. } = fixture;
-    runtime.block_on(db.close()).expect("closing the pool");
+    let Fixture { runtime, env } = fixture;
+    runtime
+        .block_on(env.db().clone().close())
+        .expect("closing the pool");
 }
 
 criterion_group!(benches, pipeline);

@@ -1,12 +1,15 @@
-//! DRF's `AuthTokenSerializer`: the `username`/`password` input of the obtain-token endpoint
-//! (spec §5.3), also used by the session login endpoint.
+//! DRF's `AuthTokenSerializer`: the `username`/`password` input of the obtain-token endpoint,
+//! also used by the session login endpoint.
 
 use std::fmt;
 
 use serde_json::Value;
 
+use crate::accounts;
+use crate::environment::Environment;
 use crate::error::ApiError;
 use crate::messages;
+use crate::user::User;
 
 /// Validated credentials: the username trimmed, the password exactly as sent.
 #[derive(Clone, PartialEq, Eq)]
@@ -62,7 +65,7 @@ fn char_field(value: Option<Input<'_>>, trim: bool) -> Result<String, &'static s
     };
     // DRF trims with Python's `str.strip()`, which also strips U+001C–U+001F.
     let text = if trim {
-        crate::python_whitespace::python_strip(&text).to_owned()
+        crate::compat::python::text::python_strip(&text).to_owned()
     } else {
         text
     };
@@ -105,32 +108,16 @@ pub fn validate_json(body: &Value) -> Result<Credentials, ApiError> {
     }
 }
 
-/// The serializer's object-level rule: the credential check (spec §1.3); no user →
+/// The serializer's object-level rule: Django's `authenticate(username, password)`; no user →
 /// `{"non_field_errors":["Unable to log in with provided credentials."]}`.
-pub async fn authenticate(
-    request: &dyn crate::request::RequestView,
-    settings: &crate::settings::AuthSettings,
-    db: &sea_orm::DatabaseConnection,
-    credentials: &Credentials,
-) -> Result<crate::user::User, ApiError> {
-    let effects = crate::response_effects::ResponseEffects::default();
-    let cx = crate::authentication::AuthContext {
-        request,
-        settings,
-        db,
-        effects: &effects,
-    };
+pub async fn authenticate(env: &Environment, credentials: &Credentials) -> Result<User, ApiError> {
     // The login endpoints run outside the guarded pipeline; the same bound applies to them.
     let checked = tokio::time::timeout(
-        settings.authentication_timeout(),
-        crate::backends::authenticate_credentials(
-            &cx,
-            &credentials.username,
-            &credentials.password,
-        ),
+        env.settings().authentication_timeout,
+        accounts::authenticate(env, &credentials.username, &credentials.password),
     )
     .await
-    .map_err(|_| crate::backends::store_failure("credential check timed out"))?;
+    .map_err(|_| ApiError::store_failure("credential check timed out"))?;
     checked?.ok_or_else(|| non_field_error(messages::UNABLE_TO_LOG_IN))
 }
 

@@ -1,4 +1,5 @@
-//! DRF's API exceptions as one error type: kind, detail, code, challenge and wait (spec §4).
+//! DRF's API exceptions (`rest_framework.exceptions`) as one error type: kind, detail, code,
+//! challenge and wait.
 
 use std::borrow::Cow;
 
@@ -38,7 +39,8 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// The status this kind is sent with. Authentication kinds answer 401 here; [`ApiError::status`]
-    /// turns them into 403 when no challenge is attached (the 401/403 rule, spec §0.2).
+    /// turns them into 403 when no challenge is attached (the 401/403 rule of DRF's
+    /// `APIView.handle_exception`).
     pub const fn default_status(self) -> u16 {
         match self {
             Self::AuthenticationFailed | Self::NotAuthenticated => 401,
@@ -93,13 +95,15 @@ impl ErrorKind {
         }
     }
 
-    /// Whether the 401/403 rule of spec §0.2 applies to this kind.
+    /// Whether the 401/403 rule applies to this kind: 401 with the first scheme's
+    /// `WWW-Authenticate`, or 403 when that scheme has none (DRF's `APIView.handle_exception`).
     pub const fn is_authentication_error(self) -> bool {
         matches!(self, Self::AuthenticationFailed | Self::NotAuthenticated)
     }
 }
 
-/// An API error: what DRF's exception handler turns into a response (spec §4.2).
+/// An API error: what DRF's exception handler (`rest_framework.views.exception_handler`) turns
+/// into a response.
 ///
 /// The detail is a reference message or one the application chose; it never carries a secret,
 /// so `Debug` and `Display` are safe to log.
@@ -174,9 +178,16 @@ impl ApiError {
         Self::new(ErrorKind::ServiceUnavailable)
     }
 
-    /// `Throttled(wait, detail)` built as in spec §4.3: the wait is rounded up, the detail gets
-    /// `Expected available in N second(s).` appended, and `Retry-After` carries the rounded wait
-    /// unless it is zero.
+    /// A store (database, Redis, hashing threads) failed: logs the cause, which stays in the
+    /// log, and returns the generic 503. A failure is never taken for "no such user".
+    pub fn store_failure(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %cause, "authentication store failure");
+        Self::service_unavailable()
+    }
+
+    /// `Throttled(wait, detail)` built as DRF's `Throttled.__init__` builds it: the wait is rounded
+    /// up, the detail gets `Expected available in N second(s).` appended, and `Retry-After`
+    /// carries the rounded wait unless it is zero.
     pub fn throttled(wait: Option<f64>, detail: Option<&str>) -> Self {
         let mut text = detail.unwrap_or(messages::THROTTLED).to_owned();
         let wait = wait.map(|seconds| {
@@ -211,7 +222,8 @@ impl ApiError {
         self
     }
 
-    /// Attaches (or clears) the `WWW-Authenticate` value of the view's first scheme (spec §0.2).
+    /// Attaches (or clears) the `WWW-Authenticate` value of the view's first scheme (DRF's
+    /// `APIView.get_authenticate_header`); an empty value counts as none, as it does in DRF.
     #[must_use]
     pub fn with_challenge(mut self, challenge: Option<String>) -> Self {
         self.challenge = challenge.filter(|value| !value.is_empty());
@@ -238,13 +250,14 @@ impl ApiError {
         self.challenge.as_deref()
     }
 
-    /// The `Retry-After` value: the rounded wait, absent when none or zero (spec §4.2).
+    /// The `Retry-After` value: the rounded wait, absent when none or zero (DRF's
+    /// `exception_handler` skips a falsy wait).
     pub fn retry_after(&self) -> Option<u64> {
         self.wait.filter(|&seconds| seconds != 0)
     }
 
     /// The response status: the kind's status, except that an authentication error without a
-    /// challenge is sent as 403 with the same body and code (spec §0.2).
+    /// challenge is sent as 403 with the same body and code (DRF's `APIView.handle_exception`).
     pub fn status(&self) -> u16 {
         if self.kind.is_authentication_error() && self.challenge.is_none() {
             403
@@ -254,7 +267,7 @@ impl ApiError {
     }
 
     /// The body DRF's JSON renderer writes: `{"detail":"…"}`, compact, UTF-8, with U+2028 and
-    /// U+2029 escaped (spec §4.4).
+    /// U+2029 escaped (DRF's `JSONRenderer` with the default `UNICODE_JSON` and `COMPACT_JSON`).
     pub fn body_json(&self) -> String {
         if let Some(fields) = &self.fields {
             let entries: Vec<String> = fields

@@ -1,51 +1,64 @@
 //! Django REST framework's authentication, permission and throttling model, framework-agnostic.
 //!
-//! This crate holds the runtime: schemes ([`authentication`]), permissions ([`permissions`]),
-//! the pipeline and its 401/403 rule ([`policy`]), DRF's errors ([`error`]), settings, Django's
-//! password hashers ([`django::hashers`]) and storage in Django's own tables ([`store`]). It
-//! contains no web-framework types: `auth-actix` binds it to actix-web through
-//! [`request::RequestView`].
+//! This crate holds the runtime; `auth-actix` binds it to actix-web through
+//! [`request::RequestView`] and is what applications depend on. Behaviour follows Django REST
+//! framework 3.18 and Django 6.1 byte for byte (status codes, `WWW-Authenticate`, bodies, data
+//! formats).
 //!
-//! Behaviour follows Django REST framework 3.18 and Django 6.1 byte for byte (status codes,
-//! `WWW-Authenticate`, bodies, data formats).
+//! # Layers
+//!
+//! Modules are layered and import only from their own layer or lower ones (the crate's layering
+//! test enforces it):
+//!
+//! | layer | modules |
+//! |---|---|
+//! | 5. composition root | [`auth_settings`] (the builder) |
+//! | 4. DRF's view | [`policy`] (the pipeline), [`negotiation`], [`auth_token_serializer`], [`operation_security`] |
+//! | 3. DRF's three concerns | [`authentication`], [`permissions`], [`throttling`] |
+//! | 2. environment | [`settings`], [`services`], [`environment`], [`user`], [`accounts`], [`session_store`], [`login`] |
+//! | 1. storage | [`store`] (Django's tables) |
+//! | 0. leaves | [`error`], [`messages`], [`request`], [`response_effects`], [`clock`], [`compat`], [`django`], `knox` |
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
-pub mod auth_token_serializer;
-pub mod authentication;
-pub mod backends;
-pub mod credential_cache;
+// Layer 0: leaves.
+pub mod clock;
+pub mod compat;
 pub mod django;
 pub mod error;
-pub mod hashing_pool;
-pub mod json_parser;
+#[cfg(feature = "knox")]
+#[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
+pub mod knox;
 pub mod messages;
-pub mod negotiation;
-pub mod operation_security;
-pub mod permissions;
-pub mod policy;
-pub mod python_whitespace;
 pub mod request;
 pub mod response_effects;
-pub mod session;
-pub mod settings;
+
+// Layer 1: storage.
 pub mod store;
-pub mod throttling;
+
+// Layer 2: the environment.
+pub mod accounts;
+pub mod environment;
+pub mod login;
+pub mod services;
+pub mod session_store;
+pub mod settings;
 pub mod user;
 
-pub use authentication::{
-    AuthContext, AuthInfo, Authenticated, Authentication, BasicAuthentication, Bearer,
-    KnoxTokenAuthentication, RemoteUserAuthentication, SessionAuthentication, TokenAuthentication,
-};
+// Layer 3: DRF's three concerns.
+pub mod authentication;
+pub mod permissions;
+pub mod throttling;
+
+// Layer 4: DRF's view.
+pub mod auth_token_serializer;
+pub mod negotiation;
+pub mod operation_security;
+pub mod policy;
+
+// Layer 5: the composition root.
+pub mod auth_settings;
+
+pub use auth_settings::{AuthSettings, AuthSettingsBuilder};
 pub use error::{ApiError, ErrorKind};
-pub use permissions::{
-    AllowAny, And, IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly, Not, Or, Permission,
-    ReadOnly,
-};
-pub use policy::{
-    AuthState, DefaultAuthentication, DefaultPermissions, DefaultThrottles, Policy, PolicyDefaults,
-};
-pub use request::RequestView;
-pub use settings::{AuthSettings, AuthSettingsBuilder};
-pub use throttling::{AnonRateThrottle, ScopedRateThrottle, UserRateThrottle};
-pub use user::{RequestUser, User};

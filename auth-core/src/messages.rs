@@ -1,4 +1,4 @@
-//! Every user-visible message of the reference, defined once (spec Appendix A).
+//! Every user-visible message of the reference, defined once.
 //!
 //! The strings are byte-for-byte those of Django REST framework 3.18 and Django 6.1 in English.
 //! Nothing else in the workspace spells a reference message: it names the constant here.

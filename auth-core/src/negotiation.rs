@@ -1,5 +1,6 @@
-//! DRF's content negotiation for a view whose only renderer is JSON (spec §0.1 step 4.2): a
-//! request that cannot take `application/json` gets 406 **before** authentication runs.
+//! DRF's content negotiation for a view whose only renderer is JSON: a request that cannot take
+//! `application/json` gets 406 **before** authentication runs, as DRF's `APIView.initial`
+//! negotiates first.
 
 /// Whether the `Accept` header (absent = `*/*`) admits `application/json`, by DRF's matching
 /// rules: each comma-separated entry is compared on main type and subtype, lower-cased, with `*`

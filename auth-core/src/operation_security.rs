@@ -9,11 +9,12 @@ use std::task::{Context, Poll, Waker};
 
 use sea_orm::DatabaseConnection;
 
-use crate::authentication::{AuthInfo, Authenticators, SecurityRequirement};
+use crate::authentication::{Authenticators, SecurityRequirement};
+use crate::environment::{Environment, Services};
 use crate::permissions::{PermissionClasses, PermissionContext};
 use crate::policy::{AuthenticationPolicy, PolicyDefaults, Resolve};
 use crate::request::MethodOnly;
-use crate::settings::{AuthSettings, UnauthenticatedUser};
+use crate::settings::{Settings, UnauthenticatedUser};
 use crate::user::RequestUser;
 
 /// The security of one operation (a view and a method).
@@ -28,23 +29,25 @@ pub struct OperationSecurity {
 }
 
 /// Describes the policy of scheme list `S` and permission list `P` (as a view declares them, or
-/// the `Default…` markers resolved against `defaults` and `settings`) for `method`.
+/// the `Default…` markers resolved against the `scope`'s and the `project`'s defaults) for
+/// `method`.
 ///
 /// Whether anonymous requests pass is decided by running the permissions once for an anonymous
 /// request with that method and no headers, without a database. A permission that would wait on
 /// I/O or fails counts as refusing: the operation is then described as needing credentials,
 /// which is never more permissive than the truth.
 pub fn describe<S, P>(
-    defaults: Option<&PolicyDefaults>,
-    settings: &AuthSettings,
+    scope: Option<&PolicyDefaults>,
+    project: &PolicyDefaults,
+    settings: &Settings,
     method: &str,
 ) -> OperationSecurity
 where
     S: AuthenticationPolicy,
     P: PermissionClasses + Resolve,
 {
-    let authenticators = S::authenticators(defaults, settings);
-    let permissions = P::resolve(defaults, settings);
+    let authenticators = S::authenticators(scope, project);
+    let permissions = P::resolve(scope, project);
     OperationSecurity {
         requirements: authenticators.security_requirements(settings, method),
         allows_anonymous: admits_anonymous(&permissions, settings, method),
@@ -53,22 +56,25 @@ where
 
 fn admits_anonymous<P: PermissionClasses>(
     permissions: &P,
-    settings: &AuthSettings,
+    settings: &Settings,
     method: &str,
 ) -> bool {
-    let user = match settings.unauthenticated_user() {
+    let user = match settings.unauthenticated_user {
         UnauthenticatedUser::Anonymous => RequestUser::Anonymous,
         UnauthenticatedUser::None => RequestUser::None,
     };
-    let auth: &AuthInfo = settings.unauthenticated_auth();
-    let db = DatabaseConnection::default();
+    // No database: a permission that asks one fails, and so counts as refusing.
+    let env = Environment::new(
+        settings.clone(),
+        DatabaseConnection::default(),
+        Services::default(),
+    );
     let request = MethodOnly(method);
     let cx = PermissionContext {
         request: &request,
         user: &user,
-        auth,
-        settings,
-        db: &db,
+        auth: &settings.unauthenticated_auth,
+        env: &env,
     };
     let mut check = pin!(permissions.check(&cx));
     let mut context = Context::from_waker(Waker::noop());
@@ -82,11 +88,19 @@ mod tests {
     use crate::permissions::Decision;
     use crate::permissions::{AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly, Permission};
 
-    fn settings() -> AuthSettings {
-        AuthSettings::builder()
-            .secret_key("operation-security-tests")
-            .build()
-            .unwrap_or_else(|error| unreachable!("{error}"))
+    fn settings() -> Settings {
+        Settings {
+            secret_key: "operation-security-tests".into(),
+            ..Settings::default()
+        }
+    }
+
+    fn describe<S, P>(settings: &Settings, method: &str) -> OperationSecurity
+    where
+        S: AuthenticationPolicy,
+        P: PermissionClasses + Resolve,
+    {
+        super::describe::<S, P>(None, &PolicyDefaults::new(), settings, method)
     }
 
     /// Grants, but only after waiting on something (as a permission that reads a database).
@@ -107,11 +121,11 @@ mod tests {
     impl Permission for AsksTheDatabase {
         async fn has_permission(&self, cx: &PermissionContext<'_>) -> Decision {
             use sea_orm::ConnectionTrait;
-            cx.db
+            cx.db()
                 .execute_unprepared("SELECT 1")
                 .await
                 .map(|_| true)
-                .map_err(crate::backends::store_failure)
+                .map_err(crate::error::ApiError::store_failure)
         }
     }
 
@@ -119,28 +133,28 @@ mod tests {
     fn anonymous_access_follows_the_permissions_and_the_method() {
         let settings = settings();
         let read_only = |method| {
-            describe::<BasicAuthentication, IsAuthenticatedOrReadOnly>(None, &settings, method)
+            describe::<BasicAuthentication, IsAuthenticatedOrReadOnly>(&settings, method)
                 .allows_anonymous
         };
         assert!(read_only("GET"));
         assert!(read_only("HEAD"));
         assert!(!read_only("POST"));
-        assert!(describe::<(), AllowAny>(None, &settings, "DELETE").allows_anonymous);
-        assert!(!describe::<(), IsAuthenticated>(None, &settings, "GET").allows_anonymous);
+        assert!(describe::<(), AllowAny>(&settings, "DELETE").allows_anonymous);
+        assert!(!describe::<(), IsAuthenticated>(&settings, "GET").allows_anonymous);
     }
 
     #[test]
     fn a_permission_that_waits_or_fails_counts_as_refusing() {
         let settings = settings();
-        assert!(!describe::<(), AfterAWait>(None, &settings, "GET").allows_anonymous);
-        assert!(!describe::<(), AsksTheDatabase>(None, &settings, "GET").allows_anonymous);
+        assert!(!describe::<(), AfterAWait>(&settings, "GET").allows_anonymous);
+        assert!(!describe::<(), AsksTheDatabase>(&settings, "GET").allows_anonymous);
     }
 
     #[test]
     fn a_session_needs_the_csrf_cookie_and_header_only_on_unsafe_methods() {
         let settings = settings();
         let names = |method| {
-            describe::<SessionAuthentication, IsAuthenticated>(None, &settings, method)
+            describe::<SessionAuthentication, IsAuthenticated>(&settings, method)
                 .requirements
                 .concat()
                 .into_iter()

@@ -6,8 +6,9 @@ use std::net::IpAddr;
 /// What the pipeline reads from a request. `auth-actix` implements it for actix-web's request;
 /// another framework needs only this trait to reuse every scheme, permission and throttle.
 ///
-/// Header values are raw bytes: the reference decodes them as ISO-8859-1 and re-encodes them, so
-/// each scheme works on the bytes and applies its own text decoding (spec "Conventions").
+/// Header values are raw bytes: the reference decodes them as ISO-8859-1 (WSGI) and re-encodes
+/// them (DRF's `HTTP_HEADER_ENCODING`), so each scheme works on the bytes and applies its own
+/// text decoding.
 pub trait RequestView {
     /// The method, upper-case as sent (`GET`, `POST`, …).
     fn method(&self) -> &str;
@@ -51,7 +52,7 @@ pub trait RequestView {
     }
 
     /// Whether the method is one of the permissions' safe methods: `GET`, `HEAD`, `OPTIONS`
-    /// (spec §2.1; no `TRACE` here, unlike the CSRF check's list).
+    /// (DRF's `SAFE_METHODS`; no `TRACE` here, unlike the CSRF check's list).
     fn is_safe_method(&self) -> bool {
         matches!(self.method(), "GET" | "HEAD" | "OPTIONS")
     }

@@ -1,9 +1,12 @@
-//! The request's user: an `auth_user` row, or the anonymous user (spec "How to read this
-//! document": the anonymous user).
+//! DRF's `request.user` and `request.auth`: who the request is, and the credential object that
+//! proved it.
 
 use std::fmt;
 use std::sync::Arc;
 
+#[cfg(feature = "knox")]
+use crate::store::knox_token;
+use crate::store::token;
 pub use crate::store::user::User;
 
 /// What `request.user` is: an authenticated row, DRF's `AnonymousUser`, or nothing when
@@ -64,108 +67,94 @@ impl fmt::Display for RequestUser {
     }
 }
 
-/// Why [`create_user`] refused.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum CreateUserError {
-    /// Django's `ValueError("The given username must be set")`.
-    #[error("The given username must be set")]
-    EmptyUsername,
-    /// The username is taken.
-    #[error("a user with that username already exists")]
-    UsernameTaken,
-    /// The database failed.
-    #[error("database error: {0}")]
-    Store(#[from] sea_orm::DbErr),
-    /// Hashing the password failed.
-    #[error("password hashing failed")]
-    Hashing,
-}
-
-/// The fields of [`create_user`].
+/// What `request.auth` is after authentication: the credential object the successful scheme
+/// returned (DRF's `request.auth`; `None` for schemes without one and for anonymous requests).
 #[derive(Clone, Default)]
-pub struct UserFields<'a> {
-    /// E-mail address; its domain part is lower-cased.
-    pub email: &'a str,
-    /// The password in clear; `None` stores an unusable password (Django's `set_unusable_password`).
-    pub password: Option<&'a str>,
-    /// Staff flag.
-    pub is_staff: bool,
-    /// Superuser flag.
-    pub is_superuser: bool,
+#[non_exhaustive]
+pub enum AuthInfo {
+    /// Nothing: Basic, Session and RemoteUser authenticate without a credential object, and an
+    /// anonymous request has none (DRF's `UNAUTHENTICATED_TOKEN = None`).
+    #[default]
+    None,
+    /// The DRF token row that authenticated the request.
+    Token(Arc<token::Model>),
+    /// The knox token that authenticated the request.
+    #[cfg(feature = "knox")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
+    Knox(Arc<KnoxAuth>),
+    /// A value chosen by a custom scheme.
+    Value(Arc<str>),
 }
 
-impl fmt::Debug for UserFields<'_> {
+impl AuthInfo {
+    /// What the reference prints for `str(request.auth)`: `None`, a DRF token's key, or a custom
+    /// value. This **reveals the token key**: use it where the reference would show the key (a
+    /// parity check, a response the token owner asked for), never in a log line.
+    pub fn to_drf_string(&self) -> String {
+        match self {
+            Self::None => "None".to_owned(),
+            Self::Token(token) => token.key.clone(),
+            // knox's `AuthToken.__str__`: `'%s : %s' % (self.digest, self.user)`.
+            #[cfg(feature = "knox")]
+            Self::Knox(knox) => format!("{} : {}", knox.row.digest, knox.username),
+            Self::Value(value) => value.to_string(),
+        }
+    }
+
+    /// The DRF token, when a token scheme authenticated the request.
+    pub fn token(&self) -> Option<&token::Model> {
+        match self {
+            Self::Token(token) => Some(token),
+            _ => None,
+        }
+    }
+
+    /// The knox token, when knox authenticated the request.
+    #[cfg(feature = "knox")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
+    pub fn knox_token(&self) -> Option<&knox_token::Model> {
+        match self {
+            Self::Knox(knox) => Some(&knox.row),
+            _ => None,
+        }
+    }
+
+    /// Whether there is no credential object.
+    pub fn is_none(&self) -> bool {
+        matches!(self, Self::None)
+    }
+}
+
+impl fmt::Debug for AuthInfo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("UserFields")
-            .field("email", &self.email)
-            .field("password", &self.password.map(|_| "<redacted>"))
-            .field("is_staff", &self.is_staff)
-            .field("is_superuser", &self.is_superuser)
-            .finish()
+        match self {
+            Self::None => f.write_str("None"),
+            // The token's own Debug redacts its key.
+            Self::Token(token) => f.debug_tuple("Token").field(token).finish(),
+            #[cfg(feature = "knox")]
+            Self::Knox(knox) => f.debug_tuple("Knox").field(&knox.row).finish(),
+            Self::Value(_) => f.write_str("Value(<redacted>)"),
+        }
     }
 }
 
-/// Django's `User.objects.create_user(username, email, password)`: the username NFKC-normalised,
-/// the e-mail's domain lower-cased, the password hashed with the preferred hasher (on the
-/// blocking pool), an active user.
-pub async fn create_user(
-    db: &sea_orm::DatabaseConnection,
-    settings: &crate::settings::AuthSettings,
-    username: &str,
-    fields: UserFields<'_>,
-) -> Result<User, CreateUserError> {
-    use unicode_normalization::UnicodeNormalization;
-
-    if username.is_empty() {
-        return Err(CreateUserError::EmptyUsername);
-    }
-    let username: String = username.nfkc().collect();
-    let users = settings.user_model();
-    if users.username_exists(db, &username).await? {
-        return Err(CreateUserError::UsernameTaken);
-    }
-    let password = match fields.password {
-        Some(password) => crate::backends::make_password(settings, password)
-            .await
-            .map_err(|_| CreateUserError::Hashing)?,
-        None => crate::django::hashers::make_unusable_password(),
-    };
-    let created = users
-        .insert(
-            db,
-            crate::store::user::NewUser {
-                username,
-                password,
-                email: normalize_email(fields.email),
-                is_staff: fields.is_staff,
-                is_superuser: fields.is_superuser,
-                is_active: true,
-            },
-        )
-        .await?;
-    user_created(db, settings, &created).await?;
-    Ok(created)
+/// `request.auth` of a knox-authenticated request: the row and its user's name (knox's
+/// `str(token)` is `"<digest> : <username>"`).
+#[cfg(feature = "knox")]
+#[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
+#[derive(Clone)]
+pub struct KnoxAuth {
+    /// The token row.
+    pub row: knox_token::Model,
+    /// The owner's username.
+    pub username: String,
 }
 
-/// What happens after any user is created by this library (Django's `post_save` receivers):
-/// the DRF token when [`create_token_on_user_creation`](crate::settings::AuthSettings::create_token_on_user_creation)
-/// is on.
-pub async fn user_created(
-    db: &sea_orm::DatabaseConnection,
-    settings: &crate::settings::AuthSettings,
-    user: &User,
-) -> Result<(), sea_orm::DbErr> {
-    if settings.create_token_on_user_creation() {
-        crate::store::token::get_or_create(db, user.id).await?;
-    }
-    Ok(())
-}
-
-/// Django's `BaseUserManager.normalize_email`: lower-case the domain part only.
-pub fn normalize_email(email: &str) -> String {
-    match email.rsplit_once('@') {
-        Some((local, domain)) => format!("{local}@{}", domain.to_lowercase()),
-        None => email.to_owned(),
+#[cfg(feature = "knox")]
+impl fmt::Debug for KnoxAuth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KnoxAuth")
+            .field("row", &self.row)
+            .finish_non_exhaustive()
     }
 }

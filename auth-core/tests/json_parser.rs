@@ -1,4 +1,4 @@
-//! `auth_core::json_parser` against Django REST framework's real `JSONParser`: every vector of
+//! `auth_core::compat::python::json::loads` against Django REST framework's real `JSONParser`: every vector of
 //! `json_parser_vectors.json` (made by `json_parser_vectors.py` with Python 3.13 and DRF 3.18.3)
 //! must give DRF's exact message, or DRF's value as the module documentation maps it.
 //!
@@ -7,7 +7,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use auth_core::json_parser::{self, JsonParseError, MAX_DEPTH};
+use auth_core::compat::python::json::loads::{self as json_parser, JsonParseError, MAX_DEPTH};
 use serde_json::Value;
 
 fn vectors() -> Vec<Value> {

@@ -41,7 +41,8 @@ use keywords::PolicyPart;
 /// ```
 /// use actix_web::{get, Responder};
 /// use auth_actix::{Auth, PolicyGuard, BasicAuthentication, TokenAuthentication, IsAuthenticated};
-/// use auth_actix::{DefaultThrottles, throttling::NoThrottleScope};
+/// use auth_actix::policy::DefaultThrottles;
+/// use auth_actix::throttling::NoThrottleScope;
 ///
 /// #[get("/me")]
 /// async fn me(
@@ -121,7 +122,7 @@ pub fn permission_classes(arguments: TokenStream, item: TokenStream) -> TokenStr
 ///
 /// Without the macros the guard is
 /// `PolicyGuard<DefaultAuthentication, DefaultPermissions, (AnonRateThrottle, ScopedRateThrottle,), Uploads>`
-/// with `auth_actix::declare_throttle_scope!(Uploads = "uploads");`.
+/// with `auth_actix::throttling::declare_throttle_scope!(Uploads = "uploads");`.
 ///
 /// `ScopedRateThrottle` without a scope is an error on that name:
 ///
@@ -154,10 +155,9 @@ pub fn throttle_scope(arguments: TokenStream, item: TokenStream) -> TokenStream 
 /// the scheme a `WWW-Authenticate` value (401 when first); without it, errors are 403, as in DRF.
 ///
 /// ```
-/// use auth_actix::authentication::{AuthContext, Authenticated, Outcome, Verify};
-/// use auth_actix::core_error::ApiError;
+/// use auth_actix::authentication::{ApiError, AuthContext, AuthInfo, Authenticated, Outcome, Verify};
 /// use auth_actix::django::crypto::constant_time_compare;
-/// use auth_actix::{AuthInfo, Authentication};
+/// use auth_actix::Authentication;
 ///
 /// #[derive(Authentication)]
 /// #[authentication(challenge = "ApiKey")]
@@ -168,9 +168,9 @@ pub fn throttle_scope(arguments: TokenStream, item: TokenStream) -> TokenStream 
 ///
 /// impl Verify for ApiKey {
 ///     async fn verify(self, cx: &AuthContext<'_>) -> Result<Authenticated, ApiError> {
-///         let user = cx.settings.user_model().find_by_username(cx.db, "service")
+///         let user = cx.settings().user_model.find_by_username(cx.db(), "service")
 ///             .await
-///             .map_err(auth_actix::backends::store_failure)?;
+///             .map_err(ApiError::store_failure)?;
 ///         match user {
 ///             // A secret is compared in constant time, never with `==`.
 ///             Some(user) if constant_time_compare(&self.key, "expected") => {

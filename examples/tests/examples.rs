@@ -1,7 +1,8 @@
 //! Runs every example program as its documented command does and checks, over HTTP, the answers
 //! its docs promise.
 //!
-//! Each example serves on a fixed port, so the examples run one after another. `multi_instance`
+//! Each example serves on a free port this test chose (`PORT`, or `PORTS` for `multi_instance`),
+//! so a port held by another process cannot answer in its place. `multi_instance`
 //! needs PostgreSQL and Redis, `django_adoption` the Django environment of `parity/setup.sh`:
 //! without them those two are reported as **ignored**, with the reason, never as passed; with
 //! `AUTH_REQUIRE_EXTERNAL_SUITES=1` (set by `.ci/run`) they fail instead.
@@ -34,6 +35,18 @@ fn stamp() -> u128 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_nanos())
+}
+
+/// A port of 127.0.0.1 that nothing listens on now: the kernel's choice for a listener that is
+/// closed at once, for the example to take.
+fn free_port() -> Result<u16, Failed> {
+    let listener = std::net::TcpListener::bind(("127.0.0.1", 0))
+        .map_err(|error| format!("no free port: {error}"))?;
+    let port = listener
+        .local_addr()
+        .map_err(|error| format!("no free port: {error}"))?
+        .port();
+    Ok(port)
 }
 
 /// A fresh working directory (the examples create their SQLite files in it).
@@ -197,21 +210,23 @@ const NOT_PROVIDED: &str = r#"{"detail":"Authentication credentials were not pro
 
 fn quickstart() -> Outcome {
     let dir = workdir("quickstart")?;
+    let port = free_port()?;
+    let port_text = port.to_string();
     let _server = start(
         "quickstart",
         env!("CARGO_BIN_EXE_quickstart"),
         &dir,
-        &[],
-        &[8000],
+        &[("PORT", &port_text)],
+        &[port],
     )?;
-    expect_status(&get(8000, "/open/", &[])?, 200, "GET /open/")?;
-    let refused = get(8000, "/token/", &[])?;
+    expect_status(&get(port, "/open/", &[])?, 200, "GET /open/")?;
+    let refused = get(port, "/token/", &[])?;
     expect_status(&refused, 401, "GET /token/ without credentials")?;
     expect(refused.header("www-authenticate") == Some("Token"), || {
         format!("challenge: {refused:?}")
     })?;
     let answer = get(
-        8000,
+        port,
         "/basic/",
         &[("Authorization", &basic("demo", "demo-password"))],
     )?;
@@ -219,7 +234,7 @@ fn quickstart() -> Outcome {
     expect(answer.json()?["user"] == "demo", || format!("{answer:?}"))?;
     // The obtain-token endpoint, then the token.
     let obtained = send(
-        8000,
+        port,
         "POST",
         "/api-token-auth/",
         &[("Content-Type", "application/json")],
@@ -231,7 +246,7 @@ fn quickstart() -> Outcome {
         .unwrap_or_default()
         .to_owned();
     let answer = get(
-        8000,
+        port,
         "/token/",
         &[("Authorization", &format!("Token {token}"))],
     )?;
@@ -240,19 +255,21 @@ fn quickstart() -> Outcome {
 
 fn x_username() -> Outcome {
     let dir = workdir("x_username")?;
+    let port = free_port()?;
+    let port_text = port.to_string();
     let _server = start(
         "x_username",
         env!("CARGO_BIN_EXE_x_username"),
         &dir,
-        &[],
-        &[8001],
+        &[("PORT", &port_text)],
+        &[port],
     )?;
-    let answer = get(8001, "/whoami/", &[("X-Username", "demo")])?;
+    let answer = get(port, "/whoami/", &[("X-Username", "demo")])?;
     expect_status(&answer, 200, "X-Username: demo")?;
     expect(answer.body == r#"{"user":"demo"}"#, || {
         format!("{answer:?}")
     })?;
-    let answer = get(8001, "/whoami/", &[("X-Username", "nobody")])?;
+    let answer = get(port, "/whoami/", &[("X-Username", "nobody")])?;
     expect_status(&answer, 403, "X-Username: nobody")?;
     expect(answer.body == r#"{"detail":"No such user"}"#, || {
         format!("{answer:?}")
@@ -261,19 +278,21 @@ fn x_username() -> Outcome {
 
 fn object_permissions() -> Outcome {
     let dir = workdir("object_permissions")?;
+    let port = free_port()?;
+    let port_text = port.to_string();
     let _server = start(
         "object_permissions",
         env!("CARGO_BIN_EXE_object_permissions"),
         &dir,
-        &[],
-        &[8002],
+        &[("PORT", &port_text)],
+        &[port],
     )?;
     let form = [("Content-Type", "application/x-www-form-urlencoded")];
-    let read = get(8002, "/notes/1/", &[])?;
+    let read = get(port, "/notes/1/", &[])?;
     expect_status(&read, 200, "anyone reads note 1")?;
     let bob = basic("bob", "bob-password");
     let answer = send(
-        8002,
+        port,
         "PUT",
         "/notes/1/",
         &[form[0], ("Authorization", &bob)],
@@ -281,11 +300,11 @@ fn object_permissions() -> Outcome {
     )?;
     expect_status(&answer, 403, "bob edits alice's note")?;
     expect(answer.body == NOT_PERMITTED, || format!("{answer:?}"))?;
-    let answer = send(8002, "PUT", "/notes/1/", &form, "text=anonymous")?;
+    let answer = send(port, "PUT", "/notes/1/", &form, "text=anonymous")?;
     expect_status(&answer, 401, "an anonymous edit")?;
     let alice = basic("alice", "alice-password");
     let answer = send(
-        8002,
+        port,
         "PUT",
         "/notes/1/",
         &[form[0], ("Authorization", &alice)],
@@ -293,42 +312,44 @@ fn object_permissions() -> Outcome {
     )?;
     expect_status(&answer, 200, "alice edits her note")?;
     // Bob's refused edit wrote nothing; alice's did.
-    let read = get(8002, "/notes/1/", &[])?;
+    let read = get(port, "/notes/1/", &[])?;
     expect(read.json()?["text"] == "edited", || format!("{read:?}"))?;
-    expect_status(&get(8002, "/notes/9/", &[])?, 404, "a missing note")
+    expect_status(&get(port, "/notes/9/", &[])?, 404, "a missing note")
 }
 
 fn scope_defaults() -> Outcome {
     let dir = workdir("scope_defaults")?;
+    let port = free_port()?;
+    let port_text = port.to_string();
     let _server = start(
         "scope_defaults",
         env!("CARGO_BIN_EXE_scope_defaults"),
         &dir,
-        &[],
-        &[8003],
+        &[("PORT", &port_text)],
+        &[port],
     )?;
     let staff = basic("staff", "staff-password");
     let member = basic("member", "member-password");
-    let answer = get(8003, "/account/", &[])?;
+    let answer = get(port, "/account/", &[])?;
     expect_status(&answer, 401, "project default IsAuthenticated")?;
     expect(answer.body == NOT_PROVIDED, || format!("{answer:?}"))?;
     expect(answer.header("www-authenticate") == Some("Token"), || {
         format!("project default Token: {answer:?}")
     })?;
-    expect_status(&get(8003, "/public/news/", &[])?, 200, "/public/ AllowAny")?;
-    let answer = get(8003, "/internal/stats/", &[("Authorization", &staff)])?;
+    expect_status(&get(port, "/public/news/", &[])?, 200, "/public/ AllowAny")?;
+    let answer = get(port, "/internal/stats/", &[("Authorization", &staff)])?;
     expect_status(&answer, 200, "/internal/ staff with Basic")?;
     expect(answer.json()?["scheme"] == "BasicAuthentication", || {
         format!("{answer:?}")
     })?;
-    let answer = get(8003, "/internal/stats/", &[("Authorization", &member)])?;
+    let answer = get(port, "/internal/stats/", &[("Authorization", &member)])?;
     expect_status(&answer, 403, "/internal/ IsAdminUser refuses a member")?;
     expect_status(
-        &get(8003, "/internal/status/", &[("Authorization", &member)])?,
+        &get(port, "/internal/status/", &[("Authorization", &member)])?,
         200,
         "the view's own IsAuthenticated wins over the scope's",
     )?;
-    let answer = get(8003, "/internal/stats/", &[])?;
+    let answer = get(port, "/internal/stats/", &[])?;
     expect(
         answer.header("www-authenticate") == Some(r#"Basic realm="api""#),
         || format!("/internal/ challenges with Basic: {answer:?}"),
@@ -337,8 +358,16 @@ fn scope_defaults() -> Outcome {
 
 fn openapi() -> Outcome {
     let dir = workdir("openapi")?;
-    let _server = start("openapi", env!("CARGO_BIN_EXE_openapi"), &dir, &[], &[8005])?;
-    let answer = get(8005, "/openapi.json", &[])?;
+    let port = free_port()?;
+    let port_text = port.to_string();
+    let _server = start(
+        "openapi",
+        env!("CARGO_BIN_EXE_openapi"),
+        &dir,
+        &[("PORT", &port_text)],
+        &[port],
+    )?;
+    let answer = get(port, "/openapi.json", &[])?;
     expect_status(&answer, 200, "GET /openapi.json")?;
     let document = answer.json()?;
     let paths = &document["paths"];
@@ -358,12 +387,12 @@ fn openapi() -> Outcome {
     )?;
     // What the document says is what the server does.
     expect_status(
-        &get(8005, "/articles/", &[])?,
+        &get(port, "/articles/", &[])?,
         200,
         "anonymous GET /articles/",
     )?;
     expect_status(
-        &send(8005, "POST", "/articles/", &[], "")?,
+        &send(port, "POST", "/articles/", &[], "")?,
         401,
         "anonymous POST /articles/",
     )
@@ -427,28 +456,34 @@ fn django_adoption(python: PathBuf) -> Outcome {
         .ok_or_else(|| format!("no token in {created:?}"))?
         .to_owned();
 
+    let port = free_port()?;
+    let port_text = port.to_string();
     let _server = start(
         "django_adoption",
         env!("CARGO_BIN_EXE_django_adoption"),
         &dir,
-        &[("DATABASE_URL", &database), ("SECRET_KEY", secret)],
-        &[8004],
+        &[
+            ("DATABASE_URL", &database),
+            ("SECRET_KEY", secret),
+            ("PORT", &port_text),
+        ],
+        &[port],
     )?;
     let answer = get(
-        8004,
+        port,
         "/whoami/",
         &[("Authorization", &format!("Token {token}"))],
     )?;
     expect_status(&answer, 200, "Django's DRF token")?;
     expect(answer.json()?["user"] == "admin", || format!("{answer:?}"))?;
     let answer = get(
-        8004,
+        port,
         "/whoami/",
         &[("Authorization", &basic("admin", "admin-password"))],
     )?;
     expect_status(&answer, 200, "Django's password hash")?;
     expect_status(
-        &get(8004, "/whoami/", &[])?,
+        &get(port, "/whoami/", &[])?,
         403,
         "no credentials (Session first: 403)",
     )
@@ -473,6 +508,9 @@ fn multi_instance((database, redis): (String, String)) -> Outcome {
     let dir = workdir("multi_instance")?;
     // A user of its own each run, so that its throttle history in Redis starts empty.
     let user = format!("multi-{}", stamp());
+    let ports = [free_port()?, free_port()?, free_port()?];
+    let [first, second, third] = ports;
+    let port_list = format!("{first},{second},{third}");
     let _server = start(
         "multi_instance",
         env!("CARGO_BIN_EXE_multi_instance"),
@@ -481,35 +519,42 @@ fn multi_instance((database, redis): (String, String)) -> Outcome {
             ("DATABASE_URL", &database),
             ("REDIS_URL", &redis),
             ("DEMO_USER", &user),
+            ("PORTS", &port_list),
         ],
-        &[8101, 8102, 8103],
+        &ports,
     )?;
     let obtained = send(
-        8101,
+        first,
         "POST",
         "/api-token-auth/",
         &[("Content-Type", "application/x-www-form-urlencoded")],
         &format!("username={user}&password=multi-password"),
     )?;
-    expect_status(&obtained, 200, "a token from instance 8101")?;
+    expect_status(&obtained, 200, "a token from the first instance")?;
     let token = format!(
         "Token {}",
         obtained.json()?["token"].as_str().unwrap_or_default()
     );
     let mut statuses = Vec::new();
-    for port in [8101, 8102, 8103, 8101, 8102, 8103] {
+    for port in [first, second, third, first, second, third] {
         statuses.push(get(port, "/whoami/", &[("Authorization", &token)])?.status);
     }
     expect(statuses == [200, 200, 200, 200, 200, 429], || {
         format!("one 5/min history across the instances: {statuses:?}")
     })?;
     expect_status(
-        &send(8102, "DELETE", "/token/", &[("Authorization", &token)], "")?,
+        &send(
+            second,
+            "DELETE",
+            "/token/",
+            &[("Authorization", &token)],
+            "",
+        )?,
         204,
-        "revoke through 8102",
+        "revoke through the second instance",
     )?;
-    let answer = get(8103, "/whoami/", &[("Authorization", &token)])?;
-    expect_status(&answer, 401, "the revoked token on 8103")?;
+    let answer = get(third, "/whoami/", &[("Authorization", &token)])?;
+    expect_status(&answer, 401, "the revoked token on the third instance")?;
     expect(answer.body == r#"{"detail":"Invalid token."}"#, || {
         format!("{answer:?}")
     })
@@ -539,7 +584,7 @@ fn external<T: Send + 'static>(
 
 fn main() {
     let mut arguments = Arguments::from_args();
-    // Fixed ports: one example at a time.
+    // One example at a time: each builds and migrates its own database, using the CPUs.
     arguments.test_threads = Some(1);
     let trials = vec![
         Trial::test("quickstart", quickstart),

@@ -3,8 +3,8 @@
 #![deny(warnings, unused_qualifications, clippy::pedantic)]
 
 use actix_web::{App, HttpResponse, get, test, web};
+use auth_actix::ApiError;
 use auth_actix::authentication::{AuthContext, Authenticated, Verify};
-use auth_actix::core_error::ApiError;
 use auth_actix::{
     AllowAny, Authentication, BasicAuthentication, IsAdminUser, IsAuthenticated, ReadOnly,
     authentication_classes, permission_classes,

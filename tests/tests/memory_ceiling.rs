@@ -7,7 +7,7 @@
 use std::alloc::System;
 use std::time::Duration;
 
-use auth_actix::credential_cache::CredentialCache;
+use auth_actix::settings::CredentialCache;
 use auth_actix::throttling::{MemoryStore, ThrottleStore};
 use futures_util::FutureExt;
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};

@@ -2,8 +2,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
 use actix_web::{App, test, web};
 use auth_actix::store::user;
 use auth_actix::{
@@ -11,7 +9,7 @@ use auth_actix::{
     UserRateThrottle,
 };
 use metrics_util::debugging::{DebugValue, DebuggingRecorder};
-use support::*;
+use test_support::*;
 
 async fn throttled(_guard: PolicyGuard<(), AllowAny, UserRateThrottle>) -> actix_web::HttpResponse {
     actix_web::HttpResponse::Ok().finish()

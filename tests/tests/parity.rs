@@ -13,14 +13,37 @@ use std::process::Command;
 
 use libtest_mimic::{Arguments, Failed, Trial};
 
-const DRF_PARITY: &str = env!("CARGO_BIN_EXE_drf-parity-test");
-const AUTH_ADMIN: &str = env!("CARGO_BIN_EXE_auth-admin-test");
+const DRF_PARITY: &str = env!("CARGO_BIN_EXE_drf_parity");
+
+/// The `auth-admin` binary of the `auth-admin` package, built next to this test by
+/// `cargo test --workspace` (the package's own suite needs it): the real binary, not a copy.
+fn auth_admin() -> Result<PathBuf, String> {
+    let exe = std::env::current_exe().map_err(|error| error.to_string())?;
+    // `target/<profile>/deps/parity-…` → `target/<profile>/auth-admin`.
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .ok_or_else(|| format!("{} is not in a target directory", exe.display()))?;
+    let binary = profile_dir.join(format!("auth-admin{}", std::env::consts::EXE_SUFFIX));
+    if binary.is_file() {
+        Ok(binary)
+    } else {
+        Err(format!(
+            "no {}: build it with `cargo build -p auth-admin` (or run `cargo test --workspace`)",
+            binary.display()
+        ))
+    }
+}
 
 fn repository() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .map_or_else(|| PathBuf::from(".."), Path::to_path_buf)
 }
+
+/// A suite: its test name, its script, and the script's extra arguments (or why they are
+/// missing).
+type Suite = (&'static str, &'static str, Result<Vec<String>, String>);
 
 /// The interpreter of the parity environment, or why there is none.
 fn python() -> Result<PathBuf, String> {
@@ -48,7 +71,7 @@ fn python() -> Result<PathBuf, String> {
 }
 
 /// Runs one suite script; passes when it exits 0. On failure the script's report is the message.
-fn run_suite(python: &Path, script: &str, extra: &[&str]) -> Result<(), Failed> {
+fn run_suite(python: &Path, script: &str, extra: &[String]) -> Result<(), Failed> {
     let output = Command::new(python)
         .arg(repository().join("parity").join(script))
         .args(["--rust-bin", DRF_PARITY])
@@ -78,26 +101,26 @@ fn main() {
     let arguments = Arguments::from_args();
     let required = std::env::var("AUTH_REQUIRE_EXTERNAL_SUITES").is_ok_and(|value| value == "1");
     let environment = python();
-    let suites: [(&str, &str, &[&str]); 2] = [
-        ("django_parity_suite", "run_parity.py", &[]),
-        (
-            "django_interop_suite",
-            "run_interop.py",
-            &["--admin-bin", AUTH_ADMIN],
-        ),
+    let interop =
+        auth_admin().map(|admin| vec!["--admin-bin".to_owned(), admin.display().to_string()]);
+    let suites: [Suite; 2] = [
+        ("django_parity_suite", "run_parity.py", Ok(Vec::new())),
+        ("django_interop_suite", "run_interop.py", interop),
     ];
     let trials = suites
         .into_iter()
-        .map(|(name, script, extra)| match &environment {
-            Ok(python) => {
+        .map(|(name, script, extra)| match (&environment, extra) {
+            (Ok(python), Ok(extra)) => {
                 let python = python.clone();
-                Trial::test(name, move || run_suite(&python, script, extra))
+                Trial::test(name, move || run_suite(&python, script, &extra))
             }
-            Err(reason) if required => {
+            // The environment exists but a binary does not: a failure, never a pass.
+            (Ok(_), Err(reason)) => Trial::test(name, move || Err(Failed::from(reason))),
+            (Err(reason), _) if required => {
                 let reason = format!("AUTH_REQUIRE_EXTERNAL_SUITES=1 but {reason}");
                 Trial::test(name, move || Err(Failed::from(reason)))
             }
-            Err(reason) => {
+            (Err(reason), _) => {
                 eprintln!("{name} ignored: {reason}");
                 // Run anyway (`--include-ignored`), it fails with the reason: never a pass.
                 let reason = reason.clone();

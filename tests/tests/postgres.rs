@@ -9,19 +9,18 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
 use std::sync::Arc;
 
 use actix_web::{App, test, web};
 use auth_actix::store::sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use auth_actix::store::{self, knox_token, migrations, session as session_rows, user};
 use auth_actix::throttling::RedisStore;
+use auth_actix::views::{knox_endpoints, session_endpoints};
 use auth_actix::{
     BasicAuthentication, IsAuthenticated, KnoxTokenAuthentication, SessionAuthentication,
-    SessionMiddleware, TokenAuthentication, knox_endpoints, session_endpoints,
+    SessionMiddleware, TokenAuthentication,
 };
-use support::*;
+use test_support::*;
 
 /// A fresh schema on the test server.
 struct Schema {
@@ -209,7 +208,9 @@ async fn token_basic_session_and_knox_authenticate_on_postgres() {
     assert_eq!(client.get("/knox/").await.unwrap().status().as_u16(), 401);
 
     assert!(
-        user::AUTH_USER.delete(&db, john.id).await.unwrap(),
+        store::delete_user(&db, &user::AUTH_USER, john.id)
+            .await
+            .unwrap(),
         "tokens go first, as Django's ORM does"
     );
     schema.drop().await;
@@ -239,13 +240,17 @@ async fn a_custom_user_model_with_bigint_keys_works_on_postgres() {
     }
     let report = migrations::migrate_with(&db, &members).await.unwrap();
     assert_eq!(report.created, ["django_session"]);
-    let fields = auth_actix::user::UserFields {
+    let fields = auth_actix::authentication::UserFields {
         password: Some("password"),
         ..Default::default()
     };
-    let ann = auth_actix::user::create_user(&db, &settings, "ann@example.com", fields)
-        .await
-        .unwrap();
+    let ann = auth_actix::authentication::create_user(
+        &settings.environment(db.clone()),
+        "ann@example.com",
+        fields,
+    )
+    .await
+    .unwrap();
     store::token::create_with_key(&db, ann.id, "annstoken")
         .await
         .unwrap();
@@ -457,7 +462,10 @@ async fn three_instances_agree_on_revocation_and_password_changes() {
         .save_password(
             &databases[0],
             john.id,
-            settings().hashers().make_password("new password"),
+            settings()
+                .settings()
+                .password_hashers
+                .make_password("new password"),
         )
         .await
         .unwrap();

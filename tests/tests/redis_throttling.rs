@@ -5,15 +5,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use actix_web::{App, test, web};
 use auth_actix::throttling::RedisStore;
 use auth_actix::{AllowAny, PolicyGuard, UserRateThrottle};
-use support::*;
+use test_support::*;
 
 fn redis_url() -> String {
     std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned())

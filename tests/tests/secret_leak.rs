@@ -14,32 +14,31 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::{App, HttpResponse, web};
-use auth_actix::authentication::authorization_header::Fields;
-use auth_actix::authentication::credential::Source;
-use auth_actix::authentication::forced::ForcedAuthentication;
-use auth_actix::authentication::knox::{self, KnoxAuth};
-use auth_actix::authentication::{AuthContext, AuthInfo};
+use auth_actix::authentication::{AuthContext, AuthInfo, ForcedAuthentication, KnoxAuth, Source};
 use auth_actix::django::csrf::{self, CsrfConfig, CsrfRequest};
 use auth_actix::django::{session_data, signing};
-use auth_actix::response_effects::{ResponseEffects, SessionCookie};
+// Internals whose `Debug` could show a credential: not on auth-actix's face.
+use auth_actix::authentication::HttpRequestView;
+use auth_actix::policy::Resolve;
 use auth_actix::store::sea_orm::{ConnectionTrait, EntityTrait};
 use auth_actix::store::{self, knox_token, session as session_rows, token, user};
 use auth_actix::test::TestClient;
 use auth_actix::throttling::ThrottleClasses;
+use auth_actix::views::{knox_endpoints, obtain_auth_token_resource, session_endpoints};
 use auth_actix::{
-    Auth, AuthRuntime, AuthSettings, BasicAuthentication, HttpRequestView, IsAuthenticated,
-    KnoxTokenAuthentication, PolicyGuard, RemoteUserAuthentication, Resolve, SessionAuthentication,
-    SessionMiddleware, TokenAuthentication, UserRateThrottle, knox_endpoints,
-    obtain_auth_token_resource, session_endpoints,
+    Auth, AuthRuntime, AuthSettings, BasicAuthentication, IsAuthenticated, KnoxTokenAuthentication,
+    PolicyGuard, RemoteUserAuthentication, SessionAuthentication, SessionMiddleware,
+    TokenAuthentication, UserRateThrottle,
 };
-use support::{TEST_ITERATIONS, add_user};
+use auth_core::authentication::authorization_header::Fields;
+use auth_core::knox;
+use auth_core::response_effects::{ResponseEffects, SessionCookie};
+use test_support::{TEST_ITERATIONS, add_user};
 
 const SECRET_KEY: &str = "sk-leak-test-8f1c2e7a9b3d4f60-django-insecure-current";
 const FALLBACK_KEY: &str = "sk-leak-test-5e6d7c8b9a0f1e2d-rotated-away-fallback";
@@ -163,7 +162,7 @@ async fn inspect<S, P, T>(
     shown: web::Data<Shown>,
 ) -> HttpResponse
 where
-    S: auth_actix::AuthenticationPolicy,
+    S: auth_actix::policy::AuthenticationPolicy,
     P: auth_actix::permissions::PermissionClasses + Resolve + 'static,
     T: ThrottleClasses + Resolve + 'static,
 {
@@ -186,7 +185,7 @@ where
 
 fn inspected<S, P, T>(path: &str) -> actix_web::Resource
 where
-    S: auth_actix::AuthenticationPolicy,
+    S: auth_actix::policy::AuthenticationPolicy,
     P: auth_actix::permissions::PermissionClasses + Resolve + 'static,
     T: ThrottleClasses + Resolve + 'static,
 {
@@ -352,7 +351,7 @@ async fn a_full_scenario_shows_no_secret_in_logs_debug_display_or_errors() {
             401,
         ),
     ] {
-        let header = support::basic(credentials.as_bytes());
+        let header = test_support::basic(credentials.as_bytes());
         run.secrets.add(
             format!("Authorization of {what}"),
             header.trim_start_matches("Basic "),
@@ -468,7 +467,7 @@ async fn a_full_scenario_shows_no_secret_in_logs_debug_display_or_errors() {
     assert_eq!(run.get("after logout", "/session/").await.0, 403);
 
     // knox: login with Basic, use, a wrong token with the right lookup prefix, logout.
-    run.client.credentials(&support::basic(
+    run.client.credentials(&test_support::basic(
         format!("alice:{ALICE_PASSWORD}").as_bytes(),
     ));
     let (status, body) = run.send("knox login", post_to("/knox/login/")).await;
@@ -511,7 +510,14 @@ async fn a_full_scenario_shows_no_secret_in_logs_debug_display_or_errors() {
         204
     );
     assert_eq!(run.get("after knox logout", "/knox-only/").await.0, 401);
-    let created = knox::create_token(&db, &settings, alice.id).await.unwrap();
+    let created = knox_token::create(
+        &db,
+        &settings.settings().knox,
+        settings.services().clock().now(),
+        alice.id,
+    )
+    .await
+    .unwrap();
     run.secrets.add("knox token (created)", &created.token);
     run.secrets
         .add("knox digest (created)", &created.row.digest);
@@ -532,7 +538,7 @@ async fn a_full_scenario_shows_no_secret_in_logs_debug_display_or_errors() {
         shown.debug("User row", &row);
         shown.display("User row", &row);
     }
-    let hashed = auth_actix::backends::make_password(&settings, ALICE_PASSWORD)
+    let hashed = store::make_password(&settings.environment(db.clone()), ALICE_PASSWORD)
         .await
         .unwrap();
     run.secrets.add_password_column("a fresh hash", &hashed);
@@ -549,7 +555,7 @@ async fn a_full_scenario_shows_no_secret_in_logs_debug_display_or_errors() {
     );
     shown.debug(
         "UserFields",
-        &auth_actix::user::UserFields {
+        &auth_actix::authentication::UserFields {
             email: "alice@example.com",
             password: Some(ALICE_PASSWORD),
             is_staff: false,
@@ -558,15 +564,15 @@ async fn a_full_scenario_shows_no_secret_in_logs_debug_display_or_errors() {
     );
     let token_row = token::find_for_user(&db, alice.id).await.unwrap().unwrap();
     shown.debug("token row", &token_row);
-    let cache = settings.auth_cache().unwrap();
+    let cache = settings.services().credential_cache().unwrap();
     shown.debug("CredentialCache", cache);
     shown.debug(
         "TokenLookup (known)",
-        &cache.token(&key, settings.clock().now()),
+        &cache.token(&key, settings.services().clock().now()),
     );
     shown.debug(
         "TokenLookup (refused)",
-        &cache.token(&wrong_key, settings.clock().now()),
+        &cache.token(&wrong_key, settings.services().clock().now()),
     );
     let token_info = AuthInfo::Token(Arc::new(token_row));
     shown.debug("AuthInfo::Token", &token_info);
@@ -582,12 +588,15 @@ async fn a_full_scenario_shows_no_secret_in_logs_debug_display_or_errors() {
         },
     );
     shown.debug("AuthSettings", &settings);
-    shown.debug("SECRET_KEY", settings.secret_key());
-    shown.debug("SECRET_KEY_FALLBACKS", &settings.secret_key_fallbacks());
+    shown.debug("SECRET_KEY", &settings.settings().secret_key);
     shown.debug(
-        "AuthRuntime",
-        &AuthRuntime::new(settings.clone(), db.clone()),
+        "SECRET_KEY_FALLBACKS",
+        &settings.settings().secret_key_fallbacks,
     );
+    shown.debug("Settings", settings.settings());
+    let env = settings.environment(db.clone());
+    shown.debug("Environment", &env);
+    shown.debug("AuthRuntime", &AuthRuntime::new(&settings, db.clone()));
     let effects = ResponseEffects::default();
     effects.set_session_cookie(SessionCookie::Set(session_key.clone()));
     effects.set_csrf_secret(csrf_secret.clone());
@@ -615,17 +624,15 @@ async fn a_full_scenario_shows_no_secret_in_logs_debug_display_or_errors() {
     // The backend called directly, then a store failure (the tables are dropped): a 503 whose
     // cause is logged, for a token the cache has not seen and for a session cookie.
     let http_request = actix_web::test::TestRequest::get().to_http_request();
-    let view = HttpRequestView::new(&http_request, &settings);
+    let view = HttpRequestView::new(&http_request, settings.settings());
     let cx = AuthContext {
         request: &view,
-        settings: &settings,
-        db: &db,
+        env: &env,
         effects: &effects,
     };
     shown.debug("AuthContext", &cx);
-    let refused =
-        auth_actix::backends::authenticate_credentials(&cx, "alice", WRONG_PASSWORD).await;
-    shown.debug("a refused authenticate_credentials", &refused);
+    let refused = auth_actix::authentication::authenticate(&env, "alice", WRONG_PASSWORD).await;
+    shown.debug("a refused authenticate", &refused);
     db.execute_unprepared("DROP TABLE authtoken_token")
         .await
         .unwrap();
@@ -657,11 +664,11 @@ async fn a_full_scenario_shows_no_secret_in_logs_debug_display_or_errors() {
             .await
             .unwrap();
     }
-    let failed = auth_actix::backends::authenticate_credentials(&cx, "alice", ALICE_PASSWORD).await;
+    let failed = auth_actix::authentication::authenticate(&env, "alice", ALICE_PASSWORD).await;
     let error = failed.unwrap_err();
     shown.debug("ApiError of a store failure", &error);
     shown.display("ApiError of a store failure", &error);
-    let actix_error = auth_actix::ApiError::from(error);
+    let actix_error = auth_actix::ApiErrorResponse::from(error);
     shown.debug("auth_actix::ApiError", &actix_error);
     shown.display("auth_actix::ApiError", &actix_error);
 
@@ -759,7 +766,7 @@ fn request_view_debug_hides_the_csrf_header_and_query_credentials() {
         .insert_header(("Cookie", format!("csrftoken={secret}")))
         .insert_header(("X-CSRFToken", masked.clone()))
         .to_http_request();
-    let view = HttpRequestView::new(&request, &settings);
+    let view = HttpRequestView::new(&request, settings.settings());
     let mut secrets = Secrets::default();
     secrets.add("CSRF secret", secret);
     secrets.add("masked CSRF token (X-CSRFToken)", masked);
@@ -785,7 +792,7 @@ fn credential_carriers_debug_hides_the_credential() {
         .secret_key(SECRET_KEY)
         .build()
         .unwrap();
-    let view = HttpRequestView::new(&request, &settings);
+    let view = HttpRequestView::new(&request, settings.settings());
     let found = Source::Header("x-api-key").find(&view);
     assert!(!found.is_absent());
     let mut secrets = Secrets::default();

@@ -12,15 +12,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use actix_web::App;
 use auth_actix::{BasicAuthentication, IsAuthenticated};
 use rand::seq::SliceRandom;
-use support::*;
+use test_support::*;
 
 /// Serialises the tests of this binary: a measurement must not share the CPU with another test.
 static EXCLUSIVE: Mutex<()> = Mutex::new(());
@@ -152,15 +149,12 @@ fn within_bound(ratio: f64) -> bool {
     (1.0 / MAX_RATIO..=MAX_RATIO).contains(&ratio)
 }
 
-macro_rules! app {
-    ($settings:expr, $db:expr) => {
-        actix_web::test::init_service(
-            App::new()
-                .configure(auth_actix::configure($settings.clone(), $db.clone()))
-                .service(route::<(BasicAuthentication,), IsAuthenticated>("/basic/")),
-        )
-        .await
-    };
+/// The suite's app: the library on `db` with these routes.
+async fn suite_app(settings: &AuthSettings, db: &DatabaseConnection) -> impl TestApp + use<> {
+    app(settings, db, |routes| {
+        routes.service(route::<(BasicAuthentication,), IsAuthenticated>("/basic/"));
+    })
+    .await
 }
 
 /// One request of `kind`, timed from the call to the last byte of the body; its reply is checked
@@ -230,7 +224,7 @@ async fn indistinguishable_in_result_and_in_time() {
     // The fixtures' hashes are made with these settings, so none is outdated: no request below
     // upgrades a hash or runs Django's `harden_runtime`.
     let db = database(&settings).await;
-    let app = app!(settings, db);
+    let app = suite_app(&settings, &db).await;
 
     // Indistinguishable in result: same status, challenge, content type and body.
     let refusals: Vec<Reply> = {

@@ -1,12 +1,7 @@
-//! Parsing of the `Authorization` header shared by Basic, DRF tokens and knox (spec §1.2).
+//! DRF's `get_authorization_header(request).split()`, shared by Basic, DRF tokens, knox and
+//! declared keyword schemes: the header's raw bytes split on Python's `bytes` whitespace.
 
-/// The six bytes the reference splits on: space, tab, LF, CR, vertical tab, form feed.
-///
-/// Not `u8::is_ascii_whitespace`, which lacks the vertical tab (`0x0B`) that Python's
-/// `bytes.split()` treats as whitespace (spec §9, pitfall 1).
-pub const fn is_separator(byte: u8) -> bool {
-    matches!(byte, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C)
-}
+use crate::compat::python::text::is_bytes_whitespace;
 
 /// The header split into at most three fields: enough to tell "no credentials" (one field),
 /// "credentials" (two) and "contains spaces" (three or more) apart without collecting the rest.
@@ -36,7 +31,7 @@ impl<'a> Fields<'a> {
     /// Splits the header value; `None` when it has no fields at all (missing or blank header).
     pub fn parse(header: &'a [u8]) -> Option<Self> {
         let mut fields = header
-            .split(|&byte| is_separator(byte))
+            .split(|&byte| is_bytes_whitespace(byte))
             .filter(|field| !field.is_empty());
         let scheme = fields.next()?;
         let credentials = fields.next();

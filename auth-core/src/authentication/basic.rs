@@ -1,16 +1,16 @@
-//! DRF's `BasicAuthentication` (spec §1.4).
+//! DRF's `BasicAuthentication`.
 
 use std::borrow::Cow;
 
 use super::authorization_header::Fields;
-use super::{
-    AuthContext, AuthInfo, Authenticated, Authentication, CredentialLocation, Outcome,
-    SecurityRequirement, SecurityScheme, lenient_base64,
-};
-use crate::backends;
+use super::scheme::{AuthContext, Authenticated, Authentication, Outcome};
+use super::security_scheme::{CredentialLocation, SecurityRequirement, SecurityScheme};
+use crate::accounts;
+use crate::compat::python::binascii::a2b_base64;
 use crate::error::ApiError;
 use crate::messages;
-use crate::settings::AuthSettings;
+use crate::settings::Settings;
+use crate::user::AuthInfo;
 
 /// HTTP Basic authentication against `auth_user` with Django's password hashers.
 ///
@@ -23,8 +23,8 @@ fn failed(message: &'static str) -> Outcome {
     Outcome::Failed(ApiError::authentication_failed(message))
 }
 
-/// Basic credentials as text: strict UTF-8 first, else Latin-1, which cannot fail (spec §1.4
-/// step 5), so `walterwhité:pässwörd` works in either client encoding.
+/// Basic credentials as text: strict UTF-8 first, else Latin-1, which cannot fail (DRF 3.18
+/// decodes them so), so `walterwhité:pässwörd` works in either client encoding.
 ///
 /// Public only for `benches/authorization_header.rs`: not part of the API.
 #[doc(hidden)]
@@ -38,13 +38,13 @@ pub fn credentials_text(bytes: &[u8]) -> Cow<'_, str> {
 impl Authentication for BasicAuthentication {
     const NAME: &'static str = "BasicAuthentication";
 
-    fn security_requirement(settings: &AuthSettings, _method: &str) -> SecurityRequirement {
+    fn security_requirement(settings: &Settings, _method: &str) -> SecurityRequirement {
         vec![SecurityScheme {
             name: Self::NAME.into(),
             location: CredentialLocation::HttpBasic,
             description: format!(
                 "A Django user name and password (realm `{}`).",
-                settings.basic_realm()
+                settings.basic_realm
             )
             .into(),
         }]
@@ -64,14 +64,14 @@ impl Authentication for BasicAuthentication {
         if fields.has_extra {
             return failed(messages::BASIC_CONTAINS_SPACES);
         }
-        let Ok(decoded) = lenient_base64::decode(encoded) else {
+        let Ok(decoded) = a2b_base64(encoded) else {
             return failed(messages::BASIC_NOT_BASE64);
         };
         let text = credentials_text(&decoded);
         let Some((username, password)) = text.split_once(':') else {
             return failed(messages::BASIC_NOT_BASE64);
         };
-        match backends::authenticate_credentials(cx, username, password).await {
+        match accounts::authenticate(cx.env, username, password).await {
             Err(error) => Outcome::Failed(error),
             Ok(None) => failed(messages::INVALID_USERNAME_PASSWORD),
             // Unreachable with the model backend (it refuses inactive users itself), kept for
@@ -85,7 +85,7 @@ impl Authentication for BasicAuthentication {
     }
 
     fn challenge(cx: &AuthContext<'_>) -> Option<String> {
-        Some(format!("Basic realm=\"{}\"", cx.settings.basic_realm()))
+        Some(format!("Basic realm=\"{}\"", cx.settings().basic_realm))
     }
 }
 

@@ -3,11 +3,11 @@
 
 use std::future::Future;
 
-use super::{
-    AuthContext, AuthInfo, Authenticated, Authenticators, ChainOutcome, SecurityRequirement,
-};
-use crate::settings::AuthSettings;
-use crate::user::User;
+use super::authenticators::{Authenticators, ChainOutcome};
+use super::scheme::{AuthContext, Authenticated};
+use super::security_scheme::SecurityRequirement;
+use crate::settings::Settings;
+use crate::user::{AuthInfo, User};
 
 /// Replaces a view's schemes for one request (DRF's `ForcedAuthentication`).
 #[derive(Debug, Clone)]
@@ -43,7 +43,7 @@ impl Authenticators for ForcedAuthentication {
     /// A test stand-in reads no credential.
     fn security_requirements(
         &self,
-        _settings: &AuthSettings,
+        _settings: &Settings,
         _method: &str,
     ) -> Vec<SecurityRequirement> {
         Vec::new()

@@ -1,15 +1,16 @@
-//! DRF's `RemoteUserAuthentication` (spec §1.7).
+//! DRF's `RemoteUserAuthentication`.
 
-use super::{AuthContext, AuthInfo, Authenticated, Authentication, Outcome};
-use super::{CredentialLocation, SecurityRequirement, SecurityScheme};
-use crate::backends;
-use crate::settings::AuthSettings;
+use super::scheme::{AuthContext, Authenticated, Authentication, Outcome};
+use super::security_scheme::{CredentialLocation, SecurityRequirement, SecurityScheme};
+use crate::accounts;
+use crate::settings::Settings;
+use crate::user::AuthInfo;
 
 /// Trusts the user name a front-end server authenticated (Django's `REMOTE_USER`).
 ///
 /// The name comes only from [`RequestView::remote_user`](crate::request::RequestView::remote_user):
 /// a value the server sets, or the header that the settings name explicitly
-/// ([`remote_user_header`](crate::settings::AuthSettingsBuilder::remote_user_header)); with
+/// ([`remote_user_header`](crate::settings::Settings::remote_user_header)); with
 /// neither, the scheme never attempts. Unknown users are created unless the settings say
 /// otherwise; inactive users stay anonymous. It never fails and has no challenge (errors on a
 /// view where it is first are 403).
@@ -23,22 +24,23 @@ impl Authentication for RemoteUserAuthentication {
         let Some(remote_user) = cx.request.remote_user() else {
             return Outcome::NotAttempted;
         };
-        match backends::authenticate_remote_user(cx, &remote_user).await {
+        match accounts::authenticate_remote_user(cx.env, &remote_user).await {
             Ok(Some(user)) => Outcome::Authenticated(Authenticated {
                 user,
                 auth: AuthInfo::None,
             }),
             Ok(None) => Outcome::NotAttempted,
             // A store failure is not "no user": it must never let the request through as
-            // anonymous (DESIGN.md §6).
+            // anonymous, so the request fails closed.
             Err(error) => Outcome::Failed(error),
         }
     }
 
     /// The configured header, if any (a server variable is invisible to clients).
-    fn security_requirement(settings: &AuthSettings, _method: &str) -> SecurityRequirement {
+    fn security_requirement(settings: &Settings, _method: &str) -> SecurityRequirement {
         settings
-            .remote_user_header()
+            .remote_user_header
+            .as_deref()
             .map(|header| SecurityScheme {
                 name: Self::NAME.into(),
                 location: CredentialLocation::Header(header.to_owned()),

@@ -9,7 +9,9 @@
 use std::borrow::Cow;
 
 use super::credential::Source;
-use crate::settings::AuthSettings;
+use crate::django::csrf::is_safe_method;
+use crate::django::http::meta::parse_header_name;
+use crate::settings::Settings;
 
 /// Where, and in which form, a client sends one credential.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,7 +34,7 @@ pub enum CredentialLocation {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SecurityScheme {
     /// The key of the scheme in the document (`components.securitySchemes`): the scheme's
-    /// [`NAME`](super::Authentication::NAME), with a suffix when the scheme reads more than one
+    /// [`NAME`](crate::authentication::Authentication::NAME), with a suffix when the scheme reads more than one
     /// credential or is configured differently from the project's default.
     pub name: Cow<'static, str>,
     /// Where the credential goes.
@@ -135,12 +137,8 @@ impl SecurityScheme {
 /// `TokenAuthentication` with keyword `keyword`: named `TokenAuthentication` when the keyword is
 /// the project's (`TokenAuthentication.keyword`), `TokenAuthentication.<keyword>` otherwise, so
 /// that `Token` and `Bearer` views in one document get distinct schemes.
-pub(crate) fn drf_token(
-    settings: &AuthSettings,
-    name: &'static str,
-    keyword: &str,
-) -> SecurityScheme {
-    let key: Cow<'static, str> = if keyword == settings.token_keyword() {
+pub(crate) fn drf_token(settings: &Settings, name: &'static str, keyword: &str) -> SecurityScheme {
+    let key: Cow<'static, str> = if keyword == settings.token_keyword {
         name.into()
     } else {
         component_key(&format!("{name}.{keyword}")).into()
@@ -152,19 +150,19 @@ pub(crate) fn drf_token(
 /// CSRF header that DRF's `enforce_csrf` checks (a form field would do too; the header is the
 /// API form).
 pub(crate) fn session(
-    settings: &AuthSettings,
+    settings: &Settings,
     name: &'static str,
     method: &str,
 ) -> SecurityRequirement {
-    let session_cookie = &settings.session_cookie().name;
+    let session_cookie = &settings.session_cookie.name;
     let mut requirement = vec![SecurityScheme {
         name: name.into(),
         location: CredentialLocation::Cookie(session_cookie.clone()),
         description: format!("Django's session cookie, set by a login (`{session_cookie}`).")
             .into(),
     }];
-    if !crate::django::csrf::is_safe_method(method) {
-        let csrf_cookie = &settings.csrf_cookie().name;
+    if !is_safe_method(method) {
+        let csrf_cookie = &settings.csrf_cookie.name;
         requirement.push(SecurityScheme {
             name: component_key(&format!("{name}.csrf-cookie")).into(),
             location: CredentialLocation::Cookie(csrf_cookie.clone()),
@@ -173,7 +171,7 @@ pub(crate) fn session(
             )
             .into(),
         });
-        if let Some(header) = crate::django::csrf::parse_header_name(settings.csrf_header_name()) {
+        if let Some(header) = parse_header_name(&settings.csrf_header_name) {
             requirement.push(SecurityScheme {
                 name: component_key(&format!("{name}.csrf-header")).into(),
                 location: CredentialLocation::Header(header.clone()),

@@ -1,11 +1,14 @@
-//! DRF's `SessionAuthentication` (spec §1.6) and the CSRF enforcement it performs (§7.7).
+//! DRF's `SessionAuthentication` and the CSRF enforcement it performs (`enforce_csrf`).
 
-use super::{AuthContext, AuthInfo, Authenticated, Authentication, Outcome};
+use super::scheme::{AuthContext, Authenticated, Authentication, Outcome};
+use super::security_scheme::{self, SecurityRequirement};
 use crate::django::csrf::{self, CsrfConfig, CsrfRequest, Reason};
+use crate::django::http::meta::header_name_to_http;
 use crate::error::ApiError;
+use crate::login::get_user;
 use crate::request::RequestView;
-use crate::session::session_user;
-use crate::settings::AuthSettings;
+use crate::settings::Settings;
+use crate::user::AuthInfo;
 
 /// Django's session (the `sessionid` cookie and the `django_session` row) identifies the user;
 /// every unsafe method of such a user then passes Django's CSRF check, whose failure is a 403
@@ -18,12 +21,12 @@ impl Authentication for SessionAuthentication {
     const NAME: &'static str = "SessionAuthentication";
 
     async fn authenticate(cx: &AuthContext<'_>) -> Outcome {
-        let user = match session_user(cx).await {
+        let user = match get_user(cx.env, cx.request, cx.effects).await {
             Ok(Some(user)) => user,
             Ok(None) => return Outcome::NotAttempted,
             Err(error) => return Outcome::Failed(error),
         };
-        if let Err(error) = enforce_csrf(cx.request, cx.settings) {
+        if let Err(error) = enforce_csrf(cx.request, cx.settings()) {
             return Outcome::Failed(error);
         }
         Outcome::Authenticated(Authenticated {
@@ -32,18 +35,18 @@ impl Authentication for SessionAuthentication {
         })
     }
 
-    fn security_requirement(settings: &AuthSettings, method: &str) -> super::SecurityRequirement {
-        super::security_scheme::session(settings, Self::NAME, method)
+    fn security_requirement(settings: &Settings, method: &str) -> SecurityRequirement {
+        security_scheme::session(settings, Self::NAME, method)
     }
 }
 
 /// The CSRF settings in the check's terms.
-pub fn csrf_config(settings: &AuthSettings) -> CsrfConfig {
+pub fn csrf_config(settings: &Settings) -> CsrfConfig {
     CsrfConfig {
-        trusted_origins: settings.csrf_trusted_origins().to_vec(),
-        allowed_hosts: settings.allowed_hosts().to_vec(),
-        cookie_domain: settings.csrf_cookie().domain.clone(),
-        header_name: settings.csrf_header_name().to_owned(),
+        trusted_origins: settings.csrf_trusted_origins.clone(),
+        allowed_hosts: settings.allowed_hosts.clone(),
+        cookie_domain: settings.csrf_cookie.domain.clone(),
+        header_name: settings.csrf_header_name.clone(),
     }
 }
 
@@ -51,12 +54,12 @@ fn header_text<'a>(request: &'a dyn RequestView, name: &str) -> Option<std::borr
     request.header(name).map(String::from_utf8_lossy)
 }
 
-/// Django's `CsrfViewMiddleware` check as DRF runs it (spec §7.7), with the reason turned into
+/// Django's `CsrfViewMiddleware` check as DRF runs it, with the reason turned into
 /// `403 {"detail":"CSRF Failed: <reason>"}`.
 ///
 /// The form field `csrfmiddlewaretoken` is read only for `POST` form or multipart bodies; a body
 /// the view's parsers reject surfaces (400/415) when the check reaches the token, as in DRF.
-pub fn enforce_csrf(request: &dyn RequestView, settings: &AuthSettings) -> Result<(), ApiError> {
+pub fn enforce_csrf(request: &dyn RequestView, settings: &Settings) -> Result<(), ApiError> {
     // `csrf::check` passes a safe method before looking at anything else; answering here spares
     // every session GET the copies of the settings and the header and cookie reads (a tenth of
     // a cached session request's instructions).
@@ -64,13 +67,13 @@ pub fn enforce_csrf(request: &dyn RequestView, settings: &AuthSettings) -> Resul
         return Ok(());
     }
     let config = csrf_config(settings);
-    let header_name = csrf::header_name_to_http(&config.header_name);
+    let header_name = header_name_to_http(&config.header_name);
     let origin = header_text(request, "origin");
     let referer = header_text(request, "referer");
     let header_token = header_name
         .as_deref()
         .and_then(|name| header_text(request, name));
-    let cookie = request.cookie(&settings.csrf_cookie().name);
+    let cookie = request.cookie(&settings.csrf_cookie.name);
     let form = if request.method() == "POST" {
         request.post_field("csrfmiddlewaretoken")
     } else {

@@ -1,28 +1,28 @@
-//! DRF's `TokenAuthentication` (spec §1.5), with the keyword as a type parameter so that a
-//! `Bearer` variant (or any other keyword) is one line.
+//! DRF's `TokenAuthentication`, with the keyword as a type parameter so that a `Bearer` variant
+//! (or any other keyword) is one line.
 
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
 use super::authorization_header::Fields;
-use super::{AuthContext, AuthInfo, Authenticated, Authentication, Outcome, SecurityRequirement};
-use crate::backends::store_failure;
-use crate::credential_cache::TokenLookup;
+use super::scheme::{AuthContext, Authenticated, Authentication, Outcome};
+use super::security_scheme::{self, SecurityRequirement};
 use crate::error::ApiError;
 use crate::messages;
-use crate::settings::AuthSettings;
+use crate::services::credential_cache::TokenLookup;
+use crate::settings::Settings;
 use crate::store::{sqlite_reader, token};
-use crate::user::User;
+use crate::user::{AuthInfo, User};
 
 /// The keyword of a token scheme (`Authorization: <keyword> <key>`).
 ///
 /// Declare one with [`token_keyword!`](crate::token_keyword):
-/// `auth_core::token_keyword!(pub ApiKey = "ApiKey");` then use
+/// `auth_actix::authentication::token_keyword!(pub ApiKey = "ApiKey");` then use
 /// `TokenAuthentication<ApiKey>`.
 pub trait TokenKeyword: 'static {
     /// The keyword; compared with the header's scheme case-insensitively.
-    fn keyword(settings: &AuthSettings) -> &str;
+    fn keyword(settings: &Settings) -> &str;
 }
 
 /// The keyword from the settings (`TokenAuthentication.keyword`, default `Token`).
@@ -30,8 +30,8 @@ pub trait TokenKeyword: 'static {
 pub struct SettingsKeyword;
 
 impl TokenKeyword for SettingsKeyword {
-    fn keyword(settings: &AuthSettings) -> &str {
-        settings.token_keyword()
+    fn keyword(settings: &Settings) -> &str {
+        &settings.token_keyword
     }
 }
 
@@ -43,8 +43,8 @@ macro_rules! token_keyword {
         #[derive(Debug, Default, Clone, Copy)]
         $vis struct $name;
 
-        impl $crate::authentication::TokenKeyword for $name {
-            fn keyword(_settings: &$crate::settings::AuthSettings) -> &str {
+        impl $crate::authentication::token::TokenKeyword for $name {
+            fn keyword(_settings: &$crate::settings::Settings) -> &str {
                 $keyword
             }
         }
@@ -82,8 +82,8 @@ fn failed(message: &'static str) -> Outcome {
 impl<K: TokenKeyword> Authentication for TokenAuthentication<K> {
     const NAME: &'static str = "TokenAuthentication";
 
-    fn security_requirement(settings: &AuthSettings, _method: &str) -> SecurityRequirement {
-        vec![super::security_scheme::drf_token(
+    fn security_requirement(settings: &Settings, _method: &str) -> SecurityRequirement {
+        vec![security_scheme::drf_token(
             settings,
             Self::NAME,
             K::keyword(settings),
@@ -95,7 +95,7 @@ impl<K: TokenKeyword> Authentication for TokenAuthentication<K> {
         let Some(fields) = Fields::parse(header) else {
             return Outcome::NotAttempted;
         };
-        if !fields.scheme_is(K::keyword(cx.settings)) {
+        if !fields.scheme_is(K::keyword(cx.settings())) {
             return Outcome::NotAttempted;
         }
         let Some(key) = fields.credentials else {
@@ -112,8 +112,8 @@ impl<K: TokenKeyword> Authentication for TokenAuthentication<K> {
         if key.contains('\0') {
             return failed(messages::INVALID_TOKEN);
         }
-        let cache = cx.settings.auth_cache();
-        let now = cx.settings.clock().now();
+        let cache = cx.services().credential_cache();
+        let now = cx.services().clock().now();
         if let Some(cache) = cache {
             match cache.token(key, now) {
                 TokenLookup::Known(token, user) => return authenticated(token, &user),
@@ -121,13 +121,13 @@ impl<K: TokenKeyword> Authentication for TokenAuthentication<K> {
                 TokenLookup::Miss => {}
             }
         }
-        let users = cx.settings.user_model();
-        let found = match sqlite_reader::token_with_user(cx.db, users, key) {
+        let users = &cx.settings().user_model;
+        let found = match sqlite_reader::token_with_user(cx.db(), users, key) {
             Some(found) => Ok(found),
-            None => token::find_with_user(cx.db, users, key).await,
+            None => token::find_with_user(cx.db(), users, key).await,
         };
         match found {
-            Err(error) => Outcome::Failed(store_failure(error)),
+            Err(error) => Outcome::Failed(ApiError::store_failure(error)),
             Ok(None) => {
                 if let Some(cache) = cache {
                     cache.remember_unknown_token(key, now);
@@ -146,7 +146,7 @@ impl<K: TokenKeyword> Authentication for TokenAuthentication<K> {
     }
 
     fn challenge(cx: &AuthContext<'_>) -> Option<String> {
-        Some(K::keyword(cx.settings).to_owned())
+        Some(K::keyword(cx.settings()).to_owned())
     }
 }
 

@@ -1,9 +1,9 @@
-//! Django's compatibility formats: password hashers, signing, session data, CSRF tokens and
-//! cookie headers.
+//! Django's formats and algorithms, byte for byte: password hashers, signing, session data, the
+//! CSRF check and the `django.http` pieces it needs.
 
-pub mod cookie_header;
 pub mod crypto;
 pub mod csrf;
 pub mod hashers;
+pub mod http;
 pub mod session_data;
 pub mod signing;

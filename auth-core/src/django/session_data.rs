@@ -23,6 +23,8 @@ pub const SESSION_EXPIRY_KEY: &str = "_session_expiry";
 pub const SESSION_STORE_SALT: &str = "django.contrib.sessions.SessionStore";
 /// The default authentication backend's dotted path, stored under [`BACKEND_SESSION_KEY`].
 pub const MODEL_BACKEND: &str = "django.contrib.auth.backends.ModelBackend";
+/// Django's remote-user backend, as stored in a session's `_auth_user_backend`.
+pub const REMOTE_USER_BACKEND: &str = "django.contrib.auth.backends.RemoteUserBackend";
 /// The `key_salt` of `AbstractBaseUser.get_session_auth_hash`.
 pub const SESSION_AUTH_HASH_SALT: &str =
     "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash";
@@ -372,7 +374,7 @@ mod tests {
         let keys: Vec<&str> = decoded.keys().map(String::as_str).collect();
         assert_eq!(keys, [SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY]);
         assert_eq!(
-            signing::json_dumps(&Value::Object(decoded)).len(),
+            crate::compat::python::json::dumps::dumps_compact(&Value::Object(decoded)).len(),
             171,
             "Django's JSON for this session is 171 bytes"
         );

@@ -30,7 +30,9 @@ use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use flate2::{Compression, Decompress, FlushDecompress, Status};
 use hmac::{Hmac, KeyInit as _, Mac as _};
 use rand::RngExt as _;
-use serde_json::{Map, Value};
+use serde_json::Value;
+
+use crate::compat::python::json::dumps::dumps_compact;
 use sha2::{Digest as _, Sha256};
 
 /// The separator between a value, its timestamp and its signature.
@@ -209,146 +211,11 @@ pub fn b64_decode(encoded: &str) -> Option<Vec<u8>> {
     PYTHON_URLSAFE_B64.decode(padded).ok()
 }
 
-/// The output of Django's `JSONSerializer.dumps` as text: Python's
-/// `json.dumps(obj, separators=(",", ":"))`.
-///
-/// Compact, keys in the map's order (serde_json's `preserve_order`), and ASCII only:
-/// Python's `ensure_ascii` escapes everything outside `' '..='~'` (its `ESCAPE_ASCII` regex is
-/// `([\\"]|[^\ -~])`), so besides `"` and `\` the control characters *and* U+007F become
-/// escapes: `\b \f \n \r \t` by name, the rest as lowercase `\u00xx`, non-ASCII as `\uxxxx`
-/// and characters beyond the BMP as a surrogate pair. Floats are written as Python's `repr`
-/// (`1e+16`, `1e-05`, `1.0`).
-pub fn json_dumps(value: &Value) -> String {
-    let mut out = String::new();
-    write_json(&mut out, value);
-    out
-}
-
 /// Django's `JSONSerializer.loads`: decode the bytes as Latin-1 (so every byte is one
 /// character, as in Django), then parse JSON.
 pub fn json_loads(data: &[u8]) -> Result<Value, serde_json::Error> {
     let text: String = data.iter().map(|&byte| char::from(byte)).collect();
     serde_json::from_str(&text)
-}
-
-fn write_json(out: &mut String, value: &Value) {
-    match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(true) => out.push_str("true"),
-        Value::Bool(false) => out.push_str("false"),
-        Value::Number(number) => match number.as_f64() {
-            Some(float) if number.is_f64() => out.push_str(&python_float_repr(float)),
-            _ => out.push_str(&number.to_string()),
-        },
-        Value::String(text) => write_json_string(out, text),
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_json(out, item);
-            }
-            out.push(']');
-        }
-        Value::Object(map) => write_json_object(out, map),
-    }
-}
-
-fn write_json_object(out: &mut String, map: &Map<String, Value>) {
-    out.push('{');
-    for (i, (key, item)) in map.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        write_json_string(out, key);
-        out.push(':');
-        write_json(out, item);
-    }
-    out.push('}');
-}
-
-fn write_json_string(out: &mut String, text: &str) {
-    out.push('"');
-    for ch in text.chars() {
-        match ch {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            ' '..='~' => out.push(ch),
-            _ => {
-                let mut units = [0_u16; 2];
-                for unit in ch.encode_utf16(&mut units) {
-                    out.push_str(&format!("\\u{unit:04x}"));
-                }
-            }
-        }
-    }
-    out.push('"');
-}
-
-/// Python's `repr(float)` for a finite float: the shortest round-tripping digits, in
-/// positional notation when the decimal exponent is in `-4..16`, else `d.ddde±XX`.
-fn python_float_repr(value: f64) -> String {
-    // Rust's `{:e}` gives the shortest round-tripping digit count, but when two strings of
-    // that length round-trip it may pick the other one: Python takes the one nearest the exact
-    // value, ties to even, which is Rust's exact (round-half-even) formatting at that length.
-    let shortest = format!("{value:e}");
-    let digit_count = shortest.split_once('e').map_or(1, |(mantissa, _)| {
-        mantissa.chars().filter(char::is_ascii_digit).count()
-    });
-    let nearest = format!("{value:.prec$e}", prec = digit_count.saturating_sub(1));
-    let formatted = if nearest.parse::<f64>().is_ok_and(|parsed| parsed == value) {
-        nearest
-    } else {
-        shortest
-    };
-    let (sign, unsigned) = match formatted.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", formatted.as_str()),
-    };
-    let Some((mantissa, exponent)) = unsigned.split_once('e') else {
-        return formatted;
-    };
-    let Ok(exponent) = exponent.parse::<i32>() else {
-        return formatted;
-    };
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let digits = match digits.trim_end_matches('0') {
-        "" => "0".to_owned(),
-        significant => significant.to_owned(),
-    };
-    let digit_count = i32::try_from(digits.len()).unwrap_or(i32::MAX);
-    // Python's `decpt`: where the decimal point falls relative to the digits.
-    let point = exponent.saturating_add(1);
-    if !(-4 < point && point <= 16) {
-        let (first, rest) = digits.split_at_checked(1).unwrap_or((&digits, ""));
-        let fraction = if rest.is_empty() {
-            String::new()
-        } else {
-            format!(".{rest}")
-        };
-        let exp_sign = if exponent < 0 { '-' } else { '+' };
-        return format!(
-            "{sign}{first}{fraction}e{exp_sign}{:02}",
-            exponent.unsigned_abs()
-        );
-    }
-    if point <= 0 {
-        let zeros = "0".repeat(usize::try_from(-point).unwrap_or(0));
-        format!("{sign}0.{zeros}{digits}")
-    } else if point >= digit_count {
-        let zeros = "0".repeat(usize::try_from(point - digit_count).unwrap_or(0));
-        format!("{sign}{digits}{zeros}.0")
-    } else {
-        let split = usize::try_from(point).unwrap_or(0);
-        let (whole, fraction) = digits.split_at_checked(split).unwrap_or((&digits, ""));
-        format!("{sign}{whole}.{fraction}")
-    }
 }
 
 /// Python's `zlib.compress(data)` (level 6). `None` only if the encoder fails, which writing to
@@ -528,7 +395,7 @@ impl<'a> Signer<'a> {
 
     /// `TimestampSigner.sign_object(obj, JSONSerializer, compress)` at `now_secs`.
     pub fn sign_object(&self, value: &Value, compress: bool, now_secs: u64) -> String {
-        let data = json_dumps(value).into_bytes();
+        let data = dumps_compact(value).into_bytes();
         let compressed = if compress {
             // Django keeps the compressed form only if it saves at least two bytes.
             zlib_compress(&data).filter(|c| c.len() < data.len().saturating_sub(1))
@@ -792,56 +659,6 @@ mod tests {
             loads(compressed, SECRET, &[], DUMPS_SALT, None, T).unwrap(),
             big
         );
-    }
-
-    #[test]
-    fn json_matches_python_escaping() {
-        let value = json!({
-            "a": "\u{7f}é😀\u{1}\u{8}\"\\/\n\r\t\u{c}\u{1f} ~",
-            "n": [1, -2, 1.5, 1e16, 1e-5, 0.0001, 1e15, 0.1, -0.0, 123.456, 5e-324],
-            "o": {"z": null, "y": true, "x": false},
-            "\u{2028}": "",
-        });
-        assert_eq!(
-            json_dumps(&value),
-            concat!(
-                r#"{"a":"\u007f\u00e9\ud83d\ude00\u0001\b\"\\/\n\r\t\f\u001f ~","#,
-                r#""n":[1,-2,1.5,1e+16,1e-05,0.0001,1000000000000000.0,0.1,-0.0,123.456,5e-324],"#,
-                r#""o":{"z":null,"y":true,"x":false},"\u2028":""}"#
-            )
-        );
-        // Keys keep insertion order, not sorted order.
-        let mut map = Map::new();
-        map.insert("b".into(), json!(1));
-        map.insert("a".into(), json!(2));
-        assert_eq!(json_dumps(&Value::Object(map)), r#"{"b":1,"a":2}"#);
-    }
-
-    #[test]
-    // The tie cases are written as their exact binary values, which is the point of them.
-    #[allow(clippy::excessive_precision)]
-    fn float_repr_layouts() {
-        for (value, repr) in [
-            (1.0, "1.0"),
-            (0.0, "0.0"),
-            (-1.5, "-1.5"),
-            (1e22, "1e+22"),
-            (1.5e-7, "1.5e-07"),
-            (1e100, "1e+100"),
-            (1.7976931348623157e308, "1.7976931348623157e+308"),
-            (2.5e-300, "2.5e-300"),
-            (0.30000000000000004, "0.30000000000000004"),
-            (123456789012345680.0, "1.2345678901234568e+17"),
-            (12345678901234567.0, "1.2345678901234568e+16"),
-            (1234567890123456.8, "1234567890123456.8"),
-            (0.00012345, "0.00012345"),
-            (0.000012345, "1.2345e-05"),
-            // Two 17-digit strings round-trip; Python takes the nearer (here: ties to even).
-            (-23006846042975.3125, "-23006846042975.312"),
-            (200429049343538.125, "200429049343538.12"),
-        ] {
-            assert_eq!(python_float_repr(value), repr, "{value}");
-        }
     }
 
     #[test]

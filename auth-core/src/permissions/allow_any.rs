@@ -1,4 +1,4 @@
-use super::{Decision, Permission, PermissionContext};
+use super::permission::{Decision, Permission, PermissionContext};
 
 /// DRF's `AllowAny`: grants everything, at view and object level.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1,4 +1,4 @@
-//! `&`, `|` and `~` over permissions (DRF's `OperandHolder`, spec §2.3) as types.
+//! `&`, `|` and `~` over permissions (DRF's `OperandHolder`) as types.
 //!
 //! Composites short-circuit exactly as the reference, and carry **no** message or code: a
 //! failing composition always answers with the default detail.
@@ -6,7 +6,7 @@
 use std::any::Any;
 use std::fmt;
 
-use super::{Decision, Permission, PermissionContext};
+use super::permission::{Decision, Permission, PermissionContext};
 
 /// `A & B`.
 #[derive(Default, Clone, Copy, PartialEq, Eq, Hash)]

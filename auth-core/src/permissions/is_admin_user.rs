@@ -1,4 +1,4 @@
-use super::{Decision, Permission, PermissionContext};
+use super::permission::{Decision, Permission, PermissionContext};
 
 /// DRF's `IsAdminUser`: a user is present and `is_staff` (the staff flag only: a superuser
 /// without `is_staff` is refused).

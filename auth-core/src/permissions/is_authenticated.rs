@@ -1,4 +1,4 @@
-use super::{Decision, Permission, PermissionContext};
+use super::permission::{Decision, Permission, PermissionContext};
 
 /// DRF's `IsAuthenticated`: a user is present and authenticated.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1,4 +1,4 @@
-use super::{Decision, Permission, PermissionContext};
+use super::permission::{Decision, Permission, PermissionContext};
 
 /// DRF's `IsAuthenticatedOrReadOnly`: a safe method (`GET`, `HEAD`, `OPTIONS`), or an
 /// authenticated user.

@@ -1,4 +1,4 @@
-use super::{Decision, Permission, PermissionContext};
+use super::permission::{Decision, Permission, PermissionContext};
 
 /// The DRF documentation's example `ReadOnly`: admits only safe methods (`GET`, `HEAD`,
 /// `OPTIONS`). Useful in expressions: `IsAdminUser | ReadOnly`.

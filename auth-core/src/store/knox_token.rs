@@ -1,4 +1,4 @@
-//! django-rest-knox's `knox_authtoken` table (spec §6.1) and the queries on it.
+//! django-rest-knox's `knox_authtoken` table (`knox.models.AuthToken`) and the queries on it.
 
 use std::fmt;
 
@@ -7,6 +7,7 @@ use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::{Alias, ExprTrait, Query};
 
 use super::user::{User, UserModel};
+use crate::knox::{KnoxSettings, digest, generate_token, token_key};
 
 /// A row of `knox_authtoken`: only the SHA-512 digest of a token is stored.
 #[derive(Clone, PartialEq, Eq, DeriveEntityModel)]
@@ -41,6 +42,49 @@ impl fmt::Debug for Model {
             .field("expiry", &self.expiry)
             .finish_non_exhaustive()
     }
+}
+
+/// A token as created: the row and the plaintext, which is shown once and never stored.
+#[derive(Clone)]
+pub struct CreatedToken {
+    /// The stored row.
+    pub row: Model,
+    /// The token string for the client.
+    pub token: String,
+}
+
+impl fmt::Debug for CreatedToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreatedToken")
+            .field("row", &self.row)
+            .field("token", &"<redacted>")
+            .finish()
+    }
+}
+
+/// knox's `AuthToken.objects.create(user, expiry, prefix)`: a new token string, its digest and
+/// lookup key stored, created at `now` (truncated to the database's microseconds), expiring
+/// after the TTL (or never).
+pub async fn create<C: ConnectionTrait>(
+    db: &C,
+    knox: &KnoxSettings,
+    now: DateTimeUtc,
+    user_id: i32,
+) -> Result<CreatedToken, DbErr> {
+    let token = generate_token(&knox.token_prefix, knox.token_character_length);
+    let now = super::datetime::truncate(now);
+    let row = insert(
+        db,
+        Model {
+            digest: digest(&token),
+            created: now,
+            user_id,
+            expiry: knox.token_ttl.map(|ttl| now + ttl),
+            token_key: token_key(&token).to_owned(),
+        },
+    )
+    .await?;
+    Ok(CreatedToken { row, token })
 }
 
 /// Candidate rows for a presented token: same `token_key`, with their users (one query).

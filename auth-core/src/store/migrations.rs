@@ -2,8 +2,8 @@
 //!
 //! An existing Django database already has them: a table that exists is never altered or
 //! dropped, so pointing the library at a Django deployment's database changes nothing there.
-//! The statements are the ones Django's own migrations produce for each backend (spec §5.1,
-//! §7.2), so a database created here is, for these tables, indistinguishable from Django's.
+//! The statements are the ones Django's own migrations produce for each backend (`sqlmigrate`
+//! of `auth`, `authtoken`, `sessions` and `knox`), so a database created here is, for these tables, indistinguishable from Django's.
 
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, TransactionSession, TransactionTrait};
 
@@ -63,6 +63,7 @@ const TABLES: &[Table] = &[
             "CREATE INDEX `django_session_expire_date_a5c62663` ON `django_session` (`expire_date`)",
         ],
     },
+    #[cfg(feature = "knox")]
     Table {
         name: "knox_authtoken",
         sqlite: &[

@@ -1,4 +1,5 @@
-//! Storage through sea-orm in Django's own tables (DESIGN.md §5).
+//! Storage through sea-orm in Django's own tables: same names and columns, so an existing
+//! Django database is used as it is.
 //!
 //! SQLite (bundled) is the embedded default; PostgreSQL is the deployment for more than one
 //! instance (feature `postgres`); MySQL is available with feature `mysql`.
@@ -8,14 +9,54 @@
 
 pub mod datetime;
 mod key;
+#[cfg(feature = "knox")]
+#[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
 pub mod knox_token;
 pub mod migrations;
 pub mod session;
+#[cfg(feature = "sqlite")]
 pub(crate) mod sqlite_reader;
 pub mod token;
 pub mod user;
 
+/// Without the `sqlite` feature there is no SQLite file to read on the request's thread: every
+/// lookup goes to sea-orm (`None` is the reader's "ask sea-orm").
+#[cfg(not(feature = "sqlite"))]
+pub(crate) mod sqlite_reader {
+    use chrono::{DateTime, Utc};
+    use sea_orm::DatabaseConnection;
+
+    use super::user::{User, UserModel};
+    use super::{session, token};
+
+    pub(crate) fn token_with_user(
+        _db: &DatabaseConnection,
+        _users: &UserModel,
+        _key: &str,
+    ) -> Option<Option<(token::Model, User)>> {
+        None
+    }
+
+    pub(crate) fn user_by_id(
+        _db: &DatabaseConnection,
+        _users: &UserModel,
+        _id: i32,
+    ) -> Option<Option<User>> {
+        None
+    }
+
+    pub(crate) fn live_session(
+        _db: &DatabaseConnection,
+        _key: &str,
+        _now: DateTime<Utc>,
+    ) -> Option<Option<session::Model>> {
+        None
+    }
+}
 pub use sea_orm::{self, DatabaseConnection, DbErr};
+
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
 
 /// Opens a connection pool to `url` (`sqlite://auth.db?mode=rwc`, `sqlite::memory:`,
 /// `postgres://…`). The URL is not logged: it may hold a password.
@@ -57,4 +98,34 @@ pub async fn connect_and_migrate_with(
     let db = connect(url).await?;
     migrations::migrate_with(&db, users).await?;
     Ok(db)
+}
+
+/// Deletes a user of `users` and its DRF and knox (feature `knox`) tokens, in one transaction.
+///
+/// Django's DDL has no `ON DELETE CASCADE`: the ORM deletes dependent rows first. This does the
+/// same for the tables this library owns. Rows in other tables that reference the user (Django's
+/// admin log, group memberships) make the database refuse the deletion, and nothing is deleted.
+pub async fn delete_user<C>(db: &C, users: &user::UserModel, id: i32) -> Result<bool, DbErr>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    use sea_orm::TransactionSession;
+
+    let transaction = db.begin().await?;
+    token::Entity::delete_many()
+        .filter(token::Column::UserId.eq(id))
+        .exec(&transaction)
+        .await?;
+    #[cfg(feature = "knox")]
+    knox_token::Entity::delete_many()
+        .filter(knox_token::Column::UserId.eq(id))
+        .exec(&transaction)
+        .await?;
+    let delete = Query::delete()
+        .from_table(users.table_iden())
+        .and_where(Expr::col(Alias::new("id")).eq(id))
+        .to_owned();
+    let deleted = transaction.execute(&delete).await?.rows_affected();
+    transaction.commit().await?;
+    Ok(deleted == 1)
 }

@@ -1,4 +1,4 @@
-//! Django's `django_session` table (spec §7.3) and the queries on it.
+//! Django's `django_session` table (`django.contrib.sessions.backends.db`) and the queries on it.
 
 use std::fmt;
 

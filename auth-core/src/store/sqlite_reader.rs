@@ -2,7 +2,7 @@
 //!
 //! sqlx runs each SQLite connection on a thread of its own and hands every query to it and the
 //! rows back through channels; with a token lookup on every request, those thread switches were
-//! half of the server's CPU (see BENCHMARKS.md). An indexed read of a cached page takes
+//! half of the server's CPU in the project's benchmarks. An indexed read of a cached page takes
 //! microseconds, less than one switch, so the three lookups on the request path — a DRF token
 //! with its user, a session row, a user by id — read through a connection of the calling thread
 //! instead (read-only, one per thread and database file, statements cached), as Django itself

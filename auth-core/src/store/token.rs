@@ -1,4 +1,4 @@
-//! DRF's `authtoken_token` table (spec §5.1) and the queries on it.
+//! DRF's `authtoken_token` table (`rest_framework.authtoken.models.Token`) and the queries on it.
 
 use std::fmt;
 
@@ -42,7 +42,8 @@ impl fmt::Debug for Model {
     }
 }
 
-/// A new key: 40 lowercase hex characters encoding 20 bytes from a CSPRNG (spec §5.2).
+/// A new key: 40 lowercase hex characters encoding 20 bytes from a CSPRNG, as DRF's
+/// `Token.generate_key` (`secrets.token_hex(20)`).
 pub fn generate_key() -> String {
     let mut bytes = [0u8; 20];
     // ThreadRng is a ChaCha CSPRNG seeded (and periodically reseeded) from the OS source.
@@ -50,8 +51,9 @@ pub fn generate_key() -> String {
     hex::encode(bytes)
 }
 
-/// The token with this key and its user, in one query (spec §1.5: token authentication costs
-/// exactly one SQL query). The key comparison is SQL equality, case-sensitive.
+/// The token with this key and its user, in one query (DRF's `TokenAuthentication` uses
+/// `select_related('user')`: token authentication costs exactly one SQL query). The key
+/// comparison is SQL equality, case-sensitive.
 pub async fn find_with_user<C: ConnectionTrait>(
     db: &C,
     users: &UserModel,
@@ -89,7 +91,7 @@ pub fn select_rows<C: ConnectionTrait>(db: &C) -> Select<Entity> {
 }
 
 /// Inserts a new token with a fresh key. Always a plain INSERT: a key collision is an integrity
-/// error, never an overwrite (spec §5.2).
+/// error, never an overwrite (DRF's `Token.save` forces an INSERT for a new token).
 pub async fn create<C: ConnectionTrait>(db: &C, user_id: i32) -> Result<Model, DbErr> {
     create_with_key(db, user_id, &generate_key()).await
 }

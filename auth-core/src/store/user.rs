@@ -1,4 +1,4 @@
-//! The user table (spec §7.2) and the queries on it.
+//! The user table (Django's `AUTH_USER_MODEL`) and the queries on it.
 //!
 //! Django's default user model is `auth_user`. A project with a custom user model
 //! (`AUTH_USER_MODEL`) keeps its users in its own table and may log them in by another column
@@ -33,7 +33,8 @@ pub struct User {
     /// Has every permission (Django's notion; `IsAdminUser` looks at `is_staff` only).
     pub is_superuser: bool,
     /// The value of the username field (`USERNAME_FIELD`): unique, what Basic auth and the
-    /// login endpoints match exactly (spec §1.3).
+    /// login endpoints match exactly (Django's `ModelBackend` looks it up with
+    /// `get_by_natural_key`).
     pub username: String,
     /// Given name.
     pub first_name: String,
@@ -145,8 +146,7 @@ const NOT_USERNAME: [&str; 7] = [
 
 /// Where the users are: the table (`AUTH_USER_MODEL`'s `db_table`) and the column that is the
 /// username (`USERNAME_FIELD`). Set it with
-/// [`AuthSettingsBuilder::user_model`](crate::settings::AuthSettingsBuilder::user_model); the
-/// default is Django's `auth_user` by `username` ([`AUTH_USER`]).
+/// the settings' `user_model`; the default is Django's `auth_user` by `username` ([`AUTH_USER`]).
 ///
 /// ```
 /// use auth_core::store::user::UserModel;
@@ -218,7 +218,7 @@ impl UserModel {
         *self == AUTH_USER
     }
 
-    fn table_iden(&self) -> Alias {
+    pub(crate) fn table_iden(&self) -> Alias {
         Alias::new(self.table.as_ref())
     }
 
@@ -320,7 +320,7 @@ impl UserModel {
         User::from_query_result(&row, "").map(Some)
     }
 
-    /// The user with exactly this username (Django's lookup is an exact match, spec §1.3).
+    /// The user with exactly this username (Django's `get_by_natural_key` is an exact match).
     pub async fn find_by_username<C: ConnectionTrait>(
         &self,
         db: &C,
@@ -463,36 +463,6 @@ impl UserModel {
         db.execute(&update).await?;
         user.last_login = Some(now);
         Ok(user)
-    }
-
-    /// Deletes a user and its DRF and knox tokens, in one transaction.
-    ///
-    /// Django's DDL has no `ON DELETE CASCADE`: the ORM deletes dependent rows first. This does
-    /// the same for the tables this library owns. Rows in other tables that reference the user
-    /// (Django's admin log, group memberships) make the database refuse the deletion, and
-    /// nothing is deleted.
-    pub async fn delete<C>(&self, db: &C, id: i32) -> Result<bool, DbErr>
-    where
-        C: ConnectionTrait + sea_orm::TransactionTrait,
-    {
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionSession};
-
-        let transaction = db.begin().await?;
-        super::token::Entity::delete_many()
-            .filter(super::token::Column::UserId.eq(id))
-            .exec(&transaction)
-            .await?;
-        super::knox_token::Entity::delete_many()
-            .filter(super::knox_token::Column::UserId.eq(id))
-            .exec(&transaction)
-            .await?;
-        let delete = Query::delete()
-            .from_table(self.table_iden())
-            .and_where(Expr::col(Alias::new("id")).eq(id))
-            .to_owned();
-        let deleted = transaction.execute(&delete).await?.rows_affected();
-        transaction.commit().await?;
-        Ok(deleted == 1)
     }
 }
 

@@ -1,4 +1,6 @@
-use super::{Throttle, ThrottleContext, ThrottleDecision, ident::get_ident, rate_allow};
+use super::ident::get_ident;
+use super::simple_rate::rate_allow;
+use super::throttle::{Throttle, ThrottleContext, ThrottleDecision};
 use crate::error::ApiError;
 
 /// DRF's `AnonRateThrottle`: scope `anon`; authenticated users are never throttled, anonymous
@@ -11,7 +13,7 @@ impl Throttle for AnonRateThrottle {
         let key = (!cx.user.is_authenticated()).then(|| {
             format!(
                 "throttle_anon_{}",
-                get_ident(cx.request, cx.settings.num_proxies())
+                get_ident(cx.request, cx.settings().num_proxies)
             )
         });
         rate_allow(cx, "anon", key).await

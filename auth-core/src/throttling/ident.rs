@@ -1,10 +1,9 @@
-//! DRF's `get_ident` (spec §3.2): the client identity of anonymous throttling.
+//! DRF's `BaseThrottle.get_ident`: the client identity of anonymous throttling.
 
 use std::borrow::Cow;
 
+use crate::compat::python::text::is_python_whitespace;
 use crate::request::RequestView;
-
-use crate::python_whitespace::is_python_whitespace;
 
 /// The identity: with `NUM_PROXIES` unset, the whole `X-Forwarded-For` value with all
 /// whitespace removed (not its first address); with `NUM_PROXIES` = n > 0, the n-th entry from

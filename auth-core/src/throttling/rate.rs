@@ -1,4 +1,4 @@
-//! Throttle rates: `"100/day"` parsed as the reference does (spec §3.3).
+//! Throttle rates: `"100/day"` parsed as the reference does (DRF's `SimpleRateThrottle.parse_rate`).
 
 /// A parsed rate: `num_requests` per `duration` seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

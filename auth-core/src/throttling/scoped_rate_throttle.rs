@@ -1,4 +1,6 @@
-use super::{Throttle, ThrottleContext, ThrottleDecision, ident::get_ident, rate_allow};
+use super::ident::get_ident;
+use super::simple_rate::rate_allow;
+use super::throttle::{Throttle, ThrottleContext, ThrottleDecision};
 use crate::error::ApiError;
 
 /// DRF's `ScopedRateThrottle`: the view's `throttle_scope` names the rate; all views sharing a
@@ -14,7 +16,7 @@ impl Throttle for ScopedRateThrottle {
         };
         let ident = match cx.user.id() {
             Some(id) => id.to_string(),
-            None => get_ident(cx.request, cx.settings.num_proxies()),
+            None => get_ident(cx.request, cx.settings().num_proxies),
         };
         rate_allow(cx, scope, Some(format!("throttle_{scope}_{ident}"))).await
     }

@@ -1,4 +1,6 @@
-use super::{Throttle, ThrottleContext, ThrottleDecision, ident::get_ident, rate_allow};
+use super::ident::get_ident;
+use super::simple_rate::rate_allow;
+use super::throttle::{Throttle, ThrottleContext, ThrottleDecision};
 use crate::error::ApiError;
 
 /// DRF's `UserRateThrottle`: scope `user`; keyed by the user's primary key when authenticated
@@ -10,7 +12,7 @@ impl Throttle for UserRateThrottle {
     async fn allow_request(&self, cx: &ThrottleContext<'_>) -> Result<ThrottleDecision, ApiError> {
         let ident = match cx.user.id() {
             Some(id) => id.to_string(),
-            None => get_ident(cx.request, cx.settings.num_proxies()),
+            None => get_ident(cx.request, cx.settings().num_proxies),
         };
         rate_allow(cx, "user", Some(format!("throttle_user_{ident}"))).await
     }

@@ -21,7 +21,7 @@ pub(crate) fn expand(scheme: &Scheme) -> TokenStream {
     match &scheme.declaration {
         Declaration::Token { keyword } => quote! {
             impl #runtime::TokenKeyword for #ident {
-                fn keyword(_settings: &#runtime::AuthSettings) -> &::core::primitive::str {
+                fn keyword(_settings: &#runtime::Settings) -> &::core::primitive::str {
                     #keyword
                 }
             }
@@ -38,7 +38,7 @@ pub(crate) fn expand(scheme: &Scheme) -> TokenStream {
                 }
 
                 fn security_requirement(
-                    _settings: &#runtime::AuthSettings,
+                    _settings: &#runtime::Settings,
                     _method: &::core::primitive::str,
                 ) -> #runtime::SecurityRequirement {
                     #runtime::vec![#runtime::SecurityScheme::authorization_keyword(
@@ -124,7 +124,7 @@ pub(crate) fn expand(scheme: &Scheme) -> TokenStream {
             });
             let security = quote! {
                 fn security_requirement(
-                    _settings: &#runtime::AuthSettings,
+                    _settings: &#runtime::Settings,
                     _method: &::core::primitive::str,
                 ) -> #runtime::SecurityRequirement {
                     #runtime::vec![#(#described),*]

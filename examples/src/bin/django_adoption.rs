@@ -34,13 +34,15 @@ use actix_web::{App, HttpServer, Responder, get, web};
 use auth_actix::store::migrations::table_exists;
 use auth_actix::store::sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use auth_actix::store::user::UserModel;
+use auth_actix::views::session_endpoints;
 use auth_actix::{
     Auth, AuthSettings, BasicAuthentication, IsAuthenticated, KnoxTokenAuthentication,
     SessionAuthentication, SessionMiddleware, TokenAuthentication, authentication_classes,
-    permission_classes, session_endpoints, store,
+    permission_classes, store,
 };
 
-const BIND: (&str, u16) = ("127.0.0.1", 8004);
+/// The port the server listens on (127.0.0.1) unless `PORT` names another.
+const DEFAULT_PORT: u16 = 8004;
 
 #[get("/whoami/")]
 #[authentication_classes(
@@ -79,6 +81,10 @@ async fn count(db: &DatabaseConnection, table: &str) -> Result<i64, Box<dyn std:
 
 #[actix_web::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let port = std::env::var("PORT")
+        .ok()
+        .and_then(|port| port.parse().ok());
+    let bind = ("127.0.0.1", port.unwrap_or(DEFAULT_PORT));
     let database_url = std::env::var("DATABASE_URL")
         .map_err(|_| "set DATABASE_URL to the Django project's database (see the file's docs)")?;
     if std::env::var_os("SECRET_KEY").is_none() {
@@ -130,7 +136,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         count(&db, "django_session").await?,
     );
 
-    let base = format!("http://{}:{}", BIND.0, BIND.1);
+    let base = format!("http://{}:{}", bind.0, bind.1);
     println!("\nListening on {base}");
     println!("curl -i -u <username>:<password> {base}/whoami/");
     println!("curl -i -H 'Authorization: Token <a DRF token from Django>' {base}/whoami/");
@@ -142,7 +148,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .service(web::scope("/auth").configure(session_endpoints))
             .service(whoami)
     })
-    .bind(BIND)?
+    .bind(bind)?
     .run()
     .await?;
     Ok(())

@@ -1,5 +1,6 @@
 //! Several instances behind one load balancer: one PostgreSQL database and one Redis, no state
-//! in the instances. This program starts three of them (ports 8101–8103), each with its own
+//! in the instances. This program starts three of them (ports 8101–8103, or the three that
+//! `PORTS` names), each with its own
 //! connection pool and Redis connection, as three processes would have.
 //!
 //! ```text
@@ -21,15 +22,16 @@ use std::sync::Arc;
 
 use actix_web::{App, HttpResponse, HttpServer, Responder, delete, get, web};
 use auth_actix::store::token;
+use auth_actix::store::{CreateUserError, UserFields, create_user};
 use auth_actix::throttling::RedisStore;
-use auth_actix::user::{CreateUserError, UserFields, create_user};
+use auth_actix::views::obtain_auth_token_resource;
 use auth_actix::{
     Auth, AuthSettings, IsAuthenticated, TokenAuthentication, UserRateThrottle,
-    authentication_classes, obtain_auth_token_resource, permission_classes, store,
-    throttle_classes,
+    authentication_classes, permission_classes, store, throttle_classes,
 };
 
-const PORTS: [u16; 3] = [8101, 8102, 8103];
+/// The ports of the three instances unless `PORTS` names others (`8101,8102,8103`).
+const DEFAULT_PORTS: [u16; 3] = [8101, 8102, 8103];
 /// The demo user, unless `DEMO_USER` names another (its throttle history then starts empty).
 const DEMO_USER: &str = "multi";
 const DEMO_PASSWORD: &str = "multi-password";
@@ -111,17 +113,26 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         password: Some(DEMO_PASSWORD),
         ..UserFields::default()
     };
-    match create_user(&db, &setup, &demo_user, fields).await {
+    match create_user(&setup.environment(db.clone()), &demo_user, fields).await {
         Ok(_) | Err(CreateUserError::UsernameTaken) => {}
         Err(error) => return Err(error.into()),
     }
 
+    let ports: [u16; 3] = match std::env::var("PORTS") {
+        Ok(list) => list
+            .split(',')
+            .map(|port| port.trim().parse::<u16>())
+            .collect::<Result<Vec<_>, _>>()?
+            .try_into()
+            .map_err(|_| "PORTS must name three ports")?,
+        Err(_) => DEFAULT_PORTS,
+    };
     let mut servers = Vec::new();
-    for port in PORTS {
+    for port in ports {
         servers.push(instance(port, &database_url, &redis_url).await?);
     }
 
-    let [first, second, third] = PORTS;
+    let [first, second, third] = ports;
     println!(
         "Three instances on ports {first}, {second}, {third}, sharing PostgreSQL and Redis.\n"
     );

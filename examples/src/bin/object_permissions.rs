@@ -25,15 +25,17 @@
 use std::any::Any;
 
 use actix_web::{App, HttpResponse, HttpServer, Responder, get, put, web};
+use auth_actix::permissions::Permission;
 use auth_actix::permissions::{Decision, PermissionContext};
 use auth_actix::store::sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
-use auth_actix::user::{CreateUserError, UserFields, create_user};
+use auth_actix::store::{CreateUserError, UserFields, create_user};
 use auth_actix::{
-    Auth, AuthSettings, BasicAuthentication, IsAuthenticatedOrReadOnly, Permission,
-    authentication_classes, permission_classes, store,
+    Auth, AuthSettings, BasicAuthentication, IsAuthenticatedOrReadOnly, authentication_classes,
+    permission_classes, store,
 };
 
-const BIND: (&str, u16) = ("127.0.0.1", 8002);
+/// The port the server listens on (127.0.0.1) unless `PORT` names another.
+const DEFAULT_PORT: u16 = 8002;
 
 /// A row of the example's `notes` table.
 #[derive(Debug)]
@@ -140,15 +142,16 @@ async fn user(
     settings: &AuthSettings,
     username: &str,
     password: &str,
-) -> Result<auth_actix::User, Box<dyn std::error::Error>> {
+) -> Result<auth_actix::authentication::User, Box<dyn std::error::Error>> {
     let fields = UserFields {
         password: Some(password),
         ..UserFields::default()
     };
-    match create_user(db, settings, username, fields).await {
+    match create_user(&settings.environment(db.clone()), username, fields).await {
         Ok(user) => Ok(user),
         Err(CreateUserError::UsernameTaken) => settings
-            .user_model()
+            .settings()
+            .user_model
             .find_by_username(db, username)
             .await?
             .ok_or_else(|| format!("user {username} disappeared").into()),
@@ -158,6 +161,10 @@ async fn user(
 
 #[actix_web::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let port = std::env::var("PORT")
+        .ok()
+        .and_then(|port| port.parse().ok());
+    let bind = ("127.0.0.1", port.unwrap_or(DEFAULT_PORT));
     let settings = AuthSettings::builder()
         // Demo value only: a real project sets SECRET_KEY (the Django project's own key).
         .secret_key("django-insecure-example-only-not-a-secret")
@@ -182,7 +189,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     ))
     .await?;
 
-    let base = format!("http://{}:{}", BIND.0, BIND.1);
+    let base = format!("http://{}:{}", bind.0, bind.1);
     println!("Listening on {base}: note 1 belongs to alice\n");
     println!("curl -i {base}/notes/1/");
     println!("curl -i -u bob:bob-password -X PUT -d 'text=mine now' {base}/notes/1/   # 403");
@@ -195,7 +202,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .service(read_note)
             .service(update_note)
     })
-    .bind(BIND)?
+    .bind(bind)?
     .run()
     .await?;
     Ok(())

@@ -19,7 +19,8 @@ use auth_actix::{
 };
 use utoipa::OpenApi;
 
-const BIND: (&str, u16) = ("127.0.0.1", 8005);
+/// The port the server listens on (127.0.0.1) unless `PORT` names another.
+const DEFAULT_PORT: u16 = 8005;
 
 /// The articles; anyone may read them.
 #[utoipa::path(get, path = "/articles/", responses((status = 200, description = "The articles")))]
@@ -65,6 +66,10 @@ struct ApiDoc;
 
 #[actix_web::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let port = std::env::var("PORT")
+        .ok()
+        .and_then(|port| port.parse().ok());
+    let bind = ("127.0.0.1", port.unwrap_or(DEFAULT_PORT));
     let settings = AuthSettings::builder()
         // Demo value only: a real project sets SECRET_KEY (the Django project's own key).
         .secret_key("django-insecure-openapi-example-only")
@@ -80,7 +85,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     println!(
         "OpenAPI document at http://{}:{}/openapi.json",
-        BIND.0, BIND.1
+        bind.0, bind.1
     );
     HttpServer::new(move || {
         App::new()
@@ -97,7 +102,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .service(stats)
             .service(health)
     })
-    .bind(BIND)?
+    .bind(bind)?
     .run()
     .await?;
     Ok(())

@@ -10,14 +10,16 @@
 
 use actix_web::{App, HttpServer, Responder, get, web};
 use auth_actix::store::{self, token};
-use auth_actix::user::{CreateUserError, UserFields, create_user};
+use auth_actix::store::{CreateUserError, UserFields, create_user};
+use auth_actix::views::{obtain_auth_token_resource, session_endpoints};
 use auth_actix::{
     AllowAny, Auth, AuthSettings, BasicAuthentication, BearerAuthentication, IsAuthenticated,
     SessionAuthentication, SessionMiddleware, TokenAuthentication, authentication_classes,
-    obtain_auth_token_resource, permission_classes, session_endpoints,
+    permission_classes,
 };
 
-const BIND: (&str, u16) = ("127.0.0.1", 8000);
+/// The port the server listens on (127.0.0.1) unless `PORT` names another.
+const DEFAULT_PORT: u16 = 8000;
 const DEMO_USER: &str = "demo";
 const DEMO_PASSWORD: &str = "demo-password";
 
@@ -67,6 +69,10 @@ async fn session(auth: Auth) -> impl Responder {
 
 #[actix_web::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let port = std::env::var("PORT")
+        .ok()
+        .and_then(|port| port.parse().ok());
+    let bind = ("127.0.0.1", port.unwrap_or(DEFAULT_PORT));
     let settings = AuthSettings::builder()
         // Demo values only: a real project sets SECRET_KEY (the Django project's own key).
         .secret_key("django-insecure-quickstart-only-not-a-secret")
@@ -81,10 +87,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         password: Some(DEMO_PASSWORD),
         ..UserFields::default()
     };
-    let user = match create_user(&db, &settings, DEMO_USER, fields).await {
+    let user = match create_user(&settings.environment(db.clone()), DEMO_USER, fields).await {
         Ok(user) => user,
         Err(CreateUserError::UsernameTaken) => settings
-            .user_model()
+            .settings()
+            .user_model
             .find_by_username(&db, DEMO_USER)
             .await?
             .ok_or("the demo user disappeared")?,
@@ -92,7 +99,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let token = token::get_or_create(&db, user.id).await?;
 
-    let base = format!("http://{}:{}", BIND.0, BIND.1);
+    let base = format!("http://{}:{}", bind.0, bind.1);
     println!("Quickstart listening on {base} (demo user {DEMO_USER} / {DEMO_PASSWORD})\n");
     println!("curl -i {base}/open/");
     println!("curl -i -u {DEMO_USER}:{DEMO_PASSWORD} {base}/basic/");
@@ -138,7 +145,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .service(token_view)
             .service(bearer)
     })
-    .bind(BIND)?
+    .bind(bind)?
     .run()
     .await?;
     Ok(())

@@ -17,13 +17,14 @@
 //! ```
 
 use actix_web::{App, HttpServer, Responder, get, web};
-use auth_actix::user::{CreateUserError, UserFields, create_user};
+use auth_actix::store::{CreateUserError, UserFields, create_user};
 use auth_actix::{
     AllowAny, Auth, AuthSettings, BasicAuthentication, IsAdminUser, IsAuthenticated,
     PolicyDefaults, TokenAuthentication, permission_classes, store,
 };
 
-const BIND: (&str, u16) = ("127.0.0.1", 8003);
+/// The port the server listens on (127.0.0.1) unless `PORT` names another.
+const DEFAULT_PORT: u16 = 8003;
 
 fn whoami(auth: &Auth, view: &str) -> impl Responder + use<> {
     web::Json(serde_json::json!({
@@ -60,6 +61,10 @@ async fn status(auth: Auth) -> impl Responder {
 
 #[actix_web::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let port = std::env::var("PORT")
+        .ok()
+        .and_then(|port| port.parse().ok());
+    let bind = ("127.0.0.1", port.unwrap_or(DEFAULT_PORT));
     let settings = AuthSettings::builder()
         // Demo value only: a real project sets SECRET_KEY (the Django project's own key).
         .secret_key("django-insecure-example-only-not-a-secret")
@@ -79,13 +84,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             is_staff,
             ..UserFields::default()
         };
-        match create_user(&db, &settings, username, fields).await {
+        match create_user(&settings.environment(db.clone()), username, fields).await {
             Ok(_) | Err(CreateUserError::UsernameTaken) => {}
             Err(error) => return Err(error.into()),
         }
     }
 
-    let base = format!("http://{}:{}", BIND.0, BIND.1);
+    let base = format!("http://{}:{}", bind.0, bind.1);
     println!("Listening on {base}\n");
     println!("curl -i {base}/account/                                    # 401");
     println!("curl -i {base}/public/news/                                # 200");
@@ -112,7 +117,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     .service(status),
             )
     })
-    .bind(BIND)?
+    .bind(bind)?
     .run()
     .await?;
     Ok(())

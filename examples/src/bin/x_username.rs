@@ -22,12 +22,12 @@
 //! ```
 
 use actix_web::{App, HttpServer, Responder, get, web};
-use auth_actix::authentication::{AuthContext, Authenticated, Verify};
-use auth_actix::core_error::ApiError;
-use auth_actix::user::{CreateUserError, UserFields, create_user};
+use auth_actix::authentication::{
+    ApiError, AuthContext, AuthInfo, Authenticated, CreateUserError, UserFields, Verify,
+    create_user,
+};
 use auth_actix::{
-    Auth, AuthInfo, AuthSettings, Authentication, IsAuthenticated, authentication_classes,
-    backends::store_failure, permission_classes, store,
+    Auth, AuthSettings, Authentication, IsAuthenticated, authentication_classes, permission_classes,
 };
 
 /// The header's value is the username; absent or empty → not attempted.
@@ -39,18 +39,14 @@ struct ExampleAuthentication {
 
 impl Verify for ExampleAuthentication {
     async fn verify(self, cx: &AuthContext<'_>) -> Result<Authenticated, ApiError> {
-        match cx
-            .settings
-            .user_model()
-            .find_by_username(cx.db, &self.username)
-            .await
-        {
+        let users = &cx.settings().user_model;
+        match users.find_by_username(cx.db(), &self.username).await {
             Ok(Some(user)) => Ok(Authenticated {
                 user,
                 auth: AuthInfo::None,
             }),
             Ok(None) => Err(ApiError::authentication_failed("No such user")),
-            Err(error) => Err(store_failure(error)),
+            Err(error) => Err(ApiError::store_failure(error)),
         }
     }
 }
@@ -70,19 +66,31 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .database_url("sqlite://quickstart.db?mode=rwc")
         .database_url_from_env("DATABASE_URL")
         .build()?;
-    let db = store::connect_and_migrate(settings.database_url()).await?;
-    match create_user(&db, &settings, "demo", UserFields::default()).await {
+    let db = settings.connect_and_migrate().await?;
+    match create_user(
+        &settings.environment(db.clone()),
+        "demo",
+        UserFields::default(),
+    )
+    .await
+    {
         Ok(_) | Err(CreateUserError::UsernameTaken) => {}
         Err(error) => return Err(error.into()),
     }
-    println!("curl -i -H 'X-Username: demo' http://127.0.0.1:8001/whoami/");
-    println!("curl -i -H 'X-Username: nobody' http://127.0.0.1:8001/whoami/   # 403 No such user");
+    let port = std::env::var("PORT")
+        .ok()
+        .and_then(|port| port.parse().ok());
+    let port: u16 = port.unwrap_or(8001);
+    println!("curl -i -H 'X-Username: demo' http://127.0.0.1:{port}/whoami/");
+    println!(
+        "curl -i -H 'X-Username: nobody' http://127.0.0.1:{port}/whoami/   # 403 No such user"
+    );
     HttpServer::new(move || {
         App::new()
             .configure(auth_actix::configure(settings.clone(), db.clone()))
             .service(whoami)
     })
-    .bind(("127.0.0.1", 8001))?
+    .bind(("127.0.0.1", port))?
     .run()
     .await?;
     Ok(())

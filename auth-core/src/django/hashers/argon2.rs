@@ -15,7 +15,10 @@ use base64::engine::general_purpose::STANDARD_NO_PAD;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use subtle::ConstantTimeEq as _;
 
-use super::{Algorithm, HasherError, SALT_CHARS, py_int};
+use super::algorithm::Algorithm;
+use super::error::HasherError;
+use super::salt::SALT_CHARS;
+use crate::compat::python::number::int as py_int;
 
 /// Django's `time_cost`.
 const TIME_COST: u32 = 2;

@@ -14,7 +14,9 @@ use base64::alphabet::BCRYPT;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use sha2::{Digest as _, Sha256};
 
-use super::{Algorithm, fill_random, py_int};
+use super::algorithm::Algorithm;
+use super::salt::fill_random;
+use crate::compat::python::number::int as py_int;
 
 /// Django's `rounds` (bcrypt cost) for new hashes.
 const ROUNDS: u32 = 12;

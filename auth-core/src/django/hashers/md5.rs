@@ -5,7 +5,9 @@
 
 use md5::{Digest as _, Md5};
 
-use super::{Algorithm, constant_time_eq, is_weak_salt};
+use super::algorithm::Algorithm;
+use super::salt::is_weak_salt;
+use crate::django::crypto::constant_time_compare as constant_time_eq;
 
 /// Django's `encode(password, salt)`; the caller has checked the salt.
 pub(super) fn encode(password: &str, salt: &str) -> String {

@@ -9,7 +9,11 @@ use base64::engine::general_purpose::STANDARD;
 use hmac::Hmac;
 use sha1::Sha1;
 
-use super::{Algorithm, constant_time_eq, is_weak_salt, pbkdf2_sha256, py_int};
+use super::algorithm::Algorithm;
+use super::pbkdf2_sha256;
+use super::salt::is_weak_salt;
+use crate::compat::python::number::int as py_int;
+use crate::django::crypto::constant_time_compare as constant_time_eq;
 
 /// The largest iteration count Python's `hashlib.pbkdf2_hmac` accepts (a C `int`): above it
 /// Django raises, so such values never verify.

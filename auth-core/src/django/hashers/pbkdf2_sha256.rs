@@ -289,7 +289,7 @@ mod tests {
 
     #[test]
     fn matches_django_vectors() {
-        // Appendix B.1.
+        // What Django's `PBKDF2PasswordHasher.encode` returns for these inputs.
         assert_eq!(
             django("password", "seasalt", 1000),
             "pbkdf2_sha256$1000$seasalt$YIWkt6M1JFXrHg5s0jZjBSc7C2Cz6QvchSJ0h8Y+i7c="

@@ -10,7 +10,9 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
-use super::{Algorithm, constant_time_eq, py_int};
+use super::algorithm::Algorithm;
+use crate::compat::python::number::int as py_int;
+use crate::django::crypto::constant_time_compare as constant_time_eq;
 
 /// Django's `work_factor` (N).
 pub(super) const WORK_FACTOR: u32 = 1 << 14;

@@ -1,4 +1,4 @@
-use auth_actix::{authentication_classes, Auth, BasicAuthentication, TokenAuthentication};
+use auth_actix::{Auth, BasicAuthentication, TokenAuthentication, authentication_classes};
 
 #[authentication_classes(BasicAuthentication)]
 #[authentication_classes(TokenAuthentication)]

@@ -1,4 +1,4 @@
-use auth_actix::{authentication_classes, BasicAuthentication};
+use auth_actix::{BasicAuthentication, authentication_classes};
 
 #[authentication_classes(BasicAuthentication)]
 struct Handler {

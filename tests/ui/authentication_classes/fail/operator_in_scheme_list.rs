@@ -1,4 +1,4 @@
-use auth_actix::{authentication_classes, BasicAuthentication, TokenAuthentication};
+use auth_actix::{BasicAuthentication, TokenAuthentication, authentication_classes};
 
 #[authentication_classes(BasicAuthentication | TokenAuthentication)]
 async fn handler() -> &'static str {

@@ -1,4 +1,4 @@
-use auth_actix::{authentication_classes, Auth, IsAuthenticated};
+use auth_actix::{Auth, IsAuthenticated, authentication_classes};
 
 #[authentication_classes(IsAuthenticated)]
 async fn handler(auth: Auth) -> String {

@@ -1,4 +1,4 @@
-use auth_actix::{authentication_classes, Auth};
+use auth_actix::{Auth, authentication_classes};
 
 #[authentication_classes(NopeAuthentication)]
 async fn handler(auth: Auth) -> String {

@@ -1,5 +1,5 @@
 use actix_web::{post, App, HttpResponse};
-use auth_actix::{authentication_classes, permission_classes, Auth, IsAdminUser, TokenAuthentication};
+use auth_actix::{Auth, IsAdminUser, TokenAuthentication, authentication_classes, permission_classes};
 
 /// Docs stay on the handler.
 #[permission_classes(IsAdminUser)]

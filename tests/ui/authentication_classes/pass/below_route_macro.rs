@@ -1,5 +1,5 @@
 use actix_web::{get, App, Responder};
-use auth_actix::{authentication_classes, permission_classes, Auth, BasicAuthentication, IsAuthenticated};
+use auth_actix::{Auth, BasicAuthentication, IsAuthenticated, authentication_classes, permission_classes};
 
 #[get("/")]
 #[authentication_classes(BasicAuthentication)]

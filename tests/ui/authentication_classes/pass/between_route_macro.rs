@@ -1,5 +1,5 @@
 use actix_web::{route, App, HttpResponse};
-use auth_actix::{authentication_classes, permission_classes, BasicAuthentication, IsAuthenticated};
+use auth_actix::{BasicAuthentication, IsAuthenticated, authentication_classes, permission_classes};
 
 #[authentication_classes(BasicAuthentication)]
 #[route("/", method = "GET", method = "POST")]

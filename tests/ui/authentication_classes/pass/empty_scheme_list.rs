@@ -1,5 +1,5 @@
 use actix_web::{web, App};
-use auth_actix::{authentication_classes, permission_classes, AllowAny};
+use auth_actix::{AllowAny, authentication_classes, permission_classes};
 
 #[authentication_classes()]
 #[permission_classes()]

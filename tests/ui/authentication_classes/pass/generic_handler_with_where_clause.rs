@@ -1,7 +1,7 @@
 use std::fmt::Display;
 
 use actix_web::{web, App, HttpResponse};
-use auth_actix::{authentication_classes, permission_classes, Auth, BasicAuthentication, IsAuthenticated};
+use auth_actix::{Auth, BasicAuthentication, IsAuthenticated, authentication_classes, permission_classes};
 
 #[authentication_classes(BasicAuthentication)]
 #[permission_classes(IsAuthenticated)]

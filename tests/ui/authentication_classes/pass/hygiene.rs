@@ -1,7 +1,7 @@
 //! Shadowing the prelude and `actix_web` must not break the expansion.
 #![allow(dead_code, non_camel_case_types)]
 
-use auth_actix::{authentication_classes, permission_classes, Authentication, BasicAuthentication, IsAuthenticated, ReadOnly};
+use auth_actix::{Authentication, BasicAuthentication, IsAuthenticated, ReadOnly, authentication_classes, permission_classes};
 
 mod actix_web {}
 struct Result;

@@ -1,5 +1,5 @@
 use actix_web::{web, App, HttpResponse};
-use auth_actix::{authentication_classes, BasicAuthentication, TokenAuthentication};
+use auth_actix::{BasicAuthentication, TokenAuthentication, authentication_classes};
 
 #[authentication_classes(TokenAuthentication, BasicAuthentication)]
 pub(crate) async fn handler() -> HttpResponse {

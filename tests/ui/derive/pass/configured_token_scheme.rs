@@ -1,5 +1,5 @@
 use actix_web::{web, App, HttpResponse};
-use auth_actix::{authentication_classes, permission_classes, Authentication, IsAuthenticated};
+use auth_actix::{Authentication, IsAuthenticated, authentication_classes, permission_classes};
 
 #[derive(Authentication)]
 #[authentication(token, keyword = "Bearer")]

@@ -1,7 +1,8 @@
 use actix_web::{web, App, HttpResponse};
 use auth_actix::authentication::{AuthContext, Authenticated, Verify};
-use auth_actix::core_error::ApiError;
-use auth_actix::{authentication_classes, AuthInfo, Authentication};
+use auth_actix::ApiError;
+use auth_actix::{Authentication, authentication_classes};
+use auth_actix::authentication::AuthInfo;
 
 #[derive(Authentication)]
 #[authentication(challenge = "ApiKey")]
@@ -17,10 +18,10 @@ struct ApiKey {
 impl Verify for ApiKey {
     async fn verify(self, cx: &AuthContext<'_>) -> Result<Authenticated, ApiError> {
         let _ = (self.tenant, self.region);
-        match cx.settings.user_model().find_by_username(cx.db, &self.key).await {
+        match cx.settings().user_model.find_by_username(cx.db(), &self.key).await {
             Ok(Some(user)) => Ok(Authenticated { user, auth: AuthInfo::None }),
             Ok(None) => Err(ApiError::authentication_failed("No such user")),
-            Err(error) => Err(auth_actix::backends::store_failure(error)),
+            Err(error) => Err(auth_actix::ApiError::store_failure(error)),
         }
     }
 }

@@ -1,4 +1,4 @@
-use auth_actix::{permission_classes, IsAdminUser, ReadOnly};
+use auth_actix::{IsAdminUser, ReadOnly, permission_classes};
 
 #[permission_classes(IsAdminUser || ReadOnly)]
 async fn handler() -> &'static str {

@@ -1,5 +1,5 @@
 use actix_web::get;
-use auth_actix::{permission_classes, IsAdminUser, IsAuthenticated};
+use auth_actix::{IsAdminUser, IsAuthenticated, permission_classes};
 
 #[permission_classes(IsAuthenticated)]
 #[get("/")]

@@ -1,4 +1,4 @@
-use auth_actix::{permission_classes, IsAdminUser, IsAuthenticated};
+use auth_actix::{IsAdminUser, IsAuthenticated, permission_classes};
 
 #[permission_classes(IsAuthenticated & IsAdminUser, IsAuthenticated & IsAdminUser)]
 async fn handler() -> &'static str {

@@ -1,4 +1,4 @@
-use auth_actix::{permission_classes, BasicAuthentication};
+use auth_actix::{BasicAuthentication, permission_classes};
 
 #[permission_classes(BasicAuthentication)]
 async fn handler() -> &'static str {

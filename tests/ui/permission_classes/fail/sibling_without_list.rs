@@ -1,4 +1,4 @@
-use auth_actix::{authentication_classes, permission_classes, BasicAuthentication};
+use auth_actix::{BasicAuthentication, authentication_classes, permission_classes};
 
 #[authentication_classes(BasicAuthentication)]
 #[permission_classes]

@@ -1,4 +1,4 @@
-use auth_actix::{permission_classes, UserRateThrottle};
+use auth_actix::{UserRateThrottle, permission_classes};
 
 #[permission_classes(UserRateThrottle)]
 async fn handler() -> &'static str {

@@ -1,4 +1,4 @@
-use auth_actix::{permission_classes, IsAdminUser, IsAuthenticated, ReadOnly};
+use auth_actix::{IsAdminUser, IsAuthenticated, ReadOnly, permission_classes};
 
 #[permission_classes(IsAuthenticated & (IsAdminUser ReadOnly))]
 async fn handler() -> &'static str {

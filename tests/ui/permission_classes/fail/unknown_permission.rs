@@ -1,4 +1,4 @@
-use auth_actix::{permission_classes, IsAuthenticated};
+use auth_actix::{IsAuthenticated, permission_classes};
 
 #[permission_classes(IsAuthenticated & IsWizard)]
 async fn handler() -> &'static str {

@@ -1,7 +1,5 @@
 use actix_web::{web, App};
-use auth_actix::{
-    permission_classes, AllowAny, IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly, ReadOnly,
-};
+use auth_actix::{AllowAny, IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly, ReadOnly, permission_classes};
 
 #[permission_classes(IsAuthenticated & (IsAdminUser | ReadOnly))]
 async fn nested() -> &'static str {

@@ -2,10 +2,7 @@
 #![deny(warnings, unused_qualifications)]
 
 use actix_web::{get, App, HttpResponse};
-use auth_actix::{
-    authentication_classes, permission_classes, Authentication, BasicAuthentication, IsAdminUser,
-    IsAuthenticated, PolicyGuard, ReadOnly,
-};
+use auth_actix::{Authentication, BasicAuthentication, IsAdminUser, IsAuthenticated, PolicyGuard, ReadOnly, authentication_classes, permission_classes};
 
 #[get("/")]
 #[authentication_classes(BasicAuthentication)]

@@ -1,4 +1,4 @@
-use auth_actix::{throttle_classes, BasicAuthentication};
+use auth_actix::{BasicAuthentication, throttle_classes};
 
 #[throttle_classes(BasicAuthentication)]
 async fn handler() -> &'static str {

@@ -1,4 +1,4 @@
-use auth_actix::{throttle_classes, throttle_scope, ScopedRateThrottle};
+use auth_actix::{ScopedRateThrottle, throttle_classes, throttle_scope};
 
 #[throttle_classes(ScopedRateThrottle)]
 #[throttle_scope(uploads)]

@@ -1,4 +1,4 @@
-use auth_actix::{throttle_classes, AnonRateThrottle, ScopedRateThrottle};
+use auth_actix::{AnonRateThrottle, ScopedRateThrottle, throttle_classes};
 
 #[throttle_classes(AnonRateThrottle, ScopedRateThrottle)]
 async fn handler() -> &'static str {

@@ -1,10 +1,7 @@
 #![deny(warnings, unused_qualifications)]
 
 use actix_web::{get, web, App, HttpResponse};
-use auth_actix::{
-    authentication_classes, permission_classes, throttle_classes, throttle_scope, AnonRateThrottle,
-    BasicAuthentication, IsAuthenticated, ScopedRateThrottle, UserRateThrottle,
-};
+use auth_actix::{AnonRateThrottle, BasicAuthentication, IsAuthenticated, ScopedRateThrottle, UserRateThrottle, authentication_classes, permission_classes, throttle_classes, throttle_scope};
 
 #[get("/uploads")]
 #[authentication_classes(BasicAuthentication)]

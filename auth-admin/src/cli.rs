@@ -1,0 +1,188 @@
+//! The command line: clap types for the tool and for each command.
+
+use std::fmt;
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use auth_core::settings::DEFAULT_DATABASE_URL;
+use auth_core::store::user::UserModel;
+
+/// The whole tool: global options and one command (`auth-admin [--database-url URL] <COMMAND>`).
+///
+/// `Debug` never shows the database URL, which may contain a password.
+#[derive(Clone, Parser)]
+#[command(
+    name = "auth-admin",
+    version,
+    about = "Django's manage.py commands for the users, tokens and sessions of auth-actix",
+    long_about = None,
+    propagate_version = true
+)]
+pub struct AdminCli {
+    /// Database to work on (sqlite://auth.db?mode=rwc, postgres://user:password@host/name, ...).
+    #[arg(
+        long,
+        global = true,
+        env = "DATABASE_URL",
+        hide_env_values = true,
+        default_value = DEFAULT_DATABASE_URL,
+        value_name = "URL"
+    )]
+    pub database_url: String,
+
+    /// The users' table, for a Django project with a custom user model (`AUTH_USER_MODEL`'s
+    /// `db_table`).
+    #[arg(
+        long,
+        global = true,
+        env = "AUTH_USER_TABLE",
+        default_value = "auth_user",
+        value_name = "TABLE"
+    )]
+    pub user_table: String,
+
+    /// The column users log in by (the custom user model's `USERNAME_FIELD`).
+    #[arg(
+        long,
+        global = true,
+        env = "AUTH_USERNAME_FIELD",
+        default_value = "username",
+        value_name = "COLUMN"
+    )]
+    pub username_field: String,
+
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: AdminCommand,
+}
+
+impl fmt::Debug for AdminCli {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AdminCli")
+            .field("database_url", &"<redacted>")
+            .field("user_table", &self.user_table)
+            .field("username_field", &self.username_field)
+            .field("command", &self.command)
+            .finish()
+    }
+}
+
+impl AdminCli {
+    /// Runs the parsed command against [`database_url`](Self::database_url) and the user model
+    /// named by [`user_table`](Self::user_table) and [`username_field`](Self::username_field),
+    /// with Django's default password hashers, the process's standard output and error, and the
+    /// terminal for prompts; the result is the process's exit status (see [`super::run`]).
+    pub async fn run(self) -> ExitCode {
+        // Unlocked handles: a prompt or a log line on another thread must not wait for us.
+        let mut out = std::io::stdout();
+        let mut err = std::io::stderr();
+        let code = match UserModel::new(self.user_table, self.username_field) {
+            Ok(users) => {
+                super::run_for(self.command, &self.database_url, users, &mut out, &mut err).await
+            }
+            Err(error) => {
+                let _ = writeln!(err, "CommandError: {error}");
+                super::EXIT_FAILURE
+            }
+        };
+        // Best effort: a failed flush has nowhere left to be reported.
+        let _ = out.flush();
+        let _ = err.flush();
+        ExitCode::from(u8::try_from(code).unwrap_or(1))
+    }
+}
+
+/// One administration command, as Django's `manage.py` has it.
+///
+/// Embed it in your own clap parser with `#[command(subcommand)]` or run it with
+/// [`super::run`].
+#[derive(Debug, Clone, Subcommand)]
+pub enum AdminCommand {
+    /// Create the tables this library uses (auth_user, authtoken_token, django_session, ...)
+    /// when they are missing, with Django's DDL; existing tables are left unchanged.
+    Migrate,
+
+    /// Create a user with is_staff and is_superuser set (Django's createsuperuser).
+    #[command(
+        after_help = "Without a terminal (or with --no-input) the password comes from \
+        --password-env VAR or DJANGO_SUPERUSER_PASSWORD; --no-password stores an unusable \
+        password instead. The password is never printed."
+    )]
+    Createsuperuser(CreateSuperuserArgs),
+
+    /// Change a user's password (Django's changepassword).
+    Changepassword(ChangePasswordArgs),
+
+    /// Create DRF Token for a given user
+    #[command(alias = "drf_create_token")]
+    CreateToken(CreateTokenArgs),
+
+    /// List the DRF tokens: user, creation time and the first characters of the key only.
+    ListTokens,
+
+    /// Delete a user's DRF token; requests with it are refused from then on.
+    RevokeToken(RevokeTokenArgs),
+
+    /// Delete the expired sessions (Django's clearsessions).
+    Clearsessions,
+}
+
+/// Options of `createsuperuser`.
+#[derive(Debug, Clone, Args)]
+pub struct CreateSuperuserArgs {
+    /// The username (letters, digits and @.+-_, at most 150 characters).
+    #[arg(long, env = "DJANGO_SUPERUSER_USERNAME")]
+    pub username: Option<String>,
+
+    /// The e-mail address (may be left blank).
+    #[arg(long, env = "DJANGO_SUPERUSER_EMAIL")]
+    pub email: Option<String>,
+
+    /// Read the password from this environment variable instead of DJANGO_SUPERUSER_PASSWORD.
+    #[arg(long, value_name = "VAR", conflicts_with = "no_password")]
+    pub password_env: Option<String>,
+
+    /// Store an unusable password: the user cannot log in with a password until one is set
+    /// (Django's set_unusable_password).
+    #[arg(long)]
+    pub no_password: bool,
+
+    /// Prompt for the missing values even when standard input is not a terminal.
+    #[arg(long, conflicts_with = "no_input")]
+    pub interactive: bool,
+
+    /// Never prompt: missing values are an error.
+    #[arg(long, alias = "noinput")]
+    pub no_input: bool,
+}
+
+/// Options of `changepassword`.
+#[derive(Debug, Clone, Args)]
+pub struct ChangePasswordArgs {
+    /// The user whose password changes (exact username).
+    pub username: String,
+
+    /// Read the new password from this environment variable instead of prompting.
+    #[arg(long, value_name = "VAR")]
+    pub password_env: Option<String>,
+}
+
+/// Options of `create-token` (DRF's `drf_create_token`).
+#[derive(Debug, Clone, Args)]
+pub struct CreateTokenArgs {
+    /// The user to create the token for (exact username).
+    pub username: String,
+
+    /// Reset existing User token and create a new one
+    #[arg(short, long)]
+    pub reset: bool,
+}
+
+/// Options of `revoke-token`.
+#[derive(Debug, Clone, Args)]
+pub struct RevokeTokenArgs {
+    /// The user whose token is deleted (exact username).
+    pub username: String,
+}

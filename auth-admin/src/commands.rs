@@ -1,0 +1,537 @@
+//! What each command does.
+
+use std::fmt;
+use std::io;
+
+use auth_core::accounts::{CreateUserError, UserFields, create_user, make_password};
+use auth_core::environment::Environment;
+use auth_core::store::sea_orm::{DatabaseConnection, DbErr, QueryOrder};
+use auth_core::store::user::{User, UserModel};
+use auth_core::store::{migrations, session, token};
+
+use crate::Console;
+use crate::cli::{
+    AdminCommand, ChangePasswordArgs, CreateSuperuserArgs, CreateTokenArgs, RevokeTokenArgs,
+};
+
+/// Django's convention for the non-interactive `createsuperuser` password.
+const SUPERUSER_PASSWORD_ENV: &str = "DJANGO_SUPERUSER_PASSWORD";
+/// How often a prompt is repeated after a wrong answer (Django's `changepassword` allows 3).
+const MAX_TRIES: u32 = 3;
+/// Django's `AbstractUser.username` `max_length`.
+const USERNAME_MAX_LENGTH: usize = 150;
+
+/// Why a command failed; printed as `CommandError: <message>` (Django's format), exit status 1.
+#[derive(Debug)]
+pub(super) struct CommandError(String);
+
+impl CommandError {
+    pub(super) fn new(message: impl Into<String>) -> Self {
+        Self(message.into())
+    }
+
+    pub(super) fn message(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<DbErr> for CommandError {
+    fn from(error: DbErr) -> Self {
+        Self(format!("database error: {error}"))
+    }
+}
+
+/// Writes one line to `out`; a closed output is a failure of the command.
+fn line(out: &mut dyn io::Write, text: fmt::Arguments<'_>) -> Result<(), CommandError> {
+    writeln!(out, "{text}")
+        .and_then(|()| out.flush())
+        .map_err(|error| CommandError::new(format!("cannot write the output: {error}")))
+}
+
+/// A prompt's failure: end of input cancels the command, as Ctrl-D does in Django's.
+fn prompt_failed(error: io::Error) -> CommandError {
+    match error.kind() {
+        io::ErrorKind::UnexpectedEof | io::ErrorKind::Interrupted => {
+            CommandError::new("Operation cancelled.")
+        }
+        _ => CommandError::new(format!("cannot prompt: {error}")),
+    }
+}
+
+pub(super) async fn execute(
+    command: AdminCommand,
+    env: &Environment,
+    console: &mut Console<'_>,
+) -> Result<(), CommandError> {
+    let (db, users) = (env.db(), &env.settings().user_model);
+    match command {
+        AdminCommand::Migrate => migrate(db, users, console).await,
+        AdminCommand::Createsuperuser(args) => createsuperuser(env, console, args).await,
+        AdminCommand::Changepassword(args) => changepassword(env, console, args).await,
+        AdminCommand::CreateToken(args) => create_token(env, console, args).await,
+        AdminCommand::ListTokens => list_tokens(db, users, console).await,
+        AdminCommand::RevokeToken(args) => revoke_token(env, console, args).await,
+        AdminCommand::Clearsessions => clearsessions(db, console).await,
+    }
+}
+
+/// A change made through these commands in a process that also serves requests (an embedded
+/// admin) is seen by that process's credential cache at once; other processes see it within the
+/// cache's TTL.
+fn forget_cached(env: &Environment, user_id: i32) {
+    if let Some(cache) = env.services().credential_cache() {
+        cache.forget_user(user_id);
+    }
+}
+
+/// Fails with a hint to run `migrate` when one of `tables` is missing.
+async fn require_tables(db: &DatabaseConnection, tables: &[&str]) -> Result<(), CommandError> {
+    let backend = db.get_database_backend();
+    for table in tables {
+        if !migrations::table_exists(db, backend, table).await? {
+            return Err(CommandError::new(format!(
+                "table {table} does not exist in this database; run `migrate` first"
+            )));
+        }
+    }
+    Ok(())
+}
+
+async fn find_user(
+    db: &DatabaseConnection,
+    users: &UserModel,
+    username: &str,
+) -> Result<User, CommandError> {
+    users
+        .find_by_username(db, username)
+        .await?
+        .ok_or_else(|| CommandError::new(format!("user '{username}' does not exist")))
+}
+
+async fn migrate(
+    db: &DatabaseConnection,
+    users: &UserModel,
+    console: &mut Console<'_>,
+) -> Result<(), CommandError> {
+    let report = migrations::migrate_with(db, users).await?;
+    for table in &report.created {
+        line(console.out, format_args!("Created table {table}"))?;
+    }
+    for table in &report.existing {
+        line(
+            console.out,
+            format_args!("Table {table} already exists (left unchanged)"),
+        )?;
+    }
+    for table in &report.skipped {
+        line(
+            console.out,
+            format_args!(
+                "Table {table} is missing and references the custom user table {}: \
+                 create it with Django's migrate",
+                users.table()
+            ),
+        )?;
+    }
+    Ok(())
+}
+
+/// DRF's `drf_create_token` management command, message for message.
+async fn create_token(
+    env: &Environment,
+    console: &mut Console<'_>,
+    args: CreateTokenArgs,
+) -> Result<(), CommandError> {
+    let (db, users) = (env.db(), &env.settings().user_model);
+    require_tables(db, &[users.table(), "authtoken_token"]).await?;
+    let username = args.username;
+    let Some(found) = users.find_by_username(db, &username).await? else {
+        return Err(CommandError::new(format!(
+            "Cannot create the Token: user {username} does not exist"
+        )));
+    };
+    if args.reset {
+        token::delete_for_user(db, found.id).await?;
+        forget_cached(env, found.id);
+    }
+    let created = token::get_or_create(db, found.id).await?;
+    line(
+        console.out,
+        format_args!("Generated token {} for user {username}", created.key),
+    )
+}
+
+/// The first characters of a key, never the whole of it: at most 4, at most half of the key.
+fn key_hint(key: &str) -> String {
+    let shown = (key.chars().count() / 2).min(4);
+    let prefix: String = key.chars().take(shown).collect();
+    format!("{prefix}…")
+}
+
+async fn list_tokens(
+    db: &DatabaseConnection,
+    users: &UserModel,
+    console: &mut Console<'_>,
+) -> Result<(), CommandError> {
+    require_tables(db, &[users.table(), "authtoken_token"]).await?;
+    let tokens = token::select_rows(db)
+        .order_by_asc(token::Column::Created)
+        .order_by_asc(token::Column::UserId)
+        .all(db)
+        .await?;
+    if tokens.is_empty() {
+        return line(console.out, format_args!("No tokens."));
+    }
+    // One lookup per token: the user table is the configured one, so there is no static join.
+    let mut rows = Vec::with_capacity(tokens.len());
+    for token in tokens {
+        let owner = users.find_by_id(db, token.user_id).await?;
+        rows.push((token, owner));
+    }
+    let owner = |(row, owner): &(token::Model, Option<User>)| match owner {
+        Some(owner) => owner.username.clone(),
+        None => format!("<user #{}>", row.user_id),
+    };
+    let width = rows
+        .iter()
+        .map(|row| owner(row).chars().count())
+        .max()
+        .unwrap_or(0);
+    for row in &rows {
+        line(
+            console.out,
+            format_args!(
+                "{:<width$}  {}  {}",
+                owner(row),
+                row.0.created.format("%Y-%m-%d %H:%M:%S UTC"),
+                key_hint(&row.0.key),
+            ),
+        )?;
+    }
+    Ok(())
+}
+
+async fn revoke_token(
+    env: &Environment,
+    console: &mut Console<'_>,
+    args: RevokeTokenArgs,
+) -> Result<(), CommandError> {
+    let (db, users) = (env.db(), &env.settings().user_model);
+    require_tables(db, &[users.table(), "authtoken_token"]).await?;
+    let found = find_user(db, users, &args.username).await?;
+    let Some(existing) = token::find_for_user(db, found.id).await? else {
+        return Err(CommandError::new(format!(
+            "user '{}' has no token",
+            found.username
+        )));
+    };
+    token::delete_for_user(db, found.id).await?;
+    forget_cached(env, found.id);
+    line(
+        console.out,
+        format_args!(
+            "Deleted token {} of user {}",
+            key_hint(&existing.key),
+            found.username
+        ),
+    )
+}
+
+async fn clearsessions(
+    db: &DatabaseConnection,
+    console: &mut Console<'_>,
+) -> Result<(), CommandError> {
+    require_tables(db, &["django_session"]).await?;
+    let deleted = session::clear_expired(db, auth_core::store::datetime::now()).await?;
+    let plural = if deleted == 1 { "" } else { "s" };
+    line(
+        console.out,
+        format_args!("Deleted {deleted} expired session{plural}."),
+    )
+}
+
+/// A non-empty password from the environment variable `var`.
+fn password_from_env(var: &str) -> Result<String, CommandError> {
+    match std::env::var(var) {
+        Ok(password) if password.is_empty() => Err(CommandError::new(format!(
+            "Blank passwords aren't allowed (environment variable {var} is empty)."
+        ))),
+        Ok(password) => Ok(password),
+        Err(std::env::VarError::NotPresent) => Err(CommandError::new(format!(
+            "environment variable {var} is not set"
+        ))),
+        Err(std::env::VarError::NotUnicode(_)) => Err(CommandError::new(format!(
+            "environment variable {var} is not valid UTF-8"
+        ))),
+    }
+}
+
+/// Prompts for a password twice until both agree and it is not blank, at most [`MAX_TRIES`]
+/// times; `None` when every try failed.
+fn prompt_new_password(
+    console: &mut Console<'_>,
+    mismatch: &str,
+) -> Result<Option<String>, CommandError> {
+    for _ in 0..MAX_TRIES {
+        let first = console
+            .prompter
+            .prompt_password("Password: ")
+            .map_err(prompt_failed)?;
+        let second = console
+            .prompter
+            .prompt_password("Password (again): ")
+            .map_err(prompt_failed)?;
+        let problem = if first != second {
+            mismatch
+        } else if first.is_empty() {
+            "Error: Blank passwords aren't allowed."
+        } else {
+            return Ok(Some(first));
+        };
+        line(console.err, format_args!("{problem}"))?;
+    }
+    Ok(None)
+}
+
+/// Django's `UnicodeUsernameValidator` and `max_length`: what is wrong with `username`, if
+/// anything.
+fn username_problem(username: &str) -> Option<String> {
+    let length = username.chars().count();
+    if username.is_empty() {
+        Some("This field cannot be blank.".to_owned())
+    } else if length > USERNAME_MAX_LENGTH {
+        Some(format!(
+            "Ensure this value has at most {USERNAME_MAX_LENGTH} characters (it has {length})."
+        ))
+    } else if !username
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '@' | '.' | '+' | '-'))
+    {
+        Some(
+            "Enter a valid username. This value may contain only letters, numbers, and \
+             @/./+/-/_ characters."
+                .to_owned(),
+        )
+    } else {
+        None
+    }
+}
+
+/// What is wrong with a username for a new user: invalid or taken.
+async fn new_username_problem(
+    db: &DatabaseConnection,
+    users: &UserModel,
+    username: &str,
+) -> Result<Option<String>, CommandError> {
+    if let Some(problem) = username_problem(username) {
+        return Ok(Some(problem));
+    }
+    if users.username_exists(db, username).await? {
+        return Ok(Some("That username is already taken.".to_owned()));
+    }
+    Ok(None)
+}
+
+/// A blank address is allowed (Django's `email` is `blank=True`); otherwise a minimal shape
+/// check: `local@domain`, no whitespace.
+fn email_problem(email: &str) -> Option<&'static str> {
+    let valid = email.is_empty()
+        || (!email.contains(char::is_whitespace)
+            && email
+                .rsplit_once('@')
+                .is_some_and(|(local, domain)| !local.is_empty() && !domain.is_empty()));
+    (!valid).then_some("Enter a valid email address.")
+}
+
+async fn createsuperuser(
+    env: &Environment,
+    console: &mut Console<'_>,
+    args: CreateSuperuserArgs,
+) -> Result<(), CommandError> {
+    let (db, users) = (env.db(), &env.settings().user_model);
+    require_tables(db, &[users.table()]).await?;
+    let env_password_set = std::env::var_os(SUPERUSER_PASSWORD_ENV).is_some();
+    let password_missing = !args.no_password && args.password_env.is_none() && !env_password_set;
+    let interactive = args.interactive
+        || (!args.no_input
+            && console.prompter.is_interactive()
+            && (args.username.is_none() || password_missing));
+
+    let username = match args.username {
+        Some(username) => {
+            if let Some(problem) = new_username_problem(db, users, &username).await? {
+                return Err(CommandError::new(format!("Error: {problem}")));
+            }
+            username
+        }
+        None if interactive => prompt_username(db, users, console).await?,
+        None => {
+            return Err(CommandError::new(
+                "You must use --username (or set DJANGO_SUPERUSER_USERNAME) when not running \
+                 interactively.",
+            ));
+        }
+    };
+
+    let email = match args.email {
+        Some(email) => match email_problem(&email) {
+            Some(problem) => return Err(CommandError::new(format!("Error: {problem}"))),
+            None => email,
+        },
+        None if interactive => prompt_email(console)?,
+        None => String::new(),
+    };
+
+    let password = if args.no_password {
+        None
+    } else if let Some(var) = &args.password_env {
+        Some(password_from_env(var)?)
+    } else if interactive {
+        let password = prompt_new_password(console, "Error: Your passwords didn't match.")?;
+        Some(password.ok_or_else(|| {
+            CommandError::new(format!(
+                "Aborting: no password given after {MAX_TRIES} attempts"
+            ))
+        })?)
+    } else if env_password_set {
+        Some(password_from_env(SUPERUSER_PASSWORD_ENV)?)
+    } else {
+        return Err(CommandError::new(format!(
+            "no password given: set {SUPERUSER_PASSWORD_ENV}, use --password-env VAR, or \
+             --no-password for an unusable password"
+        )));
+    };
+
+    let fields = UserFields {
+        email: &email,
+        password: password.as_deref(),
+        is_staff: true,
+        is_superuser: true,
+    };
+    create_user(env, &username, fields)
+        .await
+        .map_err(|error| match error {
+            CreateUserError::UsernameTaken => {
+                CommandError::new("Error: That username is already taken.")
+            }
+            CreateUserError::Store(error) => error.into(),
+            other => CommandError::new(other.to_string()),
+        })?;
+    line(console.out, format_args!("Superuser created successfully."))
+}
+
+async fn prompt_username(
+    db: &DatabaseConnection,
+    users: &UserModel,
+    console: &mut Console<'_>,
+) -> Result<String, CommandError> {
+    for _ in 0..MAX_TRIES {
+        let username = console
+            .prompter
+            .prompt("Username: ")
+            .map_err(prompt_failed)?;
+        match new_username_problem(db, users, &username).await? {
+            None => return Ok(username),
+            Some(problem) => line(console.err, format_args!("Error: {problem}"))?,
+        }
+    }
+    Err(CommandError::new(format!(
+        "Aborting: no valid username after {MAX_TRIES} attempts"
+    )))
+}
+
+fn prompt_email(console: &mut Console<'_>) -> Result<String, CommandError> {
+    for _ in 0..MAX_TRIES {
+        let email = console
+            .prompter
+            .prompt("Email address: ")
+            .map_err(prompt_failed)?;
+        match email_problem(&email) {
+            None => return Ok(email),
+            Some(problem) => line(console.err, format_args!("Error: {problem}"))?,
+        }
+    }
+    Err(CommandError::new(format!(
+        "Aborting: no valid email address after {MAX_TRIES} attempts"
+    )))
+}
+
+async fn changepassword(
+    env: &Environment,
+    console: &mut Console<'_>,
+    args: ChangePasswordArgs,
+) -> Result<(), CommandError> {
+    let (db, users) = (env.db(), &env.settings().user_model);
+    require_tables(db, &[users.table()]).await?;
+    let found = find_user(db, users, &args.username).await?;
+    let password = match &args.password_env {
+        Some(var) => password_from_env(var)?,
+        None => {
+            if !console.prompter.is_interactive() {
+                return Err(CommandError::new(
+                    "cannot prompt for the new password: standard input is not a terminal \
+                     (use --password-env VAR)",
+                ));
+            }
+            line(
+                console.out,
+                format_args!("Changing password for user '{}'", found.username),
+            )?;
+            prompt_new_password(console, "Passwords do not match. Please try again.")?.ok_or_else(
+                || {
+                    CommandError::new(format!(
+                        "Aborting password change for user '{}' after {MAX_TRIES} attempts",
+                        found.username
+                    ))
+                },
+            )?
+        }
+    };
+    let encoded = make_password(env, &password)
+        .await
+        .map_err(|_| CommandError::new("password hashing failed"))?;
+    users.save_password(db, found.id, encoded).await?;
+    forget_cached(env, found.id);
+    line(
+        console.out,
+        format_args!(
+            "Password changed successfully for user '{}'",
+            found.username
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_hint_never_shows_the_whole_key() {
+        assert_eq!(
+            key_hint("0123456789abcdef0123456789abcdef01234567"),
+            "0123…"
+        );
+        assert_eq!(key_hint("abcd1234"), "abcd…");
+        assert_eq!(key_hint("abc"), "a…");
+        assert_eq!(key_hint("a"), "…");
+    }
+
+    #[test]
+    fn usernames_follow_djangos_validator() {
+        assert_eq!(username_problem("john.doe+x@example-1_2"), None);
+        assert_eq!(username_problem("walterwhité"), None);
+        assert!(username_problem("").is_some());
+        assert!(username_problem("has space").is_some());
+        assert!(username_problem(&"a".repeat(151)).is_some());
+        assert_eq!(username_problem(&"a".repeat(150)), None);
+    }
+
+    #[test]
+    fn emails_may_be_blank_but_not_malformed() {
+        assert_eq!(email_problem(""), None);
+        assert_eq!(email_problem("a@example.com"), None);
+        assert!(email_problem("nope").is_some());
+        assert!(email_problem("@example.com").is_some());
+        assert!(email_problem("a b@example.com").is_some());
+    }
+}

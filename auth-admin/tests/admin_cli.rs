@@ -1,0 +1,900 @@
+//! The `auth-admin` command line: the built binary run against temporary
+//! SQLite files, checking output, exit status and database state; DRF's `drf_create_token`
+//! message for message; and the interactive paths in-process with a scripted
+//! prompter.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::VecDeque;
+use std::io;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use actix_web::App;
+use actix_web::test::init_service;
+use auth_actix::django::hashers::{PasswordHashers, is_password_usable};
+use auth_actix::store::sea_orm::DatabaseConnection;
+use auth_actix::store::{self, migrations, session, token, user};
+use auth_actix::{IsAuthenticated, TokenAuthentication};
+use auth_admin::clap::Parser;
+use auth_admin::{self as admin, AdminCli, Console, NoPrompter, Prompter};
+use test_support::*;
+
+/// The `auth-admin` binary of this package, as `cargo install` builds it.
+const BIN: &str = env!("CARGO_BIN_EXE_auth-admin");
+const TABLES: [&str; 3] = ["auth_user", "authtoken_token", "django_session"];
+
+/// A directory of its own for one test's SQLite file; removed afterwards.
+struct TempDb {
+    dir: PathBuf,
+    url: String,
+}
+
+impl TempDb {
+    fn new(name: &str) -> Self {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "auth-admin-{}-{}-{name}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.join("db.sqlite3").display());
+        Self { dir, url }
+    }
+
+    fn file(&self) -> PathBuf {
+        self.dir.join("db.sqlite3")
+    }
+
+    async fn connect(&self) -> DatabaseConnection {
+        store::connect(&self.url).await.unwrap()
+    }
+
+    /// The tables, `john`/`password` with token `abcd1234`, and `alice`/`password` without one.
+    async fn seeded(&self) -> DatabaseConnection {
+        let settings = settings();
+        let db = store::connect_and_migrate(&self.url).await.unwrap();
+        let john = add_user(&db, &settings, "john", "password", true, false).await;
+        add_user(&db, &settings, "alice", "password", true, false).await;
+        token::create_with_key(&db, john.id, "abcd1234")
+            .await
+            .unwrap();
+        db
+    }
+}
+
+impl Drop for TempDb {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[derive(Debug)]
+struct Output {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs the binary with `args`, a clean environment for the variables it reads plus `envs`, no
+/// standard input (so: not interactive) and backtraces on (so a panic would show).
+fn run_bin(args: &[&str], envs: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(BIN);
+    command
+        .args(args)
+        .stdin(Stdio::null())
+        .env("RUST_BACKTRACE", "1");
+    for var in [
+        "DATABASE_URL",
+        "DJANGO_SUPERUSER_USERNAME",
+        "DJANGO_SUPERUSER_EMAIL",
+        "DJANGO_SUPERUSER_PASSWORD",
+    ] {
+        command.env_remove(var);
+    }
+    command.envs(envs.iter().copied());
+    let output = command.output().unwrap();
+    Output {
+        code: output.status.code().expect("exited normally"),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+/// Runs `auth-admin --database-url <db> <args>`.
+fn cli(db: &TempDb, args: &[&str]) -> Output {
+    cli_env(db, args, &[])
+}
+
+fn cli_env(db: &TempDb, args: &[&str], envs: &[(&str, &str)]) -> Output {
+    let mut full = vec!["--database-url", db.url.as_str()];
+    full.extend_from_slice(args);
+    run_bin(&full, envs)
+}
+
+fn assert_success(output: &Output) {
+    assert_eq!(output.code, 0, "{output:?}");
+    assert_eq!(output.stderr, "", "{output:?}");
+}
+
+fn assert_command_error(output: &Output, stderr: &str) {
+    assert_eq!(output.code, 1, "{output:?}");
+    assert_eq!(output.stdout, "", "{output:?}");
+    assert_eq!(output.stderr, stderr, "{output:?}");
+}
+
+/// The key in `Generated token <key> for user <username>\n`, checking the whole line.
+fn generated_key(output: &Output, username: &str) -> String {
+    assert_success(output);
+    let key = output
+        .stdout
+        .strip_prefix("Generated token ")
+        .and_then(|rest| rest.strip_suffix(&format!(" for user {username}\n")))
+        .unwrap_or_else(|| panic!("unexpected output {:?}", output.stdout));
+    key.to_owned()
+}
+
+async fn stored_user(db: &DatabaseConnection, username: &str) -> Option<user::User> {
+    user::AUTH_USER
+        .find_by_username(db, username)
+        .await
+        .unwrap()
+}
+
+async fn stored_key(db: &DatabaseConnection, username: &str) -> Option<String> {
+    let owner = stored_user(db, username).await.unwrap();
+    token::find_for_user(db, owner.id)
+        .await
+        .unwrap()
+        .map(|found| found.key)
+}
+
+fn verifies(hashers: &PasswordHashers, password: &str, encoded: &str) -> bool {
+    hashers
+        .verify_password(Some(password), Some(encoded))
+        .correct
+}
+
+// --- migrate -------------------------------------------------------------------------------
+
+#[actix_web::test]
+async fn migrate_creates_the_tables_in_an_empty_file_then_leaves_them_alone() {
+    let db = TempDb::new("migrate");
+    assert!(!db.file().exists());
+
+    let first = cli(&db, &["migrate"]);
+    assert_success(&first);
+    // Every table the library knows, in dependency order; these three at least.
+    let created: Vec<&str> = first
+        .stdout
+        .lines()
+        .map(|line| {
+            line.strip_prefix("Created table ")
+                .unwrap_or_else(|| panic!("unexpected line {line:?}"))
+        })
+        .collect();
+    assert_eq!(created[..3], TABLES);
+    assert!(db.file().exists());
+    let conn = db.connect().await;
+    for table in &created {
+        let backend = conn.get_database_backend();
+        assert!(
+            migrations::table_exists(&conn, backend, table)
+                .await
+                .unwrap(),
+            "{table}"
+        );
+    }
+
+    let second = cli(&db, &["migrate"]);
+    assert_success(&second);
+    let expected: String = created
+        .iter()
+        .map(|table| format!("Table {table} already exists (left unchanged)\n"))
+        .collect();
+    assert_eq!(second.stdout, expected);
+}
+
+#[actix_web::test]
+async fn commands_on_a_database_without_tables_say_to_migrate() {
+    let db = TempDb::new("unmigrated");
+    let output = cli(&db, &["create-token", "john"]);
+    assert_command_error(
+        &output,
+        "CommandError: table auth_user does not exist in this database; run `migrate` first\n",
+    );
+    let output = cli(&db, &["clearsessions"]);
+    assert_command_error(
+        &output,
+        "CommandError: table django_session does not exist in this database; run `migrate` first\n",
+    );
+}
+
+// --- createsuperuser -----------------------------------------------------------------------
+
+#[actix_web::test]
+async fn createsuperuser_from_the_environment_creates_a_staff_superuser() {
+    let db = TempDb::new("superuser");
+    let conn = db.seeded().await;
+    let password = "correct horse battery staple";
+
+    let output = cli_env(
+        &db,
+        &[
+            "createsuperuser",
+            "--username",
+            "boss",
+            "--email",
+            "Boss@EXAMPLE.COM",
+        ],
+        &[("DJANGO_SUPERUSER_PASSWORD", password)],
+    );
+    assert_success(&output);
+    assert_eq!(output.stdout, "Superuser created successfully.\n");
+
+    let boss = stored_user(&conn, "boss").await.unwrap();
+    assert!(boss.is_staff && boss.is_superuser && boss.is_active);
+    assert_eq!(boss.email, "Boss@example.com");
+    assert!(
+        boss.password.starts_with("pbkdf2_sha256$1500000$"),
+        "Django's default hasher"
+    );
+    let hashers = PasswordHashers::django_default();
+    assert!(verifies(&hashers, password, &boss.password));
+    assert!(!verifies(&hashers, "wrong", &boss.password));
+}
+
+#[actix_web::test]
+async fn createsuperuser_reads_a_named_variable_or_stores_an_unusable_password() {
+    let db = TempDb::new("superuser-sources");
+    let conn = db.seeded().await;
+
+    // The username and e-mail from Django's variables too.
+    let output = cli_env(
+        &db,
+        &["createsuperuser", "--password-env", "ADMIN_PASSWORD"],
+        &[
+            ("ADMIN_PASSWORD", "from-a-named-variable"),
+            ("DJANGO_SUPERUSER_USERNAME", "ops"),
+            ("DJANGO_SUPERUSER_EMAIL", "ops@example.com"),
+        ],
+    );
+    assert_success(&output);
+    assert!(!output.stdout.contains("from-a-named-variable"));
+    let ops = stored_user(&conn, "ops").await.unwrap();
+    assert_eq!(ops.email, "ops@example.com");
+    assert!(verifies(
+        &PasswordHashers::django_default(),
+        "from-a-named-variable",
+        &ops.password
+    ));
+
+    let output = cli(
+        &db,
+        &["createsuperuser", "--username", "robot", "--no-password"],
+    );
+    assert_success(&output);
+    assert_eq!(output.stdout, "Superuser created successfully.\n");
+    let robot = stored_user(&conn, "robot").await.unwrap();
+    assert!(robot.is_staff && robot.is_superuser);
+    assert!(robot.password.starts_with('!'));
+    assert!(!is_password_usable(Some(&robot.password)));
+    assert_eq!(robot.email, "");
+}
+
+#[actix_web::test]
+async fn createsuperuser_refuses_missing_blank_invalid_or_taken_input() {
+    let db = TempDb::new("superuser-refused");
+    let conn = db.seeded().await;
+
+    let no_password = cli(&db, &["createsuperuser", "--username", "boss"]);
+    assert_command_error(
+        &no_password,
+        "CommandError: no password given: set DJANGO_SUPERUSER_PASSWORD, use --password-env \
+         VAR, or --no-password for an unusable password\n",
+    );
+
+    let blank = cli_env(
+        &db,
+        &["createsuperuser", "--username", "boss"],
+        &[("DJANGO_SUPERUSER_PASSWORD", "")],
+    );
+    assert_command_error(
+        &blank,
+        "CommandError: Blank passwords aren't allowed (environment variable \
+         DJANGO_SUPERUSER_PASSWORD is empty).\n",
+    );
+
+    let unset = cli(
+        &db,
+        &[
+            "createsuperuser",
+            "--username",
+            "boss",
+            "--password-env",
+            "UNSET_VARIABLE_XYZ",
+        ],
+    );
+    assert_command_error(
+        &unset,
+        "CommandError: environment variable UNSET_VARIABLE_XYZ is not set\n",
+    );
+
+    let no_username = cli_env(
+        &db,
+        &["createsuperuser", "--no-input"],
+        &[("DJANGO_SUPERUSER_PASSWORD", "pw-123456")],
+    );
+    assert_command_error(
+        &no_username,
+        "CommandError: You must use --username (or set DJANGO_SUPERUSER_USERNAME) when not \
+         running interactively.\n",
+    );
+
+    let invalid = cli_env(
+        &db,
+        &["createsuperuser", "--username", "big boss"],
+        &[("DJANGO_SUPERUSER_PASSWORD", "pw-123456")],
+    );
+    assert_command_error(
+        &invalid,
+        "CommandError: Error: Enter a valid username. This value may contain only letters, \
+         numbers, and @/./+/-/_ characters.\n",
+    );
+
+    let taken = cli_env(
+        &db,
+        &["createsuperuser", "--username", "john"],
+        &[("DJANGO_SUPERUSER_PASSWORD", "pw-123456")],
+    );
+    assert_command_error(
+        &taken,
+        "CommandError: Error: That username is already taken.\n",
+    );
+    let john = stored_user(&conn, "john").await.unwrap();
+    assert!(!john.is_superuser, "the existing user is untouched");
+
+    let conflicting = cli(
+        &db,
+        &[
+            "createsuperuser",
+            "--username",
+            "boss",
+            "--no-password",
+            "--password-env",
+            "X",
+        ],
+    );
+    assert_eq!(conflicting.code, 2, "{conflicting:?}");
+
+    assert!(stored_user(&conn, "boss").await.is_none());
+    assert!(stored_user(&conn, "big boss").await.is_none());
+}
+
+/// Answers prompts from a list; records the labels it was shown.
+#[derive(Debug, Default)]
+struct Script {
+    answers: VecDeque<&'static str>,
+    asked: Vec<String>,
+}
+
+impl Script {
+    fn new(answers: &[&'static str]) -> Self {
+        Self {
+            answers: answers.iter().copied().collect(),
+            asked: Vec::new(),
+        }
+    }
+}
+
+impl Prompter for Script {
+    fn is_interactive(&self) -> bool {
+        true
+    }
+
+    fn prompt(&mut self, label: &str) -> io::Result<String> {
+        self.asked.push(label.to_owned());
+        self.answers
+            .pop_front()
+            .map(str::to_owned)
+            .ok_or_else(|| io::ErrorKind::UnexpectedEof.into())
+    }
+
+    fn prompt_password(&mut self, label: &str) -> io::Result<String> {
+        self.prompt(label)
+    }
+}
+
+struct InProcess {
+    code: i32,
+    out: String,
+    err: String,
+}
+
+/// Runs `args` in-process through `run_with`, with the suite's fast settings.
+async fn run_in_process(url: &str, args: &[&str], prompter: &mut dyn Prompter) -> InProcess {
+    let mut argv = vec!["auth-admin"];
+    argv.extend_from_slice(args);
+    let cli = AdminCli::try_parse_from(argv).unwrap();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = {
+        let mut console = Console {
+            out: &mut out,
+            err: &mut err,
+            prompter,
+        };
+        admin::run_with(cli.command, url, &settings(), &mut console).await
+    };
+    InProcess {
+        code,
+        out: String::from_utf8(out).unwrap(),
+        err: String::from_utf8(err).unwrap(),
+    }
+}
+
+#[actix_web::test]
+async fn createsuperuser_interactive_prompts_and_asks_again_after_mistakes() {
+    let db = TempDb::new("superuser-interactive");
+    let conn = db.seeded().await;
+    let mut script = Script::new(&[
+        "john",             // taken
+        "boss",             //
+        "not-an-address",   // invalid
+        "boss@example.com", //
+        "first-try",        // mismatch
+        "second-try",       //
+        "",                 // blank
+        "",                 //
+        "s3cret-pass",      //
+        "s3cret-pass",      //
+    ]);
+    let result = run_in_process(&db.url, &["createsuperuser", "--interactive"], &mut script).await;
+    assert_eq!(result.code, 0, "{}", result.err);
+    assert_eq!(result.out, "Superuser created successfully.\n");
+    assert_eq!(
+        result.err,
+        "Error: That username is already taken.\n\
+         Error: Enter a valid email address.\n\
+         Error: Your passwords didn't match.\n\
+         Error: Blank passwords aren't allowed.\n"
+    );
+    assert_eq!(
+        script.asked,
+        [
+            "Username: ",
+            "Username: ",
+            "Email address: ",
+            "Email address: ",
+            "Password: ",
+            "Password (again): ",
+            "Password: ",
+            "Password (again): ",
+            "Password: ",
+            "Password (again): ",
+        ]
+    );
+    for secret in ["first-try", "second-try", "s3cret-pass"] {
+        assert!(!result.out.contains(secret) && !result.err.contains(secret));
+    }
+    let boss = stored_user(&conn, "boss").await.unwrap();
+    assert!(boss.is_staff && boss.is_superuser);
+    assert_eq!(boss.email, "boss@example.com");
+    assert!(verifies(
+        &settings().settings().password_hashers,
+        "s3cret-pass",
+        &boss.password
+    ));
+}
+
+#[actix_web::test]
+async fn createsuperuser_interactive_end_of_input_cancels_without_creating() {
+    let db = TempDb::new("superuser-eof");
+    let conn = db.seeded().await;
+    let mut script = Script::new(&["boss", "", "only-once"]);
+    let result = run_in_process(&db.url, &["createsuperuser", "--interactive"], &mut script).await;
+    assert_eq!(result.code, 1);
+    assert_eq!(result.err, "CommandError: Operation cancelled.\n");
+    assert!(stored_user(&conn, "boss").await.is_none());
+
+    // Without a terminal and without --interactive, nothing is asked.
+    let result = run_in_process(&db.url, &["createsuperuser"], &mut NoPrompter).await;
+    assert_eq!(result.code, 1);
+    assert!(
+        result
+            .err
+            .starts_with("CommandError: You must use --username")
+    );
+}
+
+// --- changepassword ------------------------------------------------------------------------
+
+#[actix_web::test]
+async fn changepassword_from_the_environment_saves_a_new_hash() {
+    let db = TempDb::new("changepassword");
+    let conn = db.seeded().await;
+    let output = cli_env(
+        &db,
+        &["changepassword", "john", "--password-env", "NEW_PASSWORD"],
+        &[("NEW_PASSWORD", "brand-new-password")],
+    );
+    assert_success(&output);
+    assert_eq!(
+        output.stdout,
+        "Password changed successfully for user 'john'\n"
+    );
+    let john = stored_user(&conn, "john").await.unwrap();
+    let hashers = PasswordHashers::django_default();
+    assert!(verifies(&hashers, "brand-new-password", &john.password));
+    assert!(!verifies(&hashers, "password", &john.password));
+}
+
+#[actix_web::test]
+async fn changepassword_refuses_unknown_users_and_missing_terminals() {
+    let db = TempDb::new("changepassword-refused");
+    let conn = db.seeded().await;
+    let before = stored_user(&conn, "john").await.unwrap().password;
+
+    let unknown = cli_env(
+        &db,
+        &["changepassword", "nobody", "--password-env", "NEW_PASSWORD"],
+        &[("NEW_PASSWORD", "brand-new-password")],
+    );
+    assert_command_error(&unknown, "CommandError: user 'nobody' does not exist\n");
+
+    let no_terminal = cli(&db, &["changepassword", "john"]);
+    assert_command_error(
+        &no_terminal,
+        "CommandError: cannot prompt for the new password: standard input is not a terminal \
+         (use --password-env VAR)\n",
+    );
+
+    let missing = cli(&db, &["changepassword"]);
+    assert_eq!(missing.code, 2, "{missing:?}");
+    assert_eq!(stored_user(&conn, "john").await.unwrap().password, before);
+}
+
+#[actix_web::test]
+async fn changepassword_interactive_prompts_twice_and_gives_up_after_three_mismatches() {
+    let db = TempDb::new("changepassword-interactive");
+    let conn = db.seeded().await;
+    let before = stored_user(&conn, "john").await.unwrap().password;
+
+    let mut script = Script::new(&["a1", "b1", "a2", "b2", "a3", "b3"]);
+    let result = run_in_process(&db.url, &["changepassword", "john"], &mut script).await;
+    assert_eq!(result.code, 1);
+    assert_eq!(result.out, "Changing password for user 'john'\n");
+    assert_eq!(
+        result.err,
+        "Passwords do not match. Please try again.\n\
+         Passwords do not match. Please try again.\n\
+         Passwords do not match. Please try again.\n\
+         CommandError: Aborting password change for user 'john' after 3 attempts\n"
+    );
+    assert_eq!(stored_user(&conn, "john").await.unwrap().password, before);
+
+    let mut script = Script::new(&["typo", "other", "new-secret", "new-secret"]);
+    let result = run_in_process(&db.url, &["changepassword", "john"], &mut script).await;
+    assert_eq!(result.code, 0, "{}", result.err);
+    assert_eq!(
+        result.out,
+        "Changing password for user 'john'\nPassword changed successfully for user 'john'\n"
+    );
+    let john = stored_user(&conn, "john").await.unwrap();
+    assert!(verifies(
+        &settings().settings().password_hashers,
+        "new-secret",
+        &john.password
+    ));
+}
+
+// --- create-token (DRF's drf_create_token, spec §5.4) --------------------------------------
+
+#[actix_web::test]
+async fn create_token_prints_the_reference_line_and_keeps_the_key_until_reset() {
+    let db = TempDb::new("create-token");
+    let conn = db.seeded().await;
+
+    let first = generated_key(&cli(&db, &["create-token", "alice"]), "alice");
+    assert_eq!(first.len(), 40);
+    assert!(
+        first
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    );
+    assert_eq!(stored_key(&conn, "alice").await.as_deref(), Some(&*first));
+
+    let again = generated_key(&cli(&db, &["create-token", "alice"]), "alice");
+    assert_eq!(again, first, "get-or-create: the same key");
+
+    let reset = generated_key(&cli(&db, &["create-token", "-r", "alice"]), "alice");
+    assert_ne!(reset, first);
+    assert_eq!(stored_key(&conn, "alice").await.as_deref(), Some(&*reset));
+
+    let long_reset = generated_key(&cli(&db, &["create-token", "alice", "--reset"]), "alice");
+    assert_ne!(long_reset, reset);
+
+    // An existing token is printed as it is; DRF's command name works as an alias.
+    let existing = generated_key(&cli(&db, &["drf_create_token", "john"]), "john");
+    assert_eq!(existing, "abcd1234");
+}
+
+#[actix_web::test]
+async fn create_token_for_an_unknown_user_is_a_command_error() {
+    let db = TempDb::new("create-token-unknown");
+    let conn = db.seeded().await;
+    let output = cli(&db, &["create-token", "nobody"]);
+    assert_command_error(
+        &output,
+        "CommandError: Cannot create the Token: user nobody does not exist\n",
+    );
+    // The lookup is exact: another case is another user.
+    let output = cli(&db, &["create-token", "John"]);
+    assert_command_error(
+        &output,
+        "CommandError: Cannot create the Token: user John does not exist\n",
+    );
+    assert!(stored_key(&conn, "alice").await.is_none());
+}
+
+#[test]
+fn create_token_without_a_username_is_a_usage_error() {
+    let output = run_bin(&["create-token"], &[]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert_eq!(output.stdout, "");
+    assert!(output.stderr.contains("<USERNAME>"), "{}", output.stderr);
+    assert!(output.stderr.contains("Usage:"), "{}", output.stderr);
+
+    let parsed = AdminCli::try_parse_from(["auth-admin", "create-token"]).unwrap_err();
+    assert_eq!(parsed.exit_code(), admin::EXIT_USAGE);
+}
+
+#[test]
+fn every_command_has_help() {
+    let help = run_bin(&["create-token", "--help"], &[]);
+    assert_eq!(help.code, 0, "{help:?}");
+    assert!(
+        help.stdout
+            .starts_with("Create DRF Token for a given user\n")
+    );
+    assert!(help.stdout.contains("-r, --reset"));
+    assert!(
+        help.stdout
+            .contains("Reset existing User token and create a new one")
+    );
+    for command in [
+        "migrate",
+        "createsuperuser",
+        "changepassword",
+        "list-tokens",
+        "revoke-token",
+        "clearsessions",
+    ] {
+        let help = run_bin(&[command, "--help"], &[]);
+        assert_eq!(help.code, 0, "{command}: {help:?}");
+        assert!(help.stdout.contains("--database-url"), "{command}");
+    }
+    let top = run_bin(&["--help"], &[]);
+    assert_eq!(top.code, 0);
+    assert!(top.stdout.contains("create-token"));
+}
+
+// --- list-tokens and revoke-token ----------------------------------------------------------
+
+#[actix_web::test]
+async fn list_tokens_shows_owner_time_and_only_a_prefix_of_each_key() {
+    let db = TempDb::new("list-tokens");
+    let conn = db.seeded().await;
+    let alice = stored_user(&conn, "alice").await.unwrap();
+    let key = token::create(&conn, alice.id).await.unwrap().key;
+
+    let output = cli(&db, &["list-tokens"]);
+    assert_success(&output);
+    let lines: Vec<&str> = output.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", output.stdout);
+    assert!(lines[0].starts_with("john   "), "{}", lines[0]);
+    assert!(lines[0].ends_with("  abcd…"), "{}", lines[0]);
+    assert!(lines[1].starts_with("alice  "), "{}", lines[1]);
+    assert!(
+        lines[1].ends_with(&format!("  {}…", &key[..4])),
+        "{}",
+        lines[1]
+    );
+    for line in &lines {
+        assert!(line.contains(" UTC "), "{line}");
+    }
+    assert!(
+        !output.stdout.contains(&key[..5]),
+        "never more than 4 characters of a key"
+    );
+    assert!(!output.stdout.contains("abcd1"));
+
+    let empty = TempDb::new("list-tokens-empty");
+    store::connect_and_migrate(&empty.url).await.unwrap();
+    let output = cli(&empty, &["list-tokens"]);
+    assert_success(&output);
+    assert_eq!(output.stdout, "No tokens.\n");
+}
+
+#[actix_web::test]
+async fn revoke_token_deletes_the_token_and_reports_what_it_cannot_do() {
+    let db = TempDb::new("revoke-token");
+    let conn = db.seeded().await;
+
+    let output = cli(&db, &["revoke-token", "john"]);
+    assert_success(&output);
+    assert_eq!(output.stdout, "Deleted token abcd… of user john\n");
+    assert!(stored_key(&conn, "john").await.is_none());
+
+    let again = cli(&db, &["revoke-token", "john"]);
+    assert_command_error(&again, "CommandError: user 'john' has no token\n");
+
+    let unknown = cli(&db, &["revoke-token", "nobody"]);
+    assert_command_error(&unknown, "CommandError: user 'nobody' does not exist\n");
+}
+
+// --- clearsessions -------------------------------------------------------------------------
+
+#[actix_web::test]
+async fn clearsessions_deletes_only_expired_sessions_and_prints_the_count() {
+    let db = TempDb::new("clearsessions");
+    let conn = db.seeded().await;
+    let now = chrono::Utc::now();
+    let expired = now - chrono::Duration::hours(1);
+    let live = now + chrono::Duration::days(14);
+    for (key, expire) in [
+        ("expired1", expired),
+        ("expired2", expired),
+        ("live1", live),
+    ] {
+        session::insert(&conn, key.to_owned(), "data".to_owned(), expire)
+            .await
+            .unwrap();
+    }
+
+    let output = cli(&db, &["clearsessions"]);
+    assert_success(&output);
+    assert_eq!(output.stdout, "Deleted 2 expired sessions.\n");
+    assert!(session::exists(&conn, "live1").await.unwrap());
+    assert!(!session::exists(&conn, "expired1").await.unwrap());
+
+    let again = cli(&db, &["clearsessions"]);
+    assert_success(&again);
+    assert_eq!(again.stdout, "Deleted 0 expired sessions.\n");
+}
+
+// --- the database URL ----------------------------------------------------------------------
+
+#[test]
+fn bad_database_urls_fail_with_one_clean_line_without_the_password() {
+    let missing_dir = std::env::temp_dir()
+        .join("auth-admin-no-such-directory")
+        .join("nested")
+        .join("db.sqlite3");
+    let missing_dir = format!("sqlite://{}?mode=rwc", missing_dir.display());
+    for url in [
+        "nosuchdb://admin:Sup3rSecretPw@db.example:5432/app",
+        "nosuchdb://db.example/app?user=admin&password=Sup3rSecretPw",
+        "not a url",
+        missing_dir.as_str(),
+    ] {
+        for output in [
+            run_bin(&["--database-url", url, "list-tokens"], &[]),
+            run_bin(&["create-token", "john"], &[("DATABASE_URL", url)]),
+        ] {
+            assert_eq!(output.code, 1, "{url}: {output:?}");
+            assert_eq!(output.stdout, "", "{url}");
+            assert!(
+                output
+                    .stderr
+                    .starts_with("CommandError: cannot open the database "),
+                "{url}: {}",
+                output.stderr
+            );
+            assert_eq!(output.stderr.lines().count(), 1, "{url}: {}", output.stderr);
+            assert!(
+                !output.stderr.contains("Sup3rSecretPw"),
+                "{}",
+                output.stderr
+            );
+            assert!(!output.stderr.contains("panicked"), "{}", output.stderr);
+            assert!(!output.stderr.contains("backtrace"), "{}", output.stderr);
+        }
+    }
+    let secret = run_bin(
+        &["list-tokens"],
+        &[(
+            "DATABASE_URL",
+            "nosuchdb://admin:Sup3rSecretPw@db.example/app",
+        )],
+    );
+    assert!(
+        secret
+            .stderr
+            .contains("nosuchdb://admin:********@db.example/app"),
+        "{}",
+        secret.stderr
+    );
+
+    let empty = run_bin(&["--database-url", "", "migrate"], &[]);
+    assert_eq!(empty.code, 1, "{empty:?}");
+    assert_eq!(
+        empty.stderr,
+        "CommandError: no database URL: pass --database-url or set DATABASE_URL\n"
+    );
+
+    // The help shows the variable's name, never its value.
+    let help = run_bin(
+        &["--help"],
+        &[(
+            "DATABASE_URL",
+            "nosuchdb://admin:Sup3rSecretPw@db.example/app",
+        )],
+    );
+    assert_eq!(help.code, 0);
+    assert!(help.stdout.contains("DATABASE_URL"));
+    assert!(!help.stdout.contains("Sup3rSecretPw"));
+}
+
+#[actix_web::test]
+async fn the_database_url_comes_from_the_environment_too() {
+    let db = TempDb::new("env-url");
+    db.seeded().await;
+    let output = run_bin(&["create-token", "john"], &[("DATABASE_URL", &db.url)]);
+    assert_eq!(generated_key(&output, "john"), "abcd1234");
+}
+
+// --- embedding and the token scheme --------------------------------------------------------
+
+#[actix_web::test]
+async fn run_in_process_writes_to_the_given_writers() {
+    let db = TempDb::new("in-process");
+    let conn = db.seeded().await;
+    let cli = AdminCli::try_parse_from(["auth-admin", "create-token", "alice"]).unwrap();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = admin::run(cli.command, &db.url, &mut out, &mut err).await;
+    assert_eq!(code, admin::EXIT_SUCCESS);
+    assert_eq!(err, b"");
+    let key = stored_key(&conn, "alice").await.unwrap();
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        format!("Generated token {key} for user alice\n")
+    );
+
+    let cli = AdminCli::try_parse_from(["auth-admin", "create-token", "nobody"]).unwrap();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = admin::run(cli.command, &db.url, &mut out, &mut err).await;
+    assert_eq!(code, admin::EXIT_FAILURE);
+    assert_eq!(out, b"");
+    assert_eq!(
+        String::from_utf8(err).unwrap(),
+        "CommandError: Cannot create the Token: user nobody does not exist\n"
+    );
+}
+
+#[actix_web::test]
+async fn a_token_from_create_token_authenticates_with_the_token_scheme() {
+    let db = TempDb::new("token-scheme");
+    db.seeded().await;
+    let key = generated_key(&cli(&db, &["create-token", "alice"]), "alice");
+
+    let settings = settings();
+    let conn = db.connect().await;
+    let app = init_service(
+        App::new()
+            .configure(auth_actix::configure(settings.clone(), conn.clone()))
+            .service(route::<(TokenAuthentication,), IsAuthenticated>("/token/")),
+    )
+    .await;
+    let reply = send(&app, with_auth(get("/token/"), format!("Token {key}"))).await;
+    assert_eq!(reply.status, 200, "{reply:?}");
+    assert_eq!(reply.body, json_body("alice", &key));
+
+    // Revoked with the tool: the next request is refused.
+    assert_success(&cli(&db, &["revoke-token", "alice"]));
+    let reply = send(&app, with_auth(get("/token/"), format!("Token {key}"))).await;
+    assert_eq!(reply.status, 401, "{reply:?}");
+    assert_eq!(reply.body, r#"{"detail":"Invalid token."}"#);
+}

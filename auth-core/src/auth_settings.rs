@@ -1,0 +1,546 @@
+//! The composition root: [`AuthSettings::builder`] turns DRF's `REST_FRAMEWORK` and the Django
+//! settings, written in one module of the application, into the plain
+//! [`Settings`], the live [`Services`] and the project's [`PolicyDefaults`]. Nothing in this
+//! crate imports it; the web framework's glue takes an [`AuthSettings`] and a database.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sea_orm::{DatabaseConnection, DbErr};
+
+use crate::authentication::AuthenticationClasses;
+use crate::clock::Clock;
+use crate::django::hashers::{Algorithm, PasswordHashers};
+use crate::django::http::cookie::CookieSettings;
+use crate::environment::{Environment, Services, default_hashing_threads};
+#[cfg(feature = "knox")]
+use crate::knox::KnoxSettings;
+use crate::permissions::PermissionClasses;
+use crate::policy::PolicyDefaults;
+use crate::services::credential_cache::CredentialCache;
+use crate::services::hashing_pool::HashingPool;
+use crate::services::throttle_store::ThrottleStore;
+use crate::settings::{SecretKey, Settings, SettingsError, UnauthenticatedUser};
+use crate::store;
+use crate::store::user::UserModel;
+use crate::throttling::ThrottleClasses;
+use crate::user::AuthInfo;
+
+/// Default of [`AuthSettingsBuilder::auth_cache_capacity`].
+const DEFAULT_AUTH_CACHE_CAPACITY: usize = 10_000;
+
+/// The project's configuration, built once: the settings, the services made from them, and the
+/// default policy of views that declare none. Cheap to clone (clones share the services).
+///
+/// ```
+/// use auth_core::AuthSettings;
+/// use auth_core::authentication::{SessionAuthentication, TokenAuthentication};
+/// use auth_core::permissions::IsAuthenticated;
+///
+/// let settings = AuthSettings::builder()
+///     .secret_key("the Django project's SECRET_KEY")
+///     .database_url("sqlite::memory:")
+///     // DEFAULT_AUTHENTICATION_CLASSES and DEFAULT_PERMISSION_CLASSES
+///     .default_authentication::<(SessionAuthentication, TokenAuthentication)>()
+///     .default_permission::<IsAuthenticated>()
+///     // DEFAULT_THROTTLE_RATES
+///     .throttle_rate("user", "1000/day")
+///     .build()?;
+/// assert_eq!(settings.settings().token_keyword, "Token");
+/// assert_eq!(settings.settings().session_cookie.name, "sessionid");
+/// # Ok::<(), auth_core::settings::SettingsError>(())
+/// ```
+#[derive(Clone)]
+pub struct AuthSettings {
+    settings: Arc<Settings>,
+    services: Services,
+    defaults: PolicyDefaults,
+}
+
+impl AuthSettings {
+    /// Starts a builder with the reference's defaults (DRF's and Django's settings).
+    pub fn builder() -> AuthSettingsBuilder {
+        AuthSettingsBuilder::default()
+    }
+
+    /// Bundles settings made elsewhere (checked with [`Settings::validate`]) with services and
+    /// the project's default policy.
+    pub fn new(
+        settings: Settings,
+        services: Services,
+        defaults: PolicyDefaults,
+    ) -> Result<Self, SettingsError> {
+        settings.validate()?;
+        Ok(Self {
+            settings: Arc::new(settings),
+            services,
+            defaults,
+        })
+    }
+
+    /// The settings.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The services: clock, throttle store, credential cache, hashing threads.
+    pub fn services(&self) -> &Services {
+        &self.services
+    }
+
+    /// The default policy of views that declare none (`DEFAULT_*_CLASSES`).
+    pub fn defaults(&self) -> &PolicyDefaults {
+        &self.defaults
+    }
+
+    /// The database URL (may contain a password; never log it).
+    pub fn database_url(&self) -> &str {
+        &self.settings.database_url
+    }
+
+    /// The environment of the schemes: these settings and services with `db`.
+    pub fn environment(&self, db: DatabaseConnection) -> Environment {
+        Environment::new(Arc::clone(&self.settings), db, self.services.clone())
+    }
+
+    /// Connects to the database URL and creates any missing table for the configured user model
+    /// ([`store::connect_and_migrate_with`]); existing tables are never altered.
+    pub async fn connect_and_migrate(&self) -> Result<DatabaseConnection, DbErr> {
+        store::connect_and_migrate_with(self.database_url(), &self.settings.user_model).await
+    }
+}
+
+impl fmt::Debug for AuthSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthSettings")
+            .field("settings", &self.settings)
+            .field("services", &self.services)
+            .field("defaults", &self.defaults)
+            .finish()
+    }
+}
+
+/// Builds [`AuthSettings`]; every method has the reference's default.
+///
+/// `Debug` shows the settings but not the database URL (it may hold a password); the secret
+/// keys redact themselves.
+#[derive(Clone)]
+pub struct AuthSettingsBuilder {
+    settings: Settings,
+    secret_key_env: Option<String>,
+    database_url_env: Option<String>,
+    hashers: Vec<Algorithm>,
+    pbkdf2_iterations: u32,
+    defaults: PolicyDefaults,
+    clock: Option<Arc<dyn Clock>>,
+    throttle_store: Option<Arc<dyn ThrottleStore>>,
+    auth_cache_ttl: Option<Duration>,
+    auth_cache_capacity: usize,
+    hashing_threads: usize,
+}
+
+impl Default for AuthSettingsBuilder {
+    fn default() -> Self {
+        let settings = Settings::default();
+        Self {
+            hashers: settings.password_hashers.algorithms().to_vec(),
+            pbkdf2_iterations: settings.password_hashers.pbkdf2_iterations(),
+            settings,
+            secret_key_env: None,
+            database_url_env: None,
+            defaults: PolicyDefaults::new(),
+            clock: None,
+            throttle_store: None,
+            auth_cache_ttl: None,
+            auth_cache_capacity: DEFAULT_AUTH_CACHE_CAPACITY,
+            hashing_threads: default_hashing_threads(),
+        }
+    }
+}
+
+impl fmt::Debug for AuthSettingsBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthSettingsBuilder")
+            .field("settings", &self.settings)
+            .field("secret_key_env", &self.secret_key_env)
+            .field("database_url_env", &self.database_url_env)
+            .field("hashers", &self.hashers)
+            .field("pbkdf2_iterations", &self.pbkdf2_iterations)
+            .field("defaults", &self.defaults)
+            .field("auth_cache_ttl", &self.auth_cache_ttl)
+            .field("auth_cache_capacity", &self.auth_cache_capacity)
+            .field("hashing_threads", &self.hashing_threads)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AuthSettingsBuilder {
+    /// `SECRET_KEY`, given in code (tests, or a value read from a secret store).
+    pub fn secret_key(mut self, key: impl Into<String>) -> Self {
+        self.settings.secret_key = SecretKey::new(key);
+        self
+    }
+
+    /// Reads `SECRET_KEY` from the environment variable `var` at [`build`](Self::build) time;
+    /// a non-empty value there overrides [`secret_key`](Self::secret_key).
+    pub fn secret_key_from_env(mut self, var: impl Into<String>) -> Self {
+        self.secret_key_env = Some(var.into());
+        self
+    }
+
+    /// `SECRET_KEY_FALLBACKS`: older keys still accepted when verifying signatures.
+    pub fn secret_key_fallbacks<I, K>(mut self, keys: I) -> Self
+    where
+        I: IntoIterator<Item = K>,
+        K: Into<String>,
+    {
+        self.settings.secret_key_fallbacks = keys.into_iter().map(SecretKey::new).collect();
+        self
+    }
+
+    /// The database URL (default
+    /// [`DEFAULT_DATABASE_URL`](crate::settings::DEFAULT_DATABASE_URL)).
+    pub fn database_url(mut self, url: impl Into<String>) -> Self {
+        self.settings.database_url = url.into();
+        self
+    }
+
+    /// Reads the database URL from the environment variable `var` at build time; a non-empty
+    /// value there overrides [`database_url`](Self::database_url).
+    pub fn database_url_from_env(mut self, var: impl Into<String>) -> Self {
+        self.database_url_env = Some(var.into());
+        self
+    }
+
+    /// `DEFAULT_AUTHENTICATION_CLASSES`: a scheme or a tuple of schemes, in order.
+    pub fn default_authentication<L: AuthenticationClasses>(mut self) -> Self {
+        self.defaults = self.defaults.authentication::<L>();
+        self
+    }
+
+    /// `DEFAULT_PERMISSION_CLASSES`: a permission (expression) or a tuple of them.
+    pub fn default_permission<P>(mut self) -> Self
+    where
+        P: PermissionClasses + Default + Send + Sync + 'static,
+    {
+        self.defaults = self.defaults.permission::<P>();
+        self
+    }
+
+    /// `DEFAULT_THROTTLE_CLASSES`.
+    pub fn default_throttle<L>(mut self) -> Self
+    where
+        L: ThrottleClasses + Default + Send + Sync + 'static,
+    {
+        self.defaults = self.defaults.throttle::<L>();
+        self
+    }
+
+    /// `TokenAuthentication.keyword` for
+    /// [`TokenAuthentication`](crate::authentication::TokenAuthentication) without an explicit
+    /// keyword type (default `Token`).
+    pub fn token_keyword(mut self, keyword: impl Into<Cow<'static, str>>) -> Self {
+        self.settings.token_keyword = keyword.into();
+        self
+    }
+
+    /// The Basic realm in `WWW-Authenticate: Basic realm="…"` (default `api`).
+    pub fn basic_realm(mut self, realm: impl Into<Cow<'static, str>>) -> Self {
+        self.settings.basic_realm = realm.into();
+        self
+    }
+
+    /// `UNAUTHENTICATED_USER`.
+    pub fn unauthenticated_user(mut self, user: UnauthenticatedUser) -> Self {
+        self.settings.unauthenticated_user = user;
+        self
+    }
+
+    /// `UNAUTHENTICATED_TOKEN`.
+    pub fn unauthenticated_auth(mut self, auth: AuthInfo) -> Self {
+        self.settings.unauthenticated_auth = auth;
+        self
+    }
+
+    /// `PASSWORD_HASHERS`: the first is used for new hashes, all are accepted when checking.
+    pub fn password_hashers(mut self, algorithms: impl IntoIterator<Item = Algorithm>) -> Self {
+        self.hashers = algorithms.into_iter().collect();
+        self
+    }
+
+    /// The PBKDF2 iteration count (Django 6.1: 1,500,000). Lower it only for tests.
+    pub fn pbkdf2_iterations(mut self, iterations: u32) -> Self {
+        self.pbkdf2_iterations = iterations;
+        self
+    }
+
+    /// Enables remote-user authentication from this header, which the trusted front-end server
+    /// must set (and strip from clients' requests).
+    pub fn remote_user_header(mut self, header: impl Into<String>) -> Self {
+        self.settings.remote_user_header = Some(header.into());
+        self
+    }
+
+    /// A custom user model (Django's `AUTH_USER_MODEL`): its table and username field, for a
+    /// Django project whose users are not in `auth_user`. The default is `auth_user` by
+    /// `username`. See [`UserModel`] for the columns the table must have.
+    pub fn user_model(mut self, model: UserModel) -> Self {
+        self.settings.user_model = model;
+        self
+    }
+
+    /// Whether remote-user authentication creates unknown users (default true).
+    pub fn remote_user_create_unknown(mut self, create: bool) -> Self {
+        self.settings.remote_user_create_unknown = create;
+        self
+    }
+
+    /// `SECURE_PROXY_SSL_HEADER`, e.g. `("X-Forwarded-Proto", "https")`.
+    pub fn secure_proxy_ssl_header(
+        mut self,
+        header: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.settings.secure_proxy_ssl_header = Some((header.into(), value.into()));
+        self
+    }
+
+    /// `SESSION_COOKIE_*`: name, age, domain, path, Secure, HttpOnly, SameSite.
+    pub fn session_cookie(mut self, cookie: CookieSettings) -> Self {
+        self.settings.session_cookie = cookie;
+        self
+    }
+
+    /// `CSRF_COOKIE_*`: name, age, domain, path, Secure, HttpOnly, SameSite.
+    pub fn csrf_cookie(mut self, cookie: CookieSettings) -> Self {
+        self.settings.csrf_cookie = cookie;
+        self
+    }
+
+    /// `CSRF_HEADER_NAME` in Django's form, e.g. `HTTP_X_XSRF_TOKEN` for `X-XSRF-TOKEN`.
+    pub fn csrf_header_name(mut self, name: impl Into<String>) -> Self {
+        self.settings.csrf_header_name = name.into();
+        self
+    }
+
+    /// `CSRF_TRUSTED_ORIGINS`, with Django's wildcard form `https://*.example.com`.
+    pub fn csrf_trusted_origins<I, S>(mut self, origins: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.settings.csrf_trusted_origins = origins.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// `ALLOWED_HOSTS`, used by the CSRF Origin and Referer checks (default `["*"]`; see
+    /// [`Settings::allowed_hosts`]).
+    pub fn allowed_hosts<I, S>(mut self, hosts: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.settings.allowed_hosts = hosts.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// `AUTHENTICATION_BACKENDS`: the backends whose sessions are accepted (default: Django's
+    /// model backend). Add
+    /// [`REMOTE_USER_BACKEND`](crate::django::session_data::REMOTE_USER_BACKEND) to accept
+    /// sessions that Django logged in through remote-user authentication.
+    pub fn authentication_backends<I, S>(mut self, backends: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.settings.authentication_backends = backends.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The largest body the library's endpoints read (bytes); larger ones get 413.
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.settings.max_body_size = bytes;
+        self
+    }
+
+    /// Creates a DRF token for every user created through this library (`create_user`,
+    /// remote-user auto-creation), as the reference's documented `post_save` receiver does.
+    pub fn create_token_on_user_creation(mut self, create: bool) -> Self {
+        self.settings.create_token_on_user_creation = create;
+        self
+    }
+
+    /// `REST_KNOX`.
+    #[cfg(feature = "knox")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
+    pub fn knox(mut self, knox: KnoxSettings) -> Self {
+        self.settings.knox = knox;
+        self
+    }
+
+    /// The clock of expiring tokens (tests use a manual one).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// `DEFAULT_THROTTLE_RATES[scope] = rate` (`"100/day"`; only the period's first letter counts).
+    pub fn throttle_rate(mut self, scope: impl Into<String>, rate: impl Into<String>) -> Self {
+        self.settings
+            .throttle_rates
+            .insert(scope.into(), Some(rate.into()));
+        self
+    }
+
+    /// `DEFAULT_THROTTLE_RATES[scope] = None`: the scope is never throttled.
+    pub fn throttle_rate_none(mut self, scope: impl Into<String>) -> Self {
+        self.settings.throttle_rates.insert(scope.into(), None);
+        self
+    }
+
+    /// `NUM_PROXIES`: how many trusted proxies append to `X-Forwarded-For`.
+    pub fn num_proxies(mut self, proxies: u32) -> Self {
+        self.settings.num_proxies = Some(proxies);
+        self
+    }
+
+    /// Where throttle histories live:
+    /// [`MemoryStore`](crate::services::memory_store::MemoryStore) (the default, one process)
+    /// or `RedisStore` (feature `redis`: any number of instances).
+    pub fn throttle_store(mut self, store: Arc<dyn ThrottleStore>) -> Self {
+        self.throttle_store = Some(store);
+        self
+    }
+
+    /// Admit requests while the throttle store is unreachable (default: refuse with 503).
+    pub fn throttle_fail_open(mut self, fail_open: bool) -> Self {
+        self.settings.throttle_fail_open = fail_open;
+        self
+    }
+
+    /// How long a throttle store call may take (default 1 s) before it counts as an outage.
+    pub fn throttle_store_timeout(mut self, timeout: Duration) -> Self {
+        self.settings.throttle_store_timeout = timeout;
+        self
+    }
+
+    /// Turns on the token / session → user cache with entries living `ttl` (off by default):
+    /// a change made elsewhere (another instance, Django) is seen here only after `ttl`. See
+    /// [`CredentialCache`] for what is cached and what forgets it at once.
+    pub fn auth_cache_ttl(mut self, ttl: Duration) -> Self {
+        self.auth_cache_ttl = Some(ttl);
+        self
+    }
+
+    /// How many credentials the cache keeps, and how many refused tokens (default 10 000
+    /// each; about 1 KiB per credential at most).
+    pub fn auth_cache_capacity(mut self, entries: usize) -> Self {
+        self.auth_cache_capacity = entries;
+        self
+    }
+
+    /// The longest a request's authentication, permission and throttle checks may take before
+    /// it is answered 503 (default 10 s): a database or Redis that stops answering, or a
+    /// hashing queue that does not move, cannot hold requests longer. Keep it above a
+    /// password hash's time plus a few queries.
+    pub fn authentication_timeout(mut self, timeout: Duration) -> Self {
+        self.settings.authentication_timeout = timeout;
+        self
+    }
+
+    /// How many threads hash passwords (default: half the CPUs, at least one).
+    ///
+    /// A hash takes hundreds of milliseconds of CPU by design (Django's 1 500 000 PBKDF2
+    /// iterations). Hashes beyond this wait their turn, on threads of a low CPU priority
+    /// ([`HashingPool`]), so a flood of Basic-auth or login requests leaves the CPU to token
+    /// and session requests.
+    pub fn hashing_threads(mut self, threads: usize) -> Self {
+        self.hashing_threads = threads.max(1);
+        self
+    }
+
+    /// Checks and builds the settings, reading the environment overrides, and starts the
+    /// services they describe.
+    pub fn build(self) -> Result<AuthSettings, SettingsError> {
+        let from_env = |var: &Option<String>| {
+            var.as_deref()
+                .and_then(|name| std::env::var(name).ok())
+                .filter(|value| !value.is_empty())
+        };
+        let mut settings = self.settings;
+        if let Some(key) = from_env(&self.secret_key_env) {
+            settings.secret_key = SecretKey::new(key);
+        }
+        if settings.secret_key.is_empty() {
+            return Err(SettingsError::MissingSecretKey(
+                self.secret_key_env
+                    .unwrap_or_else(|| "SECRET_KEY".to_owned()),
+            ));
+        }
+        if let Some(url) = from_env(&self.database_url_env) {
+            settings.database_url = url;
+        }
+        settings.password_hashers = PasswordHashers::new(self.hashers, self.pbkdf2_iterations)?;
+        let mut services = Services::default()
+            .with_hashing_pool(Arc::new(HashingPool::new(self.hashing_threads)))
+            .with_credential_cache(
+                self.auth_cache_ttl
+                    .map(|ttl| Arc::new(CredentialCache::new(ttl, self.auth_cache_capacity))),
+            );
+        if let Some(clock) = self.clock {
+            services = services.with_clock(clock);
+        }
+        if let Some(store) = self.throttle_store {
+            services = services.with_throttle_store(store);
+        }
+        AuthSettings::new(settings, services, self.defaults)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_secret_key_is_required_and_the_variable_is_named() {
+        let missing = AuthSettings::builder()
+            .secret_key_from_env("AUTH_SETTINGS_TEST_UNSET_VARIABLE")
+            .build();
+        assert_eq!(
+            missing.err(),
+            Some(SettingsError::MissingSecretKey(
+                "AUTH_SETTINGS_TEST_UNSET_VARIABLE".to_owned()
+            ))
+        );
+    }
+
+    #[test]
+    fn the_builder_fills_the_settings_and_the_services() {
+        let built = AuthSettings::builder()
+            .secret_key("k")
+            .basic_realm("internal")
+            .throttle_rate("uploads", "10/min")
+            .pbkdf2_iterations(1000)
+            .auth_cache_ttl(Duration::from_secs(5))
+            .hashing_threads(3)
+            .build()
+            .unwrap_or_else(|error| unreachable!("{error}"));
+        let settings = built.settings();
+        assert_eq!(settings.basic_realm, "internal");
+        assert_eq!(settings.throttle_rate("uploads"), Some(Some("10/min")));
+        assert_eq!(settings.password_hashers.pbkdf2_iterations(), 1000);
+        assert!(built.services().credential_cache().is_some());
+        assert_eq!(built.services().hashing_pool().threads(), 3);
+    }
+
+    #[test]
+    fn an_invalid_keyword_is_refused_at_build_time() {
+        let built = AuthSettings::builder()
+            .secret_key("k")
+            .token_keyword("Api Key")
+            .build();
+        assert_eq!(built.err(), Some(SettingsError::InvalidTokenKeyword));
+    }
+}

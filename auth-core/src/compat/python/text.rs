@@ -1,0 +1,68 @@
+//! Python's text methods that the reference applies to request data: `str.isspace()` (which
+//! DRF's `CharField` trimming, `str.strip()`, and DRF's `get_ident`, `''.join(xff.split())`,
+//! use), `bytes.split()`'s whitespace (DRF's `Authorization` header split) and `str.title()`
+//! (Django's header display names).
+//!
+//! Python's `str` whitespace is Unicode whitespace, as Rust's `char::is_whitespace`, plus the
+//! information separators U+001C–U+001F, which Python counts as space and Rust does not.
+
+/// Whether Python's `str.isspace()` holds for `character`.
+pub fn is_python_whitespace(character: char) -> bool {
+    character.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&character)
+}
+
+/// Python's `text.strip()`.
+pub fn python_strip(text: &str) -> &str {
+    text.trim_matches(is_python_whitespace)
+}
+
+/// Whether Python's `bytes.split()` splits on `byte`: space, tab, LF, CR, vertical tab, form
+/// feed.
+///
+/// Not `u8::is_ascii_whitespace`, which lacks the vertical tab (`0x0B`).
+pub const fn is_bytes_whitespace(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C)
+}
+
+/// Python's `str.title()`: a cased character after a cased one is lower-cased, any other
+/// upper-cased.
+pub fn title(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut previous_cased = false;
+    for ch in text.chars() {
+        if previous_cased {
+            out.extend(ch.to_lowercase());
+        } else {
+            out.extend(ch.to_uppercase());
+        }
+        previous_cased = ch.is_lowercase() || ch.is_uppercase();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_what_python_strips() {
+        assert_eq!(python_strip("\u{1c}john\u{1f} \u{3000}\u{85}"), "john");
+        assert_eq!(python_strip("\u{2}\u{1f}\u{1f}"), "\u{2}");
+        assert_eq!(python_strip("a\u{1f}b"), "a\u{1f}b");
+        // Not Python whitespace: NUL and the other C0 controls.
+        assert_eq!(python_strip("\0x\u{1b}"), "\0x\u{1b}");
+    }
+
+    #[test]
+    fn bytes_whitespace_includes_the_vertical_tab() {
+        let splits: Vec<u8> = (0..=255).filter(|&b| is_bytes_whitespace(b)).collect();
+        assert_eq!(splits, [9, 10, 11, 12, 13, 32]);
+    }
+
+    #[test]
+    fn title_cases_after_an_uncased_character() {
+        assert_eq!(title("X-CSRFTOKEN"), "X-Csrftoken");
+        assert_eq!(title("x-2fa1b"), "X-2Fa1B");
+        assert_eq!(title("it's"), "It'S");
+    }
+}

@@ -1,0 +1,210 @@
+//! `Set-Cookie` values exactly as Django writes them (`HttpResponse.set_cookie`,
+//! `delete_cookie`, rendered by Python's `http.cookies.Morsel`): attributes in Python's sorted
+//! order — `Domain`, `expires`, `HttpOnly`, `Max-Age`, `Path`, `SameSite`, `Secure` — and the
+//! `*_COOKIE_*` settings that shape them.
+
+use chrono::{DateTime, Utc};
+
+/// `SameSite` of a cookie.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SameSite {
+    /// `SameSite=Lax` (Django's default).
+    Lax,
+    /// `SameSite=Strict`.
+    Strict,
+    /// `SameSite=None` (requires `Secure` in browsers).
+    None,
+}
+
+impl SameSite {
+    /// The attribute's value.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Lax => "Lax",
+            Self::Strict => "Strict",
+            Self::None => "None",
+        }
+    }
+}
+
+/// How a cookie is written: Django's `*_COOKIE_*` settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CookieSettings {
+    /// `*_COOKIE_NAME`.
+    pub name: String,
+    /// `*_COOKIE_AGE` in seconds.
+    pub age: i64,
+    /// `*_COOKIE_DOMAIN`.
+    pub domain: Option<String>,
+    /// `*_COOKIE_PATH`.
+    pub path: String,
+    /// `*_COOKIE_SECURE`.
+    pub secure: bool,
+    /// `*_COOKIE_HTTPONLY`.
+    pub http_only: bool,
+    /// `*_COOKIE_SAMESITE` (`None` in Rust terms = attribute not written).
+    pub same_site: Option<SameSite>,
+}
+
+impl CookieSettings {
+    /// When a cookie set at `now` expires: `now + age`, saturating at chrono's range, so an
+    /// absurd age from a configuration file gives a far date instead of a panic.
+    pub fn expires_after(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        let age = chrono::TimeDelta::try_seconds(self.age).unwrap_or(if self.age < 0 {
+            chrono::TimeDelta::MIN
+        } else {
+            chrono::TimeDelta::MAX
+        });
+        now.checked_add_signed(age).unwrap_or(if self.age < 0 {
+            DateTime::<Utc>::MIN_UTC
+        } else {
+            DateTime::<Utc>::MAX_UTC
+        })
+    }
+
+    /// Django's session cookie: `sessionid`, two weeks, `/`, HttpOnly, `SameSite=Lax`.
+    pub fn django_session() -> Self {
+        Self {
+            name: "sessionid".to_owned(),
+            age: 1_209_600,
+            domain: None,
+            path: "/".to_owned(),
+            secure: false,
+            http_only: true,
+            same_site: Some(SameSite::Lax),
+        }
+    }
+
+    /// Django's CSRF cookie: `csrftoken`, 52 weeks, `/`, readable by scripts, `SameSite=Lax`.
+    pub fn django_csrf() -> Self {
+        Self {
+            name: "csrftoken".to_owned(),
+            age: 31_449_600,
+            domain: None,
+            path: "/".to_owned(),
+            secure: false,
+            http_only: false,
+            same_site: Some(SameSite::Lax),
+        }
+    }
+}
+
+/// Django's `http_date`: `Wed, 21 Oct 2015 07:28:00 GMT`.
+pub fn http_date(instant: DateTime<Utc>) -> String {
+    instant.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}
+
+fn render(
+    settings: &CookieSettings,
+    value: &str,
+    expires: &str,
+    max_age: i64,
+    http_only: bool,
+) -> String {
+    let mut header = format!("{}={}", settings.name, value);
+    if let Some(domain) = &settings.domain {
+        header.push_str("; Domain=");
+        header.push_str(domain);
+    }
+    header.push_str("; expires=");
+    header.push_str(expires);
+    if http_only {
+        header.push_str("; HttpOnly");
+    }
+    header.push_str("; Max-Age=");
+    header.push_str(&max_age.to_string());
+    header.push_str("; Path=");
+    header.push_str(&settings.path);
+    if let Some(same_site) = settings.same_site {
+        header.push_str("; SameSite=");
+        header.push_str(same_site.as_str());
+    }
+    if settings.secure {
+        header.push_str("; Secure");
+    }
+    header
+}
+
+/// `set_cookie(name, value, max_age=age, …)`: `expires` is now + age. `value` must be a plain
+/// token (session keys and CSRF secrets are alphanumeric, so no quoting is needed).
+pub fn set_cookie(settings: &CookieSettings, value: &str, now: DateTime<Utc>) -> String {
+    let expires = settings.expires_after(now);
+    render(
+        settings,
+        value,
+        &http_date(expires),
+        settings.age,
+        settings.http_only,
+    )
+}
+
+/// `delete_cookie(name, path, domain, samesite)`: an empty quoted value, the epoch, `Max-Age=0`
+/// and no `HttpOnly`; `Secure` only when the cookie was secure.
+pub fn delete_cookie(settings: &CookieSettings) -> String {
+    render(settings, "\"\"", "Thu, 01 Jan 1970 00:00:00 GMT", 0, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn an_absurd_age_from_the_settings_gives_a_far_date_not_a_panic() {
+        let now = Utc::now();
+        for age in [i64::MAX, 9_000_000_000_000, i64::MIN, -9_000_000_000_000] {
+            let settings = CookieSettings {
+                age,
+                ..CookieSettings::django_session()
+            };
+            let header = set_cookie(&settings, "abc", now);
+            assert!(header.starts_with("sessionid=abc; expires="), "{header}");
+        }
+    }
+
+    #[test]
+    fn session_cookie_matches_djangos_header() {
+        let now = Utc
+            .with_ymd_and_hms(2023, 11, 14, 22, 13, 20)
+            .single()
+            .unwrap_or_default();
+        let header = set_cookie(&CookieSettings::django_session(), "abc", now);
+        assert_eq!(
+            header,
+            "sessionid=abc; expires=Tue, 28 Nov 2023 22:13:20 GMT; HttpOnly; Max-Age=1209600; Path=/; SameSite=Lax"
+        );
+    }
+
+    #[test]
+    fn csrf_cookie_has_no_http_only() {
+        let now = Utc
+            .with_ymd_and_hms(2023, 11, 14, 22, 13, 20)
+            .single()
+            .unwrap_or_default();
+        let header = set_cookie(&CookieSettings::django_csrf(), "s", now);
+        assert_eq!(
+            header,
+            "csrftoken=s; expires=Tue, 12 Nov 2024 22:13:20 GMT; Max-Age=31449600; Path=/; SameSite=Lax"
+        );
+    }
+
+    #[test]
+    fn deletion_matches_djangos_header() {
+        assert_eq!(
+            delete_cookie(&CookieSettings::django_session()),
+            r#"sessionid=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=Lax"#
+        );
+    }
+
+    #[test]
+    fn domain_and_secure_are_placed_in_pythons_order() {
+        let mut settings = CookieSettings::django_session();
+        settings.domain = Some(".example.com".into());
+        settings.secure = true;
+        let header = delete_cookie(&settings);
+        assert_eq!(
+            header,
+            r#"sessionid=""; Domain=.example.com; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=Lax; Secure"#
+        );
+    }
+}

@@ -1,0 +1,104 @@
+//! DRF's `BasePermission` as the [`Permission`] trait, and what a permission sees.
+
+use std::any::Any;
+use std::borrow::Cow;
+use std::fmt;
+use std::future::Future;
+
+use sea_orm::DatabaseConnection;
+
+use crate::environment::Environment;
+use crate::error::ApiError;
+use crate::request::RequestView;
+use crate::settings::Settings;
+use crate::user::{AuthInfo, RequestUser};
+
+/// What a permission sees: the request and the outcome of authentication.
+#[derive(Clone, Copy)]
+pub struct PermissionContext<'a> {
+    /// The request.
+    pub request: &'a dyn RequestView,
+    /// `request.user`.
+    pub user: &'a RequestUser,
+    /// `request.auth`.
+    pub auth: &'a AuthInfo,
+    /// The settings, the database and the services.
+    pub env: &'a Environment,
+}
+
+impl<'a> PermissionContext<'a> {
+    /// The project's settings.
+    pub fn settings(&self) -> &'a Settings {
+        self.env.settings()
+    }
+
+    /// The database, for permissions that look things up.
+    pub fn db(&self) -> &'a DatabaseConnection {
+        self.env.db()
+    }
+}
+
+impl fmt::Debug for PermissionContext<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PermissionContext")
+            .field("method", &self.request.method())
+            .field("user", &self.user)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The result of one permission check: `Ok(true)` grants; an `Err` (a store failure, or an API
+/// error the permission raises itself) becomes the response as it is.
+pub type Decision = Result<bool, ApiError>;
+
+/// A permission (DRF's `BasePermission`), instantiated per check with `Default`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a permission",
+    label = "not a `Permission`",
+    note = "permission lists take permissions such as `IsAuthenticated`, `IsAdminUser` or expressions like `IsAuthenticated & !IsAdminUser`; schemes go in `authentication_classes`"
+)]
+pub trait Permission: Default + 'static {
+    /// View-level check (DRF's `has_permission`).
+    fn has_permission(&self, cx: &PermissionContext<'_>) -> impl Future<Output = Decision>;
+
+    /// Object-level check (DRF's `has_object_permission`); grants by default. Runs only when the
+    /// handler asks for it with the object it fetched.
+    fn has_object_permission(
+        &self,
+        cx: &PermissionContext<'_>,
+        object: &dyn Any,
+    ) -> impl Future<Output = Decision> {
+        let _ = (cx, object);
+        std::future::ready(Ok(true))
+    }
+
+    /// DRF's `message`: the 403 detail when this permission refuses an authenticated request.
+    /// Ignored when the refusal becomes `NotAuthenticated` (an anonymous request on a view with
+    /// schemes).
+    fn message(&self) -> Option<Cow<'static, str>> {
+        None
+    }
+
+    /// DRF's `code`: the error code sent with [`message`](Self::message).
+    fn code(&self) -> Option<Cow<'static, str>> {
+        None
+    }
+}
+
+/// Which permission refused, as the pipeline needs it: its message and code, if it has them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Denial {
+    /// The permission's `message`.
+    pub message: Option<Cow<'static, str>>,
+    /// The permission's `code`.
+    pub code: Option<Cow<'static, str>>,
+}
+
+impl Denial {
+    pub(crate) fn of<P: Permission>(permission: &P) -> Self {
+        Self {
+            message: permission.message(),
+            code: permission.code(),
+        }
+    }
+}

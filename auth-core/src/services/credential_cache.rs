@@ -1,0 +1,382 @@
+//! A cache of token → user and session → user lookups: off by default.
+//!
+//! DRF reads the database on every request (one query for a token, two for a session). With
+//! the builder's `auth_cache_ttl`
+//! set, a successful lookup is remembered for that long, and so is an unknown token (a
+//! *negative* entry), so a flood of random tokens is answered without the database too.
+//!
+//! # The trade-off
+//!
+//! A change made by **this process** is seen at once: logout and every other session flush or
+//! key change, a hash upgrade, and the admin commands (token revocation, password change) forget
+//! the affected entries; an application that changes users itself calls
+//! [`CredentialCache::forget_user`]. A change made **elsewhere** (Django's admin, another
+//! instance, a `manage.py` command) is seen within the TTL: until then a revoked token, a
+//! deactivated user or a session logged out elsewhere keeps working here, and a token created
+//! with a key that was just refused (only chosen keys, as fixtures use; generated keys are never
+//! guessed) keeps being refused. Choose the TTL as the longest such window you accept.
+//!
+//! # Bounds
+//!
+//! Both maps are bounded in entries (the builder's `auth_cache_capacity`): at most `capacity` users' credentials and `capacity` refused tokens, evicted by S3-FIFO (frequently
+//! used entries survive a scan of random keys). An entry holds a user row (its strings are
+//! bounded by Django's column sizes, 128–254 characters) and, for tokens, the token row: about
+//! 1 KiB at most, so the memory ceiling is about `capacity` KiB plus 64 bytes per refused token.
+//!
+//! # Secrets
+//!
+//! Credentials are never keys: an entry is found by the SHA-256 of the token key or session key
+//! (with a tag per kind), so the map holds no presented secret and its hashing works on digests.
+//! The token row kept for `request.auth` does hold the key, as the request's own `auth` does;
+//! `Debug` shows neither.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use quick_cache::sync::Cache;
+use sha2::{Digest, Sha256};
+
+use crate::store::token;
+use crate::store::user::User;
+
+/// The SHA-256 of a tagged credential: what entries are found by.
+type Fingerprint = [u8; 32];
+
+fn fingerprint(kind: &[u8], credential: &str) -> Fingerprint {
+    let mut hasher = Sha256::new();
+    hasher.update(kind);
+    hasher.update([0]);
+    hasher.update(credential.as_bytes());
+    hasher.finalize().into()
+}
+
+const TOKEN: &[u8] = b"authtoken";
+const SESSION: &[u8] = b"session";
+
+/// What is remembered of a credential that authenticated.
+#[derive(Clone)]
+enum Remembered {
+    /// A DRF token and its user.
+    Token {
+        token: Arc<token::Model>,
+        user: Arc<User>,
+    },
+    /// A session whose user, backend and password hash were verified, and when it expires.
+    Session {
+        user: Arc<User>,
+        expires: DateTime<Utc>,
+    },
+}
+
+impl Remembered {
+    fn user_id(&self) -> i32 {
+        match self {
+            Self::Token { user, .. } | Self::Session { user, .. } => user.id,
+        }
+    }
+}
+
+#[derive(Clone)]
+struct Entry {
+    remembered: Remembered,
+    /// When this entry stops being used (the TTL from when it was stored).
+    until: DateTime<Utc>,
+}
+
+/// What the cache knows about a presented DRF token.
+#[derive(Debug, Clone)]
+pub enum TokenLookup {
+    /// Seen recently with this row and user.
+    Known(Arc<token::Model>, Arc<User>),
+    /// Refused recently: no such token.
+    Unknown,
+    /// Not in the cache: ask the database.
+    Miss,
+}
+
+/// The token / session → user cache (see the module documentation). Shared by the clones of
+/// the settings that made it.
+pub struct CredentialCache {
+    ttl: TimeDelta,
+    known: Cache<Fingerprint, Entry>,
+    /// Refused token fingerprints and until when they stay refused.
+    unknown: Cache<Fingerprint, DateTime<Utc>>,
+}
+
+impl fmt::Debug for CredentialCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CredentialCache")
+            .field("ttl", &self.ttl)
+            .field("known", &self.known.len())
+            .field("unknown", &self.unknown.len())
+            .finish()
+    }
+}
+
+impl CredentialCache {
+    /// A cache keeping entries for `ttl`, at most `capacity` known credentials and `capacity`
+    /// refused tokens.
+    pub fn new(ttl: Duration, capacity: usize) -> Self {
+        let capacity = capacity.max(1);
+        Self {
+            ttl: TimeDelta::from_std(ttl).unwrap_or(TimeDelta::MAX),
+            known: Cache::new(capacity),
+            unknown: Cache::new(capacity),
+        }
+    }
+
+    /// How long entries live.
+    pub fn ttl(&self) -> Duration {
+        self.ttl.to_std().unwrap_or(Duration::MAX)
+    }
+
+    /// Known credentials held now.
+    pub fn len(&self) -> usize {
+        self.known.len()
+    }
+
+    /// Whether no known credential is held.
+    pub fn is_empty(&self) -> bool {
+        self.known.is_empty()
+    }
+
+    /// Refused tokens held now.
+    pub fn refused_len(&self) -> usize {
+        self.unknown.len()
+    }
+
+    fn until(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        now.checked_add_signed(self.ttl)
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
+    }
+
+    /// What is known about the DRF token `key` at `now`.
+    pub fn token(&self, key: &str, now: DateTime<Utc>) -> TokenLookup {
+        let id = fingerprint(TOKEN, key);
+        if let Some(entry) = self.known.get(&id) {
+            if now < entry.until
+                && let Remembered::Token { token, user } = entry.remembered
+            {
+                hit("token");
+                return TokenLookup::Known(token, user);
+            }
+            self.known.remove(&id);
+        }
+        if let Some(until) = self.unknown.get(&id) {
+            if now < until {
+                hit("token");
+                return TokenLookup::Unknown;
+            }
+            self.unknown.remove(&id);
+        }
+        miss("token");
+        TokenLookup::Miss
+    }
+
+    /// Remembers that `key` is `token` of `user`.
+    pub fn remember_token(
+        &self,
+        key: &str,
+        token: Arc<token::Model>,
+        user: Arc<User>,
+        now: DateTime<Utc>,
+    ) {
+        let id = fingerprint(TOKEN, key);
+        self.unknown.remove(&id);
+        self.known.insert(
+            id,
+            Entry {
+                remembered: Remembered::Token { token, user },
+                until: self.until(now),
+            },
+        );
+    }
+
+    /// Remembers that no token has the key `key`.
+    pub fn remember_unknown_token(&self, key: &str, now: DateTime<Utc>) {
+        self.unknown
+            .insert(fingerprint(TOKEN, key), self.until(now));
+    }
+
+    /// Forgets what is known about the token `key` (it was created or deleted here).
+    pub fn forget_token(&self, key: &str) {
+        let id = fingerprint(TOKEN, key);
+        self.known.remove(&id);
+        self.unknown.remove(&id);
+    }
+
+    /// The verified user of the session `session_key` and when the session expires, if
+    /// remembered and the entry is younger than the TTL at `now`. The caller checks the
+    /// session's expiry against the clock its session store uses.
+    pub fn session(
+        &self,
+        session_key: &str,
+        now: DateTime<Utc>,
+    ) -> Option<(Arc<User>, DateTime<Utc>)> {
+        let id = fingerprint(SESSION, session_key);
+        let Some(entry) = self.known.get(&id) else {
+            miss("session");
+            return None;
+        };
+        match entry.remembered {
+            Remembered::Session { user, expires } if now < entry.until => {
+                hit("session");
+                Some((user, expires))
+            }
+            _ => {
+                self.known.remove(&id);
+                miss("session");
+                None
+            }
+        }
+    }
+
+    /// Remembers that the session `session_key`, expiring at `expires`, is `user`'s.
+    pub fn remember_session(
+        &self,
+        session_key: &str,
+        user: Arc<User>,
+        expires: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) {
+        self.known.insert(
+            fingerprint(SESSION, session_key),
+            Entry {
+                remembered: Remembered::Session { user, expires },
+                until: self.until(now),
+            },
+        );
+    }
+
+    /// Forgets the session `session_key` (flushed, or its key changed).
+    pub fn forget_session(&self, session_key: &str) {
+        self.known.remove(&fingerprint(SESSION, session_key));
+    }
+
+    /// Forgets every credential of the user `user_id`: call it after changing the user's
+    /// password, active flag or tokens outside this library's own paths.
+    pub fn forget_user(&self, user_id: i32) {
+        self.known
+            .retain(|_, entry| entry.remembered.user_id() != user_id);
+    }
+
+    /// Forgets everything.
+    pub fn clear(&self) {
+        self.known.clear();
+        self.unknown.clear();
+    }
+}
+
+fn hit(kind: &'static str) {
+    metrics::counter!("auth_cache_lookups_total", "kind" => kind, "result" => "hit").increment(1);
+}
+
+fn miss(kind: &'static str) {
+    metrics::counter!("auth_cache_lookups_total", "kind" => kind, "result" => "miss").increment(1);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(seconds: i64) -> DateTime<Utc> {
+        Utc.timestamp_opt(1_900_000_000 + seconds, 0)
+            .single()
+            .unwrap_or_default()
+    }
+
+    fn user(id: i32) -> Arc<User> {
+        Arc::new(User {
+            id,
+            password: "pbkdf2_sha256$1$salt$hash".to_owned(),
+            last_login: None,
+            is_superuser: false,
+            username: format!("user{id}"),
+            first_name: String::new(),
+            last_name: String::new(),
+            email: String::new(),
+            is_staff: false,
+            is_active: true,
+            date_joined: at(0),
+        })
+    }
+
+    fn token_row(key: &str, user_id: i32) -> Arc<token::Model> {
+        Arc::new(token::Model {
+            key: key.to_owned(),
+            created: at(0),
+            user_id,
+        })
+    }
+
+    #[test]
+    fn entries_live_for_the_ttl() {
+        let cache = CredentialCache::new(Duration::from_secs(30), 10);
+        cache.remember_token("abcd", token_row("abcd", 1), user(1), at(0));
+        assert!(matches!(cache.token("abcd", at(29)), TokenLookup::Known(_, u) if u.id == 1));
+        assert!(matches!(cache.token("abcd", at(30)), TokenLookup::Miss));
+        // An expired entry is dropped, not kept around.
+        assert_eq!(cache.len(), 0);
+
+        cache.remember_unknown_token("nope", at(0));
+        assert!(matches!(cache.token("nope", at(10)), TokenLookup::Unknown));
+        assert!(matches!(cache.token("nope", at(31)), TokenLookup::Miss));
+        assert_eq!(cache.refused_len(), 0);
+    }
+
+    #[test]
+    fn a_session_entry_carries_the_session_expiry_and_lives_for_the_ttl() {
+        let cache = CredentialCache::new(Duration::from_secs(300), 10);
+        cache.remember_session("s1", user(1), at(60), at(0));
+        let (found, expires) = cache.session("s1", at(59)).unwrap();
+        assert_eq!((found.id, expires), (1, at(60)));
+        assert!(cache.session("s1", at(300)).is_none(), "the entry expired");
+        assert!(cache.session("s1", at(1)).is_none(), "and is gone");
+    }
+
+    #[test]
+    fn forgetting_a_user_forgets_all_their_credentials_and_only_theirs() {
+        let cache = CredentialCache::new(Duration::from_secs(300), 10);
+        cache.remember_token("k1", token_row("k1", 1), user(1), at(0));
+        cache.remember_session("s1", user(1), at(600), at(0));
+        cache.remember_session("s2", user(2), at(600), at(0));
+        cache.forget_user(1);
+        assert!(matches!(cache.token("k1", at(1)), TokenLookup::Miss));
+        assert!(cache.session("s1", at(1)).is_none());
+        assert_eq!(cache.session("s2", at(1)).map(|(u, _)| u.id), Some(2));
+    }
+
+    #[test]
+    fn a_token_and_a_session_with_the_same_text_are_different_entries() {
+        let cache = CredentialCache::new(Duration::from_secs(300), 10);
+        cache.remember_session("same", user(2), at(600), at(0));
+        assert!(matches!(cache.token("same", at(1)), TokenLookup::Miss));
+        cache.remember_unknown_token("same", at(0));
+        assert_eq!(cache.session("same", at(1)).map(|(u, _)| u.id), Some(2));
+    }
+
+    #[test]
+    fn random_tokens_cannot_grow_it_past_its_capacity() {
+        let cache = CredentialCache::new(Duration::from_secs(300), 1000);
+        for n in 0..50_000 {
+            cache.remember_unknown_token(&format!("{n:040x}"), at(0));
+        }
+        assert!(cache.refused_len() <= 1000, "{}", cache.refused_len());
+        for n in 0..5_000 {
+            cache.remember_session(&format!("s{n}"), user(n), at(600), at(0));
+        }
+        assert!(cache.len() <= 1000, "{}", cache.len());
+    }
+
+    #[test]
+    fn debug_shows_counts_only() {
+        let cache = CredentialCache::new(Duration::from_secs(5), 10);
+        cache.remember_token("secretkey", token_row("secretkey", 1), user(1), at(0));
+        let shown = format!("{cache:?}");
+        assert!(!shown.contains("secretkey"), "{shown}");
+        assert!(shown.contains("known: 1"), "{shown}");
+    }
+}

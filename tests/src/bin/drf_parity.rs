@@ -1,0 +1,281 @@
+//! The parity server: the routes that the Django REST framework project of the parity suite
+//! serves too, so the same requests can be sent to both and the answers compared byte for byte.
+//!
+//! ```text
+//! DATABASE_URL=sqlite://parity.db?mode=rwc SECRET_KEY=… cargo run --release --bin drf_parity
+//! ```
+//!
+//! Environment: `DATABASE_URL` (SQLite file or PostgreSQL URL holding Django's tables; missing
+//! tables are added), `SECRET_KEY`, `BIND` (default `127.0.0.1:8001`), `PBKDF2_ITERATIONS`
+//! (default 1500000), `CSRF_TRUSTED_ORIGINS` (comma-separated, wildcards allowed),
+//! `SECURE_PROXY_SSL_HEADER` (a header name whose value `https` marks the request secure),
+//! `REDIS_URL` (optional; in-memory throttles without it), `AUTH_USER_TABLE` and
+//! `AUTH_USERNAME_FIELD` (optional: a custom user model's table and username field; default
+//! `auth_user` and `username`).
+//!
+//! Besides the contract's routes it serves `/api-auth/login/`, `/api-auth/logout/` and
+//! `/api-auth/csrf/` (session login; the interop suite uses the session it gives in Django).
+//!
+//! Every route accepts GET, POST, PUT, PATCH and DELETE and, when its policy admits the
+//! request, answers `{"user":"<username or AnonymousUser>","auth":"<auth as text or None>"}`.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use actix_web::{App, HttpResponse, HttpServer, web};
+use auth_actix::permissions::Permission;
+use auth_actix::permissions::{Decision, PermissionContext};
+use auth_actix::store::user::UserModel;
+use auth_actix::throttling::RedisStore;
+use auth_actix::views::{knox_endpoints, obtain_auth_token_resource, session_endpoints};
+use auth_actix::{
+    AllowAny, AnonRateThrottle, Auth, AuthSettings, BasicAuthentication, BearerAuthentication,
+    IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly, KnoxTokenAuthentication,
+    PolicyDefaults, RemoteUserAuthentication, ScopedRateThrottle, SessionAuthentication,
+    SessionMiddleware, TokenAuthentication, UserRateThrottle, authentication_classes,
+    permission_classes, throttle_classes, throttle_scope,
+};
+
+/// The reference's custom permission: staff only, with DRF's `message`.
+#[derive(Debug, Default)]
+struct StaffWithMessage;
+
+impl Permission for StaffWithMessage {
+    async fn has_permission(&self, cx: &PermissionContext<'_>) -> Decision {
+        Ok(cx.user.is_staff())
+    }
+
+    fn message(&self) -> Option<Cow<'static, str>> {
+        Some(Cow::Borrowed("Custom: You cannot access this resource"))
+    }
+}
+
+/// The reference views implement GET, POST, PUT, PATCH and DELETE (DRF adds HEAD and OPTIONS);
+/// any other method is refused with 405 after the policy ran, as DRF dispatches.
+const ALLOWED: &str = "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS";
+
+fn whoami(auth: &Auth) -> HttpResponse {
+    let method = auth.request().method().as_str();
+    if !ALLOWED.split(", ").any(|allowed| allowed == method) {
+        let mut response = actix_web::ResponseError::error_response(
+            &auth_actix::ApiErrorResponse::from(auth_actix::ApiError::method_not_allowed(method)),
+        );
+        response.headers_mut().insert(
+            actix_web::http::header::ALLOW,
+            actix_web::http::header::HeaderValue::from_static(ALLOWED),
+        );
+        return response;
+    }
+    HttpResponse::Ok().json(serde_json::json!({
+        "user": auth.user().to_string(),
+        "auth": auth.auth().to_drf_string(),
+    }))
+}
+
+#[authentication_classes(BasicAuthentication)]
+#[permission_classes(IsAuthenticated)]
+async fn basic(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
+#[authentication_classes(TokenAuthentication)]
+#[permission_classes(IsAuthenticated)]
+async fn token(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
+#[authentication_classes(BearerAuthentication)]
+#[permission_classes(IsAuthenticated)]
+async fn bearer(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
+#[authentication_classes(SessionAuthentication)]
+#[permission_classes(IsAuthenticated)]
+async fn session(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
+/// The project defaults: `[Session, Basic]` and `IsAuthenticated` (see `settings()`).
+async fn default(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
+#[authentication_classes(BasicAuthentication, SessionAuthentication)]
+#[permission_classes(IsAuthenticated)]
+async fn basic_session(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
+#[authentication_classes(TokenAuthentication, BasicAuthentication)]
+#[permission_classes(IsAuthenticated)]
+async fn token_basic(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
+#[authentication_classes(SessionAuthentication, TokenAuthentication)]
+#[permission_classes(IsAuthenticated)]
+async fn session_token(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
+#[authentication_classes(RemoteUserAuthentication)]
+#[permission_classes(IsAuthenticated)]
+async fn remote_user(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
+#[authentication_classes(BasicAuthentication)]
+#[permission_classes(IsAdminUser)]
+async fn admin(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
+#[authentication_classes(BasicAuthentication)]
+#[permission_classes(IsAuthenticatedOrReadOnly)]
+async fn read_only(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
+#[authentication_classes(BasicAuthentication)]
+#[permission_classes(IsAdminUser | IsAuthenticatedOrReadOnly)]
+async fn admin_or_read_only(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
+#[authentication_classes(BasicAuthentication)]
+#[permission_classes(!IsAuthenticated)]
+async fn not_authenticated(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
+#[authentication_classes(BasicAuthentication)]
+#[permission_classes(StaffWithMessage)]
+async fn custom_message(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
+#[authentication_classes()]
+#[permission_classes(IsAuthenticated)]
+async fn no_auth(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
+#[authentication_classes(BasicAuthentication)]
+#[permission_classes(AllowAny)]
+async fn allow_any(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
+#[authentication_classes()]
+#[permission_classes(AllowAny)]
+#[throttle_classes(AnonRateThrottle)]
+async fn anon_throttle(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
+#[authentication_classes(BasicAuthentication)]
+#[permission_classes(AllowAny)]
+#[throttle_classes(UserRateThrottle)]
+async fn user_throttle(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
+#[authentication_classes()]
+#[permission_classes(AllowAny)]
+#[throttle_classes(ScopedRateThrottle)]
+#[throttle_scope("burst")]
+async fn scoped_throttle(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
+#[authentication_classes(KnoxTokenAuthentication)]
+#[permission_classes(IsAuthenticated)]
+async fn knox(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|value| !value.is_empty())
+}
+
+async fn settings() -> Result<AuthSettings, Box<dyn std::error::Error>> {
+    let iterations = match env("PBKDF2_ITERATIONS") {
+        Some(value) => value.parse()?,
+        None => 1_500_000,
+    };
+    let mut builder = AuthSettings::builder()
+        .secret_key_from_env("SECRET_KEY")
+        .database_url("sqlite://parity.db?mode=rwc")
+        .database_url_from_env("DATABASE_URL")
+        .pbkdf2_iterations(iterations)
+        .default_permission::<IsAuthenticated>()
+        .remote_user_header("X-Remote-User")
+        .throttle_rate("anon", "3/min")
+        .throttle_rate("user", "3/min")
+        .throttle_rate("burst", "2/min")
+        // The reference's obtain-token view is not throttled.
+        .throttle_rate_none("login");
+    if let Some(origins) = env("CSRF_TRUSTED_ORIGINS") {
+        builder = builder
+            .csrf_trusted_origins(origins.split(',').map(str::trim).filter(|o| !o.is_empty()));
+    }
+    if let Some(header) = env("SECURE_PROXY_SSL_HEADER") {
+        builder = builder.secure_proxy_ssl_header(header, "https");
+    }
+    if let Some(table) = env("AUTH_USER_TABLE") {
+        let field = env("AUTH_USERNAME_FIELD").unwrap_or_else(|| "username".to_owned());
+        builder = builder.user_model(UserModel::new(table, field)?);
+    }
+    if let Some(url) = env("REDIS_URL") {
+        builder = builder.throttle_store(Arc::new(RedisStore::connect(&url).await?));
+    }
+    Ok(builder.build()?)
+}
+
+#[actix_web::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let settings = settings().await?;
+    let db = settings.connect_and_migrate().await?;
+    let bind = env("BIND").unwrap_or_else(|| "127.0.0.1:8001".to_owned());
+    println!("drf_parity listening on http://{bind}");
+    HttpServer::new(move || {
+        App::new()
+            .wrap(SessionMiddleware)
+            .configure(auth_actix::configure(settings.clone(), db.clone()))
+            .route("/basic/", web::route().to(basic))
+            .route("/token/", web::route().to(token))
+            .route("/bearer/", web::route().to(bearer))
+            .route("/session/", web::route().to(session))
+            .route("/default/", web::route().to(default))
+            .route("/basic-session/", web::route().to(basic_session))
+            .route("/token-basic/", web::route().to(token_basic))
+            .route("/session-token/", web::route().to(session_token))
+            .route("/remote-user/", web::route().to(remote_user))
+            .route("/admin/", web::route().to(admin))
+            .route("/read-only/", web::route().to(read_only))
+            .route("/admin-or-read-only/", web::route().to(admin_or_read_only))
+            .route("/not-authenticated/", web::route().to(not_authenticated))
+            .route("/custom-message/", web::route().to(custom_message))
+            .route("/no-auth/", web::route().to(no_auth))
+            .route("/allow-any/", web::route().to(allow_any))
+            .route("/anon-throttle/", web::route().to(anon_throttle))
+            .route("/user-throttle/", web::route().to(user_throttle))
+            .route("/scoped-throttle/", web::route().to(scoped_throttle))
+            .service(obtain_auth_token_resource("/api-token-auth/"))
+            // Session login, logout and CSRF cookie (the interop suite logs in here and uses the
+            // session in Django).
+            .service(web::scope("/api-auth").configure(session_endpoints))
+            .service(
+                web::scope("/knox")
+                    // The knox login view of the reference project authenticates with Basic.
+                    .app_data(PolicyDefaults::new().authentication::<(BasicAuthentication,)>())
+                    .route("/", web::route().to(knox))
+                    .configure(knox_endpoints),
+            )
+    })
+    .bind(bind)?
+    .run()
+    .await?;
+    Ok(())
+}

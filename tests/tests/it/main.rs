@@ -1,0 +1,30 @@
+//! The ordinary suites, one module per topic, in one test binary.
+//!
+//! Separate binaries exist only where a suite must run alone: its own harness (`parity`,
+//! `postgres`, `redis_throttling` report a missing server as ignored), a global allocator
+//! (`memory_ceiling`), a process-wide recorder or subscriber (`metrics`, `secret_leak`),
+//! crate-level lint levels (`macro_lints`), or the CPU to itself (`timing`).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod abuse_limits;
+mod basic;
+mod concurrency;
+mod credential_cache;
+mod custom_user;
+mod derive;
+mod knox;
+mod macros;
+mod observability;
+mod obtain_token;
+mod openapi;
+mod permissions;
+mod pipeline;
+mod remote_user;
+mod session;
+mod sqlite_file;
+mod store;
+mod test_helpers;
+mod throttling;
+mod token;
+mod ui;
