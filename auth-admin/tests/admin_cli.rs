@@ -11,8 +11,6 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use actix_web::App;
-use actix_web::test::init_service;
 use auth_actix::django::hashers::{PasswordHashers, is_password_usable};
 use auth_actix::store::sea_orm::DatabaseConnection;
 use auth_actix::store::{self, migrations, session, token, user};
@@ -882,11 +880,9 @@ async fn a_token_from_create_token_authenticates_with_the_token_scheme() {
 
     let settings = settings();
     let conn = db.connect().await;
-    let app = init_service(
-        App::new()
-            .configure(auth_actix::configure(settings.clone(), conn.clone()))
-            .service(route::<(TokenAuthentication,), IsAuthenticated>("/token/")),
-    )
+    let app = app(&settings, &conn, |routes| {
+        routes.service(route::<(TokenAuthentication,), IsAuthenticated>("/token/"));
+    })
     .await;
     let reply = send(&app, with_auth(get("/token/"), format!("Token {key}"))).await;
     assert_eq!(reply.status, 200, "{reply:?}");

@@ -13,17 +13,23 @@
 //! | layer | modules |
 //! |---|---|
 //! | 5. composition root | [`auth_settings`] (the builder) |
-//! | 4. DRF's view | [`policy`] (the pipeline), [`negotiation`], [`auth_token_serializer`], [`operation_security`] |
+//! | 4. DRF's view | [`policy`] (the pipeline), `negotiation`, `auth_token_serializer`, `operation_security` |
 //! | 3. DRF's three concerns | [`authentication`], [`permissions`], [`throttling`] |
-//! | 2. environment | [`settings`], [`services`], [`environment`], [`user`], [`accounts`], [`session_store`], [`login`] |
+//! | 2. environment | [`settings`], [`services`], [`environment`], [`user`], [`accounts`], `session_store`, `login` |
 //! | 1. storage | [`store`] (Django's tables) |
-//! | 0. leaves | [`error`], [`messages`], [`request`], [`response_effects`], [`clock`], [`compat`], [`django`], `knox` |
+//! | 0. leaves | [`error`], [`messages`], [`request`], `response_effects`, [`clock`], `compat`, [`django`], `knox` |
+//!
+//! The documented modules are what an application or another framework's glue implements
+//! against. The others (in plain type above) are the pieces `auth-actix` assembles its views
+//! from; they are public for it and for the test suites, hidden from the documentation, and not
+//! a stable API.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 // Layer 0: leaves.
 pub mod clock;
+#[doc(hidden)]
 pub mod compat;
 pub mod django;
 pub mod error;
@@ -32,6 +38,7 @@ pub mod error;
 pub mod knox;
 pub mod messages;
 pub mod request;
+#[doc(hidden)]
 pub mod response_effects;
 
 // Layer 1: storage.
@@ -40,8 +47,10 @@ pub mod store;
 // Layer 2: the environment.
 pub mod accounts;
 pub mod environment;
+#[doc(hidden)]
 pub mod login;
 pub mod services;
+#[doc(hidden)]
 pub mod session_store;
 pub mod settings;
 pub mod user;
@@ -52,8 +61,11 @@ pub mod permissions;
 pub mod throttling;
 
 // Layer 4: DRF's view.
+#[doc(hidden)]
 pub mod auth_token_serializer;
+#[doc(hidden)]
 pub mod negotiation;
+#[doc(hidden)]
 pub mod operation_security;
 pub mod policy;
 

@@ -8,10 +8,11 @@
 //! header as sent.
 #![no_main]
 
-use auth_core::authentication::authorization_header::{Fields, is_separator};
+use auth_core::authentication::authorization_header::Fields;
 use auth_core::authentication::basic::credentials_text;
-use auth_core::authentication::knox::{TOKEN_KEY_LENGTH, digest, token_key};
-use auth_core::authentication::lenient_base64;
+use auth_core::compat::python::binascii;
+use auth_core::compat::python::text::is_bytes_whitespace;
+use auth_core::knox::{TOKEN_KEY_LENGTH, digest, token_key};
 use libfuzzer_sys::fuzz_target;
 
 const PREFIXES: [&[u8]; 6] = [
@@ -37,7 +38,7 @@ fn check_header(header: &[u8]) {
     assert_eq!(parsed, Fields::parse(header), "parsing is deterministic");
     let Some(fields) = parsed else {
         assert!(
-            header.iter().all(|&byte| is_separator(byte)),
+            header.iter().all(|&byte| is_bytes_whitespace(byte)),
             "no fields only for a blank header"
         );
         return;
@@ -82,12 +83,12 @@ fn check_header(header: &[u8]) {
 /// A field is non-empty, holds no separator, and is a piece of the header.
 fn assert_field(field: &[u8], header: &[u8]) {
     assert!(!field.is_empty());
-    assert!(!field.iter().any(|&byte| is_separator(byte)));
+    assert!(!field.iter().any(|&byte| is_bytes_whitespace(byte)));
     assert!(header.windows(field.len()).any(|window| window == field));
 }
 
 fn check_basic(encoded: &[u8]) {
-    let Ok(decoded) = lenient_base64::decode(encoded) else {
+    let Ok(decoded) = binascii::a2b_base64(encoded) else {
         return;
     };
     let text = credentials_text(&decoded);

@@ -7,13 +7,12 @@
 //! so that auth-core sees the values a real request would give it.
 #![no_main]
 
-use auth_core::django::cookie_header::{delete_cookie, set_cookie};
 use auth_core::django::csrf::{
     CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, TokenFormatError, check_token_format,
     secret_from_cookie,
 };
+use auth_core::django::http::cookie::{CookieSettings, delete_cookie, set_cookie};
 use auth_core::django::session_data::{MIN_SESSION_KEY_LENGTH, is_valid_session_key};
-use auth_core::settings::CookieSettings;
 use chrono::{DateTime, Utc};
 use cookie::Cookie;
 use libfuzzer_sys::fuzz_target;

@@ -9,7 +9,7 @@
 use arbitrary::Arbitrary;
 use auth_core::ApiError;
 use auth_core::auth_token_serializer::{self, Credentials, Input};
-use auth_core::python_whitespace::python_strip;
+use auth_core::compat::python::text::python_strip;
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value};
 

@@ -1,15 +1,15 @@
 //! A JSON body of the obtain-token and login endpoints: DRF's `JSONParser`
-//! (`json_parser::parse`), then `AuthTokenSerializer`'s validation of the value.
+//! (`compat::python::json::loads::parse`), then `AuthTokenSerializer`'s validation of the value.
 #![no_main]
 
 use auth_core::auth_token_serializer::{self, Credentials};
-use auth_core::json_parser::{self, JsonParseError};
+use auth_core::compat::python::json::loads::{self, JsonParseError};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 
 fuzz_target!(|body: &[u8]| {
-    let parsed = json_parser::parse(body);
-    assert_eq!(parsed, json_parser::parse(body), "parsing is deterministic");
+    let parsed = loads::parse(body);
+    assert_eq!(parsed, loads::parse(body), "parsing is deterministic");
     match &parsed {
         Ok(value) => check_value(value),
         Err(error) => check_error(body, error),
@@ -68,7 +68,7 @@ fn check_value(value: &Value) {
     // Written back out (serde_json recurses, so only for shallow values) it parses to itself.
     if depth(value) <= 64 {
         let text = serde_json::to_vec(value).unwrap_or_default();
-        match json_parser::parse(&text) {
+        match loads::parse(&text) {
             Ok(again) => assert!(same(&again, value)),
             Err(error) => panic!("re-parsing {value:?} failed: {error}"),
         }

@@ -8,6 +8,7 @@
 #![no_main]
 
 use arbitrary::Arbitrary;
+use auth_core::compat::python::json::dumps::dumps_compact;
 use auth_core::django::session_data::{self, Corrupted, SESSION_STORE_SALT, SessionMap};
 use auth_core::django::signing::{
     self, BadSignature, DUMPS_SALT, MAX_DECOMPRESSED_LEN, SIGNER_SALT, Signer, SigningError,
@@ -213,7 +214,7 @@ fn check_payload(input: &Input<'_>) {
     let dumped = signing::dumps(&value, KEY, DUMPS_SALT, input.compressed, input.signed_at);
     let loaded = signing::loads(&dumped, KEY, &[], DUMPS_SALT, None, input.now);
     assert_eq!(loaded.ok(), Some(value.clone()));
-    let text = signing::json_dumps(&value);
+    let text = dumps_compact(&value);
     assert!(text.is_ascii());
     assert_eq!(signing::json_loads(text.as_bytes()).ok(), Some(value));
 }

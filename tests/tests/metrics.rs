@@ -2,7 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use actix_web::{App, test, web};
+use actix_web::web;
 use auth_actix::store::user;
 use auth_actix::{
     AllowAny, BasicAuthentication, IsAuthenticated, PolicyGuard, TokenAuthentication,
@@ -43,13 +43,12 @@ async fn requests_throttles_and_hash_upgrades_are_counted() {
         )
         .await
         .unwrap();
-    let app = test::init_service(
-        App::new()
-            .configure(auth_actix::configure(settings.clone(), db.clone()))
+    let app = app(&settings, &db, |routes| {
+        routes
             .service(route::<(TokenAuthentication,), IsAuthenticated>("/token/"))
             .service(route::<(BasicAuthentication,), IsAuthenticated>("/basic/"))
-            .route("/throttled/", web::get().to(throttled)),
-    )
+            .route("/throttled/", web::get().to(throttled));
+    })
     .await;
     send(&app, with_auth(get("/token/"), "Token abcd1234")).await;
     send(&app, with_auth(get("/token/"), "Token abcd1234")).await;

@@ -18,7 +18,7 @@ use auth_actix::throttling::RedisStore;
 use auth_actix::views::{knox_endpoints, session_endpoints};
 use auth_actix::{
     BasicAuthentication, IsAuthenticated, KnoxTokenAuthentication, SessionAuthentication,
-    SessionMiddleware, TokenAuthentication,
+    TokenAuthentication,
 };
 use test_support::*;
 
@@ -104,10 +104,8 @@ async fn token_basic_session_and_knox_authenticate_on_postgres() {
     let settings = settings_builder().pbkdf2_iterations(2000).build().unwrap();
     let db = schema.connect().await;
     populate(&db, &settings).await;
-    let app = test::init_service(
-        App::new()
-            .wrap(SessionMiddleware)
-            .configure(auth_actix::configure(settings.clone(), db.clone()))
+    let app = session_app(&settings, &db, |routes| {
+        routes
             .service(route::<(TokenAuthentication,), IsAuthenticated>("/token/"))
             .service(route::<(BasicAuthentication,), IsAuthenticated>("/basic/"))
             .service(route::<(SessionAuthentication,), IsAuthenticated>(
@@ -117,8 +115,8 @@ async fn token_basic_session_and_knox_authenticate_on_postgres() {
                 "/knox/",
             ))
             .service(web::scope("/auth").configure(session_endpoints))
-            .service(web::scope("/knox-auth").configure(knox_endpoints)),
-    )
+            .service(web::scope("/knox-auth").configure(knox_endpoints));
+    })
     .await;
     let reply = send(&app, with_auth(get("/token/"), "Token abcd1234")).await;
     assert_eq!(reply.body, json_body("john", "abcd1234"));
@@ -254,9 +252,8 @@ async fn a_custom_user_model_with_bigint_keys_works_on_postgres() {
     store::token::create_with_key(&db, ann.id, "annstoken")
         .await
         .unwrap();
-    let app = test::init_service(
-        App::new()
-            .configure(auth_actix::configure(settings.clone(), db.clone()))
+    let app = app(&settings, &db, |routes| {
+        routes
             .service(route::<(TokenAuthentication,), IsAuthenticated>("/token/"))
             .service(route::<(BasicAuthentication,), IsAuthenticated>("/basic/"))
             .service(route::<(KnoxTokenAuthentication,), IsAuthenticated>(
@@ -266,8 +263,8 @@ async fn a_custom_user_model_with_bigint_keys_works_on_postgres() {
                 (auth_actix::RemoteUserAuthentication,),
                 IsAuthenticated,
             >("/remote-user/"))
-            .service(web::scope("/knox-auth").configure(knox_endpoints)),
-    )
+            .service(web::scope("/knox-auth").configure(knox_endpoints));
+    })
     .await;
     let basic_reply = send(
         &app,
@@ -343,12 +340,11 @@ async fn a_database_outage_is_a_bounded_generic_503_and_recovers_on_its_own() {
         .replacen(&upstream, &proxy.address.to_string(), 1);
     assert_ne!(proxied_url, schema.url, "the URL names {upstream}");
     let db = store::connect(&proxied_url).await.unwrap();
-    let app = test::init_service(
-        App::new()
-            .configure(auth_actix::configure(settings.clone(), db.clone()))
+    let app = app(&settings, &db, |routes| {
+        routes
             .service(route::<(TokenAuthentication,), IsAuthenticated>("/token/"))
-            .service(route::<(BasicAuthentication,), IsAuthenticated>("/basic/")),
-    )
+            .service(route::<(BasicAuthentication,), IsAuthenticated>("/basic/"));
+    })
     .await;
     let burst = || {
         let app = &app;

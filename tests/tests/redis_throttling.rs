@@ -65,11 +65,9 @@ async fn redis_store_follows_the_reference_counting() {
         .build()
         .unwrap();
     let db = database(&settings).await;
-    let app = test::init_service(
-        App::new()
-            .configure(auth_actix::configure(settings.clone(), db.clone()))
-            .configure(config),
-    )
+    let app = app(&settings, &db, |routes| {
+        routes.configure(config);
+    })
     .await;
     let client = unique_client();
     for _ in 0..3 {
@@ -153,25 +151,21 @@ async fn an_outage_is_a_bounded_503_or_fails_open_and_recovers_without_restart()
         .build()
         .unwrap();
     let db = database(&closed).await;
-    let app = test::init_service(
-        App::new()
-            .configure(auth_actix::configure(closed, db.clone()))
-            .configure(config),
-    )
+    let closed_app = app(&closed, &db, |routes| {
+        routes.configure(config);
+    })
     .await;
-    let open_app = test::init_service(
-        App::new()
-            .configure(auth_actix::configure(open, db.clone()))
-            .configure(config),
-    )
+    let open_app = app(&open, &db, |routes| {
+        routes.configure(config);
+    })
     .await;
     let client = unique_client();
-    assert_eq!(status(&app, &client).await.0, 200);
+    assert_eq!(status(&closed_app, &client).await.0, 200);
 
     proxy.cut();
     for _ in 0..3 {
         let started = Instant::now();
-        let (code, retry, body) = status(&app, &client).await;
+        let (code, retry, body) = status(&closed_app, &client).await;
         assert_eq!((code, retry), (503, None));
         assert_eq!(
             body,
@@ -192,7 +186,7 @@ async fn an_outage_is_a_bounded_503_or_fails_open_and_recovers_without_restart()
     proxy.restore();
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        if status(&app, &client).await.0 == 200 {
+        if status(&closed_app, &client).await.0 == 200 {
             break;
         }
         assert!(

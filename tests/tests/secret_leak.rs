@@ -14,11 +14,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use actix_web::dev::{Service, ServiceResponse};
-use actix_web::{App, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use auth_actix::authentication::{AuthContext, AuthInfo, ForcedAuthentication, KnoxAuth, Source};
 use auth_actix::django::csrf::{self, CsrfConfig, CsrfRequest};
 use auth_actix::django::{session_data, signing};
@@ -32,13 +31,13 @@ use auth_actix::throttling::ThrottleClasses;
 use auth_actix::views::{knox_endpoints, obtain_auth_token_resource, session_endpoints};
 use auth_actix::{
     Auth, AuthRuntime, AuthSettings, BasicAuthentication, IsAuthenticated, KnoxTokenAuthentication,
-    PolicyGuard, RemoteUserAuthentication, SessionAuthentication, SessionMiddleware,
-    TokenAuthentication, UserRateThrottle,
+    PolicyGuard, RemoteUserAuthentication, SessionAuthentication, TokenAuthentication,
+    UserRateThrottle,
 };
 use auth_core::authentication::authorization_header::Fields;
 use auth_core::knox;
 use auth_core::response_effects::{ResponseEffects, SessionCookie};
-use test_support::{TEST_ITERATIONS, add_user};
+use test_support::{CapturedLogs, TEST_ITERATIONS, add_user, session_app};
 
 const SECRET_KEY: &str = "sk-leak-test-8f1c2e7a9b3d4f60-django-insecure-current";
 const FALLBACK_KEY: &str = "sk-leak-test-5e6d7c8b9a0f1e2d-rotated-away-fallback";
@@ -53,39 +52,14 @@ fn database_url() -> String {
     format!("postgres://app_user:{DB_PASSWORD}@db.internal.invalid:5432/app")
 }
 
-/// Every `tracing` event and span of the process, as the fmt subscriber writes them.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
 /// Installs the process-wide subscriber once: a global one, not a thread-local default, so that
 /// events from the hashing pool's threads and the database driver's threads are captured too.
-fn capture() -> &'static Captured {
-    static CAPTURED: OnceLock<Captured> = OnceLock::new();
+fn capture() -> &'static CapturedLogs {
+    static CAPTURED: OnceLock<CapturedLogs> = OnceLock::new();
     CAPTURED.get_or_init(|| {
-        let captured = Captured::default();
-        let writer = captured.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_ansi(false)
-            .with_writer(move || writer.clone())
-            .finish();
-        tracing::subscriber::set_global_default(subscriber).unwrap();
+        let captured = CapturedLogs::default();
+        tracing::subscriber::set_global_default(captured.subscriber(tracing::Level::TRACE))
+            .unwrap();
         captured
     })
 }
@@ -300,10 +274,8 @@ async fn a_full_scenario_shows_no_secret_in_logs_debug_display_or_errors() {
     let alice = add_user(&db, &settings, "alice", ALICE_PASSWORD, true, false).await;
     add_user(&db, &settings, "dormant", DORMANT_PASSWORD, false, false).await;
     let shown = Shown::default();
-    let app = actix_web::test::init_service(
-        App::new()
-            .wrap(SessionMiddleware)
-            .configure(auth_actix::configure(settings.clone(), db.clone()))
+    let app = session_app(&settings, &db, |routes| {
+        routes
             .app_data(web::Data::new(shown.clone()))
             .service(web::scope("/auth").configure(session_endpoints))
             .service(web::scope("/knox").configure(knox_endpoints))
@@ -323,8 +295,8 @@ async fn a_full_scenario_shows_no_secret_in_logs_debug_display_or_errors() {
                 (TokenAuthentication,),
                 IsAuthenticated,
                 (UserRateThrottle,),
-            >("/throttled/")),
-    )
+            >("/throttled/"));
+    })
     .await;
     let mut run = Scenario {
         client: TestClient::new(&app),

@@ -1,6 +1,6 @@
 """Settings of the Django reference project of the parity check.
 
-Read from the environment exactly like examples/src/bin/drf_parity.rs:
+Read from the environment exactly like tests/src/bin/drf_parity.rs:
 DATABASE_URL, SECRET_KEY, PBKDF2_ITERATIONS, CSRF_TRUSTED_ORIGINS, SECURE_PROXY_SSL_HEADER.
 """
 import os

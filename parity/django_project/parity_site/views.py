@@ -1,4 +1,4 @@
-"""The views of the reference project: one per route of examples/src/bin/drf_parity.rs."""
+"""The views of the reference project: one per route of tests/src/bin/drf_parity.rs."""
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from knox.views import LoginView as KnoxLoginView
 from rest_framework.authentication import (

@@ -17,7 +17,10 @@ use auth_actix::test::TestClient;
 use auth_actix::{PolicyGuard, SessionMiddleware};
 
 pub mod external;
+mod logs;
 pub mod tcp_proxy;
+
+pub use logs::CapturedLogs;
 
 pub const SECRET_KEY: &str = "not very secret in tests";
 

@@ -1,7 +1,7 @@
 //! The macro-declared policy behaves exactly like the same policy written by hand with
 //! `PolicyGuard` (spec §8.1 rows), whatever the attribute order and registration style.
 
-use actix_web::{App, HttpResponse, Responder, get, test, web};
+use actix_web::{HttpResponse, Responder, get, test, web};
 use auth_actix::permissions::{Not, Or};
 use auth_actix::{
     AllowAny, Auth, BasicAuthentication, BearerAuthentication, IsAdminUser, IsAuthenticated,
@@ -232,17 +232,13 @@ async fn macro_declared_policies_serve_the_same_bytes_as_hand_written_guards() {
         .build()
         .unwrap();
     let db = database(&settings).await;
-    let macro_app = test::init_service(
-        App::new()
-            .configure(auth_actix::configure(settings.clone(), db.clone()))
-            .configure(declared),
-    )
+    let macro_app = app(&settings, &db, |routes| {
+        routes.configure(declared);
+    })
     .await;
-    let hand_app = test::init_service(
-        App::new()
-            .configure(auth_actix::configure(settings.clone(), db.clone()))
-            .configure(by_hand),
-    )
+    let hand_app = app(&settings, &db, |routes| {
+        routes.configure(by_hand);
+    })
     .await;
 
     let mut statuses = std::collections::BTreeSet::new();
@@ -272,11 +268,9 @@ async fn macro_declared_policies_serve_the_same_bytes_as_hand_written_guards() {
 async fn macro_guard_refuses_before_the_body_extractor_runs() {
     let settings = settings();
     let db = database(&settings).await;
-    let app = test::init_service(
-        App::new()
-            .configure(auth_actix::configure(settings.clone(), db.clone()))
-            .configure(declared),
-    )
+    let app = app(&settings, &db, |routes| {
+        routes.configure(declared);
+    })
     .await;
     let malformed = test::TestRequest::post()
         .uri("/json/")

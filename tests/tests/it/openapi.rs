@@ -435,16 +435,15 @@ async fn what_the_document_says_is_what_the_server_enforces() {
         .build()
         .unwrap();
     let db = test_support::database(&settings).await;
-    let app = actix_web::test::init_service(
-        App::new()
-            .configure(auth_actix::configure(settings.clone(), db))
+    let app = test_support::app(&settings, &db, |routes| {
+        routes
             .service(list_articles)
             .service(create_article)
             .service(me)
             .service(health)
             .service(reports)
-            .route("/cache/", web::delete().to(clear_cache)),
-    )
+            .route("/cache/", web::delete().to(clear_cache));
+    })
     .await;
     let document = document(&settings);
     let token = "Token abcd1234".to_owned();

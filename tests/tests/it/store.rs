@@ -5,7 +5,6 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use actix_web::{App, test};
 use auth_actix::store::sea_orm::{ConnectionTrait, DbBackend, Statement};
 use auth_actix::store::{self, migrations, token, user};
 use auth_actix::{BasicAuthentication, IsAuthenticated, TokenAuthentication};
@@ -116,11 +115,9 @@ async fn existing_django_tables_and_rows_are_left_untouched_and_read_as_they_are
         .pbkdf2_iterations(1_500_000)
         .build()
         .unwrap();
-    let app = test::init_service(
-        App::new()
-            .configure(auth_actix::configure(settings.clone(), db.clone()))
-            .service(route::<(BasicAuthentication,), IsAuthenticated>("/basic/")),
-    )
+    let app = app(&settings, &db, |routes| {
+        routes.service(route::<(BasicAuthentication,), IsAuthenticated>("/basic/"));
+    })
     .await;
     let reply = send(&app, with_auth(get("/basic/"), basic(b"django:password"))).await;
     assert_eq!(reply.status, 200);
@@ -143,11 +140,9 @@ async fn token_authentication_costs_exactly_one_query() {
     db.set_metric_callback(move |_info| {
         counter.fetch_add(1, Ordering::SeqCst);
     });
-    let app = test::init_service(
-        App::new()
-            .configure(auth_actix::configure(settings.clone(), db.clone()))
-            .service(route::<(TokenAuthentication,), IsAuthenticated>("/token/")),
-    )
+    let app = app(&settings, &db, |routes| {
+        routes.service(route::<(TokenAuthentication,), IsAuthenticated>("/token/"));
+    })
     .await;
     let before = queries.load(Ordering::SeqCst);
     let reply = send(&app, with_auth(get("/token/"), "Token abcd1234")).await;
@@ -198,12 +193,11 @@ async fn arbitrary_authorization_headers_get_drf_answers() {
     use rand::RngExt;
     let settings = settings();
     let db = database(&settings).await;
-    let app = test::init_service(
-        App::new()
-            .configure(auth_actix::configure(settings.clone(), db.clone()))
+    let app = app(&settings, &db, |routes| {
+        routes
             .service(route::<(BasicAuthentication,), IsAuthenticated>("/basic/"))
-            .service(route::<(TokenAuthentication,), IsAuthenticated>("/token/")),
-    )
+            .service(route::<(TokenAuthentication,), IsAuthenticated>("/token/"));
+    })
     .await;
     let mut rng = rand::rng();
     let prefixes: [&[u8]; 6] = [b"Basic ", b"basic\t", b"Token ", b"token ", b"", b"Bearer "];

@@ -1,14 +1,12 @@
 //! The test helpers (`auth_actix::test`): `force_authenticate`, and a client that keeps
 //! credentials and logs in through the real session endpoints.
 
-use actix_web::{App, test, web};
+use actix_web::{test, web};
 use auth_actix::authentication::AuthInfo;
 use auth_actix::store::user;
 use auth_actix::test::{TestClient, force_authenticate};
 use auth_actix::views::session_endpoints;
-use auth_actix::{
-    IsAdminUser, IsAuthenticated, SessionAuthentication, SessionMiddleware, TokenAuthentication,
-};
+use auth_actix::{IsAdminUser, IsAuthenticated, SessionAuthentication, TokenAuthentication};
 use test_support::*;
 
 fn config(config: &mut web::ServiceConfig) {
@@ -25,11 +23,9 @@ fn config(config: &mut web::ServiceConfig) {
 async fn force_authenticate_skips_credentials_but_not_permissions() {
     let settings = settings();
     let db = database(&settings).await;
-    let app = test::init_service(
-        App::new()
-            .configure(auth_actix::configure(settings.clone(), db.clone()))
-            .configure(config),
-    )
+    let app = app(&settings, &db, |routes| {
+        routes.configure(config);
+    })
     .await;
     let john = user::AUTH_USER
         .find_by_username(&db, "john")
@@ -55,11 +51,9 @@ async fn force_authenticate_skips_credentials_but_not_permissions() {
 async fn a_client_keeps_its_credentials_and_forced_user() {
     let settings = settings();
     let db = database(&settings).await;
-    let app = test::init_service(
-        App::new()
-            .configure(auth_actix::configure(settings.clone(), db.clone()))
-            .configure(config),
-    )
+    let app = app(&settings, &db, |routes| {
+        routes.configure(config);
+    })
     .await;
     let mut client = TestClient::new(app);
     assert_eq!(client.get("/token/").await.unwrap().status().as_u16(), 401);
@@ -85,12 +79,9 @@ async fn a_client_keeps_its_credentials_and_forced_user() {
 async fn a_client_logs_in_through_the_session_endpoints_and_sends_csrf_itself() {
     let settings = settings();
     let db = database(&settings).await;
-    let app = test::init_service(
-        App::new()
-            .wrap(SessionMiddleware)
-            .configure(auth_actix::configure(settings.clone(), db.clone()))
-            .configure(config),
-    )
+    let app = session_app(&settings, &db, |routes| {
+        routes.configure(config);
+    })
     .await;
     let mut client = TestClient::new(app);
     assert_eq!(

@@ -5,7 +5,7 @@
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-use actix_web::{App, test, web};
+use actix_web::{test, web};
 use auth_actix::throttling::declare_throttle_scope;
 use auth_actix::throttling::{HitFuture, ThrottleStore};
 use auth_actix::throttling::{
@@ -573,13 +573,11 @@ async fn login_endpoints_are_throttled_out_of_the_box() {
         .build()
         .unwrap();
     let db = database(&settings).await;
-    let app = test::init_service(
-        App::new()
-            .configure(auth_actix::configure(settings.clone(), db.clone()))
-            .service(auth_actix::views::obtain_auth_token_resource(
-                "/api-token-auth/",
-            )),
-    )
+    let app = app(&settings, &db, |routes| {
+        routes.service(auth_actix::views::obtain_auth_token_resource(
+            "/api-token-auth/",
+        ));
+    })
     .await;
     let attempt = || {
         test::TestRequest::post()
