@@ -140,7 +140,6 @@ pub mod throttling {
 pub mod settings {
     pub use auth_core::auth_settings::{AuthSettings, AuthSettingsBuilder};
     pub use auth_core::clock::{Clock, SystemClock};
-    pub use auth_core::django::hashers::Algorithm as PasswordHasher;
     pub use auth_core::django::http::cookie::{CookieSettings, SameSite};
     pub use auth_core::django::session_data::{MODEL_BACKEND, REMOTE_USER_BACKEND};
     pub use auth_core::environment::{Environment, Services};

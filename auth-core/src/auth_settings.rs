@@ -264,7 +264,8 @@ impl AuthSettingsBuilder {
         self
     }
 
-    /// `PASSWORD_HASHERS`: the first is used for new hashes, all are accepted when checking.
+    /// `PASSWORD_HASHERS` (each a [`django::hashers::Algorithm`](Algorithm)): the first is used
+    /// for new hashes, all are accepted when checking.
     pub fn password_hashers(mut self, algorithms: impl IntoIterator<Item = Algorithm>) -> Self {
         self.hashers = algorithms.into_iter().collect();
         self

@@ -70,8 +70,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     sea_orm::Database::connect(options).await
 }
 
-/// Connects and creates any missing table (see [`migrations::migrate`]); existing tables, such
-/// as an existing Django project's, are never altered.
+/// Connects and creates any missing table (see [`migrations::migrate`]): `auth_user`,
+/// `authtoken_token`, `django_session`, and `knox_authtoken` with the `knox` feature. Existing
+/// tables, such as an existing Django project's, are never altered.
 ///
 /// ```
 /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
@@ -79,7 +80,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 ///
 /// let db = store::connect_and_migrate("sqlite::memory:").await?;
 /// let backend = db.get_database_backend();
-/// for table in ["auth_user", "authtoken_token", "django_session", "knox_authtoken"] {
+/// for table in ["auth_user", "authtoken_token", "django_session"] {
 ///     assert!(table_exists(&db, backend, table).await?);
 /// }
 /// # Ok::<(), store::DbErr>(())

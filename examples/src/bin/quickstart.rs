@@ -119,7 +119,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "curl -i -H 'Content-Type: application/json' -d '{{\"username\":\"{DEMO_USER}\",\"password\":\"{DEMO_PASSWORD}\"}}' {base}/api-token-auth/"
     );
     println!(
-        "cargo run -p examples --bin auth-admin -- --database-url 'sqlite://quickstart.db?mode=rwc' create-token {DEMO_USER}"
+        "cargo run -p auth-admin -- --database-url 'sqlite://quickstart.db?mode=rwc' create-token {DEMO_USER}"
     );
     println!("\n# A session, as a browser has it (cookie jar in ./jar):");
     println!("curl -s -c jar {base}/auth/csrf/");

@@ -12,7 +12,7 @@ use auth_actix::throttling::{
     MemoryStore, NoThrottleScope, ThrottleContext, ThrottleDecision, get_ident, rate_allow,
 };
 use auth_actix::{
-    AllowAny, AnonRateThrottle, BasicAuthentication, IsAuthenticated, PolicyGuard,
+    AllowAny, AnonRateThrottle, BasicAuthentication, IsAuthenticated, PolicyDefaults, PolicyGuard,
     ScopedRateThrottle, UserRateThrottle,
 };
 use test_support::*;
@@ -592,4 +592,39 @@ async fn login_endpoints_are_throttled_out_of_the_box() {
         hit(&app, attempt()).await,
         (429, Some("60".into()), throttled(60))
     );
+}
+
+/// A view that declares nothing: its throttles are its scope's, then the project's.
+async fn undeclared(_auth: auth_actix::Auth) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok().finish()
+}
+
+#[actix_web::test]
+async fn a_scopes_throttle_defaults_apply_to_its_views_only() {
+    let settings = settings_builder()
+        .default_authentication::<()>()
+        .throttle_rate("anon", "2/min")
+        .build()
+        .unwrap();
+    let db = database(&settings).await;
+    let app = app(&settings, &db, |routes| {
+        routes
+            .service(
+                web::scope("/limited")
+                    .app_data(PolicyDefaults::new().throttle::<AnonRateThrottle>())
+                    .route("/", web::get().to(undeclared)),
+            )
+            .route("/open/", web::get().to(undeclared));
+    })
+    .await;
+    let mut limited = Vec::new();
+    for _ in 0..3 {
+        limited.push(hit(&app, test::TestRequest::get().uri("/limited/")).await.0);
+    }
+    assert_eq!(limited, [200, 200, 429]);
+    // The project sets no throttles (DRF's default): views outside the scope are never throttled.
+    for _ in 0..3 {
+        let (status, ..) = hit(&app, test::TestRequest::get().uri("/open/")).await;
+        assert_eq!(status, 200);
+    }
 }
