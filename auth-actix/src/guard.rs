@@ -36,7 +36,7 @@ use crate::runtime::runtime_of;
 ///
 /// `S` is a scheme or a tuple of schemes (`(TokenAuthentication, BasicAuthentication)`, `()` for
 /// none); `P` a permission, an expression type (`Or<IsAdminUser, ReadOnly>`) or a tuple. Leave
-/// a part as its default to take the scope's [`PolicyDefaults`], then the project settings.
+/// a part as its default to take the scope's [`PolicyDefaults`], then the project's.
 ///
 /// ```no_run
 /// use actix_web::{get, Responder};
@@ -210,7 +210,7 @@ impl PolicySlot {
 /// `request.user`, `request.auth` and the scheme that authenticated, for the handler.
 ///
 /// After a [`PolicyGuard`] it reads the guard's outcome. On its own it runs the default policy
-/// (the scope's [`PolicyDefaults`], then the settings), as every DRF view does.
+/// (the scope's [`PolicyDefaults`], then the project's), as every DRF view does.
 #[derive(Clone)]
 pub struct Auth {
     state: Rc<AuthState>,

@@ -1,6 +1,6 @@
 //! django-rest-knox's views: `LoginView`, `LogoutView` and `LogoutAllView`.
 //!
-//! `web::scope("/api/auth").configure(auth_actix::knox_endpoints)` mounts `POST login/`,
+//! `web::scope("/api/auth").configure(auth_actix::views::knox_endpoints)` mounts `POST login/`,
 //! `POST logout/` and `POST logoutall/`.
 
 use actix_web::http::StatusCode;

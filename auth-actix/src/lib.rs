@@ -27,7 +27,7 @@
 //! #[actix_web::main]
 //! async fn main() -> std::io::Result<()> {
 //!     let settings = AuthSettings::builder().secret_key_from_env("SECRET_KEY").build().expect("settings");
-//!     let db = auth_actix::store::connect_and_migrate(settings.database_url()).await.expect("database");
+//!     let db = settings.connect_and_migrate().await.expect("database");
 //!     HttpServer::new(move || App::new().configure(auth_actix::configure(settings.clone(), db.clone())).service(me))
 //!         .bind(("127.0.0.1", 8000))?
 //!         .run()
@@ -80,11 +80,12 @@ pub use session_middleware::SessionMiddleware;
 
 /// What a custom authentication scheme implements and uses: DRF's `BaseAuthentication` as
 /// [`Authentication`] (or its derive with [`Verify`](authentication::Verify)), what a scheme
-/// sees and returns, the user and credential types, and Django's account functions a scheme
-/// may call.
+/// sees and returns, the user and credential types, and `django.contrib.auth`'s account
+/// functions (`authenticate`, `create_user`, `make_password`), which schemes and views call.
 pub mod authentication {
     pub use auth_core::accounts::{
         CreateUserError, UserFields, authenticate, authenticate_remote_user, create_user,
+        make_password, normalize_email,
     };
     #[cfg(feature = "knox")]
     #[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
@@ -93,14 +94,15 @@ pub mod authentication {
     pub use auth_core::authentication::forced::ForcedAuthentication;
     pub use auth_core::authentication::{
         AuthContext, Authenticated, Authentication, AuthenticationClasses, BasicAuthentication,
-        Bearer, BearerAuthentication, CredentialLocation, Outcome, RemoteUserAuthentication,
-        SecurityRequirement, SecurityScheme, SessionAuthentication, SettingsKeyword,
-        TokenAuthentication, TokenKeyword, Verify,
+        Bearer, BearerAuthentication, ChainOutcome, CredentialLocation, Outcome,
+        RemoteUserAuthentication, SecurityRequirement, SecurityScheme, SessionAuthentication,
+        SettingsKeyword, TokenAuthentication, TokenKeyword, Verify,
     };
-    pub use auth_core::environment::Environment;
     pub use auth_core::request::RequestView;
+    pub use auth_core::response_effects::{ResponseEffects, SessionCookie};
     pub use auth_core::token_keyword;
     #[cfg(feature = "knox")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
     pub use auth_core::user::KnoxAuth;
     pub use auth_core::user::{AuthInfo, RequestUser, User};
     pub use auth_core::{ApiError, ErrorKind};
@@ -113,9 +115,11 @@ pub mod authentication {
 /// implements, what it sees, the built-ins and `&`/`|`/`!` composition.
 pub mod permissions {
     pub use auth_core::permissions::{
-        AllowAny, And, Decision, IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly, Not, Or,
-        Permission, PermissionClasses, PermissionContext, ReadOnly,
+        AllowAny, And, Decision, Denial, IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly,
+        ListDecision, Not, ObjectPermissions, Or, Permission, PermissionClasses, PermissionContext,
+        ReadOnly,
     };
+    pub use auth_core::user::{AuthInfo, RequestUser};
 }
 
 /// DRF's throttles: the [`Throttle`](throttling::Throttle) trait, the rate throttles, scopes,
@@ -146,7 +150,6 @@ pub mod settings {
     #[cfg(feature = "knox")]
     #[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
     pub use auth_core::knox::KnoxSettings;
-    pub use auth_core::policy::PolicyDefaults;
     pub use auth_core::services::credential_cache::CredentialCache;
     pub use auth_core::services::hashing_pool::HashingPool;
     pub use auth_core::settings::{
@@ -156,12 +159,9 @@ pub mod settings {
     pub use auth_core::store::user::UserModel;
 }
 
-/// Django's tables (users, DRF tokens, sessions, knox tokens) through sea-orm, their migrations,
-/// and Django's user manager functions.
+/// Django's tables (users, DRF tokens, sessions, and knox tokens with the `knox` feature)
+/// through sea-orm, and their migrations.
 pub mod store {
-    pub use auth_core::accounts::{
-        CreateUserError, UserFields, create_user, make_password, normalize_email,
-    };
     pub use auth_core::store::*;
 }
 
@@ -182,7 +182,7 @@ pub mod views {
 pub mod policy {
     pub use auth_core::policy::{
         AuthState, AuthenticationPolicy, DefaultAuthentication, DefaultPermissions,
-        DefaultThrottles, Policy, PolicyDefaults, Resolve,
+        DefaultThrottles, Policy, Resolve,
     };
 }
 

@@ -19,7 +19,7 @@ use crate::post_data;
 use crate::runtime::{method_not_allowed_response, runtime_of};
 
 /// The body of a successful response, for DRF's "return more than the token" customisation
-/// (the seed's `CustomAuthToken`). Put it in the resource's `app_data`:
+/// (the `CustomAuthToken` of DRF's documentation). Put it in the resource's `app_data`:
 ///
 /// ```no_run
 /// use auth_actix::views::{obtain_auth_token_resource, AuthTokenResponse};

@@ -1,4 +1,4 @@
-//! OpenAPI security from each handler's declared policy (the `utoipa` feature).
+//! OpenAPI security from each handler's declared policy (the `openapi` feature).
 //!
 //! Every handler whose policy is declared with `#[authentication_classes]`,
 //! `#[permission_classes]`, `#[throttle_classes]` or `#[throttle_scope]` registers it under its
@@ -19,8 +19,8 @@
 //!
 //! The declared policy replaces any `security` the path attribute wrote by hand, so the document
 //! cannot drift from what the server enforces. Views that leave a part of their policy to the
-//! defaults are described with the project settings, or with the [`PolicyDefaults`] of the scope
-//! their path is under ([`PolicySecurity::scope`]).
+//! defaults are described with the project's defaults, or with the [`PolicyDefaults`] of the
+//! scope their path is under ([`PolicySecurity::scope`]).
 //!
 //! ```
 //! use actix_web::{get, post, Responder};
@@ -57,7 +57,6 @@ use std::fmt;
 use auth_core::AuthSettings;
 use auth_core::authentication::{CredentialLocation, SecurityScheme};
 use auth_core::operation_security;
-pub use auth_core::operation_security::OperationSecurity;
 use auth_core::permissions::PermissionClasses;
 use auth_core::policy::{AuthenticationPolicy, PolicyDefaults, Resolve};
 use utoipa::openapi::path::Operation;
@@ -68,6 +67,8 @@ use utoipa::openapi::security::{
 use utoipa::openapi::{Components, OpenApi, RefOr};
 
 use crate::guard::PolicyGuard;
+
+pub use auth_core::operation_security::OperationSecurity;
 
 /// How a registered handler's policy is described for one method (`None`: it has no policy to
 /// describe).

@@ -1,12 +1,12 @@
 //! [`operation_policy!`](crate::operation_policy): registers a handler's policy for the OpenAPI
-//! document (the `utoipa` feature); without the feature it expands to nothing, so the policy
+//! document (the `openapi` feature); without the feature it expands to nothing, so the policy
 //! macros can always emit it.
 
 /// Registers the policy of handler `name` (a function name, which `#[utoipa::path]` uses as the
 /// operation id) for [`openapi::PolicySecurity`](crate::openapi::PolicySecurity). The policy
 /// macros do this for every handler they expand; write it yourself for a handler whose
 /// [`PolicyGuard`](crate::PolicyGuard) is written by hand, or to register a handler under the
-/// `operation_id` you gave it. Expands to nothing without the `utoipa` feature.
+/// `operation_id` you gave it. Expands to nothing without the `openapi` feature.
 ///
 /// ```
 /// use actix_web::Responder;
@@ -62,7 +62,7 @@ macro_rules! __register_handler_policy {
     };
 }
 
-/// Without the `utoipa` feature there is nothing to register.
+/// Without the `openapi` feature there is nothing to register.
 #[cfg(not(feature = "openapi"))]
 #[doc(hidden)]
 #[macro_export]
@@ -71,10 +71,10 @@ macro_rules! __register_handler_policy {
 }
 
 /// Registers the policy of handler `name` (a function name, which `#[utoipa::path]` uses as the
-/// operation id) for the OpenAPI document of the `utoipa` feature. The policy macros do this
+/// operation id) for the OpenAPI document of the `openapi` feature. The policy macros do this
 /// for every handler they expand; write it yourself for a handler whose
 /// [`PolicyGuard`](crate::PolicyGuard) is written by hand. Expands to nothing without the
-/// `utoipa` feature.
+/// `openapi` feature.
 ///
 /// ```
 /// use actix_web::Responder;

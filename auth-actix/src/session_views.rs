@@ -1,8 +1,8 @@
 //! The session endpoints: login, logout and a CSRF token for single-page apps.
 //!
 //! Mount them with one call under any prefix:
-//! `web::scope("/auth").configure(auth_actix::session_endpoints)` gives `POST /auth/login/`,
-//! `POST /auth/logout/` and `GET /auth/csrf/`.
+//! `web::scope("/auth").configure(auth_actix::views::session_endpoints)` gives
+//! `POST /auth/login/`, `POST /auth/logout/` and `GET /auth/csrf/`.
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::web;
@@ -16,7 +16,7 @@ use auth_core::throttling::{
     LoginScope, ScopedRateThrottle, ThrottleClasses, ThrottleContext, ThrottleScope,
 };
 use auth_core::user::{AuthInfo, RequestUser};
-use auth_core::{ApiError as CoreError, auth_token_serializer, login as django_login};
+use auth_core::{ApiError, ErrorKind, auth_token_serializer, login as django_login};
 
 use crate::error::ApiErrorResponse;
 use crate::post_data;
@@ -79,7 +79,7 @@ fn negotiate(request: &HttpRequest) -> Result<(), ApiErrorResponse> {
     if accepts_json(accept) {
         Ok(())
     } else {
-        Err(CoreError::not_acceptable().into())
+        Err(ApiError::not_acceptable().into())
     }
 }
 
@@ -140,7 +140,7 @@ async fn login(
         MODEL_BACKEND,
     )
     .await
-    .map_err(CoreError::store_failure)?;
+    .map_err(ApiError::store_failure)?;
     let body = serde_json::json!({
         "id": user.id,
         "username": user.username,
@@ -174,7 +174,7 @@ async fn logout(
         cookie.as_ref().map(|cookie| cookie.value()),
     )
     .await
-    .map_err(CoreError::store_failure)?;
+    .map_err(ApiError::store_failure)?;
     Ok(respond(
         actix_web::http::StatusCode::NO_CONTENT,
         None,
@@ -196,7 +196,7 @@ async fn csrf_token(request: HttpRequest) -> Result<HttpResponse, ApiErrorRespon
         .unwrap_or_else(csrf::generate_secret);
     // Masking fails only on a malformed secret, which neither source produces.
     let token = csrf::mask_cipher_secret(&secret)
-        .ok_or_else(|| ApiErrorResponse(CoreError::new(auth_core::ErrorKind::ServerError)))?;
+        .ok_or_else(|| ApiErrorResponse(ApiError::new(ErrorKind::ServerError)))?;
     let effects = ResponseEffects::default();
     effects.set_csrf_secret(secret);
     Ok(respond(

@@ -34,8 +34,10 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::test::TestRequest;
 use actix_web::{Error, HttpMessage};
 use auth_core::authentication::forced::ForcedAuthentication;
-pub use auth_core::request::MethodOnly;
 use auth_core::user::{AuthInfo, User};
+
+/// A request with only a method, for checking a permission on its own.
+pub use auth_core::request::MethodOnly;
 
 /// DRF's `force_authenticate(request, user, token)`: the request is authenticated as `user`
 /// whatever its credentials; the view's permissions and throttles still run.

@@ -14,11 +14,11 @@
 //!
 //! The database comes from `--database-url` or `DATABASE_URL` (default
 //! [`DEFAULT_DATABASE_URL`](auth_core::settings::DEFAULT_DATABASE_URL)); a custom user model
-//! from `--user-table` and `--username-field` (`AUTH_USER_TABLE`, `AUTH_USERNAME_FIELD`). Errors are one line on
-//! standard error, `CommandError: …`, with exit status 1, and never contain the database
-//! password; usage errors exit with status 2 (clap's). Passwords and full token keys are printed
-//! only where the reference prints them: `create-token` shows the key it made, nothing shows a
-//! password.
+//! from `--user-table` and `--username-field` (`AUTH_USER_TABLE`, `AUTH_USERNAME_FIELD`).
+//! Errors are one line on standard error, `CommandError: …`, with exit status 1, and never
+//! contain the database password; usage errors exit with status 2 (clap's). Passwords and full
+//! token keys are printed only where the reference prints them: `create-token` shows the key it
+//! made, nothing shows a password.
 //!
 //! # Embedding
 //!

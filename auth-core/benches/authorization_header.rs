@@ -1,8 +1,8 @@
 //! Reading the `Authorization` header as Basic, DRF token and knox authentication do, up to the
-//! database lookup (spec §1.2, §1.4, §1.5, §6.2).
+//! database lookup.
 //!
 //! `basic_steps`, `token_steps` and `knox_steps` replay each scheme's parsing through the public
-//! functions the scheme itself calls (`Fields::parse`, `lenient_base64::decode`,
+//! functions the scheme itself calls (`Fields::parse`, `a2b_base64`,
 //! `basic::credentials_text`, `knox::token_key`, `knox::digest`), in the scheme's order: what
 //! every request pays before its credentials are looked up. `scheme` runs the schemes' own
 //! `authenticate` on the outcomes that end before the database (not attempted, malformed

@@ -17,12 +17,12 @@
 //! | 3. DRF's three concerns | [`authentication`], [`permissions`], [`throttling`] |
 //! | 2. environment | [`settings`], [`services`], [`environment`], [`user`], [`accounts`], `session_store`, `login` |
 //! | 1. storage | [`store`] (Django's tables) |
-//! | 0. leaves | [`error`], [`messages`], [`request`], `response_effects`, [`clock`], `compat`, [`django`], `knox` |
+//! | 0. leaves | [`error`], [`messages`], [`request`], [`response_effects`], [`clock`], `compat`, [`django`], `knox` (feature) |
 //!
 //! The documented modules are what an application or another framework's glue implements
-//! against. The others (in plain type above) are the pieces `auth-actix` assembles its views
-//! from; they are public for it and for the test suites, hidden from the documentation, and not
-//! a stable API.
+//! against. `compat`, `session_store`, `login`, `auth_token_serializer`, `negotiation` and
+//! `operation_security` are the pieces `auth-actix` assembles its views from: public for it and
+//! for the test suites, hidden from the documentation, and not a stable API.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -38,7 +38,6 @@ pub mod error;
 pub mod knox;
 pub mod messages;
 pub mod request;
-#[doc(hidden)]
 pub mod response_effects;
 
 // Layer 1: storage.

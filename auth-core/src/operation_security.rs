@@ -1,10 +1,11 @@
 //! What a view's policy asks of a client, per method: the alternative credentials of its schemes,
 //! and whether an anonymous request passes its permissions. This is what an API description
 //! states per operation (OpenAPI's `security`, where an empty requirement `{}` means "no
-//! credentials needed"); auth-actix's `utoipa` feature writes it into the document.
+//! credentials needed"); auth-actix's `openapi` feature writes it into the document.
 
 use std::future::Future;
 use std::pin::pin;
+use std::sync::LazyLock;
 use std::task::{Context, Poll, Waker};
 
 use sea_orm::DatabaseConnection;
@@ -63,11 +64,14 @@ fn admits_anonymous<P: PermissionClasses>(
         UnauthenticatedUser::Anonymous => RequestUser::Anonymous,
         UnauthenticatedUser::None => RequestUser::None,
     };
-    // No database: a permission that asks one fails, and so counts as refusing.
+    // No database: a permission that asks one fails, and so counts as refusing. The services
+    // are made once per process: a permission checked here never reaches them with any effect
+    // (an anonymous, method-only request), and a throttle store is not free to make.
+    static SERVICES: LazyLock<Services> = LazyLock::new(Services::default);
     let env = Environment::new(
         settings.clone(),
         DatabaseConnection::default(),
-        Services::default(),
+        SERVICES.clone(),
     );
     let request = MethodOnly(method);
     let cx = PermissionContext {

@@ -265,7 +265,7 @@ impl Settings {
     }
 
     /// The secret key's fallbacks as text, for the signing functions.
-    pub fn secret_key_fallback_texts(&self) -> Vec<&str> {
+    pub(crate) fn secret_key_fallback_texts(&self) -> Vec<&str> {
         self.secret_key_fallbacks
             .iter()
             .map(SecretKey::expose)

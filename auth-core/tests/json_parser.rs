@@ -1,6 +1,7 @@
-//! `auth_core::compat::python::json::loads` against Django REST framework's real `JSONParser`: every vector of
-//! `json_parser_vectors.json` (made by `json_parser_vectors.py` with Python 3.13 and DRF 3.18.3)
-//! must give DRF's exact message, or DRF's value as the module documentation maps it.
+//! `auth_core::compat::python::json::loads` against Django REST framework's real `JSONParser`:
+//! every vector of `json_parser_vectors.json` (made by `json_parser_vectors.py` with Python 3.13
+//! and DRF 3.18.3) must give DRF's exact message, or DRF's value as the module documentation
+//! maps it.
 //!
 //! `JSON_PARSER_VECTORS=<path>` replays another file of the same shape instead (for example
 //! `json_parser_vectors.py --fuzz 20000 --out <path>`).

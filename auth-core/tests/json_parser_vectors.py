@@ -6,7 +6,7 @@ Run with the parity virtualenv (Python 3.13, djangorestframework 3.18.3, see par
 
 Every body goes through `rest_framework.parsers.JSONParser().parse(io.BytesIO(body))`, the exact
 code path of a request: `codecs.getreader('utf-8')` then `json.load` with DRF's `strict_constant`.
-The Rust test `json_parser.rs` replays each vector against `auth_core::json_parser::parse`.
+The Rust test `json_parser.rs` replays each vector against `auth_core::compat::python::json::loads::parse`.
 
 A vector is one JSON object:
 

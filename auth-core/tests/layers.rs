@@ -93,6 +93,30 @@ fn code_of(text: &str) -> String {
             }
         } else if text[i..].starts_with("/*") {
             i += text[i..].find("*/").map_or(bytes.len() - i, |end| end + 2);
+        } else if bytes[i] == b'\'' {
+            // A char literal (`'"'`, `'\''`, `'\u{1f}'`) is skipped; a lifetime is kept.
+            let rest = &text[i + 1..];
+            let literal_len = if rest.starts_with('\\') {
+                rest.get(2..)
+                    .and_then(|tail| tail.find('\''))
+                    .map(|end| end + 4)
+            } else {
+                let mut chars = rest.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(ch), Some('\'')) => Some(ch.len_utf8() + 2),
+                    _ => None,
+                }
+            };
+            match literal_len {
+                Some(len) => {
+                    i += len;
+                    out.push_str("' '");
+                }
+                None => {
+                    out.push('\'');
+                    i += 1;
+                }
+            }
         } else if bytes[i] == b'"' {
             // A string literal (raw strings in this crate hold no `"` followed by a path).
             i += 1;

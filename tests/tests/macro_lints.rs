@@ -3,11 +3,10 @@
 #![deny(warnings, unused_qualifications, clippy::pedantic)]
 
 use actix_web::{App, HttpResponse, get, test, web};
-use auth_actix::ApiError;
 use auth_actix::authentication::{AuthContext, Authenticated, Verify};
 use auth_actix::{
-    AllowAny, Authentication, BasicAuthentication, IsAdminUser, IsAuthenticated, ReadOnly,
-    authentication_classes, permission_classes,
+    AllowAny, ApiError, Authentication, BasicAuthentication, IsAdminUser, IsAuthenticated,
+    ReadOnly, authentication_classes, permission_classes,
 };
 
 #[derive(Authentication)]

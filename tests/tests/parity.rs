@@ -25,14 +25,57 @@ fn auth_admin() -> Result<PathBuf, String> {
         .and_then(Path::parent)
         .ok_or_else(|| format!("{} is not in a target directory", exe.display()))?;
     let binary = profile_dir.join(format!("auth-admin{}", std::env::consts::EXE_SUFFIX));
-    if binary.is_file() {
-        Ok(binary)
-    } else {
-        Err(format!(
-            "no {}: build it with `cargo build -p auth-admin` (or run `cargo test --workspace`)",
-            binary.display()
-        ))
+    let built = std::fs::metadata(&binary)
+        .and_then(|metadata| metadata.modified())
+        .map_err(|_| {
+            format!(
+                "no {}: build it with `cargo build -p auth-admin` (or run `cargo test --workspace`)",
+                binary.display()
+            )
+        })?;
+    // A binary older than the sources it is built from would test old code.
+    if let Some(newer) = newest_source(&repository(), built) {
+        return Err(format!(
+            "{} is older than {}: rebuild it with `cargo build -p auth-admin`",
+            binary.display(),
+            newer.display()
+        ));
     }
+    Ok(binary)
+}
+
+/// A source of `auth-admin` (its crate, auth-core's, or the lock file) changed after `built`.
+fn newest_source(repository: &Path, built: std::time::SystemTime) -> Option<PathBuf> {
+    fn newer_in(dir: &Path, built: std::time::SystemTime) -> Option<PathBuf> {
+        for entry in std::fs::read_dir(dir).ok()?.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                if let Some(found) = newer_in(&path, built) {
+                    return Some(found);
+                }
+            } else if entry
+                .metadata()
+                .and_then(|metadata| metadata.modified())
+                .is_ok_and(|modified| modified > built)
+            {
+                return Some(path);
+            }
+        }
+        None
+    }
+    ["auth-admin/src", "auth-core/src", "Cargo.lock"]
+        .into_iter()
+        .map(|part| repository.join(part))
+        .find_map(|path| {
+            if path.is_dir() {
+                newer_in(&path, built)
+            } else {
+                std::fs::metadata(&path)
+                    .and_then(|metadata| metadata.modified())
+                    .is_ok_and(|modified| modified > built)
+                    .then_some(path)
+            }
+        })
 }
 
 fn repository() -> PathBuf {

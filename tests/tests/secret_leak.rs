@@ -18,11 +18,12 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::{HttpResponse, web};
-use auth_actix::authentication::{AuthContext, AuthInfo, ForcedAuthentication, KnoxAuth, Source};
+use auth_actix::authentication::{
+    AuthContext, AuthInfo, ForcedAuthentication, HttpRequestView, KnoxAuth, ResponseEffects,
+    SessionCookie, Source,
+};
 use auth_actix::django::csrf::{self, CsrfConfig, CsrfRequest};
 use auth_actix::django::{session_data, signing};
-// Internals whose `Debug` could show a credential: not on auth-actix's face.
-use auth_actix::authentication::HttpRequestView;
 use auth_actix::policy::Resolve;
 use auth_actix::store::sea_orm::{ConnectionTrait, EntityTrait};
 use auth_actix::store::{self, knox_token, session as session_rows, token, user};
@@ -34,9 +35,9 @@ use auth_actix::{
     PolicyGuard, RemoteUserAuthentication, SessionAuthentication, TokenAuthentication,
     UserRateThrottle,
 };
+// Internals whose `Debug` could show a credential: not on auth-actix's face.
 use auth_core::authentication::authorization_header::Fields;
 use auth_core::knox;
-use auth_core::response_effects::{ResponseEffects, SessionCookie};
 use test_support::{CapturedLogs, TEST_ITERATIONS, add_user, session_app};
 
 const SECRET_KEY: &str = "sk-leak-test-8f1c2e7a9b3d4f60-django-insecure-current";
@@ -510,9 +511,12 @@ async fn a_full_scenario_shows_no_secret_in_logs_debug_display_or_errors() {
         shown.debug("User row", &row);
         shown.display("User row", &row);
     }
-    let hashed = store::make_password(&settings.environment(db.clone()), ALICE_PASSWORD)
-        .await
-        .unwrap();
+    let hashed = auth_actix::authentication::make_password(
+        &settings.environment(db.clone()),
+        ALICE_PASSWORD,
+    )
+    .await
+    .unwrap();
     run.secrets.add_password_column("a fresh hash", &hashed);
     shown.debug(
         "NewUser",
@@ -641,8 +645,8 @@ async fn a_full_scenario_shows_no_secret_in_logs_debug_display_or_errors() {
     shown.debug("ApiError of a store failure", &error);
     shown.display("ApiError of a store failure", &error);
     let actix_error = auth_actix::ApiErrorResponse::from(error);
-    shown.debug("auth_actix::ApiError", &actix_error);
-    shown.display("auth_actix::ApiError", &actix_error);
+    shown.debug("auth_actix::ApiErrorResponse", &actix_error);
+    shown.display("auth_actix::ApiErrorResponse", &actix_error);
 
     // The log is not vacuous: the pipeline and the store failure were recorded.
     let log = captured.text();

@@ -1,5 +1,5 @@
 //! How a scheme's credentials are described to API clients: the data behind OpenAPI's Security
-//! Scheme Objects and each operation's security requirements (auth-actix's `utoipa` feature turns
+//! Scheme Objects and each operation's security requirements (auth-actix's `openapi` feature turns
 //! it into a document).
 //!
 //! DRF's own schema generator (`rest_framework.schemas.openapi.AutoSchema`, DRF 3.18) emits no
@@ -34,8 +34,8 @@ pub enum CredentialLocation {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SecurityScheme {
     /// The key of the scheme in the document (`components.securitySchemes`): the scheme's
-    /// [`NAME`](crate::authentication::Authentication::NAME), with a suffix when the scheme reads more than one
-    /// credential or is configured differently from the project's default.
+    /// [`NAME`](crate::authentication::Authentication::NAME), with a suffix when the scheme
+    /// reads more than one credential or is configured differently from the project's default.
     pub name: Cow<'static, str>,
     /// Where the credential goes.
     pub location: CredentialLocation,

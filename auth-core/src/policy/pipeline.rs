@@ -5,8 +5,8 @@ use std::any::Any;
 use std::fmt;
 use std::sync::Arc;
 
+use super::declared::{AuthenticationPolicy, Resolve};
 use super::defaults::PolicyDefaults;
-use super::resolve::{AuthenticationPolicy, Resolve};
 use crate::authentication::{AuthContext, Authenticators, ChainOutcome};
 use crate::environment::Environment;
 use crate::error::{ApiError, ErrorKind};

@@ -1,9 +1,9 @@
 //! A cache of token → user and session → user lookups: off by default.
 //!
-//! DRF reads the database on every request (one query for a token, two for a session). With
-//! the builder's `auth_cache_ttl`
-//! set, a successful lookup is remembered for that long, and so is an unknown token (a
-//! *negative* entry), so a flood of random tokens is answered without the database too.
+//! DRF reads the database on every request (one query for a token, two for a session). With the
+//! builder's `auth_cache_ttl` set, a successful lookup is remembered for that long, and so is an
+//! unknown token (a *negative* entry), so a flood of random tokens is answered without the
+//! database too.
 //!
 //! # The trade-off
 //!
@@ -18,8 +18,9 @@
 //!
 //! # Bounds
 //!
-//! Both maps are bounded in entries (the builder's `auth_cache_capacity`): at most `capacity` users' credentials and `capacity` refused tokens, evicted by S3-FIFO (frequently
-//! used entries survive a scan of random keys). An entry holds a user row (its strings are
+//! Both maps are bounded in entries (the builder's `auth_cache_capacity`): at most `capacity`
+//! users' credentials and `capacity` refused tokens, evicted by S3-FIFO (frequently used entries
+//! survive a scan of random keys). An entry holds a user row (its strings are
 //! bounded by Django's column sizes, 128–254 characters) and, for tokens, the token row: about
 //! 1 KiB at most, so the memory ceiling is about `capacity` KiB plus 64 bytes per refused token.
 //!

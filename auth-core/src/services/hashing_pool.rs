@@ -3,13 +3,13 @@
 //! A password hash costs hundreds of milliseconds of CPU by design (Django's 1 500 000 PBKDF2
 //! iterations). On tokio's blocking pool a flood of Basic-auth or login requests would start a
 //! thread per waiting hash and take every core from the requests that cost microseconds (tokens,
-//! sessions). Here hashes run on at most
-//! `hashing_threads` threads (a builder setting), started on
-//! first use, each at a low scheduling priority (`nice 10` on Linux, about a tenth of a normal
+//! sessions). Here hashes run on at most `hashing_threads` threads (a builder setting), started
+//! on first use, each at a low scheduling priority (`nice 10` on Linux, about a tenth of a normal
 //! thread's share of a contended CPU): when the CPU is contended the scheduler runs request
 //! workers first, and hashing still progresses (at the lowest priority, `nice 19`, a hash could
-//! starve past the authentication timeout on a busy machine). Under a flood the hashes queue; a hash whose request has already given up (the
-//! authentication timeout) is skipped rather than computed for nobody.
+//! starve past the authentication timeout on a busy machine). Under a flood the hashes queue; a
+//! hash whose request has already given up (the authentication timeout) is skipped rather than
+//! computed for nobody.
 //!
 //! Lowering a thread's priority needs no privilege; if the OS refuses anyway the thread hashes at
 //! normal priority and says so once in the log.

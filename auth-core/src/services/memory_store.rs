@@ -16,7 +16,7 @@ struct Entry {
 }
 
 /// Histories in a bounded map: exact within one process (all workers share it), lost on
-/// restart, not shared between instances (use `RedisStore` (feature `redis`)).
+/// restart, not shared between instances (for that, `RedisStore` of the `redis` feature).
 ///
 /// Memory is bounded whatever clients send: at most `max_keys` histories, found by the SHA-256
 /// of the throttle key (an identity taken from `X-Forwarded-For` can be as long as a header, so

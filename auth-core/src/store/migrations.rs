@@ -3,7 +3,8 @@
 //! An existing Django database already has them: a table that exists is never altered or
 //! dropped, so pointing the library at a Django deployment's database changes nothing there.
 //! The statements are the ones Django's own migrations produce for each backend (`sqlmigrate`
-//! of `auth`, `authtoken`, `sessions` and `knox`), so a database created here is, for these tables, indistinguishable from Django's.
+//! of `auth`, `authtoken`, `sessions` and `knox`), so a database created here is, for these
+//! tables, indistinguishable from Django's.
 
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, TransactionSession, TransactionTrait};
 

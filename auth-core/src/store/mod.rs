@@ -16,43 +16,13 @@ pub mod migrations;
 pub mod session;
 #[cfg(feature = "sqlite")]
 pub(crate) mod sqlite_reader;
+/// Without the `sqlite` feature there is no SQLite file to read on the request's thread.
+#[cfg(not(feature = "sqlite"))]
+#[path = "sqlite_reader_absent.rs"]
+pub(crate) mod sqlite_reader;
 pub mod token;
 pub mod user;
 
-/// Without the `sqlite` feature there is no SQLite file to read on the request's thread: every
-/// lookup goes to sea-orm (`None` is the reader's "ask sea-orm").
-#[cfg(not(feature = "sqlite"))]
-pub(crate) mod sqlite_reader {
-    use chrono::{DateTime, Utc};
-    use sea_orm::DatabaseConnection;
-
-    use super::user::{User, UserModel};
-    use super::{session, token};
-
-    pub(crate) fn token_with_user(
-        _db: &DatabaseConnection,
-        _users: &UserModel,
-        _key: &str,
-    ) -> Option<Option<(token::Model, User)>> {
-        None
-    }
-
-    pub(crate) fn user_by_id(
-        _db: &DatabaseConnection,
-        _users: &UserModel,
-        _id: i32,
-    ) -> Option<Option<User>> {
-        None
-    }
-
-    pub(crate) fn live_session(
-        _db: &DatabaseConnection,
-        _key: &str,
-        _now: DateTime<Utc>,
-    ) -> Option<Option<session::Model>> {
-        None
-    }
-}
 pub use sea_orm::{self, DatabaseConnection, DbErr};
 
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};

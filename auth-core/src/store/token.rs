@@ -142,7 +142,8 @@ pub async fn delete_for_user<C: ConnectionTrait>(db: &C, user_id: i32) -> Result
         .rows_affected)
 }
 
-/// The seed's loop `for user in User.objects.all(): Token.objects.get_or_create(user=user)`:
+/// The loop DRF's documentation gives for existing users,
+/// `for user in User.objects.all(): Token.objects.get_or_create(user=user)`:
 /// creates a token for every user that lacks one; returns how many were created.
 pub async fn create_missing<C: ConnectionTrait>(db: &C, users: &UserModel) -> Result<u64, DbErr> {
     let mut created = 0;

@@ -16,7 +16,8 @@ impl ThrottleScope for NoThrottleScope {
     const SCOPE: Option<&'static str> = None;
 }
 
-/// Declares a scope type: `auth_actix::throttling::declare_throttle_scope!(pub Uploads = "uploads");`.
+/// Declares a scope type:
+/// `auth_actix::throttling::declare_throttle_scope!(pub Uploads = "uploads");`.
 #[macro_export]
 macro_rules! declare_throttle_scope {
     ($(#[$meta:meta])* $vis:vis $name:ident = $scope:literal) => {

@@ -341,7 +341,7 @@ pub(crate) fn expand(part: PolicyPart, arguments: TokenStream, item: TokenStream
     };
     function.sig.inputs.insert(0, guard);
     // The handler's policy, registered for the OpenAPI document (a no-op without auth-actix's
-    // `utoipa` feature). From inside the body, because that works wherever the route macros
+    // `openapi` feature). From inside the body, because that works wherever the route macros
     // put the function (actix-web's `#[get]` moves it into a `register` method). A generic
     // handler has no one function to name: it is registered by hand (`operation_policy!`).
     let generic = function

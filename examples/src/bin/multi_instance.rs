@@ -1,7 +1,7 @@
 //! Several instances behind one load balancer: one PostgreSQL database and one Redis, no state
 //! in the instances. This program starts three of them (ports 8101–8103, or the three that
-//! `PORTS` names), each with its own
-//! connection pool and Redis connection, as three processes would have.
+//! `PORTS` names), each with its own connection pool and Redis connection, as three processes
+//! would have.
 //!
 //! ```text
 //! cargo run -p examples --bin multi_instance
@@ -21,8 +21,8 @@
 use std::sync::Arc;
 
 use actix_web::{App, HttpResponse, HttpServer, Responder, delete, get, web};
+use auth_actix::authentication::{CreateUserError, UserFields, create_user};
 use auth_actix::store::token;
-use auth_actix::store::{CreateUserError, UserFields, create_user};
 use auth_actix::throttling::RedisStore;
 use auth_actix::views::obtain_auth_token_resource;
 use auth_actix::{

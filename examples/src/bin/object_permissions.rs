@@ -25,10 +25,9 @@
 use std::any::Any;
 
 use actix_web::{App, HttpResponse, HttpServer, Responder, get, put, web};
-use auth_actix::permissions::Permission;
-use auth_actix::permissions::{Decision, PermissionContext};
+use auth_actix::authentication::{CreateUserError, UserFields, create_user};
+use auth_actix::permissions::{Decision, Permission, PermissionContext};
 use auth_actix::store::sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
-use auth_actix::store::{CreateUserError, UserFields, create_user};
 use auth_actix::{
     Auth, AuthSettings, BasicAuthentication, IsAuthenticatedOrReadOnly, authentication_classes,
     permission_classes, store,

@@ -1,4 +1,4 @@
-//! An OpenAPI document whose security comes from each handler's declared policy (the `utoipa`
+//! An OpenAPI document whose security comes from each handler's declared policy (the `openapi`
 //! feature), served at `/openapi.json`.
 //!
 //! ```text

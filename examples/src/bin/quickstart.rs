@@ -9,8 +9,8 @@
 //! lines to paste. `SECRET_KEY` and `DATABASE_URL` override the demo values.
 
 use actix_web::{App, HttpServer, Responder, get, web};
+use auth_actix::authentication::{CreateUserError, UserFields, create_user};
 use auth_actix::store::{self, token};
-use auth_actix::store::{CreateUserError, UserFields, create_user};
 use auth_actix::views::{obtain_auth_token_resource, session_endpoints};
 use auth_actix::{
     AllowAny, Auth, AuthSettings, BasicAuthentication, BearerAuthentication, IsAuthenticated,

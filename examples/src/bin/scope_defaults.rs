@@ -17,7 +17,7 @@
 //! ```
 
 use actix_web::{App, HttpServer, Responder, get, web};
-use auth_actix::store::{CreateUserError, UserFields, create_user};
+use auth_actix::authentication::{CreateUserError, UserFields, create_user};
 use auth_actix::{
     AllowAny, Auth, AuthSettings, BasicAuthentication, IsAdminUser, IsAuthenticated,
     PolicyDefaults, TokenAuthentication, permission_classes, store,

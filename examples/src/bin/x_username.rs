@@ -30,6 +30,9 @@ use auth_actix::{
     Auth, AuthSettings, Authentication, IsAuthenticated, authentication_classes, permission_classes,
 };
 
+/// The port the server listens on (127.0.0.1) unless `PORT` names another.
+const DEFAULT_PORT: u16 = 8001;
+
 /// The header's value is the username; absent or empty → not attempted.
 #[derive(Authentication)]
 struct ExampleAuthentication {
@@ -80,7 +83,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let port = std::env::var("PORT")
         .ok()
         .and_then(|port| port.parse().ok());
-    let port: u16 = port.unwrap_or(8001);
+    let port = port.unwrap_or(DEFAULT_PORT);
     println!("curl -i -H 'X-Username: demo' http://127.0.0.1:{port}/whoami/");
     println!(
         "curl -i -H 'X-Username: nobody' http://127.0.0.1:{port}/whoami/   # 403 No such user"

@@ -23,8 +23,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use actix_web::{App, HttpResponse, HttpServer, web};
-use auth_actix::permissions::Permission;
-use auth_actix::permissions::{Decision, PermissionContext};
+use auth_actix::permissions::{Decision, Permission, PermissionContext};
 use auth_actix::store::user::UserModel;
 use auth_actix::throttling::RedisStore;
 use auth_actix::views::{knox_endpoints, obtain_auth_token_resource, session_endpoints};

@@ -58,7 +58,8 @@ impl auth_actix::settings::Clock for ManualClock {
         *self.0.lock().unwrap()
     }
 }
-/// Low enough for a fast suite; the Appendix B vectors run at the real 1,500,000.
+
+/// Low enough for a fast suite; the reference vectors of the hashers run at the real 1,500,000.
 pub const TEST_ITERATIONS: u32 = 1000;
 
 pub fn settings_builder() -> AuthSettingsBuilder {
@@ -202,18 +203,7 @@ impl Reply {
     /// The reference's "not provided" body.
     pub const NOT_PROVIDED: &'static str =
         r#"{"detail":"Authentication credentials were not provided."}"#;
-}
 
-/// Sends `request` to `app` on its own (no cookies or credentials kept: see [`client`]).
-pub async fn send<S, B>(app: &S, request: TestRequest) -> Reply
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
-    Reply::of(actix_web::test::call_service(app, request.to_request()).await).await
-}
-
-impl Reply {
     /// The parts of `response` the suites compare.
     pub async fn of<B: MessageBody>(response: ServiceResponse<B>) -> Self {
         let text = |name: header::HeaderName| {
@@ -233,6 +223,15 @@ impl Reply {
             body: String::from_utf8(body.to_vec()).unwrap(),
         }
     }
+}
+
+/// Sends `request` to `app` on its own (no cookies or credentials kept: see [`client`]).
+pub async fn send<S, B>(app: &S, request: TestRequest) -> Reply
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    Reply::of(actix_web::test::call_service(app, request.to_request()).await).await
 }
 
 /// `Authorization: Basic base64(user:password)` from raw credential bytes.

@@ -60,7 +60,7 @@ fn exchange(address: SocketAddr, head: &str, body: &[u8]) -> (u16, String) {
     (status, text)
 }
 
-fn get(path: &str, headers: &str) -> String {
+fn raw_get(path: &str, headers: &str) -> String {
     format!("GET {path} HTTP/1.1\r\nHost: testserver\r\nConnection: close\r\n{headers}\r\n")
 }
 
@@ -70,7 +70,7 @@ fn oversized_requests_are_refused_and_the_server_keeps_answering() {
     let ok = |address| {
         exchange(
             address,
-            &get("/token/", "Authorization: Token abcd1234\r\n"),
+            &raw_get("/token/", "Authorization: Token abcd1234\r\n"),
             b"",
         )
     };
@@ -78,15 +78,15 @@ fn oversized_requests_are_refused_and_the_server_keeps_answering() {
 
     // A request head over 128 KiB: 431 from actix-web's parser.
     let huge = format!("Authorization: Token {}\r\n", "a".repeat(200 * 1024));
-    assert_eq!(exchange(address, &get("/token/", &huge), b"").0, 431);
+    assert_eq!(exchange(address, &raw_get("/token/", &huge), b"").0, 431);
 
     // More than 96 headers: 431 as well.
     let many: String = (0..120).map(|n| format!("X-Filler-{n}: {n}\r\n")).collect();
-    assert_eq!(exchange(address, &get("/token/", &many), b"").0, 431);
+    assert_eq!(exchange(address, &raw_get("/token/", &many), b"").0, 431);
 
     // Within the limits, long credentials are parsed and refused as usual.
     let long_token = format!("Authorization: Token {}\r\n", "a".repeat(100 * 1024));
-    let (status, answer) = exchange(address, &get("/token/", &long_token), b"");
+    let (status, answer) = exchange(address, &raw_get("/token/", &long_token), b"");
     assert_eq!(status, 401);
     assert!(
         answer.ends_with(r#"{"detail":"Invalid token."}"#),
@@ -94,7 +94,7 @@ fn oversized_requests_are_refused_and_the_server_keeps_answering() {
     );
     let cookies: String = (0..4000).map(|n| format!("c{n}=v{n}; ")).collect();
     let long_cookie = format!("Cookie: {cookies}sessionid={}\r\n", "x".repeat(20 * 1024));
-    let (status, answer) = exchange(address, &get("/session/", &long_cookie), b"");
+    let (status, answer) = exchange(address, &raw_get("/session/", &long_cookie), b"");
     assert_eq!(status, 403);
     assert!(
         answer.ends_with(r#"{"detail":"Authentication credentials were not provided."}"#),

@@ -7,10 +7,10 @@
 //! and knox migrated against it.
 
 use actix_web::{test, web};
+use auth_actix::authentication::{UserFields, create_user};
 use auth_actix::store::sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use auth_actix::store::user::{InvalidUserModel, UserModel};
 use auth_actix::store::{self, migrations, token};
-use auth_actix::store::{UserFields, create_user};
 use auth_actix::views::{knox_endpoints, obtain_auth_token_resource};
 use auth_actix::{
     AuthSettings, BasicAuthentication, IsAuthenticated, KnoxTokenAuthentication,

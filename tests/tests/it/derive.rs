@@ -3,11 +3,9 @@
 //! the challenge decides 401/403 like any scheme; a configured token keyword is DRF's scheme.
 
 use actix_web::{HttpResponse, web};
-use auth_actix::ApiError;
-use auth_actix::authentication::AuthInfo;
-use auth_actix::authentication::{AuthContext, Authenticated, Verify};
+use auth_actix::authentication::{AuthContext, AuthInfo, Authenticated, Verify};
 use auth_actix::{
-    Auth, Authentication, IsAuthenticated, authentication_classes, permission_classes,
+    ApiError, Auth, Authentication, IsAuthenticated, authentication_classes, permission_classes,
 };
 use test_support::*;
 

@@ -3,7 +3,7 @@
 //! tokens.
 
 use actix_web::test;
-use auth_actix::store::{UserFields, create_user};
+use auth_actix::authentication::{UserFields, create_user};
 use auth_actix::store::{token, user};
 use auth_actix::views::{AuthTokenResponse, obtain_auth_token_resource};
 use auth_actix::{IsAuthenticated, TokenAuthentication};

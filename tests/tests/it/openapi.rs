@@ -1,15 +1,19 @@
-//! The `utoipa` feature: each handler's declared policy becomes its operation's `security` and
+//! The `openapi` feature: each handler's declared policy becomes its operation's `security` and
 //! the document's `components.securitySchemes`, served over HTTP as JSON.
+//!
+//! Registered handlers are per process, and every module of the `it` binary shares this one:
+//! a handler with a policy attribute elsewhere in the binary and the name of an operation here
+//! would make that operation ambiguous. The handlers here have names no other module uses.
 
 use actix_web::{App, HttpResponse, Responder, get, post, web};
-use auth_actix::ApiError;
 use auth_actix::authentication::{AuthContext, Authenticated, Verify};
 use auth_actix::openapi::{PolicySecurity, PolicySecurityError};
 use auth_actix::{
-    AllowAny, Auth, AuthSettings, Authentication, BasicAuthentication, BearerAuthentication,
-    IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly, KnoxTokenAuthentication,
-    PolicyDefaults, PolicyGuard, ReadOnly, SessionAuthentication, TokenAuthentication,
-    authentication_classes, operation_policy, permission_classes, throttle_classes, throttle_scope,
+    AllowAny, ApiError, Auth, AuthSettings, Authentication, BasicAuthentication,
+    BearerAuthentication, IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly,
+    KnoxTokenAuthentication, PolicyDefaults, PolicyGuard, ReadOnly, SessionAuthentication,
+    TokenAuthentication, authentication_classes, operation_policy, permission_classes,
+    throttle_classes, throttle_scope,
 };
 use serde_json::{Value, json};
 use utoipa::OpenApi;
@@ -138,7 +142,7 @@ async fn legacy() -> impl Responder {
 ))]
 struct ApiDoc;
 
-fn settings() -> AuthSettings {
+fn openapi_settings() -> AuthSettings {
     AuthSettings::builder()
         .secret_key("openapi-test-key")
         .default_authentication::<(SessionAuthentication, BasicAuthentication)>()
@@ -164,7 +168,7 @@ fn security(document: &Value, path: &str, method: &str) -> Value {
 
 #[test]
 fn operation_ids_are_the_handler_names() {
-    let document = document(&settings());
+    let document = document(&openapi_settings());
     assert_eq!(
         document["paths"]["/articles/"]["get"]["operationId"],
         "list_articles"
@@ -177,7 +181,7 @@ fn operation_ids_are_the_handler_names() {
 
 #[test]
 fn read_only_for_anonymous_lists_the_empty_requirement_on_safe_methods_only() {
-    let document = document(&settings());
+    let document = document(&openapi_settings());
     assert_eq!(
         security(&document, "/articles/", "get"),
         json!([{ "TokenAuthentication": [] }, { "SessionAuthentication": [] }, {}])
@@ -198,7 +202,7 @@ fn read_only_for_anonymous_lists_the_empty_requirement_on_safe_methods_only() {
 
 #[test]
 fn authenticated_views_list_each_scheme_in_order_and_no_empty_requirement() {
-    let document = document(&settings());
+    let document = document(&openapi_settings());
     assert_eq!(
         security(&document, "/me/", "get"),
         json!([{ "BasicAuthentication": [] }, { "TokenAuthentication.Bearer": [] }])
@@ -211,13 +215,13 @@ fn authenticated_views_list_each_scheme_in_order_and_no_empty_requirement() {
 
 #[test]
 fn an_open_view_without_schemes_has_only_the_empty_requirement() {
-    let document = document(&settings());
+    let document = document(&openapi_settings());
     assert_eq!(security(&document, "/health/", "get"), json!([{}]));
 }
 
 #[test]
 fn custom_schemes_describe_their_declared_credentials() {
-    let document = document(&settings());
+    let document = document(&openapi_settings());
     assert_eq!(
         security(&document, "/partners/", "get"),
         json!([
@@ -251,7 +255,7 @@ fn custom_schemes_describe_their_declared_credentials() {
 
 #[test]
 fn defaults_come_from_the_settings_or_the_scope() {
-    let document = document(&settings());
+    let document = document(&openapi_settings());
     assert_eq!(
         security(&document, "/reports/", "get"),
         json!([{ "SessionAuthentication": [] }, { "BasicAuthentication": [] }])
@@ -264,7 +268,7 @@ fn defaults_come_from_the_settings_or_the_scope() {
 
 #[test]
 fn a_view_without_a_policy_keeps_its_own_security() {
-    let document = document(&settings());
+    let document = document(&openapi_settings());
     assert_eq!(
         security(&document, "/legacy/", "get"),
         json!([{ "legacy": [] }])
@@ -273,7 +277,7 @@ fn a_view_without_a_policy_keeps_its_own_security() {
 
 #[test]
 fn the_security_schemes_of_the_built_in_classes() {
-    let document = document(&settings());
+    let document = document(&openapi_settings());
     let schemes = &document["components"]["securitySchemes"];
     assert_eq!(
         schemes["BasicAuthentication"],
@@ -378,7 +382,7 @@ fn two_handlers_with_one_name_are_reported_and_left_alone() {
 
     let _ = second::clash;
     let mut document = Clashing::openapi();
-    let error = PolicySecurity::new(&settings())
+    let error = PolicySecurity::new(&openapi_settings())
         .apply(&mut document)
         .unwrap_err();
     let PolicySecurityError::AmbiguousOperation {
@@ -399,7 +403,7 @@ fn two_handlers_with_one_name_are_reported_and_left_alone() {
 
 #[actix_web::test]
 async fn the_document_is_served_as_json() {
-    let settings = settings();
+    let settings = openapi_settings();
     let mut document = ApiDoc::openapi();
     PolicySecurity::new(&settings).apply(&mut document).unwrap();
     let app = actix_web::test::init_service(App::new().app_data(web::Data::new(document)).route(

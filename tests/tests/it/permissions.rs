@@ -5,11 +5,9 @@ use std::any::Any;
 use std::cell::RefCell;
 use std::sync::Arc;
 
-use auth_actix::authentication::AuthInfo;
-use auth_actix::authentication::Environment;
-use auth_actix::authentication::{RequestUser, User};
-use auth_actix::permissions::{And, Not, Or, Permission};
-use auth_actix::permissions::{Decision, PermissionContext};
+use auth_actix::authentication::{AuthInfo, RequestUser, User};
+use auth_actix::permissions::{And, Decision, Not, Or, Permission, PermissionContext};
+use auth_actix::settings::Environment;
 use auth_actix::store::sea_orm::prelude::DateTimeUtc;
 use auth_actix::store::{self};
 use auth_actix::test::MethodOnly;

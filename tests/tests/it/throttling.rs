@@ -6,10 +6,9 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use actix_web::{test, web};
-use auth_actix::throttling::declare_throttle_scope;
-use auth_actix::throttling::{HitFuture, ThrottleStore};
 use auth_actix::throttling::{
-    MemoryStore, NoThrottleScope, ThrottleContext, ThrottleDecision, get_ident, rate_allow,
+    HitFuture, MemoryStore, NoThrottleScope, ThrottleContext, ThrottleDecision, ThrottleStore,
+    declare_throttle_scope, get_ident, rate_allow,
 };
 use auth_actix::{
     AllowAny, AnonRateThrottle, BasicAuthentication, IsAuthenticated, PolicyDefaults, PolicyGuard,

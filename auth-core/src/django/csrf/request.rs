@@ -61,7 +61,8 @@ pub struct CsrfConfig {
     /// `CSRF_COOKIE_DOMAIN` (`SESSION_COOKIE_DOMAIN` with `CSRF_USE_SESSIONS`).
     pub cookie_domain: Option<String>,
     /// `CSRF_HEADER_NAME` as a WSGI `META` key, e.g. [`DEFAULT_HEADER_NAME`]; see
-    /// [`header_name_to_http`](crate::django::http::meta::header_name_to_http) for the header to read.
+    /// [`header_name_to_http`](crate::django::http::meta::header_name_to_http) for the header
+    /// to read.
     pub header_name: String,
 }
 

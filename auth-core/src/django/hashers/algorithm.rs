@@ -2,6 +2,7 @@
 
 /// Django's hasher algorithms, by the name stored before the first `$`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Algorithm {
     /// `pbkdf2_sha256`: PBKDF2-HMAC-SHA256 (Django's default).
     Pbkdf2Sha256,

@@ -1,0 +1,32 @@
+//! The request-path reader without the `sqlite` feature: there is no SQLite file to read on the
+//! request's thread, so every lookup goes to sea-orm (`None` is the reader's "ask sea-orm").
+
+use chrono::{DateTime, Utc};
+use sea_orm::DatabaseConnection;
+
+use super::user::{User, UserModel};
+use super::{session, token};
+
+pub(crate) fn token_with_user(
+    _db: &DatabaseConnection,
+    _users: &UserModel,
+    _key: &str,
+) -> Option<Option<(token::Model, User)>> {
+    None
+}
+
+pub(crate) fn user_by_id(
+    _db: &DatabaseConnection,
+    _users: &UserModel,
+    _id: i32,
+) -> Option<Option<User>> {
+    None
+}
+
+pub(crate) fn live_session(
+    _db: &DatabaseConnection,
+    _key: &str,
+    _now: DateTime<Utc>,
+) -> Option<Option<session::Model>> {
+    None
+}
