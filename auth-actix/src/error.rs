@@ -46,6 +46,14 @@ impl ResponseError for ApiErrorResponse {
     }
 
     fn error_response(&self) -> HttpResponse {
+        if self.0.kind() == auth_core::ErrorKind::DisallowedHost {
+            return HttpResponse::build(self.status_code())
+                .insert_header((
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/html; charset=utf-8"),
+                ))
+                .body(auth_core::messages::BAD_REQUEST_PAGE);
+        }
         let mut response = HttpResponse::build(self.status_code());
         response.insert_header((
             header::CONTENT_TYPE,

@@ -11,23 +11,25 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
 use actix_web::dev::Payload;
-use actix_web::http::{Method, header};
+use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use auth_core::authentication::forced::ForcedAuthentication;
+use auth_core::django::http::host::validate_host;
 use auth_core::negotiation::accepts_json;
 use auth_core::permissions::PermissionClasses;
 use auth_core::policy::{
     self, AuthState, AuthenticationPolicy, DefaultAuthentication, DefaultPermissions,
     DefaultThrottles, Policy, PolicyDefaults, Resolve,
 };
+use auth_core::request::RequestView;
 use auth_core::response_effects::ResponseEffects;
 use auth_core::throttling::{NoThrottleScope, ThrottleClasses, ThrottleScope};
 use auth_core::user::{AuthInfo, RequestUser};
 
 use crate::error::ApiErrorResponse;
-use crate::payload_gate::{Gate, ReadAhead};
-use crate::post_data;
-use crate::request_view::HttpRequestView;
+use crate::payload_gate::Gate;
+use crate::request_view::{HttpRequestView, LazyForm};
+use crate::routed_handler::Declared;
 use crate::runtime::runtime_of;
 
 /// Runs the policy `S` (schemes), `P` (permissions), `T` (throttles) before the handler: put it
@@ -81,23 +83,65 @@ impl<S, P, T, Scope> fmt::Debug for PolicyGuard<S, P, T, Scope> {
     }
 }
 
-/// The most of a `POST` body read ahead for the CSRF check: Django's
-/// `DATA_UPLOAD_MAX_MEMORY_SIZE` (2.5 MiB). A larger body is not searched for
-/// `csrfmiddlewaretoken`; the header token is then required, as for any non-form body.
-const READ_AHEAD_LIMIT: usize = 2_621_440;
+/// What a policy middleware around the route (a [`ScopePolicy`](crate::ScopePolicy)) gives the
+/// views under it as their defaults, consulted before the scope's `app_data`.
+#[derive(Debug, Clone)]
+pub(crate) struct ScopeDefaults(pub(crate) PolicyDefaults);
 
-/// Runs the pipeline of the policy `S`, `P`, `T` on `request` and stores the outcome in its
-/// extensions, so that [`Auth`] (and anything after) reads it instead of authenticating again.
-async fn run_policy<S, P, T, Scope>(
-    request: HttpRequest,
-    gate: Option<Gate>,
-) -> Result<Auth, ApiErrorResponse>
+/// Put in a request's extensions by [`LoginRequiredMiddleware`](crate::LoginRequiredMiddleware):
+/// deny-by-default is enforced for this request.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DenyByDefaultEnforced;
+
+/// Put in a request's extensions by a policy middleware that ran its policy before routing;
+/// set once routing showed that the handler reports no declaration of its own.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PolicyRanBeforeRouting(pub(crate) Rc<Cell<bool>>);
+
+/// Said once per process: a guard ran after the middleware had already run the default policy,
+/// because its handler does not report that it declares one (a `PolicyGuard` written by hand
+/// and not wrapped in `declared`, on a route not named after a declared handler).
+fn warn_unmarked_guard(request: &HttpRequest) {
+    static WARNED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if !WARNED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        tracing::warn!(
+            path = request.path(),
+            "the default policy ran before this handler's own PolicyGuard, and refuses what it \
+             refuses: register a handler whose guard is written by hand as \
+             `auth_actix::policy::declared(handler)` (or use the policy attributes)"
+        );
+    }
+}
+
+/// Runs the pipeline of the policy `S`, `P`, `T` on `request` and returns its outcome. The
+/// request is only borrowed (a policy middleware runs this before actix-web routes the request,
+/// which needs the request unshared).
+pub(crate) async fn run_policy<S, P, T, Scope>(
+    request: &HttpRequest,
+    gate: Option<&Gate>,
+) -> Result<Rc<AuthState>, ApiErrorResponse>
 where
     S: AuthenticationPolicy,
     P: PermissionClasses + Resolve,
     T: ThrottleClasses + Resolve,
     Scope: ThrottleScope,
 {
+    let runtime = runtime_of(request)?;
+    let settings = runtime.settings();
+    // Django validates the host (`request.get_host()` in `CommonMiddleware`) before any view:
+    // a disallowed one is its plain 400 page. This is what stops DNS rebinding against a server
+    // bound to the loopback interface. A request without any host is left to the server.
+    let view = HttpRequestView::new(request, settings);
+    if let Some(host) = RequestView::host(&view)
+        && !validate_host(host, &settings.allowed_hosts)
+    {
+        let shown: String = host.chars().take(100).collect();
+        tracing::warn!(
+            host = %shown,
+            "Invalid HTTP_HOST header: you may need to add it to ALLOWED_HOSTS (allowed_hosts)"
+        );
+        return Err(auth_core::ApiError::new(auth_core::ErrorKind::DisallowedHost).into());
+    }
     // Content negotiation happens before authentication in the reference (DRF's
     // `APIView.initial`).
     let accept = request
@@ -107,30 +151,33 @@ where
     if !accepts_json(accept) {
         return Err(auth_core::ApiError::not_acceptable().into());
     }
-    let runtime = runtime_of(&request)?;
-    let settings = runtime.settings();
+    if settings.deny_by_default
+        && request
+            .extensions()
+            .get::<DenyByDefaultEnforced>()
+            .is_none()
+    {
+        // Fail closed: a handler without a declaration would be open on this app.
+        tracing::error!(
+            "deny_by_default is on but LoginRequiredMiddleware does not wrap this App: build it \
+             with auth_actix::app(settings, db), or add .wrap(auth_actix::LoginRequiredMiddleware) \
+             as its first middleware"
+        );
+        return Err(auth_core::ApiError::new(auth_core::ErrorKind::ServerError).into());
+    }
     let effects = Rc::new(ResponseEffects::default());
     request.extensions_mut().insert(Rc::clone(&effects));
 
+    let scope = request.extensions().get::<ScopeDefaults>().cloned();
+    let scope = scope
+        .as_ref()
+        .map(|scope| &scope.0)
+        .or_else(|| request.app_data::<PolicyDefaults>());
+    let policy = policy::resolve::<S, P, T, Scope>(scope, runtime.defaults());
     // Session authentication's CSRF check reads `request.POST` (Django's
-    // `CsrfViewMiddleware._check_token`): read a POST body ahead only when a session cookie makes
-    // that check possible.
-    let post = match &gate {
-        Some(gate)
-            if request.method() == Method::POST
-                && request.cookie(&settings.session_cookie.name).is_some() =>
-        {
-            match gate.read_ahead(READ_AHEAD_LIMIT).await {
-                ReadAhead::Complete(body) => Some(post_data::parse(&request, body).await),
-                ReadAhead::TooLarge | ReadAhead::Failed => None,
-            }
-        }
-        _ => None,
-    };
-
-    let policy =
-        policy::resolve::<S, P, T, Scope>(request.app_data::<PolicyDefaults>(), runtime.defaults());
-    let view = HttpRequestView::new(&request, settings).with_post_data(post.as_ref());
+    // `CsrfViewMiddleware._check_token`): the body is read then, for a session user's POST only.
+    let form = LazyForm::new(request, gate);
+    let view = HttpRequestView::new(request, settings).with_lazy_form(&form);
     let forced = request.extensions().get::<ForcedAuthentication>().cloned();
     let state = match forced {
         // `auth_actix::test::force_authenticate`: the schemes are replaced, nothing else.
@@ -140,12 +187,35 @@ where
                 permissions: policy.permissions,
                 throttles: policy.throttles,
                 throttle_scope: policy.throttle_scope,
+                throttle_first: policy.throttle_first,
             };
             policy.run(&view, runtime.env(), &effects).await?
         }
         None => policy.run(&view, runtime.env(), &effects).await?,
     };
-    let state = Rc::new(state);
+    Ok(Rc::new(state))
+}
+
+/// Runs the policy `S`, `P`, `T` as a handler's guard: the outcome is published in the request's
+/// extensions, so that [`Auth`] (and anything after) reads it instead of authenticating again.
+async fn guard_request<S, P, T, Scope>(
+    request: HttpRequest,
+    gate: Option<Gate>,
+) -> Result<Auth, ApiErrorResponse>
+where
+    S: AuthenticationPolicy,
+    P: PermissionClasses + Resolve,
+    T: ThrottleClasses + Resolve,
+    Scope: ThrottleScope,
+{
+    let unmarked = request
+        .extensions()
+        .get::<PolicyRanBeforeRouting>()
+        .is_some_and(|ran| ran.0.get());
+    if unmarked {
+        warn_unmarked_guard(&request);
+    }
+    let state = run_policy::<S, P, T, Scope>(&request, gate.as_ref()).await?;
     request.extensions_mut().insert(Rc::clone(&state));
     if let Some(gate) = gate {
         gate.open();
@@ -171,7 +241,7 @@ where
         request.extensions_mut().insert(Rc::clone(&slot));
         let gate = Gate::install(payload);
         Box::pin(async move {
-            let auth = run_policy::<S, P, T, Scope>(request, gate).await?;
+            let auth = guard_request::<S, P, T, Scope>(request, gate).await?;
             slot.fill(Rc::clone(&auth.state));
             Ok(Self {
                 auth,
@@ -183,13 +253,42 @@ where
 
 /// Where a guard publishes its outcome for the `Auth` extractors that follow it.
 #[derive(Default)]
-struct PolicySlot {
+pub(crate) struct PolicySlot {
     state: RefCell<Option<Rc<AuthState>>>,
     waiting: Cell<Option<Waker>>,
+    /// Filled by a policy middleware rather than a guard.
+    from_middleware: bool,
+}
+
+/// Said once per process: a scope's `app_data` defaults do not reach a handler that declares
+/// nothing under deny-by-default (the middleware runs before routing, where they are not yet
+/// known).
+fn warn_scope_defaults_unused(request: &HttpRequest) {
+    static WARNED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if !WARNED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        tracing::warn!(
+            path = request.path(),
+            "a handler under a scope with `PolicyDefaults` in its app_data declares no policy: \
+             deny-by-default ran the project's defaults for it, not the scope's; wrap the scope \
+             in `ScopePolicy::new(defaults)` to make them its policy"
+        );
+    }
 }
 
 impl PolicySlot {
-    fn fill(&self, state: Rc<AuthState>) {
+    /// A slot a policy middleware fills.
+    pub(crate) fn for_middleware() -> Self {
+        Self {
+            from_middleware: true,
+            ..Self::default()
+        }
+    }
+
+    fn is_from_middleware(&self) -> bool {
+        self.from_middleware
+    }
+
+    pub(crate) fn fill(&self, state: Rc<AuthState>) {
         *self.state.borrow_mut() = Some(state);
         if let Some(waker) = self.waiting.take() {
             waker.wake();
@@ -273,15 +372,22 @@ impl FromRequest for Auth {
         }
         let pending = request.extensions().get::<Rc<PolicySlot>>().cloned();
         if let Some(slot) = pending {
-            // A guard earlier in the parameter list is running the view's policy: share its
-            // outcome. Should the guard refuse, the handler's extraction fails with its error.
+            // A guard earlier in the parameter list is running the view's policy, or a policy
+            // middleware ran one for this handler, which declares none: share its outcome.
+            // Should the guard refuse, the handler's extraction fails with its error.
+            if slot.is_from_middleware()
+                && request.app_data::<PolicyDefaults>().is_some()
+                && request.extensions().get::<ScopeDefaults>().is_none()
+            {
+                warn_scope_defaults_unused(&request);
+            }
             return Box::pin(async move {
                 let state = std::future::poll_fn(|cx| slot.poll_state(cx)).await;
                 Ok(Self { state, request })
             });
         }
         let gate = Gate::install(payload);
-        Box::pin(run_policy::<
+        Box::pin(guard_request::<
             DefaultAuthentication,
             DefaultPermissions,
             DefaultThrottles,
@@ -293,7 +399,8 @@ impl FromRequest for Auth {
 /// The handler for methods a resource does not implement: it runs the same policy first, so
 /// authentication and permission failures win over 405 as in DRF, whose `APIView.dispatch` runs
 /// `initial` before it looks up the handler, then answers
-/// `405 {"detail":"Method \"PUT\" not allowed."}`.
+/// `405 {"detail":"Method \"PUT\" not allowed."}`. It is [`declared`](crate::policy::declared)
+/// (deny-by-default leaves it to its own policy).
 ///
 /// ```no_run
 /// use actix_web::web;
@@ -302,15 +409,23 @@ impl FromRequest for Auth {
 /// # async fn handler() -> &'static str { "" }
 /// let resource = web::resource("/items/")
 ///     .route(web::get().to(handler))
-///     .default_service(web::to(method_not_allowed::<(TokenAuthentication,), IsAuthenticated>));
+///     .default_service(web::to(method_not_allowed::<(TokenAuthentication,), IsAuthenticated>()));
 /// ```
-pub async fn method_not_allowed<S, P>(
-    _guard: PolicyGuard<S, P>,
-    request: HttpRequest,
-) -> ApiErrorResponse
+pub fn method_not_allowed<S, P>() -> Declared<MethodNotAllowed<S, P>>
 where
     S: AuthenticationPolicy,
     P: PermissionClasses + Resolve + 'static,
 {
-    auth_core::ApiError::method_not_allowed(request.method().as_str()).into()
+    crate::routed_handler::declared(method_not_allowed_handler::<S, P>)
+}
+
+/// The function behind [`method_not_allowed`].
+pub type MethodNotAllowed<S, P> =
+    fn(PolicyGuard<S, P>, HttpRequest) -> std::future::Ready<ApiErrorResponse>;
+
+fn method_not_allowed_handler<S, P>(
+    _guard: PolicyGuard<S, P>,
+    request: HttpRequest,
+) -> std::future::Ready<ApiErrorResponse> {
+    std::future::ready(auth_core::ApiError::method_not_allowed(request.method().as_str()).into())
 }

@@ -16,6 +16,7 @@ use auth_core::throttling::{LoginScope, ScopedRateThrottle};
 
 use crate::error::ApiErrorResponse;
 use crate::guard::{PolicyGuard, method_not_allowed};
+use crate::routed_handler::{DeclaredName, declared};
 use crate::runtime::runtime_of;
 
 /// knox's per-user limit message, under the key `error` (not `detail`).
@@ -25,7 +26,7 @@ pub const TOKEN_LIMIT_EXCEEDED: &str = "Maximum amount of tokens allowed per use
 /// Other methods get DRF's 405 after the view's authentication and permissions, as in knox.
 ///
 /// ```
-/// use actix_web::{test, web, App};
+/// use actix_web::{test, web};
 /// use auth_actix::AuthSettings;
 /// use auth_actix::views::knox_endpoints;
 ///
@@ -33,9 +34,7 @@ pub const TOKEN_LIMIT_EXCEEDED: &str = "Maximum amount of tokens allowed per use
 /// let settings = AuthSettings::builder().secret_key("example").database_url("sqlite::memory:").build()?;
 /// let db = settings.connect_and_migrate().await?;
 /// let app = test::init_service(
-///     App::new()
-///         .configure(auth_actix::configure(settings, db))
-///         .service(web::scope("/api/auth").configure(knox_endpoints)),
+///     auth_actix::app(settings, db).service(web::scope("/api/auth").configure(knox_endpoints)),
 /// )
 /// .await;
 /// // knox's `LoginView` authenticates with the project's default schemes (Session, then Basic);
@@ -46,29 +45,44 @@ pub const TOKEN_LIMIT_EXCEEDED: &str = "Maximum amount of tokens allowed per use
 /// # }).unwrap();
 /// ```
 pub fn knox_endpoints(config: &mut web::ServiceConfig) {
+    // The resource names tell deny-by-default, before routing, that these handlers declare
+    // their policies.
     config
         .service(
             web::resource("/login/")
-                .route(web::post().to(login))
-                .default_service(web::to(
-                    method_not_allowed::<DefaultAuthentication, (IsAuthenticated,)>,
-                )),
+                .name(KNOX_LOGIN)
+                .route(web::post().to(declared(login)))
+                .default_service(web::to(method_not_allowed::<
+                    DefaultAuthentication,
+                    (IsAuthenticated,),
+                >())),
         )
         .service(
             web::resource("/logout/")
-                .route(web::post().to(logout))
-                .default_service(web::to(
-                    method_not_allowed::<(KnoxTokenAuthentication,), (IsAuthenticated,)>,
-                )),
+                .name(KNOX_LOGOUT)
+                .route(web::post().to(declared(logout)))
+                .default_service(web::to(method_not_allowed::<
+                    (KnoxTokenAuthentication,),
+                    (IsAuthenticated,),
+                >())),
         )
         .service(
             web::resource("/logoutall/")
-                .route(web::post().to(logout_all))
-                .default_service(web::to(
-                    method_not_allowed::<(KnoxTokenAuthentication,), (IsAuthenticated,)>,
-                )),
+                .name(KNOX_LOGOUT_ALL)
+                .route(web::post().to(declared(logout_all)))
+                .default_service(web::to(method_not_allowed::<
+                    (KnoxTokenAuthentication,),
+                    (IsAuthenticated,),
+                >())),
         );
 }
+
+const KNOX_LOGIN: &str = "auth_actix::knox::login";
+const KNOX_LOGOUT: &str = "auth_actix::knox::logout";
+const KNOX_LOGOUT_ALL: &str = "auth_actix::knox::logoutall";
+inventory::submit!(DeclaredName(KNOX_LOGIN));
+inventory::submit!(DeclaredName(KNOX_LOGOUT));
+inventory::submit!(DeclaredName(KNOX_LOGOUT_ALL));
 
 fn json(status: StatusCode, body: &serde_json::Value) -> HttpResponse {
     HttpResponse::build(status)

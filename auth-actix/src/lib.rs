@@ -13,7 +13,7 @@
 //! [`test`](mod@test) and, with the `openapi` feature, `openapi`.
 //!
 //! ```no_run
-//! use actix_web::{get, web, App, HttpServer, Responder};
+//! use actix_web::{get, web, HttpServer, Responder};
 //! use auth_actix::{Auth, AuthSettings, BasicAuthentication, IsAuthenticated, PolicyGuard, TokenAuthentication};
 //!
 //! #[get("/me")]
@@ -28,7 +28,7 @@
 //! async fn main() -> std::io::Result<()> {
 //!     let settings = AuthSettings::builder().secret_key_from_env("SECRET_KEY").build().expect("settings");
 //!     let db = settings.connect_and_migrate().await.expect("database");
-//!     HttpServer::new(move || App::new().configure(auth_actix::configure(settings.clone(), db.clone())).service(me))
+//!     HttpServer::new(move || auth_actix::app(settings.clone(), db.clone()).service(me))
 //!         .bind(("127.0.0.1", 8000))?
 //!         .run()
 //!         .await
@@ -42,6 +42,7 @@ mod error;
 mod guard;
 #[cfg(feature = "knox")]
 mod knox_views;
+mod login_required;
 mod obtain_auth_token;
 #[cfg(feature = "openapi")]
 #[cfg_attr(docsrs, doc(cfg(feature = "openapi")))]
@@ -51,7 +52,10 @@ mod payload_gate;
 mod post_data;
 mod request_view;
 mod response_cookies;
+mod route_policy;
+mod routed_handler;
 mod runtime;
+mod scope_policy;
 mod session_middleware;
 mod session_views;
 pub mod test;
@@ -71,11 +75,14 @@ pub use auth_core::policy::PolicyDefaults;
 pub use auth_core::throttling::{AnonRateThrottle, ScopedRateThrottle, UserRateThrottle};
 pub use auth_core::{ApiError, AuthSettings};
 pub use auth_macros::{
-    Authentication, authentication_classes, permission_classes, throttle_classes, throttle_scope,
+    Authentication, authentication_classes, login_not_required, permission_classes,
+    throttle_classes, throttle_scope,
 };
 pub use error::ApiErrorResponse;
 pub use guard::{Auth, PolicyGuard};
-pub use runtime::{AuthRuntime, configure};
+pub use login_required::LoginRequiredMiddleware;
+pub use runtime::{AuthRuntime, app, configure};
+pub use scope_policy::ScopePolicy;
 pub use session_middleware::SessionMiddleware;
 
 /// What a custom authentication scheme implements and uses: DRF's `BaseAuthentication` as
@@ -153,8 +160,8 @@ pub mod settings {
     pub use auth_core::services::credential_cache::CredentialCache;
     pub use auth_core::services::hashing_pool::HashingPool;
     pub use auth_core::settings::{
-        DEFAULT_DATABASE_URL, DEFAULT_LOGIN_RATE, LOGIN_SCOPE, SecretKey, Settings, SettingsError,
-        UnauthenticatedUser,
+        DEFAULT_ALLOWED_HOSTS, DEFAULT_DATABASE_URL, DEFAULT_LOGIN_RATE, LOGIN_SCOPE, SecretKey,
+        Settings, SettingsError, UnauthenticatedUser,
     };
     pub use auth_core::store::user::UserModel;
 }
@@ -167,7 +174,7 @@ pub mod store {
 
 /// DRF's and knox's endpoints, ready to mount.
 pub mod views {
-    pub use crate::guard::method_not_allowed;
+    pub use crate::guard::{MethodNotAllowed, method_not_allowed};
     #[cfg(feature = "knox")]
     #[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
     pub use crate::knox_views::{TOKEN_LIMIT_EXCEEDED, knox_endpoints};
@@ -184,6 +191,9 @@ pub mod policy {
         AuthState, AuthenticationPolicy, DefaultAuthentication, DefaultPermissions,
         DefaultThrottles, Policy, Resolve,
     };
+
+    pub use crate::route_policy::RoutePolicyService;
+    pub use crate::routed_handler::{Declared, GuardedArguments, declared};
 }
 
 /// Django's formats, byte for byte: password hashers, signing, session data, CSRF tokens,
@@ -209,10 +219,22 @@ pub mod __private {
     pub use std::string::String;
     pub use std::vec;
 
-    #[cfg(feature = "openapi")]
     pub use inventory;
 
+    pub use crate::routed_handler::{Claim, DeclaredName, report as report_routed};
+    pub use actix_web::body::BoxBody;
+    pub use actix_web::{Handler, HttpRequest, HttpResponse};
+
+    /// The future a generated handler returns.
+    pub type HandlerFuture = std::pin::Pin<Box<dyn Future<Output = HttpResponse>>>;
+
+    /// What actix-web does with a handler's value: its response to `request`.
+    pub fn respond<R: actix_web::Responder>(responder: R, request: &HttpRequest) -> HttpResponse {
+        responder.respond_to(request).map_into_boxed_body()
+    }
+
     pub use crate::__register_handler_policy as register_handler_policy;
+    pub use crate::__register_login_not_required as register_login_not_required;
     pub use crate::guard::PolicyGuard;
 
     /// Calls the user's `Verify`; one generic call, so a missing impl is one error on the struct.

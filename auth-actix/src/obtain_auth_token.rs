@@ -16,6 +16,7 @@ use auth_core::user::User;
 use crate::error::ApiErrorResponse;
 use crate::guard::PolicyGuard;
 use crate::post_data;
+use crate::routed_handler::{DeclaredName, declared};
 use crate::runtime::{method_not_allowed_response, runtime_of};
 
 /// The body of a successful response, for DRF's "return more than the token" customisation
@@ -51,8 +52,10 @@ impl fmt::Debug for AuthTokenResponse {
 /// logged-in session user without a CSRF token gets 403, a bad Basic header its error), no
 /// permissions, parsers for JSON, form and multipart, a JSON renderer. Unlike the reference it is
 /// throttled out of the box (scope `login`, default `10/min` per client; see
-/// [`DEFAULT_LOGIN_RATE`](auth_core::settings::DEFAULT_LOGIN_RATE)). Register it for `POST`,
-/// or use [`obtain_auth_token_resource`], which also answers other methods with 405.
+/// [`DEFAULT_LOGIN_RATE`](auth_core::settings::DEFAULT_LOGIN_RATE)). Use
+/// [`obtain_auth_token_resource`], which also answers other methods with 405, or register it
+/// for `POST` as `web::post().to(declared(obtain_auth_token))` ([`declared`](crate::policy::declared)
+/// tells deny-by-default that it runs its own policy).
 pub async fn obtain_auth_token(
     _guard: PolicyGuard<DefaultAuthentication, (), (ScopedRateThrottle,), LoginScope>,
     request: HttpRequest,
@@ -60,7 +63,12 @@ pub async fn obtain_auth_token(
 ) -> Result<HttpResponse, ApiErrorResponse> {
     let runtime = runtime_of(&request)?;
     let settings = runtime.settings();
-    let body = post_data::read_body(payload, settings.max_body_size).await?;
+    let body = post_data::read_body(
+        payload,
+        settings.max_body_size,
+        settings.authentication_timeout,
+    )
+    .await?;
     let post = post_data::parse(&request, body.clone()).await;
     let credentials = post_data::credentials(&body, &post)?;
 
@@ -84,10 +92,15 @@ pub async fn obtain_auth_token(
 /// `405 {"detail":"Method \"GET\" not allowed."}` and `Allow: POST, OPTIONS`, after running the
 /// same authentication (as DRF does).
 pub fn obtain_auth_token_resource(path: &str) -> actix_web::Resource {
+    // The name tells deny-by-default, before routing, that the handlers declare their policy.
     web::resource(path)
-        .route(web::post().to(obtain_auth_token))
-        .default_service(web::to(not_allowed))
+        .name(OBTAIN_AUTH_TOKEN)
+        .route(web::post().to(declared(obtain_auth_token)))
+        .default_service(web::to(declared(not_allowed)))
 }
+
+const OBTAIN_AUTH_TOKEN: &str = "auth_actix::obtain_auth_token";
+inventory::submit!(DeclaredName(OBTAIN_AUTH_TOKEN));
 
 async fn not_allowed(
     _guard: PolicyGuard<DefaultAuthentication, ()>,

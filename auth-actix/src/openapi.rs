@@ -58,7 +58,9 @@ use auth_core::AuthSettings;
 use auth_core::authentication::{CredentialLocation, SecurityScheme};
 use auth_core::operation_security;
 use auth_core::permissions::PermissionClasses;
-use auth_core::policy::{AuthenticationPolicy, PolicyDefaults, Resolve};
+use auth_core::policy::{
+    AuthenticationPolicy, DefaultAuthentication, DefaultPermissions, PolicyDefaults, Resolve,
+};
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{
     ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement,
@@ -80,7 +82,8 @@ type Describe = fn(Option<&PolicyDefaults>, &AuthSettings, &str) -> Option<Opera
 pub struct DeclaredOperation {
     handler: &'static str,
     module_path: &'static str,
-    describe: Describe,
+    /// `None` for a `#[login_not_required]` handler, which runs no policy.
+    describe: Option<Describe>,
 }
 
 impl DeclaredOperation {
@@ -89,10 +92,22 @@ impl DeclaredOperation {
         Self {
             handler,
             module_path,
-            describe,
+            describe: Some(describe),
+        }
+    }
+
+    /// The registration of `#[login_not_required]` handler `handler` in `module_path`.
+    pub const fn login_not_required(handler: &'static str, module_path: &'static str) -> Self {
+        Self {
+            handler,
+            module_path,
+            describe: None,
         }
     }
 }
+
+/// The extension that marks the operation of a `#[login_not_required]` handler.
+pub const LOGIN_NOT_REQUIRED_EXTENSION: &str = "x-login-not-required";
 
 impl fmt::Debug for DeclaredOperation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -342,7 +357,23 @@ impl<'a> PolicySecurity<'a> {
                     continue;
                 };
                 let declared = match registered.get(id).map(Vec::as_slice) {
-                    None | Some([]) => continue,
+                    None | Some([]) => {
+                        // A handler that declares nothing runs the defaults under
+                        // deny-by-default (and nothing otherwise, which is left undescribed).
+                        if self.settings.settings().deny_by_default {
+                            let security = operation_security::describe::<
+                                DefaultAuthentication,
+                                DefaultPermissions,
+                            >(
+                                defaults,
+                                self.settings.defaults(),
+                                self.settings.settings(),
+                                &method,
+                            );
+                            operation.security = Some(requirements(&security, &mut schemes));
+                        }
+                        continue;
+                    }
                     Some([declared]) => declared,
                     Some(several) => {
                         first_error.get_or_insert(PolicySecurityError::AmbiguousOperation {
@@ -355,8 +386,23 @@ impl<'a> PolicySecurity<'a> {
                         continue;
                     }
                 };
-                if let Some(security) = (declared.describe)(defaults, self.settings, &method) {
-                    operation.security = Some(requirements(&security, &mut schemes));
+                match declared.describe {
+                    Some(describe) => {
+                        if let Some(security) = describe(defaults, self.settings, &method) {
+                            operation.security = Some(requirements(&security, &mut schemes));
+                        }
+                    }
+                    None => {
+                        // No policy runs: open to anyone, and marked as opted out.
+                        operation.security = Some(vec![SecurityRequirement::default()]);
+                        operation
+                            .extensions
+                            .get_or_insert_with(Default::default)
+                            .insert(
+                                LOGIN_NOT_REQUIRED_EXTENSION.to_owned(),
+                                serde_json::Value::Bool(true),
+                            );
+                    }
                 }
             }
         }

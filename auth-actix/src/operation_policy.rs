@@ -70,6 +70,29 @@ macro_rules! __register_handler_policy {
     ($handler:ident) => {};
 }
 
+/// What `#[login_not_required]` emits: registers the handler as running no policy.
+#[cfg(feature = "openapi")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __register_login_not_required {
+    ($handler:ident) => {
+        $crate::__private::inventory::submit! {
+            $crate::openapi::DeclaredOperation::login_not_required(
+                ::core::stringify!($handler),
+                ::core::module_path!(),
+            )
+        }
+    };
+}
+
+/// Without the `openapi` feature there is nothing to register.
+#[cfg(not(feature = "openapi"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __register_login_not_required {
+    ($handler:ident) => {};
+}
+
 /// Registers the policy of handler `name` (a function name, which `#[utoipa::path]` uses as the
 /// operation id) for the OpenAPI document of the `openapi` feature. The policy macros do this
 /// for every handler they expand; write it yourself for a handler whose

@@ -77,11 +77,19 @@ fn json_parse_error(error: json_parser::JsonParseError) -> ApiError {
         .with_detail(format!("JSON parse error - {error}"))
 }
 
-/// Reads the whole body, refusing one over `limit` bytes with 413.
+/// Reads the whole body, refusing one over `limit` bytes with 413, and one that does not arrive
+/// within `timeout` as malformed (400): a client trickling a body must not hold the request.
 pub(crate) async fn read_body(
-    mut payload: actix_web::web::Payload,
+    payload: actix_web::web::Payload,
     limit: usize,
+    timeout: std::time::Duration,
 ) -> Result<Bytes, ApiError> {
+    actix_web::rt::time::timeout(timeout, read_all(payload, limit))
+        .await
+        .unwrap_or_else(|_| Err(ApiError::new(auth_core::ErrorKind::ParseError)))
+}
+
+async fn read_all(mut payload: actix_web::web::Payload, limit: usize) -> Result<Bytes, ApiError> {
     use futures_core::Stream;
 
     let mut body = actix_web::web::BytesMut::new();

@@ -1,7 +1,10 @@
 //! auth-core's [`RequestView`] for actix-web's `HttpRequest`.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
+use std::future::Future;
 use std::net::IpAddr;
+use std::pin::Pin;
 
 use actix_web::HttpMessage;
 use actix_web::HttpRequest;
@@ -9,7 +12,60 @@ use actix_web::http::header;
 use auth_core::request::RequestView;
 use auth_core::settings::Settings;
 
-use crate::post_data::PostData;
+use crate::payload_gate::{Gate, ReadAhead};
+use crate::post_data::{self, PostData};
+
+/// The most of a `POST` body read for the CSRF check: Django's `DATA_UPLOAD_MAX_MEMORY_SIZE`
+/// (2.5 MiB). A larger body is not searched for `csrfmiddlewaretoken`; the header token is then
+/// required, as for any non-form body.
+const READ_AHEAD_LIMIT: usize = 2_621_440;
+
+/// A request body that the policy reads only if the CSRF check of a session user needs it,
+/// through the gate that holds it back from the handler (which then gets it replayed).
+pub(crate) struct LazyForm<'a> {
+    request: &'a HttpRequest,
+    gate: Option<&'a Gate>,
+    data: OnceCell<Option<PostData>>,
+}
+
+impl<'a> LazyForm<'a> {
+    pub(crate) fn new(request: &'a HttpRequest, gate: Option<&'a Gate>) -> Self {
+        Self {
+            request,
+            gate,
+            data: OnceCell::new(),
+        }
+    }
+
+    async fn read(&self) {
+        if self.data.get().is_some() {
+            return;
+        }
+        let data = match self.gate {
+            Some(gate) => match gate.read_ahead(READ_AHEAD_LIMIT).await {
+                ReadAhead::Complete(body) => Some(post_data::parse(self.request, body).await),
+                ReadAhead::TooLarge | ReadAhead::Failed => None,
+            },
+            None => None,
+        };
+        let _ = self.data.set(data);
+    }
+
+    fn get(&self) -> Option<&PostData> {
+        self.data.get().and_then(Option::as_ref)
+    }
+}
+
+/// Where a view finds the form body.
+#[derive(Clone, Copy)]
+enum Form<'a> {
+    /// No body to look at.
+    None,
+    /// Read by the view itself.
+    Read(&'a PostData),
+    /// Read when the CSRF check asks.
+    Lazy(&'a LazyForm<'a>),
+}
 
 /// The user name a trusted front-end layer authenticated, put into the request's extensions by
 /// the application's own middleware (the port's `REMOTE_USER`, the server variable DRF's
@@ -26,7 +82,7 @@ pub struct TrustedRemoteUser(pub String);
 pub struct HttpRequestView<'a> {
     request: &'a HttpRequest,
     settings: &'a Settings,
-    post: Option<&'a PostData>,
+    form: Form<'a>,
 }
 
 impl std::fmt::Debug for HttpRequestView<'_> {
@@ -44,13 +100,19 @@ impl<'a> HttpRequestView<'a> {
         Self {
             request,
             settings,
-            post: None,
+            form: Form::None,
         }
     }
 
-    /// With the `POST` body read ahead for the CSRF check.
-    pub(crate) fn with_post_data(mut self, post: Option<&'a PostData>) -> Self {
-        self.post = post;
+    /// With the `POST` body the view read itself.
+    pub(crate) fn with_post_data(mut self, post: &'a PostData) -> Self {
+        self.form = Form::Read(post);
+        self
+    }
+
+    /// With a body read only if the CSRF check needs it.
+    pub(crate) fn with_lazy_form(mut self, form: &'a LazyForm<'a>) -> Self {
+        self.form = Form::Lazy(form);
         self
     }
 }
@@ -69,11 +131,21 @@ impl RequestView for HttpRequestView<'_> {
         self.request.method().as_str()
     }
 
-    fn header(&self, name: &str) -> Option<&[u8]> {
-        self.request
-            .headers()
-            .get(name)
-            .map(header::HeaderValue::as_bytes)
+    fn header(&self, name: &str) -> Option<Cow<'_, [u8]>> {
+        // One line is borrowed; several are joined by `,` as gunicorn and wsgiref do, so that a
+        // repeated `Authorization`, `X-Forwarded-For` or `X-CSRFToken` means what it means to
+        // Django behind them.
+        let mut lines = self.request.headers().get_all(name);
+        let first = lines.next()?;
+        let Some(second) = lines.next() else {
+            return Some(Cow::Borrowed(first.as_bytes()));
+        };
+        let mut joined = first.as_bytes().to_vec();
+        for line in std::iter::once(second).chain(lines) {
+            joined.push(b',');
+            joined.extend_from_slice(line.as_bytes());
+        }
+        Some(Cow::Owned(joined))
     }
 
     fn cookie(&self, name: &str) -> Option<Cow<'_, str>> {
@@ -112,8 +184,20 @@ impl RequestView for HttpRequestView<'_> {
         Some(self.request.app_config().local_addr().port())
     }
 
+    fn read_form(&self) -> Pin<Box<dyn Future<Output = ()> + '_>> {
+        match self.form {
+            Form::Lazy(form) => Box::pin(form.read()),
+            Form::None | Form::Read(_) => Box::pin(std::future::ready(())),
+        }
+    }
+
     fn post_field(&self, name: &str) -> Result<Option<Cow<'_, str>>, auth_core::ApiError> {
-        match self.post {
+        let post = match self.form {
+            Form::Read(post) => Some(post),
+            Form::Lazy(form) => form.get(),
+            Form::None => None,
+        };
+        match post {
             Some(post) => post.field(name),
             None => Ok(None),
         }
@@ -132,6 +216,9 @@ impl RequestView for HttpRequestView<'_> {
             return Some(Cow::Owned(trusted.0.clone()));
         }
         let name = self.settings.remote_user_header.as_deref()?;
-        self.header(name).map(header_text)
+        self.header(name).map(|bytes| match bytes {
+            Cow::Borrowed(bytes) => header_text(bytes),
+            Cow::Owned(bytes) => Cow::Owned(header_text(&bytes).into_owned()),
+        })
     }
 }

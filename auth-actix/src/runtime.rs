@@ -1,6 +1,8 @@
 //! Registering the settings and the database in an actix-web `App` with one call.
 
-use actix_web::{HttpRequest, web};
+use actix_web::body::{BoxBody, EitherBody};
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::{App, HttpRequest, web};
 use auth_core::AuthSettings;
 use auth_core::environment::Environment;
 use auth_core::policy::PolicyDefaults;
@@ -48,14 +50,17 @@ impl AuthRuntime {
 }
 
 /// Registers the settings and the database for every guard of the app:
-/// `App::new().configure(auth_actix::configure(settings, db))`.
+/// `App::new().wrap(LoginRequiredMiddleware).configure(auth_actix::configure(settings, db))`,
+/// which [`app`] does for you. With deny-by-default on (the default),
+/// [`LoginRequiredMiddleware`](crate::LoginRequiredMiddleware) must wrap the app as its first
+/// middleware.
 ///
 /// Build the settings and connect once, outside `HttpServer::new`'s factory, so every worker
 /// shares one pool.
 ///
 /// ```
 /// use actix_web::{get, test, App, Responder};
-/// use auth_actix::{AllowAny, Auth, AuthSettings, permission_classes};
+/// use auth_actix::{AllowAny, Auth, AuthSettings, LoginRequiredMiddleware, permission_classes};
 ///
 /// #[get("/whoami/")]
 /// #[permission_classes(AllowAny)]
@@ -67,7 +72,10 @@ impl AuthRuntime {
 /// let settings = AuthSettings::builder().secret_key("example").database_url("sqlite::memory:").build()?;
 /// let db = settings.connect_and_migrate().await?;
 /// let app = test::init_service(
-///     App::new().configure(auth_actix::configure(settings, db)).service(whoami),
+///     App::new()
+///         .wrap(LoginRequiredMiddleware)
+///         .configure(auth_actix::configure(settings, db))
+///         .service(whoami),
 /// )
 /// .await;
 /// let body = test::call_and_read_body(&app, test::TestRequest::get().uri("/whoami/").to_request()).await;
@@ -83,6 +91,50 @@ pub fn configure(
     move |config: &mut web::ServiceConfig| {
         config.app_data(runtime.clone());
     }
+}
+
+/// A new `App` with the settings and the database registered ([`configure`]) and deny-by-default
+/// installed ([`LoginRequiredMiddleware`](crate::LoginRequiredMiddleware), as its innermost
+/// middleware): the start of every application. Add services and middleware to it as to
+/// `App::new()`.
+///
+/// Build the settings and connect once, outside `HttpServer::new`'s factory, so every worker
+/// shares one pool.
+///
+/// ```
+/// use actix_web::{get, test, Responder};
+/// use auth_actix::{AllowAny, Auth, AuthSettings, permission_classes};
+///
+/// #[permission_classes(AllowAny)]
+/// #[get("/whoami/")]
+/// async fn whoami(auth: Auth) -> impl Responder {
+///     auth.user().to_string()
+/// }
+///
+/// # actix_web::rt::System::new().block_on(async {
+/// let settings = AuthSettings::builder().secret_key("example").database_url("sqlite::memory:").build()?;
+/// let db = settings.connect_and_migrate().await?;
+/// let app = test::init_service(auth_actix::app(settings, db).service(whoami)).await;
+/// let body = test::call_and_read_body(&app, test::TestRequest::get().uri("/whoami/").to_request()).await;
+/// assert_eq!(body, "AnonymousUser");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # }).unwrap();
+/// ```
+pub fn app(
+    settings: AuthSettings,
+    db: DatabaseConnection,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<EitherBody<BoxBody>>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .wrap(crate::LoginRequiredMiddleware)
+        .configure(configure(settings, db))
 }
 
 /// The app's [`AuthRuntime`]; a 500 (logged) when `configure` was not registered, so a

@@ -13,7 +13,7 @@ use auth_core::response_effects::ResponseEffects;
 use crate::runtime::AuthRuntime;
 
 /// Wrap the app with it when session authentication is used:
-/// `App::new().wrap(auth_actix::SessionMiddleware).configure(auth_actix::configure(…))`.
+/// `auth_actix::app(settings, db).wrap(auth_actix::SessionMiddleware)`.
 ///
 /// It clears the cookie of a session that authentication flushed (the user's password changed,
 /// the session was tampered with), sends the new cookie when a session signed with a fallback

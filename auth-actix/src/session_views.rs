@@ -21,12 +21,13 @@ use auth_core::{ApiError, ErrorKind, auth_token_serializer, login as django_logi
 use crate::error::ApiErrorResponse;
 use crate::post_data;
 use crate::request_view::HttpRequestView;
+use crate::routed_handler::{DeclaredName, Exempt};
 use crate::runtime::{AuthRuntime, method_not_allowed_response, runtime_of};
 
 /// Registers `login/`, `logout/` and `csrf/` (see the module docs).
 ///
 /// ```
-/// use actix_web::{test, web, App};
+/// use actix_web::{test, web};
 /// use auth_actix::views::session_endpoints;
 /// use auth_actix::{AuthSettings, SessionMiddleware};
 ///
@@ -34,9 +35,8 @@ use crate::runtime::{AuthRuntime, method_not_allowed_response, runtime_of};
 /// let settings = AuthSettings::builder().secret_key("example").database_url("sqlite::memory:").build()?;
 /// let db = settings.connect_and_migrate().await?;
 /// let app = test::init_service(
-///     App::new()
+///     auth_actix::app(settings, db)
 ///         .wrap(SessionMiddleware)
-///         .configure(auth_actix::configure(settings, db))
 ///         .service(web::scope("/auth").configure(session_endpoints)),
 /// )
 /// .await;
@@ -47,28 +47,43 @@ use crate::runtime::{AuthRuntime, method_not_allowed_response, runtime_of};
 /// # }).unwrap();
 /// ```
 pub fn session_endpoints(config: &mut web::ServiceConfig) {
+    // Django's login view is `login_not_required`: these run no policy under deny-by-default
+    // (they check CSRF and credentials themselves). The resource names let the middleware know
+    // it before routing.
     config
         .service(
             web::resource("/login/")
-                .route(web::post().to(login))
-                .default_service(web::to(|request: HttpRequest| async move {
-                    method_not_allowed_response(&request, "POST, OPTIONS")
-                })),
+                .name(SESSION_LOGIN)
+                .route(web::post().to(Exempt(login)))
+                .default_service(web::to(Exempt(post_only))),
         )
         .service(
             web::resource("/logout/")
-                .route(web::post().to(logout))
-                .default_service(web::to(|request: HttpRequest| async move {
-                    method_not_allowed_response(&request, "POST, OPTIONS")
-                })),
+                .name(SESSION_LOGOUT)
+                .route(web::post().to(Exempt(logout)))
+                .default_service(web::to(Exempt(post_only))),
         )
         .service(
             web::resource("/csrf/")
-                .route(web::get().to(csrf_token))
-                .default_service(web::to(|request: HttpRequest| async move {
-                    method_not_allowed_response(&request, "GET, HEAD, OPTIONS")
-                })),
+                .name(SESSION_CSRF)
+                .route(web::get().to(Exempt(csrf_token)))
+                .default_service(web::to(Exempt(get_only))),
         );
+}
+
+const SESSION_LOGIN: &str = "auth_actix::session::login";
+const SESSION_LOGOUT: &str = "auth_actix::session::logout";
+const SESSION_CSRF: &str = "auth_actix::session::csrf";
+inventory::submit!(DeclaredName(SESSION_LOGIN));
+inventory::submit!(DeclaredName(SESSION_LOGOUT));
+inventory::submit!(DeclaredName(SESSION_CSRF));
+
+async fn post_only(request: HttpRequest) -> HttpResponse {
+    method_not_allowed_response(&request, "POST, OPTIONS")
+}
+
+async fn get_only(request: HttpRequest) -> HttpResponse {
+    method_not_allowed_response(&request, "GET, HEAD, OPTIONS")
 }
 
 fn negotiate(request: &HttpRequest) -> Result<(), ApiErrorResponse> {
@@ -114,9 +129,14 @@ async fn login(
     negotiate(&request)?;
     let runtime = runtime_of(&request)?;
     let settings = runtime.settings();
-    let body = post_data::read_body(payload, settings.max_body_size).await?;
+    let body = post_data::read_body(
+        payload,
+        settings.max_body_size,
+        settings.authentication_timeout,
+    )
+    .await?;
     let post = post_data::parse(&request, body.clone()).await;
-    let view = HttpRequestView::new(&request, settings).with_post_data(Some(&post));
+    let view = HttpRequestView::new(&request, settings).with_post_data(&post);
     enforce_csrf(&view, settings)?;
     // Brute-force protection: the login scope's rate per client (an anonymous request).
     let throttle_cx = ThrottleContext {
@@ -162,9 +182,14 @@ async fn logout(
     negotiate(&request)?;
     let runtime = runtime_of(&request)?;
     let settings = runtime.settings();
-    let body = post_data::read_body(payload, settings.max_body_size).await?;
+    let body = post_data::read_body(
+        payload,
+        settings.max_body_size,
+        settings.authentication_timeout,
+    )
+    .await?;
     let post = post_data::parse(&request, body).await;
-    let view = HttpRequestView::new(&request, settings).with_post_data(Some(&post));
+    let view = HttpRequestView::new(&request, settings).with_post_data(&post);
     enforce_csrf(&view, settings)?;
     let effects = ResponseEffects::default();
     let cookie = request.cookie(&settings.session_cookie.name);

@@ -1,7 +1,7 @@
 //! Test helpers, DRF's `APIClient` and `force_authenticate` for actix-web's test tools.
 //!
 //! ```
-//! use actix_web::{test, App, web, HttpResponse};
+//! use actix_web::{test, web, HttpResponse};
 //! use auth_actix::test::TestClient;
 //! use auth_actix::{authentication_classes, permission_classes, Auth, TokenAuthentication, IsAuthenticated};
 //!
@@ -15,7 +15,7 @@
 //! # let settings = auth_actix::AuthSettings::builder().secret_key("test").build().unwrap();
 //! # let db = auth_actix::store::connect_and_migrate("sqlite::memory:").await.unwrap();
 //! let app = test::init_service(
-//!     App::new().configure(auth_actix::configure(settings, db)).route("/me/", web::get().to(me)),
+//!     auth_actix::app(settings, db).route("/me/", web::get().to(me)),
 //! )
 //! .await;
 //! let mut client = TestClient::new(app);

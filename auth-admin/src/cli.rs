@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use auth_core::settings::DEFAULT_DATABASE_URL;
+use auth_core::store::database_url;
 use auth_core::store::user::UserModel;
 
 /// The whole tool: global options and one command (`auth-admin [--database-url URL] <COMMAND>`).
@@ -31,6 +32,17 @@ pub struct AdminCli {
         value_name = "URL"
     )]
     pub database_url: String,
+
+    /// A file holding the database password (a container secret), put into the URL's user
+    /// information in memory, so that neither the command line nor the URL carries it. The
+    /// environment variable `DATABASE_PASSWORD` does the same.
+    #[arg(
+        long,
+        global = true,
+        env = "DATABASE_PASSWORD_FILE",
+        value_name = "PATH"
+    )]
+    pub database_password_file: Option<std::path::PathBuf>,
 
     /// The users' table, for a Django project with a custom user model (`AUTH_USER_MODEL`'s
     /// `db_table`).
@@ -62,6 +74,7 @@ impl fmt::Debug for AdminCli {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AdminCli")
             .field("database_url", &"<redacted>")
+            .field("database_password_file", &self.database_password_file)
             .field("user_table", &self.user_table)
             .field("username_field", &self.username_field)
             .field("command", &self.command)
@@ -78,10 +91,18 @@ impl AdminCli {
         // Unlocked handles: a prompt or a log line on another thread must not wait for us.
         let mut out = std::io::stdout();
         let mut err = std::io::stderr();
-        let code = match UserModel::new(self.user_table, self.username_field) {
-            Ok(users) => {
-                super::run_for(self.command, &self.database_url, users, &mut out, &mut err).await
+        let url = match database_url_with_password(
+            &self.database_url,
+            self.database_password_file.as_deref(),
+        ) {
+            Ok(url) => url,
+            Err(error) => {
+                let _ = writeln!(err, "CommandError: {error}");
+                return ExitCode::from(1);
             }
+        };
+        let code = match UserModel::new(self.user_table, self.username_field) {
+            Ok(users) => super::run_for(self.command, &url, users, &mut out, &mut err).await,
             Err(error) => {
                 let _ = writeln!(err, "CommandError: {error}");
                 super::EXIT_FAILURE
@@ -91,6 +112,28 @@ impl AdminCli {
         let _ = out.flush();
         let _ = err.flush();
         ExitCode::from(u8::try_from(code).unwrap_or(1))
+    }
+}
+
+/// `url` with the password of `--database-password-file`, or of `DATABASE_PASSWORD`, when one
+/// is given.
+fn database_url_with_password(
+    url: &str,
+    password_file: Option<&std::path::Path>,
+) -> Result<String, String> {
+    let password = match password_file {
+        Some(path) => Some(
+            database_url::read_password_file(path)
+                .map_err(|error| format!("cannot read --database-password-file: {error}"))?,
+        ),
+        None => std::env::var("DATABASE_PASSWORD").ok(),
+    };
+    match password.filter(|password| !password.is_empty()) {
+        None => Ok(url.to_owned()),
+        Some(password) => database_url::with_password(url, &password).ok_or_else(|| {
+            "the database URL names no user to give the password to, or already has a password"
+                .to_owned()
+        }),
     }
 }
 

@@ -20,6 +20,15 @@ pub(super) async fn connect(url: &str) -> Result<DatabaseConnection, CommandErro
             "no database URL: pass --database-url or set DATABASE_URL",
         ));
     }
+    // A new SQLite file is created readable by its owner only (it holds tokens and sessions in
+    // clear), as the library's own connection does.
+    #[cfg(feature = "sqlite")]
+    auth_core::store::sqlite_file::create_private(url).map_err(|error| {
+        CommandError::new(format!(
+            "cannot open the database {}: cannot create the file: {error}",
+            redact_url(url)
+        ))
+    })?;
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .sqlx_logging(false)

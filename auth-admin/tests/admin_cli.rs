@@ -894,3 +894,93 @@ async fn a_token_from_create_token_authenticates_with_the_token_scheme() {
     assert_eq!(reply.status, 401, "{reply:?}");
     assert_eq!(reply.body, r#"{"detail":"Invalid token."}"#);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_new_sqlite_database_is_created_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let path = std::env::temp_dir().join(format!(
+        "auth-admin-private-{}-{}.db",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    let output = run_bin(&["--database-url", &url, "migrate"], &[]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    std::fs::remove_file(&path).unwrap();
+}
+
+#[test]
+fn the_database_password_comes_from_a_file_or_the_environment() {
+    let file = std::env::temp_dir().join(format!(
+        "auth-admin-password-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    std::fs::write(&file, "Sup3rSecretPw\n").unwrap();
+    let file = file.display().to_string();
+    // A URL without a user has nowhere to take the password: said, without the password.
+    for output in [
+        run_bin(
+            &[
+                "--database-url",
+                "postgres://127.0.0.1:1/app",
+                "--database-password-file",
+                &file,
+                "list-tokens",
+            ],
+            &[],
+        ),
+        run_bin(
+            &[
+                "--database-url",
+                "postgres://127.0.0.1:1/app",
+                "list-tokens",
+            ],
+            &[("DATABASE_PASSWORD", "Sup3rSecretPw")],
+        ),
+    ] {
+        assert_eq!(output.code, 1, "{output:?}");
+        assert!(output.stderr.contains("names no user"), "{}", output.stderr);
+        assert!(
+            !output.stderr.contains("Sup3rSecretPw"),
+            "{}",
+            output.stderr
+        );
+    }
+    // With a user, the password is used (and never shown): the connection to a closed port
+    // fails with the URL redacted.
+    let output = run_bin(
+        &[
+            "--database-url",
+            "postgres://admin@127.0.0.1:1/app",
+            "--database-password-file",
+            &file,
+            "list-tokens",
+        ],
+        &[],
+    );
+    assert_eq!(output.code, 1, "{output:?}");
+    assert!(
+        output.stderr.starts_with(
+            "CommandError: cannot open the database postgres://admin:********@127.0.0.1:1/app"
+        ),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        !output.stderr.contains("Sup3rSecretPw"),
+        "{}",
+        output.stderr
+    );
+    std::fs::remove_file(&file).unwrap();
+}

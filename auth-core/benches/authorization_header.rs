@@ -121,10 +121,11 @@ impl RequestView for HeaderRequest {
     fn method(&self) -> &str {
         "GET"
     }
-    fn header(&self, name: &str) -> Option<&[u8]> {
+    fn header(&self, name: &str) -> Option<Cow<'_, [u8]>> {
         name.eq_ignore_ascii_case("authorization")
             .then_some(self.0)
             .filter(|value| !value.is_empty())
+            .map(Cow::Borrowed)
     }
     fn cookie(&self, _name: &str) -> Option<Cow<'_, str>> {
         None

@@ -54,9 +54,11 @@ impl RequestView for Request {
     fn method(&self) -> &str {
         "GET"
     }
-    fn header(&self, name: &str) -> Option<&[u8]> {
+    fn header(&self, name: &str) -> Option<Cow<'_, [u8]>> {
         let (header, value) = self.header?;
-        header.eq_ignore_ascii_case(name).then_some(value)
+        header
+            .eq_ignore_ascii_case(name)
+            .then_some(Cow::Borrowed(value))
     }
     fn cookie(&self, _name: &str) -> Option<Cow<'_, str>> {
         None
@@ -100,7 +102,7 @@ impl Authentication for HeaderUser {
     const NAME: &'static str = "HeaderUser";
 
     async fn authenticate(cx: &AuthContext<'_>) -> Outcome {
-        match cx.request.header("x-bench-user") {
+        match cx.request.header("x-bench-user").as_deref() {
             None => Outcome::NotAttempted,
             Some(b"john") => Outcome::Authenticated(Authenticated {
                 user: john(),
@@ -160,6 +162,7 @@ fn policy<S, P: Default>(authentication: S) -> Policy<S, P, ()> {
         permissions: P::default(),
         throttles: (),
         throttle_scope: None,
+        throttle_first: false,
     }
 }
 

@@ -17,7 +17,7 @@ use crate::django::http::cookie::CookieSettings;
 use crate::environment::{Environment, Services, default_hashing_threads};
 #[cfg(feature = "knox")]
 use crate::knox::KnoxSettings;
-use crate::permissions::PermissionClasses;
+use crate::permissions::{IsAuthenticated, PermissionClasses};
 use crate::policy::PolicyDefaults;
 use crate::services::credential_cache::CredentialCache;
 use crate::services::hashing_pool::HashingPool;
@@ -66,13 +66,20 @@ impl AuthSettings {
     }
 
     /// Bundles settings made elsewhere (checked with [`Settings::validate`]) with services and
-    /// the project's default policy.
+    /// the project's default policy. Under [`Settings::deny_by_default`], defaults that set no
+    /// permission list get `IsAuthenticated` (Django's `LoginRequiredMiddleware` requires a
+    /// login; DRF's own default, `AllowAny`, would make deny-by-default admit everyone).
     pub fn new(
         settings: Settings,
         services: Services,
         defaults: PolicyDefaults,
     ) -> Result<Self, SettingsError> {
         settings.validate()?;
+        let defaults = if settings.deny_by_default && !defaults.configures_permissions() {
+            defaults.permission::<IsAuthenticated>()
+        } else {
+            defaults
+        };
         Ok(Self {
             settings: Arc::new(settings),
             services,
@@ -122,6 +129,14 @@ impl fmt::Debug for AuthSettings {
     }
 }
 
+/// Where the database password comes from (never the URL itself). `Debug` names the variable
+/// or the file, never the password.
+#[derive(Debug, Clone)]
+enum DatabasePassword {
+    Env(String),
+    File(std::path::PathBuf),
+}
+
 /// Builds [`AuthSettings`]; every method has the reference's default.
 ///
 /// `Debug` shows the settings but not the database URL (it may hold a password); the secret
@@ -131,6 +146,7 @@ pub struct AuthSettingsBuilder {
     settings: Settings,
     secret_key_env: Option<String>,
     database_url_env: Option<String>,
+    database_password: Option<DatabasePassword>,
     hashers: Vec<Algorithm>,
     pbkdf2_iterations: u32,
     defaults: PolicyDefaults,
@@ -150,6 +166,7 @@ impl Default for AuthSettingsBuilder {
             settings,
             secret_key_env: None,
             database_url_env: None,
+            database_password: None,
             defaults: PolicyDefaults::new(),
             clock: None,
             throttle_store: None,
@@ -166,6 +183,7 @@ impl fmt::Debug for AuthSettingsBuilder {
             .field("settings", &self.settings)
             .field("secret_key_env", &self.secret_key_env)
             .field("database_url_env", &self.database_url_env)
+            .field("database_password", &self.database_password)
             .field("hashers", &self.hashers)
             .field("pbkdf2_iterations", &self.pbkdf2_iterations)
             .field("defaults", &self.defaults)
@@ -211,6 +229,22 @@ impl AuthSettingsBuilder {
     /// value there overrides [`database_url`](Self::database_url).
     pub fn database_url_from_env(mut self, var: impl Into<String>) -> Self {
         self.database_url_env = Some(var.into());
+        self
+    }
+
+    /// Reads the database password from the environment variable `var` at build time and puts
+    /// it into the URL's user information, so that the URL (a command line, a config file) needs
+    /// none. Ignored when the variable is unset or empty.
+    pub fn database_password_from_env(mut self, var: impl Into<String>) -> Self {
+        self.database_password = Some(DatabasePassword::Env(var.into()));
+        self
+    }
+
+    /// Reads the database password from the file `path` at build time (a container secret,
+    /// `/run/secrets/db_password`), as [`database_password_from_env`](Self::database_password_from_env)
+    /// does from a variable. A file that cannot be read fails the build.
+    pub fn database_password_file(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.database_password = Some(DatabasePassword::File(path.into()));
         self
     }
 
@@ -462,6 +496,14 @@ impl AuthSettingsBuilder {
         self
     }
 
+    /// Deny by default (default on; see [`Settings::deny_by_default`]). Off restores DRF's
+    /// behaviour exactly: a handler without a declaration runs no policy, and the default
+    /// permission is `AllowAny`.
+    pub fn deny_by_default(mut self, deny: bool) -> Self {
+        self.settings.deny_by_default = deny;
+        self
+    }
+
     /// Checks and builds the settings, reading the environment overrides, and starts the
     /// services they describe.
     pub fn build(self) -> Result<AuthSettings, SettingsError> {
@@ -482,6 +524,25 @@ impl AuthSettingsBuilder {
         }
         if let Some(url) = from_env(&self.database_url_env) {
             settings.database_url = url;
+        }
+        let password = match &self.database_password {
+            Some(DatabasePassword::Env(var)) => from_env(&Some(var.clone())),
+            Some(DatabasePassword::File(path)) => Some(
+                store::database_url::read_password_file(path)
+                    .map_err(|error| SettingsError::DatabasePassword(error.to_string()))?,
+            ),
+            None => None,
+        };
+        if let Some(password) = password.filter(|password| !password.is_empty()) {
+            settings.database_url = store::database_url::with_password(
+                &settings.database_url,
+                &password,
+            )
+            .ok_or_else(|| {
+                SettingsError::DatabasePassword(
+                    "the database URL names no user to give the password to, or has one".to_owned(),
+                )
+            })?;
         }
         settings.password_hashers = PasswordHashers::new(self.hashers, self.pbkdf2_iterations)?;
         let mut services = Services::default()

@@ -35,6 +35,9 @@ pub enum ErrorKind {
     ServiceUnavailable,
     /// The base `APIException` (500).
     ServerError,
+    /// Django's `DisallowedHost`: the request's host is not in `ALLOWED_HOSTS`. Django answers it
+    /// before any view, with its plain 400 page ([`messages::BAD_REQUEST_PAGE`]), not DRF's JSON.
+    DisallowedHost,
 }
 
 impl ErrorKind {
@@ -54,6 +57,7 @@ impl ErrorKind {
             Self::PayloadTooLarge => 413,
             Self::ServiceUnavailable => 503,
             Self::ServerError => 500,
+            Self::DisallowedHost => 400,
         }
     }
 
@@ -73,6 +77,7 @@ impl ErrorKind {
             Self::PayloadTooLarge => messages::PAYLOAD_TOO_LARGE,
             Self::ServiceUnavailable => messages::SERVICE_UNAVAILABLE,
             Self::ServerError => messages::SERVER_ERROR,
+            Self::DisallowedHost => messages::BAD_REQUEST,
         }
     }
 
@@ -92,6 +97,7 @@ impl ErrorKind {
             Self::PayloadTooLarge => "payload_too_large",
             Self::ServiceUnavailable => "service_unavailable",
             Self::ServerError => "error",
+            Self::DisallowedHost => "disallowed_host",
         }
     }
 

@@ -25,6 +25,12 @@ pub const PARSE_ERROR: &str = "Malformed request.";
 pub const INVALID_INPUT: &str = "Invalid input.";
 /// The base API error's default detail.
 pub const SERVER_ERROR: &str = "A server error occurred.";
+/// Django's 400 page title (`django.views.defaults.bad_request`).
+pub const BAD_REQUEST: &str = "Bad Request (400)";
+/// Django's 400 page without a `400.html` template: `ERROR_PAGE_TEMPLATE` of
+/// `django/views/defaults.py` with the title above and no details, served as
+/// `text/html; charset=utf-8`.
+pub const BAD_REQUEST_PAGE: &str = "\n<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>Bad Request (400)</title>\n</head>\n<body>\n  <h1>Bad Request (400)</h1><p></p>\n</body>\n</html>\n";
 /// Ours: a body over the configured limit (`AuthSettingsBuilder::max_body_size`).
 pub const PAYLOAD_TOO_LARGE: &str = "Request body is too large.";
 /// Ours, not the reference's: the reference has no 503. A store (database, Redis) failure must

@@ -1,7 +1,9 @@
 //! The view of an HTTP request that authentication needs, independent of any web framework.
 
 use std::borrow::Cow;
+use std::future::Future;
 use std::net::IpAddr;
+use std::pin::Pin;
 
 /// What the pipeline reads from a request. `auth-actix` implements it for actix-web's request;
 /// another framework needs only this trait to reuse every scheme, permission and throttle.
@@ -13,8 +15,10 @@ pub trait RequestView {
     /// The method, upper-case as sent (`GET`, `POST`, …).
     fn method(&self) -> &str;
 
-    /// The first value of a header, by case-insensitive name, as raw bytes.
-    fn header(&self, name: &str) -> Option<&[u8]>;
+    /// A header by case-insensitive name, as raw bytes; a header sent on several lines is their
+    /// values joined by `,`, as WSGI servers (gunicorn, wsgiref) join them into the one `META`
+    /// value Django sees.
+    fn header(&self, name: &str) -> Option<Cow<'_, [u8]>>;
 
     /// A cookie's value by exact name.
     fn cookie(&self, name: &str) -> Option<Cow<'_, str>>;
@@ -42,8 +46,17 @@ pub trait RequestView {
         None
     }
 
+    /// Reads the form body, when the framework can, so that [`post_field`](Self::post_field)
+    /// answers from it. Session authentication calls it for a `POST` of a session user, just
+    /// before the CSRF check needs `csrfmiddlewaretoken`: the body is never read for a request
+    /// without a session user. The framework bounds the read in size; the pipeline's timeout
+    /// bounds it in time. The default reads nothing.
+    fn read_form(&self) -> Pin<Box<dyn Future<Output = ()> + '_>> {
+        Box::pin(std::future::ready(()))
+    }
+
     /// A field of a form-encoded or multipart `POST` body (Django's `request.POST[name]`), when
-    /// the framework read the body before authentication. `Ok(None)` when there is no such field
+    /// the framework read the body (see [`read_form`](Self::read_form)). `Ok(None)` when there is no such field
     /// or no form body; `Err` when the body could not be parsed by the view's parsers (DRF
     /// raises it at the point the CSRF check reads the body: 400 or 415).
     fn post_field(&self, name: &str) -> Result<Option<Cow<'_, str>>, crate::error::ApiError> {
@@ -69,7 +82,7 @@ impl RequestView for MethodOnly<'_> {
         self.0
     }
 
-    fn header(&self, _name: &str) -> Option<&[u8]> {
+    fn header(&self, _name: &str) -> Option<Cow<'_, [u8]>> {
         None
     }
 

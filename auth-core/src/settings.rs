@@ -122,7 +122,16 @@ pub enum SettingsError {
     /// knox's configuration error for a prefix over 10 characters.
     #[error("Illegal TOKEN_PREFIX length")]
     IllegalTokenPrefixLength,
+    /// The database password could not be read or put into the URL (the cause, never the
+    /// password).
+    #[error("database password: {0}")]
+    DatabasePassword(String),
 }
+
+/// The default `ALLOWED_HOSTS`: what Django allows with `DEBUG = True` and an empty setting
+/// (`.localhost` and its subdomains, `127.0.0.1`, `[::1]`), enough for a server on the
+/// loopback interface and nothing a rebinding DNS name can reach.
+pub const DEFAULT_ALLOWED_HOSTS: &[&str] = &[".localhost", "127.0.0.1", "[::1]"];
 
 /// What the schemes, permissions and throttles read: plain values, each named after the Django
 /// or DRF setting it reproduces. See the module documentation.
@@ -165,9 +174,10 @@ pub struct Settings {
     pub csrf_header_name: String,
     /// `CSRF_TRUSTED_ORIGINS` (`https://example.com`, `https://*.example.com`).
     pub csrf_trusted_origins: Vec<String>,
-    /// `ALLOWED_HOSTS`, used by the CSRF Origin and Referer checks. The default is `["*"]`:
-    /// host validation is the job of the proxy in front of an API service, and the CSRF checks
-    /// stay sound with it, since the Origin must still equal the request's own scheme and host.
+    /// `ALLOWED_HOSTS`: the hosts a guarded request may name (a disallowed one gets Django's 400
+    /// page, which stops DNS rebinding), also used by the CSRF Origin and Referer checks. The
+    /// default is [`DEFAULT_ALLOWED_HOSTS`], the loopback names Django allows in development; a
+    /// deployment lists its own (`auth-admin check --deploy` says so).
     pub allowed_hosts: Vec<String>,
     /// `AUTHENTICATION_BACKENDS`: the backends whose sessions are accepted (default: Django's
     /// model backend). Add
@@ -196,6 +206,13 @@ pub struct Settings {
     /// The longest a request's authentication, permission and throttle checks may take before
     /// it is answered 503 (default 10 s).
     pub authentication_timeout: Duration,
+    /// Deny by default (on by default): every route of the app runs the project's default
+    /// policy unless its handler declares its own or is `#[login_not_required]`, and the
+    /// default permission, when none is configured, is `IsAuthenticated` rather than DRF's
+    /// `AllowAny`. It is Django's `LoginRequiredMiddleware` guarantee in DRF's terms, enforced by
+    /// auth-actix's `LoginRequiredMiddleware`; off, a handler without a declaration runs no
+    /// policy and DRF's defaults apply unchanged.
+    pub deny_by_default: bool,
 }
 
 impl Default for Settings {
@@ -219,7 +236,10 @@ impl Default for Settings {
             csrf_cookie: CookieSettings::django_csrf(),
             csrf_header_name: crate::django::csrf::DEFAULT_HEADER_NAME.to_owned(),
             csrf_trusted_origins: Vec::new(),
-            allowed_hosts: vec!["*".to_owned()],
+            allowed_hosts: DEFAULT_ALLOWED_HOSTS
+                .iter()
+                .map(|host| (*host).to_owned())
+                .collect(),
             authentication_backends: vec![MODEL_BACKEND.to_owned()],
             max_body_size: DEFAULT_MAX_BODY_SIZE,
             create_token_on_user_creation: false,
@@ -237,6 +257,7 @@ impl Default for Settings {
             throttle_fail_open: false,
             throttle_store_timeout: Duration::from_secs(1),
             authentication_timeout: Duration::from_secs(10),
+            deny_by_default: true,
         }
     }
 }
@@ -333,7 +354,9 @@ mod tests {
         assert_eq!(settings.session_cookie.name, "sessionid");
         assert_eq!(settings.csrf_cookie.name, "csrftoken");
         assert_eq!(settings.csrf_header_name, "HTTP_X_CSRFTOKEN");
-        assert_eq!(settings.allowed_hosts, ["*"]);
+        // Django's development list, not its `[]` (nothing allowed) nor our former `["*"]`.
+        assert_eq!(settings.allowed_hosts, [".localhost", "127.0.0.1", "[::1]"]);
+        assert!(settings.deny_by_default);
         assert_eq!(settings.authentication_backends, [MODEL_BACKEND]);
         assert_eq!(settings.max_body_size, 2_621_440);
         assert_eq!(settings.throttle_rate("user"), Some(None));

@@ -66,3 +66,19 @@ pub(crate) const SOURCES: &[&str] = &["header", "cookie", "query", "bearer"];
 /// `use auth_actix::permission_classes;` is not reported unused; its own expansion is then a
 /// no-op.
 pub(crate) const ABSORBED: &str = "__absorbed_by_sibling_policy_attribute";
+
+/// Attributes of a handler function that go on every item generated for it: conditional
+/// compilation and lint levels.
+pub(crate) const SHARED_ATTRIBUTES: &[&str] = &[
+    "cfg", "cfg_attr", "allow", "expect", "warn", "deny", "forbid",
+];
+
+/// actix-web's route macros (by last path segment). A policy attribute written above one of
+/// them lets it expand first, so that the policy applies to the function it registers.
+pub(crate) const ROUTE_ATTRIBUTES: &[&str] = &[
+    "get", "post", "put", "delete", "patch", "head", "options", "trace", "connect", "route",
+    "routes",
+];
+
+/// `#[login_not_required]`: the attribute's name.
+pub(crate) const LOGIN_NOT_REQUIRED: &str = "login_not_required";

@@ -10,7 +10,9 @@
 
 mod derive;
 mod errors;
+mod handler;
 mod keywords;
+mod login_not_required;
 mod policy;
 
 use proc_macro::TokenStream;
@@ -143,6 +145,36 @@ pub fn throttle_classes(arguments: TokenStream, item: TokenStream) -> TokenStrea
 #[proc_macro_attribute]
 pub fn throttle_scope(arguments: TokenStream, item: TokenStream) -> TokenStream {
     policy::expand::expand(PolicyPart::ThrottleScope, arguments.into(), item.into()).into()
+}
+
+/// Django's `login_not_required`: this handler is open under deny-by-default (health checks,
+/// static files). It runs no policy at all: no authentication, no permission, no throttle; the
+/// OpenAPI document lists its operation without security. A handler that needs the user
+/// declares `#[permission_classes(AllowAny)]` instead.
+///
+/// ```
+/// use actix_web::{get, Responder};
+/// use auth_actix::login_not_required;
+///
+/// #[login_not_required]
+/// #[get("/health")]
+/// async fn health() -> impl Responder {
+///     "ok"
+/// }
+/// ```
+///
+/// Combined with a policy attribute, or on a handler taking `Auth`, it is an error:
+///
+/// ```text
+/// error: `Auth` runs the default policy, which `#[login_not_required]` turns off: declare `#[permission_classes(AllowAny)]` instead to read the user
+///  --> src/main.rs:5:18
+///   |
+/// 5 | async fn health(auth: Auth) -> impl Responder {
+///   |                       ^^^^
+/// ```
+#[proc_macro_attribute]
+pub fn login_not_required(arguments: TokenStream, item: TokenStream) -> TokenStream {
+    login_not_required::expand(arguments.into(), item.into()).into()
 }
 
 /// Declares a custom scheme (DRF's `BaseAuthentication` subclass): each field is a credential

@@ -382,9 +382,11 @@ fn openapi() -> Outcome {
         || format!("GET /admin/stats/: {}", paths["/admin/stats/"]["get"]),
     )?;
     expect(
-        paths["/health/"]["get"]["security"] == serde_json::json!([{}]),
+        paths["/health/"]["get"]["security"] == serde_json::json!([{}])
+            && paths["/health/"]["get"]["x-login-not-required"] == serde_json::json!(true),
         || format!("GET /health/: {}", paths["/health/"]["get"]),
     )?;
+    expect_status(&get(port, "/health/", &[])?, 200, "anonymous GET /health/")?;
     // What the document says is what the server does.
     expect_status(
         &get(port, "/articles/", &[])?,

@@ -85,6 +85,77 @@ async fn redis_store_follows_the_reference_counting() {
     );
 }
 
+/// Sends one command to Redis over RESP; returns the first line of the answer.
+fn redis_command(arguments: &[&[u8]]) -> String {
+    use std::io::{BufRead, Write};
+    let address = redis_url()
+        .trim_start_matches("redis://")
+        .trim_end_matches('/')
+        .to_owned();
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    let mut command = format!("*{}\r\n", arguments.len()).into_bytes();
+    for argument in arguments {
+        command.extend_from_slice(format!("${}\r\n", argument.len()).as_bytes());
+        command.extend_from_slice(argument);
+        command.extend_from_slice(b"\r\n");
+    }
+    stream.write_all(&command).unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(stream)
+        .read_line(&mut line)
+        .unwrap();
+    line.trim_end().to_owned()
+}
+
+/// A client identity of 100 KB (a whole `X-Forwarded-For`, as `get_ident` takes it without
+/// `num_proxies`) is kept as the SHA-256 of its throttle key: 300 such clients add kilobytes to
+/// Redis, not the 30 MB their identities weigh.
+async fn redis_keys_hold_a_digest_of_the_identity_not_the_identity() {
+    let store = Arc::new(
+        RedisStore::connect(&redis_url())
+            .await
+            .expect("Redis must answer at REDIS_URL"),
+    );
+    let settings = settings_builder()
+        .throttle_store(store)
+        .throttle_rate("user", "3/min")
+        .build()
+        .unwrap();
+    let db = database(&settings).await;
+    let app = app(&settings, &db, |routes| {
+        routes.configure(config);
+    })
+    .await;
+    let mut identities = Vec::new();
+    for _ in 0..300 {
+        let identity = format!("{}-{}", unique_client(), "x".repeat(100 * 1024));
+        assert_eq!(status(&app, &identity).await.0, 200);
+        identities.push(identity);
+    }
+    let last = identities.last().unwrap();
+    let digest = {
+        use sha2::{Digest, Sha256};
+        hex::encode(Sha256::digest(
+            format!("throttle_user_ident:{last}").as_bytes(),
+        ))
+    };
+    assert_eq!(
+        redis_command(&[b"EXISTS", format!("throttle:{digest}").as_bytes()]),
+        ":1",
+        "the history is under the digest"
+    );
+    assert_eq!(
+        redis_command(&[b"EXISTS", format!("throttle_user_ident:{last}").as_bytes()]),
+        ":0",
+        "and not under the identity"
+    );
+    let usage: u64 = redis_command(&[b"MEMORY", b"USAGE", format!("throttle:{digest}").as_bytes()])
+        .trim_start_matches(':')
+        .parse()
+        .unwrap();
+    assert!(usage < 1024, "one client's history takes {usage} bytes");
+}
+
 async fn four_instances_sharing_redis_admit_exactly_the_rate_under_concurrency() {
     let settings_for = |store: Arc<RedisStore>| {
         settings_builder()
@@ -202,6 +273,7 @@ fn main() {
         &[external::Server::redis()],
         vec![
             external_test!(redis_store_follows_the_reference_counting),
+            external_test!(redis_keys_hold_a_digest_of_the_identity_not_the_identity),
             external_test!(four_instances_sharing_redis_admit_exactly_the_rate_under_concurrency),
             external_test!(an_outage_is_a_bounded_503_or_fails_open_and_recovers_without_restart),
         ],

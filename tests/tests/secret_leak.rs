@@ -164,7 +164,7 @@ where
     P: auth_actix::permissions::PermissionClasses + Resolve + 'static,
     T: ThrottleClasses + Resolve + 'static,
 {
-    web::resource(path).route(web::route().to(inspect::<S, P, T>))
+    web::resource(path).route(web::route().to(auth_actix::policy::declared(inspect::<S, P, T>)))
 }
 
 /// Status and body of a response.

@@ -52,7 +52,7 @@ impl Authentication for BasicAuthentication {
 
     async fn authenticate(cx: &AuthContext<'_>) -> Outcome {
         let header = cx.request.header("authorization").unwrap_or_default();
-        let Some(fields) = Fields::parse(header) else {
+        let Some(fields) = Fields::parse(&header) else {
             return Outcome::NotAttempted;
         };
         if !fields.scheme_is("basic") {

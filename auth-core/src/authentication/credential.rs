@@ -67,9 +67,14 @@ impl Source {
     pub fn find<'a>(&self, request: &'a dyn RequestView) -> Found<'a> {
         match *self {
             Self::Header(name) => match request.header(name) {
-                None | Some(b"") => Found::Absent,
-                Some(bytes) => match std::str::from_utf8(bytes) {
+                None => Found::Absent,
+                Some(bytes) if bytes.is_empty() => Found::Absent,
+                Some(Cow::Borrowed(bytes)) => match std::str::from_utf8(bytes) {
                     Ok(text) => Found::Present(Cow::Borrowed(text)),
+                    Err(_) => Found::Invalid(self.invalid()),
+                },
+                Some(Cow::Owned(bytes)) => match String::from_utf8(bytes) {
+                    Ok(text) => Found::Present(Cow::Owned(text)),
                     Err(_) => Found::Invalid(self.invalid()),
                 },
             },
@@ -85,7 +90,7 @@ impl Source {
                 }),
             Self::Keyword(keyword) => {
                 let header = request.header("authorization").unwrap_or_default();
-                match Fields::parse(header) {
+                match Fields::parse(&header) {
                     Some(fields) if fields.scheme_is(keyword) => match fields.credentials {
                         None => Found::Invalid(ApiError::authentication_failed(format!(
                             "Invalid {keyword} header. No credentials provided."
@@ -96,7 +101,7 @@ impl Source {
                             )))
                         }
                         Some(credentials) => match std::str::from_utf8(credentials) {
-                            Ok(text) => Found::Present(Cow::Borrowed(text)),
+                            Ok(text) => Found::Present(Cow::Owned(text.to_owned())),
                             Err(_) => Found::Invalid(self.invalid()),
                         },
                     },

@@ -58,7 +58,7 @@ impl Authentication for KnoxTokenAuthentication {
 
     async fn authenticate(cx: &AuthContext<'_>) -> Outcome {
         let header = cx.request.header("authorization").unwrap_or_default();
-        let Some(fields) = Fields::parse(header) else {
+        let Some(fields) = Fields::parse(&header) else {
             return Outcome::NotAttempted;
         };
         if !fields.scheme_is(&cx.settings().knox.auth_header_prefix) {

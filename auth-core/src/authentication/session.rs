@@ -26,6 +26,11 @@ impl Authentication for SessionAuthentication {
             Ok(None) => return Outcome::NotAttempted,
             Err(error) => return Outcome::Failed(error),
         };
+        // Only now, with a session user whose POST must carry a CSRF token, is the body read
+        // (for `csrfmiddlewaretoken`).
+        if cx.request.method() == "POST" {
+            cx.request.read_form().await;
+        }
         if let Err(error) = enforce_csrf(cx.request, cx.settings()) {
             return Outcome::Failed(error);
         }
@@ -51,7 +56,11 @@ pub fn csrf_config(settings: &Settings) -> CsrfConfig {
 }
 
 fn header_text<'a>(request: &'a dyn RequestView, name: &str) -> Option<std::borrow::Cow<'a, str>> {
-    request.header(name).map(String::from_utf8_lossy)
+    use std::borrow::Cow;
+    request.header(name).map(|bytes| match bytes {
+        Cow::Borrowed(bytes) => String::from_utf8_lossy(bytes),
+        Cow::Owned(bytes) => Cow::Owned(String::from_utf8_lossy(&bytes).into_owned()),
+    })
 }
 
 /// Django's `CsrfViewMiddleware` check as DRF runs it, with the reason turned into

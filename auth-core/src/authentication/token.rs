@@ -92,7 +92,7 @@ impl<K: TokenKeyword> Authentication for TokenAuthentication<K> {
 
     async fn authenticate(cx: &AuthContext<'_>) -> Outcome {
         let header = cx.request.header("authorization").unwrap_or_default();
-        let Some(fields) = Fields::parse(header) else {
+        let Some(fields) = Fields::parse(&header) else {
             return Outcome::NotAttempted;
         };
         if !fields.scheme_is(K::keyword(cx.settings())) {

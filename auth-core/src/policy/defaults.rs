@@ -76,6 +76,11 @@ impl PolicyDefaults {
         self
     }
 
+    /// Whether these defaults set the permission list.
+    pub fn configures_permissions(&self) -> bool {
+        self.permissions.is_some()
+    }
+
     /// The schemes for a view under `scope` in a project with these defaults.
     pub fn resolve_authentication(
         scope: Option<&Self>,

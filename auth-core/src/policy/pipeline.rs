@@ -106,6 +106,7 @@ where
         permissions: P::resolve(scope, project),
         throttles: T::resolve(scope, project),
         throttle_scope: Scope::SCOPE,
+        throttle_first: Scope::BEFORE_AUTHENTICATION,
     }
 }
 
@@ -147,6 +148,8 @@ pub struct Policy<S, P, T> {
     pub throttles: T,
     /// `throttle_scope`.
     pub throttle_scope: Option<&'static str>,
+    /// Throttle per client before authentication ([`ThrottleScope::BEFORE_AUTHENTICATION`]).
+    pub throttle_first: bool,
 }
 
 impl<S, P, T> Policy<S, P, T>
@@ -230,6 +233,18 @@ where
             }
         };
 
+        if self.throttle_first {
+            // A login endpoint: every attempt of this client counts before any password is
+            // checked, whether it comes in the body or in the `Authorization` header.
+            let throttle_cx = ThrottleContext {
+                request,
+                user: &RequestUser::Anonymous,
+                auth: &AuthInfo::None,
+                env,
+                scope: self.throttle_scope,
+            };
+            self.throttles.check(&throttle_cx).await?;
+        }
         let (user, auth, scheme) = match self.authentication.authenticate(&cx).await {
             ChainOutcome::Authenticated(name, authenticated) => (
                 RequestUser::User(Arc::new(authenticated.user)),
@@ -266,17 +281,19 @@ where
                 denial,
             )));
         }
-        let throttle_cx = ThrottleContext {
-            request,
-            user: &user,
-            auth: &auth,
-            env,
-            scope: self.throttle_scope,
-        };
-        self.throttles
-            .check(&throttle_cx)
-            .await
-            .map_err(challenge_for)?;
+        if !self.throttle_first {
+            let throttle_cx = ThrottleContext {
+                request,
+                user: &user,
+                auth: &auth,
+                env,
+                scope: self.throttle_scope,
+            };
+            self.throttles
+                .check(&throttle_cx)
+                .await
+                .map_err(challenge_for)?;
+        }
 
         let challenge = if has_schemes && scheme.is_none() {
             self.authentication.first_challenge(&cx)

@@ -33,7 +33,10 @@ redis.call('EXPIRE', key, math.max(1, math.ceil(duration)))
 return {1, len, ''}
 ";
 
-/// Histories in Redis (`throttle_<scope>_<ident>` keys, as the reference's cache keys).
+/// Histories in Redis, one list per throttle key. The Redis key is `throttle:` and the SHA-256
+/// of the throttle key (`throttle_<scope>_<ident>`, as the reference's cache keys) in hex, as the
+/// memory store keys its map: a client that sends a 100 KB `X-Forwarded-For` (the identity when
+/// `num_proxies` is unset) costs 73 bytes of key, not 100 KB.
 ///
 /// The connection manager reconnects on its own: when Redis comes back, throttling resumes
 /// without a restart.
@@ -81,13 +84,19 @@ impl RedisStore {
     }
 }
 
+/// The Redis key of throttle key `key`.
+fn redis_key(key: &str) -> String {
+    use sha2::{Digest, Sha256};
+    format!("throttle:{}", hex::encode(Sha256::digest(key.as_bytes())))
+}
+
 impl ThrottleStore for RedisStore {
     fn hit<'a>(&'a self, key: &'a str, limit: u64, duration: u64, now: f64) -> HitFuture<'a> {
         Box::pin(async move {
             let mut connection = self.connection.clone();
             let (allowed, len, oldest): (i64, u64, String) = self
                 .script
-                .key(key)
+                .key(redis_key(key))
                 .arg(format!("{now:.6}"))
                 .arg(duration)
                 .arg(limit)

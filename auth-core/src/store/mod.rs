@@ -7,6 +7,7 @@
 //! Datetimes are UTC; on SQLite they are written and compared in Django's own text format (see
 //! [`datetime`]), so rows are shared with Django whichever side wrote them.
 
+pub mod database_url;
 pub mod datetime;
 mod key;
 #[cfg(feature = "knox")]
@@ -14,6 +15,8 @@ mod key;
 pub mod knox_token;
 pub mod migrations;
 pub mod session;
+#[cfg(feature = "sqlite")]
+pub mod sqlite_file;
 #[cfg(feature = "sqlite")]
 pub(crate) mod sqlite_reader;
 /// Without the `sqlite` feature there is no SQLite file to read on the request's thread.
@@ -31,6 +34,20 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Transactio
 /// Opens a connection pool to `url` (`sqlite://auth.db?mode=rwc`, `sqlite::memory:`,
 /// `postgres://…`). The URL is not logged: it may hold a password.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    #[cfg(feature = "sqlite")]
+    match sqlite_file::create_private(url) {
+        Ok(Some(path)) => tracing::warn!(
+            path = %path.display(),
+            "created a new, empty SQLite database (mode 0600); if DATABASE_URL should name an \
+             existing Django database, the path is wrong"
+        ),
+        Ok(None) => {}
+        Err(error) => {
+            return Err(DbErr::Custom(format!(
+                "cannot create the SQLite file: {error}"
+            )));
+        }
+    }
     let mut options = sea_orm::ConnectOptions::new(url.to_owned());
     options.sqlx_logging(false);
     if url.starts_with("sqlite::memory:") || url.contains("mode=memory") {

@@ -15,9 +15,10 @@ pub fn get_ident(request: &dyn RequestView, num_proxies: Option<u32>) -> String 
             .map_or_else(|| "None".to_owned(), |address| address.to_string())
     };
     // Django's META values are the header bytes as Latin-1.
+    let header = request.header("x-forwarded-for");
     let xff: Option<Cow<'_, str>> =
-        request
-            .header("x-forwarded-for")
+        header
+            .as_deref()
             .map(|bytes| match std::str::from_utf8(bytes) {
                 Ok(text) if text.is_ascii() => Cow::Borrowed(text),
                 _ => Cow::Owned(bytes.iter().map(|&byte| char::from(byte)).collect()),

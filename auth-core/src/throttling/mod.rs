@@ -7,6 +7,7 @@
 //! [`ThrottleStore`](crate::services::throttle_store::ThrottleStore).
 
 mod anon_rate_throttle;
+pub mod cache_key;
 pub mod classes;
 pub mod ident;
 pub mod rate;

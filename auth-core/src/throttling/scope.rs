@@ -6,6 +6,11 @@ use crate::settings::LOGIN_SCOPE;
 pub trait ThrottleScope: 'static {
     /// The scope name, if any.
     const SCOPE: Option<&'static str>;
+
+    /// Whether the view's throttles run before authentication, per client, on every request
+    /// (a login endpoint: a password guessed through `Authorization: Basic` counts like one in
+    /// the body). DRF throttles after authentication, so a failed Basic check is never counted.
+    const BEFORE_AUTHENTICATION: bool = false;
 }
 
 /// A view without `throttle_scope`.
@@ -31,10 +36,12 @@ macro_rules! declare_throttle_scope {
     };
 }
 
-/// The scope of the library's login endpoints ([`LOGIN_SCOPE`]).
+/// The scope of the library's login endpoints ([`LOGIN_SCOPE`]), throttled per client before any
+/// password is checked, whatever carries it.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LoginScope;
 
 impl ThrottleScope for LoginScope {
     const SCOPE: Option<&'static str> = Some(LOGIN_SCOPE);
+    const BEFORE_AUTHENTICATION: bool = true;
 }

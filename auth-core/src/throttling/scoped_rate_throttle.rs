@@ -1,10 +1,11 @@
-use super::ident::get_ident;
+use super::cache_key::user_or_client_key;
 use super::simple_rate::rate_allow;
 use super::throttle::{Throttle, ThrottleContext, ThrottleDecision};
 use crate::error::ApiError;
 
 /// DRF's `ScopedRateThrottle`: the view's `throttle_scope` names the rate; all views sharing a
-/// scope share one bucket per client (`throttle_<scope>_<user pk or ident>`). A view without a
+/// scope share one bucket per client (`throttle_<scope>_<user pk>`, or
+/// `throttle_<scope>_ident:<client identity>`: see [`user_or_client_key`]). A view without a
 /// scope is not throttled.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct ScopedRateThrottle;
@@ -14,10 +15,6 @@ impl Throttle for ScopedRateThrottle {
         let Some(scope) = cx.scope.filter(|scope| !scope.is_empty()) else {
             return Ok(ThrottleDecision::ALLOW);
         };
-        let ident = match cx.user.id() {
-            Some(id) => id.to_string(),
-            None => get_ident(cx.request, cx.settings().num_proxies),
-        };
-        rate_allow(cx, scope, Some(format!("throttle_{scope}_{ident}"))).await
+        rate_allow(cx, scope, Some(user_or_client_key(scope, cx))).await
     }
 }

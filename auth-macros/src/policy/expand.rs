@@ -8,6 +8,7 @@ use syn::{Attribute, FnArg, ItemFn, Meta};
 
 use super::args::{CrateOverride, PermissionList, SchemeList, ScopeName, ThrottleList};
 use crate::errors::Errors;
+use crate::handler;
 use crate::keywords::{self, PolicyPart};
 
 /// The parts found on one handler.
@@ -204,6 +205,13 @@ pub(crate) fn expand(part: PolicyPart, arguments: TokenStream, item: TokenStream
         }
     };
 
+    if handler::has_route_attribute(&function) {
+        let name = syn::Ident::new(part.attribute(), proc_macro2::Span::call_site());
+        let runtime_crate = crate_path_of(part, &arguments);
+        let attribute: Attribute = syn::parse_quote!(#[#runtime_crate::#name(#arguments)]);
+        return handler::defer_below_route(function, attribute);
+    }
+
     let mut errors = Errors::default();
     let mut parts = Parts::default();
     parts.add(&mut errors, part, arguments, None);
@@ -224,6 +232,20 @@ pub(crate) fn expand(part: PolicyPart, arguments: TokenStream, item: TokenStream
         *attribute = syn::parse_quote!(#[#path(#marker)]);
     }
 
+    if let Some(opt_out) = function.attrs.iter().find(|attribute| {
+        attribute
+            .path()
+            .segments
+            .last()
+            .is_some_and(|segment| segment.ident == keywords::LOGIN_NOT_REQUIRED)
+    }) {
+        errors.spanned(
+            opt_out,
+            "a handler with a policy runs that policy instead of the default one; \
+             `#[login_not_required]` is for handlers without a policy (declare \
+             `#[permission_classes(AllowAny)]` to open this one)",
+        );
+    }
     if function.sig.asyncness.is_none() {
         errors.spanned(
             function.sig.fn_token,
@@ -360,7 +382,36 @@ pub(crate) fn expand(part: PolicyPart, arguments: TokenStream, item: TokenStream
     // The checks go inside the user's block, before their statements, so that an error points
     // at the user's own type and no extra braces are introduced around their code.
     function.block.stmts.splice(0..0, assertions);
+    if handler::can_generate(&function) {
+        let handler = handler::generate(function, handler::Claim::Declared, &runtime);
+        return quote!(#scope_item #handler);
+    }
     quote!(#scope_item #function)
+}
+
+/// The runtime crate a policy attribute's arguments name (`crate = "…"`), for rewriting the
+/// attribute itself; the default crate when they name none or do not parse (the rewritten
+/// attribute reports the parse error).
+fn crate_path_of(part: PolicyPart, arguments: &TokenStream) -> TokenStream {
+    let override_path = match part {
+        PolicyPart::Authentication => syn::parse2::<SchemeList>(arguments.clone())
+            .ok()
+            .and_then(|list| list.crate_override),
+        PolicyPart::Permissions => syn::parse2::<PermissionList>(arguments.clone())
+            .ok()
+            .and_then(|list| list.crate_override),
+        PolicyPart::Throttles => syn::parse2::<ThrottleList>(arguments.clone())
+            .ok()
+            .and_then(|list| list.crate_override),
+        PolicyPart::ThrottleScope => None,
+    };
+    match override_path {
+        Some(CrateOverride { path, .. }) => quote!(#path),
+        None => {
+            let name = syn::Ident::new(keywords::DEFAULT_CRATE, proc_macro2::Span::call_site());
+            quote!(::#name)
+        }
+    }
 }
 
 fn item_span(item: &syn::Item) -> proc_macro2::Span {

@@ -18,8 +18,9 @@
 //! - `HASHING_THREADS`: how many password hashes may run at once
 //!   (`AuthSettingsBuilder::hashing_threads`; the library's default when unset).
 //!
+//! The full mode runs deny-by-default (`LoginRequiredMiddleware`, as `auth_actix::app` does).
 //! Routes of the full mode, each answering DRF's view body `{"user": …, "auth": …}`:
-//! `/hello/` (plain text, no policy, but inside the full app), `/token/` (Token, IsAuthenticated),
+//! `/hello/` (plain text, `#[login_not_required]`, inside the full app), `/token/` (Token, IsAuthenticated),
 //! `/session/` (Session, IsAuthenticated), `/basic/` (Basic, IsAuthenticated), `/macro-token/`
 //! (the token policy declared with the attributes), `/hand-token/` (the same policy as a
 //! `PolicyGuard` parameter written by hand), and `/token-hello/`, `/session-hello/` (the Token
@@ -27,10 +28,12 @@
 
 use std::time::Duration;
 
-use actix_web::{App, HttpResponse, HttpServer, get};
+use actix_web::{App, HttpResponse, HttpServer, get, web};
+use auth_actix::policy::declared;
 use auth_actix::{
-    Auth, AuthSettings, BasicAuthentication, IsAuthenticated, PolicyGuard, SessionAuthentication,
-    SessionMiddleware, TokenAuthentication, authentication_classes, permission_classes,
+    Auth, AuthSettings, BasicAuthentication, IsAuthenticated, LoginRequiredMiddleware, PolicyGuard,
+    SessionAuthentication, SessionMiddleware, TokenAuthentication, authentication_classes,
+    login_not_required, permission_classes,
 };
 
 const DEFAULT_BIND: &str = "127.0.0.1:8100";
@@ -40,6 +43,14 @@ const DEFAULT_PBKDF2_ITERATIONS: u32 = 1_500_000;
 
 #[get("/hello/")]
 async fn hello() -> &'static str {
+    "hello"
+}
+
+/// The bare hello inside the full app, opted out of deny-by-default: what the middleware costs
+/// an open route.
+#[login_not_required]
+#[get("/hello/")]
+async fn open_hello() -> &'static str {
     "hello"
 }
 
@@ -96,8 +107,7 @@ async fn macro_token(auth: Auth) -> HttpResponse {
     whoami(&auth)
 }
 
-/// The same policy written by hand: what the attributes expand to.
-#[get("/hand-token/")]
+/// The same policy written by hand (registered as `declared(hand_token)`).
 async fn hand_token(guard: PolicyGuard<(TokenAuthentication,), IsAuthenticated>) -> HttpResponse {
     whoami(guard.auth())
 }
@@ -145,14 +155,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let auth = auth_actix::configure(settings, db);
         HttpServer::new(move || {
             App::new()
+                .wrap(LoginRequiredMiddleware)
                 .wrap(SessionMiddleware)
                 .configure(auth.clone())
-                .service(hello)
+                .service(open_hello)
                 .service(token)
                 .service(session)
                 .service(basic)
                 .service(macro_token)
-                .service(hand_token)
+                .route("/hand-token/", web::get().to(declared(hand_token)))
                 .service(token_hello)
                 .service(session_hello)
         })

@@ -30,7 +30,7 @@
 //! cargo run -p examples --bin django_adoption
 //! ```
 
-use actix_web::{App, HttpServer, Responder, get, web};
+use actix_web::{HttpServer, Responder, get, web};
 use auth_actix::store::migrations::table_exists;
 use auth_actix::store::sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use auth_actix::store::user::UserModel;
@@ -142,9 +142,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("curl -i -H 'Authorization: Token <a DRF token from Django>' {base}/whoami/");
     println!("curl -i -b 'sessionid=<the Django site session cookie>' {base}/whoami/");
     HttpServer::new(move || {
-        App::new()
+        auth_actix::app(settings.clone(), db.clone())
             .wrap(SessionMiddleware)
-            .configure(auth_actix::configure(settings.clone(), db.clone()))
             .service(web::scope("/auth").configure(session_endpoints))
             .service(whoami)
     })

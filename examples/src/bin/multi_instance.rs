@@ -20,7 +20,7 @@
 
 use std::sync::Arc;
 
-use actix_web::{App, HttpResponse, HttpServer, Responder, delete, get, web};
+use actix_web::{HttpResponse, HttpServer, Responder, delete, get, web};
 use auth_actix::authentication::{CreateUserError, UserFields, create_user};
 use auth_actix::store::token;
 use auth_actix::throttling::RedisStore;
@@ -83,8 +83,7 @@ async fn instance(
         .build()?;
     let db = store::connect(settings.database_url()).await?;
     let server = HttpServer::new(move || {
-        App::new()
-            .configure(auth_actix::configure(settings.clone(), db.clone()))
+        auth_actix::app(settings.clone(), db.clone())
             .app_data(web::Data::new(db.clone()))
             .app_data(web::Data::new(port))
             .service(obtain_auth_token_resource("/api-token-auth/"))

@@ -24,7 +24,7 @@
 
 use std::any::Any;
 
-use actix_web::{App, HttpResponse, HttpServer, Responder, get, put, web};
+use actix_web::{HttpResponse, HttpServer, Responder, get, put, web};
 use auth_actix::authentication::{CreateUserError, UserFields, create_user};
 use auth_actix::permissions::{Decision, Permission, PermissionContext};
 use auth_actix::store::sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
@@ -195,8 +195,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("curl -i -u alice:alice-password -X PUT -d 'text=edited' {base}/notes/1/  # 200");
     let data = web::Data::new(db.clone());
     HttpServer::new(move || {
-        App::new()
-            .configure(auth_actix::configure(settings.clone(), db.clone()))
+        auth_actix::app(settings.clone(), db.clone())
             .app_data(data.clone())
             .service(read_note)
             .service(update_note)

@@ -11,11 +11,11 @@
 //! `{}`, and its session alternative also needs the CSRF cookie and header. The schemes are in
 //! `components.securitySchemes`.
 
-use actix_web::{App, HttpResponse, HttpServer, Responder, get, post, web};
+use actix_web::{HttpResponse, HttpServer, Responder, get, post, web};
 use auth_actix::openapi::PolicySecurity;
 use auth_actix::{
-    AllowAny, Auth, AuthSettings, IsAdminUser, IsAuthenticatedOrReadOnly, SessionAuthentication,
-    TokenAuthentication, authentication_classes, permission_classes, store,
+    Auth, AuthSettings, IsAdminUser, IsAuthenticatedOrReadOnly, SessionAuthentication,
+    TokenAuthentication, authentication_classes, login_not_required, permission_classes, store,
 };
 use utoipa::OpenApi;
 
@@ -48,13 +48,19 @@ async fn stats() -> impl Responder {
     web::Json(serde_json::json!({ "users": 1 }))
 }
 
-/// No credentials at all.
+/// No policy at all (`#[login_not_required]`): open under deny-by-default, and marked
+/// `x-login-not-required` in the document.
 #[utoipa::path(get, path = "/health/", responses((status = 200, description = "Up")))]
 #[get("/health/")]
-#[authentication_classes()]
-#[permission_classes(AllowAny)]
+#[login_not_required]
 async fn health() -> impl Responder {
     "ok"
+}
+
+/// The document itself, open to anyone.
+#[login_not_required]
+async fn openapi_json(document: web::Data<utoipa::openapi::OpenApi>) -> impl Responder {
+    HttpResponse::Ok().json(document.get_ref())
 }
 
 #[derive(OpenApi)]
@@ -88,15 +94,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         bind.0, bind.1
     );
     HttpServer::new(move || {
-        App::new()
-            .configure(auth_actix::configure(settings.clone(), db.clone()))
+        auth_actix::app(settings.clone(), db.clone())
             .app_data(document.clone())
-            .route(
-                "/openapi.json",
-                web::get().to(|document: web::Data<utoipa::openapi::OpenApi>| async move {
-                    HttpResponse::Ok().json(document.get_ref())
-                }),
-            )
+            .route("/openapi.json", web::get().to(openapi_json))
             .service(list_articles)
             .service(create_article)
             .service(stats)

@@ -8,7 +8,7 @@
 //! It creates the tables and a demo user with a token when they are missing, then prints `curl`
 //! lines to paste. `SECRET_KEY` and `DATABASE_URL` override the demo values.
 
-use actix_web::{App, HttpServer, Responder, get, web};
+use actix_web::{HttpServer, Responder, get, web};
 use auth_actix::authentication::{CreateUserError, UserFields, create_user};
 use auth_actix::store::{self, token};
 use auth_actix::views::{obtain_auth_token_resource, session_endpoints};
@@ -134,9 +134,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("curl -i -b jar -X POST {base}/session/    # no CSRF header: 403 CSRF Failed");
 
     HttpServer::new(move || {
-        App::new()
+        auth_actix::app(settings.clone(), db.clone())
             .wrap(SessionMiddleware)
-            .configure(auth_actix::configure(settings.clone(), db.clone()))
             .service(web::scope("/auth").configure(session_endpoints))
             .service(obtain_auth_token_resource("/api-token-auth/"))
             .service(session)

@@ -1,6 +1,8 @@
-//! Policy defaults per group of views (DRF's per-view-set defaults): what a handler leaves out
-//! comes from the `PolicyDefaults` of its `web::scope`, then from the project settings
-//! (DRF's `DEFAULT_AUTHENTICATION_CLASSES` / `DEFAULT_PERMISSION_CLASSES`).
+//! Policy defaults per group of views (DRF's per-view-set defaults): a `web::scope` wrapped in a
+//! `ScopePolicy` runs its policy for every handler under it; what a handler declares replaces
+//! the matching part, the rest comes from the scope, then from the project settings (DRF's
+//! `DEFAULT_AUTHENTICATION_CLASSES` / `DEFAULT_PERMISSION_CLASSES`). Deny-by-default is on: the
+//! handlers that declare nothing still run a policy.
 //!
 //! - Project: Token authentication, `IsAuthenticated`.
 //! - `/public/`: anyone (`AllowAny`), still Token-aware.
@@ -16,11 +18,11 @@
 //! curl -i -u member:member-password http://127.0.0.1:8003/internal/status/  # 200: the view's own IsAuthenticated
 //! ```
 
-use actix_web::{App, HttpServer, Responder, get, web};
+use actix_web::{HttpServer, Responder, get, web};
 use auth_actix::authentication::{CreateUserError, UserFields, create_user};
 use auth_actix::{
     AllowAny, Auth, AuthSettings, BasicAuthentication, IsAdminUser, IsAuthenticated,
-    PolicyDefaults, TokenAuthentication, permission_classes, store,
+    PolicyDefaults, ScopePolicy, TokenAuthentication, permission_classes, store,
 };
 
 /// The port the server listens on (127.0.0.1) unless `PORT` names another.
@@ -98,21 +100,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("curl -i -u member:member-password {base}/internal/stats/   # 403");
     println!("curl -i -u member:member-password {base}/internal/status/  # 200");
     HttpServer::new(move || {
-        App::new()
-            .configure(auth_actix::configure(settings.clone(), db.clone()))
+        auth_actix::app(settings.clone(), db.clone())
             .service(account)
             .service(
                 web::scope("/public")
-                    .app_data(PolicyDefaults::new().permission::<AllowAny>())
+                    .wrap(ScopePolicy::new(
+                        PolicyDefaults::new().permission::<AllowAny>(),
+                    ))
                     .service(news),
             )
             .service(
                 web::scope("/internal")
-                    .app_data(
+                    .wrap(ScopePolicy::new(
                         PolicyDefaults::new()
                             .authentication::<BasicAuthentication>()
                             .permission::<IsAdminUser>(),
-                    )
+                    ))
                     .service(stats)
                     .service(status),
             )

@@ -1,6 +1,13 @@
 //! DRF's documented custom authentication example, declared with `#[derive(Authentication)]`:
 //! the `X-Username` header names the user; an unknown name fails with `No such user`.
 //!
+//! **WARNING: INSECURE BY DESIGN.** Any client that can reach this server becomes any user by
+//! sending `X-Username: <name>`: the header is trusted as DRF's example trusts it. It is a
+//! teaching example of a custom scheme, not an authentication method. Run it on the loopback
+//! interface only (it binds 127.0.0.1), and never copy the scheme into a service: a real scheme
+//! verifies a secret (see `ApiKey` in `auth_actix::Authentication`'s documentation, which
+//! compares it in constant time).
+//!
 //! The reference (DRF's docs):
 //!
 //! ```python
@@ -21,7 +28,7 @@
 //! curl -i -H 'X-Username: demo' http://127.0.0.1:8001/whoami/
 //! ```
 
-use actix_web::{App, HttpServer, Responder, get, web};
+use actix_web::{HttpServer, Responder, get, web};
 use auth_actix::authentication::{
     ApiError, AuthContext, AuthInfo, Authenticated, CreateUserError, UserFields, Verify,
     create_user,
@@ -84,17 +91,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .ok()
         .and_then(|port| port.parse().ok());
     let port = port.unwrap_or(DEFAULT_PORT);
+    println!(
+        "WARNING: this example trusts the client's X-Username header: any client can act as any \
+         user. It is DRF's teaching example, bound to 127.0.0.1; never deploy it.\n"
+    );
     println!("curl -i -H 'X-Username: demo' http://127.0.0.1:{port}/whoami/");
     println!(
         "curl -i -H 'X-Username: nobody' http://127.0.0.1:{port}/whoami/   # 403 No such user"
     );
-    HttpServer::new(move || {
-        App::new()
-            .configure(auth_actix::configure(settings.clone(), db.clone()))
-            .service(whoami)
-    })
-    .bind(("127.0.0.1", port))?
-    .run()
-    .await?;
+    HttpServer::new(move || auth_actix::app(settings.clone(), db.clone()).service(whoami))
+        .bind(("127.0.0.1", port))?
+        .run()
+        .await?;
     Ok(())
 }

@@ -22,7 +22,7 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use actix_web::{App, HttpResponse, HttpServer, web};
+use actix_web::{HttpResponse, HttpServer, web};
 use auth_actix::permissions::{Decision, Permission, PermissionContext};
 use auth_actix::store::user::UserModel;
 use auth_actix::throttling::RedisStore;
@@ -208,6 +208,8 @@ async fn settings() -> Result<AuthSettings, Box<dyn std::error::Error>> {
         .database_url("sqlite://parity.db?mode=rwc")
         .database_url_from_env("DATABASE_URL")
         .pbkdf2_iterations(iterations)
+        // The reference project's `ALLOWED_HOSTS = ["*"]` (parity_site/settings.py).
+        .allowed_hosts(["*"])
         .default_permission::<IsAuthenticated>()
         .remote_user_header("X-Remote-User")
         .throttle_rate("anon", "3/min")
@@ -239,9 +241,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let bind = env("BIND").unwrap_or_else(|| "127.0.0.1:8001".to_owned());
     println!("drf_parity listening on http://{bind}");
     HttpServer::new(move || {
-        App::new()
+        auth_actix::app(settings.clone(), db.clone())
             .wrap(SessionMiddleware)
-            .configure(auth_actix::configure(settings.clone(), db.clone()))
             .route("/basic/", web::route().to(basic))
             .route("/token/", web::route().to(token))
             .route("/bearer/", web::route().to(bearer))

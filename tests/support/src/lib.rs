@@ -7,9 +7,9 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::header;
 use actix_web::test::TestRequest;
-use actix_web::{App, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 pub use auth_actix::AuthSettings;
-use auth_actix::policy::{AuthenticationPolicy, Resolve};
+use auth_actix::policy::{AuthenticationPolicy, Resolve, declared};
 use auth_actix::settings::AuthSettingsBuilder;
 pub use auth_actix::store::sea_orm::DatabaseConnection;
 use auth_actix::store::{self, token, user};
@@ -17,6 +17,7 @@ use auth_actix::test::TestClient;
 use auth_actix::{PolicyGuard, SessionMiddleware};
 
 pub mod external;
+pub mod live_server;
 mod logs;
 pub mod tcp_proxy;
 
@@ -62,11 +63,17 @@ impl auth_actix::settings::Clock for ManualClock {
 /// Low enough for a fast suite; the reference vectors of the hashers run at the real 1,500,000.
 pub const TEST_ITERATIONS: u32 = 1000;
 
+/// The suites' settings: DRF's behaviour exactly (`deny_by_default(false)`: a handler without a
+/// declaration runs no policy, the default permission is `AllowAny`), which the conformance
+/// suites compare against. Deny-by-default has its own suite (`it::deny_by_default`).
 pub fn settings_builder() -> AuthSettingsBuilder {
     AuthSettings::builder()
         .secret_key(SECRET_KEY)
         .pbkdf2_iterations(TEST_ITERATIONS)
         .database_url("sqlite::memory:")
+        .deny_by_default(false)
+        // The default loopback names plus Django's test host, as Django's test runner adds it.
+        .allowed_hosts([".localhost", "127.0.0.1", "[::1]", "testserver"])
 }
 
 pub fn settings() -> AuthSettings {
@@ -89,19 +96,15 @@ where
     type Body = B;
 }
 
-/// The library on `db` with `settings` (`auth_actix::configure`) and the routes `routes`
-/// registers, ready for test requests.
+/// The library on `db` with `settings` (`auth_actix::app`) and the routes `routes` registers,
+/// ready for test requests.
 pub async fn app<R: FnOnce(&mut web::ServiceConfig)>(
     settings: &AuthSettings,
     db: &DatabaseConnection,
     routes: R,
 ) -> impl TestApp + use<R> {
-    actix_web::test::init_service(
-        App::new()
-            .configure(auth_actix::configure(settings.clone(), db.clone()))
-            .configure(routes),
-    )
-    .await
+    actix_web::test::init_service(auth_actix::app(settings.clone(), db.clone()).configure(routes))
+        .await
 }
 
 /// [`app`] behind the [`SessionMiddleware`], which writes the session and CSRF cookies that
@@ -112,9 +115,8 @@ pub async fn session_app<R: FnOnce(&mut web::ServiceConfig)>(
     routes: R,
 ) -> impl TestApp + use<R> {
     actix_web::test::init_service(
-        App::new()
+        auth_actix::app(settings.clone(), db.clone())
             .wrap(SessionMiddleware)
-            .configure(auth_actix::configure(settings.clone(), db.clone()))
             .configure(routes),
     )
     .await
@@ -263,7 +265,7 @@ where
     S: AuthenticationPolicy,
     P: auth_actix::permissions::PermissionClasses + Resolve + 'static,
 {
-    web::resource(path).route(web::route().to(whoami::<S, P>))
+    web::resource(path).route(web::route().to(declared(whoami::<S, P>)))
 }
 
 /// DRF's error body: `{"detail":"…"}`.

@@ -266,11 +266,21 @@ fn defaults_come_from_the_settings_or_the_scope() {
     );
 }
 
+/// Under deny-by-default (the default) a handler that declares nothing runs the defaults, and
+/// its operation says so; without it, nothing runs and its hand-written security is kept.
 #[test]
-fn a_view_without_a_policy_keeps_its_own_security() {
-    let document = document(&openapi_settings());
+fn a_view_without_a_policy_is_described_by_the_defaults_it_runs() {
     assert_eq!(
-        security(&document, "/legacy/", "get"),
+        security(&document(&openapi_settings()), "/legacy/", "get"),
+        json!([{ "SessionAuthentication": [] }, { "BasicAuthentication": [] }])
+    );
+    let drf = AuthSettings::builder()
+        .secret_key("openapi-test-key")
+        .deny_by_default(false)
+        .build()
+        .unwrap();
+    assert_eq!(
+        security(&document(&drf), "/legacy/", "get"),
         json!([{ "legacy": [] }])
     );
 }

@@ -171,9 +171,10 @@ fn app_config(config: &mut web::ServiceConfig) {
             web::resource("/function-view/")
                 .route(web::get().to(whoami::<(TokenAuthentication,), IsAuthenticated>))
                 .route(web::post().to(whoami::<(TokenAuthentication,), IsAuthenticated>))
-                .default_service(web::to(
-                    method_not_allowed::<(TokenAuthentication,), IsAuthenticated>,
-                )),
+                .default_service(web::to(method_not_allowed::<
+                    (TokenAuthentication,),
+                    IsAuthenticated,
+                >())),
         )
         .service(web::resource("/articles/{owner}/").route(web::get().to(article)))
         .service(web::resource("/auth-only/").route(web::get().to(auth_only)))

@@ -446,8 +446,11 @@ async fn sequences_10_to_12_identity_behind_proxies() {
     }
 }
 
+/// The reference's keys, except that an anonymous identity is prefixed `ident:` in the
+/// user-or-client throttles (DRF's `throttle_user_<pk or ident>` lets a client claiming
+/// `X-Forwarded-For: 1` share user 1's bucket).
 #[actix_web::test]
-async fn identity_keys_match_the_reference() {
+async fn identity_keys_follow_the_reference_with_clients_apart_from_users() {
     let store = Arc::new(RecordingStore::default());
     let settings = settings_builder()
         .clock(ManualClock::new())
@@ -470,7 +473,7 @@ async fn identity_keys_match_the_reference() {
         *store.keys.lock().unwrap(),
         [
             "throttle_anon_1.1.1.1,2.2.2.2",
-            "throttle_user_127.0.0.1",
+            "throttle_user_ident:127.0.0.1",
             "throttle_user_1"
         ],
         "an authenticated user is never throttled by AnonRateThrottle"
@@ -513,7 +516,7 @@ async fn reference_rows_anon_user_and_refused_requests_never_counted() {
     assert_eq!(
         hit(&app, get("/user/")).await.0,
         200,
-        "the anonymous bucket is throttle_user_127.0.0.1"
+        "the anonymous bucket is throttle_user_ident:127.0.0.1"
     );
 
     // Refused by permissions: never counted.

@@ -14,11 +14,13 @@ struct Box;
 struct String;
 struct Vec;
 struct str;
+struct request;
+struct arguments;
 
 #[authentication_classes(BasicAuthentication)]
 #[permission_classes(IsAuthenticated & !ReadOnly)]
-async fn handler() -> &'static u8 {
-    &0
+async fn handler() -> &'static ::core::primitive::str {
+    ""
 }
 
 #[derive(Authentication)]

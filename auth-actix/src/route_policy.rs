@@ -1,0 +1,350 @@
+//! The service behind [`LoginRequiredMiddleware`](crate::LoginRequiredMiddleware) and
+//! [`ScopePolicy`](crate::ScopePolicy): runs a policy for the requests whose handler declares
+//! none, and leaves the others to their handler's own policy.
+//!
+//! A middleware sees a request before actix-web routes it; which handler will serve it is known
+//! only while routing (see [`routed_handler`](crate::routed_handler)), and routing consumes the
+//! request. So the service decides from what it expects, per route and method, and checks the
+//! expectation against the routed handler's report:
+//!
+//! - a route expected to be claimed (its resource bears the name of a handler the policy macros
+//!   expanded, or a previous request was claimed) is routed at once; should no claim come, the
+//!   handler is not run and the request is refused (fail closed), and the route is no longer
+//!   expected to be claimed;
+//! - any other route first runs the policy, with the request in hand. If it passes, the request
+//!   is routed; an unclaimed handler then reads the outcome through `Auth`, a claimed one runs
+//!   its own policy instead (the declaration replaces the default). If it refuses, the refusal
+//!   is the answer for a route known to be unclaimed; for a route not yet seen the request is
+//!   routed to learn whether a handler claims it (whose own policy then decides), and refused
+//!   otherwise, without running the handler.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::future::{Future, ready};
+use std::pin::Pin;
+use std::rc::Rc;
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{Service, ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
+use actix_web::{Error, HttpMessage, web};
+use auth_core::policy::{DefaultAuthentication, DefaultPermissions, DefaultThrottles};
+use auth_core::response_effects::ResponseEffects;
+use auth_core::throttling::NoThrottleScope;
+
+use crate::error::ApiErrorResponse;
+use crate::guard::{
+    DenyByDefaultEnforced, PolicyRanBeforeRouting, PolicySlot, ScopeDefaults, run_policy,
+};
+use crate::payload_gate::Gate;
+use crate::routed_handler::{self, Claim};
+use crate::runtime::AuthRuntime;
+
+/// Which policy the service runs for unclaimed routes.
+#[derive(Debug, Clone)]
+pub(crate) enum PolicySource {
+    /// The project's defaults, when the settings deny by default.
+    Project,
+    /// A scope's own policy (its parts over the project's defaults), always.
+    Scope(ScopeDefaults),
+}
+
+/// What is expected of a route (resource and method) before routing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expectation {
+    /// Not seen yet on this worker.
+    Unknown,
+    /// A handler with its own policy (or `login_not_required`, or a policy scope) serves it.
+    Claimed,
+    /// No handler claims it: the policy is the answer.
+    Unclaimed,
+    /// Seen both ways (guards other than the method choose between handlers): always run the
+    /// policy first.
+    Mixed,
+}
+
+/// Routes seen by one worker, by resource name (or pattern) and method. Bounded: past the limit
+/// nothing more is learnt, which only costs a policy run per request on the routes left out.
+#[derive(Debug, Default)]
+struct Expectations {
+    routes: HashMap<String, Vec<(Method, Expectation)>>,
+    entries: usize,
+}
+
+const MAX_LEARNT_ROUTES: usize = 4096;
+
+impl Expectations {
+    fn get(&self, key: &RouteKey) -> Expectation {
+        let learnt = self.routes.get(key.resource.as_str()).and_then(|methods| {
+            methods
+                .iter()
+                .find(|(method, _)| *method == key.method)
+                .map(|(_, expectation)| *expectation)
+        });
+        match learnt {
+            Some(expectation) => expectation,
+            None if key.named_after_declared_handler => Expectation::Claimed,
+            None => Expectation::Unknown,
+        }
+    }
+
+    fn record(&mut self, key: &RouteKey, claimed: bool) {
+        let observed = if claimed {
+            Expectation::Claimed
+        } else {
+            Expectation::Unclaimed
+        };
+        if let Some(methods) = self.routes.get_mut(key.resource.as_str())
+            && let Some((_, expectation)) = methods.iter_mut().find(|(m, _)| *m == key.method)
+        {
+            if *expectation != observed {
+                *expectation = Expectation::Mixed;
+            }
+            return;
+        }
+        if self.entries >= MAX_LEARNT_ROUTES {
+            return;
+        }
+        self.entries += 1;
+        self.routes
+            .entry(key.resource.clone())
+            .or_default()
+            .push((key.method.clone(), observed));
+    }
+}
+
+/// The route a request will take, as far as the resource map tells before routing: the first
+/// resource whose pattern matches the path (by name, or by pattern when it has none).
+struct RouteKey {
+    resource: String,
+    method: Method,
+    named_after_declared_handler: bool,
+}
+
+impl RouteKey {
+    fn of(request: &ServiceRequest) -> Self {
+        let (resource, named_after_declared_handler) = match request.match_name() {
+            Some(name) => (
+                format!("name:{name}"),
+                routed_handler::is_declared_name(name),
+            ),
+            None => (
+                format!("pattern:{}", request.match_pattern().unwrap_or_default()),
+                false,
+            ),
+        };
+        Self {
+            resource,
+            method: request.method().clone(),
+            named_after_declared_handler,
+        }
+    }
+}
+
+/// The service a policy middleware wraps around the app or a scope.
+pub struct RoutePolicyService<S> {
+    service: Rc<S>,
+    source: PolicySource,
+    expectations: Rc<RefCell<Expectations>>,
+}
+
+impl<S> RoutePolicyService<S> {
+    pub(crate) fn new(service: S, source: PolicySource) -> Self {
+        Self {
+            service: Rc::new(service),
+            source,
+            expectations: Rc::default(),
+        }
+    }
+}
+
+impl<S> std::fmt::Debug for RoutePolicyService<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RoutePolicyService")
+            .field("source", &self.source)
+            .finish_non_exhaustive()
+    }
+}
+
+type Response<B> = ServiceResponse<EitherBody<B>>;
+
+impl<S, B> Service<ServiceRequest> for RoutePolicyService<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = Response<B>;
+    type Error = Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Response<B>, Error>>>>;
+
+    actix_web::dev::forward_ready!(service);
+
+    fn call(&self, request: ServiceRequest) -> Self::Future {
+        match &self.source {
+            PolicySource::Project => {
+                let deny = request
+                    .app_data::<web::Data<AuthRuntime>>()
+                    .is_none_or(|runtime| runtime.settings().deny_by_default);
+                if !deny {
+                    let future = self.service.call(request);
+                    return Box::pin(async move { Ok(future.await?.map_into_left_body()) });
+                }
+                request.extensions_mut().insert(DenyByDefaultEnforced);
+            }
+            PolicySource::Scope(defaults) => {
+                request.extensions_mut().insert(defaults.clone());
+            }
+        }
+        let key = RouteKey::of(&request);
+        let expectation = self.expectations.borrow().get(&key);
+        let scope = matches!(self.source, PolicySource::Scope(_));
+
+        if expectation == Expectation::Claimed {
+            let (future, claim) = routed_handler::call_observing(&*self.service, request);
+            if scope {
+                // For a policy middleware further out, the route is governed either way.
+                routed_handler::report(claim.unwrap_or(Claim::Scope));
+            }
+            self.expectations.borrow_mut().record(&key, claim.is_some());
+            if claim.is_none() {
+                drop(future);
+                tracing::error!(
+                    resource = %key.resource,
+                    method = %key.method,
+                    "a request expected to reach a handler with its own policy was routed to one \
+                     without: refused, and this route now runs the default policy first (give \
+                     the handler a policy, or a name no declared handler uses)"
+                );
+                let refusal = ApiErrorResponse(auth_core::ApiError::new(
+                    auth_core::ErrorKind::PermissionDenied,
+                ));
+                return Box::pin(ready(Err(refusal.into())));
+            }
+            return Box::pin(async move { Ok(future.await?.map_into_left_body()) });
+        }
+
+        if scope {
+            routed_handler::report(Claim::Scope);
+        }
+        let service = Rc::clone(&self.service);
+        let expectations = Rc::clone(&self.expectations);
+        Box::pin(route_after_policy(
+            service,
+            expectations,
+            request,
+            key,
+            expectation,
+        ))
+    }
+}
+
+/// The path of a route not known to be claimed: the policy first, then routing.
+async fn route_after_policy<S, B>(
+    service: Rc<S>,
+    expectations: Rc<RefCell<Expectations>>,
+    mut request: ServiceRequest,
+    key: RouteKey,
+    expectation: Expectation,
+) -> Result<Response<B>, Error>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: MessageBody + 'static,
+{
+    let mut payload = request.take_payload();
+    let gate = Gate::install(&mut payload);
+    request.set_payload(payload);
+    let outcome =
+        run_policy::<DefaultAuthentication, DefaultPermissions, DefaultThrottles, NoThrottleScope>(
+            request.request(),
+            gate.as_ref(),
+        )
+        .await;
+    if let (Err(refusal), Expectation::Unclaimed) = (&outcome, expectation) {
+        return Ok(request
+            .error_response(refusal.clone())
+            .map_into_right_body());
+    }
+    // Should the policy refuse and no handler claim the route, the request will have gone with
+    // the handler's future: keep what a stand-in needs to carry the refusal.
+    let stand_in = outcome.as_ref().err().map(|_| StandIn::of(&request));
+    // An `Auth` in an unclaimed handler waits on this slot; a claimed handler's guard replaces
+    // it with its own when it is extracted.
+    let slot = Rc::new(PolicySlot::for_middleware());
+    request.extensions_mut().insert(Rc::clone(&slot));
+    let ran_before_routing = PolicyRanBeforeRouting::default();
+    request.extensions_mut().insert(ran_before_routing.clone());
+    let effects = request.extensions().get::<Rc<ResponseEffects>>().cloned();
+    let runtime = request.app_data::<web::Data<AuthRuntime>>().cloned();
+
+    let (future, claim) = routed_handler::call_observing(&*service, request);
+    expectations.borrow_mut().record(&key, claim.is_some());
+    ran_before_routing.0.set(claim.is_none());
+    match (claim, outcome) {
+        (Some(_), _) => {}
+        (None, Ok(state)) => slot.fill(state),
+        (None, Err(refusal)) => {
+            // The handler is not run. The request went with its future: the refusal goes out
+            // with a stand-in carrying its head, the runtime and the cookie changes that
+            // authentication recorded, for the middleware further out (logging, cookies).
+            drop(future);
+            let response = actix_web::ResponseError::error_response(&refusal);
+            let request = match stand_in {
+                Some(stand_in) => stand_in.into_request(runtime, effects),
+                None => return Err(refusal.into()),
+            };
+            return Ok(ServiceResponse::new(request, response).map_into_right_body());
+        }
+    }
+    if let Some(gate) = gate {
+        gate.open();
+    }
+    Ok(future.await?.map_into_left_body())
+}
+
+/// The head of a request that routing consumed, to answer it after all.
+struct StandIn {
+    method: Method,
+    uri: actix_web::http::Uri,
+    version: actix_web::http::Version,
+    headers: actix_web::http::header::HeaderMap,
+    peer_addr: Option<std::net::SocketAddr>,
+}
+
+impl StandIn {
+    fn of(request: &ServiceRequest) -> Self {
+        Self {
+            method: request.method().clone(),
+            uri: request.uri().clone(),
+            version: request.version(),
+            headers: request.headers().clone(),
+            peer_addr: request.peer_addr(),
+        }
+    }
+
+    /// An `HttpRequest` with this head (actix-web's `TestRequest` is the one public way to
+    /// make one outside routing), the app's runtime and the request's cookie changes.
+    fn into_request(
+        self,
+        runtime: Option<web::Data<AuthRuntime>>,
+        effects: Option<Rc<ResponseEffects>>,
+    ) -> actix_web::HttpRequest {
+        let mut builder = actix_web::test::TestRequest::default()
+            .method(self.method)
+            .uri(&self.uri.to_string())
+            .version(self.version);
+        for (name, value) in &self.headers {
+            builder = builder.append_header((name.clone(), value.clone()));
+        }
+        if let Some(address) = self.peer_addr {
+            builder = builder.peer_addr(address);
+        }
+        if let Some(runtime) = runtime {
+            builder = builder.app_data(runtime);
+        }
+        let request = builder.to_http_request();
+        if let Some(effects) = effects {
+            request.extensions_mut().insert(effects);
+        }
+        request
+    }
+}
