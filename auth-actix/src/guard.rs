@@ -98,6 +98,20 @@ pub(crate) struct DenyByDefaultEnforced;
 #[derive(Debug, Clone, Default)]
 pub(crate) struct PolicyRanBeforeRouting(pub(crate) Rc<Cell<bool>>);
 
+/// Said once per process: behind a proxy without `num_proxies`, a client's throttle identity is
+/// the whole `X-Forwarded-For` it writes (DRF's `get_ident`), so it can take a new one each time.
+fn warn_forwarded_without_num_proxies() {
+    static WARNED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if !WARNED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        tracing::warn!(
+            id = "auth.W003",
+            "X-Forwarded-For arrived but num_proxies is not set: throttling identifies a client \
+             by the whole header, which the client writes; set num_proxies(n) to the number of \
+             proxies in front of the service"
+        );
+    }
+}
+
 /// Said once per process: a guard ran after the middleware had already run the default policy,
 /// because its handler does not report that it declares one (a `PolicyGuard` written by hand
 /// and not wrapped in `declared`, on a route not named after a declared handler).
@@ -141,6 +155,9 @@ where
             "Invalid HTTP_HOST header: you may need to add it to ALLOWED_HOSTS (allowed_hosts)"
         );
         return Err(auth_core::ApiError::new(auth_core::ErrorKind::DisallowedHost).into());
+    }
+    if settings.num_proxies.is_none() && request.headers().contains_key("x-forwarded-for") {
+        warn_forwarded_without_num_proxies();
     }
     // Content negotiation happens before authentication in the reference (DRF's
     // `APIView.initial`).

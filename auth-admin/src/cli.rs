@@ -170,6 +170,51 @@ pub enum AdminCommand {
 
     /// Delete the expired sessions (Django's clearsessions).
     Clearsessions,
+
+    /// Inspect the settings for common problems (Django's check); --deploy adds the checks of
+    /// a deployment.
+    #[command(
+        after_help = "The standalone binary reads the project's settings from the environment: \
+        SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS (comma-separated), NUM_PROXIES, \
+        SESSION_COOKIE_SECURE, CSRF_COOKIE_SECURE, DENY_BY_DEFAULT, \
+        DEFAULT_AUTHENTICATION_CLASSES, DEFAULT_THROTTLE_CLASSES. Exit status 1 when a finding \
+        is at or above --fail-level (with --deploy: WARNING by default, stricter than Django's \
+        ERROR, so that a weak deployment fails the check)."
+    )]
+    Check(CheckArgs),
+}
+
+/// Options of `check`.
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// Check deployment settings too (Django's check --deploy).
+    #[arg(long)]
+    pub deploy: bool,
+
+    /// The level of finding that makes the command fail (default: ERROR, WARNING with --deploy).
+    #[arg(long, value_enum, ignore_case = true)]
+    pub fail_level: Option<FailLevel>,
+}
+
+impl CheckArgs {
+    /// The effective fail level.
+    pub fn fail_level(&self) -> FailLevel {
+        self.fail_level.unwrap_or(if self.deploy {
+            FailLevel::Warning
+        } else {
+            FailLevel::Error
+        })
+    }
+}
+
+/// `--fail-level` (Django's names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[value(rename_all = "UPPER")]
+pub enum FailLevel {
+    /// Fail on errors only.
+    Error,
+    /// Fail on warnings too.
+    Warning,
 }
 
 /// Options of `createsuperuser`.

@@ -11,6 +11,7 @@
 //! | `list-tokens` | (admin list) | user, creation time and the first characters of each key |
 //! | `revoke-token USER` | (admin delete) | deletes the user's token |
 //! | `clearsessions` | `clearsessions` | deletes expired sessions |
+//! | `check [--deploy]` | `check [--deploy]` | the settings' problems, in Django's format; exit status 1 at `--fail-level` (default `ERROR`, `WARNING` with `--deploy`) |
 //!
 //! The database comes from `--database-url` or `DATABASE_URL` (default
 //! [`DEFAULT_DATABASE_URL`](auth_core::settings::DEFAULT_DATABASE_URL)); a custom user model
@@ -103,14 +104,15 @@
 use std::fmt;
 use std::io::Write;
 
+mod check;
 mod cli;
 mod commands;
 mod database;
 mod prompt;
 
 pub use cli::{
-    AdminCli, AdminCommand, ChangePasswordArgs, CreateSuperuserArgs, CreateTokenArgs,
-    RevokeTokenArgs,
+    AdminCli, AdminCommand, ChangePasswordArgs, CheckArgs, CreateSuperuserArgs, CreateTokenArgs,
+    FailLevel, RevokeTokenArgs,
 };
 pub use prompt::{NoPrompter, Prompter, TerminalPrompter};
 
@@ -176,6 +178,11 @@ pub async fn run_for(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
+    if let AdminCommand::Check(args) = &command {
+        // The standalone binary has no project settings: they come from the environment.
+        let messages = check::standalone(db_url, args.deploy);
+        return check::report(&messages, args, out, err);
+    }
     let settings = match AuthSettings::builder()
         .secret_key(UNUSED_SECRET_KEY)
         .user_model(users)
@@ -208,6 +215,11 @@ pub async fn run_with(
     settings: &AuthSettings,
     console: &mut Console<'_>,
 ) -> i32 {
+    if let AdminCommand::Check(args) = &command {
+        // The project's own settings; no database connection (Django's check needs none).
+        let messages = settings.check(args.deploy);
+        return check::report(&messages, args, console.out, console.err);
+    }
     let result = match database::connect(db_url).await {
         Ok(db) => {
             let env = settings.environment(db.clone());

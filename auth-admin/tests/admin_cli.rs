@@ -87,6 +87,11 @@ fn run_bin(args: &[&str], envs: &[(&str, &str)]) -> Output {
         .env("RUST_BACKTRACE", "1");
     for var in [
         "DATABASE_URL",
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "NUM_PROXIES",
+        "DENY_BY_DEFAULT",
+        "DATABASE_PASSWORD",
         "DJANGO_SUPERUSER_USERNAME",
         "DJANGO_SUPERUSER_EMAIL",
         "DJANGO_SUPERUSER_PASSWORD",
@@ -983,4 +988,83 @@ fn the_database_password_comes_from_a_file_or_the_environment() {
         output.stderr
     );
     std::fs::remove_file(&file).unwrap();
+}
+
+/// `check --deploy` on a deliberately weak configuration names each problem and fails; on a good
+/// one it passes. `check` without `--deploy` fails on errors only, as Django's does.
+#[test]
+fn check_deploy_reports_a_weak_configuration_and_passes_a_good_one() {
+    let missing = std::env::temp_dir().join(format!(
+        "auth-admin-check-missing-{}.db",
+        std::process::id()
+    ));
+    let missing_url = format!("sqlite://{}?mode=rwc", missing.display());
+    let weak = [
+        ("SECRET_KEY", "django-insecure-short"),
+        ("DENY_BY_DEFAULT", "false"),
+        ("ALLOWED_HOSTS", "*"),
+    ];
+    let output = run_bin(
+        &["--database-url", &missing_url, "check", "--deploy"],
+        &weak,
+    );
+    assert_eq!(output.code, 1, "{output:?}");
+    assert_eq!(output.stdout, "");
+    assert!(
+        output.stderr.starts_with(
+            "SystemCheckError: System check identified some issues:\n\nERRORS:\n?: (auth.E001)"
+        ),
+        "{}",
+        output.stderr
+    );
+    for id in [
+        "(security.W009)",
+        "(auth.E001)",
+        "(auth.W001)",
+        "(auth.W002)",
+        "(auth.W003)",
+        "(security.W012)",
+        "(security.W016)",
+        "(auth.W004)",
+    ] {
+        assert!(
+            output.stderr.contains(id),
+            "{id} missing: {}",
+            output.stderr
+        );
+    }
+    assert!(
+        output
+            .stderr
+            .ends_with("System check identified 8 issues (0 silenced).\n"),
+        "{}",
+        output.stderr
+    );
+    assert!(!missing.exists(), "checking does not create the database");
+    // Without --deploy: warnings only (the deployment's errors are not checked), exit 0.
+    let output = run_bin(&["--database-url", "sqlite::memory:", "check"], &weak);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(output.stderr.contains("(auth.W001)"), "{}", output.stderr);
+
+    // A good deployment: a long key, the service's host, one proxy, secure cookies, a default
+    // throttle, and an existing private database file.
+    let db = TempDb::new("check");
+    assert_success(&cli(&db, &["migrate"]));
+    let good = [
+        (
+            "SECRET_KEY",
+            "vq3^s8@m!2kz$wq#0r7e%x9(t6u)b1y-c4d5f_g+h=i~j{k}l[m]n;o:p,r.s<t>",
+        ),
+        ("ALLOWED_HOSTS", "api.example.com"),
+        ("NUM_PROXIES", "1"),
+        ("SESSION_COOKIE_SECURE", "true"),
+        ("CSRF_COOKIE_SECURE", "true"),
+        ("DEFAULT_THROTTLE_CLASSES", "AnonRateThrottle"),
+    ];
+    let output = run_bin(&["--database-url", &db.url, "check", "--deploy"], &good);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert_eq!(
+        output.stdout,
+        "System check identified no issues (0 silenced).\n"
+    );
 }

@@ -11,6 +11,7 @@ use std::time::Duration;
 use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::authentication::AuthenticationClasses;
+use crate::checks;
 use crate::clock::Clock;
 use crate::django::hashers::{Algorithm, PasswordHashers};
 use crate::django::http::cookie::CookieSettings;
@@ -80,11 +81,18 @@ impl AuthSettings {
         } else {
             defaults
         };
+        checks::log_startup(&settings, &defaults);
         Ok(Self {
             settings: Arc::new(settings),
             services,
             defaults,
         })
+    }
+
+    /// Django's system checks on these settings: those of any server, and with `deploy` those
+    /// of a deployment (`manage.py check --deploy`; `auth-admin check --deploy`).
+    pub fn check(&self, deploy: bool) -> Vec<checks::CheckMessage> {
+        checks::check(&self.settings, &self.defaults, deploy)
     }
 
     /// The settings.

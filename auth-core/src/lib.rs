@@ -62,6 +62,7 @@ pub mod throttling;
 // Layer 4: DRF's view.
 #[doc(hidden)]
 pub mod auth_token_serializer;
+pub mod checks;
 #[doc(hidden)]
 pub mod negotiation;
 #[doc(hidden)]

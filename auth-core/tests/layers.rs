@@ -42,6 +42,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("negotiation", 4),
     ("auth_token_serializer", 4),
     ("operation_security", 4),
+    ("checks", 4),
     // 5: the composition root.
     ("auth_settings", 5),
 ];

@@ -76,6 +76,11 @@ impl PolicyDefaults {
         self
     }
 
+    /// Whether these defaults set the throttle list.
+    pub fn configures_throttles(&self) -> bool {
+        self.throttles.is_some()
+    }
+
     /// Whether these defaults set the permission list.
     pub fn configures_permissions(&self) -> bool {
         self.permissions.is_some()

@@ -10,6 +10,7 @@
 pub mod database_url;
 pub mod datetime;
 mod key;
+pub mod key_prefix;
 #[cfg(feature = "knox")]
 #[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
 pub mod knox_token;

@@ -3,6 +3,9 @@
 use std::fmt;
 
 use sea_orm::entity::prelude::*;
+use sea_orm::{QueryOrder, QuerySelect};
+
+use super::key_prefix;
 
 /// A row of `django_session`. `Debug` shows neither the key nor the data.
 #[derive(Clone, PartialEq, Eq, DeriveEntityModel)]
@@ -33,16 +36,28 @@ impl fmt::Debug for Model {
 }
 
 /// The live session with this key: Django's `SessionStore.load` selects the row with the key
-/// **and** `expire_date > now`.
+/// **and** `expire_date > now`. The database finds the rows by the key's first characters; the
+/// whole key is compared in constant time (see [`key_prefix`](super::key_prefix)).
 pub async fn load<C: ConnectionTrait>(
     db: &C,
     key: &str,
     now: DateTimeUtc,
 ) -> Result<Option<Model>, DbErr> {
-    Entity::find_by_id(key.to_owned())
+    let Some(prefix) = key_prefix::prefix(key) else {
+        return Ok(None);
+    };
+    let rows = Entity::find()
+        .filter(key_prefix::starts_with(
+            db.get_database_backend(),
+            Expr::col(Column::SessionKey),
+            prefix,
+        ))
         .filter(Column::ExpireDate.gt(super::datetime::value(db, now)))
-        .one(db)
-        .await
+        .order_by_asc(Column::SessionKey)
+        .limit(key_prefix::MAX_CANDIDATES)
+        .all(db)
+        .await?;
+    Ok(key_prefix::pick(rows, |row| row.session_key.as_str(), key))
 }
 
 /// Whether a row with this key exists (expired or not), for key generation.

@@ -23,7 +23,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Row};
 use sea_orm::{DatabaseConnection, DbBackend};
 
 use super::user::{User, UserModel};
-use super::{session, token};
+use super::{key_prefix, session, token};
 
 thread_local! {
     /// This thread's read-only connection to each database file.
@@ -167,24 +167,33 @@ pub(crate) fn token_with_user(
     users: &UserModel,
     key: &str,
 ) -> Option<Option<(token::Model, User)>> {
+    let Some(prefix) = key_prefix::prefix(key) else {
+        return Some(None);
+    };
+    let upper = format!("{prefix}\u{10FFFF}");
     with_connection(db, |connection| {
+        // As `token::find_with_user`: the rows whose key starts with the prefix (a range on the
+        // primary key's index), then the whole key compared in constant time.
         let sql = format!(
             "SELECT t.\"key\", t.\"created\", t.\"user_id\", {} FROM \"authtoken_token\" t \
-             INNER JOIN \"{}\" u ON u.\"id\" = t.\"user_id\" WHERE t.\"key\" = ?1",
+             INNER JOIN \"{}\" u ON u.\"id\" = t.\"user_id\" \
+             WHERE t.\"key\" >= ?1 AND t.\"key\" < ?2 ORDER BY t.\"key\" LIMIT {}",
             user_columns(users),
-            users.table()
+            users.table(),
+            key_prefix::MAX_CANDIDATES
         );
         let mut statement = connection.prepare_cached(&sql)?;
-        statement
-            .query_row([key], |row| {
+        let rows = statement
+            .query_map([prefix, upper.as_str()], |row| {
                 let token = token::Model {
                     key: row.get(0)?,
                     created: datetime(row, 1)?,
                     user_id: row.get(2)?,
                 };
                 Ok((token, user_from(row, 3)?))
-            })
-            .optional()
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(key_prefix::pick(rows, |(token, _)| token.key.as_str(), key))
     })
 }
 
@@ -214,20 +223,32 @@ pub(crate) fn live_session(
     key: &str,
     now: DateTime<Utc>,
 ) -> Option<Option<session::Model>> {
+    let Some(prefix) = key_prefix::prefix(key) else {
+        return Some(None);
+    };
+    let upper = format!("{prefix}\u{10FFFF}");
     with_connection(db, |connection| {
-        let mut statement = connection.prepare_cached(
+        // As `session::load`: by prefix, then the whole key in constant time.
+        let sql = format!(
             "SELECT \"session_key\", \"session_data\", \"expire_date\" FROM \"django_session\" \
-             WHERE \"session_key\" = ?1 AND \"expire_date\" > ?2",
-        )?;
-        statement
-            .query_row([key, &super::datetime::django_text(now)], |row| {
-                Ok(session::Model {
-                    session_key: row.get(0)?,
-                    session_data: row.get(1)?,
-                    expire_date: datetime(row, 2)?,
-                })
-            })
-            .optional()
+             WHERE \"session_key\" >= ?1 AND \"session_key\" < ?2 AND \"expire_date\" > ?3 \
+             ORDER BY \"session_key\" LIMIT {}",
+            key_prefix::MAX_CANDIDATES
+        );
+        let mut statement = connection.prepare_cached(&sql)?;
+        let rows = statement
+            .query_map(
+                [prefix, upper.as_str(), &super::datetime::django_text(now)],
+                |row| {
+                    Ok(session::Model {
+                        session_key: row.get(0)?,
+                        session_data: row.get(1)?,
+                        expire_date: datetime(row, 2)?,
+                    })
+                },
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(key_prefix::pick(rows, |row| row.session_key.as_str(), key))
     })
 }
 

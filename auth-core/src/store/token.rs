@@ -3,9 +3,10 @@
 use std::fmt;
 
 use sea_orm::entity::prelude::*;
-use sea_orm::sea_query::{Alias, ExprTrait, Query};
+use sea_orm::sea_query::{Alias, Query};
 use sea_orm::{IdenStatic, QuerySelect};
 
+use super::key_prefix;
 use super::user::{User, UserModel};
 
 /// A row of `authtoken_token`: one token per user, the key is the primary key.
@@ -52,20 +53,34 @@ pub fn generate_key() -> String {
 }
 
 /// The token with this key and its user, in one query (DRF's `TokenAuthentication` uses
-/// `select_related('user')`: token authentication costs exactly one SQL query). The key
-/// comparison is SQL equality, case-sensitive.
+/// `select_related('user')`: token authentication costs exactly one SQL query). The database
+/// finds the rows by the key's first characters; the whole key is compared in constant time
+/// (see [`key_prefix`](super::key_prefix)).
 pub async fn find_with_user<C: ConnectionTrait>(
     db: &C,
     users: &UserModel,
     key: &str,
 ) -> Result<Option<(Model, User)>, DbErr> {
-    let mut select =
-        users.select_with_owner(db.get_database_backend(), Entity, "t", Column::UserId);
-    select.and_where(Expr::col((Alias::new("t"), Column::Key)).eq(key));
-    match db.query_one(&select).await? {
-        Some(row) => UserModel::owned_row(&row, "t").map(Some),
-        None => Ok(None),
-    }
+    let Some(prefix) = key_prefix::prefix(key) else {
+        return Ok(None);
+    };
+    let backend = db.get_database_backend();
+    let mut select = users.select_with_owner(backend, Entity, "t", Column::UserId);
+    select
+        .and_where(key_prefix::starts_with(
+            backend,
+            Expr::col((Alias::new("t"), Column::Key)),
+            prefix,
+        ))
+        .order_by((Alias::new("t"), Column::Key), sea_orm::Order::Asc)
+        .limit(key_prefix::MAX_CANDIDATES);
+    let rows = db
+        .query_all(&select)
+        .await?
+        .iter()
+        .map(|row| UserModel::owned_row::<Model>(row, "t"))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(key_prefix::pick(rows, |(token, _)| token.key.as_str(), key))
 }
 
 /// The user's token, if any.

@@ -473,3 +473,25 @@ mod unmarked_guard {
         );
     }
 }
+
+mod startup_checks {
+    use super::*;
+
+    /// Building weak settings says what is weak, as `manage.py runserver` does at start.
+    #[test]
+    fn building_weak_settings_logs_the_checks_that_apply_to_every_server() {
+        let logs = CapturedLogs::default();
+        let _guard = tracing::subscriber::set_default(logs.subscriber(tracing::Level::WARN));
+        let _settings = AuthSettings::builder()
+            .secret_key("short")
+            .deny_by_default(false)
+            .database_url("sqlite::memory:")
+            .build()
+            .unwrap();
+        let text = logs.text();
+        for id in ["security.W009", "auth.W001", "auth.W002"] {
+            assert!(text.contains(id), "{id} missing: {text}");
+        }
+        assert!(!text.contains("security.W012"), "a loopback server: {text}");
+    }
+}
