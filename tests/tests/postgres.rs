@@ -135,7 +135,7 @@ async fn token_basic_session_and_knox_authenticate_on_postgres() {
         .unwrap()
         .unwrap();
     let long = "abcd1234ffffffffffffffffffffffffffffffff";
-    auth_actix::store::token::create_with_key(&db, admin.id, long)
+    store::token::create_with_key(&db, admin.id, long)
         .await
         .unwrap();
     let reply = send(&app, with_auth(get("/token/"), format!("Token {long}"))).await;

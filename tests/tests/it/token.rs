@@ -272,9 +272,7 @@ async fn keys_sharing_a_prefix_find_their_own_row_only() {
         .unwrap()
         .unwrap();
     let long = "abcd1234ffffffffffffffffffffffffffffffff";
-    auth_actix::store::token::create_with_key(&db, admin.id, long)
-        .await
-        .unwrap();
+    token::create_with_key(&db, admin.id, long).await.unwrap();
     let app = suite_app(&settings, &db).await;
     for (key, user) in [("abcd1234", "john"), (long, "admin")] {
         let reply = send(&app, with_auth(get("/token/"), format!("Token {key}"))).await;
