@@ -24,16 +24,21 @@ pub(crate) enum Claim {
     LoginNotRequired,
 }
 
-/// Whether `function` can become a struct handler: no type or const generics (a generic
-/// handler has no one type to register; it stays a function, which deny-by-default treats as
-/// declaring nothing) and no attributes on parameters.
-pub(crate) fn can_generate(function: &ItemFn) -> bool {
-    let generic = function
+/// Whether `function` has type or const parameters (lifetimes do not count): such a handler has
+/// no one type to register.
+pub(crate) fn is_generic(function: &ItemFn) -> bool {
+    function
         .sig
         .generics
         .params
         .iter()
-        .any(|param| !matches!(param, syn::GenericParam::Lifetime(_)));
+        .any(|param| !matches!(param, syn::GenericParam::Lifetime(_)))
+}
+
+/// Whether `function` can become a struct handler: not generic (it stays a function, which
+/// deny-by-default treats as declaring nothing) and no attributes on parameters.
+pub(crate) fn can_generate(function: &ItemFn) -> bool {
+    let generic = is_generic(function);
     let attributed = function.sig.inputs.iter().any(|input| match input {
         FnArg::Typed(typed) => !typed.attrs.is_empty(),
         FnArg::Receiver(_) => true,

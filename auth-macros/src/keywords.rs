@@ -82,3 +82,9 @@ pub(crate) const ROUTE_ATTRIBUTES: &[&str] = &[
 
 /// `#[login_not_required]`: the attribute's name.
 pub(crate) const LOGIN_NOT_REQUIRED: &str = "login_not_required";
+
+/// The error on a handler with both a policy attribute and `#[login_not_required]`, whichever
+/// expands first.
+pub(crate) const POLICY_WITH_LOGIN_NOT_REQUIRED: &str = "a handler with a policy runs that \
+    policy instead of the default one; `#[login_not_required]` is for handlers without a policy \
+    (declare `#[permission_classes(AllowAny)]` to open this one)";

@@ -38,12 +38,7 @@ pub(crate) fn expand(arguments: TokenStream, item: TokenStream) -> TokenStream {
     }
     for attribute in &function.attrs {
         if PolicyPart::of(attribute.path()).is_some() {
-            errors.spanned(
-                attribute,
-                "a handler with a policy runs that policy instead of the default one; \
-                 `#[login_not_required]` is for handlers without a policy (declare \
-                 `#[permission_classes(AllowAny)]` to open this one)",
-            );
+            errors.spanned(attribute, keywords::POLICY_WITH_LOGIN_NOT_REQUIRED);
         }
     }
     if function.sig.asyncness.is_none() {

@@ -129,26 +129,8 @@ async fn token_basic_session_and_knox_authenticate_on_postgres() {
     );
     // Keys are found by their prefix (`LIKE 'abcd1234%'` on Django's pattern index), then
     // compared whole in constant time; LIKE's wildcards in a key are literal.
-    let admin = user::AUTH_USER
-        .find_by_username(&db, "admin")
-        .await
-        .unwrap()
-        .unwrap();
-    let long = "abcd1234ffffffffffffffffffffffffffffffff";
-    store::token::create_with_key(&db, admin.id, long)
-        .await
-        .unwrap();
-    let reply = send(&app, with_auth(get("/token/"), format!("Token {long}"))).await;
-    assert_eq!(reply.body, json_body("admin", long));
-    for key in [
-        "abcd1234fffffffffffffffffffffffffffffffe",
-        "abcd123",
-        "abcd%",
-        "abcd123_",
-    ] {
-        let reply = send(&app, with_auth(get("/token/"), format!("Token {key}"))).await;
-        assert_eq!(reply.status, 401, "{key}");
-    }
+    add_prefix_sharing_token(&db).await;
+    assert_keys_sharing_a_prefix_find_their_own_rows(&app).await;
 
     // Basic upgrades an outdated hash (1000 iterations, short salt) to the configured 2000.
     let john = user::AUTH_USER

@@ -53,7 +53,8 @@ where
     (status, retry, body)
 }
 
-async fn redis_store_follows_the_reference_counting() {
+/// The suite's app on a `RedisStore`, with a `user` rate of 3 per minute.
+async fn redis_app() -> impl TestApp {
     let store = Arc::new(
         RedisStore::connect(&redis_url())
             .await
@@ -65,10 +66,14 @@ async fn redis_store_follows_the_reference_counting() {
         .build()
         .unwrap();
     let db = database(&settings).await;
-    let app = app(&settings, &db, |routes| {
+    app(&settings, &db, |routes| {
         routes.configure(config);
     })
-    .await;
+    .await
+}
+
+async fn redis_store_follows_the_reference_counting() {
+    let app = redis_app().await;
     let client = unique_client();
     for _ in 0..3 {
         assert_eq!(status(&app, &client).await, (200, None, String::new()));
@@ -111,21 +116,7 @@ fn redis_command(arguments: &[&[u8]]) -> String {
 /// `num_proxies`) is kept as the SHA-256 of its throttle key: 300 such clients add kilobytes to
 /// Redis, not the 30 MB their identities weigh.
 async fn redis_keys_hold_a_digest_of_the_identity_not_the_identity() {
-    let store = Arc::new(
-        RedisStore::connect(&redis_url())
-            .await
-            .expect("Redis must answer at REDIS_URL"),
-    );
-    let settings = settings_builder()
-        .throttle_store(store)
-        .throttle_rate("user", "3/min")
-        .build()
-        .unwrap();
-    let db = database(&settings).await;
-    let app = app(&settings, &db, |routes| {
-        routes.configure(config);
-    })
-    .await;
+    let app = redis_app().await;
     let mut identities = Vec::new();
     for _ in 0..300 {
         let identity = format!("{}-{}", unique_client(), "x".repeat(100 * 1024));

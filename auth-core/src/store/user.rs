@@ -344,6 +344,16 @@ impl UserModel {
         Self::one(db, &select).await
     }
 
+    /// The user with the lowest primary key, if any: a row as costly to fetch and decode as the
+    /// one a lookup by username finds (see `accounts::authenticate`).
+    pub async fn find_first<C: ConnectionTrait>(&self, db: &C) -> Result<Option<User>, DbErr> {
+        let mut select = self.select(db.get_database_backend());
+        select
+            .order_by((Alias::new("u"), Alias::new("id")), sea_orm::Order::Asc)
+            .limit(1);
+        Self::one(db, &select).await
+    }
+
     /// Whether any user has this username.
     pub async fn username_exists<C: ConnectionTrait>(
         &self,

@@ -239,12 +239,7 @@ pub(crate) fn expand(part: PolicyPart, arguments: TokenStream, item: TokenStream
             .last()
             .is_some_and(|segment| segment.ident == keywords::LOGIN_NOT_REQUIRED)
     }) {
-        errors.spanned(
-            opt_out,
-            "a handler with a policy runs that policy instead of the default one; \
-             `#[login_not_required]` is for handlers without a policy (declare \
-             `#[permission_classes(AllowAny)]` to open this one)",
-        );
+        errors.spanned(opt_out, keywords::POLICY_WITH_LOGIN_NOT_REQUIRED);
     }
     if function.sig.asyncness.is_none() {
         errors.spanned(
@@ -366,13 +361,7 @@ pub(crate) fn expand(part: PolicyPart, arguments: TokenStream, item: TokenStream
     // `openapi` feature). From inside the body, because that works wherever the route macros
     // put the function (actix-web's `#[get]` moves it into a `register` method). A generic
     // handler has no one function to name: it is registered by hand (`operation_policy!`).
-    let generic = function
-        .sig
-        .generics
-        .params
-        .iter()
-        .any(|param| !matches!(param, syn::GenericParam::Lifetime(_)));
-    if !generic {
+    if !handler::is_generic(&function) {
         let handler = &function.sig.ident;
         let registration: syn::Stmt = syn::parse_quote! {
             #runtime::register_handler_policy!(#handler);

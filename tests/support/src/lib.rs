@@ -179,6 +179,55 @@ pub async fn add_user(
         .unwrap()
 }
 
+/// A key for `admin` that shares `john`'s key's first eight characters (`abcd1234`), which is
+/// all the database sees of a key: the rest is compared in constant time.
+pub const PREFIX_SHARING_KEY: &str = "abcd1234ffffffffffffffffffffffffffffffff";
+
+/// Keys that share only a prefix with a stored key, or are a stored key's prefix: none is a
+/// token.
+pub const PREFIX_ONLY_KEYS: &[&str] = &[
+    "abcd1234fffffffffffffffffffffffffffffffe",
+    "abcd1234f",
+    "abcd123",
+    "abcd12345",
+    "abcd%",
+    "abcd123_",
+];
+
+/// Gives `admin` the token [`PREFIX_SHARING_KEY`].
+pub async fn add_prefix_sharing_token(db: &DatabaseConnection) {
+    let admin = user::AUTH_USER
+        .find_by_username(db, "admin")
+        .await
+        .unwrap()
+        .unwrap();
+    token::create_with_key(db, admin.id, PREFIX_SHARING_KEY)
+        .await
+        .unwrap();
+}
+
+/// Against an app whose `/token/` is Token + IsAuthenticated on a database with
+/// [`add_prefix_sharing_token`]: each of the two keys sharing a prefix finds its own user, and
+/// every key of [`PREFIX_ONLY_KEYS`] is refused.
+pub async fn assert_keys_sharing_a_prefix_find_their_own_rows<S, B>(app: &S)
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    for (key, user) in [("abcd1234", "john"), (PREFIX_SHARING_KEY, "admin")] {
+        let reply = send(app, with_auth(get("/token/"), format!("Token {key}"))).await;
+        assert_eq!(reply.body, json_body(user, key), "{key}");
+    }
+    for key in PREFIX_ONLY_KEYS {
+        let reply = send(app, with_auth(get("/token/"), format!("Token {key}"))).await;
+        assert_eq!(
+            (reply.status, reply.body.as_str()),
+            (401, r#"{"detail":"Invalid token."}"#),
+            "{key}"
+        );
+    }
+}
+
 /// The reference's test view: `{"user": str(request.user), "auth": str(request.auth)}`.
 pub async fn whoami<S, P>(guard: PolicyGuard<S, P>) -> HttpResponse
 where

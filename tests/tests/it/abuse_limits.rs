@@ -8,35 +8,20 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
-use actix_web::{App, HttpServer};
 use auth_actix::views::obtain_auth_token_resource;
 use auth_actix::{IsAuthenticated, SessionAuthentication, TokenAuthentication};
 use test_support::*;
 
 /// Starts the server on its own thread and system; returns its address.
 fn serve() -> SocketAddr {
-    let (sender, receiver) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        actix_web::rt::System::new().block_on(async move {
-            let settings = settings_builder().max_body_size(4096).build().unwrap();
-            let db = database(&settings).await;
-            let server = HttpServer::new(move || {
-                App::new()
-                    .configure(auth_actix::configure(settings.clone(), db.clone()))
-                    .service(route::<(TokenAuthentication,), IsAuthenticated>("/token/"))
-                    .service(route::<(SessionAuthentication,), IsAuthenticated>(
-                        "/session/",
-                    ))
-                    .service(obtain_auth_token_resource("/api-token-auth/"))
-            })
-            .workers(1)
-            .bind(("127.0.0.1", 0))
-            .unwrap();
-            sender.send(server.addrs()[0]).unwrap();
-            server.run().await.unwrap();
-        });
-    });
-    receiver.recv_timeout(Duration::from_secs(30)).unwrap()
+    live_server::serve(settings_builder().max_body_size(4096), |config| {
+        config
+            .service(route::<(TokenAuthentication,), IsAuthenticated>("/token/"))
+            .service(route::<(SessionAuthentication,), IsAuthenticated>(
+                "/session/",
+            ))
+            .service(obtain_auth_token_resource("/api-token-auth/"));
+    })
 }
 
 /// Sends `head` (and `body`) on a new connection; returns the status line's code and the whole

@@ -99,28 +99,9 @@ async fn keys_sharing_a_prefix_read_from_a_file_find_their_own_row_only() {
     let file = File::new("prefix");
     let settings = settings();
     let db = file.database(&settings).await;
-    let admin = user::AUTH_USER
-        .find_by_username(&db, "admin")
-        .await
-        .unwrap()
-        .unwrap();
-    let long = "abcd1234ffffffffffffffffffffffffffffffff";
-    store::token::create_with_key(&db, admin.id, long)
-        .await
-        .unwrap();
+    add_prefix_sharing_token(&db).await;
     let app = suite_app(&settings, &db).await;
-    for (key, user) in [("abcd1234", "john"), (long, "admin")] {
-        let reply = send(&app, with_auth(get("/token/"), format!("Token {key}"))).await;
-        assert_eq!(reply.body, json_body(user, key), "{key}");
-    }
-    for key in [
-        "abcd1234fffffffffffffffffffffffffffffffe",
-        "abcd1234f",
-        "abcd123",
-    ] {
-        let reply = send(&app, with_auth(get("/token/"), format!("Token {key}"))).await;
-        assert_eq!(reply.status, 401, "{key}");
-    }
+    assert_keys_sharing_a_prefix_find_their_own_rows(&app).await;
 }
 
 #[actix_web::test]

@@ -266,29 +266,7 @@ async fn inserting_a_colliding_key_fails_and_keeps_the_existing_row() {
 async fn keys_sharing_a_prefix_find_their_own_row_only() {
     let settings = settings();
     let db = database(&settings).await;
-    let admin = auth_actix::store::user::AUTH_USER
-        .find_by_username(&db, "admin")
-        .await
-        .unwrap()
-        .unwrap();
-    let long = "abcd1234ffffffffffffffffffffffffffffffff";
-    token::create_with_key(&db, admin.id, long).await.unwrap();
+    add_prefix_sharing_token(&db).await;
     let app = suite_app(&settings, &db).await;
-    for (key, user) in [("abcd1234", "john"), (long, "admin")] {
-        let reply = send(&app, with_auth(get("/token/"), format!("Token {key}"))).await;
-        assert_eq!(reply.body, json_body(user, key), "{key}");
-    }
-    for key in [
-        "abcd1234fffffffffffffffffffffffffffffffe",
-        "abcd1234f",
-        "abcd123",
-        "abcd12345",
-    ] {
-        let reply = send(&app, with_auth(get("/token/"), format!("Token {key}"))).await;
-        assert_eq!(
-            (reply.status, reply.body.as_str()),
-            (401, r#"{"detail":"Invalid token."}"#),
-            "{key}"
-        );
-    }
+    assert_keys_sharing_a_prefix_find_their_own_rows(&app).await;
 }

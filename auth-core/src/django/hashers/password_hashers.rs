@@ -1,6 +1,9 @@
 //! Django's `PASSWORD_HASHERS` as one value: makes passwords with the preferred hasher and
 //! verifies them with any configured one, as `make_password` and `check_password` do.
 
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+
 use super::algorithm::Algorithm;
 #[cfg(feature = "argon2")]
 use super::argon2;
@@ -52,13 +55,33 @@ impl Verification {
 
 /// The configured hasher list (Django's `PASSWORD_HASHERS`): the first is preferred for new
 /// hashes, all are accepted for checking.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct PasswordHashers {
     /// Never empty: [`PasswordHashers::new`] refuses an empty list.
     algorithms: Vec<Algorithm>,
     /// Django's `PBKDF2PasswordHasher.iterations`, shared by both PBKDF2 hashers.
     pbkdf2_iterations: u32,
+    /// A value made once with these settings for a random password: what an unknown user's
+    /// password is verified against (see [`verify_dummy`](Self::verify_dummy)).
+    dummy: Arc<OnceLock<String>>,
 }
+
+impl fmt::Debug for PasswordHashers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PasswordHashers")
+            .field("algorithms", &self.algorithms)
+            .field("pbkdf2_iterations", &self.pbkdf2_iterations)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PartialEq for PasswordHashers {
+    fn eq(&self, other: &Self) -> bool {
+        self.algorithms == other.algorithms && self.pbkdf2_iterations == other.pbkdf2_iterations
+    }
+}
+
+impl Eq for PasswordHashers {}
 
 impl PasswordHashers {
     /// A hasher list; `algorithms[0]` is preferred. Fails on an empty list and on an iteration
@@ -76,6 +99,7 @@ impl PasswordHashers {
         Ok(Self {
             algorithms,
             pbkdf2_iterations,
+            dummy: Arc::default(),
         })
     }
 
@@ -85,6 +109,7 @@ impl PasswordHashers {
         Self {
             algorithms: DJANGO_DEFAULT_HASHERS.to_vec(),
             pbkdf2_iterations: DEFAULT_PBKDF2_ITERATIONS,
+            dummy: Arc::default(),
         }
     }
 
@@ -108,6 +133,24 @@ impl PasswordHashers {
     #[must_use]
     pub const fn pbkdf2_iterations(&self) -> u32 {
         self.pbkdf2_iterations
+    }
+
+    /// Verifies `password` against a value of the preferred hasher that no password given here
+    /// matches: the work an unknown user's login costs. Django's `ModelBackend` hashes the
+    /// password with `set_password` for that; verifying instead runs exactly the steps a wrong
+    /// password of an existing user runs (parse, derive with the stored salt and count, compare
+    /// in constant time), with no salt drawn from the OS, so the two take the same time on the
+    /// same thread. The value is made on first use, with a random password.
+    pub fn verify_dummy(&self, password: &str) -> Verification {
+        let dummy = self
+            .dummy
+            .get_or_init(|| self.make_password(&random_string(UNUSABLE_PASSWORD_SUFFIX_LENGTH)));
+        let verification = self.verify_password(Some(password), Some(dummy));
+        // A password that happens to be the random one still finds no user.
+        Verification {
+            correct: false,
+            ..verification
+        }
     }
 
     /// `make_password`: hash with the preferred hasher and a fresh 22-char salt.
