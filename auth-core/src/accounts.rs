@@ -47,35 +47,38 @@ pub async fn authenticate(
         .find_by_username(env.db(), username)
         .await
         .map_err(ApiError::store_failure)?;
-    let Some(mut user) = found else {
-        // What an existing username costs more than a missing one is the fetch and decoding of
-        // its row (Django's residual, R1 in SECURITY.md): fetch one anyway, so that the two
-        // differ only by the lookup that found nothing.
-        std::hint::black_box(
-            settings
-                .user_model
-                .find_first(env.db())
-                .await
-                .map_err(ApiError::store_failure)?,
-        );
-        let password = password.to_owned();
-        // The same verification as a wrong password's, on the same pool, against a dummy value
-        // (`black_box`: it exists only for its cost and must not be optimised away).
-        off_worker(env, move || {
-            std::hint::black_box(hashers.verify_dummy(&password));
-        })
-        .await?;
-        return Ok(None);
+    let encoded = match &found {
+        Some(user) => user.password.clone(),
+        None => {
+            // What an existing username costs more than a missing one is the fetch and
+            // decoding of its row (Django's residual, R1 in SECURITY.md): fetch one anyway, so
+            // that the two differ only by the lookup that found nothing.
+            std::hint::black_box(
+                settings
+                    .user_model
+                    .find_first(env.db())
+                    .await
+                    .map_err(ApiError::store_failure)?,
+            );
+            hashers.dummy().to_owned()
+        }
     };
-
+    // One verification for both: the same closure on the same pool, against the stored value or
+    // against the dummy one, so that an unknown user and a wrong password run the very same
+    // code, down to the stack frame. (With two closures calling the same verification, the
+    // hashing thread's CPU time per request differed by 4-5 %, and changed sign from one build
+    // to the next: the unoptimised loop of a debug build is sensitive to where its data lands.)
     let verification = {
         let hashers = hashers.clone();
         let password = password.to_owned();
-        let encoded = user.password.clone();
         off_worker(env, move || {
             hashers.verify_password(Some(&password), Some(&encoded))
         })
         .await?
+    };
+    // A password that happens to be the dummy's random one still finds no user.
+    let Some(mut user) = found else {
+        return Ok(None);
     };
     if !verification.correct {
         return Ok(None);

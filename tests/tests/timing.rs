@@ -23,11 +23,10 @@ use test_support::*;
 static EXCLUSIVE: Mutex<()> = Mutex::new(());
 
 /// About 40 ms of PBKDF2 per request in a debug build (Django's own 1 500 000 would make the
-/// test last minutes). The backend hashes once in both cases; what else differs is that an
-/// existing username's row is fetched and decoded, which costs 0.3–0.6 ms more than finding
-/// nothing in a debug build (on the 2-core machine a lookup's p10 was 416 µs found against
-/// 151 µs missing). At 20 000 iterations (4 ms of hashing) that alone put the ratio at 0.90–0.94;
-/// here it measures about 0.975 even under load, and the rest of the 5% is left to noise.
+/// test last minutes), so that the hashing both paths share dominates a request's cost. An
+/// unknown username also fetches one row, as an existing one does, so that the two differ only
+/// by the lookup that found nothing; before that row was fetched, the fetch alone put the ratio
+/// at 0.90–0.94 at 20 000 iterations (4 ms of hashing).
 const ITERATIONS: u32 = 200_000;
 /// Rounds before measuring: the hashing pool's thread, SQLite's page cache and the allocator
 /// reach their steady state.

@@ -15,10 +15,21 @@ pub fn serve<R>(settings: AuthSettingsBuilder, routes: R) -> SocketAddr
 where
     R: Fn(&mut web::ServiceConfig) + Clone + Send + 'static,
 {
+    serve_with(move || async move { settings }, routes)
+}
+
+/// [`serve`] with settings made on the server's own runtime, for settings that hold a
+/// connection bound to the runtime that opened it (a `RedisStore`).
+pub fn serve_with<F, S, R>(settings: F, routes: R) -> SocketAddr
+where
+    F: FnOnce() -> S + Send + 'static,
+    S: Future<Output = AuthSettingsBuilder>,
+    R: Fn(&mut web::ServiceConfig) + Clone + Send + 'static,
+{
     let (sender, receiver) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         actix_web::rt::System::new().block_on(async move {
-            let settings = settings.build().unwrap();
+            let settings = settings().await.build().unwrap();
             let db = crate::database(&settings).await;
             let server = HttpServer::new(move || {
                 auth_actix::app(settings.clone(), db.clone()).configure(routes.clone())

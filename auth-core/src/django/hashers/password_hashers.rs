@@ -62,7 +62,7 @@ pub struct PasswordHashers {
     /// Django's `PBKDF2PasswordHasher.iterations`, shared by both PBKDF2 hashers.
     pbkdf2_iterations: u32,
     /// A value made once with these settings for a random password: what an unknown user's
-    /// password is verified against (see [`verify_dummy`](Self::verify_dummy)).
+    /// password is verified against (see [`dummy`](Self::dummy)).
     dummy: Arc<OnceLock<String>>,
 }
 
@@ -135,22 +135,15 @@ impl PasswordHashers {
         self.pbkdf2_iterations
     }
 
-    /// Verifies `password` against a value of the preferred hasher that no password given here
-    /// matches: the work an unknown user's login costs. Django's `ModelBackend` hashes the
-    /// password with `set_password` for that; verifying instead runs exactly the steps a wrong
-    /// password of an existing user runs (parse, derive with the stored salt and count, compare
-    /// in constant time), with no salt drawn from the OS, so the two take the same time on the
-    /// same thread. The value is made on first use, with a random password.
-    pub fn verify_dummy(&self, password: &str) -> Verification {
-        let dummy = self
-            .dummy
-            .get_or_init(|| self.make_password(&random_string(UNUSABLE_PASSWORD_SUFFIX_LENGTH)));
-        let verification = self.verify_password(Some(password), Some(dummy));
-        // A password that happens to be the random one still finds no user.
-        Verification {
-            correct: false,
-            ..verification
-        }
+    /// A value of the preferred hasher that no password given here matches, made once (on first
+    /// use, for a random password) with these settings: what an unknown user's password is
+    /// verified against. Django's `ModelBackend` hashes the password with `set_password` for that;
+    /// verifying instead runs exactly the steps a wrong password of an existing user runs (parse,
+    /// derive with the stored salt and count, compare in constant time), with no salt drawn from
+    /// the OS, so the two take the same time on the same thread.
+    pub fn dummy(&self) -> &str {
+        self.dummy
+            .get_or_init(|| self.make_password(&random_string(UNUSABLE_PASSWORD_SUFFIX_LENGTH)))
     }
 
     /// `make_password`: hash with the preferred hasher and a fresh 22-char salt.
@@ -966,5 +959,21 @@ mod tests {
         for &character in RANDOM_STRING_CHARS {
             assert!(many.contains(char::from(character)));
         }
+    }
+
+    #[test]
+    fn the_dummy_is_made_once_with_these_settings_and_verifies_no_given_password() {
+        let h = hashers(&[Algorithm::Pbkdf2Sha256, Algorithm::Md5], 1000);
+        let dummy = h.dummy().to_owned();
+        assert!(dummy.starts_with("pbkdf2_sha256$1000$"), "{dummy}");
+        // Made once, and shared by the clones (the settings' copies).
+        assert_eq!(h.clone().dummy(), dummy);
+        // Neither outdated nor matched: exactly a wrong password's verification.
+        for password in ["", "password", "dummy"] {
+            assert_eq!(check(&h, password, &dummy), (false, false), "{password:?}");
+        }
+        // Other settings, another value.
+        let other = hashers(&[Algorithm::Pbkdf2Sha256], 2000);
+        assert!(other.dummy().starts_with("pbkdf2_sha256$2000$"));
     }
 }
