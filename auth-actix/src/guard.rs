@@ -32,6 +32,9 @@ use crate::request_view::{HttpRequestView, LazyForm};
 use crate::routed_handler::Declared;
 use crate::runtime::runtime_of;
 
+/// A header name made once: `contains_key("x-forwarded-for")` parses the name on every call.
+const X_FORWARDED_FOR: header::HeaderName = header::HeaderName::from_static("x-forwarded-for");
+
 /// Runs the policy `S` (schemes), `P` (permissions), `T` (throttles) before the handler: put it
 /// first among the handler's parameters. When it refuses the request the handler never runs and
 /// the refusal is the response (401/403/406/429/503 in DRF's shape).
@@ -156,7 +159,7 @@ where
         );
         return Err(auth_core::ApiError::new(auth_core::ErrorKind::DisallowedHost).into());
     }
-    if settings.num_proxies.is_none() && request.headers().contains_key("x-forwarded-for") {
+    if settings.num_proxies.is_none() && request.headers().contains_key(X_FORWARDED_FOR) {
         warn_forwarded_without_num_proxies();
     }
     // Content negotiation happens before authentication in the reference (DRF's

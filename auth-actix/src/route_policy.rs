@@ -18,6 +18,7 @@
 //!   routed to learn whether a handler claims it (whose own policy then decides), and refused
 //!   otherwise, without running the handler.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::future::{Future, ready};
@@ -63,29 +64,55 @@ enum Expectation {
     Mixed,
 }
 
-/// Routes seen by one worker, by resource name (or pattern) and method. Bounded: past the limit
-/// nothing more is learnt, which only costs a policy run per request on the routes left out.
+/// Routes seen by one worker, by resource name (or pattern, for a resource without a name) and
+/// method. Bounded: past the limit nothing more is learnt, which only costs a policy run per
+/// request on the routes left out. Keys are shared (`Rc<str>`) so that a request on a known
+/// route looks its resource up without allocating (this runs on every request).
 #[derive(Debug, Default)]
 struct Expectations {
-    routes: HashMap<String, Vec<(Method, Expectation)>>,
+    by_name: HashMap<Rc<str>, Vec<(Method, Expectation)>>,
+    by_pattern: HashMap<Rc<str>, Vec<(Method, Expectation)>>,
     entries: usize,
 }
 
 const MAX_LEARNT_ROUTES: usize = 4096;
 
 impl Expectations {
-    fn get(&self, key: &RouteKey) -> Expectation {
-        let learnt = self.routes.get(key.resource.as_str()).and_then(|methods| {
-            methods
-                .iter()
-                .find(|(method, _)| *method == key.method)
-                .map(|(_, expectation)| *expectation)
-        });
-        match learnt {
+    /// What is expected of `request`'s route, and the key to record what is observed.
+    fn of(&self, request: &ServiceRequest) -> (RouteKey, Expectation) {
+        let method = request.method();
+        let (routes, resource, named) = match request.match_name() {
+            Some(name) => (&self.by_name, Cow::Borrowed(name), true),
+            None => (
+                &self.by_pattern,
+                Cow::Owned(request.match_pattern().unwrap_or_default()),
+                false,
+            ),
+        };
+        let (resource_key, learnt) = match routes.get_key_value(&*resource) {
+            Some((key, methods)) => (
+                Rc::clone(key),
+                methods
+                    .iter()
+                    .find(|(known, _)| known == method)
+                    .map(|(_, expectation)| *expectation),
+            ),
+            None => (Rc::from(&*resource), None),
+        };
+        let expectation = match learnt {
             Some(expectation) => expectation,
-            None if key.named_after_declared_handler => Expectation::Claimed,
+            None if named && routed_handler::is_declared_name(&resource_key) => {
+                Expectation::Claimed
+            }
             None => Expectation::Unknown,
-        }
+        };
+        let key = RouteKey {
+            resource: resource_key,
+            named,
+            method: method.clone(),
+            learnt,
+        };
+        (key, expectation)
     }
 
     fn record(&mut self, key: &RouteKey, claimed: bool) {
@@ -94,7 +121,15 @@ impl Expectations {
         } else {
             Expectation::Unclaimed
         };
-        if let Some(methods) = self.routes.get_mut(key.resource.as_str())
+        if key.learnt == Some(observed) {
+            return;
+        }
+        let routes = if key.named {
+            &mut self.by_name
+        } else {
+            &mut self.by_pattern
+        };
+        if let Some(methods) = routes.get_mut(&*key.resource)
             && let Some((_, expectation)) = methods.iter_mut().find(|(m, _)| *m == key.method)
         {
             if *expectation != observed {
@@ -106,8 +141,8 @@ impl Expectations {
             return;
         }
         self.entries += 1;
-        self.routes
-            .entry(key.resource.clone())
+        routes
+            .entry(Rc::clone(&key.resource))
             .or_default()
             .push((key.method.clone(), observed));
     }
@@ -116,29 +151,12 @@ impl Expectations {
 /// The route a request will take, as far as the resource map tells before routing: the first
 /// resource whose pattern matches the path (by name, or by pattern when it has none).
 struct RouteKey {
-    resource: String,
+    resource: Rc<str>,
+    /// Whether `resource` is a name (else a pattern).
+    named: bool,
     method: Method,
-    named_after_declared_handler: bool,
-}
-
-impl RouteKey {
-    fn of(request: &ServiceRequest) -> Self {
-        let (resource, named_after_declared_handler) = match request.match_name() {
-            Some(name) => (
-                format!("name:{name}"),
-                routed_handler::is_declared_name(name),
-            ),
-            None => (
-                format!("pattern:{}", request.match_pattern().unwrap_or_default()),
-                false,
-            ),
-        };
-        Self {
-            resource,
-            method: request.method().clone(),
-            named_after_declared_handler,
-        }
-    }
+    /// What this worker had learnt of the route before this request.
+    learnt: Option<Expectation>,
 }
 
 /// The service a policy middleware wraps around the app or a scope.
@@ -195,8 +213,7 @@ where
                 request.extensions_mut().insert(defaults.clone());
             }
         }
-        let key = RouteKey::of(&request);
-        let expectation = self.expectations.borrow().get(&key);
+        let (key, expectation) = self.expectations.borrow().of(&request);
         let scope = matches!(self.source, PolicySource::Scope(_));
 
         if expectation == Expectation::Claimed {

@@ -35,6 +35,15 @@ pub fn prefix(key: &str) -> Option<&str> {
     (!key.is_empty()).then(|| &key[..end])
 }
 
+/// The least string above every string that starts with `prefix` in SQLite's BINARY
+/// collation, which orders by bytes: the prefix followed by the last code point.
+pub fn upper_bound(prefix: &str) -> String {
+    let mut bound = String::with_capacity(prefix.len() + 4);
+    bound.push_str(prefix);
+    bound.push('\u{10FFFF}');
+    bound
+}
+
 /// The condition "`column` starts with `prefix`" that `backend` answers from the column's index.
 pub fn starts_with(backend: DbBackend, column: Expr, prefix: &str) -> SimpleExpr {
     match backend {
@@ -43,7 +52,7 @@ pub fn starts_with(backend: DbBackend, column: Expr, prefix: &str) -> SimpleExpr
         DbBackend::Sqlite => column
             .clone()
             .gte(prefix)
-            .and(column.lt(format!("{prefix}\u{10FFFF}"))),
+            .and(column.lt(upper_bound(prefix))),
         _ => {
             let mut pattern = String::with_capacity(prefix.len() + 2);
             for c in prefix.chars() {
@@ -59,15 +68,16 @@ pub fn starts_with(backend: DbBackend, column: Expr, prefix: &str) -> SimpleExpr
 }
 
 /// The candidate whose key is `key`, every candidate's key compared in constant time.
-pub fn pick<T>(candidates: Vec<T>, key_of: impl Fn(&T) -> &str, key: &str) -> Option<T> {
+pub fn pick<T>(mut candidates: Vec<T>, key_of: impl Fn(&T) -> &str, key: &str) -> Option<T> {
     let mut found = None;
-    for candidate in candidates {
+    for (index, candidate) in candidates.iter().enumerate() {
         // No early exit: each candidate costs one comparison whatever the outcome.
-        if constant_time_compare(key_of(&candidate), key) && found.is_none() {
-            found = Some(candidate);
+        if constant_time_compare(key_of(candidate), key) && found.is_none() {
+            found = Some(index);
         }
     }
-    found
+    // Compared in place and moved once: a row with its user is a few hundred bytes.
+    found.map(|index| candidates.swap_remove(index))
 }
 
 #[cfg(test)]

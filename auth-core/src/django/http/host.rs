@@ -2,6 +2,8 @@
 //! (what `request.get_host()` checks against `ALLOWED_HOSTS`), and
 //! `django.utils.http.is_same_domain`.
 
+use std::borrow::Cow;
+
 /// `django.utils.http.is_same_domain`: the pattern (lower-cased; the host is compared as
 /// given) equals the host, or starts with `.` and the host is that domain or a subdomain of
 /// it. An empty pattern matches nothing.
@@ -9,10 +11,23 @@ pub fn is_same_domain(host: &str, pattern: &str) -> bool {
     if pattern.is_empty() {
         return false;
     }
-    let pattern = pattern.to_lowercase();
+    let pattern = lowercase(pattern);
     match pattern.strip_prefix('.') {
-        Some(domain) if host.ends_with(&pattern) || host == domain => true,
-        _ => pattern == host,
+        Some(domain) if host.ends_with(&*pattern) || host == domain => true,
+        _ => *pattern == *host,
+    }
+}
+
+/// Python's `str.lower()`, without a copy when there is nothing to lower: this runs for every
+/// request and every `ALLOWED_HOSTS` pattern.
+fn lowercase(text: &str) -> Cow<'_, str> {
+    if text
+        .bytes()
+        .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+    {
+        Cow::Owned(text.to_lowercase())
+    } else {
+        Cow::Borrowed(text)
     }
 }
 
@@ -20,39 +35,47 @@ pub fn is_same_domain(host: &str, pattern: &str) -> bool {
 /// `.`) and port of a `Host` value, or two empty strings when it does not match Django's
 /// `host_validation_re` (`[a-z0-9.-]+` or a bracketed IPv6 address, then `:digits`).
 pub fn split_domain_port(host: &str) -> (String, String) {
-    let host = host.to_lowercase();
-    let invalid = || (String::new(), String::new());
+    let host = lowercase(host);
+    split_lowercased(&host).map_or_else(
+        || (String::new(), String::new()),
+        |(domain, port)| (domain.to_owned(), port.to_owned()),
+    )
+}
+
+/// [`split_domain_port`] of an already lower-cased host, borrowing from it; `None` where
+/// Django answers two empty strings.
+fn split_lowercased(host: &str) -> Option<(&str, &str)> {
     let (domain, rest) = if host.starts_with('[') {
-        let Some((domain, rest)) = host
+        let (domain, rest) = host
             .find(']')
-            .and_then(|close| host.split_at_checked(close + 1))
-        else {
-            return invalid();
-        };
+            .and_then(|close| host.split_at_checked(close + 1))?;
         let inner = domain
             .strip_prefix('[')
             .and_then(|inner| inner.strip_suffix(']'))
             .unwrap_or_default();
         if !is_bracketed_ipv6_like(inner) {
-            return invalid();
+            return None;
         }
         (domain, rest)
     } else {
+        // By bytes: the first byte outside the class is at a character boundary (every byte
+        // of a multi-byte character is outside it, the first one included).
         let end = host
-            .find(|c: char| !matches!(c, 'a'..='z' | '0'..='9' | '.' | '-'))
+            .bytes()
+            .position(|b| !matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-'))
             .unwrap_or(host.len());
-        host.split_at_checked(end).unwrap_or((&host, ""))
+        host.split_at_checked(end).unwrap_or((host, ""))
     };
     if domain.is_empty() {
-        return invalid();
+        return None;
     }
     let port = match rest.strip_prefix(':') {
         None if rest.is_empty() => "",
         Some(port) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => port,
-        _ => return invalid(),
+        _ => return None,
     };
     let domain = domain.strip_suffix('.').unwrap_or(domain);
-    (domain.to_owned(), port.to_owned())
+    Some((domain, port))
 }
 
 /// The inside of `\[[a-f0-9]*:[a-f0-9.:]+\]`: hex digits, a colon, then at least one of hex
@@ -81,11 +104,14 @@ fn is_bracketed_ipv6_like(inner: &str) -> bool {
 /// Django's own `validate_host` takes the already split domain; this is the whole check.
 /// With `DEBUG = False` an empty `allowed_hosts` allows nothing.
 pub fn validate_host(host: &str, allowed_hosts: &[String]) -> bool {
-    let (domain, _port) = split_domain_port(host);
+    let host = lowercase(host);
+    let Some((domain, _port)) = split_lowercased(&host) else {
+        return false;
+    };
     !domain.is_empty()
         && allowed_hosts
             .iter()
-            .any(|pattern| pattern == "*" || is_same_domain(&domain, pattern))
+            .any(|pattern| pattern == "*" || is_same_domain(domain, pattern))
 }
 
 #[cfg(test)]
