@@ -26,6 +26,7 @@ import hashlib
 import http.client
 import json
 import os
+import random
 import re
 import secrets
 import shutil
@@ -157,17 +158,21 @@ def json_body(obj, content_type="application/json"):
     return [("Content-Type", content_type)], json.dumps(obj, separators=(",", ":")).encode("utf-8")
 
 
-def form_body(fields: dict):
+def form_body(fields):
+    """A form body from a dict or from (name, value) pairs (a name may repeat)."""
     from urllib.parse import urlencode
 
+    pairs = list(fields.items()) if isinstance(fields, dict) else list(fields)
     # '@' kept literal so that @placeholders@ are substituted per server
-    return [("Content-Type", "application/x-www-form-urlencoded")], urlencode(fields, safe="@").encode("utf-8")
+    return [("Content-Type", "application/x-www-form-urlencoded")], urlencode(pairs, safe="@").encode("utf-8")
 
 
-def multipart_body(fields: dict):
+def multipart_body(fields):
+    """A multipart body from a dict or from (name, value) pairs (a name may repeat)."""
     boundary = "----parityboundary7MA4YWxkTrZu0gW"
     parts = []
-    for key, value in fields.items():
+    pairs = list(fields.items()) if isinstance(fields, dict) else list(fields)
+    for key, value in pairs:
         parts.append(
             f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode("utf-8")
         )
@@ -980,6 +985,201 @@ PLACEHOLDER = re.compile(r"@([a-z_0-9]+)@")
 PLACEHOLDER_B = re.compile(rb"@([a-z_0-9]+)@")
 
 
+# WSGI semantics: what gunicorn hands Django ------------------------------------------------------------
+# Repeated cookies (the last counts, nothing percent-decoded, quoted values unquoted), several
+# `Cookie` lines (joined by "," before Django parses them), repeated form fields (the last
+# counts), header bytes outside ASCII (Latin-1 in `request.META`), a JSON body of `null`, a NUL
+# in a lookup key. Deterministic scenarios first, then seeded random requests mixing them.
+
+PARITY_SEED = int(os.environ.get("PARITY_SEED", "20261206"))
+RANDOM_WSGI_REQUESTS = int(os.environ.get("PARITY_RANDOM_REQUESTS", "160"))
+
+
+def percent_first(ctx_key):
+    """The value with its first character percent-encoded (Django does not decode it)."""
+    return lambda ctx: "%{:02X}{}".format(ord(ctx[ctx_key][0]), ctx[ctx_key][1:])
+
+
+def wsgi_semantics_groups() -> list[Group]:
+    SP, P, RU = "/session/", "/api-token-auth/", "/remote-user/"
+    J = json_body({"a": 1})
+    hdr = lambda token: [("X-CSRFToken", token)]
+    wrong_csrf = "b" * 32
+    steps = [
+        # Repeated cookie names: Django keeps the last.
+        S("sessionid twice, valid last", "GET", SP, [("Cookie", "sessionid=garbage; sessionid=@sid@")], want=200),
+        S("sessionid twice, valid first", "GET", SP, [("Cookie", "sessionid=@sid@; sessionid=garbage")], want=403),
+        S("sessionid twice, empty last", "GET", SP, [("Cookie", "sessionid=@sid@; sessionid=")], want=403),
+        S("sessionid quoted", "GET", SP, [("Cookie", 'sessionid="@sid@"')], want=200),
+        S("sessionid percent-encoded (not decoded)", "GET", SP,
+          [("Cookie", lambda ctx: "sessionid=" + percent_first("sid")(ctx))], want=403),
+        S("sessionid name in another case", "GET", SP, [("Cookie", "SessionID=@sid@")], want=403),
+        S("sessionid with spaces around = and ;", "GET", SP, [("Cookie", " sessionid =  @sid@ ;x=1")], want=200),
+        S("sessionid after a part without =", "GET", SP, [("Cookie", "junk; sessionid=@sid@")], want=200),
+        S("sessionid with a non-ASCII cookie before it", "GET", SP, [("Cookie", b"n=\xe9\xff; sessionid=@sid@")],
+          want=200),
+        # Several Cookie lines: one value joined by ",".
+        S("two Cookie lines, sessionid in the second", "GET", SP, [("Cookie", "a=1"), ("Cookie", "sessionid=@sid@")],
+          want=403),
+        S("two Cookie lines, sessionid in the first", "GET", SP,
+          [("Cookie", "sessionid=@sid@"), ("Cookie", "csrftoken=@csrf@")], want=403),
+        S("two Cookie lines, sessionid whole in the second after ;", "GET", SP,
+          [("Cookie", "a=1;"), ("Cookie", "sessionid=@sid@")], want=403),
+        S("three Cookie lines ending with ; sessionid", "GET", SP,
+          [("Cookie", "a=1"), ("Cookie", "b=2"), ("Cookie", "c=3; sessionid=@sid@")], want=200),
+        # Repeated csrftoken: the last decides.
+        with_body("csrftoken twice, valid last", "POST", SP,
+                  [("Cookie", "sessionid=@sid@; csrftoken=" + wrong_csrf + "; csrftoken=@csrf@")] + hdr("@csrf@"),
+                  J, want=200),
+        with_body("csrftoken twice, valid first", "POST", SP,
+                  [("Cookie", "sessionid=@sid@; csrftoken=@csrf@; csrftoken=" + wrong_csrf)] + hdr("@csrf@"),
+                  J, want=403),
+        with_body("csrftoken quoted", "POST", SP, [("Cookie", 'sessionid=@sid@; csrftoken="@csrf@"')] + hdr("@csrf@"),
+                  J, want=200),
+        # Repeated form fields: the last counts.
+        with_body("csrfmiddlewaretoken twice, valid last", "POST", SP, [("Cookie", "sessionid=@sid@; csrftoken=@csrf@")],
+                  form_body([("csrfmiddlewaretoken", wrong_csrf), ("csrfmiddlewaretoken", "@csrf@")]), want=200),
+        with_body("csrfmiddlewaretoken twice, valid first", "POST", SP,
+                  [("Cookie", "sessionid=@sid@; csrftoken=@csrf@")],
+                  form_body([("csrfmiddlewaretoken", "@csrf@"), ("csrfmiddlewaretoken", wrong_csrf)]), want=403),
+        with_body("multipart csrfmiddlewaretoken twice, valid last", "POST", SP,
+                  [("Cookie", "sessionid=@sid@; csrftoken=@csrf@")],
+                  multipart_body([("csrfmiddlewaretoken", wrong_csrf), ("csrfmiddlewaretoken", "@csrf_masked@")]),
+                  want=200),
+        with_body("obtain-token: username twice, valid last", "POST", P, [],
+                  form_body([("username", "nobody"), ("username", "john"), ("password", "password")]), want=200),
+        with_body("obtain-token: password twice, valid first", "POST", P, [],
+                  form_body([("username", "john"), ("password", "password"), ("password", "nope")]), want=400),
+        # A JSON body of null, and other non-objects.
+        S("obtain-token: JSON null", "POST", P, [("Content-Type", "application/json")], b"null", want=400),
+        S("obtain-token: JSON null with spaces", "POST", P, [("Content-Type", "application/json")], b" null\n",
+          want=400),
+        S("obtain-token: JSON string", "POST", P, [("Content-Type", "application/json")], b'"john"', want=400),
+        S("obtain-token: JSON number", "POST", P, [("Content-Type", "application/json")], b"1.5", want=400),
+        S("obtain-token: JSON true", "POST", P, [("Content-Type", "application/json")], b"true", want=400),
+        # Header bytes outside ASCII: Latin-1 in request.META.
+        S("X-Remote-User: UTF-8 bytes of jöhn", "GET", RU, [("X-Remote-User", "jöhn_@s@".encode("utf-8"))],
+          want=200),
+        S("X-Remote-User: Latin-1 byte of jöhn", "GET", RU, [("X-Remote-User", "jöhn_@s@".encode("latin-1"))],
+          want=200),
+        S("X-Remote-User: two lines", "GET", RU, [("X-Remote-User", "john"), ("X-Remote-User", "x_@s@")],
+          want=200),
+        with_body("Origin with UTF-8 bytes (in the refusal)", "POST", SP,
+                  [("Cookie", "sessionid=@sid@; csrftoken=@csrf@"), ("Origin", "http://\u00e9vil.com".encode("utf-8"))]
+                  + hdr("@csrf@"), J, want=403),
+        with_body("Referer with UTF-8 bytes over HTTPS (in the refusal)", "POST", SP,
+                  [("Cookie", "sessionid=@sid@; csrftoken=@csrf@"), (SSL_HEADER, "https"),
+                   ("Referer", "https://\u00e9vil.com/x".encode("utf-8"))] + hdr("@csrf@"), J, want=403),
+        with_body("X-CSRFToken of 16 two-byte characters (32 bytes)", "POST", SP,
+                  [("Cookie", "sessionid=@sid@; csrftoken=@csrf@"), ("X-CSRFToken", ("\u00e9" * 16).encode("utf-8"))],
+                  J, want=403),
+        # A NUL in a lookup key: no row can match; 401 without a database error.
+        S("Basic username with NUL", "GET", "/basic/", auth(basic("jo\x00hn", "password")), want=401),
+        S("Basic username NUL only", "GET", "/basic/", auth(basic("\x00", "password")), want=401),
+        with_body("obtain-token: username with NUL (field validation)", "POST", P, [],
+                  json_body({"username": "jo\u0000hn", "password": "password"}), want=400),
+    ]
+    groups = [Group("wsgi-semantics", steps)]
+    groups.append(Group(f"wsgi-random (seed {PARITY_SEED})", random_wsgi_steps(PARITY_SEED, RANDOM_WSGI_REQUESTS)))
+    return groups
+
+
+def random_wsgi_steps(seed: int, count: int) -> list[Step]:
+    """Seeded random requests mixing repeated cookies, several Cookie lines, odd spacing and
+    casing, repeated form fields and non-ASCII header bytes, on the session, remote-user and
+    Basic routes. Rerun one failure with PARITY_SEED=<seed>."""
+    rng = random.Random(seed)
+    wrong_csrf = "c" * 32
+    cookie_parts = [
+        lambda ctx: f"sessionid={ctx['sid']}",
+        lambda ctx: f'sessionid="{ctx["sid"]}"',
+        lambda ctx: f"  sessionid\t= {ctx['sid']}  ",
+        lambda ctx: "sessionid=" + percent_first("sid")(ctx),
+        lambda ctx: f"SESSIONID={ctx['sid']}",
+        lambda ctx: "sessionid=garbage",
+        lambda ctx: "sessionid=",
+        lambda ctx: f"csrftoken={ctx['csrf']}",
+        lambda ctx: f'csrftoken="{ctx["csrf"]}"',
+        lambda ctx: f"csrftoken={wrong_csrf}",
+        lambda ctx: "junk",
+        lambda ctx: "a=1,b=2",
+        lambda ctx: "=x",
+        lambda ctx: "",
+        lambda ctx: "n=\u00e9",
+    ]
+    separators = [";", "; ", " ;", ";;", " ; "]
+    header_tokens = [
+        lambda ctx: ctx["csrf"], lambda ctx: ctx["csrf_masked"], lambda ctx: wrong_csrf, lambda ctx: "",
+        lambda ctx: ("\u00e9" * 16).encode("utf-8"), lambda ctx: b"\xe9" * 32,
+    ]
+    form_tokens = [lambda ctx: ctx["csrf"], lambda ctx: ctx["csrf_masked"], lambda ctx: wrong_csrf, lambda ctx: ""]
+    remote_users = ["john", "inactive", "jöhn_{s}", "J\u00d6HN_{s}", " john", "john ", "x\u00ff_{s}", "u_{s}_\u00e9\u00e9"]
+
+    def cookie_lines(ctx, parts, splits, seps):
+        texts = [part(ctx) for part in parts]
+        lines, current = [], ""
+        for index, text in enumerate(texts):
+            current += (seps[index] if current else "") + text
+            if index in splits:
+                lines.append(current)
+                current = ""
+        lines.append(current)
+        return [line.encode("utf-8") for line in lines]
+
+    steps = []
+    for number in range(count):
+        kind = rng.choice(["session-get", "session-post", "session-post", "remote", "basic"])
+        name = f"#{number} {kind}"
+        if kind.startswith("session"):
+            parts = [rng.choice(cookie_parts) for _ in range(rng.randint(1, 5))]
+            splits = set(rng.sample(range(len(parts)), rng.randint(0, min(2, len(parts) - 1))))
+            seps = [rng.choice(separators) for _ in parts]
+            lines = lambda ctx, p=parts, sp=splits, se=seps: cookie_lines(ctx, p, sp, se)
+            # One header entry per Cookie line, computed per server.
+            line_count = len(splits) + 1
+            headers = [("Cookie", (lambda ctx, i=i, lines=lines: lines(ctx)[i])) for i in range(line_count)]
+            if kind == "session-get":
+                steps.append(Step(name=name, method="GET", path=SP_PATH, headers=headers))
+                continue
+            if rng.random() < 0.6:
+                token = rng.choice(header_tokens)
+                header_name = rng.choice(["X-CSRFToken", "x-csrftoken", "X-CSRFTOKEN"])
+                headers.append((header_name, token))
+            if rng.random() < 0.3:
+                headers.append(("Origin", rng.choice(["http://@host@", "http://evil.com",
+                                                       "http://\u00e9.com".encode("utf-8")])))
+            if rng.random() < 0.5:
+                fields = [("csrfmiddlewaretoken", rng.choice(form_tokens)) for _ in range(rng.randint(1, 3))]
+                fields.append(("a", "b"))
+                rng.shuffle(fields)
+                if rng.random() < 0.5:
+                    body = lambda ctx, f=fields: form_body([(k, v(ctx) if callable(v) else v) for k, v in f])[1]
+                    headers.append(("Content-Type", "application/x-www-form-urlencoded"))
+                else:
+                    body = lambda ctx, f=fields: multipart_body([(k, v(ctx) if callable(v) else v) for k, v in f])[1]
+                    headers.append(("Content-Type", multipart_body([])[0][0][1]))
+            else:
+                headers.append(("Content-Type", "application/json"))
+                body = b'{"a": 1}'
+            steps.append(Step(name=name, method="POST", path=SP_PATH, headers=headers, body=body))
+        elif kind == "remote":
+            values = [rng.choice(remote_users) for _ in range(rng.choice([1, 1, 1, 2]))]
+            encoding = rng.choice(["utf-8", "latin-1"])
+            headers = [(rng.choice(["X-Remote-User", "x-remote-user"]),
+                        (lambda ctx, v=v, e=encoding: v.format(s=ctx["s"]).encode(e))) for v in values]
+            steps.append(Step(name=name, method="GET", path="/remote-user/", headers=headers))
+        else:
+            user = rng.choice(["john", "john\x00", "\x00john", "jöhn", "nobody", "JOHN", "jo\x00hn"])
+            password = rng.choice(["password", "password\x00", "wrong"])
+            encoding = rng.choice(["utf-8", "latin-1"])
+            steps.append(Step(name=name, method="GET", path="/basic/",
+                              headers=auth(basic(user, password, encoding))))
+    return steps
+
+
+SP_PATH = "/session/"
+
+
 def subst(value, ctx):
     """`@name@` -> ctx[name]; a callable value is called with the side's context."""
     if value is None:
@@ -1314,7 +1514,7 @@ def run_all(args, dj_port, rs_port, db_path, python, base_env) -> int:
             ctxs[side][f"{base}_sid"] = sid
 
     groups = (stateless_groups() + session_groups() + obtain_token_stateful_groups() + knox_groups()
-              + expiry_today_groups() + throttle_groups())
+              + expiry_today_groups() + throttle_groups() + wsgi_semantics_groups())
     if args.group:
         groups = [g for g in groups if g.name in args.group]
 

@@ -157,7 +157,12 @@ pub mod settings {
     #[cfg(feature = "knox")]
     #[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
     pub use auth_core::knox::KnoxSettings;
-    pub use auth_core::services::credential_cache::CredentialCache;
+    #[cfg(feature = "redis")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+    pub use auth_core::services::cache_invalidation::{
+        CHANNEL as CACHE_INVALIDATION_CHANNEL, RedisCacheInvalidation,
+    };
+    pub use auth_core::services::credential_cache::{CredentialCache, Invalidation};
     pub use auth_core::services::hashing_pool::HashingPool;
     pub use auth_core::settings::{
         DEFAULT_ALLOWED_HOSTS, DEFAULT_DATABASE_URL, DEFAULT_LOGIN_RATE, LOGIN_SCOPE, SecretKey,

@@ -35,14 +35,21 @@ impl std::fmt::Debug for PostData {
     }
 }
 
+/// The value Django's `QueryDict.get(name)` answers for these fields (`request.POST`, and DRF's
+/// `request.data` for a form or multipart body): the **last** one of a repeated field.
+fn last_value<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    fields
+        .iter()
+        .rev()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.as_str())
+}
+
 impl PostData {
-    /// The first value of field `name`.
+    /// The value of field `name`: the last, as Django's `QueryDict.get`.
     pub(crate) fn field(&self, name: &str) -> Result<Option<Cow<'_, str>>, ApiError> {
         match self {
-            Self::Fields(fields) => Ok(fields
-                .iter()
-                .find(|(key, _)| key == name)
-                .map(|(_, value)| Cow::Borrowed(value.as_str()))),
+            Self::Fields(fields) => Ok(last_value(fields, name).map(Cow::Borrowed)),
             Self::NoFields => Ok(None),
             Self::Invalid(error) => Err(error.clone()),
         }
@@ -54,12 +61,9 @@ impl PostData {
 pub(crate) fn credentials(body: &Bytes, post: &PostData) -> Result<Credentials, ApiError> {
     match post {
         PostData::Invalid(error) => Err(error.clone()),
-        PostData::Fields(fields) => auth_token_serializer::validate(|name| {
-            fields
-                .iter()
-                .find(|(key, _)| key == name)
-                .map(|(_, value)| Input::Text(value.as_str()))
-        }),
+        PostData::Fields(fields) => {
+            auth_token_serializer::validate(|name| last_value(fields, name).map(Input::Text))
+        }
         PostData::NoFields if body.is_empty() => auth_token_serializer::validate(|_| None),
         PostData::NoFields => {
             let value = json_parser::parse(body).map_err(json_parse_error)?;

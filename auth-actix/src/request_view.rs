@@ -9,6 +9,7 @@ use std::pin::Pin;
 use actix_web::HttpMessage;
 use actix_web::HttpRequest;
 use actix_web::http::header;
+use auth_core::django::http::parse_cookie::cookie_value;
 use auth_core::request::RequestView;
 use auth_core::settings::Settings;
 
@@ -117,15 +118,6 @@ impl<'a> HttpRequestView<'a> {
     }
 }
 
-/// Header bytes as text the way the reference gets `META` values: UTF-8 when valid, otherwise
-/// Latin-1 (every byte one code point).
-fn header_text(bytes: &[u8]) -> Cow<'_, str> {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Cow::Borrowed(text),
-        Err(_) => Cow::Owned(bytes.iter().map(|&byte| char::from(byte)).collect()),
-    }
-}
-
 impl RequestView for HttpRequestView<'_> {
     fn method(&self) -> &str {
         self.request.method().as_str()
@@ -149,9 +141,14 @@ impl RequestView for HttpRequestView<'_> {
     }
 
     fn cookie(&self, name: &str) -> Option<Cow<'_, str>> {
-        self.request
-            .cookie(name)
-            .map(|cookie| Cow::Owned(cookie.value().to_owned()))
+        // Django's reading, not actix's cookie jar (first value, percent-decoded): see
+        // `parse_cookie`.
+        match self.header("cookie")? {
+            Cow::Borrowed(header) => cookie_value(header, name),
+            Cow::Owned(header) => {
+                cookie_value(&header, name).map(|value| Cow::Owned(value.into_owned()))
+            }
+        }
     }
 
     fn host(&self) -> Option<&str> {
@@ -215,10 +212,8 @@ impl RequestView for HttpRequestView<'_> {
         if let Some(trusted) = self.request.extensions().get::<TrustedRemoteUser>() {
             return Some(Cow::Owned(trusted.0.clone()));
         }
+        // DRF's `request.META.get(header)`: Latin-1, whatever the bytes (PEP 3333).
         let name = self.settings.remote_user_header.as_deref()?;
-        self.header(name).map(|bytes| match bytes {
-            Cow::Borrowed(bytes) => header_text(bytes),
-            Cow::Owned(bytes) => Cow::Owned(header_text(&bytes).into_owned()),
-        })
+        self.meta(name)
     }
 }

@@ -11,6 +11,7 @@ use auth_core::authentication::session::enforce_csrf;
 use auth_core::django::csrf;
 use auth_core::django::session_data::MODEL_BACKEND;
 use auth_core::negotiation::accepts_json;
+use auth_core::request::RequestView;
 use auth_core::response_effects::ResponseEffects;
 use auth_core::throttling::{
     LoginScope, ScopedRateThrottle, ThrottleClasses, ThrottleContext, ThrottleScope,
@@ -151,11 +152,12 @@ async fn login(
 
     let user = auth_token_serializer::authenticate(runtime.env(), &credentials).await?;
     let effects = ResponseEffects::default();
-    let cookie = request.cookie(&settings.session_cookie.name);
+    let view = HttpRequestView::new(&request, settings);
+    let cookie = view.cookie(&settings.session_cookie.name);
     let (_, user) = django_login::login(
         runtime.env(),
         &effects,
-        cookie.as_ref().map(|cookie| cookie.value()),
+        cookie.as_deref(),
         &user,
         MODEL_BACKEND,
     )
@@ -192,14 +194,10 @@ async fn logout(
     let view = HttpRequestView::new(&request, settings).with_post_data(&post);
     enforce_csrf(&view, settings)?;
     let effects = ResponseEffects::default();
-    let cookie = request.cookie(&settings.session_cookie.name);
-    django_login::logout(
-        runtime.env(),
-        &effects,
-        cookie.as_ref().map(|cookie| cookie.value()),
-    )
-    .await
-    .map_err(ApiError::store_failure)?;
+    let cookie = view.cookie(&settings.session_cookie.name);
+    django_login::logout(runtime.env(), &effects, cookie.as_deref())
+        .await
+        .map_err(ApiError::store_failure)?;
     Ok(respond(
         actix_web::http::StatusCode::NO_CONTENT,
         None,
@@ -215,9 +213,10 @@ async fn csrf_token(request: HttpRequest) -> Result<HttpResponse, ApiErrorRespon
     negotiate(&request)?;
     let runtime = runtime_of(&request)?;
     let settings = runtime.settings();
-    let cookie = request.cookie(&settings.csrf_cookie.name);
+    let view = HttpRequestView::new(&request, settings);
+    let cookie = view.cookie(&settings.csrf_cookie.name);
     let secret = cookie
-        .and_then(|cookie| csrf::secret_from_cookie(cookie.value()).ok())
+        .and_then(|cookie| csrf::secret_from_cookie(&cookie).ok())
         .unwrap_or_else(csrf::generate_secret);
     // Masking fails only on a malformed secret, which neither source produces.
     let token = csrf::mask_cipher_secret(&secret)

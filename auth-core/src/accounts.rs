@@ -117,7 +117,9 @@ pub async fn authenticate_remote_user(
     env: &Environment,
     remote_user: &str,
 ) -> Result<Option<User>, ApiError> {
-    if remote_user.is_empty() {
+    // A name no backend can store is no user, and is not created (Django on PostgreSQL fails
+    // with a 500 there; HTTP headers cannot carry a NUL, a server variable could).
+    if remote_user.is_empty() || !crate::store::storable::can_be_stored(remote_user) {
         return Ok(None);
     }
     let users = &env.settings().user_model;

@@ -162,6 +162,8 @@ pub struct AuthSettingsBuilder {
     throttle_store: Option<Arc<dyn ThrottleStore>>,
     auth_cache_ttl: Option<Duration>,
     auth_cache_capacity: usize,
+    #[cfg(feature = "redis")]
+    auth_cache_invalidation: Option<crate::services::cache_invalidation::RedisCacheInvalidation>,
     hashing_threads: usize,
 }
 
@@ -180,6 +182,8 @@ impl Default for AuthSettingsBuilder {
             throttle_store: None,
             auth_cache_ttl: None,
             auth_cache_capacity: DEFAULT_AUTH_CACHE_CAPACITY,
+            #[cfg(feature = "redis")]
+            auth_cache_invalidation: None,
             hashing_threads: default_hashing_threads(),
         }
     }
@@ -477,6 +481,21 @@ impl AuthSettingsBuilder {
         self
     }
 
+    /// Keeps this instance's credential cache in step with the other instances' through Redis
+    /// publish/subscribe (feature `redis`): what any of them forgets (logout, password change,
+    /// deactivation, token revocation, the admin commands) is forgotten by all within
+    /// milliseconds, and within the TTL while Redis cannot be reached. Without
+    /// [`auth_cache_ttl`](Self::auth_cache_ttl) there is no cache and this does nothing.
+    #[cfg(feature = "redis")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+    pub fn auth_cache_invalidation(
+        mut self,
+        invalidation: crate::services::cache_invalidation::RedisCacheInvalidation,
+    ) -> Self {
+        self.auth_cache_invalidation = Some(invalidation);
+        self
+    }
+
     /// How many credentials the cache keeps, and how many refused tokens (default 10 000
     /// each; about 1 KiB per credential at most).
     pub fn auth_cache_capacity(mut self, entries: usize) -> Self {
@@ -553,12 +572,16 @@ impl AuthSettingsBuilder {
             })?;
         }
         settings.password_hashers = PasswordHashers::new(self.hashers, self.pbkdf2_iterations)?;
+        let cache = self
+            .auth_cache_ttl
+            .map(|ttl| Arc::new(CredentialCache::new(ttl, self.auth_cache_capacity)));
+        #[cfg(feature = "redis")]
+        if let (Some(cache), Some(invalidation)) = (&cache, &self.auth_cache_invalidation) {
+            invalidation.attach(cache);
+        }
         let mut services = Services::default()
             .with_hashing_pool(Arc::new(HashingPool::new(self.hashing_threads)))
-            .with_credential_cache(
-                self.auth_cache_ttl
-                    .map(|ttl| Arc::new(CredentialCache::new(ttl, self.auth_cache_capacity))),
-            );
+            .with_credential_cache(cache);
         if let Some(clock) = self.clock {
             services = services.with_clock(clock);
         }

@@ -98,10 +98,11 @@ pub fn validate<'a>(lookup: impl Fn(&str) -> Option<Input<'a>>) -> Result<Creden
 }
 
 /// Validates a JSON body: it must be an object (`Invalid data. Expected a dictionary, but got
-/// list.` otherwise).
+/// list.` otherwise, and `No data provided` for `null`, as DRF's `Serializer.errors` words it).
 pub fn validate_json(body: &Value) -> Result<Credentials, ApiError> {
     match body {
         Value::Object(object) => validate(|name| object.get(name).map(Input::Json)),
+        Value::Null => Err(non_field_error(messages::NO_DATA_PROVIDED)),
         other => Err(non_field_error(
             &messages::EXPECTED_DICTIONARY.replace("{datatype}", python_type_name(other)),
         )),
@@ -176,6 +177,15 @@ mod tests {
         assert_eq!(
             body(json!([])),
             r#"{"non_field_errors":["Invalid data. Expected a dictionary, but got list."]}"#
+        );
+        // DRF 3.18 `Serializer.errors`: the whole body `null` is "No data provided".
+        assert_eq!(
+            body(Value::Null),
+            r#"{"non_field_errors":["No data provided"]}"#
+        );
+        assert_eq!(
+            body(json!("x")),
+            r#"{"non_field_errors":["Invalid data. Expected a dictionary, but got str."]}"#
         );
     }
 

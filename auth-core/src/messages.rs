@@ -83,6 +83,10 @@ pub const NOT_A_VALID_STRING: &str = "Not a valid string.";
 pub const NULL_CHARACTERS: &str = "Null characters are not allowed.";
 /// A JSON body that is not an object; `{datatype}` is Python's type name (`list`, `str`, …).
 pub const EXPECTED_DICTIONARY: &str = "Invalid data. Expected a dictionary, but got {datatype}.";
+
+/// `Serializer.errors` for a body of JSON `null` (DRF replaces the field's "This field may not
+/// be null." with it, code `null`).
+pub const NO_DATA_PROVIDED: &str = "No data provided";
 /// The credential check failed (obtain-token and login).
 pub const UNABLE_TO_LOG_IN: &str = "Unable to log in with provided credentials.";
 /// The key DRF uses for errors not tied to one field.

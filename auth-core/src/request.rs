@@ -20,7 +20,22 @@ pub trait RequestView {
     /// value Django sees.
     fn header(&self, name: &str) -> Option<Cow<'_, [u8]>>;
 
-    /// A cookie's value by exact name.
+    /// A header as text, as Django's `request.META` holds it: the lines joined by `,`, then
+    /// decoded as Latin-1 (PEP 3333), so the UTF-8 bytes of `jöhn` read `jÃ¶hn`. For the values
+    /// the reference reads as text: `REMOTE_USER` from a header, `Origin`, `Referer`, the CSRF
+    /// token header.
+    fn meta(&self, name: &str) -> Option<Cow<'_, str>> {
+        self.header(name).map(|bytes| match bytes {
+            Cow::Borrowed(bytes) => crate::compat::python::text::latin1(bytes),
+            Cow::Owned(bytes) => {
+                Cow::Owned(crate::compat::python::text::latin1(&bytes).into_owned())
+            }
+        })
+    }
+
+    /// A cookie's value by exact name, as Django reads it behind gunicorn: the `Cookie` lines
+    /// joined by `,`, the last value of a repeated name, nothing percent-decoded
+    /// ([`parse_cookie`](crate::django::http::parse_cookie)).
     fn cookie(&self, name: &str) -> Option<Cow<'_, str>>;
 
     /// The request host including any port as sent (`Host`, or the configured forwarded host).

@@ -132,6 +132,8 @@ async fn token_basic_session_and_knox_authenticate_on_postgres() {
     add_prefix_sharing_token(&db).await;
     assert_keys_sharing_a_prefix_find_their_own_rows(&app).await;
 
+    assert_unstorable_keys_match_nothing_without_a_database_error(&app, &db).await;
+
     // Basic upgrades an outdated hash (1000 iterations, short salt) to the configured 2000.
     let john = user::AUTH_USER
         .find_by_username(&db, "john")
@@ -216,6 +218,71 @@ async fn token_basic_session_and_knox_authenticate_on_postgres() {
         "tokens go first, as Django's ORM does"
     );
     schema.drop().await;
+}
+
+/// PostgreSQL cannot hold U+0000 in text: a lookup comparing a column with such a value fails
+/// (Django answers 500 there). No stored row can have such a key, so every lookup answers "none"
+/// without asking, and a request gets the 401 SQLite gives, not a 503.
+async fn assert_unstorable_keys_match_nothing_without_a_database_error<S, B>(
+    app: &S,
+    db: &DatabaseConnection,
+) where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    // What the guard spares: the server refuses the value outright.
+    let refused = db
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT 1 AS one WHERE $1::text = 'x'",
+            ["jo\0hn".into()],
+        ))
+        .await;
+    assert!(
+        refused.is_err(),
+        "PostgreSQL takes no NUL in text: {refused:?}"
+    );
+
+    for credentials in [&b"jo\0hn:password"[..], b"\0:password", b"john\0:password"] {
+        let reply = send(app, with_auth(get("/basic/"), basic(credentials))).await;
+        assert_eq!(reply.status, 401, "{credentials:?}");
+        assert_eq!(reply.body, r#"{"detail":"Invalid username/password."}"#);
+    }
+    // Header values and cookies cannot carry a NUL (the HTTP parser refuses it): the token,
+    // session and knox lookups are checked at the store.
+
+    let users = &user::AUTH_USER;
+    assert!(
+        users
+            .find_by_username(db, "jo\0hn")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(!users.username_exists(db, "jo\0hn").await.unwrap());
+    let now = chrono::Utc::now();
+    assert!(
+        session_rows::load(db, "abcdefgh\0ijkl", now)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store::token::find_with_user(db, users, "abcd1234\0")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        knox_token::candidates(db, users, "abcd\u{0}xyz")
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 /// Django 6.1's PostgreSQL tables for a custom user model of a project made since Django 3.2
@@ -491,6 +558,255 @@ async fn three_instances_agree_on_revocation_and_password_changes() {
     schema.drop().await;
 }
 
+/// Three instances with the credential cache on (TTL ten minutes) share the database and Redis
+/// (`RedisCacheInvalidation`): what one forgets — a revoked token, a logged-out session — the
+/// others refuse within the propagation delay, measured here and printed; without the message
+/// they would serve their cached entry for ten minutes (checked first).
+async fn three_instances_with_the_cache_on_refuse_what_one_revokes_within_milliseconds() {
+    use auth_actix::settings::RedisCacheInvalidation;
+    use std::time::{Duration, Instant};
+
+    let schema = Schema::create().await;
+    let redis_url = external::Server::redis().url;
+    // A channel of this run's own: other suites' instances publish about their own user 1.
+    let channel = format!(
+        "{}:{}",
+        auth_actix::settings::CACHE_INVALIDATION_CHANNEL,
+        schema.name
+    );
+    let mut instances = Vec::new();
+    for _ in 0..3 {
+        let invalidation = RedisCacheInvalidation::connect_on(&redis_url, &channel)
+            .await
+            .unwrap();
+        assert!(
+            invalidation.subscriptions() > 0,
+            "subscribed before serving"
+        );
+        let settings = settings_builder()
+            .auth_cache_ttl(Duration::from_secs(600))
+            .auth_cache_invalidation(invalidation)
+            .build()
+            .unwrap();
+        let db = schema.connect().await;
+        let app = session_app(&settings, &db, |routes| {
+            routes
+                .service(route::<(TokenAuthentication,), IsAuthenticated>("/token/"))
+                .service(route::<(SessionAuthentication,), IsAuthenticated>(
+                    "/session/",
+                ))
+                .service(web::scope("/auth").configure(session_endpoints));
+        })
+        .await;
+        instances.push((settings, db, app));
+    }
+    populate(&instances[0].1, &settings()).await;
+    let token = || with_auth(get("/token/"), "Token abcd1234");
+    for (_, _, app) in &instances {
+        assert_eq!(send(app, token()).await.status, 200);
+    }
+    let john = user::AUTH_USER
+        .find_by_username(&instances[0].1, "john")
+        .await
+        .unwrap()
+        .unwrap();
+
+    // The row goes; the caches still serve it (this is what the TTL alone would allow).
+    store::token::delete_for_user(&instances[0].1, john.id)
+        .await
+        .unwrap();
+    for (_, _, app) in &instances {
+        assert_eq!(
+            send(app, token()).await.status,
+            200,
+            "served from the cache"
+        );
+    }
+    // Instance 0 forgets, as its admin commands and the application's own changes do.
+    let started = Instant::now();
+    let cache = instances[0].0.services().credential_cache().unwrap();
+    cache.forget_user(john.id);
+    let mut delays = Vec::new();
+    for (_, _, app) in &instances {
+        delays.push(refused_within(app, &token, 401, started).await);
+    }
+    println!("token revocation reached the three instances after {delays:?}");
+
+    // A session made on instance 0, used (and cached) on 1 and 2, logged out on 0.
+    let mut instances = instances.into_iter();
+    let (_, _, first) = instances.next().unwrap();
+    let others: Vec<_> = instances.map(|(_, _, app)| app).collect();
+    let mut client = auth_actix::test::TestClient::new(first);
+    assert_eq!(
+        client
+            .login("/auth", "john", "password")
+            .await
+            .unwrap()
+            .as_u16(),
+        200
+    );
+    let key = client.cookies()["sessionid"].clone();
+    let session = move || get("/session/").insert_header(("Cookie", format!("sessionid={key}")));
+    for app in &others {
+        assert_eq!(send(app, session()).await.status, 200);
+        assert_eq!(send(app, session()).await.status, 200);
+    }
+    let started = Instant::now();
+    let logout = client
+        .send(test::TestRequest::post().uri("/auth/logout/"))
+        .await
+        .unwrap();
+    assert_eq!(logout.status().as_u16(), 204);
+    let mut delays = Vec::new();
+    for app in &others {
+        delays.push(refused_within(app, &session, 403, started).await);
+    }
+    println!("logout reached the other instances after {delays:?}");
+    schema.drop().await;
+}
+
+/// Polls `app` with `request` until it answers `status`; fails after a second (the cache's TTL
+/// here is ten minutes). Returns the delay since `started`.
+async fn refused_within<S, B>(
+    app: &S,
+    request: impl Fn() -> test::TestRequest,
+    status: u16,
+    started: std::time::Instant,
+) -> std::time::Duration
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    loop {
+        let reply = send(app, request()).await;
+        if reply.status == status {
+            return started.elapsed();
+        }
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(1),
+            "still served from the cache after a second"
+        );
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(1)).await;
+    }
+}
+
+/// When an instance cannot reach Redis, what another forgets reaches it only through its
+/// cache's TTL (2 s here): it serves the revoked token until then, and refuses it after. When
+/// Redis answers again it subscribes again and clears its cache (messages may have been lost).
+async fn with_redis_unreachable_the_cache_falls_back_to_its_ttl() {
+    use auth_actix::settings::RedisCacheInvalidation;
+    use std::time::{Duration, Instant};
+
+    const TTL: Duration = Duration::from_secs(2);
+    let schema = Schema::create().await;
+    let redis = external::Server::redis();
+    let upstream = redis.address().unwrap();
+    let proxy = tcp_proxy::Proxy::start(upstream.clone()).await;
+    let proxied_url = redis.url.replacen(&upstream, &proxy.address.to_string(), 1);
+    let channel = format!(
+        "{}:{}",
+        auth_actix::settings::CACHE_INVALIDATION_CHANNEL,
+        schema.name
+    );
+    let mut instances = Vec::new();
+    for url in [redis.url.clone(), proxied_url] {
+        let invalidation = RedisCacheInvalidation::connect_on(&url, &channel)
+            .await
+            .unwrap();
+        let settings = settings_builder()
+            .auth_cache_ttl(TTL)
+            .auth_cache_invalidation(invalidation.clone())
+            .build()
+            .unwrap();
+        let db = schema.connect().await;
+        let app = app(&settings, &db, |routes| {
+            routes.service(route::<(TokenAuthentication,), IsAuthenticated>("/token/"));
+        })
+        .await;
+        instances.push((settings, db, app, invalidation));
+    }
+    populate(&instances[0].1, &settings()).await;
+    let token = || with_auth(get("/token/"), "Token abcd1234");
+    let (_, _, behind_proxy, its_bus) = &instances[1];
+    assert_eq!(send(behind_proxy, token()).await.status, 200);
+    let subscriptions = its_bus.subscriptions();
+
+    proxy.cut();
+    let john = user::AUTH_USER
+        .find_by_username(&instances[0].1, "john")
+        .await
+        .unwrap()
+        .unwrap();
+    store::token::delete_for_user(&instances[0].1, john.id)
+        .await
+        .unwrap();
+    let revoked = Instant::now();
+    instances[0]
+        .0
+        .services()
+        .credential_cache()
+        .unwrap()
+        .forget_user(john.id);
+    assert_eq!(send(&instances[0].2, token()).await.status, 401);
+    actix_web::rt::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        send(behind_proxy, token()).await.status,
+        200,
+        "cut off from Redis: the entry lives until its TTL"
+    );
+    let delay = refused_after_ttl(behind_proxy, token, revoked, TTL).await;
+    println!("without Redis the revocation was seen after {delay:?} (TTL {TTL:?})");
+
+    // Back: a new subscription, and the cache cleared.
+    proxy.restore();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while its_bus.subscriptions() == subscriptions {
+        assert!(Instant::now() < deadline, "no new subscription within 15 s");
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    }
+    schema.drop().await;
+}
+
+/// Polls until `app` refuses the token; it must not before `ttl` has passed since `revoked`.
+async fn refused_after_ttl<S, B>(
+    app: &S,
+    request: impl Fn() -> test::TestRequest,
+    revoked: std::time::Instant,
+    ttl: std::time::Duration,
+) -> std::time::Duration
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    loop {
+        let status = send(app, request()).await.status;
+        let elapsed = revoked.elapsed();
+        if status == 401 {
+            // The entry was stored just before the cut; it expires at most `ttl` after.
+            assert!(
+                elapsed <= ttl + std::time::Duration::from_millis(500),
+                "{elapsed:?}"
+            );
+            return elapsed;
+        }
+        assert_eq!(status, 200);
+        assert!(
+            elapsed < ttl + std::time::Duration::from_secs(2),
+            "still served after {elapsed:?}"
+        );
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
 fn main() {
     external::run(
         &[external::Server::postgres(), external::Server::redis()],
@@ -500,6 +816,10 @@ fn main() {
             external_test!(a_custom_user_model_with_bigint_keys_works_on_postgres),
             external_test!(a_database_outage_is_a_bounded_generic_503_and_recovers_on_its_own),
             external_test!(three_instances_agree_on_revocation_and_password_changes),
+            external_test!(
+                three_instances_with_the_cache_on_refuse_what_one_revokes_within_milliseconds
+            ),
+            external_test!(with_redis_unreachable_the_cache_falls_back_to_its_ttl),
         ],
     );
 }

@@ -55,14 +55,6 @@ pub fn csrf_config(settings: &Settings) -> CsrfConfig {
     }
 }
 
-fn header_text<'a>(request: &'a dyn RequestView, name: &str) -> Option<std::borrow::Cow<'a, str>> {
-    use std::borrow::Cow;
-    request.header(name).map(|bytes| match bytes {
-        Cow::Borrowed(bytes) => String::from_utf8_lossy(bytes),
-        Cow::Owned(bytes) => Cow::Owned(String::from_utf8_lossy(&bytes).into_owned()),
-    })
-}
-
 /// Django's `CsrfViewMiddleware` check as DRF runs it, with the reason turned into
 /// `403 {"detail":"CSRF Failed: <reason>"}`.
 ///
@@ -77,11 +69,9 @@ pub fn enforce_csrf(request: &dyn RequestView, settings: &Settings) -> Result<()
     }
     let config = csrf_config(settings);
     let header_name = header_name_to_http(&config.header_name);
-    let origin = header_text(request, "origin");
-    let referer = header_text(request, "referer");
-    let header_token = header_name
-        .as_deref()
-        .and_then(|name| header_text(request, name));
+    let origin = request.meta("origin");
+    let referer = request.meta("referer");
+    let header_token = header_name.as_deref().and_then(|name| request.meta(name));
     let cookie = request.cookie(&settings.csrf_cookie.name);
     let form = if request.method() == "POST" {
         request.post_field("csrfmiddlewaretoken")

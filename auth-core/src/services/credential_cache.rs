@@ -10,8 +10,11 @@
 //! A change made by **this process** is seen at once: logout and every other session flush or
 //! key change, a hash upgrade, and the admin commands (token revocation, password change) forget
 //! the affected entries; an application that changes users itself calls
-//! [`CredentialCache::forget_user`]. A change made **elsewhere** (Django's admin, another
-//! instance, a `manage.py` command) is seen within the TTL: until then a revoked token, a
+//! [`CredentialCache::forget_user`]. With Redis, every instance hears the others' forgetting
+//! (publish/subscribe, [`RedisCacheInvalidation`](super::cache_invalidation)): a change made by
+//! any instance of this library is seen by all within the propagation delay (milliseconds), and
+//! when Redis cannot be reached, within the TTL. A change made **elsewhere** (Django's admin, a
+//! `manage.py` command) is seen within the TTL: until then a revoked token, a
 //! deactivated user or a session logged out elsewhere keeps working here, and a token created
 //! with a key that was just refused (only chosen keys, as fixtures use; generated keys are never
 //! guessed) keeps being refused. Choose the TTL as the longest such window you accept.
@@ -32,7 +35,7 @@
 //! `Debug` shows neither.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -43,7 +46,7 @@ use crate::store::token;
 use crate::store::user::User;
 
 /// The SHA-256 of a tagged credential: what entries are found by.
-type Fingerprint = [u8; 32];
+pub type Fingerprint = [u8; 32];
 
 fn fingerprint(kind: &[u8], credential: &str) -> Fingerprint {
     let mut hasher = Sha256::new();
@@ -104,7 +107,26 @@ pub struct CredentialCache {
     known: Cache<Fingerprint, Entry>,
     /// Refused token fingerprints and until when they stay refused.
     unknown: Cache<Fingerprint, DateTime<Utc>>,
+    /// Who hears what this cache forgets (the other instances, through Redis), when set.
+    peers: OnceLock<Peers>,
 }
+
+/// What one cache forgot, for the caches of the other instances: a user, or a credential by its
+/// fingerprint (never the credential itself), or everything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Invalidation {
+    /// Every credential of this user.
+    User(i32),
+    /// One DRF token, by fingerprint.
+    Token(Fingerprint),
+    /// One session, by fingerprint.
+    Session(Fingerprint),
+    /// Everything.
+    All,
+}
+
+/// Told of every [`Invalidation`] this cache makes.
+pub type Peers = Arc<dyn Fn(Invalidation) + Send + Sync>;
 
 impl fmt::Debug for CredentialCache {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -125,6 +147,39 @@ impl CredentialCache {
             ttl: TimeDelta::from_std(ttl).unwrap_or(TimeDelta::MAX),
             known: Cache::new(capacity),
             unknown: Cache::new(capacity),
+            peers: OnceLock::new(),
+        }
+    }
+
+    /// Tells `peers` of every forgetting from now on (once: later calls are ignored and
+    /// return `false`). [`RedisCacheInvalidation`](super::cache_invalidation) uses it.
+    pub fn announce_to(&self, peers: Peers) -> bool {
+        self.peers.set(peers).is_ok()
+    }
+
+    fn announce(&self, invalidation: Invalidation) {
+        if let Some(peers) = self.peers.get() {
+            peers(invalidation);
+        }
+    }
+
+    /// Forgets what `invalidation` names, here only: what another instance forgot.
+    pub fn apply(&self, invalidation: Invalidation) {
+        match invalidation {
+            Invalidation::User(user_id) => self
+                .known
+                .retain(|_, entry| entry.remembered.user_id() != user_id),
+            Invalidation::Token(id) => {
+                self.known.remove(&id);
+                self.unknown.remove(&id);
+            }
+            Invalidation::Session(id) => {
+                self.known.remove(&id);
+            }
+            Invalidation::All => {
+                self.known.clear();
+                self.unknown.clear();
+            }
         }
     }
 
@@ -201,11 +256,10 @@ impl CredentialCache {
             .insert(fingerprint(TOKEN, key), self.until(now));
     }
 
-    /// Forgets what is known about the token `key` (it was created or deleted here).
+    /// Forgets what is known about the token `key` (it was created or deleted here), here and
+    /// on the instances that hear this cache.
     pub fn forget_token(&self, key: &str) {
-        let id = fingerprint(TOKEN, key);
-        self.known.remove(&id);
-        self.unknown.remove(&id);
+        self.forget(Invalidation::Token(fingerprint(TOKEN, key)));
     }
 
     /// The verified user of the session `session_key` and when the session expires, if
@@ -251,22 +305,27 @@ impl CredentialCache {
         );
     }
 
-    /// Forgets the session `session_key` (flushed, or its key changed).
+    /// Forgets the session `session_key` (flushed, or its key changed), here and on the
+    /// instances that hear this cache.
     pub fn forget_session(&self, session_key: &str) {
-        self.known.remove(&fingerprint(SESSION, session_key));
+        self.forget(Invalidation::Session(fingerprint(SESSION, session_key)));
     }
 
-    /// Forgets every credential of the user `user_id`: call it after changing the user's
-    /// password, active flag or tokens outside this library's own paths.
+    /// Forgets every credential of the user `user_id`, here and on the instances that hear
+    /// this cache: call it after changing the user's password, active flag or tokens outside
+    /// this library's own paths.
     pub fn forget_user(&self, user_id: i32) {
-        self.known
-            .retain(|_, entry| entry.remembered.user_id() != user_id);
+        self.forget(Invalidation::User(user_id));
     }
 
-    /// Forgets everything.
+    /// Forgets everything, here and on the instances that hear this cache.
     pub fn clear(&self) {
-        self.known.clear();
-        self.unknown.clear();
+        self.forget(Invalidation::All);
+    }
+
+    fn forget(&self, invalidation: Invalidation) {
+        self.apply(invalidation);
+        self.announce(invalidation);
     }
 }
 
@@ -370,6 +429,37 @@ mod tests {
             cache.remember_session(&format!("s{n}"), user(n), at(600), at(0));
         }
         assert!(cache.len() <= 1000, "{}", cache.len());
+    }
+
+    #[test]
+    fn forgetting_is_announced_and_applying_is_not() {
+        let cache = CredentialCache::new(Duration::from_secs(60), 10);
+        let heard = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = Arc::clone(&heard);
+        assert!(cache.announce_to(Arc::new(move |invalidation| {
+            if let Ok(mut heard) = sink.lock() {
+                heard.push(invalidation);
+            }
+        })));
+        cache.remember_token("k", token_row("k", 1), user(1), at(0));
+        cache.forget_user(1);
+        cache.forget_session("s");
+        cache.forget_token("k");
+        cache.clear();
+        // What another instance forgot is applied here and not echoed back.
+        cache.remember_token("k", token_row("k", 2), user(2), at(0));
+        cache.apply(Invalidation::User(2));
+        assert!(matches!(cache.token("k", at(1)), TokenLookup::Miss));
+        let heard = heard.lock().map(|heard| heard.clone()).unwrap_or_default();
+        assert_eq!(
+            heard,
+            [
+                Invalidation::User(1),
+                Invalidation::Session(fingerprint(SESSION, "s")),
+                Invalidation::Token(fingerprint(TOKEN, "k")),
+                Invalidation::All,
+            ]
+        );
     }
 
     #[test]

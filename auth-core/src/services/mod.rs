@@ -2,6 +2,9 @@
 //! the optional credential cache, and the stores of throttle histories. They are bundled, with
 //! the settings and the database, in an [`Environment`](crate::environment::Environment).
 
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub mod cache_invalidation;
 pub mod credential_cache;
 pub mod hashing_pool;
 pub mod memory_store;

@@ -25,9 +25,13 @@ pub const MAX_CANDIDATES: u64 = 16;
 
 /// The first [`PREFIX_CHARS`] characters of `key` (all of a shorter key: no generated key is,
 /// and such a key, a test fixture's `abcd1234` or a hand-made one, has no secret part left to
-/// protect); `None` for an empty key, which is never looked up. The rows are read in key order,
+/// protect); `None` for an empty key and for a key no backend can store (see
+/// [`storable`](super::storable)), which are never looked up. The rows are read in key order,
 /// so the key equal to a short prefix, the first in that order, is always among them.
 pub fn prefix(key: &str) -> Option<&str> {
+    if !super::storable::can_be_stored(key) {
+        return None;
+    }
     let end = key
         .char_indices()
         .nth(PREFIX_CHARS)
@@ -90,6 +94,8 @@ mod tests {
         assert_eq!(prefix("abcd1234"), Some("abcd1234"));
         assert_eq!(prefix("abc"), Some("abc"));
         assert_eq!(prefix(""), None);
+        assert_eq!(prefix("abcd\u{0}1234ef"), None);
+        assert_eq!(prefix("abcd1234ef\u{0}"), None);
         assert_eq!(prefix("ééééééééé"), Some("éééééééé"));
     }
 

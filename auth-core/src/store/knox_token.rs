@@ -93,6 +93,9 @@ pub async fn candidates<C: ConnectionTrait>(
     users: &UserModel,
     token_key: &str,
 ) -> Result<Vec<(Model, User)>, DbErr> {
+    if !super::storable::can_be_stored(token_key) {
+        return Ok(Vec::new());
+    }
     let mut select =
         users.select_with_owner(db.get_database_backend(), Entity, "k", Column::UserId);
     select.and_where(Expr::col((Alias::new("k"), Column::TokenKey)).eq(token_key));

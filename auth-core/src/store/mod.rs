@@ -24,6 +24,7 @@ pub(crate) mod sqlite_reader;
 #[cfg(not(feature = "sqlite"))]
 #[path = "sqlite_reader_absent.rs"]
 pub(crate) mod sqlite_reader;
+pub mod storable;
 pub mod token;
 pub mod user;
 

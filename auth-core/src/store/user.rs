@@ -320,12 +320,16 @@ impl UserModel {
         User::from_query_result(&row, "").map(Some)
     }
 
-    /// The user with exactly this username (Django's `get_by_natural_key` is an exact match).
+    /// The user with exactly this username (Django's `get_by_natural_key` is an exact match);
+    /// none, without a query, for a name no backend can store.
     pub async fn find_by_username<C: ConnectionTrait>(
         &self,
         db: &C,
         username: &str,
     ) -> Result<Option<User>, DbErr> {
+        if !super::storable::can_be_stored(username) {
+            return Ok(None);
+        }
         let mut select = self.select(db.get_database_backend());
         select.and_where(
             Expr::col((Alias::new("u"), Alias::new(self.username_field.as_ref()))).eq(username),
@@ -360,6 +364,9 @@ impl UserModel {
         db: &C,
         username: &str,
     ) -> Result<bool, DbErr> {
+        if !super::storable::can_be_stored(username) {
+            return Ok(false);
+        }
         let select = Query::select()
             .expr(Expr::val(1))
             .from(self.table_iden())

@@ -3,8 +3,12 @@
 //! use), `bytes.split()`'s whitespace (DRF's `Authorization` header split) and `str.title()`
 //! (Django's header display names).
 //!
+//! Also `bytes.decode("latin-1")`, the decoding WSGI applies to every header value.
+//!
 //! Python's `str` whitespace is Unicode whitespace, as Rust's `char::is_whitespace`, plus the
 //! information separators U+001C–U+001F, which Python counts as space and Rust does not.
+
+use std::borrow::Cow;
 
 /// Whether Python's `str.isspace()` holds for `character`.
 pub fn is_python_whitespace(character: char) -> bool {
@@ -22,6 +26,15 @@ pub fn python_strip(text: &str) -> &str {
 /// Not `u8::is_ascii_whitespace`, which lacks the vertical tab (`0x0B`).
 pub const fn is_bytes_whitespace(byte: u8) -> bool {
     matches!(byte, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C)
+}
+
+/// `bytes.decode("latin-1")`: every byte one code point, as a WSGI server (PEP 3333) hands
+/// header values to Django's `request.META`. Borrowed when the bytes are ASCII.
+pub fn latin1(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) if text.is_ascii() => Cow::Borrowed(text),
+        _ => Cow::Owned(bytes.iter().map(|&byte| char::from(byte)).collect()),
+    }
 }
 
 /// Python's `str.title()`: a cased character after a cased one is lower-cased, any other
@@ -43,6 +56,14 @@ pub fn title(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn latin1_is_one_code_point_per_byte() {
+        assert!(matches!(latin1(b"john"), Cow::Borrowed("john")));
+        assert_eq!(latin1("jöhn".as_bytes()), "jÃ¶hn");
+        assert_eq!(latin1(b"j\xf6hn"), "jöhn");
+        assert_eq!(latin1(b"\x00\x7f\x80\xff"), "\u{0}\u{7f}\u{80}\u{ff}");
+    }
 
     #[test]
     fn strips_what_python_strips() {
