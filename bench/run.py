@@ -9,7 +9,10 @@ framework under gunicorn, on one SQLite database (see bench/README.md).
    whose password is hashed at Django's real PBKDF2 iterations, its DRF token, a Django session;
 3. per server configuration (bare hello; this project with the cache off; with the cache on;
    DRF 3.18 under gunicorn), starts the server pinned to one CPU, checks one request of each row,
-   warms up, runs `wrk --latency` pinned to the other CPU, then stops the server;
+   warms up, runs `wrk --latency` pinned to the other CPU, then stops the server. With
+   `--unpinned`, nothing is pinned (servers and wrk share every CPU, as when two services are
+   compared side by side) and DRF runs under each gunicorn configuration of `--drf-configs`
+   (sync with 1-4 workers, gthread), each row keeping its best;
 4. prints req/s, p50, p99 and the ratios to the bare hello and to DRF (same authentication) of
    every row, with the CPU time the server and the load generator used.
 
@@ -286,15 +289,45 @@ def cpu_seconds(pids):
     return total / ticks
 
 
-def start_server(kind, args, binary, env, workdir):
+def server_pin(args):
+    """taskset to the server CPU, or nothing in the unpinned mode (every CPU shared)."""
+    return [] if args.unpinned else ["taskset", "-c", str(args.server_cpu)]
+
+
+def client_pin(args):
+    return [] if args.unpinned else ["taskset", "-c", str(args.client_cpu)]
+
+
+@dataclass(frozen=True)
+class GunicornConfig:
+    """One way to run DRF under gunicorn: worker class, workers, threads per worker."""
+
+    worker_class: str
+    workers: int
+    threads: int = 1
+
+    @classmethod
+    def parse(cls, text):
+        """`sync:2` or `gthread:2x4` (workers x threads)."""
+        worker_class, _, size = text.partition(":")
+        workers, _, threads = size.partition("x")
+        return cls(worker_class, int(workers), int(threads or 1))
+
+    def __str__(self):
+        return f"{self.worker_class}:{self.workers}" + (f"x{self.threads}" if self.threads > 1 else "")
+
+
+def start_server(kind, args, binary, env, workdir, gunicorn=None):
     port = free_port()
-    pin = priority(args) + ["taskset", "-c", str(args.server_cpu)]
+    pin = priority(args) + server_pin(args)
     server_env = dict(env)
     if kind == "drf":
+        gunicorn = gunicorn or GunicornConfig(args.gunicorn_worker_class, args.workers,
+                                              args.gunicorn_threads)
         argv = pin + [VENV / "bin" / "gunicorn", "parity_site.wsgi:application",
-                      "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
-                      "--worker-class", args.gunicorn_worker_class, "--threads",
-                      str(args.gunicorn_threads)]
+                      "--bind", f"127.0.0.1:{port}", "--workers", str(gunicorn.workers),
+                      "--worker-class", gunicorn.worker_class, "--threads",
+                      str(gunicorn.threads)]
         cwd = DJANGO_DIR
     else:
         server_env.update({"BIND": f"127.0.0.1:{port}", "WORKERS": str(args.workers)})
@@ -365,7 +398,7 @@ def prioritize_session(pid, args):
 
 
 def wrk_argv(args, wrk, url, headers, duration, connections=None, script=None):
-    argv = priority(args) + ["taskset", "-c", str(args.client_cpu), wrk, "--latency", "--timeout", "30s",
+    argv = priority(args) + client_pin(args) + [wrk, "--latency", "--timeout", "30s",
             "-t", str(args.threads), "-c", str(connections or args.connections),
             "-d", f"{duration}s"]
     for name, value in headers:
@@ -461,7 +494,9 @@ def run_row(args, wrk, server, row, fixtures):
     wall = time.monotonic() - wall_before
     server_cpu = cpu_seconds(server.pids()) - server_before
     result.server_cpu = server_cpu / wall
-    result.foreign_cpu = max(0.0, cpu_busy_seconds(args.server_cpu) - busy_before - server_cpu) / wall
+    # Unpinned, the server has no CPU of its own to watch.
+    result.foreign_cpu = 0.0 if args.unpinned else max(
+        0.0, cpu_busy_seconds(args.server_cpu) - busy_before - server_cpu) / wall
     result.client_cpu = client_cpu / wall
 
     if row.track_rss:
@@ -585,6 +620,13 @@ def parse_args():
     parser.add_argument("--flood-connections", type=int, default=8)
     parser.add_argument("--flood-lead", type=int, default=2,
                         help="seconds the Basic flood runs before and after the measurement (2)")
+    parser.add_argument("--unpinned", action="store_true",
+                        help="no pinning: the servers and wrk share every CPU (the side-by-side "
+                             "method), and DRF runs with the best of --drf-configs")
+    parser.add_argument("--drf-configs", default=None,
+                        help="gunicorn configurations to try for the DRF rows, the best kept per row "
+                             "(default: the --workers/--gunicorn-* one; unpinned: "
+                             "sync:1,sync:2,sync:3,sync:4,gthread:2x4,gthread:4x4)")
     parser.add_argument("--server-cpu", type=int, default=1, help="CPU the servers are pinned to (1)")
     parser.add_argument("--client-cpu", type=int, default=0, help="CPU wrk is pinned to (0)")
     parser.add_argument("--nice", type=int, default=-20 if os.geteuid() == 0 else 0,
@@ -616,12 +658,24 @@ def main():
     if not shutil.which("taskset"):
         sys.exit("run.py: taskset not found (util-linux)")
     cpus = os.sched_getaffinity(0)
-    if args.server_cpu not in cpus or args.client_cpu not in cpus or args.server_cpu == args.client_cpu:
+    if not args.unpinned and (args.server_cpu not in cpus or args.client_cpu not in cpus
+                              or args.server_cpu == args.client_cpu):
         sys.exit(f"run.py: --server-cpu and --client-cpu must be two different CPUs of {sorted(cpus)}")
-    cpu_note = (f"pinning: every server (bench_server; gunicorn master and workers) on CPU "
-                f"{args.server_cpu}, every wrk (incl. the Basic flood) on CPU {args.client_cpu} "
-                f"(taskset)" + (f"; all under nice -n {args.nice}, each in a session (autogroup) of its own at "
-                                f"nice {args.nice}" if args.nice else ""))
+    if args.unpinned:
+        cpu_note = (f"pinning: none (unpinned mode): every server and wrk share the {len(cpus)} CPUs"
+                    + (f"; all under nice -n {args.nice}" if args.nice else ""))
+    else:
+        cpu_note = (f"pinning: every server (bench_server; gunicorn master and workers) on CPU "
+                    f"{args.server_cpu}, every wrk (incl. the Basic flood) on CPU {args.client_cpu} "
+                    f"(taskset)" + (f"; all under nice -n {args.nice}, each in a session (autogroup) of its own at "
+                                    f"nice {args.nice}" if args.nice else ""))
+    if args.drf_configs:
+        drf_configs = [GunicornConfig.parse(c.strip()) for c in args.drf_configs.split(",") if c.strip()]
+    elif args.unpinned:
+        drf_configs = [GunicornConfig.parse(c) for c in
+                       ("sync:1", "sync:2", "sync:3", "sync:4", "gthread:2x4", "gthread:4x4")]
+    else:
+        drf_configs = [GunicornConfig(args.gunicorn_worker_class, args.workers, args.gunicorn_threads)]
 
     binary = build_server(args.no_build) if any(r.server != "drf" for r in args.rows) else None
     python = python_env()
@@ -639,22 +693,39 @@ def main():
             rows = [r for r in args.rows if r.server == kind]
             if not rows:
                 continue
-            server = start_server(kind, args, binary, env, workdir)
-            try:
-                ready_path, ready_headers = ("/token/", row_headers(ROWS[2], fixtures)) \
-                    if kind == "drf" else ("/hello/", [])
+            configs = drf_configs if kind == "drf" else [None]
+            tried = {}  # row name -> [(config, Result)]
+            for config in configs:
+                server = start_server(kind, args, binary, env, workdir, gunicorn=config)
                 try:
-                    server.wait_ready(ready_path, ready_headers)
-                except RuntimeError as error:
-                    log(str(error))
-                    results += [Result(r, skipped=f"the {kind} server did not start "
-                                       f"({str(error).splitlines()[-1]})") for r in rows]
+                    ready_path, ready_headers = ("/token/", row_headers(ROWS[2], fixtures)) \
+                        if kind == "drf" else ("/hello/", [])
+                    try:
+                        server.wait_ready(ready_path, ready_headers)
+                    except RuntimeError as error:
+                        log(str(error))
+                        for r in rows:
+                            tried.setdefault(r.name, []).append((config, Result(
+                                r, skipped=f"the {kind} server did not start "
+                                           f"({str(error).splitlines()[-1]})")))
+                        continue
+                    for row in rows:
+                        log(f"row {row.name}: {row.label}" + (f" (gunicorn {config})" if config else ""))
+                        tried.setdefault(row.name, []).append(
+                            (config, run_row(args, wrk, server, row, fixtures)))
+                finally:
+                    server.stop()
+            for row in rows:
+                candidates = tried.get(row.name, [])
+                ran = [(c, r) for c, r in candidates if not r.skipped]
+                if not ran:
+                    results.append(candidates[-1][1] if candidates else Result(row, skipped="not run"))
                     continue
-                for row in rows:
-                    log(f"row {row.name}: {row.label}")
-                    results.append(run_row(args, wrk, server, row, fixtures))
-            finally:
-                server.stop()
+                best_config, best = max(ran, key=lambda pair: pair[1].rps)
+                if len(candidates) > 1:
+                    best.notes.append(f"best of gunicorn {', '.join(f'{c}: {r.rps:,.0f}' for c, r in ran)}"
+                                      f" -> {best_config}")
+                results.append(best)
     finally:
         if args.keep:
             log(f"kept: {workdir}")
