@@ -51,7 +51,7 @@ PBKDF2_ITERATIONS = "1000"
 TRUSTED_ORIGINS = "https://trusted.example.com,https://*.wild.example.com"
 SSL_HEADER = "X-Forwarded-Proto"
 SIDES = ("django", "rust")
-STRICT_HEADERS = False  # --strict-headers: Allow and Vary differences count as mismatches
+STRICT_HEADERS = True  # Allow and Vary differences count as mismatches (--lenient-headers: notes only)
 SHORT = {"django": "dj", "rust": "rs"}
 
 CSRF_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -1449,10 +1449,12 @@ def main(argv=None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true", help="print every scenario, not only mismatches")
     parser.add_argument("--group", action="append", help="run only these groups (repeatable)")
     parser.add_argument("--strict-headers", action="store_true",
-                        help="count Allow / Vary differences as mismatches (default: summarised as notes)")
+                        help="count Allow / Vary differences as mismatches (the default; kept for old command lines)")
+    parser.add_argument("--lenient-headers", action="store_true",
+                        help="only summarise Allow / Vary differences as notes, not counted")
     args = parser.parse_args(argv)
     global STRICT_HEADERS
-    STRICT_HEADERS = args.strict_headers
+    STRICT_HEADERS = not args.lenient_headers
 
     rust_bin = find_rust_bin(args.rust_bin)
     workdir = Path(tempfile.mkdtemp(prefix="drf-parity-"))
@@ -1575,7 +1577,7 @@ def run_all(args, dj_port, rs_port, db_path, python, base_env) -> int:
         for note in notes_all:
             print(f"  {note}")
     if header_notes:
-        print(f"\nAllow / Vary differences (not counted; --strict-headers counts them), by value:")
+        print(f"\nAllow / Vary differences (not counted under --lenient-headers), by value:")
         for (name, a, b), labels in sorted(header_notes.items(), key=lambda kv: (kv[0][0], -len(kv[1]))):
             print(f"  {name.title()}: django {a!r} / rust {b!r}: {len(labels)} scenarios, e.g. {labels[0]}")
     if reference_warnings:

@@ -14,6 +14,7 @@ use auth_core::policy::DefaultAuthentication;
 use auth_core::store::knox_token;
 use auth_core::throttling::{LoginScope, ScopedRateThrottle};
 
+use crate::default_response_headers::DefaultResponseHeaders;
 use crate::error::ApiErrorResponse;
 use crate::guard::{PolicyGuard, method_not_allowed};
 use crate::routed_handler::{DeclaredName, declared};
@@ -51,6 +52,8 @@ pub fn knox_endpoints(config: &mut web::ServiceConfig) {
         .service(
             web::resource("/login/")
                 .name(KNOX_LOGIN)
+                // knox's views: APIViews with `post` and DRF's default renderers.
+                .app_data(DefaultResponseHeaders::methods(&["POST"]))
                 .route(web::post().to(declared(login)))
                 .default_service(web::to(method_not_allowed::<
                     DefaultAuthentication,
@@ -60,6 +63,8 @@ pub fn knox_endpoints(config: &mut web::ServiceConfig) {
         .service(
             web::resource("/logout/")
                 .name(KNOX_LOGOUT)
+                // knox's views: APIViews with `post` and DRF's default renderers.
+                .app_data(DefaultResponseHeaders::methods(&["POST"]))
                 .route(web::post().to(declared(logout)))
                 .default_service(web::to(method_not_allowed::<
                     (KnoxTokenAuthentication,),
@@ -69,6 +74,8 @@ pub fn knox_endpoints(config: &mut web::ServiceConfig) {
         .service(
             web::resource("/logoutall/")
                 .name(KNOX_LOGOUT_ALL)
+                // knox's views: APIViews with `post` and DRF's default renderers.
+                .app_data(DefaultResponseHeaders::methods(&["POST"]))
                 .route(web::post().to(declared(logout_all)))
                 .default_service(web::to(method_not_allowed::<
                     (KnoxTokenAuthentication,),

@@ -38,6 +38,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod default_response_headers;
 mod error;
 mod guard;
 #[cfg(feature = "knox")]
@@ -78,6 +79,7 @@ pub use auth_macros::{
     Authentication, authentication_classes, login_not_required, permission_classes,
     throttle_classes, throttle_scope,
 };
+pub use default_response_headers::DefaultResponseHeaders;
 pub use error::ApiErrorResponse;
 pub use guard::{Auth, PolicyGuard};
 pub use login_required::LoginRequiredMiddleware;

@@ -13,6 +13,7 @@ use auth_core::store::token::{self, Model as Token};
 use auth_core::throttling::{LoginScope, ScopedRateThrottle};
 use auth_core::user::User;
 
+use crate::default_response_headers::DefaultResponseHeaders;
 use crate::error::ApiErrorResponse;
 use crate::guard::PolicyGuard;
 use crate::post_data;
@@ -95,6 +96,8 @@ pub fn obtain_auth_token_resource(path: &str) -> actix_web::Resource {
     // The name tells deny-by-default, before routing, that the handlers declare their policy.
     web::resource(path)
         .name(OBTAIN_AUTH_TOKEN)
+        // DRF's `ObtainAuthToken`: POST only, `renderer_classes = (JSONRenderer,)`.
+        .app_data(DefaultResponseHeaders::methods(&["POST"]).json_only())
         .route(web::post().to(declared(obtain_auth_token)))
         .default_service(web::to(declared(not_allowed)))
 }

@@ -7,6 +7,8 @@ use auth_core::django::http::cookie;
 use auth_core::response_effects::{ResponseEffects, SessionCookie};
 use auth_core::settings::Settings;
 
+use crate::default_response_headers::patch_vary_headers;
+
 /// Applies the recorded effects to `headers` (the effects are taken, so applying twice is a
 /// no-op).
 pub(crate) fn apply(headers: &mut HeaderMap, effects: &ResponseEffects, settings: &Settings) {
@@ -28,7 +30,7 @@ pub(crate) fn apply(headers: &mut HeaderMap, effects: &ResponseEffects, settings
         vary_cookie = true;
     }
     if vary_cookie {
-        add_vary_cookie(headers);
+        patch_vary_headers(headers, "Cookie");
     }
 }
 
@@ -37,27 +39,5 @@ fn append_cookie(headers: &mut HeaderMap, value: &str) {
     // not a valid header (a misconfigured name) is dropped rather than breaking the response.
     if let Ok(value) = HeaderValue::from_str(value) {
         headers.append(header::SET_COOKIE, value);
-    }
-}
-
-/// Django's `patch_vary_headers(response, ("Cookie",))`: appended once, case-insensitively.
-fn add_vary_cookie(headers: &mut HeaderMap) {
-    let existing: Vec<String> = headers
-        .get_all(header::VARY)
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(','))
-        .map(|item| item.trim().to_owned())
-        .filter(|item| !item.is_empty())
-        .collect();
-    if existing
-        .iter()
-        .any(|item| item == "*" || item.eq_ignore_ascii_case("cookie"))
-    {
-        return;
-    }
-    let mut all = existing;
-    all.push("Cookie".to_owned());
-    if let Ok(value) = HeaderValue::from_str(&all.join(", ")) {
-        headers.insert(header::VARY, value);
     }
 }

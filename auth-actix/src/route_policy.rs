@@ -33,6 +33,7 @@ use auth_core::policy::{DefaultAuthentication, DefaultPermissions, DefaultThrott
 use auth_core::response_effects::ResponseEffects;
 use auth_core::throttling::NoThrottleScope;
 
+use crate::default_response_headers::DefaultResponseHeaders;
 use crate::error::ApiErrorResponse;
 use crate::guard::{
     DenyByDefaultEnforced, PolicyRanBeforeRouting, PolicySlot, ScopeDefaults, run_policy,
@@ -204,8 +205,9 @@ where
                     .app_data::<web::Data<AuthRuntime>>()
                     .is_none_or(|runtime| runtime.settings().deny_by_default);
                 if !deny {
-                    let future = self.service.call(request);
-                    return Box::pin(async move { Ok(future.await?.map_into_left_body()) });
+                    let (future, claim) = routed_handler::call_observing(&*self.service, request);
+                    let api_view = declares_policy(claim);
+                    return Box::pin(async move { Ok(finalize(future.await?, api_view)) });
                 }
                 request.extensions_mut().insert(DenyByDefaultEnforced);
             }
@@ -237,7 +239,8 @@ where
                 ));
                 return Box::pin(ready(Err(refusal.into())));
             }
-            return Box::pin(async move { Ok(future.await?.map_into_left_body()) });
+            let api_view = declares_policy(claim);
+            return Box::pin(async move { Ok(finalize(future.await?, api_view)) });
         }
 
         if scope {
@@ -277,9 +280,9 @@ where
         )
         .await;
     if let (Err(refusal), Expectation::Unclaimed) = (&outcome, expectation) {
-        return Ok(request
-            .error_response(refusal.clone())
-            .map_into_right_body());
+        let mut response = request.error_response(refusal.clone());
+        add_default_headers(&mut response);
+        return Ok(response.map_into_right_body());
     }
     // Should the policy refuse and no handler claim the route, the request will have gone with
     // the handler's future: keep what a stand-in needs to carry the refusal.
@@ -292,6 +295,11 @@ where
     request.extensions_mut().insert(ran_before_routing.clone());
     let effects = request.extensions().get::<Rc<ResponseEffects>>().cloned();
     let runtime = request.app_data::<web::Data<AuthRuntime>>().cloned();
+    // The app's (not the resource's: routing has not happened) default headers, for a stand-in.
+    let default_headers = request
+        .app_data::<DefaultResponseHeaders>()
+        .cloned()
+        .unwrap_or_default();
 
     let (future, claim) = routed_handler::call_observing(&*service, request);
     expectations.borrow_mut().record(&key, claim.is_some());
@@ -309,13 +317,42 @@ where
                 Some(stand_in) => stand_in.into_request(runtime, effects),
                 None => return Err(refusal.into()),
             };
-            return Ok(ServiceResponse::new(request, response).map_into_right_body());
+            let mut response = ServiceResponse::new(request, response);
+            default_headers.apply(response.headers_mut());
+            return Ok(response.map_into_right_body());
         }
     }
     if let Some(gate) = gate {
         gate.open();
     }
-    Ok(future.await?.map_into_left_body())
+    // A policy ran (the default one, or a scope's): the handler is an API view unless it opted
+    // out.
+    let api_view = claim != Some(Claim::LoginNotRequired);
+    Ok(finalize(future.await?, api_view))
+}
+
+/// Whether a routed handler is an API view with a policy of its own (declared, or a scope's).
+fn declares_policy(claim: Option<Claim>) -> bool {
+    matches!(claim, Some(Claim::Declared | Claim::Scope))
+}
+
+/// DRF's `finalize_response` for an API view (a handler that declares its policy, one a scope
+/// policy governs, or one the default policy ran for): its default headers, `Allow` and
+/// `Vary: Accept` ([`DefaultResponseHeaders`]). Other responses are left as they are.
+fn finalize<B>(mut response: ServiceResponse<B>, api_view: bool) -> Response<B> {
+    if api_view {
+        add_default_headers(&mut response);
+    }
+    response.map_into_left_body()
+}
+
+fn add_default_headers<B>(response: &mut ServiceResponse<B>) {
+    let defaults = response
+        .request()
+        .app_data::<DefaultResponseHeaders>()
+        .cloned()
+        .unwrap_or_default();
+    defaults.apply(response.headers_mut());
 }
 
 /// The head of a request that routing consumed, to answer it after all.

@@ -29,10 +29,10 @@ use auth_actix::throttling::RedisStore;
 use auth_actix::views::{knox_endpoints, obtain_auth_token_resource, session_endpoints};
 use auth_actix::{
     AllowAny, AnonRateThrottle, Auth, AuthSettings, BasicAuthentication, BearerAuthentication,
-    IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly, KnoxTokenAuthentication,
-    PolicyDefaults, RemoteUserAuthentication, ScopedRateThrottle, SessionAuthentication,
-    SessionMiddleware, TokenAuthentication, UserRateThrottle, authentication_classes,
-    permission_classes, throttle_classes, throttle_scope,
+    DefaultResponseHeaders, IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly,
+    KnoxTokenAuthentication, PolicyDefaults, RemoteUserAuthentication, ScopedRateThrottle,
+    SessionAuthentication, SessionMiddleware, TokenAuthentication, UserRateThrottle,
+    authentication_classes, permission_classes, throttle_classes, throttle_scope,
 };
 
 /// The reference's custom permission: staff only, with DRF's `message`.
@@ -243,6 +243,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     HttpServer::new(move || {
         auth_actix::app(settings.clone(), db.clone())
             .wrap(SessionMiddleware)
+            // The reference project's views implement every method (`Allow` on each answer);
+            // the library's views name their own.
+            .app_data(DefaultResponseHeaders::all_methods())
             .route("/basic/", web::route().to(basic))
             .route("/token/", web::route().to(token))
             .route("/bearer/", web::route().to(bearer))

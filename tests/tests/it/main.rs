@@ -12,6 +12,7 @@ mod basic;
 mod concurrency;
 mod credential_cache;
 mod custom_user;
+mod default_response_headers;
 mod deny_by_default;
 mod derive;
 mod knox;
