@@ -39,6 +39,10 @@ const FIRST_SUBSCRIPTION: Duration = Duration::from_secs(2);
 /// The longest pause between two attempts to reach Redis.
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
 
+/// How long one attempt to connect, subscribe or publish may take: a Redis that accepts
+/// connections but never answers (a black hole) must not hold the queue of messages.
+const ATTEMPT: Duration = Duration::from_secs(2);
+
 /// Attaches credential caches to Redis publish/subscribe (see the module documentation). Cheap
 /// to clone; give it to [`AuthSettingsBuilder::auth_cache_invalidation`]. Needs the `redis`
 /// feature.
@@ -211,23 +215,45 @@ async fn publish(
     let mut connection: Option<ConnectionManager> = None;
     while let Some(message) = receiver.recv().await {
         if connection.is_none() {
-            connection = ConnectionManager::new(client.clone())
+            connection = match tokio::time::timeout(ATTEMPT, ConnectionManager::new(client.clone()))
                 .await
-                .inspect_err(|error| {
+            {
+                Ok(Ok(manager)) => Some(manager),
+                Ok(Err(error)) => {
                     tracing::warn!(%error, "credential cache invalidation: cannot reach Redis to publish");
-                })
-                .ok();
+                    None
+                }
+                Err(_) => {
+                    tracing::warn!(
+                        "credential cache invalidation: Redis did not answer in time to publish"
+                    );
+                    None
+                }
+            };
         }
         let Some(manager) = connection.as_mut() else {
             continue;
         };
-        let sent = redis::cmd("PUBLISH")
-            .arg(&channel)
-            .arg(&message)
-            .query_async::<i64>(manager)
-            .await;
-        if let Err(error) = sent {
-            tracing::warn!(%error, "credential cache invalidation: a message was not published");
+        let sent = tokio::time::timeout(
+            ATTEMPT,
+            redis::cmd("PUBLISH")
+                .arg(&channel)
+                .arg(&message)
+                .query_async::<i64>(manager),
+        )
+        .await;
+        match sent {
+            Ok(Ok(_)) => {}
+            Ok(Err(error)) => {
+                tracing::warn!(%error, "credential cache invalidation: a message was not published");
+            }
+            Err(_) => {
+                tracing::warn!(
+                    "credential cache invalidation: a message was not published in time"
+                );
+                // Reconnect for the next one rather than wait on this connection again.
+                connection = None;
+            }
         }
     }
 }
@@ -241,40 +267,42 @@ async fn subscribe(client: redis::Client, shared: Weak<Shared>, subscribed: watc
         let Some(channel) = shared.upgrade().map(|shared| shared.channel.clone()) else {
             return;
         };
-        match client.get_async_pubsub().await {
-            Ok(mut pubsub) => match pubsub.subscribe(&channel).await {
-                Ok(()) => {
-                    backoff = Duration::from_millis(50);
-                    if let Some(shared) = shared.upgrade() {
-                        shared.each_cache(|cache| cache.apply(Invalidation::All));
-                    }
-                    subscribed.send_modify(|count| *count += 1);
-                    let mut messages = pubsub.on_message();
-                    while let Some(message) = messages.next().await {
-                        let Some(shared) = shared.upgrade() else {
-                            return;
-                        };
-                        let Ok(text) = message.get_payload::<String>() else {
-                            continue;
-                        };
-                        match decode(&text) {
-                            Some((sender, invalidation)) if sender != shared.instance => {
-                                shared.each_cache(|cache| cache.apply(invalidation));
-                            }
-                            Some(_) => {}
-                            None => {
-                                tracing::debug!("credential cache invalidation: ignored a message")
-                            }
+        let attempt = tokio::time::timeout(ATTEMPT, async {
+            let mut pubsub = client.get_async_pubsub().await?;
+            pubsub.subscribe(&channel).await?;
+            Ok::<_, redis::RedisError>(pubsub)
+        })
+        .await;
+        match attempt {
+            Ok(Ok(mut pubsub)) => {
+                backoff = Duration::from_millis(50);
+                if let Some(shared) = shared.upgrade() {
+                    shared.each_cache(|cache| cache.apply(Invalidation::All));
+                }
+                subscribed.send_modify(|count| *count += 1);
+                let mut messages = pubsub.on_message();
+                while let Some(message) = messages.next().await {
+                    let Some(shared) = shared.upgrade() else {
+                        return;
+                    };
+                    let Ok(text) = message.get_payload::<String>() else {
+                        continue;
+                    };
+                    match decode(&text) {
+                        Some((sender, invalidation)) if sender != shared.instance => {
+                            shared.each_cache(|cache| cache.apply(invalidation));
                         }
+                        Some(_) => {}
+                        None => tracing::debug!("credential cache invalidation: ignored a message"),
                     }
-                    tracing::warn!("credential cache invalidation: the subscription was lost");
                 }
-                Err(error) => {
-                    tracing::warn!(%error, "credential cache invalidation: cannot subscribe");
-                }
-            },
-            Err(error) => {
-                tracing::debug!(%error, "credential cache invalidation: cannot reach Redis");
+                tracing::warn!("credential cache invalidation: the subscription was lost");
+            }
+            Ok(Err(error)) => {
+                tracing::debug!(%error, "credential cache invalidation: cannot subscribe");
+            }
+            Err(_) => {
+                tracing::debug!("credential cache invalidation: Redis did not answer in time");
             }
         }
         tokio::time::sleep(backoff).await;
