@@ -1,12 +1,12 @@
 //! The credential caches of several instances, kept in step through Redis publish/subscribe.
 //!
 //! Each instance's [`CredentialCache`] forgets a user, a token or a session when this library
-//! changes them (logout, password change, deactivation through the admin commands, token
-//! revocation, a flushed session). Alone, another instance would keep serving its own entry until
+//! changes them (logout and other session flushes, a password change or hash upgrade, the admin
+//! commands run in-process, an application's own `forget_user`). Alone, another instance would keep serving its own entry until
 //! the TTL. With a [`RedisCacheInvalidation`] attached, every forgetting is published on
 //! [`CHANNEL`] (or a channel of the deployment's choosing, when several share one Redis) and
-//! every instance applies what the others publish: the delay is Redis's
-//! round trip (well under a millisecond on loopback; `tests/tests/redis_cache_invalidation.rs`
+//! every instance applies what the others publish, within milliseconds on loopback
+//! (`tests/tests/postgres.rs::three_instances_with_the_cache_on_refuse_what_one_revokes_within_milliseconds`
 //! measures it).
 //!
 //! When Redis cannot be reached, nothing waits for it: forgetting still happens locally, the
