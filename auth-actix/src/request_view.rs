@@ -142,7 +142,22 @@ impl RequestView for HttpRequestView<'_> {
 
     fn cookie(&self, name: &str) -> Option<Cow<'_, str>> {
         // Django's reading, not actix's cookie jar (first value, percent-decoded): see
-        // `parse_cookie`.
+        // `parse_cookie`. Over HTTP/2 and HTTP/3 a client may split its one cookie string into
+        // several fields, which must be rejoined with "; " (RFC 9113 §8.2.3), as the proxy in
+        // front of a WSGI server does before Django sees them; HTTP/1 lines are joined by ","
+        // as gunicorn joins them.
+        if self.request.version() >= actix_web::http::Version::HTTP_2 {
+            let fields: Vec<&[u8]> = self
+                .request
+                .headers()
+                .get_all(header::COOKIE)
+                .map(|value| value.as_bytes())
+                .collect();
+            if fields.len() > 1 {
+                let joined = fields.join(&b"; "[..]);
+                return cookie_value(&joined, name).map(|value| Cow::Owned(value.into_owned()));
+            }
+        }
         match self.header("cookie")? {
             Cow::Borrowed(header) => cookie_value(header, name),
             Cow::Owned(header) => {

@@ -34,7 +34,8 @@ pub trait RequestView {
     }
 
     /// A cookie's value by exact name, as Django reads it behind gunicorn: the `Cookie` lines
-    /// joined by `,`, the last value of a repeated name, nothing percent-decoded
+    /// joined by `,` (HTTP/2 fields by `; `), the last value of a repeated name, nothing
+    /// percent-decoded
     /// ([`parse_cookie`](crate::django::http::parse_cookie)).
     fn cookie(&self, name: &str) -> Option<Cow<'_, str>>;
 

@@ -121,6 +121,28 @@ async fn djangos_own_session_row_authenticates() {
     assert_eq!(reply.body, json_body("john", "None"));
 }
 
+/// Several `Cookie` fields: over HTTP/1 they are one value joined by `,` (gunicorn), so a
+/// `sessionid` in a second line is no cookie of its own, as in Django; over HTTP/2 a client may
+/// split its cookie string into fields (RFC 9113 §8.2.3), rejoined with `; ` as the proxy in
+/// front of Django would.
+#[actix_web::test]
+async fn several_cookie_fields_are_joined_as_the_protocol_says() {
+    let settings = settings();
+    let db = database(&settings).await;
+    let key = django_session(&db).await;
+    let app = suite_app(&settings, &db).await;
+    let split = |version| {
+        get("/session/")
+            .version(version)
+            .append_header((header::COOKIE, "a=1"))
+            .append_header((header::COOKIE, format!("sessionid={key}")))
+    };
+    let http1 = send(&app, split(actix_web::http::Version::HTTP_11)).await;
+    assert_eq!(http1.status, 403, "{}", http1.body);
+    let http2 = send(&app, split(actix_web::http::Version::HTTP_2)).await;
+    assert_eq!((http2.status, http2.body), (200, json_body("john", "None")));
+}
+
 #[actix_web::test]
 async fn no_session_is_not_attempted_and_session_first_makes_it_403() {
     let settings = settings();

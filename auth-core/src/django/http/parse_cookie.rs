@@ -4,7 +4,9 @@
 //! What Django does with the request's `Cookie` lines (Django 6.1, gunicorn 27, Python 3.13):
 //! - gunicorn joins repeated header lines with `,` (`wsgi.create`: `",".join(values)`), so two
 //!   `Cookie` lines `a=1` and `b=2` reach Django as the one value `a=1,b=2`, that is the cookie
-//!   `a` with the value `1,b=2` and no cookie `b`;
+//!   `a` with the value `1,b=2` and no cookie `b` (over HTTP/2 a client may split one cookie
+//!   string into several fields, which the proxy in front of a WSGI server rejoins with `; `;
+//!   `auth-actix` does the same for HTTP/2 and HTTP/3 requests);
 //! - `WSGIRequest.COOKIES` re-encodes that value as Latin-1 and decodes it as UTF-8 with
 //!   replacement characters (`get_str_from_wsgi`);
 //! - `parse_cookie` splits it at every `;`, each part at its first `=` (a part without one is a
