@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use crate::compat::python::text::is_python_whitespace;
+use crate::compat::python::text::{is_python_whitespace, latin1};
 use crate::request::RequestView;
 
 /// The identity: with `NUM_PROXIES` unset, the whole `X-Forwarded-For` value with all
@@ -16,13 +16,7 @@ pub fn get_ident(request: &dyn RequestView, num_proxies: Option<u32>) -> String 
     };
     // Django's META values are the header bytes as Latin-1.
     let header = request.header("x-forwarded-for");
-    let xff: Option<Cow<'_, str>> =
-        header
-            .as_deref()
-            .map(|bytes| match std::str::from_utf8(bytes) {
-                Ok(text) if text.is_ascii() => Cow::Borrowed(text),
-                _ => Cow::Owned(bytes.iter().map(|&byte| char::from(byte)).collect()),
-            });
+    let xff: Option<Cow<'_, str>> = header.as_deref().map(latin1);
     match (num_proxies, xff) {
         (Some(0), _) | (Some(_), None) => remote_addr(),
         (Some(proxies), Some(xff)) => {
