@@ -216,11 +216,14 @@ where
     Ok(Rc::new(state))
 }
 
-/// Runs the policy `S`, `P`, `T` as a handler's guard: the outcome is published in the request's
-/// extensions, so that [`Auth`] (and anything after) reads it instead of authenticating again.
+/// Runs the policy `S`, `P`, `T` as a handler's guard: the outcome is published in `slot` (the
+/// guard's, announced when it was created) or else in the request's extensions, so that [`Auth`]
+/// (and anything after) reads it instead of authenticating again. One extension, not two: each
+/// costs an allocation and a map entry on every request.
 async fn guard_request<S, P, T, Scope>(
     request: HttpRequest,
     gate: Option<Gate>,
+    slot: Option<Rc<PolicySlot>>,
 ) -> Result<Auth, ApiErrorResponse>
 where
     S: AuthenticationPolicy,
@@ -236,7 +239,12 @@ where
         warn_unmarked_guard(&request);
     }
     let state = run_policy::<S, P, T, Scope>(&request, gate.as_ref()).await?;
-    request.extensions_mut().insert(Rc::clone(&state));
+    match slot {
+        Some(slot) => slot.fill(Rc::clone(&state)),
+        None => {
+            request.extensions_mut().insert(Rc::clone(&state));
+        }
+    }
     if let Some(gate) = gate {
         gate.open();
     }
@@ -261,8 +269,7 @@ where
         request.extensions_mut().insert(Rc::clone(&slot));
         let gate = Gate::install(payload);
         Box::pin(async move {
-            let auth = guard_request::<S, P, T, Scope>(request, gate).await?;
-            slot.fill(Rc::clone(&auth.state));
+            let auth = guard_request::<S, P, T, Scope>(request, gate, Some(slot)).await?;
             Ok(Self {
                 auth,
                 policy: PhantomData,
@@ -313,6 +320,11 @@ impl PolicySlot {
         if let Some(waker) = self.waiting.take() {
             waker.wake();
         }
+    }
+
+    /// The outcome, once filled.
+    fn state(&self) -> Option<Rc<AuthState>> {
+        self.state.borrow().clone()
     }
 
     fn poll_state(&self, cx: &mut Context<'_>) -> Poll<Rc<AuthState>> {
@@ -392,6 +404,9 @@ impl FromRequest for Auth {
         }
         let pending = request.extensions().get::<Rc<PolicySlot>>().cloned();
         if let Some(slot) = pending {
+            if let Some(state) = slot.state() {
+                return Box::pin(std::future::ready(Ok(Self { state, request })));
+            }
             // A guard earlier in the parameter list is running the view's policy, or a policy
             // middleware ran one for this handler, which declares none: share its outcome.
             // Should the guard refuse, the handler's extraction fails with its error.
@@ -412,7 +427,7 @@ impl FromRequest for Auth {
             DefaultPermissions,
             DefaultThrottles,
             NoThrottleScope,
-        >(request, gate))
+        >(request, gate, None))
     }
 }
 

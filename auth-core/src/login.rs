@@ -31,6 +31,22 @@ fn verify_hash(env: &Environment, stored: &str, user: &User) -> HashMatch {
     )
 }
 
+/// The user id a session names, when it also names one of the allowed backends (Django's
+/// `get_user` returns no user otherwise).
+fn session_user_id(env: &Environment, session: &Session) -> Option<i32> {
+    let user_id = match session.data().get(session_data::SESSION_KEY)? {
+        Value::String(text) => text.parse::<i32>().ok(),
+        Value::Number(number) => number.as_i64().and_then(|id| i32::try_from(id).ok()),
+        _ => None,
+    }?;
+    let backend = session.text(session_data::BACKEND_SESSION_KEY)?;
+    env.settings()
+        .authentication_backends
+        .iter()
+        .any(|allowed| allowed == backend)
+        .then_some(user_id)
+}
+
 /// Django's `get_user(request)` for the session in the request's cookie: the user whose id,
 /// backend and password hash the session holds, if all still match.
 ///
@@ -57,38 +73,37 @@ pub async fn get_user(
         }
     }
     let sessions = SessionStore::new(env);
-    let mut session = sessions
-        .load(&cookie)
-        .await
-        .map_err(ApiError::store_failure)?;
+    let users = &settings.user_model;
+    // Both rows in one read transaction when this thread reads the SQLite file itself.
+    let on_this_thread = crate::store::sqlite_reader::in_one_read(env.db(), || {
+        let session = sessions.load_on_this_thread(&cookie)?;
+        let user = match session_user_id(env, &session) {
+            Some(id) => crate::store::sqlite_reader::user_by_id(env.db(), users, id)?,
+            None => None,
+        };
+        Some((session, user))
+    });
+    let (mut session, user) = match on_this_thread {
+        Some(found) => found,
+        None => {
+            let session = sessions
+                .load(&cookie)
+                .await
+                .map_err(ApiError::store_failure)?;
+            let user = match session_user_id(env, &session) {
+                Some(id) => users
+                    .find_by_id(env.db(), id)
+                    .await
+                    .map_err(ApiError::store_failure)?,
+                None => None,
+            };
+            (session, user)
+        }
+    };
     if session.key().is_none() {
         effects.set_session_cookie(SessionCookie::Delete);
         return Ok(None);
     }
-    let user_id = match session.data().get(session_data::SESSION_KEY) {
-        Some(Value::String(text)) => text.parse::<i32>().ok(),
-        Some(Value::Number(number)) => number.as_i64().and_then(|id| i32::try_from(id).ok()),
-        _ => None,
-    };
-    let backend = session.text(session_data::BACKEND_SESSION_KEY);
-    let (Some(user_id), Some(backend)) = (user_id, backend) else {
-        return Ok(None);
-    };
-    if !settings
-        .authentication_backends
-        .iter()
-        .any(|allowed| allowed == backend)
-    {
-        return Ok(None);
-    }
-    let users = &settings.user_model;
-    let user = match crate::store::sqlite_reader::user_by_id(env.db(), users, user_id) {
-        Some(user) => user,
-        None => users
-            .find_by_id(env.db(), user_id)
-            .await
-            .map_err(ApiError::store_failure)?,
-    };
     let Some(user) = user else {
         return Ok(None);
     };

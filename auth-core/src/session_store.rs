@@ -82,16 +82,28 @@ impl<'a> SessionStore<'a> {
     /// row give an empty session without a key; data that fails to verify or decode gives an
     /// empty session that keeps its key (and logs `Session data corrupted`).
     pub async fn load(&self, key: &str) -> Result<Session, DbErr> {
-        if !session_data::is_valid_session_key(key) {
-            return Ok(Session::default());
+        if let Some(session) = self.load_on_this_thread(key) {
+            return Ok(session);
         }
-        let now = Utc::now();
-        let row = match store::sqlite_reader::live_session(self.env.db(), key, now) {
-            Some(row) => row,
-            None => store::session::load(self.env.db(), key, now).await?,
-        };
+        let row = store::session::load(self.env.db(), key, Utc::now()).await?;
+        Ok(self.session_of(row))
+    }
+
+    /// [`load`](Self::load) through the synchronous SQLite reader (`store::sqlite_reader`), so
+    /// that it can share a read transaction with the user's row; `None` when that reader cannot
+    /// answer (not a SQLite file, the file busy) and sea-orm must.
+    pub(crate) fn load_on_this_thread(&self, key: &str) -> Option<Session> {
+        if !session_data::is_valid_session_key(key) {
+            return Some(Session::default());
+        }
+        let row = store::sqlite_reader::live_session(self.env.db(), key, Utc::now())?;
+        Some(self.session_of(row))
+    }
+
+    /// The session a loaded row (or its absence) gives.
+    fn session_of(&self, row: Option<store::session::Model>) -> Session {
         let Some(row) = row else {
-            return Ok(Session::default());
+            return Session::default();
         };
         let settings = self.env.settings();
         let data = match session_data::decode(
@@ -107,11 +119,11 @@ impl<'a> SessionStore<'a> {
                 Map::new()
             }
         };
-        Ok(Session {
+        Session {
             key: Some(row.session_key),
             data,
             expires: Some(row.expire_date),
-        })
+        }
     }
 
     /// Django's `save()`: writes the data with its expiry; a session without a key gets a new

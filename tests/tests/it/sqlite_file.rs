@@ -147,3 +147,35 @@ async fn a_session_read_from_a_file_follows_logout_and_password_changes() {
         403
     );
 }
+
+/// The session row and its user are read in one read transaction: it ends with the request, so
+/// a writer is never blocked by it and every request sees the rows as they are now.
+#[actix_web::test]
+async fn session_and_user_read_together_see_each_later_write() {
+    let file = File::new("session-snapshot");
+    let settings = settings();
+    let db = file.database(&settings).await;
+    let app = suite_app(&settings, &db).await;
+    let mut client = TestClient::new(app);
+    let login = client.login("/auth", "john", "password").await.unwrap();
+    assert_eq!(login.as_u16(), 200);
+    for round in 0..10 {
+        let active = round % 2 == 0;
+        db.execute_unprepared(&format!(
+            "UPDATE auth_user SET is_active = {} WHERE username = 'john'",
+            i32::from(active)
+        ))
+        .await
+        .unwrap();
+        let status = client.get("/session/").await.unwrap().status().as_u16();
+        assert_eq!(status, if active { 200 } else { 403 }, "round {round}");
+    }
+    // The session row deleted behind the server's back: gone on the next request.
+    db.execute_unprepared("DELETE FROM django_session")
+        .await
+        .unwrap();
+    assert_eq!(
+        client.get("/session/").await.unwrap().status().as_u16(),
+        403
+    );
+}
