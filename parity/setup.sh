@@ -8,7 +8,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 venv="${PARITY_VENV:-$here/.venv}"
 
 # Exact reference versions (spec: "Reference versions").
-requirements=(Django==6.1.3 djangorestframework==3.18.3 django-rest-knox==5.1.0)
+requirements=(Django==6.1.3 djangorestframework==3.18.3 django-rest-knox==5.1.0
+              djangorestframework-simplejwt==5.5.1 PyJWT==2.15.1)
 
 pick_python() {
     if [[ -n "${PARITY_PYTHON:-}" ]]; then
@@ -62,6 +63,8 @@ fi
 "$venv/bin/python" - <<'PY'
 import sys, django, rest_framework
 from importlib.metadata import version
-print("setup.sh: python %s, Django %s, djangorestframework %s, django-rest-knox %s" % (
-    sys.version.split()[0], django.get_version(), rest_framework.VERSION, version("django-rest-knox")))
+print("setup.sh: python %s, Django %s, djangorestframework %s, django-rest-knox %s, "
+      "djangorestframework-simplejwt %s, PyJWT %s" % (
+    sys.version.split()[0], django.get_version(), rest_framework.VERSION, version("django-rest-knox"),
+    version("djangorestframework-simplejwt"), version("PyJWT")))
 PY

@@ -17,7 +17,7 @@
 //! | 3. DRF's three concerns | [`authentication`], [`permissions`], [`throttling`] |
 //! | 2. environment | [`settings`], [`services`], [`environment`], [`user`], [`accounts`], `session_store`, `login` |
 //! | 1. storage | [`store`] (Django's tables) |
-//! | 0. leaves | [`error`], [`messages`], [`request`], [`response_effects`], [`clock`], `compat`, [`django`], `knox` (feature) |
+//! | 0. leaves | [`error`], [`messages`], [`request`], [`response_effects`], [`clock`], `compat`, [`django`], `knox`, [`jwt`], [`simplejwt`] (features) |
 //!
 //! The documented modules are what an application or another framework's glue implements
 //! against. `compat`, `session_store`, `login`, `auth_token_serializer`, `negotiation` and
@@ -33,12 +33,18 @@ pub mod clock;
 pub mod compat;
 pub mod django;
 pub mod error;
+#[cfg(feature = "jwt")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwt")))]
+pub mod jwt;
 #[cfg(feature = "knox")]
 #[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
 pub mod knox;
 pub mod messages;
 pub mod request;
 pub mod response_effects;
+#[cfg(feature = "simplejwt")]
+#[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
+pub mod simplejwt;
 
 // Layer 1: storage.
 pub mod store;

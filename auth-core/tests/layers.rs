@@ -23,6 +23,8 @@ const LAYERS: &[(&str, u8)] = &[
     ("compat", 0),
     ("django", 0),
     ("knox", 0),
+    ("jwt", 0),
+    ("simplejwt", 0),
     // 1: Django's tables.
     ("store", 1),
     // 2: the environment — settings as data, services, `request.user`, Django's account pieces.

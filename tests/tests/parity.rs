@@ -3,8 +3,10 @@
 //! knox tokens and sessions made on either side used on the other, with `auth_user` and with a
 //! custom user model).
 //!
+//! `parity/run_simplejwt.py` mints and reads simplejwt tokens on both sides (`simplejwt_oracle`).
+//!
 //! They need the Python environment that `bash parity/setup.sh` creates (Django 6.1, DRF 3.18,
-//! django-rest-knox 5.1 from PyPI). Without it each suite is reported as **ignored**, with the
+//! django-rest-knox 5.1, djangorestframework-simplejwt 5.5.1 from PyPI). Without it each suite is reported as **ignored**, with the
 //! reason, never as passed; with `AUTH_REQUIRE_EXTERNAL_SUITES=1` (set by `.ci/run`) a missing
 //! environment fails instead. `PARITY_VENV` names another environment, as for `setup.sh`.
 
@@ -14,6 +16,7 @@ use std::process::Command;
 use libtest_mimic::{Arguments, Failed, Trial};
 
 const DRF_PARITY: &str = env!("CARGO_BIN_EXE_drf_parity");
+const SIMPLEJWT_ORACLE: &str = env!("CARGO_BIN_EXE_simplejwt_oracle");
 
 /// The `auth-admin` binary of the `auth-admin` package, built next to this test by
 /// `cargo test --workspace` (the package's own suite needs it): the real binary, not a copy.
@@ -84,9 +87,14 @@ fn repository() -> PathBuf {
         .map_or_else(|| PathBuf::from(".."), Path::to_path_buf)
 }
 
-/// A suite: its test name, its script, and the script's extra arguments (or why they are
-/// missing).
-type Suite = (&'static str, &'static str, Result<Vec<String>, String>);
+/// A suite: its test name, its script, the Rust binary it drives, and the script's extra
+/// arguments (or why they are missing).
+type Suite = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Result<Vec<String>, String>,
+);
 
 /// The interpreter of the parity environment, or why there is none.
 fn python() -> Result<PathBuf, String> {
@@ -100,24 +108,27 @@ fn python() -> Result<PathBuf, String> {
         ));
     }
     let probe = Command::new(&python)
-        .args(["-c", "import django, rest_framework, knox"])
+        .args([
+            "-c",
+            "import django, rest_framework, knox, rest_framework_simplejwt",
+        ])
         .output()
         .map_err(|error| format!("cannot run {}: {error}", python.display()))?;
     if probe.status.success() {
         Ok(python)
     } else {
         Err(format!(
-            "{} lacks Django, DRF or knox: run `bash parity/setup.sh`",
+            "{} lacks Django, DRF, knox or simplejwt: run `bash parity/setup.sh`",
             python.display()
         ))
     }
 }
 
 /// Runs one suite script; passes when it exits 0. On failure the script's report is the message.
-fn run_suite(python: &Path, script: &str, extra: &[String]) -> Result<(), Failed> {
+fn run_suite(python: &Path, script: &str, binary: &str, extra: &[String]) -> Result<(), Failed> {
     let output = Command::new(python)
         .arg(repository().join("parity").join(script))
-        .args(["--rust-bin", DRF_PARITY])
+        .args(["--rust-bin", binary])
         .args(extra)
         .current_dir(repository())
         // Both sides throttle in memory: the suite's expectations are per-server counters.
@@ -146,30 +157,48 @@ fn main() {
     let environment = python();
     let interop =
         auth_admin().map(|admin| vec!["--admin-bin".to_owned(), admin.display().to_string()]);
-    let suites: [Suite; 2] = [
-        ("django_parity_suite", "run_parity.py", Ok(Vec::new())),
-        ("django_interop_suite", "run_interop.py", interop),
+    let suites: [Suite; 3] = [
+        (
+            "django_parity_suite",
+            "run_parity.py",
+            DRF_PARITY,
+            Ok(Vec::new()),
+        ),
+        (
+            "django_interop_suite",
+            "run_interop.py",
+            DRF_PARITY,
+            interop,
+        ),
+        (
+            "simplejwt_interop_suite",
+            "run_simplejwt.py",
+            SIMPLEJWT_ORACLE,
+            Ok(Vec::new()),
+        ),
     ];
     let trials = suites
         .into_iter()
-        .map(|(name, script, extra)| match (&environment, extra) {
-            (Ok(python), Ok(extra)) => {
-                let python = python.clone();
-                Trial::test(name, move || run_suite(&python, script, &extra))
-            }
-            // The environment exists but a binary does not: a failure, never a pass.
-            (Ok(_), Err(reason)) => Trial::test(name, move || Err(Failed::from(reason))),
-            (Err(reason), _) if required => {
-                let reason = format!("AUTH_REQUIRE_EXTERNAL_SUITES=1 but {reason}");
-                Trial::test(name, move || Err(Failed::from(reason)))
-            }
-            (Err(reason), _) => {
-                eprintln!("{name} ignored: {reason}");
-                // Run anyway (`--include-ignored`), it fails with the reason: never a pass.
-                let reason = reason.clone();
-                Trial::test(name, move || Err(Failed::from(reason))).with_ignored_flag(true)
-            }
-        })
+        .map(
+            |(name, script, binary, extra)| match (&environment, extra) {
+                (Ok(python), Ok(extra)) => {
+                    let python = python.clone();
+                    Trial::test(name, move || run_suite(&python, script, binary, &extra))
+                }
+                // The environment exists but a binary does not: a failure, never a pass.
+                (Ok(_), Err(reason)) => Trial::test(name, move || Err(Failed::from(reason))),
+                (Err(reason), _) if required => {
+                    let reason = format!("AUTH_REQUIRE_EXTERNAL_SUITES=1 but {reason}");
+                    Trial::test(name, move || Err(Failed::from(reason)))
+                }
+                (Err(reason), _) => {
+                    eprintln!("{name} ignored: {reason}");
+                    // Run anyway (`--include-ignored`), it fails with the reason: never a pass.
+                    let reason = reason.clone();
+                    Trial::test(name, move || Err(Failed::from(reason))).with_ignored_flag(true)
+                }
+            },
+        )
         .collect();
     libtest_mimic::run(&arguments, trials).exit();
 }

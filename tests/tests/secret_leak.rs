@@ -782,3 +782,43 @@ fn credential_carriers_debug_hides_the_credential() {
     let leaked = leaks(&shown, &secrets);
     assert!(leaked.is_empty(), "{}", leaked.join("\n"));
 }
+
+/// simplejwt: the settings hold the signing key, a token is a credential, and a refusal may
+/// carry PyJWT's reason; none of them may show the key or the token.
+#[test]
+fn simplejwt_values_hide_the_signing_key_and_the_token() {
+    use auth_core::simplejwt::{SimpleJwtSettings, Token, TokenKind};
+
+    let signing_key = "sj-leak-test-7d2e9c4b1a6f3e80-simplejwt-signing-key";
+    let settings = SimpleJwtSettings::new(signing_key).unwrap();
+    let now = chrono::Utc::now();
+    let token = Token::for_user(
+        TokenKind::Refresh,
+        &settings,
+        1,
+        "pbkdf2_sha256$1$salt$hash",
+        now,
+    );
+    let text = token.encode();
+    let mut tampered = text.clone();
+    tampered.push('x');
+    let refused = Token::decode(TokenKind::Access, &tampered, &settings, now, true).unwrap_err();
+    let mut secrets = Secrets::default();
+    secrets.add("simplejwt signing key", signing_key);
+    secrets.add("simplejwt token", &text);
+    secrets.add(
+        "simplejwt token signature",
+        text.rsplit('.').next().unwrap_or_default(),
+    );
+    let shown = [
+        (
+            "Debug of SimpleJwtSettings".to_owned(),
+            format!("{settings:?}"),
+        ),
+        ("Debug of Token".to_owned(), format!("{token:?}")),
+        ("Debug of TokenError".to_owned(), format!("{refused:?}")),
+        ("Display of TokenError".to_owned(), format!("{refused}")),
+    ];
+    let leaked = leaks(&shown, &secrets);
+    assert!(leaked.is_empty(), "{}", leaked.join("\n"));
+}
