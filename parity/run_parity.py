@@ -725,6 +725,60 @@ def knox_groups() -> list[Group]:
     return groups
 
 
+def jwt_mint(ctx) -> Resp:
+    """simplejwt tokens minted by the Django project (`manage.py parity_jwt`) for this pass: each
+    in ctx as `jwt_<name>`, and normalised in bodies (each pass mints its own)."""
+    proc = subprocess.run([ctx["python"], "manage.py", "parity_jwt"], cwd=DJANGO_DIR,
+                          env=ctx["django_env"], capture_output=True, text=True)
+    if proc.returncode != 0:
+        return pseudo({"parity_jwt failed": proc.stderr.strip().splitlines()[-1:]})
+    tokens = json.loads(proc.stdout)
+    for name, token in tokens.items():
+        ctx["jwt_" + name] = token
+        ctx["norm"][token] = f"<jwt {name}>"
+    return pseudo({"minted": sorted(tokens)})
+
+
+def simplejwt_groups() -> list[Group]:
+    """simplejwt's JWTAuthentication (third-party spec §1.1, second table) on `/jwt/`."""
+    J = "/jwt/"
+    bearer = lambda name: auth(f"Bearer @jwt_{name}@")
+    steps = [
+        Step("mint tokens (Django's simplejwt)", action=jwt_mint),
+        S("access token", "GET", J, bearer("access"), want=200),
+        S("access token, POST (no CSRF)", "POST", J, bearer("access"), want=200),
+        S("access token after a tab", "GET", J, auth("Bearer\t@jwt_access@"), want=200),
+        S("access token among spaces", "GET", J, auth("  Bearer   @jwt_access@  "), want=200),
+        S("no header", "GET", J, want=401),
+        S("empty header", "GET", J, auth(""), want=401),
+        S("lower-case bearer", "GET", J, auth("bearer @jwt_access@"), want=401),
+        S("DRF token keyword", "GET", J, auth("Token abcd1234"), want=401),
+        S("Basic", "GET", J, auth(JOHN), want=401),
+        S("Bearer alone", "GET", J, auth("Bearer"), want=401),
+        S("Bearer a b", "GET", J, auth("Bearer a b"), want=401),
+        S("garbage", "GET", J, auth("Bearer garbage"), want=401),
+        S("refresh token as access", "GET", J, bearer("refresh"), want=401),
+        S("sliding token as access", "GET", J, bearer("sliding"), want=401),
+        S("expired", "GET", J, bearer("expired"), want=401),
+        S("tampered signature", "GET", J, bearer("tampered"), want=401),
+        S("no jti", "GET", J, bearer("no_jti"), want=401),
+        S("iat in the future", "GET", J, bearer("future_iat"), want=401),
+        S("no user claim", "GET", J, bearer("no_user"), want=401),
+        S("unknown user", "GET", J, bearer("unknown_user"), want=401),
+        S("inactive user", "GET", J, bearer("inactive"), want=401),
+        S("user id as a number", "GET", J, bearer("numeric_user"), want=200),
+        S("padded payload segment (str(auth) re-encodes)", "GET", J, bearer("padded"), want=200),
+        S("header keys in another order (str(auth) re-encodes)", "GET", J, bearer("unsorted_header"),
+          want=200),
+        S("non-numeric user id (reference crashes)", "GET", J, bearer("text_user"),
+          check=check_reference_crash, generic=False,
+          note="simplejwt 5.5.1 raises ValueError in the user lookup (500); the port answers 401 "
+               "User not found"),
+        S("invalid UTF-8 token", "GET", J, auth(b"Bearer \xff\xfe"), want=401),
+    ]
+    return [Group("simplejwt", steps)]
+
+
 def obtain_token_stateful_groups() -> list[Group]:
     P = "/api-token-auth/"
     cred = {"username": "tokenless_@s@", "password": "password"}
@@ -1516,7 +1570,7 @@ def run_all(args, dj_port, rs_port, db_path, python, base_env) -> int:
             ctxs[side][f"{base}_sid"] = sid
 
     groups = (stateless_groups() + session_groups() + obtain_token_stateful_groups() + knox_groups()
-              + expiry_today_groups() + throttle_groups() + wsgi_semantics_groups())
+              + simplejwt_groups() + expiry_today_groups() + throttle_groups() + wsgi_semantics_groups())
     if args.group:
         groups = [g for g in groups if g.name in args.group]
 

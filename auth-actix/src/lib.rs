@@ -62,6 +62,9 @@ mod session_views;
 pub mod test;
 
 // What a handler author writes.
+#[cfg(feature = "simplejwt")]
+#[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
+pub use auth_core::authentication::JwtAuthentication;
 #[cfg(feature = "knox")]
 #[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
 pub use auth_core::authentication::KnoxTokenAuthentication;
@@ -96,6 +99,9 @@ pub mod authentication {
         CreateUserError, UserFields, authenticate, authenticate_remote_user, create_user,
         make_password, normalize_email,
     };
+    #[cfg(feature = "simplejwt")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
+    pub use auth_core::authentication::JwtAuthentication;
     #[cfg(feature = "knox")]
     #[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
     pub use auth_core::authentication::KnoxTokenAuthentication;

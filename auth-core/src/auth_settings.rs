@@ -427,6 +427,14 @@ impl AuthSettingsBuilder {
         self
     }
 
+    /// `SIMPLE_JWT`.
+    #[cfg(feature = "simplejwt")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
+    pub fn simple_jwt(mut self, simple_jwt: crate::simplejwt::SimpleJwtSettings) -> Self {
+        self.settings.simple_jwt = Some(simple_jwt);
+        self
+    }
+
     /// The clock of expiring tokens (tests use a manual one).
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = Some(clock);

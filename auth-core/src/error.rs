@@ -121,8 +121,18 @@ pub struct ApiError {
     code: Cow<'static, str>,
     challenge: Option<String>,
     wait: Option<u64>,
+    /// A body other than `{"detail":…}` (boxed: errors travel in `Result`s, kept small).
+    body: Option<Box<Body>>,
+}
+
+/// The bodies other than DRF's plain `{"detail":…}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Body {
     /// A validation error's body: field name (or `non_field_errors`) → messages.
-    fields: Option<Vec<(String, Vec<String>)>>,
+    Fields(Vec<(String, Vec<String>)>),
+    /// A detail that is a dict (simplejwt's `DetailDictMixin`): the members after `detail` and
+    /// `code`.
+    DictDetail(Vec<(String, serde_json::Value)>),
 }
 
 impl ApiError {
@@ -134,7 +144,7 @@ impl ApiError {
             code: Cow::Borrowed(kind.default_code()),
             challenge: None,
             wait: None,
-            fields: None,
+            body: None,
         }
     }
 
@@ -142,7 +152,7 @@ impl ApiError {
     /// `{"username":["This field is required."]}`.
     pub fn validation(fields: Vec<(String, Vec<String>)>) -> Self {
         let mut error = Self::new(ErrorKind::ValidationError);
-        error.fields = Some(fields);
+        error.body = Some(Box::new(Body::Fields(fields)));
         error
     }
 
@@ -221,6 +231,15 @@ impl ApiError {
         self
     }
 
+    /// Makes the detail a dict, as simplejwt's `DetailDictMixin` raises it: the body becomes
+    /// `{"detail":…,"code":…}` followed by `members` in order (`[]` for just the two), where DRF
+    /// renders a plain `{"detail":…}`.
+    #[must_use]
+    pub fn with_dict_detail(mut self, members: Vec<(String, serde_json::Value)>) -> Self {
+        self.body = Some(Box::new(Body::DictDetail(members)));
+        self
+    }
+
     /// Replaces the code.
     #[must_use]
     pub fn with_code(mut self, code: impl Into<Cow<'static, str>>) -> Self {
@@ -275,7 +294,7 @@ impl ApiError {
     /// The body DRF's JSON renderer writes: `{"detail":"…"}`, compact, UTF-8, with U+2028 and
     /// U+2029 escaped (DRF's `JSONRenderer` with the default `UNICODE_JSON` and `COMPACT_JSON`).
     pub fn body_json(&self) -> String {
-        if let Some(fields) = &self.fields {
+        if let Some(Body::Fields(fields)) = self.body.as_deref() {
             let entries: Vec<String> = fields
                 .iter()
                 .map(|(name, messages)| {
@@ -284,6 +303,21 @@ impl ApiError {
                 })
                 .collect();
             return format!("{{{}}}", entries.join(","));
+        }
+        if let Some(Body::DictDetail(members)) = self.body.as_deref() {
+            let mut body = format!(
+                "{{\"detail\":{},\"code\":{}",
+                json_string(&self.detail),
+                json_string(&self.code)
+            );
+            for (name, value) in members {
+                body.push(',');
+                body.push_str(&json_string(name));
+                body.push(':');
+                body.push_str(&json_value(value));
+            }
+            body.push('}');
+            return body;
         }
         let mut body = String::with_capacity(self.detail.len() + 14);
         body.push_str("{\"detail\":");
@@ -296,13 +330,17 @@ impl ApiError {
 /// A JSON string literal as the reference renders it: serde_json's escaping (UTF-8 output), plus
 /// the two line separators that Python's `json` escapes and serde_json does not.
 pub fn json_string(text: &str) -> String {
-    let quoted = serde_json::Value::from(text).to_string();
-    if quoted.contains(['\u{2028}', '\u{2029}']) {
-        quoted
-            .replace('\u{2028}', "\\u2028")
+    json_value(&serde_json::Value::from(text))
+}
+
+/// A JSON value as DRF's renderer writes it: compact, UTF-8, U+2028 and U+2029 escaped.
+fn json_value(value: &serde_json::Value) -> String {
+    let text = value.to_string();
+    if text.contains(['\u{2028}', '\u{2029}']) {
+        text.replace('\u{2028}', "\\u2028")
             .replace('\u{2029}', "\\u2029")
     } else {
-        quoted
+        text
     }
 }
 
@@ -324,6 +362,32 @@ mod tests {
             "Slow down! Expected available in 2 seconds."
         );
         assert_eq!(error.code(), "throttled");
+    }
+
+    #[test]
+    fn a_dict_detail_renders_detail_code_then_its_members() {
+        let error = ApiError::authentication_failed("User not found")
+            .with_code("user_not_found")
+            .with_dict_detail(Vec::new());
+        assert_eq!(
+            error.body_json(),
+            r#"{"detail":"User not found","code":"user_not_found"}"#
+        );
+        let error = ApiError::authentication_failed("x")
+            .with_code("c")
+            .with_dict_detail(vec![(
+                "messages".to_owned(),
+                serde_json::json!([{"message": "é\u{2028}"}]),
+            )]);
+        assert_eq!(
+            error.body_json(),
+            "{\"detail\":\"x\",\"code\":\"c\",\"messages\":[{\"message\":\"é\\u2028\"}]}"
+        );
+        assert_eq!(
+            error.status(),
+            403,
+            "without a challenge, as any authentication error"
+        );
     }
 
     #[test]

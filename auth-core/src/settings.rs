@@ -32,6 +32,8 @@ use crate::django::http::cookie::CookieSettings;
 use crate::django::session_data::MODEL_BACKEND;
 #[cfg(feature = "knox")]
 use crate::knox::{KnoxSettings, MAXIMUM_TOKEN_PREFIX_LENGTH};
+#[cfg(feature = "simplejwt")]
+use crate::simplejwt::SimpleJwtSettings;
 use crate::store::user::UserModel;
 use crate::user::AuthInfo;
 
@@ -194,6 +196,11 @@ pub struct Settings {
     #[cfg(feature = "knox")]
     #[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
     pub knox: KnoxSettings,
+    /// `SIMPLE_JWT`; `None` until set: `JWTAuthentication` then uses simplejwt's defaults with
+    /// `SECRET_KEY` as the signing key.
+    #[cfg(feature = "simplejwt")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
+    pub simple_jwt: Option<SimpleJwtSettings>,
     /// `DEFAULT_THROTTLE_RATES`: scope → rate (`"100/day"`), or `None` for a scope that is never
     /// throttled. A scope without an entry is a configuration error when a throttle uses it.
     pub throttle_rates: BTreeMap<String, Option<String>>,
@@ -245,6 +252,8 @@ impl Default for Settings {
             create_token_on_user_creation: false,
             #[cfg(feature = "knox")]
             knox: KnoxSettings::default(),
+            #[cfg(feature = "simplejwt")]
+            simple_jwt: None,
             // DRF's defaults (`user` and `anon` mapped to none) plus the login endpoints' scope.
             throttle_rates: [
                 ("anon".to_owned(), None),
@@ -325,6 +334,8 @@ impl fmt::Debug for Settings {
             );
         #[cfg(feature = "knox")]
         debug.field("knox", &self.knox);
+        #[cfg(feature = "simplejwt")]
+        debug.field("simple_jwt", &self.simple_jwt);
         debug
             .field("throttle_rates", &self.throttle_rates)
             .field("num_proxies", &self.num_proxies)

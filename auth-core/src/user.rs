@@ -4,6 +4,8 @@
 use std::fmt;
 use std::sync::Arc;
 
+#[cfg(feature = "simplejwt")]
+use crate::simplejwt::ValidatedToken;
 #[cfg(feature = "knox")]
 use crate::store::knox_token;
 use crate::store::token;
@@ -82,6 +84,10 @@ pub enum AuthInfo {
     #[cfg(feature = "knox")]
     #[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
     Knox(Arc<KnoxAuth>),
+    /// The simplejwt token that authenticated the request.
+    #[cfg(feature = "simplejwt")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
+    Jwt(Arc<ValidatedToken>),
     /// A value chosen by a custom scheme.
     Value(Arc<str>),
 }
@@ -97,6 +103,9 @@ impl AuthInfo {
             // knox's `AuthToken.__str__`: `'%s : %s' % (self.digest, self.user)`.
             #[cfg(feature = "knox")]
             Self::Knox(knox) => format!("{} : {}", knox.row.digest, knox.username),
+            // simplejwt's `Token.__str__`: the claims encoded again.
+            #[cfg(feature = "simplejwt")]
+            Self::Jwt(token) => token.text.clone(),
             Self::Value(value) => value.to_string(),
         }
     }
@@ -119,6 +128,16 @@ impl AuthInfo {
         }
     }
 
+    /// The simplejwt token, when `JWTAuthentication` authenticated the request.
+    #[cfg(feature = "simplejwt")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
+    pub fn jwt(&self) -> Option<&ValidatedToken> {
+        match self {
+            Self::Jwt(token) => Some(token),
+            _ => None,
+        }
+    }
+
     /// Whether there is no credential object.
     pub fn is_none(&self) -> bool {
         matches!(self, Self::None)
@@ -133,6 +152,8 @@ impl fmt::Debug for AuthInfo {
             Self::Token(token) => f.debug_tuple("Token").field(token).finish(),
             #[cfg(feature = "knox")]
             Self::Knox(knox) => f.debug_tuple("Knox").field(&knox.row).finish(),
+            #[cfg(feature = "simplejwt")]
+            Self::Jwt(token) => f.debug_tuple("Jwt").field(token).finish(),
             Self::Value(_) => f.write_str("Value(<redacted>)"),
         }
     }

@@ -2,7 +2,8 @@
 //! built-in schemes, and the ordered lists a view declares.
 //!
 //! Each scheme is a file named after DRF's class: [`basic`], [`token`], [`session`],
-//! [`remote_user`], `knox` (feature `knox`); [`credential`] reads the credentials of a scheme
+//! [`remote_user`], `knox` (feature `knox`), `jwt` (simplejwt's `JWTAuthentication`, feature
+//! `simplejwt`); [`credential`] reads the credentials of a scheme
 //! declared with `#[derive(Authentication)]`, and [`security_scheme`] describes them to API
 //! clients.
 
@@ -11,6 +12,9 @@ pub mod authorization_header;
 pub mod basic;
 pub mod credential;
 pub mod forced;
+#[cfg(feature = "simplejwt")]
+#[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
+pub mod jwt;
 #[cfg(feature = "knox")]
 #[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
 pub mod knox;
@@ -25,6 +29,8 @@ pub use authenticators::{
     SharedAuthenticationClasses,
 };
 pub use basic::BasicAuthentication;
+#[cfg(feature = "simplejwt")]
+pub use jwt::JwtAuthentication;
 #[cfg(feature = "knox")]
 pub use knox::KnoxTokenAuthentication;
 pub use remote_user::RemoteUserAuthentication;

@@ -16,7 +16,9 @@ pub mod backend;
 pub mod messages;
 pub mod settings;
 pub mod token;
+pub mod token_kind;
 
 pub use backend::{BackendError, TokenBackend};
 pub use settings::SimpleJwtSettings;
-pub use token::{Token, TokenError, TokenKind};
+pub use token::{Token, TokenError, ValidatedToken};
+pub use token_kind::TokenKind;

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use super::token_kind::TokenKind;
 use crate::jwt::{Algorithm, HmacKey, JwtError};
 
 /// `AUDIENCE`: one audience or several, written into the `aud` claim as configured (a string or
@@ -61,6 +62,11 @@ pub struct SimpleJwtSettings {
     pub revoke_token_claim: String,
     /// `CHECK_USER_IS_ACTIVE` (true).
     pub check_user_is_active: bool,
+    /// `AUTH_HEADER_TYPES` (`Bearer`): the `Authorization` schemes read, compared as exact bytes
+    /// (`bearer` is not `Bearer`); the first names the challenge.
+    pub auth_header_types: Vec<String>,
+    /// `AUTH_TOKEN_CLASSES` (`AccessToken`): the classes a presented token is tried as, in order.
+    pub auth_token_classes: Vec<TokenKind>,
 }
 
 impl SimpleJwtSettings {
@@ -84,6 +90,8 @@ impl SimpleJwtSettings {
             check_revoke_token: false,
             revoke_token_claim: "hash_password".to_owned(),
             check_user_is_active: true,
+            auth_header_types: vec!["Bearer".to_owned()],
+            auth_token_classes: vec![TokenKind::Access],
         })
     }
 }

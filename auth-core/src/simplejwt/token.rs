@@ -12,48 +12,15 @@ use serde_json::{Map, Value};
 use super::backend::{BackendError, TokenBackend};
 use super::messages;
 use super::settings::SimpleJwtSettings;
+pub use super::token_kind::TokenKind;
 
-/// Which of simplejwt's token classes a token is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum TokenKind {
-    /// `AccessToken`: `token_type` `access`, `ACCESS_TOKEN_LIFETIME`.
-    Access,
-    /// `RefreshToken`: `token_type` `refresh`, `REFRESH_TOKEN_LIFETIME`.
-    Refresh,
-    /// `SlidingToken`: `token_type` `sliding`, `SLIDING_TOKEN_LIFETIME`, plus `refresh_exp`.
-    Sliding,
-    /// `UntypedToken`: any type verifies (what `TokenVerifyView` uses).
-    Untyped,
-}
-
-impl TokenKind {
-    /// The class's `token_type`.
-    pub fn token_type(self) -> &'static str {
-        match self {
-            Self::Access => "access",
-            Self::Refresh => "refresh",
-            Self::Sliding => "sliding",
-            Self::Untyped => "untyped",
-        }
-    }
-
-    /// The class's name (`token_class` in authentication failures).
-    pub fn class_name(self) -> &'static str {
-        match self {
-            Self::Access => "AccessToken",
-            Self::Refresh => "RefreshToken",
-            Self::Sliding => "SlidingToken",
-            Self::Untyped => "UntypedToken",
-        }
-    }
-
-    fn lifetime(self, settings: &SimpleJwtSettings) -> Duration {
-        match self {
-            Self::Access => settings.access_token_lifetime,
-            Self::Refresh => settings.refresh_token_lifetime,
-            Self::Sliding => settings.sliding_token_lifetime,
-            Self::Untyped => Duration::ZERO,
-        }
+/// The class's `lifetime` setting.
+fn lifetime(kind: TokenKind, settings: &SimpleJwtSettings) -> Duration {
+    match kind {
+        TokenKind::Access => settings.access_token_lifetime,
+        TokenKind::Refresh => settings.refresh_token_lifetime,
+        TokenKind::Sliding => settings.sliding_token_lifetime,
+        TokenKind::Untyped => Duration::ZERO,
     }
 }
 
@@ -98,6 +65,28 @@ impl fmt::Debug for Token<'_> {
     /// The claims' names only: a token is a credential.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Token")
+            .field("kind", &self.kind)
+            .field("claims", &self.payload.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A token that authenticated a request (`request.auth`): its class, its claims and the text
+/// presented. Its `Debug` shows neither the text nor the claims' values.
+#[derive(Clone, PartialEq)]
+pub struct ValidatedToken {
+    /// The class that accepted it.
+    pub kind: TokenKind,
+    /// Its claims, in order.
+    pub payload: Map<String, Value>,
+    /// `str(token)`: its claims encoded again as simplejwt's `Token.__str__` does — the bytes
+    /// presented for any token simplejwt or this library issued (a credential).
+    pub text: String,
+}
+
+impl fmt::Debug for ValidatedToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ValidatedToken")
             .field("kind", &self.kind)
             .field("claims", &self.payload.keys().collect::<Vec<_>>())
             .finish_non_exhaustive()
@@ -288,7 +277,7 @@ impl<'a> Token<'a> {
         lifetime: Option<Duration>,
     ) {
         let from = from_time.unwrap_or(self.current_time);
-        let lifetime = lifetime.unwrap_or_else(|| self.kind.lifetime(self.settings));
+        let lifetime = lifetime.unwrap_or_else(|| self::lifetime(self.kind, self.settings));
         let lifetime = TimeDelta::from_std(lifetime).unwrap_or(TimeDelta::MAX);
         let at = from
             .checked_add_signed(lifetime)

@@ -157,6 +157,10 @@ pub(crate) fn in_one_read<T>(db: &DatabaseConnection, reads: impl FnOnce() -> T)
         }
     }
     let began = with_connection(db, |connection| {
+        // A transaction left open (which the end below rules out) would otherwise be joined.
+        if !connection.is_autocommit() {
+            connection.prepare_cached("ROLLBACK")?.execute([])?;
+        }
         connection.prepare_cached("BEGIN DEFERRED")?.execute([])
     });
     let _end = began.is_some().then(|| EndRead(db));

@@ -26,6 +26,7 @@ urlpatterns = [
     path("user-throttle/", views.UserThrottle.as_view()),
     path("scoped-throttle/", views.ScopedThrottle.as_view()),
     path("api-token-auth/", obtain_auth_token),
+    path("jwt/", views.Jwt.as_view()),
     path("knox/", views.Knox.as_view()),
     path("knox/login/", views.KnoxLogin.as_view(), name="knox_login"),
     path("knox/logout/", knox_views.LogoutView.as_view(), name="knox_logout"),

@@ -17,6 +17,7 @@ from rest_framework.permissions import (
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
+from rest_framework_simplejwt.authentication import JWTAuthentication
 
 
 class BearerAuthentication(TokenAuthentication):
@@ -143,6 +144,11 @@ class ScopedThrottle(WhoAmI):
     permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "burst"
+
+
+class Jwt(WhoAmI):
+    authentication_classes = [JWTAuthentication]
+    permission_classes = [IsAuthenticated]
 
 
 class Knox(WhoAmI):

@@ -30,9 +30,9 @@ use auth_actix::views::{knox_endpoints, obtain_auth_token_resource, session_endp
 use auth_actix::{
     AllowAny, AnonRateThrottle, Auth, AuthSettings, BasicAuthentication, BearerAuthentication,
     DefaultResponseHeaders, IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly,
-    KnoxTokenAuthentication, PolicyDefaults, RemoteUserAuthentication, ScopedRateThrottle,
-    SessionAuthentication, SessionMiddleware, TokenAuthentication, UserRateThrottle,
-    authentication_classes, permission_classes, throttle_classes, throttle_scope,
+    JwtAuthentication, KnoxTokenAuthentication, PolicyDefaults, RemoteUserAuthentication,
+    ScopedRateThrottle, SessionAuthentication, SessionMiddleware, TokenAuthentication,
+    UserRateThrottle, authentication_classes, permission_classes, throttle_classes, throttle_scope,
 };
 
 /// The reference's custom permission: staff only, with DRF's `message`.
@@ -194,6 +194,12 @@ async fn knox(auth: Auth) -> HttpResponse {
     whoami(&auth)
 }
 
+#[authentication_classes(JwtAuthentication)]
+#[permission_classes(IsAuthenticated)]
+async fn jwt(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|value| !value.is_empty())
 }
@@ -265,6 +271,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .route("/anon-throttle/", web::route().to(anon_throttle))
             .route("/user-throttle/", web::route().to(user_throttle))
             .route("/scoped-throttle/", web::route().to(scoped_throttle))
+            .route("/jwt/", web::route().to(jwt))
             .service(obtain_auth_token_resource("/api-token-auth/"))
             // Session login, logout and CSRF cookie (the interop suite logs in here and uses the
             // session in Django).

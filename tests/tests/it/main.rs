@@ -25,6 +25,7 @@ mod pipeline;
 mod remote_user;
 mod security_review;
 mod session;
+mod simplejwt;
 mod sqlite_file;
 mod store;
 mod test_helpers;

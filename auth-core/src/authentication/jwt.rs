@@ -1,0 +1,191 @@
+//! djangorestframework-simplejwt's `JWTAuthentication` (`rest_framework_simplejwt/authentication.py`
+//! in 5.5.1): `Authorization: Bearer <token>`, the token tried as each class of
+//! `AUTH_TOKEN_CLASSES`, then its user read from the database.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+use subtle::ConstantTimeEq as _;
+
+use super::scheme::{AuthContext, Authenticated, Authentication, Outcome};
+use super::security_scheme::{self, SecurityRequirement};
+use crate::error::ApiError;
+use crate::jwt::claims::python_int;
+use crate::settings::Settings;
+use crate::simplejwt::messages;
+use crate::simplejwt::token::md5_hash_password;
+use crate::simplejwt::{SimpleJwtSettings, Token, TokenBackend, ValidatedToken};
+use crate::store::sqlite_reader;
+use crate::user::AuthInfo;
+
+/// simplejwt's `JWTAuthentication`: CSRF-exempt, `request.auth` is the validated token
+/// ([`AuthInfo::Jwt`]). Challenge: `Bearer realm="api"` (the first of `AUTH_HEADER_TYPES`).
+///
+/// Divergence, secure by default: a `user_id` claim that is not a number (simplejwt's lookup
+/// raises `ValueError`, a server error) is "User not found".
+#[derive(Debug, Default, Clone, Copy)]
+pub struct JwtAuthentication;
+
+/// The project's `SIMPLE_JWT`, or simplejwt's defaults signing with `SECRET_KEY`.
+fn simple_jwt(settings: &Settings) -> Result<Cow<'_, SimpleJwtSettings>, ApiError> {
+    match &settings.simple_jwt {
+        Some(configured) => Ok(Cow::Borrowed(configured)),
+        None => SimpleJwtSettings::new(settings.secret_key.expose().as_bytes().to_vec())
+            .map(Cow::Owned)
+            .map_err(|error| {
+                tracing::error!(%error, "SECRET_KEY cannot sign simplejwt tokens: set SIMPLE_JWT");
+                ApiError::new(crate::error::ErrorKind::ServerError)
+            }),
+    }
+}
+
+/// simplejwt's `AuthenticationFailed(detail, code)` and `InvalidToken`: DRF's 401 with the dict
+/// body `{"detail":…,"code":…}` and any further members.
+fn refused(detail: &'static str, code: &'static str, members: Vec<(String, Value)>) -> Outcome {
+    Outcome::Failed(
+        ApiError::authentication_failed(detail)
+            .with_code(code)
+            .with_dict_detail(members),
+    )
+}
+
+/// Python's `bytes.split()`: runs of ASCII whitespace separate, none are kept.
+fn split_whitespace(header: &[u8]) -> Vec<&[u8]> {
+    header
+        .split(|byte| matches!(byte, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c))
+        .filter(|part| !part.is_empty())
+        .collect()
+}
+
+impl Authentication for JwtAuthentication {
+    const NAME: &'static str = "JWTAuthentication";
+
+    fn security_requirement(settings: &Settings, _method: &str) -> SecurityRequirement {
+        let keyword = simple_jwt(settings)
+            .ok()
+            .and_then(|jwt| jwt.auth_header_types.first().cloned())
+            .unwrap_or_else(|| "Bearer".to_owned());
+        vec![security_scheme::drf_token(settings, Self::NAME, &keyword)]
+    }
+
+    fn challenge(cx: &AuthContext<'_>) -> Option<String> {
+        let jwt = simple_jwt(cx.settings()).ok()?;
+        let first = jwt.auth_header_types.first()?;
+        Some(format!("{first} realm=\"api\""))
+    }
+
+    async fn authenticate(cx: &AuthContext<'_>) -> Outcome {
+        let settings = match simple_jwt(cx.settings()) {
+            Ok(settings) => settings,
+            Err(error) => return Outcome::Failed(error),
+        };
+        let Some(header) = cx.request.header("authorization") else {
+            return Outcome::NotAttempted;
+        };
+        let parts = split_whitespace(&header);
+        // The type is compared as exact bytes: `bearer` is another scheme.
+        let Some(first) = parts.first() else {
+            return Outcome::NotAttempted;
+        };
+        if !settings
+            .auth_header_types
+            .iter()
+            .any(|kind| kind.as_bytes() == *first)
+        {
+            return Outcome::NotAttempted;
+        }
+        let [_, raw] = parts.as_slice() else {
+            return refused(
+                messages::TWO_SPACE_DELIMITED_VALUES,
+                messages::CODE_BAD_AUTHORIZATION_HEADER,
+                Vec::new(),
+            );
+        };
+        // Bytes outside base64url fail every class's decoding, as they do in PyJWT.
+        let text = String::from_utf8_lossy(raw);
+        let now = cx.services().clock().now();
+        let mut failures = Vec::new();
+        let mut validated = None;
+        for &kind in &settings.auth_token_classes {
+            match Token::decode(kind, &text, &settings, now, true) {
+                Ok(token) => {
+                    validated = Some((kind, token.payload().clone()));
+                    break;
+                }
+                Err(error) => failures.push(json!({
+                    "token_class": kind.class_name(),
+                    "token_type": kind.token_type(),
+                    "message": error.message(),
+                })),
+            }
+        }
+        let Some((kind, payload)) = validated else {
+            return refused(
+                messages::NOT_VALID_FOR_ANY_TOKEN_TYPE,
+                messages::CODE_TOKEN_NOT_VALID,
+                vec![("messages".to_owned(), Value::Array(failures))],
+            );
+        };
+        let Some(claim) = payload.get(&settings.user_id_claim) else {
+            return refused(
+                messages::NO_USER_IDENTIFICATION,
+                messages::CODE_TOKEN_NOT_VALID,
+                Vec::new(),
+            );
+        };
+        // `User.objects.get(id=value)`: Django reads the value with `int()`.
+        let id = python_int(claim).and_then(|id| i32::try_from(id).ok());
+        let users = &cx.settings().user_model;
+        let user = match id {
+            None => Ok(None),
+            Some(id) => match sqlite_reader::user_by_id(cx.db(), users, id) {
+                Some(found) => Ok(found),
+                None => users.find_by_id(cx.db(), id).await,
+            },
+        };
+        let user = match user {
+            Err(error) => return Outcome::Failed(ApiError::store_failure(error)),
+            Ok(None) => {
+                return refused(
+                    messages::USER_NOT_FOUND,
+                    messages::CODE_USER_NOT_FOUND,
+                    Vec::new(),
+                );
+            }
+            Ok(Some(user)) => user,
+        };
+        if settings.check_user_is_active && !user.is_active {
+            return refused(
+                messages::USER_IS_INACTIVE,
+                messages::CODE_USER_INACTIVE,
+                Vec::new(),
+            );
+        }
+        if settings.check_revoke_token {
+            let expected = md5_hash_password(&user.password);
+            let matches = payload
+                .get(&settings.revoke_token_claim)
+                .and_then(Value::as_str)
+                .is_some_and(|found| bool::from(found.as_bytes().ct_eq(expected.as_bytes())));
+            if !matches {
+                return refused(
+                    messages::PASSWORD_CHANGED,
+                    messages::CODE_PASSWORD_CHANGED,
+                    Vec::new(),
+                );
+            }
+        }
+        // `str(request.auth)` is simplejwt's `Token.__str__`: the claims encoded again, which
+        // for a token with padding or another header order is not the text presented.
+        let text = TokenBackend::new(&settings).encode(&payload);
+        Outcome::Authenticated(Authenticated {
+            user,
+            auth: AuthInfo::Jwt(Arc::new(ValidatedToken {
+                kind,
+                payload,
+                text,
+            })),
+        })
+    }
+}
