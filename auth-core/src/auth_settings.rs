@@ -76,6 +76,20 @@ impl AuthSettings {
         defaults: PolicyDefaults,
     ) -> Result<Self, SettingsError> {
         settings.validate()?;
+        #[cfg(feature = "simplejwt")]
+        let settings = {
+            let mut settings = settings;
+            // simplejwt's default SIGNING_KEY is SECRET_KEY: made once here, not per request. A
+            // key PyJWT refuses as an HMAC secret leaves it unset, and `JWTAuthentication`
+            // reports the key when it is used.
+            if settings.simple_jwt.is_none() {
+                settings.simple_jwt = crate::simplejwt::SimpleJwtSettings::new(
+                    settings.secret_key.expose().as_bytes().to_vec(),
+                )
+                .ok();
+            }
+            settings
+        };
         let defaults = if settings.deny_by_default && !defaults.configures_permissions() {
             defaults.permission::<IsAuthenticated>()
         } else {

@@ -196,8 +196,8 @@ pub struct Settings {
     #[cfg(feature = "knox")]
     #[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
     pub knox: KnoxSettings,
-    /// `SIMPLE_JWT`; `None` until set: `JWTAuthentication` then uses simplejwt's defaults with
-    /// `SECRET_KEY` as the signing key.
+    /// `SIMPLE_JWT`. `AuthSettings` sets simplejwt's defaults signing with `SECRET_KEY` when it
+    /// is `None`, as simplejwt does.
     #[cfg(feature = "simplejwt")]
     #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
     pub simple_jwt: Option<SimpleJwtSettings>,

@@ -27,7 +27,8 @@ use crate::user::AuthInfo;
 #[derive(Debug, Default, Clone, Copy)]
 pub struct JwtAuthentication;
 
-/// The project's `SIMPLE_JWT`, or simplejwt's defaults signing with `SECRET_KEY`.
+/// The project's `SIMPLE_JWT` (`AuthSettings` fills in simplejwt's defaults at start-up), or,
+/// for settings put together without it, the defaults signing with `SECRET_KEY`.
 fn simple_jwt(settings: &Settings) -> Result<Cow<'_, SimpleJwtSettings>, ApiError> {
     match &settings.simple_jwt {
         Some(configured) => Ok(Cow::Borrowed(configured)),

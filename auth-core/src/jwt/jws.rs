@@ -50,7 +50,7 @@ pub fn decode(
     rules: &ClaimRules,
     now: f64,
 ) -> Result<Decoded, JwtError> {
-    decode_with(token, key, algorithms, rules, now, true)
+    decode_with(token, Some((key, algorithms, now)), rules)
 }
 
 /// [`decode`] with `options={"verify_signature": False, "verify_aud": …}`, as simplejwt's
@@ -58,17 +58,15 @@ pub fn decode(
 /// algorithm, signature and time claims are not; `aud` still is when an audience is set
 /// (simplejwt passes `verify_aud` explicitly, which `verify_signature=False` does not turn off).
 pub fn decode_unverified(token: &str, rules: &ClaimRules) -> Result<Decoded, JwtError> {
-    let unused = HmacKey::new(b"unused".to_vec())?;
-    decode_with(token, &unused, &[], rules, 0.0, false)
+    decode_with(token, None, rules)
 }
 
+/// The decode, with the algorithm, the signature and the time claims checked against `verify`
+/// (the key, the accepted algorithms, now) when it is given.
 fn decode_with(
     token: &str,
-    key: &HmacKey,
-    algorithms: &[Algorithm],
+    verify: Option<(&HmacKey, &[Algorithm], f64)>,
     rules: &ClaimRules,
-    now: f64,
-    verify_signature: bool,
 ) -> Result<Decoded, JwtError> {
     let bytes = token.as_bytes();
     // `jwt.rsplit(b".", 1)` then `signing_input.split(b".", 1)`: extra dots stay in the payload
@@ -112,22 +110,11 @@ fn decode_with(
                 .to_owned(),
         ));
     }
-    if !verify_signature {
-        let payload = match json_object(&payload) {
-            Ok(payload) => payload,
-            Err(message) => {
-                return Err(JwtError::Decode(format!(
-                    "Invalid payload string: {message}"
-                )));
-            }
-        };
-        let audience_only = ClaimRules {
-            audience: rules.audience.clone(),
-            ..ClaimRules::default()
-        };
-        claims::validate_audience(&payload, &audience_only)?;
+    let Some((key, algorithms, now)) = verify else {
+        let payload = payload_object(&payload)?;
+        claims::validate_audience(&payload, rules)?;
         return Ok(Decoded { header, payload });
-    }
+    };
     let algorithm = match header.get("alg") {
         None => return Err(JwtError::InvalidAlgorithm(error::ALGORITHM_NOT_SPECIFIED)),
         Some(Value::String(name)) => algorithms
@@ -140,14 +127,7 @@ fn decode_with(
     if !algorithm.verify(key, signing_input, &signature) {
         return Err(JwtError::InvalidSignature);
     }
-    let payload = match json_object(&payload) {
-        Ok(payload) => payload,
-        Err(message) => {
-            return Err(JwtError::Decode(format!(
-                "Invalid payload string: {message}"
-            )));
-        }
-    };
+    let payload = payload_object(&payload)?;
     claims::validate(&payload, now, rules)?;
     Ok(Decoded { header, payload })
 }
@@ -194,6 +174,12 @@ fn json_object(data: &[u8]) -> Result<Map<String, Value>, String> {
         Ok(_) => Err("must be a json object".to_owned()),
         Err(error) => Err(error.to_string()),
     }
+}
+
+/// The payload's JSON object (read after the signature is checked, as PyJWT does).
+fn payload_object(data: &[u8]) -> Result<Map<String, Value>, JwtError> {
+    json_object(data)
+        .map_err(|message| JwtError::Decode(format!("Invalid payload string: {message}")))
 }
 
 /// PyJWT's `_validate_headers`: `kid` must be text, `crit` a non-empty list of extensions it

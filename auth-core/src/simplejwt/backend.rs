@@ -22,6 +22,11 @@ pub enum BackendError {
     Invalid(JwtError),
 }
 
+/// An instant as Python's `datetime.timestamp()`: Unix seconds with the microseconds.
+pub(crate) fn unix_seconds(instant: DateTime<Utc>) -> f64 {
+    instant.timestamp() as f64 + f64::from(instant.timestamp_subsec_micros()) / 1e6
+}
+
 /// A `TokenBackend` over borrowed settings.
 #[derive(Debug, Clone, Copy)]
 pub struct TokenBackend<'a> {
@@ -65,13 +70,12 @@ impl<'a> TokenBackend<'a> {
     ) -> Result<Map<String, Value>, BackendError> {
         let rules = self.rules();
         let decoded = if verify {
-            let now = now.timestamp() as f64 + f64::from(now.timestamp_subsec_micros()) / 1e6;
             jws::decode(
                 token,
                 &self.settings.signing_key,
                 &[self.settings.algorithm],
                 &rules,
-                now,
+                unix_seconds(now),
             )
         } else {
             jws::decode_unverified(token, &rules)

@@ -9,7 +9,7 @@ use md5::{Digest as _, Md5};
 use rand::RngExt as _;
 use serde_json::{Map, Value};
 
-use super::backend::{BackendError, TokenBackend};
+use super::backend::{BackendError, TokenBackend, unix_seconds};
 use super::messages;
 use super::settings::SimpleJwtSettings;
 pub use super::token_kind::TokenKind;
@@ -112,10 +112,6 @@ pub fn md5_hash_password(stored_hash: &str) -> String {
 /// `datetime_to_epoch`: whole seconds (`timegm(dt.utctimetuple())` drops the fraction).
 fn epoch(instant: DateTime<Utc>) -> i64 {
     instant.timestamp()
-}
-
-fn seconds(instant: DateTime<Utc>) -> f64 {
-    instant.timestamp() as f64 + f64::from(instant.timestamp_subsec_micros()) / 1e6
 }
 
 impl<'a> Token<'a> {
@@ -262,7 +258,7 @@ impl<'a> Token<'a> {
                 .ok_or_else(|| TokenError::new(messages::TOKEN_IS_INVALID))?,
             _ => return Err(TokenError::new(messages::TOKEN_IS_INVALID)),
         };
-        if time <= seconds(self.current_time) - self.settings.leeway.as_secs_f64() {
+        if time <= unix_seconds(self.current_time) - self.settings.leeway.as_secs_f64() {
             return Err(TokenError::new(messages::token_claim_has_expired(claim)));
         }
         Ok(())
