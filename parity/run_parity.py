@@ -68,6 +68,11 @@ PER_SIDE_USERS = {
     "sib": "password",  # knox tokens issued by Django, expiring later today
     "sesstoday": "password",  # Django session expiring later today
     "revoked": "password",  # owns the DRF token `revoked_dj_key` / `revoked_rs_key`, deleted during the run
+    "jwtuser": "password",  # simplejwt: obtains, refreshes, blacklists
+    "jwtpw": "password",  # simplejwt: password changed after obtaining
+    "jwtoff": "password",  # simplejwt: deactivated after obtaining
+    "jwtgone": "password",  # simplejwt: deleted after obtaining
+    "jwtx": "password",  # simplejwt: tokens used across the two servers
 }
 
 
@@ -779,6 +784,320 @@ def simplejwt_groups() -> list[Group]:
     return [Group("simplejwt", steps)]
 
 
+def jwt_parts(token):
+    """(header, payload) of a JWT as decoded JSON, or None when it is not one."""
+    if not isinstance(token, str) or token.count(".") != 2:
+        return None
+    try:
+        head, body, _ = token.split(".")
+        decode = lambda part: json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+        return decode(head), decode(body)
+    except ValueError:
+        return None
+
+
+def jwt_structure(token):
+    """What two sides' tokens of the same request must share: the header's bytes, the claims in
+    order, each claim's value except the random or clock-bound ones (jti, exp, iat, refresh_exp,
+    the per-side user id), the lifetimes (exp - iat)."""
+    parts = jwt_parts(token)
+    if parts is None:
+        return {"not a JWT": token}
+    header, payload = parts
+    shape = {"header": token.split(".")[0], "claims": list(payload)}
+    for claim, value in payload.items():
+        if claim in ("jti",):
+            shape[claim] = "<uuid4 hex>" if isinstance(value, str) and re.fullmatch(r"[0-9a-f]{32}", value) \
+                and value[12] == "4" else value
+        elif claim in ("exp", "iat", "refresh_exp"):
+            shape[claim] = type(value).__name__
+        elif claim == "user_id":
+            shape[claim] = "<digits>" if isinstance(value, str) and value.isdigit() else value
+        elif claim == "hash_password":
+            # MD5 of the user's stored hash (each side's users have their own salts); whether it
+            # is the right one is what CHECK_REVOKE_TOKEN's scenarios check.
+            shape[claim] = "<MD5 upper hex>" if isinstance(value, str) and re.fullmatch(r"[0-9A-F]{32}", value) \
+                else value
+        else:
+            shape[claim] = value
+    if isinstance(payload.get("exp"), int) and isinstance(payload.get("iat"), int):
+        shape["exp - iat"] = payload["exp"] - payload["iat"]
+    if isinstance(payload.get("refresh_exp"), int) and isinstance(payload.get("iat"), int):
+        shape["refresh_exp - iat"] = payload["refresh_exp"] - payload["iat"]
+    return shape
+
+
+def check_jwt_body(dj: Resp, rs: Resp, ctx_dj, ctx_rs) -> list[str]:
+    """A body of tokens (obtain, refresh, sliding): the same members in the same order, each token
+    of the same structure (`jwt_structure`), and each accepted by the other server's verify view
+    (cross-verification: the same key, both ways)."""
+    diffs = []
+    a, b = dj.json(), rs.json()
+    if not isinstance(a, dict) or not isinstance(b, dict):
+        return [f"bodies are not objects: django {show_body(dj)} / rust {show_body(rs)}"]
+    if list(a) != list(b):
+        diffs.append(f"members differ: django {list(a)} / rust {list(b)}")
+    for name in a:
+        if name not in b:
+            continue
+        sa, sb = jwt_structure(a[name]), jwt_structure(b[name])
+        if sa != sb:
+            diffs.append(f"{name}: django {sa} / rust {sb}")
+    for ctx, data, side in ((ctx_dj, a, "django"), (ctx_rs, b, "rust")):
+        for name, token in data.items():
+            if jwt_parts(token) is None:
+                continue
+            verdict = ctx["cross_verified"].get(token)
+            if verdict is None:
+                diffs.append(f"{side}'s {name} was not sent to the other server's verify view")
+            elif verdict[0] != 200:
+                diffs.append(f"{side}'s {name} refused by the other server's verify view: "
+                             f"{verdict[0]} {verdict[1]}")
+    return diffs
+
+
+def cross_verify(resp, ctx):
+    """Each token of a body, sent at once to the other server's verify view (later steps may
+    blacklist it): the verdicts in ctx for `check_jwt_body`."""
+    data = resp.json()
+    if not isinstance(data, dict):
+        return
+    for token in data.values():
+        if jwt_parts(token) is not None:
+            verdict = http_request(ctx["other"]["port"], "POST", "/api/token/verify/",
+                                   [("Content-Type", "application/json")],
+                                   json.dumps({"token": token}).encode())
+            ctx["cross_verified"][token] = (verdict.status, show_body(verdict))
+
+
+def remember_jwts(prefix):
+    """Capture: each token of the body in ctx as `<prefix>_<member>`, normalised in later bodies."""
+
+    def capture(resp, ctx):
+        data = resp.json()
+        if isinstance(data, dict):
+            for name, token in data.items():
+                if isinstance(token, str) and jwt_parts(token) is not None:
+                    ctx[f"{prefix}_{name}"] = token
+                    ctx["norm"][token] = f"<{prefix} {name}>"
+                    # The other server may show it too (request.auth of a token used across).
+                    ctx["other"]["norm"][token] = f"<their {prefix} {name}>"
+
+    return capture
+
+
+def db_outstanding_rows(ctx, username) -> Resp:
+    """simplejwt's rows for a user: how many outstanding and blacklisted, and the shape of the
+    stored values (Django's SQLite datetime text, the whole token, the jti)."""
+    with db_connect(ctx) as db:
+        rows = db.execute(
+            "SELECT o.token, o.created_at, o.expires_at, o.jti, b.blacklisted_at "
+            "FROM token_blacklist_outstandingtoken o JOIN auth_user u ON u.id = o.user_id "
+            "LEFT JOIN token_blacklist_blacklistedtoken b ON b.token_id = o.id "
+            "WHERE u.username = ? ORDER BY o.id", (username,)).fetchall()
+    shapes = []
+    for token, created_at, expires_at, jti, blacklisted_at in rows:
+        parts = jwt_parts(token)
+        shapes.append({
+            "token": jwt_structure(token),
+            "jti matches the token": parts is not None and parts[1].get("jti") == jti,
+            "expires_at is exp": parts is not None and expires_at ==
+            datetime.fromtimestamp(parts[1]["exp"], timezone.utc).strftime("%Y-%m-%d %H:%M:%S"),
+            "created_at": re.sub(r"\d", "d", created_at or "None"),
+            "blacklisted_at": re.sub(r"\d", "d", blacklisted_at) if blacklisted_at else None,
+        })
+    return pseudo({"rows": shapes})
+
+
+def delete_user(ctx, username) -> Resp:
+    """Deletes a user as Django's ORM does for simplejwt's rows (`on_delete=SET_NULL`)."""
+    with db_connect(ctx) as db:
+        row = db.execute("SELECT id FROM auth_user WHERE username = ?", (username,)).fetchone()
+        if row:
+            db.execute("UPDATE token_blacklist_outstandingtoken SET user_id = NULL WHERE user_id = ?", row)
+            db.execute("DELETE FROM authtoken_token WHERE user_id = ?", row)
+            db.execute("DELETE FROM auth_user WHERE id = ?", row)
+    return pseudo({"deleted": bool(row)})
+
+
+def simplejwt_endpoint_groups() -> list[Group]:
+    """simplejwt's six views (third-party spec §1.1, first table), JWTStatelessUserAuthentication
+    and a JWT-or-session view; each side with its own users, then tokens across the two servers.
+    Run once with simplejwt's defaults and once with rotation, blacklist-after-rotation, revoke
+    checks and two header types (`--simple-jwt`): the same scenarios, answered per the settings."""
+    T, R, V, B = "/api/token/", "/api/token/refresh/", "/api/token/verify/", "/api/token/blacklist/"
+    SL, SR = "/api/token/sliding/", "/api/token/sliding/refresh/"
+    J, ST, JS = "/jwt/", "/jwt-stateless/", "/jwt-or-session/"
+    cred = lambda name, password="password": {"username": f"{name}_@s@", "password": password}
+    bearer = lambda key: auth(f"Bearer @{key}@")
+    steps = [
+        Step("mint tokens (Django's simplejwt)", action=jwt_mint),
+        # obtain
+        with_body("obtain a pair (JSON)", "POST", T, [], json_body(cred("jwtuser")), want=200,
+                  check=check_jwt_body, capture=remember_jwts("pair")),
+        with_body("obtain a pair (form)", "POST", T, [], form_body(cred("jwtuser")), want=200,
+                  check=check_jwt_body, capture=remember_jwts("formpair")),
+        with_body("obtain a pair (multipart)", "POST", T, [], multipart_body(cred("jwtuser")), want=200,
+                  check=check_jwt_body),
+        with_body("obtain: the password is trimmed (PasswordField is a CharField)", "POST", T, [],
+                  json_body(cred("jwtuser", "  password\t")), want=200, check=check_jwt_body),
+        with_body("obtain: wrong password", "POST", T, [], json_body(cred("jwtuser", "nope")), want=401),
+        with_body("obtain: inactive user", "POST", T, [],
+                  json_body({"username": "inactive", "password": "password"}), want=401),
+        with_body("obtain: unknown user", "POST", T, [],
+                  json_body({"username": "nobody-here", "password": "password"}), want=401),
+        with_body("obtain: missing fields", "POST", T, [], json_body({}), want=400),
+        with_body("obtain: blank and null", "POST", T, [], json_body({"username": "", "password": None}),
+                  want=400),
+        with_body("obtain: a list", "POST", T, [], json_body([]), want=400),
+        with_body("obtain: repeated form fields (last wins)", "POST", T, [],
+                  form_body([("username", "nobody"), ("username", "jwtuser_@s@"), ("password", "x"),
+                             ("password", "password")]), want=200, check=check_jwt_body),
+        S("obtain: empty body", "POST", T, want=400),
+        S("obtain: malformed JSON", "POST", T, [("Content-Type", "application/json")], b'{"username":',
+          want=400),
+        S("obtain: XML", "POST", T, [("Content-Type", "application/xml")], b"<a/>", want=415),
+        S("obtain: GET", "GET", T, want=405),
+        S("obtain: PUT with credentials", "PUT", T, auth(JOHN), want=405),
+        # the tokens in use
+        S("pair's access on JWTAuthentication", "GET", J, bearer("pair_access"), want=200),
+        S("pair's refresh on JWTAuthentication", "GET", J, bearer("pair_refresh"), want=401),
+        S("pair's access with the JWT keyword", "GET", J, auth("JWT @pair_access@")),
+        S("pair's access on JWT-or-session", "GET", JS, bearer("pair_access"), want=200),
+        S("JWT-or-session: session", "GET", JS, [("Cookie", "sessionid=@sid@")], want=200),
+        S("JWT-or-session: nothing", "GET", JS, want=401),
+        S("JWT-or-session: bad token beats the session", "GET", JS,
+          [("Authorization", "Bearer garbage"), ("Cookie", "sessionid=@sid@")], want=401),
+        S("JWT-or-session: session POST without CSRF", "POST", JS, [("Cookie", "sessionid=@sid@")],
+          want=403),
+        S("stateless: john's access", "GET", ST, bearer("jwt_access"), want=200),
+        S("stateless: a user that does not exist", "GET", ST, bearer("jwt_unknown_user"), want=200),
+        S("stateless: staff claims", "GET", ST, bearer("jwt_ghost_staff"), want=200),
+        S("stateless: inactive user's token", "GET", ST, bearer("jwt_inactive"), want=200),
+        S("stateless: no user claim", "GET", ST, bearer("jwt_no_user"), want=401),
+        S("stateless: expired", "GET", ST, bearer("jwt_expired"), want=401),
+        S("stateless: refresh token", "GET", ST, bearer("jwt_refresh"), want=401),
+        S("stateless: nothing", "GET", ST, want=401),
+        S("stateless: Bearer a b", "GET", ST, auth("Bearer a b"), want=401),
+        # refresh
+        with_body("refresh", "POST", R, [], json_body({"refresh": "@pair_refresh@"}), want=200,
+                  check=check_jwt_body, capture=remember_jwts("refreshed")),
+        S("refreshed access works", "GET", J, bearer("refreshed_access"), want=200),
+        with_body("refresh again with the same token (rotation blacklists it)", "POST", R, [],
+                  json_body({"refresh": "@pair_refresh@"}), check=check_jwt_body),
+        with_body("refresh with an access token", "POST", R, [], json_body({"refresh": "@pair_access@"}),
+                  want=401),
+        with_body("refresh with garbage", "POST", R, [], json_body({"refresh": "garbage"}), want=401),
+        with_body("refresh with an expired token", "POST", R, [], json_body({"refresh": "@jwt_expired@"}),
+                  want=401),
+        with_body("refresh: missing field", "POST", R, [], json_body({}), want=400),
+        with_body("refresh: form", "POST", R, [], form_body({"refresh": "@formpair_refresh@"}), want=200,
+                  check=check_jwt_body),
+        S("refresh: GET", "GET", R, want=405),
+        # verify
+        with_body("verify an access token", "POST", V, [], json_body({"token": "@pair_access@"}), want=200),
+        with_body("verify a refresh token", "POST", V, [], json_body({"token": "@formpair_refresh@"}),
+                  want=200),
+        with_body("verify a sliding token", "POST", V, [], json_body({"token": "@jwt_sliding@"}), want=200),
+        with_body("verify garbage", "POST", V, [], json_body({"token": "garbage"}), want=401),
+        with_body("verify an expired token", "POST", V, [], json_body({"token": "@jwt_expired@"}),
+                  want=401),
+        with_body("verify a token without jti", "POST", V, [], json_body({"token": "@jwt_no_jti@"}),
+                  want=401),
+        with_body("verify: the field is token", "POST", V, [], json_body({"refresh": "@pair_access@"}),
+                  want=400),
+        with_body("verify: a number", "POST", V, [], json_body({"token": 12}), want=401),
+        with_body("verify: a list", "POST", V, [], json_body({"token": ["x"]}), want=400),
+        # blacklist
+        with_body("blacklist the form pair's refresh", "POST", B, [],
+                  json_body({"refresh": "@formpair_refresh@"}), want=200),
+        with_body("blacklist it again", "POST", B, [], json_body({"refresh": "@formpair_refresh@"}),
+                  want=401),
+        with_body("refresh with the blacklisted token", "POST", R, [],
+                  json_body({"refresh": "@formpair_refresh@"}), want=401),
+        with_body("verify the blacklisted token", "POST", V, [],
+                  json_body({"token": "@formpair_refresh@"})),
+        S("the blacklisted pair's access still works (simplejwt never checks access tokens)", "GET", J,
+          bearer("formpair_access"), want=200),
+        with_body("blacklist an access token", "POST", B, [], json_body({"refresh": "@pair_access@"}),
+                  want=401),
+        with_body("blacklist a token without jti (reference crashes)", "POST", B, [],
+                  json_body({"refresh": "@jwt_no_jti@"}), check=check_reference_crash, generic=False,
+                  note="simplejwt's blacklist check reads payload['jti'] (KeyError, 500); the port answers "
+                       "401 Token has no id"),
+        with_body("refresh with a token without jti (reference crashes)", "POST", R, [],
+                  json_body({"refresh": "@jwt_no_jti@"}), check=check_reference_crash, generic=False,
+                  note="simplejwt's blacklist check reads payload['jti'] (KeyError, 500); the port answers "
+                       "401 Token has no id"),
+        with_body("refresh with a tampered token", "POST", R, [], json_body({"refresh": "@jwt_tampered@"}),
+                  want=401),
+        with_body("blacklist a tampered token", "POST", B, [], json_body({"refresh": "@jwt_tampered@"}),
+                  want=401),
+        with_body("refresh a sliding token with a tampered one", "POST", SR, [],
+                  json_body({"token": "@jwt_tampered@"}), want=401),
+        with_body("blacklist: missing field", "POST", B, [], json_body({"token": "x"}), want=400),
+        Step("jwtuser's outstanding and blacklisted rows",
+             action=lambda ctx: db_outstanding_rows(ctx, "jwtuser_" + ctx["s"])),
+        # sliding
+        with_body("obtain a sliding token", "POST", SL, [], json_body(cred("jwtuser")), want=200,
+                  check=check_jwt_body, capture=remember_jwts("sliding")),
+        S("sliding token on JWTAuthentication (AUTH_TOKEN_CLASSES: access only)", "GET", J,
+          bearer("sliding_token"), want=401),
+        with_body("refresh the sliding token", "POST", SR, [], json_body({"token": "@sliding_token@"}),
+                  want=200, check=check_jwt_body),
+        with_body("refresh a sliding token with an access token", "POST", SR, [],
+                  json_body({"token": "@pair_access@"}), want=401),
+        with_body("sliding refresh: missing field", "POST", SR, [], json_body({}), want=400),
+        with_body("obtain sliding: wrong password", "POST", SL, [], json_body(cred("jwtuser", "no")),
+                  want=401),
+        S("obtain sliding: GET", "GET", SL, want=405),
+        Step("jwtuser's rows after the sliding token",
+             action=lambda ctx: db_outstanding_rows(ctx, "jwtuser_" + ctx["s"])),
+        # the user changes
+        with_body("jwtpw obtains a pair", "POST", T, [], json_body(cred("jwtpw")), want=200,
+                  check=check_jwt_body, capture=remember_jwts("pw")),
+        Step("change jwtpw's password", action=lambda ctx: manage(
+            ctx, "parity_fixtures", "--user", f"jwtpw_{ctx['s']}:another password")),
+        S("jwtpw's access after the password change (CHECK_REVOKE_TOKEN)", "GET", J, bearer("pw_access")),
+        with_body("jwtpw's refresh after the password change", "POST", R, [],
+                  json_body({"refresh": "@pw_refresh@"}), want=200, check=check_jwt_body),
+        with_body("jwtoff obtains a pair", "POST", T, [], json_body(cred("jwtoff")), want=200,
+                  check=check_jwt_body, capture=remember_jwts("off")),
+        Step("deactivate jwtoff", action=lambda ctx: manage(
+            ctx, "parity_fixtures", "--user", f"jwtoff_{ctx['s']}:password:inactive")),
+        S("jwtoff's access", "GET", J, bearer("off_access"), want=401),
+        with_body("jwtoff's refresh", "POST", R, [], json_body({"refresh": "@off_refresh@"}), want=401),
+        with_body("jwtoff's refresh is still verifiable", "POST", V, [], json_body({"token": "@off_refresh@"}),
+                  want=200),
+        with_body("jwtgone obtains a pair", "POST", T, [], json_body(cred("jwtgone")), want=200,
+                  check=check_jwt_body, capture=remember_jwts("gone")),
+        Step("delete jwtgone", action=lambda ctx: delete_user(ctx, "jwtgone_" + ctx["s"])),
+        S("jwtgone's access", "GET", J, bearer("gone_access"), want=401),
+        with_body("jwtgone's refresh (reference crashes)", "POST", R, [],
+                  json_body({"refresh": "@gone_refresh@"}), check=check_reference_crash, generic=False,
+                  note="simplejwt 5.5.1's refresh lets User.DoesNotExist escape (500); the port answers "
+                       "401 No active account found for the given token."),
+        with_body("jwtgone's refresh can still be blacklisted", "POST", B, [],
+                  json_body({"refresh": "@gone_refresh@"}), want=200),
+    ]
+    groups = [Group("simplejwt-endpoints", steps)]
+
+    # Across the servers (shared database and key): a token one issues, the other takes.
+    steps = [
+        with_body("each obtains a pair", "POST", T, [], json_body(cred("jwtx")), want=200,
+                  check=check_jwt_body, capture=remember_jwts("mine")),
+        S("the other server's access works here", "GET", J, auth("Bearer @their_access@"), want=200),
+        with_body("the other server's refresh refreshes here", "POST", R, [],
+                  json_body({"refresh": "@their_refresh@"}), want=200, check=check_jwt_body),
+        with_body("blacklist the other server's refresh here", "POST", B, [],
+                  json_body({"refresh": "@their_refresh@"}), want=200),
+        with_body("own refresh, blacklisted by the other server", "POST", R, [],
+                  json_body({"refresh": "@mine_refresh@"}), want=401),
+    ]
+    groups.append(Group("simplejwt-interop", steps, interleave=True))
+    return groups
+
+
 def obtain_token_stateful_groups() -> list[Group]:
     P = "/api-token-auth/"
     cred = {"username": "tokenless_@s@", "password": "password"}
@@ -1256,6 +1575,8 @@ def run_step(step: Step, ctx) -> Resp:
         body = body.encode("utf-8")
     port = ctx["port"] if step.target in (None, ctx["side"]) else ctx["other"]["port"]
     resp = http_request(port, step.method, subst(step.path, ctx), headers, body)
+    if step.check is check_jwt_body:
+        cross_verify(resp, ctx)
     if step.capture is not None:
         step.capture(resp, ctx)
     return resp
@@ -1506,6 +1827,9 @@ def main(argv=None) -> int:
                         help="count Allow / Vary differences as mismatches (the default; kept for old command lines)")
     parser.add_argument("--lenient-headers", action="store_true",
                         help="only summarise Allow / Vary differences as notes, not counted")
+    parser.add_argument("--simple-jwt", metavar="JSON",
+                        help="SIMPLE_JWT for both servers: a JSON object of simplejwt setting names "
+                             "(lifetimes in seconds); default: simplejwt's defaults")
     args = parser.parse_args(argv)
     global STRICT_HEADERS
     STRICT_HEADERS = not args.lenient_headers
@@ -1516,6 +1840,10 @@ def main(argv=None) -> int:
     if db_path.exists():
         raise SystemExit(f"run_parity.py: {db_path} exists; the check needs a fresh database")
     base_env = server_env(db_path)
+    if args.simple_jwt:
+        json.loads(args.simple_jwt)  # a malformed value fails here, not in both servers
+        base_env["SIMPLE_JWT"] = args.simple_jwt
+        print(f"SIMPLE_JWT: {args.simple_jwt}")
     python = sys.executable
 
     def manage_cmd(*cmd):
@@ -1554,7 +1882,7 @@ def run_all(args, dj_port, rs_port, db_path, python, base_env) -> int:
         s = SHORT[side]
         ctxs[side] = {
             "side": side, "s": s, "port": port, "host": f"127.0.0.1:{port}", "db_path": str(db_path),
-            "python": python, "django_env": base_env, "norm": {},
+            "python": python, "django_env": base_env, "norm": {}, "cross_verified": {},
             "sid": john_sid, "csrf": john_csrf, "csrf_masked": mask_csrf(john_csrf),
         }
     ctxs["django"]["other"], ctxs["rust"]["other"] = ctxs["rust"], ctxs["django"]
@@ -1570,7 +1898,7 @@ def run_all(args, dj_port, rs_port, db_path, python, base_env) -> int:
             ctxs[side][f"{base}_sid"] = sid
 
     groups = (stateless_groups() + session_groups() + obtain_token_stateful_groups() + knox_groups()
-              + simplejwt_groups() + expiry_today_groups() + throttle_groups() + wsgi_semantics_groups())
+              + simplejwt_groups() + simplejwt_endpoint_groups() + expiry_today_groups() + throttle_groups() + wsgi_semantics_groups())
     if args.group:
         groups = [g for g in groups if g.name in args.group]
 
@@ -1586,6 +1914,8 @@ def run_all(args, dj_port, rs_port, db_path, python, base_env) -> int:
                     # interop placeholders: the other server's values
                     ctx["theirs"] = ctx["other"].get("mine", "")
                     ctx["theirnewkey"] = ctx["other"].get("newkey", "")
+                    for name in ("access", "refresh"):
+                        ctx[f"their_{name}"] = ctx["other"].get(f"mine_{name}", "")
                     results[side].append(run_step(step, ctx))
         else:
             for side in SIDES:

@@ -59,12 +59,11 @@ mod runtime;
 mod scope_policy;
 mod session_middleware;
 mod session_views;
+#[cfg(feature = "simplejwt")]
+mod simplejwt_views;
 pub mod test;
 
 // What a handler author writes.
-#[cfg(feature = "simplejwt")]
-#[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
-pub use auth_core::authentication::JwtAuthentication;
 #[cfg(feature = "knox")]
 #[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
 pub use auth_core::authentication::KnoxTokenAuthentication;
@@ -72,6 +71,9 @@ pub use auth_core::authentication::{
     BasicAuthentication, BearerAuthentication, RemoteUserAuthentication, SessionAuthentication,
     TokenAuthentication,
 };
+#[cfg(feature = "simplejwt")]
+#[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
+pub use auth_core::authentication::{JwtAuthentication, JwtStatelessUserAuthentication};
 pub use auth_core::permissions::{
     AllowAny, IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly, ReadOnly,
 };
@@ -99,9 +101,6 @@ pub mod authentication {
         CreateUserError, UserFields, authenticate, authenticate_remote_user, create_user,
         make_password, normalize_email,
     };
-    #[cfg(feature = "simplejwt")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
-    pub use auth_core::authentication::JwtAuthentication;
     #[cfg(feature = "knox")]
     #[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
     pub use auth_core::authentication::KnoxTokenAuthentication;
@@ -113,13 +112,16 @@ pub mod authentication {
         RemoteUserAuthentication, SecurityRequirement, SecurityScheme, SessionAuthentication,
         SettingsKeyword, TokenAuthentication, TokenKeyword, Verify,
     };
+    #[cfg(feature = "simplejwt")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
+    pub use auth_core::authentication::{JwtAuthentication, JwtStatelessUserAuthentication};
     pub use auth_core::request::RequestView;
     pub use auth_core::response_effects::{ResponseEffects, SessionCookie};
     pub use auth_core::token_keyword;
     #[cfg(feature = "knox")]
     #[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
     pub use auth_core::user::KnoxAuth;
-    pub use auth_core::user::{AuthInfo, RequestUser, User};
+    pub use auth_core::user::{AuthInfo, RequestUser, TokenUser, User};
     pub use auth_core::{ApiError, ErrorKind};
     pub use auth_macros::Authentication;
 
@@ -176,6 +178,9 @@ pub mod settings {
         DEFAULT_ALLOWED_HOSTS, DEFAULT_DATABASE_URL, DEFAULT_LOGIN_RATE, LOGIN_SCOPE, SecretKey,
         Settings, SettingsError, UnauthenticatedUser,
     };
+    #[cfg(feature = "simplejwt")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
+    pub use auth_core::simplejwt::settings::{Audience, SimpleJwtSettings, SimpleJwtSettingsError};
     pub use auth_core::store::user::UserModel;
 }
 
@@ -195,6 +200,9 @@ pub mod views {
         AuthTokenResponse, obtain_auth_token, obtain_auth_token_resource,
     };
     pub use crate::session_views::session_endpoints;
+    #[cfg(feature = "simplejwt")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
+    pub use crate::simplejwt_views::{TokenView, simplejwt_endpoints};
 }
 
 /// The machinery behind [`PolicyGuard`]: how a declared policy resolves against the defaults,

@@ -8,7 +8,8 @@ use actix_web::HttpRequest;
 use actix_web::http::header;
 use actix_web::web::Bytes;
 use auth_core::ApiError;
-use auth_core::auth_token_serializer::{self, Credentials, Input};
+use auth_core::auth_token_serializer::{Credentials, Input};
+use auth_core::char_field::{json_object, validate_char_fields};
 use auth_core::compat::python::json::loads as json_parser;
 
 /// The body's form fields, or the parser error DRF would raise when reading them. `Debug` shows
@@ -59,15 +60,33 @@ impl PostData {
 /// DRF's `AuthTokenSerializer` over a parsed body: form fields, or the JSON object (an empty
 /// body is an empty form: every field is required).
 pub(crate) fn credentials(body: &Bytes, post: &PostData) -> Result<Credentials, ApiError> {
+    let mut values = char_fields(body, post, &[("username", true), ("password", false)])?;
+    let password = values.pop();
+    let username = values.pop();
+    match (username, password) {
+        (Some(username), Some(password)) => Ok(Credentials { username, password }),
+        _ => Err(ApiError::new(auth_core::ErrorKind::ServerError)),
+    }
+}
+
+/// A serializer of text fields `(name, trim_whitespace)` over a parsed body: form fields (the
+/// last of a repeated one), or the JSON object; an empty body is an empty form, so every field
+/// is required. The values in the order asked, or every field's error together.
+pub(crate) fn char_fields(
+    body: &Bytes,
+    post: &PostData,
+    fields: &[(&str, bool)],
+) -> Result<Vec<String>, ApiError> {
     match post {
         PostData::Invalid(error) => Err(error.clone()),
-        PostData::Fields(fields) => {
-            auth_token_serializer::validate(|name| last_value(fields, name).map(Input::Text))
+        PostData::Fields(form) => {
+            validate_char_fields(|name| last_value(form, name).map(Input::Text), fields)
         }
-        PostData::NoFields if body.is_empty() => auth_token_serializer::validate(|_| None),
+        PostData::NoFields if body.is_empty() => validate_char_fields(|_| None, fields),
         PostData::NoFields => {
             let value = json_parser::parse(body).map_err(json_parse_error)?;
-            auth_token_serializer::validate_json(&value)
+            let object = json_object(&value)?;
+            validate_char_fields(|name| object.get(name).map(Input::Json), fields)
         }
     }
 }

@@ -171,6 +171,11 @@ pub enum AdminCommand {
     /// Delete the expired sessions (Django's clearsessions).
     Clearsessions,
 
+    /// Delete simplejwt's expired outstanding tokens and their blacklist entries
+    /// (simplejwt's flushexpiredtokens).
+    #[cfg(feature = "simplejwt")]
+    Flushexpiredtokens,
+
     /// Inspect the settings for common problems (Django's check); --deploy adds the checks of
     /// a deployment.
     #[command(

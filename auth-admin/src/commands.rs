@@ -72,6 +72,8 @@ pub(super) async fn execute(
         AdminCommand::ListTokens => list_tokens(db, users, console).await,
         AdminCommand::RevokeToken(args) => revoke_token(env, console, args).await,
         AdminCommand::Clearsessions => clearsessions(db, console).await,
+        #[cfg(feature = "simplejwt")]
+        AdminCommand::Flushexpiredtokens => flushexpiredtokens(db, console).await,
         // Answered before connecting (see `run_with`).
         AdminCommand::Check(_) => Ok(()),
     }
@@ -249,6 +251,32 @@ async fn clearsessions(
     line(
         console.out,
         format_args!("Deleted {deleted} expired session{plural}."),
+    )
+}
+
+/// simplejwt's `flushexpiredtokens`: `OutstandingToken.objects.filter(expires_at__lte=now)
+/// .delete()`, the blacklist rows with them. simplejwt prints nothing; this says how many went,
+/// as `clearsessions` does here.
+#[cfg(feature = "simplejwt")]
+async fn flushexpiredtokens(
+    db: &DatabaseConnection,
+    console: &mut Console<'_>,
+) -> Result<(), CommandError> {
+    use auth_core::store::token_blacklist;
+
+    require_tables(
+        db,
+        &[
+            token_blacklist::OUTSTANDING_TABLE,
+            token_blacklist::BLACKLISTED_TABLE,
+        ],
+    )
+    .await?;
+    let deleted = token_blacklist::flush_expired(db, auth_core::store::datetime::now()).await?;
+    let plural = if deleted == 1 { "" } else { "s" };
+    line(
+        console.out,
+        format_args!("Deleted {deleted} expired outstanding token{plural}."),
     )
 }
 

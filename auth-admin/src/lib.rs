@@ -11,6 +11,7 @@
 //! | `list-tokens` | (admin list) | user, creation time and the first characters of each key |
 //! | `revoke-token USER` | (admin delete) | deletes the user's token |
 //! | `clearsessions` | `clearsessions` | deletes expired sessions |
+//! | `flushexpiredtokens` (feature `simplejwt`) | simplejwt's `flushexpiredtokens` | deletes expired outstanding tokens and their blacklist rows |
 //! | `check [--deploy]` | `check [--deploy]` | the settings' problems, in Django's format; exit status 1 at `--fail-level` (default `ERROR`, `WARNING` with `--deploy`) |
 //!
 //! The database comes from `--database-url` or `DATABASE_URL` (default

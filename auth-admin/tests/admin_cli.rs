@@ -1068,3 +1068,53 @@ fn check_deploy_reports_a_weak_configuration_and_passes_a_good_one() {
         "System check identified no issues (0 silenced).\n"
     );
 }
+
+// --- flushexpiredtokens --------------------------------------------------------------------
+
+#[cfg(feature = "simplejwt")]
+#[actix_web::test]
+async fn flushexpiredtokens_deletes_expired_outstanding_tokens_and_their_blacklist_rows() {
+    use auth_core::store::token_blacklist::{self, OutstandingToken};
+
+    let db = TempDb::new("flushexpiredtokens");
+    let conn = db.seeded().await;
+    let now = chrono::Utc::now();
+    let row = |jti: &str, expires_at| OutstandingToken {
+        jti: jti.to_owned(),
+        user_id: None,
+        token: format!("token-{jti}"),
+        created_at: now - chrono::Duration::days(2),
+        expires_at,
+    };
+    let expired = now - chrono::Duration::seconds(1);
+    let live = now + chrono::Duration::days(1);
+    token_blacklist::create(&conn, &row("old", expired))
+        .await
+        .unwrap();
+    token_blacklist::blacklist(&conn, &row("oldbl", expired), now)
+        .await
+        .unwrap();
+    token_blacklist::blacklist(&conn, &row("livebl", live), now)
+        .await
+        .unwrap();
+    token_blacklist::create(&conn, &row("live", live))
+        .await
+        .unwrap();
+
+    let output = cli(&db, &["flushexpiredtokens"]);
+    assert_success(&output);
+    assert_eq!(output.stdout, "Deleted 2 expired outstanding tokens.\n");
+    // The live blacklisted token stays blacklisted; the expired one's row went with it.
+    assert!(
+        token_blacklist::is_blacklisted(&conn, "livebl")
+            .await
+            .unwrap()
+    );
+    assert!(
+        !token_blacklist::is_blacklisted(&conn, "oldbl")
+            .await
+            .unwrap()
+    );
+    let again = cli(&db, &["flushexpiredtokens"]);
+    assert_eq!(again.stdout, "Deleted 0 expired outstanding tokens.\n");
+}

@@ -105,7 +105,7 @@ impl Authentication for HeaderUser {
         match cx.request.header("x-bench-user").as_deref() {
             None => Outcome::NotAttempted,
             Some(b"john") => Outcome::Authenticated(Authenticated {
-                user: john(),
+                user: john().into(),
                 auth: AuthInfo::None,
             }),
             Some(_) => Outcome::failed("Invalid user."),

@@ -6,6 +6,8 @@ use std::fmt;
 use serde_json::Value;
 
 use crate::accounts;
+pub use crate::char_field::{Input, non_field_error};
+use crate::char_field::{json_object, validate_char_fields};
 use crate::environment::Environment;
 use crate::error::ApiError;
 use crate::messages;
@@ -29,84 +31,21 @@ impl fmt::Debug for Credentials {
     }
 }
 
-/// One input value, as the parsers deliver it.
-#[derive(Debug, Clone, Copy)]
-pub enum Input<'a> {
-    /// A JSON value.
-    Json(&'a Value),
-    /// A form or multipart field (always text).
-    Text(&'a str),
-}
-
-/// Python's type name of a JSON value, as DRF's message shows it.
-fn python_type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "NoneType",
-        Value::Bool(_) => "bool",
-        Value::Number(number) if number.is_f64() => "float",
-        Value::Number(_) => "int",
-        Value::String(_) => "str",
-        Value::Array(_) => "list",
-        Value::Object(_) => "dict",
-    }
-}
-
-/// A `CharField` (`allow_blank=False`, `allow_null=False`), with or without `trim_whitespace`.
-fn char_field(value: Option<Input<'_>>, trim: bool) -> Result<String, &'static str> {
-    let text = match value {
-        None => return Err(messages::FIELD_REQUIRED),
-        Some(Input::Json(Value::Null)) => return Err(messages::FIELD_NULL),
-        Some(Input::Json(Value::Bool(_) | Value::Array(_) | Value::Object(_))) => {
-            return Err(messages::NOT_A_VALID_STRING);
-        }
-        Some(Input::Json(Value::Number(number))) => number.to_string(),
-        Some(Input::Json(Value::String(text))) => text.clone(),
-        Some(Input::Text(text)) => text.to_owned(),
-    };
-    // DRF trims with Python's `str.strip()`, which also strips U+001C–U+001F.
-    let text = if trim {
-        crate::compat::python::text::python_strip(&text).to_owned()
-    } else {
-        text
-    };
-    if text.is_empty() {
-        return Err(messages::FIELD_BLANK);
-    }
-    if text.contains('\0') {
-        return Err(messages::NULL_CHARACTERS);
-    }
-    Ok(text)
-}
-
 /// Validates the two fields; every field error is reported together, in declaration order.
 pub fn validate<'a>(lookup: impl Fn(&str) -> Option<Input<'a>>) -> Result<Credentials, ApiError> {
-    let username = char_field(lookup("username"), true);
-    let password = char_field(lookup("password"), false);
-    match (username, password) {
-        (Ok(username), Ok(password)) => Ok(Credentials { username, password }),
-        (username, password) => {
-            let mut errors = Vec::new();
-            if let Err(message) = username {
-                errors.push(("username".to_owned(), vec![message.to_owned()]));
-            }
-            if let Err(message) = password {
-                errors.push(("password".to_owned(), vec![message.to_owned()]));
-            }
-            Err(ApiError::validation(errors))
-        }
+    let mut values =
+        validate_char_fields(lookup, &[("username", true), ("password", false)])?.into_iter();
+    match (values.next(), values.next()) {
+        (Some(username), Some(password)) => Ok(Credentials { username, password }),
+        _ => Err(ApiError::new(crate::error::ErrorKind::ServerError)),
     }
 }
 
 /// Validates a JSON body: it must be an object (`Invalid data. Expected a dictionary, but got
 /// list.` otherwise, and `No data provided` for `null`, as DRF's `Serializer.errors` words it).
 pub fn validate_json(body: &Value) -> Result<Credentials, ApiError> {
-    match body {
-        Value::Object(object) => validate(|name| object.get(name).map(Input::Json)),
-        Value::Null => Err(non_field_error(messages::NO_DATA_PROVIDED)),
-        other => Err(non_field_error(
-            &messages::EXPECTED_DICTIONARY.replace("{datatype}", python_type_name(other)),
-        )),
-    }
+    let object = json_object(body)?;
+    validate(|name| object.get(name).map(Input::Json))
 }
 
 /// The serializer's object-level rule: Django's `authenticate(username, password)`; no user →
@@ -122,32 +61,10 @@ pub async fn authenticate(env: &Environment, credentials: &Credentials) -> Resul
     checked?.ok_or_else(|| non_field_error(messages::UNABLE_TO_LOG_IN))
 }
 
-/// A validation error under `non_field_errors`.
-pub fn non_field_error(message: &str) -> ApiError {
-    ApiError::validation(vec![(
-        messages::NON_FIELD_ERRORS.to_owned(),
-        vec![message.to_owned()],
-    )])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn the_username_is_stripped_as_pythons_str_strip_does() {
-        // Python's `str.isspace()` is Rust's `char::is_whitespace` plus U+001C–U+001F (DRF
-        // 3.18: `CharField().run_validation('john\x1f') == 'john'`).
-        let field = |text: &'static str| char_field(Some(Input::Text(text)), true);
-        assert_eq!(field("\u{1c}john\u{1f} \u{3000}"), Ok("john".to_owned()));
-        assert_eq!(field("\u{1f}"), Err(messages::FIELD_BLANK));
-        // The password is never trimmed.
-        assert_eq!(
-            char_field(Some(Input::Text(" pw\u{1f}")), false),
-            Ok(" pw\u{1f}".to_owned())
-        );
-    }
 
     fn body(value: Value) -> String {
         match validate_json(&value) {

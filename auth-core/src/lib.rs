@@ -28,6 +28,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 // Layer 0: leaves.
+pub mod char_field;
 pub mod clock;
 #[doc(hidden)]
 pub mod compat;
@@ -74,6 +75,9 @@ pub mod negotiation;
 #[doc(hidden)]
 pub mod operation_security;
 pub mod policy;
+#[cfg(feature = "simplejwt")]
+#[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
+pub mod simplejwt_serializers;
 
 // Layer 5: the composition root.
 pub mod auth_settings;

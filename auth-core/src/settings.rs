@@ -272,6 +272,25 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// The project's `SIMPLE_JWT` (`AuthSettings` fills in simplejwt's defaults at start-up), or,
+    /// for settings put together without it, the defaults signing with `SECRET_KEY`; a
+    /// `SECRET_KEY` PyJWT refuses as an HMAC key is a server error (logged).
+    #[cfg(feature = "simplejwt")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
+    pub fn simple_jwt_or_default(
+        &self,
+    ) -> Result<Cow<'_, SimpleJwtSettings>, crate::error::ApiError> {
+        match &self.simple_jwt {
+            Some(configured) => Ok(Cow::Borrowed(configured)),
+            None => SimpleJwtSettings::new(self.secret_key.expose().as_bytes().to_vec())
+                .map(Cow::Owned)
+                .map_err(|error| {
+                    tracing::error!(%error, "SECRET_KEY cannot sign simplejwt tokens: set SIMPLE_JWT");
+                    crate::error::ApiError::new(crate::error::ErrorKind::ServerError)
+                }),
+        }
+    }
+
     /// Refuses what Django or DRF would refuse at start-up: an empty `SECRET_KEY`, a token
     /// keyword that cannot be one `Authorization` field, a knox prefix over 10 characters.
     pub fn validate(&self) -> Result<(), SettingsError> {

@@ -17,6 +17,9 @@ pub use crate::store::user::User;
 pub enum RequestUser {
     /// A user a scheme authenticated.
     User(Arc<User>),
+    /// simplejwt's `TokenUser`: a user known only from a verified token's claims
+    /// (`JWTStatelessUserAuthentication`), never read from the database.
+    Token(Arc<TokenUser>),
     /// Django's `AnonymousUser`: no id, username `""`, not staff, not active; all compare equal.
     Anonymous,
     /// `UNAUTHENTICATED_USER = None`: the request has no user object at all.
@@ -26,36 +29,90 @@ pub enum RequestUser {
 impl RequestUser {
     /// Whether a user is present and authenticated (what `IsAuthenticated` checks).
     pub fn is_authenticated(&self) -> bool {
-        matches!(self, Self::User(_))
+        matches!(self, Self::User(_) | Self::Token(_))
     }
 
     /// Whether a user is present and staff (what `IsAdminUser` checks).
     pub fn is_staff(&self) -> bool {
-        matches!(self, Self::User(user) if user.is_staff)
+        match self {
+            Self::User(user) => user.is_staff,
+            Self::Token(user) => user.is_staff,
+            Self::Anonymous | Self::None => false,
+        }
     }
 
     /// Whether the user is active; the anonymous user is not.
     pub fn is_active(&self) -> bool {
-        matches!(self, Self::User(user) if user.is_active)
+        match self {
+            Self::User(user) => user.is_active,
+            // "User is always active since Simple JWT will never issue a token for an inactive
+            // user" (simplejwt's `TokenUser.is_active`).
+            Self::Token(_) => true,
+            Self::Anonymous | Self::None => false,
+        }
     }
 
     /// The authenticated row, if any.
     pub fn as_user(&self) -> Option<&User> {
         match self {
             Self::User(user) => Some(user),
-            Self::Anonymous | Self::None => None,
+            Self::Token(_) | Self::Anonymous | Self::None => None,
         }
     }
 
-    /// The primary key, if any.
+    /// The primary key of a database user, if any.
     pub fn id(&self) -> Option<i32> {
         self.as_user().map(|user| user.id)
     }
 
+    /// `str(request.user.pk)`: a database user's primary key, or a token user's id claim (what
+    /// DRF's user throttles key by).
+    pub fn pk_text(&self) -> Option<String> {
+        match self {
+            Self::User(user) => Some(user.id.to_string()),
+            Self::Token(user) => Some(user.id.clone()),
+            Self::Anonymous | Self::None => None,
+        }
+    }
+
+    /// The token user, if the request has one.
+    pub fn as_token_user(&self) -> Option<&TokenUser> {
+        match self {
+            Self::Token(user) => Some(user),
+            Self::User(_) | Self::Anonymous | Self::None => None,
+        }
+    }
+
     /// The username; `""` for the anonymous user, as Django's.
     pub fn username(&self) -> &str {
-        self.as_user().map_or("", |user| user.username.as_str())
+        match self {
+            Self::User(user) => &user.username,
+            Self::Token(user) => &user.username,
+            Self::Anonymous | Self::None => "",
+        }
     }
+}
+
+impl From<User> for RequestUser {
+    fn from(user: User) -> Self {
+        Self::User(Arc::new(user))
+    }
+}
+
+/// simplejwt's `TokenUser` (`models.py`): who a verified token says the user is, without a
+/// database row. Its attributes come from the token's claims as simplejwt reads them: `id` is
+/// the `USER_ID_CLAIM` (`str()` of it here), `username` the `username` claim (`""` when absent),
+/// `is_staff` and `is_superuser` the truth of the claims of those names (false when absent).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenUser {
+    /// `str(token[USER_ID_CLAIM])`.
+    pub id: String,
+    /// `token.get("username", "")`.
+    pub username: String,
+    /// `token.get("is_staff", False)`, as a truth value.
+    pub is_staff: bool,
+    /// `token.get("is_superuser", False)`, as a truth value.
+    pub is_superuser: bool,
 }
 
 /// Django's `str(request.user)`: the username, `AnonymousUser`, or `None`.
@@ -63,6 +120,7 @@ impl fmt::Display for RequestUser {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::User(user) => f.write_str(&user.username),
+            Self::Token(user) => write!(f, "TokenUser {}", user.id),
             Self::Anonymous => f.write_str("AnonymousUser"),
             Self::None => f.write_str("None"),
         }

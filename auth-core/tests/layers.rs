@@ -17,6 +17,7 @@ const LAYERS: &[(&str, u8)] = &[
     // 0: leaves — errors, messages, the request view, the clock, Python's and Django's formats.
     ("error", 0),
     ("messages", 0),
+    ("char_field", 0),
     ("request", 0),
     ("response_effects", 0),
     ("clock", 0),
@@ -43,6 +44,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("policy", 4),
     ("negotiation", 4),
     ("auth_token_serializer", 4),
+    ("simplejwt_serializers", 4),
     ("operation_security", 4),
     ("checks", 4),
     // 5: the composition root.

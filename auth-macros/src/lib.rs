@@ -206,7 +206,7 @@ pub fn login_not_required(arguments: TokenStream, item: TokenStream) -> TokenStr
 ///         match user {
 ///             // A secret is compared in constant time, never with `==`.
 ///             Some(user) if constant_time_compare(&self.key, "expected") => {
-///                 Ok(Authenticated { user, auth: AuthInfo::None })
+///                 Ok(Authenticated { user: user.into(), auth: AuthInfo::None })
 ///             }
 ///             _ => Err(ApiError::authentication_failed("Invalid API key.")),
 ///         }

@@ -1,7 +1,8 @@
 //! The Django suites: `parity/run_parity.py` (every scenario sent to Django REST framework and to
 //! `drf_parity` on one database, answers compared) and `parity/run_interop.py` (users, tokens,
 //! knox tokens and sessions made on either side used on the other, with `auth_user` and with a
-//! custom user model).
+//! custom user model). `run_parity.py` runs twice: once as it is, and once for simplejwt's
+//! groups with both servers under `SIMPLE_JWT` rotation settings ([`SIMPLE_JWT_ROTATION`]).
 //!
 //! `parity/run_simplejwt.py` mints and reads simplejwt tokens on both sides (`simplejwt_oracle`).
 //!
@@ -151,18 +152,39 @@ fn run_suite(python: &Path, script: &str, binary: &str, extra: &[String]) -> Res
     }
 }
 
+/// Rotation, blacklisting after it, the revoke claim and a second header type.
+const SIMPLE_JWT_ROTATION: &str = r#"{"ROTATE_REFRESH_TOKENS": true, "BLACKLIST_AFTER_ROTATION": true, "CHECK_REVOKE_TOKEN": true, "AUTH_HEADER_TYPES": ["Bearer", "JWT"]}"#;
+
 fn main() {
     let arguments = Arguments::from_args();
     let required = std::env::var("AUTH_REQUIRE_EXTERNAL_SUITES").is_ok_and(|value| value == "1");
     let environment = python();
     let interop =
         auth_admin().map(|admin| vec!["--admin-bin".to_owned(), admin.display().to_string()]);
-    let suites: [Suite; 3] = [
+    let suites: [Suite; 4] = [
         (
             "django_parity_suite",
             "run_parity.py",
             DRF_PARITY,
             Ok(Vec::new()),
+        ),
+        // simplejwt's scenarios again, both servers under the other settings issue 18 names.
+        (
+            "django_parity_suite_simplejwt_rotation",
+            "run_parity.py",
+            DRF_PARITY,
+            Ok([
+                "--simple-jwt",
+                SIMPLE_JWT_ROTATION,
+                "--group",
+                "simplejwt",
+                "--group",
+                "simplejwt-endpoints",
+                "--group",
+                "simplejwt-interop",
+            ]
+            .map(str::to_owned)
+            .to_vec()),
         ),
         (
             "django_interop_suite",

@@ -76,7 +76,13 @@ async fn migrations_create_djangos_tables_once_and_leave_existing_ones_alone() {
     assert_eq!(report.existing, ["auth_user"]);
     assert_eq!(
         report.created,
-        ["authtoken_token", "django_session", "knox_authtoken"]
+        [
+            "authtoken_token",
+            "django_session",
+            "knox_authtoken",
+            "token_blacklist_outstandingtoken",
+            "token_blacklist_blacklistedtoken",
+        ]
     );
     let again = migrations::migrate(&raw).await.unwrap();
     assert!(again.created.is_empty());
@@ -96,6 +102,17 @@ async fn migrations_create_djangos_tables_once_and_leave_existing_ones_alone() {
         schema.name
     );
     assert_eq!(scalar(&raw, &indexes).await, 7, "Django's index names");
+    // simplejwt's blacklist tables under the names their migration history left (Appendix B).
+    let blacklist_indexes = format!(
+        "SELECT COUNT(*) FROM pg_indexes WHERE schemaname = '{}' AND indexname IN ('token_blacklist_outstandingtoken_jti_hex_d9bdf6f7_like', 'token_blacklist_outstandingtoken_user_id_83bc629a', 'token_blacklist_outstandingtoken_jti_hex_d9bdf6f7_uniq', 'token_blacklist_blacklistedtoken_token_id_key', 'token_blacklist_outstandingtoken_pkey', 'token_blacklist_blacklistedtoken_pkey')",
+        schema.name
+    );
+    assert_eq!(scalar(&raw, &blacklist_indexes).await, 6);
+    let foreign_keys = format!(
+        "SELECT COUNT(*) FROM information_schema.table_constraints WHERE table_schema = '{}' AND constraint_type = 'FOREIGN KEY' AND constraint_name IN ('token_blacklist_outs_user_id_83bc629a_fk_auth_user', 'token_blacklist_blacklistedtoken_token_id_3cc7fe56_fk')",
+        schema.name
+    );
+    assert_eq!(scalar(&raw, &foreign_keys).await, 2);
     schema.drop().await;
 }
 

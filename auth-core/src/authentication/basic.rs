@@ -78,7 +78,7 @@ impl Authentication for BasicAuthentication {
             // backends that return them, as DRF does.
             Ok(Some(user)) if !user.is_active => failed(messages::USER_INACTIVE),
             Ok(Some(user)) => Outcome::Authenticated(Authenticated {
-                user,
+                user: user.into(),
                 auth: AuthInfo::None,
             }),
         }

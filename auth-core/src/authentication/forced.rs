@@ -30,7 +30,7 @@ impl Authenticators for ForcedAuthentication {
         std::future::ready(ChainOutcome::Authenticated(
             "ForcedAuthentication",
             Authenticated {
-                user: self.user.clone(),
+                user: self.user.clone().into(),
                 auth: self.auth.clone(),
             },
         ))

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 use subtle::ConstantTimeEq as _;
 
 use super::scheme::{AuthContext, Authenticated, Authentication, Outcome};
@@ -15,7 +15,7 @@ use crate::jwt::claims::python_int;
 use crate::settings::Settings;
 use crate::simplejwt::messages;
 use crate::simplejwt::token::md5_hash_password;
-use crate::simplejwt::{SimpleJwtSettings, Token, TokenBackend, ValidatedToken};
+use crate::simplejwt::{SimpleJwtSettings, Token, TokenBackend, TokenKind, ValidatedToken};
 use crate::store::sqlite_reader;
 use crate::user::AuthInfo;
 
@@ -27,23 +27,17 @@ use crate::user::AuthInfo;
 #[derive(Debug, Default, Clone, Copy)]
 pub struct JwtAuthentication;
 
-/// The project's `SIMPLE_JWT` (`AuthSettings` fills in simplejwt's defaults at start-up), or,
-/// for settings put together without it, the defaults signing with `SECRET_KEY`.
-fn simple_jwt(settings: &Settings) -> Result<Cow<'_, SimpleJwtSettings>, ApiError> {
-    match &settings.simple_jwt {
-        Some(configured) => Ok(Cow::Borrowed(configured)),
-        None => SimpleJwtSettings::new(settings.secret_key.expose().as_bytes().to_vec())
-            .map(Cow::Owned)
-            .map_err(|error| {
-                tracing::error!(%error, "SECRET_KEY cannot sign simplejwt tokens: set SIMPLE_JWT");
-                ApiError::new(crate::error::ErrorKind::ServerError)
-            }),
-    }
+pub(super) fn simple_jwt(settings: &Settings) -> Result<Cow<'_, SimpleJwtSettings>, ApiError> {
+    settings.simple_jwt_or_default()
 }
 
 /// simplejwt's `AuthenticationFailed(detail, code)` and `InvalidToken`: DRF's 401 with the dict
 /// body `{"detail":…,"code":…}` and any further members.
-fn refused(detail: &'static str, code: &'static str, members: Vec<(String, Value)>) -> Outcome {
+pub(super) fn refused(
+    detail: &'static str,
+    code: &'static str,
+    members: Vec<(String, Value)>,
+) -> Outcome {
     Outcome::Failed(
         ApiError::authentication_failed(detail)
             .with_code(code)
@@ -57,6 +51,83 @@ fn split_whitespace(header: &[u8]) -> Vec<&[u8]> {
         .split(|byte| matches!(byte, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c))
         .filter(|part| !part.is_empty())
         .collect()
+}
+
+/// A token a class accepted: the class and the claims.
+pub(super) type Accepted = (TokenKind, Map<String, Value>);
+
+/// `get_validated_token(get_raw_token(get_header(request)))`: the first class of
+/// `AUTH_TOKEN_CLASSES` that accepts the header's token, with its claims; `None` when the
+/// header is absent or names another scheme; the refusal otherwise.
+pub(super) fn validated_token(
+    cx: &AuthContext<'_>,
+    settings: &SimpleJwtSettings,
+) -> Result<Option<Accepted>, Outcome> {
+    let Some(header) = cx.request.header(&settings.auth_header_name) else {
+        return Ok(None);
+    };
+    let parts = split_whitespace(&header);
+    // The type is compared as exact bytes: `bearer` is another scheme.
+    let Some(first) = parts.first() else {
+        return Ok(None);
+    };
+    if !settings
+        .auth_header_types
+        .iter()
+        .any(|kind| kind.as_bytes() == *first)
+    {
+        return Ok(None);
+    }
+    let [_, raw] = parts.as_slice() else {
+        return Err(refused(
+            messages::TWO_SPACE_DELIMITED_VALUES,
+            messages::CODE_BAD_AUTHORIZATION_HEADER,
+            Vec::new(),
+        ));
+    };
+    // Bytes outside base64url fail every class's decoding, as they do in PyJWT.
+    let text = String::from_utf8_lossy(raw);
+    let now = cx.services().clock().now();
+    let mut failures = Vec::new();
+    for &kind in &settings.auth_token_classes {
+        match Token::decode(kind, &text, settings, now, true) {
+            Ok(token) => return Ok(Some((kind, token.payload().clone()))),
+            Err(error) => failures.push(json!({
+                "token_class": kind.class_name(),
+                "token_type": kind.token_type(),
+                "message": error.message(),
+            })),
+        }
+    }
+    Err(refused(
+        messages::NOT_VALID_FOR_ANY_TOKEN_TYPE,
+        messages::CODE_TOKEN_NOT_VALID,
+        vec![("messages".to_owned(), Value::Array(failures))],
+    ))
+}
+
+/// `InvalidToken("Token contained no recognizable user identification")`.
+pub(super) fn no_user_identification() -> Outcome {
+    refused(
+        messages::NO_USER_IDENTIFICATION,
+        messages::CODE_TOKEN_NOT_VALID,
+        Vec::new(),
+    )
+}
+
+/// `str(request.auth)`: simplejwt's `Token.__str__`, the claims encoded again, which for a
+/// token with padding or another header order is not the text presented.
+pub(super) fn validated(
+    settings: &SimpleJwtSettings,
+    kind: TokenKind,
+    payload: Map<String, Value>,
+) -> AuthInfo {
+    let text = TokenBackend::new(settings).encode(&payload);
+    AuthInfo::Jwt(Arc::new(ValidatedToken {
+        kind,
+        payload,
+        text,
+    }))
 }
 
 impl Authentication for JwtAuthentication {
@@ -81,59 +152,13 @@ impl Authentication for JwtAuthentication {
             Ok(settings) => settings,
             Err(error) => return Outcome::Failed(error),
         };
-        let Some(header) = cx.request.header("authorization") else {
-            return Outcome::NotAttempted;
-        };
-        let parts = split_whitespace(&header);
-        // The type is compared as exact bytes: `bearer` is another scheme.
-        let Some(first) = parts.first() else {
-            return Outcome::NotAttempted;
-        };
-        if !settings
-            .auth_header_types
-            .iter()
-            .any(|kind| kind.as_bytes() == *first)
-        {
-            return Outcome::NotAttempted;
-        }
-        let [_, raw] = parts.as_slice() else {
-            return refused(
-                messages::TWO_SPACE_DELIMITED_VALUES,
-                messages::CODE_BAD_AUTHORIZATION_HEADER,
-                Vec::new(),
-            );
-        };
-        // Bytes outside base64url fail every class's decoding, as they do in PyJWT.
-        let text = String::from_utf8_lossy(raw);
-        let now = cx.services().clock().now();
-        let mut failures = Vec::new();
-        let mut validated = None;
-        for &kind in &settings.auth_token_classes {
-            match Token::decode(kind, &text, &settings, now, true) {
-                Ok(token) => {
-                    validated = Some((kind, token.payload().clone()));
-                    break;
-                }
-                Err(error) => failures.push(json!({
-                    "token_class": kind.class_name(),
-                    "token_type": kind.token_type(),
-                    "message": error.message(),
-                })),
-            }
-        }
-        let Some((kind, payload)) = validated else {
-            return refused(
-                messages::NOT_VALID_FOR_ANY_TOKEN_TYPE,
-                messages::CODE_TOKEN_NOT_VALID,
-                vec![("messages".to_owned(), Value::Array(failures))],
-            );
+        let (kind, payload) = match validated_token(cx, &settings) {
+            Ok(Some(validated)) => validated,
+            Ok(None) => return Outcome::NotAttempted,
+            Err(refusal) => return refusal,
         };
         let Some(claim) = payload.get(&settings.user_id_claim) else {
-            return refused(
-                messages::NO_USER_IDENTIFICATION,
-                messages::CODE_TOKEN_NOT_VALID,
-                Vec::new(),
-            );
+            return no_user_identification();
         };
         // `User.objects.get(id=value)`: Django reads the value with `int()`.
         let id = python_int(claim).and_then(|id| i32::try_from(id).ok());
@@ -177,16 +202,9 @@ impl Authentication for JwtAuthentication {
                 );
             }
         }
-        // `str(request.auth)` is simplejwt's `Token.__str__`: the claims encoded again, which
-        // for a token with padding or another header order is not the text presented.
-        let text = TokenBackend::new(&settings).encode(&payload);
         Outcome::Authenticated(Authenticated {
-            user,
-            auth: AuthInfo::Jwt(Arc::new(ValidatedToken {
-                kind,
-                payload,
-                text,
-            })),
+            user: user.into(),
+            auth: validated(&settings, kind, payload),
         })
     }
 }

@@ -118,7 +118,7 @@ impl Authentication for KnoxTokenAuthentication {
             }
             let username = user.username.clone();
             return Outcome::Authenticated(Authenticated {
-                user,
+                user: user.into(),
                 auth: AuthInfo::Knox(Arc::new(KnoxAuth { row, username })),
             });
         }

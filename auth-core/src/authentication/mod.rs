@@ -2,8 +2,8 @@
 //! built-in schemes, and the ordered lists a view declares.
 //!
 //! Each scheme is a file named after DRF's class: [`basic`], [`token`], [`session`],
-//! [`remote_user`], `knox` (feature `knox`), `jwt` (simplejwt's `JWTAuthentication`, feature
-//! `simplejwt`); [`credential`] reads the credentials of a scheme
+//! [`remote_user`], `knox` (feature `knox`), `jwt` and `jwt_stateless_user` (simplejwt's `JWTAuthentication` and
+//! `JWTStatelessUserAuthentication`, feature `simplejwt`); [`credential`] reads the credentials of a scheme
 //! declared with `#[derive(Authentication)]`, and [`security_scheme`] describes them to API
 //! clients.
 
@@ -15,6 +15,9 @@ pub mod forced;
 #[cfg(feature = "simplejwt")]
 #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
 pub mod jwt;
+#[cfg(feature = "simplejwt")]
+#[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
+pub mod jwt_stateless_user;
 #[cfg(feature = "knox")]
 #[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
 pub mod knox;
@@ -31,6 +34,8 @@ pub use authenticators::{
 pub use basic::BasicAuthentication;
 #[cfg(feature = "simplejwt")]
 pub use jwt::JwtAuthentication;
+#[cfg(feature = "simplejwt")]
+pub use jwt_stateless_user::JwtStatelessUserAuthentication;
 #[cfg(feature = "knox")]
 pub use knox::KnoxTokenAuthentication;
 pub use remote_user::RemoteUserAuthentication;

@@ -26,7 +26,7 @@ impl Authentication for RemoteUserAuthentication {
         };
         match accounts::authenticate_remote_user(cx.env, &remote_user).await {
             Ok(Some(user)) => Outcome::Authenticated(Authenticated {
-                user,
+                user: user.into(),
                 auth: AuthInfo::None,
             }),
             Ok(None) => Outcome::NotAttempted,

@@ -13,7 +13,9 @@ use crate::error::ApiError;
 use crate::request::RequestView;
 use crate::response_effects::ResponseEffects;
 use crate::settings::Settings;
-use crate::user::{AuthInfo, User};
+#[cfg(doc)]
+use crate::user::User;
+use crate::user::{AuthInfo, RequestUser};
 
 /// What a scheme sees: the request, its environment (settings, database, services), and what
 /// the response must carry.
@@ -55,8 +57,10 @@ impl fmt::Debug for AuthContext<'_> {
 /// A successful authentication: DRF's `(user, auth)` pair.
 #[derive(Debug, Clone)]
 pub struct Authenticated {
-    /// The authenticated user.
-    pub user: User,
+    /// The authenticated user: a row (`user.into()` from a [`User`]), or simplejwt's token
+    /// user. `RequestUser::Anonymous` and `RequestUser::None` are not users a scheme can
+    /// authenticate: the request is refused with a server error.
+    pub user: RequestUser,
     /// The credential object (`request.auth`).
     pub auth: AuthInfo,
 }

@@ -35,7 +35,7 @@ impl Authentication for SessionAuthentication {
             return Outcome::Failed(error);
         }
         Outcome::Authenticated(Authenticated {
-            user,
+            user: user.into(),
             auth: AuthInfo::None,
         })
     }

@@ -156,7 +156,7 @@ fn authenticated(token: Arc<token::Model>, user: &User) -> Outcome {
         return failed(messages::USER_INACTIVE);
     }
     Outcome::Authenticated(Authenticated {
-        user: user.clone(),
+        user: user.clone().into(),
         auth: AuthInfo::Token(token),
     })
 }

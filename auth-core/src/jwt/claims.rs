@@ -41,8 +41,26 @@ pub fn python_int(value: &Value) -> Option<i128> {
     }
 }
 
-/// Python's truth value of a JSON value (`not payload["aud"]`).
-fn truthy(value: &Value) -> bool {
+/// Python's `str()` of a claim, for the values a claim naming a user or a token holds: text
+/// as it is, integers in decimal, `True`/`False`, `None`, floats as Python writes them. A list
+/// or an object is written as compact JSON (Python would write its `repr`).
+pub fn python_str(value: &Value) -> String {
+    match value {
+        Value::Null => "None".to_owned(),
+        Value::Bool(true) => "True".to_owned(),
+        Value::Bool(false) => "False".to_owned(),
+        Value::String(text) => text.clone(),
+        Value::Number(number) if number.is_f64() => number.as_f64().map_or_else(
+            || number.to_string(),
+            crate::compat::python::repr::repr_float,
+        ),
+        Value::Number(number) => number.to_string(),
+        Value::Array(_) | Value::Object(_) => value.to_string(),
+    }
+}
+
+/// Python's truth value of a JSON value (`not payload["aud"]`, `if user_id`).
+pub fn truthy(value: &Value) -> bool {
     match value {
         Value::Null => false,
         Value::Bool(flag) => *flag,

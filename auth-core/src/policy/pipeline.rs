@@ -3,7 +3,6 @@
 
 use std::any::Any;
 use std::fmt;
-use std::sync::Arc;
 
 use super::declared::{AuthenticationPolicy, Resolve};
 use super::defaults::PolicyDefaults;
@@ -246,11 +245,13 @@ where
             self.throttles.check(&throttle_cx).await?;
         }
         let (user, auth, scheme) = match self.authentication.authenticate(&cx).await {
-            ChainOutcome::Authenticated(name, authenticated) => (
-                RequestUser::User(Arc::new(authenticated.user)),
-                authenticated.auth,
-                Some(name),
-            ),
+            ChainOutcome::Authenticated(name, authenticated) => {
+                if !authenticated.user.is_authenticated() {
+                    tracing::error!(scheme = name, "a scheme authenticated no user");
+                    return Err(ApiError::new(ErrorKind::ServerError));
+                }
+                (authenticated.user, authenticated.auth, Some(name))
+            }
             ChainOutcome::Anonymous => (
                 match settings.unauthenticated_user {
                     UnauthenticatedUser::Anonymous => RequestUser::Anonymous,

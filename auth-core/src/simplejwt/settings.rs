@@ -65,8 +65,23 @@ pub struct SimpleJwtSettings {
     /// `AUTH_HEADER_TYPES` (`Bearer`): the `Authorization` schemes read, compared as exact bytes
     /// (`bearer` is not `Bearer`); the first names the challenge.
     pub auth_header_types: Vec<String>,
+    /// `AUTH_HEADER_NAME` (`HTTP_AUTHORIZATION`), as the HTTP header's name (`authorization`).
+    pub auth_header_name: String,
     /// `AUTH_TOKEN_CLASSES` (`AccessToken`): the classes a presented token is tried as, in order.
     pub auth_token_classes: Vec<TokenKind>,
+    /// `ROTATE_REFRESH_TOKENS` (false): a refresh also answers a new refresh token.
+    pub rotate_refresh_tokens: bool,
+    /// `BLACKLIST_AFTER_ROTATION` (false): a rotated refresh token is blacklisted, and the verify
+    /// view refuses blacklisted tokens.
+    pub blacklist_after_rotation: bool,
+    /// `UPDATE_LAST_LOGIN` (false): obtaining a token writes the user's `last_login`.
+    pub update_last_login: bool,
+    /// Whether `rest_framework_simplejwt.token_blacklist` is in `INSTALLED_APPS`: refresh and
+    /// sliding tokens are recorded when issued and checked against the blacklist when used, and
+    /// the blacklist view blacklists. On by default here (simplejwt's app is opt-in, and
+    /// without it its blacklist view answers `200 {}` and blacklists nothing); turn it off for a
+    /// Django deployment that does not install the app.
+    pub token_blacklist: bool,
 }
 
 impl SimpleJwtSettings {
@@ -91,7 +106,210 @@ impl SimpleJwtSettings {
             revoke_token_claim: "hash_password".to_owned(),
             check_user_is_active: true,
             auth_header_types: vec!["Bearer".to_owned()],
+            auth_header_name: "authorization".to_owned(),
             auth_token_classes: vec![TokenKind::Access],
+            rotate_refresh_tokens: false,
+            blacklist_after_rotation: false,
+            update_last_login: false,
+            token_blacklist: true,
         })
+    }
+}
+
+/// A `SIMPLE_JWT` that cannot be used, with what is wrong in it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("SIMPLE_JWT: {0}")]
+pub struct SimpleJwtSettingsError(String);
+
+/// The settings simplejwt 5.5.1 removed: naming one is an error at start-up, as there.
+pub const REMOVED_SETTINGS: [&str; 4] = [
+    "AUTH_HEADER_TYPE",
+    "AUTH_TOKEN_CLASS",
+    "SECRET_KEY",
+    "TOKEN_BACKEND_CLASS",
+];
+
+/// simplejwt's settings page, which its removed-setting error points to.
+const SETTINGS_DOC: &str =
+    "https://django-rest-framework-simplejwt.readthedocs.io/en/latest/settings.html";
+
+/// Settings that name Python code (classes, functions, encoders): meaningless here, refused
+/// rather than silently ignored.
+const PYTHON_ONLY_SETTINGS: [&str; 11] = [
+    "JSON_ENCODER",
+    "TOKEN_USER_CLASS",
+    "USER_AUTHENTICATION_RULE",
+    "TOKEN_OBTAIN_SERIALIZER",
+    "TOKEN_REFRESH_SERIALIZER",
+    "TOKEN_VERIFY_SERIALIZER",
+    "TOKEN_BLACKLIST_SERIALIZER",
+    "SLIDING_TOKEN_OBTAIN_SERIALIZER",
+    "SLIDING_TOKEN_REFRESH_SERIALIZER",
+    "ON_LOGIN_SUCCESS",
+    "ON_LOGIN_FAILED",
+];
+
+impl SimpleJwtSettings {
+    /// `SIMPLE_JWT` as a JSON object of simplejwt's setting names (what the `SIMPLE_JWT`
+    /// environment variable of the parity server holds), over simplejwt's defaults signing
+    /// with `secret_key`. Lifetimes and `LEEWAY` are seconds (Python's `timedelta` has no JSON
+    /// form); `AUTH_TOKEN_CLASSES` are simplejwt's dotted class paths.
+    ///
+    /// Refused, each with its reason: simplejwt's removed settings (with simplejwt's own message),
+    /// settings that name Python code, unknown names (a typo would otherwise be a silently
+    /// ignored security setting), algorithms other than HS256/384/512, `USER_ID_FIELD` other
+    /// than `id`, and values of the wrong type.
+    pub fn from_simple_jwt(
+        value: &serde_json::Value,
+        secret_key: &[u8],
+    ) -> Result<Self, SimpleJwtSettingsError> {
+        use serde_json::Value;
+
+        let fail = |message: String| SimpleJwtSettingsError(message);
+        let object = value
+            .as_object()
+            .ok_or_else(|| fail("must be a JSON object of setting names".to_owned()))?;
+        for removed in REMOVED_SETTINGS {
+            if object.contains_key(removed) {
+                return Err(fail(format!(
+                    "The '{removed}' setting has been removed. Please refer to '{SETTINGS_DOC}' \
+                     for available settings."
+                )));
+            }
+        }
+        let signing_key = match object.get("SIGNING_KEY") {
+            None => secret_key.to_vec(),
+            Some(Value::String(key)) => key.as_bytes().to_vec(),
+            Some(_) => return Err(fail("SIGNING_KEY must be a string".to_owned())),
+        };
+        let mut settings =
+            Self::new(signing_key).map_err(|error| fail(format!("SIGNING_KEY: {error}")))?;
+        let boolean = |name: &str, value: &Value| {
+            value
+                .as_bool()
+                .ok_or_else(|| fail(format!("{name} must be true or false")))
+        };
+        let seconds = |name: &str, value: &Value| {
+            value
+                .as_f64()
+                .filter(|seconds| seconds.is_finite() && *seconds >= 0.0)
+                .and_then(|seconds| Duration::try_from_secs_f64(seconds).ok())
+                .ok_or_else(|| fail(format!("{name} must be a number of seconds")))
+        };
+        let text = |name: &str, value: &Value| {
+            value
+                .as_str()
+                .map(str::to_owned)
+                .ok_or_else(|| fail(format!("{name} must be a string")))
+        };
+        let optional_text = |name: &str, value: &Value| match value {
+            Value::Null => Ok(None),
+            other => text(name, other).map(Some),
+        };
+        let texts = |name: &str, value: &Value| match value {
+            Value::String(one) => Ok(vec![one.clone()]),
+            Value::Array(many) => many
+                .iter()
+                .map(|item| text(name, item))
+                .collect::<Result<Vec<_>, _>>(),
+            _ => Err(fail(format!(
+                "{name} must be a string or a list of strings"
+            ))),
+        };
+        for (name, value) in object {
+            match name.as_str() {
+                "SIGNING_KEY" => {}
+                "ACCESS_TOKEN_LIFETIME" => settings.access_token_lifetime = seconds(name, value)?,
+                "REFRESH_TOKEN_LIFETIME" => {
+                    settings.refresh_token_lifetime = seconds(name, value)?;
+                }
+                "SLIDING_TOKEN_LIFETIME" => {
+                    settings.sliding_token_lifetime = seconds(name, value)?;
+                }
+                "SLIDING_TOKEN_REFRESH_LIFETIME" => {
+                    settings.sliding_token_refresh_lifetime = seconds(name, value)?;
+                }
+                "LEEWAY" => settings.leeway = seconds(name, value)?,
+                "ROTATE_REFRESH_TOKENS" => settings.rotate_refresh_tokens = boolean(name, value)?,
+                "BLACKLIST_AFTER_ROTATION" => {
+                    settings.blacklist_after_rotation = boolean(name, value)?;
+                }
+                "UPDATE_LAST_LOGIN" => settings.update_last_login = boolean(name, value)?,
+                "CHECK_REVOKE_TOKEN" => settings.check_revoke_token = boolean(name, value)?,
+                "CHECK_USER_IS_ACTIVE" => settings.check_user_is_active = boolean(name, value)?,
+                "ALGORITHM" => {
+                    let algorithm = text(name, value)?;
+                    settings.algorithm = Algorithm::from_name(&algorithm).ok_or_else(|| {
+                        fail(format!(
+                            "ALGORITHM {algorithm:?} is not supported (HS256, HS384, HS512)"
+                        ))
+                    })?;
+                }
+                "VERIFYING_KEY" => {
+                    // For HMAC PyJWT verifies with the signing key; simplejwt ignores this.
+                    if !matches!(value, Value::Null) && value.as_str() != Some("") {
+                        return Err(fail(
+                            "VERIFYING_KEY is only read for RSA/EC/EdDSA algorithms, which are \
+                             not supported"
+                                .to_owned(),
+                        ));
+                    }
+                }
+                "JWK_URL" => {
+                    if !matches!(value, Value::Null) {
+                        return Err(fail("JWK_URL is not supported".to_owned()));
+                    }
+                }
+                "AUDIENCE" => {
+                    settings.audience = match value {
+                        Value::Null => None,
+                        Value::String(one) => Some(Audience::One(one.clone())),
+                        Value::Array(_) => Some(Audience::Many(texts(name, value)?)),
+                        _ => return Err(fail("AUDIENCE must be a string or a list".to_owned())),
+                    };
+                }
+                "ISSUER" => settings.issuer = optional_text(name, value)?,
+                "AUTH_HEADER_TYPES" => settings.auth_header_types = texts(name, value)?,
+                "AUTH_HEADER_NAME" => {
+                    let meta = text(name, value)?;
+                    let header = meta.strip_prefix("HTTP_").ok_or_else(|| {
+                        fail(format!(
+                            "AUTH_HEADER_NAME {meta:?} is not a request header's META key (HTTP_…)"
+                        ))
+                    })?;
+                    settings.auth_header_name = header.replace('_', "-").to_ascii_lowercase();
+                }
+                "USER_ID_FIELD" => {
+                    if value.as_str() != Some("id") {
+                        return Err(fail(
+                            "USER_ID_FIELD other than \"id\" is not supported".into(),
+                        ));
+                    }
+                }
+                "USER_ID_CLAIM" => settings.user_id_claim = text(name, value)?,
+                "TOKEN_TYPE_CLAIM" => settings.token_type_claim = optional_text(name, value)?,
+                "JTI_CLAIM" => settings.jti_claim = optional_text(name, value)?,
+                "SLIDING_TOKEN_REFRESH_EXP_CLAIM" => {
+                    settings.sliding_token_refresh_exp_claim = text(name, value)?;
+                }
+                "REVOKE_TOKEN_CLAIM" => settings.revoke_token_claim = text(name, value)?,
+                "AUTH_TOKEN_CLASSES" => {
+                    settings.auth_token_classes = texts(name, value)?
+                        .iter()
+                        .map(|path| {
+                            TokenKind::from_class_path(path).ok_or_else(|| {
+                                fail(format!("AUTH_TOKEN_CLASSES: unknown token class {path:?}"))
+                            })
+                        })
+                        .collect::<Result<_, _>>()?;
+                }
+                "TOKEN_BLACKLIST" => settings.token_blacklist = boolean(name, value)?,
+                python if PYTHON_ONLY_SETTINGS.contains(&python) => {
+                    return Err(fail(format!("{python} names Python code: not supported")));
+                }
+                unknown => return Err(fail(format!("unknown setting {unknown:?}"))),
+            }
+        }
+        Ok(settings)
     }
 }

@@ -33,7 +33,8 @@ pub struct TokenError {
 }
 
 impl TokenError {
-    fn new(message: impl Into<String>) -> Self {
+    /// A refusal with `message` (not an expiry).
+    pub fn new(message: impl Into<String>) -> Self {
         Self {
             message: message.into(),
             expired: false,
@@ -170,6 +171,32 @@ impl<'a> Token<'a> {
         now: DateTime<Utc>,
         verify: bool,
     ) -> Result<Self, TokenError> {
+        let token = Self::decode_only(kind, text, settings, now, verify)?;
+        if verify {
+            token.verify()?;
+        }
+        Ok(token)
+    }
+
+    /// The first half of `Token(token, verify=True)`: PyJWT's decode (signature, `exp`, `iat`,
+    /// `nbf`, `aud`, `iss` when configured), without the class's `verify()` — for a subclass
+    /// whose `verify()` checks something first (the blacklist).
+    pub fn decode_signed(
+        kind: TokenKind,
+        text: &str,
+        settings: &'a SimpleJwtSettings,
+        now: DateTime<Utc>,
+    ) -> Result<Self, TokenError> {
+        Self::decode_only(kind, text, settings, now, true)
+    }
+
+    fn decode_only(
+        kind: TokenKind,
+        text: &str,
+        settings: &'a SimpleJwtSettings,
+        now: DateTime<Utc>,
+        verify: bool,
+    ) -> Result<Self, TokenError> {
         let payload = match TokenBackend::new(settings).decode(text, verify, now) {
             Ok(payload) => payload,
             Err(BackendError::Expired) => {
@@ -183,16 +210,12 @@ impl<'a> Token<'a> {
                 return Err(TokenError::new(messages::TOKEN_IS_INVALID));
             }
         };
-        let token = Self {
+        Ok(Self {
             kind,
             settings,
             payload,
             current_time: now,
-        };
-        if verify {
-            token.verify()?;
-        }
-        Ok(token)
+        })
     }
 
     /// The token's class.

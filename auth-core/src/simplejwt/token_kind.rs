@@ -34,4 +34,13 @@ impl TokenKind {
             Self::Untyped => "UntypedToken",
         }
     }
+
+    /// The class named by its dotted path in `AUTH_TOKEN_CLASSES`
+    /// (`rest_framework_simplejwt.tokens.AccessToken`).
+    pub fn from_class_path(path: &str) -> Option<Self> {
+        let name = path.strip_prefix("rest_framework_simplejwt.tokens.")?;
+        [Self::Access, Self::Refresh, Self::Sliding, Self::Untyped]
+            .into_iter()
+            .find(|kind| kind.class_name() == name)
+    }
 }

@@ -26,6 +26,9 @@ pub(crate) mod sqlite_reader;
 pub(crate) mod sqlite_reader;
 pub mod storable;
 pub mod token;
+#[cfg(feature = "simplejwt")]
+#[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
+pub mod token_blacklist;
 pub mod user;
 
 pub use sea_orm::{self, DatabaseConnection, DbErr};
@@ -111,6 +114,17 @@ where
         .filter(knox_token::Column::UserId.eq(id))
         .exec(&transaction)
         .await?;
+    // simplejwt's outstanding tokens are kept, owned by nobody (`on_delete=SET_NULL`).
+    #[cfg(feature = "simplejwt")]
+    if migrations::table_exists(
+        &transaction,
+        transaction.get_database_backend(),
+        token_blacklist::OUTSTANDING_TABLE,
+    )
+    .await?
+    {
+        token_blacklist::forget_user(&transaction, id).await?;
+    }
     let delete = Query::delete()
         .from_table(users.table_iden())
         .and_where(Expr::col(Alias::new("id")).eq(id))

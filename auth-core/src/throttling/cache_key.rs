@@ -11,7 +11,7 @@ use super::throttle::ThrottleContext;
 /// `X-Forwarded-For: 3` (its identity when `NUM_PROXIES` is unset) shares user 3's bucket and can
 /// lock that user out. A user's primary key never starts with `ident:`, so the two never meet.
 pub fn user_or_client_key(scope: &str, cx: &ThrottleContext<'_>) -> String {
-    match cx.user.id() {
+    match cx.user.pk_text() {
         Some(id) => format!("throttle_{scope}_{id}"),
         None => format!(
             "throttle_{scope}_ident:{}",

@@ -52,7 +52,7 @@ impl Verify for ExampleAuthentication {
         let users = &cx.settings().user_model;
         match users.find_by_username(cx.db(), &self.username).await {
             Ok(Some(user)) => Ok(Authenticated {
-                user,
+                user: user.into(),
                 auth: AuthInfo::None,
             }),
             Ok(None) => Err(ApiError::authentication_failed("No such user")),

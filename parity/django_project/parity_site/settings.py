@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "knox",
+    # simplejwt's blacklist app: refresh and sliding tokens recorded and checked (the Rust
+    # server's default, `SimpleJwtSettings::token_blacklist`).
+    "rest_framework_simplejwt.token_blacklist",
     "parity_site",
 ]
 
@@ -123,6 +126,30 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_RATES": {"anon": "3/min", "user": "3/min", "burst": "2/min"},
 }
+
+
+def simple_jwt_from_env():
+    """SIMPLE_JWT from the environment variable of that name: a JSON object of simplejwt's setting
+    names, lifetimes and LEEWAY in seconds (the Rust server reads the same variable with
+    `SimpleJwtSettings::from_simple_jwt`). Unset: simplejwt's defaults."""
+    import json
+    from datetime import timedelta
+
+    raw = env("SIMPLE_JWT")
+    if raw is None:
+        return {}
+    settings = json.loads(raw)
+    for name in ("ACCESS_TOKEN_LIFETIME", "REFRESH_TOKEN_LIFETIME", "SLIDING_TOKEN_LIFETIME",
+                 "SLIDING_TOKEN_REFRESH_LIFETIME", "LEEWAY"):
+        if name in settings:
+            settings[name] = timedelta(seconds=settings[name])
+    for name in ("AUTH_HEADER_TYPES", "AUTH_TOKEN_CLASSES"):
+        if isinstance(settings.get(name), list):
+            settings[name] = tuple(settings[name])
+    return settings
+
+
+SIMPLE_JWT = simple_jwt_from_env()
 
 LOGGING = {
     "version": 1,

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from knox import views as knox_views
 from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework_simplejwt import views as jwt_views
 
 from . import views
 
@@ -27,6 +28,14 @@ urlpatterns = [
     path("scoped-throttle/", views.ScopedThrottle.as_view()),
     path("api-token-auth/", obtain_auth_token),
     path("jwt/", views.Jwt.as_view()),
+    path("jwt-stateless/", views.JwtStateless.as_view()),
+    path("jwt-or-session/", views.JwtOrSession.as_view()),
+    path("api/token/", jwt_views.TokenObtainPairView.as_view()),
+    path("api/token/refresh/", jwt_views.TokenRefreshView.as_view()),
+    path("api/token/verify/", jwt_views.TokenVerifyView.as_view()),
+    path("api/token/blacklist/", jwt_views.TokenBlacklistView.as_view()),
+    path("api/token/sliding/", jwt_views.TokenObtainSlidingView.as_view()),
+    path("api/token/sliding/refresh/", jwt_views.TokenRefreshSlidingView.as_view()),
     path("knox/", views.Knox.as_view()),
     path("knox/login/", views.KnoxLogin.as_view(), name="knox_login"),
     path("knox/logout/", knox_views.LogoutView.as_view(), name="knox_logout"),

@@ -17,7 +17,7 @@ from rest_framework.permissions import (
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
-from rest_framework_simplejwt.authentication import JWTAuthentication
+from rest_framework_simplejwt.authentication import JWTAuthentication, JWTStatelessUserAuthentication
 
 
 class BearerAuthentication(TokenAuthentication):
@@ -148,6 +148,16 @@ class ScopedThrottle(WhoAmI):
 
 class Jwt(WhoAmI):
     authentication_classes = [JWTAuthentication]
+    permission_classes = [IsAuthenticated]
+
+
+class JwtStateless(WhoAmI):
+    authentication_classes = [JWTStatelessUserAuthentication]
+    permission_classes = [IsAuthenticated]
+
+
+class JwtOrSession(WhoAmI):
+    authentication_classes = [JWTAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated]
 
 

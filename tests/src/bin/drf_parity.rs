@@ -24,15 +24,19 @@ use std::sync::Arc;
 
 use actix_web::{HttpResponse, HttpServer, web};
 use auth_actix::permissions::{Decision, Permission, PermissionContext};
+use auth_actix::settings::SimpleJwtSettings;
 use auth_actix::store::user::UserModel;
 use auth_actix::throttling::RedisStore;
-use auth_actix::views::{knox_endpoints, obtain_auth_token_resource, session_endpoints};
+use auth_actix::views::{
+    knox_endpoints, obtain_auth_token_resource, session_endpoints, simplejwt_endpoints,
+};
 use auth_actix::{
     AllowAny, AnonRateThrottle, Auth, AuthSettings, BasicAuthentication, BearerAuthentication,
     DefaultResponseHeaders, IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly,
-    JwtAuthentication, KnoxTokenAuthentication, PolicyDefaults, RemoteUserAuthentication,
-    ScopedRateThrottle, SessionAuthentication, SessionMiddleware, TokenAuthentication,
-    UserRateThrottle, authentication_classes, permission_classes, throttle_classes, throttle_scope,
+    JwtAuthentication, JwtStatelessUserAuthentication, KnoxTokenAuthentication, PolicyDefaults,
+    RemoteUserAuthentication, ScopedRateThrottle, SessionAuthentication, SessionMiddleware,
+    TokenAuthentication, UserRateThrottle, authentication_classes, permission_classes,
+    throttle_classes, throttle_scope,
 };
 
 /// The reference's custom permission: staff only, with DRF's `message`.
@@ -200,6 +204,18 @@ async fn jwt(auth: Auth) -> HttpResponse {
     whoami(&auth)
 }
 
+#[authentication_classes(JwtStatelessUserAuthentication)]
+#[permission_classes(IsAuthenticated)]
+async fn jwt_stateless(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
+#[authentication_classes(JwtAuthentication, SessionAuthentication)]
+#[permission_classes(IsAuthenticated)]
+async fn jwt_or_session(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|value| !value.is_empty())
 }
@@ -233,6 +249,16 @@ async fn settings() -> Result<AuthSettings, Box<dyn std::error::Error>> {
     if let Some(table) = env("AUTH_USER_TABLE") {
         let field = env("AUTH_USERNAME_FIELD").unwrap_or_else(|| "username".to_owned());
         builder = builder.user_model(UserModel::new(table, field)?);
+    }
+    // `SIMPLE_JWT`: a JSON object of simplejwt's setting names, read by the reference project
+    // too (parity_site/settings.py); unset, simplejwt's defaults signing with SECRET_KEY.
+    if let Some(simple_jwt) = env("SIMPLE_JWT") {
+        let secret = env("SECRET_KEY").ok_or("SIMPLE_JWT needs SECRET_KEY")?;
+        let value: serde_json::Value = serde_json::from_str(&simple_jwt)?;
+        builder = builder.simple_jwt(SimpleJwtSettings::from_simple_jwt(
+            &value,
+            secret.as_bytes(),
+        )?);
     }
     if let Some(url) = env("REDIS_URL") {
         builder = builder.throttle_store(Arc::new(RedisStore::connect(&url).await?));
@@ -272,6 +298,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .route("/user-throttle/", web::route().to(user_throttle))
             .route("/scoped-throttle/", web::route().to(scoped_throttle))
             .route("/jwt/", web::route().to(jwt))
+            .route("/jwt-stateless/", web::route().to(jwt_stateless))
+            .route("/jwt-or-session/", web::route().to(jwt_or_session))
+            .service(web::scope("/api").configure(simplejwt_endpoints))
             .service(obtain_auth_token_resource("/api-token-auth/"))
             // Session login, logout and CSRF cookie (the interop suite logs in here and uses the
             // session in Django).

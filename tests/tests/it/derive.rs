@@ -25,7 +25,7 @@ impl Verify for ExampleAuthentication {
             .await
         {
             Ok(Some(user)) => Ok(Authenticated {
-                user,
+                user: user.into(),
                 auth: AuthInfo::None,
             }),
             Ok(None) => Err(ApiError::authentication_failed("No such user")),
@@ -59,7 +59,7 @@ impl Verify for ApiKey {
             .map_err(ApiError::store_failure)?;
         let value = format!("{:?}/{:?}", self.tenant, self.region);
         Ok(Authenticated {
-            user: user.unwrap(),
+            user: user.unwrap().into(),
             auth: AuthInfo::Value(value.into()),
         })
     }
@@ -82,7 +82,7 @@ impl Verify for NumericKey {
             .await
             .map_err(ApiError::store_failure)?;
         Ok(Authenticated {
-            user: user.unwrap(),
+            user: user.unwrap().into(),
             auth: AuthInfo::Value(self.number.to_string().into()),
         })
     }

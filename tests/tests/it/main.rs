@@ -26,6 +26,7 @@ mod remote_user;
 mod security_review;
 mod session;
 mod simplejwt;
+mod simplejwt_views;
 mod sqlite_file;
 mod store;
 mod test_helpers;

@@ -50,7 +50,9 @@ async fn fresh_database_gets_djangos_exact_tables_and_a_rerun_changes_nothing() 
             "auth_user",
             "authtoken_token",
             "django_session",
-            "knox_authtoken"
+            "knox_authtoken",
+            "token_blacklist_outstandingtoken",
+            "token_blacklist_blacklistedtoken",
         ]
     );
     assert!(report.existing.is_empty());
@@ -58,6 +60,16 @@ async fn fresh_database_gets_djangos_exact_tables_and_a_rerun_changes_nothing() 
     assert_eq!(table_sql(&db, "authtoken_token").await, DJANGO_AUTHTOKEN);
     assert_eq!(table_sql(&db, "django_session").await, DJANGO_SESSION);
     assert_eq!(table_sql(&db, "knox_authtoken").await, KNOX_AUTHTOKEN);
+    // simplejwt's blacklist tables as `sqlite_master` holds them after Django's migrate
+    // (third-party spec, Appendix A).
+    assert_eq!(
+        table_sql(&db, "token_blacklist_outstandingtoken").await,
+        r#"CREATE TABLE "token_blacklist_outstandingtoken" ("token" text NOT NULL, "created_at" datetime NULL, "expires_at" datetime NOT NULL, "user_id" integer NULL REFERENCES "auth_user" ("id") DEFERRABLE INITIALLY DEFERRED, "jti" varchar(255) NOT NULL UNIQUE, "id" integer NOT NULL PRIMARY KEY AUTOINCREMENT)"#
+    );
+    assert_eq!(
+        table_sql(&db, "token_blacklist_blacklistedtoken").await,
+        r#"CREATE TABLE "token_blacklist_blacklistedtoken" ("blacklisted_at" datetime NOT NULL, "token_id" bigint NOT NULL UNIQUE REFERENCES "token_blacklist_outstandingtoken" ("id") DEFERRABLE INITIALLY DEFERRED, "id" integer NOT NULL PRIMARY KEY AUTOINCREMENT)"#
+    );
 
     let again = migrations::migrate(&db).await.unwrap();
     assert!(again.created.is_empty());
@@ -67,7 +79,9 @@ async fn fresh_database_gets_djangos_exact_tables_and_a_rerun_changes_nothing() 
             "auth_user",
             "authtoken_token",
             "django_session",
-            "knox_authtoken"
+            "knox_authtoken",
+            "token_blacklist_outstandingtoken",
+            "token_blacklist_blacklistedtoken",
         ]
     );
 }
@@ -94,7 +108,13 @@ async fn existing_django_tables_and_rows_are_left_untouched_and_read_as_they_are
     assert_eq!(report.existing, ["auth_user"]);
     assert_eq!(
         report.created,
-        ["authtoken_token", "django_session", "knox_authtoken"]
+        [
+            "authtoken_token",
+            "django_session",
+            "knox_authtoken",
+            "token_blacklist_outstandingtoken",
+            "token_blacklist_blacklistedtoken",
+        ]
     );
     assert_eq!(table_sql(&db, "auth_user").await, customised);
 

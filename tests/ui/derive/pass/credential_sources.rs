@@ -19,7 +19,7 @@ impl Verify for ApiKey {
     async fn verify(self, cx: &AuthContext<'_>) -> Result<Authenticated, ApiError> {
         let _ = (self.tenant, self.region);
         match cx.settings().user_model.find_by_username(cx.db(), &self.key).await {
-            Ok(Some(user)) => Ok(Authenticated { user, auth: AuthInfo::None }),
+            Ok(Some(user)) => Ok(Authenticated { user: user.into(), auth: AuthInfo::None }),
             Ok(None) => Err(ApiError::authentication_failed("No such user")),
             Err(error) => Err(auth_actix::ApiError::store_failure(error)),
         }

@@ -60,6 +60,7 @@ class Command(BaseCommand):
             "padded": signed(sorted_header, padded, pad=True),
             "unsorted_header": signed({"typ": "JWT", "alg": "HS256"}, base),
             "future_iat": signed(sorted_header, dict(base, iat=now + 300)),
+            "ghost_staff": signed(sorted_header, dict(base, user_id="777", username="ghost", is_staff=True)),
             "tampered": str(AccessToken.for_user(john))[:-3] + "AAA",
         }
         # `str(request.auth)` of each token simplejwt accepts: its claims encoded again.

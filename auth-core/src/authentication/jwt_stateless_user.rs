@@ -1,0 +1,63 @@
+//! simplejwt's `JWTStatelessUserAuthentication` (alias `JWTTokenUserAuthentication`): the token
+//! is checked as `JWTAuthentication` checks it, and the user is a [`TokenUser`] made from its
+//! claims — no database read, so a service that shares the signing key but not the user table
+//! can authenticate simplejwt's tokens.
+
+use std::sync::Arc;
+
+use super::jwt::{no_user_identification, simple_jwt, validated, validated_token};
+use super::scheme::{AuthContext, Authenticated, Authentication, Outcome};
+use super::security_scheme::{self, SecurityRequirement};
+use crate::jwt::claims::{python_str, truthy};
+use crate::settings::Settings;
+use crate::user::{RequestUser, TokenUser};
+
+/// simplejwt's `JWTStatelessUserAuthentication`: CSRF-exempt, `request.user` is a
+/// [`TokenUser`] (`RequestUser::Token`), `request.auth` the validated token. Nothing about the
+/// user is checked beyond the token: not that it exists, nor that it is active, nor
+/// `CHECK_REVOKE_TOKEN` — as in simplejwt. Challenge: `Bearer realm="api"`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct JwtStatelessUserAuthentication;
+
+impl Authentication for JwtStatelessUserAuthentication {
+    const NAME: &'static str = "JWTStatelessUserAuthentication";
+
+    fn security_requirement(settings: &Settings, _method: &str) -> SecurityRequirement {
+        let keyword = simple_jwt(settings)
+            .ok()
+            .and_then(|jwt| jwt.auth_header_types.first().cloned())
+            .unwrap_or_else(|| "Bearer".to_owned());
+        vec![security_scheme::drf_token(settings, Self::NAME, &keyword)]
+    }
+
+    fn challenge(cx: &AuthContext<'_>) -> Option<String> {
+        let jwt = simple_jwt(cx.settings()).ok()?;
+        let first = jwt.auth_header_types.first()?;
+        Some(format!("{first} realm=\"api\""))
+    }
+
+    async fn authenticate(cx: &AuthContext<'_>) -> Outcome {
+        let settings = match simple_jwt(cx.settings()) {
+            Ok(settings) => settings,
+            Err(error) => return Outcome::Failed(error),
+        };
+        let (kind, payload) = match validated_token(cx, &settings) {
+            Ok(Some(validated)) => validated,
+            Ok(None) => return Outcome::NotAttempted,
+            Err(refusal) => return refusal,
+        };
+        let Some(id) = payload.get(&settings.user_id_claim) else {
+            return no_user_identification();
+        };
+        let user = TokenUser {
+            id: python_str(id),
+            username: payload.get("username").map(python_str).unwrap_or_default(),
+            is_staff: payload.get("is_staff").is_some_and(truthy),
+            is_superuser: payload.get("is_superuser").is_some_and(truthy),
+        };
+        Outcome::Authenticated(Authenticated {
+            user: RequestUser::Token(Arc::new(user)),
+            auth: validated(&settings, kind, payload),
+        })
+    }
+}

@@ -1,0 +1,370 @@
+//! simplejwt 5.5.1's serializers (`rest_framework_simplejwt/serializers.py`), the work behind its
+//! six views: obtain a pair or a sliding token, refresh either, verify, blacklist. Each takes the
+//! validated fields and answers the view's body, or the error the view raises, as simplejwt
+//! does; the web layer only reads the body and writes the answer.
+//!
+//! Where simplejwt crashes (a server error) these answer as a refused token instead; each such
+//! place says so, and `docs/simplejwt.md` lists them.
+
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value};
+
+use crate::accounts;
+use crate::char_field::non_field_error;
+use crate::environment::Environment;
+use crate::error::ApiError;
+use crate::jwt::claims::{python_int, truthy};
+use crate::simplejwt::messages;
+use crate::simplejwt::{SimpleJwtSettings, Token, TokenError, TokenKind};
+use crate::store::token_blacklist::{self, OutstandingToken};
+use crate::user::User;
+
+/// `TokenObtainSerializer`'s refusal: wrong credentials, or a user the authentication rule
+/// refuses.
+pub const NO_ACTIVE_ACCOUNT: &str = "No active account found with the given credentials";
+/// `TokenRefreshSerializer`'s refusal: the token's user is inactive (and here, also: gone).
+pub const NO_ACTIVE_ACCOUNT_FOR_TOKEN: &str = "No active account found for the given token.";
+/// The code of both.
+pub const CODE_NO_ACTIVE_ACCOUNT: &str = "no_active_account";
+
+/// A view's answer: its members, in simplejwt's order.
+pub type Body = Map<String, Value>;
+
+/// The view's `except TokenError as e: raise InvalidToken(e.args[0])`: 401
+/// `{"detail":<message>,"code":"token_not_valid"}`.
+fn invalid_token(error: &TokenError) -> ApiError {
+    ApiError::authentication_failed(error.message().to_owned())
+        .with_code(messages::CODE_TOKEN_NOT_VALID)
+        .with_dict_detail(Vec::new())
+}
+
+fn store_failure(error: sea_orm::DbErr) -> ApiError {
+    ApiError::store_failure(error)
+}
+
+/// Django's `str()` of a claim used as a `CharField` lookup value (the `jti`): text as it is,
+/// integers and booleans as Python writes them. Anything else (a list, an object, a float) has
+/// no row to match and cannot be stored by this library: `None`.
+fn lookup_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(text) => Some(text.clone()),
+        Value::Bool(true) => Some("True".to_owned()),
+        Value::Bool(false) => Some("False".to_owned()),
+        Value::Number(number) if number.is_i64() || number.is_u64() => Some(number.to_string()),
+        _ => None,
+    }
+}
+
+/// The token's `jti` as the blacklist stores it. simplejwt reads `payload[JTI_CLAIM]` and
+/// crashes (`KeyError`, a server error) on a token without one; here it is "Token has no id",
+/// what `verify()` would have said.
+fn jti(token: &Token<'_>, settings: &SimpleJwtSettings) -> Result<String, TokenError> {
+    settings
+        .jti_claim
+        .as_deref()
+        .and_then(|claim| token.get(claim))
+        .and_then(lookup_text)
+        .ok_or_else(|| TokenError::new(messages::TOKEN_HAS_NO_ID))
+}
+
+/// `User.objects.get(id=payload[USER_ID_CLAIM])` where simplejwt catches `DoesNotExist`: the
+/// user, or `None`. A claim `int()` cannot read (simplejwt: `ValueError`, a server error) is no
+/// user here.
+async fn claimed_user(
+    env: &Environment,
+    settings: &SimpleJwtSettings,
+    token: &Token<'_>,
+) -> Result<Option<User>, ApiError> {
+    let Some(id) = token
+        .get(&settings.user_id_claim)
+        .and_then(python_int)
+        .and_then(|id| i32::try_from(id).ok())
+    else {
+        return Ok(None);
+    };
+    env.settings()
+        .user_model
+        .find_by_id(env.db(), id)
+        .await
+        .map_err(store_failure)
+}
+
+/// The outstanding-token row of `token` as `outstand()`/`blacklist()` write it.
+async fn outstanding_row(
+    env: &Environment,
+    settings: &SimpleJwtSettings,
+    token: &Token<'_>,
+) -> Result<OutstandingToken, ApiError> {
+    let jti = jti(token, settings).map_err(|error| invalid_token(&error))?;
+    let exp = token
+        .get("exp")
+        .and_then(python_int)
+        .and_then(|exp| i64::try_from(exp).ok())
+        .ok_or_else(|| invalid_token(&TokenError::new(messages::TOKEN_IS_INVALID)))?;
+    let user_id = claimed_user(env, settings, token)
+        .await?
+        .map(|user| user.id);
+    Ok(OutstandingToken {
+        jti,
+        user_id,
+        token: token.encode(),
+        created_at: token.current_time(),
+        expires_at: token_blacklist::datetime_from_epoch(exp),
+    })
+}
+
+/// `BlacklistMixin.verify`: with the blacklist app, a blacklisted token is refused before the
+/// token's own checks.
+async fn check_blacklist(
+    env: &Environment,
+    settings: &SimpleJwtSettings,
+    token: &Token<'_>,
+) -> Result<(), ApiError> {
+    if !settings.token_blacklist {
+        return Ok(());
+    }
+    let jti = jti(token, settings).map_err(|error| invalid_token(&error))?;
+    if token_blacklist::is_blacklisted(env.db(), &jti)
+        .await
+        .map_err(store_failure)?
+    {
+        return Err(invalid_token(&TokenError::new(
+            messages::TOKEN_IS_BLACKLISTED,
+        )));
+    }
+    Ok(())
+}
+
+/// `RefreshToken(text)` / `SlidingToken(text)`: decoded (signature and PyJWT's claim checks),
+/// checked against the blacklist (when the app is installed), then verified (`exp`, id, type).
+async fn read_blacklistable<'a>(
+    env: &Environment,
+    settings: &'a SimpleJwtSettings,
+    kind: TokenKind,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<Token<'a>, ApiError> {
+    let token = Token::decode_signed(kind, text, settings, now).map_err(|e| invalid_token(&e))?;
+    check_blacklist(env, settings, &token).await?;
+    token.verify().map_err(|error| invalid_token(&error))?;
+    Ok(token)
+}
+
+/// `TokenObtainSerializer.validate`: Django's `authenticate`, then the authentication rule;
+/// either refusing is 401 "No active account found with the given credentials".
+async fn obtain_user(
+    env: &Environment,
+    settings: &SimpleJwtSettings,
+    username: &str,
+    password: &str,
+) -> Result<User, ApiError> {
+    let checked = tokio::time::timeout(
+        env.settings().authentication_timeout,
+        accounts::authenticate(env, username, password),
+    )
+    .await
+    .map_err(|_| ApiError::store_failure("credential check timed out"))??;
+    match checked {
+        Some(user) if user.is_active || !settings.check_user_is_active => Ok(user),
+        _ => {
+            Err(ApiError::authentication_failed(NO_ACTIVE_ACCOUNT)
+                .with_code(CODE_NO_ACTIVE_ACCOUNT))
+        }
+    }
+}
+
+/// `for_user` of a blacklistable class: the token, and its outstanding row when the blacklist
+/// app is installed.
+async fn issue_for_user<'a>(
+    env: &Environment,
+    settings: &'a SimpleJwtSettings,
+    kind: TokenKind,
+    user: &User,
+    now: DateTime<Utc>,
+) -> Result<Token<'a>, ApiError> {
+    let token = Token::for_user(kind, settings, user.id, &user.password, now);
+    if settings.token_blacklist {
+        let row = OutstandingToken {
+            jti: jti(&token, settings).map_err(|error| invalid_token(&error))?,
+            user_id: Some(user.id),
+            token: token.encode(),
+            created_at: now,
+            expires_at: token_blacklist::datetime_from_epoch(
+                token.get("exp").and_then(Value::as_i64).unwrap_or_default(),
+            ),
+        };
+        token_blacklist::create(env.db(), &row)
+            .await
+            .map_err(store_failure)?;
+    }
+    Ok(token)
+}
+
+/// `update_last_login` when `UPDATE_LAST_LOGIN` is on.
+async fn after_login(
+    env: &Environment,
+    settings: &SimpleJwtSettings,
+    user: User,
+) -> Result<(), ApiError> {
+    if settings.update_last_login {
+        env.settings()
+            .user_model
+            .touch_last_login(env.db(), user)
+            .await
+            .map_err(store_failure)?;
+    }
+    Ok(())
+}
+
+/// `TokenObtainPairSerializer`: `{"refresh":…,"access":…}`.
+pub async fn obtain_pair(
+    env: &Environment,
+    settings: &SimpleJwtSettings,
+    username: &str,
+    password: &str,
+) -> Result<Body, ApiError> {
+    let user = obtain_user(env, settings, username, password).await?;
+    let now = env.services().clock().now();
+    let refresh = issue_for_user(env, settings, TokenKind::Refresh, &user, now).await?;
+    let mut body = Body::new();
+    body.insert("refresh".to_owned(), Value::from(refresh.encode()));
+    body.insert(
+        "access".to_owned(),
+        Value::from(refresh.access_token().encode()),
+    );
+    after_login(env, settings, user).await?;
+    Ok(body)
+}
+
+/// `TokenObtainSlidingSerializer`: `{"token":…}`.
+pub async fn obtain_sliding(
+    env: &Environment,
+    settings: &SimpleJwtSettings,
+    username: &str,
+    password: &str,
+) -> Result<Body, ApiError> {
+    let user = obtain_user(env, settings, username, password).await?;
+    let now = env.services().clock().now();
+    let token = issue_for_user(env, settings, TokenKind::Sliding, &user, now).await?;
+    let mut body = Body::new();
+    body.insert("token".to_owned(), Value::from(token.encode()));
+    after_login(env, settings, user).await?;
+    Ok(body)
+}
+
+/// `TokenRefreshSerializer`: `{"access":…}`, and with `ROTATE_REFRESH_TOKENS` a new refresh
+/// token (`{"access":…,"refresh":…}`), the old one blacklisted first with
+/// `BLACKLIST_AFTER_ROTATION`.
+///
+/// The token's user, when it names one, must pass the authentication rule. Divergence, secure
+/// by default: a user that no longer exists (simplejwt 5.5.1: `DoesNotExist`, a server error) or
+/// a claim that is not an id (`ValueError`, the same) is refused like an inactive one, 401 "No
+/// active account found for the given token." — the answer simplejwt's next release gives.
+pub async fn refresh(
+    env: &Environment,
+    settings: &SimpleJwtSettings,
+    text: &str,
+) -> Result<Body, ApiError> {
+    let now = env.services().clock().now();
+    let mut refresh = read_blacklistable(env, settings, TokenKind::Refresh, text, now).await?;
+    // `if user_id and (user := get(...))`: a missing or falsy claim skips the check.
+    let claim_is_set = refresh.get(&settings.user_id_claim).is_some_and(truthy);
+    if claim_is_set {
+        let refused = match claimed_user(env, settings, &refresh).await? {
+            Some(user) => settings.check_user_is_active && !user.is_active,
+            None => true,
+        };
+        if refused {
+            return Err(ApiError::authentication_failed(NO_ACTIVE_ACCOUNT_FOR_TOKEN)
+                .with_code(CODE_NO_ACTIVE_ACCOUNT));
+        }
+    }
+    let mut body = Body::new();
+    body.insert(
+        "access".to_owned(),
+        Value::from(refresh.access_token().encode()),
+    );
+    if settings.rotate_refresh_tokens {
+        if settings.blacklist_after_rotation && settings.token_blacklist {
+            let row = outstanding_row(env, settings, &refresh).await?;
+            token_blacklist::blacklist(env.db(), &row, now)
+                .await
+                .map_err(store_failure)?;
+        }
+        refresh.set_jti();
+        refresh.set_exp("exp", None, None);
+        refresh.set_iat(None);
+        if settings.token_blacklist {
+            let row = outstanding_row(env, settings, &refresh).await?;
+            token_blacklist::outstand(env.db(), &row)
+                .await
+                .map_err(store_failure)?;
+        }
+        body.insert("refresh".to_owned(), Value::from(refresh.encode()));
+    }
+    Ok(body)
+}
+
+/// `TokenRefreshSlidingSerializer`: the sliding token with its `refresh_exp` still ahead gets a
+/// new `exp` and `iat` (same `jti`): `{"token":…}`.
+pub async fn refresh_sliding(
+    env: &Environment,
+    settings: &SimpleJwtSettings,
+    text: &str,
+) -> Result<Body, ApiError> {
+    let now = env.services().clock().now();
+    let mut token = read_blacklistable(env, settings, TokenKind::Sliding, text, now).await?;
+    token
+        .check_exp(&settings.sliding_token_refresh_exp_claim)
+        .map_err(|error| invalid_token(&error))?;
+    token.set_exp("exp", None, None);
+    token.set_iat(None);
+    let mut body = Body::new();
+    body.insert("token".to_owned(), Value::from(token.encode()));
+    Ok(body)
+}
+
+/// `TokenVerifySerializer`: any valid token is `{}`; with `BLACKLIST_AFTER_ROTATION` (and the
+/// app) a blacklisted `jti` is `400 {"non_field_errors":["Token is blacklisted"]}`.
+pub async fn verify(
+    env: &Environment,
+    settings: &SimpleJwtSettings,
+    text: &str,
+) -> Result<Body, ApiError> {
+    let now = env.services().clock().now();
+    let token = Token::decode(TokenKind::Untyped, text, settings, now, true)
+        .map_err(|error| invalid_token(&error))?;
+    if settings.blacklist_after_rotation && settings.token_blacklist {
+        let jti = settings
+            .jti_claim
+            .as_deref()
+            .and_then(|claim| token.get(claim))
+            .and_then(lookup_text);
+        if let Some(jti) = jti
+            && token_blacklist::is_blacklisted(env.db(), &jti)
+                .await
+                .map_err(store_failure)?
+        {
+            return Err(non_field_error(messages::TOKEN_IS_BLACKLISTED));
+        }
+    }
+    Ok(Body::new())
+}
+
+/// `TokenBlacklistSerializer`: a valid refresh token is blacklisted: `{}`. Without the blacklist
+/// app simplejwt answers `{}` and blacklists nothing; so does this.
+pub async fn blacklist(
+    env: &Environment,
+    settings: &SimpleJwtSettings,
+    text: &str,
+) -> Result<Body, ApiError> {
+    let now = env.services().clock().now();
+    let refresh = read_blacklistable(env, settings, TokenKind::Refresh, text, now).await?;
+    if settings.token_blacklist {
+        let row = outstanding_row(env, settings, &refresh).await?;
+        token_blacklist::blacklist(env.db(), &row, now)
+            .await
+            .map_err(store_failure)?;
+    }
+    Ok(Body::new())
+}

@@ -1,0 +1,485 @@
+//! simplejwt's six views (`../shared/spec/third-party.md` §1.1, first table), its blacklist rows,
+//! `JWTStatelessUserAuthentication`, and `SIMPLE_JWT` read from JSON. The answers' bytes are
+//! compared with simplejwt's own in the parity suite (`simplejwt-endpoints`); these check what
+//! the suite cannot see from outside: the rows, the clock, the settings.
+
+use actix_web::test::TestRequest;
+use actix_web::web;
+use auth_actix::settings::SimpleJwtSettings;
+use auth_actix::store::user;
+use auth_actix::views::simplejwt_endpoints;
+use auth_actix::{IsAdminUser, IsAuthenticated, JwtStatelessUserAuthentication};
+use auth_core::simplejwt::{Token, TokenKind};
+use auth_core::store::token_blacklist;
+use chrono::{TimeDelta, TimeZone as _, Utc};
+use serde_json::{Map, Value, json};
+use test_support::*;
+
+const CHALLENGE: &str = r#"Bearer realm="api""#;
+
+async fn views_app(settings: &AuthSettings, db: &DatabaseConnection) -> impl TestApp + use<> {
+    app(settings, db, |routes| {
+        routes
+            .service(web::scope("/api").configure(simplejwt_endpoints))
+            .service(route::<(JwtStatelessUserAuthentication,), IsAuthenticated>(
+                "/stateless/",
+            ))
+            .service(route::<(JwtStatelessUserAuthentication,), IsAdminUser>(
+                "/stateless-admin/",
+            ));
+    })
+    .await
+}
+
+fn post_json(path: &str, body: Value) -> TestRequest {
+    TestRequest::post().uri(path).set_json(body)
+}
+
+fn object(reply: &Reply) -> Map<String, Value> {
+    match serde_json::from_str(&reply.body) {
+        Ok(Value::Object(members)) => members,
+        other => panic!("not a JSON object: {other:?} ({})", reply.body),
+    }
+}
+
+fn member(reply: &Reply, name: &str) -> String {
+    object(reply)
+        .get(name)
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| panic!("no {name} in {}", reply.body))
+        .to_owned()
+}
+
+fn claims(settings: &SimpleJwtSettings, token: &str) -> Map<String, Value> {
+    Token::decode(TokenKind::Untyped, token, settings, Utc::now(), false)
+        .unwrap()
+        .payload()
+        .clone()
+}
+
+fn jwt_settings() -> SimpleJwtSettings {
+    SimpleJwtSettings::new(SECRET_KEY).unwrap()
+}
+
+async fn obtain(app: &impl TestApp, path: &str) -> Reply {
+    send(
+        app,
+        post_json(path, json!({"username": "john", "password": "password"})),
+    )
+    .await
+}
+
+#[actix_web::test]
+async fn obtain_answers_refresh_then_access_and_records_the_refresh_as_simplejwt_does() {
+    let settings = settings();
+    let db = database(&settings).await;
+    let app = views_app(&settings, &db).await;
+    let reply = obtain(&app, "/api/token/").await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(
+        object(&reply).keys().collect::<Vec<_>>(),
+        ["refresh", "access"]
+    );
+    let refresh = member(&reply, "refresh");
+    let payload = claims(&jwt_settings(), &refresh);
+    let jti = payload["jti"].as_str().unwrap();
+    let john = user::AUTH_USER
+        .find_by_username(&db, "john")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(payload["user_id"], json!(john.id.to_string()));
+    // The row: the whole token, its jti, its exp, its owner; not blacklisted.
+    let rows = sea_orm_rows(
+        &db,
+        "SELECT token, user_id, expires_at FROM token_blacklist_outstandingtoken",
+    )
+    .await;
+    let exp = payload["exp"].as_i64().unwrap();
+    let expires_at = Utc.timestamp_opt(exp, 0).single().unwrap();
+    assert_eq!(
+        rows,
+        vec![vec![
+            Value::from(refresh.clone()),
+            Value::from(john.id),
+            Value::from(expires_at.format("%Y-%m-%d %H:%M:%S").to_string()),
+        ]]
+    );
+    assert!(!token_blacklist::is_blacklisted(&db, jti).await.unwrap());
+    // The access token works where a token is asked for.
+    let access = member(&reply, "access");
+    let verified = send(
+        &app,
+        post_json("/api/token/verify/", json!({"token": access})),
+    )
+    .await;
+    assert_eq!((verified.status, verified.body.as_str()), (200, "{}"));
+}
+
+/// The rows of a query, each column as JSON (text, integer or null).
+async fn sea_orm_rows(db: &DatabaseConnection, sql: &str) -> Vec<Vec<Value>> {
+    use auth_actix::store::sea_orm::{ConnectionTrait, Statement};
+    let rows = db
+        .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .unwrap();
+    rows.iter()
+        .map(|row| {
+            (0..row.column_names().len())
+                .map(|index| {
+                    if let Ok(number) = row.try_get_by_index::<i64>(index) {
+                        Value::from(number)
+                    } else if let Ok(text) = row.try_get_by_index::<String>(index) {
+                        Value::from(text)
+                    } else {
+                        Value::Null
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[actix_web::test]
+async fn rotation_blacklists_the_old_refresh_and_records_the_new_one() {
+    let mut jwt = jwt_settings();
+    jwt.rotate_refresh_tokens = true;
+    jwt.blacklist_after_rotation = true;
+    let settings = settings_builder().simple_jwt(jwt.clone()).build().unwrap();
+    let db = database(&settings).await;
+    let app = views_app(&settings, &db).await;
+    let old = member(&obtain(&app, "/api/token/").await, "refresh");
+
+    let rotated = send(
+        &app,
+        post_json("/api/token/refresh/", json!({"refresh": old})),
+    )
+    .await;
+    assert_eq!(rotated.status, 200, "{}", rotated.body);
+    assert_eq!(
+        object(&rotated).keys().collect::<Vec<_>>(),
+        ["access", "refresh"]
+    );
+    let new = member(&rotated, "refresh");
+    let (old_claims, new_claims) = (claims(&jwt, &old), claims(&jwt, &new));
+    assert_ne!(old_claims["jti"], new_claims["jti"]);
+    assert!(
+        token_blacklist::is_blacklisted(&db, old_claims["jti"].as_str().unwrap())
+            .await
+            .unwrap()
+    );
+    let rows = sea_orm_rows(
+        &db,
+        "SELECT jti FROM token_blacklist_outstandingtoken ORDER BY id",
+    )
+    .await;
+    assert_eq!(
+        rows,
+        vec![
+            vec![old_claims["jti"].clone()],
+            vec![new_claims["jti"].clone()]
+        ]
+    );
+
+    let again = send(
+        &app,
+        post_json("/api/token/refresh/", json!({"refresh": old})),
+    )
+    .await;
+    assert_eq!(
+        (
+            again.status,
+            again.www_authenticate.as_deref(),
+            again.body.as_str()
+        ),
+        (
+            401,
+            Some(CHALLENGE),
+            r#"{"detail":"Token is blacklisted","code":"token_not_valid"}"#
+        )
+    );
+    // With BLACKLIST_AFTER_ROTATION the verify view refuses it too, as a validation error.
+    let verified = send(&app, post_json("/api/token/verify/", json!({"token": old}))).await;
+    assert_eq!(
+        (verified.status, verified.body.as_str()),
+        (400, r#"{"non_field_errors":["Token is blacklisted"]}"#)
+    );
+    let fresh = send(
+        &app,
+        post_json("/api/token/refresh/", json!({"refresh": new})),
+    )
+    .await;
+    assert_eq!(fresh.status, 200, "{}", fresh.body);
+}
+
+#[actix_web::test]
+async fn a_sliding_token_keeps_its_id_and_slides_until_its_refresh_limit() {
+    let clock = ManualClock::new();
+    let settings = settings_builder().clock(clock.clone()).build().unwrap();
+    let db = database(&settings).await;
+    let app = views_app(&settings, &db).await;
+    let jwt = jwt_settings();
+    let token = member(&obtain(&app, "/api/token/sliding/").await, "token");
+    let first = claims(&jwt, &token);
+    assert_eq!(
+        first.keys().collect::<Vec<_>>(),
+        ["token_type", "exp", "iat", "jti", "refresh_exp", "user_id"]
+    );
+
+    clock.advance(TimeDelta::minutes(4));
+    let slid = send(
+        &app,
+        post_json("/api/token/sliding/refresh/", json!({"token": token})),
+    )
+    .await;
+    assert_eq!(slid.status, 200, "{}", slid.body);
+    let second = claims(&jwt, &member(&slid, "token"));
+    assert_eq!(second["jti"], first["jti"]);
+    assert_eq!(second["refresh_exp"], first["refresh_exp"]);
+    assert_eq!(
+        second["exp"].as_i64().unwrap() - first["exp"].as_i64().unwrap(),
+        240
+    );
+
+    // Past `refresh_exp` (one day) it no longer slides, even freshly refreshed.
+    clock.advance(TimeDelta::days(1));
+    let late = send(
+        &app,
+        post_json(
+            "/api/token/sliding/refresh/",
+            json!({"token": member(&slid, "token")}),
+        ),
+    )
+    .await;
+    assert_eq!(late.status, 401);
+    assert_eq!(late.www_authenticate.as_deref(), Some(CHALLENGE));
+}
+
+#[actix_web::test]
+async fn a_deleted_users_refresh_is_refused_not_a_server_error() {
+    let settings = settings();
+    let db = database(&settings).await;
+    let app = views_app(&settings, &db).await;
+    add_user(&db, &settings, "leaving", "password", true, false).await;
+    let reply = send(
+        &app,
+        post_json(
+            "/api/token/",
+            json!({"username": "leaving", "password": "password"}),
+        ),
+    )
+    .await;
+    let refresh = member(&reply, "refresh");
+    let leaving = user::AUTH_USER
+        .find_by_username(&db, "leaving")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        auth_actix::store::delete_user(&db, &user::AUTH_USER, leaving.id)
+            .await
+            .unwrap()
+    );
+    // Django's `on_delete=SET_NULL`: the row stays, owned by nobody.
+    assert_eq!(
+        sea_orm_rows(&db, "SELECT user_id FROM token_blacklist_outstandingtoken").await,
+        vec![vec![Value::Null]]
+    );
+    let refused = send(
+        &app,
+        post_json("/api/token/refresh/", json!({"refresh": refresh})),
+    )
+    .await;
+    assert_eq!(
+        (refused.status, refused.body.as_str()),
+        (
+            401,
+            r#"{"detail":"No active account found for the given token."}"#
+        )
+    );
+}
+
+#[actix_web::test]
+async fn update_last_login_writes_it_on_obtain_only_when_set() {
+    for update in [false, true] {
+        let mut jwt = jwt_settings();
+        jwt.update_last_login = update;
+        let settings = settings_builder().simple_jwt(jwt).build().unwrap();
+        let db = database(&settings).await;
+        let app = views_app(&settings, &db).await;
+        assert_eq!(obtain(&app, "/api/token/").await.status, 200);
+        let john = user::AUTH_USER
+            .find_by_username(&db, "john")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(john.last_login.is_some(), update);
+    }
+}
+
+#[actix_web::test]
+async fn without_the_blacklist_app_nothing_is_recorded_and_blacklisting_is_a_no_op() {
+    let mut jwt = jwt_settings();
+    jwt.token_blacklist = false;
+    let settings = settings_builder().simple_jwt(jwt).build().unwrap();
+    let db = database(&settings).await;
+    let app = views_app(&settings, &db).await;
+    let refresh = member(&obtain(&app, "/api/token/").await, "refresh");
+    let count = "SELECT COUNT(*) FROM token_blacklist_outstandingtoken";
+    assert_eq!(sea_orm_rows(&db, count).await, vec![vec![json!(0)]]);
+    let blacklisted = send(
+        &app,
+        post_json("/api/token/blacklist/", json!({"refresh": refresh})),
+    )
+    .await;
+    assert_eq!((blacklisted.status, blacklisted.body.as_str()), (200, "{}"));
+    let refreshed = send(
+        &app,
+        post_json("/api/token/refresh/", json!({"refresh": refresh})),
+    )
+    .await;
+    assert_eq!(refreshed.status, 200);
+    assert_eq!(sea_orm_rows(&db, count).await, vec![vec![json!(0)]]);
+}
+
+#[actix_web::test]
+async fn the_password_views_are_throttled_and_the_others_are_not() {
+    let settings = settings_builder()
+        .throttle_rate("login", "2/min")
+        .build()
+        .unwrap();
+    let db = database(&settings).await;
+    let app = views_app(&settings, &db).await;
+    let wrong = || post_json("/api/token/", json!({"username": "john", "password": "no"}));
+    assert_eq!(send(&app, wrong()).await.status, 401);
+    assert_eq!(send(&app, wrong()).await.status, 401);
+    let third = send(&app, wrong()).await;
+    assert_eq!(third.status, 429, "{}", third.body);
+    for _ in 0..3 {
+        let verify = send(&app, post_json("/api/token/verify/", json!({"token": "x"}))).await;
+        assert_eq!(verify.status, 401);
+    }
+}
+
+#[actix_web::test]
+async fn the_stateless_scheme_makes_a_token_user_without_reading_the_database() {
+    let settings = settings();
+    let db = database(&settings).await;
+    let app = views_app(&settings, &db).await;
+    let jwt = jwt_settings();
+    // A user id no row has, with staff claims: the token alone decides.
+    let mut token = Token::for_user(TokenKind::Access, &jwt, 424242, "", Utc::now());
+    token.insert("username", json!("ghost"));
+    token.insert("is_staff", json!(1));
+    let text = token.encode();
+    let reply = send(
+        &app,
+        with_auth(get("/stateless/"), format!("Bearer {text}")),
+    )
+    .await;
+    assert_eq!(
+        (reply.status, reply.body.as_str()),
+        (200, json_body("TokenUser 424242", &text).as_str())
+    );
+    let admin = send(
+        &app,
+        with_auth(get("/stateless-admin/"), format!("Bearer {text}")),
+    )
+    .await;
+    assert_eq!(admin.status, 200);
+    token.insert("is_staff", json!(false));
+    let not_staff = token.encode();
+    let refused = send(
+        &app,
+        with_auth(get("/stateless-admin/"), format!("Bearer {not_staff}")),
+    )
+    .await;
+    assert_eq!(refused.status, 403);
+    // Without the user claim: simplejwt's InvalidToken.
+    let mut anonymous = Token::new(TokenKind::Access, &jwt, Utc::now());
+    anonymous.insert("username", json!("ghost"));
+    let reply = send(
+        &app,
+        with_auth(get("/stateless/"), format!("Bearer {}", anonymous.encode())),
+    )
+    .await;
+    assert_eq!(
+        (reply.status, reply.body.as_str()),
+        (
+            401,
+            r#"{"detail":"Token contained no recognizable user identification","code":"token_not_valid"}"#
+        )
+    );
+}
+
+#[test]
+fn simple_jwt_is_read_by_djangos_names_and_refuses_what_it_cannot_honour() {
+    let read = |value: Value| SimpleJwtSettings::from_simple_jwt(&value, SECRET_KEY.as_bytes());
+    let settings = read(json!({
+        "ACCESS_TOKEN_LIFETIME": 60,
+        "ROTATE_REFRESH_TOKENS": true,
+        "AUTH_HEADER_TYPES": ["Bearer", "JWT"],
+        "AUTH_HEADER_NAME": "HTTP_X_ACCESS_TOKEN",
+        "AUTH_TOKEN_CLASSES": [
+            "rest_framework_simplejwt.tokens.AccessToken",
+            "rest_framework_simplejwt.tokens.SlidingToken",
+        ],
+        "TOKEN_TYPE_CLAIM": null,
+        "AUDIENCE": "api",
+    }))
+    .unwrap();
+    assert_eq!(settings.access_token_lifetime.as_secs(), 60);
+    assert!(settings.rotate_refresh_tokens);
+    assert_eq!(settings.auth_header_types, ["Bearer", "JWT"]);
+    assert_eq!(settings.auth_header_name, "x-access-token");
+    assert_eq!(
+        settings.auth_token_classes,
+        [TokenKind::Access, TokenKind::Sliding]
+    );
+    assert_eq!(settings.token_type_claim, None);
+    // simplejwt's own message for a removed setting.
+    assert_eq!(
+        read(json!({"AUTH_HEADER_TYPE": "Bearer"}))
+            .unwrap_err()
+            .to_string(),
+        "SIMPLE_JWT: The 'AUTH_HEADER_TYPE' setting has been removed. Please refer to \
+         'https://django-rest-framework-simplejwt.readthedocs.io/en/latest/settings.html' for \
+         available settings."
+    );
+    for refused in [
+        json!({"ROTATE_REFRESH_TOKEN": true}),
+        json!({"ALGORITHM": "none"}),
+        json!({"USER_ID_FIELD": "uuid"}),
+        json!({"TOKEN_USER_CLASS": "x.Y"}),
+        json!({"ACCESS_TOKEN_LIFETIME": "5m"}),
+        json!({"AUTH_TOKEN_CLASSES": ["my.Token"]}),
+        json!(["not", "an", "object"]),
+    ] {
+        assert!(read(refused.clone()).is_err(), "{refused}");
+    }
+}
+
+#[actix_web::test]
+async fn the_header_name_setting_moves_the_token_to_another_header() {
+    let jwt = SimpleJwtSettings::from_simple_jwt(
+        &json!({"AUTH_HEADER_NAME": "HTTP_X_ACCESS_TOKEN"}),
+        SECRET_KEY.as_bytes(),
+    )
+    .unwrap();
+    let settings = settings_builder().simple_jwt(jwt.clone()).build().unwrap();
+    let db = database(&settings).await;
+    let app = views_app(&settings, &db).await;
+    let text = Token::for_user(TokenKind::Access, &jwt, 1, "", Utc::now()).encode();
+    let moved = send(
+        &app,
+        get("/stateless/").insert_header(("X-Access-Token", format!("Bearer {text}"))),
+    )
+    .await;
+    assert_eq!(moved.status, 200, "{}", moved.body);
+    let ignored = send(
+        &app,
+        with_auth(get("/stateless/"), format!("Bearer {text}")),
+    )
+    .await;
+    assert_eq!(ignored.status, 401);
+}
