@@ -12,8 +12,14 @@ For each configuration below (run in a child process: simplejwt reads SIMPLE_JWT
 * refresh -> access: the access token Rust mints from a simplejwt refresh token has the claims
   simplejwt's `access_token` gives, in the same order;
 * refusals: crafted tokens (tampered, expired, wrong or missing type, no id, bad headers,
-  audience and issuer) and seeded random mutations of valid tokens get the same message from
-  both, where simplejwt answers; where simplejwt crashes (a server error) Rust must refuse.
+  audience and issuer, and for the key pairs an HS256 token keyed with the public PEM) and
+  seeded random mutations of valid tokens get the same message from both, where simplejwt
+  answers; where simplejwt crashes (a server error) Rust must refuse.
+
+The configurations: HS256 with the defaults, HS384 and HS512 with audience, issuer, leeway and
+the revoke claim, and RS256 and ES256 with a PEM key pair made for the run (SIGNING_KEY and
+VERIFYING_KEY). ECDSA signatures are random: there, "the same bytes" is the header and payload,
+and each side's token must verify on the other.
 
     python parity/run_simplejwt.py --rust-bin target/debug/simplejwt_oracle [--count 1000]
 
@@ -51,7 +57,26 @@ CONFIGS = [
         "SIGNING_KEY": "é-unicode-key-ключ-🔑",
         "AUDIENCE": ["a", "b"],
     },
+    # Asymmetric: a key pair made per run (`asymmetric_keys`). RS256 and EdDSA signatures are
+    # deterministic (the same bytes on both sides); ECDSA's are not (compared without them,
+    # and cross-verified).
+    {"name": "RS256-pem-keys", "ALGORITHM": "RS256", "keys": "rsa"},
+    {"name": "ES256-pem-keys-audience", "ALGORITHM": "ES256", "keys": "ec256", "AUDIENCE": "api"},
 ]
+
+
+def asymmetric_keys(kind):
+    """(private PEM, public PEM) of a new key: `rsa` (2048 bits) or `ec256` (P-256)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+    key = (rsa.generate_private_key(public_exponent=65537, key_size=2048) if kind == "rsa"
+           else ec.generate_private_key(ec.SECP256R1()))
+    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption()).decode()
+    public = key.public_key().public_bytes(serialization.Encoding.PEM,
+                                           serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    return private, public
 
 ALPHABET = (
     [chr(c) for c in range(0x20, 0x7F)]
@@ -128,7 +153,8 @@ def child(config, binary, count, seed):
     from django.conf import settings
 
     simple_jwt = {"ALGORITHM": config["ALGORITHM"]}
-    for name in ("SIGNING_KEY", "AUDIENCE", "ISSUER", "LEEWAY", "CHECK_REVOKE_TOKEN"):
+    for name in ("SIGNING_KEY", "VERIFYING_KEY", "AUDIENCE", "ISSUER", "LEEWAY",
+                 "CHECK_REVOKE_TOKEN"):
         if name in config:
             simple_jwt[name] = config[name]
     settings.configure(
@@ -180,6 +206,15 @@ def child(config, binary, count, seed):
         else:
             check(python == rust_reply, label, f"python {python} rust {rust_reply}")
 
+    deterministic = not config["ALGORITHM"].startswith(("ES", "PS"))
+
+    def signed_part(token):
+        """The bytes both sides must agree on: all of it, or all but a random signature."""
+        return token if deterministic else token.rsplit(".", 1)[0]
+
+    def python_accepts(kind, token):
+        return "payload" in python_read(kind, token)
+
     kinds = ["access", "refresh", "sliding"]
     # Python -> Rust.
     for i in range(count):
@@ -193,8 +228,9 @@ def child(config, binary, count, seed):
         same(kind, text, f"python token {i} read by Rust")
         payload = dict(token.payload)
         encoded = rust.ask({"op": "encode", "payload": payload})
-        check(encoded.get("token") == text, f"python token {i} re-encoded by Rust",
-              f"python {text}\n  rust {encoded}")
+        check(signed_part(encoded.get("token", "")) == signed_part(text)
+              and python_accepts(kind, encoded.get("token", "")),
+              f"python token {i} re-encoded by Rust", f"python {text}\n  rust {encoded}")
         # Same type rules: another class refuses it as simplejwt does.
         other = rng.choice([k for k in classes if k != kind])
         same(other, text, f"python token {i} read as {other}")
@@ -217,8 +253,9 @@ def child(config, binary, count, seed):
             want = hashlib.md5(password.encode()).hexdigest().upper()
             check(python.get("payload", {}).get("hash_password") == want,
                   f"rust token {i} carries simplejwt's hash_password", python)
-        check(token_backend.encode(reply["payload"]) == text, f"rust token {i} re-encoded by simplejwt",
-              f"python {token_backend.encode(reply['payload'])}\n  rust {text}")
+        again = token_backend.encode(reply["payload"])
+        check(signed_part(again) == signed_part(text), f"rust token {i} re-encoded by simplejwt",
+              f"python {again}\n  rust {text}")
     # Refresh -> access.
     for i in range(max(count // 10, 1)):
         user = SimpleNamespace(id=rng.randint(1, 10**6), is_active=True, password="x")
@@ -239,14 +276,15 @@ def child(config, binary, count, seed):
               f"access token {i} from a simplejwt refresh", f"python {want} rust {got}")
     # Refusals: crafted tokens.
     now = int(time.time())
-    key = config.get("SIGNING_KEY", SECRET_KEY).encode()
-    digest = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}[
-        config["ALGORITHM"]]
+    from jwt.algorithms import get_default_algorithms
 
-    def raw(header, payload):
+    signer = get_default_algorithms()[config["ALGORITHM"]]
+    signing_key = signer.prepare_key(config.get("SIGNING_KEY", SECRET_KEY))
+
+    def raw(header, payload, sign=None):
         head = b64(header if isinstance(header, bytes) else json.dumps(header).encode())
         body = b64(payload if isinstance(payload, bytes) else json.dumps(payload).encode())
-        signature = hmac.new(key, f"{head}.{body}".encode(), digest).digest()
+        signature = (sign or (lambda data: signer.sign(data, signing_key)))(f"{head}.{body}".encode())
         return f"{head}.{body}.{b64(signature)}"
 
     header = {"alg": config["ALGORITHM"], "typ": "JWT"}
@@ -296,6 +334,12 @@ def child(config, binary, count, seed):
         "whitespace": " " + raw(header, base),
         "tampered": raw(header, base)[:-2] + ("AA" if not raw(header, base).endswith("AA") else "BB"),
     }
+    if "VERIFYING_KEY" in config:
+        # The algorithm-confusion attack: HS256 keyed with the public key's PEM text.
+        public = config["VERIFYING_KEY"].encode()
+        crafted["HS256 keyed with the public PEM"] = raw(
+            {"alg": "HS256", "typ": "JWT"}, base,
+            sign=lambda data: hmac.new(public, data, hashlib.sha256).digest())
     for label, token in crafted.items():
         for kind in ("access", "refresh", "untyped"):
             same(kind, token, f"crafted '{label}' as {kind}")
@@ -319,18 +363,141 @@ def child(config, binary, count, seed):
     print(json.dumps({"passed": passed, "failures": failures}))
 
 
+def django_database(url):
+    """Django's DATABASES entry for `sqlite:///abs/path?mode=rwc` or `postgres://user@host:port/db`."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": unquote(url.split("://", 1)[1].split("?", 1)[0])}
+    return {"ENGINE": "django.db.backends.postgresql", "NAME": unquote(parts.path.lstrip("/")),
+            "USER": unquote(parts.username or ""), "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "", "PORT": str(parts.port or "")}
+
+
+def blacklist_child(database_url, binary, count):
+    """The blacklist on one database shared by both sides: refresh tokens recorded by either are
+    read by the other, and a refresh blacklisted on either side is refused by the other."""
+    import datetime
+
+    import django
+    from django.conf import settings
+
+    settings.configure(
+        SECRET_KEY=SECRET_KEY, USE_TZ=True,
+        INSTALLED_APPS=["django.contrib.contenttypes", "django.contrib.auth", "rest_framework",
+                        "rest_framework_simplejwt", "rest_framework_simplejwt.token_blacklist"],
+        DATABASES={"default": django_database(database_url)},
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    )
+    django.setup()
+    warnings.simplefilter("ignore")
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from rest_framework_simplejwt.exceptions import TokenError
+    from rest_framework_simplejwt.serializers import TokenBlacklistSerializer
+    from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    call_command("migrate", verbosity=0)
+    user = get_user_model().objects.create_user("blacklisted-both-ways", password="x")
+    rust = Rust(binary, {"SIGNING_KEY": SECRET_KEY})
+    connected = rust.ask({"op": "connect", "database_url": database_url})
+    passed, failures = 0, []
+
+    def check(ok, label, detail):
+        nonlocal passed
+        if ok:
+            passed += 1
+        else:
+            failures.append(f"[blacklist {database_url.split(':', 1)[0]}] {label}: {detail}")
+
+    check(connected == {"ok": True}, "the oracle connects", connected)
+    if connected != {"ok": True}:
+        print(json.dumps({"passed": passed, "failures": failures}))
+        return
+
+    def python_refuses(token):
+        try:
+            RefreshToken(token)
+            return None
+        except TokenError as error:
+            return str(error.args[0])
+
+    for i in range(count):
+        # simplejwt issues and records; Rust blacklists; simplejwt refuses it.
+        python_refresh = str(RefreshToken.for_user(user))
+        reply = rust.ask({"op": "view", "view": "blacklist", "token": python_refresh})
+        check(reply == {"status": 200, "body": {}}, f"{i}: Rust blacklists simplejwt's refresh", reply)
+        check(python_refuses(python_refresh) == "Token is blacklisted",
+              f"{i}: simplejwt refuses the refresh Rust blacklisted", python_refuses(python_refresh))
+        check(OutstandingToken.objects.filter(token=python_refresh).count() == 1,
+              f"{i}: one outstanding row for simplejwt's refresh", "")
+        # Rust issues and records; simplejwt reads the row and blacklists; Rust refuses it.
+        pair = rust.ask({"op": "pair_for_user", "user_id": user.pk})
+        rust_refresh = pair.get("body", {}).get("refresh", "")
+        payload = RefreshToken(rust_refresh, verify=False).payload if rust_refresh else {}
+        row = OutstandingToken.objects.filter(jti=payload.get("jti")).first()
+        check(row is not None and row.token == rust_refresh and row.user_id == user.pk
+              and row.expires_at == datetime.datetime.fromtimestamp(payload["exp"], datetime.timezone.utc),
+              f"{i}: simplejwt reads the row Rust recorded", pair)
+        serializer = TokenBlacklistSerializer(data={"refresh": rust_refresh})
+        check(serializer.is_valid(), f"{i}: simplejwt blacklists Rust's refresh", serializer.errors)
+        reply = rust.ask({"op": "view", "view": "refresh", "token": rust_refresh})
+        check(reply == {"status": 401, "body": {"detail": "Token is blacklisted", "code": "token_not_valid"}},
+              f"{i}: Rust refuses the refresh simplejwt blacklisted", reply)
+    check(BlacklistedToken.objects.filter(token__user=user).count() == 2 * count,
+          "every blacklisted token has one blacklist row", BlacklistedToken.objects.count())
+    rust.close()
+    print(json.dumps({"passed": passed, "failures": failures}))
+
+
+def blacklist_databases():
+    """The databases of the blacklist pass: a SQLite file, and a fresh PostgreSQL database on the
+    server of TEST_POSTGRES_URL when it is set. Yields (url, cleanup)."""
+    import tempfile
+
+    directory = tempfile.mkdtemp(prefix="simplejwt-blacklist-")
+    yield f"sqlite://{directory}/shared.db?mode=rwc", lambda: None
+    server = os.environ.get("TEST_POSTGRES_URL")
+    if not server:
+        yield None, None
+        return
+    import psycopg
+    from urllib.parse import urlsplit, urlunsplit
+
+    name = f"simplejwt_blacklist_{os.getpid()}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    parts = urlsplit(server)
+
+    def drop():
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    yield urlunsplit(parts._replace(path=f"/{name}")), drop
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rust-bin", required=True)
     parser.add_argument("--count", type=int, default=int(os.environ.get("SIMPLEJWT_COUNT", 1000)))
     parser.add_argument("--seed", type=int, default=int(os.environ.get("PARITY_SEED", 20261206)))
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--blacklist-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(json.loads(args.child), args.rust_bin, args.count, args.seed)
         return
+    if args.blacklist_child:
+        blacklist_child(args.blacklist_child, args.rust_bin, max(args.count // 10, 1))
+        return
     passed, failures = 0, []
     for config in CONFIGS:
+        if "keys" in config:
+            config = dict(config)
+            config["SIGNING_KEY"], config["VERIFYING_KEY"] = asymmetric_keys(config.pop("keys"))
         result = subprocess.run(
             [sys.executable, __file__, "--rust-bin", args.rust_bin, "--count", str(args.count),
              "--seed", str(args.seed), "--child", json.dumps(config)],
@@ -338,6 +505,27 @@ def main():
         lines = result.stdout.strip().splitlines()
         if result.returncode != 0 or not lines:
             failures.append(f"[{config['name']}] the child failed:\n{result.stdout}\n{result.stderr}")
+            continue
+        report = json.loads(lines[-1])
+        passed += report["passed"]
+        failures += report["failures"]
+    for url, cleanup in blacklist_databases():
+        if url is None:
+            note = "the PostgreSQL blacklist pass needs TEST_POSTGRES_URL"
+            if os.environ.get("AUTH_REQUIRE_EXTERNAL_SUITES") == "1":
+                failures.append(note)
+            else:
+                print(f"not run: {note}")
+            continue
+        try:
+            result = subprocess.run(
+                [sys.executable, __file__, "--rust-bin", args.rust_bin, "--count", str(args.count),
+                 "--blacklist-child", url], capture_output=True, text=True)
+        finally:
+            cleanup()
+        lines = result.stdout.strip().splitlines()
+        if result.returncode != 0 or not lines:
+            failures.append(f"[blacklist {url}] the child failed:\n{result.stdout}\n{result.stderr}")
             continue
         report = json.loads(lines[-1])
         passed += report["passed"]

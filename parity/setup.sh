@@ -8,8 +8,11 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 venv="${PARITY_VENV:-$here/.venv}"
 
 # Exact reference versions (spec: "Reference versions").
+# cryptography: PyJWT's RSA/EC/EdDSA algorithms (simplejwt's asymmetric keys); psycopg: Django on
+# PostgreSQL (the simplejwt blacklist suite's PostgreSQL pass).
 requirements=(Django==6.1.3 djangorestframework==3.18.3 django-rest-knox==5.1.0
-              djangorestframework-simplejwt==5.5.1 PyJWT==2.15.1)
+              djangorestframework-simplejwt==5.5.1 PyJWT==2.15.1 cryptography==51.0.1
+              psycopg==3.3.9 psycopg-binary==3.3.9)
 
 pick_python() {
     if [[ -n "${PARITY_PYTHON:-}" ]]; then

@@ -15,7 +15,6 @@
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
-use auth_core::simplejwt::SimpleJwtSettings;
 use auth_core::simplejwt_serializers as serializers;
 use auth_core::throttling::{LoginScope, ScopedRateThrottle};
 
@@ -139,14 +138,6 @@ pub fn simplejwt_endpoints(config: &mut web::ServiceConfig) {
         .service(TokenView::TokenRefreshSliding.resource("/token/sliding/refresh/"));
 }
 
-/// `TokenViewBase.get_authenticate_header`: `<first AUTH_HEADER_TYPES> realm="api"`.
-fn authenticate_header(settings: &SimpleJwtSettings) -> Option<String> {
-    settings
-        .auth_header_types
-        .first()
-        .map(|first| format!("{first} realm=\"api\""))
-}
-
 /// `TokenViewBase.post`: the body's fields through the view's serializer; `200` with what it
 /// answers, or its error (authentication failures with the view's challenge).
 async fn post(
@@ -191,10 +182,7 @@ async fn post(
                 HeaderValue::from_static("application/json"),
             ))
             .body(serde_json::Value::Object(body).to_string())),
-        Err(error) if error.kind().is_authentication_error() => {
-            Err(error.with_challenge(authenticate_header(&jwt)).into())
-        }
-        Err(error) => Err(error.into()),
+        Err(error) => Err(serializers::view_error(&jwt, error).into()),
     }
 }
 

@@ -30,12 +30,36 @@ pub const CODE_NO_ACTIVE_ACCOUNT: &str = "no_active_account";
 /// A view's answer: its members, in simplejwt's order.
 pub type Body = Map<String, Value>;
 
+/// `TokenViewBase.get_authenticate_header`: an authentication failure of the views carries
+/// `WWW-Authenticate: <first AUTH_HEADER_TYPES> realm="api"` (and is a 401, not DRF's 403 for a
+/// view without a challenge); other errors are returned as they are.
+pub fn view_error(settings: &SimpleJwtSettings, error: ApiError) -> ApiError {
+    if error.kind().is_authentication_error() {
+        let challenge = settings
+            .auth_header_types
+            .first()
+            .map(|first| format!("{first} realm=\"api\""));
+        error.with_challenge(challenge)
+    } else {
+        error
+    }
+}
+
 /// The view's `except TokenError as e: raise InvalidToken(e.args[0])`: 401
 /// `{"detail":<message>,"code":"token_not_valid"}`.
 fn invalid_token(error: &TokenError) -> ApiError {
     ApiError::authentication_failed(error.message().to_owned())
         .with_code(messages::CODE_TOKEN_NOT_VALID)
         .with_dict_detail(Vec::new())
+}
+
+/// `str(token)`; a key that cannot sign (a service given only a public key) is the server
+/// error simplejwt's `InvalidKeyError` is, logged.
+fn signed(token: &Token<'_>) -> Result<String, ApiError> {
+    token.encode().map_err(|error| {
+        tracing::error!(%error, "simplejwt: SIGNING_KEY cannot sign tokens");
+        ApiError::new(crate::error::ErrorKind::ServerError)
+    })
 }
 
 fn store_failure(error: sea_orm::DbErr) -> ApiError {
@@ -107,7 +131,7 @@ async fn outstanding_row(
     Ok(OutstandingToken {
         jti,
         user_id,
-        token: token.encode(),
+        token: signed(token)?,
         created_at: token.current_time(),
         expires_at: token_blacklist::datetime_from_epoch(exp),
     })
@@ -187,7 +211,7 @@ async fn issue_for_user<'a>(
         let row = OutstandingToken {
             jti: jti(&token, settings).map_err(|error| invalid_token(&error))?,
             user_id: Some(user.id),
-            token: token.encode(),
+            token: signed(&token)?,
             created_at: now,
             expires_at: token_blacklist::datetime_from_epoch(
                 token.get("exp").and_then(Value::as_i64).unwrap_or_default(),
@@ -224,15 +248,27 @@ pub async fn obtain_pair(
     password: &str,
 ) -> Result<Body, ApiError> {
     let user = obtain_user(env, settings, username, password).await?;
+    let body = pair_for_user(env, settings, &user).await?;
+    after_login(env, settings, user).await?;
+    Ok(body)
+}
+
+/// The body of the obtain view for a user the service has already authenticated (a login from
+/// a handler, a social login): `{"refresh":…,"access":…}`, the refresh token recorded as
+/// `RefreshToken.for_user` records it. `last_login` is the caller's to update.
+pub async fn pair_for_user(
+    env: &Environment,
+    settings: &SimpleJwtSettings,
+    user: &User,
+) -> Result<Body, ApiError> {
     let now = env.services().clock().now();
-    let refresh = issue_for_user(env, settings, TokenKind::Refresh, &user, now).await?;
+    let refresh = issue_for_user(env, settings, TokenKind::Refresh, user, now).await?;
     let mut body = Body::new();
-    body.insert("refresh".to_owned(), Value::from(refresh.encode()));
+    body.insert("refresh".to_owned(), Value::from(signed(&refresh)?));
     body.insert(
         "access".to_owned(),
-        Value::from(refresh.access_token().encode()),
+        Value::from(signed(&refresh.access_token())?),
     );
-    after_login(env, settings, user).await?;
     Ok(body)
 }
 
@@ -247,7 +283,7 @@ pub async fn obtain_sliding(
     let now = env.services().clock().now();
     let token = issue_for_user(env, settings, TokenKind::Sliding, &user, now).await?;
     let mut body = Body::new();
-    body.insert("token".to_owned(), Value::from(token.encode()));
+    body.insert("token".to_owned(), Value::from(signed(&token)?));
     after_login(env, settings, user).await?;
     Ok(body)
 }
@@ -282,7 +318,7 @@ pub async fn refresh(
     let mut body = Body::new();
     body.insert(
         "access".to_owned(),
-        Value::from(refresh.access_token().encode()),
+        Value::from(signed(&refresh.access_token())?),
     );
     if settings.rotate_refresh_tokens {
         if settings.blacklist_after_rotation && settings.token_blacklist {
@@ -300,7 +336,7 @@ pub async fn refresh(
                 .await
                 .map_err(store_failure)?;
         }
-        body.insert("refresh".to_owned(), Value::from(refresh.encode()));
+        body.insert("refresh".to_owned(), Value::from(signed(&refresh)?));
     }
     Ok(body)
 }
@@ -320,7 +356,7 @@ pub async fn refresh_sliding(
     token.set_exp("exp", None, None);
     token.set_iat(None);
     let mut body = Body::new();
-    body.insert("token".to_owned(), Value::from(token.encode()));
+    body.insert("token".to_owned(), Value::from(signed(&token)?));
     Ok(body)
 }
 

@@ -53,8 +53,12 @@ fn split_whitespace(header: &[u8]) -> Vec<&[u8]> {
         .collect()
 }
 
-/// A token a class accepted: the class and the claims.
-pub(super) type Accepted = (TokenKind, Map<String, Value>);
+/// A token a class accepted: the class, the claims, the text presented.
+pub(super) struct Accepted {
+    pub(super) kind: TokenKind,
+    pub(super) payload: Map<String, Value>,
+    pub(super) text: String,
+}
 
 /// `get_validated_token(get_raw_token(get_header(request)))`: the first class of
 /// `AUTH_TOKEN_CLASSES` that accepts the header's token, with its claims; `None` when the
@@ -91,7 +95,13 @@ pub(super) fn validated_token(
     let mut failures = Vec::new();
     for &kind in &settings.auth_token_classes {
         match Token::decode(kind, &text, settings, now, true) {
-            Ok(token) => return Ok(Some((kind, token.payload().clone()))),
+            Ok(token) => {
+                return Ok(Some(Accepted {
+                    kind,
+                    payload: token.payload().clone(),
+                    text: text.into_owned(),
+                }));
+            }
             Err(error) => failures.push(json!({
                 "token_class": kind.class_name(),
                 "token_type": kind.token_type(),
@@ -121,8 +131,13 @@ pub(super) fn validated(
     settings: &SimpleJwtSettings,
     kind: TokenKind,
     payload: Map<String, Value>,
+    presented: &str,
 ) -> AuthInfo {
-    let text = TokenBackend::new(settings).encode(&payload);
+    // A service that only verifies (no private key) cannot re-encode: the text presented, which
+    // verified, is the token.
+    let text = TokenBackend::new(settings)
+        .encode(&payload)
+        .unwrap_or_else(|_| presented.to_owned());
     AuthInfo::Jwt(Arc::new(ValidatedToken {
         kind,
         payload,
@@ -152,7 +167,11 @@ impl Authentication for JwtAuthentication {
             Ok(settings) => settings,
             Err(error) => return Outcome::Failed(error),
         };
-        let (kind, payload) = match validated_token(cx, &settings) {
+        let Accepted {
+            kind,
+            payload,
+            text,
+        } = match validated_token(cx, &settings) {
             Ok(Some(validated)) => validated,
             Ok(None) => return Outcome::NotAttempted,
             Err(refusal) => return refusal,
@@ -204,7 +223,7 @@ impl Authentication for JwtAuthentication {
         }
         Outcome::Authenticated(Authenticated {
             user: user.into(),
-            auth: validated(&settings, kind, payload),
+            auth: validated(&settings, kind, payload, &text),
         })
     }
 }

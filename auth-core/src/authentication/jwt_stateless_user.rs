@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use super::jwt::{no_user_identification, simple_jwt, validated, validated_token};
+use super::jwt::{Accepted, no_user_identification, simple_jwt, validated, validated_token};
 use super::scheme::{AuthContext, Authenticated, Authentication, Outcome};
 use super::security_scheme::{self, SecurityRequirement};
 use crate::jwt::claims::{python_str, truthy};
@@ -41,7 +41,11 @@ impl Authentication for JwtStatelessUserAuthentication {
             Ok(settings) => settings,
             Err(error) => return Outcome::Failed(error),
         };
-        let (kind, payload) = match validated_token(cx, &settings) {
+        let Accepted {
+            kind,
+            payload,
+            text,
+        } = match validated_token(cx, &settings) {
             Ok(Some(validated)) => validated,
             Ok(None) => return Outcome::NotAttempted,
             Err(refusal) => return refusal,
@@ -57,7 +61,7 @@ impl Authentication for JwtStatelessUserAuthentication {
         };
         Outcome::Authenticated(Authenticated {
             user: RequestUser::Token(Arc::new(user)),
-            auth: validated(&settings, kind, payload),
+            auth: validated(&settings, kind, payload, &text),
         })
     }
 }

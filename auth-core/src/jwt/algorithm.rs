@@ -1,4 +1,6 @@
-//! PyJWT's `HMACAlgorithm`: HS256, HS384 and HS512, and its checks on the secret.
+//! PyJWT's algorithms by their JOSE names, and its `HMACAlgorithm` (HS256, HS384, HS512) with
+//! its checks on the secret. The asymmetric algorithms sign and verify through
+//! [`key`](super::key) (feature `jwt-asymmetric`).
 
 use std::fmt;
 
@@ -16,39 +18,104 @@ pub enum Algorithm {
     HS384,
     /// HMAC with SHA-512.
     HS512,
+    /// RSASSA-PKCS1-v1_5 with SHA-256.
+    RS256,
+    /// RSASSA-PKCS1-v1_5 with SHA-384.
+    RS384,
+    /// RSASSA-PKCS1-v1_5 with SHA-512.
+    RS512,
+    /// RSASSA-PSS with SHA-256.
+    PS256,
+    /// RSASSA-PSS with SHA-384.
+    PS384,
+    /// RSASSA-PSS with SHA-512.
+    PS512,
+    /// ECDSA on P-256 with SHA-256.
+    ES256,
+    /// ECDSA on P-384 with SHA-384.
+    ES384,
+    /// EdDSA on Ed25519.
+    EdDSA,
+}
+
+/// The kind of key an algorithm takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Family {
+    /// A shared secret.
+    Hmac,
+    /// An RSA key pair.
+    Rsa,
+    /// An elliptic-curve key pair (P-256, P-384).
+    Ec,
+    /// An Edwards-curve key pair (Ed25519).
+    Ed,
 }
 
 impl Algorithm {
+    /// Every algorithm, in PyJWT's order.
+    pub const ALL: [Self; 12] = [
+        Self::HS256,
+        Self::HS384,
+        Self::HS512,
+        Self::RS256,
+        Self::RS384,
+        Self::RS512,
+        Self::ES256,
+        Self::ES384,
+        Self::PS256,
+        Self::PS384,
+        Self::PS512,
+        Self::EdDSA,
+    ];
+
     /// The `alg` header value.
     pub fn name(self) -> &'static str {
         match self {
             Self::HS256 => "HS256",
             Self::HS384 => "HS384",
             Self::HS512 => "HS512",
+            Self::RS256 => "RS256",
+            Self::RS384 => "RS384",
+            Self::RS512 => "RS512",
+            Self::PS256 => "PS256",
+            Self::PS384 => "PS384",
+            Self::PS512 => "PS512",
+            Self::ES256 => "ES256",
+            Self::ES384 => "ES384",
+            Self::EdDSA => "EdDSA",
         }
     }
 
     /// The algorithm named `name` (exact case, as PyJWT looks it up).
     pub fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "HS256" => Some(Self::HS256),
-            "HS384" => Some(Self::HS384),
-            "HS512" => Some(Self::HS512),
-            _ => None,
+        Self::ALL
+            .into_iter()
+            .find(|algorithm| algorithm.name() == name)
+    }
+
+    /// The kind of key it takes.
+    pub fn family(self) -> Family {
+        match self {
+            Self::HS256 | Self::HS384 | Self::HS512 => Family::Hmac,
+            Self::RS256 | Self::RS384 | Self::RS512 | Self::PS256 | Self::PS384 | Self::PS512 => {
+                Family::Rsa
+            }
+            Self::ES256 | Self::ES384 => Family::Ec,
+            Self::EdDSA => Family::Ed,
         }
     }
 
-    /// The digest's length in bytes: PyJWT's recommended minimum key length.
+    /// The digest's length in bytes: PyJWT's recommended minimum HMAC key length.
     pub fn digest_len(self) -> usize {
         match self {
-            Self::HS256 => 32,
-            Self::HS384 => 48,
-            Self::HS512 => 64,
+            Self::HS384 | Self::RS384 | Self::PS384 | Self::ES384 => 48,
+            Self::HS512 | Self::RS512 | Self::PS512 | Self::EdDSA => 64,
+            Self::HS256 | Self::RS256 | Self::PS256 | Self::ES256 => 32,
         }
     }
 
-    /// The signature of `input` with `key`.
-    pub fn sign(self, key: &HmacKey, input: &[u8]) -> Vec<u8> {
+    /// The HMAC of `input` with `key`; `None` for an algorithm that is not HMAC.
+    pub(crate) fn sign_hmac(self, key: &HmacKey, input: &[u8]) -> Option<Vec<u8>> {
         fn mac<M: hmac::Mac + hmac::KeyInit>(key: &[u8], input: &[u8]) -> Vec<u8> {
             // HMAC takes keys of any length.
             let mut mac = <M as hmac::KeyInit>::new_from_slice(key)
@@ -57,14 +124,16 @@ impl Algorithm {
             mac.finalize().into_bytes().to_vec()
         }
         match self {
-            Self::HS256 => mac::<Hmac<Sha256>>(&key.0, input),
-            Self::HS384 => mac::<Hmac<Sha384>>(&key.0, input),
-            Self::HS512 => mac::<Hmac<Sha512>>(&key.0, input),
+            Self::HS256 => Some(mac::<Hmac<Sha256>>(&key.0, input)),
+            Self::HS384 => Some(mac::<Hmac<Sha384>>(&key.0, input)),
+            Self::HS512 => Some(mac::<Hmac<Sha512>>(&key.0, input)),
+            _ => None,
         }
     }
 
-    /// Whether `signature` is `input`'s, compared in constant time (`hmac.compare_digest`).
-    pub fn verify(self, key: &HmacKey, input: &[u8], signature: &[u8]) -> bool {
+    /// Whether `signature` is `input`'s HMAC, compared in constant time
+    /// (`hmac.compare_digest`); false for an algorithm that is not HMAC.
+    pub(crate) fn verify_hmac(self, key: &HmacKey, input: &[u8], signature: &[u8]) -> bool {
         fn check<M: hmac::Mac + hmac::KeyInit>(key: &[u8], input: &[u8], signature: &[u8]) -> bool {
             let Ok(mut mac) = <M as hmac::KeyInit>::new_from_slice(key) else {
                 return false;
@@ -76,6 +145,7 @@ impl Algorithm {
             Self::HS256 => check::<Hmac<Sha256>>(&key.0, input, signature),
             Self::HS384 => check::<Hmac<Sha384>>(&key.0, input, signature),
             Self::HS512 => check::<Hmac<Sha512>>(&key.0, input, signature),
+            _ => false,
         }
     }
 }
@@ -276,13 +346,13 @@ mod tests {
         let key = HmacKey::new("k1").expect("a valid key");
         let other = HmacKey::new("k2").expect("a valid key");
         for algorithm in [Algorithm::HS256, Algorithm::HS384, Algorithm::HS512] {
-            let signature = algorithm.sign(&key, b"input");
+            let signature = algorithm.sign_hmac(&key, b"input").unwrap();
             assert_eq!(signature.len(), algorithm.digest_len());
-            assert!(algorithm.verify(&key, b"input", &signature));
-            assert!(!algorithm.verify(&other, b"input", &signature));
-            assert!(!algorithm.verify(&key, b"inpuT", &signature));
-            assert!(!algorithm.verify(&key, b"input", &signature[1..]));
-            assert!(!algorithm.verify(&key, b"input", b""));
+            assert!(algorithm.verify_hmac(&key, b"input", &signature));
+            assert!(!algorithm.verify_hmac(&other, b"input", &signature));
+            assert!(!algorithm.verify_hmac(&key, b"inpuT", &signature));
+            assert!(!algorithm.verify_hmac(&key, b"input", &signature[1..]));
+            assert!(!algorithm.verify_hmac(&key, b"input", b""));
         }
     }
 }

@@ -5,9 +5,10 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
 
-use super::algorithm::{Algorithm, HmacKey};
+use super::algorithm::Algorithm;
 use super::claims::{self, ClaimRules};
 use super::error::{self, JwtError};
+use super::key::{SigningKey, VerifyingKey};
 use crate::compat::python::json::dumps::dumps_compact;
 use crate::compat::python::json::loads;
 
@@ -20,20 +21,29 @@ pub struct Decoded {
     pub payload: Map<String, Value>,
 }
 
-/// `jwt.encode(payload, key, algorithm)`: the header `{"alg":…,"typ":"JWT"}` (PyJWT sorts its
-/// keys), the payload in its own order, both as Python's `json.dumps(…, separators=(",", ":"))`
-/// writes them, base64url without padding, then the HMAC of `header.payload`.
-pub fn encode(payload: &Map<String, Value>, key: &HmacKey, algorithm: Algorithm) -> String {
+/// `jwt.encode(payload, key, algorithm)`: the header `{"alg":…,"typ":"JWT"}` (with `kid` when
+/// the key has one; PyJWT sorts the header's keys), the payload in its own order, both as
+/// Python's `json.dumps(…, separators=(",", ":"))` writes them, base64url without padding,
+/// then the signature of `header.payload`. A key that cannot sign with `algorithm` is PyJWT's
+/// `InvalidKeyError`.
+pub fn encode(
+    payload: &Map<String, Value>,
+    key: &SigningKey,
+    algorithm: Algorithm,
+) -> Result<String, JwtError> {
     let mut header = Map::new();
     header.insert("alg".to_owned(), Value::from(algorithm.name()));
+    if let Some(kid) = key.kid() {
+        header.insert("kid".to_owned(), Value::from(kid));
+    }
     header.insert("typ".to_owned(), Value::from("JWT"));
     let mut token = URL_SAFE_NO_PAD.encode(dumps_compact(&Value::Object(header)));
     token.push('.');
     token.push_str(&URL_SAFE_NO_PAD.encode(dumps_compact(&Value::Object(payload.clone()))));
-    let signature = algorithm.sign(key, token.as_bytes());
+    let signature = key.sign(algorithm, token.as_bytes())?;
     token.push('.');
     token.push_str(&URL_SAFE_NO_PAD.encode(signature));
-    token
+    Ok(token)
 }
 
 /// `jwt.decode(token, key, algorithms=…, audience=…, issuer=…, leeway=…)` at `now` (Unix
@@ -43,14 +53,18 @@ pub fn encode(payload: &Map<String, Value>, key: &HmacKey, algorithm: Algorithm)
 /// UTF-8 only (Python's `json.loads` also detects UTF-16 and UTF-32), and `NaN`/`Infinity`
 /// literals are refused (Python reads them); a token with `"b64": false` is refused as PyJWT
 /// refuses it when no detached payload is given, which simplejwt never gives.
+///
+/// `keys` are tried in order (the first that verifies wins); a token whose header names a `kid`
+/// is checked only against the keys with that `kid` when any key has one (`PyJWKClient`'s
+/// selection), and against them all otherwise.
 pub fn decode(
     token: &str,
-    key: &HmacKey,
+    keys: &[VerifyingKey],
     algorithms: &[Algorithm],
     rules: &ClaimRules,
     now: f64,
 ) -> Result<Decoded, JwtError> {
-    decode_with(token, Some((key, algorithms, now)), rules)
+    decode_with(token, Some((keys, algorithms, now)), rules)
 }
 
 /// [`decode`] with `options={"verify_signature": False, "verify_aud": …}`, as simplejwt's
@@ -65,7 +79,7 @@ pub fn decode_unverified(token: &str, rules: &ClaimRules) -> Result<Decoded, Jwt
 /// (the key, the accepted algorithms, now) when it is given.
 fn decode_with(
     token: &str,
-    verify: Option<(&HmacKey, &[Algorithm], f64)>,
+    verify: Option<(&[VerifyingKey], &[Algorithm], f64)>,
     rules: &ClaimRules,
 ) -> Result<Decoded, JwtError> {
     let bytes = token.as_bytes();
@@ -110,7 +124,7 @@ fn decode_with(
                 .to_owned(),
         ));
     }
-    let Some((key, algorithms, now)) = verify else {
+    let Some((keys, algorithms, now)) = verify else {
         let payload = payload_object(&payload)?;
         claims::validate_audience(&payload, rules)?;
         return Ok(Decoded { header, payload });
@@ -124,7 +138,13 @@ fn decode_with(
             .ok_or(JwtError::InvalidAlgorithm(error::ALG_NOT_ALLOWED))?,
         Some(_) => return Err(JwtError::InvalidAlgorithm(error::ALG_NOT_ALLOWED)),
     };
-    if !algorithm.verify(key, signing_input, &signature) {
+    let kid = header.get("kid").and_then(Value::as_str);
+    let by_kid = kid.is_some() && keys.iter().any(|key| key.kid().is_some());
+    let verified = keys
+        .iter()
+        .filter(|key| !by_kid || key.kid() == kid)
+        .any(|key| key.verify(algorithm, signing_input, &signature));
+    if !verified {
         return Err(JwtError::InvalidSignature);
     }
     let payload = payload_object(&payload)?;
@@ -223,14 +243,23 @@ fn validate_headers(header: &Map<String, Value>) -> Result<(), JwtError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::jwt::algorithm::HmacKey;
     use serde_json::json;
 
     const KEY: &str = "not very secret in tests";
     /// Before the vectors' `exp` (1796527931), after their `iat`.
     const NOW: f64 = 1_796_527_700.0;
 
-    fn key() -> HmacKey {
+    fn secret() -> HmacKey {
         HmacKey::new(KEY).expect("a valid key")
+    }
+
+    fn key() -> SigningKey {
+        SigningKey::Hmac(secret())
+    }
+
+    fn keys() -> Vec<VerifyingKey> {
+        vec![VerifyingKey::Hmac(secret())]
     }
 
     fn object(value: Value) -> Map<String, Value> {
@@ -258,13 +287,22 @@ mod tests {
     #[test]
     fn encodes_pyjwts_bytes() {
         let payload = vector_payload();
-        assert_eq!(encode(&payload, &key(), Algorithm::HS256), HS256);
-        assert_eq!(encode(&payload, &key(), Algorithm::HS384), HS384);
-        assert_eq!(encode(&payload, &key(), Algorithm::HS512), HS512);
+        assert_eq!(
+            encode(&payload, &key(), Algorithm::HS256).expect("HMAC signs"),
+            HS256
+        );
+        assert_eq!(
+            encode(&payload, &key(), Algorithm::HS384).expect("HMAC signs"),
+            HS384
+        );
+        assert_eq!(
+            encode(&payload, &key(), Algorithm::HS512).expect("HMAC signs"),
+            HS512
+        );
         let named = |name: &str| {
             let mut payload = vector_payload();
             payload.insert("name".to_owned(), Value::from(name));
-            encode(&payload, &key(), Algorithm::HS256)
+            encode(&payload, &key(), Algorithm::HS256).expect("HMAC signs")
         };
         assert_eq!(
             named("Zoë"),
@@ -284,7 +322,7 @@ mod tests {
             "nested": [1, {"a": []}, {}], "": "empty", "neg": -0.0, "e16": 1e16,
             "hundred": 100.0, "tenth": 0.1, "small": 1e-7,
         }));
-        let token = encode(&types, &key(), Algorithm::HS256);
+        let token = encode(&types, &key(), Algorithm::HS256).expect("HMAC signs");
         let payload = token.split('.').nth(1).unwrap_or_default();
         assert_eq!(
             URL_SAFE_NO_PAD.decode(payload).unwrap_or_default(),
@@ -295,7 +333,7 @@ mod tests {
     #[test]
     fn decodes_what_pyjwt_accepts() {
         let rules = ClaimRules::default();
-        let decoded = decode(HS256, &key(), &[Algorithm::HS256], &rules, NOW).expect("valid");
+        let decoded = decode(HS256, &keys(), &[Algorithm::HS256], &rules, NOW).expect("valid");
         assert_eq!(decoded.payload, vector_payload());
         assert_eq!(
             decoded.header,
@@ -309,9 +347,13 @@ mod tests {
             "{}.{payload}==",
             URL_SAFE_NO_PAD.encode(r#"{"alg":"HS256"}"#)
         );
-        let signature = URL_SAFE_NO_PAD.encode(Algorithm::HS256.sign(&key(), input.as_bytes()));
+        let signature = URL_SAFE_NO_PAD.encode(
+            Algorithm::HS256
+                .sign_hmac(&secret(), input.as_bytes())
+                .expect("HMAC"),
+        );
         let padded = format!("{input}.{signature}");
-        let decoded = decode(&padded, &key(), &[Algorithm::HS256], &rules, NOW);
+        let decoded = decode(&padded, &keys(), &[Algorithm::HS256], &rules, NOW);
         assert_eq!(decoded.map(|d| d.payload), Ok(object(json!({"a": 1}))));
         let (header, rest) = HS256.split_once('.').unwrap_or_default();
         assert_eq!(
@@ -327,7 +369,7 @@ mod tests {
     fn error_of(token: &str) -> String {
         decode(
             token,
-            &key(),
+            &keys(),
             &[Algorithm::HS256],
             &ClaimRules::default(),
             NOW,
@@ -343,7 +385,9 @@ mod tests {
             URL_SAFE_NO_PAD.encode(header),
             URL_SAFE_NO_PAD.encode(payload)
         );
-        let signature = Algorithm::HS256.sign(&key(), input.as_bytes());
+        let signature = Algorithm::HS256
+            .sign_hmac(&secret(), input.as_bytes())
+            .expect("HMAC");
         format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature))
     }
 
@@ -394,7 +438,12 @@ mod tests {
             "Signature verification failed"
         );
         let other = HmacKey::new("another key").expect("a valid key");
-        let foreign = encode(&vector_payload(), &other, Algorithm::HS256);
+        let foreign = encode(
+            &vector_payload(),
+            &SigningKey::Hmac(other),
+            Algorithm::HS256,
+        )
+        .expect("HMAC signs");
         assert_eq!(error_of(&foreign), "Signature verification failed");
         assert_eq!(
             error_of(&signed(r#"{"alg":"HS256"}"#, "hello")),
@@ -408,7 +457,7 @@ mod tests {
         let lenient = signed(r#"{"alg":"HS256"}"#, "\u{feff}{\"a\":1,\"a\":2} \n");
         let decoded = decode(
             &lenient,
-            &key(),
+            &keys(),
             &[Algorithm::HS256],
             &ClaimRules::default(),
             NOW,

@@ -7,15 +7,21 @@
 //!   (`ensure_ascii`), base64url without padding; decoding takes PyJWT's checks in PyJWT's
 //!   order, with its exception messages ([`JwtError`]).
 //! * [`claims`]: PyJWT's `_validate_claims` (`iat`, `nbf`, `exp`, `iss`, `aud`, `sub`, `jti`).
-//! * [`algorithm`]: HS256/384/512 on the workspace's RustCrypto `hmac`; hand-written rather than
-//!   taken from a JOSE crate because those write the header in another key order, so their
-//!   tokens are not PyJWT's bytes.
+//! * [`algorithm`]: the algorithms by name; HS256/384/512 on the workspace's RustCrypto `hmac`,
+//!   hand-written rather than taken from a JOSE crate because those write the header in another
+//!   key order, so their tokens are not PyJWT's bytes.
+//! * [`key`]: signing and verifying keys; the RSA, EC and EdDSA ones (feature
+//!   `jwt-asymmetric`) sign and verify PyJWT's bytes through `jsonwebtoken`'s RustCrypto backend.
 
 pub mod algorithm;
 pub mod claims;
 pub mod error;
 pub mod jws;
+pub mod key;
 
 pub use algorithm::{Algorithm, HmacKey};
 pub use claims::ClaimRules;
 pub use error::JwtError;
+#[cfg(feature = "jwt-asymmetric")]
+pub use key::{PrivateKey, PublicKey};
+pub use key::{SigningKey, VerifyingKey};

@@ -40,8 +40,9 @@ impl<'a> TokenBackend<'a> {
     }
 
     /// `encode(payload)`: a copy of the payload with `aud` and then `iss` set when configured
-    /// (appended at the end unless the payload already has them), signed.
-    pub fn encode(&self, payload: &Map<String, Value>) -> String {
+    /// (appended at the end unless the payload already has them), signed. The error is PyJWT's
+    /// `InvalidKeyError` for a key that cannot sign (a service given only a public key).
+    pub fn encode(&self, payload: &Map<String, Value>) -> Result<String, JwtError> {
         let mut payload = payload.clone();
         if let Some(audience) = &self.settings.audience {
             let value = match audience {
@@ -72,7 +73,7 @@ impl<'a> TokenBackend<'a> {
         let decoded = if verify {
             jws::decode(
                 token,
-                &self.settings.signing_key,
+                &self.settings.verifying_keys,
                 &[self.settings.algorithm],
                 &rules,
                 unix_seconds(now),

@@ -4,7 +4,8 @@
 use std::time::Duration;
 
 use super::token_kind::TokenKind;
-use crate::jwt::{Algorithm, HmacKey, JwtError};
+use crate::jwt::algorithm::Family;
+use crate::jwt::{Algorithm, HmacKey, JwtError, SigningKey, VerifyingKey};
 
 /// `AUDIENCE`: one audience or several, written into the `aud` claim as configured (a string or
 /// a list).
@@ -39,8 +40,13 @@ pub struct SimpleJwtSettings {
     pub sliding_token_refresh_lifetime: Duration,
     /// `ALGORITHM` (`HS256`).
     pub algorithm: Algorithm,
-    /// `SIGNING_KEY` (Django's `SECRET_KEY` by default).
-    pub signing_key: HmacKey,
+    /// `SIGNING_KEY` (Django's `SECRET_KEY` by default): an HMAC secret, or a private key for
+    /// the asymmetric algorithms (feature `jwt-asymmetric`).
+    pub signing_key: SigningKey,
+    /// What tokens are verified with: the signing key itself for HMAC, `VERIFYING_KEY` (or the
+    /// signing key's public half) otherwise. More than one key — a key being rotated out, the
+    /// keys of a JWK set — is tried in order, by `kid` when the token names one.
+    pub verifying_keys: Vec<VerifyingKey>,
     /// `AUDIENCE` (none).
     pub audience: Option<Audience>,
     /// `ISSUER` (none).
@@ -88,13 +94,15 @@ impl SimpleJwtSettings {
     /// simplejwt's defaults, signing with `signing_key` (a project's `SECRET_KEY` unless
     /// `SIGNING_KEY` is set). A key PyJWT refuses as an HMAC secret is refused here too.
     pub fn new(signing_key: impl Into<Vec<u8>>) -> Result<Self, JwtError> {
+        let secret = HmacKey::new(signing_key)?;
         Ok(Self {
             access_token_lifetime: Duration::from_secs(5 * 60),
             refresh_token_lifetime: Duration::from_secs(24 * 60 * 60),
             sliding_token_lifetime: Duration::from_secs(5 * 60),
             sliding_token_refresh_lifetime: Duration::from_secs(24 * 60 * 60),
             algorithm: Algorithm::HS256,
-            signing_key: HmacKey::new(signing_key)?,
+            verifying_keys: vec![VerifyingKey::Hmac(secret.clone())],
+            signing_key: SigningKey::Hmac(secret),
             audience: None,
             issuer: None,
             leeway: Duration::ZERO,
@@ -113,6 +121,33 @@ impl SimpleJwtSettings {
             update_last_login: false,
             token_blacklist: true,
         })
+    }
+
+    /// These settings signing with `key` under `algorithm` (`ALGORITHM`, `SIGNING_KEY`), and
+    /// verifying with the key's own verifying half; refused when the key does not fit the
+    /// algorithm (PyJWT's `InvalidKeyError`, which simplejwt raises on the first token).
+    pub fn with_signing_key(
+        mut self,
+        algorithm: Algorithm,
+        key: SigningKey,
+    ) -> Result<Self, JwtError> {
+        if !key.fits(algorithm) {
+            return Err(JwtError::InvalidKey(
+                "the signing key does not fit ALGORITHM",
+            ));
+        }
+        self.algorithm = algorithm;
+        self.verifying_keys = vec![key.verifying_key()];
+        self.signing_key = key;
+        Ok(self)
+    }
+
+    /// These settings verifying with `keys` instead (`VERIFYING_KEY`; several for a rotation or
+    /// a JWK set). Tokens are still signed with the signing key only.
+    #[must_use]
+    pub fn with_verifying_keys(mut self, keys: Vec<VerifyingKey>) -> Self {
+        self.verifying_keys = keys;
+        self
     }
 }
 
@@ -150,6 +185,128 @@ const PYTHON_ONLY_SETTINGS: [&str; 11] = [
 ];
 
 impl SimpleJwtSettings {
+    /// `ALGORITHM`, `SIGNING_KEY` and `VERIFYING_KEY` of a `SIMPLE_JWT` object (and this
+    /// library's `VERIFYING_JWKS` and `SIGNING_KEY_ID`), over the defaults.
+    fn keys_from_simple_jwt(
+        object: &serde_json::Map<String, serde_json::Value>,
+        secret_key: &[u8],
+    ) -> Result<Self, SimpleJwtSettingsError> {
+        use serde_json::Value;
+
+        let fail = |message: String| SimpleJwtSettingsError(message);
+        let text = |name: &str| match object.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(text)) => Ok(Some(text.as_str())),
+            Some(_) => Err(fail(format!("{name} must be a string"))),
+        };
+        let algorithm = match text("ALGORITHM")? {
+            None => Algorithm::HS256,
+            Some(name) => Algorithm::from_name(name)
+                .ok_or_else(|| fail(format!("ALGORITHM {name:?} is not supported")))?,
+        };
+        let signing = text("SIGNING_KEY")?;
+        let secret = signing.map_or(secret_key, str::as_bytes).to_vec();
+        if algorithm.family() == Family::Hmac {
+            // PyJWT verifies HMAC tokens with the signing key; VERIFYING_KEY is not read.
+            let settings =
+                Self::new(secret).map_err(|error| fail(format!("SIGNING_KEY: {error}")))?;
+            let key = settings.signing_key.clone();
+            return settings
+                .with_signing_key(algorithm, key)
+                .map_err(|error| fail(format!("SIGNING_KEY: {error}")));
+        }
+        Self::asymmetric_from_simple_jwt(algorithm, signing, text("VERIFYING_KEY")?, object)
+    }
+
+    #[cfg(not(feature = "jwt-asymmetric"))]
+    fn asymmetric_from_simple_jwt(
+        algorithm: Algorithm,
+        _signing: Option<&str>,
+        _verifying: Option<&str>,
+        _object: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Self, SimpleJwtSettingsError> {
+        Err(SimpleJwtSettingsError(format!(
+            "ALGORITHM {algorithm} needs the `jwt-asymmetric` feature"
+        )))
+    }
+
+    /// An asymmetric `ALGORITHM`: `SIGNING_KEY` a PEM private key (optional for a service that
+    /// only verifies: then it issues nothing), `VERIFYING_KEY` a PEM public key or
+    /// `VERIFYING_JWKS` a JWK set (by default, the private key's public half).
+    #[cfg(feature = "jwt-asymmetric")]
+    fn asymmetric_from_simple_jwt(
+        algorithm: Algorithm,
+        signing: Option<&str>,
+        verifying: Option<&str>,
+        object: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Self, SimpleJwtSettingsError> {
+        use crate::jwt::{PrivateKey, PublicKey};
+        use serde_json::Value;
+
+        let fail = |message: String| SimpleJwtSettingsError(message);
+        let kid = match object.get("SIGNING_KEY_ID") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(kid)) => Some(kid.clone()),
+            Some(_) => return Err(fail("SIGNING_KEY_ID must be a string".to_owned())),
+        };
+        let private = match signing {
+            Some(pem) if !pem.is_empty() => {
+                let key = PrivateKey::from_pem(algorithm, pem.as_bytes())
+                    .map_err(|error| fail(format!("SIGNING_KEY: {error}")))?;
+                Some(match &kid {
+                    Some(kid) => key.with_kid(kid.clone()),
+                    None => key,
+                })
+            }
+            _ => None,
+        };
+        let mut verifying_keys = Vec::new();
+        if let Some(pem) = verifying.filter(|pem| !pem.is_empty()) {
+            let key = PublicKey::from_pem(algorithm, pem.as_bytes())
+                .map_err(|error| fail(format!("VERIFYING_KEY: {error}")))?;
+            verifying_keys.push(VerifyingKey::Public(Box::new(match &kid {
+                Some(kid) => key.with_kid(kid.clone()),
+                None => key,
+            })));
+        }
+        match object.get("VERIFYING_JWKS") {
+            None | Some(Value::Null) => {}
+            Some(set) => {
+                let keys = PublicKey::from_jwk_set(algorithm, &set.to_string())
+                    .map_err(|error| fail(format!("VERIFYING_JWKS: {error}")))?;
+                verifying_keys.extend(
+                    keys.into_iter()
+                        .map(|key| VerifyingKey::Public(Box::new(key))),
+                );
+            }
+        }
+        // A placeholder secret signs nothing under an asymmetric algorithm: a service with only
+        // a public key verifies, and refuses to issue (a server error, as simplejwt's).
+        let placeholder = HmacKey::new(b"verify-only".to_vec())
+            .map_err(|error| fail(format!("SIGNING_KEY: {error}")))?;
+        let mut settings = Self::new(b"verify-only".to_vec())
+            .map_err(|error| fail(format!("SIGNING_KEY: {error}")))?;
+        settings.algorithm = algorithm;
+        let has_private = private.is_some();
+        match private {
+            Some(private) => {
+                settings = settings
+                    .with_signing_key(algorithm, SigningKey::Private(Box::new(private)))
+                    .map_err(|error| fail(format!("SIGNING_KEY: {error}")))?;
+            }
+            None => settings.signing_key = SigningKey::Hmac(placeholder),
+        }
+        if !verifying_keys.is_empty() {
+            settings = settings.with_verifying_keys(verifying_keys);
+        } else if !has_private {
+            return Err(fail(format!(
+                "ALGORITHM {algorithm} needs SIGNING_KEY (a PEM private key), VERIFYING_KEY or \
+                 VERIFYING_JWKS"
+            )));
+        }
+        Ok(settings)
+    }
+
     /// `SIMPLE_JWT` as a JSON object of simplejwt's setting names (what the `SIMPLE_JWT`
     /// environment variable of the parity server holds), over simplejwt's defaults signing
     /// with `secret_key`. Lifetimes and `LEEWAY` are seconds (Python's `timedelta` has no JSON
@@ -177,13 +334,7 @@ impl SimpleJwtSettings {
                 )));
             }
         }
-        let signing_key = match object.get("SIGNING_KEY") {
-            None => secret_key.to_vec(),
-            Some(Value::String(key)) => key.as_bytes().to_vec(),
-            Some(_) => return Err(fail("SIGNING_KEY must be a string".to_owned())),
-        };
-        let mut settings =
-            Self::new(signing_key).map_err(|error| fail(format!("SIGNING_KEY: {error}")))?;
+        let mut settings = Self::keys_from_simple_jwt(object, secret_key)?;
         let boolean = |name: &str, value: &Value| {
             value
                 .as_bool()
@@ -237,27 +388,15 @@ impl SimpleJwtSettings {
                 "UPDATE_LAST_LOGIN" => settings.update_last_login = boolean(name, value)?,
                 "CHECK_REVOKE_TOKEN" => settings.check_revoke_token = boolean(name, value)?,
                 "CHECK_USER_IS_ACTIVE" => settings.check_user_is_active = boolean(name, value)?,
-                "ALGORITHM" => {
-                    let algorithm = text(name, value)?;
-                    settings.algorithm = Algorithm::from_name(&algorithm).ok_or_else(|| {
-                        fail(format!(
-                            "ALGORITHM {algorithm:?} is not supported (HS256, HS384, HS512)"
-                        ))
-                    })?;
-                }
-                "VERIFYING_KEY" => {
-                    // For HMAC PyJWT verifies with the signing key; simplejwt ignores this.
-                    if !matches!(value, Value::Null) && value.as_str() != Some("") {
-                        return Err(fail(
-                            "VERIFYING_KEY is only read for RSA/EC/EdDSA algorithms, which are \
-                             not supported"
-                                .to_owned(),
-                        ));
-                    }
-                }
+                // Read first, with the keys (`keys_from_simple_jwt`).
+                "ALGORITHM" | "VERIFYING_KEY" | "VERIFYING_JWKS" | "SIGNING_KEY_ID" => {}
                 "JWK_URL" => {
                     if !matches!(value, Value::Null) {
-                        return Err(fail("JWK_URL is not supported".to_owned()));
+                        return Err(fail(
+                            "JWK_URL is not fetched at run time here: give the JWK set as \
+                             VERIFYING_JWKS"
+                                .to_owned(),
+                        ));
                     }
                 }
                 "AUDIENCE" => {

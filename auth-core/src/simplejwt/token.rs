@@ -336,8 +336,9 @@ impl<'a> Token<'a> {
         access
     }
 
-    /// `str(token)`: the signed JWT.
-    pub fn encode(&self) -> String {
+    /// `str(token)`: the signed JWT; an error only for a key that cannot sign (a service given
+    /// only a public key).
+    pub fn encode(&self) -> Result<String, crate::jwt::JwtError> {
         TokenBackend::new(self.settings).encode(&self.payload)
     }
 }
@@ -425,7 +426,7 @@ mod tests {
         let read_at = at(1_796_527_100, 0);
         let read = Token::decode(
             TokenKind::Refresh,
-            &refresh.encode(),
+            &refresh.encode().unwrap(),
             &settings,
             read_at,
             true,
@@ -447,7 +448,7 @@ mod tests {
         let before = at(1_796_527_700, 0);
         let token = Token::decode(TokenKind::Access, VECTOR, &settings, before, true)
             .expect("valid before its exp");
-        assert_eq!(token.encode(), VECTOR);
+        assert_eq!(token.encode().unwrap(), VECTOR);
         let message = |kind, text: &str, now| {
             Token::decode(kind, text, &settings, now, true)
                 .err()
@@ -471,7 +472,7 @@ mod tests {
             let Value::Object(map) = payload else {
                 return String::new();
             };
-            TokenBackend::new(&settings).encode(&map)
+            TokenBackend::new(&settings).encode(&map).unwrap()
         };
         let no_jti = sign(json!({"token_type": "access", "exp": 1_796_527_931}));
         assert_eq!(
@@ -516,7 +517,9 @@ mod tests {
         assert_eq!(
             message(
                 TokenKind::Access,
-                &Token::new(TokenKind::Access, &hs512, before).encode(),
+                &Token::new(TokenKind::Access, &hs512, before)
+                    .encode()
+                    .unwrap(),
                 before
             ),
             "Token is invalid"
@@ -534,7 +537,7 @@ mod tests {
         }) else {
             return;
         };
-        let token = TokenBackend::new(&settings).encode(&payload);
+        let token = TokenBackend::new(&settings).encode(&payload).unwrap();
         assert_eq!(
             token,
             "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwiZXhwIjoxNzk2NTI3OTMxLCJpYXQiOjE3OTY1Mjc2MzEsImp0aSI6IjdkNTBiNThmMmU3MzQyNzhhYTM0MmQ2ZWYwYjI2OTU2IiwidXNlcl9pZCI6IjEiLCJhdWQiOiJteS1hdWQiLCJpc3MiOiJteS1pc3MifQ.t17o40IpMFbwMr0cYJFEPtD13ckbZ9pMogRB4mv2uIQ"

@@ -60,8 +60,9 @@ async fn a_valid_access_token_authenticates_and_auth_is_the_token() {
     let app = suite_app(&settings, &db).await;
     let john = user_named(&db, "john").await;
     let jwt = defaults();
-    let token =
-        Token::for_user(TokenKind::Access, &jwt, john.id, &john.password, Utc::now()).encode();
+    let token = Token::for_user(TokenKind::Access, &jwt, john.id, &john.password, Utc::now())
+        .encode()
+        .unwrap();
     for header in [
         bearer(&token),
         format!("Bearer\t{token}"),
@@ -89,7 +90,8 @@ async fn no_credentials_or_another_scheme_is_not_provided_with_the_bearer_challe
         &john.password,
         Utc::now(),
     )
-    .encode();
+    .encode()
+    .unwrap();
     // The type is compared as exact bytes: `bearer` is not `Bearer`.
     for request in [
         get("/jwt/"),
@@ -141,7 +143,8 @@ async fn tokens_that_do_not_verify_list_each_class_and_its_reason() {
         &john.password,
         an_hour_ago,
     )
-    .encode();
+    .encode()
+    .unwrap();
     let refresh = Token::for_user(
         TokenKind::Refresh,
         &jwt,
@@ -149,7 +152,8 @@ async fn tokens_that_do_not_verify_list_each_class_and_its_reason() {
         &john.password,
         Utc::now(),
     )
-    .encode();
+    .encode()
+    .unwrap();
     let other_key = SimpleJwtSettings::new("another signing key").unwrap();
     let forged = Token::for_user(
         TokenKind::Access,
@@ -158,12 +162,13 @@ async fn tokens_that_do_not_verify_list_each_class_and_its_reason() {
         &john.password,
         Utc::now(),
     )
-    .encode();
+    .encode()
+    .unwrap();
     let sign = |payload: Value| {
         let Value::Object(map) = payload else {
             unreachable!()
         };
-        TokenBackend::new(&jwt).encode(&map)
+        TokenBackend::new(&jwt).encode(&map).unwrap()
     };
     let exp = Utc::now().timestamp() + 300;
     let no_id = sign(json!({"token_type": "access", "exp": exp, "user_id": "1"}));
@@ -211,7 +216,7 @@ async fn the_tokens_user_must_exist_and_be_active() {
         let Value::Object(map) = payload else {
             unreachable!()
         };
-        TokenBackend::new(&jwt).encode(&map)
+        TokenBackend::new(&jwt).encode(&map).unwrap()
     };
     let base = json!({"token_type": "access", "exp": exp, "jti": "ab".repeat(16)});
     let with_user = |id: Value| {
@@ -288,8 +293,9 @@ async fn a_password_change_revokes_tokens_with_check_revoke_token() {
     let db = database(&settings).await;
     let app = suite_app(&settings, &db).await;
     let john = user_named(&db, "john").await;
-    let token =
-        Token::for_user(TokenKind::Access, &jwt, john.id, &john.password, Utc::now()).encode();
+    let token = Token::for_user(TokenKind::Access, &jwt, john.id, &john.password, Utc::now())
+        .encode()
+        .unwrap();
     let reply = send(&app, with_auth(get("/jwt/"), bearer(&token))).await;
     assert_eq!((reply.status, reply.body), (200, json_body("john", &token)));
     user::AUTH_USER
@@ -314,7 +320,9 @@ async fn a_password_change_revokes_tokens_with_check_revoke_token() {
     // A token without the claim is refused the same way.
     let mut plain = jwt.clone();
     plain.check_revoke_token = false;
-    let token = Token::for_user(TokenKind::Access, &plain, john.id, "", Utc::now()).encode();
+    let token = Token::for_user(TokenKind::Access, &plain, john.id, "", Utc::now())
+        .encode()
+        .unwrap();
     let reply = send(&app, with_auth(get("/jwt/"), bearer(&token))).await;
     assert_eq!(reply.status, 401);
     assert!(reply.body.contains("password_changed"));
