@@ -86,12 +86,20 @@ ROWS = [
         drf_compare=False),
     Row("session-cache-hello", "Session, cache on, `hello` body", "rust-cache", "/session-hello/",
         "session", drf_compare=False),
+    # simplejwt: the user read from SQLite, and the stateless token user (no database).
+    Row("jwt", "JWTAuthentication (HS256), cache off", "rust", "/jwt/", "jwt"),
+    Row("jwt-stateless", "JWTStatelessUserAuthentication (HS256)", "rust", "/jwt-stateless/",
+        "jwt-stateless"),
     Row("drf-token", "DRF 3.18 + gunicorn, Token", "drf", "/token/", "token"),
     Row("drf-session", "DRF 3.18 + gunicorn, Session", "drf", "/session/", "session"),
     Row("drf-bad-token", "DRF 3.18 + gunicorn, bad token", "drf", "/token/", "bad-token", 401),
+    Row("drf-jwt", "DRF 3.18 + simplejwt 5.5.1 + gunicorn, JWTAuthentication", "drf", "/jwt/", "jwt"),
+    Row("drf-jwt-stateless", "DRF 3.18 + simplejwt 5.5.1 + gunicorn, stateless", "drf",
+        "/jwt-stateless/", "jwt-stateless"),
 ]
 SERVER_ORDER = ["bare", "rust", "rust-cache", "drf"]
-DRF_ROW = {"token": "drf-token", "session": "drf-session", "bad-token": "drf-bad-token"}
+DRF_ROW = {"token": "drf-token", "session": "drf-session", "bad-token": "drf-bad-token",
+           "jwt": "drf-jwt", "jwt-stateless": "drf-jwt-stateless"}
 
 
 @dataclass
@@ -432,6 +440,8 @@ def row_headers(row, fixtures):
         return [("Authorization", f"Token {fixtures['token']}")]
     if row.auth == "session":
         return [("Cookie", f"sessionid={fixtures['sessionid']}")]
+    if row.auth in ("jwt", "jwt-stateless"):
+        return [("Authorization", f"Bearer {fixtures['jwt']}")]
     return []
 
 
@@ -444,8 +454,10 @@ def check_row(server, row, headers):
         raise RuntimeError(f"{row.name}: GET {row.path} answered {status} {body[:200]!r}, "
                            f"expected {row.expect}")
     # A `hello`-body row authenticated if it answered 200: its route requires IsAuthenticated.
-    if row.auth in ("token", "session") and row.drf_compare \
-            and b'"user":"bench"' not in body.replace(b" ", b""):
+    # The stateless scheme's user is simplejwt's TokenUser: `TokenUser <id>`.
+    who = b'"user":"TokenUser' if row.auth == "jwt-stateless" else b'"user":"bench"'
+    if row.auth in ("token", "session", "jwt", "jwt-stateless") and row.drf_compare \
+            and who not in body.replace(b" ", b""):
         raise RuntimeError(f"{row.name}: GET {row.path} did not authenticate bench: {body[:200]!r}")
 
 

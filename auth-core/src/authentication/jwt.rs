@@ -98,7 +98,7 @@ pub(super) fn validated_token(
             Ok(token) => {
                 return Ok(Some(Accepted {
                     kind,
-                    payload: token.payload().clone(),
+                    payload: token.into_payload(),
                     text: text.into_owned(),
                 }));
             }
@@ -136,7 +136,7 @@ pub(super) fn validated(
     // A service that only verifies (no private key) cannot re-encode: the text presented, which
     // verified, is the token.
     let text = TokenBackend::new(settings)
-        .encode(&payload)
+        .text_of(&payload, presented)
         .unwrap_or_else(|_| presented.to_owned());
     AuthInfo::Jwt(Arc::new(ValidatedToken {
         kind,

@@ -116,17 +116,15 @@ impl Algorithm {
 
     /// The HMAC of `input` with `key`; `None` for an algorithm that is not HMAC.
     pub(crate) fn sign_hmac(self, key: &HmacKey, input: &[u8]) -> Option<Vec<u8>> {
-        fn mac<M: hmac::Mac + hmac::KeyInit>(key: &[u8], input: &[u8]) -> Vec<u8> {
-            // HMAC takes keys of any length.
-            let mut mac = <M as hmac::KeyInit>::new_from_slice(key)
-                .unwrap_or_else(|_| unreachable!("HMAC accepts every key length"));
+        fn mac<M: hmac::Mac + Clone>(prepared: &M, input: &[u8]) -> Vec<u8> {
+            let mut mac = prepared.clone();
             mac.update(input);
             mac.finalize().into_bytes().to_vec()
         }
         match self {
-            Self::HS256 => Some(mac::<Hmac<Sha256>>(&key.0, input)),
-            Self::HS384 => Some(mac::<Hmac<Sha384>>(&key.0, input)),
-            Self::HS512 => Some(mac::<Hmac<Sha512>>(&key.0, input)),
+            Self::HS256 => Some(mac(&key.prepared.sha256, input)),
+            Self::HS384 => Some(mac(&key.prepared.sha384, input)),
+            Self::HS512 => Some(mac(&key.prepared.sha512, input)),
             _ => None,
         }
     }
@@ -134,17 +132,15 @@ impl Algorithm {
     /// Whether `signature` is `input`'s HMAC, compared in constant time
     /// (`hmac.compare_digest`); false for an algorithm that is not HMAC.
     pub(crate) fn verify_hmac(self, key: &HmacKey, input: &[u8], signature: &[u8]) -> bool {
-        fn check<M: hmac::Mac + hmac::KeyInit>(key: &[u8], input: &[u8], signature: &[u8]) -> bool {
-            let Ok(mut mac) = <M as hmac::KeyInit>::new_from_slice(key) else {
-                return false;
-            };
+        fn check<M: hmac::Mac + Clone>(prepared: &M, input: &[u8], signature: &[u8]) -> bool {
+            let mut mac = prepared.clone();
             mac.update(input);
             mac.verify_slice(signature).is_ok()
         }
         match self {
-            Self::HS256 => check::<Hmac<Sha256>>(&key.0, input, signature),
-            Self::HS384 => check::<Hmac<Sha384>>(&key.0, input, signature),
-            Self::HS512 => check::<Hmac<Sha512>>(&key.0, input, signature),
+            Self::HS256 => check(&key.prepared.sha256, input, signature),
+            Self::HS384 => check(&key.prepared.sha384, input, signature),
+            Self::HS512 => check(&key.prepared.sha512, input, signature),
             _ => false,
         }
     }
@@ -157,8 +153,32 @@ impl fmt::Display for Algorithm {
 }
 
 /// An HMAC secret that passed PyJWT's `HMACAlgorithm.prepare_key`. Never printed.
-#[derive(Clone, PartialEq, Eq)]
-pub struct HmacKey(Vec<u8>);
+///
+/// The HMAC states after the key (its inner and outer pads hashed) are made once, here, and
+/// cloned for each token: two of the six or so SHA-256 blocks a token's HMAC costs
+/// (measured: `bench/instructions.sh`, BENCHMARKS.md).
+#[derive(Clone)]
+pub struct HmacKey {
+    secret: Vec<u8>,
+    prepared: std::sync::Arc<Prepared>,
+}
+
+/// The keyed HMAC states of the three digests.
+struct Prepared {
+    sha256: Hmac<Sha256>,
+    sha384: Hmac<Sha384>,
+    sha512: Hmac<Sha512>,
+}
+
+impl PartialEq for HmacKey {
+    /// Compared in constant time, as any secret.
+    fn eq(&self, other: &Self) -> bool {
+        use subtle::ConstantTimeEq as _;
+        bool::from(self.secret.ct_eq(&other.secret))
+    }
+}
+
+impl Eq for HmacKey {}
 
 impl fmt::Debug for HmacKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -219,18 +239,30 @@ impl HmacKey {
         {
             return Err(JwtError::InvalidKey(LOOKS_LIKE_JWK));
         }
-        Ok(Self(key))
+        fn keyed<M: hmac::KeyInit>(key: &[u8]) -> Result<M, JwtError> {
+            <M as hmac::KeyInit>::new_from_slice(key)
+                .map_err(|_| JwtError::InvalidKey("HMAC key must not be empty."))
+        }
+        let prepared = Prepared {
+            sha256: keyed(&key)?,
+            sha384: keyed(&key)?,
+            sha512: keyed(&key)?,
+        };
+        Ok(Self {
+            secret: key,
+            prepared: std::sync::Arc::new(prepared),
+        })
     }
 
     /// PyJWT's `InsecureKeyLengthWarning` text when the key is shorter than `algorithm`'s
     /// digest (a warning there too: the key is still used).
     pub fn length_warning(&self, algorithm: Algorithm) -> Option<String> {
         let minimum = algorithm.digest_len();
-        (self.0.len() < minimum).then(|| {
+        (self.secret.len() < minimum).then(|| {
             format!(
                 "The HMAC key is {} bytes long, which is below the minimum recommended length of \
                  {minimum} bytes for SHA{}. See RFC 7518 Section 3.2.",
-                self.0.len(),
+                self.secret.len(),
                 minimum * 8
             )
         })

@@ -31,19 +31,33 @@ pub fn encode(
     key: &SigningKey,
     algorithm: Algorithm,
 ) -> Result<String, JwtError> {
+    let mut token = header_segment(key, algorithm);
+    token.push('.');
+    token.push_str(&payload_segment(payload));
+    let signature = key.sign(algorithm, token.as_bytes())?;
+    token.push('.');
+    token.push_str(&URL_SAFE_NO_PAD.encode(signature));
+    Ok(token)
+}
+
+/// The first segment [`encode`] writes: `{"alg":…,"typ":"JWT"}`, with `kid` when the key has
+/// one, base64url.
+pub fn header_segment(key: &SigningKey, algorithm: Algorithm) -> String {
     let mut header = Map::new();
     header.insert("alg".to_owned(), Value::from(algorithm.name()));
     if let Some(kid) = key.kid() {
         header.insert("kid".to_owned(), Value::from(kid));
     }
     header.insert("typ".to_owned(), Value::from("JWT"));
-    let mut token = URL_SAFE_NO_PAD.encode(dumps_compact(&Value::Object(header)));
-    token.push('.');
-    token.push_str(&URL_SAFE_NO_PAD.encode(dumps_compact(&Value::Object(payload.clone()))));
-    let signature = key.sign(algorithm, token.as_bytes())?;
-    token.push('.');
-    token.push_str(&URL_SAFE_NO_PAD.encode(signature));
-    Ok(token)
+    URL_SAFE_NO_PAD.encode(dumps_compact(&Value::Object(header)))
+}
+
+/// The second segment [`encode`] writes: the claims as Python's `json.dumps` writes them,
+/// base64url.
+pub fn payload_segment(payload: &Map<String, Value>) -> String {
+    URL_SAFE_NO_PAD.encode(crate::compat::python::json::dumps::dumps_compact_object(
+        payload,
+    ))
 }
 
 /// `jwt.decode(token, key, algorithms=…, audience=…, issuer=…, leeway=…)` at `now` (Unix

@@ -1,6 +1,8 @@
 //! simplejwt's `TokenBackend` (`backends.py`): PyJWT with the settings' key, audience, issuer
 //! and leeway.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
@@ -43,6 +45,18 @@ impl<'a> TokenBackend<'a> {
     /// (appended at the end unless the payload already has them), signed. The error is PyJWT's
     /// `InvalidKeyError` for a key that cannot sign (a service given only a public key).
     pub fn encode(&self, payload: &Map<String, Value>) -> Result<String, JwtError> {
+        jws::encode(
+            &self.claims(payload),
+            &self.settings.signing_key,
+            self.settings.algorithm,
+        )
+    }
+
+    /// The claims `encode` signs: `payload` with `aud` and `iss` set when configured.
+    fn claims<'p>(&self, payload: &'p Map<String, Value>) -> Cow<'p, Map<String, Value>> {
+        if self.settings.audience.is_none() && self.settings.issuer.is_none() {
+            return Cow::Borrowed(payload);
+        }
         let mut payload = payload.clone();
         if let Some(audience) = &self.settings.audience {
             let value = match audience {
@@ -54,11 +68,30 @@ impl<'a> TokenBackend<'a> {
         if let Some(issuer) = &self.settings.issuer {
             payload.insert("iss".to_owned(), Value::from(issuer.as_str()));
         }
-        jws::encode(
-            &payload,
-            &self.settings.signing_key,
-            self.settings.algorithm,
-        )
+        Cow::Owned(payload)
+    }
+
+    /// `str(token)` of a token read from `presented` with these claims: `presented` itself when
+    /// its header and payload segments are the bytes `encode` writes (then an HMAC, RSA PKCS#1
+    /// or EdDSA signature is the same too; an ECDSA or PSS one differs on every encode, here as
+    /// in simplejwt), else the claims encoded again. Tokens either side issues are written
+    /// as `encode` writes them, so the usual case costs a serialisation, not a signature.
+    pub fn text_of(
+        &self,
+        payload: &Map<String, Value>,
+        presented: &str,
+    ) -> Result<String, JwtError> {
+        let claims = self.claims(payload);
+        let mut parts = presented.splitn(3, '.');
+        let (Some(header), Some(body), Some(_)) = (parts.next(), parts.next(), parts.next()) else {
+            return self.encode(payload);
+        };
+        if body == jws::payload_segment(&claims)
+            && header == jws::header_segment(&self.settings.signing_key, self.settings.algorithm)
+        {
+            return Ok(presented.to_owned());
+        }
+        jws::encode(&claims, &self.settings.signing_key, self.settings.algorithm)
     }
 
     /// `decode(token, verify)` at `now`: PyJWT's `jwt.decode` with `algorithms=[ALGORITHM]`,

@@ -228,6 +228,11 @@ impl<'a> Token<'a> {
         &self.payload
     }
 
+    /// The claims, taken.
+    pub fn into_payload(self) -> Map<String, Value> {
+        self.payload
+    }
+
     /// One claim.
     pub fn get(&self, claim: &str) -> Option<&Value> {
         self.payload.get(claim)

@@ -24,16 +24,20 @@
 //! `/session/` (Session, IsAuthenticated), `/basic/` (Basic, IsAuthenticated), `/macro-token/`
 //! (the token policy declared with the attributes), `/hand-token/` (the same policy as a
 //! `PolicyGuard` parameter written by hand), and `/token-hello/`, `/session-hello/` (the Token
-//! and Session policies answering the bare hello's plain `hello`: authentication's cost alone).
+//! and Session policies answering the bare hello's plain `hello`: authentication's cost alone),
+//! `/jwt/` (simplejwt's JWTAuthentication, IsAuthenticated) and `/jwt-stateless/`
+//! (JWTStatelessUserAuthentication, IsAuthenticated), both on simplejwt's defaults signing with
+//! `SECRET_KEY`.
 
 use std::time::Duration;
 
 use actix_web::{App, HttpResponse, HttpServer, get, web};
 use auth_actix::policy::declared;
 use auth_actix::{
-    Auth, AuthSettings, BasicAuthentication, IsAuthenticated, LoginRequiredMiddleware, PolicyGuard,
-    SessionAuthentication, SessionMiddleware, TokenAuthentication, authentication_classes,
-    login_not_required, permission_classes,
+    Auth, AuthSettings, BasicAuthentication, IsAuthenticated, JwtAuthentication,
+    JwtStatelessUserAuthentication, LoginRequiredMiddleware, PolicyGuard, SessionAuthentication,
+    SessionMiddleware, TokenAuthentication, authentication_classes, login_not_required,
+    permission_classes,
 };
 
 const DEFAULT_BIND: &str = "127.0.0.1:8100";
@@ -134,6 +138,20 @@ fn settings() -> Result<AuthSettings, Box<dyn std::error::Error>> {
     Ok(builder.build()?)
 }
 
+#[authentication_classes(JwtAuthentication)]
+#[permission_classes(IsAuthenticated)]
+#[get("/jwt/")]
+async fn jwt(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
+#[authentication_classes(JwtStatelessUserAuthentication)]
+#[permission_classes(IsAuthenticated)]
+#[get("/jwt-stateless/")]
+async fn jwt_stateless(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
 #[actix_web::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let bind = env("BIND").unwrap_or_else(|| DEFAULT_BIND.to_owned());
@@ -166,6 +184,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .route("/hand-token/", web::get().to(declared(hand_token)))
                 .service(token_hello)
                 .service(session_hello)
+                .service(jwt)
+                .service(jwt_stateless)
         })
         .workers(workers)
         .bind(&bind)?

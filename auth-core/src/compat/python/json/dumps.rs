@@ -20,6 +20,13 @@ pub fn dumps_compact(value: &Value) -> String {
     out
 }
 
+/// [`dumps_compact`] of an object given by reference (no `Value` to wrap it in, so no copy).
+pub fn dumps_compact_object(map: &Map<String, Value>) -> String {
+    let mut out = String::with_capacity(256);
+    write_json_object(&mut out, map);
+    out
+}
+
 fn write_json(out: &mut String, value: &Value) {
     match value {
         Value::Null => out.push_str("null"),

@@ -39,9 +39,19 @@ class Command(BaseCommand):
             raise CommandError(f"Django refused the login of {username!r}")
         sessionid = client.cookies[settings.SESSION_COOKIE_NAME].value
 
+        # simplejwt's access token for the JWT rows, valid for the whole run (a run takes longer
+        # than ACCESS_TOKEN_LIFETIME's five minutes; verification does not look at the lifetime).
+        from datetime import timedelta
+
+        from rest_framework_simplejwt.tokens import AccessToken
+
+        access = AccessToken.for_user(user)
+        access.set_exp(lifetime=timedelta(hours=6))
+
         self.stdout.write(json.dumps({
             "username": username,
             "password": password,
             "token": token.key,
             "sessionid": sessionid,
+            "jwt": str(access),
         }))
