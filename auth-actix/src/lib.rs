@@ -41,6 +41,8 @@
 mod default_response_headers;
 mod error;
 mod guard;
+#[cfg(feature = "simplejwt")]
+mod jwks_view;
 #[cfg(feature = "knox")]
 mod knox_views;
 mod login_required;
@@ -193,6 +195,9 @@ pub mod store {
 /// DRF's and knox's endpoints, ready to mount.
 pub mod views {
     pub use crate::guard::{MethodNotAllowed, method_not_allowed};
+    #[cfg(feature = "simplejwt")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
+    pub use crate::jwks_view::jwks_resource;
     #[cfg(feature = "knox")]
     #[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
     pub use crate::knox_views::{TOKEN_LIMIT_EXCEEDED, knox_endpoints};

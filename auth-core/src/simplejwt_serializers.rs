@@ -137,6 +137,40 @@ async fn outstanding_row(
     })
 }
 
+/// `BlacklistedToken.objects.filter(token__jti=jti).exists()`, answered by the credential cache
+/// when it is on (both answers: "not blacklisted" for its TTL, which is how long a blacklisting
+/// made by another service, such as simplejwt itself, can go unseen here; a blacklisting made
+/// by an instance of this library reaches the others at once through the cache's invalidation).
+async fn is_blacklisted(env: &Environment, jti: &str) -> Result<bool, ApiError> {
+    let cache = env.services().credential_cache();
+    let now = env.services().clock().now();
+    if let Some(known) = cache.and_then(|cache| cache.blacklisted(jti, now)) {
+        return Ok(known);
+    }
+    let blacklisted = token_blacklist::is_blacklisted(env.db(), jti)
+        .await
+        .map_err(store_failure)?;
+    if let Some(cache) = cache {
+        cache.remember_blacklisted(jti, blacklisted, now);
+    }
+    Ok(blacklisted)
+}
+
+/// `token.blacklist()`, and the cache told.
+async fn blacklist_row(
+    env: &Environment,
+    row: &OutstandingToken,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    token_blacklist::blacklist(env.db(), row, now)
+        .await
+        .map_err(store_failure)?;
+    if let Some(cache) = env.services().credential_cache() {
+        cache.blacklisted_now(&row.jti);
+    }
+    Ok(())
+}
+
 /// `BlacklistMixin.verify`: with the blacklist app, a blacklisted token is refused before the
 /// token's own checks.
 async fn check_blacklist(
@@ -148,10 +182,7 @@ async fn check_blacklist(
         return Ok(());
     }
     let jti = jti(token, settings).map_err(|error| invalid_token(&error))?;
-    if token_blacklist::is_blacklisted(env.db(), &jti)
-        .await
-        .map_err(store_failure)?
-    {
+    if is_blacklisted(env, &jti).await? {
         return Err(invalid_token(&TokenError::new(
             messages::TOKEN_IS_BLACKLISTED,
         )));
@@ -323,9 +354,7 @@ pub async fn refresh(
     if settings.rotate_refresh_tokens {
         if settings.blacklist_after_rotation && settings.token_blacklist {
             let row = outstanding_row(env, settings, &refresh).await?;
-            token_blacklist::blacklist(env.db(), &row, now)
-                .await
-                .map_err(store_failure)?;
+            blacklist_row(env, &row, now).await?;
         }
         refresh.set_jti();
         refresh.set_exp("exp", None, None);
@@ -377,9 +406,7 @@ pub async fn verify(
             .and_then(|claim| token.get(claim))
             .and_then(lookup_text);
         if let Some(jti) = jti
-            && token_blacklist::is_blacklisted(env.db(), &jti)
-                .await
-                .map_err(store_failure)?
+            && is_blacklisted(env, &jti).await?
         {
             return Err(non_field_error(messages::TOKEN_IS_BLACKLISTED));
         }
@@ -398,9 +425,7 @@ pub async fn blacklist(
     let refresh = read_blacklistable(env, settings, TokenKind::Refresh, text, now).await?;
     if settings.token_blacklist {
         let row = outstanding_row(env, settings, &refresh).await?;
-        token_blacklist::blacklist(env.db(), &row, now)
-            .await
-            .map_err(store_failure)?;
+        blacklist_row(env, &row, now).await?;
     }
     Ok(Body::new())
 }

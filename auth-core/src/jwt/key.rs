@@ -114,6 +114,16 @@ impl VerifyingKey {
         }
     }
 
+    /// The public JWK a JWKS endpoint publishes for this key: `None` for an HMAC secret, which
+    /// is never published.
+    pub fn public_jwk(&self) -> Option<serde_json::Value> {
+        match self {
+            Self::Hmac(_) => None,
+            #[cfg(feature = "jwt-asymmetric")]
+            Self::Public(key) => Some(key.jwk()),
+        }
+    }
+
     /// Whether `signature` is `input`'s under `algorithm` with this key; a key of another
     /// family verifies nothing.
     pub fn verify(&self, algorithm: Algorithm, input: &[u8], signature: &[u8]) -> bool {

@@ -58,6 +58,8 @@ fn fingerprint(kind: &[u8], credential: &str) -> Fingerprint {
 
 const TOKEN: &[u8] = b"authtoken";
 const SESSION: &[u8] = b"session";
+/// simplejwt's `jti`, for the blacklist's answers.
+const JTI: &[u8] = b"simplejwt-jti";
 
 /// What is remembered of a credential that authenticated.
 #[derive(Clone)]
@@ -107,6 +109,9 @@ pub struct CredentialCache {
     known: Cache<Fingerprint, Entry>,
     /// Refused token fingerprints and until when they stay refused.
     unknown: Cache<Fingerprint, DateTime<Utc>>,
+    /// simplejwt's blacklist by `jti` fingerprint: whether the token is blacklisted, and until
+    /// when that answer holds (a blacklisting is for good; a "not blacklisted" for the TTL).
+    blacklist: Cache<Fingerprint, (bool, DateTime<Utc>)>,
     /// Who hears what this cache forgets (the other instances, through Redis), when set.
     peers: OnceLock<Peers>,
 }
@@ -147,6 +152,7 @@ impl CredentialCache {
             ttl: TimeDelta::from_std(ttl).unwrap_or(TimeDelta::MAX),
             known: Cache::new(capacity),
             unknown: Cache::new(capacity),
+            blacklist: Cache::new(capacity),
             peers: OnceLock::new(),
         }
     }
@@ -172,6 +178,7 @@ impl CredentialCache {
             Invalidation::Token(id) => {
                 self.known.remove(&id);
                 self.unknown.remove(&id);
+                self.blacklist.remove(&id);
             }
             Invalidation::Session(id) => {
                 self.known.remove(&id);
@@ -179,6 +186,7 @@ impl CredentialCache {
             Invalidation::All => {
                 self.known.clear();
                 self.unknown.clear();
+                self.blacklist.clear();
             }
         }
     }
@@ -316,6 +324,41 @@ impl CredentialCache {
     /// this library's own paths.
     pub fn forget_user(&self, user_id: i32) {
         self.forget(Invalidation::User(user_id));
+    }
+
+    /// Whether simplejwt's blacklist holds the token `jti`, if known at `now`.
+    pub fn blacklisted(&self, jti: &str, now: DateTime<Utc>) -> Option<bool> {
+        let id = fingerprint(JTI, jti);
+        match self.blacklist.get(&id) {
+            Some((blacklisted, until)) if now < until => {
+                hit("jwt_blacklist");
+                Some(blacklisted)
+            }
+            _ => {
+                miss("jwt_blacklist");
+                None
+            }
+        }
+    }
+
+    /// Remembers the blacklist's answer for the token `jti`: a blacklisting for good (the row
+    /// goes only once the token has expired), a "not blacklisted" for the TTL.
+    pub fn remember_blacklisted(&self, jti: &str, blacklisted: bool, now: DateTime<Utc>) {
+        let until = if blacklisted {
+            DateTime::<Utc>::MAX_UTC
+        } else {
+            self.until(now)
+        };
+        self.blacklist
+            .insert(fingerprint(JTI, jti), (blacklisted, until));
+    }
+
+    /// The token `jti` was just blacklisted here: remembered as such, and forgotten by the
+    /// instances that hear this cache (their "not blacklisted" answers go).
+    pub fn blacklisted_now(&self, jti: &str) {
+        let id = fingerprint(JTI, jti);
+        self.announce(Invalidation::Token(id));
+        self.blacklist.insert(id, (true, DateTime::<Utc>::MAX_UTC));
     }
 
     /// Forgets everything, here and on the instances that hear this cache.

@@ -488,3 +488,149 @@ async fn the_header_name_setting_moves_the_token_to_another_header() {
     .await;
     assert_eq!(ignored.status, 401);
 }
+
+const RSA: &str = include_str!("../../../auth-core/tests/fixtures/jwt/rsa.pem");
+const RSA_OTHER: &str = include_str!("../../../auth-core/tests/fixtures/jwt/rsa-other.pem");
+
+#[actix_web::test]
+async fn rs256_keys_rotate_by_kid_and_the_jwks_view_publishes_only_public_halves() {
+    use auth_core::jwt::{Algorithm, PrivateKey, SigningKey, VerifyingKey};
+
+    let current = PrivateKey::from_pem(Algorithm::RS256, RSA.as_bytes())
+        .unwrap()
+        .with_kid("2026-12");
+    let retired = PrivateKey::from_pem(Algorithm::RS256, RSA_OTHER.as_bytes())
+        .unwrap()
+        .with_kid("2026-06");
+    let jwt = jwt_settings()
+        .with_signing_key(
+            Algorithm::RS256,
+            SigningKey::Private(Box::new(current.clone())),
+        )
+        .unwrap();
+    let jwt = jwt.clone().with_verifying_keys(vec![
+        VerifyingKey::Public(Box::new(current.public_key().clone())),
+        VerifyingKey::Public(Box::new(retired.public_key().clone())),
+    ]);
+    let settings = settings_builder().simple_jwt(jwt.clone()).build().unwrap();
+    let db = database(&settings).await;
+    let app = app(&settings, &db, |routes| {
+        routes
+            .service(web::scope("/api").configure(simplejwt_endpoints))
+            .service(auth_actix::views::jwks_resource("/jwks/"))
+            .service(route::<(JwtStatelessUserAuthentication,), IsAuthenticated>(
+                "/stateless/",
+            ));
+    })
+    .await;
+
+    // Issued with the current key: RS256, its kid in the header.
+    let access = member(&obtain(&app, "/api/token/").await, "access");
+    let header = access.split('.').next().unwrap();
+    assert_eq!(
+        header,
+        "eyJhbGciOiJSUzI1NiIsImtpZCI6IjIwMjYtMTIiLCJ0eXAiOiJKV1QifQ"
+    );
+    let reply = send(
+        &app,
+        with_auth(get("/stateless/"), format!("Bearer {access}")),
+    )
+    .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    // A token the retired key signed still verifies, found by its kid.
+    let mut old_settings = jwt_settings()
+        .with_signing_key(Algorithm::RS256, SigningKey::Private(Box::new(retired)))
+        .unwrap();
+    old_settings.token_blacklist = false;
+    let old = Token::for_user(TokenKind::Access, &old_settings, 1, "", Utc::now())
+        .encode()
+        .unwrap();
+    let reply = send(&app, with_auth(get("/stateless/"), format!("Bearer {old}"))).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+
+    let jwks = send(&app, get("/jwks/")).await;
+    assert_eq!(jwks.status, 200);
+    let set: Value = serde_json::from_str(&jwks.body).unwrap();
+    let keys = set["keys"].as_array().unwrap();
+    assert_eq!(
+        keys.iter()
+            .map(|key| key["kid"].clone())
+            .collect::<Vec<_>>(),
+        [json!("2026-12"), json!("2026-06")]
+    );
+    for key in keys {
+        assert_eq!(
+            (key["kty"].as_str(), key["alg"].as_str()),
+            (Some("RSA"), Some("RS256"))
+        );
+        assert!(
+            key.get("d").is_none() && key.get("p").is_none(),
+            "private member in {key}"
+        );
+    }
+    let not_allowed = send(&app, TestRequest::post().uri("/jwks/")).await;
+    assert_eq!(not_allowed.status, 405);
+}
+
+#[actix_web::test]
+async fn the_cache_answers_blacklist_lookups_both_ways_and_a_blacklisting_here_is_seen_at_once() {
+    let clock = ManualClock::new();
+    let settings = settings_builder()
+        .clock(clock.clone())
+        .auth_cache_ttl(std::time::Duration::from_secs(60))
+        .build()
+        .unwrap();
+    let db = database(&settings).await;
+    let app = views_app(&settings, &db).await;
+    let jwt = jwt_settings();
+    let refresh = |token: &str| post_json("/api/token/refresh/", json!({ "refresh": token }));
+    let first = member(&obtain(&app, "/api/token/").await, "refresh");
+    let second = member(&obtain(&app, "/api/token/").await, "refresh");
+
+    // "Not blacklisted" is remembered for the TTL: a blacklisting made by another service
+    // (simplejwt, writing the rows itself) is seen once it has passed.
+    assert_eq!(send(&app, refresh(&first)).await.status, 200);
+    let jti = claims(&jwt, &first)["jti"].as_str().unwrap().to_owned();
+    let row = token_blacklist::OutstandingToken {
+        jti: jti.clone(),
+        user_id: None,
+        token: first.clone(),
+        created_at: Utc::now(),
+        expires_at: Utc::now(),
+    };
+    token_blacklist::blacklist(&db, &row, Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(
+        send(&app, refresh(&first)).await.status,
+        200,
+        "within the TTL"
+    );
+    clock.advance(TimeDelta::seconds(61));
+    assert_eq!(
+        send(&app, refresh(&first)).await.status,
+        401,
+        "after the TTL"
+    );
+
+    // A blacklisting made here is seen at once, and kept: the answer no longer needs the row.
+    assert_eq!(send(&app, refresh(&second)).await.status, 200);
+    let blacklisted = send(
+        &app,
+        post_json("/api/token/blacklist/", json!({ "refresh": second })),
+    )
+    .await;
+    assert_eq!(blacklisted.status, 200);
+    use auth_actix::store::sea_orm::ConnectionTrait as _;
+    db.execute_unprepared("DELETE FROM token_blacklist_blacklistedtoken")
+        .await
+        .unwrap();
+    let refused = send(&app, refresh(&second)).await;
+    assert_eq!(
+        (refused.status, refused.body.as_str()),
+        (
+            401,
+            r#"{"detail":"Token is blacklisted","code":"token_not_valid"}"#
+        )
+    );
+}
