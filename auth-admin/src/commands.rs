@@ -522,6 +522,12 @@ async fn changepassword(
         .map_err(|_| CommandError::new("password hashing failed"))?;
     users.save_password(db, found.id, encoded).await?;
     forget_cached(env, found.id);
+    // A new password ends the user's JWTs in a process that serves them (see
+    // `auth_core::jwt_revocation`).
+    #[cfg(feature = "simplejwt")]
+    if env.services().credential_cache().is_some() {
+        auth_core::jwt_revocation::revoke_user_tokens(env, found.id);
+    }
     line(
         console.out,
         format_args!(

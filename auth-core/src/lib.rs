@@ -53,6 +53,9 @@ pub mod store;
 // Layer 2: the environment.
 pub mod accounts;
 pub mod environment;
+#[cfg(feature = "jwt")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwt")))]
+pub mod jwt_revocation;
 #[doc(hidden)]
 pub mod login;
 pub mod services;

@@ -14,6 +14,7 @@ use crate::char_field::non_field_error;
 use crate::environment::Environment;
 use crate::error::ApiError;
 use crate::jwt::claims::{python_int, truthy};
+use crate::jwt_revocation;
 use crate::simplejwt::messages;
 use crate::simplejwt::{SimpleJwtSettings, Token, TokenError, TokenKind};
 use crate::store::token_blacklist::{self, OutstandingToken};
@@ -171,6 +172,21 @@ async fn blacklist_row(
     Ok(())
 }
 
+/// The user's revocation floor ([`jwt_revocation`]): a token issued before it is refused as a
+/// blacklisted one.
+fn check_floor(
+    env: &Environment,
+    settings: &SimpleJwtSettings,
+    token: &Token<'_>,
+) -> Result<(), ApiError> {
+    if jwt_revocation::is_revoked(env.services(), &settings.user_id_claim, token.payload()) {
+        return Err(invalid_token(&TokenError::new(
+            messages::TOKEN_IS_BLACKLISTED,
+        )));
+    }
+    Ok(())
+}
+
 /// `BlacklistMixin.verify`: with the blacklist app, a blacklisted token is refused before the
 /// token's own checks.
 async fn check_blacklist(
@@ -200,6 +216,7 @@ async fn read_blacklistable<'a>(
     now: DateTime<Utc>,
 ) -> Result<Token<'a>, ApiError> {
     let token = Token::decode_signed(kind, text, settings, now).map_err(|e| invalid_token(&e))?;
+    check_floor(env, settings, &token)?;
     check_blacklist(env, settings, &token).await?;
     token.verify().map_err(|error| invalid_token(&error))?;
     Ok(token)
@@ -399,6 +416,7 @@ pub async fn verify(
     let now = env.services().clock().now();
     let token = Token::decode(TokenKind::Untyped, text, settings, now, true)
         .map_err(|error| invalid_token(&error))?;
+    check_floor(env, settings, &token)?;
     if settings.blacklist_after_rotation && settings.token_blacklist {
         let jti = settings
             .jti_claim

@@ -32,6 +32,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("settings", 2),
     ("services", 2),
     ("environment", 2),
+    ("jwt_revocation", 2),
     ("user", 2),
     ("accounts", 2),
     ("session_store", 2),

@@ -12,6 +12,7 @@ use super::scheme::{AuthContext, Authenticated, Authentication, Outcome};
 use super::security_scheme::{self, SecurityRequirement};
 use crate::error::ApiError;
 use crate::jwt::claims::python_int;
+use crate::jwt_revocation;
 use crate::settings::Settings;
 use crate::simplejwt::messages;
 use crate::simplejwt::token::md5_hash_password;
@@ -62,7 +63,8 @@ pub(super) struct Accepted {
 
 /// `get_validated_token(get_raw_token(get_header(request)))`: the first class of
 /// `AUTH_TOKEN_CLASSES` that accepts the header's token, with its claims; `None` when the
-/// header is absent or names another scheme; the refusal otherwise.
+/// header is absent or names another scheme; the refusal otherwise. A token its user's
+/// revocation floor refuses ([`jwt_revocation`]) fails its class with "Token is blacklisted".
 pub(super) fn validated_token(
     cx: &AuthContext<'_>,
     settings: &SimpleJwtSettings,
@@ -95,6 +97,19 @@ pub(super) fn validated_token(
     let mut failures = Vec::new();
     for &kind in &settings.auth_token_classes {
         match Token::decode(kind, &text, settings, now, true) {
+            Ok(token)
+                if jwt_revocation::is_revoked(
+                    cx.services(),
+                    &settings.user_id_claim,
+                    token.payload(),
+                ) =>
+            {
+                failures.push(json!({
+                    "token_class": kind.class_name(),
+                    "token_type": kind.token_type(),
+                    "message": messages::TOKEN_IS_BLACKLISTED,
+                }));
+            }
             Ok(token) => {
                 return Ok(Some(Accepted {
                     kind,

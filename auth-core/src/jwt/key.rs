@@ -339,7 +339,8 @@ mod asymmetric {
     }
 }
 
-#[cfg(all(test, feature = "jwt-asymmetric"))]
+#[cfg(test)]
+#[cfg(feature = "jwt-asymmetric")]
 mod tests {
     use serde_json::{Map, Value, json};
 

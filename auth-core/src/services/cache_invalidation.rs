@@ -175,12 +175,14 @@ impl Shared {
     }
 }
 
-/// `<instance> u <id>`, `<instance> t <hex>`, `<instance> s <hex>` or `<instance> *`.
+/// `<instance> u <id>`, `<instance> t <hex>`, `<instance> s <hex>`, `<instance> j <id>:<unix
+/// seconds>` or `<instance> *`.
 fn encode(instance: &str, invalidation: Invalidation) -> String {
     match invalidation {
         Invalidation::User(id) => format!("{instance} u {id}"),
         Invalidation::Token(id) => format!("{instance} t {}", hex::encode(id)),
         Invalidation::Session(id) => format!("{instance} s {}", hex::encode(id)),
+        Invalidation::JwtFloor(user, floor) => format!("{instance} j {user}:{floor}"),
         Invalidation::All => format!("{instance} *"),
     }
 }
@@ -194,6 +196,10 @@ fn decode(message: &str) -> Option<(&str, Invalidation)> {
         ("u", Some(id)) => Invalidation::User(id.parse().ok()?),
         ("t", Some(id)) => Invalidation::Token(fingerprint(id)?),
         ("s", Some(id)) => Invalidation::Session(fingerprint(id)?),
+        ("j", Some(floor)) => {
+            let (user, at) = floor.split_once(':')?;
+            Invalidation::JwtFloor(user.parse().ok()?, at.parse().ok()?)
+        }
         _ => return None,
     };
     parts.next().is_none().then_some((instance, invalidation))
@@ -322,6 +328,7 @@ mod tests {
             Invalidation::User(-1),
             Invalidation::Token(id),
             Invalidation::Session(id),
+            Invalidation::JwtFloor(42, 1_796_527_931),
             Invalidation::All,
         ] {
             let message = encode("abc", invalidation);
@@ -336,6 +343,9 @@ mod tests {
             "abc * extra",
             "abc q 1",
             "abc u 1 2",
+            "abc j 42",
+            "abc j 42:x",
+            "abc j :1",
         ] {
             assert_eq!(decode(junk), None, "{junk:?}");
         }

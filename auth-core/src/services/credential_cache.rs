@@ -112,6 +112,9 @@ pub struct CredentialCache {
     /// simplejwt's blacklist by `jti` fingerprint: whether the token is blacklisted, and until
     /// when that answer holds (a blacklisting is for good; a "not blacklisted" for the TTL).
     blacklist: Cache<Fingerprint, (bool, DateTime<Utc>)>,
+    /// Per-user JWT revocation floors (Unix seconds): a token of the user issued at or before
+    /// the floor is refused.
+    jwt_floors: Cache<i32, i64>,
     /// Who hears what this cache forgets (the other instances, through Redis), when set.
     peers: OnceLock<Peers>,
 }
@@ -126,6 +129,8 @@ pub enum Invalidation {
     Token(Fingerprint),
     /// One session, by fingerprint.
     Session(Fingerprint),
+    /// Every JWT of this user issued at or before this second (Unix time) is refused.
+    JwtFloor(i32, i64),
     /// Everything.
     All,
 }
@@ -153,6 +158,7 @@ impl CredentialCache {
             known: Cache::new(capacity),
             unknown: Cache::new(capacity),
             blacklist: Cache::new(capacity),
+            jwt_floors: Cache::new(capacity),
             peers: OnceLock::new(),
         }
     }
@@ -183,6 +189,14 @@ impl CredentialCache {
             Invalidation::Session(id) => {
                 self.known.remove(&id);
             }
+            Invalidation::JwtFloor(user_id, floor) => {
+                let floor = self
+                    .jwt_floors
+                    .get(&user_id)
+                    .map_or(floor, |known| known.max(floor));
+                self.jwt_floors.insert(user_id, floor);
+            }
+            // Floors are revocations, not cached answers: clearing the cache keeps them.
             Invalidation::All => {
                 self.known.clear();
                 self.unknown.clear();
@@ -361,6 +375,17 @@ impl CredentialCache {
         self.blacklist.insert(id, (true, DateTime::<Utc>::MAX_UTC));
     }
 
+    /// Refuses, here and on the instances that hear this cache, every JWT of the user issued at
+    /// or before `at` (its `iat`, whole seconds): "log out everywhere" for stateless tokens.
+    pub fn revoke_jwts(&self, user_id: i32, at: DateTime<Utc>) {
+        self.forget(Invalidation::JwtFloor(user_id, at.timestamp()));
+    }
+
+    /// The user's JWT revocation floor, if one was set (Unix seconds).
+    pub fn jwt_floor(&self, user_id: i32) -> Option<i64> {
+        self.jwt_floors.get(&user_id)
+    }
+
     /// Forgets everything, here and on the instances that hear this cache.
     pub fn clear(&self) {
         self.forget(Invalidation::All);
@@ -502,6 +527,31 @@ mod tests {
                 Invalidation::Token(fingerprint(TOKEN, "k")),
                 Invalidation::All,
             ]
+        );
+    }
+
+    #[test]
+    fn jwt_floors_only_rise_are_announced_and_survive_a_clear() {
+        let cache = CredentialCache::new(Duration::from_secs(60), 10);
+        let heard = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = heard.clone();
+        cache.announce_to(Arc::new(move |invalidation| {
+            log.lock().unwrap().push(invalidation);
+        }));
+        assert_eq!(cache.jwt_floor(7), None);
+        cache.revoke_jwts(7, at(100));
+        assert_eq!(cache.jwt_floor(7), Some(at(100).timestamp()));
+        // An older floor heard from another instance does not lower it.
+        cache.apply(Invalidation::JwtFloor(7, at(50).timestamp()));
+        assert_eq!(cache.jwt_floor(7), Some(at(100).timestamp()));
+        cache.apply(Invalidation::JwtFloor(7, at(150).timestamp()));
+        assert_eq!(cache.jwt_floor(7), Some(at(150).timestamp()));
+        cache.clear();
+        assert_eq!(cache.jwt_floor(7), Some(at(150).timestamp()));
+        assert_eq!(cache.jwt_floor(8), None);
+        assert_eq!(
+            heard.lock().unwrap().first(),
+            Some(&Invalidation::JwtFloor(7, at(100).timestamp()))
         );
     }
 

@@ -634,3 +634,75 @@ async fn the_cache_answers_blacklist_lookups_both_ways_and_a_blacklisting_here_i
         )
     );
 }
+
+#[actix_web::test]
+async fn revoking_a_users_tokens_refuses_its_access_and_refresh_tokens_everywhere_at_once() {
+    let clock = ManualClock::new();
+    let settings = settings_builder()
+        .clock(clock.clone())
+        .auth_cache_ttl(std::time::Duration::from_secs(60))
+        .build()
+        .unwrap();
+    let db = database(&settings).await;
+    let app = app(&settings, &db, |routes| {
+        routes
+            .service(web::scope("/api").configure(simplejwt_endpoints))
+            .service(route::<(auth_actix::JwtAuthentication,), IsAuthenticated>(
+                "/jwt/",
+            ))
+            .service(route::<(JwtStatelessUserAuthentication,), IsAuthenticated>(
+                "/stateless/",
+            ));
+    })
+    .await;
+    let pair = obtain(&app, "/api/token/").await;
+    let (access, refresh) = (member(&pair, "access"), member(&pair, "refresh"));
+    for path in ["/jwt/", "/stateless/"] {
+        let reply = send(&app, with_auth(get(path), format!("Bearer {access}"))).await;
+        assert_eq!(reply.status, 200, "{path}");
+    }
+
+    // "Log out everywhere" for john, a second later.
+    clock.advance(TimeDelta::seconds(1));
+    let env = settings.environment(db.clone());
+    let john = user::AUTH_USER
+        .find_by_username(&db, "john")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(auth_core::jwt_revocation::revoke_user_tokens(&env, john.id));
+
+    let revoked = r#"{"detail":"Given token not valid for any token type","code":"token_not_valid","messages":[{"token_class":"AccessToken","token_type":"access","message":"Token is blacklisted"}]}"#;
+    for path in ["/jwt/", "/stateless/"] {
+        let reply = send(&app, with_auth(get(path), format!("Bearer {access}"))).await;
+        assert_eq!(
+            (reply.status, reply.body.as_str()),
+            (401, revoked),
+            "{path}"
+        );
+    }
+    let blacklisted = r#"{"detail":"Token is blacklisted","code":"token_not_valid"}"#;
+    for (path, body) in [
+        ("/api/token/refresh/", json!({ "refresh": refresh })),
+        ("/api/token/verify/", json!({ "token": access })),
+    ] {
+        let reply = send(&app, post_json(path, body)).await;
+        assert_eq!(
+            (reply.status, reply.body.as_str()),
+            (401, blacklisted),
+            "{path}"
+        );
+    }
+    // A login after the revocation gives tokens that work.
+    clock.advance(TimeDelta::seconds(1));
+    let fresh = member(&obtain(&app, "/api/token/").await, "access");
+    let reply = send(&app, with_auth(get("/jwt/"), format!("Bearer {fresh}"))).await;
+    assert_eq!(reply.status, 200);
+    // Other users are untouched; without the cache nothing can be revoked.
+    let plain = settings_builder().build().unwrap();
+    let plain_db = database(&plain).await;
+    assert!(!auth_core::jwt_revocation::revoke_user_tokens(
+        &plain.environment(plain_db),
+        john.id
+    ));
+}
