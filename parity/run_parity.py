@@ -73,6 +73,7 @@ PER_SIDE_USERS = {
     "jwtoff": "password",  # simplejwt: deactivated after obtaining
     "jwtgone": "password",  # simplejwt: deleted after obtaining
     "jwtx": "password",  # simplejwt: tokens used across the two servers
+    "jwtcookie": "password",  # dj-rest-auth's cookie-aware refresh
 }
 
 
@@ -802,6 +803,8 @@ def jwt_structure(token):
     the per-side user id), the lifetimes (exp - iat)."""
     parts = jwt_parts(token)
     if parts is None:
+        if isinstance(token, str) and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?Z", token):
+            return {"datetime": re.sub(r"\d", "d", token)}  # an `*_expiration`: DRF's format
         return {"not a JWT": token}
     header, payload = parts
     shape = {"header": token.split(".")[0], "claims": list(payload)}
@@ -918,6 +921,95 @@ def delete_user(ctx, username) -> Resp:
             db.execute("DELETE FROM authtoken_token WHERE user_id = ?", row)
             db.execute("DELETE FROM auth_user WHERE id = ?", row)
     return pseudo({"deleted": bool(row)})
+
+
+def cookie_shapes(resp: Resp):
+    """Set-Cookie lines with the value and `expires` date replaced: the attributes, in order."""
+    shapes = []
+    for line in resp.all("set-cookie"):
+        name, _, rest = line.partition("=")
+        value, _, attrs = rest.partition(";")
+        kind = "<jwt>" if jwt_parts(value) else value
+        attrs = re.sub(r"expires=[^;]*", "expires=<date>", attrs)
+        shapes.append(f"{name}={kind};{attrs}")
+    return sorted(shapes)
+
+
+def check_jwt_cookie_body(dj: Resp, rs: Resp, ctx_dj, ctx_rs) -> list[str]:
+    """check_jwt_body, and the cookies set: same names, attributes and order of attributes."""
+    diffs = check_jwt_body(dj, rs, ctx_dj, ctx_rs)
+    if cookie_shapes(dj) != cookie_shapes(rs):
+        diffs.append(f"Set-Cookie: django {cookie_shapes(dj)} / rust {cookie_shapes(rs)}")
+    return diffs
+
+
+def jwt_cookie_groups() -> list[Group]:
+    """dj-rest-auth 7.2.0's JWT cookie mode (third-party spec §6): JWTCookieAuthentication on
+    `/jwt-cookie/` and the cookie-aware refresh view, with the reference project's REST_AUTH
+    (cookie names jwt-access / jwt-refresh; `--rest-auth` for another)."""
+    C, RR, T = "/jwt-cookie/", "/dj-rest-auth/token/refresh/", "/api/token/"
+    cookie = lambda value: [("Cookie", value)]
+    cred = {"username": "jwtcookie_@s@", "password": "password"}
+    obtain = lambda name: with_body(f"obtain pair {name}", "POST", T, [], json_body(cred), want=200,
+                                    check=check_jwt_body, capture=remember_jwts(name))
+    steps = [
+        Step("mint tokens (Django's simplejwt)", action=jwt_mint),
+        S("the access cookie", "GET", C, cookie("jwt-access=@jwt_access@"), want=200),
+        S("the header wins over a bad cookie", "GET", C,
+          auth("Bearer @jwt_access@") + cookie("jwt-access=garbage"), want=200),
+        S("a bad header wins over a good cookie", "GET", C,
+          auth("Bearer garbage") + cookie("jwt-access=@jwt_access@"), want=401),
+        S("another scheme in the header hides the cookie", "GET", C,
+          auth("Token abcd1234") + cookie("jwt-access=@jwt_access@"), want=401),
+        S("lower-case bearer hides the cookie", "GET", C,
+          auth("bearer @jwt_access@") + cookie("jwt-access=@jwt_access@"), want=401),
+        S("Bearer alone, with the cookie", "GET", C,
+          auth("Bearer") + cookie("jwt-access=@jwt_access@"), want=401),
+        S("a garbage cookie", "GET", C, cookie("jwt-access=garbage"), want=401),
+        S("an expired cookie", "GET", C, cookie("jwt-access=@jwt_expired@"), want=401),
+        S("a refresh token in the access cookie", "GET", C, cookie("jwt-access=@jwt_refresh@"),
+          want=401),
+        S("an inactive user's cookie", "GET", C, cookie("jwt-access=@jwt_inactive@"), want=401),
+        S("the access cookie twice (the last wins)", "GET", C,
+          cookie("jwt-access=garbage; jwt-access=@jwt_access@"), want=200),
+        S("the access cookie on a second Cookie line", "GET", C,
+          cookie("other=1") + cookie("jwt-access=@jwt_access@")),
+        S("an empty access cookie", "GET", C, cookie("jwt-access="), want=401),
+        S("no cookie, no header", "GET", C, want=401),
+        S("POST with the cookie, no CSRF token", "POST", C, cookie("jwt-access=@jwt_access@")),
+        S("POST with the cookie and the CSRF token", "POST", C,
+          cookie("jwt-access=@jwt_access@; csrftoken=@csrf@") + [("X-CSRFToken", "@csrf_masked@")],
+          want=200),
+        S("POST with the header: no CSRF check", "POST", C, auth("Bearer @jwt_access@"), want=200),
+        # The refresh view.
+        obtain("c1"),
+        with_body("refresh from the body", "POST", RR, [], json_body({"refresh": "@c1_refresh@"}),
+                  want=200, check=check_jwt_cookie_body),
+        obtain("c2"),
+        S("refresh from the cookie", "POST", RR, cookie("jwt-refresh=@c2_refresh@"), want=200,
+          check=check_jwt_cookie_body),
+        obtain("c3"),
+        with_body("a blank refresh in the body, the cookie there", "POST", RR,
+                  cookie("jwt-refresh=@c3_refresh@"), json_body({"refresh": ""}),
+                  check=check_jwt_cookie_body),
+        obtain("c4"),
+        with_body("the body wins over the cookie", "POST", RR, cookie("jwt-refresh=garbage"),
+                  json_body({"refresh": "@c4_refresh@"}), want=200, check=check_jwt_cookie_body),
+        S("no body, no cookie", "POST", RR, want=401),
+        with_body("an empty JSON object, no cookie", "POST", RR, [], json_body({}), want=401),
+        with_body("a blank refresh, no cookie", "POST", RR, [], json_body({"refresh": ""})),
+        with_body("a null refresh", "POST", RR, [], json_body({"refresh": None})),
+        with_body("a garbage refresh in the body", "POST", RR, [], json_body({"refresh": "garbage"}),
+                  want=401),
+        S("a garbage refresh cookie", "POST", RR, cookie("jwt-refresh=garbage"), want=401),
+        S("an access token in the refresh cookie", "POST", RR, cookie("jwt-refresh=@jwt_access@"),
+          want=401),
+        obtain("formc"),
+        with_body("form body", "POST", RR, [], form_body({"refresh": "@formc_refresh@"}), want=200,
+                  check=check_jwt_cookie_body),
+        S("GET", "GET", RR, want=405),
+    ]
+    return [Group("jwt-cookies", steps)]
 
 
 def simplejwt_endpoint_groups() -> list[Group]:
@@ -1575,7 +1667,7 @@ def run_step(step: Step, ctx) -> Resp:
         body = body.encode("utf-8")
     port = ctx["port"] if step.target in (None, ctx["side"]) else ctx["other"]["port"]
     resp = http_request(port, step.method, subst(step.path, ctx), headers, body)
-    if step.check is check_jwt_body:
+    if step.check in (check_jwt_body, check_jwt_cookie_body):
         cross_verify(resp, ctx)
     if step.capture is not None:
         step.capture(resp, ctx)
@@ -1830,6 +1922,9 @@ def main(argv=None) -> int:
     parser.add_argument("--simple-jwt", metavar="JSON",
                         help="SIMPLE_JWT for both servers: a JSON object of simplejwt setting names "
                              "(lifetimes in seconds); default: simplejwt's defaults")
+    parser.add_argument("--rest-auth", metavar="JSON",
+                        help="REST_AUTH for both servers (dj-rest-auth's JWT_AUTH_* names); default: "
+                             "the reference project's cookie names")
     args = parser.parse_args(argv)
     global STRICT_HEADERS
     STRICT_HEADERS = not args.lenient_headers
@@ -1840,6 +1935,10 @@ def main(argv=None) -> int:
     if db_path.exists():
         raise SystemExit(f"run_parity.py: {db_path} exists; the check needs a fresh database")
     base_env = server_env(db_path)
+    if args.rest_auth:
+        json.loads(args.rest_auth)
+        base_env["REST_AUTH"] = args.rest_auth
+        print(f"REST_AUTH: {args.rest_auth}")
     if args.simple_jwt:
         json.loads(args.simple_jwt)  # a malformed value fails here, not in both servers
         base_env["SIMPLE_JWT"] = args.simple_jwt
@@ -1898,7 +1997,8 @@ def run_all(args, dj_port, rs_port, db_path, python, base_env) -> int:
             ctxs[side][f"{base}_sid"] = sid
 
     groups = (stateless_groups() + session_groups() + obtain_token_stateful_groups() + knox_groups()
-              + simplejwt_groups() + simplejwt_endpoint_groups() + expiry_today_groups() + throttle_groups() + wsgi_semantics_groups())
+              + simplejwt_groups() + simplejwt_endpoint_groups() + jwt_cookie_groups()
+              + expiry_today_groups() + throttle_groups() + wsgi_semantics_groups())
     if args.group:
         groups = [g for g in groups if g.name in args.group]
 

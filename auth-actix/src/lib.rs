@@ -43,6 +43,8 @@ mod error;
 mod guard;
 #[cfg(feature = "simplejwt")]
 mod jwks_view;
+#[cfg(feature = "simplejwt")]
+mod jwt_cookie_views;
 #[cfg(feature = "knox")]
 mod knox_views;
 mod login_required;
@@ -75,7 +77,9 @@ pub use auth_core::authentication::{
 };
 #[cfg(feature = "simplejwt")]
 #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
-pub use auth_core::authentication::{JwtAuthentication, JwtStatelessUserAuthentication};
+pub use auth_core::authentication::{
+    JwtAuthentication, JwtCookieAuthentication, JwtStatelessUserAuthentication,
+};
 pub use auth_core::permissions::{
     AllowAny, IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly, ReadOnly,
 };
@@ -116,7 +120,9 @@ pub mod authentication {
     };
     #[cfg(feature = "simplejwt")]
     #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
-    pub use auth_core::authentication::{JwtAuthentication, JwtStatelessUserAuthentication};
+    pub use auth_core::authentication::{
+        JwtAuthentication, JwtCookieAuthentication, JwtStatelessUserAuthentication,
+    };
     pub use auth_core::request::RequestView;
     pub use auth_core::response_effects::{ResponseEffects, SessionCookie};
     pub use auth_core::token_keyword;
@@ -163,6 +169,9 @@ pub mod throttling {
 pub mod settings {
     pub use auth_core::auth_settings::{AuthSettings, AuthSettingsBuilder};
     pub use auth_core::clock::{Clock, SystemClock};
+    #[cfg(feature = "simplejwt")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
+    pub use auth_core::dj_rest_auth::JwtCookieSettings;
     pub use auth_core::django::http::cookie::{CookieSettings, SameSite};
     pub use auth_core::django::session_data::{MODEL_BACKEND, REMOTE_USER_BACKEND};
     pub use auth_core::environment::{Environment, Services};
@@ -198,6 +207,9 @@ pub mod views {
     #[cfg(feature = "simplejwt")]
     #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
     pub use crate::jwks_view::jwks_resource;
+    #[cfg(feature = "simplejwt")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
+    pub use crate::jwt_cookie_views::{NO_VALID_REFRESH_TOKEN, cookie_token_refresh_resource};
     #[cfg(feature = "knox")]
     #[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
     pub use crate::knox_views::{TOKEN_LIMIT_EXCEEDED, knox_endpoints};

@@ -91,6 +91,31 @@ pub(crate) fn char_fields(
     }
 }
 
+/// A `CharField(required=False)` of a parsed body: `None` when the body does not have it, else
+/// its value or its error (`{"refresh":["This field may not be blank."]}`).
+#[cfg(feature = "simplejwt")]
+pub(crate) fn optional_char_field(
+    body: &Bytes,
+    post: &PostData,
+    name: &str,
+    trim: bool,
+) -> Result<Option<String>, ApiError> {
+    let present = match post {
+        PostData::Invalid(error) => return Err(error.clone()),
+        PostData::Fields(form) => last_value(form, name).is_some(),
+        PostData::NoFields if body.is_empty() => false,
+        PostData::NoFields => {
+            let value = json_parser::parse(body).map_err(json_parse_error)?;
+            json_object(&value)?.contains_key(name)
+        }
+    };
+    if !present {
+        return Ok(None);
+    }
+    let mut values = char_fields(body, post, &[(name, trim)])?;
+    Ok(values.pop())
+}
+
 /// DRF's `JSONParser`: `ParseError('JSON parse error - %s' % exc)`, `exc` being the `ValueError`
 /// of Python's decoder, whose text `json_parser` reproduces. Nesting past
 /// `json_parser::MAX_DEPTH` is reported the same way, where DRF fails with a 500

@@ -449,6 +449,14 @@ impl AuthSettingsBuilder {
         self
     }
 
+    /// dj-rest-auth's `JWT_AUTH_*` settings: simplejwt's tokens in cookies.
+    #[cfg(feature = "simplejwt")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
+    pub fn jwt_cookies(mut self, cookies: crate::dj_rest_auth::JwtCookieSettings) -> Self {
+        self.settings.jwt_cookies = cookies;
+        self
+    }
+
     /// The clock of expiring tokens (tests use a manual one).
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = Some(clock);

@@ -73,11 +73,7 @@ pub fn token_key(token: &str) -> &str {
 /// DRF's `DATETIME_FORMAT` (ISO 8601) as knox renders `expiry`: `+00:00` written as `Z`,
 /// microseconds only when non-zero (Python's `isoformat`).
 pub fn format_expiry(instant: DateTime<Utc>) -> String {
-    if instant.timestamp_subsec_micros() == 0 {
-        instant.format("%Y-%m-%dT%H:%M:%SZ").to_string()
-    } else {
-        instant.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
-    }
+    crate::date_time_field::date_time_field(instant)
 }
 
 #[cfg(test)]

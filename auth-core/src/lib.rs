@@ -32,6 +32,10 @@ pub mod char_field;
 pub mod clock;
 #[doc(hidden)]
 pub mod compat;
+pub mod date_time_field;
+#[cfg(feature = "simplejwt")]
+#[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
+pub mod dj_rest_auth;
 pub mod django;
 pub mod error;
 #[cfg(feature = "jwt")]

@@ -201,6 +201,11 @@ pub struct Settings {
     #[cfg(feature = "simplejwt")]
     #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
     pub simple_jwt: Option<SimpleJwtSettings>,
+    /// dj-rest-auth's `REST_AUTH` `JWT_AUTH_*` settings: simplejwt's tokens in cookies (none by
+    /// default).
+    #[cfg(feature = "simplejwt")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
+    pub jwt_cookies: crate::dj_rest_auth::JwtCookieSettings,
     /// `DEFAULT_THROTTLE_RATES`: scope → rate (`"100/day"`), or `None` for a scope that is never
     /// throttled. A scope without an entry is a configuration error when a throttle uses it.
     pub throttle_rates: BTreeMap<String, Option<String>>,
@@ -254,6 +259,8 @@ impl Default for Settings {
             knox: KnoxSettings::default(),
             #[cfg(feature = "simplejwt")]
             simple_jwt: None,
+            #[cfg(feature = "simplejwt")]
+            jwt_cookies: crate::dj_rest_auth::JwtCookieSettings::default(),
             // DRF's defaults (`user` and `anon` mapped to none) plus the login endpoints' scope.
             throttle_rates: [
                 ("anon".to_owned(), None),
@@ -355,6 +362,8 @@ impl fmt::Debug for Settings {
         debug.field("knox", &self.knox);
         #[cfg(feature = "simplejwt")]
         debug.field("simple_jwt", &self.simple_jwt);
+        #[cfg(feature = "simplejwt")]
+        debug.field("jwt_cookies", &self.jwt_cookies);
         debug
             .field("throttle_rates", &self.throttle_rates)
             .field("num_proxies", &self.num_proxies)

@@ -21,11 +21,13 @@ const LAYERS: &[(&str, u8)] = &[
     ("request", 0),
     ("response_effects", 0),
     ("clock", 0),
+    ("date_time_field", 0),
     ("compat", 0),
     ("django", 0),
     ("knox", 0),
     ("jwt", 0),
     ("simplejwt", 0),
+    ("dj_rest_auth", 0),
     // 1: Django's tables.
     ("store", 1),
     // 2: the environment — settings as data, services, `request.user`, Django's account pieces.

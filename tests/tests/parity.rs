@@ -1,8 +1,9 @@
 //! The Django suites: `parity/run_parity.py` (every scenario sent to Django REST framework and to
 //! `drf_parity` on one database, answers compared) and `parity/run_interop.py` (users, tokens,
 //! knox tokens and sessions made on either side used on the other, with `auth_user` and with a
-//! custom user model). `run_parity.py` runs twice: once as it is, and once for simplejwt's
-//! groups with both servers under `SIMPLE_JWT` rotation settings ([`SIMPLE_JWT_ROTATION`]).
+//! custom user model). `run_parity.py` runs twice: once as it is, and once for the JWT groups
+//! with both servers under other settings: `SIMPLE_JWT` rotation ([`SIMPLE_JWT_ROTATION`]) and
+//! dj-rest-auth's cookies with CSRF ([`REST_AUTH_CSRF`]).
 //!
 //! `parity/run_simplejwt.py` mints and reads simplejwt tokens on both sides (`simplejwt_oracle`).
 //!
@@ -155,6 +156,9 @@ fn run_suite(python: &Path, script: &str, binary: &str, extra: &[String]) -> Res
 /// Rotation, blacklisting after it, the revoke claim and a second header type.
 const SIMPLE_JWT_ROTATION: &str = r#"{"ROTATE_REFRESH_TOKENS": true, "BLACKLIST_AFTER_ROTATION": true, "CHECK_REVOKE_TOKEN": true, "AUTH_HEADER_TYPES": ["Bearer", "JWT"]}"#;
 
+/// dj-rest-auth's cookies with CSRF, readable refresh tokens, `Secure` and `SameSite=Strict`.
+const REST_AUTH_CSRF: &str = r#"{"JWT_AUTH_COOKIE": "jwt-access", "JWT_AUTH_REFRESH_COOKIE": "jwt-refresh", "JWT_AUTH_REFRESH_COOKIE_PATH": "/dj-rest-auth/", "JWT_AUTH_COOKIE_USE_CSRF": true, "JWT_AUTH_HTTPONLY": false, "JWT_AUTH_SAMESITE": "Strict", "JWT_AUTH_SECURE": true}"#;
+
 fn main() {
     let arguments = Arguments::from_args();
     let required = std::env::var("AUTH_REQUIRE_EXTERNAL_SUITES").is_ok_and(|value| value == "1");
@@ -176,12 +180,16 @@ fn main() {
             Ok([
                 "--simple-jwt",
                 SIMPLE_JWT_ROTATION,
+                "--rest-auth",
+                REST_AUTH_CSRF,
                 "--group",
                 "simplejwt",
                 "--group",
                 "simplejwt-endpoints",
                 "--group",
                 "simplejwt-interop",
+                "--group",
+                "jwt-cookies",
             ]
             .map(str::to_owned)
             .to_vec()),

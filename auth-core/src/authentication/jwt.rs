@@ -69,30 +69,59 @@ pub(super) fn validated_token(
     cx: &AuthContext<'_>,
     settings: &SimpleJwtSettings,
 ) -> Result<Option<Accepted>, Outcome> {
+    match raw_token(cx, settings) {
+        RawToken::Absent | RawToken::OtherScheme => Ok(None),
+        RawToken::Malformed(refusal) => Err(refusal),
+        RawToken::Found(text) => validate(cx, settings, text).map(Some),
+    }
+}
+
+/// What `get_header` and `get_raw_token` find.
+pub(super) enum RawToken {
+    /// No `AUTH_HEADER_NAME` header.
+    Absent,
+    /// A header of another scheme, or an empty one.
+    OtherScheme,
+    /// One of `AUTH_HEADER_TYPES` without exactly one token.
+    Malformed(Outcome),
+    /// The token's text.
+    Found(String),
+}
+
+/// `get_raw_token(get_header(request))`.
+pub(super) fn raw_token(cx: &AuthContext<'_>, settings: &SimpleJwtSettings) -> RawToken {
     let Some(header) = cx.request.header(&settings.auth_header_name) else {
-        return Ok(None);
+        return RawToken::Absent;
     };
     let parts = split_whitespace(&header);
     // The type is compared as exact bytes: `bearer` is another scheme.
     let Some(first) = parts.first() else {
-        return Ok(None);
+        return RawToken::OtherScheme;
     };
     if !settings
         .auth_header_types
         .iter()
         .any(|kind| kind.as_bytes() == *first)
     {
-        return Ok(None);
+        return RawToken::OtherScheme;
     }
     let [_, raw] = parts.as_slice() else {
-        return Err(refused(
+        return RawToken::Malformed(refused(
             messages::TWO_SPACE_DELIMITED_VALUES,
             messages::CODE_BAD_AUTHORIZATION_HEADER,
             Vec::new(),
         ));
     };
     // Bytes outside base64url fail every class's decoding, as they do in PyJWT.
-    let text = String::from_utf8_lossy(raw);
+    RawToken::Found(String::from_utf8_lossy(raw).into_owned())
+}
+
+/// `get_validated_token(raw_token)`: the first class of `AUTH_TOKEN_CLASSES` that accepts it.
+pub(super) fn validate(
+    cx: &AuthContext<'_>,
+    settings: &SimpleJwtSettings,
+    text: String,
+) -> Result<Accepted, Outcome> {
     let now = cx.services().clock().now();
     let mut failures = Vec::new();
     for &kind in &settings.auth_token_classes {
@@ -111,11 +140,11 @@ pub(super) fn validated_token(
                 }));
             }
             Ok(token) => {
-                return Ok(Some(Accepted {
+                return Ok(Accepted {
                     kind,
                     payload: token.into_payload(),
-                    text: text.into_owned(),
-                }));
+                    text,
+                });
             }
             Err(error) => failures.push(json!({
                 "token_class": kind.class_name(),
@@ -160,6 +189,66 @@ pub(super) fn validated(
     }))
 }
 
+/// `get_user(validated_token)` of `JWTAuthentication`: the user the token names, read from the
+/// database, checked as simplejwt checks it.
+pub(super) async fn database_user(
+    cx: &AuthContext<'_>,
+    settings: &SimpleJwtSettings,
+    kind: TokenKind,
+    payload: Map<String, Value>,
+    text: &str,
+) -> Outcome {
+    let Some(claim) = payload.get(&settings.user_id_claim) else {
+        return no_user_identification();
+    };
+    // `User.objects.get(id=value)`: Django reads the value with `int()`.
+    let id = python_int(claim).and_then(|id| i32::try_from(id).ok());
+    let users = &cx.settings().user_model;
+    let user = match id {
+        None => Ok(None),
+        Some(id) => match sqlite_reader::user_by_id(cx.db(), users, id) {
+            Some(found) => Ok(found),
+            None => users.find_by_id(cx.db(), id).await,
+        },
+    };
+    let user = match user {
+        Err(error) => return Outcome::Failed(ApiError::store_failure(error)),
+        Ok(None) => {
+            return refused(
+                messages::USER_NOT_FOUND,
+                messages::CODE_USER_NOT_FOUND,
+                Vec::new(),
+            );
+        }
+        Ok(Some(user)) => user,
+    };
+    if settings.check_user_is_active && !user.is_active {
+        return refused(
+            messages::USER_IS_INACTIVE,
+            messages::CODE_USER_INACTIVE,
+            Vec::new(),
+        );
+    }
+    if settings.check_revoke_token {
+        let expected = md5_hash_password(&user.password);
+        let matches = payload
+            .get(&settings.revoke_token_claim)
+            .and_then(Value::as_str)
+            .is_some_and(|found| bool::from(found.as_bytes().ct_eq(expected.as_bytes())));
+        if !matches {
+            return refused(
+                messages::PASSWORD_CHANGED,
+                messages::CODE_PASSWORD_CHANGED,
+                Vec::new(),
+            );
+        }
+    }
+    Outcome::Authenticated(Authenticated {
+        user: user.into(),
+        auth: validated(settings, kind, payload, text),
+    })
+}
+
 impl Authentication for JwtAuthentication {
     const NAME: &'static str = "JWTAuthentication";
 
@@ -191,54 +280,6 @@ impl Authentication for JwtAuthentication {
             Ok(None) => return Outcome::NotAttempted,
             Err(refusal) => return refusal,
         };
-        let Some(claim) = payload.get(&settings.user_id_claim) else {
-            return no_user_identification();
-        };
-        // `User.objects.get(id=value)`: Django reads the value with `int()`.
-        let id = python_int(claim).and_then(|id| i32::try_from(id).ok());
-        let users = &cx.settings().user_model;
-        let user = match id {
-            None => Ok(None),
-            Some(id) => match sqlite_reader::user_by_id(cx.db(), users, id) {
-                Some(found) => Ok(found),
-                None => users.find_by_id(cx.db(), id).await,
-            },
-        };
-        let user = match user {
-            Err(error) => return Outcome::Failed(ApiError::store_failure(error)),
-            Ok(None) => {
-                return refused(
-                    messages::USER_NOT_FOUND,
-                    messages::CODE_USER_NOT_FOUND,
-                    Vec::new(),
-                );
-            }
-            Ok(Some(user)) => user,
-        };
-        if settings.check_user_is_active && !user.is_active {
-            return refused(
-                messages::USER_IS_INACTIVE,
-                messages::CODE_USER_INACTIVE,
-                Vec::new(),
-            );
-        }
-        if settings.check_revoke_token {
-            let expected = md5_hash_password(&user.password);
-            let matches = payload
-                .get(&settings.revoke_token_claim)
-                .and_then(Value::as_str)
-                .is_some_and(|found| bool::from(found.as_bytes().ct_eq(expected.as_bytes())));
-            if !matches {
-                return refused(
-                    messages::PASSWORD_CHANGED,
-                    messages::CODE_PASSWORD_CHANGED,
-                    Vec::new(),
-                );
-            }
-        }
-        Outcome::Authenticated(Authenticated {
-            user: user.into(),
-            auth: validated(&settings, kind, payload, &text),
-        })
+        database_user(cx, &settings, kind, payload, &text).await
     }
 }

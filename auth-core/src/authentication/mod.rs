@@ -3,7 +3,8 @@
 //!
 //! Each scheme is a file named after DRF's class: [`basic`], [`token`], [`session`],
 //! [`remote_user`], `knox` (feature `knox`), `jwt` and `jwt_stateless_user` (simplejwt's `JWTAuthentication` and
-//! `JWTStatelessUserAuthentication`, feature `simplejwt`); [`credential`] reads the credentials of a scheme
+//! `JWTStatelessUserAuthentication`), `jwt_cookie` (dj-rest-auth's `JWTCookieAuthentication`;
+//! feature `simplejwt` for the three); [`credential`] reads the credentials of a scheme
 //! declared with `#[derive(Authentication)]`, and [`security_scheme`] describes them to API
 //! clients.
 
@@ -15,6 +16,9 @@ pub mod forced;
 #[cfg(feature = "simplejwt")]
 #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
 pub mod jwt;
+#[cfg(feature = "simplejwt")]
+#[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
+pub mod jwt_cookie;
 #[cfg(feature = "simplejwt")]
 #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
 pub mod jwt_stateless_user;
@@ -34,6 +38,8 @@ pub use authenticators::{
 pub use basic::BasicAuthentication;
 #[cfg(feature = "simplejwt")]
 pub use jwt::JwtAuthentication;
+#[cfg(feature = "simplejwt")]
+pub use jwt_cookie::JwtCookieAuthentication;
 #[cfg(feature = "simplejwt")]
 pub use jwt_stateless_user::JwtStatelessUserAuthentication;
 #[cfg(feature = "knox")]

@@ -3,6 +3,7 @@
 Read from the environment exactly like tests/src/bin/drf_parity.rs:
 DATABASE_URL, SECRET_KEY, PBKDF2_ITERATIONS, CSRF_TRUSTED_ORIGINS, SECURE_PROXY_SSL_HEADER.
 """
+import json
 import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -150,6 +151,15 @@ def simple_jwt_from_env():
 
 
 SIMPLE_JWT = simple_jwt_from_env()
+
+# dj-rest-auth's JWT cookie mode (its JWT_AUTH_* settings): REST_AUTH from the environment variable
+# of that name (a JSON object), else these cookie names with dj-rest-auth's defaults otherwise;
+# tests/src/bin/drf_parity.rs reads the same.
+REST_AUTH = json.loads(env("REST_AUTH") or json.dumps({
+    "JWT_AUTH_COOKIE": "jwt-access",
+    "JWT_AUTH_REFRESH_COOKIE": "jwt-refresh",
+    "JWT_AUTH_REFRESH_COOKIE_PATH": "/dj-rest-auth/",
+}))
 
 LOGGING = {
     "version": 1,

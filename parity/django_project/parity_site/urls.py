@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from knox import views as knox_views
 from rest_framework.authtoken.views import obtain_auth_token
+from dj_rest_auth.jwt_auth import get_refresh_view
 from rest_framework_simplejwt import views as jwt_views
 
 from . import views
@@ -30,6 +31,8 @@ urlpatterns = [
     path("jwt/", views.Jwt.as_view()),
     path("jwt-stateless/", views.JwtStateless.as_view()),
     path("jwt-or-session/", views.JwtOrSession.as_view()),
+    path("jwt-cookie/", views.JwtCookie.as_view()),
+    path("dj-rest-auth/token/refresh/", get_refresh_view().as_view()),
     path("api/token/", jwt_views.TokenObtainPairView.as_view()),
     path("api/token/refresh/", jwt_views.TokenRefreshView.as_view()),
     path("api/token/verify/", jwt_views.TokenVerifyView.as_view()),

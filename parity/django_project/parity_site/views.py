@@ -1,4 +1,5 @@
 """The views of the reference project: one per route of tests/src/bin/drf_parity.rs."""
+from dj_rest_auth.jwt_auth import JWTCookieAuthentication
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from knox.views import LoginView as KnoxLoginView
 from rest_framework.authentication import (
@@ -153,6 +154,11 @@ class Jwt(WhoAmI):
 
 class JwtStateless(WhoAmI):
     authentication_classes = [JWTStatelessUserAuthentication]
+    permission_classes = [IsAuthenticated]
+
+
+class JwtCookie(WhoAmI):
+    authentication_classes = [JWTCookieAuthentication]
     permission_classes = [IsAuthenticated]
 
 

@@ -24,19 +24,20 @@ use std::sync::Arc;
 
 use actix_web::{HttpResponse, HttpServer, web};
 use auth_actix::permissions::{Decision, Permission, PermissionContext};
-use auth_actix::settings::SimpleJwtSettings;
+use auth_actix::settings::{JwtCookieSettings, SimpleJwtSettings};
 use auth_actix::store::user::UserModel;
 use auth_actix::throttling::RedisStore;
 use auth_actix::views::{
-    knox_endpoints, obtain_auth_token_resource, session_endpoints, simplejwt_endpoints,
+    cookie_token_refresh_resource, knox_endpoints, obtain_auth_token_resource, session_endpoints,
+    simplejwt_endpoints,
 };
 use auth_actix::{
     AllowAny, AnonRateThrottle, Auth, AuthSettings, BasicAuthentication, BearerAuthentication,
     DefaultResponseHeaders, IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly,
-    JwtAuthentication, JwtStatelessUserAuthentication, KnoxTokenAuthentication, PolicyDefaults,
-    RemoteUserAuthentication, ScopedRateThrottle, SessionAuthentication, SessionMiddleware,
-    TokenAuthentication, UserRateThrottle, authentication_classes, permission_classes,
-    throttle_classes, throttle_scope,
+    JwtAuthentication, JwtCookieAuthentication, JwtStatelessUserAuthentication,
+    KnoxTokenAuthentication, PolicyDefaults, RemoteUserAuthentication, ScopedRateThrottle,
+    SessionAuthentication, SessionMiddleware, TokenAuthentication, UserRateThrottle,
+    authentication_classes, permission_classes, throttle_classes, throttle_scope,
 };
 
 /// The reference's custom permission: staff only, with DRF's `message`.
@@ -210,11 +211,21 @@ async fn jwt_stateless(auth: Auth) -> HttpResponse {
     whoami(&auth)
 }
 
+#[authentication_classes(JwtCookieAuthentication)]
+#[permission_classes(IsAuthenticated)]
+async fn jwt_cookie(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
 #[authentication_classes(JwtAuthentication, SessionAuthentication)]
 #[permission_classes(IsAuthenticated)]
 async fn jwt_or_session(auth: Auth) -> HttpResponse {
     whoami(&auth)
 }
+
+/// The reference project's `REST_AUTH` when the environment gives none
+/// (`parity_site/settings.py`).
+const PARITY_REST_AUTH: &str = r#"{"JWT_AUTH_COOKIE": "jwt-access", "JWT_AUTH_REFRESH_COOKIE": "jwt-refresh", "JWT_AUTH_REFRESH_COOKIE_PATH": "/dj-rest-auth/"}"#;
 
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|value| !value.is_empty())
@@ -260,6 +271,12 @@ async fn settings() -> Result<AuthSettings, Box<dyn std::error::Error>> {
             secret.as_bytes(),
         )?);
     }
+    // dj-rest-auth's `REST_AUTH` (its JWT_AUTH_* members), read by the reference project too;
+    // unset, the parity suite's cookie names with dj-rest-auth's defaults otherwise.
+    let rest_auth = env("REST_AUTH").unwrap_or_else(|| PARITY_REST_AUTH.to_owned());
+    builder = builder.jwt_cookies(JwtCookieSettings::from_rest_auth(&serde_json::from_str(
+        &rest_auth,
+    )?)?);
     if let Some(url) = env("REDIS_URL") {
         builder = builder.throttle_store(Arc::new(RedisStore::connect(&url).await?));
     }
@@ -300,6 +317,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .route("/jwt/", web::route().to(jwt))
             .route("/jwt-stateless/", web::route().to(jwt_stateless))
             .route("/jwt-or-session/", web::route().to(jwt_or_session))
+            .route("/jwt-cookie/", web::route().to(jwt_cookie))
+            .service(cookie_token_refresh_resource(
+                "/dj-rest-auth/token/refresh/",
+            ))
             .service(web::scope("/api").configure(simplejwt_endpoints))
             .service(obtain_auth_token_resource("/api-token-auth/"))
             // Session login, logout and CSRF cookie (the interop suite logs in here and uses the

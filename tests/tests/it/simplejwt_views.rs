@@ -706,3 +706,78 @@ async fn revoking_a_users_tokens_refuses_its_access_and_refresh_tokens_everywher
         john.id
     ));
 }
+
+#[actix_web::test]
+async fn the_cookie_scheme_reads_the_header_first_then_the_cookie_and_checks_csrf_when_asked() {
+    use auth_actix::JwtCookieAuthentication;
+    use auth_actix::settings::JwtCookieSettings;
+
+    for use_csrf in [false, true] {
+        let cookies = JwtCookieSettings {
+            access_cookie: Some("jwt-access".to_owned()),
+            use_csrf,
+            ..JwtCookieSettings::default()
+        };
+        let settings = settings_builder().jwt_cookies(cookies).build().unwrap();
+        let db = database(&settings).await;
+        let app = app(&settings, &db, |routes| {
+            routes.service(route::<(JwtCookieAuthentication,), IsAuthenticated>(
+                "/cookie/",
+            ));
+        })
+        .await;
+        let jwt = jwt_settings();
+        let john = user::AUTH_USER
+            .find_by_username(&db, "john")
+            .await
+            .unwrap()
+            .unwrap();
+        let token = Token::for_user(TokenKind::Access, &jwt, john.id, &john.password, Utc::now())
+            .encode()
+            .unwrap();
+        let cookie = |request: TestRequest, value: &str| {
+            request.insert_header(("Cookie", format!("jwt-access={value}")))
+        };
+        let reply = send(&app, cookie(get("/cookie/"), &token)).await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        // The header, when present, decides alone.
+        let reply = send(
+            &app,
+            with_auth(cookie(get("/cookie/"), &token), "Token abc"),
+        )
+        .await;
+        assert_eq!(
+            (reply.status, reply.body.as_str()),
+            (401, Reply::NOT_PROVIDED)
+        );
+        let reply = send(
+            &app,
+            with_auth(
+                cookie(get("/cookie/"), "garbage"),
+                format!("Bearer {token}"),
+            ),
+        )
+        .await;
+        assert_eq!(reply.status, 200);
+        // An unsafe method with the cookie and no CSRF token.
+        let reply = send(&app, cookie(TestRequest::post().uri("/cookie/"), &token)).await;
+        if use_csrf {
+            assert_eq!(
+                (reply.status, reply.body.as_str()),
+                (403, r#"{"detail":"CSRF Failed: CSRF cookie not set."}"#)
+            );
+        } else {
+            assert_eq!(reply.status, 200);
+        }
+        // The header is exempt, as for JWTAuthentication.
+        let reply = send(
+            &app,
+            with_auth(
+                TestRequest::post().uri("/cookie/"),
+                format!("Bearer {token}"),
+            ),
+        )
+        .await;
+        assert_eq!(reply.status, 200);
+    }
+}

@@ -1,0 +1,80 @@
+//! dj-rest-auth's `JWTCookieAuthentication` (`dj_rest_auth/jwt_auth.py`, 7.2.0): simplejwt's
+//! `JWTAuthentication` that also reads the access token from the `JWT_AUTH_COOKIE` cookie.
+
+use super::jwt::{RawToken, database_user, raw_token, simple_jwt, validate};
+use super::scheme::{AuthContext, Authentication, Outcome};
+use super::security_scheme::{self, SecurityRequirement};
+use super::session::enforce_csrf;
+use crate::settings::Settings;
+
+/// dj-rest-auth's `JWTCookieAuthentication`. The `Authorization` header wins: when it is
+/// present the cookie is not read, even when the header names another scheme (then the scheme
+/// is not attempted). Without the header, the `JWT_AUTH_COOKIE` cookie holds the token; with
+/// `JWT_AUTH_COOKIE_USE_CSRF` a request that sends the cookie must pass Django's CSRF check
+/// (`403 CSRF Failed: <reason>`), and with `JWT_AUTH_COOKIE_ENFORCE_CSRF_ON_UNAUTHENTICATED`
+/// every request without the header must. The user is then read as `JWTAuthentication` reads
+/// it. Challenge: `Bearer realm="api"`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct JwtCookieAuthentication;
+
+impl Authentication for JwtCookieAuthentication {
+    const NAME: &'static str = "JWTCookieAuthentication";
+
+    fn security_requirement(settings: &Settings, _method: &str) -> SecurityRequirement {
+        let keyword = simple_jwt(settings)
+            .ok()
+            .and_then(|jwt| jwt.auth_header_types.first().cloned())
+            .unwrap_or_else(|| "Bearer".to_owned());
+        vec![security_scheme::drf_token(settings, Self::NAME, &keyword)]
+    }
+
+    fn challenge(cx: &AuthContext<'_>) -> Option<String> {
+        let jwt = simple_jwt(cx.settings()).ok()?;
+        let first = jwt.auth_header_types.first()?;
+        Some(format!("{first} realm=\"api\""))
+    }
+
+    async fn authenticate(cx: &AuthContext<'_>) -> Outcome {
+        let settings = match simple_jwt(cx.settings()) {
+            Ok(settings) => settings,
+            Err(error) => return Outcome::Failed(error),
+        };
+        let cookies = &cx.settings().jwt_cookies;
+        let text = match raw_token(cx, &settings) {
+            RawToken::Found(text) => text,
+            RawToken::Malformed(refusal) => return refusal,
+            RawToken::OtherScheme => return Outcome::NotAttempted,
+            RawToken::Absent => {
+                let Some(name) = cookies.access_cookie.as_deref() else {
+                    return Outcome::NotAttempted;
+                };
+                let cookie = cx.request.cookie(name).map(|value| value.into_owned());
+                if cookies.enforce_csrf_on_unauthenticated || (cookie.is_some() && cookies.use_csrf)
+                {
+                    if cx.request.method() == "POST" {
+                        cx.request.read_form().await;
+                    }
+                    if let Err(error) = enforce_csrf(cx.request, cx.settings()) {
+                        return Outcome::Failed(error);
+                    }
+                }
+                match cookie {
+                    Some(text) => text,
+                    None => return Outcome::NotAttempted,
+                }
+            }
+        };
+        let accepted = match validate(cx, &settings, text) {
+            Ok(accepted) => accepted,
+            Err(refusal) => return refusal,
+        };
+        database_user(
+            cx,
+            &settings,
+            accepted.kind,
+            accepted.payload,
+            &accepted.text,
+        )
+        .await
+    }
+}
