@@ -21,11 +21,18 @@ impl Authentication for JwtCookieAuthentication {
     const NAME: &'static str = "JWTCookieAuthentication";
 
     fn security_requirement(settings: &Settings, _method: &str) -> SecurityRequirement {
-        let keyword = simple_jwt(settings)
-            .ok()
-            .and_then(|jwt| jwt.auth_header_types.first().cloned())
-            .unwrap_or_else(|| "Bearer".to_owned());
-        vec![security_scheme::drf_token(settings, Self::NAME, &keyword)]
+        let jwt = simple_jwt(settings).ok();
+        let also = match &settings.jwt_cookies.access_cookie {
+            Some(cookie) => format!(
+                "Without the header, the `{cookie}` cookie holds it (dj-rest-auth's cookie mode)."
+            ),
+            None => String::new(),
+        };
+        vec![security_scheme::simplejwt(
+            jwt.as_deref(),
+            Self::NAME,
+            &also,
+        )]
     }
 
     fn challenge(cx: &AuthContext<'_>) -> Option<String> {

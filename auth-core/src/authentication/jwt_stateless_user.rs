@@ -23,11 +23,8 @@ impl Authentication for JwtStatelessUserAuthentication {
     const NAME: &'static str = "JWTStatelessUserAuthentication";
 
     fn security_requirement(settings: &Settings, _method: &str) -> SecurityRequirement {
-        let keyword = simple_jwt(settings)
-            .ok()
-            .and_then(|jwt| jwt.auth_header_types.first().cloned())
-            .unwrap_or_else(|| "Bearer".to_owned());
-        vec![security_scheme::drf_token(settings, Self::NAME, &keyword)]
+        let jwt = simple_jwt(settings).ok();
+        vec![security_scheme::simplejwt(jwt.as_deref(), Self::NAME, "")]
     }
 
     fn challenge(cx: &AuthContext<'_>) -> Option<String> {

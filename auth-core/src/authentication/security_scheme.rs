@@ -146,6 +146,36 @@ pub(crate) fn drf_token(settings: &Settings, name: &'static str, keyword: &str) 
     SecurityScheme::authorization_keyword(key, keyword, "a DRF token key")
 }
 
+/// simplejwt's schemes: the access token in `Authorization: <first AUTH_HEADER_TYPES> <token>`
+/// (`http`/`bearer` with `bearerFormat` left to the description, as DRF's spectacular extension
+/// for simplejwt does), or in the header `AUTH_HEADER_NAME` names. `also` adds to the
+/// description (the cookie of dj-rest-auth's scheme).
+#[cfg(feature = "simplejwt")]
+pub(crate) fn simplejwt(
+    jwt: Option<&crate::simplejwt::SimpleJwtSettings>,
+    name: &'static str,
+    also: &str,
+) -> SecurityScheme {
+    let keyword = jwt
+        .and_then(|jwt| jwt.auth_header_types.first())
+        .map_or("Bearer", String::as_str);
+    let header = jwt.map_or("authorization", |jwt| jwt.auth_header_name.as_str());
+    let what = "a simplejwt access token (JWT)";
+    let mut scheme = if header == "authorization" {
+        SecurityScheme::authorization_keyword(name, keyword, what)
+    } else {
+        SecurityScheme {
+            name: name.into(),
+            location: CredentialLocation::Header(header.to_owned()),
+            description: format!("{what}, sent as `{keyword} <token>`.").into(),
+        }
+    };
+    if !also.is_empty() {
+        scheme.description = format!("{} {also}", scheme.description).into();
+    }
+    scheme
+}
+
 /// Session authentication: the session cookie, and on unsafe methods the CSRF cookie and the
 /// CSRF header that DRF's `enforce_csrf` checks (a form field would do too; the header is the
 /// API form).

@@ -11,6 +11,7 @@ use auth_actix::openapi::{PolicySecurity, PolicySecurityError};
 use auth_actix::{
     AllowAny, ApiError, Auth, AuthSettings, Authentication, BasicAuthentication,
     BearerAuthentication, IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly,
+    JwtAuthentication, JwtCookieAuthentication, JwtStatelessUserAuthentication,
     KnoxTokenAuthentication, PolicyDefaults, PolicyGuard, ReadOnly, SessionAuthentication,
     TokenAuthentication, authentication_classes, operation_policy, permission_classes,
     throttle_classes, throttle_scope,
@@ -121,6 +122,19 @@ async fn clear_cache(_: StaffOnly) -> impl Responder {
 }
 operation_policy!(clear_cache, StaffOnly);
 
+// simplejwt's schemes and dj-rest-auth's cookie one.
+#[utoipa::path(get, path = "/jwt-profile/", responses((status = 200)))]
+#[get("/jwt-profile/")]
+#[authentication_classes(
+    JwtAuthentication,
+    JwtStatelessUserAuthentication,
+    JwtCookieAuthentication
+)]
+#[permission_classes(IsAuthenticated)]
+async fn jwt_profile(auth: Auth) -> impl Responder {
+    auth.user().to_string()
+}
+
 // No policy at all: the document keeps what the path attribute says.
 #[utoipa::path(get, path = "/legacy/", responses((status = 200)), security(("legacy" = [])))]
 #[get("/legacy/")]
@@ -138,6 +152,7 @@ async fn legacy() -> impl Responder {
     reports,
     reports_v2,
     clear_cache,
+    jwt_profile,
     legacy
 ))]
 struct ApiDoc;
@@ -210,6 +225,43 @@ fn authenticated_views_list_each_scheme_in_order_and_no_empty_requirement() {
     assert_eq!(
         security(&document, "/cache/", "delete"),
         json!([{ "BasicAuthentication": [] }])
+    );
+}
+
+#[test]
+fn jwt_schemes_are_bearer_tokens_and_the_cookie_scheme_names_its_cookie() {
+    use auth_actix::settings::JwtCookieSettings;
+
+    let settings = AuthSettings::builder()
+        .secret_key("openapi-test-key")
+        .jwt_cookies(JwtCookieSettings {
+            access_cookie: Some("jwt-access".to_owned()),
+            ..JwtCookieSettings::default()
+        })
+        .build()
+        .unwrap();
+    let document = document(&settings);
+    assert_eq!(
+        security(&document, "/jwt-profile/", "get"),
+        json!([
+            { "JWTAuthentication": [] },
+            { "JWTStatelessUserAuthentication": [] },
+            { "JWTCookieAuthentication": [] }
+        ])
+    );
+    let schemes = &document["components"]["securitySchemes"];
+    let bearer = |description: &str| json!({ "type": "http", "scheme": "bearer", "description": description });
+    assert_eq!(
+        schemes["JWTAuthentication"],
+        bearer(
+            "a simplejwt access token (JWT), sent as `Authorization: Bearer <a simplejwt access token (JWT)>`."
+        )
+    );
+    assert_eq!(
+        schemes["JWTCookieAuthentication"],
+        bearer(
+            "a simplejwt access token (JWT), sent as `Authorization: Bearer <a simplejwt access token (JWT)>`. Without the header, the `jwt-access` cookie holds it (dj-rest-auth's cookie mode)."
+        )
     );
 }
 
@@ -326,6 +378,9 @@ fn the_security_schemes_of_the_built_in_classes() {
         names,
         [
             "BasicAuthentication",
+            "JWTAuthentication",
+            "JWTCookieAuthentication",
+            "JWTStatelessUserAuthentication",
             "KnoxTokenAuthentication",
             "ServiceKey",
             "SessionAuthentication",
