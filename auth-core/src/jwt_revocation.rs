@@ -1,5 +1,9 @@
+//! How simplejwt's tokens stop working before they expire: simplejwt's **blacklist** (refresh
+//! and sliding tokens, by `jti`, in its `token_blacklist` tables; answered by the credential
+//! cache when it is on), and this library's per-user **revocation floors**.
+//!
 //! Revoking a user's JWTs at once — "log out everywhere", a password change — without a
-//! database read per request: a per-user **revocation floor** kept by the credential cache (and,
+//! database read per request: a per-user revocation floor kept by the credential cache (and,
 //! with Redis, by every instance that hears it). A token of the user whose `iat` is at or before
 //! the floor is refused by both JWT schemes and by the refresh, verify and blacklist views.
 //!
@@ -10,10 +14,13 @@
 //! most `ACCESS_TOKEN_LIFETIME` (`REFRESH_TOKEN_LIFETIME` for refresh tokens) on that instance.
 //! Tokens issued in the same second as the revocation are refused too (`iat` is whole seconds).
 
+use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
 use crate::environment::{Environment, Services};
+use crate::error::ApiError;
 use crate::jwt::claims::python_int;
+use crate::store::token_blacklist::{self, OutstandingToken};
 
 /// Refuses every JWT of `user_id` issued up to now, here and (with Redis) on every instance.
 /// Returns whether there was a cache to keep the floor: without one, nothing is revoked.
@@ -51,4 +58,66 @@ pub fn is_revoked(services: &Services, user_id_claim: &str, payload: &Map<String
         // No `iat`: it cannot be shown to be younger than the floor.
         None => true,
     }
+}
+
+/// `BlacklistedToken.objects.filter(token__jti=jti).exists()`, answered by the credential cache
+/// when it is on: "blacklisted" for good, "not blacklisted" for its TTL — which is how long a
+/// blacklisting made by another service (simplejwt itself) can go unseen here; one made by an
+/// instance of this library reaches the others at once through the cache's invalidation.
+pub async fn is_blacklisted(env: &Environment, jti: &str) -> Result<bool, ApiError> {
+    let cache = env.services().credential_cache();
+    let now = env.services().clock().now();
+    if let Some(known) = cache.and_then(|cache| cache.blacklisted(jti, now)) {
+        return Ok(known);
+    }
+    let blacklisted = token_blacklist::is_blacklisted(env.db(), jti)
+        .await
+        .map_err(ApiError::store_failure)?;
+    if let Some(cache) = cache {
+        cache.remember_blacklisted(jti, blacklisted, now);
+    }
+    Ok(blacklisted)
+}
+
+/// `token.blacklist()`, and the cache told (here, and the instances that hear it). Returns
+/// whether this call blacklisted it (`false`: it already was; see
+/// [`token_blacklist::blacklist`]).
+pub async fn blacklist(
+    env: &Environment,
+    row: &OutstandingToken,
+    now: DateTime<Utc>,
+) -> Result<bool, ApiError> {
+    let written = token_blacklist::blacklist(env.db(), row, now)
+        .await
+        .map_err(ApiError::store_failure)?;
+    if let Some(cache) = env.services().credential_cache() {
+        cache.blacklisted_now(&row.jti);
+    }
+    Ok(written)
+}
+
+/// Django's `str()` of a claim used as a `CharField` lookup value (the `jti`): text as it is,
+/// integers and booleans as Python writes them. Anything else (a list, an object, a float) has
+/// no row to match and cannot be stored by this library: `None`.
+pub fn lookup_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(text) => Some(text.clone()),
+        Value::Bool(true) => Some("True".to_owned()),
+        Value::Bool(false) => Some("False".to_owned()),
+        Value::Number(number) if number.is_i64() || number.is_u64() => Some(number.to_string()),
+        _ => None,
+    }
+}
+
+/// The `jti` of a token's claims as the blacklist stores it (`JTI_CLAIM`, through
+/// [`lookup_text`]); `None` when it has none the blacklist could hold.
+pub fn jti_of(
+    settings: &crate::simplejwt::SimpleJwtSettings,
+    payload: &Map<String, Value>,
+) -> Option<String> {
+    settings
+        .jti_claim
+        .as_deref()
+        .and_then(|claim| payload.get(claim))
+        .and_then(lookup_text)
 }

@@ -57,8 +57,8 @@ pub mod store;
 // Layer 2: the environment.
 pub mod accounts;
 pub mod environment;
-#[cfg(feature = "jwt")]
-#[cfg_attr(docsrs, doc(cfg(feature = "jwt")))]
+#[cfg(feature = "simplejwt")]
+#[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
 pub mod jwt_revocation;
 #[doc(hidden)]
 pub mod login;

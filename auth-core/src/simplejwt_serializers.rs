@@ -67,28 +67,11 @@ fn store_failure(error: sea_orm::DbErr) -> ApiError {
     ApiError::store_failure(error)
 }
 
-/// Django's `str()` of a claim used as a `CharField` lookup value (the `jti`): text as it is,
-/// integers and booleans as Python writes them. Anything else (a list, an object, a float) has
-/// no row to match and cannot be stored by this library: `None`.
-fn lookup_text(value: &Value) -> Option<String> {
-    match value {
-        Value::String(text) => Some(text.clone()),
-        Value::Bool(true) => Some("True".to_owned()),
-        Value::Bool(false) => Some("False".to_owned()),
-        Value::Number(number) if number.is_i64() || number.is_u64() => Some(number.to_string()),
-        _ => None,
-    }
-}
-
 /// The token's `jti` as the blacklist stores it. simplejwt reads `payload[JTI_CLAIM]` and
 /// crashes (`KeyError`, a server error) on a token without one; here it is "Token has no id",
 /// what `verify()` would have said.
 fn jti(token: &Token<'_>, settings: &SimpleJwtSettings) -> Result<String, TokenError> {
-    settings
-        .jti_claim
-        .as_deref()
-        .and_then(|claim| token.get(claim))
-        .and_then(lookup_text)
+    jwt_revocation::jti_of(settings, token.payload())
         .ok_or_else(|| TokenError::new(messages::TOKEN_HAS_NO_ID))
 }
 
@@ -138,40 +121,6 @@ async fn outstanding_row(
     })
 }
 
-/// `BlacklistedToken.objects.filter(token__jti=jti).exists()`, answered by the credential cache
-/// when it is on (both answers: "not blacklisted" for its TTL, which is how long a blacklisting
-/// made by another service, such as simplejwt itself, can go unseen here; a blacklisting made
-/// by an instance of this library reaches the others at once through the cache's invalidation).
-async fn is_blacklisted(env: &Environment, jti: &str) -> Result<bool, ApiError> {
-    let cache = env.services().credential_cache();
-    let now = env.services().clock().now();
-    if let Some(known) = cache.and_then(|cache| cache.blacklisted(jti, now)) {
-        return Ok(known);
-    }
-    let blacklisted = token_blacklist::is_blacklisted(env.db(), jti)
-        .await
-        .map_err(store_failure)?;
-    if let Some(cache) = cache {
-        cache.remember_blacklisted(jti, blacklisted, now);
-    }
-    Ok(blacklisted)
-}
-
-/// `token.blacklist()`, and the cache told.
-async fn blacklist_row(
-    env: &Environment,
-    row: &OutstandingToken,
-    now: DateTime<Utc>,
-) -> Result<(), ApiError> {
-    token_blacklist::blacklist(env.db(), row, now)
-        .await
-        .map_err(store_failure)?;
-    if let Some(cache) = env.services().credential_cache() {
-        cache.blacklisted_now(&row.jti);
-    }
-    Ok(())
-}
-
 /// The user's revocation floor ([`jwt_revocation`]): a token issued before it is refused as a
 /// blacklisted one.
 fn check_floor(
@@ -198,7 +147,7 @@ async fn check_blacklist(
         return Ok(());
     }
     let jti = jti(token, settings).map_err(|error| invalid_token(&error))?;
-    if is_blacklisted(env, &jti).await? {
+    if jwt_revocation::is_blacklisted(env, &jti).await? {
         return Err(invalid_token(&TokenError::new(
             messages::TOKEN_IS_BLACKLISTED,
         )));
@@ -371,7 +320,13 @@ pub async fn refresh(
     if settings.rotate_refresh_tokens {
         if settings.blacklist_after_rotation && settings.token_blacklist {
             let row = outstanding_row(env, settings, &refresh).await?;
-            blacklist_row(env, &row, now).await?;
+            // Two refreshes racing with one token: the one that did not blacklist it is refused,
+            // as it would be a moment later (simplejwt lets both through).
+            if !jwt_revocation::blacklist(env, &row, now).await? {
+                return Err(invalid_token(&TokenError::new(
+                    messages::TOKEN_IS_BLACKLISTED,
+                )));
+            }
         }
         refresh.set_jti();
         refresh.set_exp("exp", None, None);
@@ -417,17 +372,12 @@ pub async fn verify(
     let token = Token::decode(TokenKind::Untyped, text, settings, now, true)
         .map_err(|error| invalid_token(&error))?;
     check_floor(env, settings, &token)?;
-    if settings.blacklist_after_rotation && settings.token_blacklist {
-        let jti = settings
-            .jti_claim
-            .as_deref()
-            .and_then(|claim| token.get(claim))
-            .and_then(lookup_text);
-        if let Some(jti) = jti
-            && is_blacklisted(env, &jti).await?
-        {
-            return Err(non_field_error(messages::TOKEN_IS_BLACKLISTED));
-        }
+    if settings.blacklist_after_rotation
+        && settings.token_blacklist
+        && let Some(jti) = jwt_revocation::jti_of(settings, token.payload())
+        && jwt_revocation::is_blacklisted(env, &jti).await?
+    {
+        return Err(non_field_error(messages::TOKEN_IS_BLACKLISTED));
     }
     Ok(Body::new())
 }
@@ -443,7 +393,8 @@ pub async fn blacklist(
     let refresh = read_blacklistable(env, settings, TokenKind::Refresh, text, now).await?;
     if settings.token_blacklist {
         let row = outstanding_row(env, settings, &refresh).await?;
-        blacklist_row(env, &row, now).await?;
+        // Blacklisting twice at once is `{}` for both, as in simplejwt (`get_or_create`).
+        jwt_revocation::blacklist(env, &row, now).await?;
     }
     Ok(Body::new())
 }

@@ -153,8 +153,9 @@ fn run_suite(python: &Path, script: &str, binary: &str, extra: &[String]) -> Res
     }
 }
 
-/// Rotation, blacklisting after it, the revoke claim and a second header type.
-const SIMPLE_JWT_ROTATION: &str = r#"{"ROTATE_REFRESH_TOKENS": true, "BLACKLIST_AFTER_ROTATION": true, "CHECK_REVOKE_TOKEN": true, "AUTH_HEADER_TYPES": ["Bearer", "JWT"]}"#;
+/// Rotation, blacklisting after it, the revoke claim, a second header type, and sliding tokens
+/// accepted by the JWT schemes (checked against the blacklist as they authenticate).
+const SIMPLE_JWT_ROTATION: &str = r#"{"ROTATE_REFRESH_TOKENS": true, "BLACKLIST_AFTER_ROTATION": true, "CHECK_REVOKE_TOKEN": true, "AUTH_HEADER_TYPES": ["Bearer", "JWT"], "AUTH_TOKEN_CLASSES": ["rest_framework_simplejwt.tokens.AccessToken", "rest_framework_simplejwt.tokens.SlidingToken"]}"#;
 
 /// dj-rest-auth's cookies with CSRF, readable refresh tokens, `Secure` and `SameSite=Strict`.
 const REST_AUTH_CSRF: &str = r#"{"JWT_AUTH_COOKIE": "jwt-access", "JWT_AUTH_REFRESH_COOKIE": "jwt-refresh", "JWT_AUTH_REFRESH_COOKIE_PATH": "/dj-rest-auth/", "JWT_AUTH_COOKIE_USE_CSRF": true, "JWT_AUTH_HTTPONLY": false, "JWT_AUTH_SAMESITE": "Strict", "JWT_AUTH_SECURE": true}"#;

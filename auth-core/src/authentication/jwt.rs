@@ -65,14 +65,14 @@ pub(super) struct Accepted {
 /// `AUTH_TOKEN_CLASSES` that accepts the header's token, with its claims; `None` when the
 /// header is absent or names another scheme; the refusal otherwise. A token its user's
 /// revocation floor refuses ([`jwt_revocation`]) fails its class with "Token is blacklisted".
-pub(super) fn validated_token(
+pub(super) async fn validated_token(
     cx: &AuthContext<'_>,
     settings: &SimpleJwtSettings,
 ) -> Result<Option<Accepted>, Outcome> {
     match raw_token(cx, settings) {
         RawToken::Absent | RawToken::OtherScheme => Ok(None),
         RawToken::Malformed(refusal) => Err(refusal),
-        RawToken::Found(text) => validate(cx, settings, text).map(Some),
+        RawToken::Found(text) => validate(cx, settings, text).await.map(Some),
     }
 }
 
@@ -117,7 +117,9 @@ pub(super) fn raw_token(cx: &AuthContext<'_>, settings: &SimpleJwtSettings) -> R
 }
 
 /// `get_validated_token(raw_token)`: the first class of `AUTH_TOKEN_CLASSES` that accepts it.
-pub(super) fn validate(
+/// A refresh or sliding token is checked against simplejwt's blacklist first when the app is
+/// installed (its `BlacklistMixin.verify`), and every token against its user's revocation floor.
+pub(super) async fn validate(
     cx: &AuthContext<'_>,
     settings: &SimpleJwtSettings,
     text: String,
@@ -125,32 +127,23 @@ pub(super) fn validate(
     let now = cx.services().clock().now();
     let mut failures = Vec::new();
     for &kind in &settings.auth_token_classes {
-        match Token::decode(kind, &text, settings, now, true) {
-            Ok(token)
-                if jwt_revocation::is_revoked(
-                    cx.services(),
-                    &settings.user_id_claim,
-                    token.payload(),
-                ) =>
-            {
-                failures.push(json!({
-                    "token_class": kind.class_name(),
-                    "token_type": kind.token_type(),
-                    "message": messages::TOKEN_IS_BLACKLISTED,
-                }));
-            }
-            Ok(token) => {
+        let refused = |message: &str| {
+            json!({
+                "token_class": kind.class_name(),
+                "token_type": kind.token_type(),
+                "message": message,
+            })
+        };
+        match read(cx, settings, kind, &text, now).await {
+            Ok(Ok(token)) => {
                 return Ok(Accepted {
                     kind,
                     payload: token.into_payload(),
                     text,
                 });
             }
-            Err(error) => failures.push(json!({
-                "token_class": kind.class_name(),
-                "token_type": kind.token_type(),
-                "message": error.message(),
-            })),
+            Ok(Err(message)) => failures.push(refused(&message)),
+            Err(error) => return Err(Outcome::Failed(error)),
         }
     }
     Err(refused(
@@ -158,6 +151,44 @@ pub(super) fn validate(
         messages::CODE_TOKEN_NOT_VALID,
         vec![("messages".to_owned(), Value::Array(failures))],
     ))
+}
+
+/// The token read as `kind`: the token, its refusal's message, or a store failure.
+async fn read<'s>(
+    cx: &AuthContext<'_>,
+    settings: &'s SimpleJwtSettings,
+    kind: TokenKind,
+    text: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Result<Token<'s>, String>, ApiError> {
+    let blacklistable =
+        settings.token_blacklist && matches!(kind, TokenKind::Refresh | TokenKind::Sliding);
+    // A blacklistable class checks the blacklist between PyJWT's decode and its own `verify()`.
+    let decoded = if blacklistable {
+        Token::decode_signed(kind, text, settings, now)
+    } else {
+        Token::decode(kind, text, settings, now, true)
+    };
+    let token = match decoded {
+        Ok(token) => token,
+        Err(error) => return Ok(Err(error.message().to_owned())),
+    };
+    if jwt_revocation::is_revoked(cx.services(), &settings.user_id_claim, token.payload()) {
+        return Ok(Err(messages::TOKEN_IS_BLACKLISTED.to_owned()));
+    }
+    if blacklistable {
+        // simplejwt reads `payload[JTI_CLAIM]` here and crashes without one (500).
+        let Some(jti) = jwt_revocation::jti_of(settings, token.payload()) else {
+            return Ok(Err(messages::TOKEN_HAS_NO_ID.to_owned()));
+        };
+        if jwt_revocation::is_blacklisted(cx.env, &jti).await? {
+            return Ok(Err(messages::TOKEN_IS_BLACKLISTED.to_owned()));
+        }
+        if let Err(error) = token.verify() {
+            return Ok(Err(error.message().to_owned()));
+        }
+    }
+    Ok(Ok(token))
 }
 
 /// `InvalidToken("Token contained no recognizable user identification")`.
@@ -272,7 +303,7 @@ impl Authentication for JwtAuthentication {
             kind,
             payload,
             text,
-        } = match validated_token(cx, &settings) {
+        } = match validated_token(cx, &settings).await {
             Ok(Some(validated)) => validated,
             Ok(None) => return Outcome::NotAttempted,
             Err(refusal) => return refusal,

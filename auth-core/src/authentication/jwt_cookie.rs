@@ -71,7 +71,7 @@ impl Authentication for JwtCookieAuthentication {
                 }
             }
         };
-        let accepted = match validate(cx, &settings, text) {
+        let accepted = match validate(cx, &settings, text).await {
             Ok(accepted) => accepted,
             Err(refusal) => return refusal,
         };

@@ -42,7 +42,7 @@ impl Authentication for JwtStatelessUserAuthentication {
             kind,
             payload,
             text,
-        } = match validated_token(cx, &settings) {
+        } = match validated_token(cx, &settings).await {
             Ok(Some(validated)) => validated,
             Ok(None) => return Outcome::NotAttempted,
             Err(refusal) => return refusal,

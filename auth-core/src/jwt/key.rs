@@ -308,7 +308,9 @@ mod asymmetric {
                 let Ok(decoding) = DecodingKey::from_jwk(&jwk) else {
                     continue;
                 };
-                if family_of(decoding.family()) != family {
+                // A secret (`oct`) in a set of public keys is never taken: it would be
+                // published by the JWKS view.
+                if family == Family::Hmac || family_of(decoding.family()) != family {
                     continue;
                 }
                 keys.push(Self {

@@ -175,14 +175,15 @@ impl Shared {
     }
 }
 
-/// `<instance> u <id>`, `<instance> t <hex>`, `<instance> s <hex>`, `<instance> j <id>:<unix
-/// seconds>` or `<instance> *`.
+/// `<instance> u <id>`, `<instance> t <hex>`, `<instance> s <hex>`, `<instance> b <hex>`,
+/// `<instance> j <id>:<unix seconds>` or `<instance> *`.
 fn encode(instance: &str, invalidation: Invalidation) -> String {
     match invalidation {
         Invalidation::User(id) => format!("{instance} u {id}"),
         Invalidation::Token(id) => format!("{instance} t {}", hex::encode(id)),
         Invalidation::Session(id) => format!("{instance} s {}", hex::encode(id)),
         Invalidation::JwtFloor(user, floor) => format!("{instance} j {user}:{floor}"),
+        Invalidation::Blacklisted(id) => format!("{instance} b {}", hex::encode(id)),
         Invalidation::All => format!("{instance} *"),
     }
 }
@@ -196,6 +197,7 @@ fn decode(message: &str) -> Option<(&str, Invalidation)> {
         ("u", Some(id)) => Invalidation::User(id.parse().ok()?),
         ("t", Some(id)) => Invalidation::Token(fingerprint(id)?),
         ("s", Some(id)) => Invalidation::Session(fingerprint(id)?),
+        ("b", Some(id)) => Invalidation::Blacklisted(fingerprint(id)?),
         ("j", Some(floor)) => {
             let (user, at) = floor.split_once(':')?;
             Invalidation::JwtFloor(user.parse().ok()?, at.parse().ok()?)
@@ -329,6 +331,7 @@ mod tests {
             Invalidation::Token(id),
             Invalidation::Session(id),
             Invalidation::JwtFloor(42, 1_796_527_931),
+            Invalidation::Blacklisted(id),
             Invalidation::All,
         ] {
             let message = encode("abc", invalidation);

@@ -109,12 +109,15 @@ pub struct CredentialCache {
     known: Cache<Fingerprint, Entry>,
     /// Refused token fingerprints and until when they stay refused.
     unknown: Cache<Fingerprint, DateTime<Utc>>,
-    /// simplejwt's blacklist by `jti` fingerprint: whether the token is blacklisted, and until
-    /// when that answer holds (a blacklisting is for good; a "not blacklisted" for the TTL).
-    blacklist: Cache<Fingerprint, (bool, DateTime<Utc>)>,
+    /// simplejwt's blacklist by `jti` fingerprint: the tokens known to be blacklisted (for good:
+    /// a row goes only once its token has expired) ...
+    blacklisted: Cache<Fingerprint, ()>,
+    /// ... and those known not to be, until when. Kept apart so that a "not blacklisted" read
+    /// racing a blacklisting can never hide it: the first map is asked first.
+    not_blacklisted: Cache<Fingerprint, DateTime<Utc>>,
     /// Per-user JWT revocation floors (Unix seconds): a token of the user issued at or before
-    /// the floor is refused.
-    jwt_floors: Cache<i32, i64>,
+    /// the floor is refused. Not a cache: never evicted (a floor is a revocation).
+    jwt_floors: std::sync::RwLock<std::collections::HashMap<i32, i64>>,
     /// Who hears what this cache forgets (the other instances, through Redis), when set.
     peers: OnceLock<Peers>,
 }
@@ -131,6 +134,8 @@ pub enum Invalidation {
     Session(Fingerprint),
     /// Every JWT of this user issued at or before this second (Unix time) is refused.
     JwtFloor(i32, i64),
+    /// simplejwt's blacklist holds this `jti` (by fingerprint) now.
+    Blacklisted(Fingerprint),
     /// Everything.
     All,
 }
@@ -157,8 +162,9 @@ impl CredentialCache {
             ttl: TimeDelta::from_std(ttl).unwrap_or(TimeDelta::MAX),
             known: Cache::new(capacity),
             unknown: Cache::new(capacity),
-            blacklist: Cache::new(capacity),
-            jwt_floors: Cache::new(capacity),
+            blacklisted: Cache::new(capacity),
+            not_blacklisted: Cache::new(capacity),
+            jwt_floors: std::sync::RwLock::default(),
             peers: OnceLock::new(),
         }
     }
@@ -184,23 +190,27 @@ impl CredentialCache {
             Invalidation::Token(id) => {
                 self.known.remove(&id);
                 self.unknown.remove(&id);
-                self.blacklist.remove(&id);
+            }
+            Invalidation::Blacklisted(id) => {
+                self.blacklisted.insert(id, ());
+                self.not_blacklisted.remove(&id);
             }
             Invalidation::Session(id) => {
                 self.known.remove(&id);
             }
             Invalidation::JwtFloor(user_id, floor) => {
-                let floor = self
+                let mut floors = self
                     .jwt_floors
-                    .get(&user_id)
-                    .map_or(floor, |known| known.max(floor));
-                self.jwt_floors.insert(user_id, floor);
+                    .write()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                let entry = floors.entry(user_id).or_insert(floor);
+                *entry = (*entry).max(floor);
             }
             // Floors are revocations, not cached answers: clearing the cache keeps them.
             Invalidation::All => {
                 self.known.clear();
                 self.unknown.clear();
-                self.blacklist.clear();
+                self.not_blacklisted.clear();
             }
         }
     }
@@ -343,10 +353,14 @@ impl CredentialCache {
     /// Whether simplejwt's blacklist holds the token `jti`, if known at `now`.
     pub fn blacklisted(&self, jti: &str, now: DateTime<Utc>) -> Option<bool> {
         let id = fingerprint(JTI, jti);
-        match self.blacklist.get(&id) {
-            Some((blacklisted, until)) if now < until => {
+        if self.blacklisted.get(&id).is_some() {
+            hit("jwt_blacklist");
+            return Some(true);
+        }
+        match self.not_blacklisted.get(&id) {
+            Some(until) if now < until => {
                 hit("jwt_blacklist");
-                Some(blacklisted)
+                Some(false)
             }
             _ => {
                 miss("jwt_blacklist");
@@ -358,21 +372,18 @@ impl CredentialCache {
     /// Remembers the blacklist's answer for the token `jti`: a blacklisting for good (the row
     /// goes only once the token has expired), a "not blacklisted" for the TTL.
     pub fn remember_blacklisted(&self, jti: &str, blacklisted: bool, now: DateTime<Utc>) {
-        let until = if blacklisted {
-            DateTime::<Utc>::MAX_UTC
+        let id = fingerprint(JTI, jti);
+        if blacklisted {
+            self.blacklisted.insert(id, ());
         } else {
-            self.until(now)
-        };
-        self.blacklist
-            .insert(fingerprint(JTI, jti), (blacklisted, until));
+            self.not_blacklisted.insert(id, self.until(now));
+        }
     }
 
-    /// The token `jti` was just blacklisted here: remembered as such, and forgotten by the
-    /// instances that hear this cache (their "not blacklisted" answers go).
+    /// The token `jti` was just blacklisted here: remembered as such, here and on the
+    /// instances that hear this cache.
     pub fn blacklisted_now(&self, jti: &str) {
-        let id = fingerprint(JTI, jti);
-        self.announce(Invalidation::Token(id));
-        self.blacklist.insert(id, (true, DateTime::<Utc>::MAX_UTC));
+        self.forget(Invalidation::Blacklisted(fingerprint(JTI, jti)));
     }
 
     /// Refuses, here and on the instances that hear this cache, every JWT of the user issued at
@@ -383,7 +394,11 @@ impl CredentialCache {
 
     /// The user's JWT revocation floor, if one was set (Unix seconds).
     pub fn jwt_floor(&self, user_id: i32) -> Option<i64> {
-        self.jwt_floors.get(&user_id)
+        self.jwt_floors
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&user_id)
+            .copied()
     }
 
     /// Forgets everything, here and on the instances that hear this cache.

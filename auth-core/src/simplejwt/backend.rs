@@ -83,10 +83,14 @@ impl<'a> TokenBackend<'a> {
     ) -> Result<String, JwtError> {
         let claims = self.claims(payload);
         let mut parts = presented.splitn(3, '.');
-        let (Some(header), Some(body), Some(_)) = (parts.next(), parts.next(), parts.next()) else {
+        let (Some(header), Some(body), Some(signature)) =
+            (parts.next(), parts.next(), parts.next())
+        else {
             return self.encode(payload);
         };
-        if body == jws::payload_segment(&claims)
+        // PyJWT accepts a correctly padded signature segment; encode writes none.
+        if !signature.contains('=')
+            && body == jws::payload_segment(&claims)
             && header == jws::header_segment(&self.settings.signing_key, self.settings.algorithm)
         {
             return Ok(presented.to_owned());
@@ -131,5 +135,34 @@ impl<'a> TokenBackend<'a> {
             audience: self.settings.audience.as_ref().map(Audience::accepted),
             issuer: self.settings.issuer.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::simplejwt::{Token, TokenKind};
+    use chrono::TimeZone as _;
+
+    #[test]
+    fn the_text_of_a_token_is_the_presented_one_only_when_encode_would_write_it() {
+        let settings = SimpleJwtSettings::new("not very secret in tests").unwrap();
+        let backend = TokenBackend::new(&settings);
+        let now = Utc.timestamp_opt(1_796_527_631, 0).single().unwrap();
+        let token = Token::new(TokenKind::Access, &settings, now);
+        let canonical = token.encode().unwrap();
+        let payload = token.payload();
+        assert_eq!(backend.text_of(payload, &canonical).unwrap(), canonical);
+        // A padded signature segment (PyJWT reads it) is written without the padding.
+        let (input, signature) = canonical.rsplit_once('.').unwrap();
+        // 32 bytes of HMAC-SHA256: 43 characters, one `=` of padding.
+        assert_eq!(signature.len(), 43);
+        let padded = format!("{input}.{signature}=");
+        assert_eq!(backend.text_of(payload, &padded).unwrap(), canonical);
+        // Another header order, or a payload written otherwise: encoded again.
+        let (_, rest) = canonical.split_once('.').unwrap();
+        let reordered = format!("eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.{rest}");
+        assert_eq!(backend.text_of(payload, &reordered).unwrap(), canonical);
+        assert_eq!(backend.text_of(payload, "not.a-token").unwrap(), canonical);
     }
 }

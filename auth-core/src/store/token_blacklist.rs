@@ -10,7 +10,7 @@
 //! token deletes its blacklist row first; [`flush_expired`] and [`forget_user`] do the same.
 
 use chrono::{DateTime, TimeZone as _, Utc};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{ConnectionTrait, DbErr, TransactionSession as _, TransactionTrait};
 
 use super::datetime;
@@ -92,7 +92,15 @@ async fn outstanding_id<C: ConnectionTrait>(db: &C, jti: &str) -> Result<Option<
 /// `OutstandingToken.objects.create(…)`: what `RefreshToken.for_user` and
 /// `SlidingToken.for_user` write at every issue.
 pub async fn create<C: ConnectionTrait>(db: &C, token: &OutstandingToken) -> Result<(), DbErr> {
-    let insert = Query::insert()
+    db.execute(&insert_outstanding(db, token)?).await?;
+    Ok(())
+}
+
+fn insert_outstanding<C: ConnectionTrait>(
+    db: &C,
+    token: &OutstandingToken,
+) -> Result<sea_orm::sea_query::InsertStatement, DbErr> {
+    Ok(Query::insert()
         .into_table(outstanding())
         .columns([
             column("token"),
@@ -109,55 +117,55 @@ pub async fn create<C: ConnectionTrait>(db: &C, token: &OutstandingToken) -> Res
             token.jti.clone().into(),
         ])
         .map_err(|error| DbErr::Custom(error.to_string()))?
-        .to_owned();
-    db.execute(&insert).await?;
-    Ok(())
+        .to_owned())
+}
+
+/// `ON CONFLICT DO NOTHING` (SQLite, PostgreSQL), `ON DUPLICATE KEY UPDATE id = id` (MySQL): an
+/// insert that leaves an existing row alone instead of failing, as `get_or_create` must when
+/// two requests race. (MySQL's driver counts found rows, so there an existing blacklist row
+/// also reads as written: [`blacklist`]'s answer is exact on SQLite and PostgreSQL only.)
+fn or_nothing() -> OnConflict {
+    OnConflict::new().do_nothing_on([column("id")]).to_owned()
 }
 
 /// `OutstandingToken.objects.get_or_create(jti=…, defaults=…)`: the id of the row with the
 /// token's `jti`, written first when missing (`outstand()`, and the first half of
-/// `blacklist()`). Another writer inserting the same `jti` meanwhile is not an error: its row is
-/// the one returned.
+/// `blacklist()`). A concurrent writer of the same `jti` is not an error: its row is the one
+/// returned. Each statement commits on its own, so the read after the insert sees the other
+/// writer's row on every backend.
 pub async fn outstand<C: ConnectionTrait>(db: &C, token: &OutstandingToken) -> Result<i64, DbErr> {
     if let Some(id) = outstanding_id(db, &token.jti).await? {
         return Ok(id);
     }
-    let created = create(db, token).await;
-    match outstanding_id(db, &token.jti).await? {
-        Some(id) => Ok(id),
-        None => Err(created
-            .err()
-            .unwrap_or_else(|| DbErr::RecordNotFound(OUTSTANDING_TABLE.to_owned()))),
-    }
+    let mut insert = insert_outstanding(db, token)?;
+    insert.on_conflict(or_nothing());
+    db.execute(&insert).await?;
+    outstanding_id(db, &token.jti)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(OUTSTANDING_TABLE.to_owned()))
 }
 
 /// `token.blacklist()`: the token's outstanding row (written when missing) and its blacklist
-/// row (`blacklisted_at` = `now`), each created only if absent, in one transaction.
-pub async fn blacklist<C: ConnectionTrait + TransactionTrait>(
+/// row (`blacklisted_at` = `now`), each created only if absent. Returns whether this call wrote
+/// the blacklist row: `false` when the token was blacklisted already (by a concurrent request
+/// too), which the rotation uses to refuse a refresh token presented twice at once.
+pub async fn blacklist<C: ConnectionTrait>(
     db: &C,
     token: &OutstandingToken,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    let transaction = db.begin().await?;
-    let id = outstand(&transaction, token).await?;
-    let exists = Query::select()
-        .expr(Expr::val(1))
-        .from(blacklisted())
-        .and_where(Expr::col(column("token_id")).eq(id))
+) -> Result<bool, DbErr> {
+    let id = outstand(db, token).await?;
+    let insert = Query::insert()
+        .into_table(blacklisted())
+        .columns([column("blacklisted_at"), column("token_id")])
+        .values([
+            Expr::value(datetime::value(db, datetime::truncate(now))),
+            id.into(),
+        ])
+        .map_err(|error| DbErr::Custom(error.to_string()))?
+        .on_conflict(or_nothing())
         .to_owned();
-    if transaction.query_one(&exists).await?.is_none() {
-        let insert = Query::insert()
-            .into_table(blacklisted())
-            .columns([column("blacklisted_at"), column("token_id")])
-            .values([
-                Expr::value(datetime::value(db, datetime::truncate(now))),
-                id.into(),
-            ])
-            .map_err(|error| DbErr::Custom(error.to_string()))?
-            .to_owned();
-        transaction.execute(&insert).await?;
-    }
-    transaction.commit().await
+    Ok(db.execute(&insert).await?.rows_affected() == 1)
 }
 
 /// `BlacklistedToken.objects.filter(token__jti=jti).exists()`.

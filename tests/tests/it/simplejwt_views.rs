@@ -781,3 +781,51 @@ async fn the_cookie_scheme_reads_the_header_first_then_the_cookie_and_checks_csr
         assert_eq!(reply.status, 200);
     }
 }
+
+#[actix_web::test]
+async fn a_blacklisted_sliding_token_no_longer_authenticates_and_blacklisting_twice_writes_once() {
+    let mut jwt = jwt_settings();
+    jwt.auth_token_classes = vec![TokenKind::Sliding];
+    let settings = settings_builder().simple_jwt(jwt.clone()).build().unwrap();
+    let db = database(&settings).await;
+    let app = app(&settings, &db, |routes| {
+        routes
+            .service(web::scope("/api").configure(simplejwt_endpoints))
+            .service(route::<(auth_actix::JwtAuthentication,), IsAuthenticated>(
+                "/jwt/",
+            ));
+    })
+    .await;
+    let sliding = member(&obtain(&app, "/api/token/sliding/").await, "token");
+    let reply = send(&app, with_auth(get("/jwt/"), format!("Bearer {sliding}"))).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+
+    // simplejwt's BlacklistMixin.verify: the blacklist is checked when the token authenticates.
+    let row = token_blacklist::OutstandingToken {
+        jti: claims(&jwt, &sliding)["jti"].as_str().unwrap().to_owned(),
+        user_id: None,
+        token: sliding.clone(),
+        created_at: Utc::now(),
+        expires_at: Utc::now(),
+    };
+    assert!(
+        token_blacklist::blacklist(&db, &row, Utc::now())
+            .await
+            .unwrap()
+    );
+    assert!(
+        !token_blacklist::blacklist(&db, &row, Utc::now())
+            .await
+            .unwrap()
+    );
+    let count = "SELECT COUNT(*) FROM token_blacklist_blacklistedtoken";
+    assert_eq!(sea_orm_rows(&db, count).await, vec![vec![json!(1)]]);
+    let reply = send(&app, with_auth(get("/jwt/"), format!("Bearer {sliding}"))).await;
+    assert_eq!(
+        (reply.status, reply.body.as_str()),
+        (
+            401,
+            r#"{"detail":"Given token not valid for any token type","code":"token_not_valid","messages":[{"token_class":"SlidingToken","token_type":"sliding","message":"Token is blacklisted"}]}"#
+        )
+    );
+}
