@@ -5,13 +5,14 @@
 //! Revoking a user's JWTs at once — "log out everywhere", a password change — without a
 //! database read per request: a per-user revocation floor kept by the credential cache (and,
 //! with Redis, by every instance that hears it). A token of the user whose `iat` is at or before
-//! the floor is refused by both JWT schemes and by the refresh, verify and blacklist views.
+//! the floor is refused by the three JWT schemes and by the refresh, verify and blacklist views.
 //!
 //! simplejwt has nothing like it: an access token stays valid until it expires whatever happens
 //! to its user (its issues #59, #141, #744). The floors live in memory: they need the credential
-//! cache (`AuthSettingsBuilder::auth_cache_ttl`), and an instance that starts after a revocation
-//! does not know it — the floor only has to outlive the tokens it refuses, so the window is at
-//! most `ACCESS_TOKEN_LIFETIME` (`REFRESH_TOKEN_LIFETIME` for refresh tokens) on that instance.
+//! cache (`AuthSettingsBuilder::auth_cache_ttl`), and an instance that starts after a
+//! revocation, or missed its announcement while Redis was unreachable, does not know it — the
+//! floor only has to outlive the tokens it refuses, so the window is at most
+//! `ACCESS_TOKEN_LIFETIME` (`REFRESH_TOKEN_LIFETIME` for refresh tokens) on that instance.
 //! Tokens issued in the same second as the revocation are refused too (`iat` is whole seconds).
 
 use chrono::{DateTime, Utc};
@@ -40,8 +41,9 @@ pub fn revoke_user_tokens(env: &Environment, user_id: i32) -> bool {
 }
 
 /// Whether the token with these claims was revoked by its user's floor. `user_id_claim` names
-/// the user (`USER_ID_CLAIM`); a token without a readable user or `iat` cannot be matched to a
-/// floor and is left to the other checks.
+/// the user (`USER_ID_CLAIM`); a token without a readable user cannot be matched to a floor and
+/// is left to the other checks, and one of a user with a floor but without `iat` is refused (it
+/// cannot be shown to be younger than the floor).
 pub fn is_revoked(services: &Services, user_id_claim: &str, payload: &Map<String, Value>) -> bool {
     let Some(cache) = services.credential_cache() else {
         return false;
