@@ -21,7 +21,38 @@ use serde_json::{Map, Value};
 use crate::environment::{Environment, Services};
 use crate::error::ApiError;
 use crate::jwt::claims::python_int;
+use crate::simplejwt::{SimpleJwtSettings, Token, TokenError, TokenKind, messages};
 use crate::store::token_blacklist::{self, OutstandingToken};
+
+/// simplejwt's `<Class>(text)` with this library's floors: PyJWT's decode, the user's revocation
+/// floor, then — for a refresh or sliding token with the blacklist app — simplejwt's blacklist
+/// (`BlacklistMixin.verify` checks it before the class's own checks), then the class's
+/// `verify()`. The outer error is a store failure, the inner one the token's refusal.
+pub async fn read_token<'s>(
+    env: &Environment,
+    settings: &'s SimpleJwtSettings,
+    kind: TokenKind,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<Result<Token<'s>, TokenError>, ApiError> {
+    let token = match Token::decode_signed(kind, text, settings, now) {
+        Ok(token) => token,
+        Err(error) => return Ok(Err(error)),
+    };
+    if is_revoked(env.services(), &settings.user_id_claim, token.payload()) {
+        return Ok(Err(TokenError::new(messages::TOKEN_IS_BLACKLISTED)));
+    }
+    if settings.token_blacklist && matches!(kind, TokenKind::Refresh | TokenKind::Sliding) {
+        // simplejwt reads `payload[JTI_CLAIM]` here and crashes without one (500).
+        let Some(jti) = jti_of(settings, token.payload()) else {
+            return Ok(Err(TokenError::new(messages::TOKEN_HAS_NO_ID)));
+        };
+        if is_blacklisted(env, &jti).await? {
+            return Ok(Err(TokenError::new(messages::TOKEN_IS_BLACKLISTED)));
+        }
+    }
+    Ok(token.verify().map(|()| token))
+}
 
 /// Refuses every JWT of `user_id` issued up to now, here and (with Redis) on every instance.
 /// Returns whether there was a cache to keep the floor: without one, nothing is revoked.
@@ -113,10 +144,7 @@ pub fn lookup_text(value: &Value) -> Option<String> {
 
 /// The `jti` of a token's claims as the blacklist stores it (`JTI_CLAIM`, through
 /// [`lookup_text`]); `None` when it has none the blacklist could hold.
-pub fn jti_of(
-    settings: &crate::simplejwt::SimpleJwtSettings,
-    payload: &Map<String, Value>,
-) -> Option<String> {
+pub fn jti_of(settings: &SimpleJwtSettings, payload: &Map<String, Value>) -> Option<String> {
     settings
         .jti_claim
         .as_deref()

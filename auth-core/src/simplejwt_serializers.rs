@@ -36,11 +36,7 @@ pub type Body = Map<String, Value>;
 /// view without a challenge); other errors are returned as they are.
 pub fn view_error(settings: &SimpleJwtSettings, error: ApiError) -> ApiError {
     if error.kind().is_authentication_error() {
-        let challenge = settings
-            .auth_header_types
-            .first()
-            .map(|first| format!("{first} realm=\"api\""));
-        error.with_challenge(challenge)
+        error.with_challenge(settings.authenticate_header())
     } else {
         error
     }
@@ -121,54 +117,18 @@ async fn outstanding_row(
     })
 }
 
-/// The user's revocation floor ([`jwt_revocation`]): a token issued before it is refused as a
-/// blacklisted one.
-fn check_floor(
-    env: &Environment,
-    settings: &SimpleJwtSettings,
-    token: &Token<'_>,
-) -> Result<(), ApiError> {
-    if jwt_revocation::is_revoked(env.services(), &settings.user_id_claim, token.payload()) {
-        return Err(invalid_token(&TokenError::new(
-            messages::TOKEN_IS_BLACKLISTED,
-        )));
-    }
-    Ok(())
-}
-
-/// `BlacklistMixin.verify`: with the blacklist app, a blacklisted token is refused before the
-/// token's own checks.
-async fn check_blacklist(
-    env: &Environment,
-    settings: &SimpleJwtSettings,
-    token: &Token<'_>,
-) -> Result<(), ApiError> {
-    if !settings.token_blacklist {
-        return Ok(());
-    }
-    let jti = jti(token, settings).map_err(|error| invalid_token(&error))?;
-    if jwt_revocation::is_blacklisted(env, &jti).await? {
-        return Err(invalid_token(&TokenError::new(
-            messages::TOKEN_IS_BLACKLISTED,
-        )));
-    }
-    Ok(())
-}
-
-/// `RefreshToken(text)` / `SlidingToken(text)`: decoded (signature and PyJWT's claim checks),
-/// checked against the blacklist (when the app is installed), then verified (`exp`, id, type).
-async fn read_blacklistable<'a>(
+/// `RefreshToken(text)` / `SlidingToken(text)` / `UntypedToken(text)`, with the blacklist and
+/// this library's floors ([`jwt_revocation::read_token`]); a refused token is the view's 401.
+async fn read<'a>(
     env: &Environment,
     settings: &'a SimpleJwtSettings,
     kind: TokenKind,
     text: &str,
     now: DateTime<Utc>,
 ) -> Result<Token<'a>, ApiError> {
-    let token = Token::decode_signed(kind, text, settings, now).map_err(|e| invalid_token(&e))?;
-    check_floor(env, settings, &token)?;
-    check_blacklist(env, settings, &token).await?;
-    token.verify().map_err(|error| invalid_token(&error))?;
-    Ok(token)
+    jwt_revocation::read_token(env, settings, kind, text, now)
+        .await?
+        .map_err(|error| invalid_token(&error))
 }
 
 /// `TokenObtainSerializer.validate`: Django's `authenticate`, then the authentication rule;
@@ -299,7 +259,7 @@ pub async fn refresh(
     text: &str,
 ) -> Result<Body, ApiError> {
     let now = env.services().clock().now();
-    let mut refresh = read_blacklistable(env, settings, TokenKind::Refresh, text, now).await?;
+    let mut refresh = read(env, settings, TokenKind::Refresh, text, now).await?;
     // `if user_id and (user := get(...))`: a missing or falsy claim skips the check.
     let claim_is_set = refresh.get(&settings.user_id_claim).is_some_and(truthy);
     if claim_is_set {
@@ -350,7 +310,7 @@ pub async fn refresh_sliding(
     text: &str,
 ) -> Result<Body, ApiError> {
     let now = env.services().clock().now();
-    let mut token = read_blacklistable(env, settings, TokenKind::Sliding, text, now).await?;
+    let mut token = read(env, settings, TokenKind::Sliding, text, now).await?;
     token
         .check_exp(&settings.sliding_token_refresh_exp_claim)
         .map_err(|error| invalid_token(&error))?;
@@ -369,9 +329,7 @@ pub async fn verify(
     text: &str,
 ) -> Result<Body, ApiError> {
     let now = env.services().clock().now();
-    let token = Token::decode(TokenKind::Untyped, text, settings, now, true)
-        .map_err(|error| invalid_token(&error))?;
-    check_floor(env, settings, &token)?;
+    let token = read(env, settings, TokenKind::Untyped, text, now).await?;
     if settings.blacklist_after_rotation
         && settings.token_blacklist
         && let Some(jti) = jwt_revocation::jti_of(settings, token.payload())
@@ -390,7 +348,7 @@ pub async fn blacklist(
     text: &str,
 ) -> Result<Body, ApiError> {
     let now = env.services().clock().now();
-    let refresh = read_blacklistable(env, settings, TokenKind::Refresh, text, now).await?;
+    let refresh = read(env, settings, TokenKind::Refresh, text, now).await?;
     if settings.token_blacklist {
         let row = outstanding_row(env, settings, &refresh).await?;
         // Blacklisting twice at once is `{}` for both, as in simplejwt (`get_or_create`).

@@ -16,7 +16,7 @@ use crate::jwt_revocation;
 use crate::settings::Settings;
 use crate::simplejwt::messages;
 use crate::simplejwt::token::md5_hash_password;
-use crate::simplejwt::{SimpleJwtSettings, Token, TokenBackend, TokenKind, ValidatedToken};
+use crate::simplejwt::{SimpleJwtSettings, TokenBackend, TokenKind, ValidatedToken};
 use crate::store::sqlite_reader;
 use crate::user::AuthInfo;
 
@@ -134,7 +134,7 @@ pub(super) async fn validate(
                 "message": message,
             })
         };
-        match read(cx, settings, kind, &text, now).await {
+        match jwt_revocation::read_token(cx.env, settings, kind, &text, now).await {
             Ok(Ok(token)) => {
                 return Ok(Accepted {
                     kind,
@@ -142,7 +142,7 @@ pub(super) async fn validate(
                     text,
                 });
             }
-            Ok(Err(message)) => failures.push(refused(&message)),
+            Ok(Err(error)) => failures.push(refused(error.message())),
             Err(error) => return Err(Outcome::Failed(error)),
         }
     }
@@ -153,42 +153,9 @@ pub(super) async fn validate(
     ))
 }
 
-/// The token read as `kind`: the token, its refusal's message, or a store failure.
-async fn read<'s>(
-    cx: &AuthContext<'_>,
-    settings: &'s SimpleJwtSettings,
-    kind: TokenKind,
-    text: &str,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<Result<Token<'s>, String>, ApiError> {
-    let blacklistable =
-        settings.token_blacklist && matches!(kind, TokenKind::Refresh | TokenKind::Sliding);
-    // A blacklistable class checks the blacklist between PyJWT's decode and its own `verify()`.
-    let decoded = if blacklistable {
-        Token::decode_signed(kind, text, settings, now)
-    } else {
-        Token::decode(kind, text, settings, now, true)
-    };
-    let token = match decoded {
-        Ok(token) => token,
-        Err(error) => return Ok(Err(error.message().to_owned())),
-    };
-    if jwt_revocation::is_revoked(cx.services(), &settings.user_id_claim, token.payload()) {
-        return Ok(Err(messages::TOKEN_IS_BLACKLISTED.to_owned()));
-    }
-    if blacklistable {
-        // simplejwt reads `payload[JTI_CLAIM]` here and crashes without one (500).
-        let Some(jti) = jwt_revocation::jti_of(settings, token.payload()) else {
-            return Ok(Err(messages::TOKEN_HAS_NO_ID.to_owned()));
-        };
-        if jwt_revocation::is_blacklisted(cx.env, &jti).await? {
-            return Ok(Err(messages::TOKEN_IS_BLACKLISTED.to_owned()));
-        }
-        if let Err(error) = token.verify() {
-            return Ok(Err(error.message().to_owned()));
-        }
-    }
-    Ok(Ok(token))
+/// The challenge of simplejwt's schemes: `<first AUTH_HEADER_TYPES> realm="api"`.
+pub(super) fn challenge(cx: &AuthContext<'_>) -> Option<String> {
+    simple_jwt(cx.settings()).ok()?.authenticate_header()
 }
 
 /// `InvalidToken("Token contained no recognizable user identification")`.
@@ -289,9 +256,7 @@ impl Authentication for JwtAuthentication {
     }
 
     fn challenge(cx: &AuthContext<'_>) -> Option<String> {
-        let jwt = simple_jwt(cx.settings()).ok()?;
-        let first = jwt.auth_header_types.first()?;
-        Some(format!("{first} realm=\"api\""))
+        challenge(cx)
     }
 
     async fn authenticate(cx: &AuthContext<'_>) -> Outcome {

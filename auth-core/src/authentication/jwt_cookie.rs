@@ -1,7 +1,7 @@
 //! dj-rest-auth's `JWTCookieAuthentication` (`dj_rest_auth/jwt_auth.py`, 7.2.0): simplejwt's
 //! `JWTAuthentication` that also reads the access token from the `JWT_AUTH_COOKIE` cookie.
 
-use super::jwt::{RawToken, database_user, raw_token, simple_jwt, validate};
+use super::jwt::{RawToken, challenge, database_user, raw_token, simple_jwt, validate};
 use super::scheme::{AuthContext, Authentication, Outcome};
 use super::security_scheme::{self, SecurityRequirement};
 use super::session::enforce_csrf;
@@ -36,9 +36,7 @@ impl Authentication for JwtCookieAuthentication {
     }
 
     fn challenge(cx: &AuthContext<'_>) -> Option<String> {
-        let jwt = simple_jwt(cx.settings()).ok()?;
-        let first = jwt.auth_header_types.first()?;
-        Some(format!("{first} realm=\"api\""))
+        challenge(cx)
     }
 
     async fn authenticate(cx: &AuthContext<'_>) -> Outcome {

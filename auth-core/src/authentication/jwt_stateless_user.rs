@@ -5,7 +5,9 @@
 
 use std::sync::Arc;
 
-use super::jwt::{Accepted, no_user_identification, simple_jwt, validated, validated_token};
+use super::jwt::{
+    Accepted, challenge, no_user_identification, simple_jwt, validated, validated_token,
+};
 use super::scheme::{AuthContext, Authenticated, Authentication, Outcome};
 use super::security_scheme::{self, SecurityRequirement};
 use crate::jwt::claims::{python_str, truthy};
@@ -28,9 +30,7 @@ impl Authentication for JwtStatelessUserAuthentication {
     }
 
     fn challenge(cx: &AuthContext<'_>) -> Option<String> {
-        let jwt = simple_jwt(cx.settings()).ok()?;
-        let first = jwt.auth_header_types.first()?;
-        Some(format!("{first} realm=\"api\""))
+        challenge(cx)
     }
 
     async fn authenticate(cx: &AuthContext<'_>) -> Outcome {

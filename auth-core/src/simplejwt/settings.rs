@@ -123,6 +123,13 @@ impl SimpleJwtSettings {
         })
     }
 
+    /// `WWW-Authenticate` of simplejwt's schemes and views: `<first AUTH_HEADER_TYPES>
+    /// realm="api"` (`TokenViewBase.get_authenticate_header`); none without a header type.
+    pub fn authenticate_header(&self) -> Option<String> {
+        let first = self.auth_header_types.first()?;
+        Some(format!("{first} realm=\"api\""))
+    }
+
     /// These settings signing with `key` under `algorithm` (`ALGORITHM`, `SIGNING_KEY`), and
     /// verifying with the key's own verifying half; refused when the key does not fit the
     /// algorithm (PyJWT's `InvalidKeyError`, which simplejwt raises on the first token).
