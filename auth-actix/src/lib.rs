@@ -189,6 +189,9 @@ pub mod settings {
         DEFAULT_ALLOWED_HOSTS, DEFAULT_DATABASE_URL, DEFAULT_LOGIN_RATE, LOGIN_SCOPE, SecretKey,
         Settings, SettingsError, UnauthenticatedUser,
     };
+    #[cfg(feature = "settings-file")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "settings-file")))]
+    pub use auth_core::settings_file::{ENV_PREFIX, SettingsFile, SettingsFileError};
     #[cfg(feature = "simplejwt")]
     #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
     pub use auth_core::simplejwt::settings::{Audience, SimpleJwtSettings, SimpleJwtSettingsError};
@@ -227,7 +230,7 @@ pub mod views {
 pub mod policy {
     pub use auth_core::policy::{
         AuthState, AuthenticationPolicy, DefaultAuthentication, DefaultPermissions,
-        DefaultThrottles, Policy, Resolve,
+        DefaultThrottles, ImportError, ImportStrings, Policy, Resolve,
     };
 
     pub use crate::route_policy::RoutePolicyService;

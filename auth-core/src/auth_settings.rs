@@ -274,6 +274,24 @@ impl AuthSettingsBuilder {
         self
     }
 
+    /// The project's defaults as one value (a settings file's `DEFAULT_*_CLASSES`), replacing
+    /// what the `default_*` calls before it set.
+    pub fn defaults(mut self, defaults: PolicyDefaults) -> Self {
+        self.defaults = defaults;
+        self
+    }
+
+    /// The settings so far (a settings file's, before the calls that follow).
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The settings so far, for the settings file's readers (the fields without a method).
+    #[cfg(feature = "settings-file")]
+    pub(crate) fn settings_mut(&mut self) -> &mut Settings {
+        &mut self.settings
+    }
+
     /// `DEFAULT_AUTHENTICATION_CLASSES`: a scheme or a tuple of schemes, in order.
     pub fn default_authentication<L: AuthenticationClasses>(mut self) -> Self {
         self.defaults = self.defaults.authentication::<L>();
@@ -508,6 +526,12 @@ impl AuthSettingsBuilder {
     /// [`CredentialCache`] for what is cached and what forgets it at once.
     pub fn auth_cache_ttl(mut self, ttl: Duration) -> Self {
         self.auth_cache_ttl = Some(ttl);
+        self
+    }
+
+    /// Turns the credential cache off again (the default).
+    pub fn auth_cache_off(mut self) -> Self {
+        self.auth_cache_ttl = None;
         self
     }
 

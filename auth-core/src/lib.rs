@@ -12,7 +12,7 @@
 //!
 //! | layer | modules |
 //! |---|---|
-//! | 5. composition root | [`auth_settings`] (the builder) |
+//! | 5. composition root | [`auth_settings`] (the builder), `settings_file` (the builder from a TOML file and the environment) |
 //! | 4. DRF's view | [`policy`] (the pipeline), `negotiation`, `auth_token_serializer`, `operation_security` |
 //! | 3. DRF's three concerns | [`authentication`], [`permissions`], [`throttling`] |
 //! | 2. environment | [`settings`], [`services`], [`environment`], [`user`], [`accounts`], `session_store`, `login` |
@@ -88,6 +88,9 @@ pub mod simplejwt_serializers;
 
 // Layer 5: the composition root.
 pub mod auth_settings;
+#[cfg(feature = "settings-file")]
+#[cfg_attr(docsrs, doc(cfg(feature = "settings-file")))]
+pub mod settings_file;
 
 pub use auth_settings::{AuthSettings, AuthSettingsBuilder};
 pub use error::{ApiError, ErrorKind};

@@ -52,6 +52,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("checks", 4),
     // 5: the composition root.
     ("auth_settings", 5),
+    ("settings_file", 5),
 ];
 
 fn source_root() -> PathBuf {

@@ -220,6 +220,12 @@ fn quickstart() -> Outcome {
         &[port],
     )?;
     expect_status(&get(port, "/open/", &[])?, 200, "GET /open/")?;
+    // The realm comes from examples/quickstart.toml.
+    let refused = get(port, "/basic/", &[])?;
+    expect(
+        refused.header("www-authenticate") == Some("Basic realm=\"quickstart\""),
+        || format!("challenge: {refused:?}"),
+    )?;
     let refused = get(port, "/token/", &[])?;
     expect_status(&refused, 401, "GET /token/ without credentials")?;
     expect(refused.header("www-authenticate") == Some("Token"), || {

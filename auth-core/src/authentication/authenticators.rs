@@ -253,6 +253,51 @@ impl SharedAuthenticationClasses {
     pub fn of<L: AuthenticationClasses>() -> Self {
         Self(Arc::new(Declared::<L>::new()))
     }
+
+    /// The lists one after the other, as one list: what a settings file's
+    /// `DEFAULT_AUTHENTICATION_CLASSES` names, each class resolved on its own.
+    pub fn concat(lists: impl IntoIterator<Item = Self>) -> Self {
+        Self(Arc::new(Concatenated(lists.into_iter().collect())))
+    }
+}
+
+/// Lists run in order as one: a list that leaves the request anonymous hands it to the next.
+struct Concatenated(Vec<SharedAuthenticationClasses>);
+
+impl DynAuthenticators for Concatenated {
+    fn is_empty(&self) -> bool {
+        self.0.iter().all(Authenticators::is_empty)
+    }
+
+    fn authenticate_boxed<'a>(
+        &'a self,
+        cx: &'a AuthContext<'a>,
+    ) -> Pin<Box<dyn Future<Output = ChainOutcome> + 'a>> {
+        Box::pin(async move {
+            for list in &self.0 {
+                match list.authenticate(cx).await {
+                    ChainOutcome::Anonymous => {}
+                    done => return done,
+                }
+            }
+            ChainOutcome::Anonymous
+        })
+    }
+
+    /// DRF's `authenticators[0].authenticate_header`: the first scheme of the whole list.
+    fn first_challenge(&self, cx: &AuthContext<'_>) -> Option<String> {
+        self.0
+            .iter()
+            .find(|list| !list.is_empty())
+            .and_then(|list| list.first_challenge(cx))
+    }
+
+    fn security_requirements(&self, settings: &Settings, method: &str) -> Vec<SecurityRequirement> {
+        self.0
+            .iter()
+            .flat_map(|list| list.security_requirements(settings, method))
+            .collect()
+    }
 }
 
 impl fmt::Debug for SharedAuthenticationClasses {

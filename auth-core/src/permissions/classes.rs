@@ -202,6 +202,46 @@ impl SharedPermissionClasses {
     pub fn of<L: PermissionClasses + Default + Send + Sync + 'static>() -> Self {
         Self(Arc::new(L::default()))
     }
+
+    /// The lists one after the other, as one list: each must grant, in order, and the first
+    /// refusal is the answer — what a settings file's `DEFAULT_PERMISSION_CLASSES` names.
+    pub fn concat(lists: impl IntoIterator<Item = Self>) -> Self {
+        Self(Arc::new(Concatenated(lists.into_iter().collect())))
+    }
+}
+
+/// Lists checked in order as one.
+struct Concatenated(Vec<SharedPermissionClasses>);
+
+impl DynPermissionClasses for Concatenated {
+    fn check_boxed<'a>(
+        &'a self,
+        cx: &'a PermissionContext<'a>,
+    ) -> Pin<Box<dyn Future<Output = ListDecision> + 'a>> {
+        Box::pin(async move {
+            for list in &self.0 {
+                if let Some(denial) = list.check(cx).await? {
+                    return Ok(Some(denial));
+                }
+            }
+            Ok(None)
+        })
+    }
+
+    fn check_object_boxed<'a>(
+        &'a self,
+        cx: &'a PermissionContext<'a>,
+        object: &'a dyn Any,
+    ) -> Pin<Box<dyn Future<Output = ListDecision> + 'a>> {
+        Box::pin(async move {
+            for list in &self.0 {
+                if let Some(denial) = list.check_object(cx, object).await? {
+                    return Ok(Some(denial));
+                }
+            }
+            Ok(None)
+        })
+    }
 }
 
 impl fmt::Debug for SharedPermissionClasses {

@@ -76,6 +76,27 @@ impl PolicyDefaults {
         self
     }
 
+    /// The scheme list, chosen at run time (a settings file's `DEFAULT_AUTHENTICATION_CLASSES`).
+    #[must_use]
+    pub fn shared_authentication(mut self, list: SharedAuthenticationClasses) -> Self {
+        self.authentication = Some(list);
+        self
+    }
+
+    /// The permission list, chosen at run time (`DEFAULT_PERMISSION_CLASSES`).
+    #[must_use]
+    pub fn shared_permissions(mut self, list: SharedPermissionClasses) -> Self {
+        self.permissions = Some(list);
+        self
+    }
+
+    /// The throttle list, chosen at run time (`DEFAULT_THROTTLE_CLASSES`).
+    #[must_use]
+    pub fn shared_throttles(mut self, list: SharedThrottleClasses) -> Self {
+        self.throttles = Some(list);
+        self
+    }
+
     /// Whether these defaults set the throttle list.
     pub fn configures_throttles(&self) -> bool {
         self.throttles.is_some()

@@ -111,6 +111,60 @@ impl SharedThrottleClasses {
     pub fn of<L: ThrottleClasses + Default + Send + Sync + 'static>() -> Self {
         Self(Arc::new(L::default()))
     }
+
+    /// A list of throttles chosen one by one at run time (a settings file's
+    /// `DEFAULT_THROTTLE_CLASSES`): every one is evaluated, and one 429 reports the longest
+    /// wait, as for a declared tuple.
+    pub fn list(throttles: impl IntoIterator<Item = SharedThrottle>) -> Self {
+        Self(Arc::new(ThrottleList(throttles.into_iter().collect())))
+    }
+}
+
+/// Object-safe form of [`Throttle`].
+trait DynThrottle: Send + Sync + 'static {
+    fn allow_request_boxed<'a>(
+        &'a self,
+        cx: &'a ThrottleContext<'a>,
+    ) -> Pin<Box<dyn Future<Output = Result<ThrottleDecision, ApiError>> + 'a>>;
+}
+
+impl<T: Throttle + Send + Sync> DynThrottle for T {
+    fn allow_request_boxed<'a>(
+        &'a self,
+        cx: &'a ThrottleContext<'a>,
+    ) -> Pin<Box<dyn Future<Output = Result<ThrottleDecision, ApiError>> + 'a>> {
+        Box::pin(self.allow_request(cx))
+    }
+}
+
+/// One throttle chosen at run time, for [`SharedThrottleClasses::list`].
+#[derive(Clone)]
+pub struct SharedThrottle(Arc<dyn DynThrottle>);
+
+impl SharedThrottle {
+    /// The throttle `T`, built with `Default`.
+    pub fn of<T: Throttle + Send + Sync>() -> Self {
+        Self(Arc::new(T::default()))
+    }
+}
+
+impl fmt::Debug for SharedThrottle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SharedThrottle")
+    }
+}
+
+/// Throttles evaluated in order, every one of them (DRF's `check_throttles`).
+struct ThrottleList(Vec<SharedThrottle>);
+
+impl ThrottleClasses for ThrottleList {
+    async fn check<'a>(&'a self, cx: &'a ThrottleContext<'a>) -> Result<(), ApiError> {
+        let mut verdicts = Verdicts::default();
+        for throttle in &self.0 {
+            verdicts.add(throttle.0.allow_request_boxed(cx).await?);
+        }
+        verdicts.finish()
+    }
 }
 
 impl fmt::Debug for SharedThrottleClasses {

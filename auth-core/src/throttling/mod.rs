@@ -18,7 +18,7 @@ pub mod throttle;
 mod user_rate_throttle;
 
 pub use anon_rate_throttle::AnonRateThrottle;
-pub use classes::{DynThrottleClasses, SharedThrottleClasses, ThrottleClasses};
+pub use classes::{DynThrottleClasses, SharedThrottle, SharedThrottleClasses, ThrottleClasses};
 pub use rate::Rate;
 pub use scope::{LoginScope, NoThrottleScope, ThrottleScope};
 pub use scoped_rate_throttle::ScopedRateThrottle;

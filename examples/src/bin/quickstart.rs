@@ -6,14 +6,16 @@
 //! ```
 //!
 //! It creates the tables and a demo user with a token when they are missing, then prints `curl`
-//! lines to paste. `SECRET_KEY` and `DATABASE_URL` override the demo values.
+//! lines to paste. Its settings are in `examples/quickstart.toml`, by Django's and DRF's names;
+//! `DRF_AUTH_*` variables override them, and so do `SECRET_KEY` and `DATABASE_URL`.
 
 use actix_web::{HttpServer, Responder, get, web};
 use auth_actix::authentication::{CreateUserError, UserFields, create_user};
+use auth_actix::settings::{ENV_PREFIX, SettingsFile};
 use auth_actix::store::{self, token};
 use auth_actix::views::{obtain_auth_token_resource, session_endpoints};
 use auth_actix::{
-    AllowAny, Auth, AuthSettings, BasicAuthentication, BearerAuthentication, IsAuthenticated,
+    AllowAny, Auth, BasicAuthentication, BearerAuthentication, IsAuthenticated,
     SessionAuthentication, SessionMiddleware, TokenAuthentication, authentication_classes,
     permission_classes,
 };
@@ -73,11 +75,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .ok()
         .and_then(|port| port.parse().ok());
     let bind = ("127.0.0.1", port.unwrap_or(DEFAULT_PORT));
-    let settings = AuthSettings::builder()
-        // Demo values only: a real project sets SECRET_KEY (the Django project's own key).
-        .secret_key("django-insecure-quickstart-only-not-a-secret")
+    let settings = SettingsFile::new()
+        .file(concat!(env!("CARGO_MANIFEST_DIR"), "/quickstart.toml"))
+        .env(ENV_PREFIX)
+        .load()?
         .secret_key_from_env("SECRET_KEY")
-        .database_url("sqlite://quickstart.db?mode=rwc")
         .database_url_from_env("DATABASE_URL")
         .build()?;
     let db = store::connect_and_migrate(settings.database_url()).await?;

@@ -10,7 +10,7 @@ use actix_web::{HttpResponse, test, web};
 use auth_actix::authentication::{AuthContext, Authentication, Outcome};
 use auth_actix::permissions::{And, Decision, Not, Or, Permission, PermissionContext};
 use auth_actix::policy::{DefaultAuthentication, DefaultPermissions};
-use auth_actix::settings::UnauthenticatedUser;
+use auth_actix::settings::{SettingsFile, UnauthenticatedUser};
 use auth_actix::store::sea_orm::ConnectionTrait;
 use auth_actix::views::method_not_allowed;
 use auth_actix::{
@@ -524,6 +524,64 @@ async fn project_defaults_apply_when_the_view_declares_nothing() {
     assert_eq!(reply.www_authenticate.as_deref(), Some("Token"));
     let reply = send(&app, with_auth(get("/defaults/"), "Token abcd1234")).await;
     assert_eq!(reply.body, json_body("john", "abcd1234"));
+}
+
+/// `REST_FRAMEWORK`'s `DEFAULT_*_CLASSES` as DRF's class paths, from the environment: the
+/// lists run in their order, the challenge is the first scheme's, every throttle counts.
+#[actix_web::test]
+async fn project_defaults_from_a_settings_file_by_drfs_class_paths() {
+    let iterations = TEST_ITERATIONS.to_string();
+    let variables = [
+        ("SUITE_SECRET_KEY", SECRET_KEY),
+        ("SUITE_PBKDF2_ITERATIONS", iterations.as_str()),
+        ("SUITE_DATABASE_URL", "sqlite::memory:"),
+        ("SUITE_DENY_BY_DEFAULT", "false"),
+        ("SUITE_ALLOWED_HOSTS", r#"["testserver"]"#),
+        (
+            "SUITE_REST_FRAMEWORK__DEFAULT_AUTHENTICATION_CLASSES",
+            r#"["rest_framework.authentication.TokenAuthentication", "rest_framework.authentication.BasicAuthentication"]"#,
+        ),
+        (
+            "SUITE_REST_FRAMEWORK__DEFAULT_PERMISSION_CLASSES",
+            r#"["rest_framework.permissions.IsAuthenticatedOrReadOnly", "rest_framework.permissions.AllowAny"]"#,
+        ),
+        (
+            "SUITE_REST_FRAMEWORK__DEFAULT_THROTTLE_CLASSES",
+            r#"["rest_framework.throttling.AnonRateThrottle", "rest_framework.throttling.UserRateThrottle"]"#,
+        ),
+        (
+            "SUITE_REST_FRAMEWORK__DEFAULT_THROTTLE_RATES",
+            r#"{ anon = "2/min", user = false }"#,
+        ),
+    ];
+    let settings = SettingsFile::new()
+        .env("SUITE_")
+        .load_with_env(
+            variables
+                .iter()
+                .map(|(name, value)| ((*name).to_owned(), (*value).to_owned())),
+        )
+        .unwrap()
+        .build()
+        .unwrap();
+    let db = database(&settings).await;
+    let app = suite_app(&settings, &db).await;
+    let reply = send(&app, with_auth(get("/defaults/"), "Token wrong")).await;
+    assert_eq!(reply.status, 401);
+    assert_eq!(reply.www_authenticate.as_deref(), Some("Token"));
+    assert_eq!(reply.body, detail("Invalid token."));
+    let reply = send(&app, with_auth(get("/defaults/"), basic(b"john:password"))).await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.body, json_body("john", "None"));
+    for _ in 0..3 {
+        let reply = send(&app, with_auth(get("/defaults/"), "Token abcd1234")).await;
+        assert_eq!(reply.body, json_body("john", "abcd1234"));
+    }
+    // Anonymous reads pass IsAuthenticatedOrReadOnly, and AnonRateThrottle counts them.
+    assert_eq!(send(&app, get("/defaults/")).await.status, 200);
+    assert_eq!(send(&app, get("/defaults/")).await.status, 200);
+    let reply = send(&app, get("/defaults/")).await;
+    assert_eq!(reply.status, 429);
 }
 
 #[actix_web::test]

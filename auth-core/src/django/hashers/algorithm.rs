@@ -62,6 +62,27 @@ impl Algorithm {
         }
     }
 
+    /// The algorithm of a `PASSWORD_HASHERS` entry (Django's dotted class path), or why not:
+    /// a Django hasher whose feature this build lacks, or a class this library does not have.
+    pub fn from_hasher_path(path: &str) -> Result<Self, String> {
+        let (name, feature) = match path.strip_prefix("django.contrib.auth.hashers.") {
+            Some("PBKDF2PasswordHasher") => ("pbkdf2_sha256", None),
+            Some("PBKDF2SHA1PasswordHasher") => ("pbkdf2_sha1", None),
+            Some("Argon2PasswordHasher") => ("argon2", Some("argon2")),
+            Some("BCryptSHA256PasswordHasher") => ("bcrypt_sha256", Some("bcrypt")),
+            Some("BCryptPasswordHasher") => ("bcrypt", Some("bcrypt")),
+            Some("ScryptPasswordHasher") => ("scrypt", Some("scrypt")),
+            Some("MD5PasswordHasher") => ("md5", None),
+            _ => return Err(format!("'{path}' is not one of Django's password hashers")),
+        };
+        Self::from_name(name).ok_or_else(|| {
+            format!(
+                "'{path}' needs this library's `{}` feature",
+                feature.unwrap_or(name)
+            )
+        })
+    }
+
     /// The algorithm stored under `name`, if it is one of these (names are case-sensitive).
     #[must_use]
     pub fn from_name(name: &str) -> Option<Self> {

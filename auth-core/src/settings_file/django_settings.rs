@@ -1,0 +1,535 @@
+//! The settings a file or the environment may set, by Django's and DRF's names, and what each
+//! sets on the builder. A key not listed here is refused (`deny_unknown_fields`), which is how
+//! a typo is caught.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer};
+
+use super::origins::{Origins, SettingsFileError};
+use crate::auth_settings::AuthSettingsBuilder;
+use crate::django::hashers::Algorithm;
+use crate::django::http::cookie::{CookieSettings, SameSite};
+use crate::policy::{ImportStrings, PolicyDefaults};
+use crate::settings::UnauthenticatedUser;
+use crate::store::user::{AUTH_USER, UserModel};
+use crate::throttling::Rate;
+
+/// Text that is never shown: a wrong type is refused without echoing the value.
+#[derive(Clone, Default, PartialEq, Eq)]
+struct Secret(String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Text;
+        impl de::Visitor<'_> for Text {
+            type Value = Secret;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("text")
+            }
+            fn visit_str<E: de::Error>(self, value: &str) -> Result<Secret, E> {
+                Ok(Secret(value.to_owned()))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Secret, E> {
+                Err(E::custom("expected text (the value is not shown)"))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Secret, E> {
+                Err(E::custom("expected text (the value is not shown)"))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Secret, E> {
+                Err(E::custom("expected text (the value is not shown)"))
+            }
+        }
+        deserializer.deserialize_str(Text)
+    }
+}
+
+/// A value, or `false` for Python's `None`.
+#[derive(Debug, Clone, PartialEq)]
+enum OrNone<T> {
+    Value(T),
+    None,
+}
+
+impl<T> OrNone<T> {
+    fn into_option(self) -> Option<T> {
+        match self {
+            Self::Value(value) => Some(value),
+            Self::None => None,
+        }
+    }
+}
+
+impl<'de, T: de::DeserializeOwned> Deserialize<'de> for OrNone<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match toml::Value::deserialize(deserializer)? {
+            toml::Value::Boolean(false) => Ok(Self::None),
+            value => T::deserialize(value).map(Self::Value).map_err(|error| {
+                de::Error::custom(format!("{} (or false for None)", error.message()))
+            }),
+        }
+    }
+}
+
+/// Seconds as a number, for a `Duration`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Seconds(Duration);
+
+impl<'de> Deserialize<'de> for Seconds {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let seconds = f64::deserialize(deserializer)?;
+        Duration::try_from_secs_f64(seconds)
+            .map(Self)
+            .map_err(|_| de::Error::custom("expected a number of seconds, zero or more"))
+    }
+}
+
+/// The top level: Django's settings by name, the packages' dicts, and this library's settings.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "SCREAMING_SNAKE_CASE")]
+pub(super) struct DjangoSettings {
+    secret_key: Option<Secret>,
+    secret_key_fallbacks: Option<Vec<Secret>>,
+    allowed_hosts: Option<Vec<String>>,
+    password_hashers: Option<Vec<String>>,
+    authentication_backends: Option<Vec<String>>,
+    session_cookie_name: Option<String>,
+    session_cookie_age: Option<i64>,
+    session_cookie_domain: Option<OrNone<String>>,
+    session_cookie_path: Option<String>,
+    session_cookie_secure: Option<bool>,
+    session_cookie_httponly: Option<bool>,
+    session_cookie_samesite: Option<OrNone<String>>,
+    csrf_cookie_name: Option<String>,
+    csrf_cookie_age: Option<i64>,
+    csrf_cookie_domain: Option<OrNone<String>>,
+    csrf_cookie_path: Option<String>,
+    csrf_cookie_secure: Option<bool>,
+    csrf_cookie_httponly: Option<bool>,
+    csrf_cookie_samesite: Option<OrNone<String>>,
+    csrf_header_name: Option<String>,
+    csrf_trusted_origins: Option<Vec<String>>,
+    secure_proxy_ssl_header: Option<OrNone<(String, String)>>,
+    data_upload_max_memory_size: Option<usize>,
+    // This library's: the database, the remote-user header, and what Django keeps elsewhere
+    // (a class attribute, a middleware, a cache).
+    database_url: Option<Secret>,
+    database_password_file: Option<PathBuf>,
+    auth_user_table: Option<String>,
+    auth_username_field: Option<String>,
+    pbkdf2_iterations: Option<u32>,
+    remote_user_header: Option<OrNone<String>>,
+    remote_user_create_unknown_user: Option<bool>,
+    token_keyword: Option<String>,
+    basic_realm: Option<String>,
+    create_token_on_user_creation: Option<bool>,
+    auth_cache_ttl: Option<OrNone<Seconds>>,
+    auth_cache_capacity: Option<usize>,
+    throttle_fail_open: Option<bool>,
+    throttle_store_timeout: Option<Seconds>,
+    authentication_timeout: Option<Seconds>,
+    hashing_threads: Option<usize>,
+    deny_by_default: Option<bool>,
+    // The packages' dicts.
+    rest_framework: Option<RestFramework>,
+    simple_jwt: Option<toml::Table>,
+    rest_knox: Option<RestKnox>,
+    rest_auth: Option<toml::Table>,
+}
+
+/// DRF's `REST_FRAMEWORK`, the keys this library reads.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "SCREAMING_SNAKE_CASE")]
+struct RestFramework {
+    default_authentication_classes: Option<Vec<String>>,
+    default_permission_classes: Option<Vec<String>>,
+    default_throttle_classes: Option<Vec<String>>,
+    default_throttle_rates: Option<BTreeMap<String, OrNone<String>>>,
+    num_proxies: Option<OrNone<u32>>,
+    unauthenticated_user: Option<OrNone<String>>,
+}
+
+/// django-rest-knox's `REST_KNOX`, the keys this library reads.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "SCREAMING_SNAKE_CASE")]
+#[cfg_attr(not(feature = "knox"), allow(dead_code))]
+struct RestKnox {
+    token_ttl: Option<OrNone<i64>>,
+    auto_refresh: Option<bool>,
+    auto_refresh_max_ttl: Option<OrNone<i64>>,
+    min_refresh_interval: Option<i64>,
+    token_limit_per_user: Option<OrNone<u64>>,
+    token_prefix: Option<String>,
+    auth_header_prefix: Option<String>,
+    auth_token_character_length: Option<usize>,
+}
+
+/// Django's `AnonymousUser` path, the only class `UNAUTHENTICATED_USER` may name.
+const ANONYMOUS_USER: &str = "django.contrib.auth.models.AnonymousUser";
+
+/// Django's cookie `SameSite` values.
+fn same_site(value: OrNone<String>) -> Result<Option<SameSite>, String> {
+    match value {
+        OrNone::None => Ok(None),
+        OrNone::Value(text) => match text.as_str() {
+            "Lax" => Ok(Some(SameSite::Lax)),
+            "Strict" => Ok(Some(SameSite::Strict)),
+            "None" => Ok(Some(SameSite::None)),
+            _ => Err("expected \"Lax\", \"Strict\", \"None\" or false".to_owned()),
+        },
+    }
+}
+
+/// Django's `*_COOKIE_*` settings over `cookie`.
+#[allow(clippy::too_many_arguments)]
+fn cookie(
+    cookie: &mut CookieSettings,
+    prefix: &str,
+    origins: &Origins,
+    name: Option<String>,
+    age: Option<i64>,
+    domain: Option<OrNone<String>>,
+    path: Option<String>,
+    secure: Option<bool>,
+    http_only: Option<bool>,
+    samesite: Option<OrNone<String>>,
+) -> Result<(), SettingsFileError> {
+    if let Some(name) = name {
+        cookie.name = name;
+    }
+    if let Some(age) = age {
+        cookie.age = age;
+    }
+    if let Some(domain) = domain {
+        cookie.domain = domain.into_option();
+    }
+    if let Some(path) = path {
+        cookie.path = path;
+    }
+    if let Some(secure) = secure {
+        cookie.secure = secure;
+    }
+    if let Some(http_only) = http_only {
+        cookie.http_only = http_only;
+    }
+    if let Some(samesite) = samesite {
+        cookie.same_site = same_site(samesite)
+            .map_err(|message| origins.error(&format!("{prefix}_COOKIE_SAMESITE"), message))?;
+    }
+    Ok(())
+}
+
+impl DjangoSettings {
+    /// The settings over `builder`.
+    pub(super) fn apply(
+        self,
+        mut builder: AuthSettingsBuilder,
+        names: &ImportStrings,
+        origins: &Origins,
+    ) -> Result<AuthSettingsBuilder, SettingsFileError> {
+        if let Some(Secret(key)) = self.secret_key {
+            builder = builder.secret_key(key);
+        }
+        if let Some(keys) = self.secret_key_fallbacks {
+            builder = builder.secret_key_fallbacks(keys.into_iter().map(|Secret(key)| key));
+        }
+        if let Some(Secret(url)) = self.database_url {
+            builder = builder.database_url(url);
+        }
+        if let Some(path) = self.database_password_file {
+            builder = builder.database_password_file(path);
+        }
+        if self.auth_user_table.is_some() || self.auth_username_field.is_some() {
+            let table = self
+                .auth_user_table
+                .unwrap_or_else(|| AUTH_USER.table().to_owned());
+            let field = self
+                .auth_username_field
+                .unwrap_or_else(|| AUTH_USER.username_field().to_owned());
+            let model = UserModel::new(table, field)
+                .map_err(|error| origins.error("AUTH_USER_TABLE", error.to_string()))?;
+            builder = builder.user_model(model);
+        }
+        if let Some(hosts) = self.allowed_hosts {
+            builder = builder.allowed_hosts(hosts);
+        }
+        if let Some(hashers) = self.password_hashers {
+            let algorithms = hashers
+                .iter()
+                .map(|path| Algorithm::from_hasher_path(path))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|message| origins.error("PASSWORD_HASHERS", message))?;
+            builder = builder.password_hashers(algorithms);
+        }
+        if let Some(iterations) = self.pbkdf2_iterations {
+            builder = builder.pbkdf2_iterations(iterations);
+        }
+        if let Some(backends) = self.authentication_backends {
+            builder = builder.authentication_backends(backends);
+        }
+        let settings = builder.settings_mut();
+        cookie(
+            &mut settings.session_cookie,
+            "SESSION",
+            origins,
+            self.session_cookie_name,
+            self.session_cookie_age,
+            self.session_cookie_domain,
+            self.session_cookie_path,
+            self.session_cookie_secure,
+            self.session_cookie_httponly,
+            self.session_cookie_samesite,
+        )?;
+        cookie(
+            &mut settings.csrf_cookie,
+            "CSRF",
+            origins,
+            self.csrf_cookie_name,
+            self.csrf_cookie_age,
+            self.csrf_cookie_domain,
+            self.csrf_cookie_path,
+            self.csrf_cookie_secure,
+            self.csrf_cookie_httponly,
+            self.csrf_cookie_samesite,
+        )?;
+        if let Some(name) = self.csrf_header_name {
+            settings.csrf_header_name = name;
+        }
+        if let Some(origins_list) = self.csrf_trusted_origins {
+            settings.csrf_trusted_origins = origins_list;
+        }
+        if let Some(header) = self.secure_proxy_ssl_header {
+            settings.secure_proxy_ssl_header = header.into_option();
+        }
+        if let Some(size) = self.data_upload_max_memory_size {
+            settings.max_body_size = size;
+        }
+        if let Some(header) = self.remote_user_header {
+            settings.remote_user_header = header.into_option();
+        }
+        if let Some(create) = self.remote_user_create_unknown_user {
+            settings.remote_user_create_unknown = create;
+        }
+        if let Some(keyword) = self.token_keyword {
+            settings.token_keyword = keyword.into();
+        }
+        if let Some(realm) = self.basic_realm {
+            settings.basic_realm = realm.into();
+        }
+        if let Some(create) = self.create_token_on_user_creation {
+            settings.create_token_on_user_creation = create;
+        }
+        if let Some(fail_open) = self.throttle_fail_open {
+            settings.throttle_fail_open = fail_open;
+        }
+        if let Some(Seconds(timeout)) = self.throttle_store_timeout {
+            settings.throttle_store_timeout = timeout;
+        }
+        if let Some(Seconds(timeout)) = self.authentication_timeout {
+            settings.authentication_timeout = timeout;
+        }
+        if let Some(deny) = self.deny_by_default {
+            settings.deny_by_default = deny;
+        }
+        if let Some(ttl) = self.auth_cache_ttl {
+            builder = match ttl.into_option() {
+                Some(Seconds(ttl)) => builder.auth_cache_ttl(ttl),
+                None => builder.auth_cache_off(),
+            };
+        }
+        if let Some(capacity) = self.auth_cache_capacity {
+            builder = builder.auth_cache_capacity(capacity);
+        }
+        if let Some(threads) = self.hashing_threads {
+            builder = builder.hashing_threads(threads);
+        }
+        if let Some(rest_framework) = self.rest_framework {
+            builder = rest_framework.apply(builder, names, origins)?;
+        }
+        if let Some(knox) = self.rest_knox {
+            builder = knox.apply(builder, origins)?;
+        }
+        if let Some(simple_jwt) = self.simple_jwt {
+            builder = simple_jwt_settings(builder, simple_jwt, origins)?;
+        }
+        if let Some(rest_auth) = self.rest_auth {
+            builder = rest_auth_settings(builder, rest_auth, origins)?;
+        }
+        Ok(builder)
+    }
+}
+
+impl RestFramework {
+    fn apply(
+        self,
+        mut builder: AuthSettingsBuilder,
+        names: &ImportStrings,
+        origins: &Origins,
+    ) -> Result<AuthSettingsBuilder, SettingsFileError> {
+        let key = |name: &str| format!("REST_FRAMEWORK.{name}");
+        let mut defaults = PolicyDefaults::new();
+        let mut policy = false;
+        if let Some(classes) = self.default_authentication_classes {
+            let setting = "DEFAULT_AUTHENTICATION_CLASSES";
+            let list = names
+                .authentication_classes(setting, &classes)
+                .map_err(|error| origins.error(&key(setting), error.to_string()))?;
+            defaults = defaults.shared_authentication(list);
+            policy = true;
+        }
+        if let Some(classes) = self.default_permission_classes {
+            let setting = "DEFAULT_PERMISSION_CLASSES";
+            let list = names
+                .permission_classes(setting, &classes)
+                .map_err(|error| origins.error(&key(setting), error.to_string()))?;
+            defaults = defaults.shared_permissions(list);
+            policy = true;
+        }
+        if let Some(classes) = self.default_throttle_classes {
+            let setting = "DEFAULT_THROTTLE_CLASSES";
+            let list = names
+                .throttle_classes(setting, &classes)
+                .map_err(|error| origins.error(&key(setting), error.to_string()))?;
+            defaults = defaults.shared_throttles(list);
+            policy = true;
+        }
+        if policy {
+            builder = builder.defaults(defaults);
+        }
+        if let Some(rates) = self.default_throttle_rates {
+            for (scope, rate) in rates {
+                builder = match rate.into_option() {
+                    Some(rate) => {
+                        Rate::parse(&rate).map_err(|error| {
+                            origins
+                                .error(&key("DEFAULT_THROTTLE_RATES"), format!("{scope}: {error}"))
+                        })?;
+                        builder.throttle_rate(scope, rate)
+                    }
+                    None => builder.throttle_rate_none(scope),
+                };
+            }
+        }
+        if let Some(proxies) = self.num_proxies {
+            builder.settings_mut().num_proxies = proxies.into_option();
+        }
+        if let Some(user) = self.unauthenticated_user {
+            let user = match user {
+                OrNone::None => UnauthenticatedUser::None,
+                OrNone::Value(path) if path == ANONYMOUS_USER => UnauthenticatedUser::Anonymous,
+                OrNone::Value(_) => {
+                    return Err(origins.error(
+                        &key("UNAUTHENTICATED_USER"),
+                        format!("expected \"{ANONYMOUS_USER}\" or false"),
+                    ));
+                }
+            };
+            builder = builder.unauthenticated_user(user);
+        }
+        Ok(builder)
+    }
+}
+
+impl RestKnox {
+    #[cfg(feature = "knox")]
+    fn apply(
+        self,
+        builder: AuthSettingsBuilder,
+        _origins: &Origins,
+    ) -> Result<AuthSettingsBuilder, SettingsFileError> {
+        let mut knox = crate::knox::KnoxSettings::default();
+        if let Some(ttl) = self.token_ttl {
+            knox.token_ttl = ttl.into_option().map(chrono::TimeDelta::seconds);
+        }
+        if let Some(refresh) = self.auto_refresh {
+            knox.auto_refresh = refresh;
+        }
+        if let Some(ttl) = self.auto_refresh_max_ttl {
+            knox.auto_refresh_max_ttl = ttl.into_option().map(chrono::TimeDelta::seconds);
+        }
+        if let Some(interval) = self.min_refresh_interval {
+            knox.min_refresh_interval = interval;
+        }
+        if let Some(limit) = self.token_limit_per_user {
+            knox.token_limit_per_user = limit.into_option();
+        }
+        if let Some(prefix) = self.token_prefix {
+            knox.token_prefix = prefix;
+        }
+        if let Some(prefix) = self.auth_header_prefix {
+            knox.auth_header_prefix = prefix;
+        }
+        if let Some(length) = self.auth_token_character_length {
+            knox.token_character_length = length;
+        }
+        Ok(builder.knox(knox))
+    }
+
+    #[cfg(not(feature = "knox"))]
+    fn apply(
+        self,
+        _builder: AuthSettingsBuilder,
+        origins: &Origins,
+    ) -> Result<AuthSettingsBuilder, SettingsFileError> {
+        Err(origins.error("REST_KNOX", "this build has no `knox` feature"))
+    }
+}
+
+/// TOML as the JSON the packages' settings readers take.
+#[cfg(feature = "simplejwt")]
+fn json(table: toml::Table) -> serde_json::Value {
+    // Serialising TOML's values to JSON cannot fail (no non-string keys); a date-time, which no
+    // setting takes, becomes its text and is refused by the reader.
+    serde_json::to_value(table).unwrap_or(serde_json::Value::Null)
+}
+
+#[cfg(feature = "simplejwt")]
+fn simple_jwt_settings(
+    builder: AuthSettingsBuilder,
+    table: toml::Table,
+    origins: &Origins,
+) -> Result<AuthSettingsBuilder, SettingsFileError> {
+    let secret = builder.settings().secret_key.expose().as_bytes().to_vec();
+    crate::simplejwt::SimpleJwtSettings::from_simple_jwt(&json(table), &secret)
+        .map(|settings| builder.simple_jwt(settings))
+        .map_err(|error| origins.error("SIMPLE_JWT", error.to_string()))
+}
+
+#[cfg(not(feature = "simplejwt"))]
+fn simple_jwt_settings(
+    _builder: AuthSettingsBuilder,
+    _table: toml::Table,
+    origins: &Origins,
+) -> Result<AuthSettingsBuilder, SettingsFileError> {
+    Err(origins.error("SIMPLE_JWT", "this build has no `simplejwt` feature"))
+}
+
+#[cfg(feature = "simplejwt")]
+fn rest_auth_settings(
+    builder: AuthSettingsBuilder,
+    table: toml::Table,
+    origins: &Origins,
+) -> Result<AuthSettingsBuilder, SettingsFileError> {
+    crate::dj_rest_auth::JwtCookieSettings::from_rest_auth(&json(table))
+        .map(|cookies| builder.jwt_cookies(cookies))
+        .map_err(|error| origins.error("REST_AUTH", error.to_string()))
+}
+
+#[cfg(not(feature = "simplejwt"))]
+fn rest_auth_settings(
+    _builder: AuthSettingsBuilder,
+    _table: toml::Table,
+    origins: &Origins,
+) -> Result<AuthSettingsBuilder, SettingsFileError> {
+    Err(origins.error("REST_AUTH", "this build has no `simplejwt` feature"))
+}
