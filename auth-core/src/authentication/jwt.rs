@@ -47,11 +47,10 @@ pub(super) fn refused(
 }
 
 /// Python's `bytes.split()`: runs of ASCII whitespace separate, none are kept.
-fn split_whitespace(header: &[u8]) -> Vec<&[u8]> {
+fn split_whitespace(header: &[u8]) -> impl Iterator<Item = &[u8]> {
     header
         .split(|byte| matches!(byte, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c))
         .filter(|part| !part.is_empty())
-        .collect()
 }
 
 /// A token a class accepted: the class, the claims, the text presented.
@@ -93,27 +92,31 @@ pub(super) fn raw_token(cx: &AuthContext<'_>, settings: &SimpleJwtSettings) -> R
     let Some(header) = cx.request.header(&settings.auth_header_name) else {
         return RawToken::Absent;
     };
-    let parts = split_whitespace(&header);
+    let mut parts = split_whitespace(&header);
     // The type is compared as exact bytes: `bearer` is another scheme.
-    let Some(first) = parts.first() else {
+    let Some(first) = parts.next() else {
         return RawToken::OtherScheme;
     };
     if !settings
         .auth_header_types
         .iter()
-        .any(|kind| kind.as_bytes() == *first)
+        .any(|kind| kind.as_bytes() == first)
     {
         return RawToken::OtherScheme;
     }
-    let [_, raw] = parts.as_slice() else {
+    let (Some(raw), None) = (parts.next(), parts.next()) else {
         return RawToken::Malformed(refused(
             messages::TWO_SPACE_DELIMITED_VALUES,
             messages::CODE_BAD_AUTHORIZATION_HEADER,
             Vec::new(),
         ));
     };
-    // Bytes outside base64url fail every class's decoding, as they do in PyJWT.
-    RawToken::Found(String::from_utf8_lossy(raw).into_owned())
+    // Bytes outside base64url fail every class's decoding, as they do in PyJWT; a token is
+    // ASCII, so the strict check is the fast one.
+    match std::str::from_utf8(raw) {
+        Ok(text) => RawToken::Found(text.to_owned()),
+        Err(_) => RawToken::Found(String::from_utf8_lossy(raw).into_owned()),
+    }
 }
 
 /// `get_validated_token(raw_token)`: the first class of `AUTH_TOKEN_CLASSES` that accepts it.

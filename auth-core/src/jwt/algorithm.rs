@@ -86,6 +86,26 @@ impl Algorithm {
         }
     }
 
+    /// The header segment PyJWT writes for this algorithm and a key without `kid`: base64url of
+    /// `{"alg":"…","typ":"JWT"}`. Written out rather than computed per token — a measured
+    /// speed-up of every decode and `str(token)` (a test checks each against the computed one).
+    pub const fn header_segment(self) -> &'static str {
+        match self {
+            Self::HS256 => "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9",
+            Self::HS384 => "eyJhbGciOiJIUzM4NCIsInR5cCI6IkpXVCJ9",
+            Self::HS512 => "eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9",
+            Self::RS256 => "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9",
+            Self::RS384 => "eyJhbGciOiJSUzM4NCIsInR5cCI6IkpXVCJ9",
+            Self::RS512 => "eyJhbGciOiJSUzUxMiIsInR5cCI6IkpXVCJ9",
+            Self::PS256 => "eyJhbGciOiJQUzI1NiIsInR5cCI6IkpXVCJ9",
+            Self::PS384 => "eyJhbGciOiJQUzM4NCIsInR5cCI6IkpXVCJ9",
+            Self::PS512 => "eyJhbGciOiJQUzUxMiIsInR5cCI6IkpXVCJ9",
+            Self::ES256 => "eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCJ9",
+            Self::ES384 => "eyJhbGciOiJFUzM4NCIsInR5cCI6IkpXVCJ9",
+            Self::EdDSA => "eyJhbGciOiJFZERTQSIsInR5cCI6IkpXVCJ9",
+        }
+    }
+
     /// The algorithm named `name` (exact case, as PyJWT looks it up).
     pub fn from_name(name: &str) -> Option<Self> {
         Self::ALL
@@ -332,6 +352,19 @@ fn contains_kty(value: &serde_json::Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_written_out_header_segments_are_the_computed_ones() {
+        use base64::Engine as _;
+        for algorithm in Algorithm::ALL {
+            let header = format!(r#"{{"alg":"{}","typ":"JWT"}}"#, algorithm.name());
+            assert_eq!(
+                algorithm.header_segment(),
+                base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(header),
+                "{algorithm}"
+            );
+        }
+    }
 
     #[test]
     fn keys_pyjwt_refuses() {

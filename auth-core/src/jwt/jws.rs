@@ -1,6 +1,8 @@
 //! The JWS compact serialisation as PyJWT 2.15 writes and reads it (`jwt/api_jws.py`,
 //! `jwt/api_jwt.py`).
 
+use std::borrow::Cow;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
@@ -31,7 +33,7 @@ pub fn encode(
     key: &SigningKey,
     algorithm: Algorithm,
 ) -> Result<String, JwtError> {
-    let mut token = header_segment(key, algorithm);
+    let mut token = header_segment(key, algorithm).into_owned();
     token.push('.');
     token.push_str(&payload_segment(payload));
     let signature = key.sign(algorithm, token.as_bytes())?;
@@ -42,14 +44,17 @@ pub fn encode(
 
 /// The first segment [`encode`] writes: `{"alg":…,"typ":"JWT"}`, with `kid` when the key has
 /// one, base64url.
-pub fn header_segment(key: &SigningKey, algorithm: Algorithm) -> String {
+pub fn header_segment(key: &SigningKey, algorithm: Algorithm) -> Cow<'static, str> {
+    if key.kid().is_none() {
+        return Cow::Borrowed(algorithm.header_segment());
+    }
     let mut header = Map::new();
     header.insert("alg".to_owned(), Value::from(algorithm.name()));
     if let Some(kid) = key.kid() {
         header.insert("kid".to_owned(), Value::from(kid));
     }
     header.insert("typ".to_owned(), Value::from("JWT"));
-    URL_SAFE_NO_PAD.encode(dumps_compact(&Value::Object(header)))
+    Cow::Owned(URL_SAFE_NO_PAD.encode(dumps_compact(&Value::Object(header))))
 }
 
 /// The second segment [`encode`] writes: the claims as Python's `json.dumps` writes them,
@@ -103,14 +108,28 @@ fn decode_with(
         .ok_or_else(|| JwtError::Decode(error::NOT_ENOUGH_SEGMENTS.to_owned()))?;
     let (header_segment, payload_segment) = split_first(signing_input, b'.')
         .ok_or_else(|| JwtError::Decode(error::NOT_ENOUGH_SEGMENTS.to_owned()))?;
-    let header = segment(header_segment, "header")?;
-    let header = match json_object(&header) {
-        Ok(header) => header,
-        Err(message) => {
-            return Err(JwtError::Decode(format!(
-                "Invalid header string: {message}"
-            )));
+    // The header PyJWT writes for an accepted algorithm and a key without `kid` is read
+    // without decoding it: those bytes can only mean `{"alg":…,"typ":"JWT"}`.
+    let known = verify.and_then(|(_, algorithms, _)| {
+        algorithms
+            .iter()
+            .find(|algorithm| algorithm.header_segment().as_bytes() == header_segment)
+    });
+    let header = match known {
+        Some(algorithm) => {
+            let mut header = Map::new();
+            header.insert("alg".to_owned(), Value::from(algorithm.name()));
+            header.insert("typ".to_owned(), Value::from("JWT"));
+            header
         }
+        None => match json_object(&segment(header_segment, "header")?) {
+            Ok(header) => header,
+            Err(message) => {
+                return Err(JwtError::Decode(format!(
+                    "Invalid header string: {message}"
+                )));
+            }
+        },
     };
     let detached = header.get("b64") == Some(&Value::Bool(false));
     let payload = if detached {
