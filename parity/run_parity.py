@@ -74,6 +74,8 @@ PER_SIDE_USERS = {
     "jwtgone": "password",  # simplejwt: deleted after obtaining
     "jwtx": "password",  # simplejwt: tokens used across the two servers
     "jwtcookie": "password",  # dj-rest-auth's cookie-aware refresh
+    "ralogin": "password",  # dj-rest-auth's login view (by username and by email)
+    "raout": "password",  # dj-rest-auth's logout view deletes its DRF token `raout_<side>_key`
 }
 
 
@@ -1033,6 +1035,215 @@ def jwt_cookie_groups() -> list[Group]:
     return [Group("jwt-cookies", steps)]
 
 
+def set_cookies(resp: Resp) -> dict:
+    """{name: value} of the cookies a response sets (not those it deletes)."""
+    out = {}
+    for line in resp.all("set-cookie"):
+        name, _, rest = line.partition("=")
+        value = rest.partition(";")[0]
+        if value not in ("", '""'):
+            out[name.strip()] = value
+    return out
+
+
+def remember_login(prefix):
+    """Capture of a dj-rest-auth login: its cookies in ctx as `<prefix>_<cookie name>`
+    (`jwt_access`, `jwt_refresh`, `sessionid`, `csrftoken`), the masked CSRF token as
+    `<prefix>_csrf_masked`, and the access token sent at once to the other server's verify view."""
+
+    def capture(resp, ctx):
+        cookies = set_cookies(resp)
+        for name, value in cookies.items():
+            ctx[f"{prefix}_{name.replace('-', '_')}"] = value
+            ctx["norm"][value] = f"<{prefix} {name}>"
+        if "csrftoken" in cookies:
+            ctx[f"{prefix}_csrf_masked"] = mask_csrf(cookies["csrftoken"])
+        data = resp.json()
+        if isinstance(data, dict) and jwt_parts(data.get("access", "")) is not None:
+            verdict = http_request(ctx["other"]["port"], "POST", "/api/token/verify/",
+                                   [("Content-Type", "application/json")],
+                                   json.dumps({"token": data["access"]}).encode())
+            ctx["cross_verified"][data["access"]] = (verdict.status, show_body(verdict))
+
+    return capture
+
+
+def login_cookie_shapes(resp: Resp):
+    """cookie_shapes with every set value (JWT, session key, CSRF secret) replaced by its kind."""
+    shapes = []
+    for line in resp.all("set-cookie"):
+        name, _, rest = line.partition("=")
+        value, _, attrs = rest.partition(";")
+        kind = "<jwt>" if jwt_parts(value) else ("<deleted>" if value in ("", '""') else "<value>")
+        attrs = re.sub(r"expires=[^;]*", "expires=<date>", attrs)
+        shapes.append(f"{name}={kind};{attrs}")
+    return sorted(shapes)
+
+
+def check_rest_auth_login(dj: Resp, rs: Resp, ctx_dj, ctx_rs) -> list[str]:
+    """dj-rest-auth's JWT login body: the same members in the same order; the access token of
+    the same structure and accepted by the other server's verify view; `refresh` and `user`
+    equal once each server's own names and ids are normalised; the cookies of the same shape."""
+    diffs = []
+    a, b = dj.json(), rs.json()
+    if not isinstance(a, dict) or not isinstance(b, dict):
+        return [f"bodies are not objects: django {show_body(dj)} / rust {show_body(rs)}"]
+    if list(a) != list(b):
+        diffs.append(f"members differ: django {list(a)} / rust {list(b)}")
+    for name in ("access", "refresh"):
+        if jwt_structure(a.get(name)) != jwt_structure(b.get(name)):
+            diffs.append(f"{name}: django {jwt_structure(a.get(name))} / rust {jwt_structure(b.get(name))}")
+    for ctx, data, side in ((ctx_dj, a, "django"), (ctx_rs, b, "rust")):
+        verdict = ctx["cross_verified"].get(data.get("access"))
+        if verdict is None or verdict[0] != 200:
+            diffs.append(f"{side}'s access token refused by the other server's verify view: {verdict}")
+    for name in a:
+        if name not in b or jwt_parts(a[name]) is not None:
+            continue
+        va, vb = normalize(a[name], ctx_dj), normalize(b[name], ctx_rs)
+        if name == "user" and isinstance(va, dict) and isinstance(vb, dict):
+            va = {k: ("<pk>" if k == "pk" and isinstance(v, int) else v) for k, v in va.items()}
+            vb = {k: ("<pk>" if k == "pk" and isinstance(v, int) else v) for k, v in vb.items()}
+            if list(va) != list(vb):
+                diffs.append(f"user members: django {list(va)} / rust {list(vb)}")
+        if name.endswith("_expiration"):
+            va, vb = re.sub(r"\d", "d", va), re.sub(r"\d", "d", vb)
+        if va != vb:
+            diffs.append(f"{name}: django {va!r} / rust {vb!r}")
+    if login_cookie_shapes(dj) != login_cookie_shapes(rs):
+        diffs.append(f"Set-Cookie: django {login_cookie_shapes(dj)} / rust {login_cookie_shapes(rs)}")
+    return diffs
+
+
+def check_cookie_shapes(dj: Resp, rs: Resp, ctx_dj, ctx_rs) -> list[str]:
+    """The generic body comparison, plus the cookies' names, kinds and attributes."""
+    diffs = []
+    na, nb = normalize(dj.json(), ctx_dj), normalize(rs.json(), ctx_rs)
+    if na != nb:
+        diffs.append(f"body: django {show_body(dj)} / rust {show_body(rs)}")
+    if login_cookie_shapes(dj) != login_cookie_shapes(rs):
+        diffs.append(f"Set-Cookie: django {login_cookie_shapes(dj)} / rust {login_cookie_shapes(rs)}")
+    return diffs
+
+
+def check_logout_list_body(dj: Resp, rs: Resp, ctx_dj, ctx_rs) -> list[str]:
+    """A JSON list as the logout body, without JWT_AUTH_HTTPONLY: dj-rest-auth indexes it
+    (`request.data['refresh']`), gets a TypeError and answers 500 "An error has occurred.";
+    this library answers 401 "Refresh token was not included in request data." With
+    JWT_AUTH_HTTPONLY the body is not read and both answer the same."""
+    if (dj.status, dj.json()) == (rs.status, rs.json()):
+        return []
+    if dj.status == 500 and dj.json() == {"detail": "An error has occurred."} and rs.status == 401 \
+            and rs.json() == {"detail": "Refresh token was not included in request data."}:
+        return []
+    return [f"django {dj.status} {show_body(dj)} / rust {rs.status} {show_body(rs)}"]
+
+
+def rest_auth_login_groups() -> list[Group]:
+    """dj-rest-auth 7.2.0's LoginView and LogoutView in JWT mode (third-party spec §6) with the
+    reference project's REST_AUTH (USE_JWT, SESSION_LOGIN, the jwt-access / jwt-refresh cookies,
+    JWT_AUTH_HTTPONLY): login by username or email, the pair in cookies and a Django session;
+    logout blacklisting the refresh cookie, flushing the session, deleting the user's DRF token."""
+    L, O = "/dj-rest-auth/login/", "/dj-rest-auth/logout/"
+    me = lambda **extra: {"username": "ralogin_@s@", "password": "password", **extra}
+    login = lambda name, hb, capture=None, headers=(): with_body(
+        name, "POST", L, list(headers), hb, want=200, check=check_rest_auth_login,
+        capture=capture or remember_login("ra"))
+    cookie = lambda value: [("Cookie", value)]
+    steps = [
+        login("login (JSON)", json_body(me()), capture=remember_login("ra1")),
+        login("login (form)", form_body(me())),
+        login("login (multipart)", multipart_body(me())),
+        login("login by email", json_body({"email": "ralogin_@s@@example.com", "password": "password"})),
+        login("login by email, other case", json_body({"email": "RaLogin_@s@@Example.COM", "password": "password"})),
+        login("an unknown email falls back to the username",
+              json_body(me(email="nobody-here@example.com"))),
+        login("a known email wins over the username",
+              json_body({"username": "nobody", "email": "ralogin_@s@@example.com", "password": "password"})),
+        login("the password is trimmed", json_body(me(password="  password\t"))),
+        login("repeated form fields (last wins)",
+              form_body([("username", "nobody"), ("username", "ralogin_@s@"), ("password", "x"),
+                         ("password", "password")])),
+        with_body("wrong password", "POST", L, [], json_body(me(password="nope")), want=400),
+        with_body("inactive user", "POST", L, [], json_body({"username": "inactive", "password": "password"}),
+                  want=400),
+        with_body("unknown user", "POST", L, [], json_body({"username": "nobody-here", "password": "password"}),
+                  want=400),
+        with_body("an unknown email and no username", "POST", L, [],
+                  json_body({"email": "nobody-here@example.com", "password": "password"}), want=400),
+        with_body("no fields", "POST", L, [], json_body({}), want=400),
+        with_body("blank fields", "POST", L, [], json_body({"username": "", "email": "", "password": ""}),
+                  want=400),
+        with_body("null, boolean and list", "POST", L, [],
+                  json_body({"username": None, "email": True, "password": ["x"]}), want=400),
+        with_body("an invalid email", "POST", L, [], json_body({"email": "not-an-email", "password": "x"}),
+                  want=400),
+        with_body("an email with a NUL", "POST", L, [], json_body({"email": "a\u0000b@example.com", "password": "x"}),
+                  want=400),
+        with_body("a quoted local part", "POST", L, [],
+                  json_body({"email": "\"a b\"@example.com", "password": "x"}), want=400),
+        with_body("an address literal", "POST", L, [],
+                  json_body({"email": "ralogin@[127.0.0.1]", "password": "x"}), want=400),
+        with_body("a list body", "POST", L, [], json_body([]), want=400),
+        S("empty body", "POST", L, want=400),
+        S("malformed JSON", "POST", L, [("Content-Type", "application/json")], b'{"username":', want=400),
+        S("XML", "POST", L, [("Content-Type", "application/xml")], b"<a/>", want=415),
+        S("GET", "GET", L, want=405),
+        S("PUT", "PUT", L, want=405),
+        with_body("Accept: text/xml", "POST", L, [("Accept", "text/xml")], json_body(me()), want=406),
+        with_body("a wrong Basic header (the default authentication runs; Session is first: 403)",
+                  "POST", L, auth(BAD), json_body(me()), want=403),
+        with_body("the login's session, no CSRF token", "POST", L, cookie("sessionid=@ra1_sessionid@"),
+                  json_body(me()), want=403),
+        login("the login's session with its CSRF token", json_body(me()), capture=remember_login("ra2"),
+              headers=cookie("sessionid=@ra1_sessionid@; csrftoken=@ra1_csrftoken@")
+              + [("X-CSRFToken", "@ra1_csrf_masked@")]),
+        S("the session is kept (the same user logged in again)", "GET", "/session/",
+          cookie("sessionid=@ra1_sessionid@"), want=200),
+        # logout
+        S("logout without a refresh cookie", "POST", O, want=401, check=check_cookie_shapes),
+        # 200 with JWT_AUTH_HTTPONLY (the default); without it the cookie is not read: 401.
+        S("logout with the refresh cookie", "POST", O, cookie("jwt-refresh=@ra2_jwt_refresh@"),
+          check=check_cookie_shapes),
+        S("the same refresh again (blacklisted)", "POST", O, cookie("jwt-refresh=@ra2_jwt_refresh@"),
+          want=401, check=check_cookie_shapes),
+        S("a garbage refresh cookie", "POST", O, cookie("jwt-refresh=garbage"), want=401),
+        S("an access token as the refresh cookie", "POST", O, cookie("jwt-refresh=@ra2_jwt_access@"),
+          want=401),
+        S("an empty refresh cookie", "POST", O, cookie("jwt-refresh="), want=401),
+        S("GET logout", "GET", O, want=405),
+        S("PUT logout", "PUT", O, want=405),
+        login("log in again", json_body(me()), capture=remember_login("ra3")),
+        S("logout with the session, no CSRF token", "POST", O,
+          cookie("sessionid=@ra3_sessionid@; jwt-refresh=@ra3_jwt_refresh@"), want=403),
+        S("logout with the session and its CSRF token", "POST", O,
+          cookie("sessionid=@ra3_sessionid@; csrftoken=@ra3_csrftoken@; jwt-refresh=@ra3_jwt_refresh@")
+          + [("X-CSRFToken", "@ra3_csrf_masked@")], check=check_cookie_shapes),
+        S("the session ended", "GET", "/session/", cookie("sessionid=@ra3_sessionid@"), want=403),
+        # The refresh token in the body: what JWT_AUTH_HTTPONLY = False reads (with it, the
+        # cookie is missing and every one of these is the same 401).
+        login("log in for the body's refresh", json_body(me()), capture=remember_login("ra4")),
+        with_body("logout with the refresh in the body", "POST", O, [],
+                  json_body({"refresh": "@ra4_jwt_refresh@"}), check=check_cookie_shapes),
+        with_body("logout with a null refresh", "POST", O, [], json_body({"refresh": None}),
+                  check=check_cookie_shapes),
+        with_body("logout with a number as the refresh", "POST", O, [], json_body({"refresh": 5}),
+                  check=check_cookie_shapes),
+        with_body("logout with a form refresh", "POST", O, [], form_body({"refresh": "garbage"}),
+                  check=check_cookie_shapes),
+        with_body("logout with no refresh member", "POST", O, [], json_body({}), check=check_cookie_shapes),
+        S("logout with malformed JSON", "POST", O, [("Content-Type", "application/json")], b'{"refresh":'),
+        with_body("logout with a JSON list", "POST", O, [], json_body([]), check=check_logout_list_body,
+                  generic=False, note="dj-rest-auth's 500 for a list body is a 401 here"),
+        S("raout's DRF token works", "GET", "/token/", auth("Token raout_@s@_key"), want=200),
+        S("logout by Basic deletes the user's DRF token (no refresh cookie: 401)", "POST", O,
+          [("Authorization", lambda ctx: basic(f"raout_{ctx['s']}", "password"))], want=401,
+          check=check_cookie_shapes),
+        S("raout's DRF token is gone", "GET", "/token/", auth("Token raout_@s@_key"), want=401),
+    ]
+    return [Group("rest-auth-login", steps)]
+
+
 def simplejwt_endpoint_groups() -> list[Group]:
     """simplejwt's six views (third-party spec §1.1, first table), JWTStatelessUserAuthentication
     and a JWT-or-session view; each side with its own users, then tokens across the two servers.
@@ -1981,6 +2192,7 @@ def main(argv=None) -> int:
             extra += ["--user", f"{base}_{SHORT[side]}:{password}"]
     for side in SIDES:
         extra += ["--token", f"revoked_{SHORT[side]}_key:revoked_{SHORT[side]}"]
+        extra += ["--token", f"raout_{SHORT[side]}_key:raout_{SHORT[side]}"]
     manage_cmd("parity_fixtures", *extra)
 
     servers = []
@@ -2020,6 +2232,7 @@ def run_all(args, dj_port, rs_port, db_path, python, base_env) -> int:
 
     groups = (stateless_groups() + session_groups() + obtain_token_stateful_groups() + knox_groups()
               + simplejwt_groups() + simplejwt_endpoint_groups() + jwt_cookie_groups()
+              + rest_auth_login_groups()
               + expiry_today_groups() + throttle_groups() + wsgi_semantics_groups())
     if args.group:
         groups = [g for g in groups if g.name in args.group]

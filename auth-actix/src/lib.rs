@@ -57,6 +57,8 @@ mod payload_gate;
 mod post_data;
 mod request_view;
 mod response_cookies;
+#[cfg(feature = "simplejwt")]
+mod rest_auth_views;
 mod route_policy;
 mod routed_handler;
 mod runtime;
@@ -171,7 +173,7 @@ pub mod settings {
     pub use auth_core::clock::{Clock, SystemClock};
     #[cfg(feature = "simplejwt")]
     #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
-    pub use auth_core::dj_rest_auth::JwtCookieSettings;
+    pub use auth_core::dj_rest_auth::{JwtCookieSettings, RestAuthSettings};
     pub use auth_core::django::http::cookie::{CookieSettings, SameSite};
     pub use auth_core::django::session_data::{MODEL_BACKEND, REMOTE_USER_BACKEND};
     pub use auth_core::environment::{Environment, Services};
@@ -218,6 +220,13 @@ pub mod views {
     pub use crate::knox_views::{TOKEN_LIMIT_EXCEEDED, knox_endpoints};
     pub use crate::obtain_auth_token::{
         AuthTokenResponse, obtain_auth_token, obtain_auth_token_resource,
+    };
+    #[cfg(feature = "simplejwt")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
+    pub use crate::rest_auth_views::{
+        DjRestAuthScope, REFRESH_NOT_IN_COOKIE, REFRESH_NOT_IN_DATA, SHOULD_BE_LOGGED_IN,
+        SUCCESSFULLY_LOGGED_OUT, TOKEN_NOT_DELETED, dj_rest_auth_endpoints,
+        rest_auth_login_resource, rest_auth_logout_resource,
     };
     pub use crate::session_views::session_endpoints;
     #[cfg(feature = "simplejwt")]

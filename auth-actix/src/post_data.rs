@@ -120,7 +120,7 @@ pub(crate) fn optional_char_field(
 /// of Python's decoder, whose text `json_parser` reproduces. Nesting past
 /// `json_parser::MAX_DEPTH` is reported the same way, where DRF fails with a 500
 /// (`RecursionError`).
-fn json_parse_error(error: json_parser::JsonParseError) -> ApiError {
+pub(crate) fn json_parse_error(error: json_parser::JsonParseError) -> ApiError {
     ApiError::new(auth_core::ErrorKind::ParseError)
         .with_detail(format!("JSON parse error - {error}"))
 }

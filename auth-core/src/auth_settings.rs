@@ -475,6 +475,14 @@ impl AuthSettingsBuilder {
         self
     }
 
+    /// dj-rest-auth's `REST_AUTH` mode settings (`USE_JWT`, `SESSION_LOGIN`).
+    #[cfg(feature = "simplejwt")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
+    pub fn rest_auth(mut self, rest_auth: crate::dj_rest_auth::RestAuthSettings) -> Self {
+        self.settings.rest_auth = rest_auth;
+        self
+    }
+
     /// The clock of expiring tokens (tests use a manual one).
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = Some(clock);

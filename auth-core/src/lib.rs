@@ -13,7 +13,7 @@
 //! | layer | modules |
 //! |---|---|
 //! | 5. composition root | [`auth_settings`] (the builder), `settings_file` (the builder from a TOML file and the environment) |
-//! | 4. DRF's view | [`policy`] (the pipeline), `negotiation`, `auth_token_serializer`, `operation_security` |
+//! | 4. DRF's view | [`policy`] (the pipeline), `negotiation`, `auth_token_serializer`, `login_serializer`, `operation_security` |
 //! | 3. DRF's three concerns | [`authentication`], [`permissions`], [`throttling`] |
 //! | 2. environment | [`settings`], [`services`], [`environment`], [`user`], [`accounts`], `session_store`, `login` |
 //! | 1. storage | [`store`] (Django's tables) |
@@ -77,6 +77,9 @@ pub mod throttling;
 #[doc(hidden)]
 pub mod auth_token_serializer;
 pub mod checks;
+#[cfg(feature = "simplejwt")]
+#[doc(hidden)]
+pub mod login_serializer;
 #[doc(hidden)]
 pub mod negotiation;
 #[doc(hidden)]

@@ -206,6 +206,11 @@ pub struct Settings {
     #[cfg(feature = "simplejwt")]
     #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
     pub jwt_cookies: crate::dj_rest_auth::JwtCookieSettings,
+    /// dj-rest-auth's `REST_AUTH` `USE_JWT` and `SESSION_LOGIN`: what its login and logout views
+    /// do (token mode with a session login by default, as dj-rest-auth).
+    #[cfg(feature = "simplejwt")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
+    pub rest_auth: crate::dj_rest_auth::RestAuthSettings,
     /// `DEFAULT_THROTTLE_RATES`: scope → rate (`"100/day"`), or `None` for a scope that is never
     /// throttled. A scope without an entry is a configuration error when a throttle uses it.
     pub throttle_rates: BTreeMap<String, Option<String>>,
@@ -261,6 +266,8 @@ impl Default for Settings {
             simple_jwt: None,
             #[cfg(feature = "simplejwt")]
             jwt_cookies: crate::dj_rest_auth::JwtCookieSettings::default(),
+            #[cfg(feature = "simplejwt")]
+            rest_auth: crate::dj_rest_auth::RestAuthSettings::default(),
             // DRF's defaults (`user` and `anon` mapped to none) plus the login endpoints' scope.
             throttle_rates: [
                 ("anon".to_owned(), None),
@@ -364,6 +371,8 @@ impl fmt::Debug for Settings {
         debug.field("simple_jwt", &self.simple_jwt);
         #[cfg(feature = "simplejwt")]
         debug.field("jwt_cookies", &self.jwt_cookies);
+        #[cfg(feature = "simplejwt")]
+        debug.field("rest_auth", &self.rest_auth);
         debug
             .field("throttle_rates", &self.throttle_rates)
             .field("num_proxies", &self.num_proxies)

@@ -47,6 +47,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("policy", 4),
     ("negotiation", 4),
     ("auth_token_serializer", 4),
+    ("login_serializer", 4),
     ("simplejwt_serializers", 4),
     ("operation_security", 4),
     ("checks", 4),

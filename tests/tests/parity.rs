@@ -157,8 +157,9 @@ fn run_suite(python: &Path, script: &str, binary: &str, extra: &[String]) -> Res
 /// accepted by the JWT schemes (checked against the blacklist as they authenticate).
 const SIMPLE_JWT_ROTATION: &str = r#"{"ROTATE_REFRESH_TOKENS": true, "BLACKLIST_AFTER_ROTATION": true, "CHECK_REVOKE_TOKEN": true, "AUTH_HEADER_TYPES": ["Bearer", "JWT"], "AUTH_TOKEN_CLASSES": ["rest_framework_simplejwt.tokens.AccessToken", "rest_framework_simplejwt.tokens.SlidingToken"]}"#;
 
-/// dj-rest-auth's cookies with CSRF, readable refresh tokens, `Secure` and `SameSite=Strict`.
-const REST_AUTH_CSRF: &str = r#"{"JWT_AUTH_COOKIE": "jwt-access", "JWT_AUTH_REFRESH_COOKIE": "jwt-refresh", "JWT_AUTH_REFRESH_COOKIE_PATH": "/dj-rest-auth/", "JWT_AUTH_COOKIE_USE_CSRF": true, "JWT_AUTH_HTTPONLY": false, "JWT_AUTH_SAMESITE": "Strict", "JWT_AUTH_SECURE": true}"#;
+/// dj-rest-auth's JWT mode with cookies under CSRF, readable refresh tokens (so logout reads the
+/// body's), expiration times in the login body, `Secure` and `SameSite=Strict`.
+const REST_AUTH_CSRF: &str = r#"{"USE_JWT": true, "JWT_AUTH_RETURN_EXPIRATION": true, "JWT_AUTH_COOKIE": "jwt-access", "JWT_AUTH_REFRESH_COOKIE": "jwt-refresh", "JWT_AUTH_REFRESH_COOKIE_PATH": "/dj-rest-auth/", "JWT_AUTH_COOKIE_USE_CSRF": true, "JWT_AUTH_HTTPONLY": false, "JWT_AUTH_SAMESITE": "Strict", "JWT_AUTH_SECURE": true}"#;
 
 fn main() {
     let arguments = Arguments::from_args();
@@ -191,6 +192,8 @@ fn main() {
                 "simplejwt-interop",
                 "--group",
                 "jwt-cookies",
+                "--group",
+                "rest-auth-login",
             ]
             .map(str::to_owned)
             .to_vec()),

@@ -167,6 +167,12 @@ mod tests {
 #[error("REST_AUTH: {0}")]
 pub struct JwtCookieSettingsError(String);
 
+impl JwtCookieSettingsError {
+    pub(super) fn new(message: impl Into<String>) -> Self {
+        Self(message.into())
+    }
+}
+
 /// `REST_AUTH` names read elsewhere or not yet by this library: accepted and ignored here.
 const OTHER_REST_AUTH_SETTINGS: [&str; 17] = [
     "USE_JWT",

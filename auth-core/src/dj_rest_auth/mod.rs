@@ -4,10 +4,14 @@
 //!
 //! * [`jwt_cookies`]: the `JWT_AUTH_*` settings and the `Set-Cookie` values
 //!   `set_jwt_access_cookie`, `set_jwt_refresh_cookie` and `unset_jwt_cookies` write.
+//! * [`app_settings`]: `USE_JWT` and `SESSION_LOGIN`, which its login and logout views follow.
 //!
-//! The scheme is `authentication::JwtCookieAuthentication`; the cookie-aware refresh view is
-//! `auth_actix::views::cookie_token_refresh_resource`.
+//! The scheme is `authentication::JwtCookieAuthentication`; the views are
+//! `auth_actix::views::dj_rest_auth_endpoints` (login, logout, token refresh and verify) and
+//! `cookie_token_refresh_resource`.
 
+pub mod app_settings;
 pub mod jwt_cookies;
 
+pub use app_settings::RestAuthSettings;
 pub use jwt_cookies::{JwtCookieSettings, JwtCookieSettingsError};

@@ -3,6 +3,7 @@
 
 pub mod crypto;
 pub mod csrf;
+pub mod email_validator;
 pub mod hashers;
 pub mod http;
 pub mod session_data;

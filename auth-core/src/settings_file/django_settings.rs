@@ -520,9 +520,14 @@ fn rest_auth_settings(
     table: toml::Table,
     origins: &Origins,
 ) -> Result<AuthSettingsBuilder, SettingsFileError> {
-    crate::dj_rest_auth::JwtCookieSettings::from_rest_auth(&json(table))
-        .map(|cookies| builder.jwt_cookies(cookies))
-        .map_err(|error| origins.error("REST_AUTH", error.to_string()))
+    let value = json(table);
+    let refused = |error: crate::dj_rest_auth::JwtCookieSettingsError| {
+        origins.error("REST_AUTH", error.to_string())
+    };
+    let cookies =
+        crate::dj_rest_auth::JwtCookieSettings::from_rest_auth(&value).map_err(refused)?;
+    let modes = crate::dj_rest_auth::RestAuthSettings::from_rest_auth(&value).map_err(refused)?;
+    Ok(builder.jwt_cookies(cookies).rest_auth(modes))
 }
 
 #[cfg(not(feature = "simplejwt"))]

@@ -534,7 +534,7 @@ DEFAULT_THROTTLE_CLASSES = ["rest_framework.throttling.AnonRateThrottle", "rest_
     fn simple_jwt_and_rest_auth_are_read_with_the_packages_rules() {
         let path = file(
             "simplejwt",
-            "SECRET_KEY = \"k\"\n[SIMPLE_JWT]\nACCESS_TOKEN_LIFETIME = 60\nAUTH_HEADER_TYPES = [\"Bearer\", \"JWT\"]\n[REST_AUTH]\nJWT_AUTH_COOKIE = \"access\"\n",
+            "SECRET_KEY = \"k\"\n[SIMPLE_JWT]\nACCESS_TOKEN_LIFETIME = 60\nAUTH_HEADER_TYPES = [\"Bearer\", \"JWT\"]\n[REST_AUTH]\nUSE_JWT = true\nJWT_AUTH_COOKIE = \"access\"\n",
         );
         let built = load(
             Some(&path),
@@ -558,6 +558,8 @@ DEFAULT_THROTTLE_CLASSES = ["rest_framework.throttling.AnonRateThrottle", "rest_
             built.settings().jwt_cookies.access_cookie.as_deref(),
             Some("access")
         );
+        assert!(built.settings().rest_auth.use_jwt);
+        assert!(built.settings().rest_auth.session_login);
 
         let refused = error(Some(&path), &[("DRF_AUTH_SIMPLE_JWT__SECRET_KEY", "x")]);
         assert_eq!(

@@ -337,6 +337,47 @@ impl UserModel {
         Self::one(db, &select).await
     }
 
+    /// Up to two users whose email equals `email` ignoring case, as Django's
+    /// `get(email__iexact=email)` matches it on each backend: SQLite's and MySQL's `LIKE` (ASCII
+    /// case only on SQLite, the column's collation on MySQL) with `%`, `_` and `\\` escaped,
+    /// PostgreSQL's `UPPER(email::text) = UPPER(%s)`. Two means the email is not unique (Django
+    /// raises `MultipleObjectsReturned`); none, without a query, for an address no backend can
+    /// store.
+    pub async fn find_by_email_iexact<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        email: &str,
+    ) -> Result<Vec<User>, DbErr> {
+        use sea_orm::sea_query::{Func, LikeExpr};
+
+        if !super::storable::can_be_stored(email) {
+            return Ok(Vec::new());
+        }
+        let backend = db.get_database_backend();
+        let column = Expr::col((Alias::new("u"), Alias::new("email")));
+        let condition = match backend {
+            DbBackend::Postgres => Expr::expr(Func::upper(column.cast_as(Alias::new("text"))))
+                .eq(Func::upper(Expr::val(email))),
+            _ => {
+                let mut pattern = String::with_capacity(email.len() + 4);
+                for c in email.chars() {
+                    if matches!(c, '%' | '_' | '\\') {
+                        pattern.push('\\');
+                    }
+                    pattern.push(c);
+                }
+                column.like(LikeExpr::new(pattern).escape('\\'))
+            }
+        };
+        let mut select = self.select(backend);
+        select.and_where(condition).limit(2);
+        db.query_all(&select)
+            .await?
+            .iter()
+            .map(|row| User::from_query_result(row, ""))
+            .collect()
+    }
+
     /// The user with this primary key.
     pub async fn find_by_id<C: ConnectionTrait>(
         &self,

@@ -156,6 +156,7 @@ SIMPLE_JWT = simple_jwt_from_env()
 # of that name (a JSON object), else these cookie names with dj-rest-auth's defaults otherwise;
 # tests/src/bin/drf_parity.rs reads the same.
 REST_AUTH = json.loads(env("REST_AUTH") or json.dumps({
+    "USE_JWT": True,
     "JWT_AUTH_COOKIE": "jwt-access",
     "JWT_AUTH_REFRESH_COOKIE": "jwt-refresh",
     "JWT_AUTH_REFRESH_COOKIE_PATH": "/dj-rest-auth/",

@@ -1,8 +1,11 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
+from django.views.decorators.csrf import requires_csrf_token
 from knox import views as knox_views
 from rest_framework.authtoken.views import obtain_auth_token
 from dj_rest_auth.jwt_auth import get_refresh_view
+from dj_rest_auth.views import LoginView as RestAuthLoginView
+from dj_rest_auth.views import LogoutView as RestAuthLogoutView
 from rest_framework_simplejwt import views as jwt_views
 
 from . import views
@@ -33,6 +36,11 @@ urlpatterns = [
     path("jwt-or-session/", views.JwtOrSession.as_view()),
     path("jwt-cookie/", views.JwtCookie.as_view()),
     path("dj-rest-auth/token/refresh/", get_refresh_view().as_view()),
+    # `requires_csrf_token`: what Django's CsrfViewMiddleware does for these two views in a
+    # project that has it (the default MIDDLEWARE; this project leaves it out, see
+    # parity/README.md): the CSRF secret that `login()` rotates is sent as the csrftoken cookie.
+    path("dj-rest-auth/login/", requires_csrf_token(RestAuthLoginView.as_view())),
+    path("dj-rest-auth/logout/", requires_csrf_token(RestAuthLogoutView.as_view())),
     path("api/token/", jwt_views.TokenObtainPairView.as_view()),
     path("api/token/refresh/", jwt_views.TokenRefreshView.as_view()),
     path("api/token/verify/", jwt_views.TokenVerifyView.as_view()),

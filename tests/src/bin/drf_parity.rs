@@ -24,12 +24,12 @@ use std::sync::Arc;
 
 use actix_web::{HttpResponse, HttpServer, web};
 use auth_actix::permissions::{Decision, Permission, PermissionContext};
-use auth_actix::settings::{JwtCookieSettings, SimpleJwtSettings};
+use auth_actix::settings::{JwtCookieSettings, RestAuthSettings, SimpleJwtSettings};
 use auth_actix::store::user::UserModel;
 use auth_actix::throttling::RedisStore;
 use auth_actix::views::{
-    cookie_token_refresh_resource, knox_endpoints, obtain_auth_token_resource, session_endpoints,
-    simplejwt_endpoints,
+    cookie_token_refresh_resource, knox_endpoints, obtain_auth_token_resource,
+    rest_auth_login_resource, rest_auth_logout_resource, session_endpoints, simplejwt_endpoints,
 };
 use auth_actix::{
     AllowAny, AnonRateThrottle, Auth, AuthSettings, BasicAuthentication, BearerAuthentication,
@@ -225,7 +225,7 @@ async fn jwt_or_session(auth: Auth) -> HttpResponse {
 
 /// The reference project's `REST_AUTH` when the environment gives none
 /// (`parity_site/settings.py`).
-const PARITY_REST_AUTH: &str = r#"{"JWT_AUTH_COOKIE": "jwt-access", "JWT_AUTH_REFRESH_COOKIE": "jwt-refresh", "JWT_AUTH_REFRESH_COOKIE_PATH": "/dj-rest-auth/"}"#;
+const PARITY_REST_AUTH: &str = r#"{"USE_JWT": true, "JWT_AUTH_COOKIE": "jwt-access", "JWT_AUTH_REFRESH_COOKIE": "jwt-refresh", "JWT_AUTH_REFRESH_COOKIE_PATH": "/dj-rest-auth/"}"#;
 
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|value| !value.is_empty())
@@ -273,10 +273,11 @@ async fn settings() -> Result<AuthSettings, Box<dyn std::error::Error>> {
     }
     // dj-rest-auth's `REST_AUTH` (its JWT_AUTH_* members), read by the reference project too;
     // unset, the parity suite's cookie names with dj-rest-auth's defaults otherwise.
-    let rest_auth = env("REST_AUTH").unwrap_or_else(|| PARITY_REST_AUTH.to_owned());
-    builder = builder.jwt_cookies(JwtCookieSettings::from_rest_auth(&serde_json::from_str(
-        &rest_auth,
-    )?)?);
+    let rest_auth: serde_json::Value =
+        serde_json::from_str(&env("REST_AUTH").unwrap_or_else(|| PARITY_REST_AUTH.to_owned()))?;
+    builder = builder
+        .jwt_cookies(JwtCookieSettings::from_rest_auth(&rest_auth)?)
+        .rest_auth(RestAuthSettings::from_rest_auth(&rest_auth)?);
     if let Some(url) = env("REDIS_URL") {
         builder = builder.throttle_store(Arc::new(RedisStore::connect(&url).await?));
     }
@@ -321,6 +322,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .service(cookie_token_refresh_resource(
                 "/dj-rest-auth/token/refresh/",
             ))
+            .service(rest_auth_login_resource("/dj-rest-auth/login/"))
+            .service(rest_auth_logout_resource("/dj-rest-auth/logout/"))
             .service(web::scope("/api").configure(simplejwt_endpoints))
             .service(obtain_auth_token_resource("/api-token-auth/"))
             // Session login, logout and CSRF cookie (the interop suite logs in here and uses the

@@ -139,15 +139,46 @@ pub fn set_cookie(settings: &CookieSettings, value: &str, now: DateTime<Utc>) ->
 }
 
 /// `delete_cookie(name, path, domain, samesite)`: an empty quoted value, the epoch, `Max-Age=0`
-/// and no `HttpOnly`; `Secure` only when the cookie was secure.
+/// and no `HttpOnly`. `Secure` is Django 6.1's rule, not the cookie's setting: only for a
+/// `__Secure-` or `__Host-` name or `SameSite=None` (the browsers' conditions for honouring the
+/// deletion), so a `SESSION_COOKIE_SECURE` session's deletion has no `Secure`, as Django's.
 pub fn delete_cookie(settings: &CookieSettings) -> String {
-    render(settings, "\"\"", "Thu, 01 Jan 1970 00:00:00 GMT", 0, false)
+    let secure = settings.name.starts_with("__Secure-")
+        || settings.name.starts_with("__Host-")
+        || settings.same_site == Some(SameSite::None);
+    let deletion = CookieSettings {
+        secure,
+        ..settings.clone()
+    };
+    render(&deletion, "\"\"", "Thu, 01 Jan 1970 00:00:00 GMT", 0, false)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn a_deletion_is_secure_by_djangos_rule_not_by_the_setting() {
+        let secure = CookieSettings {
+            secure: true,
+            ..CookieSettings::django_session()
+        };
+        assert_eq!(
+            delete_cookie(&secure),
+            "sessionid=\"\"; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=Lax"
+        );
+        let host = CookieSettings {
+            name: "__Host-sessionid".to_owned(),
+            ..CookieSettings::django_session()
+        };
+        assert!(delete_cookie(&host).ends_with("; Secure"));
+        let none = CookieSettings {
+            same_site: Some(SameSite::None),
+            ..CookieSettings::django_session()
+        };
+        assert!(delete_cookie(&none).ends_with("SameSite=None; Secure"));
+    }
 
     #[test]
     fn an_absurd_age_from_the_settings_gives_a_far_date_not_a_panic() {
@@ -200,11 +231,12 @@ mod tests {
     fn domain_and_secure_are_placed_in_pythons_order() {
         let mut settings = CookieSettings::django_session();
         settings.domain = Some(".example.com".into());
-        settings.secure = true;
+        // `SameSite=None` makes Django's deletion secure.
+        settings.same_site = Some(SameSite::None);
         let header = delete_cookie(&settings);
         assert_eq!(
             header,
-            r#"sessionid=""; Domain=.example.com; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=Lax; Secure"#
+            r#"sessionid=""; Domain=.example.com; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=None; Secure"#
         );
     }
 }

@@ -47,6 +47,9 @@ class Command(BaseCommand):
             user, _ = User.objects.get_or_create(username=name)
             user.is_active = flags.get("is_active", True)
             user.is_staff = flags.get("is_staff", False)
+            # The parity contract: users have emails <username>@example.com.
+            if not user.email:
+                user.email = f"{name}@example.com"
             if not user.has_usable_password() or not user.check_password(password):
                 user.set_password(password)
             user.save()
