@@ -41,6 +41,7 @@
 mod default_response_headers;
 mod error;
 mod guard;
+mod json_parser;
 #[cfg(feature = "simplejwt")]
 mod jwks_view;
 #[cfg(feature = "simplejwt")]

@@ -51,7 +51,9 @@ impl AuthRuntime {
 
 /// Registers the settings and the database for every guard of the app:
 /// `App::new().wrap(LoginRequiredMiddleware).configure(auth_actix::configure(settings, db))`,
-/// which [`app`] does for you. With deny-by-default on (the default),
+/// which [`app`] does for you. It also registers a `web::JsonConfig` that answers actix-web's
+/// `web::Json<T>` failures in DRF's shape (`{"detail":"JSON parse error - …"}`, 415, 413; see
+/// `json_parser`), bodies up to `max_body_size`. With deny-by-default on (the default),
 /// [`LoginRequiredMiddleware`](crate::LoginRequiredMiddleware) must wrap the app as its first
 /// middleware.
 ///
@@ -87,9 +89,10 @@ pub fn configure(
     settings: AuthSettings,
     db: DatabaseConnection,
 ) -> impl Fn(&mut web::ServiceConfig) + Clone {
+    let json = crate::json_parser::json_config(settings.settings().max_body_size);
     let runtime = web::Data::new(AuthRuntime::new(&settings, db));
     move |config: &mut web::ServiceConfig| {
-        config.app_data(runtime.clone());
+        config.app_data(runtime.clone()).app_data(json.clone());
     }
 }
 

@@ -634,6 +634,9 @@ impl AuthSettingsBuilder {
             })?;
         }
         settings.password_hashers = PasswordHashers::new(self.hashers, self.pbkdf2_iterations)?;
+        if let Some(warning) = slow_hashing_warning(&settings.password_hashers) {
+            tracing::warn!("{warning}");
+        }
         let cache = self
             .auth_cache_ttl
             .map(|ttl| Arc::new(CredentialCache::new(ttl, self.auth_cache_capacity)));
@@ -652,6 +655,25 @@ impl AuthSettingsBuilder {
         }
         AuthSettings::new(settings, services, self.defaults)
     }
+}
+
+/// The longest one password hash may take before start-up warns: beyond it a login is slow to
+/// the user and the logins of a busy server queue behind each other (503 once the pool is full).
+const SLOW_HASH: Duration = Duration::from_secs(1);
+
+/// The start-up warning for password hashing slower than [`SLOW_HASH`], naming the fixes.
+fn slow_hashing_warning(hashers: &PasswordHashers) -> Option<String> {
+    let estimate = hashers.estimated_hash_time()?;
+    (estimate > SLOW_HASH).then(|| {
+        format!(
+            "one password hash takes about {:.1} s at {} PBKDF2 iterations, so every login and \
+             Basic request waits that long: in a debug build, optimise the hashing crates \
+             ([profile.dev.package] sha2, hmac and pbkdf2 with opt-level = 3, see the README's \
+             \"Use it in your own crate\"), or lower pbkdf2_iterations for development",
+            estimate.as_secs_f64(),
+            hashers.pbkdf2_iterations()
+        )
+    })
 }
 
 #[cfg(test)]
@@ -688,6 +710,26 @@ mod tests {
         assert_eq!(settings.password_hashers.pbkdf2_iterations(), 1000);
         assert!(built.services().credential_cache().is_some());
         assert_eq!(built.services().hashing_pool().threads(), 3);
+    }
+
+    #[test]
+    fn slow_password_hashing_is_warned_about_with_the_fix() {
+        let fast = PasswordHashers::new(vec![Algorithm::Pbkdf2Sha256], 1000)
+            .unwrap_or_else(|error| unreachable!("{error}"));
+        assert_eq!(slow_hashing_warning(&fast), None);
+        // Billions of iterations take over a second on any machine.
+        let slow = PasswordHashers::new(vec![Algorithm::Pbkdf2Sha256], 2_000_000_000)
+            .unwrap_or_else(|error| unreachable!("{error}"));
+        let warning = slow_hashing_warning(&slow).unwrap_or_default();
+        assert!(warning.contains("[profile.dev.package]"), "{warning}");
+        assert!(
+            warning.contains("2000000000 PBKDF2 iterations"),
+            "{warning}"
+        );
+        // Another preferred hasher is not estimated.
+        let md5 = PasswordHashers::new(vec![Algorithm::Md5], 1000)
+            .unwrap_or_else(|error| unreachable!("{error}"));
+        assert_eq!(md5.estimated_hash_time(), None);
     }
 
     #[test]

@@ -692,6 +692,44 @@ async fn refusal_comes_before_any_body_extractor_reads_the_body() {
     assert_eq!(reply.body, r#"{"a":1}"#);
 }
 
+/// actix-web's `web::Json` refusals in DRF's shape, with no per-route wiring (`configure`'s
+/// `JsonConfig`).
+#[actix_web::test]
+async fn a_json_body_extractor_answers_drfs_parse_errors() {
+    let settings = settings_builder().max_body_size(64).build().unwrap();
+    let db = database(&settings).await;
+    let app = suite_app(&settings, &db).await;
+    let post = |content_type: &str, body: &str| {
+        with_auth(
+            test::TestRequest::post()
+                .uri("/json-body/")
+                .insert_header(("Content-Type", content_type.to_owned()))
+                .set_payload(body.to_owned()),
+            "Token abcd1234",
+        )
+    };
+    let reply = send(&app, post("application/json", "{bad")).await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.content_type.as_deref(), Some("application/json"));
+    assert_eq!(
+        reply.body,
+        detail("JSON parse error - key must be a string at line 1 column 2")
+    );
+    let reply = send(&app, post("text/plain", "{}")).await;
+    assert_eq!(reply.status, 415);
+    assert_eq!(
+        reply.body,
+        detail("Unsupported media type \"text/plain\" in request.")
+    );
+    let reply = send(
+        &app,
+        post("application/json", &format!("[{}]", "1,".repeat(40))),
+    )
+    .await;
+    assert_eq!(reply.status, 413);
+    assert_eq!(reply.body, detail("Request body is too large."));
+}
+
 #[actix_web::test]
 async fn auth_after_a_guard_reuses_its_outcome_instead_of_authenticating_again() {
     let settings = settings();

@@ -135,6 +135,20 @@ impl PasswordHashers {
         self.pbkdf2_iterations
     }
 
+    /// How long one new hash with the preferred hasher takes on this machine and build, when it
+    /// is a PBKDF2 one (`None` otherwise): a run of at most 10 000 iterations, scaled to the
+    /// configured count. What start-up warns about (a debug build without the hashing crates
+    /// optimised takes seconds per login).
+    #[must_use]
+    pub fn estimated_hash_time(&self) -> Option<std::time::Duration> {
+        let prf = pbkdf2::Prf::of(self.preferred())?;
+        let sample = self.pbkdf2_iterations.clamp(1, 10_000);
+        let started = std::time::Instant::now();
+        std::hint::black_box(pbkdf2::encode(prf, "password", "estimate-salt", sample));
+        let scale = f64::from(self.pbkdf2_iterations) / f64::from(sample);
+        Some(started.elapsed().mul_f64(scale))
+    }
+
     /// A value of the preferred hasher that no password given here matches, made once (on first
     /// use, for a random password) with these settings: what an unknown user's password is
     /// verified against. Django's `ModelBackend` hashes the password with `set_password` for that;
