@@ -521,6 +521,42 @@ def s11b_upgrade_sha1(env: Env, mode: Mode):
     hash_upgrade(env, mode, "old_sha1", "pbkdf2_sha1_500", "pbkdf2_sha1$500$")
 
 
+@scenario("12. auth.login / auth.session / auth.logout in a Rust handler <-> Django's SessionMiddleware")
+def s12_handler_session(env: Env, mode: Mode):
+    user, pw = mode.username("rs_handler"), "rs-pass-12"
+    pk = env.orm("create-user", user, pw)["pk"]
+    body = json.dumps({"username": user, "password": pw}).encode()
+    resp = env.rust("POST", "/handler-login/", [("Content-Type", "application/json")], body)
+    cookies = set_cookies(resp)
+    expect(resp.status == 200 and resp.json() == {"id": pk} and cookies.get("sessionid") and cookies.get("csrftoken"),
+           f"Rust POST /handler-login/: expected 200 {{\"id\": {pk}}} with sessionid and csrftoken cookies, got "
+           f"{describe(resp)} cookies {sorted(cookies)}")
+    sessionid, csrftoken = cookies["sessionid"], cookies["csrftoken"]
+    expect_session_works(env, "django", sessionid, user, "the handler's login")
+    # A value written by a Rust handler, read by a plain Django view, and the other way round.
+    value = {"n": 12, "text": "caf\u00e9 \u2603", "list": [1, None, True]}
+    resp = env.rust("POST", "/session-value/", session_headers(env, "rust", sessionid, csrftoken),
+                    json.dumps({"value": value}).encode())
+    expect(resp.status == 200 and resp.json() == {"value": value},
+           f"Rust POST /session-value/: {describe(resp)}")
+    resp = env.django("GET", "/session-value/", session_headers(env, "django", sessionid))
+    expect(resp.json() == {"value": value}, f"Django read the Rust handler's value as {describe(resp)}")
+    resp = env.django("POST", "/session-value/", session_headers(env, "django", sessionid)
+                      + [("Content-Type", "application/json")], json.dumps({"value": ["from", "django"]}).encode())
+    expect(resp.status == 200, f"Django POST /session-value/: {describe(resp)}")
+    resp = env.rust("GET", "/session-value/", session_headers(env, "rust", sessionid))
+    expect(resp.status == 200 and resp.json() == {"value": ["from", "django"]},
+           f"Rust read Django's value as {describe(resp)}")
+    expect_session_works(env, "rust", sessionid, user, "the session after both wrote it")
+    decoded = env.orm("decode-session", sessionid)
+    expect(decoded.get("_auth_user_id") == str(pk) and decoded.get("hash_matches_user"),
+           f"Django ORM decodes the handler's session as {decoded}")
+    resp = env.rust("POST", "/handler-logout/", session_headers(env, "rust", sessionid, csrftoken), b"{}")
+    expect(resp.status == 204 and set_cookies(resp).get("sessionid") == "",
+           f"Rust POST /handler-logout/: expected 204 deleting the cookie, got {describe(resp)}")
+    expect_session_refused(env, "django", sessionid, "after the handler's logout")
+
+
 # --------------------------------------------------------------------------------------------------
 # Running a pass
 

@@ -56,6 +56,7 @@ pub mod openapi;
 mod operation_policy;
 mod payload_gate;
 mod post_data;
+mod request_session;
 mod request_view;
 mod response_cookies;
 #[cfg(feature = "simplejwt")]
@@ -97,6 +98,7 @@ pub use default_response_headers::DefaultResponseHeaders;
 pub use error::ApiErrorResponse;
 pub use guard::{Auth, PolicyGuard};
 pub use login_required::LoginRequiredMiddleware;
+pub use request_session::{RequestSession, SessionError};
 pub use runtime::{AuthRuntime, app, configure};
 pub use scope_policy::ScopePolicy;
 pub use session_middleware::SessionMiddleware;

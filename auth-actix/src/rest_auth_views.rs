@@ -23,25 +23,21 @@
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
+use auth_core::ApiError;
 use auth_core::char_field::Input;
 use auth_core::compat::python::json::loads as json_parser;
 use auth_core::date_time_field::date_time_field;
-use auth_core::django::session_data::MODEL_BACKEND;
 use auth_core::login_serializer;
 use auth_core::policy::DefaultThrottles;
-use auth_core::request::RequestView;
-use auth_core::response_effects::ResponseEffects;
 use auth_core::simplejwt_serializers as serializers;
 use auth_core::store::token;
 use auth_core::throttling::{
     LoginScope, ScopedRateThrottle, ThrottleClasses, ThrottleContext, ThrottleScope,
 };
 use auth_core::user::{AuthInfo, RequestUser, User};
-use auth_core::{ApiError, login as django_login};
 use chrono::TimeDelta;
 use serde_json::{Map, Value};
-use std::rc::Rc;
 
 use crate::default_response_headers::DefaultResponseHeaders;
 use crate::error::ApiErrorResponse;
@@ -123,16 +119,6 @@ pub fn rest_auth_logout_resource(path: &str) -> actix_web::Resource {
         >()))
 }
 
-/// The session and CSRF cookie changes of this request, written by the session middleware.
-fn effects(request: &HttpRequest) -> Rc<ResponseEffects> {
-    let existing = request.extensions().get::<Rc<ResponseEffects>>().cloned();
-    existing.unwrap_or_else(|| {
-        let effects = Rc::new(ResponseEffects::default());
-        request.extensions_mut().insert(Rc::clone(&effects));
-        effects
-    })
-}
-
 fn json_response(status: StatusCode, body: Value) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header((
@@ -192,7 +178,7 @@ fn login_fields(
 
 /// `LoginView.post`: the serializer, then `login()` and `get_response()`.
 async fn login(
-    _guard: RestAuthGuard,
+    guard: RestAuthGuard,
     request: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiErrorResponse> {
@@ -271,17 +257,7 @@ async fn login(
         json_response(StatusCode::OK, serde_json::json!({ "key": token.key }))
     };
     if modes.session_login {
-        let view = HttpRequestView::new(&request, settings);
-        let cookie = view.cookie(&settings.session_cookie.name);
-        django_login::login(
-            env,
-            &effects(&request),
-            cookie.as_deref(),
-            &user,
-            MODEL_BACKEND,
-        )
-        .await
-        .map_err(ApiError::store_failure)?;
+        guard.auth().login(&user).await?;
     }
     Ok(response)
 }
@@ -353,12 +329,9 @@ async fn logout(
         }
     }
     if modes.session_login {
-        let view = HttpRequestView::new(&request, settings);
-        let cookie = view.cookie(&settings.session_cookie.name);
-        django_login::logout(env, &effects(&request), cookie.as_deref())
-            .await
-            .map_err(ApiError::store_failure)?;
+        auth.logout().await?;
     }
+
     let mut status = StatusCode::OK;
     let mut detail = SUCCESSFULLY_LOGGED_OUT.to_owned();
     let mut deletions = Vec::new();

@@ -17,7 +17,9 @@ use crate::runtime::AuthRuntime;
 ///
 /// It clears the cookie of a session that authentication flushed (the user's password changed,
 /// the session was tampered with), sends the new cookie when a session signed with a fallback
-/// secret is re-keyed, and adds `Vary: Cookie` when a session was read. The login, logout and
+/// secret is re-keyed, and adds `Vary: Cookie` when a session was read. It saves what a handler
+/// wrote with [`Auth::session`](crate::Auth::session) and sends the cookies of
+/// [`Auth::login`](crate::Auth::login) and [`Auth::logout`](crate::Auth::logout). The login, logout and
 /// CSRF endpoints set their own cookies and do not need it.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SessionMiddleware;
@@ -59,8 +61,19 @@ where
 
     fn call(&self, request: ServiceRequest) -> Self::Future {
         let service = Rc::clone(&self.service);
+        request
+            .extensions_mut()
+            .insert(crate::request_session::SessionMiddlewareInstalled);
         Box::pin(async move {
             let mut response = service.call(request).await?;
+            let status = response.status();
+            if let Err(error) =
+                crate::request_session::save_after_handler(response.request(), status).await
+            {
+                // Django lets the save's error escape (a 500); the handler's answer is already
+                // made, so it is logged and the session cookie is not sent.
+                tracing::error!(%error, "the session could not be saved");
+            }
             let effects = response
                 .request()
                 .extensions()

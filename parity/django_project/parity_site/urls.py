@@ -51,6 +51,8 @@ urlpatterns = [
     path("knox/login/", views.KnoxLogin.as_view(), name="knox_login"),
     path("knox/logout/", knox_views.LogoutView.as_view(), name="knox_logout"),
     path("knox/logoutall/", knox_views.LogoutAllView.as_view(), name="knox_logoutall"),
+    # The interop suite's session values (a plain Django view).
+    path("session-value/", views.session_value),
     # Django's own login page: a real Django session + csrftoken for the interop rows.
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
 ]

@@ -1,4 +1,8 @@
 """The views of the reference project: one per route of tests/src/bin/drf_parity.rs."""
+import json
+
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from dj_rest_auth.jwt_auth import JWTCookieAuthentication
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from knox.views import LoginView as KnoxLoginView
@@ -174,3 +178,12 @@ class Knox(WhoAmI):
 
 class KnoxLogin(KnoxLoginView):
     authentication_classes = [BasicAuthentication]
+
+
+@csrf_exempt
+def session_value(request):
+    """`request.session["parity"]`, for the interop suite: GET answers it, POST sets it from the
+    JSON body's `value` (a plain Django view: the session as Django's SessionMiddleware saves it)."""
+    if request.method == "POST":
+        request.session["parity"] = json.loads(request.body or b"{}").get("value")
+    return JsonResponse({"value": request.session.get("parity")})

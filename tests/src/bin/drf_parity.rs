@@ -14,7 +14,9 @@
 //! `auth_user` and `username`).
 //!
 //! Besides the contract's routes it serves `/api-auth/login/`, `/api-auth/logout/` and
-//! `/api-auth/csrf/` (session login; the interop suite uses the session it gives in Django).
+//! `/api-auth/csrf/` (session login; the interop suite uses the session it gives in Django), and
+//! `/handler-login/`, `/handler-logout/`, `/session-value/` (`auth.login`, `auth.logout` and
+//! `auth.session()` from handlers, checked against Django by the interop suite).
 //!
 //! Every route accepts GET, POST, PUT, PATCH and DELETE and, when its policy admits the
 //! request, answers `{"user":"<username or AnonymousUser>","auth":"<auth as text or None>"}`.
@@ -23,6 +25,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use actix_web::{HttpResponse, HttpServer, web};
+use auth_actix::authentication::authenticate;
 use auth_actix::permissions::{Decision, Permission, PermissionContext};
 use auth_actix::settings::{JwtCookieSettings, RestAuthSettings, SimpleJwtSettings};
 use auth_actix::store::user::UserModel;
@@ -32,12 +35,13 @@ use auth_actix::views::{
     rest_auth_login_resource, rest_auth_logout_resource, session_endpoints, simplejwt_endpoints,
 };
 use auth_actix::{
-    AllowAny, AnonRateThrottle, Auth, AuthSettings, BasicAuthentication, BearerAuthentication,
-    DefaultResponseHeaders, IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly,
-    JwtAuthentication, JwtCookieAuthentication, JwtStatelessUserAuthentication,
-    KnoxTokenAuthentication, PolicyDefaults, RemoteUserAuthentication, ScopedRateThrottle,
-    SessionAuthentication, SessionMiddleware, TokenAuthentication, UserRateThrottle,
-    authentication_classes, permission_classes, throttle_classes, throttle_scope,
+    AllowAny, AnonRateThrottle, ApiErrorResponse, Auth, AuthRuntime, AuthSettings,
+    BasicAuthentication, BearerAuthentication, DefaultResponseHeaders, IsAdminUser,
+    IsAuthenticated, IsAuthenticatedOrReadOnly, JwtAuthentication, JwtCookieAuthentication,
+    JwtStatelessUserAuthentication, KnoxTokenAuthentication, PolicyDefaults,
+    RemoteUserAuthentication, ScopedRateThrottle, SessionAuthentication, SessionMiddleware,
+    TokenAuthentication, UserRateThrottle, authentication_classes, permission_classes,
+    throttle_classes, throttle_scope,
 };
 
 /// The reference's custom permission: staff only, with DRF's `message`.
@@ -61,9 +65,9 @@ const ALLOWED: &str = "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS";
 fn whoami(auth: &Auth) -> HttpResponse {
     let method = auth.request().method().as_str();
     if !ALLOWED.split(", ").any(|allowed| allowed == method) {
-        let mut response = actix_web::ResponseError::error_response(
-            &auth_actix::ApiErrorResponse::from(auth_actix::ApiError::method_not_allowed(method)),
-        );
+        let mut response = actix_web::ResponseError::error_response(&ApiErrorResponse::from(
+            auth_actix::ApiError::method_not_allowed(method),
+        ));
         response.headers_mut().insert(
             actix_web::http::header::ALLOW,
             actix_web::http::header::HeaderValue::from_static(ALLOWED),
@@ -223,6 +227,61 @@ async fn jwt_or_session(auth: Auth) -> HttpResponse {
     whoami(&auth)
 }
 
+/// The interop suite's handler login (`auth.login`): `{"username":…,"password":…}` checked with
+/// Django's `authenticate`, then the user logged in to a Django session; 400 otherwise.
+#[authentication_classes(SessionAuthentication)]
+#[permission_classes(AllowAny)]
+async fn handler_login(
+    auth: Auth,
+    runtime: web::Data<AuthRuntime>,
+    body: web::Json<serde_json::Value>,
+) -> Result<HttpResponse, ApiErrorResponse> {
+    let field = |name: &str| {
+        body.get(name)
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("")
+    };
+    let found = authenticate(runtime.env(), field("username"), field("password"))
+        .await
+        .map_err(ApiErrorResponse)?;
+    let Some(user) = found else {
+        return Ok(HttpResponse::BadRequest().finish());
+    };
+    let user = auth.login(&user).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "id": user.id })))
+}
+
+/// The interop suite's handler logout (`auth.logout`).
+#[authentication_classes(SessionAuthentication)]
+#[permission_classes(AllowAny)]
+async fn handler_logout(auth: Auth) -> Result<HttpResponse, ApiErrorResponse> {
+    auth.logout().await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The interop suite's session value (`auth.session()`): GET answers `request.session["parity"]`,
+/// POST sets it from the JSON body's `value` — as the reference project's `session-value/`.
+#[authentication_classes(SessionAuthentication)]
+#[permission_classes(AllowAny)]
+async fn session_value(
+    auth: Auth,
+    body: Option<web::Json<serde_json::Value>>,
+) -> Result<HttpResponse, ApiErrorResponse> {
+    let stored = auth.session().await?;
+    let unreadable = |error: auth_actix::SessionError| {
+        ApiErrorResponse(
+            auth_actix::ApiError::new(auth_actix::authentication::ErrorKind::ParseError)
+                .with_detail(error.to_string()),
+        )
+    };
+    if let Some(body) = body {
+        let value = body.get("value").cloned().unwrap_or_default();
+        stored.insert("parity", value).map_err(unreadable)?;
+    }
+    let value: Option<serde_json::Value> = stored.get("parity").map_err(unreadable)?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "value": value })))
+}
+
 /// The reference project's `REST_AUTH` when the environment gives none
 /// (`parity_site/settings.py`).
 const PARITY_REST_AUTH: &str = r#"{"USE_JWT": true, "JWT_AUTH_COOKIE": "jwt-access", "JWT_AUTH_REFRESH_COOKIE": "jwt-refresh", "JWT_AUTH_REFRESH_COOKIE_PATH": "/dj-rest-auth/"}"#;
@@ -318,6 +377,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .route("/jwt/", web::route().to(jwt))
             .route("/jwt-stateless/", web::route().to(jwt_stateless))
             .route("/jwt-or-session/", web::route().to(jwt_or_session))
+            .route("/handler-login/", web::post().to(handler_login))
+            .route("/handler-logout/", web::post().to(handler_logout))
+            .route("/session-value/", web::get().to(session_value))
+            .route("/session-value/", web::post().to(session_value))
             .route("/jwt-cookie/", web::route().to(jwt_cookie))
             .service(cookie_token_refresh_resource(
                 "/dj-rest-auth/token/refresh/",
