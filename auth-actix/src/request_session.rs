@@ -286,21 +286,38 @@ impl Auth {
 
 /// After the handler, as Django's `SessionMiddleware.process_response`: a modified session that
 /// is not empty is saved (unless the response is a server error) and its cookie sent.
+/// With `SESSION_SAVE_EVERY_REQUEST`, any request that came with a session cookie saves it too
+/// (Django then counts the cookie's key, so a cookie of a vanished session gets a new, empty one).
 pub(crate) async fn save_after_handler(
     request: &HttpRequest,
     status: actix_web::http::StatusCode,
 ) -> Result<(), auth_core::store::sea_orm::DbErr> {
-    let Some(current) = request.extensions().get::<RequestSession>().cloned() else {
-        return Ok(());
-    };
-    if !current.is_modified() || status.is_server_error() {
+    if status.is_server_error() {
         return Ok(());
     }
     let Ok(runtime) = runtime_of(request) else {
         return Ok(());
     };
+    let settings = runtime.settings();
+    let with_cookie = settings.session_save_every_request
+        && !effects_of(request).session_cookie_deleted()
+        && HttpRequestView::new(request, settings)
+            .cookie(&settings.session_cookie.name)
+            .is_some();
+    let existing = request.extensions().get::<RequestSession>().cloned();
+    let current = match existing {
+        Some(current) => current,
+        None if with_cookie => match slot(request).await {
+            Ok(current) => current,
+            Err(_) => return Ok(()),
+        },
+        None => return Ok(()),
+    };
+    if !current.is_modified() && !with_cookie {
+        return Ok(());
+    }
     let mut session = current.0.session.borrow().clone();
-    if session.is_empty() {
+    if session.is_empty() && !with_cookie {
         return Ok(());
     }
     SessionStore::new(runtime.env()).save(&mut session).await?;

@@ -16,6 +16,9 @@ pub(crate) fn apply(headers: &mut HeaderMap, effects: &ResponseEffects, settings
     let mut vary_cookie = effects.session_accessed();
     if let Some(change) = effects.take_session_cookie() {
         let value = match change {
+            SessionCookie::Set(key) if settings.session_expire_at_browser_close => {
+                cookie::set_browser_session_cookie(&settings.session_cookie, &key)
+            }
             SessionCookie::Set(key) => cookie::set_cookie(&settings.session_cookie, &key, now),
             SessionCookie::Delete => cookie::delete_cookie(&settings.session_cookie),
         };

@@ -392,6 +392,18 @@ impl AuthSettingsBuilder {
         self
     }
 
+    /// `SESSION_SAVE_EVERY_REQUEST`: every request with a session cookie saves the session.
+    pub fn session_save_every_request(mut self, save: bool) -> Self {
+        self.settings.session_save_every_request = save;
+        self
+    }
+
+    /// `SESSION_EXPIRE_AT_BROWSER_CLOSE`: the session cookie without `expires`/`Max-Age`.
+    pub fn session_expire_at_browser_close(mut self, at_close: bool) -> Self {
+        self.settings.session_expire_at_browser_close = at_close;
+        self
+    }
+
     /// `CSRF_COOKIE_*`: name, age, domain, path, Secure, HttpOnly, SameSite.
     pub fn csrf_cookie(mut self, cookie: CookieSettings) -> Self {
         self.settings.csrf_cookie = cookie;

@@ -67,6 +67,12 @@ impl ResponseEffects {
         self.session_cookie.borrow_mut().take()
     }
 
+    /// Whether the session was flushed and its cookie is to be deleted (a later save must not
+    /// bring it back: Django's flushed session is empty, and an empty one is not saved).
+    pub fn session_cookie_deleted(&self) -> bool {
+        *self.session_cookie.borrow() == Some(SessionCookie::Delete)
+    }
+
     /// Takes the CSRF secret to send.
     pub fn take_csrf_secret(&self) -> Option<String> {
         self.csrf_secret.borrow_mut().take()

@@ -170,6 +170,13 @@ pub struct Settings {
     pub user_model: UserModel,
     /// `SESSION_COOKIE_*`.
     pub session_cookie: CookieSettings,
+    /// `SESSION_SAVE_EVERY_REQUEST` (false): a request with a session cookie saves the session
+    /// (its expiry pushed back) and sends the cookie again, touched or not.
+    pub session_save_every_request: bool,
+    /// `SESSION_EXPIRE_AT_BROWSER_CLOSE` (false): the session cookie is sent without `expires`
+    /// and `Max-Age`, so the browser drops it when it closes (the row still expires after
+    /// `SESSION_COOKIE_AGE`).
+    pub session_expire_at_browser_close: bool,
     /// `CSRF_COOKIE_*`.
     pub csrf_cookie: CookieSettings,
     /// `CSRF_HEADER_NAME` in Django's form, e.g. `HTTP_X_XSRF_TOKEN` for `X-XSRF-TOKEN`.
@@ -250,6 +257,8 @@ impl Default for Settings {
             secure_proxy_ssl_header: None,
             user_model: UserModel::default(),
             session_cookie: CookieSettings::django_session(),
+            session_save_every_request: false,
+            session_expire_at_browser_close: false,
             csrf_cookie: CookieSettings::django_csrf(),
             csrf_header_name: crate::django::csrf::DEFAULT_HEADER_NAME.to_owned(),
             csrf_trusted_origins: Vec::new(),
@@ -355,6 +364,14 @@ impl fmt::Debug for Settings {
             .field("secure_proxy_ssl_header", &self.secure_proxy_ssl_header)
             .field("user_model", &self.user_model)
             .field("session_cookie", &self.session_cookie)
+            .field(
+                "session_save_every_request",
+                &self.session_save_every_request,
+            )
+            .field(
+                "session_expire_at_browser_close",
+                &self.session_expire_at_browser_close,
+            )
             .field("csrf_cookie", &self.csrf_cookie)
             .field("csrf_header_name", &self.csrf_header_name)
             .field("csrf_trusted_origins", &self.csrf_trusted_origins)

@@ -110,6 +110,8 @@ pub(super) struct DjangoSettings {
     session_cookie_secure: Option<bool>,
     session_cookie_httponly: Option<bool>,
     session_cookie_samesite: Option<OrNone<String>>,
+    session_save_every_request: Option<bool>,
+    session_expire_at_browser_close: Option<bool>,
     csrf_cookie_name: Option<String>,
     csrf_cookie_age: Option<i64>,
     csrf_cookie_domain: Option<OrNone<String>>,
@@ -302,6 +304,12 @@ impl DjangoSettings {
             self.csrf_cookie_httponly,
             self.csrf_cookie_samesite,
         )?;
+        if let Some(save) = self.session_save_every_request {
+            settings.session_save_every_request = save;
+        }
+        if let Some(at_close) = self.session_expire_at_browser_close {
+            settings.session_expire_at_browser_close = at_close;
+        }
         if let Some(name) = self.csrf_header_name {
             settings.csrf_header_name = name;
         }

@@ -61,8 +61,16 @@ async fn read(guard: Open) -> Result<HttpResponse, actix_web::Error> {
     Ok(HttpResponse::Ok().json(json!({"seen": seen, "user": guard.auth().user().to_string()})))
 }
 
+async fn plain(guard: Open) -> HttpResponse {
+    HttpResponse::Ok().body(guard.auth().user().to_string())
+}
+
 fn routes(config: &mut web::ServiceConfig) {
     config
+        .route(
+            "/plain/",
+            web::get().to(auth_actix::policy::declared(plain)),
+        )
         .route(
             "/log-in/",
             web::post().to(auth_actix::policy::declared(log_in)),
@@ -229,4 +237,82 @@ async fn without_the_session_middleware_the_session_methods_refuse() {
     )
     .await;
     assert_eq!(response.status(), 500);
+}
+
+#[actix_web::test]
+async fn expire_at_browser_close_and_save_every_request_follow_djangos_session_middleware() {
+    let settings = settings_builder()
+        .session_expire_at_browser_close(true)
+        .session_save_every_request(true)
+        .build()
+        .unwrap();
+    let db = database(&settings).await;
+    let app = session_app(&settings, &db, routes).await;
+    let response = call_service(
+        &app,
+        TestRequest::post()
+            .uri("/session/write/")
+            .set_json(json!({"item": "a"}))
+            .to_request(),
+    )
+    .await;
+    let line = response
+        .headers()
+        .get_all("set-cookie")
+        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
+        .find(|line| line.starts_with("sessionid="))
+        .expect("the session cookie");
+    assert!(
+        line.ends_with("; HttpOnly; Path=/; SameSite=Lax") && !line.contains("expires"),
+        "a browser-session cookie: {line}"
+    );
+    let key = cookie(&response, "sessionid").unwrap();
+
+    // A request that only reads the session still saves it and sends the cookie again.
+    let expiry = |db: DatabaseConnection, key: String| async move {
+        use auth_actix::store::sea_orm::{ConnectionTrait, Statement};
+        let row = db
+            .query_one_raw(Statement::from_sql_and_values(
+                db.get_database_backend(),
+                "SELECT expire_date FROM django_session WHERE session_key = ?",
+                [key.into()],
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get::<String>("", "expire_date").unwrap()
+    };
+    let before = expiry(db.clone(), key.clone()).await;
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let response = call_service(
+        &app,
+        TestRequest::get()
+            .uri("/session/read/")
+            .insert_header(("Cookie", format!("sessionid={key}")))
+            .to_request(),
+    )
+    .await;
+    assert_eq!(
+        cookie(&response, "sessionid").as_deref(),
+        Some(key.as_str())
+    );
+    let after = expiry(db.clone(), key.clone()).await;
+    assert!(after > before, "the expiry moved: {before} -> {after}");
+    // Nor does a handler that never asks for the session.
+    let response = call_service(
+        &app,
+        TestRequest::get()
+            .uri("/plain/")
+            .insert_header(("Cookie", format!("sessionid={key}")))
+            .to_request(),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        cookie(&response, "sessionid").as_deref(),
+        Some(key.as_str())
+    );
+    // Without a cookie nothing is saved.
+    let response = call_service(&app, TestRequest::get().uri("/session/read/").to_request()).await;
+    assert_eq!(cookie(&response, "sessionid"), None);
 }

@@ -138,6 +138,29 @@ pub fn set_cookie(settings: &CookieSettings, value: &str, now: DateTime<Utc>) ->
     )
 }
 
+/// `set_cookie(name, value, max_age=None, expires=None, …)`: a browser-session cookie, as
+/// Django's `SessionMiddleware` sends the session's under `SESSION_EXPIRE_AT_BROWSER_CLOSE`.
+pub fn set_browser_session_cookie(settings: &CookieSettings, value: &str) -> String {
+    let mut header = format!("{}={}", settings.name, value);
+    if let Some(domain) = &settings.domain {
+        header.push_str("; Domain=");
+        header.push_str(domain);
+    }
+    if settings.http_only {
+        header.push_str("; HttpOnly");
+    }
+    header.push_str("; Path=");
+    header.push_str(&settings.path);
+    if let Some(same_site) = settings.same_site {
+        header.push_str("; SameSite=");
+        header.push_str(same_site.as_str());
+    }
+    if settings.secure {
+        header.push_str("; Secure");
+    }
+    header
+}
+
 /// `delete_cookie(name, path, domain, samesite)`: an empty quoted value, the epoch, `Max-Age=0`
 /// and no `HttpOnly`. `Secure` is Django 6.1's rule, not the cookie's setting: only for a
 /// `__Secure-` or `__Host-` name or `SameSite=None` (the browsers' conditions for honouring the
@@ -216,6 +239,21 @@ mod tests {
         assert_eq!(
             header,
             "csrftoken=s; expires=Tue, 12 Nov 2024 22:13:20 GMT; Max-Age=31449600; Path=/; SameSite=Lax"
+        );
+    }
+
+    #[test]
+    fn a_browser_session_cookie_has_no_expiry() {
+        let mut settings = CookieSettings::django_session();
+        assert_eq!(
+            set_browser_session_cookie(&settings, "abc"),
+            "sessionid=abc; HttpOnly; Path=/; SameSite=Lax"
+        );
+        settings.domain = Some(".example.com".into());
+        settings.secure = true;
+        assert_eq!(
+            set_browser_session_cookie(&settings, "abc"),
+            "sessionid=abc; Domain=.example.com; HttpOnly; Path=/; SameSite=Lax; Secure"
         );
     }
 
