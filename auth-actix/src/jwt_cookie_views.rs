@@ -47,13 +47,7 @@ async fn refresh(
     let jwt = settings.simple_jwt_or_default()?;
     let cookies = &settings.jwt_cookies;
     let answer = async {
-        let body = post_data::read_body(
-            payload,
-            settings.max_body_size,
-            settings.authentication_timeout,
-        )
-        .await?;
-        let post = post_data::parse(&request, body.clone()).await;
+        let (body, post) = post_data::read(&request, payload, settings).await?;
         // `refresh = CharField(required=False)`: validated when sent; then, when empty, the
         // cookie.
         let sent = post_data::optional_char_field(&body, &post, "refresh", true)?;

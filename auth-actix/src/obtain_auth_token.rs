@@ -64,13 +64,7 @@ pub async fn obtain_auth_token(
 ) -> Result<HttpResponse, ApiErrorResponse> {
     let runtime = runtime_of(&request)?;
     let settings = runtime.settings();
-    let body = post_data::read_body(
-        payload,
-        settings.max_body_size,
-        settings.authentication_timeout,
-    )
-    .await?;
-    let post = post_data::parse(&request, body.clone()).await;
+    let (body, post) = post_data::read(&request, payload, settings).await?;
     let credentials = post_data::credentials(&body, &post)?;
 
     let user = auth_token_serializer::authenticate(runtime.env(), &credentials).await?;

@@ -125,6 +125,23 @@ pub(crate) fn json_parse_error(error: json_parser::JsonParseError) -> ApiError {
         .with_detail(format!("JSON parse error - {error}"))
 }
 
+/// The request's body read with the settings' limits ([`read_body`]) and parsed ([`parse`]):
+/// what every view of the library that takes a body starts with.
+pub(crate) async fn read(
+    request: &HttpRequest,
+    payload: actix_web::web::Payload,
+    settings: &auth_core::settings::Settings,
+) -> Result<(Bytes, PostData), ApiError> {
+    let body = read_body(
+        payload,
+        settings.max_body_size,
+        settings.authentication_timeout,
+    )
+    .await?;
+    let post = parse(request, body.clone()).await;
+    Ok((body, post))
+}
+
 /// Reads the whole body, refusing one over `limit` bytes with 413, and one that does not arrive
 /// within `timeout` as malformed (400): a client trickling a body must not hold the request.
 pub(crate) async fn read_body(

@@ -195,13 +195,7 @@ async fn login(
         scope: LoginScope::SCOPE,
     };
     ScopedRateThrottle.check(&throttle_cx).await?;
-    let body = post_data::read_body(
-        payload,
-        settings.max_body_size,
-        settings.authentication_timeout,
-    )
-    .await?;
-    let post = post_data::parse(&request, body.clone()).await;
+    let (body, post) = post_data::read(&request, payload, settings).await?;
     let fields = login_fields(&body, &post)?;
     let user = login_serializer::validate(env, &fields).await?;
 
@@ -355,13 +349,7 @@ async fn logout(
                     }
                 }
             } else {
-                let body = post_data::read_body(
-                    payload,
-                    settings.max_body_size,
-                    settings.authentication_timeout,
-                )
-                .await?;
-                let post = post_data::parse(&request, body.clone()).await;
+                let (body, post) = post_data::read(&request, payload, settings).await?;
                 match refresh_field(&body, &post)? {
                     RefreshField::Missing => {
                         status = StatusCode::UNAUTHORIZED;

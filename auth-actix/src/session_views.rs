@@ -130,13 +130,7 @@ async fn login(
     negotiate(&request)?;
     let runtime = runtime_of(&request)?;
     let settings = runtime.settings();
-    let body = post_data::read_body(
-        payload,
-        settings.max_body_size,
-        settings.authentication_timeout,
-    )
-    .await?;
-    let post = post_data::parse(&request, body.clone()).await;
+    let (body, post) = post_data::read(&request, payload, settings).await?;
     let view = HttpRequestView::new(&request, settings).with_post_data(&post);
     enforce_csrf(&view, settings)?;
     // Brute-force protection: the login scope's rate per client (an anonymous request).
@@ -184,13 +178,7 @@ async fn logout(
     negotiate(&request)?;
     let runtime = runtime_of(&request)?;
     let settings = runtime.settings();
-    let body = post_data::read_body(
-        payload,
-        settings.max_body_size,
-        settings.authentication_timeout,
-    )
-    .await?;
-    let post = post_data::parse(&request, body).await;
+    let (_, post) = post_data::read(&request, payload, settings).await?;
     let view = HttpRequestView::new(&request, settings).with_post_data(&post);
     enforce_csrf(&view, settings)?;
     let effects = ResponseEffects::default();

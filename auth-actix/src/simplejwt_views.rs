@@ -150,13 +150,7 @@ async fn post(
     let jwt = env.settings().simple_jwt_or_default()?;
     let answer = async {
         let settings = runtime.settings();
-        let body = post_data::read_body(
-            payload,
-            settings.max_body_size,
-            settings.authentication_timeout,
-        )
-        .await?;
-        let post = post_data::parse(&request, body.clone()).await;
+        let (body, post) = post_data::read(&request, payload, settings).await?;
         let fields = post_data::char_fields(&body, &post, view.fields())?;
         let field = |index: usize| fields.get(index).map_or("", String::as_str);
         match view {

@@ -18,6 +18,17 @@ impl CapturedLogs {
             .finish()
     }
 
+    /// Makes [`subscriber`](Self::subscriber) this thread's default until the guard drops.
+    ///
+    /// The other tests of a binary run on other threads without a subscriber: one that first
+    /// hits a callsite while this subscriber registers can leave it cached as uninteresting
+    /// (tracing-core's interest cache is global), so the cache is rebuilt with this one.
+    pub fn set_default(&self, level: tracing::Level) -> tracing::subscriber::DefaultGuard {
+        let guard = tracing::subscriber::set_default(self.subscriber(level));
+        tracing::callsite::rebuild_interest_cache();
+        guard
+    }
+
     /// Everything written so far.
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()

@@ -370,7 +370,7 @@ mod missing_middleware {
         )
         .await;
         let logs = CapturedLogs::default();
-        let _guard = tracing::subscriber::set_default(logs.subscriber(tracing::Level::ERROR));
+        let _guard = logs.set_default(tracing::Level::ERROR);
         let reply = send(&app, with_auth(get("/guarded"), basic(b"john:password"))).await;
         assert_eq!(reply.status, 500);
         assert!(
@@ -460,7 +460,7 @@ mod unmarked_guard {
         })
         .await;
         let logs = CapturedLogs::default();
-        let _guard = tracing::subscriber::set_default(logs.subscriber(tracing::Level::WARN));
+        let _guard = logs.set_default(tracing::Level::WARN);
         // The default (IsAuthenticated) refuses the anonymous request the handler would admit.
         assert_eq!(send(&app, get("/by-hand")).await.status, 403);
         assert_eq!(send(&app, get("/marked")).await.status, 200);
@@ -481,7 +481,7 @@ mod startup_checks {
     #[test]
     fn building_weak_settings_logs_the_checks_that_apply_to_every_server() {
         let logs = CapturedLogs::default();
-        let _guard = tracing::subscriber::set_default(logs.subscriber(tracing::Level::WARN));
+        let _guard = logs.set_default(tracing::Level::WARN);
         let _settings = AuthSettings::builder()
             .secret_key("short")
             .deny_by_default(false)

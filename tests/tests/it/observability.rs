@@ -6,7 +6,7 @@ use test_support::*;
 #[actix_web::test]
 async fn the_pipeline_span_records_outcomes_and_no_secret() {
     let captured = CapturedLogs::default();
-    let _guard = tracing::subscriber::set_default(captured.subscriber(tracing::Level::DEBUG));
+    let _guard = captured.set_default(tracing::Level::DEBUG);
 
     let settings = settings();
     let db = database(&settings).await;

@@ -89,6 +89,14 @@ fn routes(config: &mut web::ServiceConfig) {
         );
 }
 
+/// `GET path` with the session cookie `key`.
+fn with_session(path: &str, key: &str) -> actix_http::Request {
+    TestRequest::get()
+        .uri(path)
+        .insert_header(("Cookie", format!("sessionid={key}")))
+        .to_request()
+}
+
 fn cookie<B>(response: &ServiceResponse<B>, name: &str) -> Option<String> {
     response
         .headers()
@@ -154,26 +162,12 @@ async fn a_handler_logs_in_writes_the_session_and_logs_out() {
     );
 
     // The session authenticates john and kept the anonymous data (Django's cycle_key).
-    let response = call_service(
-        &app,
-        TestRequest::get()
-            .uri("/session/read/")
-            .insert_header(("Cookie", format!("sessionid={logged_in}")))
-            .to_request(),
-    )
-    .await;
+    let response = call_service(&app, with_session("/session/read/", &logged_in)).await;
     assert_eq!(
         json_of(response).await,
         json!({"seen": ["a"], "user": "john"})
     );
-    let old = call_service(
-        &app,
-        TestRequest::get()
-            .uri("/session/read/")
-            .insert_header(("Cookie", format!("sessionid={anonymous}")))
-            .to_request(),
-    )
-    .await;
+    let old = call_service(&app, with_session("/session/read/", &anonymous)).await;
     assert_eq!(
         json_of(old).await,
         json!({"seen": null, "user": "AnonymousUser"})
@@ -209,14 +203,7 @@ async fn a_handler_logs_in_writes_the_session_and_logs_out() {
     .await;
     assert_eq!(response.status(), 204);
     assert_eq!(cookie(&response, "sessionid").as_deref(), Some("\"\""));
-    let response = call_service(
-        &app,
-        TestRequest::get()
-            .uri("/session/read/")
-            .insert_header(("Cookie", format!("sessionid={logged_in}")))
-            .to_request(),
-    )
-    .await;
+    let response = call_service(&app, with_session("/session/read/", &logged_in)).await;
     assert_eq!(
         json_of(response).await,
         json!({"seen": null, "user": "AnonymousUser"})
@@ -284,14 +271,7 @@ async fn expire_at_browser_close_and_save_every_request_follow_djangos_session_m
     };
     let before = expiry(db.clone(), key.clone()).await;
     std::thread::sleep(std::time::Duration::from_millis(20));
-    let response = call_service(
-        &app,
-        TestRequest::get()
-            .uri("/session/read/")
-            .insert_header(("Cookie", format!("sessionid={key}")))
-            .to_request(),
-    )
-    .await;
+    let response = call_service(&app, with_session("/session/read/", &key)).await;
     assert_eq!(
         cookie(&response, "sessionid").as_deref(),
         Some(key.as_str())
@@ -299,14 +279,7 @@ async fn expire_at_browser_close_and_save_every_request_follow_djangos_session_m
     let after = expiry(db.clone(), key.clone()).await;
     assert!(after > before, "the expiry moved: {before} -> {after}");
     // Nor does a handler that never asks for the session.
-    let response = call_service(
-        &app,
-        TestRequest::get()
-            .uri("/plain/")
-            .insert_header(("Cookie", format!("sessionid={key}")))
-            .to_request(),
-    )
-    .await;
+    let response = call_service(&app, with_session("/plain/", &key)).await;
     assert_eq!(response.status(), 200);
     assert_eq!(
         cookie(&response, "sessionid").as_deref(),

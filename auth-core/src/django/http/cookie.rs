@@ -94,11 +94,12 @@ pub fn http_date(instant: DateTime<Utc>) -> String {
     instant.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
 }
 
+/// A `Set-Cookie` value in the attribute order of Python's `SimpleCookie`; `expiry` is `(expires,
+/// Max-Age)`, none for a cookie that lasts as long as the browser session.
 fn render(
     settings: &CookieSettings,
     value: &str,
-    expires: &str,
-    max_age: i64,
+    expiry: Option<(&str, i64)>,
     http_only: bool,
 ) -> String {
     let mut header = format!("{}={}", settings.name, value);
@@ -106,13 +107,17 @@ fn render(
         header.push_str("; Domain=");
         header.push_str(domain);
     }
-    header.push_str("; expires=");
-    header.push_str(expires);
+    if let Some((expires, _)) = expiry {
+        header.push_str("; expires=");
+        header.push_str(expires);
+    }
     if http_only {
         header.push_str("; HttpOnly");
     }
-    header.push_str("; Max-Age=");
-    header.push_str(&max_age.to_string());
+    if let Some((_, max_age)) = expiry {
+        header.push_str("; Max-Age=");
+        header.push_str(&max_age.to_string());
+    }
     header.push_str("; Path=");
     header.push_str(&settings.path);
     if let Some(same_site) = settings.same_site {
@@ -132,8 +137,7 @@ pub fn set_cookie(settings: &CookieSettings, value: &str, now: DateTime<Utc>) ->
     render(
         settings,
         value,
-        &http_date(expires),
-        settings.age,
+        Some((&http_date(expires), settings.age)),
         settings.http_only,
     )
 }
@@ -141,24 +145,7 @@ pub fn set_cookie(settings: &CookieSettings, value: &str, now: DateTime<Utc>) ->
 /// `set_cookie(name, value, max_age=None, expires=None, …)`: a browser-session cookie, as
 /// Django's `SessionMiddleware` sends the session's under `SESSION_EXPIRE_AT_BROWSER_CLOSE`.
 pub fn set_browser_session_cookie(settings: &CookieSettings, value: &str) -> String {
-    let mut header = format!("{}={}", settings.name, value);
-    if let Some(domain) = &settings.domain {
-        header.push_str("; Domain=");
-        header.push_str(domain);
-    }
-    if settings.http_only {
-        header.push_str("; HttpOnly");
-    }
-    header.push_str("; Path=");
-    header.push_str(&settings.path);
-    if let Some(same_site) = settings.same_site {
-        header.push_str("; SameSite=");
-        header.push_str(same_site.as_str());
-    }
-    if settings.secure {
-        header.push_str("; Secure");
-    }
-    header
+    render(settings, value, None, settings.http_only)
 }
 
 /// `delete_cookie(name, path, domain, samesite)`: an empty quoted value, the epoch, `Max-Age=0`
@@ -173,7 +160,12 @@ pub fn delete_cookie(settings: &CookieSettings) -> String {
         secure,
         ..settings.clone()
     };
-    render(&deletion, "\"\"", "Thu, 01 Jan 1970 00:00:00 GMT", 0, false)
+    render(
+        &deletion,
+        "\"\"",
+        Some(("Thu, 01 Jan 1970 00:00:00 GMT", 0)),
+        false,
+    )
 }
 
 #[cfg(test)]
