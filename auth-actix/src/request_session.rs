@@ -295,7 +295,11 @@ pub(crate) async fn save_after_handler(
     if status.is_server_error() {
         return Ok(());
     }
-    let Ok(runtime) = runtime_of(request) else {
+    // Quietly nothing without the runtime: the policy has already said what is misconfigured.
+    let Some(runtime) = request
+        .app_data::<actix_web::web::Data<crate::runtime::AuthRuntime>>()
+        .cloned()
+    else {
         return Ok(());
     };
     let settings = runtime.settings();

@@ -5,6 +5,10 @@
 //! `login/`, `logout/`, `token/verify/` and `token/refresh/` as dj-rest-auth's `urls.py` does in
 //! JWT mode; [`rest_auth_login_resource`] and [`rest_auth_logout_resource`] mount one anywhere.
 //!
+//! With `SESSION_LOGIN` (dj-rest-auth's default) the app needs
+//! [`SessionMiddleware`](crate::SessionMiddleware), which sends the session's cookies (without
+//! it the views answer 500 rather than log in without a session).
+//!
 //! As in dj-rest-auth, both views run the project's default authentication (a session's POST
 //! needs its CSRF token), allow anyone, and are throttled by the default throttles under scope
 //! `dj_rest_auth`. Login additionally counts against the `login` scope before any password is
