@@ -14,6 +14,7 @@ use super::origins::{Origins, SettingsFileError};
 use crate::auth_settings::AuthSettingsBuilder;
 use crate::django::hashers::Algorithm;
 use crate::django::http::cookie::{CookieSettings, SameSite};
+use crate::django::http::meta::header_name_to_http;
 use crate::policy::{ImportStrings, PolicyDefaults};
 use crate::settings::UnauthenticatedUser;
 use crate::store::user::{AUTH_USER, UserModel};
@@ -317,13 +318,33 @@ impl DjangoSettings {
             settings.csrf_trusted_origins = origins_list;
         }
         if let Some(header) = self.secure_proxy_ssl_header {
-            settings.secure_proxy_ssl_header = header.into_option();
+            // Django names the header as `request.META` does (`HTTP_X_FORWARDED_PROTO`); the
+            // setting here holds the header's own name.
+            settings.secure_proxy_ssl_header = match header.into_option() {
+                None => None,
+                Some((meta, value)) => {
+                    let name = header_name_to_http(&meta).ok_or_else(|| {
+                        origins.error(
+                            "SECURE_PROXY_SSL_HEADER",
+                            format!(
+                                "{meta:?} is not a request header as Django names them \
+                                 (HTTP_X_FORWARDED_PROTO for X-Forwarded-Proto)"
+                            ),
+                        )
+                    })?;
+                    Some((name, value))
+                }
+            };
         }
         if let Some(size) = self.data_upload_max_memory_size {
             settings.max_body_size = size;
         }
         if let Some(header) = self.remote_user_header {
-            settings.remote_user_header = header.into_option();
+            // Django's `RemoteUserMiddleware.header` form (`HTTP_X_REMOTE_USER`) or the header's
+            // own name (`X-Remote-User`).
+            settings.remote_user_header = header
+                .into_option()
+                .map(|name| header_name_to_http(&name).unwrap_or(name));
         }
         if let Some(create) = self.remote_user_create_unknown_user {
             settings.remote_user_create_unknown = create;

@@ -355,6 +355,7 @@ SECURE_PROXY_SSL_HEADER = ["HTTP_X_FORWARDED_PROTO", "https"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 AUTH_USER_TABLE = "accounts_member"
 AUTH_CACHE_TTL = 2.5
+REMOTE_USER_HEADER = "HTTP_X_REMOTE_USER"
 
 [REST_FRAMEWORK]
 NUM_PROXIES = 1
@@ -385,11 +386,15 @@ UNAUTHENTICATED_USER = false
         assert_eq!(settings.csrf_cookie.name, "xsrf");
         assert_eq!(
             settings.secure_proxy_ssl_header,
-            Some(("HTTP_X_FORWARDED_PROTO".to_owned(), "https".to_owned()))
+            Some(("x-forwarded-proto".to_owned(), "https".to_owned()))
         );
         assert_eq!(
             settings.password_hashers.algorithms(),
             [Algorithm::Md5, Algorithm::Pbkdf2Sha256]
+        );
+        assert_eq!(
+            settings.remote_user_header.as_deref(),
+            Some("x-remote-user")
         );
         assert_eq!(settings.user_model.table(), "accounts_member");
         assert_eq!(settings.user_model.username_field(), "username");
@@ -430,6 +435,19 @@ UNAUTHENTICATED_USER = false
             refused
                 .message
                 .starts_with("unknown field `SESION_COOKIE_SECURE`"),
+            "{refused}"
+        );
+        let refused = error(
+            None,
+            &[(
+                "DRF_AUTH_SECURE_PROXY_SSL_HEADER",
+                r#"["X-Forwarded-Proto", "https"]"#,
+            )],
+        );
+        assert!(
+            refused
+                .message
+                .contains("HTTP_X_FORWARDED_PROTO for X-Forwarded-Proto"),
             "{refused}"
         );
         let refused = error(None, &[("DRF_AUTH_REST_FRAMEWORK__", "1")]);
