@@ -17,7 +17,7 @@ use crate::django::http::cookie::{CookieSettings, SameSite};
 use crate::django::http::meta::header_name_to_http;
 use crate::policy::{ImportStrings, PolicyDefaults};
 use crate::settings::UnauthenticatedUser;
-use crate::store::user::{AUTH_USER, UserModel};
+use crate::store::user::{AUTH_USER, InvalidUserModel, UserModel};
 use crate::throttling::Rate;
 
 /// Text that is never shown: a wrong type is refused without echoing the value.
@@ -259,8 +259,13 @@ impl DjangoSettings {
             let field = self
                 .auth_username_field
                 .unwrap_or_else(|| AUTH_USER.username_field().to_owned());
-            let model = UserModel::new(table, field)
-                .map_err(|error| origins.error("AUTH_USER_TABLE", error.to_string()))?;
+            let model = UserModel::new(table, field).map_err(|error| {
+                let key = match error {
+                    InvalidUserModel::Table(_) => "AUTH_USER_TABLE",
+                    _ => "AUTH_USERNAME_FIELD",
+                };
+                origins.error(key, error.to_string())
+            })?;
             builder = builder.user_model(model);
         }
         if let Some(hosts) = self.allowed_hosts {

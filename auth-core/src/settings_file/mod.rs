@@ -450,6 +450,11 @@ UNAUTHENTICATED_USER = false
                 .contains("HTTP_X_FORWARDED_PROTO for X-Forwarded-Proto"),
             "{refused}"
         );
+        let refused = error(None, &[("DRF_AUTH_AUTH_USERNAME_FIELD", "password")]);
+        assert_eq!(
+            refused.origin,
+            "AUTH_USERNAME_FIELD (from DRF_AUTH_AUTH_USERNAME_FIELD)"
+        );
         let refused = error(None, &[("DRF_AUTH_REST_FRAMEWORK__", "1")]);
         assert!(refused.message.contains("empty key"), "{refused}");
         let refused = error(None, &[("DRF_AUTH_REST_FRAMEWORK__NUM_PROXIES", "two")]);
