@@ -1774,6 +1774,126 @@ def wsgi_semantics_groups() -> list[Group]:
     return groups
 
 
+def check_rendered(dj: Resp, rs: Resp, ctx_dj, ctx_rs) -> list[str]:
+    """A rendered answer compared byte for byte: the whole Content-Type, Vary and the body."""
+    diffs = []
+    for name in ("content-type", "vary"):
+        if dj.header(name) != rs.header(name):
+            diffs.append(f"{name}: django {dj.header(name)!r} / rust {rs.header(name)!r}")
+    if dj.body != rs.body:
+        diffs.append(f"body: django {show_body(dj)!r} / rust {show_body(rs)!r}")
+    return diffs
+
+
+HTML_CRASH_NOTE = ("DRF renders an HTML refusal raised before authentication (406, or 404 for ?format=) through "
+                   "Django's template engine, whose auth context processor reads request.user: wrong credentials "
+                   "then raise inside the renderer and the reference answers 500; here the refusal's page")
+
+
+def rendered(step: Step) -> Step:
+    """`step` compared byte for byte (`check_rendered`), except where the reference crashes on an
+    HTML refusal made before authentication (HTML_CRASH_NOTE): there the port must answer that
+    refusal (404 or 406) as an HTML page."""
+    from dataclasses import replace
+
+    plain = replace(step, check=check_rendered)
+
+    def check(dj: Resp, rs: Resp, ctx_dj, ctx_rs) -> list[str]:
+        if dj.status == 500:
+            html = (rs.header("content-type") or "").startswith("text/html")
+            if rs.status in (404, 406) and html:
+                return []
+            return [f"django crashed (500); rust answered {rs.status} {rs.header('content-type')!r}: expected the "
+                    "refusal made before authentication, as an HTML page"]
+        return compare(plain, dj, rs, ctx_dj, ctx_rs)[0]
+
+    return replace(step, check=check, generic=False, note=HTML_CRASH_NOTE)
+
+
+RENDERER_ROUTES = ("/renderers/csv/", "/renderers/csv-json/", "/renderers/html/", "/renderers/json-html/",
+                   "/renderers/json/")
+BROWSER_ACCEPT = ("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,"
+                  "image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7")
+# Accept entries for the random requests: media types DRF matches in each way, odd casing and
+# spacing, parameters (quoted `;`, bare names, q only), empty entries, Latin-1 bytes that Python
+# strips (0xA0, 0x85) and one it does not (0xE9). No `indent`: see docs/renderers.md.
+ACCEPT_ENTRIES = (
+    "text/csv", "text/html", "application/json", "*/*", "text/*", "application/*", "image/webp",
+    "TEXT/CSV", "Text/Html", "APPLICATION/Json", "application/xml", "application/json;q=0.5",
+    "text/csv; charset=utf-8", "text/html;level=1", "*/*;q=0.8", "", " ", "text/csv;", "text/csv;q",
+    'text/csv;foo="a;b"', "text/csv ;q=1", "text/html;Q=0.1", "text/csv;=x", "text/csv/extra", "csv",
+    "text/ csv", "*/json", "*", "text/csv;q=0;q=1", b"\xa0text/csv", b"text/html\x85", b"text/csv\xe9",
+    "text/html; level=1; q=0.2", "application/json;charset=utf-8",
+)
+
+
+def renderer_groups() -> list[Group]:
+    """Content negotiation against a view's declared renderers (DRF's `renderer_classes`; the CSV
+    renderer is djangorestframework-csv's): which renderer answers, its Content-Type and `Vary`,
+    the refusals it renders (406 by the first renderer, 401/403 by the chosen one), `?format=`."""
+    steps = []
+    accepts = [None, BROWSER_ACCEPT, "text/csv", "text/html", "application/json", "*/*", "text/*",
+               "text/csv;q=0.1, application/json", "application/json;x=1, text/csv", "text/xml", ""]
+    for path in RENDERER_ROUTES:
+        for accept in accepts:
+            headers = [] if accept is None else [("Accept", accept)]
+            label = "no Accept" if accept is None else f"Accept {accept[:40]!r}"
+            steps.append(rendered(S(f"{path} john, {label}", "GET", path, auth(JOHN) + headers)))
+            steps.append(rendered(S(f"{path} anonymous, {label}", "GET", path, headers)))
+            steps.append(rendered(S(f"{path} bad password, {label}", "GET", path, auth(BAD) + headers)))
+        steps.append(rendered(S(f"{path} TRACE (405 rendered)", "TRACE", path,
+                                auth(JOHN) + [("Accept", "text/csv, text/html")])))
+        for query in ("format=csv", "format=json", "format=html", "format=xml", "format=", "format=csv&format=json",
+                      "%66ormat=json", "format=CSV"):
+            steps.append(rendered(S(f"{path}?{query}", "GET", f"{path}?{query}", auth(JOHN))))
+            steps.append(rendered(S(f"{path}?{query} bad password", "GET", f"{path}?{query}", auth(BAD))))
+        steps.append(rendered(S(f"{path} two Accept lines", "GET", path,
+                                auth(JOHN) + [("Accept", "text/xml"), ("Accept", "text/html")])))
+    # The JSON-only views: repeated Accept lines are one list; `?format=` filters.
+    for name, headers, query in (
+        ("two Accept lines, JSON in the second", [("Accept", "text/xml"), ("Accept", "application/json")], ""),
+        ("two Accept lines, none JSON", [("Accept", "text/xml"), ("Accept", "image/png")], ""),
+        ("Accept with 0xA0 around JSON", [("Accept", b"\xa0application/json\xa0")], ""),
+        ("?format=json", [], "?format=json"),
+        ("?format=xml (404 before auth)", [], "?format=xml"),
+        ("?format= (empty)", [], "?format="),
+    ):
+        steps.append(S(f"/basic/ {name}", "GET", "/basic/" + query, auth(JOHN) + headers))
+        steps.append(S(f"/basic/ anonymous, {name}", "GET", "/basic/" + query, headers))
+    groups = [Group("renderers", steps)]
+    groups.append(Group(f"renderers-random (seed {PARITY_SEED})",
+                        random_renderer_steps(PARITY_SEED, RANDOM_WSGI_REQUESTS)))
+    return groups
+
+
+def random_renderer_steps(seed: int, count: int) -> list[Step]:
+    """Seeded random Accept headers (one to four entries, joined by `,` with random spacing, split
+    over one or two lines), random `?format=`, credentials and methods, on the renderer routes and
+    a JSON-only one. Rerun one failure with PARITY_SEED=<seed>."""
+    rng = random.Random(seed)
+    steps = []
+    for index in range(count):
+        entries = [rng.choice(ACCEPT_ENTRIES) for _ in range(rng.randint(1, 4))]
+        entries = [e if isinstance(e, bytes) else e.encode("latin-1") for e in entries]
+        separators = [rng.choice([b",", b", ", b" ,", b",,"]) for _ in entries[1:]]
+        joined = entries[0]
+        for sep, entry in zip(separators, entries[1:]):
+            joined += sep + entry
+        headers = []
+        if rng.random() < 0.25 and len(entries) > 1:
+            cut = rng.randint(1, len(entries) - 1)
+            headers += [("Accept", b",".join(entries[:cut])), ("Accept", b",".join(entries[cut:]))]
+        elif rng.random() < 0.9:
+            headers.append(("Accept", joined))
+        credentials = rng.choice([[], auth(JOHN), auth(BAD)])
+        path = rng.choice(RENDERER_ROUTES)
+        query = rng.choice(["", "", "", "?format=csv", "?format=json", "?format=html", "?format=xml", "?format="])
+        method = rng.choice(["GET", "GET", "POST", "DELETE"])
+        steps.append(rendered(S(f"#{index} {method} {path}{query} {headers!r:.80}", method, path + query,
+                                credentials + headers)))
+    return steps
+
+
 def random_wsgi_steps(seed: int, count: int) -> list[Step]:
     """Seeded random requests mixing repeated cookies, several Cookie lines, odd spacing and
     casing, repeated form fields and non-ASCII header bytes, on the session, remote-user and
@@ -2225,7 +2345,7 @@ def run_all(args, dj_port, rs_port, db_path, python, base_env) -> int:
 
     groups = (stateless_groups() + session_groups() + obtain_token_stateful_groups() + knox_groups()
               + simplejwt_groups() + simplejwt_endpoint_groups() + jwt_cookie_groups()
-              + rest_auth_login_groups()
+              + rest_auth_login_groups() + renderer_groups()
               + expiry_today_groups() + throttle_groups() + wsgi_semantics_groups())
     if args.group:
         groups = [g for g in groups if g.name in args.group]

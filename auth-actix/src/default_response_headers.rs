@@ -75,6 +75,12 @@ impl DefaultResponseHeaders {
         self
     }
 
+    /// Whether the view has more than one renderer (`Vary: Accept`).
+    pub(crate) fn vary_accept(mut self, vary: bool) -> Self {
+        self.vary_accept = vary;
+        self
+    }
+
     /// Adds the headers to an API view's response: `Allow` unless the view set its own, and
     /// `Accept` to `Vary` (Django's `patch_vary_headers`).
     pub(crate) fn apply(&self, headers: &mut HeaderMap) {

@@ -1,5 +1,6 @@
 //! DRF's error responses for actix-web: what its exception handler renders.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Deref;
 
@@ -7,20 +8,39 @@ use actix_web::body::BoxBody;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, Responder, ResponseError};
+use auth_core::renderers::{JSONRenderer, Renderer, RendererInfo};
 
-/// An [`ApiError`](auth_core::ApiError) as an actix-web response: compact JSON
-/// `{"detail":"…"}`, `Content-Type: application/json`, and `WWW-Authenticate` / `Retry-After`
-/// when the error carries them.
+/// An [`ApiError`](auth_core::ApiError) as an actix-web response, rendered by the view's
+/// accepted renderer (JSON unless the view declares others: compact `{"detail":"…"}`,
+/// `Content-Type: application/json`), with `WWW-Authenticate` / `Retry-After` when the error
+/// carries them.
 ///
-/// Return it from handlers (`Result<_, ApiErrorResponse>`): `?` converts an `ApiError`. It
-/// exists because actix-web's `ResponseError` cannot be implemented for `ApiError` outside the
-/// crate that defines one of them (the orphan rule).
+/// Return it from handlers (`Result<_, ApiErrorResponse>`): `?` converts an `ApiError`, which
+/// renders as JSON; [`Auth::error`](crate::Auth::error) renders one with the request's accepted
+/// renderer. It exists because actix-web's `ResponseError` cannot be implemented for `ApiError`
+/// outside the crate that defines one of them (the orphan rule).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiErrorResponse(pub auth_core::ApiError);
+pub struct ApiErrorResponse(pub auth_core::ApiError, pub(crate) &'static RendererInfo);
 
 impl From<auth_core::ApiError> for ApiErrorResponse {
     fn from(error: auth_core::ApiError) -> Self {
-        Self(error)
+        Self(error, &JSON)
+    }
+}
+
+/// The renderer of errors no negotiation chose one for, and of views that declare none.
+pub(crate) static JSON: RendererInfo = JSONRenderer::INFO;
+
+impl ApiErrorResponse {
+    /// `error`, rendered by `renderer` (DRF renders an exception with the request's accepted
+    /// renderer).
+    pub fn rendered_by(error: auth_core::ApiError, renderer: &'static RendererInfo) -> Self {
+        Self(error, renderer)
+    }
+
+    /// The renderer that renders this error.
+    pub fn renderer(&self) -> &'static RendererInfo {
+        self.1
     }
 }
 
@@ -55,10 +75,15 @@ impl ResponseError for ApiErrorResponse {
                 .body(auth_core::messages::BAD_REQUEST_PAGE);
         }
         let mut response = HttpResponse::build(self.status_code());
-        response.insert_header((
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        ));
+        let content_type = match self.1.content_type() {
+            Cow::Borrowed(static_type) => Ok(HeaderValue::from_static(static_type)),
+            Cow::Owned(built) => HeaderValue::from_str(&built),
+        };
+        // A renderer's media type and charset are constants of its type; one that is not a
+        // header value (a custom renderer's typo) leaves the header out.
+        if let Ok(content_type) = content_type {
+            response.insert_header((header::CONTENT_TYPE, content_type));
+        }
         if let Some(challenge) = self.0.challenge() {
             // A challenge is built from settings (realm, keyword); one that is not a valid
             // header value is left out rather than failing the response.
@@ -69,7 +94,10 @@ impl ResponseError for ApiErrorResponse {
         if let Some(seconds) = self.0.retry_after() {
             response.insert_header((header::RETRY_AFTER, seconds));
         }
-        response.body(self.0.body_json())
+        if std::ptr::eq(self.1, &JSON) {
+            return response.body(self.0.body_json());
+        }
+        response.body((self.1.render_error)(&self.0))
     }
 }
 

@@ -15,12 +15,13 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use auth_core::authentication::forced::ForcedAuthentication;
 use auth_core::django::http::host::validate_host;
-use auth_core::negotiation::accepts_json;
+use auth_core::negotiation::{Accepted, select_renderer};
 use auth_core::permissions::PermissionClasses;
 use auth_core::policy::{
     self, AuthState, AuthenticationPolicy, DefaultAuthentication, DefaultPermissions,
     DefaultThrottles, Policy, PolicyDefaults, Resolve,
 };
+use auth_core::renderers::{DefaultRenderers, RendererClasses, RendererInfo};
 use auth_core::request::RequestView;
 use auth_core::response_effects::ResponseEffects;
 use auth_core::throttling::{NoThrottleScope, ThrottleClasses, ThrottleScope};
@@ -41,7 +42,8 @@ const X_FORWARDED_FOR: header::HeaderName = header::HeaderName::from_static("x-f
 ///
 /// `S` is a scheme or a tuple of schemes (`(TokenAuthentication, BasicAuthentication)`, `()` for
 /// none); `P` a permission, an expression type (`Or<IsAdminUser, ReadOnly>`) or a tuple. Leave
-/// a part as its default to take the scope's [`PolicyDefaults`], then the project's.
+/// a part as its default to take the scope's [`PolicyDefaults`], then the project's. `R` is the
+/// view's renderers (`(CSVRenderer, JSONRenderer)`; JSON alone by default), negotiated first.
 ///
 /// ```no_run
 /// use actix_web::{get, Responder};
@@ -57,16 +59,17 @@ pub struct PolicyGuard<
     P = DefaultPermissions,
     T = DefaultThrottles,
     Scope = NoThrottleScope,
+    R = DefaultRenderers,
 > {
     auth: Auth,
-    policy: PolicyType<S, P, T, Scope>,
+    policy: PolicyType<S, P, T, Scope, R>,
 }
 
 /// The policy lives only in the type; `fn() -> …` keeps the guard `Send`/`Sync`-neutral and
 /// free of drop-check obligations on `S`, `P`, `T`.
-type PolicyType<S, P, T, Scope> = PhantomData<fn() -> (S, P, T, Scope)>;
+type PolicyType<S, P, T, Scope, R> = PhantomData<fn() -> (S, P, T, Scope, R)>;
 
-impl<S, P, T, Scope> PolicyGuard<S, P, T, Scope> {
+impl<S, P, T, Scope, R> PolicyGuard<S, P, T, Scope, R> {
     /// What authentication decided (also available as the [`Auth`] extractor).
     pub fn auth(&self) -> &Auth {
         &self.auth
@@ -78,7 +81,7 @@ impl<S, P, T, Scope> PolicyGuard<S, P, T, Scope> {
     }
 }
 
-impl<S, P, T, Scope> fmt::Debug for PolicyGuard<S, P, T, Scope> {
+impl<S, P, T, Scope, R> fmt::Debug for PolicyGuard<S, P, T, Scope, R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PolicyGuard")
             .field("auth", &self.auth)
@@ -90,6 +93,14 @@ impl<S, P, T, Scope> fmt::Debug for PolicyGuard<S, P, T, Scope> {
 /// views under it as their defaults, consulted before the scope's `app_data`.
 #[derive(Debug, Clone)]
 pub(crate) struct ScopeDefaults(pub(crate) PolicyDefaults);
+
+/// Put in a request's extensions by a guard whose view declares its renderers: the list (for
+/// `Vary: Accept`) and, once negotiation chose one, the accepted renderer.
+#[derive(Debug, Clone)]
+pub(crate) struct Negotiation {
+    pub(crate) renderers: &'static [RendererInfo],
+    pub(crate) accepted: Option<Accepted>,
+}
 
 /// Put in a request's extensions by [`LoginRequiredMiddleware`](crate::LoginRequiredMiddleware):
 /// deny-by-default is enforced for this request.
@@ -133,7 +144,7 @@ fn warn_unmarked_guard(request: &HttpRequest) {
 /// Runs the pipeline of the policy `S`, `P`, `T` on `request` and returns its outcome. The
 /// request is only borrowed (a policy middleware runs this before actix-web routes the request,
 /// which needs the request unshared).
-pub(crate) async fn run_policy<S, P, T, Scope>(
+pub(crate) async fn run_policy<S, P, T, Scope, R>(
     request: &HttpRequest,
     gate: Option<&Gate>,
 ) -> Result<Rc<AuthState>, ApiErrorResponse>
@@ -142,9 +153,15 @@ where
     P: PermissionClasses + Resolve,
     T: ThrottleClasses + Resolve,
     Scope: ThrottleScope,
+    R: RendererClasses,
 {
     let runtime = runtime_of(request)?;
     let settings = runtime.settings();
+    // This run's cookie and `Vary` effects replace any earlier run's (the default policy a
+    // middleware ran before routing showed the handler has its own), before anything can
+    // refuse: a refusal carries only what its own run did.
+    let effects = Rc::new(ResponseEffects::default());
+    request.extensions_mut().insert(Rc::clone(&effects));
     // Django validates the host (`request.get_host()` in `CommonMiddleware`) before any view:
     // a disallowed one is its plain 400 page. This is what stops DNS rebinding against a server
     // bound to the loopback interface. A request without any host is left to the server.
@@ -163,14 +180,29 @@ where
         warn_forwarded_without_num_proxies();
     }
     // Content negotiation happens before authentication in the reference (DRF's
-    // `APIView.initial`).
+    // `APIView.initial`); its refusal, and every later one, is rendered by the renderer it
+    // chose (the view's first when it chose none).
     let accept = request
         .headers()
-        .get(header::ACCEPT)
+        .get_all(header::ACCEPT)
         .map(|value| value.as_bytes());
-    if !accepts_json(accept) {
-        return Err(auth_core::ApiError::not_acceptable().into());
+    let negotiated = select_renderer(accept, request.query_string(), R::RENDERERS);
+    if R::DECLARED {
+        request.extensions_mut().insert(Negotiation {
+            renderers: R::RENDERERS,
+            accepted: negotiated.as_ref().ok().cloned(),
+        });
     }
+    let renderer = match negotiated {
+        Ok(accepted) => accepted.renderer,
+        Err(refused) => {
+            return Err(ApiErrorResponse::rendered_by(
+                refused.error,
+                refused.renderer,
+            ));
+        }
+    };
+    let rendered = |error: auth_core::ApiError| ApiErrorResponse::rendered_by(error, renderer);
     if settings.deny_by_default
         && request
             .extensions()
@@ -185,9 +217,6 @@ where
         );
         return Err(auth_core::ApiError::new(auth_core::ErrorKind::ServerError).into());
     }
-    let effects = Rc::new(ResponseEffects::default());
-    request.extensions_mut().insert(Rc::clone(&effects));
-
     let scope = request.extensions().get::<ScopeDefaults>().cloned();
     let scope = scope
         .as_ref()
@@ -209,9 +238,15 @@ where
                 throttle_scope: policy.throttle_scope,
                 throttle_first: policy.throttle_first,
             };
-            policy.run(&view, runtime.env(), &effects).await?
+            policy
+                .run(&view, runtime.env(), &effects)
+                .await
+                .map_err(rendered)?
         }
-        None => policy.run(&view, runtime.env(), &effects).await?,
+        None => policy
+            .run(&view, runtime.env(), &effects)
+            .await
+            .map_err(rendered)?,
     };
     Ok(Rc::new(state))
 }
@@ -220,7 +255,7 @@ where
 /// guard's, announced when it was created) or else in the request's extensions, so that [`Auth`]
 /// (and anything after) reads it instead of authenticating again. One extension, not two: each
 /// costs an allocation and a map entry on every request.
-async fn guard_request<S, P, T, Scope>(
+async fn guard_request<S, P, T, Scope, R>(
     request: HttpRequest,
     gate: Option<Gate>,
     slot: Option<Rc<PolicySlot>>,
@@ -230,6 +265,7 @@ where
     P: PermissionClasses + Resolve,
     T: ThrottleClasses + Resolve,
     Scope: ThrottleScope,
+    R: RendererClasses,
 {
     let unmarked = request
         .extensions()
@@ -238,7 +274,7 @@ where
     if unmarked {
         warn_unmarked_guard(&request);
     }
-    let state = run_policy::<S, P, T, Scope>(&request, gate.as_ref()).await?;
+    let state = run_policy::<S, P, T, Scope, R>(&request, gate.as_ref()).await?;
     match slot {
         Some(slot) => slot.fill(Rc::clone(&state)),
         None => {
@@ -251,12 +287,13 @@ where
     Ok(Auth { state, request })
 }
 
-impl<S, P, T, Scope> FromRequest for PolicyGuard<S, P, T, Scope>
+impl<S, P, T, Scope, R> FromRequest for PolicyGuard<S, P, T, Scope, R>
 where
     S: AuthenticationPolicy,
     P: PermissionClasses + Resolve + 'static,
     T: ThrottleClasses + Resolve + 'static,
     Scope: ThrottleScope,
+    R: RendererClasses,
 {
     type Error = ApiErrorResponse;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiErrorResponse>>>>;
@@ -269,7 +306,7 @@ where
         request.extensions_mut().insert(Rc::clone(&slot));
         let gate = Gate::install(payload);
         Box::pin(async move {
-            let auth = guard_request::<S, P, T, Scope>(request, gate, Some(slot)).await?;
+            let auth = guard_request::<S, P, T, Scope, R>(request, gate, Some(slot)).await?;
             Ok(Self {
                 auth,
                 policy: PhantomData,
@@ -388,7 +425,38 @@ impl Auth {
         self.state
             .check_object_permissions(&view, runtime.env(), object)
             .await
-            .map_err(ApiErrorResponse)
+            .map_err(|error| self.error(error))
+    }
+
+    /// DRF's `request.accepted_renderer`: the renderer content negotiation chose among the
+    /// view's `#[renderer_classes(…)]` (JSON for a view that declares none). A handler with
+    /// several renderers answers in this one's format, with its
+    /// [`content_type`](RendererInfo::content_type).
+    pub fn accepted_renderer(&self) -> &'static RendererInfo {
+        self.request
+            .extensions()
+            .get::<Negotiation>()
+            .and_then(|negotiation| negotiation.accepted.as_ref())
+            .map_or(&crate::error::JSON, |accepted| accepted.renderer)
+    }
+
+    /// DRF's `request.accepted_media_type`: the `Accept` entry that chose the renderer, or the
+    /// renderer's media type with that entry's parameters (`text/csv;q=0.8` for `*/*;q=0.8`).
+    pub fn accepted_media_type(&self) -> String {
+        self.request
+            .extensions()
+            .get::<Negotiation>()
+            .and_then(|negotiation| negotiation.accepted.as_ref())
+            .map_or_else(
+                || crate::error::JSON.media_type.to_owned(),
+                |accepted| accepted.media_type.clone().into_owned(),
+            )
+    }
+
+    /// `error` as this request's response: rendered by the accepted renderer, as DRF renders
+    /// an exception a handler raises.
+    pub fn error(&self, error: auth_core::ApiError) -> ApiErrorResponse {
+        ApiErrorResponse::rendered_by(error, self.accepted_renderer())
     }
 }
 
@@ -427,6 +495,7 @@ impl FromRequest for Auth {
             DefaultPermissions,
             DefaultThrottles,
             NoThrottleScope,
+            DefaultRenderers,
         >(request, gate, None))
     }
 }

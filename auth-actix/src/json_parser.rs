@@ -50,5 +50,5 @@ fn drf_error(error: &JsonPayloadError, request: &HttpRequest) -> ApiErrorRespons
         }
         _ => ApiError::new(ErrorKind::ParseError),
     };
-    ApiErrorResponse(refusal)
+    ApiErrorResponse::from(refusal)
 }

@@ -41,6 +41,7 @@
 mod default_response_headers;
 mod error;
 mod guard;
+mod handler_policy;
 mod json_parser;
 #[cfg(feature = "simplejwt")]
 mod jwks_view;
@@ -88,11 +89,12 @@ pub use auth_core::permissions::{
     AllowAny, IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly, ReadOnly,
 };
 pub use auth_core::policy::PolicyDefaults;
+pub use auth_core::renderers::{CSVRenderer, JSONRenderer, StaticHTMLRenderer};
 pub use auth_core::throttling::{AnonRateThrottle, ScopedRateThrottle, UserRateThrottle};
 pub use auth_core::{ApiError, AuthSettings};
 pub use auth_macros::{
     Authentication, authentication_classes, login_not_required, permission_classes,
-    throttle_classes, throttle_scope,
+    renderer_classes, throttle_classes, throttle_scope,
 };
 pub use default_response_headers::DefaultResponseHeaders;
 pub use error::ApiErrorResponse;
@@ -139,6 +141,16 @@ pub mod authentication {
     pub use auth_macros::Authentication;
 
     pub use crate::request_view::{HttpRequestView, TrustedRemoteUser};
+}
+
+/// DRF's renderers as a view declares them (`#[renderer_classes(…)]`): the [`Renderer`]
+/// trait a custom renderer implements, the built-ins, and what negotiation chose.
+pub mod renderers {
+    pub use auth_core::negotiation::Accepted;
+    pub use auth_core::renderers::{
+        CSVRenderer, DefaultRenderers, JSONRenderer, Renderer, RendererClasses, RendererInfo,
+        StaticHTMLRenderer,
+    };
 }
 
 /// DRF's permissions: the [`Permission`](permissions::Permission) trait a custom permission
@@ -245,6 +257,7 @@ pub mod policy {
         DefaultThrottles, ImportError, ImportStrings, Policy, Resolve,
     };
 
+    pub use crate::handler_policy::{DeclaredGuard, HandlerPolicy};
     pub use crate::route_policy::RoutePolicyService;
     pub use crate::routed_handler::{Declared, GuardedArguments, declared};
 }
@@ -265,6 +278,7 @@ pub mod __private {
     };
     pub use auth_core::permissions::{And, Not, Or, Permission};
     pub use auth_core::policy::{DefaultAuthentication, DefaultPermissions, DefaultThrottles};
+    pub use auth_core::renderers::{DefaultRenderers, Renderer};
     pub use auth_core::settings::Settings;
     pub use auth_core::throttling::{NoThrottleScope, Throttle, ThrottleScope};
     pub use core::option::Option::{self, None, Some};
@@ -289,6 +303,7 @@ pub mod __private {
     pub use crate::__register_handler_policy as register_handler_policy;
     pub use crate::__register_login_not_required as register_login_not_required;
     pub use crate::guard::PolicyGuard;
+    pub use crate::handler_policy::{DeclaredGuard, HandlerPolicy};
 
     /// Calls the user's `Verify`; one generic call, so a missing impl is one error on the struct.
     pub async fn verify_credentials<T: Verify>(
@@ -297,16 +312,4 @@ pub mod __private {
     ) -> Result<Authenticated, auth_core::ApiError> {
         credentials.verify(cx).await
     }
-
-    /// Compile-time check that `T` is a scheme; spanned on the user's token by the macros.
-    #[inline(always)]
-    pub const fn assert_authentication<T: Authentication>() {}
-
-    /// Compile-time check that `T` is a throttle; spanned on the user's token by the macros.
-    #[inline(always)]
-    pub const fn assert_throttle<T: Throttle>() {}
-
-    /// Compile-time check that `T` is a permission; spanned on the user's token by the macros.
-    #[inline(always)]
-    pub const fn assert_permission<T: Permission>() {}
 }

@@ -248,7 +248,7 @@ pub fn describe_policy<G: DescribePolicy>(
     Some(G::describe(defaults, settings, method))
 }
 
-impl<S, P, T, Scope> DescribePolicy for PolicyGuard<S, P, T, Scope>
+impl<S, P, T, Scope, R> DescribePolicy for PolicyGuard<S, P, T, Scope, R>
 where
     S: AuthenticationPolicy,
     P: PermissionClasses + Resolve,
@@ -259,6 +259,23 @@ where
         method: &str,
     ) -> OperationSecurity {
         operation_security::describe::<S, P>(
+            defaults,
+            settings.defaults(),
+            settings.settings(),
+            method,
+        )
+    }
+}
+
+impl<D: crate::handler_policy::HandlerPolicy> DescribePolicy
+    for crate::handler_policy::DeclaredGuard<D>
+{
+    fn describe(
+        defaults: Option<&PolicyDefaults>,
+        settings: &AuthSettings,
+        method: &str,
+    ) -> OperationSecurity {
+        operation_security::describe::<D::Authentication, D::Permissions>(
             defaults,
             settings.defaults(),
             settings.settings(),

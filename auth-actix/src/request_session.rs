@@ -174,7 +174,9 @@ fn require_middleware(request: &HttpRequest, what: &str) -> Result<(), ApiErrorR
         "auth.{what}() needs auth_actix::SessionMiddleware around the app to write the session \
          and its cookie: .wrap(auth_actix::SessionMiddleware)"
     );
-    Err(ApiErrorResponse(ApiError::new(ErrorKind::ServerError)))
+    Err(ApiErrorResponse::from(ApiError::new(
+        ErrorKind::ServerError,
+    )))
 }
 
 /// The request's session slot, loaded from the session cookie on first use.

@@ -30,13 +30,15 @@ use actix_web::dev::{Service, ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::{Error, HttpMessage, web};
 use auth_core::policy::{DefaultAuthentication, DefaultPermissions, DefaultThrottles};
+use auth_core::renderers::DefaultRenderers;
 use auth_core::response_effects::ResponseEffects;
 use auth_core::throttling::NoThrottleScope;
 
 use crate::default_response_headers::DefaultResponseHeaders;
 use crate::error::ApiErrorResponse;
 use crate::guard::{
-    DenyByDefaultEnforced, PolicyRanBeforeRouting, PolicySlot, ScopeDefaults, run_policy,
+    DenyByDefaultEnforced, Negotiation, PolicyRanBeforeRouting, PolicySlot, ScopeDefaults,
+    run_policy,
 };
 use crate::payload_gate::Gate;
 use crate::routed_handler::{self, Claim};
@@ -234,7 +236,7 @@ where
                      without: refused, and this route now runs the default policy first (give \
                      the handler a policy, or a name no declared handler uses)"
                 );
-                let refusal = ApiErrorResponse(auth_core::ApiError::new(
+                let refusal = ApiErrorResponse::from(auth_core::ApiError::new(
                     auth_core::ErrorKind::PermissionDenied,
                 ));
                 return Box::pin(ready(Err(refusal.into())));
@@ -273,12 +275,14 @@ where
     let mut payload = request.take_payload();
     let gate = Gate::install(&mut payload);
     request.set_payload(payload);
-    let outcome =
-        run_policy::<DefaultAuthentication, DefaultPermissions, DefaultThrottles, NoThrottleScope>(
-            request.request(),
-            gate.as_ref(),
-        )
-        .await;
+    let outcome = run_policy::<
+        DefaultAuthentication,
+        DefaultPermissions,
+        DefaultThrottles,
+        NoThrottleScope,
+        DefaultRenderers,
+    >(request.request(), gate.as_ref())
+    .await;
     if let (Err(refusal), Expectation::Unclaimed) = (&outcome, expectation) {
         let mut response = request.error_response(refusal.clone());
         add_default_headers(&mut response);
@@ -347,11 +351,21 @@ fn finalize<B>(mut response: ServiceResponse<B>, api_view: bool) -> Response<B> 
 }
 
 fn add_default_headers<B>(response: &mut ServiceResponse<B>) {
-    let defaults = response
+    let mut defaults = response
         .request()
         .app_data::<DefaultResponseHeaders>()
         .cloned()
         .unwrap_or_default();
+    // A view that declares its renderers decides `Vary: Accept` by their number, as DRF's
+    // `default_response_headers`; the app's setting covers the views that declare none.
+    let declared = response
+        .request()
+        .extensions()
+        .get::<Negotiation>()
+        .map(|negotiation| negotiation.renderers.len());
+    if let Some(count) = declared {
+        defaults = defaults.vary_accept(count > 1);
+    }
     defaults.apply(response.headers_mut());
 }
 

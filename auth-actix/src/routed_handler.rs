@@ -20,6 +20,7 @@ use actix_web::Handler;
 use actix_web::dev::Service;
 
 use crate::guard::PolicyGuard;
+use crate::handler_policy::{DeclaredGuard, HandlerPolicy};
 
 /// What a routed handler (or a policy scope around it) says about the request's policy.
 #[doc(hidden)]
@@ -111,7 +112,8 @@ where
     }
 }
 
-/// Argument tuples whose first element is a [`PolicyGuard`].
+/// Argument tuples whose first element is a [`PolicyGuard`] (or the [`DeclaredGuard`] the
+/// policy attributes write).
 pub trait GuardedArguments: sealed::Sealed {}
 
 mod sealed {
@@ -120,8 +122,10 @@ mod sealed {
 
 macro_rules! guarded_arguments {
     ($($rest:ident),*) => {
-        impl<S, P, T, Scope, $($rest,)*> sealed::Sealed for (PolicyGuard<S, P, T, Scope>, $($rest,)*) {}
-        impl<S, P, T, Scope, $($rest,)*> GuardedArguments for (PolicyGuard<S, P, T, Scope>, $($rest,)*) {}
+        impl<S, P, T, Scope, R, $($rest,)*> sealed::Sealed for (PolicyGuard<S, P, T, Scope, R>, $($rest,)*) {}
+        impl<S, P, T, Scope, R, $($rest,)*> GuardedArguments for (PolicyGuard<S, P, T, Scope, R>, $($rest,)*) {}
+        impl<Policy: HandlerPolicy, $($rest,)*> sealed::Sealed for (DeclaredGuard<Policy>, $($rest,)*) {}
+        impl<Policy: HandlerPolicy, $($rest,)*> GuardedArguments for (DeclaredGuard<Policy>, $($rest,)*) {}
     };
 }
 

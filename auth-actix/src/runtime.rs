@@ -150,7 +150,7 @@ pub(crate) fn runtime_of(
         .cloned()
         .ok_or_else(|| {
             tracing::error!("auth_actix::configure(settings, db) was not registered on this App");
-            ApiErrorResponse(auth_core::ApiError::new(auth_core::ErrorKind::ServerError))
+            ApiErrorResponse::from(auth_core::ApiError::new(auth_core::ErrorKind::ServerError))
         })
 }
 
@@ -159,7 +159,7 @@ pub(crate) fn method_not_allowed_response(
     request: &HttpRequest,
     allow: &'static str,
 ) -> actix_web::HttpResponse {
-    let mut response = actix_web::ResponseError::error_response(&ApiErrorResponse(
+    let mut response = actix_web::ResponseError::error_response(&ApiErrorResponse::from(
         auth_core::ApiError::method_not_allowed(request.method().as_str()),
     ));
     response.headers_mut().insert(

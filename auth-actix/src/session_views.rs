@@ -10,7 +10,8 @@ use actix_web::{HttpRequest, HttpResponse};
 use auth_core::authentication::session::enforce_csrf;
 use auth_core::django::csrf;
 use auth_core::django::session_data::MODEL_BACKEND;
-use auth_core::negotiation::accepts_json;
+use auth_core::negotiation::select_renderer;
+use auth_core::renderers::{DefaultRenderers, RendererClasses};
 use auth_core::request::RequestView;
 use auth_core::response_effects::ResponseEffects;
 use auth_core::throttling::{
@@ -87,16 +88,15 @@ async fn get_only(request: HttpRequest) -> HttpResponse {
     method_not_allowed_response(&request, "GET, HEAD, OPTIONS")
 }
 
+/// DRF's negotiation over the view's one renderer, JSON.
 fn negotiate(request: &HttpRequest) -> Result<(), ApiErrorResponse> {
     let accept = request
         .headers()
-        .get(header::ACCEPT)
+        .get_all(header::ACCEPT)
         .map(|value| value.as_bytes());
-    if accepts_json(accept) {
-        Ok(())
-    } else {
-        Err(ApiError::not_acceptable().into())
-    }
+    select_renderer(accept, request.query_string(), DefaultRenderers::RENDERERS)
+        .map(|_| ())
+        .map_err(|refused| ApiErrorResponse::rendered_by(refused.error, refused.renderer))
 }
 
 /// A JSON response carrying the recorded cookie effects.
@@ -208,7 +208,7 @@ async fn csrf_token(request: HttpRequest) -> Result<HttpResponse, ApiErrorRespon
         .unwrap_or_else(csrf::generate_secret);
     // Masking fails only on a malformed secret, which neither source produces.
     let token = csrf::mask_cipher_secret(&secret)
-        .ok_or_else(|| ApiErrorResponse(ApiError::new(ErrorKind::ServerError)))?;
+        .ok_or_else(|| ApiErrorResponse::from(ApiError::new(ErrorKind::ServerError)))?;
     let effects = ResponseEffects::default();
     effects.set_csrf_secret(secret);
     Ok(respond(

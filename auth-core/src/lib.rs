@@ -13,14 +13,14 @@
 //! | layer | modules |
 //! |---|---|
 //! | 5. composition root | [`auth_settings`] (the builder), `settings_file` (the builder from a TOML file and the environment) |
-//! | 4. DRF's view | [`policy`] (the pipeline), `negotiation`, `auth_token_serializer`, `login_serializer`, `operation_security` |
+//! | 4. DRF's view | [`policy`] (the pipeline), [`negotiation`], `auth_token_serializer`, `login_serializer`, `operation_security` |
 //! | 3. DRF's three concerns | [`authentication`], [`permissions`], [`throttling`] |
 //! | 2. environment | [`settings`], [`services`], [`environment`], [`user`], [`accounts`], `session_store`, `login` |
 //! | 1. storage | [`store`] (Django's tables) |
-//! | 0. leaves | [`error`], [`messages`], [`request`], [`response_effects`], [`clock`], `compat`, [`django`], `knox`, [`jwt`], [`simplejwt`] (features) |
+//! | 0. leaves | [`error`], [`messages`], [`renderers`], [`request`], [`response_effects`], [`clock`], `compat`, [`django`], `knox`, [`jwt`], [`simplejwt`] (features) |
 //!
 //! The documented modules are what an application or another framework's glue implements
-//! against. `compat`, `session_store`, `login`, `auth_token_serializer`, `negotiation` and
+//! against. `compat`, `session_store`, `login`, `auth_token_serializer` and
 //! `operation_security` are the pieces `auth-actix` assembles its views from: public for it and
 //! for the test suites, hidden from the documentation, and not a stable API.
 #![forbid(unsafe_code)]
@@ -45,6 +45,7 @@ pub mod jwt;
 #[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
 pub mod knox;
 pub mod messages;
+pub mod renderers;
 pub mod request;
 pub mod response_effects;
 #[cfg(feature = "simplejwt")]
@@ -80,7 +81,6 @@ pub mod checks;
 #[cfg(feature = "simplejwt")]
 #[doc(hidden)]
 pub mod login_serializer;
-#[doc(hidden)]
 pub mod negotiation;
 #[doc(hidden)]
 pub mod operation_security;

@@ -17,6 +17,7 @@ const LAYERS: &[(&str, u8)] = &[
     // 0: leaves — errors, messages, the request view, the clock, Python's and Django's formats.
     ("error", 0),
     ("messages", 0),
+    ("renderers", 0),
     ("char_field", 0),
     ("request", 0),
     ("response_effects", 0),

@@ -11,6 +11,8 @@ pub(crate) enum PolicyPart {
     Throttles,
     /// `#[throttle_scope("…")]`.
     ThrottleScope,
+    /// `#[renderer_classes(…)]`.
+    Renderers,
 }
 
 /// Attribute name → part.
@@ -19,6 +21,7 @@ pub(crate) const POLICY_ATTRIBUTES: &[(&str, PolicyPart)] = &[
     ("permission_classes", PolicyPart::Permissions),
     ("throttle_classes", PolicyPart::Throttles),
     ("throttle_scope", PolicyPart::ThrottleScope),
+    ("renderer_classes", PolicyPart::Renderers),
 ];
 
 /// The throttle that reads the view's scope, and so needs `#[throttle_scope]`.
@@ -88,3 +91,29 @@ pub(crate) const LOGIN_NOT_REQUIRED: &str = "login_not_required";
 pub(crate) const POLICY_WITH_LOGIN_NOT_REQUIRED: &str = "a handler with a policy runs that \
     policy instead of the default one; `#[login_not_required]` is for handlers without a policy \
     (declare `#[permission_classes(AllowAny)]` to open this one)";
+
+/// The names `auth_actix` exports at its root that policy lists take: for the import hint
+/// (`import_hint`). A feature-gated one (knox, simplejwt) is included: the hint's `use` line is
+/// right once the feature is on.
+pub(crate) const LIBRARY_NAMES: &[&str] = &[
+    "BasicAuthentication",
+    "BearerAuthentication",
+    "RemoteUserAuthentication",
+    "SessionAuthentication",
+    "TokenAuthentication",
+    "KnoxTokenAuthentication",
+    "JwtAuthentication",
+    "JwtCookieAuthentication",
+    "JwtStatelessUserAuthentication",
+    "AllowAny",
+    "IsAdminUser",
+    "IsAuthenticated",
+    "IsAuthenticatedOrReadOnly",
+    "ReadOnly",
+    "AnonRateThrottle",
+    "ScopedRateThrottle",
+    "UserRateThrottle",
+    "CSVRenderer",
+    "JSONRenderer",
+    "StaticHTMLRenderer",
+];

@@ -11,6 +11,7 @@
 mod derive;
 mod errors;
 mod handler;
+mod import_hint;
 mod keywords;
 mod login_not_required;
 mod policy;
@@ -38,7 +39,10 @@ use keywords::PolicyPart;
 /// }
 /// ```
 ///
-/// The same handler without the macros, as they expand:
+/// The same handler with its guard written by hand (the macros generate the equivalent: a hidden
+/// struct implementing `auth_actix::policy::HandlerPolicy` with these lists, and a
+/// `DeclaredGuard` of it as the first parameter, so that a wrong list is one error on your
+/// token rather than also an unregistrable handler):
 ///
 /// ```
 /// use actix_web::{get, Responder};
@@ -60,14 +64,20 @@ use keywords::PolicyPart;
 /// }
 /// ```
 ///
-/// A permission in the scheme list is an error on that name:
+/// A permission in the scheme list is one error, on that name:
 ///
 /// ```text
-/// error[E0277]: `IsAuthenticated` is not an authentication scheme
+/// error[E0277]: `IsAuthenticated` is not an authentication scheme or a list of them
 ///  --> src/main.rs:4:25
 ///   |
 /// 4 | #[authentication_classes(IsAuthenticated)]
-///   |                          ^^^^^^^^^^^^^^^ not an `Authentication`
+///   |                          ^^^^^^^^^^^^^^^ not a scheme list
+/// ```
+///
+/// A library name the file does not import is one error with the line to add:
+///
+/// ```text
+/// error: `BasicAuthentication` is not imported: add `use auth_actix::BasicAuthentication;`
 /// ```
 #[proc_macro_attribute]
 pub fn authentication_classes(arguments: TokenStream, item: TokenStream) -> TokenStream {
@@ -94,14 +104,15 @@ pub fn authentication_classes(arguments: TokenStream, item: TokenStream) -> Toke
 /// Without the macro, the expression is the type
 /// `PolicyGuard<(BasicAuthentication,), (And<IsAuthenticated, Or<IsAdminUser, ReadOnly>>,), ()>`.
 ///
-/// A scheme in the permission list is an error on that name:
+/// A scheme in the permission list is one error, on that name (also when a route macro or
+/// `.to()` registers the handler):
 ///
 /// ```text
-/// error[E0277]: `BasicAuthentication` is not a permission
+/// error[E0277]: `BasicAuthentication` is not a permission or a list of permissions
 ///  --> src/main.rs:4:22
 ///   |
 /// 4 | #[permission_classes(BasicAuthentication)]
-///   |                      ^^^^^^^^^^^^^^^^^^^ not a `Permission`
+///   |                      ^^^^^^^^^^^^^^^^^^^ not a permission list
 /// ```
 #[proc_macro_attribute]
 pub fn permission_classes(arguments: TokenStream, item: TokenStream) -> TokenStream {
@@ -138,6 +149,31 @@ pub fn permission_classes(arguments: TokenStream, item: TokenStream) -> TokenStr
 #[proc_macro_attribute]
 pub fn throttle_classes(arguments: TokenStream, item: TokenStream) -> TokenStream {
     policy::expand::expand(PolicyPart::Throttles, arguments.into(), item.into()).into()
+}
+
+/// DRF's `renderer_classes`: what the view can answer in, in the order content negotiation
+/// tries them against `Accept` (and `?format=`), before authentication. A request none of them
+/// can answer gets `406 {"detail":"Could not satisfy the request Accept header."}`, rendered by
+/// the first; every refusal is rendered by the chosen renderer, as DRF renders it. Omitted, the
+/// view renders JSON only. The handler asks [`Auth::accepted_renderer`] which one to answer in.
+///
+/// ```
+/// use actix_web::HttpResponse;
+/// use auth_actix::{renderer_classes, permission_classes, Auth, CSVRenderer, JSONRenderer, IsAuthenticated};
+///
+/// #[permission_classes(IsAuthenticated)]
+/// #[renderer_classes(CSVRenderer, JSONRenderer)]
+/// async fn report(auth: Auth) -> HttpResponse {
+///     let renderer = auth.accepted_renderer();
+///     let body = if renderer.format == "csv" { "user\r\njohn\r\n" } else { r#"[{"user":"john"}]"# };
+///     HttpResponse::Ok().content_type(renderer.content_type().as_ref()).body(body)
+/// }
+/// ```
+///
+/// [`Auth::accepted_renderer`]: https://docs.rs/auth-actix/latest/auth_actix/struct.Auth.html#method.accepted_renderer
+#[proc_macro_attribute]
+pub fn renderer_classes(arguments: TokenStream, item: TokenStream) -> TokenStream {
+    policy::expand::expand(PolicyPart::Renderers, arguments.into(), item.into()).into()
 }
 
 /// DRF's `throttle_scope`: the name `ScopedRateThrottle` looks up in the throttle rates. Goes

@@ -27,8 +27,9 @@ pub enum ChainOutcome {
 /// A declared, ordered list of schemes: a scheme type, or a tuple of them (`()` for none, DRF's
 /// `authentication_classes = []`).
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a list of authentication schemes",
-    note = "use a scheme type or a tuple of scheme types, e.g. `(SessionAuthentication, BasicAuthentication)`"
+    message = "`{Self}` is not an authentication scheme or a list of them",
+    label = "not a scheme list",
+    note = "authentication lists take schemes such as `BasicAuthentication`, `TokenAuthentication` or a type with `#[derive(Authentication)]`; permissions go in `permission_classes`"
 )]
 pub trait AuthenticationClasses: 'static {
     /// Whether the list is empty, which makes a failed permission a `PermissionDenied` rather

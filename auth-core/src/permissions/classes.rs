@@ -22,8 +22,9 @@ type ObjectCheck = for<'a> fn(
 /// An ordered list of permissions: a permission (expression), a tuple of them, or the defaults
 /// resolved from the scope or the project. Each must grant, in order (DRF's `check_permissions`).
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a list of permissions",
-    note = "use a permission, an expression such as `And<IsAuthenticated, IsAdminUser>`, or a tuple of them"
+    message = "`{Self}` is not a permission or a list of permissions",
+    label = "not a permission list",
+    note = "permission lists take permissions such as `IsAuthenticated`, `IsAdminUser` or expressions like `IsAuthenticated & !IsAdminUser`; schemes go in `authentication_classes`, throttles in `throttle_classes`"
 )]
 pub trait PermissionClasses {
     /// View-level checks in order; the first refusal stops.

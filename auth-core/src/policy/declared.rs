@@ -31,8 +31,9 @@ impl<T: Default> Resolve for T {
 /// The authentication part of a policy as declared on a view: a scheme list, or
 /// [`DefaultAuthentication`].
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a list of authentication schemes",
-    note = "use a scheme type, a tuple of scheme types such as `(TokenAuthentication, BasicAuthentication)`, `()` for none, or `DefaultAuthentication`"
+    message = "`{Self}` is not an authentication scheme or a list of them",
+    label = "not a scheme list",
+    note = "authentication lists take schemes such as `BasicAuthentication`, `TokenAuthentication` or a type with `#[derive(Authentication)]`; permissions go in `permission_classes`"
 )]
 pub trait AuthenticationPolicy: 'static {
     /// The resolved list.

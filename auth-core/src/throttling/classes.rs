@@ -11,8 +11,9 @@ use crate::error::ApiError;
 
 /// An ordered list of throttles.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a list of throttles",
-    note = "use a throttle type or a tuple of them, e.g. `(AnonRateThrottle, UserRateThrottle)`"
+    message = "`{Self}` is not a throttle or a list of throttles",
+    label = "not a throttle list",
+    note = "throttle lists take throttles such as `AnonRateThrottle`, `UserRateThrottle` or `ScopedRateThrottle`"
 )]
 pub trait ThrottleClasses {
     /// Evaluates every throttle; `Err` is the 429 (or a configuration or store error).

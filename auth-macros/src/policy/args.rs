@@ -133,6 +133,36 @@ impl Parse for ThrottleList {
     }
 }
 
+/// `#[renderer_classes(A, B, …)]`: renderer types in negotiation order; never empty.
+pub(crate) struct RendererList {
+    pub(crate) renderers: Vec<TypePath>,
+    pub(crate) crate_override: Option<CrateOverride>,
+}
+
+impl Parse for RendererList {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let span = input.span();
+        let (renderers, crate_override) = parse_list(input, |input| {
+            input.parse::<TypePath>().map_err(|error| {
+                syn::Error::new(
+                    error.span(),
+                    "expected a renderer type, such as `JSONRenderer`",
+                )
+            })
+        })?;
+        if renderers.is_empty() {
+            return Err(syn::Error::new(
+                span,
+                "a view needs at least one renderer, such as `JSONRenderer`",
+            ));
+        }
+        Ok(Self {
+            renderers,
+            crate_override,
+        })
+    }
+}
+
 /// `#[throttle_scope("uploads")]`: the view's scope for `ScopedRateThrottle`.
 pub(crate) struct ScopeName(pub(crate) LitStr);
 

@@ -6,7 +6,9 @@ use quote::quote;
 use syn::spanned::Spanned;
 use syn::{Attribute, FnArg, ItemFn, Meta};
 
-use super::args::{CrateOverride, PermissionList, SchemeList, ScopeName, ThrottleList};
+use super::args::{
+    CrateOverride, PermissionList, RendererList, SchemeList, ScopeName, ThrottleList,
+};
 use crate::errors::Errors;
 use crate::handler;
 use crate::keywords::{self, PolicyPart};
@@ -17,6 +19,9 @@ struct Parts {
     authentication: Option<SchemeList>,
     permissions: Option<PermissionList>,
     throttles: Option<ThrottleList>,
+    renderers: Option<RendererList>,
+    /// The attribute that declared the permissions (call site: the one expanding).
+    permissions_span: Option<proc_macro2::Span>,
     scope: Option<ScopeName>,
     /// A `#[throttle_scope]` was written (even if it did not parse).
     scope_written: bool,
@@ -56,6 +61,7 @@ impl Parts {
             PolicyPart::Permissions => self.permissions.is_some(),
             PolicyPart::Throttles => self.throttles.is_some(),
             PolicyPart::ThrottleScope => self.scope.is_some(),
+            PolicyPart::Renderers => self.renderers.is_some(),
         };
         if already {
             let message = format!(
@@ -85,6 +91,11 @@ impl Parts {
                 PolicyPart::Throttles => {
                     if let Ok(list) = syn::parse2::<ThrottleList>(tokens) {
                         self.ignored.extend(list.throttles);
+                    }
+                }
+                PolicyPart::Renderers => {
+                    if let Ok(list) = syn::parse2::<RendererList>(tokens) {
+                        self.ignored.extend(list.renderers);
                     }
                 }
                 PolicyPart::ThrottleScope => {}
@@ -118,6 +129,19 @@ impl Parts {
                     self.throttles = Some(list);
                 }
             }
+            PolicyPart::Renderers => {
+                if let Some(mut list) = errors.take(syn::parse2::<RendererList>(tokens)) {
+                    check_duplicates(
+                        errors,
+                        list.renderers
+                            .iter()
+                            .map(|r| (quote!(#r).to_string(), r.span())),
+                        "renderer",
+                    );
+                    self.add_crate_override(errors, list.crate_override.take());
+                    self.renderers = Some(list);
+                }
+            }
             PolicyPart::ThrottleScope => {
                 self.scope_written = true;
                 if let Some(scope) = errors.take(syn::parse2::<ScopeName>(tokens)) {
@@ -125,6 +149,7 @@ impl Parts {
                 }
             }
             PolicyPart::Permissions => {
+                self.permissions_span = origin.map(|attribute| attribute.path().span());
                 if let Some(mut list) = errors.take(syn::parse2::<PermissionList>(tokens)) {
                     check_duplicates(
                         errors,
@@ -152,6 +177,9 @@ impl Parts {
         }
         if let Some(list) = &self.throttles {
             types.extend(&list.throttles);
+        }
+        if let Some(list) = &self.renderers {
+            types.extend(&list.renderers);
         }
         types
     }
@@ -268,6 +296,11 @@ pub(crate) fn expand(part: PolicyPart, arguments: TokenStream, item: TokenStream
 
     if !errors.is_empty() {
         let errors = errors.into_compile_errors();
+        // Emitted as the `async fn` it should be, so that a route macro's or the app's
+        // registration of it does not add errors of its own to the real one.
+        if function.sig.asyncness.is_none() && function.sig.receiver().is_none() {
+            function.sig.asyncness = Some(syn::token::Async::default());
+        }
         let mentioned = parts.mentioned_types();
         // Name the types that did parse, so the user's imports of them are not reported unused
         // on top of the real error.
@@ -280,83 +313,93 @@ pub(crate) fn expand(part: PolicyPart, arguments: TokenStream, item: TokenStream
         };
     }
 
-    let runtime = match &parts.crate_override {
-        Some(CrateOverride { path, .. }) => quote!(#path::__private),
+    let root = match &parts.crate_override {
+        Some(CrateOverride { path, .. }) => quote!(#path),
         None => {
             let name = syn::Ident::new(keywords::DEFAULT_CRATE, proc_macro2::Span::call_site());
-            quote!(::#name::__private)
+            quote!(::#name)
         }
     };
+    let runtime = quote!(#root::__private);
+    let hints = hint_unimported(&mut parts, &root);
 
-    let mut assertions: Vec<syn::Stmt> = Vec::new();
+    // The declared lists become the associated types of a `HandlerPolicy` impl for a struct
+    // named after the handler: a wrong type is reported there, once, on the user's token (a
+    // one-element list is written as its element, so the error points at that name), and the
+    // handler's guard, `DeclaredGuard<ThatStruct>`, stays a valid extractor, so rustc does not
+    // go on to report the handler as unregistrable.
     let schemes = match &parts.authentication {
-        Some(list) => {
-            for scheme in &list.schemes {
-                let span = scheme.span();
-                assertions.push(syn::parse_quote_spanned! {span=>
-                    #runtime::assert_authentication::<#scheme>();
-                });
-            }
-            let schemes = &list.schemes;
-            quote!((#(#schemes,)*))
-        }
+        Some(list) => list_type(&list.schemes, list.schemes.first().map(Spanned::span)),
         None => quote!(#runtime::DefaultAuthentication),
     };
     let permissions = match &parts.permissions {
         Some(list) => {
-            let mut leaves = Vec::new();
-            for item in &list.items {
-                item.leaves(&mut leaves);
-            }
-            for leaf in leaves {
-                let span = leaf.span();
-                assertions.push(syn::parse_quote_spanned! {span=>
-                    #runtime::assert_permission::<#leaf>();
-                });
-            }
-            let types = list.items.iter().map(|item| item.to_type(&runtime));
-            quote!((#(#types,)*))
+            let span = parts
+                .permissions_span
+                .unwrap_or_else(proc_macro2::Span::call_site);
+            let types: Vec<TokenStream> = list
+                .items
+                .iter()
+                .map(|item| item.to_type(&runtime, span))
+                .collect();
+            list_type(&types, list.items.first().map(|item| item.span()))
         }
         None => quote!(#runtime::DefaultPermissions),
     };
-
     let throttles = match &parts.throttles {
-        Some(list) => {
-            for throttle in &list.throttles {
-                let span = throttle.span();
-                assertions.push(syn::parse_quote_spanned! {span=>
-                    #runtime::assert_throttle::<#throttle>();
-                });
-            }
-            let types = &list.throttles;
-            quote!((#(#types,)*))
-        }
+        Some(list) => list_type(&list.throttles, list.throttles.first().map(Spanned::span)),
         None => quote!(#runtime::DefaultThrottles),
     };
-    // A scope is a type implementing `ThrottleScope`, declared next to the handler with the
-    // handler's visibility (it appears in the handler's signature).
-    let (scope_type, scope_item) = match &parts.scope {
-        Some(ScopeName(name)) => {
-            let ident = quote::format_ident!("__AuthActixThrottleScope_{}", function.sig.ident);
-            let vis = &function.vis;
-            let item = quote! {
-                #[doc(hidden)]
-                #[allow(non_camel_case_types)]
-                #vis struct #ident;
-                impl #runtime::ThrottleScope for #ident {
+    let renderers = match &parts.renderers {
+        Some(list) => list_type(&list.renderers, list.renderers.first().map(Spanned::span)),
+        None => quote!(#runtime::DefaultRenderers),
+    };
+    let policy_ident = quote::format_ident!("__AuthActixPolicy_{}", function.sig.ident);
+    let vis = &function.vis;
+    // A scope is the policy struct's own `ThrottleScope`.
+    let (scope_type, scope_impl) = match &parts.scope {
+        Some(ScopeName(name)) => (
+            quote!(#policy_ident),
+            quote! {
+                impl #runtime::ThrottleScope for #policy_ident {
                     const SCOPE: ::core::option::Option<&'static ::core::primitive::str> =
                         ::core::option::Option::Some(#name);
                 }
-            };
-            (quote!(#ident), item)
-        }
+            },
+        ),
         None => (quote!(#runtime::NoThrottleScope), quote!()),
+    };
+    let shared: Vec<&Attribute> = function
+        .attrs
+        .iter()
+        .filter(|attribute| {
+            keywords::SHARED_ATTRIBUTES
+                .iter()
+                .any(|name| attribute.path().is_ident(name))
+        })
+        .collect();
+    let policy_item = quote! {
+        #(#shared)*
+        #[doc(hidden)]
+        #[allow(non_camel_case_types)]
+        #vis struct #policy_ident;
+        #(#shared)*
+        impl #runtime::HandlerPolicy for #policy_ident {
+            type Authentication = #schemes;
+            type Permissions = #permissions;
+            type Throttles = #throttles;
+            type Scope = #scope_type;
+            type Renderers = #renderers;
+        }
+        #(#shared)*
+        #scope_impl
     };
 
     let guard: FnArg = syn::parse_quote! {
-        _: #runtime::PolicyGuard<#schemes, #permissions, #throttles, #scope_type>
+        _: #runtime::DeclaredGuard<#policy_ident>
     };
     function.sig.inputs.insert(0, guard);
+    let mut assertions: Vec<syn::Stmt> = Vec::new();
     // The handler's policy, registered for the OpenAPI document (a no-op without auth-actix's
     // `openapi` feature). From inside the body, because that works wherever the route macros
     // put the function (actix-web's `#[get]` moves it into a `register` method). A generic
@@ -373,9 +416,76 @@ pub(crate) fn expand(part: PolicyPart, arguments: TokenStream, item: TokenStream
     function.block.stmts.splice(0..0, assertions);
     if handler::can_generate(&function) {
         let handler = handler::generate(function, handler::Claim::Declared, &runtime);
-        return quote!(#scope_item #handler);
+        return quote!(#hints #policy_item #handler);
     }
-    quote!(#scope_item #function)
+    quote!(#hints #policy_item #function)
+}
+
+/// The library's names that the handler's file surely does not import (`import_hint`): each is
+/// an error with the `use` line to add, and is named by its full path in the expansion so that
+/// rustc reports nothing more about it.
+fn hint_unimported(parts: &mut Parts, root: &TokenStream) -> TokenStream {
+    let mut leaves: Vec<&mut syn::TypePath> = Vec::new();
+    if let Some(list) = &mut parts.authentication {
+        leaves.extend(list.schemes.iter_mut());
+    }
+    if let Some(list) = &mut parts.permissions {
+        for item in &mut list.items {
+            item.leaves_mut(&mut leaves);
+        }
+    }
+    if let Some(list) = &mut parts.throttles {
+        leaves.extend(list.throttles.iter_mut());
+    }
+    if let Some(list) = &mut parts.renderers {
+        leaves.extend(list.renderers.iter_mut());
+    }
+    let candidates: Vec<&mut syn::TypePath> = leaves
+        .into_iter()
+        .filter(|leaf| {
+            leaf.qself.is_none()
+                && leaf.path.leading_colon.is_none()
+                && leaf.path.segments.len() == 1
+                && keywords::LIBRARY_NAMES
+                    .iter()
+                    .any(|name| leaf.path.segments[0].ident == name)
+        })
+        .collect();
+    if candidates.is_empty() {
+        return TokenStream::new();
+    }
+    let Some(source) = crate::import_hint::call_site_source() else {
+        return TokenStream::new();
+    };
+    let shown_root = root.to_string().replace(' ', "");
+    let shown_root = shown_root.trim_start_matches("::");
+    let mut errors = Errors::default();
+    for leaf in candidates {
+        let ident = leaf.path.segments[0].ident.clone();
+        if !crate::import_hint::surely_unimported(&ident.to_string(), &source) {
+            continue;
+        }
+        errors.spanned(
+            &ident,
+            format!("`{ident}` is not imported: add `use {shown_root}::{ident};`"),
+        );
+        let span = ident.span();
+        *leaf = syn::parse_quote_spanned!(span=> #root::#ident);
+    }
+    errors.into_compile_errors()
+}
+
+/// A declared list as a type: `()` when empty, the element itself when there is one (so that a
+/// wrong element is reported on its own token), else a tuple spanned on its first element (so
+/// that rustc's error points into the attribute that declared it, which may be a sibling of the
+/// one expanding).
+fn list_type<T: quote::ToTokens>(types: &[T], first: Option<proc_macro2::Span>) -> TokenStream {
+    match (types, first) {
+        ([], _) => quote!(()),
+        ([single], _) => quote!(#single),
+        (many, Some(span)) => quote::quote_spanned!(span=> (#(#many,)*)),
+        (many, None) => quote!((#(#many,)*)),
+    }
 }
 
 /// The runtime crate a policy attribute's arguments name (`crate = "…"`), for rewriting the
@@ -390,6 +500,9 @@ fn crate_path_of(part: PolicyPart, arguments: &TokenStream) -> TokenStream {
             .ok()
             .and_then(|list| list.crate_override),
         PolicyPart::Throttles => syn::parse2::<ThrottleList>(arguments.clone())
+            .ok()
+            .and_then(|list| list.crate_override),
+        PolicyPart::Renderers => syn::parse2::<RendererList>(arguments.clone())
             .ok()
             .and_then(|list| list.crate_override),
         PolicyPart::ThrottleScope => None,

@@ -2,7 +2,7 @@
 //! `&`, then `|`), turned into the types `And<A, Or<B, Not<C>>>`.
 
 use proc_macro2::{Span, TokenStream};
-use quote::quote;
+use quote::{quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
 use syn::{Token, TypePath, token};
 
@@ -103,22 +103,35 @@ fn parse_primary(input: ParseStream<'_>) -> syn::Result<PermissionExpr> {
 }
 
 impl PermissionExpr {
-    /// The type this expression stands for.
-    pub(crate) fn to_type(&self, runtime: &TokenStream) -> TokenStream {
+    /// The type this expression stands for; a composite one spanned on `span` (the attribute
+    /// that declared it), so that rustc's error about a wrong operand points at that attribute.
+    pub(crate) fn to_type(&self, runtime: &TokenStream, span: Span) -> TokenStream {
         match self {
             Self::Leaf(path) => quote!(#path),
             Self::And(lhs, rhs) => {
-                let (lhs, rhs) = (lhs.to_type(runtime), rhs.to_type(runtime));
-                quote!(#runtime::And<#lhs, #rhs>)
+                let (lhs, rhs) = (lhs.to_type(runtime, span), rhs.to_type(runtime, span));
+                quote_spanned!(span=> #runtime::And<#lhs, #rhs>)
             }
             Self::Or(lhs, rhs) => {
-                let (lhs, rhs) = (lhs.to_type(runtime), rhs.to_type(runtime));
-                quote!(#runtime::Or<#lhs, #rhs>)
+                let (lhs, rhs) = (lhs.to_type(runtime, span), rhs.to_type(runtime, span));
+                quote_spanned!(span=> #runtime::Or<#lhs, #rhs>)
             }
             Self::Not(inner) => {
-                let inner = inner.to_type(runtime);
-                quote!(#runtime::Not<#inner>)
+                let inner = inner.to_type(runtime, span);
+                quote_spanned!(span=> #runtime::Not<#inner>)
             }
+        }
+    }
+
+    /// Every permission type named in the expression, in order, to rewrite.
+    pub(crate) fn leaves_mut<'a>(&'a mut self, out: &mut Vec<&'a mut TypePath>) {
+        match self {
+            Self::Leaf(path) => out.push(path),
+            Self::And(lhs, rhs) | Self::Or(lhs, rhs) => {
+                lhs.leaves_mut(out);
+                rhs.leaves_mut(out);
+            }
+            Self::Not(inner) => inner.leaves_mut(out),
         }
     }
 

@@ -12,6 +12,11 @@ from . import views
 
 urlpatterns = [
     path("basic/", views.Basic.as_view()),
+    path("renderers/csv/", views.RenderersCsv.as_view()),
+    path("renderers/csv-json/", views.RenderersCsvJson.as_view()),
+    path("renderers/html/", views.RenderersHtml.as_view()),
+    path("renderers/json-html/", views.RenderersJsonHtml.as_view()),
+    path("renderers/json/", views.RenderersJson.as_view()),
     path("token/", views.Token.as_view()),
     path("bearer/", views.Bearer.as_view()),
     path("session/", views.Session.as_view()),

@@ -19,7 +19,9 @@ from rest_framework.permissions import (
     IsAuthenticated,
     IsAuthenticatedOrReadOnly,
 )
+from rest_framework.renderers import JSONRenderer, StaticHTMLRenderer
 from rest_framework.response import Response
+from rest_framework_csv.renderers import CSVRenderer
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.authentication import JWTAuthentication, JWTStatelessUserAuthentication
@@ -56,6 +58,37 @@ class WhoAmI(APIView):
 class Basic(WhoAmI):
     authentication_classes = [BasicAuthentication]
     permission_classes = [IsAuthenticated]
+
+
+class Rendered(Basic):
+    """`{user, auth}` in the accepted renderer's format; HTML renderers take a string."""
+
+    def whoami(self, request, *args, **kwargs):
+        if request.accepted_renderer.format == "html":
+            return Response(f"<p>{request.user}</p>")
+        return super().whoami(request, *args, **kwargs)
+
+    get = post = put = patch = delete = whoami
+
+
+class RenderersCsv(Rendered):
+    renderer_classes = [CSVRenderer]
+
+
+class RenderersCsvJson(Rendered):
+    renderer_classes = [CSVRenderer, JSONRenderer]
+
+
+class RenderersHtml(Rendered):
+    renderer_classes = [StaticHTMLRenderer]
+
+
+class RenderersJson(Rendered):
+    renderer_classes = [JSONRenderer]
+
+
+class RenderersJsonHtml(Rendered):
+    renderer_classes = [JSONRenderer, StaticHTMLRenderer]
 
 
 class Token(WhoAmI):

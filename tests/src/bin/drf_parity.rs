@@ -36,12 +36,12 @@ use auth_actix::views::{
 };
 use auth_actix::{
     AllowAny, AnonRateThrottle, ApiErrorResponse, Auth, AuthRuntime, AuthSettings,
-    BasicAuthentication, BearerAuthentication, DefaultResponseHeaders, IsAdminUser,
-    IsAuthenticated, IsAuthenticatedOrReadOnly, JwtAuthentication, JwtCookieAuthentication,
-    JwtStatelessUserAuthentication, KnoxTokenAuthentication, PolicyDefaults,
-    RemoteUserAuthentication, ScopedRateThrottle, SessionAuthentication, SessionMiddleware,
-    TokenAuthentication, UserRateThrottle, authentication_classes, permission_classes,
-    throttle_classes, throttle_scope,
+    BasicAuthentication, BearerAuthentication, CSVRenderer, DefaultResponseHeaders, IsAdminUser,
+    IsAuthenticated, IsAuthenticatedOrReadOnly, JSONRenderer, JwtAuthentication,
+    JwtCookieAuthentication, JwtStatelessUserAuthentication, KnoxTokenAuthentication,
+    PolicyDefaults, RemoteUserAuthentication, ScopedRateThrottle, SessionAuthentication,
+    SessionMiddleware, StaticHTMLRenderer, TokenAuthentication, UserRateThrottle,
+    authentication_classes, permission_classes, renderer_classes, throttle_classes, throttle_scope,
 };
 
 /// The reference's custom permission: staff only, with DRF's `message`.
@@ -65,9 +65,9 @@ const ALLOWED: &str = "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS";
 fn whoami(auth: &Auth) -> HttpResponse {
     let method = auth.request().method().as_str();
     if !ALLOWED.split(", ").any(|allowed| allowed == method) {
-        let mut response = actix_web::ResponseError::error_response(&ApiErrorResponse::from(
-            auth_actix::ApiError::method_not_allowed(method),
-        ));
+        let mut response = actix_web::ResponseError::error_response(
+            &auth.error(auth_actix::ApiError::method_not_allowed(method)),
+        );
         response.headers_mut().insert(
             actix_web::http::header::ALLOW,
             actix_web::http::header::HeaderValue::from_static(ALLOWED),
@@ -84,6 +84,62 @@ fn whoami(auth: &Auth) -> HttpResponse {
 #[permission_classes(IsAuthenticated)]
 async fn basic(auth: Auth) -> HttpResponse {
     whoami(&auth)
+}
+
+/// The reference's `Rendered` views: `{user, auth}` in the accepted renderer's format (a CSV
+/// table, JSON), or `<p>user</p>` for HTML, as `rest_framework_csv`'s and DRF's renderers write
+/// them.
+fn rendered_whoami(auth: &Auth) -> HttpResponse {
+    let renderer = auth.accepted_renderer();
+    let user = auth.user().to_string();
+    let body = match renderer.format {
+        "html" => format!("<p>{user}</p>"),
+        "csv" => format!("auth,user\r\n{},{user}\r\n", auth.auth().to_drf_string()),
+        _ => return whoami(auth),
+    };
+    let method = auth.request().method().as_str();
+    if !ALLOWED.split(", ").any(|allowed| allowed == method) {
+        // The 405, rendered by the accepted renderer.
+        return whoami(auth);
+    }
+    HttpResponse::Ok()
+        .content_type(renderer.content_type().as_ref())
+        .body(body)
+}
+
+#[authentication_classes(BasicAuthentication)]
+#[permission_classes(IsAuthenticated)]
+#[renderer_classes(CSVRenderer)]
+async fn renderers_csv(auth: Auth) -> HttpResponse {
+    rendered_whoami(&auth)
+}
+
+#[authentication_classes(BasicAuthentication)]
+#[permission_classes(IsAuthenticated)]
+#[renderer_classes(CSVRenderer, JSONRenderer)]
+async fn renderers_csv_json(auth: Auth) -> HttpResponse {
+    rendered_whoami(&auth)
+}
+
+#[authentication_classes(BasicAuthentication)]
+#[permission_classes(IsAuthenticated)]
+#[renderer_classes(StaticHTMLRenderer)]
+async fn renderers_html(auth: Auth) -> HttpResponse {
+    rendered_whoami(&auth)
+}
+
+#[authentication_classes(BasicAuthentication)]
+#[permission_classes(IsAuthenticated)]
+#[renderer_classes(JSONRenderer)]
+async fn renderers_json(auth: Auth) -> HttpResponse {
+    rendered_whoami(&auth)
+}
+
+#[authentication_classes(BasicAuthentication)]
+#[permission_classes(IsAuthenticated)]
+#[renderer_classes(JSONRenderer, StaticHTMLRenderer)]
+async fn renderers_json_html(auth: Auth) -> HttpResponse {
+    rendered_whoami(&auth)
 }
 
 #[authentication_classes(TokenAuthentication)]
@@ -243,7 +299,7 @@ async fn handler_login(
     };
     let found = authenticate(runtime.env(), field("username"), field("password"))
         .await
-        .map_err(ApiErrorResponse)?;
+        .map_err(ApiErrorResponse::from)?;
     let Some(user) = found else {
         return Ok(HttpResponse::BadRequest().finish());
     };
@@ -269,7 +325,7 @@ async fn session_value(
 ) -> Result<HttpResponse, ApiErrorResponse> {
     let stored = auth.session().await?;
     let unreadable = |error: auth_actix::SessionError| {
-        ApiErrorResponse(
+        ApiErrorResponse::from(
             auth_actix::ApiError::new(auth_actix::authentication::ErrorKind::ParseError)
                 .with_detail(error.to_string()),
         )
@@ -356,6 +412,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             // the library's views name their own.
             .app_data(DefaultResponseHeaders::all_methods())
             .route("/basic/", web::route().to(basic))
+            .route("/renderers/csv/", web::route().to(renderers_csv))
+            .route("/renderers/csv-json/", web::route().to(renderers_csv_json))
+            .route("/renderers/html/", web::route().to(renderers_html))
+            .route(
+                "/renderers/json-html/",
+                web::route().to(renderers_json_html),
+            )
+            .route("/renderers/json/", web::route().to(renderers_json))
             .route("/token/", web::route().to(token))
             .route("/bearer/", web::route().to(bearer))
             .route("/session/", web::route().to(session))

@@ -23,6 +23,7 @@ mod openapi;
 mod permissions;
 mod pipeline;
 mod remote_user;
+mod renderers;
 mod request_session;
 mod rest_auth_views;
 mod security_review;

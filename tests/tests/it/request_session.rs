@@ -21,7 +21,7 @@ async fn log_in(
     let password = body["password"].as_str().unwrap_or_default();
     let found = authenticate(runtime.env(), username, password)
         .await
-        .map_err(ApiErrorResponse)?;
+        .map_err(ApiErrorResponse::from)?;
     let Some(user) = found else {
         return Ok(HttpResponse::BadRequest().finish());
     };
