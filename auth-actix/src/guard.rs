@@ -94,11 +94,12 @@ impl<S, P, T, Scope, R> fmt::Debug for PolicyGuard<S, P, T, Scope, R> {
 #[derive(Debug, Clone)]
 pub(crate) struct ScopeDefaults(pub(crate) PolicyDefaults);
 
-/// Put in a request's extensions by a guard whose view declares its renderers: the list (for
+/// Put in a request's extensions when the view's renderers are not the plain JSON default (it
+/// declares them, or the scope or project lists them): how many the list names (for
 /// `Vary: Accept`) and, once negotiation chose one, the accepted renderer.
 #[derive(Debug, Clone)]
 pub(crate) struct Negotiation {
-    pub(crate) renderers: &'static [RendererInfo],
+    pub(crate) listed: usize,
     pub(crate) accepted: Option<Accepted>,
 }
 
@@ -179,17 +180,32 @@ where
     if settings.num_proxies.is_none() && request.headers().contains_key(X_FORWARDED_FOR) {
         warn_forwarded_without_num_proxies();
     }
+    let scope = request.extensions().get::<ScopeDefaults>().cloned();
+    let scope = scope
+        .as_ref()
+        .map(|scope| &scope.0)
+        .or_else(|| request.app_data::<PolicyDefaults>());
     // Content negotiation happens before authentication in the reference (DRF's
-    // `APIView.initial`); its refusal, and every later one, is rendered by the renderer it
-    // chose (the view's first when it chose none).
+    // `APIView.initial`), against the view's renderers, else the scope's or the project's
+    // `DEFAULT_RENDERER_CLASSES`, else JSON; its refusal, and every later one, is rendered by the
+    // renderer it chose (the first when it chose none).
     let accept = request
         .headers()
         .get_all(header::ACCEPT)
         .map(|value| value.as_bytes());
-    let negotiated = select_renderer(accept, request.query_string(), R::RENDERERS);
-    if R::DECLARED {
+    let defaults = if R::DECLARED {
+        None
+    } else {
+        PolicyDefaults::resolve_renderers(scope, runtime.defaults())
+    };
+    let (renderers, listed) = match defaults {
+        Some(list) => (list.served(), Some(list.listed_count())),
+        None => (R::RENDERERS, R::DECLARED.then_some(R::RENDERERS.len())),
+    };
+    let negotiated = select_renderer(accept, request.query_string(), renderers);
+    if let Some(listed) = listed {
         request.extensions_mut().insert(Negotiation {
-            renderers: R::RENDERERS,
+            listed,
             accepted: negotiated.as_ref().ok().cloned(),
         });
     }
@@ -217,11 +233,6 @@ where
         );
         return Err(auth_core::ApiError::new(auth_core::ErrorKind::ServerError).into());
     }
-    let scope = request.extensions().get::<ScopeDefaults>().cloned();
-    let scope = scope
-        .as_ref()
-        .map(|scope| &scope.0)
-        .or_else(|| request.app_data::<PolicyDefaults>());
     let policy = policy::resolve::<S, P, T, Scope>(scope, runtime.defaults());
     // Session authentication's CSRF check reads `request.POST` (Django's
     // `CsrfViewMiddleware._check_token`): the body is read then, for a session user's POST only.
@@ -429,7 +440,8 @@ impl Auth {
     }
 
     /// DRF's `request.accepted_renderer`: the renderer content negotiation chose among the
-    /// view's `#[renderer_classes(…)]` (JSON for a view that declares none). A handler with
+    /// view's `#[renderer_classes(…)]` (or the `DEFAULT_RENDERER_CLASSES`; JSON when neither
+    /// lists any). A handler with
     /// several renderers answers in this one's format, with its
     /// [`content_type`](RendererInfo::content_type).
     pub fn accepted_renderer(&self) -> &'static RendererInfo {

@@ -8,9 +8,10 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 use auth_core::ApiError;
 use auth_core::auth_token_serializer;
-use auth_core::policy::DefaultAuthentication;
+use auth_core::policy::{DefaultAuthentication, DefaultThrottles};
+use auth_core::renderers::JSONRenderer;
 use auth_core::store::token::{self, Model as Token};
-use auth_core::throttling::{LoginScope, ScopedRateThrottle};
+use auth_core::throttling::{LoginScope, NoThrottleScope, ScopedRateThrottle};
 use auth_core::user::User;
 
 use crate::default_response_headers::DefaultResponseHeaders;
@@ -58,7 +59,13 @@ impl fmt::Debug for AuthTokenResponse {
 /// for `POST` as `web::post().to(declared(obtain_auth_token))` ([`declared`](crate::policy::declared)
 /// tells deny-by-default that it runs its own policy).
 pub async fn obtain_auth_token(
-    _guard: PolicyGuard<DefaultAuthentication, (), (ScopedRateThrottle,), LoginScope>,
+    _guard: PolicyGuard<
+        DefaultAuthentication,
+        (),
+        (ScopedRateThrottle,),
+        LoginScope,
+        (JSONRenderer,),
+    >,
     request: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiErrorResponse> {
@@ -100,7 +107,13 @@ const OBTAIN_AUTH_TOKEN: &str = "auth_actix::obtain_auth_token";
 inventory::submit!(DeclaredName(OBTAIN_AUTH_TOKEN));
 
 async fn not_allowed(
-    _guard: PolicyGuard<DefaultAuthentication, ()>,
+    _guard: PolicyGuard<
+        DefaultAuthentication,
+        (),
+        DefaultThrottles,
+        NoThrottleScope,
+        (JSONRenderer,),
+    >,
     request: HttpRequest,
 ) -> HttpResponse {
     method_not_allowed_response(&request, "POST, OPTIONS")

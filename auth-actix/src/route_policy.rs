@@ -356,13 +356,14 @@ fn add_default_headers<B>(response: &mut ServiceResponse<B>) {
         .app_data::<DefaultResponseHeaders>()
         .cloned()
         .unwrap_or_default();
-    // A view that declares its renderers decides `Vary: Accept` by their number, as DRF's
-    // `default_response_headers`; the app's setting covers the views that declare none.
+    // A view whose renderers are listed (declared, or `DEFAULT_RENDERER_CLASSES`) decides
+    // `Vary: Accept` by their number, as DRF's `default_response_headers`; the app's setting
+    // covers the rest.
     let declared = response
         .request()
         .extensions()
         .get::<Negotiation>()
-        .map(|negotiation| negotiation.renderers.len());
+        .map(|negotiation| negotiation.listed);
     if let Some(count) = declared {
         defaults = defaults.vary_accept(count > 1);
     }

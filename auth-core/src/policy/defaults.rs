@@ -1,6 +1,6 @@
 //! The defaults of a group of views or of the whole project: DRF's
-//! `DEFAULT_AUTHENTICATION_CLASSES`, `DEFAULT_PERMISSION_CLASSES` and `DEFAULT_THROTTLE_CLASSES`,
-//! and their per-viewset overrides, as one type.
+//! `DEFAULT_AUTHENTICATION_CLASSES`, `DEFAULT_PERMISSION_CLASSES`, `DEFAULT_THROTTLE_CLASSES` and
+//! `DEFAULT_RENDERER_CLASSES`, and their per-viewset overrides, as one type.
 
 use std::sync::LazyLock;
 
@@ -8,6 +8,7 @@ use crate::authentication::{
     AuthenticationClasses, BasicAuthentication, SessionAuthentication, SharedAuthenticationClasses,
 };
 use crate::permissions::{AllowAny, PermissionClasses, SharedPermissionClasses};
+use crate::renderers::{RendererClasses, SharedRendererClasses};
 use crate::throttling::{SharedThrottleClasses, ThrottleClasses};
 
 /// Defaults for the parts of a policy a view leaves out. A scope's (actix-web `app_data` on a
@@ -31,6 +32,7 @@ pub struct PolicyDefaults {
     authentication: Option<SharedAuthenticationClasses>,
     permissions: Option<SharedPermissionClasses>,
     throttles: Option<SharedThrottleClasses>,
+    renderers: Option<SharedRendererClasses>,
 }
 
 /// DRF's `DEFAULT_AUTHENTICATION_CLASSES`.
@@ -73,6 +75,21 @@ impl PolicyDefaults {
         L: ThrottleClasses + Default + Send + Sync + 'static,
     {
         self.throttles = Some(SharedThrottleClasses::of::<L>());
+        self
+    }
+
+    /// The renderer list (`DEFAULT_RENDERER_CLASSES`): a renderer or a tuple. Unset, a view
+    /// that declares none renders JSON only.
+    #[must_use]
+    pub fn renderer<L: RendererClasses>(mut self) -> Self {
+        self.renderers = Some(SharedRendererClasses::of::<L>());
+        self
+    }
+
+    /// The renderer list, chosen at run time (`DEFAULT_RENDERER_CLASSES`).
+    #[must_use]
+    pub fn shared_renderers(mut self, list: SharedRendererClasses) -> Self {
+        self.renderers = Some(list);
         self
     }
 
@@ -126,6 +143,17 @@ impl PolicyDefaults {
             .or(project.permissions.as_ref())
             .unwrap_or(&DRF_PERMISSIONS)
             .clone()
+    }
+
+    /// The renderers for a view under `scope` that declares none, when the scope or the project
+    /// lists them (`None`: JSON only).
+    pub fn resolve_renderers<'a>(
+        scope: Option<&'a Self>,
+        project: &'a Self,
+    ) -> Option<&'a SharedRendererClasses> {
+        scope
+            .and_then(|scope| scope.renderers.as_ref())
+            .or(project.renderers.as_ref())
     }
 
     /// The throttles for a view under `scope` in a project with these defaults.

@@ -1,12 +1,13 @@
 //! DRF's `import_from_string` for the policy settings: the dotted class paths a settings file
-//! names in `DEFAULT_AUTHENTICATION_CLASSES`, `DEFAULT_PERMISSION_CLASSES` and
-//! `DEFAULT_THROTTLE_CLASSES`, resolved to this library's classes.
+//! names in `DEFAULT_AUTHENTICATION_CLASSES`, `DEFAULT_PERMISSION_CLASSES`,
+//! `DEFAULT_THROTTLE_CLASSES` and `DEFAULT_RENDERER_CLASSES`, resolved to this library's classes.
 //!
 //! Python imports any class by its path; Rust has no such thing, so the names a project may use
 //! are registered: [`ImportStrings::default`] knows DRF's, knox's, simplejwt's and dj-rest-auth's
 //! paths for the classes this library reproduces, and an application adds its own
 //! ([`authentication`](ImportStrings::authentication), [`permission`](ImportStrings::permission),
-//! [`throttle`](ImportStrings::throttle)) under the names its settings file uses.
+//! [`throttle`](ImportStrings::throttle), [`renderer`](ImportStrings::renderer)) under the names
+//! its settings file uses.
 //!
 //! ```
 //! use auth_core::policy::ImportStrings;
@@ -28,6 +29,9 @@ use crate::authentication::{
 use crate::permissions::{
     AllowAny, IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly, Permission,
     SharedPermissionClasses,
+};
+use crate::renderers::{
+    CSVRenderer, JSONRenderer, Renderer, RendererInfo, SharedRendererClasses, StaticHTMLRenderer,
 };
 use crate::throttling::{
     AnonRateThrottle, ScopedRateThrottle, SharedThrottle, SharedThrottleClasses, Throttle,
@@ -54,6 +58,7 @@ pub struct ImportStrings {
     authentication: BTreeMap<String, fn() -> SharedAuthenticationClasses>,
     permissions: BTreeMap<String, fn() -> SharedPermissionClasses>,
     throttles: BTreeMap<String, fn() -> SharedThrottle>,
+    renderers: BTreeMap<String, fn() -> Option<RendererInfo>>,
 }
 
 impl fmt::Debug for ImportStrings {
@@ -62,6 +67,7 @@ impl fmt::Debug for ImportStrings {
             .field("authentication", &self.authentication.keys())
             .field("permissions", &self.permissions.keys())
             .field("throttles", &self.throttles.keys())
+            .field("renderers", &self.renderers.keys())
             .finish()
     }
 }
@@ -73,6 +79,7 @@ impl Default for ImportStrings {
             authentication: BTreeMap::new(),
             permissions: BTreeMap::new(),
             throttles: BTreeMap::new(),
+            renderers: BTreeMap::new(),
         }
         .authentication::<SessionAuthentication>(
             "rest_framework.authentication.SessionAuthentication",
@@ -90,7 +97,17 @@ impl Default for ImportStrings {
         )
         .throttle::<AnonRateThrottle>("rest_framework.throttling.AnonRateThrottle")
         .throttle::<UserRateThrottle>("rest_framework.throttling.UserRateThrottle")
-        .throttle::<ScopedRateThrottle>("rest_framework.throttling.ScopedRateThrottle");
+        .throttle::<ScopedRateThrottle>("rest_framework.throttling.ScopedRateThrottle")
+        .renderer::<JSONRenderer>("rest_framework.renderers.JSONRenderer")
+        .renderer::<StaticHTMLRenderer>("rest_framework.renderers.StaticHTMLRenderer")
+        .renderer::<CSVRenderer>("rest_framework_csv.renderers.CSVRenderer");
+        // DRF's default list names the browsable API: accepted, counted for `Vary: Accept`,
+        // not served (see `SharedRendererClasses`).
+        let mut names = names;
+        names.renderers.insert(
+            "rest_framework.renderers.BrowsableAPIRenderer".to_owned(),
+            not_served,
+        );
         #[cfg(feature = "knox")]
         let names = names.authentication::<crate::authentication::KnoxTokenAuthentication>(
             "knox.auth.TokenAuthentication",
@@ -143,6 +160,23 @@ impl ImportStrings {
         self
     }
 
+    /// Registers the renderer `R` under `name`.
+    #[must_use]
+    pub fn renderer<R: Renderer>(mut self, name: impl Into<String>) -> Self {
+        self.renderers.insert(name.into(), served::<R>);
+        self
+    }
+
+    /// The renderer list `names` (in order) for `setting`; `Ok(None)` when it names only
+    /// classes this library does not serve.
+    pub fn renderer_classes<S: AsRef<str>>(
+        &self,
+        setting: &str,
+        names: &[S],
+    ) -> Result<Option<SharedRendererClasses>, ImportError> {
+        resolve(&self.renderers, "renderer", setting, names).map(SharedRendererClasses::listed)
+    }
+
     /// The scheme list `names` (in order) for `setting`.
     pub fn authentication_classes<S: AsRef<str>>(
         &self,
@@ -171,6 +205,16 @@ impl ImportStrings {
     ) -> Result<SharedThrottleClasses, ImportError> {
         resolve(&self.throttles, "throttle", setting, names).map(SharedThrottleClasses::list)
     }
+}
+
+/// A renderer this library serves.
+fn served<R: Renderer>() -> Option<RendererInfo> {
+    Some(R::INFO)
+}
+
+/// A renderer a settings file may name that this library does not serve.
+fn not_served() -> Option<RendererInfo> {
+    None
 }
 
 /// Each name's class, in order, or the first name that is not registered.

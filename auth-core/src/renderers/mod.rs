@@ -10,10 +10,12 @@ mod csv;
 mod default_renderers;
 mod json;
 mod renderer;
+mod shared_renderer_classes;
 mod static_html;
 
 pub use self::csv::CSVRenderer;
 pub use self::default_renderers::DefaultRenderers;
 pub use self::json::JSONRenderer;
 pub use self::renderer::{Renderer, RendererClasses, RendererInfo};
+pub use self::shared_renderer_classes::SharedRendererClasses;
 pub use self::static_html::StaticHTMLRenderer;

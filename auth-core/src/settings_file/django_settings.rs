@@ -157,6 +157,7 @@ struct RestFramework {
     default_authentication_classes: Option<Vec<String>>,
     default_permission_classes: Option<Vec<String>>,
     default_throttle_classes: Option<Vec<String>>,
+    default_renderer_classes: Option<Vec<String>>,
     default_throttle_rates: Option<BTreeMap<String, OrNone<String>>>,
     num_proxies: Option<OrNone<u32>>,
     unauthenticated_user: Option<OrNone<String>>,
@@ -435,6 +436,29 @@ impl RestFramework {
                 .throttle_classes(setting, &classes)
                 .map_err(|error| origins.error(&key(setting), error.to_string()))?;
             defaults = defaults.shared_throttles(list);
+            policy = true;
+        }
+        if let Some(classes) = self.default_renderer_classes {
+            let setting = "DEFAULT_RENDERER_CLASSES";
+            let list = names
+                .renderer_classes(setting, &classes)
+                .map_err(|error| origins.error(&key(setting), error.to_string()))?
+                .ok_or_else(|| {
+                    origins.error(
+                        &key(setting),
+                        "names no renderer this library serves (the browsable API is not \
+                         served): add \"rest_framework.renderers.JSONRenderer\""
+                            .to_owned(),
+                    )
+                })?;
+            if list.has_unserved() {
+                tracing::warn!(
+                    setting = %key(setting),
+                    "BrowsableAPIRenderer is listed but not served: a request accepting only \
+                     text/html gets 406 where DRF shows its HTML page"
+                );
+            }
+            defaults = defaults.shared_renderers(list);
             policy = true;
         }
         if policy {

@@ -488,6 +488,64 @@ UNAUTHENTICATED_USER = false
     }
 
     #[test]
+    fn renderer_classes_are_the_default_renderers_and_the_browsable_api_is_counted_not_served() {
+        use crate::policy::PolicyDefaults;
+        use crate::renderers::{CSVRenderer, JSONRenderer, Renderer};
+
+        let path = file(
+            "renderers",
+            r#"
+SECRET_KEY = "k"
+[REST_FRAMEWORK]
+DEFAULT_RENDERER_CLASSES = ["rest_framework_csv.renderers.CSVRenderer", "rest_framework.renderers.BrowsableAPIRenderer", "rest_framework.renderers.JSONRenderer"]
+"#,
+        );
+        let built = load(Some(&path), &[])
+            .and_then(|builder| {
+                builder
+                    .build()
+                    .map_err(|error| SettingsFileError::new("build", error.to_string()))
+            })
+            .unwrap_or_else(|error| unreachable!("{error}"));
+        let list = PolicyDefaults::resolve_renderers(None, built.defaults())
+            .unwrap_or_else(|| unreachable!("the file lists renderers"));
+        assert_eq!(list.served(), &[CSVRenderer::INFO, JSONRenderer::INFO]);
+        assert_eq!(
+            list.listed_count(),
+            3,
+            "DRF's Vary counts the browsable API"
+        );
+
+        let refused = error(
+            Some(&path),
+            &[(
+                "DRF_AUTH_REST_FRAMEWORK__DEFAULT_RENDERER_CLASSES",
+                r#"["rest_framework.renderers.BrowsableAPIRenderer"]"#,
+            )],
+        );
+        assert!(
+            refused
+                .message
+                .contains("names no renderer this library serves"),
+            "{refused}"
+        );
+        let refused = error(
+            Some(&path),
+            &[(
+                "DRF_AUTH_REST_FRAMEWORK__DEFAULT_RENDERER_CLASSES",
+                r#"["rest_framework_xml.renderers.XMLRenderer"]"#,
+            )],
+        );
+        assert!(
+            refused.message.starts_with(
+                "Could not import 'rest_framework_xml.renderers.XMLRenderer' for API setting \
+                 'DEFAULT_RENDERER_CLASSES'. ImportError: no renderer class"
+            ),
+            "{refused}"
+        );
+    }
+
+    #[test]
     fn class_names_resolve_or_are_refused_with_drfs_wording() {
         let path = file(
             "classes",

@@ -229,3 +229,52 @@ async fn html_is_served_only_where_a_renderer_declares_it() {
         ["406", HTML, "-", "-", "-", "406 Not Acceptable"]
     );
 }
+
+/// Declares permissions only: its renderers are the project's `DEFAULT_RENDERER_CLASSES`.
+#[get("/defaults/")]
+#[authentication_classes(BasicAuthentication)]
+#[permission_classes(IsAuthenticated)]
+async fn renderers_from_defaults(auth: Auth) -> HttpResponse {
+    let renderer = auth.accepted_renderer();
+    HttpResponse::Ok()
+        .content_type(renderer.content_type().as_ref())
+        .body(renderer.format)
+}
+
+#[actix_web::test]
+async fn the_project_default_renderers_serve_views_that_declare_none() {
+    let settings = settings_builder()
+        .defaults(auth_actix::PolicyDefaults::new().renderer::<(CSVRenderer, JSONRenderer)>())
+        .build()
+        .unwrap();
+    let db = database(&settings).await;
+    let app = session_app(&settings, &db, |config| {
+        config
+            .service(renderers_from_defaults)
+            .service(renderers_page);
+    })
+    .await;
+    let john = || with_auth(get("/defaults/"), basic(b"john:password"));
+    assert_eq!(
+        answer(&app, accept(john(), BROWSER)).await,
+        ["200", CSV, "Accept", "-", "-", "csv"]
+    );
+    assert_eq!(
+        answer(&app, accept(get("/defaults/"), "application/json")).await[5],
+        r#"{"detail":"Authentication credentials were not provided."}"#
+    );
+    assert_eq!(
+        answer(&app, accept(john(), "text/html")).await,
+        [
+            "406",
+            CSV,
+            "Accept",
+            "-",
+            "-",
+            "detail\r\nCould not satisfy the request Accept header.\r\n"
+        ]
+    );
+    // A view's own list still decides for it.
+    let page = accept(with_auth(get("/page/"), basic(b"john:password")), BROWSER);
+    assert_eq!(answer(&app, page).await[..3], ["200", HTML, "-"]);
+}
