@@ -95,11 +95,12 @@ impl<S, P, T, Scope, R> fmt::Debug for PolicyGuard<S, P, T, Scope, R> {
 pub(crate) struct ScopeDefaults(pub(crate) PolicyDefaults);
 
 /// Put in a request's extensions when the view's renderers are not the plain JSON default (it
-/// declares them, or the scope or project lists them): how many the list names (for
-/// `Vary: Accept`) and, once negotiation chose one, the accepted renderer.
+/// declares them, or the scope or project lists them) or the client asked for indented JSON:
+/// how many renderers the list names (for `Vary: Accept`; `None` for the default) and, once
+/// negotiation chose one, the accepted renderer.
 #[derive(Debug, Clone)]
 pub(crate) struct Negotiation {
-    pub(crate) listed: usize,
+    pub(crate) listed: Option<usize>,
     pub(crate) accepted: Option<Accepted>,
 }
 
@@ -203,7 +204,10 @@ where
         None => (R::RENDERERS, R::DECLARED.then_some(R::RENDERERS.len())),
     };
     let negotiated = select_renderer(accept, request.query_string(), renderers);
-    if let Some(listed) = listed {
+    let indented = negotiated
+        .as_ref()
+        .is_ok_and(|accepted| accepted.json_indent.is_some());
+    if listed.is_some() || indented {
         request.extensions_mut().insert(Negotiation {
             listed,
             accepted: negotiated.as_ref().ok().cloned(),

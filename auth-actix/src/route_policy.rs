@@ -209,7 +209,7 @@ where
                 if !deny {
                     let (future, claim) = routed_handler::call_observing(&*self.service, request);
                     let api_view = declares_policy(claim);
-                    return Box::pin(async move { Ok(finalize(future.await?, api_view)) });
+                    return Box::pin(async move { finalize(future.await?, api_view).await });
                 }
                 request.extensions_mut().insert(DenyByDefaultEnforced);
             }
@@ -242,7 +242,7 @@ where
                 return Box::pin(ready(Err(refusal.into())));
             }
             let api_view = declares_policy(claim);
-            return Box::pin(async move { Ok(finalize(future.await?, api_view)) });
+            return Box::pin(async move { finalize(future.await?, api_view).await });
         }
 
         if scope {
@@ -283,10 +283,11 @@ where
         DefaultRenderers,
     >(request.request(), gate.as_ref())
     .await;
+    let indent = json_indent_of(request.request());
     if let (Err(refusal), Expectation::Unclaimed) = (&outcome, expectation) {
         let mut response = request.error_response(refusal.clone());
         add_default_headers(&mut response);
-        return Ok(response.map_into_right_body());
+        return Ok(indent_refusal(response, indent).map_into_right_body());
     }
     // Should the policy refuse and no handler claim the route, the request will have gone with
     // the handler's future: keep what a stand-in needs to carry the refusal.
@@ -323,7 +324,7 @@ where
             };
             let mut response = ServiceResponse::new(request, response);
             default_headers.apply(response.headers_mut());
-            return Ok(response.map_into_right_body());
+            return Ok(indent_refusal(response, indent).map_into_right_body());
         }
     }
     if let Some(gate) = gate {
@@ -332,7 +333,7 @@ where
     // A policy ran (the default one, or a scope's): the handler is an API view unless it opted
     // out.
     let api_view = claim != Some(Claim::LoginNotRequired);
-    Ok(finalize(future.await?, api_view))
+    finalize(future.await?, api_view).await
 }
 
 /// Whether a routed handler is an API view with a policy of its own (declared, or a scope's).
@@ -342,12 +343,84 @@ fn declares_policy(claim: Option<Claim>) -> bool {
 
 /// DRF's `finalize_response` for an API view (a handler that declares its policy, one a scope
 /// policy governs, or one the default policy ran for): its default headers, `Allow` and
-/// `Vary: Accept` ([`DefaultResponseHeaders`]). Other responses are left as they are.
-fn finalize<B>(mut response: ServiceResponse<B>, api_view: bool) -> Response<B> {
-    if api_view {
-        add_default_headers(&mut response);
+/// `Vary: Accept` ([`DefaultResponseHeaders`]), and a JSON body laid out with the accepted media
+/// type's `indent` (DRF's `JSONRenderer`). Other responses are left as they are.
+async fn finalize<B>(mut response: ServiceResponse<B>, api_view: bool) -> Result<Response<B>, Error>
+where
+    B: MessageBody + 'static,
+{
+    if !api_view {
+        return Ok(response.map_into_left_body());
     }
-    response.map_into_left_body()
+    add_default_headers(&mut response);
+    let indent = json_indent_of(response.request());
+    let json = is_json(response.headers());
+    match indent {
+        Some(indent) if json => indent_json_body(response, indent).await,
+        _ => Ok(response.map_into_left_body()),
+    }
+}
+
+/// Whether a response is the JSON renderer's (`Content-Type: application/json`, no charset).
+fn is_json(headers: &actix_web::http::header::HeaderMap) -> bool {
+    headers
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes() == b"application/json")
+}
+
+/// The `indent` the request's accepted media type asks JSON to be laid out with.
+fn json_indent_of(request: &actix_web::HttpRequest) -> Option<usize> {
+    request
+        .extensions()
+        .get::<Negotiation>()
+        .and_then(|negotiation| negotiation.accepted.as_ref())
+        .and_then(|accepted| accepted.json_indent)
+}
+
+/// A refusal made here (its body already whole) laid out with `indent`, as [`finalize`] lays out
+/// a handler's JSON.
+fn indent_refusal(
+    response: ServiceResponse<actix_web::body::BoxBody>,
+    indent: Option<usize>,
+) -> ServiceResponse<actix_web::body::BoxBody> {
+    let Some(indent) = indent else {
+        return response;
+    };
+    if !is_json(response.headers()) {
+        return response;
+    }
+    response.map_body(|_, body| match body.try_into_bytes() {
+        Ok(bytes) => match std::str::from_utf8(&bytes) {
+            Ok(text) => actix_web::body::BoxBody::new(
+                auth_core::compat::python::json::indent::indent(text, indent),
+            ),
+            Err(_) => actix_web::body::BoxBody::new(bytes),
+        },
+        Err(body) => body,
+    })
+}
+
+/// The response with its JSON body laid out with `indent` spaces (the body is read whole: only
+/// a client asking for `indent` pays for it).
+async fn indent_json_body<B>(
+    response: ServiceResponse<B>,
+    indent: usize,
+) -> Result<Response<B>, Error>
+where
+    B: MessageBody + 'static,
+{
+    let (request, response) = response.into_parts();
+    let (head, body) = response.into_parts();
+    let bytes = actix_web::body::to_bytes(body)
+        .await
+        .map_err(|error| actix_web::error::ErrorInternalServerError(error.into().to_string()))?;
+    let laid_out = match std::str::from_utf8(&bytes) {
+        Ok(text) => auth_core::compat::python::json::indent::indent(text, indent).into_bytes(),
+        // Not text: not this renderer's output; sent as it was.
+        Err(_) => bytes.to_vec(),
+    };
+    let response = head.set_body(actix_web::body::BoxBody::new(laid_out));
+    Ok(ServiceResponse::new(request, response).map_into_right_body())
 }
 
 fn add_default_headers<B>(response: &mut ServiceResponse<B>) {
@@ -363,7 +436,7 @@ fn add_default_headers<B>(response: &mut ServiceResponse<B>) {
         .request()
         .extensions()
         .get::<Negotiation>()
-        .map(|negotiation| negotiation.listed);
+        .and_then(|negotiation| negotiation.listed);
     if let Some(count) = declared {
         defaults = defaults.vary_accept(count > 1);
     }

@@ -28,6 +28,9 @@ pub struct Accepted {
     /// The accepted media type: the `Accept` entry as written, or the renderer's media type
     /// with the entry's parameters when the entry was less specific (`*/*`).
     pub media_type: Cow<'static, str>,
+    /// The accepted media type's `indent` as DRF's `JSONRenderer.get_indent` reads it (`None`:
+    /// compact).
+    pub json_indent: Option<usize>,
 }
 
 /// A refused negotiation: the error, and the renderer that renders it (the view's first, as
@@ -92,6 +95,7 @@ pub fn select_renderer<'h>(
         return Err(refuse(ApiError::not_acceptable()));
     };
     let renderer = &renderers[index];
+    let json_indent = entry.param("indent").and_then(json_indent);
     let media_type = if MediaType::parse(renderer.media_type).precedence() > precedence {
         // The client asked for less (`*/*`): the renderer's type with the entry's parameters.
         if entry.params.is_empty() {
@@ -114,7 +118,39 @@ pub fn select_renderer<'h>(
     Ok(Accepted {
         renderer,
         media_type,
+        json_indent,
     })
+}
+
+/// DRF's `zero_as_none(max(min(int(params['indent']), 8), 0))`: Python's `int()` of the value
+/// (surrounding whitespace, a sign, single `_` between ASCII digits; any size), limited to 0..=8,
+/// 0 meaning none. A value `int()` refuses is no indent (DRF catches the `ValueError`).
+fn json_indent(value: &str) -> Option<usize> {
+    let text = python_strip(value);
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(digits) => (true, digits),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let well_formed = !digits.is_empty()
+        && !digits.starts_with('_')
+        && !digits.ends_with('_')
+        && !digits.contains("__")
+        && digits
+            .bytes()
+            .all(|byte| byte.is_ascii_digit() || byte == b'_');
+    if !well_formed || negative {
+        return None;
+    }
+    let value = digits
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .try_fold(0usize, |value, digit| {
+            value
+                .checked_mul(10)?
+                .checked_add(usize::from(digit - b'0'))
+        })
+        .unwrap_or(usize::MAX);
+    Some(value.min(8)).filter(|&indent| indent > 0)
 }
 
 /// Only reached for an empty list, which the policy macros refuse to compile.
@@ -288,6 +324,31 @@ mod tests {
             &CSVRenderer::INFO,
             "the first renderer, unfiltered"
         );
+    }
+
+    #[test]
+    fn indent_is_read_as_drfs_json_renderer_reads_it() {
+        let indent = |accept: &str| {
+            select_renderer(std::iter::once(accept.as_bytes()), "", JSON)
+                .ok()
+                .and_then(|accepted| accepted.json_indent)
+        };
+        assert_eq!(indent("application/json; indent=4"), Some(4));
+        assert_eq!(
+            indent("*/*;indent=2"),
+            Some(2),
+            "carried over from a wildcard"
+        );
+        assert_eq!(
+            indent("application/json;indent=99999999999999999999999"),
+            Some(8)
+        );
+        assert_eq!(indent("application/json;indent= +1_0 "), Some(8));
+        assert_eq!(indent("application/json;indent=0"), None);
+        assert_eq!(indent("application/json;indent=-3"), None);
+        assert_eq!(indent("application/json;indent=x"), None);
+        assert_eq!(indent("application/json;indent=1__0"), None);
+        assert_eq!(indent("application/json"), None);
     }
 
     #[test]

@@ -278,3 +278,30 @@ async fn the_project_default_renderers_serve_views_that_declare_none() {
     let page = accept(with_auth(get("/page/"), basic(b"john:password")), BROWSER);
     assert_eq!(answer(&app, page).await[..3], ["200", HTML, "-"]);
 }
+
+#[actix_web::test]
+async fn json_is_laid_out_with_the_accepted_indent_as_drf_lays_it_out() {
+    let settings = settings();
+    let db = database(&settings).await;
+    let app = session_app(&settings, &db, routes).await;
+    let john = with_auth(get("/json/"), basic(b"john:password"));
+    assert_eq!(
+        answer(&app, accept(john, "application/json; indent=2")).await[5],
+        "{\n  \"user\": \"john\"\n}"
+    );
+    assert_eq!(
+        answer(&app, accept(get("/json/"), "*/*;indent=12")).await[5],
+        "{\n        \"detail\": \"Authentication credentials were not provided.\"\n}",
+        "from a wildcard, at most 8"
+    );
+    let john = with_auth(get("/json/"), basic(b"john:password"));
+    assert_eq!(
+        answer(&app, accept(john, "application/json;indent=0")).await[5],
+        r#"{"user":"john"}"#
+    );
+    // Not JSON: untouched.
+    assert_eq!(
+        answer(&app, accept(get("/report/"), "text/csv;indent=4")).await[5],
+        "detail\r\nAuthentication credentials were not provided.\r\n"
+    );
+}
