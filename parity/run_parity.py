@@ -1889,6 +1889,9 @@ def renderer_groups() -> list[Group]:
         ("Accept indent=x", [("Accept", "application/json;indent=x")], ""),
         ("Accept indent=4, 406 compact", [("Accept", "text/xml;indent=4")], ""),
         ("Accept indent=4, ?format=xml (404)", [("Accept", "application/json; indent=4")], "?format=xml"),
+        ("1000 query fields", [], "?" + "&" * 999),
+        ("1001 query fields (Django's TooManyFieldsSent, 400)", [], "?" + "&" * 1000),
+        ("1001 query fields with ?format=json", [], "?format=json" + "&" * 1000),
     ):
         steps.append(rendered(S(f"/basic/ {name}", "GET", "/basic/" + query, auth(JOHN) + headers)))
         steps.append(rendered(S(f"/basic/ anonymous, {name}", "GET", "/basic/" + query, headers)))

@@ -1,6 +1,5 @@
 //! DRF's error responses for actix-web: what its exception handler renders.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::ops::Deref;
 
@@ -27,6 +26,11 @@ impl From<auth_core::ApiError> for ApiErrorResponse {
         Self(error, &JSON)
     }
 }
+
+/// Marks Django's plain 400 page (a `SuspiciousOperation` answered by Django, outside the view),
+/// which gets none of an API view's default headers.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DjangoBadRequest;
 
 /// The renderer of errors no negotiation chose one for, and of views that declare none.
 pub(crate) static JSON: RendererInfo = JSONRenderer::INFO;
@@ -66,18 +70,22 @@ impl ResponseError for ApiErrorResponse {
     }
 
     fn error_response(&self) -> HttpResponse {
-        if self.0.kind() == auth_core::ErrorKind::DisallowedHost {
-            return HttpResponse::build(self.status_code())
+        if self.0.kind().is_django_bad_request() {
+            let mut response = HttpResponse::build(self.status_code())
                 .insert_header((
                     header::CONTENT_TYPE,
                     HeaderValue::from_static("text/html; charset=utf-8"),
                 ))
                 .body(auth_core::messages::BAD_REQUEST_PAGE);
+            // Django's own answer, not the view's: DRF's `finalize_response` never sees it.
+            response.extensions_mut().insert(DjangoBadRequest);
+            return response;
         }
         let mut response = HttpResponse::build(self.status_code());
-        let content_type = match self.1.content_type() {
-            Cow::Borrowed(static_type) => Ok(HeaderValue::from_static(static_type)),
-            Cow::Owned(built) => HeaderValue::from_str(&built),
+        let content_type = if std::ptr::eq(self.1, &JSON) {
+            Ok(HeaderValue::from_static("application/json"))
+        } else {
+            HeaderValue::from_str(&self.1.content_type())
         };
         // A renderer's media type and charset are constants of its type; one that is not a
         // header value (a custom renderer's typo) leaves the header out.

@@ -43,7 +43,8 @@ const X_FORWARDED_FOR: header::HeaderName = header::HeaderName::from_static("x-f
 /// `S` is a scheme or a tuple of schemes (`(TokenAuthentication, BasicAuthentication)`, `()` for
 /// none); `P` a permission, an expression type (`Or<IsAdminUser, ReadOnly>`) or a tuple. Leave
 /// a part as its default to take the scope's [`PolicyDefaults`], then the project's. `R` is the
-/// view's renderers (`(CSVRenderer, JSONRenderer)`; JSON alone by default), negotiated first.
+/// view's renderers (`(CSVRenderer, JSONRenderer)`; by default the scope's or project's
+/// `DEFAULT_RENDERER_CLASSES`, else JSON alone), negotiated first.
 ///
 /// ```no_run
 /// use actix_web::{get, Responder};
@@ -212,10 +213,21 @@ where
             listed,
             accepted: negotiated.as_ref().ok().cloned(),
         });
+    } else if request.extensions().contains::<Negotiation>() {
+        // An earlier run (the default policy before routing) negotiated otherwise: this one
+        // decides.
+        request.extensions_mut().remove::<Negotiation>();
     }
     let renderer = match negotiated {
         Ok(accepted) => accepted.renderer,
         Err(refused) => {
+            if refused.error.kind() == auth_core::ErrorKind::TooManyFieldsSent {
+                // Django's `django.security.TooManyFieldsSent` warning.
+                tracing::warn!(
+                    "The number of GET/POST parameters exceeded \
+                     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS."
+                );
+            }
             return Err(ApiErrorResponse::rendered_by(
                 refused.error,
                 refused.renderer,
@@ -458,6 +470,9 @@ impl Auth {
 
     /// DRF's `request.accepted_media_type`: the `Accept` entry that chose the renderer, or the
     /// renderer's media type with that entry's parameters (`text/csv;q=0.8` for `*/*;q=0.8`).
+    /// On a view rendering JSON alone by default it is kept only when it carries `indent`;
+    /// otherwise this is `application/json` (DRF would report the entry, such as
+    /// `application/json;q=0.5`, which decides nothing there).
     pub fn accepted_media_type(&self) -> String {
         self.request
             .extensions()

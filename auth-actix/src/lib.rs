@@ -312,4 +312,21 @@ pub mod __private {
     ) -> Result<Authenticated, auth_core::ApiError> {
         credentials.verify(cx).await
     }
+
+    /// Compile-time check that `T` is a scheme; spanned on the user's token by the macros (for
+    /// a handler that stays a function).
+    #[inline(always)]
+    pub const fn assert_authentication<T: Authentication>() {}
+
+    /// Compile-time check that `T` is a throttle; spanned on the user's token by the macros.
+    #[inline(always)]
+    pub const fn assert_throttle<T: Throttle>() {}
+
+    /// Compile-time check that `T` is a permission; spanned on the user's token by the macros.
+    #[inline(always)]
+    pub const fn assert_permission<T: Permission>() {}
+
+    /// Compile-time check that `T` is a renderer; spanned on the user's token by the macros.
+    #[inline(always)]
+    pub const fn assert_renderer<T: Renderer>() {}
 }

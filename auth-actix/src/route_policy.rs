@@ -284,6 +284,10 @@ where
     >(request.request(), gate.as_ref())
     .await;
     let indent = json_indent_of(request.request());
+    let listed = request
+        .extensions()
+        .get::<Negotiation>()
+        .and_then(|negotiation| negotiation.listed);
     if let (Err(refusal), Expectation::Unclaimed) = (&outcome, expectation) {
         let mut response = request.error_response(refusal.clone());
         add_default_headers(&mut response);
@@ -323,7 +327,17 @@ where
                 None => return Err(refusal.into()),
             };
             let mut response = ServiceResponse::new(request, response);
-            default_headers.apply(response.headers_mut());
+            let default_headers = match listed {
+                Some(count) => default_headers.vary_accept(count > 1),
+                None => default_headers,
+            };
+            if !response
+                .response()
+                .extensions()
+                .contains::<crate::error::DjangoBadRequest>()
+            {
+                default_headers.apply(response.headers_mut());
+            }
             return Ok(indent_refusal(response, indent).map_into_right_body());
         }
     }
@@ -424,6 +438,13 @@ where
 }
 
 fn add_default_headers<B>(response: &mut ServiceResponse<B>) {
+    if response
+        .response()
+        .extensions()
+        .contains::<crate::error::DjangoBadRequest>()
+    {
+        return;
+    }
     let mut defaults = response
         .request()
         .app_data::<DefaultResponseHeaders>()

@@ -38,6 +38,10 @@ pub enum ErrorKind {
     /// Django's `DisallowedHost`: the request's host is not in `ALLOWED_HOSTS`. Django answers it
     /// before any view, with its plain 400 page ([`messages::BAD_REQUEST_PAGE`]), not DRF's JSON.
     DisallowedHost,
+    /// Django's `TooManyFieldsSent`: the query string has more fields than
+    /// `DATA_UPLOAD_MAX_NUMBER_FIELDS`; raised when DRF's negotiation reads `query_params`, and
+    /// answered, as every `SuspiciousOperation`, with Django's plain 400 page.
+    TooManyFieldsSent,
 }
 
 impl ErrorKind {
@@ -57,7 +61,7 @@ impl ErrorKind {
             Self::PayloadTooLarge => 413,
             Self::ServiceUnavailable => 503,
             Self::ServerError => 500,
-            Self::DisallowedHost => 400,
+            Self::DisallowedHost | Self::TooManyFieldsSent => 400,
         }
     }
 
@@ -77,7 +81,7 @@ impl ErrorKind {
             Self::PayloadTooLarge => messages::PAYLOAD_TOO_LARGE,
             Self::ServiceUnavailable => messages::SERVICE_UNAVAILABLE,
             Self::ServerError => messages::SERVER_ERROR,
-            Self::DisallowedHost => messages::BAD_REQUEST,
+            Self::DisallowedHost | Self::TooManyFieldsSent => messages::BAD_REQUEST,
         }
     }
 
@@ -98,7 +102,14 @@ impl ErrorKind {
             Self::ServiceUnavailable => "service_unavailable",
             Self::ServerError => "error",
             Self::DisallowedHost => "disallowed_host",
+            Self::TooManyFieldsSent => "too_many_fields_sent",
         }
+    }
+
+    /// Whether Django answers this kind itself, with its plain 400 page (a `SuspiciousOperation`
+    /// that DRF's exception handler does not handle), rather than DRF's JSON.
+    pub const fn is_django_bad_request(self) -> bool {
+        matches!(self, Self::DisallowedHost | Self::TooManyFieldsSent)
     }
 
     /// Whether the 401/403 rule applies to this kind: 401 with the first scheme's

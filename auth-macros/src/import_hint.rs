@@ -20,29 +20,75 @@ pub(crate) fn call_site_source() -> Option<String> {
     std::fs::read_to_string(path).ok()
 }
 
-/// Whether `name` (one of this library's exported names) is surely not in scope in `source`.
+/// Whether `name` (one of this library's exported names) is surely not in scope in `source`:
+/// the file names it in a policy attribute, nowhere else (no `use`, no definition, no other
+/// mention, outside the attributes on the same line too), and has no glob import.
 pub(crate) fn surely_unimported(name: &str, source: &str) -> bool {
-    if !keywords::LIBRARY_NAMES.contains(&name) {
+    if !keywords::LIBRARY_NAMES.contains(&name) || has_glob(source) {
         return false;
     }
-    let mut lines = source.lines().map(str::trim);
-    let globbed = source.lines().any(|line| {
-        let line = line.trim();
-        line.contains("use ")
-            && (line.contains("::*") || line.contains("{*") || line.contains(" *"))
-    });
-    if globbed {
-        return false;
+    let mut in_attribute = false;
+    for line in source.lines() {
+        let (inside, outside) = split_policy_attributes(line);
+        if mentions(&outside, name) {
+            return false;
+        }
+        in_attribute |= mentions(&inside, name);
     }
-    !lines.any(|line| !line.starts_with("#[") && mentions(line, name))
+    // Not even in an attribute here: the handler's text is elsewhere (`include!`, a macro of
+    // another file), and so may its imports be.
+    in_attribute
 }
 
-/// Whether `line` has `name` as a whole identifier.
-fn mentions(line: &str, name: &str) -> bool {
+/// Whether `source` has a glob import: `::*`, or a `*` after `{` or `,` (one in a grouped
+/// `use`, however rustfmt wrapped it).
+fn has_glob(source: &str) -> bool {
+    if source.contains("::*") {
+        return true;
+    }
+    let mut previous = ' ';
+    for character in source.chars() {
+        if character == '*' && matches!(previous, '{' | ',') {
+            return true;
+        }
+        if !character.is_whitespace() {
+            previous = character;
+        }
+    }
+    false
+}
+
+/// `line` split into the text of its policy attributes (`#[permission_classes(…)]`, with any
+/// path before the name) and the rest.
+fn split_policy_attributes(line: &str) -> (String, String) {
+    let mut inside = String::new();
+    let mut outside = String::new();
+    let mut rest = line;
+    while let Some(start) = rest.find("#[") {
+        let (before, from) = rest.split_at(start);
+        outside.push_str(before);
+        let end = from.find(")]").map_or(from.len(), |end| end + 2);
+        let (attribute, after) = from.split_at(end);
+        let is_policy = keywords::POLICY_ATTRIBUTES
+            .iter()
+            .any(|(attribute_name, _)| attribute.contains(&format!("{attribute_name}(")));
+        if is_policy {
+            inside.push_str(attribute);
+        } else {
+            outside.push_str(attribute);
+        }
+        rest = after;
+    }
+    outside.push_str(rest);
+    (inside, outside)
+}
+
+/// Whether `text` has `name` as a whole identifier.
+fn mentions(text: &str, name: &str) -> bool {
     let is_ident = |c: char| c.is_alphanumeric() || c == '_';
-    line.match_indices(name).any(|(at, _)| {
-        let before = line[..at].chars().next_back();
-        let after = line[at + name.len()..].chars().next();
+    text.match_indices(name).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + name.len()..].chars().next();
         !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
     })
 }

@@ -155,7 +155,8 @@ pub fn throttle_classes(arguments: TokenStream, item: TokenStream) -> TokenStrea
 /// tries them against `Accept` (and `?format=`), before authentication. A request none of them
 /// can answer gets `406 {"detail":"Could not satisfy the request Accept header."}`, rendered by
 /// the first; every refusal is rendered by the chosen renderer, as DRF renders it. Omitted, the
-/// view renders JSON only. The handler asks [`Auth::accepted_renderer`] which one to answer in.
+/// scope's or project's `DEFAULT_RENDERER_CLASSES` apply, else JSON alone. The handler asks
+/// [`Auth::accepted_renderer`] which one to answer in.
 ///
 /// ```
 /// use actix_web::HttpResponse;

@@ -7,8 +7,10 @@
 //! quoting and name rules decide an entry's precedence, and no crate reproduces them.
 //!
 //! Known approximation: an RFC 2231 parameter (`name*=charset''value`, `name*0=…`) counts under
-//! its base name, as in Python, but its value is kept undecoded, and a charset Python does not
-//! know (which makes Django's parser fail, so that DRF's entry matches nothing) is not detected.
+//! its base name, as in Python, but its value is kept undecoded; where Python's decoding fails
+//! (a charset it does not know or cannot decode with, such as `idna`, after which DRF's entry
+//! matches nothing; or a numbered and an unnumbered part of one name, `a*=1; a*0=2`, which makes
+//! DRF answer 500) the entry still counts here.
 //! Values decide nothing here: no renderer of this library declares parameters, and the JSON
 //! renderer's `indent` parameter is not read (see `docs/renderers.md`).
 
@@ -194,7 +196,8 @@ fn parse_param(line: &str) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
 fn rfc2231_base_name(name: &str) -> Option<&str> {
     let star = name.find('*')?;
     let (base, tail) = (&name[..star], &name[star + 1..]);
-    let word = |c: char| c.is_alphanumeric() || c == '_';
+    // The regex is compiled with `re.ASCII`.
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
     if base.is_empty() || !base.chars().all(word) {
         return None;
     }

@@ -18,6 +18,9 @@ const MAX_ACCEPT_HEADER_LENGTH: usize = 8192;
 const MAX_ACCEPT_TOKENS: usize = 64;
 /// DRF's `max_media_type_length`: a longer entry is ignored.
 const MAX_MEDIA_TYPE_LENGTH: usize = 256;
+/// Django's default `DATA_UPLOAD_MAX_NUMBER_FIELDS`: a query string with more fields makes
+/// `QueryDict` raise `TooManyFieldsSent` when DRF's negotiation reads `query_params`.
+const DATA_UPLOAD_MAX_NUMBER_FIELDS: usize = 1000;
 
 /// The renderer negotiation chose and the media type it accepted (DRF's
 /// `request.accepted_renderer` and `request.accepted_media_type`).
@@ -56,6 +59,11 @@ pub fn select_renderer<'h>(
         error,
         renderer: first,
     };
+    // Python's `parse_qsl(max_num_fields=…)`: one field more than there are `&`, for a query
+    // string that is not empty.
+    if !query.is_empty() && 1 + query.matches('&').count() > DATA_UPLOAD_MAX_NUMBER_FIELDS {
+        return Err(refuse(ApiError::new(ErrorKind::TooManyFieldsSent)));
+    }
     let format = format_override(query);
     let format = format.as_deref().filter(|format| !format.is_empty());
     let allowed = |renderer: &RendererInfo| format.is_none_or(|format| renderer.format == format);
@@ -349,6 +357,18 @@ mod tests {
         assert_eq!(indent("application/json;indent=x"), None);
         assert_eq!(indent("application/json;indent=1__0"), None);
         assert_eq!(indent("application/json"), None);
+    }
+
+    #[test]
+    fn a_query_string_of_more_than_a_thousand_fields_is_djangos_400() {
+        let fields = |count: usize| vec!["a=1"; count].join("&");
+        assert!(pick(&[], &fields(1000), JSON).is_ok());
+        assert_eq!(pick(&[], &fields(1001), JSON), Err(400));
+        assert_eq!(
+            pick(&[], &"&".repeat(1000), JSON),
+            Err(400),
+            "empty fields count"
+        );
     }
 
     #[test]

@@ -3,8 +3,10 @@
 use super::json::JSONRenderer;
 use super::renderer::{Renderer, RendererClasses, RendererInfo};
 
-/// The renderers of a view that declares none: JSON only (DRF's `JSONRenderer`). DRF's own
-/// default adds the browsable API, which this library does not serve.
+/// The renderers of a view that declares none: the scope's or project's
+/// `DEFAULT_RENDERER_CLASSES` ([`PolicyDefaults`](crate::policy::PolicyDefaults)), else JSON only
+/// (DRF's `JSONRenderer`; DRF's own default adds the browsable API, which this library does not
+/// serve).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DefaultRenderers;
 

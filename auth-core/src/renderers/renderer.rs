@@ -92,8 +92,8 @@ pub trait Renderer: 'static {
 pub trait RendererClasses: 'static {
     /// The renderers, in order; never empty.
     const RENDERERS: &'static [RendererInfo];
-    /// Whether the view declared this list (`false` for [`DefaultRenderers`], which leaves the
-    /// app's `Vary` setting in charge).
+    /// Whether the view declared this list (`false` for [`DefaultRenderers`]: the scope's or
+    /// project's list then decides, else JSON alone with the app's `Vary` setting).
     const DECLARED: bool = true;
 }
 

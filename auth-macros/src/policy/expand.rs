@@ -378,25 +378,53 @@ pub(crate) fn expand(part: PolicyPart, arguments: TokenStream, item: TokenStream
                 .any(|name| attribute.path().is_ident(name))
         })
         .collect();
-    let policy_item = quote! {
-        #(#shared)*
-        #[doc(hidden)]
-        #[allow(non_camel_case_types)]
-        #vis struct #policy_ident;
-        #(#shared)*
-        impl #runtime::HandlerPolicy for #policy_ident {
-            type Authentication = #schemes;
-            type Permissions = #permissions;
-            type Throttles = #throttles;
-            type Scope = #scope_type;
-            type Renderers = #renderers;
-        }
-        #(#shared)*
-        #scope_impl
-    };
-
-    let guard: FnArg = syn::parse_quote! {
-        _: #runtime::DeclaredGuard<#policy_ident>
+    let generated = handler::can_generate(&function);
+    let (policy_item, guard): (TokenStream, FnArg) = if generated {
+        // Private: the handler's parameters (and so this struct) appear only in the hidden
+        // function and in trait impls, and a private type of the user's (a custom permission)
+        // may be one of its associated types, which a public struct could not have.
+        (
+            quote! {
+                #(#shared)*
+                #[doc(hidden)]
+                #[allow(non_camel_case_types)]
+                struct #policy_ident;
+                #(#shared)*
+                impl #runtime::HandlerPolicy for #policy_ident {
+                    type Authentication = #schemes;
+                    type Permissions = #permissions;
+                    type Throttles = #throttles;
+                    type Scope = #scope_type;
+                    type Renderers = #renderers;
+                }
+                #(#shared)*
+                #scope_impl
+            },
+            syn::parse_quote!(_: #runtime::DeclaredGuard<#policy_ident>),
+        )
+    } else {
+        // A function that stays a function (generic, or with parameter attributes): its
+        // signature keeps the user's visibility and generics, which the lists may name (`P` of
+        // `fn h<P: Permission>`), so the guard names the lists itself and each name is checked
+        // on its own below. Only a scope needs a struct, visible where the function is.
+        let scope_item = if parts.scope.is_some() {
+            quote! {
+                #(#shared)*
+                #[doc(hidden)]
+                #[allow(non_camel_case_types)]
+                #vis struct #policy_ident;
+                #(#shared)*
+                #scope_impl
+            }
+        } else {
+            quote!()
+        };
+        (
+            scope_item,
+            syn::parse_quote!(
+                _: #runtime::PolicyGuard<#schemes, #permissions, #throttles, #scope_type, #renderers>
+            ),
+        )
     };
     function.sig.inputs.insert(0, guard);
     let mut assertions: Vec<syn::Stmt> = Vec::new();
@@ -411,14 +439,49 @@ pub(crate) fn expand(part: PolicyPart, arguments: TokenStream, item: TokenStream
         };
         assertions.insert(0, registration);
     }
+    if !generated {
+        assertions.extend(leaf_assertions(&parts, &runtime));
+    }
     // The checks go inside the user's block, before their statements, so that an error points
     // at the user's own type and no extra braces are introduced around their code.
     function.block.stmts.splice(0..0, assertions);
-    if handler::can_generate(&function) {
+    if generated {
         let handler = handler::generate(function, handler::Claim::Declared, &runtime);
         return quote!(#hints #policy_item #handler);
     }
     quote!(#hints #policy_item #function)
+}
+
+/// For a handler that stays a function: each declared name checked against its kind, spanned on
+/// it, so that a mistake is an error on the user's token.
+fn leaf_assertions(parts: &Parts, runtime: &TokenStream) -> Vec<syn::Stmt> {
+    let mut assertions = Vec::new();
+    let mut check = |types: Vec<&syn::TypePath>, assert: &str| {
+        let assert = syn::Ident::new(assert, proc_macro2::Span::call_site());
+        for leaf in types {
+            let span = leaf.span();
+            assertions.push(syn::parse_quote_spanned! {span=>
+                #runtime::#assert::<#leaf>();
+            });
+        }
+    };
+    if let Some(list) = &parts.authentication {
+        check(list.schemes.iter().collect(), "assert_authentication");
+    }
+    if let Some(list) = &parts.permissions {
+        let mut leaves = Vec::new();
+        for item in &list.items {
+            item.leaves(&mut leaves);
+        }
+        check(leaves, "assert_permission");
+    }
+    if let Some(list) = &parts.throttles {
+        check(list.throttles.iter().collect(), "assert_throttle");
+    }
+    if let Some(list) = &parts.renderers {
+        check(list.renderers.iter().collect(), "assert_renderer");
+    }
+    assertions
 }
 
 /// The library's names that the handler's file surely does not import (`import_hint`): each is
