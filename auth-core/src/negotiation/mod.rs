@@ -9,8 +9,8 @@ use std::borrow::Cow;
 
 use self::media_type::MediaType;
 use crate::compat::python::text::{latin1, python_strip};
+use crate::error::{ApiError, ErrorKind};
 use crate::renderers::RendererInfo;
-use crate::{ApiError, ErrorKind};
 
 /// DRF's `max_accept_header_length`: a longer header is cut after its last `,` within it.
 const MAX_ACCEPT_HEADER_LENGTH: usize = 8192;

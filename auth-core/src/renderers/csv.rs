@@ -1,7 +1,7 @@
 //! djangorestframework-csv's `CSVRenderer`.
 
 use super::renderer::{Renderer, RendererInfo};
-use crate::ApiError;
+use crate::error::ApiError;
 
 /// `rest_framework_csv.renderers.CSVRenderer` (djangorestframework-csv 3.0.2): `text/csv;
 /// charset=utf-8`, format `csv`. An error's data is flattened (nested keys joined by `.`, list

@@ -1,7 +1,7 @@
 //! DRF's `JSONRenderer`.
 
 use super::renderer::{Renderer, RendererInfo};
-use crate::ApiError;
+use crate::error::ApiError;
 
 /// DRF's `rest_framework.renderers.JSONRenderer`: `application/json`, format `json`, no
 /// charset in `Content-Type`; errors compact, UTF-8, U+2028/U+2029 escaped.

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use crate::ApiError;
+use crate::error::ApiError;
 
 /// A renderer as content negotiation and the error responses see it: DRF's `media_type`,
 /// `format` and `charset` attributes, and how it renders an error.

@@ -1,8 +1,8 @@
 //! DRF's `StaticHTMLRenderer`.
 
 use super::renderer::{Renderer, RendererInfo};
-use crate::ApiError;
 use crate::compat::python::text::title;
+use crate::error::ApiError;
 
 /// DRF's `rest_framework.renderers.StaticHTMLRenderer`: `text/html; charset=utf-8`, format
 /// `html`. The handler's HTML is sent as it is; an error is DRF's exception page for a project
