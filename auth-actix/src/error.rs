@@ -102,9 +102,6 @@ impl ResponseError for ApiErrorResponse {
         if let Some(seconds) = self.0.retry_after() {
             response.insert_header((header::RETRY_AFTER, seconds));
         }
-        if std::ptr::eq(self.1, &JSON) {
-            return response.body(self.0.body_json());
-        }
         response.body((self.1.render_error)(&self.0))
     }
 }

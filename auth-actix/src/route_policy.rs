@@ -283,14 +283,10 @@ where
         DefaultRenderers,
     >(request.request(), gate.as_ref())
     .await;
-    let indent = json_indent_of(request.request());
-    let listed = request
-        .extensions()
-        .get::<Negotiation>()
-        .and_then(|negotiation| negotiation.listed);
+    let (listed, indent) = negotiated(request.request());
     if let (Err(refusal), Expectation::Unclaimed) = (&outcome, expectation) {
         let mut response = request.error_response(refusal.clone());
-        add_default_headers(&mut response);
+        add_default_headers(&mut response, listed);
         return Ok(indent_refusal(response, indent).map_into_right_body());
     }
     // Should the policy refuse and no handler claim the route, the request will have gone with
@@ -327,17 +323,7 @@ where
                 None => return Err(refusal.into()),
             };
             let mut response = ServiceResponse::new(request, response);
-            let default_headers = match listed {
-                Some(count) => default_headers.vary_accept(count > 1),
-                None => default_headers,
-            };
-            if !response
-                .response()
-                .extensions()
-                .contains::<crate::error::DjangoBadRequest>()
-            {
-                default_headers.apply(response.headers_mut());
-            }
+            add_view_headers(&mut response, default_headers, listed);
             return Ok(indent_refusal(response, indent).map_into_right_body());
         }
     }
@@ -366,11 +352,10 @@ where
     if !api_view {
         return Ok(response.map_into_left_body());
     }
-    add_default_headers(&mut response);
-    let indent = json_indent_of(response.request());
-    let json = is_json(response.headers());
+    let (listed, indent) = negotiated(response.request());
+    add_default_headers(&mut response, listed);
     match indent {
-        Some(indent) if json => indent_json_body(response, indent).await,
+        Some(indent) if is_json(response.headers()) => indent_json_body(response, indent).await,
         _ => Ok(response.map_into_left_body()),
     }
 }
@@ -382,13 +367,28 @@ fn is_json(headers: &actix_web::http::header::HeaderMap) -> bool {
         .is_some_and(|value| value.as_bytes() == b"application/json")
 }
 
-/// The `indent` the request's accepted media type asks JSON to be laid out with.
-fn json_indent_of(request: &actix_web::HttpRequest) -> Option<usize> {
+/// What negotiation left for the response, in one look-up: how many renderers the view's list
+/// names (`None`: the app's `Vary` setting decides) and the `indent` JSON is to be laid out with.
+fn negotiated(request: &actix_web::HttpRequest) -> (Option<usize>, Option<usize>) {
     request
         .extensions()
         .get::<Negotiation>()
-        .and_then(|negotiation| negotiation.accepted.as_ref())
-        .and_then(|accepted| accepted.json_indent)
+        .map_or((None, None), |negotiation| {
+            let indent = negotiation
+                .accepted
+                .as_ref()
+                .and_then(|accepted| accepted.json_indent);
+            (negotiation.listed, indent)
+        })
+}
+
+/// `text` laid out with `indent`, when it is text (not text is not the JSON renderer's output:
+/// sent as it was).
+fn lay_out(bytes: &[u8], indent: usize) -> Option<String> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    Some(auth_core::compat::python::json::indent::indent(
+        text, indent,
+    ))
 }
 
 /// A refusal made here (its body already whole) laid out with `indent`, as [`finalize`] lays out
@@ -404,11 +404,9 @@ fn indent_refusal(
         return response;
     }
     response.map_body(|_, body| match body.try_into_bytes() {
-        Ok(bytes) => match std::str::from_utf8(&bytes) {
-            Ok(text) => actix_web::body::BoxBody::new(
-                auth_core::compat::python::json::indent::indent(text, indent),
-            ),
-            Err(_) => actix_web::body::BoxBody::new(bytes),
+        Ok(bytes) => match lay_out(&bytes, indent) {
+            Some(laid_out) => actix_web::body::BoxBody::new(laid_out),
+            None => actix_web::body::BoxBody::new(bytes),
         },
         Err(body) => body,
     })
@@ -428,16 +426,33 @@ where
     let bytes = actix_web::body::to_bytes(body)
         .await
         .map_err(|error| actix_web::error::ErrorInternalServerError(error.into().to_string()))?;
-    let laid_out = match std::str::from_utf8(&bytes) {
-        Ok(text) => auth_core::compat::python::json::indent::indent(text, indent).into_bytes(),
-        // Not text: not this renderer's output; sent as it was.
-        Err(_) => bytes.to_vec(),
+    let body = match lay_out(&bytes, indent) {
+        Some(laid_out) => actix_web::body::BoxBody::new(laid_out),
+        None => actix_web::body::BoxBody::new(bytes),
     };
-    let response = head.set_body(actix_web::body::BoxBody::new(laid_out));
+    let response = head.set_body(body);
     Ok(ServiceResponse::new(request, response).map_into_right_body())
 }
 
-fn add_default_headers<B>(response: &mut ServiceResponse<B>) {
+/// [`add_view_headers`] with the resource's (or app's) [`DefaultResponseHeaders`].
+fn add_default_headers<B>(response: &mut ServiceResponse<B>, listed: Option<usize>) {
+    let defaults = response
+        .request()
+        .app_data::<DefaultResponseHeaders>()
+        .cloned()
+        .unwrap_or_default();
+    add_view_headers(response, defaults, listed);
+}
+
+/// An API view's default headers on its response. A view whose renderers are listed (declared,
+/// or `DEFAULT_RENDERER_CLASSES`: `listed`) decides `Vary: Accept` by their number, as DRF's
+/// `default_response_headers`; `defaults` cover the rest. Django's own 400 page (answered
+/// outside the view) gets none.
+fn add_view_headers<B>(
+    response: &mut ServiceResponse<B>,
+    defaults: DefaultResponseHeaders,
+    listed: Option<usize>,
+) {
     if response
         .response()
         .extensions()
@@ -445,22 +460,10 @@ fn add_default_headers<B>(response: &mut ServiceResponse<B>) {
     {
         return;
     }
-    let mut defaults = response
-        .request()
-        .app_data::<DefaultResponseHeaders>()
-        .cloned()
-        .unwrap_or_default();
-    // A view whose renderers are listed (declared, or `DEFAULT_RENDERER_CLASSES`) decides
-    // `Vary: Accept` by their number, as DRF's `default_response_headers`; the app's setting
-    // covers the rest.
-    let declared = response
-        .request()
-        .extensions()
-        .get::<Negotiation>()
-        .and_then(|negotiation| negotiation.listed);
-    if let Some(count) = declared {
-        defaults = defaults.vary_accept(count > 1);
-    }
+    let defaults = match listed {
+        Some(count) => defaults.vary_accept(count > 1),
+        None => defaults,
+    };
     defaults.apply(response.headers_mut());
 }
 

@@ -114,7 +114,7 @@ fn parse_header_parameters(line: &str) -> Option<Parsed<'_>> {
     if line.is_empty() {
         return Some((Cow::Borrowed(""), Vec::new()));
     }
-    if line.chars().count() > MAX_HEADER_LENGTH {
+    if line.len() > MAX_HEADER_LENGTH && line.chars().count() > MAX_HEADER_LENGTH {
         return None;
     }
     if !line.contains(';') {

@@ -183,7 +183,10 @@ fn joined_header<'h>(mut values: impl Iterator<Item = &'h [u8]>) -> Option<Cow<'
 /// DRF's `get_accept_list`: cut past `max_accept_header_length` at a `,`, split at `,`, each
 /// entry stripped, empty and over-long entries dropped, at most `max_accept_tokens`.
 fn accept_list(header: &str) -> impl Iterator<Item = &str> {
-    let header = if header.chars().count() > MAX_ACCEPT_HEADER_LENGTH {
+    // A byte count bounds the character count: the characters are counted only past it.
+    let header = if header.len() > MAX_ACCEPT_HEADER_LENGTH
+        && header.chars().count() > MAX_ACCEPT_HEADER_LENGTH
+    {
         // Python counts characters; a latin-1 header has one byte per character only when it
         // is ASCII, so the cut is found by characters.
         let limit = header
@@ -200,7 +203,11 @@ fn accept_list(header: &str) -> impl Iterator<Item = &str> {
     header
         .split(',')
         .map(python_strip)
-        .filter(|entry| !entry.is_empty() && entry.chars().count() <= MAX_MEDIA_TYPE_LENGTH)
+        .filter(|entry| {
+            !entry.is_empty()
+                && (entry.len() <= MAX_MEDIA_TYPE_LENGTH
+                    || entry.chars().count() <= MAX_MEDIA_TYPE_LENGTH)
+        })
         .take(MAX_ACCEPT_TOKENS)
 }
 

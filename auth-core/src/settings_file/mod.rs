@@ -334,6 +334,17 @@ mod tests {
         sources.load_with_env(env(variables))
     }
 
+    /// The settings `path` and `variables` build; they must build.
+    fn built(path: Option<&Path>, variables: &[(&str, &str)]) -> AuthSettings {
+        load(path, variables)
+            .and_then(|builder| {
+                builder
+                    .build()
+                    .map_err(|error| SettingsFileError::new("build", error.to_string()))
+            })
+            .unwrap_or_else(|error| unreachable!("{error}"))
+    }
+
     fn error(path: Option<&Path>, variables: &[(&str, &str)]) -> SettingsFileError {
         match load(path, variables) {
             Ok(_) => unreachable!("the settings were accepted"),
@@ -363,7 +374,7 @@ DEFAULT_THROTTLE_RATES = { user = "10/min", anon = false }
 UNAUTHENTICATED_USER = false
 "#,
         );
-        let built = load(
+        let built = built(
             Some(&path),
             &[
                 // Read as text: a number is not what SECRET_KEY takes.
@@ -371,13 +382,7 @@ UNAUTHENTICATED_USER = false
                 ("DRF_AUTH_REST_FRAMEWORK__NUM_PROXIES", "2"),
                 ("DRF_AUTH_BASIC_REALM", "internal"),
             ],
-        )
-        .and_then(|builder| {
-            builder
-                .build()
-                .map_err(|error| SettingsFileError::new("build", error.to_string()))
-        })
-        .unwrap_or_else(|error| unreachable!("{error}"));
+        );
         let settings = built.settings();
         assert_eq!(settings.secret_key.expose(), "1234");
         assert_eq!(settings.allowed_hosts, ["api.example.com"]);
@@ -500,13 +505,7 @@ SECRET_KEY = "k"
 DEFAULT_RENDERER_CLASSES = ["rest_framework_csv.renderers.CSVRenderer", "rest_framework.renderers.BrowsableAPIRenderer", "rest_framework.renderers.JSONRenderer"]
 "#,
         );
-        let built = load(Some(&path), &[])
-            .and_then(|builder| {
-                builder
-                    .build()
-                    .map_err(|error| SettingsFileError::new("build", error.to_string()))
-            })
-            .unwrap_or_else(|error| unreachable!("{error}"));
+        let built = built(Some(&path), &[]);
         let list = PolicyDefaults::resolve_renderers(None, built.defaults())
             .unwrap_or_else(|| unreachable!("the file lists renderers"));
         assert_eq!(list.served(), &[CSVRenderer::INFO, JSONRenderer::INFO]);
@@ -557,13 +556,7 @@ DEFAULT_PERMISSION_CLASSES = ["rest_framework.permissions.IsAdminUser"]
 DEFAULT_THROTTLE_CLASSES = ["rest_framework.throttling.AnonRateThrottle", "rest_framework.throttling.UserRateThrottle"]
 "#,
         );
-        let built = load(Some(&path), &[])
-            .and_then(|builder| {
-                builder
-                    .build()
-                    .map_err(|error| SettingsFileError::new("build", error.to_string()))
-            })
-            .unwrap_or_else(|error| unreachable!("{error}"));
+        let built = built(Some(&path), &[]);
         assert!(built.defaults().configures_permissions());
         assert!(built.defaults().configures_throttles());
 
@@ -617,16 +610,10 @@ DEFAULT_THROTTLE_CLASSES = ["rest_framework.throttling.AnonRateThrottle", "rest_
             "simplejwt",
             "SECRET_KEY = \"k\"\n[SIMPLE_JWT]\nACCESS_TOKEN_LIFETIME = 60\nAUTH_HEADER_TYPES = [\"Bearer\", \"JWT\"]\n[REST_AUTH]\nUSE_JWT = true\nJWT_AUTH_COOKIE = \"access\"\n",
         );
-        let built = load(
+        let built = built(
             Some(&path),
             &[("DRF_AUTH_SIMPLE_JWT__ROTATE_REFRESH_TOKENS", "true")],
-        )
-        .and_then(|builder| {
-            builder
-                .build()
-                .map_err(|error| SettingsFileError::new("build", error.to_string()))
-        })
-        .unwrap_or_else(|error| unreachable!("{error}"));
+        );
         let jwt = built
             .settings()
             .simple_jwt
