@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import os
 import shutil
 import sqlite3
@@ -35,6 +36,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -73,6 +75,8 @@ class Mode:
     make_username: Callable[[str], str]
     # Columns of the user table the Rust side does not know: a row it inserts must get their defaults.
     extra_columns: dict = field(default_factory=dict)
+    # A pass of one setting's scenarios (registered with `modes=(name,)`) rather than the shared ones.
+    own_scenarios: bool = False
 
     def username(self, base: str) -> str:
         return self.make_username(base)
@@ -86,6 +90,9 @@ MODES = {
                    {"AUTH_USER_TABLE": "accounts_member", "AUTH_USERNAME_FIELD": "email"},
                    lambda base: f"{base.replace('_', '.')}@interop.example.com",
                    {"display_name": "", "shoe_size": None}),
+    "csrf-sessions": Mode("csrf-sessions", "CSRF_USE_SESSIONS: the CSRF secret in the session, no csrftoken cookie",
+                          "parity_site.settings_csrf_sessions", "auth_user", "username",
+                          {"CSRF_USE_SESSIONS": "true"}, lambda base: base, own_scenarios=True),
 }
 
 
@@ -286,15 +293,22 @@ def expect_session_refused(env: Env, side: str, sessionid: str, what: str):
 # --------------------------------------------------------------------------------------------------
 # Scenarios
 
-SCENARIOS: list[tuple[str, Callable[[Env, Mode], None]]] = []
+SCENARIOS: list[tuple[str, Callable[[Env, Mode], None], tuple[str, ...] | None]] = []
 
 
-def scenario(title: str):
+def scenario(title: str, modes: tuple[str, ...] | None = None):
+    """Registers a scenario: of every pass without `own_scenarios` (`modes` None), or of the
+    passes named in `modes`."""
     def register(fn):
-        SCENARIOS.append((title, fn))
+        SCENARIOS.append((title, fn, modes))
         return fn
 
     return register
+
+
+def scenarios_of(mode: Mode):
+    return [(title, fn) for title, fn, modes in SCENARIOS
+            if (mode.name in modes if modes is not None else not mode.own_scenarios)]
 
 
 # Django -> Rust ----------------------------------------------------------------------------------
@@ -557,6 +571,145 @@ def s12_handler_session(env: Env, mode: Mode):
     expect_session_refused(env, "django", sessionid, "after the handler's logout")
 
 
+# CSRF_USE_SESSIONS ---------------------------------------------------------------------------------
+
+CSRF_FAILED = "CSRF Failed:"
+
+
+def token_headers(env: Env, side: str, sessionid: str, token: str, extra_cookie: str = ""):
+    """A JSON POST's headers with the session cookie (+ `extra_cookie`), a token as X-CSRFToken and
+    the server's own Origin: what a page of a CSRF_USE_SESSIONS site sends."""
+    return [("Cookie", f"sessionid={sessionid}{extra_cookie}"), ("X-CSRFToken", token),
+            ("Origin", env.origin(side)), ("Content-Type", "application/json")]
+
+
+def csrf_token_of(env: Env, side: str, sessionid: str | None) -> tuple[str, dict]:
+    """GET the side's token view (Django's `get_token` as JSON; Rust's /api-auth/csrf/): the masked
+    token and the cookies the answer set. No csrftoken cookie may be among them in this pass."""
+    path = "/csrf-token/" if side == "django" else "/api-auth/csrf/"
+    resp = env.request(side, "GET", path, [("Cookie", f"sessionid={sessionid}")] if sessionid else [])
+    body = resp.json() if isinstance(resp.json(), dict) else {}
+    cookies = set_cookies(resp)
+    expect(resp.status == 200 and isinstance(body.get("csrf_token"), str) and len(body["csrf_token"]) == 64,
+           f"{side.title()} GET {path}: expected 200 {{\"csrf_token\": <64 characters>}}, got {describe(resp)}")
+    expect("csrftoken" not in cookies,
+           f"{side.title()} GET {path} sent a csrftoken cookie with CSRF_USE_SESSIONS: {cookies}")
+    return body["csrf_token"], cookies
+
+
+def django_login_in_session(env: Env, username: str, password: str) -> str:
+    """Django's LoginView with CSRF_USE_SESSIONS: the page stores the secret in an anonymous
+    session (its cookie, no csrftoken cookie) and puts a masked token in the form; the login
+    cycles the session key and rotates the secret. Returns the logged-in session key."""
+    page = env.django("GET", "/accounts/login/")
+    cookies = set_cookies(page)
+    match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.body or b"")
+    expect(page.status == 200 and match and cookies.get("sessionid") and "csrftoken" not in cookies,
+           f"Django GET /accounts/login/: expected 200, a form token and only a sessionid cookie, got "
+           f"{describe(page)} cookies {cookies}")
+    body = urlencode({"csrfmiddlewaretoken": match.group(1).decode(), "username": username,
+                      "password": password}).encode()
+    resp = env.django("POST", "/accounts/login/", [("Cookie", f"sessionid={cookies['sessionid']}"),
+                                                   ("Content-Type", "application/x-www-form-urlencoded")], body)
+    after = set_cookies(resp)
+    expect(resp.status == 302 and after.get("sessionid") and after["sessionid"] != cookies["sessionid"]
+           and "csrftoken" not in after,
+           f"Django POST /accounts/login/ as {username!r}: expected 302 and a new sessionid only, got "
+           f"{describe(resp)} cookies {after}")
+    return after["sessionid"]
+
+
+@scenario("13. CSRF_USE_SESSIONS: Django login session -> Rust POST /session/ with Django's token; "
+          "a csrftoken cookie is not read", modes=("csrf-sessions",))
+def s13_django_csrf_session_on_rust(env: Env, mode: Mode):
+    user, pw = mode.username("dj_csrf_session"), "dj-pass-13"
+    env.orm("create-user", user, pw)
+    sessionid = django_login_in_session(env, user, pw)
+    decoded = env.orm("decode-session", sessionid)
+    expect(len(decoded.get("load", {}).get("_csrftoken") or "") == 32,
+           f"Django's session after its login has no 32-character _csrftoken: {decoded}")
+    token, _ = csrf_token_of(env, "django", sessionid)
+    for side in ("rust", "django"):
+        expect_user(env.request(side, "POST", "/session/", token_headers(env, side, sessionid, token), b"{}"), user,
+                    f"{side.title()} POST /session/ with Django's token of the session's secret")
+    # Both refuse the same ways: no token, and a csrftoken cookie with its own matching token (the
+    # cookie is not where the secret lives in this mode).
+    forged = "abcdefghijklmnopqrstuvwxyzABCDEF"
+    answers = {}
+    for side in ("rust", "django"):
+        no_token = env.request(side, "POST", "/session/", token_headers(env, side, sessionid, "")[:1]
+                               + [("Origin", env.origin(side)), ("Content-Type", "application/json")], b"{}")
+        expect_detail(no_token, 403, CSRF_FAILED, f"{side.title()} POST /session/ without a token", prefix=True)
+        cookie_only = env.request(side, "POST", "/session/",
+                                  token_headers(env, side, sessionid, mask_csrf(forged), f"; csrftoken={forged}"),
+                                  b"{}")
+        expect_detail(cookie_only, 403, CSRF_FAILED,
+                      f"{side.title()} POST /session/ with a csrftoken cookie and its token", prefix=True)
+        answers[side] = ((no_token.json() or {}).get("detail"), (cookie_only.json() or {}).get("detail"))
+    expect(answers["rust"] == answers["django"],
+           f"the refusals differ: Rust {answers['rust']!r}, Django {answers['django']!r}")
+
+
+@scenario("14. CSRF_USE_SESSIONS: Rust /api-auth/ csrf + login -> the secret in the session for Django; "
+          "rotated at login", modes=("csrf-sessions",))
+def s14_rust_csrf_session_on_django(env: Env, mode: Mode):
+    user, pw = mode.username("rs_csrf_session"), "rs-pass-14"
+    env.orm("create-user", user, pw)
+    token, cookies = csrf_token_of(env, "rust", None)
+    anonymous = cookies.get("sessionid")
+    expect(bool(anonymous), f"Rust GET /api-auth/csrf/ made no session for its secret: {cookies}")
+    decoded = env.orm("decode-session", anonymous)
+    expect(set(decoded.get("load", {})) == {"_csrftoken"},
+           f"Django decodes Rust's anonymous session as {decoded}, want only _csrftoken")
+    before = decoded["load"]["_csrftoken"]
+    same, again = csrf_token_of(env, "rust", anonymous)
+    expect("sessionid" not in again, f"an unchanged session was saved again: {again}")
+    body = json.dumps({"username": user, "password": pw}).encode()
+    resp = env.rust("POST", "/api-auth/login/", token_headers(env, "rust", anonymous, same), body)
+    after = set_cookies(resp)
+    expect(resp.status == 200 and after.get("sessionid") and after["sessionid"] != anonymous
+           and "csrftoken" not in after,
+           f"Rust POST /api-auth/login/: expected 200 and a new sessionid only, got {describe(resp)} {after}")
+    sessionid = after["sessionid"]
+    decoded = env.orm("decode-session", sessionid)
+    load = decoded.get("load", {})
+    expect(len(load.get("_csrftoken") or "") == 32 and load["_csrftoken"] != before
+           and decoded.get("hash_matches_user"),
+           f"Django decodes Rust's login session as {decoded}: want a new _csrftoken and a valid login")
+    # The secret was rotated at login: the pre-login token is refused by both.
+    for side in ("rust", "django"):
+        expect_detail(env.request(side, "POST", "/session/", token_headers(env, side, sessionid, token), b"{}"),
+                      403, "CSRF Failed: CSRF token from the 'X-Csrftoken' HTTP header incorrect.",
+                      f"{side.title()} POST /session/ with the pre-login token")
+    # Tokens of the rotated secret, made by either side, are accepted by both.
+    for maker in ("rust", "django"):
+        fresh, _ = csrf_token_of(env, maker, sessionid)
+        for side in ("rust", "django"):
+            expect_user(env.request(side, "POST", "/session/", token_headers(env, side, sessionid, fresh), b"{}"),
+                        user, f"{side.title()} POST /session/ with {maker.title()}'s token of the rotated secret")
+
+
+@scenario("15. CSRF_USE_SESSIONS: auth.login in a Rust handler stores the rotated secret in the session",
+          modes=("csrf-sessions",))
+def s15_handler_login_csrf_session(env: Env, mode: Mode):
+    user, pw = mode.username("rs_handler_csrf"), "rs-pass-15"
+    env.orm("create-user", user, pw)
+    body = json.dumps({"username": user, "password": pw}).encode()
+    resp = env.rust("POST", "/handler-login/", [("Content-Type", "application/json")], body)
+    cookies = set_cookies(resp)
+    expect(resp.status == 200 and cookies.get("sessionid") and "csrftoken" not in cookies,
+           f"Rust POST /handler-login/: expected 200 with a sessionid cookie only, got {describe(resp)} {cookies}")
+    sessionid = cookies["sessionid"]
+    decoded = env.orm("decode-session", sessionid)
+    expect(len(decoded.get("load", {}).get("_csrftoken") or "") == 32 and decoded.get("hash_matches_user"),
+           f"Django decodes the handler's login session as {decoded}")
+    token, _ = csrf_token_of(env, "django", sessionid)
+    resp = env.rust("POST", "/session-value/", token_headers(env, "rust", sessionid, token),
+                    json.dumps({"value": 15}).encode())
+    expect(resp.status == 200 and resp.json() == {"value": 15},
+           f"Rust POST /session-value/ with Django's token: {describe(resp)}")
+
+
 # --------------------------------------------------------------------------------------------------
 # Running a pass
 
@@ -588,11 +741,11 @@ def run_pass(mode: Mode, args, rust_bin: str, admin_bin: str, workdir: Path) -> 
                 raise RuntimeError(f"manage.py migrate exited {proc.returncode}: {last_lines(proc.stderr)}")
             dj_port, rs_port = start_servers(servers, python, rust_bin, base_env, passdir, rust_env=mode.rust_env)
         except (RuntimeError, OSError) as error:
-            for title, _ in SCENARIOS:
+            for title, _ in scenarios_of(mode):
                 print(f"FAIL [{mode.name}] {title}\n     reason: pass setup failed: {error}")
-            return 0, len(SCENARIOS)
+            return 0, len(scenarios_of(mode))
         env = Env(mode, dj_port, rs_port, db_path, base_env, python, admin_bin, args.verbose)
-        for title, fn in SCENARIOS:
+        for title, fn in scenarios_of(mode):
             env.log = []
             started = time.time()
             try:
@@ -644,14 +797,15 @@ def main(argv=None) -> int:
                                            "drf_parity, then target/debug/drf_parity)")
     parser.add_argument("--admin-bin", help="path of the auth-admin binary (default: $CARGO_TARGET_DIR/debug/"
                                             "auth-admin, then target/debug/auth-admin)")
-    parser.add_argument("--only", choices=sorted(MODES), help="run one pass only (default: default, then custom)")
+    parser.add_argument("--only", choices=sorted(MODES),
+                        help="run one pass only (default: default, custom, then csrf-sessions)")
     parser.add_argument("--custom-user", action="store_true", help="the custom user model pass only (= --only custom)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (databases, logs)")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every step of every scenario")
     args = parser.parse_args(argv)
     if args.custom_user and args.only not in (None, "custom"):
         parser.error("--custom-user contradicts --only default")
-    modes = ["custom"] if args.custom_user else [args.only] if args.only else ["default", "custom"]
+    modes = ["custom"] if args.custom_user else [args.only] if args.only else ["default", "custom", "csrf-sessions"]
 
     rust_bin = find_rust_bin(args.rust_bin)
     admin_bin = find_admin_bin(args.admin_bin)

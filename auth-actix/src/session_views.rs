@@ -8,7 +8,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::web;
 use actix_web::{HttpRequest, HttpResponse};
 use auth_core::authentication::session::enforce_csrf;
-use auth_core::django::csrf;
+use auth_core::csrf_secret;
 use auth_core::django::session_data::MODEL_BACKEND;
 use auth_core::negotiation::select_renderer;
 use auth_core::renderers::{DefaultRenderers, RendererClasses};
@@ -18,7 +18,7 @@ use auth_core::throttling::{
     LoginScope, ScopedRateThrottle, ThrottleClasses, ThrottleContext, ThrottleScope,
 };
 use auth_core::user::{AuthInfo, RequestUser};
-use auth_core::{ApiError, ErrorKind, auth_token_serializer, login as django_login};
+use auth_core::{ApiError, auth_token_serializer, login as django_login};
 
 use crate::error::ApiErrorResponse;
 use crate::post_data;
@@ -121,7 +121,8 @@ fn respond(
 
 /// `POST login/` with `username` and `password` as JSON, form or multipart: checks CSRF (as
 /// Django's login view does), the credentials (Basic plays no part), then logs the user in:
-/// a new session key, `sessionid` and a rotated `csrftoken` cookie, `last_login` updated.
+/// a new session key, `sessionid` and a rotated CSRF secret (the `csrftoken` cookie, or the session's
+/// `_csrftoken` with `CSRF_USE_SESSIONS`), `last_login` updated.
 /// Answers `{"id":…,"username":…,"email":…}`; bad credentials are DRF's 400.
 async fn login(
     request: HttpRequest,
@@ -132,7 +133,7 @@ async fn login(
     let settings = runtime.settings();
     let (body, post) = post_data::read(&request, payload, settings).await?;
     let view = HttpRequestView::new(&request, settings).with_post_data(&post);
-    enforce_csrf(&view, settings)?;
+    enforce_csrf(runtime.env(), &view).await?;
     // Brute-force protection: the login scope's rate per client (an anonymous request).
     let throttle_cx = ThrottleContext {
         request: &view,
@@ -180,7 +181,7 @@ async fn logout(
     let settings = runtime.settings();
     let (_, post) = post_data::read(&request, payload, settings).await?;
     let view = HttpRequestView::new(&request, settings).with_post_data(&post);
-    enforce_csrf(&view, settings)?;
+    enforce_csrf(runtime.env(), &view).await?;
     let effects = ResponseEffects::default();
     let cookie = view.cookie(&settings.session_cookie.name);
     django_login::logout(runtime.env(), &effects, cookie.as_deref())
@@ -194,23 +195,17 @@ async fn logout(
     ))
 }
 
-/// `GET csrf/`: Django's `get_token`: keeps a valid secret from the cookie (unmasking a legacy
-/// 64-character one) or makes a new one, sends it as the `csrftoken` cookie, and answers a
-/// freshly masked token for the `X-CSRFToken` header: `{"csrf_token":"…"}`.
+/// `GET csrf/`: Django's `get_token` ([`csrf_secret::get_token`]): keeps the request's valid
+/// secret (unmasking a legacy 64-character one) or makes a new one, sends it as the `csrftoken`
+/// cookie (with `CSRF_USE_SESSIONS`: stores it in the session, whose cookie is sent when that
+/// created it), and answers a freshly masked token for the `X-CSRFToken` header:
+/// `{"csrf_token":"…"}`.
 async fn csrf_token(request: HttpRequest) -> Result<HttpResponse, ApiErrorResponse> {
     negotiate(&request)?;
     let runtime = runtime_of(&request)?;
-    let settings = runtime.settings();
-    let view = HttpRequestView::new(&request, settings);
-    let cookie = view.cookie(&settings.csrf_cookie.name);
-    let secret = cookie
-        .and_then(|cookie| csrf::secret_from_cookie(&cookie).ok())
-        .unwrap_or_else(csrf::generate_secret);
-    // Masking fails only on a malformed secret, which neither source produces.
-    let token = csrf::mask_cipher_secret(&secret)
-        .ok_or_else(|| ApiErrorResponse::from(ApiError::new(ErrorKind::ServerError)))?;
+    let view = HttpRequestView::new(&request, runtime.settings());
     let effects = ResponseEffects::default();
-    effects.set_csrf_secret(secret);
+    let token = csrf_secret::get_token(runtime.env(), &view, &effects).await?;
     Ok(respond(
         actix_web::http::StatusCode::OK,
         Some(serde_json::json!({ "csrf_token": token })),

@@ -416,6 +416,14 @@ impl AuthSettingsBuilder {
         self
     }
 
+    /// `CSRF_USE_SESSIONS`: keep the CSRF secret in the session (`_csrftoken`) rather than in
+    /// the `csrftoken` cookie. Clients then read the token from the CSRF view's body (or a page)
+    /// instead of the cookie.
+    pub fn csrf_use_sessions(mut self, in_session: bool) -> Self {
+        self.settings.csrf_use_sessions = in_session;
+        self
+    }
+
     /// `CSRF_TRUSTED_ORIGINS`, with Django's wildcard form `https://*.example.com`.
     pub fn csrf_trusted_origins<I, S>(mut self, origins: I) -> Self
     where

@@ -57,6 +57,7 @@ pub mod store;
 
 // Layer 2: the environment.
 pub mod accounts;
+pub mod csrf_secret;
 pub mod environment;
 #[cfg(feature = "simplejwt")]
 #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]

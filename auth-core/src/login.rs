@@ -7,6 +7,7 @@ use chrono::Utc;
 use sea_orm::DbErr;
 use serde_json::Value;
 
+use crate::csrf_secret;
 use crate::django::session_data::{self, HashMatch};
 use crate::environment::Environment;
 use crate::error::ApiError;
@@ -192,11 +193,11 @@ pub async fn login(
         session_data::HASH_SESSION_KEY.to_owned(),
         Value::String(hash),
     );
+    csrf_secret::rotate(env, &mut session, effects);
     sessions.save(&mut session).await?;
     if let Some(key) = session.key() {
         effects.set_session_cookie(SessionCookie::Set(key.to_owned()));
     }
-    effects.set_csrf_secret(crate::django::csrf::generate_secret());
     let user = env
         .settings()
         .user_model

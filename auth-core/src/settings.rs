@@ -181,6 +181,9 @@ pub struct Settings {
     pub csrf_cookie: CookieSettings,
     /// `CSRF_HEADER_NAME` in Django's form, e.g. `HTTP_X_XSRF_TOKEN` for `X-XSRF-TOKEN`.
     pub csrf_header_name: String,
+    /// `CSRF_USE_SESSIONS` (false): the CSRF secret is kept in the session (its `_csrftoken`
+    /// key) instead of the `csrftoken` cookie, which is then never sent.
+    pub csrf_use_sessions: bool,
     /// `CSRF_TRUSTED_ORIGINS` (`https://example.com`, `https://*.example.com`).
     pub csrf_trusted_origins: Vec<String>,
     /// `ALLOWED_HOSTS`: the hosts a guarded request may name (a disallowed one gets Django's 400
@@ -261,6 +264,7 @@ impl Default for Settings {
             session_expire_at_browser_close: false,
             csrf_cookie: CookieSettings::django_csrf(),
             csrf_header_name: crate::django::csrf::DEFAULT_HEADER_NAME.to_owned(),
+            csrf_use_sessions: false,
             csrf_trusted_origins: Vec::new(),
             allowed_hosts: DEFAULT_ALLOWED_HOSTS
                 .iter()
@@ -374,6 +378,7 @@ impl fmt::Debug for Settings {
             )
             .field("csrf_cookie", &self.csrf_cookie)
             .field("csrf_header_name", &self.csrf_header_name)
+            .field("csrf_use_sessions", &self.csrf_use_sessions)
             .field("csrf_trusted_origins", &self.csrf_trusted_origins)
             .field("allowed_hosts", &self.allowed_hosts)
             .field("authentication_backends", &self.authentication_backends)

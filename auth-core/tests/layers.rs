@@ -39,6 +39,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("user", 2),
     ("accounts", 2),
     ("session_store", 2),
+    ("csrf_secret", 2),
     ("login", 2),
     // 3: DRF's three concerns.
     ("authentication", 3),

@@ -59,7 +59,7 @@ impl Authentication for JwtCookieAuthentication {
                     if cx.request.method() == "POST" {
                         cx.request.read_form().await;
                     }
-                    if let Err(error) = enforce_csrf(cx.request, cx.settings()) {
+                    if let Err(error) = enforce_csrf(cx.env, cx.request).await {
                         return Outcome::Failed(error);
                     }
                 }

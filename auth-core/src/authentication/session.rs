@@ -2,8 +2,10 @@
 
 use super::scheme::{AuthContext, Authenticated, Authentication, Outcome};
 use super::security_scheme::{self, SecurityRequirement};
+use crate::csrf_secret;
 use crate::django::csrf::{self, CsrfConfig, CsrfRequest, Reason};
 use crate::django::http::meta::header_name_to_http;
+use crate::environment::Environment;
 use crate::error::ApiError;
 use crate::login::get_user;
 use crate::request::RequestView;
@@ -31,7 +33,7 @@ impl Authentication for SessionAuthentication {
         if cx.request.method() == "POST" {
             cx.request.read_form().await;
         }
-        if let Err(error) = enforce_csrf(cx.request, cx.settings()) {
+        if let Err(error) = enforce_csrf(cx.env, cx.request).await {
             return Outcome::Failed(error);
         }
         Outcome::Authenticated(Authenticated {
@@ -58,21 +60,31 @@ pub fn csrf_config(settings: &Settings) -> CsrfConfig {
 /// Django's `CsrfViewMiddleware` check as DRF runs it, with the reason turned into
 /// `403 {"detail":"CSRF Failed: <reason>"}`.
 ///
-/// The form field `csrfmiddlewaretoken` is read only for `POST` form or multipart bodies; a body
+/// The secret is the CSRF cookie's, or with `CSRF_USE_SESSIONS` the session's
+/// ([`csrf_secret::stored`]). The form field `csrfmiddlewaretoken` is read only for `POST` form or multipart bodies; a body
 /// the view's parsers reject surfaces (400/415) when the check reaches the token, as in DRF.
-pub fn enforce_csrf(request: &dyn RequestView, settings: &Settings) -> Result<(), ApiError> {
+pub async fn enforce_csrf(env: &Environment, request: &dyn RequestView) -> Result<(), ApiError> {
     // `csrf::check` passes a safe method before looking at anything else; answering here spares
     // every session GET the copies of the settings and the header and cookie reads (a tenth of
-    // a cached session request's instructions).
+    // a cached session request's instructions), and the session read of `CSRF_USE_SESSIONS`.
     if csrf::is_safe_method(request.method()) {
         return Ok(());
     }
+    let stored = csrf_secret::stored(env, request).await?;
+    check_csrf(request, env.settings(), stored.as_deref())
+}
+
+/// [`enforce_csrf`] of an unsafe request, given the stored secret ([`csrf_secret::stored`]).
+fn check_csrf(
+    request: &dyn RequestView,
+    settings: &Settings,
+    stored: Option<&str>,
+) -> Result<(), ApiError> {
     let config = csrf_config(settings);
     let header_name = header_name_to_http(&config.header_name);
     let origin = request.meta("origin");
     let referer = request.meta("referer");
     let header_token = header_name.as_deref().and_then(|name| request.meta(name));
-    let cookie = request.cookie(&settings.csrf_cookie.name);
     let form = if request.method() == "POST" {
         request.post_field("csrfmiddlewaretoken")
     } else {
@@ -89,7 +101,7 @@ pub fn enforce_csrf(request: &dyn RequestView, settings: &Settings) -> Result<()
         host: request.host(),
         is_secure: request.is_secure(),
         server_port: request.server_port(),
-        cookie: cookie.as_deref(),
+        cookie: stored,
         form_token: form_token.as_deref(),
         header_token: header_token.as_deref(),
     };

@@ -121,6 +121,7 @@ pub(super) struct DjangoSettings {
     csrf_cookie_httponly: Option<bool>,
     csrf_cookie_samesite: Option<OrNone<String>>,
     csrf_header_name: Option<String>,
+    csrf_use_sessions: Option<bool>,
     csrf_trusted_origins: Option<Vec<String>>,
     secure_proxy_ssl_header: Option<OrNone<(String, String)>>,
     data_upload_max_memory_size: Option<usize>,
@@ -319,6 +320,9 @@ impl DjangoSettings {
         }
         if let Some(name) = self.csrf_header_name {
             settings.csrf_header_name = name;
+        }
+        if let Some(in_session) = self.csrf_use_sessions {
+            settings.csrf_use_sessions = in_session;
         }
         if let Some(origins_list) = self.csrf_trusted_origins {
             settings.csrf_trusted_origins = origins_list;

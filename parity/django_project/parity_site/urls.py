@@ -58,6 +58,7 @@ urlpatterns = [
     path("knox/logoutall/", knox_views.LogoutAllView.as_view(), name="knox_logoutall"),
     # The interop suite's session values (a plain Django view).
     path("session-value/", views.session_value),
+    path("csrf-token/", views.csrf_token),
     # Django's own login page: a real Django session + csrftoken for the interop rows.
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
 ]

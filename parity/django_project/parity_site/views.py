@@ -2,7 +2,8 @@
 import json
 
 from django.http import JsonResponse
-from django.views.decorators.csrf import csrf_exempt
+from django.middleware.csrf import get_token
+from django.views.decorators.csrf import csrf_exempt, ensure_csrf_cookie
 from dj_rest_auth.jwt_auth import JWTCookieAuthentication
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from knox.views import LoginView as KnoxLoginView
@@ -220,3 +221,11 @@ def session_value(request):
     if request.method == "POST":
         request.session["parity"] = json.loads(request.body or b"{}").get("value")
     return JsonResponse({"value": request.session.get("parity")})
+
+
+@ensure_csrf_cookie
+def csrf_token(request):
+    """Django's `get_token(request)` as JSON, for the interop suite: a masked token of the request's
+    CSRF secret (kept, or made and stored: the csrftoken cookie, or the session with
+    CSRF_USE_SESSIONS), as the Rust side's GET /api-auth/csrf/ answers it."""
+    return JsonResponse({"csrf_token": get_token(request)})

@@ -369,6 +369,10 @@ async fn settings() -> Result<AuthSettings, Box<dyn std::error::Error>> {
         builder = builder
             .csrf_trusted_origins(origins.split(',').map(str::trim).filter(|o| !o.is_empty()));
     }
+    // The interop suite's CSRF_USE_SESSIONS pass (parity_site/settings_csrf_sessions.py).
+    if env("CSRF_USE_SESSIONS").is_some_and(|value| value == "true") {
+        builder = builder.csrf_use_sessions(true);
+    }
     if let Some(header) = env("SECURE_PROXY_SSL_HEADER") {
         builder = builder.secure_proxy_ssl_header(header, "https");
     }

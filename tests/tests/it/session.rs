@@ -767,3 +767,112 @@ async fn expired_sessions_are_cleared() {
             .unwrap()
     );
 }
+
+/// `CSRF_USE_SESSIONS`: the CSRF view stores the secret in a new anonymous session (no
+/// `csrftoken` cookie), login keeps it there, rotated, and the check reads it from the session —
+/// a `csrftoken` cookie with its own matching token is not accepted.
+#[actix_web::test]
+async fn csrf_use_sessions_keeps_the_secret_in_the_session() {
+    let settings = settings_builder().csrf_use_sessions(true).build().unwrap();
+    let db = database(&settings).await;
+    let app = suite_app(&settings, &db).await;
+
+    let response = test::call_service(&app, get("/auth/csrf/").to_request()).await;
+    assert_eq!(response.status().as_u16(), 200);
+    let cookies = set_cookies(&response);
+    assert_eq!(cookie_value(&cookies, "csrftoken"), None, "{cookies:?}");
+    let anonymous = cookie_value(&cookies, "sessionid").unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&test::read_body(response).await).unwrap();
+    let token = body["csrf_token"].as_str().unwrap().to_owned();
+    let stored = |key: String| {
+        let db = db.clone();
+        async move {
+            let row = session_rows::load(&db, &key, chrono::Utc::now())
+                .await
+                .unwrap()
+                .unwrap();
+            decode_like_django(&row.session_data, SECRET_KEY)
+        }
+    };
+    let anonymous_data = stored(anonymous.clone()).await;
+    let secret = anonymous_data[csrf::CSRF_SESSION_KEY]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(secret.len(), 32);
+    assert_eq!(csrf::unmask_cipher_token(&token).unwrap(), secret);
+
+    // Asked again with the session: the same secret, and the unchanged session is not re-sent.
+    let response = test::call_service(
+        &app,
+        with_session(get("/auth/csrf/"), &anonymous).to_request(),
+    )
+    .await;
+    assert!(set_cookies(&response).is_empty());
+    let body: serde_json::Value = serde_json::from_slice(&test::read_body(response).await).unwrap();
+    let again = body["csrf_token"].as_str().unwrap();
+    assert_eq!(csrf::unmask_cipher_token(again).unwrap(), secret);
+
+    // A cookie secret is not where the check looks: refused without the session's.
+    let forged = with_csrf_cookie(
+        with_session(test::TestRequest::post().uri("/auth/login/"), &anonymous),
+        SECRET,
+    )
+    .insert_header(("X-CSRFToken", SECRET))
+    .set_json(serde_json::json!({"username": "john", "password": "password"}));
+    let reply = send(&app, forged).await;
+    assert_eq!(
+        (reply.status, reply.body),
+        (
+            403,
+            csrf_failed("CSRF token from the 'X-Csrftoken' HTTP header incorrect.")
+        )
+    );
+    // No session, no secret: Django's "cookie not set".
+    let no_session = with_csrf_cookie(test::TestRequest::post().uri("/auth/login/"), SECRET)
+        .insert_header(("X-CSRFToken", SECRET))
+        .set_json(serde_json::json!({"username": "john", "password": "password"}));
+    let reply = send(&app, no_session).await;
+    assert_eq!(
+        (reply.status, reply.body),
+        (403, csrf_failed("CSRF cookie not set."))
+    );
+
+    let login = with_session(test::TestRequest::post().uri("/auth/login/"), &anonymous)
+        .insert_header(("X-CSRFToken", token.clone()))
+        .set_json(serde_json::json!({"username": "john", "password": "password"}))
+        .to_request();
+    let response = test::call_service(&app, login).await;
+    assert_eq!(response.status().as_u16(), 200);
+    let cookies = set_cookies(&response);
+    assert_eq!(cookie_value(&cookies, "csrftoken"), None, "{cookies:?}");
+    let key = cookie_value(&cookies, "sessionid").unwrap();
+    assert_ne!(key, anonymous, "login cycles the key");
+    let data = stored(key.clone()).await;
+    let keys: Vec<&String> = data.as_object().unwrap().keys().collect();
+    // The anonymous session's data is kept in its place, the secret rotated.
+    assert_eq!(
+        keys,
+        [
+            "_csrftoken",
+            "_auth_user_id",
+            "_auth_user_backend",
+            "_auth_user_hash"
+        ]
+    );
+    let rotated = data[csrf::CSRF_SESSION_KEY].as_str().unwrap().to_owned();
+    assert_ne!(rotated, secret);
+
+    // The pre-login token no longer passes; one of the rotated secret does.
+    let post = |token: String| {
+        with_session(test::TestRequest::post().uri("/session/"), &key)
+            .insert_header(("X-CSRFToken", token))
+    };
+    assert_eq!(send(&app, post(token)).await.status, 403);
+    assert_eq!(
+        send(&app, post(csrf::mask_cipher_secret(&rotated).unwrap()))
+            .await
+            .status,
+        200
+    );
+}

@@ -12,8 +12,9 @@
 //! browsers send:
 //! - A `CSRF_TRUSTED_ORIGINS` entry that Python cannot parse makes Django fail every request
 //!   with a server error; here the entry is ignored.
-//! - With `CSRF_USE_SESSIONS`, pass the session's `_csrftoken` value as the cookie (Django
-//!   does not format-check the session value, but it only ever holds a valid secret).
+//! - With `CSRF_USE_SESSIONS`, the session's `_csrftoken` value is passed as the cookie
+//!   ([`crate::csrf_secret::stored`]); Django does not format-check the session value, but it
+//!   only ever holds a valid secret.
 
 mod check;
 mod origin;
