@@ -1907,6 +1907,74 @@ def renderer_groups() -> list[Group]:
     return groups
 
 
+SET_ORDER_ALLOW_NOTE = ("DRF's `api_view` lists `Allow` in a Python set's order (string hashes, different in each "
+                        "process); here in the attribute's order, OPTIONS last: compared as a set")
+OPTIONS_RENDERER_NOTE = ("DRF renders the OPTIONS metadata with the accepted renderer (a CSV table of its keys); "
+                         "here it is JSON whatever was negotiated")
+
+
+def check_api_view(dj: Resp, rs: Resp, ctx_dj, ctx_rs) -> list[str]:
+    """An `@api_view` answer: status, WWW-Authenticate, the whole Content-Type, Vary and the body
+    byte for byte; `Allow` as a set of methods (SET_ORDER_ALLOW_NOTE)."""
+    diffs = []
+    if dj.error or rs.error:
+        return [f"transport: django {dj.error or 'ok'} / rust {rs.error or 'ok'}"]
+    if dj.status != rs.status:
+        diffs.append(f"status: django {dj.status} / rust {rs.status}")
+    if dj.header("www-authenticate") != rs.header("www-authenticate"):
+        diffs.append(f"WWW-Authenticate: django {dj.header('www-authenticate')!r} / "
+                     f"rust {rs.header('www-authenticate')!r}")
+    allowed = [{m.strip() for m in (r.header("allow") or "").split(",")} for r in (dj, rs)]
+    if allowed[0] != allowed[1] or not rs.header("allow"):
+        diffs.append(f"Allow: django {dj.header('allow')!r} / rust {rs.header('allow')!r}")
+    return diffs + check_rendered(dj, rs, ctx_dj, ctx_rs)
+
+
+def check_options_rendered_as_json(dj: Resp, rs: Resp, ctx_dj, ctx_rs) -> list[str]:
+    """OPTIONS on a view whose accepted renderer is not JSON (OPTIONS_RENDERER_NOTE): both 200 with
+    the same Allow and Vary; DRF's body in the negotiated type, Rust's the same metadata as JSON."""
+    if dj.status == rs.status == 200 and rs.header("content-type") == "application/json":
+        meta = rs.json()
+        if isinstance(meta, dict) and list(meta) == ["name", "description", "renders", "parses"]:
+            return [d for d in check_api_view(dj, rs, ctx_dj, ctx_rs)
+                    if not d.startswith(("content-type", "body"))]
+    return [f"expected 200 with JSON metadata from rust; django {dj.status} {dj.header('content-type')!r}, "
+            f"rust {rs.status} {rs.header('content-type')!r} {show_body(rs)}"]
+
+
+def api_view_groups() -> list[Group]:
+    """DRF's function views (`@api_view([...])`): every method, with and without credentials, with
+    the Accept variants of a browser, CSV, JSON `indent` and `?format=`: the listed methods reach
+    the function; OPTIONS gets DRF's `SimpleMetadata`; any other method 405 after the policy; each
+    answer carries the view's Allow."""
+    from dataclasses import replace
+
+    steps = []
+    methods = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE")
+    for path in ("/api-view/basic/", "/api-view/open/", "/api-view/csv/"):
+        for method in methods:
+            for who, creds in (("john", auth(JOHN)), ("anonymous", []), ("bad password", auth(BAD))):
+                for label, headers in (("no Accept", []), ("browser", [("Accept", BROWSER_ACCEPT)]),
+                                       ("text/csv", [("Accept", "text/csv")]),
+                                       ("indent=2", [("Accept", "application/json; indent=2")])):
+                    if label == "browser" and path != "/api-view/csv/":
+                        # DRF's default renderers answer a browser with the browsable API, which
+                        # this library lists but does not serve (docs/renderers.md).
+                        continue
+                    step = S(f"{path} {method} {who}, {label}", method, path, creds + headers)
+                    json_metadata = path != "/api-view/csv/" or label == "indent=2"
+                    if method == "OPTIONS" and who != "anonymous" and not json_metadata and (
+                            who == "john" or path == "/api-view/open/"):
+                        steps.append(replace(step, check=check_options_rendered_as_json, generic=False,
+                                             note=OPTIONS_RENDERER_NOTE))
+                    else:
+                        steps.append(replace(step, check=check_api_view, generic=False, note=SET_ORDER_ALLOW_NOTE))
+        for query in ("format=json", "format=csv", "format=xml"):
+            step = S(f"{path}?{query} PUT john", "PUT", f"{path}?{query}", auth(JOHN))
+            steps.append(replace(step, check=check_api_view, generic=False, note=SET_ORDER_ALLOW_NOTE))
+    return [Group("api-view", steps)]
+
+
 def random_renderer_steps(seed: int, count: int) -> list[Step]:
     """Seeded random Accept headers (one to four entries, joined by `,` with random spacing, split
     over one or two lines), random `?format=`, credentials and methods, on the renderer routes and
@@ -2386,7 +2454,7 @@ def run_all(args, dj_port, rs_port, db_path, python, base_env) -> int:
 
     groups = (stateless_groups() + session_groups() + obtain_token_stateful_groups() + knox_groups()
               + simplejwt_groups() + simplejwt_endpoint_groups() + jwt_cookie_groups()
-              + rest_auth_login_groups() + renderer_groups()
+              + rest_auth_login_groups() + renderer_groups() + api_view_groups()
               + expiry_today_groups() + throttle_groups() + wsgi_semantics_groups())
     if args.group:
         groups = [g for g in groups if g.name in args.group]

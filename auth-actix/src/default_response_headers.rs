@@ -75,6 +75,12 @@ impl DefaultResponseHeaders {
         self
     }
 
+    /// The view's `Allow`, as its `#[api_view]` gives it.
+    pub(crate) fn allow(mut self, allow: HeaderValue) -> Self {
+        self.allow = Some(allow);
+        self
+    }
+
     /// Whether the view has more than one renderer (`Vary: Accept`).
     pub(crate) fn vary_accept(mut self, vary: bool) -> Self {
         self.vary_accept = vary;

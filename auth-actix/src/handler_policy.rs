@@ -14,12 +14,13 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest};
+use actix_web::{FromRequest, HttpRequest, HttpResponse};
 use auth_core::permissions::PermissionClasses;
 use auth_core::policy::{AuthenticationPolicy, Resolve};
 use auth_core::renderers::RendererClasses;
 use auth_core::throttling::{ThrottleClasses, ThrottleScope};
 
+use crate::api_view::ApiView;
 use crate::error::ApiErrorResponse;
 use crate::guard::{Auth, PolicyGuard};
 
@@ -37,6 +38,8 @@ pub trait HandlerPolicy: 'static {
     type Scope: ThrottleScope;
     /// `#[renderer_classes(…)]`.
     type Renderers: RendererClasses;
+    /// `#[api_view(…)]`: the methods the view answers (all of them when `None`).
+    const API_VIEW: Option<&'static ApiView> = None;
 }
 
 /// The [`PolicyGuard`] of `D`'s lists.
@@ -61,6 +64,13 @@ impl<D: HandlerPolicy> DeclaredGuard<D> {
     pub fn into_auth(self) -> Auth {
         self.0.into_auth()
     }
+
+    /// What the view answers instead of its function, as DRF's `dispatch`: a method its
+    /// `#[api_view]` does not list (called by the generated handler).
+    #[doc(hidden)]
+    pub fn api_view_dispatch(&self) -> Option<HttpResponse> {
+        D::API_VIEW?.dispatch::<D::Renderers>(self.auth())
+    }
 }
 
 impl<D: HandlerPolicy> fmt::Debug for DeclaredGuard<D> {
@@ -74,6 +84,9 @@ impl<D: HandlerPolicy> FromRequest for DeclaredGuard<D> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiErrorResponse>>>>;
 
     fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        if let Some(view) = D::API_VIEW {
+            view.mark(request);
+        }
         let guard = <GuardOf<D> as FromRequest>::from_request(request, payload);
         Box::pin(async move { Ok(Self(guard.await?)) })
     }

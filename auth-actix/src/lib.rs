@@ -38,6 +38,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod api_view;
 mod default_response_headers;
 mod error;
 mod guard;
@@ -93,7 +94,7 @@ pub use auth_core::renderers::{CSVRenderer, JSONRenderer, StaticHTMLRenderer};
 pub use auth_core::throttling::{AnonRateThrottle, ScopedRateThrottle, UserRateThrottle};
 pub use auth_core::{ApiError, AuthSettings};
 pub use auth_macros::{
-    Authentication, authentication_classes, login_not_required, permission_classes,
+    Authentication, api_view, authentication_classes, login_not_required, permission_classes,
     renderer_classes, throttle_classes, throttle_scope,
 };
 pub use default_response_headers::DefaultResponseHeaders;
@@ -257,6 +258,7 @@ pub mod policy {
         DefaultThrottles, ImportError, ImportStrings, Policy, Resolve,
     };
 
+    pub use crate::api_view::ApiView;
     pub use crate::handler_policy::{DeclaredGuard, HandlerPolicy};
     pub use crate::route_policy::RoutePolicyService;
     pub use crate::routed_handler::{Declared, GuardedArguments, declared};
@@ -302,8 +304,11 @@ pub mod __private {
 
     pub use crate::__register_handler_policy as register_handler_policy;
     pub use crate::__register_login_not_required as register_login_not_required;
+    pub use crate::api_view::ApiView;
     pub use crate::guard::PolicyGuard;
     pub use crate::handler_policy::{DeclaredGuard, HandlerPolicy};
+    pub use actix_web::Resource;
+    pub use actix_web::dev::{AppService, HttpServiceFactory};
 
     /// Calls the user's `Verify`; one generic call, so a missing impl is one error on the struct.
     pub async fn verify_credentials<T: Verify>(

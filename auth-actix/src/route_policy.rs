@@ -464,6 +464,19 @@ fn add_view_headers<B>(
         Some(count) => defaults.vary_accept(count > 1),
         None => defaults,
     };
+    // An `#[api_view]` knows its methods: its `Allow` wins over the resource's or the app's.
+    let api_view = response
+        .request()
+        .extensions()
+        .get::<crate::api_view::ApiViewAllow>()
+        .copied();
+    // The macro writes only method names; a hand-made `ApiView` with an invalid value is ignored.
+    let allow =
+        api_view.and_then(|allow| actix_web::http::header::HeaderValue::from_str(allow.0).ok());
+    let defaults = match allow {
+        Some(allow) => defaults.allow(allow),
+        None => defaults,
+    };
     defaults.apply(response.headers_mut());
 }
 

@@ -82,6 +82,7 @@ pub mod checks;
 #[cfg(feature = "simplejwt")]
 #[doc(hidden)]
 pub mod login_serializer;
+pub mod metadata;
 pub mod negotiation;
 #[doc(hidden)]
 pub mod operation_security;

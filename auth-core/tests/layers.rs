@@ -48,6 +48,7 @@ const LAYERS: &[(&str, u8)] = &[
     // 4: DRF's view — the pipeline and what views use around it.
     ("policy", 4),
     ("negotiation", 4),
+    ("metadata", 4),
     ("auth_token_serializer", 4),
     ("login_serializer", 4),
     ("simplejwt_serializers", 4),

@@ -83,12 +83,19 @@ fn split_attributes(attributes: Vec<Attribute>) -> Attributes {
 }
 
 /// The struct, its `Clone` and `Handler` impls, the name's registration and the hidden function
-/// for `function` (already carrying its guard parameter when `claim` is `Declared`).
+/// for `function` (already carrying its guard parameter when `claim` is `Declared`); with a
+/// `path` (`#[api_view("/path/", …)]`), an `HttpServiceFactory` impl registering it there for
+/// every method, as actix-web's route macros register theirs.
 ///
 /// The parameters' types are written once, in a tuple alias that both the `Handler` impl and
 /// the hidden function (which takes the tuple and destructures it with the user's patterns)
 /// use, so that a mistake in one is reported once, on the user's token.
-pub(crate) fn generate(mut function: ItemFn, claim: Claim, runtime: &TokenStream) -> TokenStream {
+pub(crate) fn generate(
+    mut function: ItemFn,
+    claim: Claim,
+    runtime: &TokenStream,
+    path: Option<&syn::LitStr>,
+) -> TokenStream {
     let name = function.sig.ident.clone();
     let vis = function.vis.clone();
     let inner = format_ident!("__auth_actix_handler_{}", name);
@@ -105,18 +112,26 @@ pub(crate) fn generate(mut function: ItemFn, claim: Claim, runtime: &TokenStream
     }
     // The request actix-web hands the response to: the guard's for a declared handler, an
     // extra first element for an opted-out one (which has no guard).
-    let (claim_variant, request_type, request_pattern, request_of) = match claim {
+    // A declared handler's guard answers, as DRF's `dispatch`, a method its `#[api_view]` does
+    // not list (405, or the `OPTIONS` metadata) instead of the handler.
+    let (claim_variant, request_type, request_pattern, request_of, dispatch) = match claim {
         Claim::Declared => (
             quote!(Declared),
             quote!(),
             quote!(),
             quote!(__auth_actix_arguments.0.auth().request().clone()),
+            quote! {
+                if let #runtime::Some(response) = __auth_actix_arguments.0.api_view_dispatch() {
+                    return ::std::boxed::Box::pin(::core::future::ready(response));
+                }
+            },
         ),
         Claim::LoginNotRequired => (
             quote!(LoginNotRequired),
             quote!(#runtime::HttpRequest,),
             quote!(_,),
             quote!(__auth_actix_arguments.0.clone()),
+            quote!(),
         ),
     };
     let inputs: syn::punctuated::Punctuated<FnArg, syn::Token![,]> = syn::parse_quote! {
@@ -141,6 +156,19 @@ pub(crate) fn generate(mut function: ItemFn, claim: Claim, runtime: &TokenStream
             #runtime::register_login_not_required!(#name);
         },
     };
+    let service = path.map(|path| {
+        quote! {
+            #(#shared)*
+            impl #runtime::HttpServiceFactory for #name {
+                fn register(self, config: &mut #runtime::AppService) {
+                    let resource = #runtime::Resource::new(#path)
+                        .name(#registered_name)
+                        .to(self);
+                    #runtime::HttpServiceFactory::register(resource, config);
+                }
+            }
+        }
+    });
     let name_doc = format!(
         "The handler `{registered_name}` (a value for `.to()` and the route macros), with its \
          declared policy."
@@ -174,6 +202,7 @@ pub(crate) fn generate(mut function: ItemFn, claim: Claim, runtime: &TokenStream
             type Future = #runtime::HandlerFuture;
 
             fn call(&self, __auth_actix_arguments: #arguments_alias) -> Self::Future {
+                #dispatch
                 let __auth_actix_request: #runtime::HttpRequest = #request_of;
                 ::std::boxed::Box::pin(async move {
                     #runtime::respond(
@@ -190,6 +219,8 @@ pub(crate) fn generate(mut function: ItemFn, claim: Claim, runtime: &TokenStream
         }
 
         #opt_out_registration
+
+        #service
 
         #function
     }

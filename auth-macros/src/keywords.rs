@@ -13,6 +13,8 @@ pub(crate) enum PolicyPart {
     ThrottleScope,
     /// `#[renderer_classes(…)]`.
     Renderers,
+    /// `#[api_view(…)]`: the methods the view answers.
+    ApiView,
 }
 
 /// Attribute name → part.
@@ -22,6 +24,15 @@ pub(crate) const POLICY_ATTRIBUTES: &[(&str, PolicyPart)] = &[
     ("throttle_classes", PolicyPart::Throttles),
     ("throttle_scope", PolicyPart::ThrottleScope),
     ("renderer_classes", PolicyPart::Renderers),
+    ("api_view", PolicyPart::ApiView),
+];
+
+/// `#[api_view]` with one of actix-web's route macros on the same function.
+pub(crate) const API_VIEW_WITH_ROUTE_MACRO: &str = "`#[api_view]` answers the methods it does not list with 405, which actix-web's route macros never let through: give the path to `#[api_view(\"/path/\", GET, POST)]` and remove the route macro, or register the handler with `.route(\"/path/\", web::to(handler))`";
+
+/// Django's `View.http_method_names`, upper-cased: the methods `#[api_view]` may list.
+pub(crate) const HTTP_METHOD_NAMES: &[&str] = &[
+    "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE",
 ];
 
 /// The throttle that reads the view's scope, and so needs `#[throttle_scope]`.

@@ -10,6 +10,7 @@
 
 mod derive;
 mod errors;
+mod formatting;
 mod handler;
 mod import_hint;
 mod keywords;
@@ -175,6 +176,37 @@ pub fn throttle_classes(arguments: TokenStream, item: TokenStream) -> TokenStrea
 #[proc_macro_attribute]
 pub fn renderer_classes(arguments: TokenStream, item: TokenStream) -> TokenStream {
     policy::expand::expand(PolicyPart::Renderers, arguments.into(), item.into()).into()
+}
+
+/// DRF's `api_view`: the methods the view answers. Any other method is answered, after the
+/// view's authentication, permissions and throttles, with DRF's
+/// `405 {"detail":"Method \"PUT\" not allowed."}` (rendered by the accepted renderer), and
+/// `OPTIONS`, unless listed, with DRF's `SimpleMetadata` (`name` from the function's name,
+/// `description` from its doc comment, `renders`, `parses`). Every response of the view carries
+/// `Allow: GET, POST, OPTIONS`. As DRF's, `HEAD` is not implied by `GET`: list it to answer it.
+/// The view's other parts are the project defaults unless declared beside it.
+///
+/// Register the handler for every method — `.route("/articles/", web::to(articles))` — or give
+/// the path first, and `.service(articles)` registers it as actix-web's route macros do (which
+/// cannot be combined with it: they let only their own method through):
+///
+/// ```
+/// use actix_web::{App, HttpResponse};
+/// use auth_actix::{api_view, permission_classes, Auth, IsAuthenticatedOrReadOnly};
+///
+/// /// Lists the articles, or adds one.
+/// #[api_view("/articles/", GET, POST)]
+/// #[permission_classes(IsAuthenticatedOrReadOnly)]
+/// async fn articles(auth: Auth) -> HttpResponse {
+///     HttpResponse::Ok().json(auth.user().to_string())
+/// }
+///
+/// let app = App::new().service(articles);
+/// # let _ = app;
+/// ```
+#[proc_macro_attribute]
+pub fn api_view(arguments: TokenStream, item: TokenStream) -> TokenStream {
+    policy::expand::expand(PolicyPart::ApiView, arguments.into(), item.into()).into()
 }
 
 /// DRF's `throttle_scope`: the name `ScopedRateThrottle` looks up in the throttle rates. Goes

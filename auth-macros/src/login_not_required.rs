@@ -75,5 +75,5 @@ pub(crate) fn expand(arguments: TokenStream, item: TokenStream) -> TokenStream {
         return quote!(#errors #function);
     }
     let runtime = quote!(::#runtime_crate::__private);
-    handler::generate(function, handler::Claim::LoginNotRequired, &runtime)
+    handler::generate(function, handler::Claim::LoginNotRequired, &runtime, None)
 }

@@ -14,15 +14,21 @@ use super::renderer::{RendererClasses, RendererInfo};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SharedRendererClasses {
     served: &'static [RendererInfo],
-    listed: usize,
+    /// The media type of every listed class, in order, when some are not served (else those of
+    /// `served`).
+    listed: Option<&'static [&'static str]>,
 }
+
+/// The media type of the one class a settings list may name but this library does not serve,
+/// DRF's `BrowsableAPIRenderer`.
+const UNSERVED_MEDIA_TYPE: &str = "text/html";
 
 impl SharedRendererClasses {
     /// The list `L` (a renderer or a tuple of them).
     pub fn of<L: RendererClasses>() -> Self {
         Self {
             served: L::RENDERERS,
-            listed: L::RENDERERS.len(),
+            listed: None,
         }
     }
 
@@ -30,11 +36,16 @@ impl SharedRendererClasses {
     /// `None` when nothing in it is served (DRF would have a renderer; here every request would
     /// be refused). The list is leaked: make it once, at start-up.
     pub fn listed(classes: Vec<Option<RendererInfo>>) -> Option<Self> {
-        let listed = classes.len();
+        let media_types: Vec<&'static str> = classes
+            .iter()
+            .map(|class| class.map_or(UNSERVED_MEDIA_TYPE, |info| info.media_type))
+            .collect();
         let served: Vec<RendererInfo> = classes.into_iter().flatten().collect();
         if served.is_empty() {
             return None;
         }
+        let listed =
+            (media_types.len() > served.len()).then(|| &*Box::leak(media_types.into_boxed_slice()));
         Some(Self {
             served: Box::leak(served.into_boxed_slice()),
             listed,
@@ -48,11 +59,19 @@ impl SharedRendererClasses {
 
     /// How many classes the list names (DRF adds `Vary: Accept` when more than one).
     pub fn listed_count(&self) -> usize {
-        self.listed
+        self.listed.map_or(self.served.len(), <[_]>::len)
     }
 
     /// Whether the list names a class this library does not serve.
     pub fn has_unserved(&self) -> bool {
-        self.listed > self.served.len()
+        self.listed_count() > self.served.len()
+    }
+
+    /// The media type of every listed class, in order (DRF's `OPTIONS` metadata `renders`).
+    pub fn media_types(&self) -> Vec<&'static str> {
+        match self.listed {
+            Some(listed) => listed.to_vec(),
+            None => self.served.iter().map(|info| info.media_type).collect(),
+        }
     }
 }

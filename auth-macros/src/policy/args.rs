@@ -186,3 +186,54 @@ impl Parse for ScopeName {
         Ok(Self(name))
     }
 }
+
+/// `#[api_view(GET, POST)]` or `#[api_view("/path/", GET, POST)]`: DRF's `api_view` method list
+/// (any case, upper-cased here), optionally with the route's path.
+pub(crate) struct ApiViewArgs {
+    pub(crate) path: Option<LitStr>,
+    pub(crate) methods: Vec<syn::Ident>,
+    pub(crate) crate_override: Option<CrateOverride>,
+}
+
+impl Parse for ApiViewArgs {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let span = input.span();
+        let path = if input.peek(LitStr) {
+            let path: LitStr = input.parse()?;
+            if !input.is_empty() {
+                input.parse::<Token![,]>()?;
+            }
+            Some(path)
+        } else {
+            None
+        };
+        let (methods, crate_override) = parse_list(input, |input| {
+            let method: syn::Ident =
+                input.call(syn::ext::IdentExt::parse_any).map_err(|error| {
+                    syn::Error::new(error.span(), "expected an HTTP method, such as `GET`")
+                })?;
+            let upper = method.to_string().to_ascii_uppercase();
+            if !keywords::HTTP_METHOD_NAMES.contains(&upper.as_str()) {
+                return Err(syn::Error::new_spanned(
+                    &method,
+                    format!(
+                        "`{method}` is not a method Django's views answer: {}",
+                        keywords::HTTP_METHOD_NAMES.join(", ")
+                    ),
+                ));
+            }
+            Ok(syn::Ident::new(&upper, method.span()))
+        })?;
+        if methods.is_empty() {
+            return Err(syn::Error::new(
+                span,
+                "list the methods the view answers, such as `#[api_view(GET, POST)]`",
+            ));
+        }
+        Ok(Self {
+            path,
+            methods,
+            crate_override,
+        })
+    }
+}

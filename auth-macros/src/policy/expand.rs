@@ -7,7 +7,7 @@ use syn::spanned::Spanned;
 use syn::{Attribute, FnArg, ItemFn, Meta};
 
 use super::args::{
-    CrateOverride, PermissionList, RendererList, SchemeList, ScopeName, ThrottleList,
+    ApiViewArgs, CrateOverride, PermissionList, RendererList, SchemeList, ScopeName, ThrottleList,
 };
 use crate::errors::Errors;
 use crate::handler;
@@ -20,6 +20,7 @@ struct Parts {
     permissions: Option<PermissionList>,
     throttles: Option<ThrottleList>,
     renderers: Option<RendererList>,
+    api_view: Option<ApiViewArgs>,
     /// The attribute that declared the permissions (call site: the one expanding).
     permissions_span: Option<proc_macro2::Span>,
     scope: Option<ScopeName>,
@@ -62,6 +63,7 @@ impl Parts {
             PolicyPart::Throttles => self.throttles.is_some(),
             PolicyPart::ThrottleScope => self.scope.is_some(),
             PolicyPart::Renderers => self.renderers.is_some(),
+            PolicyPart::ApiView => self.api_view.is_some(),
         };
         if already {
             let message = format!(
@@ -98,7 +100,7 @@ impl Parts {
                         self.ignored.extend(list.renderers);
                     }
                 }
-                PolicyPart::ThrottleScope => {}
+                PolicyPart::ThrottleScope | PolicyPart::ApiView => {}
             }
             return;
         }
@@ -140,6 +142,17 @@ impl Parts {
                     );
                     self.add_crate_override(errors, list.crate_override.take());
                     self.renderers = Some(list);
+                }
+            }
+            PolicyPart::ApiView => {
+                if let Some(mut args) = errors.take(syn::parse2::<ApiViewArgs>(tokens)) {
+                    for (index, method) in args.methods.iter().enumerate() {
+                        if args.methods[..index].contains(method) {
+                            errors.spanned(method, format!("`{method}` is listed twice"));
+                        }
+                    }
+                    self.add_crate_override(errors, args.crate_override.take());
+                    self.api_view = Some(args);
                 }
             }
             PolicyPart::ThrottleScope => {
@@ -234,6 +247,19 @@ pub(crate) fn expand(part: PolicyPart, arguments: TokenStream, item: TokenStream
     };
 
     if handler::has_route_attribute(&function) {
+        let api_view = part == PolicyPart::ApiView
+            || function
+                .attrs
+                .iter()
+                .any(|attribute| PolicyPart::of(attribute.path()) == Some(PolicyPart::ApiView));
+        if api_view {
+            let error = syn::Error::new(
+                proc_macro2::Span::call_site(),
+                keywords::API_VIEW_WITH_ROUTE_MACRO,
+            )
+            .to_compile_error();
+            return quote!(#error #function);
+        }
         let name = syn::Ident::new(part.attribute(), proc_macro2::Span::call_site());
         let runtime_crate = crate_path_of(part, &arguments);
         let attribute: Attribute = syn::parse_quote!(#[#runtime_crate::#name(#arguments)]);
@@ -379,6 +405,22 @@ pub(crate) fn expand(part: PolicyPart, arguments: TokenStream, item: TokenStream
         })
         .collect();
     let generated = handler::can_generate(&function);
+    if let (Some(args), false) = (&parts.api_view, generated) {
+        let error = syn::Error::new(
+            args.methods
+                .first()
+                .map_or_else(proc_macro2::Span::call_site, syn::Ident::span),
+            "`#[api_view]` needs a plain `async fn` handler: no type parameters, no attributes or \
+             `impl Trait` on its parameters",
+        )
+        .to_compile_error();
+        return quote!(#error #function);
+    }
+    let api_view = parts
+        .api_view
+        .as_ref()
+        .map(|args| api_view_const(args, &function, &runtime));
+    let api_view_const = api_view.as_ref().map(|(constant, _)| constant);
     let (policy_item, guard): (TokenStream, FnArg) = if generated {
         // Private: the handler's parameters (and so this struct) appear only in the hidden
         // function and in trait impls, and a private type of the user's (a custom permission)
@@ -396,6 +438,7 @@ pub(crate) fn expand(part: PolicyPart, arguments: TokenStream, item: TokenStream
                     type Throttles = #throttles;
                     type Scope = #scope_type;
                     type Renderers = #renderers;
+                    #api_view_const
                 }
                 #(#shared)*
                 #scope_impl
@@ -446,10 +489,57 @@ pub(crate) fn expand(part: PolicyPart, arguments: TokenStream, item: TokenStream
     // at the user's own type and no extra braces are introduced around their code.
     function.block.stmts.splice(0..0, assertions);
     if generated {
-        let handler = handler::generate(function, handler::Claim::Declared, &runtime);
+        let path = api_view.and_then(|(_, path)| path);
+        let handler =
+            handler::generate(function, handler::Claim::Declared, &runtime, path.as_ref());
         return quote!(#hints #policy_item #handler);
     }
     quote!(#hints #policy_item #function)
+}
+
+/// `#[api_view(…)]` as the policy's `API_VIEW` constant (its methods, DRF's `Allow`, and the name
+/// and description of its `OPTIONS` answer), and the route's path when the attribute gives one.
+fn api_view_const(
+    args: &ApiViewArgs,
+    function: &ItemFn,
+    runtime: &TokenStream,
+) -> (TokenStream, Option<syn::LitStr>) {
+    let methods: Vec<String> = args.methods.iter().map(ToString::to_string).collect();
+    // DRF's `api_view` allows the listed methods and OPTIONS, in a Python set's order (which
+    // changes with each process); here in the listed order, OPTIONS last.
+    let mut allowed = methods.clone();
+    if !allowed.iter().any(|method| method == "OPTIONS") {
+        allowed.push("OPTIONS".to_owned());
+    }
+    let allow = allowed.join(", ");
+    let name = crate::formatting::view_name(&function.sig.ident.to_string());
+    let docs: Vec<String> = function
+        .attrs
+        .iter()
+        .filter(|attribute| attribute.path().is_ident("doc"))
+        .filter_map(|attribute| match &attribute.meta {
+            Meta::NameValue(syn::MetaNameValue {
+                value:
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(text),
+                        ..
+                    }),
+                ..
+            }) => Some(text.value()),
+            _ => None,
+        })
+        .collect();
+    let description = crate::formatting::view_description(&docs);
+    let constant = quote! {
+        const API_VIEW: #runtime::Option<&'static #runtime::ApiView> =
+            #runtime::Some(&#runtime::ApiView {
+                methods: &[#(#methods),*],
+                allow: #allow,
+                name: #name,
+                description: #description,
+            });
+    };
+    (constant, args.path.clone())
 }
 
 /// For a handler that stays a function: each declared name checked against its kind, spanned on
@@ -568,6 +658,9 @@ fn crate_path_of(part: PolicyPart, arguments: &TokenStream) -> TokenStream {
         PolicyPart::Renderers => syn::parse2::<RendererList>(arguments.clone())
             .ok()
             .and_then(|list| list.crate_override),
+        PolicyPart::ApiView => syn::parse2::<ApiViewArgs>(arguments.clone())
+            .ok()
+            .and_then(|args| args.crate_override),
         PolicyPart::ThrottleScope => None,
     };
     match override_path {

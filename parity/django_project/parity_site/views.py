@@ -21,6 +21,7 @@ from rest_framework.permissions import (
     IsAuthenticatedOrReadOnly,
 )
 from rest_framework.renderers import JSONRenderer, StaticHTMLRenderer
+from rest_framework.decorators import api_view, authentication_classes, permission_classes, renderer_classes
 from rest_framework.response import Response
 from rest_framework_csv.renderers import CSVRenderer
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
@@ -229,3 +230,35 @@ def csrf_token(request):
     CSRF secret (kept, or made and stored: the csrftoken cookie, or the session with
     CSRF_USE_SESSIONS), as the Rust side's GET /api-auth/csrf/ answers it."""
     return JsonResponse({"csrf_token": get_token(request)})
+
+
+# Function views (`@api_view`): the methods listed reach the function; after the policy, OPTIONS
+# gets DRF's metadata (name from the function, description from its docstring) and any other
+# method 405, each answer with `Allow` (in a Python set's order).
+
+
+@api_view(["GET", "POST"])
+@authentication_classes([BasicAuthentication])
+@permission_classes([IsAuthenticated])
+def api_view_basic(request):
+    """Who is asking, by Basic.
+
+    Answers GET and POST.
+    """
+    return Response({"user": str(request.user), "auth": str(request.auth)})
+
+
+@api_view(["GET", "DELETE"])
+@authentication_classes([BasicAuthentication])
+@permission_classes([AllowAny])
+def api_view_open(request):
+    return Response({"user": str(request.user), "auth": str(request.auth)})
+
+
+@api_view(["GET"])
+@authentication_classes([BasicAuthentication])
+@permission_classes([IsAuthenticated])
+@renderer_classes([CSVRenderer, JSONRenderer])
+def api_view_csv(request):
+    """Café table — in CSV or JSON."""
+    return Response([{"user": str(request.user), "auth": str(request.auth)}])

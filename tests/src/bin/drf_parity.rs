@@ -40,7 +40,7 @@ use auth_actix::{
     IsAuthenticated, IsAuthenticatedOrReadOnly, JSONRenderer, JwtAuthentication,
     JwtCookieAuthentication, JwtStatelessUserAuthentication, KnoxTokenAuthentication,
     PolicyDefaults, RemoteUserAuthentication, ScopedRateThrottle, SessionAuthentication,
-    SessionMiddleware, StaticHTMLRenderer, TokenAuthentication, UserRateThrottle,
+    SessionMiddleware, StaticHTMLRenderer, TokenAuthentication, UserRateThrottle, api_view,
     authentication_classes, permission_classes, renderer_classes, throttle_classes, throttle_scope,
 };
 
@@ -105,6 +105,39 @@ fn rendered_whoami(auth: &Auth) -> HttpResponse {
     HttpResponse::Ok()
         .content_type(renderer.content_type().as_ref())
         .body(body)
+}
+
+/// Who is asking, by Basic.
+///
+/// Answers GET and POST.
+#[api_view(GET, POST)]
+#[authentication_classes(BasicAuthentication)]
+#[permission_classes(IsAuthenticated)]
+async fn api_view_basic(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
+#[api_view(GET, DELETE)]
+#[authentication_classes(BasicAuthentication)]
+#[permission_classes(AllowAny)]
+async fn api_view_open(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
+/// Café table — in CSV or JSON.
+#[api_view(GET)]
+#[authentication_classes(BasicAuthentication)]
+#[permission_classes(IsAuthenticated)]
+#[renderer_classes(CSVRenderer, JSONRenderer)]
+async fn api_view_csv(auth: Auth) -> HttpResponse {
+    let renderer = auth.accepted_renderer();
+    let (user, credential) = (auth.user().to_string(), auth.auth().to_drf_string());
+    if renderer.format == "csv" {
+        return HttpResponse::Ok()
+            .content_type(renderer.content_type().as_ref())
+            .body(format!("auth,user\r\n{credential},{user}\r\n"));
+    }
+    HttpResponse::Ok().json(serde_json::json!([{ "user": user, "auth": credential }]))
 }
 
 #[authentication_classes(BasicAuthentication)]
@@ -424,6 +457,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 web::route().to(renderers_json_html),
             )
             .route("/renderers/json/", web::route().to(renderers_json))
+            .route("/api-view/basic/", web::to(api_view_basic))
+            .route("/api-view/open/", web::to(api_view_open))
+            .route("/api-view/csv/", web::to(api_view_csv))
             .route("/token/", web::route().to(token))
             .route("/bearer/", web::route().to(bearer))
             .route("/session/", web::route().to(session))

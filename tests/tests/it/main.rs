@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod abuse_limits;
+mod api_view;
 mod basic;
 mod concurrency;
 mod credential_cache;
