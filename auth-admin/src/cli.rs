@@ -249,6 +249,11 @@ pub struct CreateSuperuserArgs {
     /// Never prompt: missing values are an error.
     #[arg(long, alias = "noinput")]
     pub no_input: bool,
+
+    /// Store a password from the environment even when AUTH_PASSWORD_VALIDATORS refuse it
+    /// (Django never validates DJANGO_SUPERUSER_PASSWORD; here it is validated by default).
+    #[arg(long)]
+    pub skip_password_validation: bool,
 }
 
 /// Options of `changepassword`.
@@ -260,6 +265,10 @@ pub struct ChangePasswordArgs {
     /// Read the new password from this environment variable instead of prompting.
     #[arg(long, value_name = "VAR")]
     pub password_env: Option<String>,
+
+    /// Store a password from --password-env even when AUTH_PASSWORD_VALIDATORS refuse it.
+    #[arg(long, requires = "password_env")]
+    pub skip_password_validation: bool,
 }
 
 /// Options of `create-token` (DRF's `drf_create_token`).

@@ -4,6 +4,9 @@ use std::fmt;
 use std::io;
 
 use auth_core::accounts::{CreateUserError, UserFields, create_user, make_password};
+use auth_core::django::password_validation::{
+    PasswordError, PasswordValidator, UserAttributes, validate_password,
+};
 use auth_core::environment::Environment;
 use auth_core::store::sea_orm::{DatabaseConnection, DbErr, QueryOrder};
 use auth_core::store::user::{User, UserModel};
@@ -296,11 +299,24 @@ fn password_from_env(var: &str) -> Result<String, CommandError> {
     }
 }
 
-/// Prompts for a password twice until both agree and it is not blank, at most [`MAX_TRIES`]
-/// times; `None` when every try failed.
+/// What a refused password may still become.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OnRefusal {
+    /// `createsuperuser`: ask "Bypass password validation and create user anyway? [y/N]: ".
+    AskToBypass,
+    /// `changepassword`: the refusal counts as a failed try.
+    Retry,
+}
+
+/// Prompts for a password twice until both agree, it is not blank and
+/// `AUTH_PASSWORD_VALIDATORS` accept it (their messages printed, one per line, as Django's
+/// commands print them), at most [`MAX_TRIES`] times; `None` when every try failed.
 fn prompt_new_password(
     console: &mut Console<'_>,
     mismatch: &str,
+    validators: &[PasswordValidator],
+    user: &UserAttributes,
+    on_refusal: OnRefusal,
 ) -> Result<Option<String>, CommandError> {
     for _ in 0..MAX_TRIES {
         let first = console
@@ -315,12 +331,53 @@ fn prompt_new_password(
             mismatch
         } else if first.is_empty() {
             "Error: Blank passwords aren't allowed."
+        } else if let Err(errors) = validate_password(&first, Some(user), validators) {
+            line(console.err, format_args!("{}", messages(&errors)))?;
+            if on_refusal == OnRefusal::AskToBypass {
+                let answer = console
+                    .prompter
+                    .prompt("Bypass password validation and create user anyway? [y/N]: ")
+                    .map_err(prompt_failed)?;
+                if answer.to_lowercase() == "y" {
+                    return Ok(Some(first));
+                }
+            }
+            continue;
         } else {
             return Ok(Some(first));
         };
         line(console.err, format_args!("{problem}"))?;
     }
     Ok(None)
+}
+
+/// Django's `"\n".join(err.messages)`.
+fn messages(errors: &[PasswordError]) -> String {
+    errors
+        .iter()
+        .map(|error| error.message.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A password given without a prompt: refused, with every message, unless `skip` (the named
+/// switch for Django's behaviour, which never validates one).
+fn check_given_password(
+    password: &str,
+    validators: &[PasswordValidator],
+    user: &UserAttributes,
+    skip: bool,
+) -> Result<(), CommandError> {
+    if skip {
+        return Ok(());
+    }
+    validate_password(password, Some(user), validators).map_err(|errors| {
+        CommandError::new(format!(
+            "{}\n(the password comes from the environment: choose another, or pass \
+             --skip-password-validation to store it anyway)",
+            messages(&errors)
+        ))
+    })
 }
 
 /// Django's `UnicodeUsernameValidator` and `max_length`: what is wrong with `username`, if
@@ -412,19 +469,41 @@ async fn createsuperuser(
         None => String::new(),
     };
 
+    let validators = &env.settings().password_validators;
+    let attributes = UserAttributes::of_user(users.username_field(), &username, "", "", &email);
     let password = if args.no_password {
         None
     } else if let Some(var) = &args.password_env {
-        Some(password_from_env(var)?)
+        let password = password_from_env(var)?;
+        check_given_password(
+            &password,
+            validators,
+            &attributes,
+            args.skip_password_validation,
+        )?;
+        Some(password)
     } else if interactive {
-        let password = prompt_new_password(console, "Error: Your passwords didn't match.")?;
+        let password = prompt_new_password(
+            console,
+            "Error: Your passwords didn't match.",
+            validators,
+            &attributes,
+            OnRefusal::AskToBypass,
+        )?;
         Some(password.ok_or_else(|| {
             CommandError::new(format!(
                 "Aborting: no password given after {MAX_TRIES} attempts"
             ))
         })?)
     } else if env_password_set {
-        Some(password_from_env(SUPERUSER_PASSWORD_ENV)?)
+        let password = password_from_env(SUPERUSER_PASSWORD_ENV)?;
+        check_given_password(
+            &password,
+            validators,
+            &attributes,
+            args.skip_password_validation,
+        )?;
+        Some(password)
     } else {
         return Err(CommandError::new(format!(
             "no password given: set {SUPERUSER_PASSWORD_ENV}, use --password-env VAR, or \
@@ -494,8 +573,25 @@ async fn changepassword(
     let (db, users) = (env.db(), &env.settings().user_model);
     require_tables(db, &[users.table()]).await?;
     let found = find_user(db, users, &args.username).await?;
+    let validators = &env.settings().password_validators;
+    let attributes = UserAttributes::of_user(
+        users.username_field(),
+        &found.username,
+        &found.first_name,
+        &found.last_name,
+        &found.email,
+    );
     let password = match &args.password_env {
-        Some(var) => password_from_env(var)?,
+        Some(var) => {
+            let password = password_from_env(var)?;
+            check_given_password(
+                &password,
+                validators,
+                &attributes,
+                args.skip_password_validation,
+            )?;
+            password
+        }
         None => {
             if !console.prompter.is_interactive() {
                 return Err(CommandError::new(
@@ -507,14 +603,19 @@ async fn changepassword(
                 console.out,
                 format_args!("Changing password for user '{}'", found.username),
             )?;
-            prompt_new_password(console, "Passwords do not match. Please try again.")?.ok_or_else(
-                || {
-                    CommandError::new(format!(
-                        "Aborting password change for user '{}' after {MAX_TRIES} attempts",
-                        found.username
-                    ))
-                },
+            prompt_new_password(
+                console,
+                "Passwords do not match. Please try again.",
+                validators,
+                &attributes,
+                OnRefusal::Retry,
             )?
+            .ok_or_else(|| {
+                CommandError::new(format!(
+                    "Aborting password change for user '{}' after {MAX_TRIES} attempts",
+                    found.username
+                ))
+            })?
         }
     };
     let encoded = make_password(env, &password)

@@ -14,10 +14,14 @@
 //! | `flushexpiredtokens` (feature `simplejwt`) | simplejwt's `flushexpiredtokens` | deletes expired outstanding tokens and their blacklist rows |
 //! | `check [--deploy]` | `check [--deploy]` | the settings' problems, in Django's format; exit status 1 at `--fail-level` (default `ERROR`, `WARNING` with `--deploy`) |
 //!
+//! New passwords pass the settings' `AUTH_PASSWORD_VALIDATORS` (the four of `django-admin
+//! startproject` by default), with Django's messages and prompts; a password from the
+//! environment too (Django skips it), unless `--skip-password-validation`.
+//!
 //! The database comes from `--database-url` or `DATABASE_URL` (default
 //! [`DEFAULT_DATABASE_URL`](auth_core::settings::DEFAULT_DATABASE_URL)); a custom user model
 //! from `--user-table` and `--username-field` (`AUTH_USER_TABLE`, `AUTH_USERNAME_FIELD`).
-//! Errors are one line on standard error, `CommandError: …`, with exit status 1, and never
+//! Errors go to standard error as `CommandError: …`, with exit status 1, and never
 //! contain the database password; usage errors exit with status 2 (clap's). Passwords and full
 //! token keys are printed only where the reference prints them: `create-token` shows the key it
 //! made, nothing shows a password.

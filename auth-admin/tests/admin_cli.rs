@@ -1118,3 +1118,147 @@ async fn flushexpiredtokens_deletes_expired_outstanding_tokens_and_their_blackli
     let again = cli(&db, &["flushexpiredtokens"]);
     assert_eq!(again.stdout, "Deleted 0 expired outstanding tokens.\n");
 }
+
+// --- AUTH_PASSWORD_VALIDATORS --------------------------------------------------------------
+
+#[actix_web::test]
+async fn createsuperuser_validates_an_environment_password_unless_told_to_skip() {
+    let db = TempDb::new("superuser-weak");
+    let conn = db.seeded().await;
+    let args = [
+        "createsuperuser",
+        "--username",
+        "boss",
+        "--email",
+        "boss@example.com",
+    ];
+    let output = cli_env(&db, &args, &[("DJANGO_SUPERUSER_PASSWORD", "bossy")]);
+    assert_eq!(output.code, 1, "{output:?}");
+    assert!(
+        output.stderr.starts_with(
+            "CommandError: The password is too similar to the username.\n\
+             This password is too short. It must contain at least 8 characters.\n"
+        ),
+        "{output:?}"
+    );
+    assert!(stored_user(&conn, "boss").await.is_none());
+    // Django's behaviour (it never validates DJANGO_SUPERUSER_PASSWORD), by name.
+    let mut skipping = args.to_vec();
+    skipping.push("--skip-password-validation");
+    let output = cli_env(&db, &skipping, &[("DJANGO_SUPERUSER_PASSWORD", "bossy")]);
+    assert_success(&output);
+    let boss = stored_user(&conn, "boss").await.unwrap();
+    assert!(verifies(
+        &PasswordHashers::django_default(),
+        "bossy",
+        &boss.password
+    ));
+}
+
+#[actix_web::test]
+async fn createsuperuser_interactive_prints_djangos_messages_and_asks_to_bypass() {
+    let db = TempDb::new("superuser-bypass");
+    let conn = db.seeded().await;
+    let mut script = Script::new(&[
+        "boss",             //
+        "boss@example.com", //
+        "12345678",         // common and numeric
+        "12345678",         //
+        "n",                // do not bypass: asked again
+        "bossy",            // similar and short
+        "bossy",            //
+        "y",                // bypass
+    ]);
+    let result = run_in_process(&db.url, &["createsuperuser", "--interactive"], &mut script).await;
+    assert_eq!(result.code, 0, "{}", result.err);
+    assert_eq!(
+        result.err,
+        "This password is too common.\n\
+         This password is entirely numeric.\n\
+         The password is too similar to the username.\n\
+         This password is too short. It must contain at least 8 characters.\n"
+    );
+    let bypass = "Bypass password validation and create user anyway? [y/N]: ";
+    assert_eq!(
+        script.asked[4..],
+        [
+            "Password: ",
+            "Password (again): ",
+            bypass,
+            "Password: ",
+            "Password (again): ",
+            bypass,
+        ]
+    );
+    let boss = stored_user(&conn, "boss").await.unwrap();
+    assert!(verifies(
+        &settings().settings().password_hashers,
+        "bossy",
+        &boss.password
+    ));
+}
+
+#[actix_web::test]
+async fn changepassword_counts_a_refused_password_as_a_try() {
+    let db = TempDb::new("changepassword-weak");
+    let conn = db.seeded().await;
+    let mut script = Script::new(&[
+        "alice",
+        "alice",
+        "password",
+        "password",
+        "a-much-better-one",
+        "a-much-better-one",
+    ]);
+    let result = run_in_process(&db.url, &["changepassword", "alice"], &mut script).await;
+    assert_eq!(result.code, 0, "{}", result.err);
+    assert_eq!(
+        result.err,
+        "The password is too similar to the username.\n\
+         This password is too short. It must contain at least 8 characters.\n\
+         This password is too common.\n\
+         This password is too common.\n"
+    );
+    let alice = stored_user(&conn, "alice").await.unwrap();
+    assert!(verifies(
+        &settings().settings().password_hashers,
+        "a-much-better-one",
+        &alice.password
+    ));
+
+    // Three refusals end it, as Django's `MAX_TRIES`.
+    let mut script = Script::new(&["alice", "alice", "password", "password", "1", "1"]);
+    let result = run_in_process(&db.url, &["changepassword", "alice"], &mut script).await;
+    assert_eq!(result.code, 1);
+    assert!(
+        result
+            .err
+            .ends_with("Aborting password change for user 'alice' after 3 attempts\n"),
+        "{}",
+        result.err
+    );
+
+    // From the environment: refused unless skipped.
+    let output = cli_env(
+        &db,
+        &["changepassword", "alice", "--password-env", "NEW_PASSWORD"],
+        &[("NEW_PASSWORD", "12345")],
+    );
+    assert_eq!(output.code, 1, "{output:?}");
+    assert!(
+        output.stderr.contains("This password is entirely numeric."),
+        "{output:?}"
+    );
+    let output = cli_env(
+        &db,
+        &[
+            "changepassword",
+            "alice",
+            "--password-env",
+            "NEW_PASSWORD",
+            "--skip-password-validation",
+        ],
+        &[("NEW_PASSWORD", "12345")],
+    );
+    assert_success(&output);
+}

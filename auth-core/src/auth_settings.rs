@@ -416,6 +416,16 @@ impl AuthSettingsBuilder {
         self
     }
 
+    /// `AUTH_PASSWORD_VALIDATORS`: the validators a new password must pass, in order (an empty
+    /// list turns validation off). Default: the four of `django-admin startproject`.
+    pub fn password_validators(
+        mut self,
+        validators: Vec<crate::django::password_validation::PasswordValidator>,
+    ) -> Self {
+        self.settings.password_validators = validators;
+        self
+    }
+
     /// `CSRF_USE_SESSIONS`: keep the CSRF secret in the session (`_csrftoken`) rather than in
     /// the `csrftoken` cookie. Clients then read the token from the CSRF view's body (or a page)
     /// instead of the cookie.

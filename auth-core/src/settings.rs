@@ -181,6 +181,11 @@ pub struct Settings {
     pub csrf_cookie: CookieSettings,
     /// `CSRF_HEADER_NAME` in Django's form, e.g. `HTTP_X_XSRF_TOKEN` for `X-XSRF-TOKEN`.
     pub csrf_header_name: String,
+    /// `AUTH_PASSWORD_VALIDATORS`: what a new password must pass (`auth-admin createsuperuser`
+    /// and `changepassword`, and any code setting a password through
+    /// [`validate_password`](crate::django::password_validation::validate_password)). Default:
+    /// the four `django-admin startproject` writes (Django's own default is none).
+    pub password_validators: Vec<crate::django::password_validation::PasswordValidator>,
     /// `CSRF_USE_SESSIONS` (false): the CSRF secret is kept in the session (its `_csrftoken`
     /// key) instead of the `csrftoken` cookie, which is then never sent.
     pub csrf_use_sessions: bool,
@@ -265,6 +270,8 @@ impl Default for Settings {
             csrf_cookie: CookieSettings::django_csrf(),
             csrf_header_name: crate::django::csrf::DEFAULT_HEADER_NAME.to_owned(),
             csrf_use_sessions: false,
+            password_validators:
+                crate::django::password_validation::PasswordValidator::startproject_defaults(),
             csrf_trusted_origins: Vec::new(),
             allowed_hosts: DEFAULT_ALLOWED_HOSTS
                 .iter()
@@ -379,6 +386,7 @@ impl fmt::Debug for Settings {
             .field("csrf_cookie", &self.csrf_cookie)
             .field("csrf_header_name", &self.csrf_header_name)
             .field("csrf_use_sessions", &self.csrf_use_sessions)
+            .field("password_validators", &self.password_validators)
             .field("csrf_trusted_origins", &self.csrf_trusted_origins)
             .field("allowed_hosts", &self.allowed_hosts)
             .field("authentication_backends", &self.authentication_backends)

@@ -6,5 +6,6 @@ pub mod csrf;
 pub mod email_validator;
 pub mod hashers;
 pub mod http;
+pub mod password_validation;
 pub mod session_data;
 pub mod signing;

@@ -15,6 +15,7 @@ use crate::auth_settings::AuthSettingsBuilder;
 use crate::django::hashers::Algorithm;
 use crate::django::http::cookie::{CookieSettings, SameSite};
 use crate::django::http::meta::header_name_to_http;
+use crate::django::password_validation::PasswordValidator;
 use crate::policy::{ImportStrings, PolicyDefaults};
 use crate::settings::UnauthenticatedUser;
 use crate::store::user::{AUTH_USER, InvalidUserModel, UserModel};
@@ -103,6 +104,7 @@ pub(super) struct DjangoSettings {
     secret_key_fallbacks: Option<Vec<Secret>>,
     allowed_hosts: Option<Vec<String>>,
     password_hashers: Option<Vec<String>>,
+    auth_password_validators: Option<Vec<PasswordValidatorEntry>>,
     authentication_backends: Option<Vec<String>>,
     session_cookie_name: Option<String>,
     session_cookie_age: Option<i64>,
@@ -149,6 +151,15 @@ pub(super) struct DjangoSettings {
     simple_jwt: Option<toml::Table>,
     rest_knox: Option<RestKnox>,
     rest_auth: Option<toml::Table>,
+}
+
+/// One `AUTH_PASSWORD_VALIDATORS` entry: `{ NAME = "…", OPTIONS = { … } }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "SCREAMING_SNAKE_CASE")]
+struct PasswordValidatorEntry {
+    name: String,
+    #[serde(default)]
+    options: serde_json::Map<String, serde_json::Value>,
 }
 
 /// DRF's `REST_FRAMEWORK`, the keys this library reads.
@@ -280,6 +291,14 @@ impl DjangoSettings {
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|message| origins.error("PASSWORD_HASHERS", message))?;
             builder = builder.password_hashers(algorithms);
+        }
+        if let Some(entries) = self.auth_password_validators {
+            let validators = entries
+                .iter()
+                .map(|entry| PasswordValidator::from_config(&entry.name, &entry.options))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|error| origins.error("AUTH_PASSWORD_VALIDATORS", error.to_string()))?;
+            builder = builder.password_validators(validators);
         }
         if let Some(iterations) = self.pbkdf2_iterations {
             builder = builder.pbkdf2_iterations(iterations);

@@ -414,6 +414,49 @@ UNAUTHENTICATED_USER = false
     }
 
     #[test]
+    fn auth_password_validators_by_djangos_names_and_options() {
+        let path = file(
+            "validators",
+            r#"
+SECRET_KEY = "k"
+
+[[AUTH_PASSWORD_VALIDATORS]]
+NAME = "django.contrib.auth.password_validation.MinimumLengthValidator"
+OPTIONS = { min_length = 12 }
+
+[[AUTH_PASSWORD_VALIDATORS]]
+NAME = "django.contrib.auth.password_validation.NumericPasswordValidator"
+"#,
+        );
+        let from_file = built(Some(&path), &[]);
+        let validators = &from_file.settings().password_validators;
+        assert_eq!(
+            format!("{validators:?}"),
+            "[MinimumLength { min_length: 12 }, NumericPassword]"
+        );
+        let none = built(
+            None,
+            &[
+                ("DRF_AUTH_SECRET_KEY", "k"),
+                ("DRF_AUTH_AUTH_PASSWORD_VALIDATORS", "[]"),
+            ],
+        );
+        assert!(none.settings().password_validators.is_empty());
+        let refused = error(
+            None,
+            &[(
+                "DRF_AUTH_AUTH_PASSWORD_VALIDATORS",
+                r#"[{ NAME = "myproject.validators.Strong" }]"#,
+            )],
+        );
+        assert_eq!(
+            refused.message,
+            "The module in NAME could not be imported: myproject.validators.Strong. Check your \
+             AUTH_PASSWORD_VALIDATORS setting."
+        );
+    }
+
+    #[test]
     fn an_unknown_key_is_named_with_its_line_or_its_variable() {
         let path = file(
             "unknown",
