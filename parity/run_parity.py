@@ -39,6 +39,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from urllib.parse import quote
 from pathlib import Path
 from typing import Callable
 
@@ -1975,6 +1976,50 @@ def api_view_groups() -> list[Group]:
     return [Group("api-view", steps)]
 
 
+PERM_USERS = ("perm_none", "perm_user", "perm_group", "perm_both", "perm_staff", "perm_super", "perm_inactive")
+# Django's permission rows in the reference project, and names no row has.
+PERM_NAMES = tuple(f"{app}.{action}_{model}" for app, models in (
+    ("auth", ("group", "permission", "user")), ("contenttypes", ("contenttype",)), ("sessions", ("session",)),
+    ("authtoken", ("token", "tokenproxy")), ("knox", ("authtoken",)),
+    ("token_blacklist", ("outstandingtoken", "blacklistedtoken"))) for model in models
+    for action in ("add", "change", "delete", "view")) + (
+    "auth.add_group ", "AUTH.add_group", "auth.Add_Group", "auth", "auth.", ".add_group", "", "nope.nothing",
+    "auth.add_group.extra", "auth.add_gröup")
+
+
+def model_permission_groups() -> list[Group]:
+    """DRF's `DjangoModelPermissions` and `DjangoModelPermissionsOrAnonReadOnly` on `auth.Group`
+    (`queryset = Group.objects.all()`; the users of `manage.py parity_perms`): every method for
+    anonymous, bad credentials, and users with no, direct, group and both kinds of permissions,
+    staff, superuser and inactive. Then `request.user.has_perm(p)` for random (user, permission)
+    pairs, compared byte for byte."""
+    from dataclasses import replace
+
+    steps = []
+    methods = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE")
+    who = [("anonymous", [])] + [(user, auth(basic(user, "password"))) for user in PERM_USERS] + [
+        ("bad password", auth(basic("perm_user", "wrong")))]
+    for path in ("/model-perms/", "/model-perms-anon/"):
+        for method in methods:
+            for name, headers in who:
+                steps.append(S(f"{path} {method} {name}", method, path, headers))
+    groups = [Group("model-permissions", steps)]
+    rng = random.Random(PARITY_SEED)
+    askers = [user for user in PERM_USERS if user != "perm_inactive"] + ["john", "admin", None]
+    random_steps = []
+    for index in range(50):
+        user = rng.choice(askers)
+        # Half of them the ones the users hold or lack on purpose.
+        perms = [rng.choice(PERM_NAMES[:4] if rng.random() < 0.5 else PERM_NAMES) for _ in range(20)]
+        query = "&".join(f"perm={quote(p, safe='')}" for p in perms)
+        headers = [] if user is None else auth(basic(user, "password"))
+        step = S(f"has-perm {index} as {user or 'anonymous'}", "GET", f"/has-perm/?{query}", headers)
+        # An `@api_view`: Allow compared as a set (SET_ORDER_ALLOW_NOTE), the rest byte for byte.
+        random_steps.append(replace(step, check=check_api_view, generic=False, note=SET_ORDER_ALLOW_NOTE))
+    groups.append(Group(f"has-perm-random (seed {PARITY_SEED})", random_steps))
+    return groups
+
+
 def random_renderer_steps(seed: int, count: int) -> list[Step]:
     """Seeded random Accept headers (one to four entries, joined by `,` with random spacing, split
     over one or two lines), random `?format=`, credentials and methods, on the renderer routes and
@@ -2416,6 +2461,7 @@ def main(argv=None) -> int:
         extra += ["--token", f"revoked_{SHORT[side]}_key:revoked_{SHORT[side]}"]
         extra += ["--token", f"raout_{SHORT[side]}_key:raout_{SHORT[side]}"]
     manage_cmd("parity_fixtures", *extra)
+    manage_cmd("parity_perms")
 
     servers = []
     try:
@@ -2455,6 +2501,7 @@ def run_all(args, dj_port, rs_port, db_path, python, base_env) -> int:
     groups = (stateless_groups() + session_groups() + obtain_token_stateful_groups() + knox_groups()
               + simplejwt_groups() + simplejwt_endpoint_groups() + jwt_cookie_groups()
               + rest_auth_login_groups() + renderer_groups() + api_view_groups()
+              + model_permission_groups()
               + expiry_today_groups() + throttle_groups() + wsgi_semantics_groups())
     if args.group:
         groups = [g for g in groups if g.name in args.group]

@@ -455,6 +455,75 @@ impl Auth {
             .map_err(|error| self.error(error))
     }
 
+    /// Django's `request.user.has_perm(perm)` (`"app_label.codename"`): read from Django's
+    /// permission tables with `ModelBackend`'s rules (inactive: none; active superuser: all;
+    /// the user's and its groups' united), once per request, sharing what the view's
+    /// permissions already read. A store failure is the 503 to return.
+    pub async fn has_perm(&self, perm: &str) -> Result<bool, ApiErrorResponse> {
+        let runtime = runtime_of(&self.request)?;
+        let backend = &self.state.backend;
+        let decided = backend
+            .has_perm(runtime.env(), &self.state.user, perm)
+            .await;
+        decided.map_err(|error| self.error(error))
+    }
+
+    /// Django's `request.user.has_perms(perm_list)`: all of them.
+    pub async fn has_perms(&self, perms: &[&str]) -> Result<bool, ApiErrorResponse> {
+        let runtime = runtime_of(&self.request)?;
+        let backend = &self.state.backend;
+        let decided = backend
+            .has_perms(runtime.env(), &self.state.user, perms)
+            .await;
+        decided.map_err(|error| self.error(error))
+    }
+
+    /// Django's `request.user.has_module_perms(app_label)`: any permission of the app.
+    pub async fn has_module_perms(&self, app_label: &str) -> Result<bool, ApiErrorResponse> {
+        let runtime = runtime_of(&self.request)?;
+        let backend = &self.state.backend;
+        let decided = backend
+            .has_module_perms(runtime.env(), &self.state.user, app_label)
+            .await;
+        decided.map_err(|error| self.error(error))
+    }
+
+    /// Django's `request.user.get_all_permissions()`, `"app_label.codename"` in order.
+    pub async fn get_all_permissions(
+        &self,
+    ) -> Result<auth_core::model_backend::Permissions, ApiErrorResponse> {
+        let runtime = runtime_of(&self.request)?;
+        let backend = &self.state.backend;
+        let found = backend
+            .get_all_permissions(runtime.env(), &self.state.user)
+            .await;
+        found.map_err(|error| self.error(error))
+    }
+
+    /// Django's `request.user.get_group_permissions()`.
+    pub async fn get_group_permissions(
+        &self,
+    ) -> Result<auth_core::model_backend::Permissions, ApiErrorResponse> {
+        let runtime = runtime_of(&self.request)?;
+        let backend = &self.state.backend;
+        let found = backend
+            .get_group_permissions(runtime.env(), &self.state.user)
+            .await;
+        found.map_err(|error| self.error(error))
+    }
+
+    /// Django's `request.user.get_user_permissions()`.
+    pub async fn get_user_permissions(
+        &self,
+    ) -> Result<auth_core::model_backend::Permissions, ApiErrorResponse> {
+        let runtime = runtime_of(&self.request)?;
+        let backend = &self.state.backend;
+        let found = backend
+            .get_user_permissions(runtime.env(), &self.state.user)
+            .await;
+        found.map_err(|error| self.error(error))
+    }
+
     /// DRF's `request.accepted_renderer`: the renderer content negotiation chose among the
     /// view's `#[renderer_classes(…)]` (or the `DEFAULT_RENDERER_CLASSES`; JSON when neither
     /// lists any). A handler with

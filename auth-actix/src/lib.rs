@@ -87,7 +87,8 @@ pub use auth_core::authentication::{
     JwtAuthentication, JwtCookieAuthentication, JwtStatelessUserAuthentication,
 };
 pub use auth_core::permissions::{
-    AllowAny, IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly, ReadOnly,
+    AllowAny, DjangoModel, DjangoModelPermissions, DjangoModelPermissionsOrAnonReadOnly,
+    IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly, ReadOnly,
 };
 pub use auth_core::policy::PolicyDefaults;
 pub use auth_core::renderers::{CSVRenderer, JSONRenderer, StaticHTMLRenderer};
@@ -157,10 +158,12 @@ pub mod renderers {
 /// DRF's permissions: the [`Permission`](permissions::Permission) trait a custom permission
 /// implements, what it sees, the built-ins and `&`/`|`/`!` composition.
 pub mod permissions {
+    pub use auth_core::model_backend::{ModelBackend, Permissions};
     pub use auth_core::permissions::{
-        AllowAny, And, Decision, Denial, IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly,
-        ListDecision, Not, ObjectPermissions, Or, Permission, PermissionClasses, PermissionContext,
-        ReadOnly,
+        AllowAny, And, Decision, Denial, DjangoModel, DjangoModelPermissions,
+        DjangoModelPermissionsOrAnonReadOnly, DrfPermsMap, IsAdminUser, IsAuthenticated,
+        IsAuthenticatedOrReadOnly, ListDecision, Not, ObjectPermissions, Or, Permission,
+        PermissionClasses, PermissionContext, PermsMap, ReadOnly,
     };
     pub use auth_core::user::{AuthInfo, RequestUser};
 }

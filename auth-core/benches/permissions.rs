@@ -84,11 +84,13 @@ fn bench_permission<P: Permission>(
             _ => &RequestUser::Anonymous,
         };
         let request = MethodOnly(method);
+        let backend = auth_core::model_backend::ModelBackend::default();
         let cx = PermissionContext {
             request: &request,
             user,
             auth: &AuthInfo::None,
             env,
+            backend: &backend,
         };
         assert_eq!(allows::<P>(&cx), allowed, "{name}: {user_name} {method}");
         group.bench_function(format!("{user_name}/{method}"), |b| {

@@ -64,6 +64,7 @@ pub mod environment;
 pub mod jwt_revocation;
 #[doc(hidden)]
 pub mod login;
+pub mod model_backend;
 pub mod services;
 #[doc(hidden)]
 pub mod session_store;

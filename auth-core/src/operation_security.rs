@@ -74,11 +74,13 @@ fn admits_anonymous<P: PermissionClasses>(
         SERVICES.clone(),
     );
     let request = MethodOnly(method);
+    let backend = crate::model_backend::ModelBackend::default();
     let cx = PermissionContext {
         request: &request,
         user: &user,
         auth: &settings.unauthenticated_auth,
         env: &env,
+        backend: &backend,
     };
     let mut check = pin!(permissions.check(&cx));
     let mut context = Context::from_waker(Waker::noop());

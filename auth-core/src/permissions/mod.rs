@@ -4,6 +4,8 @@
 mod allow_any;
 pub mod classes;
 mod composition;
+mod django_model;
+mod django_model_permissions;
 mod is_admin_user;
 mod is_authenticated;
 mod is_authenticated_or_read_only;
@@ -16,6 +18,10 @@ pub use classes::{
     SharedPermissionClasses,
 };
 pub use composition::{And, Not, Or};
+pub use django_model::DjangoModel;
+pub use django_model_permissions::{
+    DjangoModelPermissions, DjangoModelPermissionsOrAnonReadOnly, DrfPermsMap, PermsMap,
+};
 pub use is_admin_user::IsAdminUser;
 pub use is_authenticated::IsAuthenticated;
 pub use is_authenticated_or_read_only::IsAuthenticatedOrReadOnly;

@@ -9,6 +9,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::environment::Environment;
 use crate::error::ApiError;
+use crate::model_backend::ModelBackend;
 use crate::request::RequestView;
 use crate::settings::Settings;
 use crate::user::{AuthInfo, RequestUser};
@@ -24,9 +25,21 @@ pub struct PermissionContext<'a> {
     pub auth: &'a AuthInfo,
     /// The settings, the database and the services.
     pub env: &'a Environment,
+    /// The request's permission lookups (Django's `user.has_perm`, cached for the request).
+    pub backend: &'a ModelBackend,
 }
 
 impl<'a> PermissionContext<'a> {
+    /// `request.user.has_perm(perm)` (see [`ModelBackend`]).
+    pub async fn has_perm(&self, perm: &str) -> Result<bool, ApiError> {
+        self.backend.has_perm(self.env, self.user, perm).await
+    }
+
+    /// `request.user.has_perms(perms)`.
+    pub async fn has_perms(&self, perms: &[&str]) -> Result<bool, ApiError> {
+        self.backend.has_perms(self.env, self.user, perms).await
+    }
+
     /// The project's settings.
     pub fn settings(&self) -> &'a Settings {
         self.env.settings()

@@ -10,6 +10,7 @@ use crate::authentication::{AuthContext, Authenticators, ChainOutcome};
 use crate::environment::Environment;
 use crate::error::{ApiError, ErrorKind};
 use crate::messages;
+use crate::model_backend::ModelBackend;
 use crate::permissions::{Denial, ObjectPermissions, PermissionClasses, PermissionContext};
 use crate::request::RequestView;
 use crate::response_effects::ResponseEffects;
@@ -34,6 +35,8 @@ pub struct AuthState {
     pub challenge: Option<String>,
     /// The view's permissions, for object-level checks from the handler.
     pub object_permissions: ObjectPermissions,
+    /// `request.user`'s permission lookups, with what the view's permissions already read.
+    pub backend: ModelBackend,
 }
 
 impl fmt::Debug for AuthState {
@@ -61,6 +64,7 @@ impl AuthState {
             user: &self.user,
             auth: &self.auth,
             env,
+            backend: &self.backend,
         };
         match self.object_permissions.check(&cx, object).await? {
             None => Ok(()),
@@ -264,11 +268,13 @@ where
         };
         let has_schemes = !self.authentication.is_empty();
 
+        let backend = ModelBackend::default();
         let permission_cx = PermissionContext {
             request,
             user: &user,
             auth: &auth,
             env,
+            backend: &backend,
         };
         if let Some(denial) = self
             .permissions
@@ -309,6 +315,7 @@ where
             has_schemes,
             challenge,
             object_permissions,
+            backend,
         })
     }
 }

@@ -15,6 +15,7 @@ pub mod key_prefix;
 #[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
 pub mod knox_token;
 pub mod migrations;
+pub mod permission;
 pub mod session;
 #[cfg(feature = "sqlite")]
 pub mod sqlite_file;

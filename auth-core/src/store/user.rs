@@ -118,6 +118,9 @@ pub enum InvalidUserModel {
          last_login, is_superuser, is_staff, is_active and date_joined"
     )]
     UsernameField(String),
+    /// The model name is not a plain SQL identifier.
+    #[error("user model name {0:?} is not a plain identifier (letters, digits, `_`; at most 63)")]
+    ModelName(String),
 }
 
 /// `AbstractUser`'s columns other than the username, in select order after `id`.
@@ -160,12 +163,16 @@ const NOT_USERNAME: [&str; 7] = [
 pub struct UserModel {
     table: Cow<'static, str>,
     username_field: Cow<'static, str>,
+    /// Django's `model_name` (the class name, lower-cased), which names the user's column in
+    /// the `groups` and `user_permissions` many-to-many tables (`{model_name}_id`).
+    model_name: Cow<'static, str>,
 }
 
 /// Django's default user model: `auth_user`, username field `username`.
 pub const AUTH_USER: UserModel = UserModel {
     table: Cow::Borrowed("auth_user"),
     username_field: Cow::Borrowed("username"),
+    model_name: Cow::Borrowed("user"),
 };
 
 impl Default for UserModel {
@@ -197,10 +204,52 @@ impl UserModel {
         if !is_identifier(&username_field) || NOT_USERNAME.contains(&username_field.as_str()) {
             return Err(InvalidUserModel::UsernameField(username_field));
         }
+        // Django's default `db_table` is `{app_label}_{model_name}`: the model name follows the
+        // first underscore (an app label with an underscore of its own needs
+        // `with_model_name`).
+        let model_name = table
+            .split_once('_')
+            .map_or(table.as_str(), |(_, model)| model)
+            .to_owned();
         Ok(Self {
             table: Cow::Owned(table),
             username_field: Cow::Owned(username_field),
+            model_name: Cow::Owned(model_name),
         })
+    }
+
+    /// The model's `model_name` (Django: the class name lower-cased, `member` for
+    /// `custom_users.Member`), when the table name does not end with it after its first `_`.
+    pub fn with_model_name(
+        mut self,
+        model_name: impl Into<String>,
+    ) -> Result<Self, InvalidUserModel> {
+        let model_name = model_name.into();
+        if !is_identifier(&model_name) {
+            return Err(InvalidUserModel::ModelName(model_name));
+        }
+        self.model_name = Cow::Owned(model_name);
+        Ok(self)
+    }
+
+    /// Django's `model_name` of the user model (`user` for `auth.User`).
+    pub fn model_name(&self) -> &str {
+        &self.model_name
+    }
+
+    /// The many-to-many table of the user's groups (`auth_user_groups`).
+    pub fn groups_table(&self) -> String {
+        format!("{}_groups", self.table)
+    }
+
+    /// The many-to-many table of the user's own permissions (`auth_user_user_permissions`).
+    pub fn user_permissions_table(&self) -> String {
+        format!("{}_user_permissions", self.table)
+    }
+
+    /// The user's column in those two tables (`user_id`).
+    pub fn m2m_column(&self) -> String {
+        format!("{}_id", self.model_name)
     }
 
     /// The table name.

@@ -1,6 +1,7 @@
 """The views of the reference project: one per route of tests/src/bin/drf_parity.rs."""
 import json
 
+from django.contrib.auth.models import Group
 from django.http import JsonResponse
 from django.middleware.csrf import get_token
 from django.views.decorators.csrf import csrf_exempt, ensure_csrf_cookie
@@ -16,6 +17,8 @@ from rest_framework.authentication import (
 from rest_framework.permissions import (
     AllowAny,
     BasePermission,
+    DjangoModelPermissions,
+    DjangoModelPermissionsOrAnonReadOnly,
     IsAdminUser,
     IsAuthenticated,
     IsAuthenticatedOrReadOnly,
@@ -262,3 +265,24 @@ def api_view_open(request):
 def api_view_csv(request):
     """Café table — in CSV or JSON."""
     return Response([{"user": str(request.user), "auth": str(request.auth)}])
+
+
+# DRF's model permissions on `auth.Group` (the users: `manage.py parity_perms`).
+
+
+class ModelPerms(WhoAmI):
+    authentication_classes = [BasicAuthentication]
+    permission_classes = [DjangoModelPermissions]
+    queryset = Group.objects.all()
+
+
+class ModelPermsAnon(ModelPerms):
+    permission_classes = [DjangoModelPermissionsOrAnonReadOnly]
+
+
+@api_view(["GET"])
+@authentication_classes([BasicAuthentication])
+@permission_classes([AllowAny])
+def has_perm(request):
+    """`request.user.has_perm(p)` for each `perm` of the query string, in its order."""
+    return Response({p: request.user.has_perm(p) for p in request.query_params.getlist("perm")})

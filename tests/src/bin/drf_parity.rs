@@ -36,12 +36,13 @@ use auth_actix::views::{
 };
 use auth_actix::{
     AllowAny, AnonRateThrottle, ApiErrorResponse, Auth, AuthRuntime, AuthSettings,
-    BasicAuthentication, BearerAuthentication, CSVRenderer, DefaultResponseHeaders, IsAdminUser,
-    IsAuthenticated, IsAuthenticatedOrReadOnly, JSONRenderer, JwtAuthentication,
-    JwtCookieAuthentication, JwtStatelessUserAuthentication, KnoxTokenAuthentication,
-    PolicyDefaults, RemoteUserAuthentication, ScopedRateThrottle, SessionAuthentication,
-    SessionMiddleware, StaticHTMLRenderer, TokenAuthentication, UserRateThrottle, api_view,
-    authentication_classes, permission_classes, renderer_classes, throttle_classes, throttle_scope,
+    BasicAuthentication, BearerAuthentication, CSVRenderer, DefaultResponseHeaders, DjangoModel,
+    DjangoModelPermissions, DjangoModelPermissionsOrAnonReadOnly, IsAdminUser, IsAuthenticated,
+    IsAuthenticatedOrReadOnly, JSONRenderer, JwtAuthentication, JwtCookieAuthentication,
+    JwtStatelessUserAuthentication, KnoxTokenAuthentication, PolicyDefaults,
+    RemoteUserAuthentication, ScopedRateThrottle, SessionAuthentication, SessionMiddleware,
+    StaticHTMLRenderer, TokenAuthentication, UserRateThrottle, api_view, authentication_classes,
+    permission_classes, renderer_classes, throttle_classes, throttle_scope,
 };
 
 /// The reference's custom permission: staff only, with DRF's `message`.
@@ -105,6 +106,42 @@ fn rendered_whoami(auth: &Auth) -> HttpResponse {
     HttpResponse::Ok()
         .content_type(renderer.content_type().as_ref())
         .body(body)
+}
+
+/// Django's `auth.Group`: the model of the reference's model-permission views.
+struct AuthGroup;
+
+impl DjangoModel for AuthGroup {
+    const APP_LABEL: &'static str = "auth";
+    const MODEL_NAME: &'static str = "group";
+}
+
+#[authentication_classes(BasicAuthentication)]
+#[permission_classes(DjangoModelPermissions<AuthGroup>)]
+async fn model_perms(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
+#[authentication_classes(BasicAuthentication)]
+#[permission_classes(DjangoModelPermissionsOrAnonReadOnly<AuthGroup>)]
+async fn model_perms_anon(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
+/// `request.user.has_perm(p)` for each `perm` of the query string, in its order (a repeated
+/// one keeps its first place, as a Python dict's key).
+#[api_view(GET)]
+#[authentication_classes(BasicAuthentication)]
+#[permission_classes(AllowAny)]
+async fn has_perm(auth: Auth) -> Result<HttpResponse, ApiErrorResponse> {
+    let mut answers = serde_json::Map::new();
+    for (name, value) in form_urlencoded::parse(auth.request().query_string().as_bytes()) {
+        if name == "perm" && !answers.contains_key(value.as_ref()) {
+            let held = auth.has_perm(&value).await?;
+            answers.insert(value.into_owned(), held.into());
+        }
+    }
+    Ok(HttpResponse::Ok().json(answers))
 }
 
 /// Who is asking, by Basic.
@@ -460,6 +497,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .route("/api-view/basic/", web::to(api_view_basic))
             .route("/api-view/open/", web::to(api_view_open))
             .route("/api-view/csv/", web::to(api_view_csv))
+            .route("/model-perms/", web::route().to(model_perms))
+            .route("/model-perms-anon/", web::route().to(model_perms_anon))
+            .route("/has-perm/", web::to(has_perm))
             .route("/token/", web::route().to(token))
             .route("/bearer/", web::route().to(bearer))
             .route("/session/", web::route().to(session))

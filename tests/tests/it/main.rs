@@ -18,6 +18,7 @@ mod deny_by_default;
 mod derive;
 mod knox;
 mod macros;
+mod model_permissions;
 mod observability;
 mod obtain_token;
 mod openapi;

@@ -52,6 +52,7 @@ async fn view<P: Permission>(fixture: &Fixture, user: &RequestUser) -> bool {
         user,
         auth: &AuthInfo::None,
         env: &fixture.env,
+        backend: &Default::default(),
     };
     P::default().has_permission(&cx).await.unwrap()
 }
@@ -63,6 +64,7 @@ async fn object<P: Permission>(fixture: &Fixture, user: &RequestUser) -> bool {
         user,
         auth: &AuthInfo::None,
         env: &fixture.env,
+        backend: &Default::default(),
     };
     P::default().has_object_permission(&cx, &()).await.unwrap()
 }

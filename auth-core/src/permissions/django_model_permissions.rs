@@ -1,0 +1,138 @@
+//! DRF's `DjangoModelPermissions` and `DjangoModelPermissionsOrAnonReadOnly`: the request's
+//! method needs the user to hold the model's Django permissions — `add_` for `POST`, `change_`
+//! for `PUT`/`PATCH`, `delete_` for `DELETE`, nothing for `GET`/`OPTIONS`/`HEAD` — read from
+//! Django's tables through [`ModelBackend`](crate::model_backend::ModelBackend).
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use super::django_model::DjangoModel;
+use super::permission::{Decision, Permission, PermissionContext};
+use crate::error::ApiError;
+use crate::user::RequestUser;
+
+/// DRF's `perms_map`: the permission templates each method needs (`%(app_label)s` and
+/// `%(model_name)s` filled in from the model); `None` for a method it does not map, which DRF
+/// answers with 405.
+pub trait PermsMap: 'static {
+    /// The templates for `method`.
+    fn perms_map(method: &str) -> Option<&'static [&'static str]>;
+}
+
+/// DRF's own `perms_map`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct DrfPermsMap;
+
+impl PermsMap for DrfPermsMap {
+    fn perms_map(method: &str) -> Option<&'static [&'static str]> {
+        match method {
+            "GET" | "OPTIONS" | "HEAD" => Some(&[]),
+            "POST" => Some(&["%(app_label)s.add_%(model_name)s"]),
+            "PUT" | "PATCH" => Some(&["%(app_label)s.change_%(model_name)s"]),
+            "DELETE" => Some(&["%(app_label)s.delete_%(model_name)s"]),
+            _ => None,
+        }
+    }
+}
+
+/// `get_required_permissions(method, model_cls)`: the map's templates for the method, filled
+/// in; `MethodNotAllowed` (405) for a method the map lacks.
+fn required_permissions<M: DjangoModel, Map: PermsMap>(
+    method: &str,
+) -> Result<Vec<String>, ApiError> {
+    let templates = Map::perms_map(method).ok_or_else(|| ApiError::method_not_allowed(method))?;
+    Ok(templates
+        .iter()
+        .map(|template| {
+            template
+                .replace("%(app_label)s", M::APP_LABEL)
+                .replace("%(model_name)s", M::MODEL_NAME)
+        })
+        .collect())
+}
+
+/// `DjangoModelPermissions.has_permission`, for both classes.
+async fn has_permission<M: DjangoModel, Map: PermsMap>(
+    cx: &PermissionContext<'_>,
+    authenticated_users_only: bool,
+) -> Decision {
+    // DRF: `if not request.user or (not request.user.is_authenticated and
+    // self.authenticated_users_only)` — before the method is looked up.
+    if matches!(cx.user, RequestUser::None)
+        || (!cx.user.is_authenticated() && authenticated_users_only)
+    {
+        return Ok(false);
+    }
+    let perms = required_permissions::<M, Map>(cx.request.method())?;
+    let perms: Vec<&str> = perms.iter().map(String::as_str).collect();
+    cx.has_perms(&perms).await
+}
+
+/// DRF's `DjangoModelPermissions` on the model `M` (with `perms_map` `Map`): authenticated
+/// users holding the method's permissions.
+///
+/// ```
+/// use auth_core::permissions::{DjangoModel, DjangoModelPermissions};
+/// # struct Article;
+/// # impl DjangoModel for Article {
+/// #     const APP_LABEL: &'static str = "blog";
+/// #     const MODEL_NAME: &'static str = "article";
+/// # }
+/// // #[permission_classes(DjangoModelPermissions<Article>)]
+/// type Policy = DjangoModelPermissions<Article>;
+/// ```
+pub struct DjangoModelPermissions<M, Map = DrfPermsMap>(PhantomData<fn() -> (M, Map)>);
+
+/// DRF's `DjangoModelPermissionsOrAnonReadOnly`: as [`DjangoModelPermissions`], and anonymous
+/// users may use the methods that need no permission (`GET`, `HEAD`, `OPTIONS`).
+pub struct DjangoModelPermissionsOrAnonReadOnly<M, Map = DrfPermsMap>(
+    PhantomData<fn() -> (M, Map)>,
+);
+
+macro_rules! model_permission {
+    ($name:ident, $authenticated_users_only:expr) => {
+        impl<M, Map> Default for $name<M, Map> {
+            fn default() -> Self {
+                Self(PhantomData)
+            }
+        }
+
+        impl<M, Map> fmt::Debug for $name<M, Map> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(stringify!($name))
+            }
+        }
+
+        impl<M: DjangoModel, Map: PermsMap> Permission for $name<M, Map> {
+            async fn has_permission(&self, cx: &PermissionContext<'_>) -> Decision {
+                has_permission::<M, Map>(cx, $authenticated_users_only).await
+            }
+        }
+    };
+}
+
+model_permission!(DjangoModelPermissions, true);
+model_permission!(DjangoModelPermissionsOrAnonReadOnly, false);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Article;
+
+    impl DjangoModel for Article {
+        const APP_LABEL: &'static str = "blog";
+        const MODEL_NAME: &'static str = "article";
+    }
+
+    #[test]
+    fn drfs_map_names_the_models_permissions() {
+        let required = |method| required_permissions::<Article, DrfPermsMap>(method);
+        assert_eq!(required("GET").unwrap(), Vec::<String>::new());
+        assert_eq!(required("POST").unwrap(), ["blog.add_article"]);
+        assert_eq!(required("PATCH").unwrap(), ["blog.change_article"]);
+        assert_eq!(required("DELETE").unwrap(), ["blog.delete_article"]);
+        let refused = required("TRACE").unwrap_err();
+        assert_eq!(refused.status(), 405);
+    }
+}

@@ -1,0 +1,250 @@
+//! Django's permission model on `request.user` (`has_perm` and its siblings, `ModelBackend`'s
+//! rules, read from Django's tables) and DRF's `DjangoModelPermissions` /
+//! `DjangoModelPermissionsOrAnonReadOnly`. The same matrix against DRF itself is the parity
+//! suite's `model-permissions` group. (Handler names are unique in the test binary.)
+
+use actix_web::{HttpResponse, test, web};
+use auth_actix::permissions::{ModelBackend, RequestUser};
+use auth_actix::{
+    Auth, BasicAuthentication, DjangoModel, DjangoModelPermissions,
+    DjangoModelPermissionsOrAnonReadOnly, IsAdminUser, api_view, authentication_classes,
+    permission_classes,
+};
+use std::sync::Arc;
+use test_support::permission_tables::{create_permission_tables, grant, join_group, permission};
+use test_support::*;
+
+/// `blog.Article`.
+struct Article;
+
+impl DjangoModel for Article {
+    const APP_LABEL: &'static str = "blog";
+    const MODEL_NAME: &'static str = "article";
+}
+
+#[api_view(GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, TRACE)]
+#[authentication_classes(BasicAuthentication)]
+#[permission_classes(DjangoModelPermissions<Article>)]
+async fn model_permissions_articles(auth: Auth) -> HttpResponse {
+    HttpResponse::Ok().json(auth.user().to_string())
+}
+
+#[api_view(GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, TRACE)]
+#[authentication_classes(BasicAuthentication)]
+#[permission_classes(DjangoModelPermissionsOrAnonReadOnly<Article>)]
+async fn model_permissions_articles_anon(auth: Auth) -> HttpResponse {
+    HttpResponse::Ok().json(auth.user().to_string())
+}
+
+#[api_view(GET, POST, DELETE)]
+#[authentication_classes(BasicAuthentication)]
+#[permission_classes(DjangoModelPermissions<Article> | IsAdminUser)]
+async fn model_permissions_or_staff(
+    auth: Auth,
+) -> Result<HttpResponse, auth_actix::ApiErrorResponse> {
+    // The view's permissions read the sets once; the handler's questions reuse them.
+    let perms = auth.get_all_permissions().await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "perms": perms.iter().collect::<Vec<_>>(),
+        "blog": auth.has_module_perms("blog").await?,
+        "shop": auth.has_module_perms("shop").await?,
+        "add": auth.has_perm("blog.add_article").await?,
+        "both": auth.has_perms(&["blog.add_article", "blog.delete_article"]).await?,
+        "none": auth.has_perms(&[]).await?,
+    })))
+}
+
+fn routes(config: &mut web::ServiceConfig) {
+    config
+        .route("/perms/articles/", web::to(model_permissions_articles))
+        .route(
+            "/perms/articles-anon/",
+            web::to(model_permissions_articles_anon),
+        )
+        .route("/perms/or-staff/", web::to(model_permissions_or_staff));
+}
+
+/// Users: `adder` (add directly), `editor` (change and delete through a group, add
+/// directly), `inactive_editor` (the same rows, inactive), `boss` (superuser, no rows),
+/// `nobody` (no rows), `staff` (staff, no rows).
+async fn fixture() -> (AuthSettings, DatabaseConnection) {
+    let settings = settings();
+    let db = database(&settings).await;
+    create_permission_tables(&db).await;
+    let adder = add_user(&db, &settings, "adder", "password", true, false).await;
+    grant(&db, adder.id, "blog.add_article").await;
+    let editor = add_user(&db, &settings, "editor", "password", true, false).await;
+    grant(&db, editor.id, "blog.add_article").await;
+    join_group(
+        &db,
+        editor.id,
+        "editors",
+        &["blog.change_article", "blog.delete_article"],
+    )
+    .await;
+    let inactive = add_user(&db, &settings, "inactive_editor", "password", false, false).await;
+    grant(&db, inactive.id, "blog.add_article").await;
+    join_group(&db, inactive.id, "editors", &[]).await;
+    let boss = add_user(&db, &settings, "boss", "password", true, false).await;
+    auth_actix::store::sea_orm::ConnectionTrait::execute_unprepared(
+        &db,
+        &format!(
+            "UPDATE auth_user SET is_superuser = 1 WHERE id = {}",
+            boss.id
+        ),
+    )
+    .await
+    .unwrap();
+    add_user(&db, &settings, "nobody", "password", true, false).await;
+    add_user(&db, &settings, "staff", "password", true, true).await;
+    // A permission nobody holds, and one of another app.
+    permission(&db, "blog.view_article").await;
+    permission(&db, "shop.add_order").await;
+    (settings, db)
+}
+
+fn as_user(method: &str, path: &str, user: Option<&str>) -> test::TestRequest {
+    let request = test::TestRequest::default()
+        .method(actix_web::http::Method::from_bytes(method.as_bytes()).unwrap())
+        .uri(path);
+    match user {
+        Some(user) => with_auth(request, basic(format!("{user}:password").as_bytes())),
+        None => request,
+    }
+}
+
+#[actix_web::test]
+async fn django_model_permissions_answer_as_drf() {
+    let (settings, db) = fixture().await;
+    let app = app(&settings, &db, routes).await;
+    let denied = detail("You do not have permission to perform this action.");
+    // (user, method, status) on DjangoModelPermissions<Article>.
+    let table: &[(Option<&str>, &str, u16)] = &[
+        (None, "GET", 401),
+        (None, "POST", 401),
+        (Some("nobody"), "GET", 200),
+        (Some("nobody"), "HEAD", 200),
+        (Some("nobody"), "OPTIONS", 200),
+        (Some("nobody"), "POST", 403),
+        (Some("adder"), "POST", 200),
+        (Some("adder"), "PUT", 403),
+        (Some("editor"), "POST", 200),
+        (Some("editor"), "PUT", 200),
+        (Some("editor"), "PATCH", 200),
+        (Some("editor"), "DELETE", 200),
+        (Some("boss"), "DELETE", 200),
+        (Some("staff"), "POST", 403),
+        // DRF's map has no TRACE: MethodNotAllowed from the permission, after authentication.
+        (Some("editor"), "TRACE", 405),
+        (None, "TRACE", 401),
+    ];
+    for &(user, method, status) in table {
+        let reply = send(&app, as_user(method, "/perms/articles/", user)).await;
+        assert_eq!(reply.status, status, "{user:?} {method}: {}", reply.body);
+        if status == 403 {
+            assert_eq!(reply.body, denied);
+        }
+    }
+    let reply = send(&app, as_user("TRACE", "/perms/articles/", Some("editor"))).await;
+    assert_eq!(reply.body, r#"{"detail":"Method \"TRACE\" not allowed."}"#);
+    // An inactive user cannot authenticate by Basic: DRF's 401 before any permission.
+    let reply = send(
+        &app,
+        as_user("POST", "/perms/articles/", Some("inactive_editor")),
+    )
+    .await;
+    assert_eq!(reply.status, 401);
+
+    // OrAnonReadOnly: anonymous reads pass, anonymous writes are NotAuthenticated.
+    for (user, method, status) in [
+        (None, "GET", 200),
+        (None, "HEAD", 200),
+        (None, "OPTIONS", 200),
+        (None, "POST", 401),
+        (None, "TRACE", 405),
+        (Some("nobody"), "DELETE", 403),
+        (Some("editor"), "DELETE", 200),
+    ] {
+        let reply = send(&app, as_user(method, "/perms/articles-anon/", user)).await;
+        assert_eq!(reply.status, status, "{user:?} {method}: {}", reply.body);
+    }
+}
+
+#[actix_web::test]
+async fn has_perm_follows_model_backends_rules() {
+    let (settings, db) = fixture().await;
+    let app = app(&settings, &db, routes).await;
+    let json = |reply: Reply| serde_json::from_str::<serde_json::Value>(&reply.body).unwrap();
+    let editor = json(send(&app, as_user("GET", "/perms/or-staff/", Some("editor"))).await);
+    assert_eq!(
+        editor,
+        serde_json::json!({
+            "perms": ["blog.add_article", "blog.change_article", "blog.delete_article"],
+            "blog": true, "shop": false, "add": true, "both": true, "none": true,
+        })
+    );
+    // A superuser has every permission there is, and any other too.
+    let boss = json(send(&app, as_user("GET", "/perms/or-staff/", Some("boss"))).await);
+    assert_eq!(boss["perms"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        (&boss["shop"], &boss["both"]),
+        (&serde_json::json!(true), &serde_json::json!(true))
+    );
+    // Staff passes by `| IsAdminUser` and holds nothing.
+    let staff = json(send(&app, as_user("GET", "/perms/or-staff/", Some("staff"))).await);
+    assert_eq!(
+        staff,
+        serde_json::json!({"perms": [], "blog": false, "shop": false, "add": false, "both": false, "none": true})
+    );
+
+    // The rules on users the views cannot authenticate: an inactive user has nothing, even with
+    // rows; the anonymous user has nothing, yet `has_perms([])`; simplejwt's TokenUser nothing.
+    let env = settings.environment(db.clone());
+    let inactive = auth_actix::store::user::AUTH_USER
+        .find_by_username(&db, "inactive_editor")
+        .await
+        .unwrap()
+        .unwrap();
+    let inactive = RequestUser::User(Arc::new(inactive));
+    let backend = ModelBackend::default();
+    assert!(
+        backend
+            .get_all_permissions(&env, &inactive)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        !backend
+            .has_perm(&env, &inactive, "blog.add_article")
+            .await
+            .unwrap()
+    );
+    assert!(
+        !backend
+            .has_module_perms(&env, &inactive, "blog")
+            .await
+            .unwrap()
+    );
+    let anonymous = RequestUser::Anonymous;
+    assert!(
+        !backend
+            .has_perm(&env, &anonymous, "blog.add_article")
+            .await
+            .unwrap()
+    );
+    assert!(backend.has_perms(&env, &anonymous, &[]).await.unwrap());
+    let token_user = RequestUser::Token(Arc::new(auth_actix::authentication::TokenUser {
+        id: "1".to_owned(),
+        username: String::new(),
+        is_staff: false,
+        is_superuser: true,
+    }));
+    assert!(
+        !backend
+            .has_perm(&env, &token_user, "blog.add_article")
+            .await
+            .unwrap()
+    );
+    assert!(!backend.has_perms(&env, &token_user, &[]).await.unwrap());
+}
