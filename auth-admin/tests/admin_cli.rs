@@ -1180,7 +1180,7 @@ async fn createsuperuser_interactive_prints_djangos_messages_and_asks_to_bypass(
     );
     let bypass = "Bypass password validation and create user anyway? [y/N]: ";
     assert_eq!(
-        script.asked[4..],
+        script.asked[2..],
         [
             "Password: ",
             "Password (again): ",
