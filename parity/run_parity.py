@@ -1988,8 +1988,10 @@ PERM_NAMES = tuple(f"{app}.{action}_{model}" for app, models in (
 
 
 def model_permission_groups() -> list[Group]:
-    """DRF's `DjangoModelPermissions` and `DjangoModelPermissionsOrAnonReadOnly` on `auth.Group`
-    (`queryset = Group.objects.all()`; the users of `manage.py parity_perms`): every method for
+    """DRF's `DjangoModelPermissions`, `DjangoModelPermissionsOrAnonReadOnly` and
+    `DjangoObjectPermissions` (DRF's map, and the documented one that needs the view permission to
+    read: its 404 for what one cannot see) on `auth.Group` (`queryset = Group.objects.all()`; the
+    users of `manage.py parity_perms`): every method for
     anonymous, bad credentials, and users with no, direct, group and both kinds of permissions,
     staff, superuser and inactive. Then `request.user.has_perm(p)` for random (user, permission)
     pairs, compared byte for byte."""
@@ -1999,7 +2001,7 @@ def model_permission_groups() -> list[Group]:
     methods = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE")
     who = [("anonymous", [])] + [(user, auth(basic(user, "password"))) for user in PERM_USERS] + [
         ("bad password", auth(basic("perm_user", "wrong")))]
-    for path in ("/model-perms/", "/model-perms-anon/"):
+    for path in ("/model-perms/", "/model-perms-anon/", "/object-perms/", "/object-perms-view/"):
         for method in methods:
             for name, headers in who:
                 steps.append(S(f"{path} {method} {name}", method, path, headers))

@@ -88,7 +88,7 @@ pub use auth_core::authentication::{
 };
 pub use auth_core::permissions::{
     AllowAny, DjangoModel, DjangoModelPermissions, DjangoModelPermissionsOrAnonReadOnly,
-    IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly, ReadOnly,
+    DjangoObjectPermissions, IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly, ReadOnly,
 };
 pub use auth_core::policy::PolicyDefaults;
 pub use auth_core::renderers::{CSVRenderer, JSONRenderer, StaticHTMLRenderer};
@@ -161,9 +161,9 @@ pub mod permissions {
     pub use auth_core::model_backend::{ModelBackend, Permissions};
     pub use auth_core::permissions::{
         AllowAny, And, Decision, Denial, DjangoModel, DjangoModelPermissions,
-        DjangoModelPermissionsOrAnonReadOnly, DrfPermsMap, IsAdminUser, IsAuthenticated,
-        IsAuthenticatedOrReadOnly, ListDecision, Not, ObjectPermissions, Or, Permission,
-        PermissionClasses, PermissionContext, PermsMap, ReadOnly,
+        DjangoModelPermissionsOrAnonReadOnly, DjangoObjectPermissions, DrfPermsMap, IsAdminUser,
+        IsAuthenticated, IsAuthenticatedOrReadOnly, ListDecision, Not, ObjectPermissions, Or,
+        Permission, PermissionClasses, PermissionContext, PermsMap, ReadOnly,
     };
     pub use auth_core::user::{AuthInfo, RequestUser};
 }

@@ -154,7 +154,20 @@ impl ModelBackend {
         Ok(true)
     }
 
-    /// `user.has_module_perms(app_label)`: any permission of that app.
+    /// `user.has_perms(perm_list, obj)` for an object: `ModelBackend` grants no permission on
+    /// an object (its `get_all_permissions(user, obj)` is empty), so only an active superuser
+    /// holds any — and every user "holds" none (`all([])`), except a `TokenUser`, whose
+    /// `has_perms` is always false. Object permissions of another backend (django-guardian's
+    /// table) are not read.
+    pub fn has_perms_on_object(&self, user: &RequestUser, perms: &[&str]) -> bool {
+        match user {
+            RequestUser::Token(_) => false,
+            RequestUser::User(row) if row.is_active && row.is_superuser => true,
+            RequestUser::User(_) | RequestUser::Anonymous | RequestUser::None => perms.is_empty(),
+        }
+    }
+
+    /// `user.has_module_perms(app_label)`: any permission of the app.
     pub async fn has_module_perms(
         &self,
         env: &Environment,

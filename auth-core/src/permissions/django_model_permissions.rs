@@ -3,12 +3,13 @@
 //! for `PUT`/`PATCH`, `delete_` for `DELETE`, nothing for `GET`/`OPTIONS`/`HEAD` — read from
 //! Django's tables through [`ModelBackend`](crate::model_backend::ModelBackend).
 
+use std::any::Any;
 use std::fmt;
 use std::marker::PhantomData;
 
 use super::django_model::DjangoModel;
 use super::permission::{Decision, Permission, PermissionContext};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorKind};
 use crate::user::RequestUser;
 
 /// DRF's `perms_map`: the permission templates each method needs (`%(app_label)s` and
@@ -89,8 +90,39 @@ pub struct DjangoModelPermissionsOrAnonReadOnly<M, Map = DrfPermsMap>(
     PhantomData<fn() -> (M, Map)>,
 );
 
+/// DRF's `DjangoObjectPermissions`: [`DjangoModelPermissions`] at view level, and at object
+/// level (`auth.check_object_permissions(&obj)`) the same permissions on the object. A user
+/// without them gets DRF's 404 `Not found.` unless the method is unsafe and the user may read
+/// the object (then 403), so that an object one cannot see is not revealed. Only an active
+/// superuser holds permissions on objects here (see
+/// [`ModelBackend::has_perms_on_object`](crate::model_backend::ModelBackend::has_perms_on_object)).
+pub struct DjangoObjectPermissions<M, Map = DrfPermsMap>(PhantomData<fn() -> (M, Map)>);
+
+/// `DjangoObjectPermissions.has_object_permission`.
+fn has_object_permission<M: DjangoModel, Map: PermsMap>(cx: &PermissionContext<'_>) -> Decision {
+    let method = cx.request.method();
+    let perms = required_permissions::<M, Map>(method)?;
+    let perms: Vec<&str> = perms.iter().map(String::as_str).collect();
+    if cx.backend.has_perms_on_object(cx.user, &perms) {
+        return Ok(true);
+    }
+    // DRF's `SAFE_METHODS`: read permissions already failed.
+    if cx.request.is_safe_method() {
+        return Err(ApiError::new(ErrorKind::NotFound));
+    }
+    let read = required_permissions::<M, Map>("GET")?;
+    let read: Vec<&str> = read.iter().map(String::as_str).collect();
+    if !cx.backend.has_perms_on_object(cx.user, &read) {
+        return Err(ApiError::new(ErrorKind::NotFound));
+    }
+    Ok(false)
+}
+
 macro_rules! model_permission {
     ($name:ident, $authenticated_users_only:expr) => {
+        model_permission!($name, $authenticated_users_only, |_cx| Ok(true));
+    };
+    ($name:ident, $authenticated_users_only:expr, $object:expr) => {
         impl<M, Map> Default for $name<M, Map> {
             fn default() -> Self {
                 Self(PhantomData)
@@ -107,12 +139,26 @@ macro_rules! model_permission {
             async fn has_permission(&self, cx: &PermissionContext<'_>) -> Decision {
                 has_permission::<M, Map>(cx, $authenticated_users_only).await
             }
+
+            async fn has_object_permission(
+                &self,
+                cx: &PermissionContext<'_>,
+                _object: &dyn Any,
+            ) -> Decision {
+                let object: fn(&PermissionContext<'_>) -> Decision = $object;
+                object(cx)
+            }
         }
     };
 }
 
 model_permission!(DjangoModelPermissions, true);
 model_permission!(DjangoModelPermissionsOrAnonReadOnly, false);
+model_permission!(
+    DjangoObjectPermissions,
+    true,
+    has_object_permission::<M, Map>
+);
 
 #[cfg(test)]
 mod tests {

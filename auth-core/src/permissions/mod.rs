@@ -20,7 +20,8 @@ pub use classes::{
 pub use composition::{And, Not, Or};
 pub use django_model::DjangoModel;
 pub use django_model_permissions::{
-    DjangoModelPermissions, DjangoModelPermissionsOrAnonReadOnly, DrfPermsMap, PermsMap,
+    DjangoModelPermissions, DjangoModelPermissionsOrAnonReadOnly, DjangoObjectPermissions,
+    DrfPermsMap, PermsMap,
 };
 pub use is_admin_user::IsAdminUser;
 pub use is_authenticated::IsAuthenticated;

@@ -23,6 +23,8 @@ urlpatterns = [
     path("model-perms/", views.ModelPerms.as_view()),
     path("model-perms-anon/", views.ModelPermsAnon.as_view()),
     path("has-perm/", views.has_perm),
+    path("object-perms/", views.ObjectPerms.as_view()),
+    path("object-perms-view/", views.ObjectPermsView.as_view()),
     path("token/", views.Token.as_view()),
     path("bearer/", views.Bearer.as_view()),
     path("session/", views.Session.as_view()),

@@ -19,6 +19,7 @@ from rest_framework.permissions import (
     BasePermission,
     DjangoModelPermissions,
     DjangoModelPermissionsOrAnonReadOnly,
+    DjangoObjectPermissions,
     IsAdminUser,
     IsAuthenticated,
     IsAuthenticatedOrReadOnly,
@@ -278,6 +279,29 @@ class ModelPerms(WhoAmI):
 
 class ModelPermsAnon(ModelPerms):
     permission_classes = [DjangoModelPermissionsOrAnonReadOnly]
+
+
+class ObjectPerms(ModelPerms):
+    """`DjangoObjectPermissions`, the object an unsaved group."""
+
+    permission_classes = [DjangoObjectPermissions]
+
+    def whoami(self, request, *args, **kwargs):
+        self.check_object_permissions(request, Group(name="parity"))
+        return super().whoami(request, *args, **kwargs)
+
+    get = post = put = patch = delete = whoami
+
+
+class ViewObjectPermissions(DjangoObjectPermissions):
+    """DRF's documented variant for django-guardian: reading needs the view permission."""
+
+    perms_map = {**DjangoObjectPermissions.perms_map, "GET": ["%(app_label)s.view_%(model_name)s"],
+                 "HEAD": ["%(app_label)s.view_%(model_name)s"]}
+
+
+class ObjectPermsView(ObjectPerms):
+    permission_classes = [ViewObjectPermissions]
 
 
 @api_view(["GET"])

@@ -26,7 +26,7 @@ use std::sync::Arc;
 
 use actix_web::{HttpResponse, HttpServer, web};
 use auth_actix::authentication::authenticate;
-use auth_actix::permissions::{Decision, Permission, PermissionContext};
+use auth_actix::permissions::{Decision, DrfPermsMap, Permission, PermissionContext, PermsMap};
 use auth_actix::settings::{JwtCookieSettings, RestAuthSettings, SimpleJwtSettings};
 use auth_actix::store::user::UserModel;
 use auth_actix::throttling::RedisStore;
@@ -37,12 +37,12 @@ use auth_actix::views::{
 use auth_actix::{
     AllowAny, AnonRateThrottle, ApiErrorResponse, Auth, AuthRuntime, AuthSettings,
     BasicAuthentication, BearerAuthentication, CSVRenderer, DefaultResponseHeaders, DjangoModel,
-    DjangoModelPermissions, DjangoModelPermissionsOrAnonReadOnly, IsAdminUser, IsAuthenticated,
-    IsAuthenticatedOrReadOnly, JSONRenderer, JwtAuthentication, JwtCookieAuthentication,
-    JwtStatelessUserAuthentication, KnoxTokenAuthentication, PolicyDefaults,
-    RemoteUserAuthentication, ScopedRateThrottle, SessionAuthentication, SessionMiddleware,
-    StaticHTMLRenderer, TokenAuthentication, UserRateThrottle, api_view, authentication_classes,
-    permission_classes, renderer_classes, throttle_classes, throttle_scope,
+    DjangoModelPermissions, DjangoModelPermissionsOrAnonReadOnly, DjangoObjectPermissions,
+    IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly, JSONRenderer, JwtAuthentication,
+    JwtCookieAuthentication, JwtStatelessUserAuthentication, KnoxTokenAuthentication,
+    PolicyDefaults, RemoteUserAuthentication, ScopedRateThrottle, SessionAuthentication,
+    SessionMiddleware, StaticHTMLRenderer, TokenAuthentication, UserRateThrottle, api_view,
+    authentication_classes, permission_classes, renderer_classes, throttle_classes, throttle_scope,
 };
 
 /// The reference's custom permission: staff only, with DRF's `message`.
@@ -126,6 +126,33 @@ async fn model_perms(auth: Auth) -> HttpResponse {
 #[permission_classes(DjangoModelPermissionsOrAnonReadOnly<AuthGroup>)]
 async fn model_perms_anon(auth: Auth) -> HttpResponse {
     whoami(&auth)
+}
+
+/// DRF's `DjangoObjectPermissions`, on an object (an unsaved group in the reference).
+#[authentication_classes(BasicAuthentication)]
+#[permission_classes(DjangoObjectPermissions<AuthGroup>)]
+async fn object_perms(auth: Auth) -> Result<HttpResponse, ApiErrorResponse> {
+    auth.check_object_permissions(&()).await?;
+    Ok(whoami(&auth))
+}
+
+/// DRF's documented `perms_map` for django-guardian: reading needs the view permission.
+struct ViewPermsMap;
+
+impl PermsMap for ViewPermsMap {
+    fn perms_map(method: &str) -> Option<&'static [&'static str]> {
+        match method {
+            "GET" | "HEAD" => Some(&["%(app_label)s.view_%(model_name)s"]),
+            other => DrfPermsMap::perms_map(other),
+        }
+    }
+}
+
+#[authentication_classes(BasicAuthentication)]
+#[permission_classes(DjangoObjectPermissions<AuthGroup, ViewPermsMap>)]
+async fn object_perms_view(auth: Auth) -> Result<HttpResponse, ApiErrorResponse> {
+    auth.check_object_permissions(&()).await?;
+    Ok(whoami(&auth))
 }
 
 /// `request.user.has_perm(p)` for each `perm` of the query string, in its order (a repeated
@@ -500,6 +527,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .route("/model-perms/", web::route().to(model_perms))
             .route("/model-perms-anon/", web::route().to(model_perms_anon))
             .route("/has-perm/", web::to(has_perm))
+            .route("/object-perms/", web::route().to(object_perms))
+            .route("/object-perms-view/", web::route().to(object_perms_view))
             .route("/token/", web::route().to(token))
             .route("/bearer/", web::route().to(bearer))
             .route("/session/", web::route().to(session))

@@ -4,11 +4,11 @@
 //! suite's `model-permissions` group. (Handler names are unique in the test binary.)
 
 use actix_web::{HttpResponse, test, web};
-use auth_actix::permissions::{ModelBackend, RequestUser};
+use auth_actix::permissions::{DrfPermsMap, ModelBackend, PermsMap, RequestUser};
 use auth_actix::{
     Auth, BasicAuthentication, DjangoModel, DjangoModelPermissions,
-    DjangoModelPermissionsOrAnonReadOnly, IsAdminUser, api_view, authentication_classes,
-    permission_classes,
+    DjangoModelPermissionsOrAnonReadOnly, DjangoObjectPermissions, IsAdminUser, api_view,
+    authentication_classes, permission_classes,
 };
 use std::sync::Arc;
 use test_support::permission_tables::{create_permission_tables, grant, join_group, permission};
@@ -54,6 +54,38 @@ async fn model_permissions_or_staff(
     })))
 }
 
+/// Reading needs `view_`, as DRF documents for django-guardian.
+struct ViewToRead;
+
+impl PermsMap for ViewToRead {
+    fn perms_map(method: &str) -> Option<&'static [&'static str]> {
+        match method {
+            "GET" | "HEAD" => Some(&["%(app_label)s.view_%(model_name)s"]),
+            other => DrfPermsMap::perms_map(other),
+        }
+    }
+}
+
+#[api_view(GET, PUT)]
+#[authentication_classes(BasicAuthentication)]
+#[permission_classes(DjangoObjectPermissions<Article>)]
+async fn model_permissions_object(
+    auth: Auth,
+) -> Result<HttpResponse, auth_actix::ApiErrorResponse> {
+    auth.check_object_permissions(&Article).await?;
+    Ok(HttpResponse::Ok().finish())
+}
+
+#[api_view(GET, PUT)]
+#[authentication_classes(BasicAuthentication)]
+#[permission_classes(DjangoObjectPermissions<Article, ViewToRead>)]
+async fn model_permissions_object_view(
+    auth: Auth,
+) -> Result<HttpResponse, auth_actix::ApiErrorResponse> {
+    auth.check_object_permissions(&Article).await?;
+    Ok(HttpResponse::Ok().finish())
+}
+
 fn routes(config: &mut web::ServiceConfig) {
     config
         .route("/perms/articles/", web::to(model_permissions_articles))
@@ -61,7 +93,12 @@ fn routes(config: &mut web::ServiceConfig) {
             "/perms/articles-anon/",
             web::to(model_permissions_articles_anon),
         )
-        .route("/perms/or-staff/", web::to(model_permissions_or_staff));
+        .route("/perms/or-staff/", web::to(model_permissions_or_staff))
+        .route("/perms/object/", web::to(model_permissions_object))
+        .route(
+            "/perms/object-view/",
+            web::to(model_permissions_object_view),
+        );
 }
 
 /// Users: `adder` (add directly), `editor` (change and delete through a group, add
@@ -247,4 +284,34 @@ async fn has_perm_follows_model_backends_rules() {
             .unwrap()
     );
     assert!(!backend.has_perms(&env, &token_user, &[]).await.unwrap());
+}
+
+#[actix_web::test]
+async fn django_object_permissions_hide_what_one_cannot_read() {
+    let (settings, db) = fixture().await;
+    let viewer = add_user(&db, &settings, "viewer", "password", true, false).await;
+    grant(&db, viewer.id, "blog.view_article").await;
+    grant(&db, viewer.id, "blog.change_article").await;
+    let app = app(&settings, &db, routes).await;
+    // Model level first; then on the object only a superuser holds anything (ModelBackend).
+    for (path, user, method, status) in [
+        ("/perms/object/", "editor", "GET", 200),
+        ("/perms/object/", "editor", "PUT", 403),
+        ("/perms/object/", "nobody", "PUT", 403),
+        ("/perms/object/", "boss", "PUT", 200),
+        ("/perms/object-view/", "editor", "GET", 403),
+        ("/perms/object-view/", "viewer", "GET", 404),
+        ("/perms/object-view/", "viewer", "PUT", 404),
+        ("/perms/object-view/", "boss", "GET", 200),
+    ] {
+        let reply = send(&app, as_user(method, path, Some(user))).await;
+        assert_eq!(
+            reply.status, status,
+            "{path} {user} {method}: {}",
+            reply.body
+        );
+        if status == 404 {
+            assert_eq!(reply.body, detail("Not found."));
+        }
+    }
 }
