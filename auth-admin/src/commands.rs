@@ -360,24 +360,27 @@ fn messages(errors: &[PasswordError]) -> String {
         .join("\n")
 }
 
-/// A password given without a prompt: refused, with every message, unless `skip` (the named
-/// switch for Django's behaviour, which never validates one).
-fn check_given_password(
-    password: &str,
+/// The password in the environment variable `var` (see [`password_from_env`]), refused with
+/// every validator's message unless `skip` (the named switch for Django's behaviour, which never
+/// validates a password given without a prompt).
+fn given_password(
+    var: &str,
     validators: &[PasswordValidator],
     user: &UserAttributes,
     skip: bool,
-) -> Result<(), CommandError> {
+) -> Result<String, CommandError> {
+    let password = password_from_env(var)?;
     if skip {
-        return Ok(());
+        return Ok(password);
     }
-    validate_password(password, Some(user), validators).map_err(|errors| {
+    validate_password(&password, Some(user), validators).map_err(|errors| {
         CommandError::new(format!(
             "{}\n(the password comes from the environment: choose another, or pass \
              --skip-password-validation to store it anyway)",
             messages(&errors)
         ))
-    })
+    })?;
+    Ok(password)
 }
 
 /// Django's `UnicodeUsernameValidator` and `max_length`: what is wrong with `username`, if
@@ -474,14 +477,12 @@ async fn createsuperuser(
     let password = if args.no_password {
         None
     } else if let Some(var) = &args.password_env {
-        let password = password_from_env(var)?;
-        check_given_password(
-            &password,
+        Some(given_password(
+            var,
             validators,
             &attributes,
             args.skip_password_validation,
-        )?;
-        Some(password)
+        )?)
     } else if interactive {
         let password = prompt_new_password(
             console,
@@ -496,14 +497,12 @@ async fn createsuperuser(
             ))
         })?)
     } else if env_password_set {
-        let password = password_from_env(SUPERUSER_PASSWORD_ENV)?;
-        check_given_password(
-            &password,
+        Some(given_password(
+            SUPERUSER_PASSWORD_ENV,
             validators,
             &attributes,
             args.skip_password_validation,
-        )?;
-        Some(password)
+        )?)
     } else {
         return Err(CommandError::new(format!(
             "no password given: set {SUPERUSER_PASSWORD_ENV}, use --password-env VAR, or \
@@ -582,16 +581,7 @@ async fn changepassword(
         &found.email,
     );
     let password = match &args.password_env {
-        Some(var) => {
-            let password = password_from_env(var)?;
-            check_given_password(
-                &password,
-                validators,
-                &attributes,
-                args.skip_password_validation,
-            )?;
-            password
-        }
+        Some(var) => given_password(var, validators, &attributes, args.skip_password_validation)?,
         None => {
             if !console.prompter.is_interactive() {
                 return Err(CommandError::new(

@@ -46,7 +46,8 @@ fn camelcase_to_spaces(content: &str) -> String {
 }
 
 /// Python's `str.title()`: a cased character is upper-cased after an uncased one (or at the
-/// start), lower-cased after a cased one.
+/// start), lower-cased after a cased one. (`auth_core::compat::python::text::title` at run time;
+/// this proc-macro crate runs at expansion and does not depend on the runtime crates.)
 fn title(text: String) -> String {
     let mut out = String::with_capacity(text.len());
     let mut previous_cased = false;

@@ -17,15 +17,32 @@ fn permissions() -> SelectStatement {
     select
         .column((Alias::new("ct"), Alias::new("app_label")))
         .column((Alias::new("p"), Alias::new("codename")))
-        .from_as(Alias::new("auth_permission"), Alias::new("p"))
-        .join_as(
-            JoinType::InnerJoin,
-            Alias::new("django_content_type"),
-            Alias::new("ct"),
-            Expr::col((Alias::new("ct"), Alias::new("id")))
-                .equals((Alias::new("p"), Alias::new("content_type_id"))),
-        );
+        .from_as(Alias::new("auth_permission"), Alias::new("p"));
+    join(
+        &mut select,
+        "django_content_type",
+        "ct",
+        ("ct", "id"),
+        ("p", "content_type_id"),
+    );
     select
+}
+
+/// `INNER JOIN table AS alias ON left = right`, each side `(alias, column)`.
+fn join(
+    select: &mut SelectStatement,
+    table: &str,
+    alias: &str,
+    left: (&str, &str),
+    right: (&str, &str),
+) {
+    select.join_as(
+        JoinType::InnerJoin,
+        Alias::new(table),
+        Alias::new(alias),
+        Expr::col((Alias::new(left.0), Alias::new(left.1)))
+            .equals((Alias::new(right.0), Alias::new(right.1))),
+    );
 }
 
 async fn names<C: ConnectionTrait>(
@@ -50,15 +67,14 @@ pub async fn user_permissions<C: ConnectionTrait>(
     user_id: i32,
 ) -> Result<BTreeSet<String>, DbErr> {
     let mut select = permissions();
-    select
-        .join_as(
-            JoinType::InnerJoin,
-            Alias::new(users.user_permissions_table()),
-            Alias::new("up"),
-            Expr::col((Alias::new("up"), Alias::new("permission_id")))
-                .equals((Alias::new("p"), Alias::new("id"))),
-        )
-        .and_where(Expr::col((Alias::new("up"), Alias::new(users.m2m_column()))).eq(user_id));
+    join(
+        &mut select,
+        &users.user_permissions_table(),
+        "up",
+        ("up", "permission_id"),
+        ("p", "id"),
+    );
+    select.and_where(Expr::col((Alias::new("up"), Alias::new(users.m2m_column()))).eq(user_id));
     names(db, &select).await
 }
 
@@ -69,22 +85,21 @@ pub async fn group_permissions<C: ConnectionTrait>(
     user_id: i32,
 ) -> Result<BTreeSet<String>, DbErr> {
     let mut select = permissions();
-    select
-        .join_as(
-            JoinType::InnerJoin,
-            Alias::new("auth_group_permissions"),
-            Alias::new("gp"),
-            Expr::col((Alias::new("gp"), Alias::new("permission_id")))
-                .equals((Alias::new("p"), Alias::new("id"))),
-        )
-        .join_as(
-            JoinType::InnerJoin,
-            Alias::new(users.groups_table()),
-            Alias::new("ug"),
-            Expr::col((Alias::new("ug"), Alias::new("group_id")))
-                .equals((Alias::new("gp"), Alias::new("group_id"))),
-        )
-        .and_where(Expr::col((Alias::new("ug"), Alias::new(users.m2m_column()))).eq(user_id));
+    join(
+        &mut select,
+        "auth_group_permissions",
+        "gp",
+        ("gp", "permission_id"),
+        ("p", "id"),
+    );
+    join(
+        &mut select,
+        &users.groups_table(),
+        "ug",
+        ("ug", "group_id"),
+        ("gp", "group_id"),
+    );
+    select.and_where(Expr::col((Alias::new("ug"), Alias::new(users.m2m_column()))).eq(user_id));
     names(db, &select).await
 }
 

@@ -248,6 +248,7 @@ pub struct Reply {
     pub status: u16,
     pub www_authenticate: Option<String>,
     pub content_type: Option<String>,
+    pub allow: Option<String>,
     pub body: String,
 }
 
@@ -267,11 +268,13 @@ impl Reply {
         let status = response.status().as_u16();
         let www_authenticate = text(header::WWW_AUTHENTICATE);
         let content_type = text(header::CONTENT_TYPE);
+        let allow = text(header::ALLOW);
         let body = actix_web::test::read_body(response).await;
         Reply {
             status,
             www_authenticate,
             content_type,
+            allow,
             body: String::from_utf8(body.to_vec()).unwrap(),
         }
     }

@@ -50,28 +50,15 @@ fn routes(config: &mut web::ServiceConfig) {
 }
 
 /// Status, `Allow`, `Content-Type` and body of one request.
-async fn answer<S, B>(app: &S, request: test::TestRequest) -> (u16, String, String, String)
-where
-    S: actix_web::dev::Service<
-            actix_http::Request,
-            Response = actix_web::dev::ServiceResponse<B>,
-            Error = actix_web::Error,
-        >,
-    B: actix_web::body::MessageBody,
-{
-    let response = test::call_service(app, request.to_request()).await;
-    let text = |name: header::HeaderName| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|value| value.to_str().ok())
-            .unwrap_or("-")
-            .to_owned()
-    };
-    let (allow, content_type) = (text(header::ALLOW), text(header::CONTENT_TYPE));
-    let status = response.status().as_u16();
-    let body = String::from_utf8(test::read_body(response).await.to_vec()).unwrap();
-    (status, allow, content_type, body)
+async fn answer(app: &impl TestApp, request: test::TestRequest) -> (u16, String, String, String) {
+    let reply = send(app, request).await;
+    let text = |value: Option<String>| value.unwrap_or_else(|| "-".to_owned());
+    (
+        reply.status,
+        text(reply.allow),
+        text(reply.content_type),
+        reply.body,
+    )
 }
 
 fn method(name: &str, path: &str) -> test::TestRequest {
