@@ -571,6 +571,32 @@ def s12_handler_session(env: Env, mode: Mode):
     expect_session_refused(env, "django", sessionid, "after the handler's logout")
 
 
+@scenario("16. auth-admin addperm / addgroup / permissions <-> Django's ORM user.has_perm (custom pass: "
+          "the custom model's many-to-many tables)")
+def s16_permissions(env: Env, mode: Mode):
+    user = mode.username("perms_user")
+    env.orm("create-user", user, "perms-pass-16")
+    proc = env.admin("addperm", user, "auth.add_group", "auth.change_group")
+    expect(proc.returncode == 0, f"auth-admin addperm: exit {proc.returncode}: {last_lines(proc.stderr)}")
+    proc = env.admin("addgroup", user, "interop_removers")
+    expect(proc.returncode == 0, f"auth-admin addgroup: exit {proc.returncode}: {last_lines(proc.stderr)}")
+    answer = env.orm("has-perms", user, "auth.add_group", "auth.change_group", "auth.delete_group")
+    expect(answer["has_perm"] == {"auth.add_group": True, "auth.change_group": True, "auth.delete_group": False},
+           f"Django's has_perm after auth-admin addperm: {answer}")
+    # Django gives one more directly: Rust lists it with its own two.
+    env.orm("grant", user, "auth.view_group")
+    proc = env.admin("permissions", user)
+    expect(proc.returncode == 0 and proc.stdout.split() == ["auth.add_group", "auth.change_group", "auth.view_group"],
+           f"auth-admin permissions after Django's grant: exit {proc.returncode}, {proc.stdout!r} {last_lines(proc.stderr)}")
+    answer = env.orm("has-perms", user, "auth.view_group")
+    expect(answer["all"] == ["auth.add_group", "auth.change_group", "auth.view_group"],
+           f"Django's get_all_permissions: {answer}")
+    proc = env.admin("removeperm", user, "auth.change_group")
+    expect(proc.returncode == 0, f"auth-admin removeperm: exit {proc.returncode}: {last_lines(proc.stderr)}")
+    answer = env.orm("has-perms", user, "auth.change_group")
+    expect(answer["has_perm"] == {"auth.change_group": False}, f"Django's has_perm after removeperm: {answer}")
+
+
 # CSRF_USE_SESSIONS ---------------------------------------------------------------------------------
 
 CSRF_FAILED = "CSRF Failed:"

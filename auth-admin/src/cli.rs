@@ -171,6 +171,20 @@ pub enum AdminCommand {
     /// Delete the expired sessions (Django's clearsessions).
     Clearsessions,
 
+    /// Print a user's effective permissions, one per line (Django's
+    /// user.get_all_permissions(): its own, its groups', every one for an active superuser,
+    /// none for an inactive user).
+    Permissions(UserArgs),
+
+    /// Give a user permissions directly (user.user_permissions.add), by "app_label.codename".
+    Addperm(PermissionArgs),
+
+    /// Take permissions given directly from a user (user.user_permissions.remove).
+    Removeperm(PermissionArgs),
+
+    /// Put a user in groups (user.groups.add), making the groups that do not exist.
+    Addgroup(GroupArgs),
+
     /// Delete simplejwt's expired outstanding tokens and their blacklist entries
     /// (simplejwt's flushexpiredtokens).
     #[cfg(feature = "simplejwt")]
@@ -254,6 +268,36 @@ pub struct CreateSuperuserArgs {
     /// (Django never validates DJANGO_SUPERUSER_PASSWORD; here it is validated by default).
     #[arg(long)]
     pub skip_password_validation: bool,
+}
+
+/// A user, by exact username.
+#[derive(Debug, Clone, Args)]
+pub struct UserArgs {
+    /// The user (exact username).
+    pub username: String,
+}
+
+/// Options of `addperm` and `removeperm`.
+#[derive(Debug, Clone, Args)]
+pub struct PermissionArgs {
+    /// The user (exact username).
+    pub username: String,
+
+    /// The permissions, as "app_label.codename" (auth.add_group); each must exist in
+    /// auth_permission (Django's migrate creates them for every model).
+    #[arg(required = true)]
+    pub permissions: Vec<String>,
+}
+
+/// Options of `addgroup`.
+#[derive(Debug, Clone, Args)]
+pub struct GroupArgs {
+    /// The user (exact username).
+    pub username: String,
+
+    /// The groups, by name.
+    #[arg(required = true)]
+    pub groups: Vec<String>,
 }
 
 /// Options of `changepassword`.

@@ -8,13 +8,16 @@ use auth_core::django::password_validation::{
     PasswordError, PasswordValidator, UserAttributes, validate_password,
 };
 use auth_core::environment::Environment;
+use auth_core::model_backend::ModelBackend;
 use auth_core::store::sea_orm::{DatabaseConnection, DbErr, QueryOrder};
 use auth_core::store::user::{User, UserModel};
-use auth_core::store::{migrations, session, token};
+use auth_core::store::{migrations, permission, session, token};
+use auth_core::user::RequestUser;
 
 use crate::Console;
 use crate::cli::{
-    AdminCommand, ChangePasswordArgs, CreateSuperuserArgs, CreateTokenArgs, RevokeTokenArgs,
+    AdminCommand, ChangePasswordArgs, CreateSuperuserArgs, CreateTokenArgs, GroupArgs,
+    PermissionArgs, RevokeTokenArgs,
 };
 
 /// Django's convention for the non-interactive `createsuperuser` password.
@@ -75,6 +78,10 @@ pub(super) async fn execute(
         AdminCommand::ListTokens => list_tokens(db, users, console).await,
         AdminCommand::RevokeToken(args) => revoke_token(env, console, args).await,
         AdminCommand::Clearsessions => clearsessions(db, console).await,
+        AdminCommand::Permissions(args) => permissions(env, console, &args.username).await,
+        AdminCommand::Addperm(args) => change_permissions(env, console, args, true).await,
+        AdminCommand::Removeperm(args) => change_permissions(env, console, args, false).await,
+        AdminCommand::Addgroup(args) => add_groups(env, console, args).await,
         #[cfg(feature = "simplejwt")]
         AdminCommand::Flushexpiredtokens => flushexpiredtokens(db, console).await,
         // Answered before connecting (see `run_with`).
@@ -626,6 +633,130 @@ async fn changepassword(
             found.username
         ),
     )
+}
+
+/// Django's permission tables, which its `migrate` creates (this library's does not yet), and
+/// the user model's two many-to-many tables.
+async fn require_permission_tables(env: &Environment) -> Result<(), CommandError> {
+    let users = &env.settings().user_model;
+    require_tables(env.db(), &[users.table()]).await?;
+    let (groups, user_permissions) = (users.groups_table(), users.user_permissions_table());
+    let backend = env.db().get_database_backend();
+    for table in [
+        "django_content_type",
+        "auth_permission",
+        "auth_group",
+        "auth_group_permissions",
+        groups.as_str(),
+        user_permissions.as_str(),
+    ] {
+        if !migrations::table_exists(env.db(), backend, table).await? {
+            return Err(CommandError::new(format!(
+                "table {table} does not exist in this database: Django's `migrate` creates the \
+                 permission tables"
+            )));
+        }
+    }
+    Ok(())
+}
+
+async fn permissions(
+    env: &Environment,
+    console: &mut Console<'_>,
+    username: &str,
+) -> Result<(), CommandError> {
+    require_permission_tables(env).await?;
+    let user = find_user(env.db(), &env.settings().user_model, username).await?;
+    let user = RequestUser::User(std::sync::Arc::new(user));
+    let all = ModelBackend::default()
+        .get_all_permissions(env, &user)
+        .await
+        .map_err(|_| CommandError::new("the permissions could not be read"))?;
+    for permission in all.iter() {
+        line(console.out, format_args!("{permission}"))?;
+    }
+    Ok(())
+}
+
+async fn change_permissions(
+    env: &Environment,
+    console: &mut Console<'_>,
+    args: PermissionArgs,
+    add: bool,
+) -> Result<(), CommandError> {
+    require_permission_tables(env).await?;
+    let (db, users) = (env.db(), &env.settings().user_model);
+    let user = find_user(db, users, &args.username).await?;
+    // Every name is checked before anything is written.
+    let mut ids = Vec::with_capacity(args.permissions.len());
+    for name in &args.permissions {
+        match permission::permission_id(db, name).await? {
+            Some(id) => ids.push((name, id)),
+            None => {
+                return Err(CommandError::new(format!(
+                    "Permission '{name}' does not exist (expected \"app_label.codename\", as in \
+                     auth_permission)"
+                )));
+            }
+        }
+    }
+    for (name, id) in ids {
+        let username = &user.username;
+        if add {
+            if permission::grant(db, users, user.id, id).await? {
+                line(
+                    console.out,
+                    format_args!("Added permission {name} to user '{username}'"),
+                )?;
+            } else {
+                line(
+                    console.out,
+                    format_args!("User '{username}' already has permission {name}"),
+                )?;
+            }
+        } else if permission::revoke(db, users, user.id, id).await? {
+            line(
+                console.out,
+                format_args!("Removed permission {name} from user '{username}'"),
+            )?;
+        } else {
+            line(
+                console.out,
+                format_args!("User '{username}' has no permission {name} of its own"),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+async fn add_groups(
+    env: &Environment,
+    console: &mut Console<'_>,
+    args: GroupArgs,
+) -> Result<(), CommandError> {
+    require_permission_tables(env).await?;
+    let (db, users) = (env.db(), &env.settings().user_model);
+    let user = find_user(db, users, &args.username).await?;
+    for name in &args.groups {
+        let (group, created) = permission::group_get_or_create(db, name).await?;
+        if created {
+            line(console.out, format_args!("Created group '{name}'"))?;
+        }
+        let username = &user.username;
+        if permission::add_to_group(db, users, user.id, group).await? {
+            line(
+                console.out,
+                format_args!("Added user '{username}' to group '{name}'"),
+            )?;
+        } else {
+            line(
+                console.out,
+                format_args!("User '{username}' is already in group '{name}'"),
+            )?;
+        }
+    }
+    // Permissions are read per request, never cached: nothing to forget.
+    Ok(())
 }
 
 #[cfg(test)]

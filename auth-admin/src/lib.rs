@@ -11,6 +11,9 @@
 //! | `list-tokens` | (admin list) | user, creation time and the first characters of each key |
 //! | `revoke-token USER` | (admin delete) | deletes the user's token |
 //! | `clearsessions` | `clearsessions` | deletes expired sessions |
+//! | `permissions USER` | `user.get_all_permissions()` | the user's effective permissions, one per line |
+//! | `addperm USER PERM…`, `removeperm USER PERM…` | `user.user_permissions.add/remove` | by `app_label.codename`; every name checked before anything is written |
+//! | `addgroup USER GROUP…` | `user.groups.add`, `Group.objects.get_or_create` | puts the user in the groups, making the missing ones |
 //! | `flushexpiredtokens` (feature `simplejwt`) | simplejwt's `flushexpiredtokens` | deletes expired outstanding tokens and their blacklist rows |
 //! | `check [--deploy]` | `check [--deploy]` | the settings' problems, in Django's format; exit status 1 at `--fail-level` (default `ERROR`, `WARNING` with `--deploy`) |
 //!

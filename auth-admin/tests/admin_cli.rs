@@ -1262,3 +1262,92 @@ async fn changepassword_counts_a_refused_password_as_a_try() {
     );
     assert_success(&output);
 }
+
+// --- permissions ---------------------------------------------------------------------------
+
+#[actix_web::test]
+async fn permissions_are_granted_grouped_listed_and_removed_in_djangos_tables() {
+    use test_support::permission_tables::{create_permission_tables, join_group, permission};
+
+    let db = TempDb::new("permissions");
+    let conn = db.seeded().await;
+    let output = cli(&db, &["permissions", "john"]);
+    assert_eq!(output.code, 1, "{output:?}");
+    assert!(
+        output
+            .stderr
+            .contains("Django's `migrate` creates the permission tables"),
+        "{output:?}"
+    );
+
+    create_permission_tables(&conn).await;
+    for name in [
+        "blog.add_article",
+        "blog.change_article",
+        "blog.delete_article",
+    ] {
+        permission(&conn, name).await;
+    }
+    let output = cli(
+        &db,
+        &["addperm", "john", "blog.add_article", "blog.change_article"],
+    );
+    assert_success(&output);
+    assert_eq!(
+        output.stdout,
+        "Added permission blog.add_article to user 'john'\n\
+         Added permission blog.change_article to user 'john'\n"
+    );
+    let output = cli(&db, &["addperm", "john", "blog.add_article"]);
+    assert_eq!(
+        output.stdout,
+        "User 'john' already has permission blog.add_article\n"
+    );
+    // Nothing is written when one name is unknown.
+    let output = cli(
+        &db,
+        &[
+            "addperm",
+            "john",
+            "blog.delete_article",
+            "blog.publish_article",
+        ],
+    );
+    assert_eq!(output.code, 1, "{output:?}");
+    assert!(
+        output
+            .stderr
+            .contains("Permission 'blog.publish_article' does not exist"),
+        "{output:?}"
+    );
+
+    let output = cli(&db, &["addgroup", "john", "editors"]);
+    assert_eq!(
+        output.stdout,
+        "Created group 'editors'\nAdded user 'john' to group 'editors'\n"
+    );
+    let alice = stored_user(&conn, "alice").await.unwrap();
+    join_group(&conn, alice.id, "editors", &["blog.delete_article"]).await;
+    let output = cli(&db, &["permissions", "john"]);
+    assert_success(&output);
+    assert_eq!(
+        output.stdout, "blog.add_article\nblog.change_article\nblog.delete_article\n",
+        "own and the group's"
+    );
+    let output = cli(
+        &db,
+        &[
+            "removeperm",
+            "john",
+            "blog.change_article",
+            "blog.delete_article",
+        ],
+    );
+    assert_eq!(
+        output.stdout,
+        "Removed permission blog.change_article from user 'john'\n\
+         User 'john' has no permission blog.delete_article of its own\n"
+    );
+    let output = cli(&db, &["permissions", "john"]);
+    assert_eq!(output.stdout, "blog.add_article\nblog.delete_article\n");
+}

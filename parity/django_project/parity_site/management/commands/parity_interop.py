@@ -16,6 +16,8 @@ USERNAME_FIELD (a username, or an e-mail address for Member).
                                        setter that would upgrade the hash: the stored row is not changed
     hash-of USER                       {"password": <encoded>, "algorithm", "iterations", "must_update"}
     user USER                          {"pk", "username", "is_staff", "is_superuser", "is_active", "str"}
+    has-perms USER PERM...             {"has_perm": {PERM: user.has_perm(PERM)}, "all": sorted(user.get_all_permissions())}
+    grant USER PERM...                 user.user_permissions.add(...) of each "app_label.codename"
     decode-session SESSION_KEY         SessionStore(key).load() and Session.get_decoded(): _auth_user_id,
                                        whether _auth_user_hash matches the user's current password
 """
@@ -95,6 +97,10 @@ class Command(BaseCommand):
             p.add_argument("username")
             p.add_argument("password")
         sub.add_parser("decode-session").add_argument("session_key")
+        for name in ("has-perms", "grant"):
+            p = sub.add_parser(name)
+            p.add_argument("username")
+            p.add_argument("perms", nargs="+")
 
     def handle(self, *args, action, **options):
         out = getattr(self, "do_" + action.replace("-", "_"))(**options)
@@ -148,6 +154,19 @@ class Command(BaseCommand):
         user = get_user(username)
         # Not user.check_password(): its setter would upgrade (rewrite) the stored hash.
         return dict(describe_hash(user.password), check_password=check_password(password, user.password))
+
+    def do_has_perms(self, username, perms, **_):
+        user = get_user(username)
+        return {"has_perm": {perm: user.has_perm(perm) for perm in perms}, "all": sorted(user.get_all_permissions())}
+
+    def do_grant(self, username, perms, **_):
+        from django.contrib.auth.models import Permission
+
+        user = get_user(username)
+        for perm in perms:
+            app_label, codename = perm.split(".", 1)
+            user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        return {"granted": perms}
 
     def do_hash_of(self, username, **_):
         return describe_hash(get_user(username).password)
