@@ -65,6 +65,11 @@ pub struct AdminCli {
     )]
     pub username_field: String,
 
+    /// Django's AUTH_USER_MODEL ("app_label.ModelName"), which names the user's column in the
+    /// groups and permissions tables; by default the part of the table name after its first `_`.
+    #[arg(long, global = true, env = "AUTH_USER_MODEL", value_name = "APP.MODEL")]
+    pub user_model: Option<String>,
+
     /// The command to run.
     #[command(subcommand)]
     pub command: AdminCommand,
@@ -77,6 +82,7 @@ impl fmt::Debug for AdminCli {
             .field("database_password_file", &self.database_password_file)
             .field("user_table", &self.user_table)
             .field("username_field", &self.username_field)
+            .field("user_model", &self.user_model)
             .field("command", &self.command)
             .finish()
     }
@@ -101,7 +107,13 @@ impl AdminCli {
                 return ExitCode::from(1);
             }
         };
-        let code = match UserModel::new(self.user_table, self.username_field) {
+        let users = UserModel::new(self.user_table, self.username_field).and_then(|users| {
+            match &self.user_model {
+                Some(name) => users.with_auth_user_model(name),
+                None => Ok(users),
+            }
+        });
+        let code = match users {
             Ok(users) => super::run_for(self.command, &url, users, &mut out, &mut err).await,
             Err(error) => {
                 let _ = writeln!(err, "CommandError: {error}");

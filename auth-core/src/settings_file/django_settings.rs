@@ -133,6 +133,7 @@ pub(super) struct DjangoSettings {
     database_password_file: Option<PathBuf>,
     auth_user_table: Option<String>,
     auth_username_field: Option<String>,
+    auth_user_model: Option<String>,
     pbkdf2_iterations: Option<u32>,
     remote_user_header: Option<OrNone<String>>,
     remote_user_create_unknown_user: Option<bool>,
@@ -265,20 +266,28 @@ impl DjangoSettings {
         if let Some(path) = self.database_password_file {
             builder = builder.database_password_file(path);
         }
-        if self.auth_user_table.is_some() || self.auth_username_field.is_some() {
+        if self.auth_user_table.is_some()
+            || self.auth_username_field.is_some()
+            || self.auth_user_model.is_some()
+        {
             let table = self
                 .auth_user_table
                 .unwrap_or_else(|| AUTH_USER.table().to_owned());
             let field = self
                 .auth_username_field
                 .unwrap_or_else(|| AUTH_USER.username_field().to_owned());
-            let model = UserModel::new(table, field).map_err(|error| {
+            let mut model = UserModel::new(table, field).map_err(|error| {
                 let key = match error {
                     InvalidUserModel::Table(_) => "AUTH_USER_TABLE",
                     _ => "AUTH_USERNAME_FIELD",
                 };
                 origins.error(key, error.to_string())
             })?;
+            if let Some(auth_user_model) = &self.auth_user_model {
+                model = model
+                    .with_auth_user_model(auth_user_model)
+                    .map_err(|error| origins.error("AUTH_USER_MODEL", error.to_string()))?;
+            }
             builder = builder.user_model(model);
         }
         if let Some(hosts) = self.allowed_hosts {

@@ -118,8 +118,12 @@ pub enum InvalidUserModel {
          last_login, is_superuser, is_staff, is_active and date_joined"
     )]
     UsernameField(String),
-    /// The model name is not a plain SQL identifier.
-    #[error("user model name {0:?} is not a plain identifier (letters, digits, `_`; at most 63)")]
+    /// The model name is not a plain SQL identifier (or `AUTH_USER_MODEL` is not
+    /// `app_label.ModelName`).
+    #[error(
+        "user model {0:?}: expected AUTH_USER_MODEL's \"app_label.ModelName\", a model name that \
+         is a plain identifier (letters, digits, `_`; at most 63)"
+    )]
     ModelName(String),
 }
 
@@ -230,6 +234,17 @@ impl UserModel {
         }
         self.model_name = Cow::Owned(model_name);
         Ok(self)
+    }
+
+    /// The model Django's `AUTH_USER_MODEL` names (`"custom_users.Member"`): its `model_name` is
+    /// the class name lower-cased.
+    pub fn with_auth_user_model(self, auth_user_model: &str) -> Result<Self, InvalidUserModel> {
+        match auth_user_model.split_once('.') {
+            Some((app_label, class)) if !app_label.is_empty() && !class.contains('.') => {
+                self.with_model_name(class.to_lowercase())
+            }
+            _ => Err(InvalidUserModel::ModelName(auth_user_model.to_owned())),
+        }
     }
 
     /// Django's `model_name` of the user model (`user` for `auth.User`).
@@ -576,6 +591,42 @@ impl UserModel {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_many_to_many_tables_follow_djangos_names() {
+        assert_eq!(AUTH_USER.groups_table(), "auth_user_groups");
+        assert_eq!(
+            AUTH_USER.user_permissions_table(),
+            "auth_user_user_permissions"
+        );
+        assert_eq!(AUTH_USER.m2m_column(), "user_id");
+        // Django's default `db_table`: the model name follows the app label.
+        let members = UserModel::new("accounts_member", "email").unwrap();
+        assert_eq!(members.m2m_column(), "member_id");
+        assert_eq!(members.groups_table(), "accounts_member_groups");
+        // An app label with an underscore: AUTH_USER_MODEL says the class.
+        let guessed = UserModel::new("custom_users_member", "email").unwrap();
+        assert_eq!(guessed.model_name(), "users_member");
+        let named = guessed.with_auth_user_model("custom_users.Member").unwrap();
+        assert_eq!(named.m2m_column(), "member_id");
+        assert!(
+            UserModel::new("t_u", "email")
+                .unwrap()
+                .with_auth_user_model("Member")
+                .is_err()
+        );
+        assert!(
+            UserModel::new("t_u", "email")
+                .unwrap()
+                .with_auth_user_model("a.b.C")
+                .is_err()
+        );
+        assert!(
+            UserModel::new("auth_user", "username")
+                .unwrap()
+                .is_auth_user()
+        );
+    }
 
     #[test]
     fn identifiers_are_checked() {
