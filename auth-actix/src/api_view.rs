@@ -10,12 +10,16 @@
 //!   chosen one (a CSV table of its keys; for `StaticHTMLRenderer`, the dictionary's keys run
 //!   together as the page).
 
+use std::fmt;
+
+use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, ResponseError};
 use auth_core::metadata::simple_metadata;
 use auth_core::policy::PolicyDefaults;
 use auth_core::renderers::RendererClasses;
 
+use crate::error::ApiErrorResponse;
 use crate::guard::{Auth, ScopeDefaults};
 use crate::runtime::runtime_of;
 
@@ -44,8 +48,9 @@ impl ApiView {
     }
 
     /// DRF's `dispatch` after `initial()` passed: `None` when the function answers the method,
-    /// else the response — DRF's `options()` metadata, or its 405.
-    pub(crate) fn dispatch<R: RendererClasses>(&self, auth: &Auth) -> Option<HttpResponse> {
+    /// else what the view answers instead — DRF's `options()` metadata, or its 405. Decided in
+    /// the guard, before any later parameter reads the body (DRF never parses it then).
+    pub(crate) fn dispatch<R: RendererClasses>(&self, auth: &Auth) -> Option<NotDispatched> {
         let method = auth.request().method().as_str();
         if self.methods.contains(&method) {
             return None;
@@ -53,17 +58,59 @@ impl ApiView {
         if method == "OPTIONS" {
             let renders = renders::<R>(auth.request());
             let body = simple_metadata(self.name, self.description, &renders);
-            return Some(
-                HttpResponse::Ok()
-                    .insert_header((
-                        header::CONTENT_TYPE,
-                        HeaderValue::from_static("application/json"),
-                    ))
-                    .body(body),
-            );
+            return Some(NotDispatched::Metadata(body));
         }
         let refusal = auth.error(auth_core::ApiError::method_not_allowed(method));
-        Some(refusal.error_response())
+        Some(NotDispatched::Refused(refusal))
+    }
+}
+
+/// Why a declared handler's function does not run: its policy refused, or its `#[api_view]`
+/// answers the method itself (DRF's `options()` metadata or 405). The error of the guard
+/// extractor, so that actix-web answers it before any later parameter is extracted.
+#[derive(Debug)]
+pub enum NotDispatched {
+    /// The policy's refusal (or the 405), rendered by the accepted renderer.
+    Refused(ApiErrorResponse),
+    /// DRF's `SimpleMetadata` for `OPTIONS`, as JSON.
+    Metadata(String),
+}
+
+impl From<ApiErrorResponse> for NotDispatched {
+    fn from(refusal: ApiErrorResponse) -> Self {
+        Self::Refused(refusal)
+    }
+}
+
+impl fmt::Display for NotDispatched {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Refused(refusal) => fmt::Display::fmt(refusal, f),
+            Self::Metadata(_) => f.write_str("OPTIONS metadata"),
+        }
+    }
+}
+
+impl std::error::Error for NotDispatched {}
+
+impl ResponseError for NotDispatched {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::Refused(refusal) => refusal.status_code(),
+            Self::Metadata(_) => StatusCode::OK,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            Self::Refused(refusal) => refusal.error_response(),
+            Self::Metadata(body) => HttpResponse::Ok()
+                .insert_header((
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                ))
+                .body(body.clone()),
+        }
     }
 }
 

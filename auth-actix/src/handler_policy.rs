@@ -14,14 +14,13 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest, HttpResponse};
+use actix_web::{FromRequest, HttpRequest};
 use auth_core::permissions::PermissionClasses;
 use auth_core::policy::{AuthenticationPolicy, Resolve};
 use auth_core::renderers::RendererClasses;
 use auth_core::throttling::{ThrottleClasses, ThrottleScope};
 
-use crate::api_view::ApiView;
-use crate::error::ApiErrorResponse;
+use crate::api_view::{ApiView, NotDispatched};
 use crate::guard::{Auth, PolicyGuard};
 
 /// What a handler's policy attributes declare: its schemes, permissions, throttles, throttle
@@ -64,13 +63,6 @@ impl<D: HandlerPolicy> DeclaredGuard<D> {
     pub fn into_auth(self) -> Auth {
         self.0.into_auth()
     }
-
-    /// What the view answers instead of its function, as DRF's `dispatch`: a method its
-    /// `#[api_view]` does not list (called by the generated handler).
-    #[doc(hidden)]
-    pub fn api_view_dispatch(&self) -> Option<HttpResponse> {
-        D::API_VIEW?.dispatch::<D::Renderers>(self.auth())
-    }
 }
 
 impl<D: HandlerPolicy> fmt::Debug for DeclaredGuard<D> {
@@ -80,14 +72,24 @@ impl<D: HandlerPolicy> fmt::Debug for DeclaredGuard<D> {
 }
 
 impl<D: HandlerPolicy> FromRequest for DeclaredGuard<D> {
-    type Error = ApiErrorResponse;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiErrorResponse>>>>;
+    type Error = NotDispatched;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, NotDispatched>>>>;
 
     fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
         if let Some(view) = D::API_VIEW {
             view.mark(request);
         }
         let guard = <GuardOf<D> as FromRequest>::from_request(request, payload);
-        Box::pin(async move { Ok(Self(guard.await?)) })
+        Box::pin(async move {
+            let guard = guard.await?;
+            // DRF's `dispatch`: an `#[api_view]` answers a method it does not list itself. In
+            // the poll that opened the body to later parameters, so none of them has read it.
+            if let Some(answer) =
+                D::API_VIEW.and_then(|view| view.dispatch::<D::Renderers>(guard.auth()))
+            {
+                return Err(answer);
+            }
+            Ok(Self(guard))
+        })
     }
 }

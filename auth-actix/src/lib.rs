@@ -261,7 +261,7 @@ pub mod policy {
         DefaultThrottles, ImportError, ImportStrings, Policy, Resolve,
     };
 
-    pub use crate::api_view::ApiView;
+    pub use crate::api_view::{ApiView, NotDispatched};
     pub use crate::handler_policy::{DeclaredGuard, HandlerPolicy};
     pub use crate::route_policy::RoutePolicyService;
     pub use crate::routed_handler::{Declared, GuardedArguments, declared};

@@ -112,26 +112,18 @@ pub(crate) fn generate(
     }
     // The request actix-web hands the response to: the guard's for a declared handler, an
     // extra first element for an opted-out one (which has no guard).
-    // A declared handler's guard answers, as DRF's `dispatch`, a method its `#[api_view]` does
-    // not list (405, or the `OPTIONS` metadata) instead of the handler.
-    let (claim_variant, request_type, request_pattern, request_of, dispatch) = match claim {
+    let (claim_variant, request_type, request_pattern, request_of) = match claim {
         Claim::Declared => (
             quote!(Declared),
             quote!(),
             quote!(),
             quote!(__auth_actix_arguments.0.auth().request().clone()),
-            quote! {
-                if let #runtime::Some(response) = __auth_actix_arguments.0.api_view_dispatch() {
-                    return ::std::boxed::Box::pin(::core::future::ready(response));
-                }
-            },
         ),
         Claim::LoginNotRequired => (
             quote!(LoginNotRequired),
             quote!(#runtime::HttpRequest,),
             quote!(_,),
             quote!(__auth_actix_arguments.0.clone()),
-            quote!(),
         ),
     };
     let inputs: syn::punctuated::Punctuated<FnArg, syn::Token![,]> = syn::parse_quote! {
@@ -202,7 +194,6 @@ pub(crate) fn generate(
             type Future = #runtime::HandlerFuture;
 
             fn call(&self, __auth_actix_arguments: #arguments_alias) -> Self::Future {
-                #dispatch
                 let __auth_actix_request: #runtime::HttpRequest = #request_of;
                 ::std::boxed::Box::pin(async move {
                     #runtime::respond(

@@ -42,11 +42,21 @@ async fn api_view_own_options(auth: Auth) -> HttpResponse {
         .body(format!("method\r\n{}\r\n", auth.request().method()))
 }
 
+/// A body parameter after the guard: the methods the view does not list never reach it.
+#[api_view(POST)]
+#[authentication_classes(BasicAuthentication)]
+#[permission_classes(AllowAny)]
+async fn api_view_with_body(auth: Auth, body: web::Json<serde_json::Value>) -> HttpResponse {
+    let _ = auth;
+    HttpResponse::Ok().json(body.into_inner())
+}
+
 fn routes(config: &mut web::ServiceConfig) {
     config
         .route("/api-view/articles/", web::to(list_articles_v2))
         .service(api_view_guarded)
-        .route("/api-view/csv/", web::to(api_view_own_options));
+        .route("/api-view/csv/", web::to(api_view_own_options))
+        .route("/api-view/body/", web::to(api_view_with_body));
 }
 
 /// Status, `Allow`, `Content-Type` and body of one request.
@@ -182,4 +192,36 @@ async fn a_listed_options_is_the_functions_and_refusals_use_the_views_renderer()
         (405, "GET, OPTIONS", "text/csv; charset=utf-8")
     );
     assert_eq!(body, "detail\r\n\"Method \"\"POST\"\" not allowed.\"\r\n");
+}
+
+#[actix_web::test]
+async fn the_method_is_answered_before_any_parameter_reads_the_body() {
+    let settings = settings();
+    let db = database(&settings).await;
+    let app = app(&settings, &db, routes).await;
+    // No body, or one the JSON parameter would refuse: DRF's 405 and metadata, not a 400.
+    for request in [
+        method("GET", "/api-view/body/"),
+        method("PUT", "/api-view/body/")
+            .insert_header((header::CONTENT_TYPE, "application/json"))
+            .set_payload("{not json"),
+    ] {
+        let (status, allow, _, body) = answer(&app, request).await;
+        assert_eq!((status, allow.as_str()), (405, "POST, OPTIONS"), "{body}");
+    }
+    let (status, _, content_type, body) = answer(&app, method("OPTIONS", "/api-view/body/")).await;
+    assert_eq!(
+        (status, content_type.as_str()),
+        (200, "application/json"),
+        "{body}"
+    );
+    assert!(
+        body.starts_with(r#"{"name":"Api View With Body","#),
+        "{body}"
+    );
+    let posted = method("POST", "/api-view/body/")
+        .insert_header((header::CONTENT_TYPE, "application/json"))
+        .set_payload(r#"{"a":1}"#);
+    let (status, _, _, body) = answer(&app, posted).await;
+    assert_eq!((status, body.as_str()), (200, r#"{"a":1}"#));
 }
