@@ -45,15 +45,9 @@ pub struct AdminCli {
     pub database_password_file: Option<std::path::PathBuf>,
 
     /// The users' table, for a Django project with a custom user model (`AUTH_USER_MODEL`'s
-    /// `db_table`).
-    #[arg(
-        long,
-        global = true,
-        env = "AUTH_USER_TABLE",
-        default_value = "auth_user",
-        value_name = "TABLE"
-    )]
-    pub user_table: String,
+    /// `db_table`); by default `auth_user`, or the table Django makes for --user-model.
+    #[arg(long, global = true, env = "AUTH_USER_TABLE", value_name = "TABLE")]
+    pub user_table: Option<String>,
 
     /// The column users log in by (the custom user model's `USERNAME_FIELD`).
     #[arg(
@@ -107,12 +101,17 @@ impl AdminCli {
                 return ExitCode::from(1);
             }
         };
-        let users = UserModel::new(self.user_table, self.username_field).and_then(|users| {
-            match &self.user_model {
+        let table = self.user_table.clone().unwrap_or_else(|| {
+            self.user_model
+                .as_deref()
+                .and_then(UserModel::default_table)
+                .unwrap_or_else(|| "auth_user".to_owned())
+        });
+        let users =
+            UserModel::new(table, self.username_field).and_then(|users| match &self.user_model {
                 Some(name) => users.with_auth_user_model(name),
                 None => Ok(users),
-            }
-        });
+            });
         let code = match users {
             Ok(users) => super::run_for(self.command, &url, users, &mut out, &mut err).await,
             Err(error) => {

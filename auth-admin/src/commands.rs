@@ -4,6 +4,7 @@ use std::fmt;
 use std::io;
 
 use auth_core::accounts::{CreateUserError, UserFields, create_user, make_password};
+use auth_core::compat::python::text::python_strip;
 use auth_core::django::password_validation::{
     PasswordError, PasswordValidator, UserAttributes, validate_password,
 };
@@ -336,7 +337,8 @@ fn prompt_new_password(
             .map_err(prompt_failed)?;
         let problem = if first != second {
             mismatch
-        } else if first.is_empty() {
+        } else if python_strip(&first).is_empty() {
+            // Django's createsuperuser: `password.strip() == ""`.
             "Error: Blank passwords aren't allowed."
         } else if let Err(errors) = validate_password(&first, Some(user), validators) {
             line(console.err, format_args!("{}", messages(&errors)))?;

@@ -18,8 +18,9 @@
 //! | `check [--deploy]` | `check [--deploy]` | the settings' problems, in Django's format; exit status 1 at `--fail-level` (default `ERROR`, `WARNING` with `--deploy`) |
 //!
 //! New passwords pass the settings' `AUTH_PASSWORD_VALIDATORS` (the four of `django-admin
-//! startproject` by default), with Django's messages and prompts; a password from the
-//! environment too (Django skips it), unless `--skip-password-validation`.
+//! startproject` by default; the standalone binary always uses those four, a binary embedding
+//! the commands passes its own settings to [`run_with`]), with Django's messages and prompts; a
+//! password from the environment too (Django skips it), unless `--skip-password-validation`.
 //!
 //! The database comes from `--database-url` or `DATABASE_URL` (default
 //! [`DEFAULT_DATABASE_URL`](auth_core::settings::DEFAULT_DATABASE_URL)); a custom user model
@@ -212,7 +213,7 @@ pub async fn run_for(
 }
 
 /// Runs one command against the database at `db_url` with these settings (only their password
-/// hashers and user model are used) and this console; returns the exit status ([`EXIT_SUCCESS`] or
+/// hashers, password validators and user model are used) and this console; returns the exit status ([`EXIT_SUCCESS`] or
 /// [`EXIT_FAILURE`]).
 ///
 /// A failure is reported as one line on `console.err`, `CommandError: <reason>`, from which

@@ -158,8 +158,8 @@ pub fn check(values: &Settings, defaults: &PolicyDefaults, deploy: bool) -> Vec<
                 Some("session_cookie(CookieSettings { secure: true, ..CookieSettings::django_session() })"),
             ));
         }
-        if !values.csrf_cookie.secure {
-            // Django's security.W016.
+        // Django's security.W016; passes when the secret is in the session (no CSRF cookie).
+        if !values.csrf_use_sessions && !values.csrf_cookie.secure {
             found.push(warning(
                 "security.W016",
                 "You have 'django.middleware.csrf.CsrfViewMiddleware' in your MIDDLEWARE, but \
@@ -328,6 +328,22 @@ mod tests {
             .build()
             .unwrap();
         assert_eq!(ids(&good, true), Vec::<&str>::new());
+
+        // Django's W016 passes with CSRF_USE_SESSIONS: there is no CSRF cookie to secure.
+        let in_session = AuthSettings::builder()
+            .secret_key(GOOD_KEY)
+            .database_url("sqlite::memory:")
+            .default_throttle::<crate::throttling::AnonRateThrottle>()
+            .num_proxies(1)
+            .allowed_hosts(["api.example.com"])
+            .session_cookie(crate::django::http::cookie::CookieSettings {
+                secure: true,
+                ..crate::django::http::cookie::CookieSettings::django_session()
+            })
+            .csrf_use_sessions(true)
+            .build()
+            .unwrap();
+        assert_eq!(ids(&in_session, true), Vec::<&str>::new());
     }
 
     #[test]

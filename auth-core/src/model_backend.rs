@@ -9,7 +9,7 @@
 //! Anonymous users have none (`has_perms([])` is still true, as Django's `all([])`); simplejwt's
 //! `TokenUser` has none and `has_perms` is always false for it, as in simplejwt.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -30,9 +30,12 @@ enum Kind {
     All,
 }
 
-/// One request's permission lookups, with Django's caches: each set is read at most once.
+/// One request's permission lookups, with Django's caches: each set is read at most once. The
+/// caches belong to one user (Django keeps them on the user object): asked about another, they
+/// start again.
 #[derive(Debug, Clone, Default)]
 pub struct ModelBackend {
+    owner: Cell<Option<i32>>,
     user: RefCell<Option<Permissions>>,
     group: RefCell<Option<Permissions>>,
     all: RefCell<Option<Permissions>>,
@@ -61,6 +64,12 @@ impl ModelBackend {
     ) -> Result<Permissions, ApiError> {
         if !user.is_active {
             return Ok(empty());
+        }
+        if self.owner.get() != Some(user.id) {
+            for kind in [Kind::User, Kind::Group, Kind::All] {
+                self.cache(kind).borrow_mut().take();
+            }
+            self.owner.set(Some(user.id));
         }
         if let Some(known) = self.cache(kind).borrow().as_ref() {
             return Ok(Arc::clone(known));

@@ -193,20 +193,26 @@ pub(crate) fn session(
     }];
     if !is_safe_method(method) {
         let csrf_cookie = &settings.csrf_cookie.name;
-        requirement.push(SecurityScheme {
-            name: component_key(&format!("{name}.csrf-cookie")).into(),
-            location: CredentialLocation::Cookie(csrf_cookie.clone()),
-            description: format!(
-                "Django's CSRF cookie (`{csrf_cookie}`), needed on unsafe methods."
-            )
-            .into(),
-        });
+        // With `CSRF_USE_SESSIONS` the secret is in the session: there is no CSRF cookie.
+        let token = if settings.csrf_use_sessions {
+            "a masked token of the session's CSRF secret, from the CSRF view".to_owned()
+        } else {
+            requirement.push(SecurityScheme {
+                name: component_key(&format!("{name}.csrf-cookie")).into(),
+                location: CredentialLocation::Cookie(csrf_cookie.clone()),
+                description: format!(
+                    "Django's CSRF cookie (`{csrf_cookie}`), needed on unsafe methods."
+                )
+                .into(),
+            });
+            format!("the `{csrf_cookie}` cookie's value, or a masked form of it")
+        };
         if let Some(header) = parse_header_name(&settings.csrf_header_name) {
             requirement.push(SecurityScheme {
                 name: component_key(&format!("{name}.csrf-header")).into(),
                 location: CredentialLocation::Header(header.clone()),
                 description: format!(
-                    "The CSRF token (the `{csrf_cookie}` cookie's value, or a masked form of it) in `{header}`, needed on unsafe methods."
+                    "The CSRF token ({token}) in `{header}`, needed on unsafe methods."
                 )
                 .into(),
             });

@@ -52,7 +52,12 @@ pub fn csrf_config(settings: &Settings) -> CsrfConfig {
     CsrfConfig {
         trusted_origins: settings.csrf_trusted_origins.clone(),
         allowed_hosts: settings.allowed_hosts.clone(),
-        cookie_domain: settings.csrf_cookie.domain.clone(),
+        // Django: `SESSION_COOKIE_DOMAIN` when the secret lives in the session.
+        cookie_domain: if settings.csrf_use_sessions {
+            settings.session_cookie.domain.clone()
+        } else {
+            settings.csrf_cookie.domain.clone()
+        },
         header_name: settings.csrf_header_name.clone(),
     }
 }
@@ -125,5 +130,27 @@ fn check_csrf(
                 csrf::DRF_FAILURE_PREFIX
             )))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_referer_check_names_the_cookie_that_holds_the_secret() {
+        let mut settings = Settings::default();
+        settings.csrf_cookie.domain = Some(".csrf.example.com".to_owned());
+        settings.session_cookie.domain = Some(".example.com".to_owned());
+        assert_eq!(
+            csrf_config(&settings).cookie_domain.as_deref(),
+            Some(".csrf.example.com")
+        );
+        // Django: SESSION_COOKIE_DOMAIN when the secret lives in the session.
+        settings.csrf_use_sessions = true;
+        assert_eq!(
+            csrf_config(&settings).cookie_domain.as_deref(),
+            Some(".example.com")
+        );
     }
 }

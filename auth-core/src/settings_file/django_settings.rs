@@ -270,9 +270,17 @@ impl DjangoSettings {
             || self.auth_username_field.is_some()
             || self.auth_user_model.is_some()
         {
-            let table = self
-                .auth_user_table
-                .unwrap_or_else(|| AUTH_USER.table().to_owned());
+            // Without AUTH_USER_TABLE, the table Django makes for AUTH_USER_MODEL by default.
+            let table = match (self.auth_user_table, &self.auth_user_model) {
+                (Some(table), _) => table,
+                (None, Some(model)) => UserModel::default_table(model).ok_or_else(|| {
+                    origins.error(
+                        "AUTH_USER_MODEL",
+                        format!("{model:?} is not \"app_label.ModelName\""),
+                    )
+                })?,
+                (None, None) => AUTH_USER.table().to_owned(),
+            };
             let field = self
                 .auth_username_field
                 .unwrap_or_else(|| AUTH_USER.username_field().to_owned());

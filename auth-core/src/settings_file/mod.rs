@@ -434,6 +434,19 @@ NAME = "django.contrib.auth.password_validation.NumericPasswordValidator"
             format!("{validators:?}"),
             "[MinimumLength { min_length: 12 }, NumericPassword]"
         );
+        // AUTH_USER_MODEL alone: Django's default table for it, and its class's name.
+        let customers = built(
+            None,
+            &[
+                ("DRF_AUTH_SECRET_KEY", "k"),
+                ("DRF_AUTH_AUTH_USER_MODEL", "shop.Customer"),
+            ],
+        );
+        let model = &customers.settings().user_model;
+        assert_eq!(
+            (model.table(), model.m2m_column().as_str()),
+            ("shop_customer", "customer_id")
+        );
         let none = built(
             None,
             &[

@@ -236,6 +236,14 @@ impl UserModel {
         Ok(self)
     }
 
+    /// Django's default `db_table` of the model `AUTH_USER_MODEL` names: `{app_label}_{model}`,
+    /// lower-cased (`auth_user` for `auth.User`); `None` unless it is `app_label.ModelName`.
+    pub fn default_table(auth_user_model: &str) -> Option<String> {
+        let (app_label, class) = auth_user_model.split_once('.')?;
+        (!app_label.is_empty() && !class.is_empty() && !class.contains('.'))
+            .then(|| format!("{app_label}_{class}").to_lowercase())
+    }
+
     /// The model Django's `AUTH_USER_MODEL` names (`"custom_users.Member"`): its `model_name` is
     /// the class name lower-cased.
     pub fn with_auth_user_model(self, auth_user_model: &str) -> Result<Self, InvalidUserModel> {

@@ -243,6 +243,48 @@ async fn has_perm_follows_model_backends_rules() {
         .unwrap()
         .unwrap();
     let inactive = RequestUser::User(Arc::new(inactive));
+    // One backend asked about two users keeps each one's permissions apart.
+    let shared = ModelBackend::default();
+    let find = |name: &'static str| {
+        let db = db.clone();
+        async move {
+            let row = auth_actix::store::user::AUTH_USER
+                .find_by_username(&db, name)
+                .await
+                .unwrap()
+                .unwrap();
+            RequestUser::User(Arc::new(row))
+        }
+    };
+    let (editor, nobody) = (find("editor").await, find("nobody").await);
+    assert_eq!(
+        shared
+            .get_all_permissions(&env, &editor)
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+    assert!(
+        shared
+            .get_all_permissions(&env, &nobody)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        !shared
+            .has_perm(&env, &nobody, "blog.add_article")
+            .await
+            .unwrap()
+    );
+    assert!(
+        shared
+            .has_perm(&env, &editor, "blog.add_article")
+            .await
+            .unwrap()
+    );
+
     let backend = ModelBackend::default();
     assert!(
         backend

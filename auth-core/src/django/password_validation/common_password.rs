@@ -29,20 +29,24 @@ pub fn django_list() -> PasswordList {
 /// one password per line, each stripped.
 pub fn load(path: &Path) -> std::io::Result<PasswordList> {
     let bytes = std::fs::read(path)?;
-    let text = match gunzip(&bytes) {
-        Some(text) => text,
-        None => String::from_utf8(bytes)
-            .map_err(|error| std::io::Error::new(std::io::ErrorKind::InvalidData, error))?,
+    let text = if bytes.starts_with(&GZIP_MAGIC) {
+        gunzip(&bytes)?
+    } else {
+        String::from_utf8(bytes)
+            .map_err(|error| std::io::Error::new(std::io::ErrorKind::InvalidData, error))?
     };
     Ok(Arc::new(parse(&text)))
 }
 
-fn gunzip(bytes: &[u8]) -> Option<String> {
+/// The first bytes of a gzip file (Python's `gzip.open` refuses a file without them, and Django
+/// then reads the file as plain text).
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// Every member of a gzip file, as Python's `gzip` reads them, as UTF-8.
+fn gunzip(bytes: &[u8]) -> std::io::Result<String> {
     let mut text = String::new();
-    flate2::read::GzDecoder::new(bytes)
-        .read_to_string(&mut text)
-        .ok()?;
-    Some(text)
+    flate2::read::MultiGzDecoder::new(bytes).read_to_string(&mut text)?;
+    Ok(text)
 }
 
 /// `{x.strip() for x in f}` (the empty string included when a line is blank, as in Django).

@@ -201,12 +201,17 @@ impl PasswordValidator {
             }
             MINIMUM_LENGTH => {
                 let validator = known(class_name(MINIMUM_LENGTH), &["min_length"])?;
+                // Any whole number, as Django's (one below 1 refuses nothing). Django also takes
+                // a float (`len(password) < 8.5`); here that is refused.
                 let min_length = match options.get("min_length") {
                     None => DEFAULT_MIN_LENGTH,
-                    Some(value) => value
-                        .as_u64()
-                        .and_then(|length| usize::try_from(length).ok())
-                        .ok_or_else(|| bad(validator, "min_length", "must be a whole number"))?,
+                    Some(value) => match (value.as_i64(), value.as_u64()) {
+                        (Some(length), _) => usize::try_from(length).unwrap_or(0),
+                        (None, Some(length)) => usize::try_from(length).unwrap_or(usize::MAX),
+                        (None, None) => {
+                            return Err(bad(validator, "min_length", "must be a whole number"));
+                        }
+                    },
                 };
                 Ok(Self::MinimumLength { min_length })
             }
