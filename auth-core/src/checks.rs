@@ -311,16 +311,20 @@ mod tests {
             "'*' names hosts other than the loopback ones: the cookies matter"
         );
 
-        let good = AuthSettings::builder()
-            .secret_key(GOOD_KEY)
-            .database_url("sqlite::memory:")
-            .default_throttle::<crate::throttling::AnonRateThrottle>()
-            .num_proxies(1)
-            .allowed_hosts(["api.example.com"])
-            .session_cookie(crate::django::http::cookie::CookieSettings {
-                secure: true,
-                ..crate::django::http::cookie::CookieSettings::django_session()
-            })
+        // A deployment's settings, secure cookies but for the CSRF one.
+        let secure = || {
+            AuthSettings::builder()
+                .secret_key(GOOD_KEY)
+                .database_url("sqlite::memory:")
+                .default_throttle::<crate::throttling::AnonRateThrottle>()
+                .num_proxies(1)
+                .allowed_hosts(["api.example.com"])
+                .session_cookie(crate::django::http::cookie::CookieSettings {
+                    secure: true,
+                    ..crate::django::http::cookie::CookieSettings::django_session()
+                })
+        };
+        let good = secure()
             .csrf_cookie(crate::django::http::cookie::CookieSettings {
                 secure: true,
                 ..crate::django::http::cookie::CookieSettings::django_csrf()
@@ -330,19 +334,7 @@ mod tests {
         assert_eq!(ids(&good, true), Vec::<&str>::new());
 
         // Django's W016 passes with CSRF_USE_SESSIONS: there is no CSRF cookie to secure.
-        let in_session = AuthSettings::builder()
-            .secret_key(GOOD_KEY)
-            .database_url("sqlite::memory:")
-            .default_throttle::<crate::throttling::AnonRateThrottle>()
-            .num_proxies(1)
-            .allowed_hosts(["api.example.com"])
-            .session_cookie(crate::django::http::cookie::CookieSettings {
-                secure: true,
-                ..crate::django::http::cookie::CookieSettings::django_session()
-            })
-            .csrf_use_sessions(true)
-            .build()
-            .unwrap();
+        let in_session = secure().csrf_use_sessions(true).build().unwrap();
         assert_eq!(ids(&in_session, true), Vec::<&str>::new());
     }
 

@@ -11,20 +11,25 @@ use sea_orm::{ConnectionTrait, DbErr};
 
 use super::user::UserModel;
 
-/// `SELECT ct.app_label, p.codename FROM auth_permission p JOIN django_content_type ct`.
-fn permissions() -> SelectStatement {
-    let mut select = Query::select();
-    select
-        .column((Alias::new("ct"), Alias::new("app_label")))
-        .column((Alias::new("p"), Alias::new("codename")))
-        .from_as(Alias::new("auth_permission"), Alias::new("p"));
+/// `FROM auth_permission p JOIN django_content_type ct` on `select`.
+fn from_permissions(select: &mut SelectStatement) {
+    select.from_as(Alias::new("auth_permission"), Alias::new("p"));
     join(
-        &mut select,
+        select,
         "django_content_type",
         "ct",
         ("ct", "id"),
         ("p", "content_type_id"),
     );
+}
+
+/// `SELECT ct.app_label, p.codename FROM auth_permission p JOIN django_content_type ct`.
+fn permissions() -> SelectStatement {
+    let mut select = Query::select();
+    select
+        .column((Alias::new("ct"), Alias::new("app_label")))
+        .column((Alias::new("p"), Alias::new("codename")));
+    from_permissions(&mut select);
     select
 }
 
@@ -114,22 +119,14 @@ pub async fn permission_id<C: ConnectionTrait>(db: &C, name: &str) -> Result<Opt
         return Ok(None);
     };
     let mut select = Query::select();
-    select
-        .expr_as(
-            super::key::as_i32(
-                db.get_database_backend(),
-                Expr::col((Alias::new("p"), Alias::new("id"))),
-            ),
-            Alias::new("id"),
-        )
-        .from_as(Alias::new("auth_permission"), Alias::new("p"));
-    join(
-        &mut select,
-        "django_content_type",
-        "ct",
-        ("ct", "id"),
-        ("p", "content_type_id"),
+    select.expr_as(
+        super::key::as_i32(
+            db.get_database_backend(),
+            Expr::col((Alias::new("p"), Alias::new("id"))),
+        ),
+        Alias::new("id"),
     );
+    from_permissions(&mut select);
     select
         .and_where(Expr::col((Alias::new("ct"), Alias::new("app_label"))).eq(app_label))
         .and_where(Expr::col((Alias::new("p"), Alias::new("codename"))).eq(codename));
