@@ -12,7 +12,10 @@ Two passes, each on a fresh SQLite database migrated by Django, with Django's ru
 - `default`: Django's `auth_user` (USERNAME_FIELD `username`);
 - `custom`: `custom_users.Member` (`DJANGO_SETTINGS_MODULE=parity_site.settings_custom_user`, table
   `accounts_member`, USERNAME_FIELD `email`); the Rust server and `auth-admin` get
-  `AUTH_USER_TABLE=accounts_member AUTH_USERNAME_FIELD=email`, and every "username" is an e-mail.
+  `AUTH_USER_TABLE=accounts_member AUTH_USERNAME_FIELD=email`, and every "username" is an e-mail;
+- `uuid`: `uuid_users.Person` (`parity_site.settings_uuid_user`, table `uuid_users_person`, a
+  `UUIDField` primary key: `char(32)` hex in SQLite, hyphenated in sessions and JSON); the Rust side
+  gets `AUTH_USER_TABLE`, `AUTH_USER_MODEL=uuid_users.Person` and `AUTH_USER_PK_FIELD=UUIDField`;
 
 Every scenario prints `PASS` or `FAIL` with the reason; the last line is `N passed, M failed`
 (both passes together); exit status 0 only when every scenario passed.
@@ -90,6 +93,11 @@ MODES = {
                    {"AUTH_USER_TABLE": "accounts_member", "AUTH_USERNAME_FIELD": "email"},
                    lambda base: f"{base.replace('_', '.')}@interop.example.com",
                    {"display_name": "", "shoe_size": None}),
+    "uuid": Mode("uuid", "uuid_users.Person: uuid_users_person, a UUIDField primary key",
+                 "parity_site.settings_uuid_user", "uuid_users_person", "username",
+                 {"AUTH_USER_TABLE": "uuid_users_person", "AUTH_USER_MODEL": "uuid_users.Person",
+                  "AUTH_USER_PK_FIELD": "UUIDField"},
+                 lambda base: base),
     "csrf-sessions": Mode("csrf-sessions", "CSRF_USE_SESSIONS: the CSRF secret in the session, no csrftoken cookie",
                           "parity_site.settings_csrf_sessions", "auth_user", "username",
                           {"CSRF_USE_SESSIONS": "true"}, lambda base: base, own_scenarios=True),
@@ -645,6 +653,40 @@ def django_login_in_session(env: Env, username: str, password: str) -> str:
     return after["sessionid"]
 
 
+@scenario("17. UUID keys: the forms Django stores and writes — char(32) hex in the user, token and knox rows "
+          "(Rust-made ones too), str(pk) in the session and in JSON, version 4 for a user the Rust side makes",
+          modes=("uuid",))
+def s17_uuid_forms(env: Env, mode: Mode):
+    import uuid as uuid_module
+
+    user, pw = mode.username("rs_uuid"), "rs-pass-17"
+    admin_createsuperuser(env, mode, user, pw)
+    pk = env.orm("user", user)["pk"]
+    made = uuid_module.UUID(pk)
+    expect(made.version == 4 and str(made) == pk, f"Django reads the Rust-made user's pk as {pk!r}: "
+                                                   f"want a version-4 UUID in str() form")
+    row = env.db_one(f'SELECT id FROM "{mode.user_table}" WHERE username = ?', (user,))
+    expect(row == (made.hex,), f"the user row's id column is {row!r}, want Django's char(32) {made.hex!r}")
+    proc = env.admin("create-token", user)
+    expect(proc.returncode == 0, f"auth-admin create-token exited {proc.returncode}")
+    login = rust_login(env, user, pw)
+    expect(isinstance(login["body"], dict) and login["body"].get("id") == pk,
+           f"Rust login answer: expected \"id\": {pk!r}, got {login['body']!r}")
+    resp = env.rust("POST", "/knox/login/", basic_header(user, pw))
+    expect(resp.status == 200, f"Rust POST /knox/login/: {describe(resp)}")
+    for table in ("authtoken_token", "knox_authtoken"):
+        rows = env.db_one(f'SELECT DISTINCT user_id FROM "{table}" WHERE user_id = ?', (made.hex,))
+        expect(rows == (made.hex,), f"{table}.user_id of the Rust-made row: {rows!r}, want {made.hex!r}")
+    decoded = env.orm("decode-session", login["sessionid"])
+    expect(decoded.get("_auth_user_id") == pk,
+           f"the Rust-made session's _auth_user_id is {decoded.get('_auth_user_id')!r}, want str(pk) {pk!r}")
+    # Django's own session for the user names it the same way, and the Rust side reads it.
+    sessionid, _ = django_login_checked(env, user, pw)
+    expect(env.orm("decode-session", sessionid).get("_auth_user_id") == pk,
+           "Django's own session names the user by str(pk)")
+    expect_session_works(env, "rust", sessionid, user, "Django session")
+
+
 @scenario("13. CSRF_USE_SESSIONS: Django login session -> Rust POST /session/ with Django's token; "
           "a csrftoken cookie is not read", modes=("csrf-sessions",))
 def s13_django_csrf_session_on_rust(env: Env, mode: Mode):
@@ -824,14 +866,15 @@ def main(argv=None) -> int:
     parser.add_argument("--admin-bin", help="path of the auth-admin binary (default: $CARGO_TARGET_DIR/debug/"
                                             "auth-admin, then target/debug/auth-admin)")
     parser.add_argument("--only", choices=sorted(MODES),
-                        help="run one pass only (default: default, custom, then csrf-sessions)")
+                        help="run one pass only (default: default, custom, uuid, then csrf-sessions)")
     parser.add_argument("--custom-user", action="store_true", help="the custom user model pass only (= --only custom)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (databases, logs)")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every step of every scenario")
     args = parser.parse_args(argv)
     if args.custom_user and args.only not in (None, "custom"):
         parser.error("--custom-user contradicts --only default")
-    modes = ["custom"] if args.custom_user else [args.only] if args.only else ["default", "custom", "csrf-sessions"]
+    modes = (["custom"] if args.custom_user else [args.only] if args.only
+             else ["default", "custom", "uuid", "csrf-sessions"])
 
     rust_bin = find_rust_bin(args.rust_bin)
     admin_bin = find_admin_bin(args.admin_bin)

@@ -141,7 +141,7 @@ fn append_cookie(response: &mut HttpResponse, cookie: &str) {
 /// `UserDetailsSerializer`: `pk`, the username field, `email`, `first_name`, `last_name`.
 fn user_details(user: &User, username_field: &str) -> Value {
     let mut details = Map::new();
-    details.insert("pk".to_owned(), Value::from(user.id));
+    details.insert("pk".to_owned(), user.id.to_json());
     details.insert(
         username_field.to_owned(),
         Value::from(user.username.clone()),

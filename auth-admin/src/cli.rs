@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand};
 
 use auth_core::settings::DEFAULT_DATABASE_URL;
 use auth_core::store::database_url;
-use auth_core::store::user::UserModel;
+use auth_core::store::user::{UserIdKind, UserModel};
 
 /// The whole tool: global options and one command (`auth-admin [--database-url URL] <COMMAND>`).
 ///
@@ -64,6 +64,18 @@ pub struct AdminCli {
     #[arg(long, global = true, env = "AUTH_USER_MODEL", value_name = "APP.MODEL")]
     pub user_model: Option<String>,
 
+    /// The class of the user model's primary key: AutoField or BigAutoField (the default), or
+    /// UUIDField (new users then get a random UUID, as Django's `default=uuid.uuid4`).
+    #[arg(
+        long,
+        global = true,
+        env = "AUTH_USER_PK_FIELD",
+        default_value = "AutoField",
+        value_name = "FIELD",
+        value_parser = ["AutoField", "BigAutoField", "SmallAutoField", "UUIDField"]
+    )]
+    pub user_pk_field: String,
+
     /// The command to run.
     #[command(subcommand)]
     pub command: AdminCommand,
@@ -77,6 +89,7 @@ impl fmt::Debug for AdminCli {
             .field("user_table", &self.user_table)
             .field("username_field", &self.username_field)
             .field("user_model", &self.user_model)
+            .field("user_pk_field", &self.user_pk_field)
             .field("command", &self.command)
             .finish()
     }
@@ -112,6 +125,10 @@ impl AdminCli {
                 Some(name) => users.with_auth_user_model(name),
                 None => Ok(users),
             });
+        let users = users.map(|users| {
+            users
+                .with_id_kind(UserIdKind::from_field_class(&self.user_pk_field).unwrap_or_default())
+        });
         let code = match users {
             Ok(users) => super::run_for(self.command, &url, users, &mut out, &mut err).await,
             Err(error) => {

@@ -11,7 +11,7 @@ use auth_core::django::password_validation::{
 use auth_core::environment::Environment;
 use auth_core::model_backend::ModelBackend;
 use auth_core::store::sea_orm::{DatabaseConnection, DbErr, QueryOrder};
-use auth_core::store::user::{User, UserModel};
+use auth_core::store::user::{User, UserId, UserModel};
 use auth_core::store::{migrations, permission, session, token};
 use auth_core::user::RequestUser;
 
@@ -93,7 +93,7 @@ pub(super) async fn execute(
 /// A change made through these commands in a process that also serves requests (an embedded
 /// admin) is seen by that process's credential cache at once; other processes see it within the
 /// cache's TTL.
-fn forget_cached(env: &Environment, user_id: i32) {
+fn forget_cached(env: &Environment, user_id: UserId) {
     if let Some(cache) = env.services().credential_cache() {
         cache.forget_user(user_id);
     }

@@ -33,7 +33,7 @@ type AdminOrReadOnly = And<IsAuthenticated, Or<IsAdminUser, ReadOnly>>;
 /// An authenticated, active, non-staff user.
 fn john() -> RequestUser {
     RequestUser::User(Arc::new(User {
-        id: 1,
+        id: 1.into(),
         password: String::new(),
         last_login: None,
         is_superuser: false,

@@ -80,7 +80,7 @@ impl RequestView for Request {
 /// An authenticated, active, non-staff user, as a lookup would return it.
 fn john() -> User {
     User {
-        id: 1,
+        id: 1.into(),
         password: String::new(),
         last_login: None,
         is_superuser: false,

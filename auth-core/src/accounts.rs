@@ -95,7 +95,7 @@ pub async fn authenticate(
         if let Some(cache) = env.services().credential_cache() {
             cache.forget_user(user.id);
         }
-        tracing::debug!(user_id = user.id, "password hash upgraded");
+        tracing::debug!(user_id = %user.id, "password hash upgraded");
         metrics::counter!("auth_password_hash_upgrades_total").increment(1);
         user.password = encoded;
     }

@@ -23,6 +23,7 @@ use crate::error::ApiError;
 use crate::jwt::claims::python_int;
 use crate::simplejwt::{SimpleJwtSettings, Token, TokenError, TokenKind, messages};
 use crate::store::token_blacklist::{self, OutstandingToken};
+use crate::store::user_id::{UserId, UserIdKind};
 
 /// simplejwt's `<Class>(text)` with this library's floors: PyJWT's decode, the user's revocation
 /// floor, then — for a refresh or sliding token with the blacklist app — simplejwt's blacklist
@@ -39,7 +40,12 @@ pub async fn read_token<'s>(
         Ok(token) => token,
         Err(error) => return Ok(Err(error)),
     };
-    if is_revoked(env.services(), &settings.user_id_claim, token.payload()) {
+    if is_revoked(
+        env.services(),
+        env.settings().user_model.id_kind(),
+        &settings.user_id_claim,
+        token.payload(),
+    ) {
         return Ok(Err(TokenError::new(messages::TOKEN_IS_BLACKLISTED)));
     }
     if settings.token_blacklist && matches!(kind, TokenKind::Refresh | TokenKind::Sliding) {
@@ -56,7 +62,7 @@ pub async fn read_token<'s>(
 
 /// Refuses every JWT of `user_id` issued up to now, here and (with Redis) on every instance.
 /// Returns whether there was a cache to keep the floor: without one, nothing is revoked.
-pub fn revoke_user_tokens(env: &Environment, user_id: i32) -> bool {
+pub fn revoke_user_tokens(env: &Environment, user_id: UserId) -> bool {
     match env.services().credential_cache() {
         Some(cache) => {
             cache.revoke_jwts(user_id, env.services().clock().now());
@@ -72,17 +78,21 @@ pub fn revoke_user_tokens(env: &Environment, user_id: i32) -> bool {
 }
 
 /// Whether the token with these claims was revoked by its user's floor. `user_id_claim` names
-/// the user (`USER_ID_CLAIM`); a token without a readable user cannot be matched to a floor and
+/// the user (`USER_ID_CLAIM`), a key of kind `id_kind`; a token without a readable user cannot be matched to a floor and
 /// is left to the other checks, and one of a user with a floor but without `iat` is refused (it
 /// cannot be shown to be younger than the floor).
-pub fn is_revoked(services: &Services, user_id_claim: &str, payload: &Map<String, Value>) -> bool {
+pub fn is_revoked(
+    services: &Services,
+    id_kind: UserIdKind,
+    user_id_claim: &str,
+    payload: &Map<String, Value>,
+) -> bool {
     let Some(cache) = services.credential_cache() else {
         return false;
     };
     let user = payload
         .get(user_id_claim)
-        .and_then(python_int)
-        .and_then(|id| i32::try_from(id).ok());
+        .and_then(|claim| id_kind.from_json(claim));
     let Some(floor) = user.and_then(|user| cache.jwt_floor(user)) else {
         return false;
     };

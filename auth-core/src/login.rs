@@ -14,6 +14,7 @@ use crate::error::ApiError;
 use crate::request::RequestView;
 use crate::response_effects::{ResponseEffects, SessionCookie};
 use crate::session_store::{Session, SessionStore};
+use crate::store::user_id::UserId;
 use crate::user::User;
 
 /// `get_session_auth_hash()` of `user` with the current secret key.
@@ -32,14 +33,14 @@ fn verify_hash(env: &Environment, stored: &str, user: &User) -> HashMatch {
     )
 }
 
-/// The user id a session names, when it also names one of the allowed backends (Django's
-/// `get_user` returns no user otherwise).
-fn session_user_id(env: &Environment, session: &Session) -> Option<i32> {
-    let user_id = match session.data().get(session_data::SESSION_KEY)? {
-        Value::String(text) => text.parse::<i32>().ok(),
-        Value::Number(number) => number.as_i64().and_then(|id| i32::try_from(id).ok()),
-        _ => None,
-    }?;
+/// The user id a session names (Django's `pk.to_python(session[SESSION_KEY])`), when it also
+/// names one of the allowed backends (Django's `get_user` returns no user otherwise).
+fn session_user_id(env: &Environment, session: &Session) -> Option<UserId> {
+    let user_id = env
+        .settings()
+        .user_model
+        .id_kind()
+        .from_json(session.data().get(session_data::SESSION_KEY)?)?;
     let backend = session.text(session_data::BACKEND_SESSION_KEY)?;
     env.settings()
         .authentication_backends
@@ -167,8 +168,13 @@ pub async fn login(
     };
     let hash = session_hash(env, user);
     if session.data().contains_key(session_data::SESSION_KEY) {
-        let same_user =
-            session.text(session_data::SESSION_KEY) == Some(user.id.to_string().as_str());
+        // Django's `_get_user_session_key(request) != user.pk`: the stored key as the model's
+        // `to_python` reads it.
+        let same_user = session
+            .data()
+            .get(session_data::SESSION_KEY)
+            .and_then(|stored| env.settings().user_model.id_kind().from_json(stored))
+            == Some(user.id);
         let stored = session
             .text(session_data::HASH_SESSION_KEY)
             .unwrap_or_default();

@@ -17,6 +17,7 @@ use crate::environment::Environment;
 use crate::error::ApiError;
 use crate::store::permission;
 use crate::store::user::User;
+use crate::store::user_id::UserId;
 use crate::user::RequestUser;
 
 /// A set of `"app_label.codename"` names.
@@ -35,7 +36,7 @@ enum Kind {
 /// start again.
 #[derive(Debug, Clone, Default)]
 pub struct ModelBackend {
-    owner: Cell<Option<i32>>,
+    owner: Cell<Option<UserId>>,
     user: RefCell<Option<Permissions>>,
     group: RefCell<Option<Permissions>>,
     all: RefCell<Option<Permissions>>,

@@ -79,18 +79,14 @@ async fn claimed_user(
     settings: &SimpleJwtSettings,
     token: &Token<'_>,
 ) -> Result<Option<User>, ApiError> {
+    let users = &env.settings().user_model;
     let Some(id) = token
         .get(&settings.user_id_claim)
-        .and_then(python_int)
-        .and_then(|id| i32::try_from(id).ok())
+        .and_then(|claim| users.id_kind().from_json(claim))
     else {
         return Ok(None);
     };
-    env.settings()
-        .user_model
-        .find_by_id(env.db(), id)
-        .await
-        .map_err(store_failure)
+    users.find_by_id(env.db(), id).await.map_err(store_failure)
 }
 
 /// The outstanding-token row of `token` as `outstand()`/`blacklist()` write it.

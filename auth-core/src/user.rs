@@ -10,6 +10,7 @@ use crate::simplejwt::ValidatedToken;
 use crate::store::knox_token;
 use crate::store::token;
 pub use crate::store::user::User;
+use crate::store::user_id::UserId;
 
 /// What `request.user` is: an authenticated row, DRF's `AnonymousUser`, or nothing when
 /// `UNAUTHENTICATED_USER` is set to none.
@@ -61,7 +62,7 @@ impl RequestUser {
     }
 
     /// The primary key of a database user, if any.
-    pub fn id(&self) -> Option<i32> {
+    pub fn id(&self) -> Option<UserId> {
         self.as_user().map(|user| user.id)
     }
 

@@ -11,7 +11,6 @@ use subtle::ConstantTimeEq as _;
 use super::scheme::{AuthContext, Authenticated, Authentication, Outcome};
 use super::security_scheme::{self, SecurityRequirement};
 use crate::error::ApiError;
-use crate::jwt::claims::python_int;
 use crate::jwt_revocation;
 use crate::settings::Settings;
 use crate::simplejwt::messages;
@@ -202,9 +201,9 @@ pub(super) async fn database_user(
     let Some(claim) = payload.get(&settings.user_id_claim) else {
         return no_user_identification();
     };
-    // `User.objects.get(id=value)`: Django reads the value with `int()`.
-    let id = python_int(claim).and_then(|id| i32::try_from(id).ok());
+    // `User.objects.get(id=value)`: Django reads the value with the key's `to_python`.
     let users = &cx.settings().user_model;
+    let id = users.id_kind().from_json(claim);
     let user = match id {
         None => Ok(None),
         Some(id) => match sqlite_reader::user_by_id(cx.db(), users, id) {

@@ -91,7 +91,7 @@ impl Authentication for KnoxTokenAuthentication {
             match knox_token::delete_expired_siblings(cx.db(), user.id, &row.digest, now).await {
                 Ok(0) => {}
                 Ok(count) => tracing::info!(
-                    user_id = user.id,
+                    user_id = %user.id,
                     count,
                     source = "other_token",
                     "token_expired"
@@ -102,7 +102,7 @@ impl Authentication for KnoxTokenAuthentication {
                 if let Err(error) = knox_token::delete(cx.db(), &row.digest).await {
                     return Outcome::Failed(ApiError::store_failure(error));
                 }
-                tracing::info!(user_id = user.id, source = "auth_token", "token_expired");
+                tracing::info!(user_id = %user.id, source = "auth_token", "token_expired");
                 continue;
             }
             if !constant_time_compare(&presented, &row.digest) {

@@ -4,7 +4,6 @@
 use serde_json::{Map, Value};
 
 use super::error::JwtError;
-use crate::compat::python::number;
 
 /// What a decode checks beyond the signature: simplejwt's `LEEWAY`, `AUDIENCE` and `ISSUER`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -18,28 +17,7 @@ pub struct ClaimRules {
     pub issuer: Option<String>,
 }
 
-/// Python's `int(value)` for a claim: integers as they are, floats truncated toward zero
-/// (beyond `i128`, the nearest `i128`, which compares with any timestamp as the float would),
-/// `true`/`false` as 1/0, decimal text as `int("…")` reads it; anything else (null, a list, an
-/// object, NaN, an infinity, other text) is refused as Python's `int()` refuses it.
-pub fn python_int(value: &Value) -> Option<i128> {
-    match value {
-        Value::Bool(flag) => Some(i128::from(*flag)),
-        Value::Number(number) => {
-            if let Some(int) = number.as_i64() {
-                Some(i128::from(int))
-            } else if let Some(int) = number.as_u64() {
-                Some(i128::from(int))
-            } else {
-                let float = number.as_f64()?;
-                // `as` saturates at the bounds of i128.
-                float.is_finite().then(|| float.trunc() as i128)
-            }
-        }
-        Value::String(text) => number::int(text).map(i128::from),
-        _ => None,
-    }
-}
+pub use crate::compat::python::number::python_int;
 
 /// Python's `str()` of a claim, for the values a claim naming a user or a token holds: text
 /// as it is, integers in decimal, `True`/`False`, `None`, floats as Python writes them. A list

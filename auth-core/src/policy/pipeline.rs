@@ -203,7 +203,7 @@ where
                     span.record("scheme", scheme);
                 }
                 if let Some(id) = state.user.id() {
-                    span.record("user_id", id);
+                    span.record("user_id", tracing::field::display(id));
                 }
             }
             Err(error) => {

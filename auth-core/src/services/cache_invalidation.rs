@@ -321,16 +321,18 @@ async fn subscribe(client: redis::Client, shared: Weak<Shared>, subscribed: watc
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::user_id::UserId;
 
     #[test]
     fn messages_round_trip_and_nothing_else_decodes() {
         let id = [7u8; 32];
         for invalidation in [
-            Invalidation::User(42),
-            Invalidation::User(-1),
+            Invalidation::User(UserId::Int(42)),
+            Invalidation::User("0f6b5c1e-8d1a-4c43-9a9e-3b5e2c7d9f10".parse().unwrap()),
+            Invalidation::User(UserId::Int(-1)),
             Invalidation::Token(id),
             Invalidation::Session(id),
-            Invalidation::JwtFloor(42, 1_796_527_931),
+            Invalidation::JwtFloor(UserId::Int(42), 1_796_527_931),
             Invalidation::Blacklisted(id),
             Invalidation::All,
         ] {

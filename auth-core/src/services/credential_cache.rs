@@ -44,6 +44,7 @@ use sha2::{Digest, Sha256};
 
 use crate::store::token;
 use crate::store::user::User;
+use crate::store::user_id::UserId;
 
 /// The SHA-256 of a tagged credential: what entries are found by.
 pub type Fingerprint = [u8; 32];
@@ -77,7 +78,7 @@ enum Remembered {
 }
 
 impl Remembered {
-    fn user_id(&self) -> i32 {
+    fn user_id(&self) -> UserId {
         match self {
             Self::Token { user, .. } | Self::Session { user, .. } => user.id,
         }
@@ -117,7 +118,7 @@ pub struct CredentialCache {
     not_blacklisted: Cache<Fingerprint, DateTime<Utc>>,
     /// Per-user JWT revocation floors (Unix seconds): a token of the user issued at or before
     /// the floor is refused. Not a cache: never evicted (a floor is a revocation).
-    jwt_floors: std::sync::RwLock<std::collections::HashMap<i32, i64>>,
+    jwt_floors: std::sync::RwLock<std::collections::HashMap<UserId, i64>>,
     /// Who hears what this cache forgets (the other instances, through Redis), when set.
     peers: OnceLock<Peers>,
 }
@@ -127,13 +128,13 @@ pub struct CredentialCache {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Invalidation {
     /// Every credential of this user.
-    User(i32),
+    User(UserId),
     /// One DRF token, by fingerprint.
     Token(Fingerprint),
     /// One session, by fingerprint.
     Session(Fingerprint),
     /// Every JWT of this user issued at or before this second (Unix time) is refused.
-    JwtFloor(i32, i64),
+    JwtFloor(UserId, i64),
     /// simplejwt's blacklist holds this `jti` (by fingerprint) now.
     Blacklisted(Fingerprint),
     /// Everything.
@@ -346,7 +347,7 @@ impl CredentialCache {
     /// Forgets every credential of the user `user_id`, here and on the instances that hear
     /// this cache: call it after changing the user's password, active flag or tokens outside
     /// this library's own paths.
-    pub fn forget_user(&self, user_id: i32) {
+    pub fn forget_user(&self, user_id: UserId) {
         self.forget(Invalidation::User(user_id));
     }
 
@@ -388,12 +389,12 @@ impl CredentialCache {
 
     /// Refuses, here and on the instances that hear this cache, every JWT of the user issued at
     /// or before `at` (its `iat`, whole seconds): "log out everywhere" for stateless tokens.
-    pub fn revoke_jwts(&self, user_id: i32, at: DateTime<Utc>) {
+    pub fn revoke_jwts(&self, user_id: UserId, at: DateTime<Utc>) {
         self.forget(Invalidation::JwtFloor(user_id, at.timestamp()));
     }
 
     /// The user's JWT revocation floor, if one was set (Unix seconds).
-    pub fn jwt_floor(&self, user_id: i32) -> Option<i64> {
+    pub fn jwt_floor(&self, user_id: UserId) -> Option<i64> {
         self.jwt_floors
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -433,7 +434,7 @@ mod tests {
 
     fn user(id: i32) -> Arc<User> {
         Arc::new(User {
-            id,
+            id: UserId::from(id),
             password: "pbkdf2_sha256$1$salt$hash".to_owned(),
             last_login: None,
             is_superuser: false,
@@ -451,7 +452,7 @@ mod tests {
         Arc::new(token::Model {
             key: key.to_owned(),
             created: at(0),
-            user_id,
+            user_id: UserId::from(user_id),
         })
     }
 
@@ -475,7 +476,7 @@ mod tests {
         let cache = CredentialCache::new(Duration::from_secs(300), 10);
         cache.remember_session("s1", user(1), at(60), at(0));
         let (found, expires) = cache.session("s1", at(59)).unwrap();
-        assert_eq!((found.id, expires), (1, at(60)));
+        assert_eq!((found.id, expires), (UserId::Int(1), at(60)));
         assert!(cache.session("s1", at(300)).is_none(), "the entry expired");
         assert!(cache.session("s1", at(1)).is_none(), "and is gone");
     }
@@ -486,10 +487,13 @@ mod tests {
         cache.remember_token("k1", token_row("k1", 1), user(1), at(0));
         cache.remember_session("s1", user(1), at(600), at(0));
         cache.remember_session("s2", user(2), at(600), at(0));
-        cache.forget_user(1);
+        cache.forget_user(UserId::Int(1));
         assert!(matches!(cache.token("k1", at(1)), TokenLookup::Miss));
         assert!(cache.session("s1", at(1)).is_none());
-        assert_eq!(cache.session("s2", at(1)).map(|(u, _)| u.id), Some(2));
+        assert_eq!(
+            cache.session("s2", at(1)).map(|(u, _)| u.id),
+            Some(UserId::Int(2))
+        );
     }
 
     #[test]
@@ -498,7 +502,10 @@ mod tests {
         cache.remember_session("same", user(2), at(600), at(0));
         assert!(matches!(cache.token("same", at(1)), TokenLookup::Miss));
         cache.remember_unknown_token("same", at(0));
-        assert_eq!(cache.session("same", at(1)).map(|(u, _)| u.id), Some(2));
+        assert_eq!(
+            cache.session("same", at(1)).map(|(u, _)| u.id),
+            Some(UserId::Int(2))
+        );
     }
 
     #[test]
@@ -525,19 +532,19 @@ mod tests {
             }
         })));
         cache.remember_token("k", token_row("k", 1), user(1), at(0));
-        cache.forget_user(1);
+        cache.forget_user(UserId::Int(1));
         cache.forget_session("s");
         cache.forget_token("k");
         cache.clear();
         // What another instance forgot is applied here and not echoed back.
         cache.remember_token("k", token_row("k", 2), user(2), at(0));
-        cache.apply(Invalidation::User(2));
+        cache.apply(Invalidation::User(UserId::Int(2)));
         assert!(matches!(cache.token("k", at(1)), TokenLookup::Miss));
         let heard = heard.lock().map(|heard| heard.clone()).unwrap_or_default();
         assert_eq!(
             heard,
             [
-                Invalidation::User(1),
+                Invalidation::User(UserId::Int(1)),
                 Invalidation::Session(fingerprint(SESSION, "s")),
                 Invalidation::Token(fingerprint(TOKEN, "k")),
                 Invalidation::All,
@@ -553,20 +560,20 @@ mod tests {
         cache.announce_to(Arc::new(move |invalidation| {
             log.lock().unwrap().push(invalidation);
         }));
-        assert_eq!(cache.jwt_floor(7), None);
-        cache.revoke_jwts(7, at(100));
-        assert_eq!(cache.jwt_floor(7), Some(at(100).timestamp()));
+        assert_eq!(cache.jwt_floor(UserId::Int(7)), None);
+        cache.revoke_jwts(UserId::Int(7), at(100));
+        assert_eq!(cache.jwt_floor(UserId::Int(7)), Some(at(100).timestamp()));
         // An older floor heard from another instance does not lower it.
-        cache.apply(Invalidation::JwtFloor(7, at(50).timestamp()));
-        assert_eq!(cache.jwt_floor(7), Some(at(100).timestamp()));
-        cache.apply(Invalidation::JwtFloor(7, at(150).timestamp()));
-        assert_eq!(cache.jwt_floor(7), Some(at(150).timestamp()));
+        cache.apply(Invalidation::JwtFloor(UserId::Int(7), at(50).timestamp()));
+        assert_eq!(cache.jwt_floor(UserId::Int(7)), Some(at(100).timestamp()));
+        cache.apply(Invalidation::JwtFloor(UserId::Int(7), at(150).timestamp()));
+        assert_eq!(cache.jwt_floor(UserId::Int(7)), Some(at(150).timestamp()));
         cache.clear();
-        assert_eq!(cache.jwt_floor(7), Some(at(150).timestamp()));
-        assert_eq!(cache.jwt_floor(8), None);
+        assert_eq!(cache.jwt_floor(UserId::Int(7)), Some(at(150).timestamp()));
+        assert_eq!(cache.jwt_floor(UserId::Int(8)), None);
         assert_eq!(
             heard.lock().unwrap().first(),
-            Some(&Invalidation::JwtFloor(7, at(100).timestamp()))
+            Some(&Invalidation::JwtFloor(UserId::Int(7), at(100).timestamp()))
         );
     }
 

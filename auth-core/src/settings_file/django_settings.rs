@@ -18,7 +18,7 @@ use crate::django::http::meta::header_name_to_http;
 use crate::django::password_validation::PasswordValidator;
 use crate::policy::{ImportStrings, PolicyDefaults};
 use crate::settings::UnauthenticatedUser;
-use crate::store::user::{AUTH_USER, InvalidUserModel, UserModel};
+use crate::store::user::{AUTH_USER, InvalidUserModel, UserIdKind, UserModel};
 use crate::throttling::Rate;
 
 /// Text that is never shown: a wrong type is refused without echoing the value.
@@ -134,6 +134,7 @@ pub(super) struct DjangoSettings {
     auth_user_table: Option<String>,
     auth_username_field: Option<String>,
     auth_user_model: Option<String>,
+    auth_user_pk_field: Option<String>,
     pbkdf2_iterations: Option<u32>,
     remote_user_header: Option<OrNone<String>>,
     remote_user_create_unknown_user: Option<bool>,
@@ -269,6 +270,7 @@ impl DjangoSettings {
         if self.auth_user_table.is_some()
             || self.auth_username_field.is_some()
             || self.auth_user_model.is_some()
+            || self.auth_user_pk_field.is_some()
         {
             // Without AUTH_USER_TABLE, the table Django makes for AUTH_USER_MODEL by default.
             let table = match (self.auth_user_table, &self.auth_user_model) {
@@ -295,6 +297,18 @@ impl DjangoSettings {
                 model = model
                     .with_auth_user_model(auth_user_model)
                     .map_err(|error| origins.error("AUTH_USER_MODEL", error.to_string()))?;
+            }
+            if let Some(field) = &self.auth_user_pk_field {
+                let kind = UserIdKind::from_field_class(field).ok_or_else(|| {
+                    origins.error(
+                        "AUTH_USER_PK_FIELD",
+                        format!(
+                            "{field:?}: expected the primary key's field class, \"AutoField\", \
+                             \"BigAutoField\", \"SmallAutoField\" or \"UUIDField\""
+                        ),
+                    )
+                })?;
+                model = model.with_id_kind(kind);
             }
             builder = builder.user_model(model);
         }

@@ -302,6 +302,7 @@ mod tests {
     use super::*;
     use crate::django::hashers::Algorithm;
     use crate::settings::UnauthenticatedUser;
+    use crate::store::user::UserIdKind;
     use std::io::Write as _;
     use std::time::Duration;
 
@@ -447,6 +448,30 @@ NAME = "django.contrib.auth.password_validation.NumericPasswordValidator"
             (model.table(), model.m2m_column().as_str()),
             ("shop_customer", "customer_id")
         );
+        assert_eq!(model.id_kind(), UserIdKind::Integer);
+        // A UUID primary key.
+        let uuids = built(
+            None,
+            &[
+                ("DRF_AUTH_SECRET_KEY", "k"),
+                ("DRF_AUTH_AUTH_USER_MODEL", "shop.Customer"),
+                ("DRF_AUTH_AUTH_USER_PK_FIELD", "UUIDField"),
+            ],
+        );
+        assert_eq!(uuids.settings().user_model.id_kind(), UserIdKind::Uuid);
+        assert_eq!(uuids.settings().user_model.table(), "shop_customer");
+        let refused = error(
+            None,
+            &[
+                ("DRF_AUTH_SECRET_KEY", "k"),
+                ("DRF_AUTH_AUTH_USER_PK_FIELD", "CharField"),
+            ],
+        );
+        assert_eq!(
+            refused.origin,
+            "AUTH_USER_PK_FIELD (from DRF_AUTH_AUTH_USER_PK_FIELD)"
+        );
+        assert!(refused.message.contains("UUIDField"), "{refused}");
         let none = built(
             None,
             &[

@@ -6,13 +6,13 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use md5::{Digest as _, Md5};
-use rand::RngExt as _;
 use serde_json::{Map, Value};
 
 use super::backend::{BackendError, TokenBackend, unix_seconds};
 use super::messages;
 use super::settings::SimpleJwtSettings;
 pub use super::token_kind::TokenKind;
+use crate::compat::python::uuid;
 
 /// The class's `lifetime` setting.
 fn lifetime(kind: TokenKind, settings: &SimpleJwtSettings) -> Duration {
@@ -94,14 +94,9 @@ impl fmt::Debug for ValidatedToken {
     }
 }
 
-/// Python's `uuid.uuid4().hex`: 122 random bits from the CSPRNG, version 4 and the RFC 4122
-/// variant, as 32 lowercase hex digits. (Written here rather than taken from the `uuid` crate:
-/// five lines, and this exact text is all simplejwt needs.)
+/// Python's `uuid.uuid4().hex`.
 fn uuid4_hex() -> String {
-    let mut bytes: [u8; 16] = rand::rng().random();
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    hex::encode(bytes)
+    uuid::hex(uuid::uuid4())
 }
 
 /// `get_md5_hash_password(password)`: upper-case hex MD5 of the stored password hash, the

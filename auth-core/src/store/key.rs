@@ -1,12 +1,8 @@
-//! Django's integer keys, read as `i32` whatever the column's width.
-//!
-//! `auth_user.id` is an `integer` (`django.contrib.auth` pins `AutoField`), but a custom user
-//! model declared in a project made since Django 3.2 gets `DEFAULT_AUTO_FIELD = BigAutoField`:
-//! its `id`, and the `user_id` of DRF's and knox's token tables that reference it, are `bigint`.
-//! SQLite and MySQL hand any integer to an `i32` (range-checked); PostgreSQL's driver refuses an
-//! `int8` for an `i32`, so there the key is cast to `integer` in the query. A key past
-//! 2,147,483,647 is then a database error (an authentication store failure, 503), not a wrong
-//! user.
+//! Django's integer keys of the permission model (`auth_permission.id`, `auth_group.id`), read
+//! as `i32` whatever the column's width: Django's `auth` app pins `AutoField` for them. SQLite
+//! and MySQL hand any integer to an `i32` (range-checked); PostgreSQL's driver refuses an `int8`
+//! for an `i32`, so there the key is cast to `integer` in the query. The user's own key, which a
+//! project chooses (`BigAutoField`, `UUIDField`), is a [`UserId`](super::user_id::UserId).
 
 use sea_orm::DbBackend;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait};

@@ -7,6 +7,7 @@ use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::{Alias, ExprTrait, Query};
 
 use super::user::{User, UserModel};
+use super::user_id::UserId;
 use crate::knox::{KnoxSettings, digest, generate_token, token_key};
 
 /// A row of `knox_authtoken`: only the SHA-512 digest of a token is stored.
@@ -19,7 +20,7 @@ pub struct Model {
     /// When the token was created.
     pub created: DateTimeUtc,
     /// The owner (many tokens per user).
-    pub user_id: i32,
+    pub user_id: UserId,
     /// When the token stops working; `None` never expires.
     pub expiry: Option<DateTimeUtc>,
     /// The token's first 15 characters, for the lookup (indexed).
@@ -69,7 +70,7 @@ pub async fn create<C: ConnectionTrait>(
     db: &C,
     knox: &KnoxSettings,
     now: DateTimeUtc,
-    user_id: i32,
+    user_id: UserId,
 ) -> Result<CreatedToken, DbErr> {
     let token = generate_token(&knox.token_prefix, knox.token_character_length);
     let now = super::datetime::truncate(now);
@@ -120,7 +121,7 @@ pub async fn insert<C: ConnectionTrait>(db: &C, row: Model) -> Result<Model, DbE
         .values([
             row.digest.clone().into(),
             Expr::value(super::datetime::value(db, row.created)),
-            row.user_id.into(),
+            row.user_id.sql_value(db.get_database_backend()),
             Expr::value(super::datetime::optional_value(db, row.expiry)),
             row.token_key.clone().into(),
         ])
@@ -139,9 +140,9 @@ pub async fn delete<C: ConnectionTrait>(db: &C, digest: &str) -> Result<u64, DbE
 }
 
 /// Deletes every token of a user (knox's logout-all).
-pub async fn delete_for_user<C: ConnectionTrait>(db: &C, user_id: i32) -> Result<u64, DbErr> {
+pub async fn delete_for_user<C: ConnectionTrait>(db: &C, user_id: UserId) -> Result<u64, DbErr> {
     Ok(Entity::delete_many()
-        .filter(Column::UserId.eq(user_id))
+        .filter(Expr::col(Column::UserId).eq(user_id.sql_value(db.get_database_backend())))
         .exec(db)
         .await?
         .rows_affected)
@@ -150,12 +151,12 @@ pub async fn delete_for_user<C: ConnectionTrait>(db: &C, user_id: i32) -> Result
 /// Deletes the user's expired tokens other than `keep` (knox's sibling clean-up).
 pub async fn delete_expired_siblings<C: ConnectionTrait>(
     db: &C,
-    user_id: i32,
+    user_id: UserId,
     keep: &str,
     now: DateTimeUtc,
 ) -> Result<u64, DbErr> {
     Ok(Entity::delete_many()
-        .filter(Column::UserId.eq(user_id))
+        .filter(Expr::col(Column::UserId).eq(user_id.sql_value(db.get_database_backend())))
         .filter(Column::Digest.ne(keep))
         .filter(Column::Expiry.lt(super::datetime::value(db, now)))
         .exec(db)
@@ -166,11 +167,11 @@ pub async fn delete_expired_siblings<C: ConnectionTrait>(
 /// The user's live tokens (`expiry > now` or no expiry), for the per-user limit.
 pub async fn count_live<C: ConnectionTrait>(
     db: &C,
-    user_id: i32,
+    user_id: UserId,
     now: DateTimeUtc,
 ) -> Result<u64, DbErr> {
     Entity::find()
-        .filter(Column::UserId.eq(user_id))
+        .filter(Expr::col(Column::UserId).eq(user_id.sql_value(db.get_database_backend())))
         .filter(
             Condition::any()
                 .add(Column::Expiry.gt(super::datetime::value(db, now)))

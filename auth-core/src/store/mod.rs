@@ -31,11 +31,12 @@ pub mod token;
 #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
 pub mod token_blacklist;
 pub mod user;
+pub mod user_id;
 
 pub use sea_orm::{self, DatabaseConnection, DbErr};
 
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
 
 /// Opens a connection pool to `url` (`sqlite://auth.db?mode=rwc`, `sqlite::memory:`,
 /// `postgres://…`). The URL is not logged: it may hold a password.
@@ -99,20 +100,25 @@ pub async fn connect_and_migrate_with(
 /// Django's DDL has no `ON DELETE CASCADE`: the ORM deletes dependent rows first. This does the
 /// same for the tables this library owns. Rows in other tables that reference the user (Django's
 /// admin log, group memberships) make the database refuse the deletion, and nothing is deleted.
-pub async fn delete_user<C>(db: &C, users: &user::UserModel, id: i32) -> Result<bool, DbErr>
+pub async fn delete_user<C>(
+    db: &C,
+    users: &user::UserModel,
+    id: user_id::UserId,
+) -> Result<bool, DbErr>
 where
     C: ConnectionTrait + TransactionTrait,
 {
     use sea_orm::TransactionSession;
 
     let transaction = db.begin().await?;
+    let key = id.sql_value(transaction.get_database_backend());
     token::Entity::delete_many()
-        .filter(token::Column::UserId.eq(id))
+        .filter(Expr::col(token::Column::UserId).eq(key.clone()))
         .exec(&transaction)
         .await?;
     #[cfg(feature = "knox")]
     knox_token::Entity::delete_many()
-        .filter(knox_token::Column::UserId.eq(id))
+        .filter(Expr::col(knox_token::Column::UserId).eq(key.clone()))
         .exec(&transaction)
         .await?;
     // simplejwt's outstanding tokens are kept, owned by nobody (`on_delete=SET_NULL`).
@@ -128,7 +134,7 @@ where
     }
     let delete = Query::delete()
         .from_table(users.table_iden())
-        .and_where(Expr::col(Alias::new("id")).eq(id))
+        .and_where(Expr::col(Alias::new("id")).eq(key))
         .to_owned();
     let deleted = transaction.execute(&delete).await?.rows_affected();
     transaction.commit().await?;

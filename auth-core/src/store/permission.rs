@@ -10,6 +10,7 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query, SelectStatemen
 use sea_orm::{ConnectionTrait, DbErr};
 
 use super::user::UserModel;
+use super::user_id::UserId;
 
 /// `FROM auth_permission p JOIN django_content_type ct` on `select`.
 fn from_permissions(select: &mut SelectStatement) {
@@ -69,7 +70,7 @@ async fn names<C: ConnectionTrait>(
 pub async fn user_permissions<C: ConnectionTrait>(
     db: &C,
     users: &UserModel,
-    user_id: i32,
+    user_id: UserId,
 ) -> Result<BTreeSet<String>, DbErr> {
     let mut select = permissions();
     join(
@@ -79,7 +80,10 @@ pub async fn user_permissions<C: ConnectionTrait>(
         ("up", "permission_id"),
         ("p", "id"),
     );
-    select.and_where(Expr::col((Alias::new("up"), Alias::new(users.m2m_column()))).eq(user_id));
+    select.and_where(
+        Expr::col((Alias::new("up"), Alias::new(users.m2m_column())))
+            .eq(user_id.sql_value(db.get_database_backend())),
+    );
     names(db, &select).await
 }
 
@@ -87,7 +91,7 @@ pub async fn user_permissions<C: ConnectionTrait>(
 pub async fn group_permissions<C: ConnectionTrait>(
     db: &C,
     users: &UserModel,
-    user_id: i32,
+    user_id: UserId,
 ) -> Result<BTreeSet<String>, DbErr> {
     let mut select = permissions();
     join(
@@ -104,7 +108,10 @@ pub async fn group_permissions<C: ConnectionTrait>(
         ("ug", "group_id"),
         ("gp", "group_id"),
     );
-    select.and_where(Expr::col((Alias::new("ug"), Alias::new(users.m2m_column()))).eq(user_id));
+    select.and_where(
+        Expr::col((Alias::new("ug"), Alias::new(users.m2m_column())))
+            .eq(user_id.sql_value(db.get_database_backend())),
+    );
     names(db, &select).await
 }
 
@@ -140,13 +147,13 @@ pub async fn permission_id<C: ConnectionTrait>(db: &C, name: &str) -> Result<Opt
 async fn linked<C: ConnectionTrait>(
     db: &C,
     table: &str,
-    (column_a, a): (&str, i32),
+    (column_a, a): (&str, UserId),
     (column_b, b): (&str, i32),
 ) -> Result<bool, DbErr> {
     let select = Query::select()
         .expr(Expr::val(1))
         .from(Alias::new(table))
-        .and_where(Expr::col(Alias::new(column_a)).eq(a))
+        .and_where(Expr::col(Alias::new(column_a)).eq(a.sql_value(db.get_database_backend())))
         .and_where(Expr::col(Alias::new(column_b)).eq(b))
         .limit(1)
         .to_owned();
@@ -158,7 +165,7 @@ async fn linked<C: ConnectionTrait>(
 async fn link<C: ConnectionTrait>(
     db: &C,
     table: &str,
-    (column_a, a): (&str, i32),
+    (column_a, a): (&str, UserId),
     (column_b, b): (&str, i32),
 ) -> Result<bool, DbErr> {
     if linked(db, table, (column_a, a), (column_b, b)).await? {
@@ -167,7 +174,7 @@ async fn link<C: ConnectionTrait>(
     let insert = Query::insert()
         .into_table(Alias::new(table))
         .columns([Alias::new(column_a), Alias::new(column_b)])
-        .values_panic([a.into(), b.into()])
+        .values_panic([a.sql_value(db.get_database_backend()), b.into()])
         .to_owned();
     db.execute(&insert).await?;
     Ok(true)
@@ -177,7 +184,7 @@ async fn link<C: ConnectionTrait>(
 pub async fn grant<C: ConnectionTrait>(
     db: &C,
     users: &UserModel,
-    user_id: i32,
+    user_id: UserId,
     permission_id: i32,
 ) -> Result<bool, DbErr> {
     let table = users.user_permissions_table();
@@ -195,12 +202,15 @@ pub async fn grant<C: ConnectionTrait>(
 pub async fn revoke<C: ConnectionTrait>(
     db: &C,
     users: &UserModel,
-    user_id: i32,
+    user_id: UserId,
     permission_id: i32,
 ) -> Result<bool, DbErr> {
     let delete = Query::delete()
         .from_table(Alias::new(users.user_permissions_table()))
-        .and_where(Expr::col(Alias::new(users.m2m_column())).eq(user_id))
+        .and_where(
+            Expr::col(Alias::new(users.m2m_column()))
+                .eq(user_id.sql_value(db.get_database_backend())),
+        )
         .and_where(Expr::col(Alias::new("permission_id")).eq(permission_id))
         .to_owned();
     Ok(db.execute(&delete).await?.rows_affected() > 0)
@@ -242,7 +252,7 @@ pub async fn group_get_or_create<C: ConnectionTrait>(
 pub async fn add_to_group<C: ConnectionTrait>(
     db: &C,
     users: &UserModel,
-    user_id: i32,
+    user_id: UserId,
     group_id: i32,
 ) -> Result<bool, DbErr> {
     let table = users.groups_table();

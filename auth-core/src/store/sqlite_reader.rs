@@ -24,6 +24,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Row};
 use sea_orm::{DatabaseConnection, DbBackend};
 
 use super::user::{User, UserModel};
+use super::user_id::UserId;
 use super::{key_prefix, session, token};
 
 thread_local! {
@@ -312,7 +313,7 @@ pub(crate) fn token_with_user(
 pub(crate) fn user_by_id(
     db: &DatabaseConnection,
     users: &UserModel,
-    id: i32,
+    id: UserId,
 ) -> Option<Option<User>> {
     let sql = UserSql::of(users);
     with_connection(db, |connection| {

@@ -18,7 +18,7 @@ pub(crate) fn token_with_user(
 pub(crate) fn user_by_id(
     _db: &DatabaseConnection,
     _users: &UserModel,
-    _id: i32,
+    _id: super::user_id::UserId,
 ) -> Option<Option<User>> {
     None
 }

@@ -3,11 +3,12 @@
 use std::fmt;
 
 use sea_orm::entity::prelude::*;
-use sea_orm::sea_query::{Alias, Query};
+use sea_orm::sea_query::{Alias, ExprTrait, Query};
 use sea_orm::{IdenStatic, QuerySelect};
 
 use super::key_prefix;
 use super::user::{User, UserModel};
+use super::user_id::UserId;
 
 /// A row of `authtoken_token`: one token per user, the key is the primary key.
 ///
@@ -23,7 +24,7 @@ pub struct Model {
     pub created: DateTimeUtc,
     /// The owner (one-to-one, `UNIQUE`).
     #[sea_orm(unique)]
-    pub user_id: i32,
+    pub user_id: UserId,
 }
 
 /// No static relations: the owner lives in the configured user table (see
@@ -86,35 +87,35 @@ pub async fn find_with_user<C: ConnectionTrait>(
 /// The user's token, if any.
 pub async fn find_for_user<C: ConnectionTrait>(
     db: &C,
-    user_id: i32,
+    user_id: UserId,
 ) -> Result<Option<Model>, DbErr> {
     select_rows(db)
-        .filter(Column::UserId.eq(user_id))
+        .filter(Expr::col(Column::UserId).eq(user_id.sql_value(db.get_database_backend())))
         .one(db)
         .await
 }
 
-/// `SELECT` of whole rows, `user_id` read as an `i32` on every backend (see `key`).
+/// `SELECT` of whole rows, `user_id` read as a [`UserId`] on every backend.
 pub fn select_rows<C: ConnectionTrait>(db: &C) -> Select<Entity> {
     Entity::find()
         .select_only()
         .columns([Column::Key, Column::Created])
         .expr_as(
-            super::key::as_i32(db.get_database_backend(), Expr::col(Column::UserId)),
+            super::user_id::readable(db.get_database_backend(), Expr::col(Column::UserId)),
             Column::UserId.as_str(),
         )
 }
 
 /// Inserts a new token with a fresh key. Always a plain INSERT: a key collision is an integrity
 /// error, never an overwrite (DRF's `Token.save` forces an INSERT for a new token).
-pub async fn create<C: ConnectionTrait>(db: &C, user_id: i32) -> Result<Model, DbErr> {
+pub async fn create<C: ConnectionTrait>(db: &C, user_id: UserId) -> Result<Model, DbErr> {
     create_with_key(db, user_id, &generate_key()).await
 }
 
 /// Inserts a token with a chosen key (fixtures, imports).
 pub async fn create_with_key<C: ConnectionTrait>(
     db: &C,
-    user_id: i32,
+    user_id: UserId,
     key: &str,
 ) -> Result<Model, DbErr> {
     let created = super::datetime::now();
@@ -124,7 +125,7 @@ pub async fn create_with_key<C: ConnectionTrait>(
         .values([
             key.into(),
             Expr::value(super::datetime::value(db, created)),
-            user_id.into(),
+            user_id.sql_value(db.get_database_backend()),
         ])
         .map_err(|error| DbErr::Custom(error.to_string()))?
         .to_owned();
@@ -138,7 +139,7 @@ pub async fn create_with_key<C: ConnectionTrait>(
 
 /// DRF's `Token.objects.get_or_create(user=user)`: the existing token, or a new one. Never
 /// rotates a key. When a concurrent request created the token first, its row is returned.
-pub async fn get_or_create<C: ConnectionTrait>(db: &C, user_id: i32) -> Result<Model, DbErr> {
+pub async fn get_or_create<C: ConnectionTrait>(db: &C, user_id: UserId) -> Result<Model, DbErr> {
     if let Some(token) = find_for_user(db, user_id).await? {
         return Ok(token);
     }
@@ -149,9 +150,9 @@ pub async fn get_or_create<C: ConnectionTrait>(db: &C, user_id: i32) -> Result<M
 }
 
 /// Deletes the user's token (revocation is immediate: the next request gets `Invalid token.`).
-pub async fn delete_for_user<C: ConnectionTrait>(db: &C, user_id: i32) -> Result<u64, DbErr> {
+pub async fn delete_for_user<C: ConnectionTrait>(db: &C, user_id: UserId) -> Result<u64, DbErr> {
     Ok(Entity::delete_many()
-        .filter(Column::UserId.eq(user_id))
+        .filter(Expr::col(Column::UserId).eq(user_id.sql_value(db.get_database_backend())))
         .exec(db)
         .await?
         .rows_affected)

@@ -14,6 +14,7 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{ConnectionTrait, DbErr, TransactionSession as _, TransactionTrait};
 
 use super::datetime;
+use super::user_id::UserId;
 
 /// `OutstandingToken`'s table.
 pub const OUTSTANDING_TABLE: &str = "token_blacklist_outstandingtoken";
@@ -38,7 +39,7 @@ pub struct OutstandingToken {
     /// The token's `jti` (unique).
     pub jti: String,
     /// Its owner, `None` when the token names no existing user.
-    pub user_id: Option<i32>,
+    pub user_id: Option<UserId>,
     /// The whole signed token (a credential: never shown by `Debug`).
     pub token: String,
     /// The token's `current_time` (stored at microsecond precision).
@@ -113,7 +114,10 @@ fn insert_outstanding<C: ConnectionTrait>(
             token.token.clone().into(),
             Expr::value(datetime::value(db, datetime::truncate(token.created_at))),
             Expr::value(datetime::value(db, token.expires_at)),
-            token.user_id.into(),
+            token.user_id.map_or_else(
+                || Expr::cust("NULL"),
+                |id| id.sql_value(db.get_database_backend()),
+            ),
             token.jti.clone().into(),
         ])
         .map_err(|error| DbErr::Custom(error.to_string()))?
@@ -212,11 +216,11 @@ pub async fn flush_expired<C: ConnectionTrait + TransactionTrait>(
 
 /// What deleting a user does to these rows in Django (`on_delete=SET_NULL`): the user's tokens
 /// stay, owned by nobody.
-pub async fn forget_user<C: ConnectionTrait>(db: &C, user_id: i32) -> Result<(), DbErr> {
+pub async fn forget_user<C: ConnectionTrait>(db: &C, user_id: UserId) -> Result<(), DbErr> {
     let update = Query::update()
         .table(outstanding())
-        .value(column("user_id"), Option::<i32>::None)
-        .and_where(Expr::col(column("user_id")).eq(user_id))
+        .value(column("user_id"), Expr::cust("NULL"))
+        .and_where(Expr::col(column("user_id")).eq(user_id.sql_value(db.get_database_backend())))
         .to_owned();
     db.execute(&update).await?;
     Ok(())

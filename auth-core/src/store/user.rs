@@ -16,6 +16,8 @@ use std::fmt;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, prelude::DateTimeUtc};
 
+pub use super::user_id::{UserId, UserIdKind};
+
 /// A user row: the columns of Django's `AbstractUser`.
 ///
 /// `username` holds the value of the model's username field (Django's `get_username()`), which
@@ -24,8 +26,8 @@ use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, prelude::DateT
 /// Django's `str(user)`.
 #[derive(Clone, PartialEq, Eq, FromQueryResult)]
 pub struct User {
-    /// Primary key.
-    pub id: i32,
+    /// Primary key: an integer or a UUID, as the model declares it.
+    pub id: UserId,
     /// The encoded password hash (`pbkdf2_sha256$…`), or an unusable value (`!…`). Secret.
     pub password: String,
     /// Set by a real login only, never by Basic or token authentication.
@@ -170,6 +172,8 @@ pub struct UserModel {
     /// Django's `model_name` (the class name, lower-cased), which names the user's column in
     /// the `groups` and `user_permissions` many-to-many tables (`{model_name}_id`).
     model_name: Cow<'static, str>,
+    /// The primary key's kind: an integer, or a UUID this library makes for new users.
+    id_kind: UserIdKind,
 }
 
 /// Django's default user model: `auth_user`, username field `username`.
@@ -177,6 +181,7 @@ pub const AUTH_USER: UserModel = UserModel {
     table: Cow::Borrowed("auth_user"),
     username_field: Cow::Borrowed("username"),
     model_name: Cow::Borrowed("user"),
+    id_kind: UserIdKind::Integer,
 };
 
 impl Default for UserModel {
@@ -219,7 +224,21 @@ impl UserModel {
             table: Cow::Owned(table),
             username_field: Cow::Owned(username_field),
             model_name: Cow::Owned(model_name),
+            id_kind: UserIdKind::Integer,
         })
+    }
+
+    /// The model's primary key kind: `UserIdKind::Uuid` for a model whose `id` is
+    /// `UUIDField(primary_key=True, default=uuid.uuid4)` (the default is an integer key,
+    /// `AutoField` or `BigAutoField`).
+    pub fn with_id_kind(mut self, kind: UserIdKind) -> Self {
+        self.id_kind = kind;
+        self
+    }
+
+    /// The primary key's kind.
+    pub fn id_kind(&self) -> UserIdKind {
+        self.id_kind
     }
 
     /// The model's `model_name` (Django: the class name lower-cased, `member` for
@@ -304,7 +323,7 @@ impl UserModel {
     ) {
         let column = |name: &str| Expr::col((Alias::new(source), Alias::new(name)));
         select.expr_as(
-            super::key::as_i32(backend, column("id")),
+            super::user_id::readable(backend, column("id")),
             Alias::new(format!("{prefix}id")),
         );
         select.expr_as(
@@ -335,7 +354,7 @@ impl UserModel {
     }
 
     /// `SELECT` of every column of `entity`'s table, read as `{alias}_{column}` (its `owner`
-    /// key as an `i32`, see `key`), joined with the owning user read as `u_…`: the one query
+    /// key as a [`UserId`] reads it), joined with the owning user read as `u_…`: the one query
     /// of the token and knox lookups.
     pub(crate) fn select_with_owner<E>(
         &self,
@@ -354,7 +373,7 @@ impl UserModel {
         for column in E::Column::iter() {
             let value = Expr::col((Alias::new(alias), column));
             let value = if column.as_str() == owner.as_str() {
-                super::key::as_i32(backend, value)
+                super::user_id::readable(backend, value)
             } else {
                 value
             };
@@ -454,10 +473,11 @@ impl UserModel {
     pub async fn find_by_id<C: ConnectionTrait>(
         &self,
         db: &C,
-        id: i32,
+        id: UserId,
     ) -> Result<Option<User>, DbErr> {
-        let mut select = self.select(db.get_database_backend());
-        select.and_where(Expr::col((Alias::new("u"), Alias::new("id"))).eq(id));
+        let backend = db.get_database_backend();
+        let mut select = self.select(backend);
+        select.and_where(Expr::col((Alias::new("u"), Alias::new("id"))).eq(id.sql_value(backend)));
         Self::one(db, &select).await
     }
 
@@ -490,10 +510,10 @@ impl UserModel {
     }
 
     /// The ids of all users, in id order.
-    pub async fn ids<C: ConnectionTrait>(&self, db: &C) -> Result<Vec<i32>, DbErr> {
+    pub async fn ids<C: ConnectionTrait>(&self, db: &C) -> Result<Vec<UserId>, DbErr> {
         let select = Query::select()
             .expr_as(
-                super::key::as_i32(db.get_database_backend(), Expr::col(Alias::new("id"))),
+                super::user_id::readable(db.get_database_backend(), Expr::col(Alias::new("id"))),
                 Alias::new("id"),
             )
             .from(self.table_iden())
@@ -502,7 +522,7 @@ impl UserModel {
         db.query_all(&select)
             .await?
             .iter()
-            .map(|row| row.try_get::<i32>("", "id"))
+            .map(|row| row.try_get::<UserId>("", "id"))
             .collect()
     }
 
@@ -511,23 +531,30 @@ impl UserModel {
     pub async fn save_password<C: ConnectionTrait>(
         &self,
         db: &C,
-        id: i32,
+        id: UserId,
         encoded: String,
     ) -> Result<(), DbErr> {
         let update = Query::update()
             .table(self.table_iden())
             .value(Alias::new("password"), encoded)
-            .and_where(Expr::col(Alias::new("id")).eq(id))
+            .and_where(Expr::col(Alias::new("id")).eq(id.sql_value(db.get_database_backend())))
             .to_owned();
         db.execute(&update).await?;
         Ok(())
     }
 
     /// Inserts a user with Django's defaults for the other known columns; returns the stored
-    /// row. Columns the library does not know get their database default.
+    /// row. Columns the library does not know get their database default. A UUID key is made
+    /// here, as Django's `default=uuid.uuid4` makes it in Python.
     pub async fn insert<C: ConnectionTrait>(&self, db: &C, new: NewUser) -> Result<User, DbErr> {
+        let backend = db.get_database_backend();
         let mut columns = vec![Alias::new(self.username_field.as_ref())];
         let mut values: Vec<Expr> = vec![new.username.into()];
+        let chosen_id = self.id_kind.new_value();
+        if let Some(id) = chosen_id {
+            columns.push(Alias::new("id"));
+            values.push(id.sql_value(backend));
+        }
         let mut add = |name: &str, value: Expr| {
             if name != self.username_field {
                 columns.push(Alias::new(name));
@@ -551,23 +578,28 @@ impl UserModel {
             .columns(columns)
             .values(values)
             .map_err(|error| DbErr::Custom(error.to_string()))?;
-        let id = match db.get_database_backend() {
+        let id = match (chosen_id, backend) {
+            (Some(id), _) => {
+                db.execute(&insert).await?;
+                id
+            }
             // MySQL has no RETURNING; its driver reports the id.
-            DbBackend::MySql => {
+            (None, DbBackend::MySql) => {
                 let done = db.execute(&insert).await?;
-                i32::try_from(done.last_insert_id())
+                i64::try_from(done.last_insert_id())
+                    .map(UserId::Int)
                     .map_err(|_| DbErr::Custom("inserted user id out of range".to_owned()))?
             }
-            _ => {
-                insert.returning(Query::returning().expr(super::key::as_i32(
-                    db.get_database_backend(),
+            (None, _) => {
+                insert.returning(Query::returning().expr(super::user_id::readable(
+                    backend,
                     Expr::col(Alias::new("id")),
                 )));
                 let row = db
                     .query_one(&insert)
                     .await?
                     .ok_or_else(|| DbErr::Custom("INSERT … RETURNING gave no row".to_owned()))?;
-                row.try_get_by_index::<i32>(0)?
+                row.try_get_by_index::<UserId>(0)?
             }
         };
         self.find_by_id(db, id)
@@ -588,7 +620,7 @@ impl UserModel {
                 Alias::new("last_login"),
                 Expr::value(super::datetime::value(db, now)),
             )
-            .and_where(Expr::col(Alias::new("id")).eq(user.id))
+            .and_where(Expr::col(Alias::new("id")).eq(user.id.sql_value(db.get_database_backend())))
             .to_owned();
         db.execute(&update).await?;
         user.last_login = Some(now);

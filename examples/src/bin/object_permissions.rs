@@ -28,6 +28,7 @@ use actix_web::{HttpResponse, HttpServer, Responder, get, put, web};
 use auth_actix::authentication::{CreateUserError, UserFields, create_user};
 use auth_actix::permissions::{Decision, Permission, PermissionContext};
 use auth_actix::store::sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use auth_actix::store::user::UserId;
 use auth_actix::{
     Auth, AuthSettings, BasicAuthentication, IsAuthenticatedOrReadOnly, authentication_classes,
     permission_classes, store,
@@ -40,7 +41,7 @@ const DEFAULT_PORT: u16 = 8002;
 #[derive(Debug)]
 struct Note {
     id: i32,
-    owner_id: i32,
+    owner_id: UserId,
     text: String,
 }
 
@@ -79,7 +80,9 @@ async fn load_note(db: &DatabaseConnection, id: i32) -> Result<Option<Note>, act
     let field = |name| row.try_get::<i32>("", name);
     Ok(Some(Note {
         id: field("id").map_err(actix_web::error::ErrorInternalServerError)?,
-        owner_id: field("owner_id").map_err(actix_web::error::ErrorInternalServerError)?,
+        owner_id: row
+            .try_get::<UserId>("", "owner_id")
+            .map_err(actix_web::error::ErrorInternalServerError)?,
         text: row
             .try_get("", "text")
             .map_err(actix_web::error::ErrorInternalServerError)?,

@@ -11,7 +11,8 @@
 //! `SECURE_PROXY_SSL_HEADER` (a header name whose value `https` marks the request secure),
 //! `REDIS_URL` (optional; in-memory throttles without it), `AUTH_USER_TABLE` and
 //! `AUTH_USERNAME_FIELD` (optional: a custom user model's table and username field; default
-//! `auth_user` and `username`).
+//! `auth_user` and `username`), `AUTH_USER_MODEL` (its `app_label.ModelName`) and
+//! `AUTH_USER_PK_FIELD` (its primary key's class: `UUIDField` for a UUID key).
 //!
 //! Besides the contract's routes it serves `/api-auth/login/`, `/api-auth/logout/` and
 //! `/api-auth/csrf/` (session login; the interop suite uses the session it gives in Django), and
@@ -28,7 +29,7 @@ use actix_web::{HttpResponse, HttpServer, web};
 use auth_actix::authentication::authenticate;
 use auth_actix::permissions::{Decision, DrfPermsMap, Permission, PermissionContext, PermsMap};
 use auth_actix::settings::{JwtCookieSettings, RestAuthSettings, SimpleJwtSettings};
-use auth_actix::store::user::UserModel;
+use auth_actix::store::user::{UserIdKind, UserModel};
 use auth_actix::throttling::RedisStore;
 use auth_actix::views::{
     cookie_token_refresh_resource, knox_endpoints, obtain_auth_token_resource,
@@ -475,7 +476,15 @@ async fn settings() -> Result<AuthSettings, Box<dyn std::error::Error>> {
     }
     if let Some(table) = env("AUTH_USER_TABLE") {
         let field = env("AUTH_USERNAME_FIELD").unwrap_or_else(|| "username".to_owned());
-        builder = builder.user_model(UserModel::new(table, field)?);
+        let mut model = UserModel::new(table, field)?;
+        if let Some(name) = env("AUTH_USER_MODEL") {
+            model = model.with_auth_user_model(&name)?;
+        }
+        if let Some(class) = env("AUTH_USER_PK_FIELD") {
+            let kind = UserIdKind::from_field_class(&class).ok_or("unknown AUTH_USER_PK_FIELD")?;
+            model = model.with_id_kind(kind);
+        }
+        builder = builder.user_model(model);
     }
     // `SIMPLE_JWT`: a JSON object of simplejwt's setting names, read by the reference project
     // too (parity_site/settings.py); unset, simplejwt's defaults signing with SECRET_KEY.

@@ -24,6 +24,7 @@ use auth_core::auth_settings::AuthSettings;
 use auth_core::environment::Environment;
 use auth_core::simplejwt::{SimpleJwtSettings, Token, TokenBackend, TokenKind};
 use auth_core::simplejwt_serializers as serializers;
+use auth_core::store::user::UserId;
 use chrono::Utc;
 use serde_json::{Map, Value, json};
 use std::io::{BufRead as _, Write as _};
@@ -91,7 +92,7 @@ fn answer_with_database(
                 let id = request
                     .get("user_id")
                     .and_then(Value::as_i64)
-                    .and_then(|id| i32::try_from(id).ok())
+                    .map(UserId::Int)
                     .ok_or("user_id must be a number")?;
                 let user = env
                     .settings()

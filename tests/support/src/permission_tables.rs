@@ -2,6 +2,7 @@
 //! (the statements read from a database Django 6.1 migrated), and rows in them.
 
 use auth_actix::store::sea_orm::{ConnectionTrait, DatabaseConnection, Statement, Value};
+use auth_actix::store::user::UserId;
 
 /// `contenttypes` and `auth` (permissions, groups, and `auth_user`'s two many-to-many tables).
 const DDL: &[&str] = &[
@@ -66,7 +67,7 @@ pub async fn permission(db: &DatabaseConnection, name: &str) -> i32 {
 }
 
 /// Gives user `user_id` the permission `name` directly.
-pub async fn grant(db: &DatabaseConnection, user_id: i32, name: &str) {
+pub async fn grant(db: &DatabaseConnection, user_id: UserId, name: &str) {
     let permission = permission(db, name).await;
     run(
         db,
@@ -77,7 +78,7 @@ pub async fn grant(db: &DatabaseConnection, user_id: i32, name: &str) {
 }
 
 /// Puts user `user_id` in group `group` (made when missing), which has the permissions `names`.
-pub async fn join_group(db: &DatabaseConnection, user_id: i32, group: &str, names: &[&str]) {
+pub async fn join_group(db: &DatabaseConnection, user_id: UserId, group: &str, names: &[&str]) {
     run(
         db,
         "INSERT OR IGNORE INTO auth_group (name) VALUES (?)",

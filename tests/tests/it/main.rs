@@ -38,3 +38,4 @@ mod test_helpers;
 mod throttling;
 mod token;
 mod ui;
+mod uuid_user;

@@ -15,7 +15,7 @@ use auth_actix::{AllowAny, AuthSettings, IsAdminUser, IsAuthenticated};
 
 fn john(is_staff: bool) -> RequestUser {
     RequestUser::User(Arc::new(User {
-        id: 1,
+        id: 1.into(),
         password: String::new(),
         last_login: None,
         is_superuser: false,

@@ -108,7 +108,7 @@ async fn token_mode_answers_the_users_drf_token_and_logout_deletes_it() {
         body(response).await,
         json!({"detail": SUCCESSFULLY_LOGGED_OUT})
     );
-    assert!(token::find_for_user(&db, 1).await.unwrap().is_none());
+    assert!(token::find_for_user(&db, 1.into()).await.unwrap().is_none());
     let refused = send(
         &app,
         TestRequest::get()

@@ -101,7 +101,7 @@ async fn obtain_answers_refresh_then_access_and_records_the_refresh_as_simplejwt
         rows,
         vec![vec![
             Value::from(refresh.clone()),
-            Value::from(john.id),
+            john.id.to_json(),
             Value::from(expires_at.format("%Y-%m-%d %H:%M:%S").to_string()),
         ]]
     );

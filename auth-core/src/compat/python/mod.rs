@@ -1,5 +1,5 @@
 //! CPython 3.13's behaviour where Django and Django REST framework expose it to clients: text
-//! methods, `binascii`, `repr`, `urllib.parse.urlsplit` and the `json` module.
+//! methods, `binascii`, `repr`, `urllib.parse.urlsplit`, `uuid` and the `json` module.
 //!
 //! A Rust library function that is close but not equal (`str::trim`, a base64 crate, a WHATWG
 //! URL parser, `serde_json`'s messages) would answer some request differently from the
@@ -11,3 +11,4 @@ pub mod number;
 pub mod repr;
 pub mod text;
 pub mod urlsplit;
+pub mod uuid;

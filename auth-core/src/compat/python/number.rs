@@ -29,6 +29,29 @@ pub fn int(text: &str) -> Option<i64> {
     Some(if negative { -value } else { value })
 }
 
+/// Python's `int(value)` for a JSON value (a JWT claim, a session's stored key): integers as they are, floats truncated toward zero
+/// (beyond `i128`, the nearest `i128`, which compares with any timestamp as the float would),
+/// `true`/`false` as 1/0, decimal text as `int("…")` reads it; anything else (null, a list, an
+/// object, NaN, an infinity, other text) is refused as Python's `int()` refuses it.
+pub fn python_int(value: &serde_json::Value) -> Option<i128> {
+    match value {
+        serde_json::Value::Bool(flag) => Some(i128::from(*flag)),
+        serde_json::Value::Number(number) => {
+            if let Some(int) = number.as_i64() {
+                Some(i128::from(int))
+            } else if let Some(int) = number.as_u64() {
+                Some(i128::from(int))
+            } else {
+                let float = number.as_f64()?;
+                // `as` saturates at the bounds of i128.
+                float.is_finite().then(|| float.trunc() as i128)
+            }
+        }
+        serde_json::Value::String(text) => int(text).map(i128::from),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::int as py_int;

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class UuidUsersConfig(AppConfig):
+    name = "uuid_users"
