@@ -100,8 +100,7 @@ pub async fn candidates<C: ConnectionTrait>(
     let mut select =
         users.select_with_owner(db.get_database_backend(), Entity, "k", Column::UserId);
     select.and_where(Expr::col((Alias::new("k"), Column::TokenKey)).eq(token_key));
-    db.query_all(&select)
-        .await?
+    super::storable::or_no_match(db.query_all(&select).await)?
         .iter()
         .map(|row| UserModel::owned_row(row, "k"))
         .collect()

@@ -56,13 +56,15 @@ pub async fn load<C: ConnectionTrait>(
         .order_by_asc(Column::SessionKey)
         .limit(key_prefix::MAX_CANDIDATES)
         .all(db)
-        .await?;
+        .await;
+    let rows = super::storable::or_no_match(rows)?;
     Ok(key_prefix::pick(rows, |row| row.session_key.as_str(), key))
 }
 
 /// Whether a row with this key exists (expired or not), for key generation.
 pub async fn exists<C: ConnectionTrait>(db: &C, key: &str) -> Result<bool, DbErr> {
-    Ok(Entity::find_by_id(key.to_owned()).one(db).await?.is_some())
+    let row = Entity::find_by_id(key.to_owned()).one(db).await;
+    Ok(super::storable::or_no_match(row)?.is_some())
 }
 
 /// Inserts a new row; fails (never overwrites) when the key exists, as Django's `create`.

@@ -75,9 +75,7 @@ pub async fn find_with_user<C: ConnectionTrait>(
         ))
         .order_by((Alias::new("t"), Column::Key), sea_orm::Order::Asc)
         .limit(key_prefix::MAX_CANDIDATES);
-    let rows = db
-        .query_all(&select)
-        .await?
+    let rows = super::storable::or_no_match(db.query_all(&select).await)?
         .iter()
         .map(|row| UserModel::owned_row::<Model>(row, "t"))
         .collect::<Result<Vec<_>, _>>()?;

@@ -425,7 +425,7 @@ impl UserModel {
         select.and_where(
             Expr::col((Alias::new("u"), Alias::new(self.username_field.as_ref()))).eq(username),
         );
-        Self::one(db, &select).await
+        super::storable::or_no_match(Self::one(db, &select).await)
     }
 
     /// Up to two users whose email equals `email` ignoring case, as Django's
@@ -462,8 +462,7 @@ impl UserModel {
         };
         let mut select = self.select(backend);
         select.and_where(condition).limit(2);
-        db.query_all(&select)
-            .await?
+        super::storable::or_no_match(db.query_all(&select).await)?
             .iter()
             .map(|row| User::from_query_result(row, ""))
             .collect()
@@ -506,7 +505,7 @@ impl UserModel {
             .and_where(Expr::col(Alias::new(self.username_field.as_ref())).eq(username))
             .limit(1)
             .to_owned();
-        Ok(db.query_one(&select).await?.is_some())
+        Ok(super::storable::or_no_match(db.query_one(&select).await)?.is_some())
     }
 
     /// The ids of all users, in id order.

@@ -17,7 +17,8 @@ def env(name):
 
 
 def database_from_url(url):
-    """`sqlite:///abs/path?mode=rwc`, `sqlite://relative.db?mode=rwc`, `postgres://user:pw@host:port/db`."""
+    """`sqlite:///abs/path?mode=rwc`, `sqlite://relative.db?mode=rwc`, `postgres://user:pw@host:port/db`,
+    `mysql://user:pw@host:port/db`."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme == "sqlite":
@@ -40,6 +41,18 @@ def database_from_url(url):
             "HOST": parts.hostname or "",
             "PORT": str(parts.port or ""),
             "OPTIONS": options,
+        }
+    if scheme in ("mysql", "mariadb"):
+        # sqlx's `mysql://user:pw@host:port/db`. Django creates no database charset; the server's
+        # (utf8mb4 on MariaDB 10.11) applies, and the connection speaks utf8mb4 as sqlx's does.
+        return {
+            "ENGINE": "django.db.backends.mysql",
+            "NAME": unquote(parts.path.lstrip("/")),
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(parts.port or ""),
+            "OPTIONS": {"charset": "utf8mb4"},
         }
     raise ValueError(f"DATABASE_URL: unsupported scheme {parts.scheme!r}")
 

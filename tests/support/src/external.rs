@@ -1,7 +1,8 @@
-//! A harness for the suites that need a server of the machine (PostgreSQL, Redis): each test runs
-//! when its servers answer, and is reported as **ignored**, with the reason, when one does not:
-//! never as passed. With `AUTH_REQUIRE_EXTERNAL_SUITES=1` (set by `.ci/run`) a server that does
-//! not answer fails the tests instead.
+//! A harness for the suites that need a server of the machine (PostgreSQL, MariaDB, Redis): each
+//! test runs when its servers answer, and is reported as **ignored**, with the reason, when one
+//! does not: never as passed. With `AUTH_REQUIRE_EXTERNAL_SUITES=1` (set by `.ci/run`) a server
+//! that does not answer fails the tests instead. A test may need more than servers (a Python
+//! environment): [`run_with`] takes that prerequisite per test, treated as a missing server is.
 
 use std::future::Future;
 use std::net::{TcpStream, ToSocketAddrs};
@@ -30,6 +31,16 @@ impl Server {
         }
     }
 
+    /// MySQL or MariaDB at `TEST_MYSQL_URL` (default: the machine's `test` database, `root`
+    /// without a password).
+    pub fn mysql() -> Self {
+        Self {
+            name: "MariaDB (TEST_MYSQL_URL)",
+            url: std::env::var("TEST_MYSQL_URL")
+                .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".to_owned()),
+        }
+    }
+
     /// Redis at `REDIS_URL` (default: the machine's).
     pub fn redis() -> Self {
         Self {
@@ -45,6 +56,8 @@ impl Server {
         let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
         let default_port = if self.url.starts_with("redis") {
             6379
+        } else if self.url.starts_with("mysql") || self.url.starts_with("mariadb") {
+            3306
         } else {
             5432
         };
@@ -72,8 +85,20 @@ impl Server {
     }
 }
 
+/// What a test needs besides the servers: `Err` says what is missing (and how to get it).
+pub type Prerequisite = Result<(), String>;
+
 /// Runs `tests`, each on its own actix system, when every one of `servers` answers.
 pub fn run(servers: &[Server], tests: Vec<ExternalTest>) -> ! {
+    run_with(
+        servers,
+        tests.into_iter().map(|test| (test, Ok(()))).collect(),
+    )
+}
+
+/// [`run`], each test with a prerequisite of its own: a test whose prerequisite is missing is
+/// reported (ignored, or failed when required) as one whose server does not answer.
+pub fn run_with(servers: &[Server], tests: Vec<(ExternalTest, Prerequisite)>) -> ! {
     let arguments = Arguments::from_args();
     let required = std::env::var("AUTH_REQUIRE_EXTERNAL_SUITES").is_ok_and(|value| value == "1");
     let missing: Vec<String> = servers
@@ -86,20 +111,33 @@ pub fn run(servers: &[Server], tests: Vec<ExternalTest>) -> ! {
     }
     let trials = tests
         .into_iter()
-        .map(|(name, test)| match &missing {
-            None => Trial::test(name, move || {
-                actix_web::rt::System::new().block_on(test());
-                Ok(())
-            }),
-            Some(reason) => {
-                let reason = if required {
-                    format!("AUTH_REQUIRE_EXTERNAL_SUITES=1 but {reason}")
-                } else {
-                    reason.clone()
-                };
-                // Ignored unless required; run anyway (`--include-ignored`), it fails with the
-                // reason: never a pass.
-                Trial::test(name, move || Err(Failed::from(reason))).with_ignored_flag(!required)
+        .map(|((name, test), prerequisite)| {
+            let missing = match (&missing, prerequisite) {
+                (Some(reason), _) => Some(reason.clone()),
+                (None, Ok(())) => None,
+                (None, Err(reason)) => {
+                    if !required {
+                        eprintln!("{name} ignored: {reason}");
+                    }
+                    Some(reason)
+                }
+            };
+            match missing {
+                None => Trial::test(name, move || {
+                    actix_web::rt::System::new().block_on(test());
+                    Ok(())
+                }),
+                Some(reason) => {
+                    let reason = if required {
+                        format!("AUTH_REQUIRE_EXTERNAL_SUITES=1 but {reason}")
+                    } else {
+                        reason
+                    };
+                    // Ignored unless required; run anyway (`--include-ignored`), it fails with
+                    // the reason: never a pass.
+                    Trial::test(name, move || Err(Failed::from(reason)))
+                        .with_ignored_flag(!required)
+                }
             }
         })
         .collect();

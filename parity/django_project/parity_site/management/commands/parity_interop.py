@@ -18,6 +18,13 @@ USERNAME_FIELD (a username, or an e-mail address for Member).
     user USER                          {"pk", "username", "is_staff", "is_superuser", "is_active", "str"}
     has-perms USER PERM...             {"has_perm": {PERM: user.has_perm(PERM)}, "all": sorted(user.get_all_permissions())}
     grant USER PERM...                 user.user_permissions.add(...) of each "app_label.codename"
+    join-group USER GROUP PERM...      Group.objects.get_or_create(name=GROUP), its permissions.add(...) of
+                                       each "app_label.codename", user.groups.add(group)
+    login USER PASSWORD                django.test.Client().login(): the session Django's login() saves
+                                       -> {"sessionid": ...}
+    authenticate-token KEY             DRF's TokenAuthentication.authenticate_credentials -> {"user": ...}
+                                       or {"error": detail}
+    authenticate-knox TOKEN            knox's TokenAuthentication.authenticate_credentials -> the same
     decode-session SESSION_KEY         SessionStore(key).load() and Session.get_decoded(): _auth_user_id,
                                        whether _auth_user_hash matches the user's current password
 """
@@ -101,6 +108,15 @@ class Command(BaseCommand):
             p = sub.add_parser(name)
             p.add_argument("username")
             p.add_argument("perms", nargs="+")
+        p = sub.add_parser("join-group")
+        p.add_argument("username")
+        p.add_argument("group")
+        p.add_argument("perms", nargs="*")
+        p = sub.add_parser("login")
+        p.add_argument("username")
+        p.add_argument("password")
+        sub.add_parser("authenticate-token").add_argument("key")
+        sub.add_parser("authenticate-knox").add_argument("token")
 
     def handle(self, *args, action, **options):
         out = getattr(self, "do_" + action.replace("-", "_"))(**options)
@@ -167,6 +183,45 @@ class Command(BaseCommand):
             app_label, codename = perm.split(".", 1)
             user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
         return {"granted": perms}
+
+    def do_join_group(self, username, group, perms, **_):
+        from django.contrib.auth.models import Group, Permission
+
+        group, _ = Group.objects.get_or_create(name=group)
+        for perm in perms:
+            app_label, codename = perm.split(".", 1)
+            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        get_user(username).groups.add(group)
+        return {"group": group.name, "permissions": perms}
+
+    def do_login(self, username, password, **_):
+        from django.conf import settings
+        from django.test import Client
+
+        client = Client()
+        if not client.login(**{get_user_model().USERNAME_FIELD: username, "password": password}):
+            raise CommandError(f"Django refuses {username!r}")
+        return {"sessionid": client.cookies[settings.SESSION_COOKIE_NAME].value}
+
+    def do_authenticate_token(self, key, **_):
+        from rest_framework.authentication import TokenAuthentication
+        from rest_framework.exceptions import AuthenticationFailed
+
+        try:
+            user, token = TokenAuthentication().authenticate_credentials(key)
+        except AuthenticationFailed as error:
+            return {"error": str(error.detail)}
+        return {"user": user.get_username(), "key": token.key}
+
+    def do_authenticate_knox(self, token, **_):
+        from knox.auth import TokenAuthentication
+        from rest_framework.exceptions import AuthenticationFailed
+
+        try:
+            user, auth_token = TokenAuthentication().authenticate_credentials(token.encode())
+        except AuthenticationFailed as error:
+            return {"error": str(error.detail)}
+        return {"user": user.get_username(), "digest": auth_token.digest}
 
     def do_hash_of(self, username, **_):
         return describe_hash(get_user(username).password)
