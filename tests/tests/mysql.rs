@@ -510,6 +510,89 @@ async fn a_custom_user_model_with_bigint_keys_works_on_mariadb() {
     database.drop().await;
 }
 
+/// `uuid_users.Person` as Django 6.1 writes it for MariaDB 10.7+: native `uuid` keys.
+const PERSON_TABLES: [&str; 3] = [
+    "CREATE TABLE `uuid_users_person` (`password` varchar(128) NOT NULL, `last_login` datetime(6) NULL, `is_superuser` bool NOT NULL, `username` varchar(150) NOT NULL UNIQUE, `first_name` varchar(150) NOT NULL, `last_name` varchar(150) NOT NULL, `email` varchar(254) NOT NULL, `is_staff` bool NOT NULL, `is_active` bool NOT NULL, `date_joined` datetime(6) NOT NULL, `id` uuid NOT NULL PRIMARY KEY)",
+    "CREATE TABLE `authtoken_token` (`key` varchar(40) NOT NULL PRIMARY KEY, `created` datetime(6) NOT NULL, `user_id` uuid NOT NULL UNIQUE REFERENCES `uuid_users_person` (`id`))",
+    "CREATE TABLE `knox_authtoken` (`digest` varchar(128) NOT NULL PRIMARY KEY, `created` datetime(6) NOT NULL, `user_id` uuid NOT NULL REFERENCES `uuid_users_person` (`id`), `expiry` datetime(6) NULL, `token_key` varchar(25) NOT NULL)",
+];
+
+/// A user model with a UUID primary key on MariaDB's `uuid` type: made here with a version-4
+/// key, read back, authenticated by Token, Basic and knox.
+async fn a_user_model_with_uuid_keys_works_on_mariadb() {
+    use auth_actix::store::user::{UserId, UserIdKind};
+
+    let database = Database::create().await;
+    let persons = user::UserModel::new("uuid_users_person", "username")
+        .unwrap()
+        .with_auth_user_model("uuid_users.Person")
+        .unwrap()
+        .with_id_kind(UserIdKind::Uuid);
+    let settings = settings_builder()
+        .user_model(persons.clone())
+        .build()
+        .unwrap();
+    let db = store::connect(&database.url).await.unwrap();
+    for sql in PERSON_TABLES {
+        db.execute_unprepared(sql).await.unwrap();
+    }
+    migrations::migrate_with(&db, &persons).await.unwrap();
+    let fields = auth_actix::authentication::UserFields {
+        password: Some("password"),
+        ..Default::default()
+    };
+    let ann =
+        auth_actix::authentication::create_user(&settings.environment(db.clone()), "ann", fields)
+            .await
+            .unwrap();
+    assert!(matches!(ann.id, UserId::Uuid(_)), "{:?}", ann.id);
+    assert_eq!(
+        scalar(
+            &db,
+            &format!(
+                "SELECT COUNT(*) FROM uuid_users_person WHERE id = '{}'",
+                ann.id
+            )
+        )
+        .await,
+        1,
+        "the uuid column holds str(pk)"
+    );
+    assert_eq!(persons.ids(&db).await.unwrap(), [ann.id]);
+    store::token::create_with_key(&db, ann.id, "annstoken")
+        .await
+        .unwrap();
+    let app = app(&settings, &db, |routes| {
+        routes
+            .service(route::<(TokenAuthentication,), IsAuthenticated>("/token/"))
+            .service(route::<(BasicAuthentication,), IsAuthenticated>("/basic/"))
+            .service(route::<(KnoxTokenAuthentication,), IsAuthenticated>(
+                "/knox/",
+            ))
+            .service(web::scope("/knox-auth").configure(knox_endpoints));
+    })
+    .await;
+    let reply = send(&app, with_auth(get("/basic/"), basic(b"ann:password"))).await;
+    assert_eq!(reply.body, json_body("ann", "None"));
+    let reply = send(&app, with_auth(get("/token/"), "Token annstoken")).await;
+    assert_eq!(reply.body, json_body("ann", "annstoken"));
+    let login = send(
+        &app,
+        with_auth(
+            test::TestRequest::post().uri("/knox-auth/login/"),
+            basic(b"ann:password"),
+        ),
+    )
+    .await;
+    assert_eq!(login.status, 200, "{}", login.body);
+    let body: serde_json::Value = serde_json::from_str(&login.body).unwrap();
+    let knox = body["token"].as_str().unwrap();
+    let reply = send(&app, with_auth(get("/knox/"), format!("Token {knox}"))).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert!(store::delete_user(&db, &persons, ann.id).await.unwrap());
+    database.drop().await;
+}
+
 /// `blog.Article`.
 struct Article;
 
@@ -1035,6 +1118,10 @@ fn main() {
             ),
             (
                 external_test!(a_custom_user_model_with_bigint_keys_works_on_mariadb),
+                Ok(()),
+            ),
+            (
+                external_test!(a_user_model_with_uuid_keys_works_on_mariadb),
                 Ok(()),
             ),
             (
