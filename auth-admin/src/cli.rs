@@ -183,6 +183,15 @@ pub enum AdminCommand {
     )]
     Createsuperuser(CreateSuperuserArgs),
 
+    /// Create a user, staff or superuser as asked, in the given groups (made when missing):
+    /// Django's admin "Add user" form, or `User.objects.create_user` then `user.groups.add`.
+    #[command(
+        after_help = "Without a terminal (or with --no-input) the password comes from \
+        --password-env VAR; --no-password stores an unusable password instead. The password is \
+        checked by AUTH_PASSWORD_VALIDATORS and never printed."
+    )]
+    Createuser(CreateUserArgs),
+
     /// Change a user's password (Django's changepassword).
     Changepassword(ChangePasswordArgs),
 
@@ -294,6 +303,50 @@ pub struct CreateSuperuserArgs {
 
     /// Store a password from the environment even when AUTH_PASSWORD_VALIDATORS refuse it
     /// (Django never validates DJANGO_SUPERUSER_PASSWORD; here it is validated by default).
+    #[arg(long)]
+    pub skip_password_validation: bool,
+}
+
+/// Options of `createuser`.
+#[derive(Debug, Clone, Args)]
+pub struct CreateUserArgs {
+    /// The username (letters, digits and @.+-_, at most 150 characters).
+    #[arg(long)]
+    pub username: Option<String>,
+
+    /// The e-mail address (may be left blank).
+    #[arg(long)]
+    pub email: Option<String>,
+
+    /// Read the password from this environment variable.
+    #[arg(long, value_name = "VAR", conflicts_with = "no_password")]
+    pub password_env: Option<String>,
+
+    /// Store an unusable password (Django's set_unusable_password).
+    #[arg(long)]
+    pub no_password: bool,
+
+    /// May use the admin (is_staff).
+    #[arg(long)]
+    pub staff: bool,
+
+    /// Has every permission (is_superuser); implies --staff, as createsuperuser.
+    #[arg(long)]
+    pub superuser: bool,
+
+    /// A group to put the user in, made when missing; repeat for several.
+    #[arg(long = "group", value_name = "NAME")]
+    pub groups: Vec<String>,
+
+    /// Prompt for the missing values even when standard input is not a terminal.
+    #[arg(long, conflicts_with = "no_input")]
+    pub interactive: bool,
+
+    /// Never prompt: missing values are an error.
+    #[arg(long, alias = "noinput")]
+    pub no_input: bool,
+
+    /// Store a password from the environment even when AUTH_PASSWORD_VALIDATORS refuse it.
     #[arg(long)]
     pub skip_password_validation: bool,
 }

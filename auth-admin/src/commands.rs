@@ -17,8 +17,8 @@ use auth_core::user::RequestUser;
 
 use crate::Console;
 use crate::cli::{
-    AdminCommand, ChangePasswordArgs, CreateSuperuserArgs, CreateTokenArgs, GroupArgs,
-    PermissionArgs, RevokeTokenArgs,
+    AdminCommand, ChangePasswordArgs, CreateSuperuserArgs, CreateTokenArgs, CreateUserArgs,
+    GroupArgs, PermissionArgs, RevokeTokenArgs,
 };
 
 /// Django's convention for the non-interactive `createsuperuser` password.
@@ -73,7 +73,8 @@ pub(super) async fn execute(
     let (db, users) = (env.db(), &env.settings().user_model);
     match command {
         AdminCommand::Migrate => migrate(db, users, console).await,
-        AdminCommand::Createsuperuser(args) => createsuperuser(env, console, args).await,
+        AdminCommand::Createsuperuser(args) => create_account(env, console, args.into()).await,
+        AdminCommand::Createuser(args) => create_account(env, console, args.into()).await,
         AdminCommand::Changepassword(args) => changepassword(env, console, args).await,
         AdminCommand::CreateToken(args) => create_token(env, console, args).await,
         AdminCommand::ListTokens => list_tokens(db, users, console).await,
@@ -442,14 +443,75 @@ fn email_problem(email: &str) -> Option<&'static str> {
     (!valid).then_some("Enter a valid email address.")
 }
 
-async fn createsuperuser(
+/// What `createsuperuser` and `createuser` are asked for.
+struct NewAccount {
+    username: Option<String>,
+    email: Option<String>,
+    password_env: Option<String>,
+    no_password: bool,
+    interactive: bool,
+    no_input: bool,
+    skip_password_validation: bool,
+    is_staff: bool,
+    is_superuser: bool,
+    groups: Vec<String>,
+    /// `createsuperuser`: `DJANGO_SUPERUSER_PASSWORD` is read when nothing else gives the
+    /// password, its messages name Django's variables, and no group is joined.
+    superuser: bool,
+}
+
+impl From<CreateSuperuserArgs> for NewAccount {
+    fn from(args: CreateSuperuserArgs) -> Self {
+        Self {
+            username: args.username,
+            email: args.email,
+            password_env: args.password_env,
+            no_password: args.no_password,
+            interactive: args.interactive,
+            no_input: args.no_input,
+            skip_password_validation: args.skip_password_validation,
+            is_staff: true,
+            is_superuser: true,
+            groups: Vec::new(),
+            superuser: true,
+        }
+    }
+}
+
+impl From<CreateUserArgs> for NewAccount {
+    fn from(args: CreateUserArgs) -> Self {
+        Self {
+            username: args.username,
+            email: args.email,
+            password_env: args.password_env,
+            no_password: args.no_password,
+            interactive: args.interactive,
+            no_input: args.no_input,
+            skip_password_validation: args.skip_password_validation,
+            // Django's `create_superuser` refuses a superuser without is_staff.
+            is_staff: args.staff || args.superuser,
+            is_superuser: args.superuser,
+            groups: args.groups,
+            superuser: false,
+        }
+    }
+}
+
+/// `createsuperuser` (Django's command) and `createuser`: the username, e-mail and password
+/// asked for or given, validated as Django's command validates them, then the user and its
+/// groups.
+async fn create_account(
     env: &Environment,
     console: &mut Console<'_>,
-    args: CreateSuperuserArgs,
+    args: NewAccount,
 ) -> Result<(), CommandError> {
     let (db, users) = (env.db(), &env.settings().user_model);
     require_tables(db, &[users.table()]).await?;
-    let env_password_set = std::env::var_os(SUPERUSER_PASSWORD_ENV).is_some();
+    if !args.groups.is_empty() {
+        // Before the user is made: a missing table must not leave half an account.
+        require_permission_tables(env).await?;
+    }
+    let env_password_set = args.superuser && std::env::var_os(SUPERUSER_PASSWORD_ENV).is_some();
     let password_missing = !args.no_password && args.password_env.is_none() && !env_password_set;
     let interactive = args.interactive
         || (!args.no_input
@@ -464,10 +526,15 @@ async fn createsuperuser(
             username
         }
         None if interactive => prompt_username(db, users, console).await?,
-        None => {
+        None if args.superuser => {
             return Err(CommandError::new(
                 "You must use --username (or set DJANGO_SUPERUSER_USERNAME) when not running \
                  interactively.",
+            ));
+        }
+        None => {
+            return Err(CommandError::new(
+                "You must use --username when not running interactively.",
             ));
         }
     };
@@ -512,20 +579,25 @@ async fn createsuperuser(
             &attributes,
             args.skip_password_validation,
         )?)
-    } else {
+    } else if args.superuser {
         return Err(CommandError::new(format!(
             "no password given: set {SUPERUSER_PASSWORD_ENV}, use --password-env VAR, or \
              --no-password for an unusable password"
         )));
+    } else {
+        return Err(CommandError::new(
+            "no password given: use --password-env VAR, or --no-password for an unusable \
+             password",
+        ));
     };
 
     let fields = UserFields {
         email: &email,
         password: password.as_deref(),
-        is_staff: true,
-        is_superuser: true,
+        is_staff: args.is_staff,
+        is_superuser: args.is_superuser,
     };
-    create_user(env, &username, fields)
+    let user = create_user(env, &username, fields)
         .await
         .map_err(|error| match error {
             CreateUserError::UsernameTaken => {
@@ -534,7 +606,11 @@ async fn createsuperuser(
             CreateUserError::Store(error) => error.into(),
             other => CommandError::new(other.to_string()),
         })?;
-    line(console.out, format_args!("Superuser created successfully."))
+    if args.superuser {
+        return line(console.out, format_args!("Superuser created successfully."));
+    }
+    line(console.out, format_args!("User created successfully."))?;
+    join_groups(env, console, &user, &args.groups).await
 }
 
 async fn prompt_username(
@@ -739,12 +815,23 @@ async fn add_groups(
     require_permission_tables(env).await?;
     let (db, users) = (env.db(), &env.settings().user_model);
     let user = find_user(db, users, &args.username).await?;
-    for name in &args.groups {
+    join_groups(env, console, &user, &args.groups).await
+}
+
+/// `user.groups.add(…)` for each named group, made when missing (`Group.objects.get_or_create`).
+async fn join_groups(
+    env: &Environment,
+    console: &mut Console<'_>,
+    user: &User,
+    groups: &[String],
+) -> Result<(), CommandError> {
+    let (db, users) = (env.db(), &env.settings().user_model);
+    let username = &user.username;
+    for name in groups {
         let (group, created) = permission::group_get_or_create(db, name).await?;
         if created {
             line(console.out, format_args!("Created group '{name}'"))?;
         }
-        let username = &user.username;
         if permission::add_to_group(db, users, user.id, group).await? {
             line(
                 console.out,

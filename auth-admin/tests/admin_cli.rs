@@ -670,6 +670,7 @@ fn every_command_has_help() {
     for command in [
         "migrate",
         "createsuperuser",
+        "createuser",
         "changepassword",
         "list-tokens",
         "revoke-token",
@@ -1350,4 +1351,135 @@ async fn permissions_are_granted_grouped_listed_and_removed_in_djangos_tables() 
     );
     let output = cli(&db, &["permissions", "john"]);
     assert_eq!(output.stdout, "blog.add_article\nblog.delete_article\n");
+}
+
+#[actix_web::test]
+async fn createuser_makes_a_plain_staff_or_super_user_in_groups_made_when_missing() {
+    use test_support::permission_tables::{create_permission_tables, permission};
+
+    let db = TempDb::new("createuser");
+    let conn = db.seeded().await;
+    let password = "correct horse battery staple";
+    // Groups need Django's permission tables: nothing is created without them.
+    let output = cli_env(
+        &db,
+        &[
+            "createuser",
+            "--username",
+            "editor",
+            "--password-env",
+            "NEW_PASSWORD",
+            "--group",
+            "editors",
+        ],
+        &[("NEW_PASSWORD", password)],
+    );
+    assert_eq!(output.code, 1, "{output:?}");
+    assert!(stored_user(&conn, "editor").await.is_none());
+
+    create_permission_tables(&conn).await;
+    permission(&conn, "blog.change_article").await;
+    let output = cli_env(
+        &db,
+        &[
+            "createuser",
+            "--username",
+            "editor",
+            "--email",
+            "Ed@EXAMPLE.COM",
+            "--password-env",
+            "NEW_PASSWORD",
+            "--group",
+            "editors",
+            "--group",
+            "writers",
+        ],
+        &[("NEW_PASSWORD", password)],
+    );
+    assert_success(&output);
+    assert_eq!(
+        output.stdout,
+        "User created successfully.\n\
+         Created group 'editors'\nAdded user 'editor' to group 'editors'\n\
+         Created group 'writers'\nAdded user 'editor' to group 'writers'\n"
+    );
+    let editor = stored_user(&conn, "editor").await.unwrap();
+    assert!(!editor.is_staff && !editor.is_superuser && editor.is_active);
+    assert_eq!(editor.email, "Ed@example.com");
+    assert!(verifies(
+        &PasswordHashers::django_default(),
+        password,
+        &editor.password
+    ));
+    let output = cli(&db, &["addgroup", "editor", "editors"]);
+    assert_eq!(
+        output.stdout,
+        "User 'editor' is already in group 'editors'\n"
+    );
+
+    // --superuser implies --staff, as Django's create_superuser insists; --no-password.
+    let output = cli(
+        &db,
+        &[
+            "createuser",
+            "--username",
+            "root2",
+            "--superuser",
+            "--no-password",
+        ],
+    );
+    assert_success(&output);
+    let root = stored_user(&conn, "root2").await.unwrap();
+    assert!(root.is_staff && root.is_superuser && root.password.starts_with('!'));
+    let output = cli(
+        &db,
+        &[
+            "createuser",
+            "--username",
+            "staff2",
+            "--staff",
+            "--no-password",
+        ],
+    );
+    assert_success(&output);
+    let staff = stored_user(&conn, "staff2").await.unwrap();
+    assert!(staff.is_staff && !staff.is_superuser);
+
+    // createsuperuser's variable is not read; the validators are; a taken name is refused.
+    let output = cli_env(
+        &db,
+        &["createuser", "--username", "nopass", "--no-input"],
+        &[("DJANGO_SUPERUSER_PASSWORD", password)],
+    );
+    assert_command_error(
+        &output,
+        "CommandError: no password given: use --password-env VAR, or --no-password for an \
+         unusable password\n",
+    );
+    let output = cli_env(
+        &db,
+        &[
+            "createuser",
+            "--username",
+            "weak",
+            "--password-env",
+            "NEW_PASSWORD",
+        ],
+        &[("NEW_PASSWORD", "12345")],
+    );
+    assert_eq!(output.code, 1, "{output:?}");
+    assert!(stored_user(&conn, "weak").await.is_none());
+    let output = cli(
+        &db,
+        &["createuser", "--username", "editor", "--no-password"],
+    );
+    assert_command_error(
+        &output,
+        "CommandError: Error: That username is already taken.\n",
+    );
+    let output = cli(&db, &["createuser", "--no-input", "--no-password"]);
+    assert_command_error(
+        &output,
+        "CommandError: You must use --username when not running interactively.\n",
+    );
 }
