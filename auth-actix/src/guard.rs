@@ -455,6 +455,27 @@ impl Auth {
             .map_err(|error| self.error(error))
     }
 
+    /// The request's user with its custom model's own columns `E` (`#[derive(UserColumns)]`),
+    /// read now in one query; `None` for an anonymous request or a token user (simplejwt's
+    /// stateless user has no row). A store failure is the 503 to return.
+    pub async fn user_columns<E>(&self) -> Result<Option<E>, ApiErrorResponse>
+    where
+        E: auth_core::store::user_columns::UserColumns,
+    {
+        let Some(id) = self.state.user.id() else {
+            return Ok(None);
+        };
+        let runtime = runtime_of(&self.request)?;
+        let env = runtime.env();
+        let found = env
+            .settings()
+            .user_model
+            .find_with_columns::<E, _>(env.db(), id)
+            .await
+            .map_err(|error| self.error(auth_core::ApiError::store_failure(error)))?;
+        Ok(found.map(|(_, columns)| columns))
+    }
+
     /// Django's `request.user.has_perm(perm)` (`"app_label.codename"`): read from Django's
     /// permission tables with `ModelBackend`'s rules (inactive: none; active superuser: all;
     /// the user's and its groups' united), once per request, sharing what the view's

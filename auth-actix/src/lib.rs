@@ -95,8 +95,8 @@ pub use auth_core::renderers::{CSVRenderer, JSONRenderer, StaticHTMLRenderer};
 pub use auth_core::throttling::{AnonRateThrottle, ScopedRateThrottle, UserRateThrottle};
 pub use auth_core::{ApiError, AuthSettings};
 pub use auth_macros::{
-    Authentication, api_view, authentication_classes, login_not_required, permission_classes,
-    renderer_classes, throttle_classes, throttle_scope,
+    Authentication, UserColumns, api_view, authentication_classes, login_not_required,
+    permission_classes, renderer_classes, throttle_classes, throttle_scope,
 };
 pub use default_response_headers::DefaultResponseHeaders;
 pub use error::ApiErrorResponse;
@@ -285,6 +285,8 @@ pub mod __private {
     pub use auth_core::policy::{DefaultAuthentication, DefaultPermissions, DefaultThrottles};
     pub use auth_core::renderers::{DefaultRenderers, Renderer};
     pub use auth_core::settings::Settings;
+    pub use auth_core::store::sea_orm::{DbErr, QueryResult};
+    pub use auth_core::store::user_columns::UserColumns;
     pub use auth_core::throttling::{NoThrottleScope, Throttle, ThrottleScope};
     pub use core::option::Option::{self, None, Some};
     pub use core::result::Result::{Err, Ok};

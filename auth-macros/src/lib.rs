@@ -16,6 +16,7 @@ mod import_hint;
 mod keywords;
 mod login_not_required;
 mod policy;
+mod user_columns;
 
 use proc_macro::TokenStream;
 
@@ -335,4 +336,30 @@ pub fn derive_authentication(input: TokenStream) -> TokenStream {
         Some(scheme) if errors.is_empty() => derive::expand::expand(&scheme).into(),
         _ => errors.into_compile_errors().into(),
     }
+}
+
+/// Reads a custom user model's own columns with their types, beside the built-in ones:
+/// Django's `request.user.display_name` for a model with `display_name = CharField(…)`.
+///
+/// Each named field is the column of its name (or `#[user_column(name = "…")]`), decoded as
+/// sea-orm decodes the field's type; read them with `Auth::user_columns::<T>()` in a handler or
+/// `UserModel::find_with_columns::<T, _>(db, id)`.
+///
+/// ```
+/// use auth_actix::UserColumns;
+///
+/// #[derive(UserColumns)]
+/// struct MemberFields {
+///     display_name: String,
+///     shoe_size: Option<i64>,
+///     #[user_column(name = "team_id")]
+///     team: Option<i32>,
+/// }
+/// # use auth_actix::store::user_columns::UserColumns as _;
+/// assert_eq!(MemberFields::COLUMNS, ["display_name", "shoe_size", "team_id"]);
+/// ```
+#[proc_macro_derive(UserColumns, attributes(user_column))]
+pub fn derive_user_columns(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    user_columns::expand(&input).into()
 }

@@ -31,6 +31,7 @@ pub mod token;
 #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
 pub mod token_blacklist;
 pub mod user;
+pub mod user_columns;
 pub mod user_id;
 
 pub use sea_orm::{self, DatabaseConnection, DbErr};

@@ -480,6 +480,40 @@ impl UserModel {
         Self::one(db, &select).await
     }
 
+    /// The user with this primary key and the model's own columns `E` declares (a custom
+    /// model's extra fields, with their types), in one query.
+    pub async fn find_with_columns<E, C>(
+        &self,
+        db: &C,
+        id: UserId,
+    ) -> Result<Option<(User, E)>, DbErr>
+    where
+        E: super::user_columns::UserColumns,
+        C: ConnectionTrait,
+    {
+        let backend = db.get_database_backend();
+        let mut select = self.select(backend);
+        for name in E::COLUMNS {
+            if !is_identifier(name) {
+                return Err(DbErr::Custom(format!(
+                    "user column {name:?} is not a plain identifier"
+                )));
+            }
+            select.expr_as(
+                Expr::col((Alias::new("u"), Alias::new(*name))),
+                Alias::new(format!("x_{name}")),
+            );
+        }
+        select.and_where(Expr::col((Alias::new("u"), Alias::new("id"))).eq(id.sql_value(backend)));
+        let Some(row) = db.query_one(&select).await? else {
+            return Ok(None);
+        };
+        Ok(Some((
+            User::from_query_result(&row, "")?,
+            E::from_row(&row, "x_")?,
+        )))
+    }
+
     /// The user with the lowest primary key, if any: a row as costly to fetch and decode as the
     /// one a lookup by username finds (see `accounts::authenticate`).
     pub async fn find_first<C: ConnectionTrait>(&self, db: &C) -> Result<Option<User>, DbErr> {

@@ -280,3 +280,73 @@ async fn remote_user_creates_an_unknown_member_by_email() {
         Some("new@example.com||")
     );
 }
+
+/// `Member`'s own columns, with their types.
+#[derive(Debug, PartialEq, auth_actix::UserColumns)]
+struct MemberFields {
+    display_name: String,
+    shoe_size: Option<i64>,
+}
+
+#[auth_actix::authentication_classes(TokenAuthentication)]
+#[auth_actix::permission_classes(IsAuthenticated)]
+async fn profile(auth: auth_actix::Auth) -> Result<String, auth_actix::ApiErrorResponse> {
+    let fields = auth.user_columns::<MemberFields>().await?;
+    Ok(format!("{} {fields:?}", auth.user()))
+}
+
+#[actix_web::test]
+async fn the_models_own_columns_are_read_with_their_types_beside_the_built_in_ones() {
+    let settings = member_settings();
+    let db = member_database(&settings).await;
+    execute(
+        &db,
+        "UPDATE accounts_member SET display_name = 'Ann E.', shoe_size = 38",
+    )
+    .await;
+    let ann = members().find_by_username(&db, ANN).await.unwrap().unwrap();
+    let (user, fields) = members()
+        .find_with_columns::<MemberFields, _>(&db, ann.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((user.id, user.username.as_str()), (ann.id, ANN));
+    assert_eq!(
+        fields,
+        MemberFields {
+            display_name: "Ann E.".to_owned(),
+            shoe_size: Some(38),
+        }
+    );
+    assert!(
+        members()
+            .find_with_columns::<MemberFields, _>(&db, (ann.id.as_int().unwrap() + 1).into())
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    let app = app(&settings, &db, |routes| {
+        routes.route("/profile/", web::get().to(profile));
+    })
+    .await;
+    let reply = send(&app, with_auth(get("/profile/"), "Token annstoken")).await;
+    assert_eq!(
+        (reply.status, reply.body.as_str()),
+        (
+            200,
+            "ann@example.com Some(MemberFields { display_name: \"Ann E.\", shoe_size: Some(38) })"
+        )
+    );
+    // A column the table does not have is the store's error, a 503, never a wrong answer.
+    #[derive(Debug, auth_actix::UserColumns)]
+    struct Missing {
+        #[allow(dead_code)]
+        nickname: String,
+    }
+    let error = members()
+        .find_with_columns::<Missing, _>(&db, ann.id)
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("nickname"), "{error}");
+}
