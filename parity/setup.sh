@@ -10,7 +10,8 @@ venv="${PARITY_VENV:-$here/.venv}"
 # Exact reference versions (spec: "Reference versions").
 # cryptography: PyJWT's RSA/EC/EdDSA algorithms (simplejwt's asymmetric keys); psycopg: Django on
 # PostgreSQL (the simplejwt blacklist suite's PostgreSQL pass); dj-rest-auth: its JWT cookie mode;
-# djangorestframework-csv: the CSV renderer of the renderer-negotiation group; mysqlclient: Django
+# djangorestframework-csv: the CSV renderer of the renderer-negotiation group; django-guardian:
+# the object permission backend of the interop suite's guardian pass; mysqlclient: Django
 # on MariaDB (tests/tests/mysql.rs). mysqlclient rather than the pure-Python PyMySQL: it is the
 # driver Django documents and tests (6.1 refuses any `MySQLdb` older than 2.2.1, so PyMySQL would
 # need `install_as_MySQLdb()` and a forged `version_info`, and Django would then run on a driver
@@ -21,7 +22,7 @@ venv="${PARITY_VENV:-$here/.venv}"
 requirements=(Django==6.1.3 djangorestframework==3.18.3 django-rest-knox==5.1.0
               djangorestframework-simplejwt==5.5.1 PyJWT==2.15.1 cryptography==51.0.1
               psycopg==3.3.9 psycopg-binary==3.3.9 dj-rest-auth==7.2.0
-              djangorestframework-csv==3.0.2)
+              djangorestframework-csv==3.0.2 django-guardian==3.5.2)
 optional=(mysqlclient==2.3.2)
 
 pick_python() {

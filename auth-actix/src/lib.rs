@@ -159,6 +159,10 @@ pub mod renderers {
 /// implements, what it sees, the built-ins and `&`/`|`/`!` composition.
 pub mod permissions {
     pub use auth_core::model_backend::{ModelBackend, Permissions};
+    pub use auth_core::object_permission_backend::ObjectPermissionBackend;
+    pub use auth_core::permission_backend::{
+        BackendContext, BackendFuture, ObjectRef, PermissionBackend,
+    };
     pub use auth_core::permissions::{
         AllowAny, And, Decision, Denial, DjangoModel, DjangoModelPermissions,
         DjangoModelPermissionsOrAnonReadOnly, DjangoObjectPermissions, DrfPermsMap, IsAdminUser,

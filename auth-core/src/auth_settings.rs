@@ -426,6 +426,17 @@ impl AuthSettingsBuilder {
         self
     }
 
+    /// Adds a permission backend, asked after `ModelBackend` (Django's
+    /// `AUTHENTICATION_BACKENDS`): `.permission_backend(ObjectPermissionBackend)` for
+    /// django-guardian's object permissions.
+    pub fn permission_backend(
+        mut self,
+        backend: impl crate::permission_backend::PermissionBackend,
+    ) -> Self {
+        self.settings.permission_backends.push(Arc::new(backend));
+        self
+    }
+
     /// `CSRF_USE_SESSIONS`: keep the CSRF secret in the session (`_csrftoken`) rather than in
     /// the `csrftoken` cookie. Clients then read the token from the CSRF view's body (or a page)
     /// instead of the cookie.

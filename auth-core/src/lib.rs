@@ -65,6 +65,8 @@ pub mod jwt_revocation;
 #[doc(hidden)]
 pub mod login;
 pub mod model_backend;
+pub mod object_permission_backend;
+pub mod permission_backend;
 pub mod services;
 #[doc(hidden)]
 pub mod session_store;

@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use crate::environment::Environment;
 use crate::error::ApiError;
+use crate::permission_backend::{BackendContext, ObjectRef};
 use crate::store::permission;
 use crate::store::user::User;
 use crate::store::user_id::UserId;
@@ -40,6 +41,14 @@ pub struct ModelBackend {
     user: RefCell<Option<Permissions>>,
     group: RefCell<Option<Permissions>>,
     all: RefCell<Option<Permissions>>,
+}
+
+/// What a further backend reads with.
+fn context(env: &Environment) -> BackendContext<'_> {
+    BackendContext {
+        db: env.db(),
+        users: &env.settings().user_model,
+    }
 }
 
 fn empty() -> Permissions {
@@ -122,13 +131,48 @@ impl ModelBackend {
         self.of(env, user, Kind::Group).await
     }
 
-    /// `user.get_all_permissions()`.
+    /// `user.get_all_permissions()`: `ModelBackend`'s, with what each further backend
+    /// ([`Settings::permission_backends`](crate::settings::Settings::permission_backends))
+    /// gives at model level.
     pub async fn get_all_permissions(
         &self,
         env: &Environment,
         user: &RequestUser,
     ) -> Result<Permissions, ApiError> {
-        self.of(env, user, Kind::All).await
+        let own = self.of(env, user, Kind::All).await?;
+        let (RequestUser::User(row), false) = (user, env.settings().permission_backends.is_empty())
+        else {
+            return Ok(own);
+        };
+        let mut all = BTreeSet::clone(&own);
+        for backend in &env.settings().permission_backends {
+            let theirs = backend
+                .get_all_permissions(context(env), row, None)
+                .await
+                .map_err(ApiError::store_failure)?;
+            all.extend(theirs);
+        }
+        Ok(Arc::new(all))
+    }
+
+    /// Django's `_user_has_perm`: whether a further backend gives `user` `perm` (on
+    /// `object`).
+    async fn backends_grant(
+        env: &Environment,
+        user: &User,
+        perm: &str,
+        object: Option<&ObjectRef>,
+    ) -> Result<bool, ApiError> {
+        for backend in &env.settings().permission_backends {
+            let granted = backend
+                .has_perm(context(env), user, perm, object)
+                .await
+                .map_err(ApiError::store_failure)?;
+            if granted {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// `user.has_perm(perm)`: an active superuser has every permission, even one no row names.
@@ -140,7 +184,8 @@ impl ModelBackend {
     ) -> Result<bool, ApiError> {
         match user {
             RequestUser::User(row) if row.is_active && row.is_superuser => Ok(true),
-            RequestUser::User(_) => Ok(self.get_all_permissions(env, user).await?.contains(perm)),
+            RequestUser::User(row) => Ok(self.of(env, user, Kind::All).await?.contains(perm)
+                || Self::backends_grant(env, row, perm, None).await?),
             RequestUser::Token(_) | RequestUser::Anonymous | RequestUser::None => Ok(false),
         }
     }
@@ -165,16 +210,32 @@ impl ModelBackend {
     }
 
     /// `user.has_perms(perm_list, obj)` for an object: `ModelBackend` grants no permission on
-    /// an object (its `get_all_permissions(user, obj)` is empty), so only an active superuser
-    /// holds any — and every user "holds" none (`all([])`), except a `TokenUser`, whose
-    /// `has_perms` is always false. Object permissions of another backend (django-guardian's
-    /// table) are not read.
-    pub fn has_perms_on_object(&self, user: &RequestUser, perms: &[&str]) -> bool {
-        match user {
-            RequestUser::Token(_) => false,
-            RequestUser::User(row) if row.is_active && row.is_superuser => true,
-            RequestUser::User(_) | RequestUser::Anonymous | RequestUser::None => perms.is_empty(),
+    /// an object (its `get_all_permissions(user, obj)` is empty), so an active superuser holds
+    /// every one, a further backend (django-guardian's) may grant them one by one when the
+    /// object is named (`object`: its content type and pk), and every user "holds" none
+    /// (`all([])`), except a `TokenUser`, whose `has_perms` is always false.
+    pub async fn has_perms_on_object(
+        &self,
+        env: &Environment,
+        user: &RequestUser,
+        perms: &[&str],
+        object: Option<&ObjectRef>,
+    ) -> Result<bool, ApiError> {
+        let row = match user {
+            RequestUser::Token(_) => return Ok(false),
+            RequestUser::User(row) if row.is_active && row.is_superuser => return Ok(true),
+            RequestUser::User(row) => row,
+            RequestUser::Anonymous | RequestUser::None => return Ok(perms.is_empty()),
+        };
+        let Some(object) = object else {
+            return Ok(perms.is_empty());
+        };
+        for perm in perms {
+            if !Self::backends_grant(env, row, perm, Some(object)).await? {
+                return Ok(false);
+            }
         }
+        Ok(true)
     }
 
     /// `user.has_module_perms(app_label)`: any permission of the app.

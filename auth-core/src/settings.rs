@@ -201,6 +201,11 @@ pub struct Settings {
     /// [`REMOTE_USER_BACKEND`](crate::django::session_data::REMOTE_USER_BACKEND) to accept
     /// sessions that Django logged in through remote-user authentication.
     pub authentication_backends: Vec<String>,
+    /// The permission backends asked after `ModelBackend` (Django's further
+    /// `AUTHENTICATION_BACKENDS`, for example django-guardian's
+    /// [`ObjectPermissionBackend`](crate::object_permission_backend::ObjectPermissionBackend));
+    /// none by default.
+    pub permission_backends: Vec<std::sync::Arc<dyn crate::permission_backend::PermissionBackend>>,
     /// The largest request body the library's endpoints read (default 2.5 MiB, Django's
     /// `DATA_UPLOAD_MAX_MEMORY_SIZE`); larger bodies get 413.
     pub max_body_size: usize,
@@ -278,6 +283,7 @@ impl Default for Settings {
                 .map(|host| (*host).to_owned())
                 .collect(),
             authentication_backends: vec![MODEL_BACKEND.to_owned()],
+            permission_backends: Vec::new(),
             max_body_size: DEFAULT_MAX_BODY_SIZE,
             create_token_on_user_creation: false,
             #[cfg(feature = "knox")]
@@ -390,6 +396,7 @@ impl fmt::Debug for Settings {
             .field("csrf_trusted_origins", &self.csrf_trusted_origins)
             .field("allowed_hosts", &self.allowed_hosts)
             .field("authentication_backends", &self.authentication_backends)
+            .field("permission_backends", &self.permission_backends)
             .field("max_body_size", &self.max_body_size)
             .field(
                 "create_token_on_user_creation",

@@ -41,6 +41,8 @@ const LAYERS: &[(&str, u8)] = &[
     ("session_store", 2),
     ("csrf_secret", 2),
     ("login", 2),
+    ("permission_backend", 2),
+    ("object_permission_backend", 2),
     ("model_backend", 2),
     // 3: DRF's three concerns.
     ("authentication", 3),

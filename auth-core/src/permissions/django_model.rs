@@ -18,4 +18,11 @@ pub trait DjangoModel: 'static {
     const APP_LABEL: &'static str;
     /// `Model._meta.model_name`: the class name, lower-cased (`article`).
     const MODEL_NAME: &'static str;
+
+    /// `str(obj.pk)` of the object `DjangoObjectPermissions` checks, for a permission backend
+    /// that keeps permissions per object (django-guardian's). By default none: only
+    /// `ModelBackend`'s answer (an active superuser holds every object permission) applies.
+    fn object_pk(_object: &dyn std::any::Any) -> Option<String> {
+        None
+    }
 }

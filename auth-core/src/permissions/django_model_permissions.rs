@@ -10,6 +10,7 @@ use std::marker::PhantomData;
 use super::django_model::DjangoModel;
 use super::permission::{Decision, Permission, PermissionContext};
 use crate::error::{ApiError, ErrorKind};
+use crate::permission_backend::ObjectRef;
 use crate::user::RequestUser;
 
 /// DRF's `perms_map`: the permission templates each method needs (`%(app_label)s` and
@@ -93,17 +94,32 @@ pub struct DjangoModelPermissionsOrAnonReadOnly<M, Map = DrfPermsMap>(
 /// DRF's `DjangoObjectPermissions`: [`DjangoModelPermissions`] at view level, and at object
 /// level (`auth.check_object_permissions(&obj)`) the same permissions on the object. A user
 /// without them gets DRF's 404 `Not found.` unless the method is unsafe and the user may read
-/// the object (then 403), so that an object one cannot see is not revealed. Only an active
-/// superuser holds permissions on objects here (see
+/// the object (then 403), so that an object one cannot see is not revealed. An active
+/// superuser holds every permission on objects; others hold what a further permission backend
+/// (django-guardian's [`ObjectPermissionBackend`](crate::object_permission_backend::ObjectPermissionBackend))
+/// gives on the object [`DjangoModel::object_pk`] names (see
 /// [`ModelBackend::has_perms_on_object`](crate::model_backend::ModelBackend::has_perms_on_object)).
 pub struct DjangoObjectPermissions<M, Map = DrfPermsMap>(PhantomData<fn() -> (M, Map)>);
 
 /// `DjangoObjectPermissions.has_object_permission`.
-fn has_object_permission<M: DjangoModel, Map: PermsMap>(cx: &PermissionContext<'_>) -> Decision {
+async fn has_object_permission<M: DjangoModel, Map: PermsMap>(
+    cx: &PermissionContext<'_>,
+    object: &dyn Any,
+) -> Decision {
     let method = cx.request.method();
     let perms = required_permissions::<M, Map>(method)?;
     let perms: Vec<&str> = perms.iter().map(String::as_str).collect();
-    if cx.backend.has_perms_on_object(cx.user, &perms) {
+    let object = M::object_pk(object).map(|pk| ObjectRef {
+        app_label: M::APP_LABEL,
+        model: M::MODEL_NAME,
+        pk,
+    });
+    let object = object.as_ref();
+    if cx
+        .backend
+        .has_perms_on_object(cx.env, cx.user, &perms, object)
+        .await?
+    {
         return Ok(true);
     }
     // DRF's `SAFE_METHODS`: read permissions already failed.
@@ -112,15 +128,24 @@ fn has_object_permission<M: DjangoModel, Map: PermsMap>(cx: &PermissionContext<'
     }
     let read = required_permissions::<M, Map>("GET")?;
     let read: Vec<&str> = read.iter().map(String::as_str).collect();
-    if !cx.backend.has_perms_on_object(cx.user, &read) {
+    if !cx
+        .backend
+        .has_perms_on_object(cx.env, cx.user, &read, object)
+        .await?
+    {
         return Err(ApiError::new(ErrorKind::NotFound));
     }
     Ok(false)
 }
 
+/// `DjangoModelPermissions` at object level: DRF's `BasePermission.has_object_permission`.
+async fn any_object(_cx: &PermissionContext<'_>, _object: &dyn Any) -> Decision {
+    Ok(true)
+}
+
 macro_rules! model_permission {
     ($name:ident, $authenticated_users_only:expr) => {
-        model_permission!($name, $authenticated_users_only, |_cx| Ok(true));
+        model_permission!($name, $authenticated_users_only, any_object);
     };
     ($name:ident, $authenticated_users_only:expr, $object:expr) => {
         impl<M, Map> Default for $name<M, Map> {
@@ -143,10 +168,9 @@ macro_rules! model_permission {
             async fn has_object_permission(
                 &self,
                 cx: &PermissionContext<'_>,
-                _object: &dyn Any,
+                object: &dyn Any,
             ) -> Decision {
-                let object: fn(&PermissionContext<'_>) -> Decision = $object;
-                object(cx)
+                $object(cx, object).await
             }
         }
     };

@@ -9,6 +9,7 @@
 
 pub mod database_url;
 pub mod datetime;
+pub mod guardian;
 mod key;
 pub mod key_prefix;
 #[cfg(feature = "knox")]

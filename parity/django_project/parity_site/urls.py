@@ -25,6 +25,8 @@ urlpatterns = [
     path("has-perm/", views.has_perm),
     path("object-perms/", views.ObjectPerms.as_view()),
     path("object-perms-view/", views.ObjectPermsView.as_view()),
+    path("object-perms/<int:pk>/", views.ObjectPermsByPk.as_view()),
+    path("object-perms-view/<int:pk>/", views.ObjectPermsViewByPk.as_view()),
     path("token/", views.Token.as_view()),
     path("bearer/", views.Bearer.as_view()),
     path("session/", views.Session.as_view()),

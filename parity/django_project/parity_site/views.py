@@ -304,6 +304,21 @@ class ObjectPermsView(ObjectPerms):
     permission_classes = [ViewObjectPermissions]
 
 
+class ObjectPermsByPk(ObjectPerms):
+    """`DjangoObjectPermissions` on group `pk` (an unsaved `Group` with that pk: what
+    django-guardian's backend reads is the object's content type and `str(pk)`)."""
+
+    def whoami(self, request, *args, pk=None, **kwargs):
+        self.check_object_permissions(request, Group(pk=pk, name="parity"))
+        return WhoAmI.whoami(self, request, *args, **kwargs)
+
+    get = post = put = patch = delete = whoami
+
+
+class ObjectPermsViewByPk(ObjectPermsByPk):
+    permission_classes = [ViewObjectPermissions]
+
+
 @api_view(["GET"])
 @authentication_classes([BasicAuthentication])
 @permission_classes([AllowAny])

@@ -27,7 +27,9 @@ use std::sync::Arc;
 
 use actix_web::{HttpResponse, HttpServer, web};
 use auth_actix::authentication::authenticate;
-use auth_actix::permissions::{Decision, DrfPermsMap, Permission, PermissionContext, PermsMap};
+use auth_actix::permissions::{
+    Decision, DrfPermsMap, ObjectPermissionBackend, Permission, PermissionContext, PermsMap,
+};
 use auth_actix::settings::{JwtCookieSettings, RestAuthSettings, SimpleJwtSettings};
 use auth_actix::store::user::{UserIdKind, UserModel};
 use auth_actix::throttling::RedisStore;
@@ -115,7 +117,17 @@ struct AuthGroup;
 impl DjangoModel for AuthGroup {
     const APP_LABEL: &'static str = "auth";
     const MODEL_NAME: &'static str = "group";
+
+    fn object_pk(object: &dyn std::any::Any) -> Option<String> {
+        object
+            .downcast_ref::<GroupObject>()
+            .map(|group| group.0.to_string())
+    }
 }
+
+/// A group by its primary key: the object of `/object-perms/<pk>/` (an unsaved `Group(pk=pk)`
+/// in the reference).
+struct GroupObject(i64);
 
 #[authentication_classes(BasicAuthentication)]
 #[permission_classes(DjangoModelPermissions<AuthGroup>)]
@@ -134,6 +146,27 @@ async fn model_perms_anon(auth: Auth) -> HttpResponse {
 #[permission_classes(DjangoObjectPermissions<AuthGroup>)]
 async fn object_perms(auth: Auth) -> Result<HttpResponse, ApiErrorResponse> {
     auth.check_object_permissions(&()).await?;
+    Ok(whoami(&auth))
+}
+
+/// `DjangoObjectPermissions` on group `pk` (what django-guardian's backend reads).
+#[authentication_classes(BasicAuthentication)]
+#[permission_classes(DjangoObjectPermissions<AuthGroup>)]
+async fn object_perms_by_pk(
+    auth: Auth,
+    pk: web::Path<i64>,
+) -> Result<HttpResponse, ApiErrorResponse> {
+    auth.check_object_permissions(&GroupObject(*pk)).await?;
+    Ok(whoami(&auth))
+}
+
+#[authentication_classes(BasicAuthentication)]
+#[permission_classes(DjangoObjectPermissions<AuthGroup, ViewPermsMap>)]
+async fn object_perms_view_by_pk(
+    auth: Auth,
+    pk: web::Path<i64>,
+) -> Result<HttpResponse, ApiErrorResponse> {
+    auth.check_object_permissions(&GroupObject(*pk)).await?;
     Ok(whoami(&auth))
 }
 
@@ -486,6 +519,11 @@ async fn settings() -> Result<AuthSettings, Box<dyn std::error::Error>> {
         }
         builder = builder.user_model(model);
     }
+    // `PERMISSION_BACKENDS=guardian`: django-guardian's object permissions after ModelBackend,
+    // as the reference's `settings_guardian` lists them.
+    if env("PERMISSION_BACKENDS").is_some_and(|value| value == "guardian") {
+        builder = builder.permission_backend(ObjectPermissionBackend);
+    }
     // `SIMPLE_JWT`: a JSON object of simplejwt's setting names, read by the reference project
     // too (parity_site/settings.py); unset, simplejwt's defaults signing with SECRET_KEY.
     if let Some(simple_jwt) = env("SIMPLE_JWT") {
@@ -538,6 +576,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .route("/has-perm/", web::to(has_perm))
             .route("/object-perms/", web::route().to(object_perms))
             .route("/object-perms-view/", web::route().to(object_perms_view))
+            .route("/object-perms/{pk}/", web::route().to(object_perms_by_pk))
+            .route(
+                "/object-perms-view/{pk}/",
+                web::route().to(object_perms_view_by_pk),
+            )
             .route("/token/", web::route().to(token))
             .route("/bearer/", web::route().to(bearer))
             .route("/session/", web::route().to(session))

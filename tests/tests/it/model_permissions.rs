@@ -357,3 +357,187 @@ async fn django_object_permissions_hide_what_one_cannot_read() {
         }
     }
 }
+
+/// django-guardian's tables as its `migrate` creates them on SQLite (3.5.2, indexes left out).
+const GUARDIAN_TABLES: [&str; 2] = [
+    r#"CREATE TABLE "guardian_userobjectpermission" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "object_pk" varchar(255) NOT NULL, "content_type_id" integer NOT NULL REFERENCES "django_content_type" ("id") DEFERRABLE INITIALLY DEFERRED, "permission_id" integer NOT NULL REFERENCES "auth_permission" ("id") DEFERRABLE INITIALLY DEFERRED, "user_id" integer NOT NULL REFERENCES "auth_user" ("id") DEFERRABLE INITIALLY DEFERRED)"#,
+    r#"CREATE TABLE "guardian_groupobjectpermission" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "object_pk" varchar(255) NOT NULL, "content_type_id" integer NOT NULL REFERENCES "django_content_type" ("id") DEFERRABLE INITIALLY DEFERRED, "group_id" integer NOT NULL REFERENCES "auth_group" ("id") DEFERRABLE INITIALLY DEFERRED, "permission_id" integer NOT NULL REFERENCES "auth_permission" ("id") DEFERRABLE INITIALLY DEFERRED)"#,
+];
+
+/// `blog.Article` objects by primary key, for an object-permission backend.
+struct Post(i64);
+
+impl DjangoModel for Post {
+    const APP_LABEL: &'static str = "blog";
+    const MODEL_NAME: &'static str = "article";
+
+    fn object_pk(object: &dyn std::any::Any) -> Option<String> {
+        object.downcast_ref::<Post>().map(|post| post.0.to_string())
+    }
+}
+
+#[api_view(GET, PUT, DELETE)]
+#[authentication_classes(BasicAuthentication)]
+#[permission_classes(DjangoObjectPermissions<Post, ViewToRead>)]
+async fn guardian_post(
+    auth: Auth,
+    pk: web::Path<i64>,
+) -> Result<HttpResponse, auth_actix::ApiErrorResponse> {
+    auth.check_object_permissions(&Post(*pk)).await?;
+    Ok(HttpResponse::Ok().json(auth.user().to_string()))
+}
+
+/// A project's own backend (Django's `AUTHENTICATION_BACKENDS` idea): every active user may
+/// read articles, at model level.
+#[derive(Debug)]
+struct EveryoneReads;
+
+impl auth_actix::permissions::PermissionBackend for EveryoneReads {
+    fn get_all_permissions<'a>(
+        &'a self,
+        _cx: auth_actix::permissions::BackendContext<'a>,
+        user: &'a auth_actix::store::user::User,
+        object: Option<&'a auth_actix::permissions::ObjectRef>,
+    ) -> auth_actix::permissions::BackendFuture<'a, std::collections::BTreeSet<String>> {
+        let granted = (user.is_active && object.is_none())
+            .then(|| "blog.view_article".to_owned())
+            .into_iter()
+            .collect();
+        Box::pin(async move { Ok(granted) })
+    }
+}
+
+#[actix_web::test]
+async fn plugged_in_backends_grant_model_and_object_permissions_as_djangos_backends_do() {
+    use auth_actix::permissions::ObjectPermissionBackend;
+    use auth_actix::store::sea_orm::ConnectionTrait;
+
+    let settings = settings_builder()
+        .permission_backend(EveryoneReads)
+        .permission_backend(ObjectPermissionBackend)
+        .build()
+        .unwrap();
+    let db = database(&settings).await;
+    create_permission_tables(&db).await;
+    for sql in GUARDIAN_TABLES {
+        db.execute_unprepared(sql).await.unwrap();
+    }
+    let editor = add_user(&db, &settings, "g_editor", "password", true, false).await;
+    let grouped = add_user(&db, &settings, "g_grouped", "password", true, false).await;
+    let idle = add_user(&db, &settings, "g_idle", "password", false, false).await;
+    add_user(&db, &settings, "g_boss", "password", true, false).await;
+    db.execute_unprepared("UPDATE auth_user SET is_superuser = 1 WHERE username = 'g_boss'")
+        .await
+        .unwrap();
+    for user in [editor.id, grouped.id, idle.id] {
+        for name in ["blog.change_article", "blog.delete_article"] {
+            grant(&db, user, name).await;
+        }
+    }
+    let view = permission(&db, "blog.view_article").await;
+    let change = permission(&db, "blog.change_article").await;
+    let delete = permission(&db, "blog.delete_article").await;
+    join_group(&db, grouped.id, "reviewers", &[]).await;
+    // guardian's rows: editor may change and read post 1 and delete post 2; the reviewers
+    // group may read post 2; the inactive user has rows that must not count.
+    let rows = [
+        ("user", editor.id.to_string(), change, "1"),
+        ("user", editor.id.to_string(), view, "1"),
+        ("user", editor.id.to_string(), delete, "2"),
+        ("user", idle.id.to_string(), view, "1"),
+    ];
+    for (_, user, permission, pk) in rows {
+        db.execute_unprepared(&format!(
+            "INSERT INTO guardian_userobjectpermission (object_pk, content_type_id, permission_id, user_id) \
+             SELECT '{pk}', content_type_id, id, {user} FROM auth_permission WHERE id = {permission}"
+        ))
+        .await
+        .unwrap();
+    }
+    db.execute_unprepared(&format!(
+        "INSERT INTO guardian_groupobjectpermission (object_pk, content_type_id, permission_id, group_id) \
+         SELECT '2', content_type_id, {view}, g.id FROM auth_permission, auth_group g \
+         WHERE auth_permission.id = {view} AND g.name = 'reviewers'"
+    ))
+    .await
+    .unwrap();
+
+    let app = app(&settings, &db, |config| {
+        config.route("/guardian/posts/{pk}/", web::to(guardian_post));
+    })
+    .await;
+    let status = |user: &'static str, method: &'static str, pk: u32| {
+        let request = test::TestRequest::default()
+            .method(method.parse().unwrap())
+            .uri(&format!("/guardian/posts/{pk}/"));
+        with_auth(request, basic(format!("{user}:password").as_bytes()))
+    };
+    let mut answers = Vec::new();
+    for (user, method, pk) in [
+        ("g_editor", "GET", 1),
+        ("g_editor", "PUT", 1),
+        ("g_editor", "DELETE", 1),
+        ("g_editor", "GET", 2),
+        ("g_editor", "DELETE", 3),
+        ("g_grouped", "GET", 2),
+        ("g_grouped", "PUT", 2),
+        ("g_grouped", "GET", 1),
+        ("g_boss", "DELETE", 9),
+    ] {
+        answers.push(send(&app, status(user, method, pk)).await.status);
+    }
+    // Read by the object row (200), change it (200), delete without the row but readable
+    // (403), unreadable (404); the group's row; a superuser holds every object permission.
+    assert_eq!(answers, [200, 200, 403, 404, 404, 200, 403, 404, 200]);
+
+    // Model level: the project's backend adds `view_article` for active users only.
+    let env = settings.environment(db.clone());
+    let backend = ModelBackend::default();
+    let user = |row| RequestUser::User(Arc::new(row));
+    let editor_row = user(editor.clone());
+    assert!(
+        backend
+            .has_perm(&env, &editor_row, "blog.view_article")
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        backend
+            .get_all_permissions(&env, &editor_row)
+            .await
+            .unwrap()
+            .iter()
+            .cloned()
+            .collect::<Vec<_>>(),
+        [
+            "blog.change_article",
+            "blog.delete_article",
+            "blog.view_article"
+        ]
+    );
+    assert!(
+        !ModelBackend::default()
+            .has_perm(&env, &user(idle.clone()), "blog.view_article")
+            .await
+            .unwrap()
+    );
+    // Object level: guardian's rules; another app's name on a blog object is not held.
+    let post = auth_actix::permissions::ObjectRef {
+        app_label: "blog",
+        model: "article",
+        pk: "1".to_owned(),
+    };
+    let on = |perms: &'static [&'static str], who: RequestUser| {
+        let (env, post) = (env.clone(), post.clone());
+        async move {
+            ModelBackend::default()
+                .has_perms_on_object(&env, &who, perms, Some(&post))
+                .await
+                .unwrap()
+        }
+    };
+    assert!(on(&["blog.change_article", "view_article"], editor_row.clone()).await);
+    assert!(!on(&["shop.change_article"], editor_row.clone()).await);
+    assert!(!on(&["blog.view_article"], user(idle)).await, "inactive");
+    assert!(!on(&["blog.view_article"], RequestUser::Anonymous).await);
+}

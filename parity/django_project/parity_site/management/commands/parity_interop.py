@@ -18,6 +18,8 @@ USERNAME_FIELD (a username, or an e-mail address for Member).
     user USER                          {"pk", "username", "is_staff", "is_superuser", "is_active", "str"}
     has-perms USER PERM...             {"has_perm": {PERM: user.has_perm(PERM)}, "all": sorted(user.get_all_permissions())}
     grant USER PERM...                 user.user_permissions.add(...) of each "app_label.codename"
+    make-group NAME                    Group.objects.get_or_create(name=NAME) -> {"pk": ...}
+    assign-obj-perm WHO PERM PK        django-guardian's assign_perm(PERM, user WHO or group:NAME, group PK)
     join-group USER GROUP PERM...      Group.objects.get_or_create(name=GROUP), its permissions.add(...) of
                                        each "app_label.codename", user.groups.add(group)
     login USER PASSWORD                django.test.Client().login(): the session Django's login() saves
@@ -108,6 +110,11 @@ class Command(BaseCommand):
             p = sub.add_parser(name)
             p.add_argument("username")
             p.add_argument("perms", nargs="+")
+        p = sub.add_parser("assign-obj-perm")
+        p.add_argument("who", help="a username, or group:NAME (made when missing)")
+        p.add_argument("perm")
+        p.add_argument("pk", type=int)
+        sub.add_parser("make-group").add_argument("name")
         p = sub.add_parser("join-group")
         p.add_argument("username")
         p.add_argument("group")
@@ -183,6 +190,23 @@ class Command(BaseCommand):
             app_label, codename = perm.split(".", 1)
             user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
         return {"granted": perms}
+
+    def do_make_group(self, name, **_):
+        from django.contrib.auth.models import Group
+
+        return {"pk": Group.objects.get_or_create(name=name)[0].pk}
+
+    def do_assign_obj_perm(self, who, perm, pk, **_):
+        """django-guardian's `assign_perm(perm, user_or_group, obj)` on group `pk`."""
+        from django.contrib.auth.models import Group
+        from guardian.shortcuts import assign_perm
+
+        if who.startswith("group:"):
+            holder = Group.objects.get_or_create(name=who[len("group:"):])[0]
+        else:
+            holder = get_user(who)
+        assign_perm(perm, holder, Group.objects.get(pk=pk))
+        return {"assigned": perm, "to": who, "pk": pk}
 
     def do_join_group(self, username, group, perms, **_):
         from django.contrib.auth.models import Group, Permission
