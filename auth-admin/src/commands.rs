@@ -508,8 +508,18 @@ async fn create_account(
     let (db, users) = (env.db(), &env.settings().user_model);
     require_tables(db, &[users.table()]).await?;
     if !args.groups.is_empty() {
-        // Before the user is made: a missing table must not leave half an account.
+        // Before the user is made: a missing table or a name `auth_group.name` cannot hold
+        // must not leave half an account.
         require_permission_tables(env).await?;
+        if let Some(name) = args
+            .groups
+            .iter()
+            .find(|name| name.is_empty() || name.chars().count() > 150)
+        {
+            return Err(CommandError::new(format!(
+                "Error: group name {name:?} must have 1 to 150 characters."
+            )));
+        }
     }
     let env_password_set = args.superuser && std::env::var_os(SUPERUSER_PASSWORD_ENV).is_some();
     let password_missing = !args.no_password && args.password_env.is_none() && !env_password_set;

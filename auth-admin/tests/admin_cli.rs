@@ -1477,6 +1477,24 @@ async fn createuser_makes_a_plain_staff_or_super_user_in_groups_made_when_missin
         &output,
         "CommandError: Error: That username is already taken.\n",
     );
+    // A group name auth_group.name cannot hold is refused before the user is made.
+    let output = cli(
+        &db,
+        &[
+            "createuser",
+            "--username",
+            "longgroup",
+            "--no-password",
+            "--group",
+            "ggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggg",
+        ],
+    );
+    assert_eq!(output.code, 1, "{output:?}");
+    assert!(
+        output.stderr.contains("must have 1 to 150 characters"),
+        "{output:?}"
+    );
+    assert!(stored_user(&conn, "longgroup").await.is_none());
     let output = cli(&db, &["createuser", "--no-input", "--no-password"]);
     assert_command_error(
         &output,

@@ -20,7 +20,7 @@ use serde_json::{Map, Value};
 
 use crate::environment::{Environment, Services};
 use crate::error::ApiError;
-use crate::jwt::claims::python_int;
+use crate::jwt::claims::{python_int, python_str};
 use crate::simplejwt::{SimpleJwtSettings, Token, TokenError, TokenKind, messages};
 use crate::store::token_blacklist::{self, OutstandingToken};
 use crate::store::user_id::{UserId, UserIdKind};
@@ -90,9 +90,13 @@ pub fn is_revoked(
     let Some(cache) = services.credential_cache() else {
         return false;
     };
-    let user = payload
-        .get(user_id_claim)
-        .and_then(|claim| id_kind.from_json(claim));
+    // The claim as the model's key reads it; failing that, as any key's text, so that a
+    // misconfigured key kind cannot switch revocation off.
+    let user = payload.get(user_id_claim).and_then(|claim| {
+        id_kind
+            .from_json(claim)
+            .or_else(|| python_str(claim).parse().ok())
+    });
     let Some(floor) = user.and_then(|user| cache.jwt_floor(user)) else {
         return false;
     };

@@ -247,16 +247,12 @@ impl ModelBackend {
     ) -> Result<bool, ApiError> {
         match user {
             RequestUser::User(row) if row.is_active && row.is_superuser => Ok(true),
-            RequestUser::User(_) => {
-                Ok(self
-                    .get_all_permissions(env, user)
-                    .await?
-                    .iter()
-                    .any(|perm| {
-                        perm.split_once('.')
-                            .is_some_and(|(app, _)| app == app_label)
-                    }))
-            }
+            // `ModelBackend.has_module_perms`: its own permissions only (Django asks only the
+            // backends that define `has_module_perms`; `BaseBackend` does not).
+            RequestUser::User(_) => Ok(self.of(env, user, Kind::All).await?.iter().any(|perm| {
+                perm.split_once('.')
+                    .is_some_and(|(app, _)| app == app_label)
+            })),
             RequestUser::Token(_) | RequestUser::Anonymous | RequestUser::None => Ok(false),
         }
     }

@@ -10,6 +10,11 @@
 //! any name); otherwise the user's own rows and its groups' rows for that object. A name's app
 //! label must be the object's: guardian raises `WrongAppError` (a server error) for another,
 //! here it is not held. The anonymous user holds none (guardian's `ANONYMOUS_USER_NAME = None`).
+//!
+//! The object's [`ObjectRef`] names the content type guardian's rows carry: the concrete
+//! model's (`ContentType.get_for_model(obj)`; for a proxy model, its concrete parent's app
+//! label and model). `get_all_permissions` answers `app_label.codename` names, where guardian's
+//! answers bare codenames, so that they compare with Django's other permission names.
 
 use std::collections::BTreeSet;
 

@@ -11,7 +11,10 @@
 //!
 //! Unlike Django, only database users are asked: an anonymous request and simplejwt's token
 //! user hold no permission from any backend (django-guardian's anonymous-user row is not read:
-//! its `ANONYMOUS_USER_NAME = None`).
+//! its `ANONYMOUS_USER_NAME = None`). A backend answers `has_perm` and `get_all_permissions`
+//! only: it cannot stop the search by raising `PermissionDenied`, `get_user_permissions` and
+//! `get_group_permissions` are `ModelBackend`'s alone, and `has_module_perms` is
+//! `ModelBackend`'s (as in Django for a backend that does not define it).
 
 use std::collections::BTreeSet;
 use std::fmt;

@@ -351,7 +351,7 @@ pub fn derive_authentication(input: TokenStream) -> TokenStream {
 /// #[derive(UserColumns)]
 /// struct MemberFields {
 ///     display_name: String,
-///     shoe_size: Option<i64>,
+///     shoe_size: Option<i32>,
 ///     #[user_column(name = "team_id")]
 ///     team: Option<i32>,
 /// }

@@ -34,11 +34,15 @@ fn column_of(field: &syn::Field, errors: &mut Errors) -> Option<String> {
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && name.len() <= 63;
+        // Read as `x_{name}`: within PostgreSQL's 63-byte identifiers.
+        && name.len() <= 61;
     if !plain {
         errors.spanned(
             field,
-            format!("column {name:?} is not a plain SQL identifier (letters, digits, `_`)"),
+            format!(
+                "column {name:?} is not a plain SQL identifier (letters, digits, `_`; at most \
+                 61)"
+            ),
         );
     }
     Some(name)

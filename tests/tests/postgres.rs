@@ -401,6 +401,28 @@ async fn a_custom_user_model_with_bigint_keys_works_on_postgres() {
         .await,
         1
     );
+    // The model's own columns with their types: `integer` is an i32 on PostgreSQL.
+    #[derive(Debug, PartialEq, auth_actix::UserColumns)]
+    struct MemberFields {
+        display_name: String,
+        shoe_size: Option<i32>,
+    }
+    db.execute_unprepared("UPDATE accounts_member SET display_name = 'Ann', shoe_size = 38")
+        .await
+        .unwrap();
+    let (user, fields) = members
+        .find_with_columns::<MemberFields, _>(&db, ann.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(user.username, "ann@example.com");
+    assert_eq!(
+        fields,
+        MemberFields {
+            display_name: "Ann".to_owned(),
+            shoe_size: Some(38)
+        }
+    );
     schema.drop().await;
 }
 
@@ -609,6 +631,31 @@ async fn a_user_model_with_uuid_keys_works_on_postgres() {
             .await
             .unwrap()
     );
+
+    // django-guardian's object permissions for a UUID-keyed user, its own and its group's.
+    db.execute_unprepared(&format!(
+        "CREATE TABLE guardian_userobjectpermission (id serial PRIMARY KEY, object_pk \
+         varchar(255) NOT NULL, content_type_id integer NOT NULL, permission_id integer NOT \
+         NULL, user_id uuid NOT NULL); \
+         CREATE TABLE guardian_groupobjectpermission (id serial PRIMARY KEY, object_pk \
+         varchar(255) NOT NULL, content_type_id integer NOT NULL, group_id integer NOT NULL, \
+         permission_id integer NOT NULL); \
+         INSERT INTO guardian_userobjectpermission (object_pk, content_type_id, permission_id, \
+         user_id) SELECT '7', content_type_id, id, '{text}' FROM auth_permission \
+         WHERE codename = 'add_article'; \
+         INSERT INTO guardian_groupobjectpermission (object_pk, content_type_id, permission_id, \
+         group_id) SELECT '8', content_type_id, id, {editors} FROM auth_permission \
+         WHERE codename = 'change_article'"
+    ))
+    .await
+    .unwrap();
+    for (pk, want) in [("7", "add_article"), ("8", "change_article")] {
+        let object = ("blog", "article", pk);
+        let found = store::guardian::object_codenames(&db, &persons, ann.id, object)
+            .await
+            .unwrap();
+        assert_eq!(found.into_iter().collect::<Vec<_>>(), [want], "object {pk}");
+    }
 
     // Django's ORM deletes the many-to-many rows; here the tables this library owns go first.
     db.execute_unprepared("DELETE FROM uuid_users_person_groups")

@@ -8,7 +8,7 @@
 
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, TransactionSession, TransactionTrait};
 
-use super::user::{AUTH_USER, UserModel};
+use super::user::{AUTH_USER, UserIdKind, UserModel};
 
 /// One table: its name and, per backend, the statements that create it and its indexes.
 struct Table {
@@ -212,7 +212,28 @@ pub async fn migrate_with<C: ConnectionTrait + TransactionTrait>(
             Err(error) => return Err(error),
         }
     }
+    // The key kind configured must be the table's: read as the other kind, a key matches no
+    // row, or on MySQL (which compares `char(32)` with an integer as numbers) the wrong one.
+    if let Some(first) = users.find_first(db).await? {
+        let (found, configured) = (first.id.kind(), users.id_kind());
+        if found != configured {
+            return Err(DbErr::Custom(format!(
+                "the user table {:?} has {} keys but the user model is configured with {} keys \
+                 (AUTH_USER_PK_FIELD, UserModel::with_id_kind)",
+                users.table(),
+                kind_name(found),
+                kind_name(configured)
+            )));
+        }
+    }
     Ok(report)
+}
+
+fn kind_name(kind: UserIdKind) -> &'static str {
+    match kind {
+        UserIdKind::Uuid => "UUID",
+        _ => "integer",
+    }
 }
 
 async fn create_table<C: TransactionTrait>(db: &C, statements: &[&str]) -> Result<(), DbErr> {

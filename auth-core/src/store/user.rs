@@ -494,7 +494,8 @@ impl UserModel {
         let backend = db.get_database_backend();
         let mut select = self.select(backend);
         for name in E::COLUMNS {
-            if !is_identifier(name) {
+            // Read as `x_{name}`, which must stay within PostgreSQL's 63 bytes.
+            if !is_identifier(name) || name.len() > 61 {
                 return Err(DbErr::Custom(format!(
                     "user column {name:?} is not a plain identifier"
                 )));

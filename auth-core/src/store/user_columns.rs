@@ -6,7 +6,10 @@
 //! [`UserModel::find_with_columns`](super::user::UserModel::find_with_columns) (the user and
 //! the columns, one query) or, in a handler, `Auth::user_columns` (the request's user). Each
 //! field is a column of the same name, decoded as sea-orm decodes that Rust type (`String`,
-//! `Option<i64>`, `bool`, `chrono` times, [`UserId`](super::user_id::UserId) for a key …).
+//! `bool`, `chrono` times, integers …). A field's type must fit the column as the backend's
+//! driver hands it over: on PostgreSQL an `integer` column (Django's `IntegerField`,
+//! `PositiveIntegerField`, a `ForeignKey` to an `AutoField`) is an `i32` and a `bigint` an
+//! `i64`; SQLite and MySQL convert between integer widths.
 
 use sea_orm::{DbErr, QueryResult};
 

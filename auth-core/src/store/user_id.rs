@@ -46,7 +46,7 @@ pub enum UserIdKind {
 
 impl UserIdKind {
     /// The Django field class names this kind stands for, as the settings file spells them
-    /// (`AUTH_USER_MODEL_PK`): `AutoField`, `BigAutoField`, `SmallAutoField`, `UUIDField`.
+    /// (`AUTH_USER_PK_FIELD`): `AutoField`, `BigAutoField`, `SmallAutoField`, `UUIDField`.
     pub fn from_field_class(name: &str) -> Option<Self> {
         match name {
             "AutoField" | "BigAutoField" | "SmallAutoField" => Some(Self::Integer),
@@ -62,7 +62,8 @@ impl UserIdKind {
     /// `IntegerField`: Python's `int(text)` — surrounding whitespace, a sign and `_` between
     /// digits are accepted (ASCII digits only here: Django never writes others). `UUIDField`:
     /// `uuid.UUID(hex=text)` — `urn:` and `uuid:` removed, then surrounding braces, then every
-    /// hyphen, leaving exactly 32 hex digits.
+    /// hyphen, leaving 32 hex digits (see [`uuid::from_hex`] for the forms Python's `int()`
+    /// would also take).
     pub fn to_python(self, text: &str) -> Option<UserId> {
         match self {
             Self::Integer => number::int(text).map(UserId::Int),
@@ -73,7 +74,8 @@ impl UserIdKind {
     /// Django's `pk.to_python(value)` for a JSON value, as simplejwt's
     /// `User.objects.get(id=token[USER_ID_CLAIM])` reads its claim: for an integer key Python's
     /// `int()` of it; for a UUID key a string as [`to_python`](Self::to_python) reads it or a
-    /// non-negative integer as `uuid.UUID(int=…)` (simplejwt writes `str(user.id)`). `None`
+    /// non-negative integer below 2⁶⁴ as `uuid.UUID(int=…)` (Python takes up to 2¹²⁸; simplejwt
+    /// writes `str(user.id)`, never an integer). `None`
     /// where Django raises: no user here, never simplejwt's server error.
     pub fn from_json(self, value: &serde_json::Value) -> Option<UserId> {
         match (self, value) {

@@ -285,7 +285,7 @@ async fn remote_user_creates_an_unknown_member_by_email() {
 #[derive(Debug, PartialEq, auth_actix::UserColumns)]
 struct MemberFields {
     display_name: String,
-    shoe_size: Option<i64>,
+    shoe_size: Option<i32>,
 }
 
 #[auth_actix::authentication_classes(TokenAuthentication)]

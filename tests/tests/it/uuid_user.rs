@@ -10,7 +10,7 @@
 use actix_web::web;
 use auth_actix::authentication::{UserFields, create_user};
 use auth_actix::store::sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
-use auth_actix::store::user::{UserId, UserIdKind, UserModel};
+use auth_actix::store::user::{AUTH_USER, UserId, UserIdKind, UserModel};
 use auth_actix::store::{self, migrations, permission, token};
 use auth_actix::views::{knox_endpoints, session_endpoints, simplejwt_endpoints};
 use auth_actix::{
@@ -290,4 +290,47 @@ async fn permissions_are_read_and_written_through_the_models_uuid_column() {
         !permission::revoke(&db, &users, ann, add).await.unwrap(),
         "already gone"
     );
+}
+
+#[actix_web::test]
+async fn migrate_refuses_a_key_kind_that_is_not_the_tables() {
+    let settings = person_settings();
+    let (db, _) = person_database(&settings).await;
+    let integers = UserModel::new("uuid_users_person", "username")
+        .unwrap()
+        .with_auth_user_model("uuid_users.Person")
+        .unwrap();
+    let refused = migrations::migrate_with(&db, &integers).await.unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("has UUID keys but the user model is configured with integer keys"),
+        "{refused}"
+    );
+    migrations::migrate_with(&db, &persons()).await.unwrap();
+    // And the other way round: Django's auth_user with a UUID kind.
+    let plain = database(&test_support::settings()).await;
+    let uuid_auth_user = AUTH_USER.with_id_kind(UserIdKind::Uuid);
+    assert!(
+        migrations::migrate_with(&plain, &uuid_auth_user)
+            .await
+            .is_err()
+    );
+}
+
+#[actix_web::test]
+async fn a_revocation_floor_holds_even_when_the_claim_is_read_with_the_wrong_key_kind() {
+    let settings = cached_person_settings();
+    let (db, ann) = person_database(&settings).await;
+    let env = settings.environment(db);
+    assert!(auth_core::jwt_revocation::revoke_user_tokens(&env, ann));
+    let mut payload = serde_json::Map::new();
+    payload.insert("user_id".to_owned(), json!(ann.to_string()));
+    payload.insert("iat".to_owned(), json!(0));
+    for kind in [UserIdKind::Uuid, UserIdKind::Integer] {
+        assert!(
+            auth_core::jwt_revocation::is_revoked(env.services(), kind, "user_id", &payload),
+            "{kind:?}"
+        );
+    }
 }

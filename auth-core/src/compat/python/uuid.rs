@@ -13,8 +13,11 @@ pub fn uuid4() -> u128 {
 }
 
 /// `uuid.UUID(hex=text)`: `urn:` and `uuid:` removed, then surrounding braces, then every
-/// hyphen, leaving exactly 32 hex digits (either case); `None` where Python raises
-/// `ValueError`.
+/// hyphen, leaving 32 characters that must be hex digits (either case); `None` where Python
+/// raises `ValueError`. Python then reads them with `int(…, 16)`, which would also take a
+/// sign, a `0x` prefix, `_` between digits and surrounding whitespace within those 32
+/// characters: refused here (no Django writes such a key, and the values read are signed
+/// sessions and claims).
 pub fn from_hex(text: &str) -> Option<u128> {
     let text = text.replace("urn:", "").replace("uuid:", "");
     let digits: String = text
@@ -72,6 +75,7 @@ mod tests {
             "42",
             "0f6b5c1e8d1a4c439a9e3b5e2c7d9f1",
             &"g".repeat(32),
+            // Valid for Python's int(…, 16): refused here (see `from_hex`).
             "+f6b5c1e8d1a4c439a9e3b5e2c7d9f10",
         ] {
             assert_eq!(from_hex(bad), None, "{bad}");
