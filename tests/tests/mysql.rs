@@ -739,6 +739,45 @@ async fn the_permission_model_reads_djangos_tables_on_mariadb() {
     }
     // An inactive member of the group is refused by Basic before any permission is read.
     assert_eq!(send(&app, ask("GET", "inactive")).await.status, 401);
+
+    // django-guardian's object permissions (its tables as its `migrate` makes them on MariaDB,
+    // indexes left out): the editor's own row on article 7, the editors group's on article 8.
+    for sql in [
+        "CREATE TABLE `guardian_userobjectpermission` (`id` integer AUTO_INCREMENT NOT NULL PRIMARY KEY, `object_pk` varchar(255) NOT NULL, `content_type_id` integer NOT NULL, `permission_id` integer NOT NULL, `user_id` integer NOT NULL)",
+        "CREATE TABLE `guardian_groupobjectpermission` (`id` integer AUTO_INCREMENT NOT NULL PRIMARY KEY, `object_pk` varchar(255) NOT NULL, `content_type_id` integer NOT NULL, `group_id` integer NOT NULL, `permission_id` integer NOT NULL)",
+    ] {
+        db.execute_unprepared(sql).await.unwrap();
+    }
+    db.execute_unprepared(&format!(
+        "INSERT INTO guardian_userobjectpermission (object_pk, content_type_id, permission_id, \
+         user_id) SELECT '7', content_type_id, id, {} FROM auth_permission \
+         WHERE codename = 'add_article'",
+        editor.id
+    ))
+    .await
+    .unwrap();
+    db.execute_unprepared(
+        "INSERT INTO guardian_groupobjectpermission (object_pk, content_type_id, permission_id, \
+         group_id) SELECT '8', p.content_type_id, p.id, g.id FROM auth_permission p, auth_group g \
+         WHERE p.codename = 'change_article' AND g.name = 'editors'",
+    )
+    .await
+    .unwrap();
+    for (pk, want) in [
+        ("7", &["add_article"][..]),
+        ("8", &["change_article"]),
+        ("9", &[]),
+    ] {
+        let found =
+            store::guardian::object_codenames(&db, users, editor.id, ("blog", "article", pk))
+                .await
+                .unwrap();
+        assert_eq!(
+            found.iter().map(String::as_str).collect::<Vec<_>>(),
+            want,
+            "object {pk}"
+        );
+    }
     database.drop().await;
 }
 
