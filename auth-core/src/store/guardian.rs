@@ -67,10 +67,7 @@ pub async fn object_codenames<C: ConnectionTrait>(
             Expr::col((Alias::new("ug"), Alias::new("group_id")))
                 .equals((Alias::new("o"), Alias::new("group_id"))),
         )
-        .and_where(
-            Expr::col((Alias::new("ug"), Alias::new(users.m2m_column())))
-                .eq(user_id.sql_value(backend)),
-        );
+        .and_where(users.m2m_rows_of("ug", user_id, backend));
     direct.union(UnionType::Distinct, grouped);
     db.query_all(&direct)
         .await?

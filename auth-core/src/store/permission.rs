@@ -80,10 +80,7 @@ pub async fn user_permissions<C: ConnectionTrait>(
         ("up", "permission_id"),
         ("p", "id"),
     );
-    select.and_where(
-        Expr::col((Alias::new("up"), Alias::new(users.m2m_column())))
-            .eq(user_id.sql_value(db.get_database_backend())),
-    );
+    select.and_where(users.m2m_rows_of("up", user_id, db.get_database_backend()));
     names(db, &select).await
 }
 
@@ -108,10 +105,7 @@ pub async fn group_permissions<C: ConnectionTrait>(
         ("ug", "group_id"),
         ("gp", "group_id"),
     );
-    select.and_where(
-        Expr::col((Alias::new("ug"), Alias::new(users.m2m_column())))
-            .eq(user_id.sql_value(db.get_database_backend())),
-    );
+    select.and_where(users.m2m_rows_of("ug", user_id, db.get_database_backend()));
     names(db, &select).await
 }
 

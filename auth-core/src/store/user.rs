@@ -294,6 +294,12 @@ impl UserModel {
         format!("{}_id", self.model_name)
     }
 
+    /// `{alias}.{m2m_column} = id`: the rows of one of those tables (aliased `alias`) that
+    /// belong to user `id`.
+    pub(crate) fn m2m_rows_of(&self, alias: &str, id: UserId, backend: DbBackend) -> Expr {
+        Expr::col((Alias::new(alias), Alias::new(self.m2m_column()))).eq(id.sql_value(backend))
+    }
+
     /// The table name.
     pub fn table(&self) -> &str {
         &self.table

@@ -274,6 +274,12 @@ impl TryGetable for UserId {
                 "{index:?}: {text:?} is not a user key"
             )))
         };
+        // PostgreSQL's keys are read as text (see `readable`): no integer attempt there.
+        #[cfg(feature = "postgres")]
+        if res.try_as_pg_row().is_some() {
+            let text = String::try_get_by(res, index)?;
+            return Self::from_column_text(&text).ok_or_else(|| malformed(&text));
+        }
         // An integer column (SQLite, MySQL) first: the default user model's, on the hot path.
         match i64::try_get_by(res, index) {
             Ok(id) => Ok(Self::Int(id)),
