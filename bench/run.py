@@ -90,16 +90,24 @@ ROWS = [
     Row("jwt", "JWTAuthentication (HS256), cache off", "rust", "/jwt/", "jwt"),
     Row("jwt-stateless", "JWTStatelessUserAuthentication (HS256)", "rust", "/jwt-stateless/",
         "jwt-stateless"),
+    Row("jwt-stateless-hello", "JWTStatelessUserAuthentication, `hello` body", "rust",
+        "/jwt-stateless-hello/", "jwt-stateless", drf_compare=False),
+    # django-oauth-toolkit: the token and its user read from SQLite, then from the cache.
+    Row("oauth2", "OAuth2Authentication (DOT token), cache off", "rust", "/oauth2/", "oauth2"),
+    Row("oauth2-cache", "OAuth2Authentication (DOT token), cache on", "rust-cache", "/oauth2/",
+        "oauth2"),
     Row("drf-token", "DRF 3.18 + gunicorn, Token", "drf", "/token/", "token"),
     Row("drf-session", "DRF 3.18 + gunicorn, Session", "drf", "/session/", "session"),
     Row("drf-bad-token", "DRF 3.18 + gunicorn, bad token", "drf", "/token/", "bad-token", 401),
     Row("drf-jwt", "DRF 3.18 + simplejwt 5.5.1 + gunicorn, JWTAuthentication", "drf", "/jwt/", "jwt"),
     Row("drf-jwt-stateless", "DRF 3.18 + simplejwt 5.5.1 + gunicorn, stateless", "drf",
         "/jwt-stateless/", "jwt-stateless"),
+    Row("drf-oauth2", "DRF 3.18 + django-oauth-toolkit 3.4.1 + gunicorn", "drf", "/oauth2/",
+        "oauth2"),
 ]
 SERVER_ORDER = ["bare", "rust", "rust-cache", "drf"]
 DRF_ROW = {"token": "drf-token", "session": "drf-session", "bad-token": "drf-bad-token",
-           "jwt": "drf-jwt", "jwt-stateless": "drf-jwt-stateless"}
+           "jwt": "drf-jwt", "jwt-stateless": "drf-jwt-stateless", "oauth2": "drf-oauth2"}
 
 
 @dataclass
@@ -442,6 +450,8 @@ def row_headers(row, fixtures):
         return [("Cookie", f"sessionid={fixtures['sessionid']}")]
     if row.auth in ("jwt", "jwt-stateless"):
         return [("Authorization", f"Bearer {fixtures['jwt']}")]
+    if row.auth == "oauth2":
+        return [("Authorization", f"Bearer {fixtures['oauth2']}")]
     return []
 
 
@@ -456,7 +466,7 @@ def check_row(server, row, headers):
     # A `hello`-body row authenticated if it answered 200: its route requires IsAuthenticated.
     # The stateless scheme's user is simplejwt's TokenUser: `TokenUser <id>`.
     who = b'"user":"TokenUser' if row.auth == "jwt-stateless" else b'"user":"bench"'
-    if row.auth in ("token", "session", "jwt", "jwt-stateless") and row.drf_compare \
+    if row.auth in ("token", "session", "jwt", "jwt-stateless", "oauth2") and row.drf_compare \
             and who not in body.replace(b" ", b""):
         raise RuntimeError(f"{row.name}: GET {row.path} did not authenticate bench: {body[:200]!r}")
 

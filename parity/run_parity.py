@@ -111,8 +111,10 @@ class Resp:
 
 def http_request(port: int, method: str, path: str, headers, body: bytes | None, timeout=30) -> Resp:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    # A scenario's own `Host` header replaces http.client's (127.0.0.1:port).
+    own_host = any(name.lower() == "host" for name, _ in headers)
     try:
-        conn.putrequest(method, path, skip_accept_encoding=True)
+        conn.putrequest(method, path, skip_host=own_host, skip_accept_encoding=True)
         for name, value in headers:
             conn.putheader(name, value)
         if body is not None:
@@ -549,7 +551,12 @@ TRANSPORT_NOTE = ("RFC 9110 §5.5: a control byte other than HTAB makes a field 
                   "says: auth-core's authorization_header unit tests cover it.")
 
 
-def transport_refusal(django_status: int) -> Check:
+URI_TRANSPORT_NOTE = ("RFC 3986 §2: `\"`, `<` and `>` are not URI characters; actix-web's HTTP/1 parser refuses "
+                      "a request target holding them with 400 before any library code runs (Django's runserver "
+                      "passes them on, and DOT percent-escapes them before oauthlib parses the query).")
+
+
+def transport_refusal(django_status: int, what: str = "a control byte in a header") -> Check:
     """An `Authorization` value with 0x0B, 0x0C or 0x1C: the reference must answer as the spec
     says (`django_status`), and the Rust server's HTTP layer must refuse the malformed request with
     400. Anything else on either side (a success from Rust, a 500, an auth answer) is a difference."""
@@ -559,7 +566,7 @@ def transport_refusal(django_status: int) -> Check:
         if dj.status != django_status:
             diffs.append(f"django answered {dj.status}, the spec says {django_status}")
         if rs.status != 400:
-            diffs.append(f"rust answered {rs.status}: expected actix-web's 400 for a control byte in a header")
+            diffs.append(f"rust answered {rs.status}: expected actix-web's 400 for {what}")
         return diffs
 
     return check
@@ -1670,6 +1677,549 @@ def session_groups() -> list[Group]:
 
 
 # --------------------------------------------------------------------------------------------------
+# django-oauth-toolkit (issue 21): DRF's OAuth2Authentication and DOT's scope permissions
+#
+# The tokens and applications are written by `manage.py parity_oauth2` (DOT's own models). Every
+# route x token x method, the Authorization header shapes oauthlib's `str.split()` sees, tokens in
+# the query string and in bodies, RFC 8707 resource-restricted tokens under several Host headers,
+# sessions beside tokens, DRF's `|` and `&` over DOT's permissions, and tokens issued by Django's
+# `/o/token/` used on both servers. `--oauth2-provider JSON` sets OAUTH2_PROVIDER on both sides.
+
+# The settings both servers start from (parity_site/settings.py; `--oauth2-provider` goes over them).
+OAUTH2_PROVIDER_BASE = {"COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True, "ERROR_RESPONSE_WITH_SCOPES": False}
+
+# The configurations the oauth2 group is checked under: `--oauth2-runs` runs the group once per entry
+# (None: the base settings), each on a fresh database with both servers restarted.
+OAUTH2_PROVIDER_RUNS = [
+    None,
+    '{"ERROR_RESPONSE_WITH_SCOPES": true}',
+    '{"COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": false}',
+    # The port's switch back to DOT's behaviour for tokens of inactive users (DOT ignores the
+    # key): the inactive user's rows then compare byte for byte.
+    '{"AUTHENTICATE_INACTIVE_USERS": true}',
+]
+
+
+@dataclass(frozen=True)
+class OAuth2Token:
+    raw: str | None  # None: no Authorization header
+    user: str | None  # the user str(request.user) names when the token authenticates; None: no user
+    scopes: frozenset = frozenset()
+    state: str = "valid"  # valid | invalid | expired | resource (restricted to another audience here)
+
+
+def _tok(raw, user, scope, state="valid"):
+    return OAuth2Token(raw, user, frozenset(scope.split()), state)
+
+
+OAUTH2_TOKENS = {
+    "no header": OAuth2Token(None, None, frozenset(), "absent"),
+    "unknown": _tok("UnknownToken0000000000000000Z", None, "", "invalid"),
+    "read (john)": _tok("ReadJohn000000000000000000000A", "john", "read"),
+    "read write (john)": _tok("ReadWriteJohn0000000000000000B", "john", "read write"),
+    "all scopes (john)": _tok("AllScopesJohn0000000000000000C", "john",
+                              "read write orders:read orders:write create admin"),
+    "expired": _tok("ExpiredJohn000000000000000000D", "john", "read write", "expired"),
+    "client credentials (no user)": _tok("ClientCredentials000000000000E", None, "read write"),
+    "inactive user": _tok("InactiveUser0000000000000000F", "inactive", "read write"),
+    "resource http://api.example.com/oauth2": _tok("ResourceMatch0000000000000000G", "john", "read write",
+                                                   "resource"),
+    "resource https://other.example.com/": _tok("ResourceOther0000000000000000H", "john", "read write",
+                                                "resource"),
+    "no application": _tok("NoApplication0000000000000000I", "john", "read write"),
+    "admin, read": _tok("AdminReadOnly0000000000000000J", "admin", "read"),
+    "empty scope": _tok("EmptyScope000000000000000000K", "john", ""),
+    "orders:write only": _tok("OrdersWriter0000000000000000L", "john", "orders:write"),
+}
+OAUTH2_RW = OAUTH2_TOKENS["read write (john)"].raw
+OAUTH2_UNKNOWN = OAUTH2_TOKENS["unknown"].raw
+OAUTH2_MATCH = OAUTH2_TOKENS["resource http://api.example.com/oauth2"].raw
+OAUTH2_OTHER = OAUTH2_TOKENS["resource https://other.example.com/"].raw
+OAUTH2_ADMIN_DRF_TOKEN = "adminoauth2"  # a DRF token of `admin` (parity_oauth2)
+
+OAUTH2_SAFE = ("GET", "HEAD", "OPTIONS")
+OAUTH2_OAS = {"GET": [["read"]], "POST": [["create", "write"], ["admin"]], "PUT": [["write"]]}
+
+
+def _has(scopes, needed):
+    return set(needed) <= scopes
+
+
+# path -> has_permission(user, scopes, method) for a request a token authenticated (parity_site/views.py)
+OAUTH2_ROUTES = {
+    "/oauth2/": lambda u, s, m: u is not None,  # IsAuthenticated
+    "/oauth2-open/": lambda u, s, m: True,  # AllowAny
+    "/oauth2-scope/": lambda u, s, m: _has(s, ["read", "write"]),  # TokenHasScope
+    "/oauth2-rw/": lambda u, s, m: _has(s, ["read" if m in OAUTH2_SAFE else "write"]),
+    "/oauth2-rw-admin/": lambda u, s, m: _has(s, ["admin", "read" if m in OAUTH2_SAFE else "write"]),
+    "/oauth2-resource/": lambda u, s, m: _has(s, ["orders:read" if m in OAUTH2_SAFE else "orders:write"]),
+    "/oauth2-or-session/": lambda u, s, m: _has(s, ["read"]),  # a token: TokenHasScope only
+    "/oauth2-oas/": lambda u, s, m: any(_has(s, alt) for alt in OAUTH2_OAS.get(m, [])),
+    "/oauth2-composed/": lambda u, s, m: _has(s, ["admin"]) or u == "admin",  # TokenHasScope | IsAdminUser
+    "/oauth2-and/": lambda u, s, m: u is not None and _has(s, ["read"]),  # IsAuthenticated & TokenHasScope
+}
+
+
+def oauth2_want(path, token: OAuth2Token | None, method="GET", authenticated=None):
+    """DOT's status for a request with `token` in a well-formed header (or `authenticated`
+    forced): 200 when the permission admits it, else 403 after an authentication, else 401
+    (200 on AllowAny)."""
+    if authenticated is None:
+        authenticated = token is not None and token.state == "valid"
+    if not authenticated:
+        return 200 if path == "/oauth2-open/" else 401
+    return 200 if OAUTH2_ROUTES[path](token.user, token.scopes, method) else 403
+
+
+def oauth2_issue(slot, grant_fields, client_id, client_secret):
+    """POST to Django's `/o/token/` (only Django serves it): the first pass issues the token, the
+    second reuses that answer, so both servers then see the same token (and `AccessToken #pk`)."""
+
+    def action(ctx):
+        key = f"oauth2_issued_{slot}"
+        if key in ctx["other"]:
+            resp = ctx["other"][key]
+        else:
+            port = ctx["port"] if ctx["side"] == "django" else ctx["other"]["port"]
+            headers, body = form_body(grant_fields)
+            resp = http_request(port, "POST", "/o/token/", auth(basic(client_id, client_secret)) + headers, body)
+        ctx[key] = resp
+        data = resp.json() or {}
+        ctx[slot] = data.get("access_token", "<not issued>")
+        return resp
+
+    return action
+
+
+OAUTH2_TOKEN_CHARS = re.compile(r"^[A-Za-z0-9]{30}$")  # oauthlib's random_token_generator
+
+
+def check_oauth2_issued(scope: str, refresh: bool) -> Check:
+    """Django's `/o/token/` answer: 200, `Cache-Control: no-store`, `Pragma: no-cache`, JSON with
+    exactly these keys, a 30-character token, 36000 s (ACCESS_TOKEN_EXPIRE_SECONDS), `Bearer`."""
+
+    def check(dj: Resp, rs: Resp, ctx_dj, ctx_rs) -> list[str]:
+        diffs = []
+        if dj.body != rs.body:
+            diffs.append("the two passes did not share one issued token")
+        data = dj.json()
+        want_keys = {"access_token", "expires_in", "token_type", "scope"} | ({"refresh_token"} if refresh else set())
+        if dj.status != 200 or not isinstance(data, dict):
+            return diffs + [f"/o/token/ answered {dj.status} {show_body(dj)}"]
+        if set(data) != want_keys:
+            diffs.append(f"keys {sorted(data)}, expected {sorted(want_keys)}")
+        for name in ("access_token",) + (("refresh_token",) if refresh else ()):
+            if not OAUTH2_TOKEN_CHARS.match(str(data.get(name))):
+                diffs.append(f"{name} {data.get(name)!r} is not 30 characters of [A-Za-z0-9]")
+        if data.get("expires_in") != 36000 or data.get("token_type") != "Bearer" or data.get("scope") != scope:
+            diffs.append(f"expires_in/token_type/scope: {data.get('expires_in')!r} {data.get('token_type')!r} "
+                         f"{data.get('scope')!r} (expected 36000 'Bearer' {scope!r})")
+        for name, value in (("content-type", "application/json"), ("cache-control", "no-store"),
+                            ("pragma", "no-cache")):
+            if dj.header(name) != value:
+                diffs.append(f"{name}: {dj.header(name)!r}, expected {value!r}")
+        return diffs
+
+    return check
+
+
+def db_oauth2_row(ctx, slot) -> Resp:
+    """The oauth2_provider_accesstoken row of an issued token (raw token, checksum, user, application)."""
+    token = ctx.get(slot, "")
+    with db_connect(ctx) as conn:
+        row = conn.execute(
+            "SELECT t.token, t.token_checksum, u.username, a.client_id, t.scope, t.resource, t.expires, t.created"
+            " FROM oauth2_provider_accesstoken t LEFT JOIN auth_user u ON u.id = t.user_id"
+            " LEFT JOIN oauth2_provider_application a ON a.id = t.application_id WHERE t.token_checksum = ?",
+            (hashlib.sha256(token.encode()).hexdigest(),)).fetchone()
+    if row is None:
+        return pseudo({"row": None})
+    raw, checksum, username, client_id, scope, resource, expires, created = row
+    lifetime = (datetime.fromisoformat(expires) - datetime.fromisoformat(created)).total_seconds()
+    return pseudo({"token stored raw": raw == token, "checksum": len(checksum), "user": username,
+                   "client_id": client_id, "scope": scope, "resource": resource,
+                   "lifetime about 36000 s": abs(lifetime - 36000) < 5, "expires": shape_of(expires)})
+
+
+OAUTH2_INVALID_CHALLENGE = 'Bearer realm="api",error="invalid_token",error_description="The access token is invalid."'
+
+
+def refused_as_invalid(step: Step, want_invalid: int) -> Step:
+    """A documented divergence (docs/oauth2.md): Django (DOT) authenticates the inactive user's
+    token; the port must answer as DOT answers an unknown token — the same status, DOT's
+    `invalid_token` challenge on a 401, and never the inactive user in a body."""
+    from dataclasses import replace
+
+    def check(dj: Resp, rs: Resp, ctx_dj, ctx_rs) -> list[str]:
+        diffs = []
+        if dj.status != step.want:
+            diffs.append(f"django answered {dj.status}, DOT's model says {step.want}")
+        if rs.status != want_invalid:
+            diffs.append(f"rust answered {rs.status}: expected {want_invalid}, an unknown token's answer")
+        if rs.status == 401 and rs.header("www-authenticate") != OAUTH2_INVALID_CHALLENGE:
+            diffs.append(f"rust challenge {rs.header('www-authenticate')!r}: expected invalid_token")
+        if b"inactive" in rs.body:
+            diffs.append(f"rust authenticated the inactive user: {show_body(rs)}")
+        return diffs
+
+    return replace(step, check=check, generic=False, note="inactive user's token refused (divergence)")
+
+
+def oauth2_groups(provider: dict | None = None) -> list[Group]:
+    settings = dict(OAUTH2_PROVIDER_BASE, **(provider or {}))
+    compliant = bool(settings["COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT"])
+    O, OPEN, SCOPE = "/oauth2/", "/oauth2-open/", "/oauth2-scope/"
+    RW = OAUTH2_TOKENS["read write (john)"]
+    bearer = lambda raw: auth(f"Bearer {raw}")
+    methods = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+    steps = []
+
+    # Every route x every token x every method (POST with an empty body). The inactive user's
+    # token is a documented divergence unless the port is switched back to DOT's behaviour:
+    # DOT never looks at `is_active`; the port refuses the token as invalid.
+    inactive_refused = not settings.get("AUTHENTICATE_INACTIVE_USERS", False)
+    for path in OAUTH2_ROUTES:
+        for name, token in OAUTH2_TOKENS.items():
+            headers = bearer(token.raw) if token.raw else []
+            for method in methods:
+                step = S(f"{path} {name} {method}", method, path, headers, b"" if method == "POST" else None,
+                         want=oauth2_want(path, token, method))
+                if token.user == "inactive" and inactive_refused:
+                    step = refused_as_invalid(step, oauth2_want(path, OAUTH2_TOKENS["unknown"], method))
+                steps.append(step)
+
+    # Authorization header shapes: oauthlib takes `value.split()` (Python's whitespace: also
+    # 0x1C-0x1F, 0x85, 0xA0) and needs exactly two parts, the first `bearer` in any case.
+    T = RW.raw.encode()
+    VALID, INVALID = RW, OAUTH2_TOKENS["unknown"]
+    shapes = [
+        ("'Bearer'", auth("Bearer"), None),
+        ("'Bearer ' (trailing space)", auth("Bearer "), None),
+        ("'Bearer  ' (two trailing spaces)", auth("Bearer  "), None),
+        ("'Bearer a b'", auth("Bearer a b"), None),
+        ("'Bearer <tok> x' (three parts)", auth(f"Bearer {RW.raw} x"), None),
+        ("'Bearer:<tok>'", auth(f"Bearer:{RW.raw}"), None),
+        ("'bearer <tok>'", auth(f"bearer {RW.raw}"), VALID),
+        ("'BEARER <tok>'", auth(f"BEARER {RW.raw}"), VALID),
+        ("'BeArEr <tok>'", auth(f"BeArEr {RW.raw}"), VALID),
+        ("'Bearer\\t<tok>'", auth(f"Bearer\t{RW.raw}"), VALID),
+        ("'Bearer  <tok>  ' (runs of spaces)", auth(f"Bearer  {RW.raw}  "), VALID),
+        ("'  Bearer <tok>' (leading spaces)", auth(f"  Bearer {RW.raw}"), VALID),
+        ("'Bearer\\xa0<tok>' (Latin-1 NBSP)", auth(b"Bearer\xa0" + T), VALID),
+        ("'Bearer <tok>\\xa0'", auth(b"Bearer " + T + b"\xa0"), VALID),
+        ("'Bearer\\x85<tok>' (Latin-1 NEL)", auth(b"Bearer\x85" + T), VALID),
+        ("'Bearer <tok>\\xe9' (Latin-1 byte)", auth(b"Bearer " + T + b"\xe9"), INVALID),
+        ("'Bearer <tok>é' (UTF-8 bytes)", auth(b"Bearer " + T + "\u00e9".encode()), INVALID),
+        ("'Bearer\\xa0\\xa0<tok>\\x85'", auth(b"Bearer\xa0\xa0" + T + b"\x85"), VALID),
+        ("empty Authorization", auth(""), None),
+        ("'Token abcd1234' (another scheme)", auth("Token abcd1234"), None),
+        ("'Token <tok>'", auth(f"Token {RW.raw}"), None),
+        ("Basic john", auth(JOHN), None),
+        ("two headers: Bearer <tok> + Token abcd1234", bearer(RW.raw) + auth("Token abcd1234"), None),
+        ("two headers: Token abcd1234 + Bearer <tok>", auth("Token abcd1234") + bearer(RW.raw), None),
+        ("two headers: Bearer <tok> twice", bearer(RW.raw) + bearer(RW.raw), None),
+        ("two headers: Bearer <tok> + Bearer unknown", bearer(RW.raw) + bearer(OAUTH2_UNKNOWN), None),
+        ("two headers: Bearer <tok> + empty", bearer(RW.raw) + auth(""), INVALID),
+        ("two headers: empty + Bearer <tok>", auth("") + bearer(RW.raw), INVALID),
+        ("token in lower case", bearer(RW.raw.lower()), INVALID),
+        ("token in upper case", bearer(RW.raw.upper()), INVALID),
+        ("token with its last character dropped", bearer(RW.raw[:-1]), INVALID),
+        ("DRF token abcd1234 as a Bearer", bearer("abcd1234"), INVALID),
+        ("X-Authorization header only", [("X-Authorization", f"Bearer {RW.raw}")], None),
+    ]
+    control = [
+        ("'Bearer\\x1c<tok>' (0x1C)", auth(b"Bearer\x1c" + T)),
+        ("'Bearer\\x0b<tok>' (0x0B)", auth(b"Bearer\x0b" + T)),
+        ("'Bearer\\x0c<tok>' (0x0C)", auth(b"Bearer\x0c" + T)),
+    ]
+    for path in (O, OPEN):
+        for name, headers, token in shapes:
+            want = oauth2_want(path, token, authenticated=token is not None and token.state == "valid")
+            steps.append(S(f"{path} header {name}", "GET", path, headers, want=want))
+        for name, headers in control:
+            # Python's str.split() separates on these too (Django: the token authenticates); actix-web
+            # refuses a control byte in a header with 400 (see TRANSPORT_NOTE).
+            steps.append(S(f"{path} header {name}", "GET", path, headers, want=200,
+                           check=transport_refusal(200), generic=False, note=TRANSPORT_NOTE))
+        steps.append(S(f"{path} header 'Bearer <tok>' POST, no CSRF", "POST", path, bearer(RW.raw), b"",
+                       want=200))
+
+    # The token in the query string (refused whole under COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT,
+    # even beside a valid header) and in bodies (a form or multipart body of any method; never JSON).
+    q_ok = 401 if compliant else 200  # ?access_token=<valid> and the request is otherwise fine
+    unk = OAUTH2_UNKNOWN
+    query = [
+        ("?access_token=<tok>", O, f"?access_token={RW.raw}", [], q_ok),
+        ("?access_token=<tok> on AllowAny", OPEN, f"?access_token={RW.raw}", [], 200),
+        ("?access_token=<tok> on TokenHasScope", SCOPE, f"?access_token={RW.raw}", [], q_ok),
+        ("?access_token=<tok> + Bearer <tok>", O, f"?access_token={RW.raw}", bearer(RW.raw), q_ok),
+        ("?access_token=unknown + Bearer <tok>", O, f"?access_token={unk}", bearer(RW.raw), q_ok),
+        ("?access_token=<tok> + Bearer unknown", O, f"?access_token={RW.raw}", bearer(unk), 401),
+        ("?access_token=<tok> + Token abcd1234", O, f"?access_token={RW.raw}", auth("Token abcd1234"), 401),
+        ("?access_token=<tok> + empty Authorization", O, f"?access_token={RW.raw}", auth(""), 401),
+        ("?access_token= (empty)", O, "?access_token=", [], 401),
+        ("?access_token (no '=')", O, "?access_token", [], 401),
+        ("?access_token= + Bearer <tok>", O, "?access_token=", bearer(RW.raw), q_ok),
+        ("?access%5Ftoken=<tok>", O, f"?access%5Ftoken={RW.raw}", [], q_ok),
+        ("?access%5ftoken=<tok> (lower-case hex)", O, f"?access%5ftoken={RW.raw}", [], q_ok),
+        ("?ACCESS_TOKEN=<tok>", O, f"?ACCESS_TOKEN={RW.raw}", [], 401),
+        ("?ACCESS_TOKEN=<tok> + Bearer <tok>", O, f"?ACCESS_TOKEN={RW.raw}", bearer(RW.raw), 200),
+        ("?access_token=<tok>&access_token=unknown", O, f"?access_token={RW.raw}&access_token={unk}", [], 401),
+        ("?access_token=unknown&access_token=<tok>", O, f"?access_token={unk}&access_token={RW.raw}", [], q_ok),
+        ("?access_token=<tok>%20 (trailing encoded space)", O, f"?access_token={RW.raw}%20", [], 401),
+        ("?access_token=<tok>+ (trailing '+')", O, f"?access_token={RW.raw}+", [], 401),
+        ("?x=1;access_token=<tok> (';' is no separator)", O, f"?x=1;access_token={RW.raw}", [], 401),
+        ("?access_token=<expired>", O, f"?access_token={OAUTH2_TOKENS['expired'].raw}", [], 401),
+        ("?x=%zz (invalid percent escape)", O, "?x=%zz", [], 400),
+        ("?x=%zz + Bearer <tok>", O, "?x=%zz", bearer(RW.raw), 400),
+        ("?x=%zz on AllowAny", OPEN, "?x=%zz", [], 400),
+        ("?x=%zz + Bearer <tok> on AllowAny", OPEN, "?x=%zz", bearer(RW.raw), 400),
+        ("?access_token=<tok>&x=%zz", O, f"?access_token={RW.raw}&x=%zz", [], 401 if compliant else 400),
+        ("?x=%4g", O, "?x=%4g", bearer(RW.raw), 400),
+        ("?x=% (lone '%')", O, "?x=%", bearer(RW.raw), 200),
+        ("?x=%4 (one hex digit at the end)", O, "?x=%4", bearer(RW.raw), 200),
+        ("?x=%ff (not UTF-8)", O, "?x=%ff", bearer(RW.raw), 200),
+        ("?x={}[]|^`\\ (escaped by DOT)", O, "?x={}[]|^`\\", bearer(RW.raw), 200),
+        ("?x=%C3%A9 + Bearer <tok>", O, "?x=%C3%A9", bearer(RW.raw), 200),
+        ("?%% + Bearer <tok>", O, "?%%", bearer(RW.raw), 400),
+        ("?x=a+b&y=%2B + Bearer <tok>", O, "?x=a+b&y=%2B", bearer(RW.raw), 200),
+    ]
+    for name, path, qs, headers, want in query:
+        steps.append(S(f"query {name}", "GET", path + qs, headers, want=want))
+    # `"`, `<` and `>` in the request target: Django's runserver passes them on (DOT escapes them),
+    # actix-web's parser refuses the request with 400 (RFC 3986 excludes them from a URI).
+    for name, qs in (("?x=\"", '?x="'), ("?x=<>", "?x=<>")):
+        steps.append(S(f"query {name} (not a URI character)", "GET", O + qs, bearer(RW.raw), want=200,
+                       check=transport_refusal(200, "a non-URI character in the request target"), generic=False,
+                       note=URI_TRANSPORT_NOTE))
+
+    form = lambda *pairs: form_body(list(pairs))
+    multi = lambda *pairs: multipart_body(list(pairs))
+    bodies = [
+        ("form access_token=<tok>", "POST", O, [], form(("access_token", RW.raw)), 200),
+        ("form access_token=<tok> on TokenHasScope", "POST", SCOPE, [], form(("access_token", RW.raw)), 200),
+        ("form access_token=<tok> on AllowAny", "POST", OPEN, [], form(("access_token", RW.raw)), 200),
+        ("form access_token=<read only> on TokenHasScope", "POST", SCOPE, [],
+         form(("access_token", OAUTH2_TOKENS["read (john)"].raw)), 403),
+        ("form twice, the last valid", "POST", O, [], form(("access_token", unk), ("access_token", RW.raw)), 200),
+        ("form twice, the first valid", "POST", O, [], form(("access_token", RW.raw), ("access_token", unk)), 401),
+        ("form access_token=<tok> + other fields", "POST", O, [],
+         form(("a", "1"), ("access_token", RW.raw), ("b", "%zz")), 200),
+        ("form access_token=<tok>, charset=utf-8", "POST", O, [],
+         ([("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
+          f"access_token={RW.raw}".encode()), 200),
+        ("form access_token=<tok> with a raw 0xE9", "POST", O, [],
+         ([("Content-Type", "application/x-www-form-urlencoded")], f"access_token={RW.raw}\xe9".encode("latin-1")),
+         401),
+        ("form access_token=<tok>%ff", "POST", O, [],
+         ([("Content-Type", "application/x-www-form-urlencoded")], f"access_token={RW.raw}%ff".encode()), 401),
+        ("form raw x=%zz + access_token=<tok>", "POST", O, [],
+         ([("Content-Type", "application/x-www-form-urlencoded")], f"x=%zz&access_token={RW.raw}".encode()), 200),
+        ("form access_token= (empty)", "POST", O, [], form(("access_token", "")), 401),
+        ("form access_token=<expired>", "POST", O, [], form(("access_token", OAUTH2_TOKENS["expired"].raw)), 401),
+        ("form access_token=<tok> + Bearer unknown (header wins)", "POST", O, bearer(unk),
+         form(("access_token", RW.raw)), 401),
+        ("form access_token=unknown + Bearer <tok> (header wins)", "POST", O, bearer(RW.raw),
+         form(("access_token", unk)), 200),
+        ("form access_token=<tok> + Token abcd1234", "POST", O, auth("Token abcd1234"),
+         form(("access_token", RW.raw)), 401),
+        ("form access_token=<tok> + empty Authorization", "POST", O, auth(""), form(("access_token", RW.raw)), 401),
+        ("form access_token=<tok> + ?access_token=<tok>", "POST", O + f"?access_token={RW.raw}", [],
+         form(("access_token", RW.raw)), q_ok),
+        ("form access_token=<tok> + ?access_token=unknown", "POST", O + f"?access_token={unk}", [],
+         form(("access_token", RW.raw)), q_ok),
+        ("form access_token=unknown + ?access_token=<tok>", "POST", O + f"?access_token={RW.raw}", [],
+         form(("access_token", unk)), 401),
+        ("GET with a form body access_token=<tok>", "GET", O, [], form(("access_token", RW.raw)), 200),
+        ("PUT form access_token=<tok>", "PUT", O, [], form(("access_token", RW.raw)), 200),
+        ("PATCH form access_token=<tok>", "PATCH", O, [], form(("access_token", RW.raw)), 200),
+        ("DELETE form access_token=<tok>", "DELETE", O, [], form(("access_token", RW.raw)), 200),
+        ("multipart access_token=<tok>", "POST", O, [], multi(("access_token", RW.raw)), 200),
+        ("multipart twice, the last valid", "POST", O, [], multi(("access_token", unk), ("access_token", RW.raw)),
+         200),
+        ("multipart twice, the first valid", "POST", O, [],
+         multi(("access_token", RW.raw), ("access_token", unk)), 401),
+        ("JSON {access_token: <tok>}", "POST", O, [], json_body({"access_token": RW.raw}), 401),
+        ("JSON {access_token: <tok>} on AllowAny", "POST", OPEN, [], json_body({"access_token": RW.raw}), 200),
+        ("JSON {} + Bearer <tok>", "POST", O, bearer(RW.raw), json_body({}), 200),
+        ("malformed JSON + Bearer <tok>", "POST", O, bearer(RW.raw),
+         ([("Content-Type", "application/json")], b"{bad"), 400),
+        ("malformed JSON, no Authorization", "POST", O, [], ([("Content-Type", "application/json")], b"{bad"), 400),
+        ("malformed JSON + Bearer <tok> on AllowAny", "POST", OPEN, bearer(RW.raw),
+         ([("Content-Type", "application/json")], b"{bad"), 400),
+        ("malformed JSON + Bearer <tok>, GET", "GET", O, bearer(RW.raw),
+         ([("Content-Type", "application/json")], b"{bad"), 400),
+        ("malformed JSON + Bearer unknown", "POST", O, bearer(unk),
+         ([("Content-Type", "application/json")], b"{bad"), 400),
+        ("text/plain + Bearer <tok>", "POST", O, bearer(RW.raw), ([("Content-Type", "text/plain")], b"hello"), 415),
+        ("text/plain, no Authorization", "POST", O, [], ([("Content-Type", "text/plain")], b"hello"), 415),
+        ("text/plain + Bearer <tok> on AllowAny", "POST", OPEN, bearer(RW.raw),
+         ([("Content-Type", "text/plain")], b"hello"), 415),
+        ("application/xml + Bearer <tok>", "PUT", O, bearer(RW.raw),
+         ([("Content-Type", "application/xml")], b"<a/>"), 415),
+        ("text/plain, empty body + Bearer <tok>", "POST", O, bearer(RW.raw), ([("Content-Type", "text/plain")], b""),
+         200),
+        ("multipart without boundary + Bearer <tok>", "POST", O, bearer(RW.raw),
+         ([("Content-Type", "multipart/form-data")], b"--x\r\n"), 400),
+        ("multipart access_token as a file (not a field)", "POST", O, [],
+         ([("Content-Type", "multipart/form-data; boundary=xyz")],
+          f'--xyz\r\nContent-Disposition: form-data; name="access_token"; filename="t.txt"\r\n\r\n{RW.raw}'
+          '\r\n--xyz--\r\n'.encode()), 401),
+        ("form access_token=<tok>, charset=latin-1", "POST", O, [],
+         ([("Content-Type", "application/x-www-form-urlencoded; charset=latin-1")],
+          f"access_token={RW.raw}".encode()), 200),
+        ("form resource=a&resource=b + Bearer <tok>", "POST", O, bearer(RW.raw),
+         ([("Content-Type", "application/x-www-form-urlencoded")], b"resource=a&resource=b"), 200),
+        ("JSON [1] + Bearer <tok>", "POST", O, bearer(RW.raw), json_body([1]), 200),
+        ("Bearer + a 20,000-character token", "GET", O, auth("Bearer " + "a" * 20000), None, 401),
+    ]
+    for name, method, path, headers, hb, want in bodies:
+        if hb is None:
+            steps.append(S(f"body {name}", method, path, headers, want=want))
+        else:
+            steps.append(with_body(f"body {name}", method, path, headers, hb, want=want))
+
+    # RFC 8707 resource indicators: DOT compares scheme, host (lower-cased), port (80/443 by
+    # default) and path prefix of `request.build_absolute_uri()` with the token's audiences.
+    api = [("Host", "api.example.com")]
+    https = [(SSL_HEADER, "https")]
+    hosts = [
+        ("G, Host 127.0.0.1:port (the runner's)", O, OAUTH2_MATCH, [], 401),
+        ("G, Host api.example.com", O, OAUTH2_MATCH, api, 200),
+        ("G, Host api.example.com, query", O + "?x=1", OAUTH2_MATCH, api, 200),
+        ("G, Host api.example.com, POST", O, OAUTH2_MATCH, api, 200),
+        ("G, Host api.example.com on AllowAny (outside /oauth2)", OPEN, OAUTH2_MATCH, api, 200),
+        ("G, Host api.example.com on /oauth2-scope/", SCOPE, OAUTH2_MATCH, api, 401),
+        ("G, Host api.example.com on /oauth2-rw/", "/oauth2-rw/", OAUTH2_MATCH, api, 401),
+        ("G, Host API.EXAMPLE.COM", O, OAUTH2_MATCH, [("Host", "API.EXAMPLE.COM")], 200),
+        ("G, Host api.example.com:80", O, OAUTH2_MATCH, [("Host", "api.example.com:80")], 200),
+        ("G, Host api.example.com:8080", O, OAUTH2_MATCH, [("Host", "api.example.com:8080")], 401),
+        ("G, Host api.example.com. (trailing dot)", O, OAUTH2_MATCH, [("Host", "api.example.com.")], 401),
+        ("G, Host api.example.com + X-Forwarded-Proto https", O, OAUTH2_MATCH, api + https, 401),
+        ("G, Host api.example.com:443 + X-Forwarded-Proto https", O, OAUTH2_MATCH,
+         [("Host", "api.example.com:443")] + https, 401),
+        ("G, X-Forwarded-Host api.example.com (not trusted)", O, OAUTH2_MATCH,
+         [("X-Forwarded-Host", "api.example.com")], 401),
+        ("G, Host api.example.com:080", O, OAUTH2_MATCH, [("Host", "api.example.com:080")], 200),
+        ("G, Host API.example.com:80", O, OAUTH2_MATCH, [("Host", "API.example.com:80")], 200),
+        ("G, Host 'api.example.com ' (trailing space)", O, OAUTH2_MATCH, [("Host", "api.example.com ")], 200),
+        ("G, Host api.example.com, path '/oauth2/?'", O + "?", OAUTH2_MATCH, api, 200),
+        ("G, Host api.example.com + X-Forwarded-Proto HTTPS (not 'https')", O, OAUTH2_MATCH,
+         api + [(SSL_HEADER, "HTTPS")], 200),
+        ("G, Host [::1]", O, OAUTH2_MATCH, [("Host", "[::1]")], 401),
+        ("G, Host api.example.com: (empty port, DisallowedHost)", O, OAUTH2_MATCH,
+         [("Host", "api.example.com:")], 400),
+        ("G, Host x@api.example.com (DisallowedHost)", O, OAUTH2_MATCH, [("Host", "x@api.example.com")], 400),
+        ("G, Host api.example.com, ?access_token=", O + f"?access_token={OAUTH2_MATCH}", None, api, q_ok),
+        ("H, Host other.example.com + X-Forwarded-Proto https", O, OAUTH2_OTHER,
+         [("Host", "other.example.com")] + https, 200),
+        ("H, Host other.example.com + https on /oauth2-scope/", SCOPE, OAUTH2_OTHER,
+         [("Host", "other.example.com")] + https, 200),
+        ("H, Host other.example.com:443 + https", O, OAUTH2_OTHER, [("Host", "other.example.com:443")] + https, 200),
+        ("H, Host other.example.com (http)", O, OAUTH2_OTHER, [("Host", "other.example.com")], 401),
+        ("H, Host other.example.com + X-Forwarded-Proto 'https, http'", O, OAUTH2_OTHER,
+         [("Host", "other.example.com"), (SSL_HEADER, "https, http")], 200),
+        ("H, Host other.example.com + X-Forwarded-Proto 'http, https'", O, OAUTH2_OTHER,
+         [("Host", "other.example.com"), (SSL_HEADER, "http, https")], 401),
+        ("H, Host other.example.com:443 (http)", O, OAUTH2_OTHER, [("Host", "other.example.com:443")], 401),
+        ("H, Host api.example.com", O, OAUTH2_OTHER, api, 401),
+        ("H, Host 127.0.0.1:port", O, OAUTH2_OTHER, [], 401),
+        ("B (unrestricted), Host api.example.com", O, RW.raw, api, 200),
+        ("B, Host bad_host (DisallowedHost)", O, RW.raw, [("Host", "bad_host")], 400),
+        ("B, Host api.example.com:abc (DisallowedHost)", O, RW.raw, [("Host", "api.example.com:abc")], 400),
+        ("no token, Host bad_host on AllowAny", OPEN, None, [("Host", "bad_host")], 400),
+    ]
+    for name, path, raw, headers, want in hosts:
+        method = "POST" if "POST" in name else "GET"
+        steps.append(S(f"host {name}", method, path, (bearer(raw) if raw else []) + headers,
+                       b"" if method == "POST" else None, want=want))
+
+    # Sessions beside tokens ([OAuth2, Session]: a token that authenticates skips the CSRF check;
+    # one that does not leaves the request to the session).
+    ck = [("Cookie", "sessionid=@sid@; csrftoken=@csrf@")]
+    csrf = [("X-CSRFToken", "@csrf@")]
+    T_read, T_cc = OAUTH2_TOKENS["read (john)"].raw, OAUTH2_TOKENS["client credentials (no user)"].raw
+    T_empty, T_exp = OAUTH2_TOKENS["empty scope"].raw, OAUTH2_TOKENS["expired"].raw
+    T_orders = OAUTH2_TOKENS["orders:write only"].raw
+    sessions = []
+    for path, session_ok in (("/oauth2-or-session/", 200), ("/oauth2-and/", 403)):
+        sessions += [
+            ("session", "GET", path, ck, session_ok),
+            ("session, HEAD", "HEAD", path, ck, session_ok),
+            ("session, OPTIONS", "OPTIONS", path, ck, session_ok),
+            ("session, POST without CSRF token", "POST", path, ck, 403),
+            ("session, POST with CSRF token", "POST", path, ck + csrf, session_ok),
+            ("session, DELETE with CSRF token", "DELETE", path, ck + csrf, session_ok),
+            ("read token", "GET", path, bearer(T_read), 200),
+            ("session + read token", "GET", path, ck + bearer(T_read), 200),
+            ("session + read token, POST without CSRF", "POST", path, ck + bearer(T_read), 200),
+            ("session + orders:write token (no read)", "GET", path, ck + bearer(T_orders), 403),
+            ("session + empty-scope token", "GET", path, ck + bearer(T_empty), 403),
+            ("session + client-credentials token", "GET", path, ck + bearer(T_cc), oauth2_want(
+                path, OAUTH2_TOKENS["client credentials (no user)"])),
+            ("session + unknown token (the session decides)", "GET", path, ck + bearer(unk), session_ok),
+            ("session + expired token", "GET", path, ck + bearer(T_exp), session_ok),
+            ("session + unknown token, POST without CSRF", "POST", path, ck + bearer(unk), 403),
+            ("session + 'Bearer' only", "GET", path, ck + auth("Bearer"), session_ok),
+            ("session + Token abcd1234", "GET", path, ck + auth("Token abcd1234"), session_ok),
+            ("sessionid only, POST + read token", "POST", path,
+             [("Cookie", "sessionid=@sid@")] + bearer(T_read), 200),
+            ("nothing", "GET", path, [], 401),
+            ("unknown sessionid cookie", "GET", path, [("Cookie", "sessionid=doesnotexist0123456789abcdefghij")], 401),
+        ]
+    for name, method, path, headers, want in sessions:
+        steps.append(S(f"{path} {name}", method, path, headers, b"" if method == "POST" else None, want=want))
+
+    # `[OAuth2Authentication, TokenAuthentication]` with `TokenHasScope | IsAdminUser` (admin scope).
+    C = "/oauth2-composed/"
+    composed = [
+        ("Token abcd1234 (john)", "GET", auth("Token abcd1234"), 403),
+        ("Token abcd1234 (john), POST", "POST", auth("Token abcd1234"), 403),
+        (f"Token {OAUTH2_ADMIN_DRF_TOKEN} (admin, staff)", "GET", auth(f"Token {OAUTH2_ADMIN_DRF_TOKEN}"), 200),
+        (f"Token {OAUTH2_ADMIN_DRF_TOKEN} (admin), POST", "POST", auth(f"Token {OAUTH2_ADMIN_DRF_TOKEN}"), 200),
+        ("Token inactivetoken", "GET", auth("Token inactivetoken"), 401),
+        ("Token nope", "GET", auth("Token nope"), 401),
+        ("'Token'", "GET", auth("Token"), 401),
+        ("Basic admin (no Basic class)", "GET", auth(ADMIN), 401),
+        ("Bearer abcd1234 (a DRF key as a Bearer)", "GET", bearer("abcd1234"), 401),
+    ]
+    for name, method, headers, want in composed:
+        steps.append(S(f"{C} {name}", method, C, headers, b"" if method == "POST" else None, want=want))
+
+    # Tokens issued by Django's DOT (`/o/token/`), used on both servers.
+    issued = [
+        ("cc", "client_credentials, default scopes", [("grant_type", "client_credentials")],
+         ("parity-cc-client", "parity-cc-secret"), "read write introspection orders:read orders:write create admin",
+         False, None, {"/oauth2/": 403, "/oauth2-open/": 200, "/oauth2-scope/": 200}),
+        ("cc_read", "client_credentials, scope=read", [("grant_type", "client_credentials"), ("scope", "read")],
+         ("parity-cc-client", "parity-cc-secret"), "read", False, None,
+         {"/oauth2/": 403, "/oauth2-open/": 200, "/oauth2-scope/": 403}),
+        ("pw", "password, default scopes", [("grant_type", "password"), ("username", "john"),
+                                            ("password", "password")],
+         ("parity-pw-client", "parity-pw-secret"), "read write introspection orders:read orders:write create admin",
+         True, "john", {"/oauth2/": 200, "/oauth2-open/": 200, "/oauth2-scope/": 200}),
+        ("pw_rw", "password, scope='read write'", [("grant_type", "password"), ("username", "john"),
+                                                   ("password", "password"), ("scope", "read write")],
+         ("parity-pw-client", "parity-pw-secret"), "read write", True, "john",
+         {"/oauth2/": 200, "/oauth2-open/": 200, "/oauth2-scope/": 200}),
+    ]
+    for slot, label, fields, (client_id, secret), scope, refresh, user, wants in issued:
+        slot = f"oauth2_{slot}"
+        steps.append(Step(f"/o/token/ {label} (Django issues)", action=oauth2_issue(slot, fields, client_id, secret),
+                          check=check_oauth2_issued(scope, refresh)))
+        steps.append(Step(f"/o/token/ {label}: the access-token row", action=lambda ctx, slot=slot: db_oauth2_row(
+            ctx, slot)))
+        for path, want in wants.items():
+            steps.append(S(f"/o/token/ {label}: on {path}", "GET", path, auth(f"Bearer @{slot}@"), want=want))
+        steps.append(S(f"/o/token/ {label}: on /oauth2/, POST", "POST", O, auth(f"Bearer @{slot}@"), b"",
+                       want=wants["/oauth2/"]))
+        steps.append(S(f"/o/token/ {label}: in a form body", "POST", SCOPE, [],
+                       f"access_token=@{slot}@", want=wants["/oauth2-scope/"]))
+        steps[-1].headers.append(("Content-Type", "application/x-www-form-urlencoded"))
+    return [Group("oauth2", steps)]
+
+
+# --------------------------------------------------------------------------------------------------
 # Running and comparing
 
 PLACEHOLDER = re.compile(r"@([a-z_0-9]+)@")
@@ -2427,7 +2977,16 @@ def main(argv=None) -> int:
     parser.add_argument("--rest-auth", metavar="JSON",
                         help="REST_AUTH for both servers (dj-rest-auth's JWT_AUTH_* names); default: "
                              "the reference project's cookie names")
+    parser.add_argument("--oauth2-provider", metavar="JSON",
+                        help="OAUTH2_PROVIDER for both servers (django-oauth-toolkit's setting names), over "
+                             "the reference project's base (its SCOPES, COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_"
+                             "TRANSPORT true)")
+    parser.add_argument("--oauth2-runs", action="store_true",
+                        help="run the oauth2 group once per OAUTH2_PROVIDER_RUNS configuration (each on a "
+                             "fresh database); other options are passed on")
     args = parser.parse_args(argv)
+    if args.oauth2_runs:
+        return oauth2_runs(argv if argv is not None else sys.argv[1:])
     global STRICT_HEADERS
     STRICT_HEADERS = not args.lenient_headers
 
@@ -2445,6 +3004,13 @@ def main(argv=None) -> int:
         json.loads(args.simple_jwt)  # a malformed value fails here, not in both servers
         base_env["SIMPLE_JWT"] = args.simple_jwt
         print(f"SIMPLE_JWT: {args.simple_jwt}")
+    if args.oauth2_provider:
+        if not isinstance(json.loads(args.oauth2_provider), dict):
+            raise SystemExit("run_parity.py: --oauth2-provider must be a JSON object")
+        base_env["OAUTH2_PROVIDER"] = args.oauth2_provider
+        print(f"OAUTH2_PROVIDER: {args.oauth2_provider}")
+    else:
+        base_env.pop("OAUTH2_PROVIDER", None)  # the base settings, not the caller's environment
     python = sys.executable
 
     def manage_cmd(*cmd):
@@ -2464,6 +3030,7 @@ def main(argv=None) -> int:
         extra += ["--token", f"raout_{SHORT[side]}_key:raout_{SHORT[side]}"]
     manage_cmd("parity_fixtures", *extra)
     manage_cmd("parity_perms")
+    manage_cmd("parity_oauth2")
 
     servers = []
     try:
@@ -2504,7 +3071,8 @@ def run_all(args, dj_port, rs_port, db_path, python, base_env) -> int:
               + simplejwt_groups() + simplejwt_endpoint_groups() + jwt_cookie_groups()
               + rest_auth_login_groups() + renderer_groups() + api_view_groups()
               + model_permission_groups()
-              + expiry_today_groups() + throttle_groups() + wsgi_semantics_groups())
+              + expiry_today_groups() + throttle_groups() + wsgi_semantics_groups()
+              + oauth2_groups(json.loads(args.oauth2_provider) if args.oauth2_provider else None))
     if args.group:
         groups = [g for g in groups if g.name in args.group]
 
@@ -2581,6 +3149,29 @@ def run_all(args, dj_port, rs_port, db_path, python, base_env) -> int:
     print()
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
+
+
+def oauth2_runs(argv) -> int:
+    """`--oauth2-runs`: the oauth2 group under each of OAUTH2_PROVIDER_RUNS, one after the other
+    (DOT reads its settings at start-up: each run has its own servers and database)."""
+    rest, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in ("--oauth2-runs",):
+            continue
+        elif arg in ("--group", "--oauth2-provider", "--db"):
+            skip = True
+        elif not arg.startswith(("--group=", "--oauth2-provider=", "--db=")):
+            rest.append(arg)
+    summary, status = [], 0
+    for config in OAUTH2_PROVIDER_RUNS:
+        print(f"\n=== oauth2 group, OAUTH2_PROVIDER {config or '(base settings)'}", flush=True)
+        code = main(rest + ["--group", "oauth2"] + (["--oauth2-provider", config] if config else []))
+        summary.append(f"{config or '(base settings)'}: {'ok' if code == 0 else 'FAILED'}")
+        status |= code
+    print("\n" + "\n".join(summary))
+    return 1 if status else 0
 
 
 if __name__ == "__main__":

@@ -18,11 +18,15 @@ venv="${PARITY_VENV:-$here/.venv}"
 # it does not support); it compiles against libmariadb (Debian: libmariadb-dev, pkg-config, a C
 # compiler), which `.ci/run` installs. Without those headers it is left out with a warning, so the
 # other suites keep their environment; the MariaDB suite then reports its Django tests as ignored
-# (failed under AUTH_REQUIRE_EXTERNAL_SUITES=1).
+# (failed under AUTH_REQUIRE_EXTERNAL_SUITES=1). django-oauth-toolkit (with its oauthlib and
+# jwcrypto): the reference of DOT's resource-server scheme (DRF's OAuth2Authentication, the Bearer
+# challenge, the RFC 8707 audience check) and its scope permissions (TokenHasScope & co.), and the
+# `/o/token/` endpoint that issues the tokens of the parity group `oauth2` (issue 21).
 requirements=(Django==6.1.3 djangorestframework==3.18.3 django-rest-knox==5.1.0
               djangorestframework-simplejwt==5.5.1 PyJWT==2.15.1 cryptography==51.0.1
               psycopg==3.3.9 psycopg-binary==3.3.9 dj-rest-auth==7.2.0
-              djangorestframework-csv==3.0.2 django-guardian==3.5.2)
+              djangorestframework-csv==3.0.2 django-guardian==3.5.2
+              django-oauth-toolkit==3.4.1 oauthlib==4.0.1 jwcrypto==1.6.1)
 optional=(mysqlclient==2.3.2)
 
 pick_python() {
@@ -85,7 +89,8 @@ done
 import sys, django, rest_framework
 from importlib.metadata import version
 print("setup.sh: python %s, Django %s, djangorestframework %s, django-rest-knox %s, "
-      "djangorestframework-simplejwt %s, PyJWT %s" % (
+      "djangorestframework-simplejwt %s, PyJWT %s, django-oauth-toolkit %s, oauthlib %s" % (
     sys.version.split()[0], django.get_version(), rest_framework.VERSION, version("django-rest-knox"),
-    version("djangorestframework-simplejwt"), version("PyJWT")))
+    version("djangorestframework-simplejwt"), version("PyJWT"), version("django-oauth-toolkit"),
+    version("oauthlib")))
 PY

@@ -77,6 +77,9 @@ pub mod test;
 #[cfg(feature = "knox")]
 #[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
 pub use auth_core::authentication::KnoxTokenAuthentication;
+#[cfg(feature = "oauth2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth2")))]
+pub use auth_core::authentication::OAuth2Authentication;
 pub use auth_core::authentication::{
     BasicAuthentication, BearerAuthentication, RemoteUserAuthentication, SessionAuthentication,
     TokenAuthentication,
@@ -90,10 +93,19 @@ pub use auth_core::permissions::{
     AllowAny, DjangoModel, DjangoModelPermissions, DjangoModelPermissionsOrAnonReadOnly,
     DjangoObjectPermissions, IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly, ReadOnly,
 };
+#[cfg(feature = "oauth2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth2")))]
+pub use auth_core::permissions::{
+    IsAuthenticatedOrTokenHasScope, TokenHasReadWriteScope, TokenHasResourceScope, TokenHasScope,
+    TokenMatchesOASRequirements,
+};
 pub use auth_core::policy::PolicyDefaults;
 pub use auth_core::renderers::{CSVRenderer, JSONRenderer, StaticHTMLRenderer};
 pub use auth_core::throttling::{AnonRateThrottle, ScopedRateThrottle, UserRateThrottle};
 pub use auth_core::{ApiError, AuthSettings};
+#[cfg(feature = "oauth2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth2")))]
+pub use auth_core::{required_alternate_scopes, required_scopes};
 pub use auth_macros::{
     Authentication, UserColumns, api_view, authentication_classes, login_not_required,
     permission_classes, renderer_classes, throttle_classes, throttle_scope,
@@ -119,6 +131,9 @@ pub mod authentication {
     #[cfg(feature = "knox")]
     #[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
     pub use auth_core::authentication::KnoxTokenAuthentication;
+    #[cfg(feature = "oauth2")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "oauth2")))]
+    pub use auth_core::authentication::OAuth2Authentication;
     pub use auth_core::authentication::credential::{Found, Source};
     pub use auth_core::authentication::forced::ForcedAuthentication;
     pub use auth_core::authentication::{
@@ -169,6 +184,15 @@ pub mod permissions {
         IsAuthenticated, IsAuthenticatedOrReadOnly, ListDecision, Not, ObjectPermissions, Or,
         Permission, PermissionClasses, PermissionContext, PermsMap, ReadOnly,
     };
+    #[cfg(feature = "oauth2")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "oauth2")))]
+    pub use auth_core::permissions::{
+        IsAuthenticatedOrTokenHasScope, NoRequiredScopes, RequiredAlternateScopes, RequiredScopes,
+        TokenHasReadWriteScope, TokenHasResourceScope, TokenHasScope, TokenMatchesOASRequirements,
+    };
+    #[cfg(feature = "oauth2")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "oauth2")))]
+    pub use auth_core::store::oauth2_access_token::AccessToken;
     pub use auth_core::user::{AuthInfo, RequestUser};
 }
 
@@ -203,6 +227,9 @@ pub mod settings {
     #[cfg(feature = "knox")]
     #[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
     pub use auth_core::knox::KnoxSettings;
+    #[cfg(feature = "oauth2")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "oauth2")))]
+    pub use auth_core::oauth2::OAuth2Settings;
     #[cfg(feature = "redis")]
     #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
     pub use auth_core::services::cache_invalidation::{

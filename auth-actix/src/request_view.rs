@@ -219,6 +219,10 @@ impl RequestView for HttpRequestView<'_> {
         self.request.query_string()
     }
 
+    fn path(&self) -> &str {
+        self.request.path()
+    }
+
     fn peer_addr(&self) -> Option<IpAddr> {
         self.request.peer_addr().map(|address| address.ip())
     }

@@ -86,7 +86,8 @@ impl AuthSettings {
                 settings.simple_jwt = crate::simplejwt::SimpleJwtSettings::new(
                     settings.secret_key.expose().as_bytes().to_vec(),
                 )
-                .ok();
+                .ok()
+                .map(Arc::new);
             }
             settings
         };
@@ -500,11 +501,19 @@ impl AuthSettingsBuilder {
         self
     }
 
+    /// Django OAuth Toolkit's `OAUTH2_PROVIDER` (the resource server's keys).
+    #[cfg(feature = "oauth2")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "oauth2")))]
+    pub fn oauth2(mut self, oauth2: crate::oauth2::OAuth2Settings) -> Self {
+        self.settings.oauth2 = oauth2;
+        self
+    }
+
     /// `SIMPLE_JWT`.
     #[cfg(feature = "simplejwt")]
     #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
     pub fn simple_jwt(mut self, simple_jwt: crate::simplejwt::SimpleJwtSettings) -> Self {
-        self.settings.simple_jwt = Some(simple_jwt);
+        self.settings.simple_jwt = Some(Arc::new(simple_jwt));
         self
     }
 

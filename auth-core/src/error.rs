@@ -42,6 +42,9 @@ pub enum ErrorKind {
     /// `DATA_UPLOAD_MAX_NUMBER_FIELDS`; raised when DRF's negotiation reads `query_params`, and
     /// answered, as every `SuspiciousOperation`, with Django's plain 400 page.
     TooManyFieldsSent,
+    /// Another `SuspiciousOperation` raised while the view ran (DOT's `OAuth2Authentication`
+    /// raises one for an invalid percent escape in the query string): Django's plain 400 page.
+    SuspiciousOperation,
 }
 
 impl ErrorKind {
@@ -61,7 +64,7 @@ impl ErrorKind {
             Self::PayloadTooLarge => 413,
             Self::ServiceUnavailable => 503,
             Self::ServerError => 500,
-            Self::DisallowedHost | Self::TooManyFieldsSent => 400,
+            Self::DisallowedHost | Self::TooManyFieldsSent | Self::SuspiciousOperation => 400,
         }
     }
 
@@ -81,7 +84,9 @@ impl ErrorKind {
             Self::PayloadTooLarge => messages::PAYLOAD_TOO_LARGE,
             Self::ServiceUnavailable => messages::SERVICE_UNAVAILABLE,
             Self::ServerError => messages::SERVER_ERROR,
-            Self::DisallowedHost | Self::TooManyFieldsSent => messages::BAD_REQUEST,
+            Self::DisallowedHost | Self::TooManyFieldsSent | Self::SuspiciousOperation => {
+                messages::BAD_REQUEST
+            }
         }
     }
 
@@ -103,13 +108,17 @@ impl ErrorKind {
             Self::ServerError => "error",
             Self::DisallowedHost => "disallowed_host",
             Self::TooManyFieldsSent => "too_many_fields_sent",
+            Self::SuspiciousOperation => "suspicious_operation",
         }
     }
 
     /// Whether Django answers this kind itself, with its plain 400 page (a `SuspiciousOperation`
     /// that DRF's exception handler does not handle), rather than DRF's JSON.
     pub const fn is_django_bad_request(self) -> bool {
-        matches!(self, Self::DisallowedHost | Self::TooManyFieldsSent)
+        matches!(
+            self,
+            Self::DisallowedHost | Self::TooManyFieldsSent | Self::SuspiciousOperation
+        )
     }
 
     /// Whether the 401/403 rule applies to this kind: 401 with the first scheme's
@@ -144,6 +153,9 @@ enum Body {
     /// A detail that is a dict (simplejwt's `DetailDictMixin`): the members after `detail` and
     /// `code`.
     DictDetail(Vec<(String, serde_json::Value)>),
+    /// An exception raised with a dict as its detail (DOT's scope permissions set `message` to
+    /// `{"detail": …, "required_scopes": […]}`): the members after `detail`, no `code`.
+    DetailMembers(Vec<(String, serde_json::Value)>),
 }
 
 impl ApiError {
@@ -251,6 +263,14 @@ impl ApiError {
         self
     }
 
+    /// Makes the body the dict `{"detail":…}` followed by `members` in order, as DRF renders an
+    /// exception raised with a dict detail (a permission whose `message` is a dict).
+    #[must_use]
+    pub fn with_detail_members(mut self, members: Vec<(String, serde_json::Value)>) -> Self {
+        self.body = Some(Box::new(Body::DetailMembers(members)));
+        self
+    }
+
     /// Replaces the code.
     #[must_use]
     pub fn with_code(mut self, code: impl Into<Cow<'static, str>>) -> Self {
@@ -315,12 +335,22 @@ impl ApiError {
                 .collect();
             return format!("{{{}}}", entries.join(","));
         }
-        if let Some(Body::DictDetail(members)) = self.body.as_deref() {
-            let mut body = format!(
-                "{{\"detail\":{},\"code\":{}",
-                json_string(&self.detail),
-                json_string(&self.code)
-            );
+        let dict = match self.body.as_deref() {
+            Some(Body::DictDetail(members)) => Some((
+                format!(
+                    "{{\"detail\":{},\"code\":{}",
+                    json_string(&self.detail),
+                    json_string(&self.code)
+                ),
+                members,
+            )),
+            Some(Body::DetailMembers(members)) => Some((
+                format!("{{\"detail\":{}", json_string(&self.detail)),
+                members,
+            )),
+            _ => None,
+        };
+        if let Some((mut body, members)) = dict {
             for (name, value) in members {
                 body.push(',');
                 body.push_str(&json_string(name));

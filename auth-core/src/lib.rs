@@ -17,7 +17,7 @@
 //! | 3. DRF's three concerns | [`authentication`], [`permissions`], [`throttling`] |
 //! | 2. environment | [`settings`], [`services`], [`environment`], [`user`], [`accounts`], `session_store`, `login` |
 //! | 1. storage | [`store`] (Django's tables) |
-//! | 0. leaves | [`error`], [`messages`], [`renderers`], [`request`], [`response_effects`], [`clock`], `compat`, [`django`], `knox`, [`jwt`], [`simplejwt`] (features) |
+//! | 0. leaves | [`error`], [`messages`], [`renderers`], [`request`], [`response_effects`], [`clock`], `compat`, [`django`], `knox`, [`jwt`], [`simplejwt`], [`oauth2`] (features) |
 //!
 //! The documented modules are what an application or another framework's glue implements
 //! against. `compat`, `session_store`, `login`, `auth_token_serializer` and
@@ -45,6 +45,9 @@ pub mod jwt;
 #[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
 pub mod knox;
 pub mod messages;
+#[cfg(feature = "oauth2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth2")))]
+pub mod oauth2;
 pub mod renderers;
 pub mod request;
 pub mod response_effects;

@@ -52,6 +52,11 @@ pub trait RequestView {
     /// from a client-controlled header unless the settings name that header explicitly.
     fn remote_user(&self) -> Option<Cow<'_, str>>;
 
+    /// The path as sent (percent-encoded, without the query); empty when unknown.
+    fn path(&self) -> &str {
+        ""
+    }
+
     /// The raw query string (after `?`, undecoded); empty when there is none.
     fn query_string(&self) -> &str {
         ""

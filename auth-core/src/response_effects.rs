@@ -31,6 +31,7 @@ pub struct ResponseEffects {
     session_cookie: RefCell<Option<SessionCookie>>,
     csrf_secret: RefCell<Option<String>>,
     session_accessed: Cell<bool>,
+    challenge_params: Cell<Option<&'static str>>,
 }
 
 impl fmt::Debug for ResponseEffects {
@@ -42,6 +43,7 @@ impl fmt::Debug for ResponseEffects {
                 &self.csrf_secret.borrow().as_ref().map(|_| "<redacted>"),
             )
             .field("session_accessed", &self.session_accessed.get())
+            .field("challenge_params", &self.challenge_params.get())
             .finish()
     }
 }
@@ -71,6 +73,17 @@ impl ResponseEffects {
     /// bring it back: Django's flushed session is empty, and an empty one is not saved).
     pub fn session_cookie_deleted(&self) -> bool {
         *self.session_cookie.borrow() == Some(SessionCookie::Delete)
+    }
+
+    /// Records what a scheme's challenge adds for this request (DOT's `request.oauth2_error`:
+    /// why a presented token was refused), or clears it; the last scheme to run decides.
+    pub fn set_challenge_params(&self, params: Option<&'static str>) {
+        self.challenge_params.set(params);
+    }
+
+    /// What [`set_challenge_params`](Self::set_challenge_params) recorded.
+    pub fn challenge_params(&self) -> Option<&'static str> {
+        self.challenge_params.get()
     }
 
     /// Takes the CSRF secret to send.

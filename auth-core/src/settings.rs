@@ -22,6 +22,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use subtle::ConstantTimeEq;
@@ -32,6 +33,8 @@ use crate::django::http::cookie::CookieSettings;
 use crate::django::session_data::MODEL_BACKEND;
 #[cfg(feature = "knox")]
 use crate::knox::{KnoxSettings, MAXIMUM_TOKEN_PREFIX_LENGTH};
+#[cfg(feature = "oauth2")]
+use crate::oauth2::OAuth2Settings;
 #[cfg(feature = "simplejwt")]
 use crate::simplejwt::SimpleJwtSettings;
 use crate::store::user::UserModel;
@@ -205,7 +208,7 @@ pub struct Settings {
     /// `AUTHENTICATION_BACKENDS`, for example django-guardian's
     /// [`ObjectPermissionBackend`](crate::object_permission_backend::ObjectPermissionBackend));
     /// none by default.
-    pub permission_backends: Vec<std::sync::Arc<dyn crate::permission_backend::PermissionBackend>>,
+    pub permission_backends: Vec<Arc<dyn crate::permission_backend::PermissionBackend>>,
     /// The largest request body the library's endpoints read (default 2.5 MiB, Django's
     /// `DATA_UPLOAD_MAX_MEMORY_SIZE`); larger bodies get 413.
     pub max_body_size: usize,
@@ -216,11 +219,15 @@ pub struct Settings {
     #[cfg(feature = "knox")]
     #[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
     pub knox: KnoxSettings,
+    /// Django OAuth Toolkit's `OAUTH2_PROVIDER`, the resource server's keys.
+    #[cfg(feature = "oauth2")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "oauth2")))]
+    pub oauth2: OAuth2Settings,
     /// `SIMPLE_JWT`. `AuthSettings` sets simplejwt's defaults signing with `SECRET_KEY` when it
     /// is `None`, as simplejwt does.
     #[cfg(feature = "simplejwt")]
     #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
-    pub simple_jwt: Option<SimpleJwtSettings>,
+    pub simple_jwt: Option<Arc<SimpleJwtSettings>>,
     /// dj-rest-auth's `REST_AUTH` `JWT_AUTH_*` settings: simplejwt's tokens in cookies (none by
     /// default).
     #[cfg(feature = "simplejwt")]
@@ -288,6 +295,8 @@ impl Default for Settings {
             create_token_on_user_creation: false,
             #[cfg(feature = "knox")]
             knox: KnoxSettings::default(),
+            #[cfg(feature = "oauth2")]
+            oauth2: OAuth2Settings::default(),
             #[cfg(feature = "simplejwt")]
             simple_jwt: None,
             #[cfg(feature = "simplejwt")]
@@ -317,13 +326,11 @@ impl Settings {
     /// `SECRET_KEY` PyJWT refuses as an HMAC key is a server error (logged).
     #[cfg(feature = "simplejwt")]
     #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
-    pub fn simple_jwt_or_default(
-        &self,
-    ) -> Result<Cow<'_, SimpleJwtSettings>, crate::error::ApiError> {
+    pub fn simple_jwt_or_default(&self) -> Result<Arc<SimpleJwtSettings>, crate::error::ApiError> {
         match &self.simple_jwt {
-            Some(configured) => Ok(Cow::Borrowed(configured)),
+            Some(configured) => Ok(Arc::clone(configured)),
             None => SimpleJwtSettings::new(self.secret_key.expose().as_bytes().to_vec())
-                .map(Cow::Owned)
+                .map(Arc::new)
                 .map_err(|error| {
                     tracing::error!(%error, "SECRET_KEY cannot sign simplejwt tokens: set SIMPLE_JWT");
                     crate::error::ApiError::new(crate::error::ErrorKind::ServerError)
@@ -404,6 +411,8 @@ impl fmt::Debug for Settings {
             );
         #[cfg(feature = "knox")]
         debug.field("knox", &self.knox);
+        #[cfg(feature = "oauth2")]
+        debug.field("oauth2", &self.oauth2);
         #[cfg(feature = "simplejwt")]
         debug.field("simple_jwt", &self.simple_jwt);
         #[cfg(feature = "simplejwt")]

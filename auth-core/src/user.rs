@@ -8,6 +8,8 @@ use std::sync::Arc;
 use crate::simplejwt::ValidatedToken;
 #[cfg(feature = "knox")]
 use crate::store::knox_token;
+#[cfg(feature = "oauth2")]
+use crate::store::oauth2_access_token::AccessToken;
 use crate::store::token;
 pub use crate::store::user::User;
 use crate::store::user_id::UserId;
@@ -147,6 +149,10 @@ pub enum AuthInfo {
     #[cfg(feature = "simplejwt")]
     #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
     Jwt(Arc<ValidatedToken>),
+    /// The Django OAuth Toolkit access token that authenticated the request.
+    #[cfg(feature = "oauth2")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "oauth2")))]
+    OAuth2(Arc<AccessToken>),
     /// A value chosen by a custom scheme.
     Value(Arc<str>),
 }
@@ -164,7 +170,10 @@ impl AuthInfo {
             Self::Knox(knox) => format!("{} : {}", knox.row.digest, knox.username),
             // simplejwt's `Token.__str__`: the claims encoded again.
             #[cfg(feature = "simplejwt")]
-            Self::Jwt(token) => token.text.clone(),
+            Self::Jwt(token) => token.text().to_owned(),
+            // DOT's `AccessToken.__str__`: `AccessToken #<pk>`, never the token.
+            #[cfg(feature = "oauth2")]
+            Self::OAuth2(token) => token.to_string(),
             Self::Value(value) => value.to_string(),
         }
     }
@@ -197,6 +206,16 @@ impl AuthInfo {
         }
     }
 
+    /// The OAuth 2 access token, when `OAuth2Authentication` authenticated the request.
+    #[cfg(feature = "oauth2")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "oauth2")))]
+    pub fn oauth2(&self) -> Option<&AccessToken> {
+        match self {
+            Self::OAuth2(token) => Some(token),
+            _ => None,
+        }
+    }
+
     /// Whether there is no credential object.
     pub fn is_none(&self) -> bool {
         matches!(self, Self::None)
@@ -213,6 +232,8 @@ impl fmt::Debug for AuthInfo {
             Self::Knox(knox) => f.debug_tuple("Knox").field(&knox.row).finish(),
             #[cfg(feature = "simplejwt")]
             Self::Jwt(token) => f.debug_tuple("Jwt").field(token).finish(),
+            #[cfg(feature = "oauth2")]
+            Self::OAuth2(token) => f.debug_tuple("OAuth2").field(token).finish(),
             Self::Value(_) => f.write_str("Value(<redacted>)"),
         }
     }

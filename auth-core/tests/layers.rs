@@ -28,6 +28,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("knox", 0),
     ("jwt", 0),
     ("simplejwt", 0),
+    ("oauth2", 0),
     ("dj_rest_auth", 0),
     // 1: Django's tables.
     ("store", 1),

@@ -3,7 +3,8 @@
 //! knox tokens and sessions made on either side used on the other, with `auth_user` and with a
 //! custom user model). `run_parity.py` runs twice: once as it is, and once for the JWT groups
 //! with both servers under other settings: `SIMPLE_JWT` rotation ([`SIMPLE_JWT_ROTATION`]) and
-//! dj-rest-auth's cookies with CSRF ([`REST_AUTH_CSRF`]).
+//! dj-rest-auth's cookies with CSRF ([`REST_AUTH_CSRF`]); and three more times for the `oauth2`
+//! group under DOT's other `OAUTH2_PROVIDER` settings.
 //!
 //! `parity/run_simplejwt.py` mints and reads simplejwt tokens on both sides (`simplejwt_oracle`).
 //!
@@ -167,7 +168,12 @@ fn main() {
     let environment = python();
     let interop =
         auth_admin().map(|admin| vec!["--admin-bin".to_owned(), admin.display().to_string()]);
-    let suites: [Suite; 4] = [
+    let oauth2 = |provider: &str| {
+        Ok(["--oauth2-provider", provider, "--group", "oauth2"]
+            .map(str::to_owned)
+            .to_vec())
+    };
+    let suites: [Suite; 7] = [
         (
             "django_parity_suite",
             "run_parity.py",
@@ -197,6 +203,27 @@ fn main() {
             ]
             .map(str::to_owned)
             .to_vec()),
+        ),
+        // DOT's scenarios again under the other `OAUTH2_PROVIDER` settings issue 21 names (the
+        // first run has the defaults): scopes in 403 bodies, DOT 3.4.1's query-string transport,
+        // and DOT's behaviour for inactive users' tokens.
+        (
+            "django_parity_suite_oauth2_error_response_with_scopes",
+            "run_parity.py",
+            DRF_PARITY,
+            oauth2(r#"{"ERROR_RESPONSE_WITH_SCOPES": true}"#),
+        ),
+        (
+            "django_parity_suite_oauth2_query_transport",
+            "run_parity.py",
+            DRF_PARITY,
+            oauth2(r#"{"COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": false}"#),
+        ),
+        (
+            "django_parity_suite_oauth2_inactive_users",
+            "run_parity.py",
+            DRF_PARITY,
+            oauth2(r#"{"AUTHENTICATE_INACTIVE_USERS": true}"#),
         ),
         (
             "django_interop_suite",

@@ -810,11 +810,11 @@ fn simplejwt_values_hide_the_signing_key_and_the_token() {
         "simplejwt token signature",
         text.rsplit('.').next().unwrap_or_default(),
     );
-    let validated = auth_core::simplejwt::ValidatedToken {
-        kind: TokenKind::Refresh,
-        payload: token.payload().clone(),
-        text: text.clone(),
-    };
+    let validated = auth_core::simplejwt::ValidatedToken::new(
+        TokenKind::Refresh,
+        token.payload().clone(),
+        text.clone(),
+    );
     let auth = AuthInfo::Jwt(Arc::new(validated));
     let shown = [
         ("Debug of AuthInfo::Jwt".to_owned(), format!("{auth:?}")),

@@ -2,7 +2,6 @@
 //! in 5.5.1): `Authorization: Bearer <token>`, the token tried as each class of
 //! `AUTH_TOKEN_CLASSES`, then its user read from the database.
 
-use std::borrow::Cow;
 use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
@@ -15,7 +14,7 @@ use crate::jwt_revocation;
 use crate::settings::Settings;
 use crate::simplejwt::messages;
 use crate::simplejwt::token::md5_hash_password;
-use crate::simplejwt::{SimpleJwtSettings, TokenBackend, TokenKind, ValidatedToken};
+use crate::simplejwt::{SimpleJwtSettings, TokenKind, ValidatedToken};
 use crate::store::sqlite_reader;
 use crate::user::AuthInfo;
 
@@ -27,7 +26,7 @@ use crate::user::AuthInfo;
 #[derive(Debug, Default, Clone, Copy)]
 pub struct JwtAuthentication;
 
-pub(super) fn simple_jwt(settings: &Settings) -> Result<Cow<'_, SimpleJwtSettings>, ApiError> {
+pub(super) fn simple_jwt(settings: &Settings) -> Result<Arc<SimpleJwtSettings>, ApiError> {
     settings.simple_jwt_or_default()
 }
 
@@ -169,31 +168,28 @@ pub(super) fn no_user_identification() -> Outcome {
     )
 }
 
-/// `str(request.auth)`: simplejwt's `Token.__str__`, the claims encoded again, which for a
-/// token with padding or another header order is not the text presented.
+/// `request.auth`: the validated token, whose `str()` (simplejwt's `Token.__str__`, the claims
+/// encoded again, which for a token with padding or another header order is not the text
+/// presented) is made only if asked for.
 pub(super) fn validated(
-    settings: &SimpleJwtSettings,
+    settings: &Arc<SimpleJwtSettings>,
     kind: TokenKind,
     payload: Map<String, Value>,
     presented: &str,
 ) -> AuthInfo {
-    // A service that only verifies (no private key) cannot re-encode: the text presented, which
-    // verified, is the token.
-    let text = TokenBackend::new(settings)
-        .text_of(&payload, presented)
-        .unwrap_or_else(|_| presented.to_owned());
-    AuthInfo::Jwt(Arc::new(ValidatedToken {
+    AuthInfo::Jwt(Arc::new(ValidatedToken::presented(
         kind,
         payload,
-        text,
-    }))
+        presented.to_owned(),
+        Arc::clone(settings),
+    )))
 }
 
 /// `get_user(validated_token)` of `JWTAuthentication`: the user the token names, read from the
 /// database, checked as simplejwt checks it.
 pub(super) async fn database_user(
     cx: &AuthContext<'_>,
-    settings: &SimpleJwtSettings,
+    settings: &Arc<SimpleJwtSettings>,
     kind: TokenKind,
     payload: Map<String, Value>,
     text: &str,

@@ -25,6 +25,9 @@ pub mod jwt_stateless_user;
 #[cfg(feature = "knox")]
 #[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
 pub mod knox;
+#[cfg(feature = "oauth2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth2")))]
+pub mod oauth2;
 pub mod remote_user;
 pub mod scheme;
 pub mod security_scheme;
@@ -44,6 +47,8 @@ pub use jwt_cookie::JwtCookieAuthentication;
 pub use jwt_stateless_user::JwtStatelessUserAuthentication;
 #[cfg(feature = "knox")]
 pub use knox::KnoxTokenAuthentication;
+#[cfg(feature = "oauth2")]
+pub use oauth2::OAuth2Authentication;
 pub use remote_user::RemoteUserAuthentication;
 pub use scheme::{AuthContext, Authenticated, Authentication, Outcome, Verify};
 pub use security_scheme::{CredentialLocation, SecurityRequirement, SecurityScheme};

@@ -58,8 +58,10 @@ impl fmt::Debug for AuthContext<'_> {
 #[derive(Debug, Clone)]
 pub struct Authenticated {
     /// The authenticated user: a row (`user.into()` from a [`User`]), or simplejwt's token
-    /// user. `RequestUser::Anonymous` and `RequestUser::None` are not users a scheme can
-    /// authenticate: the request is refused with a server error.
+    /// user. `RequestUser::Anonymous` is not a user a scheme can authenticate, nor is
+    /// `RequestUser::None` without a credential in `auth`: the request is refused with a server
+    /// error. `RequestUser::None` with a credential is a client authenticated without a user
+    /// (DOT's client-credentials token, where DRF's `request.user` is `None`).
     pub user: RequestUser,
     /// The credential object (`request.auth`).
     pub auth: AuthInfo,

@@ -83,7 +83,7 @@ impl fmt::Debug for ObjectPermissions {
 
 impl<P: Permission> PermissionClasses for P {
     async fn check<'a>(&'a self, cx: &'a PermissionContext<'a>) -> ListDecision {
-        Ok((!self.has_permission(cx).await?).then(|| Denial::of(self)))
+        Ok((!self.has_permission(cx).await?).then(|| Denial::of(self, cx)))
     }
 
     async fn check_object<'a>(
@@ -91,7 +91,7 @@ impl<P: Permission> PermissionClasses for P {
         cx: &'a PermissionContext<'a>,
         object: &'a dyn Any,
     ) -> ListDecision {
-        Ok((!self.has_object_permission(cx, object).await?).then(|| Denial::of(self)))
+        Ok((!self.has_object_permission(cx, object).await?).then(|| Denial::of(self, cx)))
     }
 
     fn object_permissions(&self) -> ObjectPermissions {
@@ -125,7 +125,7 @@ macro_rules! permission_tuple {
                 let ($($name,)+) = self;
                 $(
                     if !$name.has_permission(cx).await? {
-                        return Ok(Some(Denial::of($name)));
+                        return Ok(Some(Denial::of($name, cx)));
                     }
                 )+
                 Ok(None)
@@ -140,7 +140,7 @@ macro_rules! permission_tuple {
                 let ($($name,)+) = self;
                 $(
                     if !$name.has_object_permission(cx, object).await? {
-                        return Ok(Some(Denial::of($name)));
+                        return Ok(Some(Denial::of($name, cx)));
                     }
                 )+
                 Ok(None)

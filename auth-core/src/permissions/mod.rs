@@ -9,8 +9,17 @@ mod django_model_permissions;
 mod is_admin_user;
 mod is_authenticated;
 mod is_authenticated_or_read_only;
+#[cfg(feature = "oauth2")]
+mod is_authenticated_or_token_has_scope;
 pub mod permission;
 mod read_only;
+#[cfg(feature = "oauth2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth2")))]
+pub mod required_scopes;
+#[cfg(feature = "oauth2")]
+mod token_has_scope;
+#[cfg(feature = "oauth2")]
+mod token_matches_oas_requirements;
 
 pub use allow_any::AllowAny;
 pub use classes::{
@@ -26,5 +35,13 @@ pub use django_model_permissions::{
 pub use is_admin_user::IsAdminUser;
 pub use is_authenticated::IsAuthenticated;
 pub use is_authenticated_or_read_only::IsAuthenticatedOrReadOnly;
+#[cfg(feature = "oauth2")]
+pub use is_authenticated_or_token_has_scope::IsAuthenticatedOrTokenHasScope;
 pub use permission::{Decision, Denial, Permission, PermissionContext};
 pub use read_only::ReadOnly;
+#[cfg(feature = "oauth2")]
+pub use required_scopes::{NoRequiredScopes, RequiredAlternateScopes, RequiredScopes};
+#[cfg(feature = "oauth2")]
+pub use token_has_scope::{TokenHasReadWriteScope, TokenHasResourceScope, TokenHasScope};
+#[cfg(feature = "oauth2")]
+pub use token_matches_oas_requirements::TokenMatchesOASRequirements;

@@ -96,22 +96,33 @@ pub trait Permission: Default + 'static {
     fn code(&self) -> Option<Cow<'static, str>> {
         None
     }
+
+    /// When DRF's `message` is a dict, its members after `detail` (DOT's scope permissions
+    /// add `required_scopes` under `ERROR_RESPONSE_WITH_SCOPES`): asked, with the request, only
+    /// after this permission refused it, and sent only with a 403. None by default.
+    fn message_members(&self, cx: &PermissionContext<'_>) -> Vec<(String, serde_json::Value)> {
+        let _ = cx;
+        Vec::new()
+    }
 }
 
 /// Which permission refused, as the pipeline needs it: its message and code, if it has them.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Denial {
     /// The permission's `message`.
     pub message: Option<Cow<'static, str>>,
     /// The permission's `code`.
     pub code: Option<Cow<'static, str>>,
+    /// The members after `detail` of a dict `message` ([`Permission::message_members`]).
+    pub members: Vec<(String, serde_json::Value)>,
 }
 
 impl Denial {
-    pub(crate) fn of<P: Permission>(permission: &P) -> Self {
+    pub(crate) fn of<P: Permission>(permission: &P, cx: &PermissionContext<'_>) -> Self {
         Self {
             message: permission.message(),
             code: permission.code(),
+            members: permission.message_members(cx),
         }
     }
 }

@@ -89,6 +89,9 @@ fn refusal(has_schemes: bool, authenticated: bool, denial: Denial) -> ApiError {
     if let Some(code) = denial.code {
         error = error.with_code(code);
     }
+    if !denial.members.is_empty() {
+        error = error.with_detail_members(denial.members);
+    }
     error
 }
 
@@ -250,7 +253,12 @@ where
         }
         let (user, auth, scheme) = match self.authentication.authenticate(&cx).await {
             ChainOutcome::Authenticated(name, authenticated) => {
-                if !authenticated.user.is_authenticated() {
+                // A client authenticated without a user (DOT's client-credentials token: DRF's
+                // `request.user` is then `None`) is the one userless success; it still carries
+                // its credential, and permissions that need a user refuse it.
+                let client_without_user = matches!(authenticated.user, RequestUser::None)
+                    && !authenticated.auth.is_none();
+                if !authenticated.user.is_authenticated() && !client_without_user {
                     tracing::error!(scheme = name, "a scheme authenticated no user");
                     return Err(ApiError::new(ErrorKind::ServerError));
                 }

@@ -42,6 +42,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use quick_cache::sync::Cache;
 use sha2::{Digest, Sha256};
 
+#[cfg(feature = "oauth2")]
+use crate::store::oauth2_access_token::AccessToken;
 use crate::store::token;
 use crate::store::user::User;
 use crate::store::user_id::UserId;
@@ -61,6 +63,9 @@ const TOKEN: &[u8] = b"authtoken";
 const SESSION: &[u8] = b"session";
 /// simplejwt's `jti`, for the blacklist's answers.
 const JTI: &[u8] = b"simplejwt-jti";
+/// DOT's access tokens, by their checksum.
+#[cfg(feature = "oauth2")]
+const OAUTH2: &[u8] = b"oauth2-accesstoken";
 
 /// What is remembered of a credential that authenticated.
 #[derive(Clone)]
@@ -75,12 +80,21 @@ enum Remembered {
         user: Arc<User>,
         expires: DateTime<Utc>,
     },
+    /// A DOT access token and its user (none for a client-credentials token). Its expiry is
+    /// the row's and is checked on each use.
+    #[cfg(feature = "oauth2")]
+    OAuth2 {
+        token: Arc<AccessToken>,
+        user: Option<Arc<User>>,
+    },
 }
 
 impl Remembered {
-    fn user_id(&self) -> UserId {
+    fn user_id(&self) -> Option<UserId> {
         match self {
-            Self::Token { user, .. } | Self::Session { user, .. } => user.id,
+            Self::Token { user, .. } | Self::Session { user, .. } => Some(user.id),
+            #[cfg(feature = "oauth2")]
+            Self::OAuth2 { user, .. } => user.as_ref().map(|user| user.id),
         }
     }
 }
@@ -90,6 +104,18 @@ struct Entry {
     remembered: Remembered,
     /// When this entry stops being used (the TTL from when it was stored).
     until: DateTime<Utc>,
+}
+
+/// What the cache knows about a presented DOT access token.
+#[cfg(feature = "oauth2")]
+#[derive(Debug, Clone)]
+pub enum OAuth2Lookup {
+    /// Seen recently: this row, and its user when it has one.
+    Known(Arc<AccessToken>, Option<Arc<User>>),
+    /// Refused recently: no such token.
+    Unknown,
+    /// Not in the cache: ask the database.
+    Miss,
 }
 
 /// What the cache knows about a presented DRF token.
@@ -187,7 +213,7 @@ impl CredentialCache {
         match invalidation {
             Invalidation::User(user_id) => self
                 .known
-                .retain(|_, entry| entry.remembered.user_id() != user_id),
+                .retain(|_, entry| entry.remembered.user_id() != Some(user_id)),
             Invalidation::Token(id) => {
                 self.known.remove(&id);
                 self.unknown.remove(&id);
@@ -293,6 +319,57 @@ impl CredentialCache {
     /// on the instances that hear this cache.
     pub fn forget_token(&self, key: &str) {
         self.forget(Invalidation::Token(fingerprint(TOKEN, key)));
+    }
+
+    /// What is known about the DOT access token whose checksum is `checksum`, at `now`.
+    #[cfg(feature = "oauth2")]
+    pub fn oauth2_token(&self, checksum: &str, now: DateTime<Utc>) -> OAuth2Lookup {
+        let id = fingerprint(OAUTH2, checksum);
+        if let Some(entry) = self.known.get(&id) {
+            if now < entry.until
+                && let Remembered::OAuth2 { token, user } = entry.remembered
+            {
+                hit("oauth2");
+                return OAuth2Lookup::Known(token, user);
+            }
+            self.known.remove(&id);
+        }
+        if let Some(until) = self.unknown.get(&id) {
+            if now < until {
+                hit("oauth2");
+                return OAuth2Lookup::Unknown;
+            }
+            self.unknown.remove(&id);
+        }
+        miss("oauth2");
+        OAuth2Lookup::Miss
+    }
+
+    /// Remembers the access token whose checksum is `checksum`, with its user.
+    #[cfg(feature = "oauth2")]
+    pub fn remember_oauth2_token(
+        &self,
+        checksum: &str,
+        token: Arc<AccessToken>,
+        user: Option<Arc<User>>,
+        now: DateTime<Utc>,
+    ) {
+        let id = fingerprint(OAUTH2, checksum);
+        self.unknown.remove(&id);
+        self.known.insert(
+            id,
+            Entry {
+                remembered: Remembered::OAuth2 { token, user },
+                until: self.until(now),
+            },
+        );
+    }
+
+    /// Remembers that no access token has the checksum `checksum`.
+    #[cfg(feature = "oauth2")]
+    pub fn remember_unknown_oauth2_token(&self, checksum: &str, now: DateTime<Utc>) {
+        self.unknown
+            .insert(fingerprint(OAUTH2, checksum), self.until(now));
     }
 
     /// The verified user of the session `session_key` and when the session expires, if

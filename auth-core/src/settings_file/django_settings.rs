@@ -153,6 +153,7 @@ pub(super) struct DjangoSettings {
     simple_jwt: Option<toml::Table>,
     rest_knox: Option<RestKnox>,
     rest_auth: Option<toml::Table>,
+    oauth2_provider: Option<OAuth2Provider>,
 }
 
 /// One `AUTH_PASSWORD_VALIDATORS` entry: `{ NAME = "…", OPTIONS = { … } }`.
@@ -190,6 +191,43 @@ struct RestKnox {
     token_prefix: Option<String>,
     auth_header_prefix: Option<String>,
     auth_token_character_length: Option<usize>,
+}
+
+/// Django OAuth Toolkit's `OAUTH2_PROVIDER`, the keys the resource server reads, and this
+/// library's `AUTHENTICATE_INACTIVE_USERS` (DOT's behaviour when true).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "SCREAMING_SNAKE_CASE")]
+#[cfg_attr(not(feature = "oauth2"), allow(dead_code))]
+struct OAuth2Provider {
+    read_scope: Option<String>,
+    write_scope: Option<String>,
+    error_response_with_scopes: Option<bool>,
+    #[serde(rename = "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT")]
+    compliant_bcp_rfc9700_access_token_transport: Option<bool>,
+    authenticate_inactive_users: Option<bool>,
+}
+
+impl OAuth2Provider {
+    #[cfg(feature = "oauth2")]
+    fn apply(self, builder: AuthSettingsBuilder) -> AuthSettingsBuilder {
+        let mut oauth2 = crate::oauth2::OAuth2Settings::default();
+        if let Some(scope) = self.read_scope {
+            oauth2.read_scope = scope;
+        }
+        if let Some(scope) = self.write_scope {
+            oauth2.write_scope = scope;
+        }
+        if let Some(flag) = self.error_response_with_scopes {
+            oauth2.error_response_with_scopes = flag;
+        }
+        if let Some(flag) = self.compliant_bcp_rfc9700_access_token_transport {
+            oauth2.compliant_bcp_rfc9700_access_token_transport = flag;
+        }
+        if let Some(flag) = self.authenticate_inactive_users {
+            oauth2.authenticate_inactive_users = flag;
+        }
+        builder.oauth2(oauth2)
+    }
 }
 
 /// Django's `AnonymousUser` path, the only class `UNAUTHENTICATED_USER` may name.
@@ -453,6 +491,17 @@ impl DjangoSettings {
         }
         if let Some(rest_auth) = self.rest_auth {
             builder = rest_auth_settings(builder, rest_auth, origins)?;
+        }
+        if let Some(oauth2) = self.oauth2_provider {
+            #[cfg(feature = "oauth2")]
+            {
+                builder = oauth2.apply(builder);
+            }
+            #[cfg(not(feature = "oauth2"))]
+            {
+                let _ = oauth2;
+                return Err(origins.error("OAUTH2_PROVIDER", "this build has no `oauth2` feature"));
+            }
         }
         Ok(builder)
     }

@@ -684,6 +684,34 @@ DEFAULT_THROTTLE_CLASSES = ["rest_framework.throttling.AnonRateThrottle", "rest_
         );
     }
 
+    #[cfg(feature = "oauth2")]
+    #[test]
+    fn oauth2_provider_is_read_by_dots_names() {
+        let path = file(
+            "oauth2",
+            "SECRET_KEY = \"k\"\n[OAUTH2_PROVIDER]\nREAD_SCOPE = \"r\"\nERROR_RESPONSE_WITH_SCOPES = true\n",
+        );
+        let built = built(
+            Some(&path),
+            &[(
+                "DRF_AUTH_OAUTH2_PROVIDER__COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT",
+                "false",
+            )],
+        );
+        let oauth2 = &built.settings().oauth2;
+        assert_eq!(oauth2.read_scope, "r");
+        assert_eq!(oauth2.write_scope, "write");
+        assert!(oauth2.error_response_with_scopes);
+        assert!(!oauth2.compliant_bcp_rfc9700_access_token_transport);
+        assert!(!oauth2.authenticate_inactive_users);
+        let refused = error(Some(&path), &[("DRF_AUTH_OAUTH2_PROVIDER__SCOPES", "1")]);
+        assert!(
+            refused.origin.contains("DRF_AUTH_OAUTH2_PROVIDER__SCOPES"),
+            "an unknown key is refused: {}",
+            refused.origin
+        );
+    }
+
     #[cfg(feature = "simplejwt")]
     #[test]
     fn simple_jwt_and_rest_auth_are_read_with_the_packages_rules() {

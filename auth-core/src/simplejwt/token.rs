@@ -2,6 +2,7 @@
 //! `SlidingToken` and `UntypedToken`.
 
 use std::fmt;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -74,15 +75,82 @@ impl fmt::Debug for Token<'_> {
 
 /// A token that authenticated a request (`request.auth`): its class, its claims and the text
 /// presented. Its `Debug` shows neither the text nor the claims' values.
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 pub struct ValidatedToken {
     /// The class that accepted it.
     pub kind: TokenKind,
     /// Its claims, in order.
     pub payload: Map<String, Value>,
+    text: Text,
+}
+
+/// `str(token)`, given or made when first asked.
+#[derive(Clone)]
+enum Text {
+    Known(String),
+    /// Made from the claims by [`TokenBackend::text_of`] on first use: most views never ask for
+    /// `str(request.auth)`, and re-encoding cost a stateless JWT request a serialisation and a
+    /// base64 encoding (measured with `bench/run.py --only jwt-stateless-hello`).
+    Deferred {
+        presented: String,
+        settings: Arc<SimpleJwtSettings>,
+        made: OnceLock<String>,
+    },
+}
+
+impl ValidatedToken {
+    /// A validated token whose `str(token)` is `text`.
+    pub fn new(kind: TokenKind, payload: Map<String, Value>, text: String) -> Self {
+        Self {
+            kind,
+            payload,
+            text: Text::Known(text),
+        }
+    }
+
+    /// A token read from `presented` under `settings`; its `str(token)` is made when first
+    /// asked for ([`Self::text`]).
+    pub fn presented(
+        kind: TokenKind,
+        payload: Map<String, Value>,
+        presented: String,
+        settings: Arc<SimpleJwtSettings>,
+    ) -> Self {
+        Self {
+            kind,
+            payload,
+            text: Text::Deferred {
+                presented,
+                settings,
+                made: OnceLock::new(),
+            },
+        }
+    }
+
     /// `str(token)`: its claims encoded again as simplejwt's `Token.__str__` does — the bytes
-    /// presented for any token simplejwt or this library issued (a credential).
-    pub text: String,
+    /// presented for any token simplejwt or this library issued (a credential). A service that
+    /// only verifies (no private key) cannot re-encode: then it is the text presented, which
+    /// verified.
+    pub fn text(&self) -> &str {
+        match &self.text {
+            Text::Known(text) => text,
+            Text::Deferred {
+                presented,
+                settings,
+                made,
+            } => made.get_or_init(|| {
+                TokenBackend::new(settings)
+                    .text_of(&self.payload, presented)
+                    .unwrap_or_else(|_| presented.clone())
+            }),
+        }
+    }
+}
+
+impl PartialEq for ValidatedToken {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind && self.payload == other.payload && self.text() == other.text()
+    }
 }
 
 impl fmt::Debug for ValidatedToken {

@@ -16,6 +16,9 @@ pub mod key_prefix;
 #[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
 pub mod knox_token;
 pub mod migrations;
+#[cfg(feature = "oauth2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth2")))]
+pub mod oauth2_access_token;
 pub mod permission;
 pub mod session;
 #[cfg(feature = "sqlite")]

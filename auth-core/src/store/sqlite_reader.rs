@@ -42,6 +42,9 @@ thread_local! {
 struct UserSql {
     token_with_user: String,
     user_by_id: String,
+    /// As `oauth2_access_token::by_checksum`.
+    #[cfg(feature = "oauth2")]
+    access_token_with_user: String,
 }
 
 impl UserSql {
@@ -59,6 +62,14 @@ impl UserSql {
             ),
             user_by_id: format!(
                 "SELECT {columns} FROM \"{}\" u WHERE u.\"id\" = ?1",
+                users.table()
+            ),
+            #[cfg(feature = "oauth2")]
+            access_token_with_user: format!(
+                "SELECT t.\"id\", t.\"user_id\", t.\"application_id\", t.\"expires\", \
+                 t.\"scope\", t.\"resource\", {columns} FROM \"oauth2_provider_accesstoken\" t \
+                 LEFT JOIN \"{}\" u ON u.\"id\" = t.\"user_id\" \
+                 WHERE t.\"token_checksum\" = ?1 LIMIT 1",
                 users.table()
             ),
         }
@@ -306,6 +317,43 @@ pub(crate) fn token_with_user(
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(key_prefix::pick(rows, |(token, _)| token.key.as_str(), key))
+    })
+}
+
+/// [`oauth2_access_token::by_checksum`](super::oauth2_access_token::by_checksum) on this
+/// thread, when `db` is a SQLite file.
+#[cfg(feature = "oauth2")]
+pub(crate) fn access_token_with_user(
+    db: &DatabaseConnection,
+    users: &UserModel,
+    checksum: &str,
+) -> Option<Option<(super::oauth2_access_token::AccessToken, Option<User>)>> {
+    use super::oauth2_access_token::{AccessToken, Resource};
+
+    let sql = UserSql::of(users);
+    with_connection(db, |connection| {
+        let mut statement = connection.prepare_cached(&sql.access_token_with_user)?;
+        let found = statement
+            .query_row([checksum], |row| {
+                let token = AccessToken {
+                    id: row.get(0)?,
+                    user_id: row.get(1)?,
+                    application_id: row.get(2)?,
+                    expires: datetime(row, 3)?,
+                    scope: row.get(4)?,
+                    resource: Resource::from_json(row.get::<_, Option<String>>(5)?.as_deref()),
+                };
+                // A user key that names no row (no foreign keys enforced): no token, as the
+                // sea-orm query answers.
+                let user = match (token.user_id, row.get_ref(6)?) {
+                    (None, _) => Some(None),
+                    (Some(_), rusqlite::types::ValueRef::Null) => None,
+                    (Some(_), _) => Some(Some(user_from(row, 6)?)),
+                };
+                Ok(user.map(|user| (token, user)))
+            })
+            .optional()?;
+        Ok(found.flatten())
     })
 }
 

@@ -15,6 +15,15 @@ pub(crate) fn token_with_user(
     None
 }
 
+#[cfg(feature = "oauth2")]
+pub(crate) fn access_token_with_user(
+    _db: &DatabaseConnection,
+    _users: &UserModel,
+    _checksum: &str,
+) -> Option<Option<(super::oauth2_access_token::AccessToken, Option<User>)>> {
+    None
+}
+
 pub(crate) fn user_by_id(
     _db: &DatabaseConnection,
     _users: &UserModel,

@@ -349,8 +349,21 @@ impl UserModel {
         source: &str,
         foreign_key: &str,
     ) {
+        self.join_users_as(JoinType::InnerJoin, backend, select, source, foreign_key);
+    }
+
+    /// [`join_users`](Self::join_users) with the join named: a `LEFT JOIN` keeps the rows
+    /// whose owner key is `NULL` (DOT's client-credentials tokens), their `u_…` columns `NULL`.
+    pub(crate) fn join_users_as(
+        &self,
+        join: JoinType,
+        backend: DbBackend,
+        select: &mut SelectStatement,
+        source: &str,
+        foreign_key: &str,
+    ) {
         select.join_as(
-            JoinType::InnerJoin,
+            join,
             self.table_iden(),
             Alias::new("u"),
             Expr::col((Alias::new(source), Alias::new(foreign_key)))

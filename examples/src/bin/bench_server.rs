@@ -27,7 +27,8 @@
 //! and Session policies answering the bare hello's plain `hello`: authentication's cost alone),
 //! `/jwt/` (simplejwt's JWTAuthentication, IsAuthenticated) and `/jwt-stateless/`
 //! (JWTStatelessUserAuthentication, IsAuthenticated), both on simplejwt's defaults signing with
-//! `SECRET_KEY`.
+//! `SECRET_KEY`, and `/jwt-stateless-hello/` (the stateless policy answering `hello`);
+//! `/oauth2/` (django-oauth-toolkit's OAuth2Authentication, IsAuthenticated).
 
 use std::time::Duration;
 
@@ -35,9 +36,9 @@ use actix_web::{App, HttpResponse, HttpServer, get, web};
 use auth_actix::policy::declared;
 use auth_actix::{
     Auth, AuthSettings, BasicAuthentication, IsAuthenticated, JwtAuthentication,
-    JwtStatelessUserAuthentication, LoginRequiredMiddleware, PolicyGuard, SessionAuthentication,
-    SessionMiddleware, TokenAuthentication, authentication_classes, login_not_required,
-    permission_classes,
+    JwtStatelessUserAuthentication, LoginRequiredMiddleware, OAuth2Authentication, PolicyGuard,
+    SessionAuthentication, SessionMiddleware, TokenAuthentication, authentication_classes,
+    login_not_required, permission_classes,
 };
 
 const DEFAULT_BIND: &str = "127.0.0.1:8100";
@@ -152,6 +153,21 @@ async fn jwt_stateless(auth: Auth) -> HttpResponse {
     whoami(&auth)
 }
 
+#[authentication_classes(OAuth2Authentication)]
+#[permission_classes(IsAuthenticated)]
+#[get("/oauth2/")]
+async fn oauth2(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
+/// The policy of `/jwt-stateless/` with the bare hello's body: what the scheme alone costs.
+#[authentication_classes(JwtStatelessUserAuthentication)]
+#[permission_classes(IsAuthenticated)]
+#[get("/jwt-stateless-hello/")]
+async fn jwt_stateless_hello() -> &'static str {
+    "hello"
+}
+
 #[actix_web::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let bind = env("BIND").unwrap_or_else(|| DEFAULT_BIND.to_owned());
@@ -186,6 +202,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .service(session_hello)
                 .service(jwt)
                 .service(jwt_stateless)
+                .service(jwt_stateless_hello)
+                .service(oauth2)
         })
         .workers(workers)
         .bind(&bind)?

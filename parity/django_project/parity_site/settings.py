@@ -1,7 +1,8 @@
 """Settings of the Django reference project of the parity check.
 
 Read from the environment exactly like tests/src/bin/drf_parity.rs:
-DATABASE_URL, SECRET_KEY, PBKDF2_ITERATIONS, CSRF_TRUSTED_ORIGINS, SECURE_PROXY_SSL_HEADER.
+DATABASE_URL, SECRET_KEY, PBKDF2_ITERATIONS, CSRF_TRUSTED_ORIGINS, SECURE_PROXY_SSL_HEADER,
+SIMPLE_JWT, REST_AUTH, OAUTH2_PROVIDER.
 """
 import json
 import os
@@ -59,6 +60,8 @@ def database_from_url(url):
 
 SECRET_KEY = env("SECRET_KEY") or "parity-insecure-secret-key"
 DEBUG = False
+# Any Host: the runner's 127.0.0.1:<port> and the oauth2 group's `api.example.com` (the audience of
+# the resource-restricted DOT tokens; DOT builds the request's absolute URI from Host).
 ALLOWED_HOSTS = ["*"]
 USE_TZ = True
 TIME_ZONE = "UTC"
@@ -75,6 +78,10 @@ INSTALLED_APPS = [
     # simplejwt's blacklist app: refresh and sliding tokens recorded and checked (the Rust
     # server's default, `SimpleJwtSettings::token_blacklist`).
     "rest_framework_simplejwt.token_blacklist",
+    # django-oauth-toolkit: its models (applications, access tokens, ...), its `/o/` endpoints and
+    # DRF's OAuth2Authentication + scope permissions (the `oauth2` group; fixtures:
+    # `manage.py parity_oauth2`).
+    "oauth2_provider",
     "parity_site",
 ]
 
@@ -174,6 +181,35 @@ REST_AUTH = json.loads(env("REST_AUTH") or json.dumps({
     "JWT_AUTH_REFRESH_COOKIE": "jwt-refresh",
     "JWT_AUTH_REFRESH_COOKIE_PATH": "/dj-rest-auth/",
 }))
+
+
+def oauth2_provider_from_env():
+    """OAUTH2_PROVIDER: these base values, then the JSON object of the environment variable of that
+    name over them (the Rust server reads the same variable). `COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT`
+    is True here, the Rust side's secure default (DOT 3.4's own default is False); a run can set it
+    back to False through the variable."""
+    settings = {
+        "SCOPES": {
+            "read": "Read scope",
+            "write": "Write scope",
+            "introspection": "Introspect tokens",
+            "orders:read": "Read orders",
+            "orders:write": "Write orders",
+            "create": "Create resources",
+            "admin": "Administer resources",
+        },
+        "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    }
+    raw = env("OAUTH2_PROVIDER")
+    if raw is not None:
+        overrides = json.loads(raw)
+        if not isinstance(overrides, dict):
+            raise ValueError("OAUTH2_PROVIDER: a JSON object is expected")
+        settings.update(overrides)
+    return settings
+
+
+OAUTH2_PROVIDER = oauth2_provider_from_env()
 
 LOGGING = {
     "version": 1,

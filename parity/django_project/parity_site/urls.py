@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 from django.views.decorators.csrf import requires_csrf_token
 from knox import views as knox_views
 from rest_framework.authtoken.views import obtain_auth_token
@@ -66,6 +66,19 @@ urlpatterns = [
     path("knox/login/", views.KnoxLogin.as_view(), name="knox_login"),
     path("knox/logout/", knox_views.LogoutView.as_view(), name="knox_logout"),
     path("knox/logoutall/", knox_views.LogoutAllView.as_view(), name="knox_logoutall"),
+    # django-oauth-toolkit: DRF views with OAuth2Authentication and its scope permissions, and
+    # DOT's own endpoints (`/o/token/`, ...) that issue the tokens.
+    path("oauth2/", views.OAuth2.as_view()),
+    path("oauth2-open/", views.OAuth2Open.as_view()),
+    path("oauth2-scope/", views.OAuth2Scope.as_view()),
+    path("oauth2-rw/", views.OAuth2ReadWrite.as_view()),
+    path("oauth2-rw-admin/", views.OAuth2ReadWriteAdmin.as_view()),
+    path("oauth2-resource/", views.OAuth2Resource.as_view()),
+    path("oauth2-or-session/", views.OAuth2OrSession.as_view()),
+    path("oauth2-oas/", views.OAuth2Oas.as_view()),
+    path("oauth2-composed/", views.OAuth2Composed.as_view()),
+    path("oauth2-and/", views.OAuth2And.as_view()),
+    path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
     # The interop suite's session values (a plain Django view).
     path("session-value/", views.session_value),
     path("csrf-token/", views.csrf_token),

@@ -8,6 +8,14 @@ from django.views.decorators.csrf import csrf_exempt, ensure_csrf_cookie
 from dj_rest_auth.jwt_auth import JWTCookieAuthentication
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from knox.views import LoginView as KnoxLoginView
+from oauth2_provider.contrib.rest_framework import (
+    IsAuthenticatedOrTokenHasScope,
+    OAuth2Authentication,
+    TokenHasReadWriteScope,
+    TokenHasResourceScope,
+    TokenHasScope,
+    TokenMatchesOASRequirements,
+)
 from rest_framework.authentication import (
     BasicAuthentication,
     RemoteUserAuthentication,
@@ -217,6 +225,76 @@ class Knox(WhoAmI):
 
 class KnoxLogin(KnoxLoginView):
     authentication_classes = [BasicAuthentication]
+
+
+# django-oauth-toolkit's resource-server side: DRF's OAuth2Authentication and the scope
+# permissions (the `oauth2` group; tokens and applications: `manage.py parity_oauth2`).
+# `str(request.auth)` of an OAuth2 token is DOT's `AccessToken #<pk>`.
+
+
+class OAuth2(WhoAmI):
+    authentication_classes = [OAuth2Authentication]
+    permission_classes = [IsAuthenticated]
+
+
+class OAuth2Open(WhoAmI):
+    authentication_classes = [OAuth2Authentication]
+    permission_classes = [AllowAny]
+
+
+class OAuth2Scope(WhoAmI):
+    authentication_classes = [OAuth2Authentication]
+    permission_classes = [TokenHasScope]
+    required_scopes = ["read", "write"]
+
+
+class OAuth2ReadWrite(WhoAmI):
+    """`TokenHasReadWriteScope` without `required_scopes`: `read` for safe methods, else `write`."""
+
+    authentication_classes = [OAuth2Authentication]
+    permission_classes = [TokenHasReadWriteScope]
+
+
+class OAuth2ReadWriteAdmin(WhoAmI):
+    authentication_classes = [OAuth2Authentication]
+    permission_classes = [TokenHasReadWriteScope]
+    required_scopes = ["admin"]
+
+
+class OAuth2Resource(WhoAmI):
+    """`TokenHasResourceScope`: `orders:read` for safe methods, else `orders:write`."""
+
+    authentication_classes = [OAuth2Authentication]
+    permission_classes = [TokenHasResourceScope]
+    required_scopes = ["orders"]
+
+
+class OAuth2OrSession(WhoAmI):
+    authentication_classes = [OAuth2Authentication, SessionAuthentication]
+    permission_classes = [IsAuthenticatedOrTokenHasScope]
+    required_scopes = ["read"]
+
+
+class OAuth2Oas(WhoAmI):
+    authentication_classes = [OAuth2Authentication]
+    permission_classes = [TokenMatchesOASRequirements]
+    required_alternate_scopes = {
+        "GET": [["read"]],
+        "POST": [["create", "write"], ["admin"]],
+        "PUT": [["write"]],
+    }
+
+
+class OAuth2Composed(WhoAmI):
+    authentication_classes = [OAuth2Authentication, TokenAuthentication]
+    permission_classes = [TokenHasScope | IsAdminUser]
+    required_scopes = ["admin"]
+
+
+class OAuth2And(WhoAmI):
+    authentication_classes = [OAuth2Authentication, SessionAuthentication]
+    permission_classes = [IsAuthenticated & TokenHasScope]
+    required_scopes = ["read"]
 
 
 @csrf_exempt

@@ -47,6 +47,11 @@ use auth_actix::{
     SessionMiddleware, StaticHTMLRenderer, TokenAuthentication, UserRateThrottle, api_view,
     authentication_classes, permission_classes, renderer_classes, throttle_classes, throttle_scope,
 };
+use auth_actix::{
+    IsAuthenticatedOrTokenHasScope, OAuth2Authentication, TokenHasReadWriteScope,
+    TokenHasResourceScope, TokenHasScope, TokenMatchesOASRequirements, required_alternate_scopes,
+    required_scopes,
+};
 
 /// The reference's custom permission: staff only, with DRF's `message`.
 #[derive(Debug, Default)]
@@ -414,6 +419,103 @@ async fn jwt_or_session(auth: Auth) -> HttpResponse {
     whoami(&auth)
 }
 
+// Django OAuth Toolkit's views of the reference project (parity_site/views.py, `OAuth2*`).
+required_scopes!(ReadWrite = ["read", "write"]);
+required_scopes!(Admin = ["admin"]);
+required_scopes!(Orders = ["orders"]);
+required_scopes!(Read = ["read"]);
+required_alternate_scopes!(OasScopes {
+    GET: [["read"]],
+    POST: [["create", "write"], ["admin"]],
+    PUT: [["write"]],
+});
+
+#[authentication_classes(OAuth2Authentication)]
+#[permission_classes(IsAuthenticated)]
+async fn oauth2_protected(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
+#[authentication_classes(OAuth2Authentication)]
+#[permission_classes(AllowAny)]
+async fn oauth2_open(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
+#[authentication_classes(OAuth2Authentication)]
+#[permission_classes(TokenHasScope<ReadWrite>)]
+async fn oauth2_scope(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
+#[authentication_classes(OAuth2Authentication)]
+#[permission_classes(TokenHasReadWriteScope)]
+async fn oauth2_rw(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
+#[authentication_classes(OAuth2Authentication)]
+#[permission_classes(TokenHasReadWriteScope<Admin>)]
+async fn oauth2_rw_admin(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
+#[authentication_classes(OAuth2Authentication)]
+#[permission_classes(TokenHasResourceScope<Orders>)]
+async fn oauth2_resource(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
+#[authentication_classes(OAuth2Authentication, SessionAuthentication)]
+#[permission_classes(IsAuthenticatedOrTokenHasScope<Read>)]
+async fn oauth2_or_session(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
+#[authentication_classes(OAuth2Authentication)]
+#[permission_classes(TokenMatchesOASRequirements<OasScopes>)]
+async fn oauth2_oas(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
+#[authentication_classes(OAuth2Authentication, TokenAuthentication)]
+#[permission_classes(TokenHasScope<Admin> | IsAdminUser)]
+async fn oauth2_composed(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
+#[authentication_classes(OAuth2Authentication, SessionAuthentication)]
+#[permission_classes(IsAuthenticated & TokenHasScope<Read>)]
+async fn oauth2_and(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
+/// `OAUTH2_PROVIDER`: a JSON object of DOT's setting names, read by the reference project too;
+/// the keys the resource server reads.
+fn oauth2_settings(text: &str) -> Result<auth_actix::settings::OAuth2Settings, String> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|error| error.to_string())?;
+    let mut oauth2 = auth_actix::settings::OAuth2Settings::default();
+    let flag = |name: &str| value.get(name).and_then(serde_json::Value::as_bool);
+    let text = |name: &str| value.get(name).and_then(serde_json::Value::as_str);
+    if let Some(scope) = text("READ_SCOPE") {
+        oauth2.read_scope = scope.to_owned();
+    }
+    if let Some(scope) = text("WRITE_SCOPE") {
+        oauth2.write_scope = scope.to_owned();
+    }
+    if let Some(on) = flag("ERROR_RESPONSE_WITH_SCOPES") {
+        oauth2.error_response_with_scopes = on;
+    }
+    if let Some(on) = flag("COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT") {
+        oauth2.compliant_bcp_rfc9700_access_token_transport = on;
+    }
+    // The port's own key (DOT ignores it): DOT's behaviour for inactive users' tokens.
+    if let Some(on) = flag("AUTHENTICATE_INACTIVE_USERS") {
+        oauth2.authenticate_inactive_users = on;
+    }
+    Ok(oauth2)
+}
+
 /// The interop suite's handler login (`auth.login`): `{"username":…,"password":…}` checked with
 /// Django's `authenticate`, then the user logged in to a Django session; 400 otherwise.
 #[authentication_classes(SessionAuthentication)]
@@ -541,6 +643,9 @@ async fn settings() -> Result<AuthSettings, Box<dyn std::error::Error>> {
     builder = builder
         .jwt_cookies(JwtCookieSettings::from_rest_auth(&rest_auth)?)
         .rest_auth(RestAuthSettings::from_rest_auth(&rest_auth)?);
+    if let Some(oauth2) = env("OAUTH2_PROVIDER") {
+        builder = builder.oauth2(oauth2_settings(&oauth2)?);
+    }
     if let Some(url) = env("REDIS_URL") {
         builder = builder.throttle_store(Arc::new(RedisStore::connect(&url).await?));
     }
@@ -599,6 +704,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .route("/anon-throttle/", web::route().to(anon_throttle))
             .route("/user-throttle/", web::route().to(user_throttle))
             .route("/scoped-throttle/", web::route().to(scoped_throttle))
+            .route("/oauth2/", web::route().to(oauth2_protected))
+            .route("/oauth2-open/", web::route().to(oauth2_open))
+            .route("/oauth2-scope/", web::route().to(oauth2_scope))
+            .route("/oauth2-rw/", web::route().to(oauth2_rw))
+            .route("/oauth2-rw-admin/", web::route().to(oauth2_rw_admin))
+            .route("/oauth2-resource/", web::route().to(oauth2_resource))
+            .route("/oauth2-or-session/", web::route().to(oauth2_or_session))
+            .route("/oauth2-oas/", web::route().to(oauth2_oas))
+            .route("/oauth2-composed/", web::route().to(oauth2_composed))
+            .route("/oauth2-and/", web::route().to(oauth2_and))
             .route("/jwt/", web::route().to(jwt))
             .route("/jwt-stateless/", web::route().to(jwt_stateless))
             .route("/jwt-or-session/", web::route().to(jwt_or_session))

@@ -19,6 +19,7 @@ mod derive;
 mod knox;
 mod macros;
 mod model_permissions;
+mod oauth2;
 mod observability;
 mod obtain_token;
 mod openapi;

@@ -20,6 +20,12 @@ pub fn python_strip(text: &str) -> &str {
     text.trim_matches(is_python_whitespace)
 }
 
+/// Python's `text.split()`: the runs of non-whitespace.
+pub fn python_split(text: &str) -> impl Iterator<Item = &str> {
+    text.split(is_python_whitespace)
+        .filter(|part| !part.is_empty())
+}
+
 /// Whether Python's `bytes.split()` splits on `byte`: space, tab, LF, CR, vertical tab, form
 /// feed.
 ///

@@ -5,3 +5,4 @@ pub mod cookie;
 pub mod host;
 pub mod meta;
 pub mod parse_cookie;
+pub mod uri;

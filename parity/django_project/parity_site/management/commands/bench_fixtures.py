@@ -2,9 +2,11 @@
 
     user `bench` with the given password, hashed by the configured hasher (PBKDF2_ITERATIONS);
     its DRF token (40 hex digits, DRF's own generator);
-    a Django session of that user, made by Django's own login (`django.contrib.auth.login`).
+    a Django session of that user, made by Django's own login (`django.contrib.auth.login`);
+    a simplejwt access token;
+    a django-oauth-toolkit access token (scope `read write`, DOT's own generator and model).
 
-Output: {"username": ..., "password": ..., "token": ..., "sessionid": ...}
+Output: {"username": ..., "password": ..., "token": ..., "sessionid": ..., "jwt": ..., "oauth2": ...}
 """
 import json
 
@@ -48,10 +50,28 @@ class Command(BaseCommand):
         access = AccessToken.for_user(user)
         access.set_exp(lifetime=timedelta(hours=6))
 
+        # A DOT access token of a client-credentials application, for the user, valid for the run.
+        from django.utils import timezone
+        from oauthlib.common import generate_token
+
+        from oauth2_provider.models import get_access_token_model, get_application_model
+
+        application, _ = get_application_model().objects.get_or_create(
+            client_id="bench-client",
+            defaults={"name": "bench", "client_type": "confidential",
+                      "authorization_grant_type": "client-credentials", "client_secret": "bench-secret"},
+        )
+        oauth2 = generate_token()
+        get_access_token_model().objects.create(
+            user=user, application=application, token=oauth2, scope="read write",
+            expires=timezone.now() + timedelta(hours=6),
+        )
+
         self.stdout.write(json.dumps({
             "username": username,
             "password": password,
             "token": token.key,
             "sessionid": sessionid,
             "jwt": str(access),
+            "oauth2": oauth2,
         }))

@@ -1,0 +1,139 @@
+//! DOT's scope permissions on the token of `OAuth2Authentication` (`oauth2_provider/contrib/
+//! rest_framework/permissions.py`, 3.4.1): `TokenHasScope`, `TokenHasReadWriteScope` and
+//! `TokenHasResourceScope`, which differ only in the scopes they require (`get_scopes`).
+//!
+//! A request whose `request.auth` is not an OAuth 2 token is refused, not an error (DOT #1169),
+//! so these compose with `&`, `|` and `!`. Under `ERROR_RESPONSE_WITH_SCOPES` a refusal of a
+//! live token lacking scopes answers `{"detail":…,"required_scopes":[…]}`.
+
+use std::borrow::Cow;
+use std::marker::PhantomData;
+
+use super::permission::{Decision, Permission, PermissionContext};
+use super::required_scopes::{NoRequiredScopes, RequiredScopes};
+use crate::oauth2::messages;
+
+/// `request.method.upper() in SAFE_METHODS`.
+fn is_safe(cx: &PermissionContext<'_>) -> bool {
+    matches!(
+        cx.request.method().to_ascii_uppercase().as_str(),
+        "GET" | "HEAD" | "OPTIONS"
+    )
+}
+
+/// The read or the write scope, by the request's method.
+fn read_or_write<'a>(cx: &PermissionContext<'a>) -> &'a str {
+    let oauth2 = &cx.settings().oauth2;
+    if is_safe(cx) {
+        &oauth2.read_scope
+    } else {
+        &oauth2.write_scope
+    }
+}
+
+/// `TokenHasScope.has_permission` for the scopes `required`.
+pub(super) fn token_has(cx: &PermissionContext<'_>, required: &[Cow<'_, str>]) -> bool {
+    cx.auth.oauth2().is_some_and(|token| {
+        token.is_valid(
+            cx.env.services().clock().now(),
+            required.iter().map(AsRef::as_ref),
+        )
+    })
+}
+
+/// The `required_scopes` member of the 403 body, when DOT adds it: the setting is on, scopes
+/// were required, and the token is live but lacks one of them.
+fn required_scopes_member(
+    cx: &PermissionContext<'_>,
+    required: &[Cow<'_, str>],
+) -> Vec<(String, serde_json::Value)> {
+    let Some(token) = cx.auth.oauth2() else {
+        return Vec::new();
+    };
+    let include = cx.settings().oauth2.error_response_with_scopes
+        && !required.is_empty()
+        && !token.is_expired(cx.env.services().clock().now())
+        && !token.allow_scopes(required.iter().map(AsRef::as_ref));
+    if !include {
+        return Vec::new();
+    }
+    let scopes = required
+        .iter()
+        .map(|scope| serde_json::Value::from(scope.as_ref()))
+        .collect();
+    vec![(
+        messages::REQUIRED_SCOPES.to_owned(),
+        serde_json::Value::Array(scopes),
+    )]
+}
+
+macro_rules! scope_permission {
+    ($(#[$doc:meta])* $name:ident<$param:ident $(= $default:ty)?>, |$cx:ident| $scopes:expr) => {
+        $(#[$doc])*
+        pub struct $name<$param $(= $default)?>(PhantomData<fn() -> $param>);
+
+        impl<$param> Default for $name<$param> {
+            fn default() -> Self {
+                Self(PhantomData)
+            }
+        }
+
+        impl<$param> std::fmt::Debug for $name<$param> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}<{}>", stringify!($name), std::any::type_name::<$param>())
+            }
+        }
+
+        impl<$param: RequiredScopes> $name<$param> {
+            /// DOT's `get_scopes(request, view)`.
+            pub fn scopes<'a>($cx: &PermissionContext<'a>) -> Vec<Cow<'a, str>> {
+                $scopes
+            }
+        }
+
+        impl<$param: RequiredScopes> Permission for $name<$param> {
+            async fn has_permission(&self, cx: &PermissionContext<'_>) -> Decision {
+                Ok(token_has(cx, &Self::scopes(cx)))
+            }
+
+            fn message_members(&self, cx: &PermissionContext<'_>) -> Vec<(String, serde_json::Value)> {
+                required_scopes_member(cx, &Self::scopes(cx))
+            }
+        }
+    };
+}
+
+scope_permission!(
+    /// DOT's `TokenHasScope`: the OAuth 2 token is live and grants every scope of `S`
+    /// (`required_scopes`, declared with [`required_scopes!`](crate::required_scopes)).
+    TokenHasScope<S>,
+    |cx| {
+        let _ = cx;
+        S::SCOPES.iter().map(|scope| Cow::Borrowed(*scope)).collect()
+    }
+);
+
+scope_permission!(
+    /// DOT's `TokenHasReadWriteScope`: the scopes of `S` (none by default) and `READ_SCOPE` for
+    /// a safe method, `WRITE_SCOPE` for any other.
+    TokenHasReadWriteScope<S = NoRequiredScopes>,
+    |cx| {
+        let mut scopes: Vec<Cow<'_, str>> =
+            S::SCOPES.iter().map(|scope| Cow::Borrowed(*scope)).collect();
+        scopes.push(Cow::Borrowed(read_or_write(cx)));
+        scopes
+    }
+);
+
+scope_permission!(
+    /// DOT's `TokenHasResourceScope`: each scope of `S` as `<scope>:<READ_SCOPE>` for a safe
+    /// method, `<scope>:<WRITE_SCOPE>` for any other.
+    TokenHasResourceScope<S>,
+    |cx| {
+        let kind = read_or_write(cx);
+        S::SCOPES
+            .iter()
+            .map(|scope| Cow::Owned(format!("{scope}:{kind}")))
+            .collect()
+    }
+);

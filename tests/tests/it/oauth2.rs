@@ -1,0 +1,544 @@
+//! Django OAuth Toolkit's resource-server side (`OAuth2Authentication` and the scope
+//! permissions) on DOT's own `oauth2_provider_accesstoken` table, created here with the DDL
+//! Django 6.1.3's `migrate` writes for DOT 3.4.1 on SQLite (shared/spec/third-party.md,
+//! Appendix A). The differential suite against DOT itself is parity/run_parity.py's `oauth2`
+//! group; these pin each rule and each divergence on its own.
+
+use auth_actix::permissions::{Not, Or};
+use auth_actix::settings::OAuth2Settings;
+use auth_actix::store::sea_orm::{ConnectionTrait, DatabaseConnection};
+use auth_actix::{
+    AllowAny, IsAdminUser, IsAuthenticated, IsAuthenticatedOrTokenHasScope, OAuth2Authentication,
+    SessionAuthentication, TokenAuthentication, TokenHasReadWriteScope, TokenHasResourceScope,
+    TokenHasScope, TokenMatchesOASRequirements, required_alternate_scopes, required_scopes,
+};
+use test_support::*;
+
+/// DOT 3.4.1's tables the access tokens refer to, as Django creates them on SQLite (the foreign
+/// keys need their tables), and one application.
+const DDL: &[&str] = &[
+    r#"CREATE TABLE "oauth2_provider_application" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "redirect_uris" text NOT NULL, "client_type" varchar(32) NOT NULL, "authorization_grant_type" varchar(44) NOT NULL, "client_secret" varchar(255) NOT NULL, "name" varchar(255) NOT NULL, "user_id" integer NULL REFERENCES "auth_user" ("id") DEFERRABLE INITIALLY DEFERRED, "skip_authorization" bool NOT NULL, "created" datetime NOT NULL, "updated" datetime NOT NULL, "algorithm" varchar(5) NOT NULL, "post_logout_redirect_uris" text NOT NULL, "hash_client_secret" bool NOT NULL, "allowed_origins" text NOT NULL, "registration_source" varchar(32) NOT NULL, "cimd_expires_at" datetime NULL, "client_id" varchar(255) NOT NULL UNIQUE)"#,
+    r#"CREATE TABLE "oauth2_provider_accesstoken" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "token" text NOT NULL, "expires" datetime NOT NULL, "scope" text NOT NULL, "application_id" bigint NULL REFERENCES "oauth2_provider_application" ("id") DEFERRABLE INITIALLY DEFERRED, "user_id" integer NULL REFERENCES "auth_user" ("id") DEFERRABLE INITIALLY DEFERRED, "created" datetime NOT NULL, "updated" datetime NOT NULL, "source_refresh_token_id" bigint NULL UNIQUE REFERENCES "oauth2_provider_refreshtoken" ("id") DEFERRABLE INITIALLY DEFERRED, "id_token_id" bigint NULL UNIQUE REFERENCES "oauth2_provider_idtoken" ("id") DEFERRABLE INITIALLY DEFERRED, "token_checksum" varchar(64) NOT NULL UNIQUE, "resource" text NOT NULL CHECK ((JSON_VALID("resource") OR "resource" IS NULL)))"#,
+    r#"CREATE TABLE "oauth2_provider_idtoken" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "jti" char(32) NOT NULL UNIQUE, "expires" datetime NOT NULL, "scope" text NOT NULL, "created" datetime NOT NULL, "updated" datetime NOT NULL, "application_id" bigint NULL REFERENCES "oauth2_provider_application" ("id") DEFERRABLE INITIALLY DEFERRED, "user_id" integer NULL REFERENCES "auth_user" ("id") DEFERRABLE INITIALLY DEFERRED)"#,
+    r#"CREATE TABLE "oauth2_provider_refreshtoken" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "token" text NOT NULL, "access_token_id" bigint NULL UNIQUE REFERENCES "oauth2_provider_accesstoken" ("id") DEFERRABLE INITIALLY DEFERRED, "application_id" bigint NOT NULL REFERENCES "oauth2_provider_application" ("id") DEFERRABLE INITIALLY DEFERRED, "user_id" integer NOT NULL REFERENCES "auth_user" ("id") DEFERRABLE INITIALLY DEFERRED, "created" datetime NOT NULL, "updated" datetime NOT NULL, "revoked" datetime NULL, "token_family" char(32) NULL, "token_checksum" varchar(64) NOT NULL, "resource" text NOT NULL CHECK ((JSON_VALID("resource") OR "resource" IS NULL)))"#,
+    r#"INSERT INTO "oauth2_provider_application" ("redirect_uris", "client_type", "authorization_grant_type", "client_secret", "name", "skip_authorization", "created", "updated", "algorithm", "post_logout_redirect_uris", "hash_client_secret", "allowed_origins", "registration_source", "client_id") VALUES ('', 'confidential', 'client-credentials', '', 'suite', 0, '2030-01-01 00:00:00', '2030-01-01 00:00:00', '', '', 1, '', '', 'suite-client')"#,
+];
+
+/// The tokens of the suite: (token, username or none, scope, expires, resource JSON).
+const TOKENS: &[(&str, Option<&str>, &str, &str, &str)] = &[
+    (
+        "JohnReadWrite",
+        Some("john"),
+        "read write",
+        "2030-01-02 00:00:00",
+        "[]",
+    ),
+    (
+        "JohnRead",
+        Some("john"),
+        "read",
+        "2030-01-02 00:00:00",
+        "[]",
+    ),
+    (
+        "JohnOrdersWrite",
+        Some("john"),
+        "orders:write",
+        "2030-01-02 00:00:00",
+        "[]",
+    ),
+    (
+        "JohnExpired",
+        Some("john"),
+        "read write",
+        "2029-12-31 23:00:00",
+        "[]",
+    ),
+    (
+        "ExpiresNow",
+        Some("john"),
+        "read write",
+        "2030-01-01 00:00:00",
+        "[]",
+    ),
+    ("Client", None, "read write", "2030-01-02 00:00:00", "[]"),
+    (
+        "Inactive",
+        Some("inactive"),
+        "read write",
+        "2030-01-02 00:00:00",
+        "[]",
+    ),
+    ("Admin", Some("admin"), "read", "2030-01-02 00:00:00", "[]"),
+    (
+        "ForApi",
+        Some("john"),
+        "read",
+        "2030-01-02 00:00:00",
+        r#"["http://api.example.com/p"]"#,
+    ),
+];
+
+async fn dot_tables(db: &DatabaseConnection) {
+    for statement in DDL {
+        db.execute_unprepared(statement).await.unwrap();
+    }
+    for (token, user, scope, expires, resource) in TOKENS {
+        let checksum = auth_actix::store::oauth2_access_token::checksum(token);
+        let user = user.map_or("NULL".to_owned(), |name| {
+            format!("(SELECT id FROM auth_user WHERE username = '{name}')")
+        });
+        db.execute_unprepared(&format!(
+            "INSERT INTO oauth2_provider_accesstoken (token, expires, scope, application_id, \
+             user_id, created, updated, token_checksum, resource) VALUES ('{token}', \
+             '{expires}', '{scope}', 1, {user}, '2030-01-01 00:00:00', '2030-01-01 00:00:00', \
+             '{checksum}', '{resource}')"
+        ))
+        .await
+        .unwrap();
+    }
+}
+
+required_scopes!(ReadWrite = ["read", "write"]);
+required_scopes!(Admin = ["admin"]);
+required_scopes!(Orders = ["orders"]);
+required_scopes!(Read = ["read"]);
+required_alternate_scopes!(Oas {
+    GET: [["read"]],
+    POST: [["create", "write"], ["admin"]],
+});
+
+type OAuth2 = (OAuth2Authentication,);
+
+async fn suite(oauth2: OAuth2Settings) -> impl TestApp + use<> {
+    let settings = settings_builder()
+        .clock(ManualClock::new())
+        .allowed_hosts(["*"])
+        .oauth2(oauth2)
+        .build()
+        .unwrap();
+    let db = database(&settings).await;
+    dot_tables(&db).await;
+    routes(&settings, &db).await
+}
+
+async fn routes(settings: &AuthSettings, db: &DatabaseConnection) -> impl TestApp + use<> {
+    app(settings, db, |routes| {
+        routes
+            .service(route::<OAuth2, IsAuthenticated>("/p/"))
+            .service(route::<OAuth2, AllowAny>("/open/"))
+            .service(route::<OAuth2, TokenHasScope<ReadWrite>>("/scope/"))
+            .service(route::<OAuth2, TokenHasReadWriteScope>("/rw/"))
+            .service(route::<OAuth2, TokenHasResourceScope<Orders>>("/orders/"))
+            .service(route::<OAuth2, TokenMatchesOASRequirements<Oas>>("/oas/"))
+            .service(route::<OAuth2, Not<TokenHasScope<Admin>>>("/not-admin/"))
+            .service(route::<
+                (OAuth2Authentication, TokenAuthentication),
+                Or<TokenHasScope<Admin>, IsAdminUser>,
+            >("/admin-or-scope/"))
+            .service(route::<
+                (OAuth2Authentication, SessionAuthentication),
+                IsAuthenticatedOrTokenHasScope<Read>,
+            >("/or-session/"))
+            .service(route::<
+                (TokenAuthentication, OAuth2Authentication),
+                IsAuthenticated,
+            >("/token-first/"));
+    })
+    .await
+}
+
+fn bearer(token: &str) -> String {
+    format!("Bearer {token}")
+}
+
+const CHALLENGE: &str = r#"Bearer realm="api""#;
+
+fn refused_with(description: &str) -> String {
+    format!(r#"Bearer realm="api",error="invalid_token",error_description="{description}""#)
+}
+
+#[actix_web::test]
+async fn a_live_token_authenticates_its_user_and_is_request_auth() {
+    let app = suite(OAuth2Settings::default()).await;
+    let reply = send(&app, with_auth(get("/p/"), bearer("JohnReadWrite"))).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.body, json_body("john", "AccessToken #1"));
+    // `bearer` in any case, runs of whitespace, and Python's Latin-1 whitespace split.
+    for header in [
+        &b"bearer   JohnReadWrite "[..],
+        b"BEARER\tJohnReadWrite",
+        b"Bearer\xa0JohnReadWrite",
+    ] {
+        let reply = send(&app, with_auth(get("/p/"), header)).await;
+        assert_eq!(reply.status, 200, "{:?}", String::from_utf8_lossy(header));
+    }
+}
+
+#[actix_web::test]
+async fn a_refused_token_is_not_provided_credentials_with_the_reason_in_the_challenge() {
+    let app = suite(OAuth2Settings::default()).await;
+    for (token, reason) in [
+        ("Unknown", "The access token is invalid."),
+        ("JohnExpired", "The access token has expired."),
+        ("ExpiresNow", "The access token has expired."),
+    ] {
+        let reply = send(&app, with_auth(get("/p/"), bearer(token))).await;
+        assert_eq!(reply.status, 401, "{token}");
+        assert_eq!(reply.body, Reply::NOT_PROVIDED, "{token}");
+        assert_eq!(
+            reply.www_authenticate.as_deref(),
+            Some(refused_with(reason).as_str())
+        );
+    }
+    // No token, another scheme, a malformed header: the plain challenge.
+    for request in [
+        get("/p/"),
+        with_auth(get("/p/"), "Token abcd1234"),
+        with_auth(get("/p/"), "Bearer a b"),
+        with_auth(get("/p/"), "Bearer"),
+    ] {
+        let reply = send(&app, request).await;
+        assert_eq!(reply.status, 401);
+        assert_eq!(reply.www_authenticate.as_deref(), Some(CHALLENGE));
+        assert_eq!(reply.body, Reply::NOT_PROVIDED);
+    }
+}
+
+#[actix_web::test]
+async fn a_client_credentials_token_authenticates_no_user() {
+    let app = suite(OAuth2Settings::default()).await;
+    let reply = send(&app, with_auth(get("/open/"), bearer("Client"))).await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.body, json_body("None", "AccessToken #6"));
+    // Authenticated, so IsAuthenticated's refusal is a 403, not a 401.
+    let reply = send(&app, with_auth(get("/p/"), bearer("Client"))).await;
+    assert_eq!(reply.status, 403);
+    assert_eq!(reply.www_authenticate, None);
+    assert_eq!(
+        reply.body,
+        detail("You do not have permission to perform this action.")
+    );
+}
+
+#[actix_web::test]
+async fn an_inactive_users_token_is_invalid_unless_dots_behaviour_is_asked_for() {
+    let app = suite(OAuth2Settings::default()).await;
+    let reply = send(&app, with_auth(get("/p/"), bearer("Inactive"))).await;
+    assert_eq!(reply.status, 401);
+    assert_eq!(
+        reply.www_authenticate.as_deref(),
+        Some(refused_with("The access token is invalid.").as_str())
+    );
+    let app = suite(OAuth2Settings {
+        authenticate_inactive_users: true,
+        ..OAuth2Settings::default()
+    })
+    .await;
+    let reply = send(&app, with_auth(get("/open/"), bearer("Inactive"))).await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.body, json_body("inactive", "AccessToken #7"));
+}
+
+#[actix_web::test]
+async fn a_token_in_the_query_string_refuses_the_request_unless_dots_transport_is_asked_for() {
+    let app = suite(OAuth2Settings::default()).await;
+    let reply = send(&app, get("/p/?access_token=JohnReadWrite")).await;
+    assert_eq!(reply.status, 401);
+    assert_eq!(reply.www_authenticate.as_deref(), Some(CHALLENGE));
+    // Even beside a valid header (RFC 9700 §4.3.2, DOT's compliant mode).
+    let reply = send(
+        &app,
+        with_auth(get("/p/?access_token=x"), bearer("JohnReadWrite")),
+    )
+    .await;
+    assert_eq!(reply.status, 401);
+    let app = suite(OAuth2Settings {
+        compliant_bcp_rfc9700_access_token_transport: false,
+        ..OAuth2Settings::default()
+    })
+    .await;
+    let reply = send(&app, get("/p/?access_token=JohnReadWrite")).await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.body, json_body("john", "AccessToken #1"));
+    // The header wins over the parameter.
+    let reply = send(
+        &app,
+        with_auth(get("/p/?access_token=JohnReadWrite"), "Token abcd1234"),
+    )
+    .await;
+    assert_eq!(reply.status, 401);
+}
+
+#[actix_web::test]
+async fn a_token_in_a_form_body_is_read_when_no_header_is_sent() {
+    let app = suite(OAuth2Settings::default()).await;
+    let form = |body: &'static str| {
+        actix_web::test::TestRequest::post()
+            .uri("/open/")
+            .insert_header(("content-type", "application/x-www-form-urlencoded"))
+            .set_payload(body)
+    };
+    let reply = send(&app, form("access_token=Unknown&access_token=JohnRead")).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.body, json_body("john", "AccessToken #2"));
+    // A malformed JSON body is DRF's parse error, raised from authentication (DOT reads
+    // `request.POST`), even with a valid header.
+    let reply = send(
+        &app,
+        with_auth(
+            actix_web::test::TestRequest::post()
+                .uri("/open/")
+                .insert_header(("content-type", "application/json"))
+                .set_payload("{"),
+            bearer("JohnRead"),
+        ),
+    )
+    .await;
+    assert_eq!(reply.status, 400, "{}", reply.body);
+}
+
+#[actix_web::test]
+async fn an_invalid_percent_escape_is_djangos_bad_request_page() {
+    let app = suite(OAuth2Settings::default()).await;
+    let reply = send(&app, with_auth(get("/open/?x=%zz"), bearer("JohnRead"))).await;
+    assert_eq!(reply.status, 400);
+    assert!(reply.body.contains("Bad Request (400)"), "{}", reply.body);
+    let reply = send(&app, with_auth(get("/open/?x=%41"), bearer("JohnRead"))).await;
+    assert_eq!(reply.status, 200);
+}
+
+#[actix_web::test]
+async fn scopes_are_required_as_dot_requires_them() {
+    let app = suite(OAuth2Settings::default()).await;
+    let status = |reply: Reply| reply.status;
+    let get_as = |path: &'static str, token: &'static str| with_auth(get(path), bearer(token));
+    let post_as = |path: &'static str, token: &'static str| {
+        with_auth(
+            actix_web::test::TestRequest::post().uri(path),
+            bearer(token),
+        )
+    };
+    assert_eq!(
+        status(send(&app, get_as("/scope/", "JohnReadWrite")).await),
+        200
+    );
+    assert_eq!(status(send(&app, get_as("/scope/", "JohnRead")).await), 403);
+    assert_eq!(status(send(&app, get_as("/rw/", "JohnRead")).await), 200);
+    assert_eq!(status(send(&app, post_as("/rw/", "JohnRead")).await), 403);
+    assert_eq!(
+        status(send(&app, post_as("/rw/", "JohnReadWrite")).await),
+        200
+    );
+    assert_eq!(
+        status(send(&app, post_as("/orders/", "JohnOrdersWrite")).await),
+        200
+    );
+    assert_eq!(
+        status(send(&app, get_as("/orders/", "JohnOrdersWrite")).await),
+        403
+    );
+    assert_eq!(status(send(&app, get_as("/oas/", "JohnRead")).await), 200);
+    assert_eq!(
+        status(send(&app, post_as("/oas/", "JohnReadWrite")).await),
+        403
+    );
+    assert_eq!(
+        status(
+            send(
+                &app,
+                with_auth(
+                    actix_web::test::TestRequest::put().uri("/oas/"),
+                    bearer("JohnReadWrite")
+                )
+            )
+            .await
+        ),
+        403,
+        "a method the alternatives do not list is refused"
+    );
+    // Composition: a non-OAuth `request.auth` is a refusal, not an error (DOT #1169).
+    assert_eq!(
+        status(send(&app, get_as("/not-admin/", "JohnRead")).await),
+        200
+    );
+    assert_eq!(
+        status(send(&app, with_auth(get("/admin-or-scope/"), "Token abcd1234")).await),
+        403
+    );
+    assert_eq!(
+        status(send(&app, get_as("/admin-or-scope/", "Admin")).await),
+        200
+    );
+    // IsAuthenticatedOrTokenHasScope: a token must have the scope; other schemes need none.
+    assert_eq!(
+        status(send(&app, get_as("/or-session/", "JohnOrdersWrite")).await),
+        403
+    );
+    assert_eq!(
+        status(send(&app, get_as("/or-session/", "JohnRead")).await),
+        200
+    );
+    // The default 403 body names no scopes.
+    let reply = send(&app, get_as("/scope/", "JohnRead")).await;
+    assert_eq!(
+        reply.body,
+        detail("You do not have permission to perform this action.")
+    );
+}
+
+#[actix_web::test]
+async fn error_response_with_scopes_names_the_required_scopes_of_a_live_token() {
+    let app = suite(OAuth2Settings {
+        error_response_with_scopes: true,
+        ..OAuth2Settings::default()
+    })
+    .await;
+    let reply = send(&app, with_auth(get("/scope/"), bearer("JohnRead"))).await;
+    assert_eq!(reply.status, 403);
+    assert_eq!(
+        reply.body,
+        r#"{"detail":"You do not have permission to perform this action.","required_scopes":["read","write"]}"#
+    );
+    let reply = send(
+        &app,
+        with_auth(
+            actix_web::test::TestRequest::post().uri("/orders/"),
+            bearer("JohnRead"),
+        ),
+    )
+    .await;
+    assert_eq!(
+        reply.body,
+        r#"{"detail":"You do not have permission to perform this action.","required_scopes":["orders:write"]}"#
+    );
+    // Composites carry no message (DRF's `OperandHolder`).
+    let reply = send(&app, with_auth(get("/admin-or-scope/"), bearer("JohnRead"))).await;
+    assert_eq!(
+        reply.body,
+        detail("You do not have permission to perform this action.")
+    );
+}
+
+#[actix_web::test]
+async fn a_resource_restricted_token_is_valid_only_under_its_resource() {
+    let app = suite(OAuth2Settings::default()).await;
+    let on = |path: &'static str, host: &'static str| {
+        with_auth(get(path), bearer("ForApi")).insert_header(("host", host))
+    };
+    let reply = send(&app, on("/p/", "api.example.com")).await;
+    assert_eq!(reply.status, 200, "{:?}", reply.www_authenticate);
+    assert_eq!(
+        send(&app, on("/p/", "API.EXAMPLE.COM:80")).await.status,
+        200
+    );
+    for (path, host) in [("/scope/", "api.example.com"), ("/p/", "other.example.com")] {
+        let reply = send(&app, on(path, host)).await;
+        assert_eq!(reply.status, 401, "{path} {host}");
+        assert_eq!(
+            reply.www_authenticate.as_deref(),
+            Some(refused_with("The access token is not valid for this resource.").as_str())
+        );
+    }
+}
+
+#[actix_web::test]
+async fn the_challenge_is_the_first_schemes_own() {
+    let app = suite(OAuth2Settings::default()).await;
+    // TokenAuthentication first: its challenge (`Token`), not DOT's attributes.
+    let reply = send(&app, with_auth(get("/token-first/"), bearer("Unknown"))).await;
+    assert_eq!(reply.status, 401);
+    assert_eq!(reply.www_authenticate.as_deref(), Some("Token"));
+    let reply = send(&app, with_auth(get("/token-first/"), bearer("JohnRead"))).await;
+    assert_eq!(reply.status, 200);
+}
+
+#[actix_web::test]
+async fn with_the_cache_on_a_hot_token_is_not_read_again_and_still_expires_on_time() {
+    let clock = ManualClock::new();
+    let settings = settings_builder()
+        .clock(clock.clone())
+        .auth_cache_ttl(std::time::Duration::from_secs(60))
+        .build()
+        .unwrap();
+    let db = database(&settings).await;
+    dot_tables(&db).await;
+    let app = routes(&settings, &db).await;
+    assert_eq!(
+        send(&app, with_auth(get("/p/"), bearer("JohnReadWrite")))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        send(&app, with_auth(get("/p/"), bearer("Unknown")))
+            .await
+            .status,
+        401
+    );
+    // Behind the library's back (DOT revoking, a new token with that text): within the TTL
+    // the cache answers, both ways.
+    db.execute_unprepared("DELETE FROM oauth2_provider_accesstoken WHERE token = 'JohnReadWrite'")
+        .await
+        .unwrap();
+    db.execute_unprepared(&format!(
+        "UPDATE oauth2_provider_accesstoken SET token_checksum = '{}' WHERE token = 'JohnRead'",
+        auth_actix::store::oauth2_access_token::checksum("Unknown")
+    ))
+    .await
+    .unwrap();
+    let reply = send(&app, with_auth(get("/p/"), bearer("JohnReadWrite"))).await;
+    assert_eq!(reply.status, 200, "answered from the cache");
+    assert_eq!(
+        send(&app, with_auth(get("/p/"), bearer("Unknown")))
+            .await
+            .status,
+        401
+    );
+    // The cached row's own expiry still holds (2030-01-02).
+    clock.advance(chrono::TimeDelta::seconds(59));
+    assert_eq!(
+        send(&app, with_auth(get("/p/"), bearer("JohnReadWrite")))
+            .await
+            .status,
+        200
+    );
+    // Past the TTL the database is read again.
+    clock.advance(chrono::TimeDelta::seconds(2));
+    let reply = send(&app, with_auth(get("/p/"), bearer("JohnReadWrite"))).await;
+    assert_eq!(
+        reply.www_authenticate.as_deref(),
+        Some(refused_with("The access token is invalid.").as_str())
+    );
+    assert_eq!(
+        send(&app, with_auth(get("/p/"), bearer("Unknown")))
+            .await
+            .status,
+        200
+    );
+}
+
+#[actix_web::test]
+async fn a_cached_token_expires_with_its_row() {
+    let clock = ManualClock::new();
+    let settings = settings_builder()
+        .clock(clock.clone())
+        .auth_cache_ttl(std::time::Duration::from_secs(7 * 86_400))
+        .build()
+        .unwrap();
+    let db = database(&settings).await;
+    dot_tables(&db).await;
+    let app = routes(&settings, &db).await;
+    assert_eq!(
+        send(&app, with_auth(get("/p/"), bearer("JohnRead")))
+            .await
+            .status,
+        200
+    );
+    clock.advance(chrono::TimeDelta::days(1));
+    let reply = send(&app, with_auth(get("/p/"), bearer("JohnRead"))).await;
+    assert_eq!(
+        reply.www_authenticate.as_deref(),
+        Some(refused_with("The access token has expired.").as_str())
+    );
+}
