@@ -51,7 +51,7 @@
 //! );
 //! ```
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use auth_core::AuthSettings;
@@ -63,8 +63,8 @@ use auth_core::policy::{
 };
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{
-    ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement,
-    SecurityScheme as OpenApiScheme,
+    ApiKey, ApiKeyValue, AuthorizationCode, ClientCredentials, Flow, HttpAuthScheme, HttpBuilder,
+    OAuth2, Scopes, SecurityRequirement, SecurityScheme as OpenApiScheme,
 };
 use utoipa::openapi::{Components, OpenApi, RefOr};
 
@@ -347,6 +347,8 @@ impl<'a> PolicySecurity<'a> {
                 .push(declared);
         }
         let mut schemes: BTreeMap<String, OpenApiScheme> = BTreeMap::new();
+        let mut oauth2_schemes: BTreeMap<String, SecurityScheme> = BTreeMap::new();
+        let mut scopes = BTreeSet::new();
         let mut first_error = None;
         for (path, item) in &mut openapi.paths.paths {
             let defaults = self.defaults_for(path);
@@ -387,7 +389,9 @@ impl<'a> PolicySecurity<'a> {
                                 self.settings.settings(),
                                 &method,
                             );
-                            operation.security = Some(requirements(&security, &mut schemes));
+                            note_oauth2(&security, &mut oauth2_schemes);
+                            operation.security =
+                                Some(requirements(&security, &mut schemes, &mut scopes));
                         }
                         continue;
                     }
@@ -406,7 +410,9 @@ impl<'a> PolicySecurity<'a> {
                 match declared.describe {
                     Some(describe) => {
                         if let Some(security) = describe(defaults, self.settings, &method) {
-                            operation.security = Some(requirements(&security, &mut schemes));
+                            note_oauth2(&security, &mut oauth2_schemes);
+                            operation.security =
+                                Some(requirements(&security, &mut schemes, &mut scopes));
                         }
                     }
                     None => {
@@ -421,6 +427,11 @@ impl<'a> PolicySecurity<'a> {
                             );
                     }
                 }
+            }
+        }
+        for (name, scheme) in &oauth2_schemes {
+            if let Some(flows) = with_flows(scheme, &scopes, self.settings.settings()) {
+                schemes.insert(name.clone(), flows);
             }
         }
         if !schemes.is_empty() {
@@ -444,29 +455,107 @@ impl utoipa::Modify for PolicySecurity<'_> {
     }
 }
 
-/// The operation's `security` list, recording the schemes it names.
+/// The operation's `security` list, recording the schemes it names. A requirement with an
+/// OAuth 2 scheme is one requirement per alternative of the scopes the view's permissions need
+/// (`TokenMatchesOASRequirements`' alternatives), each listing its scopes.
 fn requirements(
     security: &OperationSecurity,
     schemes: &mut BTreeMap<String, OpenApiScheme>,
+    scopes: &mut BTreeSet<String>,
 ) -> Vec<SecurityRequirement> {
-    let mut list: Vec<SecurityRequirement> = security
-        .requirements
-        .iter()
-        .map(|requirement| {
-            requirement
+    let mut list = Vec::new();
+    for requirement in &security.requirements {
+        let oauth2 = requirement
+            .iter()
+            .any(|scheme| matches!(scheme.location, CredentialLocation::OAuth2 { .. }));
+        let alternatives: Vec<&[String]> = if oauth2 {
+            security
+                .oauth2_scopes
+                .lists()
+                .iter()
+                .map(Vec::as_slice)
+                .collect()
+        } else {
+            vec![&[]]
+        };
+        for alternative in alternatives {
+            scopes.extend(alternative.iter().cloned());
+            let written = requirement
                 .iter()
                 .fold(SecurityRequirement::default(), |all, scheme| {
                     schemes
                         .entry(scheme.name.clone().into_owned())
                         .or_insert_with(|| openapi_scheme(scheme));
-                    all.add(scheme.name.clone().into_owned(), Vec::<String>::new())
-                })
-        })
-        .collect();
+                    let listed: &[String] =
+                        if matches!(scheme.location, CredentialLocation::OAuth2 { .. }) {
+                            alternative
+                        } else {
+                            &[]
+                        };
+                    all.add(scheme.name.clone().into_owned(), listed.to_vec())
+                });
+            list.push(written);
+        }
+    }
     if security.allows_anonymous {
         list.push(SecurityRequirement::default());
     }
     list
+}
+
+/// The OAuth 2 schemes' flows, once every operation's scopes are known: the authorization-code
+/// and client-credentials flows of the provider, each offering every scope an operation needs,
+/// described from `OAUTH2_PROVIDER`'s `SCOPES` (or by its name).
+fn with_flows(
+    scheme: &SecurityScheme,
+    scopes: &BTreeSet<String>,
+    settings: &auth_core::settings::Settings,
+) -> Option<OpenApiScheme> {
+    let CredentialLocation::OAuth2 {
+        token_url,
+        authorization_url,
+    } = &scheme.location
+    else {
+        return None;
+    };
+    let described = |scope: &String| {
+        #[cfg(feature = "oauth2")]
+        let known = settings
+            .oauth2
+            .scopes
+            .iter()
+            .find(|(name, _)| name == scope)
+            .map(|(_, description)| description.clone());
+        #[cfg(not(feature = "oauth2"))]
+        let known: Option<String> = {
+            let _ = settings;
+            None
+        };
+        (scope.clone(), known.unwrap_or_else(|| scope.clone()))
+    };
+    let offered = || Scopes::from_iter(scopes.iter().map(described));
+    Some(OpenApiScheme::OAuth2(OAuth2::with_description(
+        [
+            Flow::AuthorizationCode(AuthorizationCode::new(
+                authorization_url.clone(),
+                token_url.clone(),
+                offered(),
+            )),
+            Flow::ClientCredentials(ClientCredentials::new(token_url.clone(), offered())),
+        ],
+        scheme.description.clone().into_owned(),
+    )))
+}
+
+/// Keeps the OAuth 2 schemes `security` names, whose flows are written last.
+fn note_oauth2(security: &OperationSecurity, oauth2: &mut BTreeMap<String, SecurityScheme>) {
+    for scheme in security.requirements.iter().flatten() {
+        if matches!(scheme.location, CredentialLocation::OAuth2 { .. }) {
+            oauth2
+                .entry(scheme.name.clone().into_owned())
+                .or_insert_with(|| scheme.clone());
+        }
+    }
 }
 
 /// The Security Scheme Object of one credential.
@@ -495,5 +584,12 @@ fn openapi_scheme(scheme: &SecurityScheme) -> OpenApiScheme {
         CredentialLocation::Query(name) => OpenApiScheme::ApiKey(ApiKey::Query(
             ApiKeyValue::with_description(name.clone(), description),
         )),
+        // Given its flows by `with_flows` once every operation is described.
+        CredentialLocation::OAuth2 { .. } => OpenApiScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .description(Some(description))
+                .build(),
+        ),
     }
 }

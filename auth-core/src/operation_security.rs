@@ -12,7 +12,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::authentication::{Authenticators, SecurityRequirement};
 use crate::environment::{Environment, Services};
-use crate::permissions::{PermissionClasses, PermissionContext};
+use crate::permissions::{PermissionClasses, PermissionContext, ScopeAlternatives};
 use crate::policy::{AuthenticationPolicy, PolicyDefaults, Resolve};
 use crate::request::MethodOnly;
 use crate::settings::{Settings, UnauthenticatedUser};
@@ -27,6 +27,9 @@ pub struct OperationSecurity {
     /// Whether a request without credentials passes the view's permissions with this method
     /// (`AllowAny`, `ReadOnly` or `IsAuthenticatedOrReadOnly` on `GET`, …).
     pub allows_anonymous: bool,
+    /// The OAuth 2 scopes the view's permissions require of a token with this method (DOT's
+    /// scope permissions), for the requirements of an OAuth 2 scheme.
+    pub oauth2_scopes: ScopeAlternatives,
 }
 
 /// Describes the policy of scheme list `S` and permission list `P` (as a view declares them, or
@@ -52,6 +55,7 @@ where
     OperationSecurity {
         requirements: authenticators.security_requirements(settings, method),
         allows_anonymous: admits_anonymous(&permissions, settings, method),
+        oauth2_scopes: permissions.oauth2_scopes(settings, method),
     }
 }
 

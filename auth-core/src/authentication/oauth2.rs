@@ -20,7 +20,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use super::scheme::{AuthContext, Authenticated, Authentication, Outcome};
-use super::security_scheme::{SecurityRequirement, SecurityScheme};
+use super::security_scheme::{CredentialLocation, SecurityRequirement, SecurityScheme};
 use crate::compat::python::text::{latin1, python_split};
 use crate::django::http::uri::absolute_uri_without_query;
 use crate::error::{ApiError, ErrorKind};
@@ -156,12 +156,17 @@ fn check(
 impl Authentication for OAuth2Authentication {
     const NAME: &'static str = "OAuth2Authentication";
 
-    fn security_requirement(_settings: &Settings, _method: &str) -> SecurityRequirement {
-        vec![SecurityScheme::authorization_keyword(
-            Self::NAME,
-            "Bearer",
-            "OAuth 2 access token",
-        )]
+    fn security_requirement(settings: &Settings, _method: &str) -> SecurityRequirement {
+        vec![SecurityScheme {
+            name: Self::NAME.into(),
+            location: CredentialLocation::OAuth2 {
+                token_url: settings.oauth2.token_url.clone(),
+                authorization_url: settings.oauth2.authorization_url.clone(),
+            },
+            description: "A Django OAuth Toolkit access token, sent as \
+                          `Authorization: Bearer <token>`."
+                .into(),
+        }]
     }
 
     fn challenge(cx: &AuthContext<'_>) -> Option<String> {

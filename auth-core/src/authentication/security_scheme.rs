@@ -28,6 +28,15 @@ pub enum CredentialLocation {
     Cookie(String),
     /// A query-string parameter by name (OpenAPI `apiKey` in `query`).
     Query(String),
+    /// An OAuth 2 access token in `Authorization: Bearer` from the provider whose token
+    /// endpoint is `token_url` (OpenAPI `oauth2`; each operation's requirement lists the scopes
+    /// its permissions need).
+    OAuth2 {
+        /// The provider's token endpoint.
+        token_url: String,
+        /// The provider's authorization endpoint (the authorization-code flow).
+        authorization_url: String,
+    },
 }
 
 /// One credential a scheme reads, named as it appears among a document's security schemes.

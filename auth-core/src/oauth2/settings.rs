@@ -22,6 +22,16 @@ pub struct OAuth2Settings {
     /// looks at `is_active`, so deactivating a user leaves their tokens working until they
     /// expire; here such a token is refused as invalid. True is DOT's behaviour.
     pub authenticate_inactive_users: bool,
+    /// `SCOPES`: each scope's description (default DOT's `read` and `write`), for the OpenAPI
+    /// document's OAuth 2 flows; a scope a view requires that is not here is described by its
+    /// name.
+    pub scopes: Vec<(String, String)>,
+    /// Where the provider's token and authorization endpoints are, for the OpenAPI document
+    /// (default DOT's conventional `/o/token/` and `/o/authorize/`; not DOT settings: DOT's
+    /// URLs are wherever its `urls.py` is included).
+    pub token_url: String,
+    /// See [`token_url`](Self::token_url).
+    pub authorization_url: String,
 }
 
 impl Default for OAuth2Settings {
@@ -32,6 +42,12 @@ impl Default for OAuth2Settings {
             error_response_with_scopes: false,
             compliant_bcp_rfc9700_access_token_transport: true,
             authenticate_inactive_users: false,
+            scopes: vec![
+                ("read".to_owned(), "Reading scope".to_owned()),
+                ("write".to_owned(), "Writing scope".to_owned()),
+            ],
+            token_url: "/o/token/".to_owned(),
+            authorization_url: "/o/authorize/".to_owned(),
         }
     }
 }

@@ -8,7 +8,9 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use super::permission::{Denial, Permission, PermissionContext};
+use super::scope_alternatives::ScopeAlternatives;
 use crate::error::ApiError;
+use crate::settings::Settings;
 
 /// Outcome of checking a list: `Ok(None)` when every permission granted.
 pub type ListDecision = Result<Option<Denial>, ApiError>;
@@ -42,6 +44,13 @@ pub trait PermissionClasses {
 
     /// A handle that can run the object-level checks later, from the handler.
     fn object_permissions(&self) -> ObjectPermissions;
+
+    /// The OAuth 2 scopes the list requires of a token for `method` (every permission's), for
+    /// an API description. None by default.
+    fn oauth2_scopes(&self, settings: &Settings, method: &str) -> ScopeAlternatives {
+        let _ = (settings, method);
+        ScopeAlternatives::none_required()
+    }
 }
 
 /// The object-level checks of a view's permission list, kept for the handler (DRF's
@@ -97,6 +106,10 @@ impl<P: Permission> PermissionClasses for P {
     fn object_permissions(&self) -> ObjectPermissions {
         ObjectPermissions::of::<P>()
     }
+
+    fn oauth2_scopes(&self, settings: &Settings, method: &str) -> ScopeAlternatives {
+        Permission::oauth2_scopes(self, settings, method)
+    }
 }
 
 impl PermissionClasses for () {
@@ -146,6 +159,13 @@ macro_rules! permission_tuple {
                 Ok(None)
             }
 
+            #[allow(non_snake_case)]
+            fn oauth2_scopes(&self, settings: &Settings, method: &str) -> ScopeAlternatives {
+                let ($($name,)+) = self;
+                ScopeAlternatives::none_required()
+                    $(.and(Permission::oauth2_scopes($name, settings, method)))+
+            }
+
             fn object_permissions(&self) -> ObjectPermissions {
                 ObjectPermissions::of::<Self>()
             }
@@ -175,9 +195,15 @@ pub trait DynPermissionClasses: Send + Sync + 'static {
         cx: &'a PermissionContext<'a>,
         object: &'a dyn Any,
     ) -> Pin<Box<dyn Future<Output = ListDecision> + 'a>>;
+    /// See [`PermissionClasses::oauth2_scopes`].
+    fn oauth2_scopes_dyn(&self, settings: &Settings, method: &str) -> ScopeAlternatives;
 }
 
 impl<L: PermissionClasses + Send + Sync + 'static> DynPermissionClasses for L {
+    fn oauth2_scopes_dyn(&self, settings: &Settings, method: &str) -> ScopeAlternatives {
+        self.oauth2_scopes(settings, method)
+    }
+
     fn check_boxed<'a>(
         &'a self,
         cx: &'a PermissionContext<'a>,
@@ -215,6 +241,13 @@ impl SharedPermissionClasses {
 struct Concatenated(Vec<SharedPermissionClasses>);
 
 impl DynPermissionClasses for Concatenated {
+    fn oauth2_scopes_dyn(&self, settings: &Settings, method: &str) -> ScopeAlternatives {
+        self.0
+            .iter()
+            .map(|list| list.oauth2_scopes(settings, method))
+            .fold(ScopeAlternatives::none_required(), ScopeAlternatives::and)
+    }
+
     fn check_boxed<'a>(
         &'a self,
         cx: &'a PermissionContext<'a>,
@@ -269,5 +302,9 @@ impl PermissionClasses for SharedPermissionClasses {
 
     fn object_permissions(&self) -> ObjectPermissions {
         ObjectPermissions(ObjectPermissionsInner::Shared(self.clone()))
+    }
+
+    fn oauth2_scopes(&self, settings: &Settings, method: &str) -> ScopeAlternatives {
+        self.0.oauth2_scopes_dyn(settings, method)
     }
 }

@@ -1,12 +1,15 @@
 //! `&`, `|` and `~` over permissions (DRF's `OperandHolder`) as types.
 //!
 //! Composites short-circuit exactly as the reference, and carry **no** message or code: a
-//! failing composition always answers with the default detail.
+//! failing composition always answers with the default detail. `~A` requires no scope of a
+//! token in an API description (a refusal is no requirement).
 
 use std::any::Any;
 use std::fmt;
 
 use super::permission::{Decision, Permission, PermissionContext};
+use super::scope_alternatives::ScopeAlternatives;
+use crate::settings::Settings;
 
 /// `A & B`.
 #[derive(Default, Clone, Copy, PartialEq, Eq, Hash)]
@@ -43,6 +46,12 @@ impl<A: Permission, B: Permission> Permission for And<A, B> {
         Ok(self.0.has_permission(cx).await? && self.1.has_permission(cx).await?)
     }
 
+    fn oauth2_scopes(&self, settings: &Settings, method: &str) -> ScopeAlternatives {
+        self.0
+            .oauth2_scopes(settings, method)
+            .and(self.1.oauth2_scopes(settings, method))
+    }
+
     async fn has_object_permission(
         &self,
         cx: &PermissionContext<'_>,
@@ -56,6 +65,12 @@ impl<A: Permission, B: Permission> Permission for And<A, B> {
 impl<A: Permission, B: Permission> Permission for Or<A, B> {
     async fn has_permission(&self, cx: &PermissionContext<'_>) -> Decision {
         Ok(self.0.has_permission(cx).await? || self.1.has_permission(cx).await?)
+    }
+
+    fn oauth2_scopes(&self, settings: &Settings, method: &str) -> ScopeAlternatives {
+        self.0
+            .oauth2_scopes(settings, method)
+            .or(self.1.oauth2_scopes(settings, method))
     }
 
     /// Since DRF 3.14 an operand grants object access only if it also grants view access; each

@@ -6,7 +6,9 @@ use std::marker::PhantomData;
 
 use super::permission::{Decision, Permission, PermissionContext};
 use super::required_scopes::RequiredScopes;
+use super::scope_alternatives::ScopeAlternatives;
 use super::token_has_scope::token_has;
+use crate::settings::Settings;
 
 /// DOT's `IsAuthenticatedOrTokenHasScope` with `required_scopes` `S`. Its refusal carries no
 /// `required_scopes` member (DOT's inner `TokenHasScope` keeps its message to itself).
@@ -38,5 +40,11 @@ impl<S: RequiredScopes> Permission for IsAuthenticatedOrTokenHasScope<S> {
         }
         let required: Vec<Cow<'_, str>> = S::SCOPES.iter().map(|s| Cow::Borrowed(*s)).collect();
         Ok(token_has(cx, &required))
+    }
+
+    /// A token needs the scopes; another scheme's user needs none, which an API description
+    /// of the OAuth 2 scheme alone does not show: the token's requirement is described.
+    fn oauth2_scopes(&self, _settings: &Settings, _method: &str) -> ScopeAlternatives {
+        ScopeAlternatives::all_of(S::SCOPES.iter().copied())
     }
 }

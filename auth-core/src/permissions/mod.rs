@@ -16,6 +16,7 @@ mod read_only;
 #[cfg(feature = "oauth2")]
 #[cfg_attr(docsrs, doc(cfg(feature = "oauth2")))]
 pub mod required_scopes;
+mod scope_alternatives;
 #[cfg(feature = "oauth2")]
 mod token_has_scope;
 #[cfg(feature = "oauth2")]
@@ -41,6 +42,7 @@ pub use permission::{Decision, Denial, Permission, PermissionContext};
 pub use read_only::ReadOnly;
 #[cfg(feature = "oauth2")]
 pub use required_scopes::{NoRequiredScopes, RequiredAlternateScopes, RequiredScopes};
+pub use scope_alternatives::ScopeAlternatives;
 #[cfg(feature = "oauth2")]
 pub use token_has_scope::{TokenHasReadWriteScope, TokenHasResourceScope, TokenHasScope};
 #[cfg(feature = "oauth2")]

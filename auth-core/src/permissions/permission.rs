@@ -7,6 +7,7 @@ use std::future::Future;
 
 use sea_orm::DatabaseConnection;
 
+use super::scope_alternatives::ScopeAlternatives;
 use crate::environment::Environment;
 use crate::error::ApiError;
 use crate::model_backend::ModelBackend;
@@ -95,6 +96,14 @@ pub trait Permission: Default + 'static {
     /// DRF's `code`: the error code sent with [`message`](Self::message).
     fn code(&self) -> Option<Cow<'static, str>> {
         None
+    }
+
+    /// The OAuth 2 scopes this permission requires of a token for `method`, for an API
+    /// description (DOT's scope permissions; composites combine their operands'). None by
+    /// default: a permission that does not look at scopes.
+    fn oauth2_scopes(&self, settings: &Settings, method: &str) -> ScopeAlternatives {
+        let _ = (settings, method);
+        ScopeAlternatives::none_required()
     }
 
     /// When DRF's `message` is a dict, its members after `detail` (DOT's scope permissions

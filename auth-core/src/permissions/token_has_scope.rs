@@ -11,20 +11,17 @@ use std::marker::PhantomData;
 
 use super::permission::{Decision, Permission, PermissionContext};
 use super::required_scopes::{NoRequiredScopes, RequiredScopes};
+use super::scope_alternatives::ScopeAlternatives;
 use crate::oauth2::messages;
+use crate::settings::Settings;
 
-/// `request.method.upper() in SAFE_METHODS`.
-fn is_safe(cx: &PermissionContext<'_>) -> bool {
-    matches!(
-        cx.request.method().to_ascii_uppercase().as_str(),
+/// The read or the write scope for `method` (`request.method.upper() in SAFE_METHODS`).
+fn read_or_write<'a>(settings: &'a Settings, method: &str) -> &'a str {
+    let oauth2 = &settings.oauth2;
+    if matches!(
+        method.to_ascii_uppercase().as_str(),
         "GET" | "HEAD" | "OPTIONS"
-    )
-}
-
-/// The read or the write scope, by the request's method.
-fn read_or_write<'a>(cx: &PermissionContext<'a>) -> &'a str {
-    let oauth2 = &cx.settings().oauth2;
-    if is_safe(cx) {
+    ) {
         &oauth2.read_scope
     } else {
         &oauth2.write_scope
@@ -68,7 +65,7 @@ fn required_scopes_member(
 }
 
 macro_rules! scope_permission {
-    ($(#[$doc:meta])* $name:ident<$param:ident $(= $default:ty)?>, |$cx:ident| $scopes:expr) => {
+    ($(#[$doc:meta])* $name:ident<$param:ident $(= $default:ty)?>, |$settings:ident, $method:ident| $scopes:expr) => {
         $(#[$doc])*
         pub struct $name<$param $(= $default)?>(PhantomData<fn() -> $param>);
 
@@ -85,19 +82,23 @@ macro_rules! scope_permission {
         }
 
         impl<$param: RequiredScopes> $name<$param> {
-            /// DOT's `get_scopes(request, view)`.
-            pub fn scopes<'a>($cx: &PermissionContext<'a>) -> Vec<Cow<'a, str>> {
+            /// DOT's `get_scopes(request, view)` for a request with `method`.
+            pub fn scopes<'a>($settings: &'a Settings, $method: &str) -> Vec<Cow<'a, str>> {
                 $scopes
             }
         }
 
         impl<$param: RequiredScopes> Permission for $name<$param> {
             async fn has_permission(&self, cx: &PermissionContext<'_>) -> Decision {
-                Ok(token_has(cx, &Self::scopes(cx)))
+                Ok(token_has(cx, &Self::scopes(cx.settings(), cx.request.method())))
             }
 
             fn message_members(&self, cx: &PermissionContext<'_>) -> Vec<(String, serde_json::Value)> {
-                required_scopes_member(cx, &Self::scopes(cx))
+                required_scopes_member(cx, &Self::scopes(cx.settings(), cx.request.method()))
+            }
+
+            fn oauth2_scopes(&self, settings: &Settings, method: &str) -> ScopeAlternatives {
+                ScopeAlternatives::all_of(Self::scopes(settings, method).iter().map(AsRef::as_ref))
             }
         }
     };
@@ -107,8 +108,8 @@ scope_permission!(
     /// DOT's `TokenHasScope`: the OAuth 2 token is live and grants every scope of `S`
     /// (`required_scopes`, declared with [`required_scopes!`](crate::required_scopes)).
     TokenHasScope<S>,
-    |cx| {
-        let _ = cx;
+    |settings, method| {
+        let _ = (settings, method);
         S::SCOPES.iter().map(|scope| Cow::Borrowed(*scope)).collect()
     }
 );
@@ -117,10 +118,10 @@ scope_permission!(
     /// DOT's `TokenHasReadWriteScope`: the scopes of `S` (none by default) and `READ_SCOPE` for
     /// a safe method, `WRITE_SCOPE` for any other.
     TokenHasReadWriteScope<S = NoRequiredScopes>,
-    |cx| {
+    |settings, method| {
         let mut scopes: Vec<Cow<'_, str>> =
             S::SCOPES.iter().map(|scope| Cow::Borrowed(*scope)).collect();
-        scopes.push(Cow::Borrowed(read_or_write(cx)));
+        scopes.push(Cow::Borrowed(read_or_write(settings, method)));
         scopes
     }
 );
@@ -129,8 +130,8 @@ scope_permission!(
     /// DOT's `TokenHasResourceScope`: each scope of `S` as `<scope>:<READ_SCOPE>` for a safe
     /// method, `<scope>:<WRITE_SCOPE>` for any other.
     TokenHasResourceScope<S>,
-    |cx| {
-        let kind = read_or_write(cx);
+    |settings, method| {
+        let kind = read_or_write(settings, method);
         S::SCOPES
             .iter()
             .map(|scope| Cow::Owned(format!("{scope}:{kind}")))

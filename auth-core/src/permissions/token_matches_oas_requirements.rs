@@ -5,6 +5,8 @@ use std::marker::PhantomData;
 
 use super::permission::{Decision, Permission, PermissionContext};
 use super::required_scopes::RequiredAlternateScopes;
+use super::scope_alternatives::ScopeAlternatives;
+use crate::settings::Settings;
 
 /// DOT's `TokenMatchesOASRequirements` with `required_alternate_scopes` `A` (declared with
 /// [`required_alternate_scopes!`](crate::required_alternate_scopes)). A method `A` does not list
@@ -39,5 +41,14 @@ impl<A: RequiredAlternateScopes> Permission for TokenMatchesOASRequirements<A> {
         Ok(alternatives
             .iter()
             .any(|scopes| token.is_valid(now, scopes.iter().copied())))
+    }
+
+    fn oauth2_scopes(&self, _settings: &Settings, method: &str) -> ScopeAlternatives {
+        match A::alternatives(&method.to_ascii_uppercase()) {
+            Some(alternatives) => {
+                ScopeAlternatives::any_of(alternatives.iter().map(|list| list.iter().copied()))
+            }
+            None => ScopeAlternatives::unsatisfiable(),
+        }
     }
 }

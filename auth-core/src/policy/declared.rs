@@ -10,8 +10,10 @@ use crate::authentication::{
 };
 use crate::error::ApiError;
 use crate::permissions::{
-    ListDecision, ObjectPermissions, PermissionClasses, PermissionContext, SharedPermissionClasses,
+    ListDecision, ObjectPermissions, PermissionClasses, PermissionContext, ScopeAlternatives,
+    SharedPermissionClasses,
 };
+use crate::settings::Settings;
 use crate::throttling::{SharedThrottleClasses, ThrottleClasses, ThrottleContext};
 
 /// How the permission and throttle parts of a policy are obtained for a request: a declared
@@ -97,6 +99,10 @@ impl PermissionClasses for DefaultPermissions {
 
     fn object_permissions(&self) -> ObjectPermissions {
         self.0.object_permissions()
+    }
+
+    fn oauth2_scopes(&self, settings: &Settings, method: &str) -> ScopeAlternatives {
+        self.0.oauth2_scopes(settings, method)
     }
 }
 

@@ -193,8 +193,9 @@ struct RestKnox {
     auth_token_character_length: Option<usize>,
 }
 
-/// Django OAuth Toolkit's `OAUTH2_PROVIDER`, the keys the resource server reads, and this
-/// library's `AUTHENTICATE_INACTIVE_USERS` (DOT's behaviour when true).
+/// Django OAuth Toolkit's `OAUTH2_PROVIDER`, the keys the resource server reads (`SCOPES`
+/// describes the scopes in the OpenAPI document), and this library's
+/// `AUTHENTICATE_INACTIVE_USERS` (DOT's behaviour when true).
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "SCREAMING_SNAKE_CASE")]
 #[cfg_attr(not(feature = "oauth2"), allow(dead_code))]
@@ -205,6 +206,7 @@ struct OAuth2Provider {
     #[serde(rename = "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT")]
     compliant_bcp_rfc9700_access_token_transport: Option<bool>,
     authenticate_inactive_users: Option<bool>,
+    scopes: Option<BTreeMap<String, String>>,
 }
 
 impl OAuth2Provider {
@@ -225,6 +227,9 @@ impl OAuth2Provider {
         }
         if let Some(flag) = self.authenticate_inactive_users {
             oauth2.authenticate_inactive_users = flag;
+        }
+        if let Some(scopes) = self.scopes {
+            oauth2.scopes = scopes.into_iter().collect();
         }
         builder.oauth2(oauth2)
     }

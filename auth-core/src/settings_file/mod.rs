@@ -689,7 +689,7 @@ DEFAULT_THROTTLE_CLASSES = ["rest_framework.throttling.AnonRateThrottle", "rest_
     fn oauth2_provider_is_read_by_dots_names() {
         let path = file(
             "oauth2",
-            "SECRET_KEY = \"k\"\n[OAUTH2_PROVIDER]\nREAD_SCOPE = \"r\"\nERROR_RESPONSE_WITH_SCOPES = true\n",
+            "SECRET_KEY = \"k\"\n[OAUTH2_PROVIDER]\nREAD_SCOPE = \"r\"\nERROR_RESPONSE_WITH_SCOPES = true\nSCOPES = { r = \"Reading\" }\n",
         );
         let built = built(
             Some(&path),
@@ -704,9 +704,16 @@ DEFAULT_THROTTLE_CLASSES = ["rest_framework.throttling.AnonRateThrottle", "rest_
         assert!(oauth2.error_response_with_scopes);
         assert!(!oauth2.compliant_bcp_rfc9700_access_token_transport);
         assert!(!oauth2.authenticate_inactive_users);
-        let refused = error(Some(&path), &[("DRF_AUTH_OAUTH2_PROVIDER__SCOPES", "1")]);
+        assert_eq!(oauth2.scopes, [("r".to_owned(), "Reading".to_owned())]);
+        // A DOT setting this library does not read is refused, not ignored.
+        let refused = error(
+            Some(&path),
+            &[("DRF_AUTH_OAUTH2_PROVIDER__ACCESS_TOKEN_EXPIRE_SECONDS", "1")],
+        );
         assert!(
-            refused.origin.contains("DRF_AUTH_OAUTH2_PROVIDER__SCOPES"),
+            refused
+                .origin
+                .contains("DRF_AUTH_OAUTH2_PROVIDER__ACCESS_TOKEN_EXPIRE_SECONDS"),
             "an unknown key is refused: {}",
             refused.origin
         );

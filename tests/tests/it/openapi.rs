@@ -550,3 +550,107 @@ async fn what_the_document_says_is_what_the_server_enforces() {
         }
     }
 }
+
+/// DOT's scope permissions: each operation's OAuth 2 requirement lists the scopes it needs (one
+/// requirement per alternative of `TokenMatchesOASRequirements`), and the scheme offers the
+/// provider's flows with every scope an operation needs.
+mod oauth2_scopes {
+    use actix_web::{Responder, get, post};
+    use auth_actix::settings::OAuth2Settings;
+    use auth_actix::{
+        Auth, AuthSettings, IsAdminUser, OAuth2Authentication, TokenAuthentication,
+        TokenHasReadWriteScope, TokenHasScope, TokenMatchesOASRequirements, authentication_classes,
+        permission_classes, required_alternate_scopes, required_scopes,
+    };
+    use serde_json::json;
+    use utoipa::OpenApi;
+
+    required_scopes!(OrdersScope = ["orders"]);
+    required_scopes!(AdminScope = ["admin"]);
+    required_alternate_scopes!(OrderAlternatives {
+        POST: [["create", "write"], ["admin"]],
+    });
+
+    #[utoipa::path(get, path = "/orders/", responses((status = 200)))]
+    #[get("/orders/")]
+    #[authentication_classes(OAuth2Authentication, TokenAuthentication)]
+    #[permission_classes(TokenHasReadWriteScope<OrdersScope>)]
+    async fn dot_list_orders(auth: Auth) -> impl Responder {
+        auth.user().to_string()
+    }
+
+    #[utoipa::path(post, path = "/orders/", responses((status = 201)))]
+    #[post("/orders/")]
+    #[authentication_classes(OAuth2Authentication)]
+    #[permission_classes(TokenMatchesOASRequirements<OrderAlternatives>)]
+    async fn dot_create_order(auth: Auth) -> impl Responder {
+        auth.user().to_string()
+    }
+
+    #[utoipa::path(get, path = "/staff/", responses((status = 200)))]
+    #[get("/staff/")]
+    #[authentication_classes(OAuth2Authentication)]
+    #[permission_classes(TokenHasScope<AdminScope> | IsAdminUser)]
+    async fn dot_staff(auth: Auth) -> impl Responder {
+        auth.user().to_string()
+    }
+
+    #[derive(OpenApi)]
+    #[openapi(paths(dot_list_orders, dot_create_order, dot_staff))]
+    struct Dot;
+
+    #[test]
+    fn scopes_are_listed_per_operation_and_offered_by_the_flows() {
+        let settings = AuthSettings::builder()
+            .secret_key("openapi oauth2")
+            .oauth2(OAuth2Settings {
+                scopes: vec![("orders".to_owned(), "The orders".to_owned())],
+                token_url: "https://auth.example.com/o/token/".to_owned(),
+                ..OAuth2Settings::default()
+            })
+            .build()
+            .unwrap();
+        let mut document = Dot::openapi();
+        auth_actix::openapi::PolicySecurity::new(&settings)
+            .apply(&mut document)
+            .unwrap();
+        let document = serde_json::to_value(&document).unwrap();
+        assert_eq!(
+            document["paths"]["/orders/"]["get"]["security"],
+            json!([
+                { "OAuth2Authentication": ["orders", "read"] },
+                { "TokenAuthentication": [] }
+            ])
+        );
+        assert_eq!(
+            document["paths"]["/orders/"]["post"]["security"],
+            json!([
+                { "OAuth2Authentication": ["create", "write"] },
+                { "OAuth2Authentication": ["admin"] }
+            ])
+        );
+        // An admin user passes without the scope: no scope is required of a token.
+        assert_eq!(
+            document["paths"]["/staff/"]["get"]["security"],
+            json!([{ "OAuth2Authentication": [] }])
+        );
+        let scheme = &document["components"]["securitySchemes"]["OAuth2Authentication"];
+        assert_eq!(scheme["type"], "oauth2");
+        let flow = &scheme["flows"]["clientCredentials"];
+        assert_eq!(flow["tokenUrl"], "https://auth.example.com/o/token/");
+        assert_eq!(
+            flow["scopes"],
+            json!({
+                "admin": "admin",
+                "create": "create",
+                "orders": "The orders",
+                "read": "read",
+                "write": "write"
+            })
+        );
+        assert_eq!(
+            scheme["flows"]["authorizationCode"]["authorizationUrl"],
+            "/o/authorize/"
+        );
+    }
+}
