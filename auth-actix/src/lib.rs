@@ -101,6 +101,9 @@ pub use auth_core::permissions::{
 };
 pub use auth_core::policy::PolicyDefaults;
 pub use auth_core::renderers::{CSVRenderer, JSONRenderer, StaticHTMLRenderer};
+#[cfg(feature = "oauth2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth2")))]
+pub use auth_core::throttling::OAuth2ClientRateThrottle;
 pub use auth_core::throttling::{AnonRateThrottle, ScopedRateThrottle, UserRateThrottle};
 pub use auth_core::{ApiError, AuthSettings};
 #[cfg(feature = "oauth2")]
@@ -205,6 +208,9 @@ pub mod throttling {
     #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
     pub use auth_core::services::redis_store::RedisStore;
     pub use auth_core::services::throttle_store::{Hit, HitFuture, StoreError, ThrottleStore};
+    #[cfg(feature = "oauth2")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "oauth2")))]
+    pub use auth_core::throttling::OAuth2ClientRateThrottle;
     pub use auth_core::throttling::ident::get_ident;
     pub use auth_core::throttling::{
         AnonRateThrottle, LoginScope, NoThrottleScope, Rate, ScopedRateThrottle, Throttle,

@@ -10,6 +10,9 @@ mod anon_rate_throttle;
 pub mod cache_key;
 pub mod classes;
 pub mod ident;
+#[cfg(feature = "oauth2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth2")))]
+pub mod oauth2_client_rate_throttle;
 pub mod rate;
 pub mod scope;
 mod scoped_rate_throttle;
@@ -19,6 +22,8 @@ mod user_rate_throttle;
 
 pub use anon_rate_throttle::AnonRateThrottle;
 pub use classes::{DynThrottleClasses, SharedThrottle, SharedThrottleClasses, ThrottleClasses};
+#[cfg(feature = "oauth2")]
+pub use oauth2_client_rate_throttle::OAuth2ClientRateThrottle;
 pub use rate::Rate;
 pub use scope::{LoginScope, NoThrottleScope, ThrottleScope};
 pub use scoped_rate_throttle::ScopedRateThrottle;

@@ -4,6 +4,7 @@
 //! Appendix A). The differential suite against DOT itself is parity/run_parity.py's `oauth2`
 //! group; these pin each rule and each divergence on its own.
 
+use actix_web::web;
 use auth_actix::permissions::{Not, Or};
 use auth_actix::settings::OAuth2Settings;
 use auth_actix::store::sea_orm::{ConnectionTrait, DatabaseConnection};
@@ -541,4 +542,69 @@ async fn a_cached_token_expires_with_its_row() {
         reply.www_authenticate.as_deref(),
         Some(refused_with("The access token has expired.").as_str())
     );
+}
+
+async fn per_client(
+    _guard: auth_actix::PolicyGuard<OAuth2, AllowAny, auth_actix::OAuth2ClientRateThrottle>,
+) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok().finish()
+}
+
+#[actix_web::test]
+async fn oauth2_client_rate_throttle_keys_by_application_across_users() {
+    let settings = settings_builder()
+        .clock(ManualClock::new())
+        .throttle_rate("oauth2_client", "2/min")
+        .build()
+        .unwrap();
+    let db = database(&settings).await;
+    dot_tables(&db).await;
+    // A second application with a token of john's.
+    db.execute_unprepared(
+        "INSERT INTO oauth2_provider_application (redirect_uris, client_type, \
+         authorization_grant_type, client_secret, name, skip_authorization, created, updated, \
+         algorithm, post_logout_redirect_uris, hash_client_secret, allowed_origins, \
+         registration_source, client_id) SELECT redirect_uris, client_type, \
+         authorization_grant_type, client_secret, 'other', skip_authorization, created, updated, \
+         algorithm, post_logout_redirect_uris, hash_client_secret, allowed_origins, \
+         registration_source, 'other-client' FROM oauth2_provider_application WHERE id = 1",
+    )
+    .await
+    .unwrap();
+    db.execute_unprepared(&format!(
+        "UPDATE oauth2_provider_accesstoken SET application_id = 2 WHERE token_checksum = '{}'",
+        auth_actix::store::oauth2_access_token::checksum("JohnOrdersWrite")
+    ))
+    .await
+    .unwrap();
+    let app = app(&settings, &db, |routes| {
+        routes.service(web::resource("/per-client/").route(web::get().to(per_client)));
+    })
+    .await;
+    let status = |reply: Reply| reply.status;
+    let call = |token: &'static str| with_auth(get("/per-client/"), bearer(token));
+    // john's and admin's tokens of application 1 share its two requests a minute.
+    assert_eq!(status(send(&app, call("JohnRead")).await), 200);
+    assert_eq!(status(send(&app, call("Admin")).await), 200);
+    let reply = send(&app, call("JohnReadWrite")).await;
+    assert_eq!(reply.status, 429, "{}", reply.body);
+    // Application 2 has its own history.
+    assert_eq!(status(send(&app, call("JohnOrdersWrite")).await), 200);
+    // A request no token authenticated is keyed by its client identity.
+    assert_eq!(status(send(&app, get("/per-client/")).await), 200);
+}
+
+#[actix_web::test]
+async fn a_row_stored_as_dot_stores_it_under_rfc_9700_token_storage_authenticates() {
+    let settings = settings_builder().build().unwrap();
+    let db = database(&settings).await;
+    dot_tables(&db).await;
+    // DOT's COMPLIANT_BCP_RFC9700_TOKEN_STORAGE keeps only the checksum: `token` is empty.
+    db.execute_unprepared("UPDATE oauth2_provider_accesstoken SET token = '' WHERE id = 2")
+        .await
+        .unwrap();
+    let app = routes(&settings, &db).await;
+    let reply = send(&app, with_auth(get("/p/"), bearer("JohnRead"))).await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.body, json_body("john", "AccessToken #2"));
 }
