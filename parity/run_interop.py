@@ -608,6 +608,47 @@ def s16_permissions(env: Env, mode: Mode):
     expect(answer["has_perm"] == {"auth.change_group": False}, f"Django's has_perm after removeperm: {answer}")
 
 
+# django-oauth-toolkit --------------------------------------------------------------------------
+
+@scenario("19. django-oauth-toolkit: `auth-admin cleartokens` deletes exactly the rows DOT's `cleartokens` "
+          "deletes (revoked, orphaned and idle refresh tokens, expired access and ID tokens, grants; the "
+          "access tokens' links set to NULL), under DOT's defaults, REFRESH_TOKEN_EXPIRE_SECONDS, a grace "
+          "period and reuse protection", modes=("default",))
+def s19_dot_cleartokens(env: Env, mode: Mode):
+    runs = [
+        ("defaults", {}, []),
+        ("expire", {"REFRESH_TOKEN_EXPIRE_SECONDS": 3600}, ["--refresh-token-expire-seconds", "3600"]),
+        ("grace", {"REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 60}, ["--refresh-token-grace-period-seconds", "60"]),
+        ("reuse", {"REFRESH_TOKEN_EXPIRE_SECONDS": 3600, "REFRESH_TOKEN_REUSE_PROTECTION": True},
+         ["--refresh-token-expire-seconds", "3600", "--refresh-token-reuse-protection"]),
+    ]
+    for name, provider, options in runs:
+        rust_tag, django_tag = f"rs{name}", f"dj{name}"
+        before = env.orm("dot-cleanup-fixtures", rust_tag)
+        proc = env.admin("cleartokens", *options)
+        expect(proc.returncode == 0, f"[{name}] auth-admin cleartokens: exit {proc.returncode}: "
+                                     f"{last_lines(proc.stderr)}")
+        by_rust = env.orm("dot-survivors", rust_tag)
+        env.orm("dot-cleanup-fixtures", django_tag)
+        dj_env = dict(env.base_env, OAUTH2_PROVIDER=json.dumps(provider))
+        dj = subprocess.run([env.python, "manage.py", "cleartokens"], cwd=DJANGO_DIR, env=dj_env,
+                            capture_output=True, text=True, timeout=COMMAND_TIMEOUT)
+        expect(dj.returncode == 0, f"[{name}] manage.py cleartokens: exit {dj.returncode}: "
+                                   f"{last_lines(dj.stderr)}")
+        env.note(f"[{name}] manage.py cleartokens -> stderr {dj.stderr.strip()[:120]!r}")
+        by_django = env.orm("dot-survivors", django_tag)
+        expect(by_rust == by_django, f"[{name}] survivors differ:\n  auth-admin: {by_rust}\n  DOT:        {by_django}")
+        expect(by_rust != before, f"[{name}] auth-admin cleartokens deleted nothing (control)")
+        # DOT finds nothing more to delete among the rows auth-admin left.
+        expect(env.orm("dot-survivors", rust_tag) == by_rust,
+               f"[{name}] DOT's cleartokens deleted more of the rows auth-admin had kept")
+        # DOT's warning when refresh tokens never age out, word for word.
+        warned = "REFRESH_TOKEN_EXPIRE_SECONDS is not set" in proc.stderr
+        expect(warned == ("REFRESH_TOKEN_EXPIRE_SECONDS" not in provider)
+               and (not warned or proc.stderr.strip() in dj.stderr),
+               f"[{name}] the warning: auth-admin {proc.stderr.strip()!r} / DOT {dj.stderr.strip()!r}")
+
+
 # django-guardian ---------------------------------------------------------------------------------
 
 GROUP_PERMS = ["auth.add_group", "auth.change_group", "auth.delete_group", "auth.view_group"]

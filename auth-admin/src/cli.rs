@@ -227,6 +227,11 @@ pub enum AdminCommand {
     #[cfg(feature = "simplejwt")]
     Flushexpiredtokens,
 
+    /// Delete django-oauth-toolkit's expired and revoked tokens and expired grants (DOT's
+    /// cleartokens), with DOT's OAUTH2_PROVIDER refresh-token settings as options.
+    #[cfg(feature = "oauth2")]
+    Cleartokens(CleartokensArgs),
+
     /// Inspect the settings for common problems (Django's check); --deploy adds the checks of
     /// a deployment.
     #[command(
@@ -349,6 +354,24 @@ pub struct CreateUserArgs {
     /// Store a password from the environment even when AUTH_PASSWORD_VALIDATORS refuse it.
     #[arg(long)]
     pub skip_password_validation: bool,
+}
+
+/// Options of `cleartokens`: DOT's `OAUTH2_PROVIDER` keys it reads.
+#[cfg(feature = "oauth2")]
+#[derive(Debug, Clone, Args)]
+pub struct CleartokensArgs {
+    /// REFRESH_TOKEN_EXPIRE_SECONDS: refresh tokens idle this long after their access token
+    /// expired are deleted (default: never).
+    #[arg(long, value_name = "SECONDS")]
+    pub refresh_token_expire_seconds: Option<u32>,
+
+    /// REFRESH_TOKEN_GRACE_PERIOD_SECONDS: revoked refresh tokens are kept this long.
+    #[arg(long, value_name = "SECONDS", default_value_t = 0)]
+    pub refresh_token_grace_period_seconds: u32,
+
+    /// REFRESH_TOKEN_REUSE_PROTECTION: revoked refresh tokens are kept until they age out.
+    #[arg(long)]
+    pub refresh_token_reuse_protection: bool,
 }
 
 /// A user, by exact username.

@@ -86,6 +86,8 @@ pub(super) async fn execute(
         AdminCommand::Addgroup(args) => add_groups(env, console, args).await,
         #[cfg(feature = "simplejwt")]
         AdminCommand::Flushexpiredtokens => flushexpiredtokens(db, console).await,
+        #[cfg(feature = "oauth2")]
+        AdminCommand::Cleartokens(args) => cleartokens(db, console, args).await,
         // Answered before connecting (see `run_with`).
         AdminCommand::Check(_) => Ok(()),
     }
@@ -289,6 +291,95 @@ async fn flushexpiredtokens(
     line(
         console.out,
         format_args!("Deleted {deleted} expired outstanding token{plural}."),
+    )
+}
+
+/// django-oauth-toolkit's `cleartokens` (`clear_expired()`), with DOT's warning when refresh
+/// tokens never age out. DOT logs each count; this prints DOT's log lines.
+#[cfg(feature = "oauth2")]
+async fn cleartokens(
+    db: &DatabaseConnection,
+    console: &mut Console<'_>,
+    args: crate::cli::CleartokensArgs,
+) -> Result<(), CommandError> {
+    use std::time::Duration;
+
+    use auth_core::store::oauth2_clear_expired::{self, ClearExpiredSettings};
+
+    require_tables(db, &oauth2_clear_expired::TABLES).await?;
+    let settings = ClearExpiredSettings {
+        refresh_token_expire: args
+            .refresh_token_expire_seconds
+            .filter(|seconds| *seconds > 0)
+            .map(|seconds| Duration::from_secs(u64::from(seconds))),
+        refresh_token_grace_period: Duration::from_secs(u64::from(
+            args.refresh_token_grace_period_seconds,
+        )),
+        refresh_token_reuse_protection: args.refresh_token_reuse_protection,
+    };
+    if settings.refresh_token_expire.is_none() {
+        line(
+            console.err,
+            format_args!(
+                "REFRESH_TOKEN_EXPIRE_SECONDS is not set (or is 0), so refresh tokens never \
+                 age-expire. cleartokens will only remove revoked and orphaned refresh tokens; \
+                 expired access and ID tokens that are still bound to a refresh token are kept \
+                 as long as that refresh token lives. Set REFRESH_TOKEN_EXPIRE_SECONDS to enable \
+                 expiry-based cleanup."
+            ),
+        )?;
+    }
+    let cleared =
+        oauth2_clear_expired::clear_expired(db, &settings, auth_core::store::datetime::now())
+            .await?;
+    let revoked_kept =
+        settings.refresh_token_reuse_protection && settings.refresh_token_expire.is_none();
+    if revoked_kept {
+        line(
+            console.out,
+            format_args!("refresh_revoked_at is None. No revoked refresh tokens deleted."),
+        )?;
+    } else {
+        line(
+            console.out,
+            format_args!(
+                "{} Revoked refresh tokens deleted",
+                cleared.revoked_refresh_tokens
+            ),
+        )?;
+    }
+    line(
+        console.out,
+        format_args!(
+            "{} Orphaned refresh tokens deleted",
+            cleared.orphaned_refresh_tokens
+        ),
+    )?;
+    if settings.refresh_token_expire.is_some() {
+        line(
+            console.out,
+            format_args!(
+                "{} Expired refresh tokens deleted",
+                cleared.expired_refresh_tokens
+            ),
+        )?;
+    } else {
+        line(
+            console.out,
+            format_args!("refresh_expire_at is None. No expired refresh tokens deleted."),
+        )?;
+    }
+    line(
+        console.out,
+        format_args!("{} Expired access tokens deleted", cleared.access_tokens),
+    )?;
+    line(
+        console.out,
+        format_args!("{} Expired ID tokens deleted", cleared.id_tokens),
+    )?;
+    line(
+        console.out,
+        format_args!("{} Expired grant tokens deleted", cleared.grants),
     )
 }
 

@@ -15,6 +15,7 @@
 //! | `addperm USER PERM…`, `removeperm USER PERM…` | `user.user_permissions.add/remove` | by `app_label.codename`; every name checked before anything is written |
 //! | `addgroup USER GROUP…` | `user.groups.add`, `Group.objects.get_or_create` | puts the user in the groups, making the missing ones |
 //! | `flushexpiredtokens` (feature `simplejwt`) | simplejwt's `flushexpiredtokens` | deletes expired outstanding tokens and their blacklist rows |
+//! | `cleartokens` (feature `oauth2`) | django-oauth-toolkit's `cleartokens` | deletes revoked, orphaned and (with `--refresh-token-expire-seconds`) idle refresh tokens, expired access tokens no refresh token holds, expired ID tokens and grants; DOT's refresh-token settings as options |
 //! | `check [--deploy]` | `check [--deploy]` | the settings' problems, in Django's format; exit status 1 at `--fail-level` (default `ERROR`, `WARNING` with `--deploy`) |
 //!
 //! New passwords pass the settings' `AUTH_PASSWORD_VALIDATORS` (the four of `django-admin

@@ -19,6 +19,9 @@ pub mod migrations;
 #[cfg(feature = "oauth2")]
 #[cfg_attr(docsrs, doc(cfg(feature = "oauth2")))]
 pub mod oauth2_access_token;
+#[cfg(feature = "oauth2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth2")))]
+pub mod oauth2_clear_expired;
 pub mod permission;
 pub mod session;
 #[cfg(feature = "sqlite")]

@@ -124,10 +124,82 @@ class Command(BaseCommand):
         p.add_argument("password")
         sub.add_parser("authenticate-token").add_argument("key")
         sub.add_parser("authenticate-knox").add_argument("token")
+        # django-oauth-toolkit's cleartokens (scenario 19): rows of every kind, labelled by tag.
+        sub.add_parser("dot-cleanup-fixtures").add_argument("tag")
+        sub.add_parser("dot-survivors").add_argument("tag")
 
     def handle(self, *args, action, **options):
         out = getattr(self, "do_" + action.replace("-", "_"))(**options)
         self.stdout.write(json.dumps(out, sort_keys=True, default=str))
+
+    def do_dot_cleanup_fixtures(self, tag, **_):
+        """One row of each kind `clear_expired()` decides about, through DOT's models; each
+        labelled `<tag>-<label>` (token, code or scope), so survivors are named by label."""
+        from datetime import timedelta
+        from uuid import uuid4
+
+        from django.utils import timezone
+        from oauth2_provider.models import (get_access_token_model, get_application_model, get_grant_model,
+                                            get_id_token_model, get_refresh_token_model)
+
+        AccessToken, RefreshToken = get_access_token_model(), get_refresh_token_model()
+        IDToken, Grant = get_id_token_model(), get_grant_model()
+        user = get_user_model().objects.create_user(
+            **{get_user_model().USERNAME_FIELD: f"dot_{tag}", "password": "dot-cleanup"})
+        app = get_application_model().objects.create(
+            name=f"cleanup-{tag}", client_type="confidential", authorization_grant_type="authorization-code",
+            redirect_uris="https://client.example.com/cb", client_secret="cleanup-secret", user=user)
+        now = timezone.now()
+        hours = lambda n: now + timedelta(hours=n)
+
+        def access(label, expires, **extra):
+            return AccessToken.objects.create(user=user, application=app, token=f"{tag}-{label}",
+                                              expires=expires, scope=f"{tag}-{label}", **extra)
+
+        def refresh(label, access_token, revoked=None):
+            return RefreshToken.objects.create(user=user, application=app, token=f"{tag}-{label}",
+                                               access_token=access_token, revoked=revoked)
+
+        revoked_long_ago = refresh("refresh-revoked-2h", access("access-of-revoked-2h", hours(-3)), hours(-2))
+        refresh("refresh-revoked-10s", access("access-of-revoked-10s", hours(1)), now - timedelta(seconds=10))
+        refresh("refresh-orphan", None)
+        refresh("refresh-idle-2h", access("access-expired-2h-held", hours(-2)))
+        refresh("refresh-idle-30m", access("access-expired-30m-held", now - timedelta(minutes=30)))
+        refresh("refresh-live", access("access-live-held", hours(1)))
+        access("access-expired-free", hours(-1))
+        access("access-live-free", hours(1))
+        # An access token minted from the revoked refresh token: its link is set to NULL.
+        access("access-from-revoked", hours(1), source_refresh_token=revoked_long_ago)
+        id_used = IDToken.objects.create(user=user, application=app, jti=uuid4(), expires=hours(-1),
+                                         scope=f"{tag}-id-expired-used")
+        access("access-with-id-token", hours(1), id_token=id_used)
+        IDToken.objects.create(user=user, application=app, jti=uuid4(), expires=hours(-1),
+                               scope=f"{tag}-id-expired-free")
+        IDToken.objects.create(user=user, application=app, jti=uuid4(), expires=hours(1),
+                               scope=f"{tag}-id-live-free")
+        for label, expires in (("grant-expired", hours(-1)), ("grant-live", hours(1))):
+            Grant.objects.create(user=user, application=app, code=f"{tag}-{label}", expires=expires,
+                                 redirect_uri="https://client.example.com/cb", scope=f"{tag}-{label}")
+        return self.do_dot_survivors(tag)
+
+    def do_dot_survivors(self, tag, **_):
+        """The labels of `tag`'s rows still there, per table, and the access tokens' links."""
+        from oauth2_provider.models import (get_access_token_model, get_grant_model, get_id_token_model,
+                                            get_refresh_token_model)
+
+        prefix = f"{tag}-"
+        strip = lambda values: sorted(v[len(prefix):] for v in values)
+        AccessToken = get_access_token_model()
+        return {
+            "access": strip(AccessToken.objects.filter(token__startswith=prefix).values_list("token", flat=True)),
+            "refresh": strip(get_refresh_token_model().objects.filter(token__startswith=prefix)
+                             .values_list("token", flat=True)),
+            "id": strip(get_id_token_model().objects.filter(scope__startswith=prefix).values_list("scope", flat=True)),
+            "grant": strip(get_grant_model().objects.filter(code__startswith=prefix).values_list("code", flat=True)),
+            "source_links": strip(AccessToken.objects.filter(token__startswith=prefix,
+                                                             source_refresh_token__isnull=False)
+                                  .values_list("token", flat=True)),
+        }
 
     def do_create_user(self, username, password, staff, superuser, legacy_hash, **_):
         User = get_user_model()
