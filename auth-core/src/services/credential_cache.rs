@@ -106,6 +106,13 @@ struct Entry {
     until: DateTime<Utc>,
 }
 
+/// What [`CredentialCache::lookup`] found.
+enum Lookup<T> {
+    Known(T),
+    Unknown,
+    Miss,
+}
+
 /// What the cache knows about a presented DOT access token.
 #[cfg(feature = "oauth2")]
 #[derive(Debug, Clone)]
@@ -267,27 +274,52 @@ impl CredentialCache {
             .unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 
-    /// What is known about the DRF token `key` at `now`.
-    pub fn token(&self, key: &str, now: DateTime<Utc>) -> TokenLookup {
-        let id = fingerprint(TOKEN, key);
+    /// What is known, at `now`, about the credential with fingerprint `id` of metrics kind
+    /// `kind`: its entry when `known` takes it (`None` for an entry of another kind, which is
+    /// then dropped), a recent refusal, or nothing.
+    fn lookup<T>(
+        &self,
+        kind: &'static str,
+        id: Fingerprint,
+        now: DateTime<Utc>,
+        known: impl FnOnce(Remembered) -> Option<T>,
+    ) -> Lookup<T> {
         if let Some(entry) = self.known.get(&id) {
             if now < entry.until
-                && let Remembered::Token { token, user } = entry.remembered
+                && let Some(found) = known(entry.remembered)
             {
-                hit("token");
-                return TokenLookup::Known(token, user);
+                hit(kind);
+                return Lookup::Known(found);
             }
             self.known.remove(&id);
         }
         if let Some(until) = self.unknown.get(&id) {
             if now < until {
-                hit("token");
-                return TokenLookup::Unknown;
+                hit(kind);
+                return Lookup::Unknown;
             }
             self.unknown.remove(&id);
         }
-        miss("token");
-        TokenLookup::Miss
+        miss(kind);
+        Lookup::Miss
+    }
+
+    /// What is known about the DRF token `key` at `now`.
+    pub fn token(&self, key: &str, now: DateTime<Utc>) -> TokenLookup {
+        let found = self.lookup(
+            "token",
+            fingerprint(TOKEN, key),
+            now,
+            |remembered| match remembered {
+                Remembered::Token { token, user } => Some((token, user)),
+                _ => None,
+            },
+        );
+        match found {
+            Lookup::Known((token, user)) => TokenLookup::Known(token, user),
+            Lookup::Unknown => TokenLookup::Unknown,
+            Lookup::Miss => TokenLookup::Miss,
+        }
     }
 
     /// Remembers that `key` is `token` of `user`.
@@ -324,25 +356,21 @@ impl CredentialCache {
     /// What is known about the DOT access token whose checksum is `checksum`, at `now`.
     #[cfg(feature = "oauth2")]
     pub fn oauth2_token(&self, checksum: &str, now: DateTime<Utc>) -> OAuth2Lookup {
-        let id = fingerprint(OAUTH2, checksum);
-        if let Some(entry) = self.known.get(&id) {
-            if now < entry.until
-                && let Remembered::OAuth2 { token, user } = entry.remembered
-            {
-                hit("oauth2");
-                return OAuth2Lookup::Known(token, user);
-            }
-            self.known.remove(&id);
+        let found =
+            self.lookup(
+                "oauth2",
+                fingerprint(OAUTH2, checksum),
+                now,
+                |remembered| match remembered {
+                    Remembered::OAuth2 { token, user } => Some((token, user)),
+                    _ => None,
+                },
+            );
+        match found {
+            Lookup::Known((token, user)) => OAuth2Lookup::Known(token, user),
+            Lookup::Unknown => OAuth2Lookup::Unknown,
+            Lookup::Miss => OAuth2Lookup::Miss,
         }
-        if let Some(until) = self.unknown.get(&id) {
-            if now < until {
-                hit("oauth2");
-                return OAuth2Lookup::Unknown;
-            }
-            self.unknown.remove(&id);
-        }
-        miss("oauth2");
-        OAuth2Lookup::Miss
     }
 
     /// Remembers the access token whose checksum is `checksum`, with its user.

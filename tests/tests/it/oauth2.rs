@@ -80,6 +80,13 @@ const TOKENS: &[(&str, Option<&str>, &str, &str, &str)] = &[
     ),
 ];
 
+/// The suite's users and tokens, and DOT's tables with the tokens above.
+async fn database_with_dot(settings: &AuthSettings) -> DatabaseConnection {
+    let db = database(settings).await;
+    dot_tables(&db).await;
+    db
+}
+
 async fn dot_tables(db: &DatabaseConnection) {
     for statement in DDL {
         db.execute_unprepared(statement).await.unwrap();
@@ -118,8 +125,7 @@ async fn suite(oauth2: OAuth2Settings) -> impl TestApp + use<> {
         .oauth2(oauth2)
         .build()
         .unwrap();
-    let db = database(&settings).await;
-    dot_tables(&db).await;
+    let db = database_with_dot(&settings).await;
     routes(&settings, &db).await
 }
 
@@ -154,6 +160,11 @@ fn bearer(token: &str) -> String {
 }
 
 const CHALLENGE: &str = r#"Bearer realm="api""#;
+
+/// The status of `GET /p/` with `token`.
+async fn status_on_p(app: &impl TestApp, token: &str) -> u16 {
+    send(app, with_auth(get("/p/"), bearer(token))).await.status
+}
 
 fn refused_with(description: &str) -> String {
     format!(r#"Bearer realm="api",error="invalid_token",error_description="{description}""#)
@@ -462,21 +473,10 @@ async fn with_the_cache_on_a_hot_token_is_not_read_again_and_still_expires_on_ti
         .auth_cache_ttl(std::time::Duration::from_secs(60))
         .build()
         .unwrap();
-    let db = database(&settings).await;
-    dot_tables(&db).await;
+    let db = database_with_dot(&settings).await;
     let app = routes(&settings, &db).await;
-    assert_eq!(
-        send(&app, with_auth(get("/p/"), bearer("JohnReadWrite")))
-            .await
-            .status,
-        200
-    );
-    assert_eq!(
-        send(&app, with_auth(get("/p/"), bearer("Unknown")))
-            .await
-            .status,
-        401
-    );
+    assert_eq!(status_on_p(&app, "JohnReadWrite").await, 200);
+    assert_eq!(status_on_p(&app, "Unknown").await, 401);
     // Behind the library's back (DOT revoking, a new token with that text): within the TTL
     // the cache answers, both ways.
     db.execute_unprepared("DELETE FROM oauth2_provider_accesstoken WHERE token = 'JohnReadWrite'")
@@ -490,20 +490,10 @@ async fn with_the_cache_on_a_hot_token_is_not_read_again_and_still_expires_on_ti
     .unwrap();
     let reply = send(&app, with_auth(get("/p/"), bearer("JohnReadWrite"))).await;
     assert_eq!(reply.status, 200, "answered from the cache");
-    assert_eq!(
-        send(&app, with_auth(get("/p/"), bearer("Unknown")))
-            .await
-            .status,
-        401
-    );
+    assert_eq!(status_on_p(&app, "Unknown").await, 401);
     // The cached row's own expiry still holds (2030-01-02).
     clock.advance(chrono::TimeDelta::seconds(59));
-    assert_eq!(
-        send(&app, with_auth(get("/p/"), bearer("JohnReadWrite")))
-            .await
-            .status,
-        200
-    );
+    assert_eq!(status_on_p(&app, "JohnReadWrite").await, 200);
     // Past the TTL the database is read again.
     clock.advance(chrono::TimeDelta::seconds(2));
     let reply = send(&app, with_auth(get("/p/"), bearer("JohnReadWrite"))).await;
@@ -511,12 +501,7 @@ async fn with_the_cache_on_a_hot_token_is_not_read_again_and_still_expires_on_ti
         reply.www_authenticate.as_deref(),
         Some(refused_with("The access token is invalid.").as_str())
     );
-    assert_eq!(
-        send(&app, with_auth(get("/p/"), bearer("Unknown")))
-            .await
-            .status,
-        200
-    );
+    assert_eq!(status_on_p(&app, "Unknown").await, 200);
 }
 
 #[actix_web::test]
@@ -527,15 +512,9 @@ async fn a_cached_token_expires_with_its_row() {
         .auth_cache_ttl(std::time::Duration::from_secs(7 * 86_400))
         .build()
         .unwrap();
-    let db = database(&settings).await;
-    dot_tables(&db).await;
+    let db = database_with_dot(&settings).await;
     let app = routes(&settings, &db).await;
-    assert_eq!(
-        send(&app, with_auth(get("/p/"), bearer("JohnRead")))
-            .await
-            .status,
-        200
-    );
+    assert_eq!(status_on_p(&app, "JohnRead").await, 200);
     clock.advance(chrono::TimeDelta::days(1));
     let reply = send(&app, with_auth(get("/p/"), bearer("JohnRead"))).await;
     assert_eq!(
@@ -557,8 +536,7 @@ async fn oauth2_client_rate_throttle_keys_by_application_across_users() {
         .throttle_rate("oauth2_client", "2/min")
         .build()
         .unwrap();
-    let db = database(&settings).await;
-    dot_tables(&db).await;
+    let db = database_with_dot(&settings).await;
     // A second application with a token of john's.
     db.execute_unprepared(
         "INSERT INTO oauth2_provider_application (redirect_uris, client_type, \
@@ -597,8 +575,7 @@ async fn oauth2_client_rate_throttle_keys_by_application_across_users() {
 #[actix_web::test]
 async fn a_row_stored_as_dot_stores_it_under_rfc_9700_token_storage_authenticates() {
     let settings = settings_builder().build().unwrap();
-    let db = database(&settings).await;
-    dot_tables(&db).await;
+    let db = database_with_dot(&settings).await;
     // DOT's COMPLIANT_BCP_RFC9700_TOKEN_STORAGE keeps only the checksum: `token` is empty.
     db.execute_unprepared("UPDATE oauth2_provider_accesstoken SET token = '' WHERE id = 2")
         .await
