@@ -468,13 +468,12 @@ fn requirements(
         let oauth2 = requirement
             .iter()
             .any(|scheme| matches!(scheme.location, CredentialLocation::OAuth2 { .. }));
-        let alternatives: Vec<&[String]> = if oauth2 {
-            security
-                .oauth2_scopes
-                .lists()
-                .iter()
-                .map(Vec::as_slice)
-                .collect()
+        // No alternative at all (a method `TokenMatchesOASRequirements` does not list, which
+        // every token is refused): still the scheme's requirement, with no scopes, never an
+        // operation without one.
+        let lists = security.oauth2_scopes.lists();
+        let alternatives: Vec<&[String]> = if oauth2 && !lists.is_empty() {
+            lists.iter().map(Vec::as_slice).collect()
         } else {
             vec![&[]]
         };

@@ -39,7 +39,8 @@ pub trait RequestView {
     /// ([`parse_cookie`](crate::django::http::parse_cookie)).
     fn cookie(&self, name: &str) -> Option<Cow<'_, str>>;
 
-    /// The request host including any port as sent (`Host`, or the configured forwarded host).
+    /// The request host including any port as sent (`Host`; an implementation may take a
+    /// forwarded host it is configured to trust, as Django's `USE_X_FORWARDED_HOST`).
     fn host(&self) -> Option<&str>;
 
     /// Whether the request came over HTTPS, directly or as told by the configured proxy header.

@@ -96,12 +96,19 @@ pub async fn clear_expired<C: ConnectionTrait>(
 ) -> Result<Cleared, DbErr> {
     let at = |instant: DateTime<Utc>| Expr::value(super::datetime::value(db, instant));
     let mut cleared = Cleared::default();
-    let before = |age: Duration| now - TimeDelta::from_std(age).unwrap_or(TimeDelta::MAX);
-    let refresh_expire_at = settings.refresh_token_expire.map(before);
+    // An age beyond the calendar is refused, as DOT refuses a setting it cannot use
+    // (`ImproperlyConfigured`), rather than wrapping.
+    let before = |age: Duration| {
+        TimeDelta::from_std(age)
+            .ok()
+            .and_then(|age| now.checked_sub_signed(age))
+            .ok_or_else(|| DbErr::Custom(format!("cannot go back {age:?} from {now}")))
+    };
+    let refresh_expire_at = settings.refresh_token_expire.map(before).transpose()?;
     let refresh_revoked_at = if settings.refresh_token_reuse_protection {
         refresh_expire_at
     } else {
-        Some(before(settings.refresh_token_grace_period))
+        Some(before(settings.refresh_token_grace_period)?)
     };
     if let Some(revoked_at) = refresh_revoked_at {
         cleared.revoked_refresh_tokens = delete_refresh_tokens(

@@ -587,6 +587,14 @@ mod oauth2_scopes {
         auth.user().to_string()
     }
 
+    #[utoipa::path(put, path = "/orders/", responses((status = 200)))]
+    #[actix_web::put("/orders/")]
+    #[authentication_classes(OAuth2Authentication)]
+    #[permission_classes(TokenMatchesOASRequirements<OrderAlternatives>)]
+    async fn dot_replace_orders(auth: Auth) -> impl Responder {
+        auth.user().to_string()
+    }
+
     #[utoipa::path(get, path = "/staff/", responses((status = 200)))]
     #[get("/staff/")]
     #[authentication_classes(OAuth2Authentication)]
@@ -596,7 +604,7 @@ mod oauth2_scopes {
     }
 
     #[derive(OpenApi)]
-    #[openapi(paths(dot_list_orders, dot_create_order, dot_staff))]
+    #[openapi(paths(dot_list_orders, dot_create_order, dot_replace_orders, dot_staff))]
     struct Dot;
 
     #[test]
@@ -628,6 +636,12 @@ mod oauth2_scopes {
                 { "OAuth2Authentication": ["create", "write"] },
                 { "OAuth2Authentication": ["admin"] }
             ])
+        );
+        // A method the alternatives do not list refuses every token: still described as
+        // needing one, never as open.
+        assert_eq!(
+            document["paths"]["/orders/"]["put"]["security"],
+            json!([{ "OAuth2Authentication": [] }])
         );
         // An admin user passes without the scope: no scope is required of a token.
         assert_eq!(

@@ -9,8 +9,9 @@ fn is_safe(byte: u8) -> bool {
 
 /// `escape_uri_path(request.path)` for a path sent as `raw` (percent-encoded): WSGI decodes the
 /// path to bytes and Django re-encodes the bytes that are not safe, so `%7E` reads `~` and a
-/// space or a non-ASCII byte reads `%XX` in upper case. A `%` not followed by two hex digits
-/// stays a `%` byte, which is then encoded as `%25`.
+/// space or a non-ASCII character reads `%XX` in upper case. A `%` not followed by two hex
+/// digits stays a `%` byte, which is then encoded as `%25`; so is the `%` of a byte that is not
+/// UTF-8 (`%FF` reads `%25FF`).
 pub fn escape_uri_path(raw: &str) -> String {
     let bytes = raw.as_bytes();
     let mut decoded = Vec::with_capacity(bytes.len());
@@ -33,18 +34,27 @@ pub fn escape_uri_path(raw: &str) -> String {
         }
     }
     let mut escaped = String::with_capacity(decoded.len());
-    for byte in decoded {
-        if is_safe(byte) {
-            escaped.push(char::from(byte));
-        } else {
-            escaped.push_str(&format!("%{byte:02X}"));
+    // Django's `repercent_broken_unicode`: a byte that is not UTF-8 becomes the text `%XX`,
+    // whose `%` `escape_uri_path` then escapes (`%25XX`).
+    for chunk in decoded.utf8_chunks() {
+        for &byte in chunk.valid().as_bytes() {
+            if is_safe(byte) {
+                escaped.push(char::from(byte));
+            } else {
+                escaped.push_str(&format!("%{byte:02X}"));
+            }
+        }
+        for byte in chunk.invalid() {
+            escaped.push_str(&format!("%25{byte:02X}"));
         }
     }
     escaped
 }
 
-/// `request.build_absolute_uri(path).split("?")[0]`: `scheme://host` and the escaped path, for a
-/// path that does not start with `//` (Django joins such a path as a network-path reference).
+/// `request.build_absolute_uri(path).split("?")[0]`: `scheme://host` and the escaped path. For a
+/// path starting with `//` Django's `urljoin` reads the first segment as a host
+/// (`//evil.example/x` → `http://evil.example/x`); here the request's own host is kept, a
+/// documented divergence (docs/oauth2.md) that never lets a path name another server.
 pub fn absolute_uri_without_query(secure: bool, host: &str, raw_path: &str) -> String {
     let scheme = if secure { "https" } else { "http" };
     format!("{scheme}://{host}{}", escape_uri_path(raw_path))
@@ -56,12 +66,14 @@ mod tests {
 
     #[test]
     fn the_path_is_decoded_then_escaped_as_django_escapes_it() {
-        // `escape_uri_path(unquote_to_bytes(raw).decode("utf-8", "surrogateescape"))`, Django 6.1.
+        // Django 6.1's `request.path` (WSGI's decoded bytes through `repercent_broken_unicode`)
+        // then `escape_uri_path`.
         assert_eq!(escape_uri_path("/oauth2/"), "/oauth2/");
         assert_eq!(escape_uri_path("/a%7Eb/%2Fc"), "/a~b//c");
         assert_eq!(escape_uri_path("/a%20b/%c3%a9"), "/a%20b/%C3%A9");
         assert_eq!(escape_uri_path("/a%zz"), "/a%25zz");
         assert_eq!(escape_uri_path("/a;b=c?"), "/a%3Bb%3Dc%3F");
+        assert_eq!(escape_uri_path("/a%FF/%c3%a9%e9"), "/a%25FF/%C3%A9%25E9");
     }
 
     #[test]
