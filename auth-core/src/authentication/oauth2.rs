@@ -180,20 +180,19 @@ impl Authentication for OAuth2Authentication {
         // and its parse errors leave authentication as they are.
         cx.request.read_form().await;
         let form_token = match cx.request.post_field(ACCESS_TOKEN) {
-            Ok(value) => value.map(Cow::into_owned),
+            Ok(value) => value,
             Err(error) => return Outcome::Failed(error),
         };
         let query = cx.request.query_string();
-        if settings.compliant_bcp_rfc9700_access_token_transport
-            && query_field(query, ACCESS_TOKEN).is_some()
-        {
+        let query_token = query_field(query, ACCESS_TOKEN);
+        if settings.compliant_bcp_rfc9700_access_token_transport && query_token.is_some() {
             return Outcome::NotAttempted;
         }
         if has_invalid_hex_escape(query) {
             return Outcome::Failed(ApiError::new(ErrorKind::SuspiciousOperation));
         }
         let token = presented_token(cx.request.header("authorization"), || {
-            form_token.or_else(|| query_field(query, ACCESS_TOKEN).map(Cow::into_owned))
+            form_token.or(query_token).map(Cow::into_owned)
         });
         // `validate_bearer_token`: no token (or an empty one) is no attempt and no error.
         let Some(token) = token.filter(|token| !token.is_empty()) else {

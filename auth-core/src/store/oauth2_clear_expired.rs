@@ -65,6 +65,15 @@ fn ids_of(table: &str, column: &str, condition: Cond) -> SelectStatement {
         .to_owned()
 }
 
+/// `DELETE FROM table WHERE condition`: how many rows went.
+async fn delete<C: ConnectionTrait>(db: &C, table: &str, condition: Cond) -> Result<u64, DbErr> {
+    let statement = Query::delete()
+        .from_table(Alias::new(table))
+        .cond_where(condition)
+        .to_owned();
+    Ok(db.execute(&statement).await?.rows_affected())
+}
+
 /// Deletes the refresh tokens matching `condition`, first clearing the access tokens'
 /// `source_refresh_token_id` that point at them (DOT's `SET_NULL`).
 async fn delete_refresh_tokens<C: ConnectionTrait>(db: &C, condition: Cond) -> Result<u64, DbErr> {
@@ -81,11 +90,7 @@ async fn delete_refresh_tokens<C: ConnectionTrait>(db: &C, condition: Cond) -> R
         )))
         .to_owned();
     db.execute(&detach).await?;
-    let delete = Query::delete()
-        .from_table(Alias::new(REFRESH))
-        .cond_where(condition)
-        .to_owned();
-    Ok(db.execute(&delete).await?.rows_affected())
+    delete(db, REFRESH, condition).await
 }
 
 /// `clear_expired()` at `now` under `settings`.
@@ -153,33 +158,32 @@ pub async fn clear_expired<C: ConnectionTrait>(
         "access_token_id",
         Cond::all().add(col(REFRESH, "access_token_id").is_not_null()),
     );
-    let access = Query::delete()
-        .from_table(Alias::new(ACCESS))
-        .cond_where(
-            Cond::all()
-                .add(col(ACCESS, "expires").lt(at(now)))
-                .add(col(ACCESS, "id").not_in_subquery(held)),
-        )
-        .to_owned();
-    cleared.access_tokens = db.execute(&access).await?.rows_affected();
+    cleared.access_tokens = delete(
+        db,
+        ACCESS,
+        Cond::all()
+            .add(col(ACCESS, "expires").lt(at(now)))
+            .add(col(ACCESS, "id").not_in_subquery(held)),
+    )
+    .await?;
     let used = ids_of(
         ACCESS,
         "id_token_id",
         Cond::all().add(col(ACCESS, "id_token_id").is_not_null()),
     );
-    let id_tokens = Query::delete()
-        .from_table(Alias::new(ID_TOKEN))
-        .cond_where(
-            Cond::all()
-                .add(col(ID_TOKEN, "expires").lt(at(now)))
-                .add(col(ID_TOKEN, "id").not_in_subquery(used)),
-        )
-        .to_owned();
-    cleared.id_tokens = db.execute(&id_tokens).await?.rows_affected();
-    let grants = Query::delete()
-        .from_table(Alias::new(GRANT))
-        .cond_where(Cond::all().add(col(GRANT, "expires").lt(at(now))))
-        .to_owned();
-    cleared.grants = db.execute(&grants).await?.rows_affected();
+    cleared.id_tokens = delete(
+        db,
+        ID_TOKEN,
+        Cond::all()
+            .add(col(ID_TOKEN, "expires").lt(at(now)))
+            .add(col(ID_TOKEN, "id").not_in_subquery(used)),
+    )
+    .await?;
+    cleared.grants = delete(
+        db,
+        GRANT,
+        Cond::all().add(col(GRANT, "expires").lt(at(now))),
+    )
+    .await?;
     Ok(cleared)
 }
