@@ -103,11 +103,17 @@ async fn migrations_create_djangos_tables_once_and_leave_existing_ones_alone() {
             "knox_authtoken",
             "token_blacklist_outstandingtoken",
             "token_blacklist_blacklistedtoken",
+            "oauth2_provider_application",
+            "oauth2_provider_idtoken",
+            "oauth2_provider_accesstoken",
+            "oauth2_provider_refreshtoken",
+            "oauth2_provider_grant",
+            "oauth2_provider_devicegrant",
         ]
     );
     let again = migrations::migrate(&raw).await.unwrap();
     assert!(again.created.is_empty());
-    assert_eq!(again.existing.len(), 6);
+    assert_eq!(again.existing.len(), 12);
     assert_eq!(
         scalar(
             &raw,
@@ -857,7 +863,9 @@ async fn create_table(db: &DatabaseConnection, table: &str) -> String {
 
 /// The tables the library creates (`store::migrations`), and the permission tables the tests
 /// create (`test_support::permission_tables`), are the ones Django's `migrate` creates on the
-/// same server: columns, types, keys, constraint names, table options.
+/// same server: columns, types, keys, constraint names, table options (Django OAuth Toolkit's
+/// six tables included, with the access and refresh tokens' foreign keys to each other). Then
+/// the library's migration leaves Django's database as it is.
 async fn the_library_creates_the_tables_djangos_migrate_creates() {
     let django_made = Database::create().await;
     manage(&django_made.url, &["migrate", "--verbosity", "0"]);
@@ -872,12 +880,31 @@ async fn the_library_creates_the_tables_djangos_migrate_creates() {
         "knox_authtoken",
         "token_blacklist_outstandingtoken",
         "token_blacklist_blacklistedtoken",
+        "oauth2_provider_application",
+        "oauth2_provider_idtoken",
+        "oauth2_provider_accesstoken",
+        "oauth2_provider_refreshtoken",
+        "oauth2_provider_grant",
+        "oauth2_provider_devicegrant",
     ];
+    let mut djangos = Vec::new();
     for table in tables.iter().chain(&permission_tables::TABLES) {
+        let djangos_table = create_table(&theirs, table).await;
+        assert_eq!(create_table(&ours, table).await, djangos_table, "{table}");
+        djangos.push(djangos_table);
+    }
+    let report = migrations::migrate(&theirs).await.unwrap();
+    assert!(report.created.is_empty(), "{report:?}");
+    assert_eq!(report.existing, tables);
+    for (table, before) in tables
+        .iter()
+        .chain(&permission_tables::TABLES)
+        .zip(&djangos)
+    {
         assert_eq!(
-            create_table(&ours, table).await,
-            create_table(&theirs, table).await,
-            "{table}"
+            &create_table(&theirs, table).await,
+            before,
+            "{table} was altered"
         );
     }
     library_made.drop().await;

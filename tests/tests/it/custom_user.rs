@@ -124,10 +124,22 @@ async fn migrate_needs_the_custom_table_and_leaves_its_dependants_to_django() {
             "knox_authtoken",
             "token_blacklist_outstandingtoken",
             "token_blacklist_blacklistedtoken",
+            "oauth2_provider_application",
+            "oauth2_provider_idtoken",
+            "oauth2_provider_accesstoken",
+            "oauth2_provider_refreshtoken",
+            "oauth2_provider_grant",
+            "oauth2_provider_devicegrant",
         ]
     );
     let backend = db.get_database_backend();
-    for absent in ["auth_user", "authtoken_token", "knox_authtoken"] {
+    for absent in [
+        "auth_user",
+        "authtoken_token",
+        "knox_authtoken",
+        "oauth2_provider_application",
+        "oauth2_provider_accesstoken",
+    ] {
         assert!(
             !migrations::table_exists(&db, backend, absent)
                 .await

@@ -1,6 +1,6 @@
 //! Django OAuth Toolkit's resource-server side (`OAuth2Authentication` and the scope
-//! permissions) on DOT's own `oauth2_provider_accesstoken` table, created here with the DDL
-//! Django 6.1.3's `migrate` writes for DOT 3.4.1 on SQLite (shared/spec/third-party.md,
+//! permissions) on DOT's own `oauth2_provider_accesstoken` table, created by the library's
+//! migrations with the DDL Django 6.1.3's `migrate` writes for DOT 3.4.1 on SQLite (shared/spec/third-party.md,
 //! Appendix A). The differential suite against DOT itself is parity/run_parity.py's `oauth2`
 //! group; these pin each rule and each divergence on its own.
 
@@ -15,13 +15,9 @@ use auth_actix::{
 };
 use test_support::*;
 
-/// DOT 3.4.1's tables the access tokens refer to, as Django creates them on SQLite (the foreign
-/// keys need their tables), and one application.
+/// One application (DOT 3.4.1's tables, as Django creates them on SQLite, come with the
+/// library's migrations).
 const DDL: &[&str] = &[
-    r#"CREATE TABLE "oauth2_provider_application" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "redirect_uris" text NOT NULL, "client_type" varchar(32) NOT NULL, "authorization_grant_type" varchar(44) NOT NULL, "client_secret" varchar(255) NOT NULL, "name" varchar(255) NOT NULL, "user_id" integer NULL REFERENCES "auth_user" ("id") DEFERRABLE INITIALLY DEFERRED, "skip_authorization" bool NOT NULL, "created" datetime NOT NULL, "updated" datetime NOT NULL, "algorithm" varchar(5) NOT NULL, "post_logout_redirect_uris" text NOT NULL, "hash_client_secret" bool NOT NULL, "allowed_origins" text NOT NULL, "registration_source" varchar(32) NOT NULL, "cimd_expires_at" datetime NULL, "client_id" varchar(255) NOT NULL UNIQUE)"#,
-    r#"CREATE TABLE "oauth2_provider_accesstoken" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "token" text NOT NULL, "expires" datetime NOT NULL, "scope" text NOT NULL, "application_id" bigint NULL REFERENCES "oauth2_provider_application" ("id") DEFERRABLE INITIALLY DEFERRED, "user_id" integer NULL REFERENCES "auth_user" ("id") DEFERRABLE INITIALLY DEFERRED, "created" datetime NOT NULL, "updated" datetime NOT NULL, "source_refresh_token_id" bigint NULL UNIQUE REFERENCES "oauth2_provider_refreshtoken" ("id") DEFERRABLE INITIALLY DEFERRED, "id_token_id" bigint NULL UNIQUE REFERENCES "oauth2_provider_idtoken" ("id") DEFERRABLE INITIALLY DEFERRED, "token_checksum" varchar(64) NOT NULL UNIQUE, "resource" text NOT NULL CHECK ((JSON_VALID("resource") OR "resource" IS NULL)))"#,
-    r#"CREATE TABLE "oauth2_provider_idtoken" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "jti" char(32) NOT NULL UNIQUE, "expires" datetime NOT NULL, "scope" text NOT NULL, "created" datetime NOT NULL, "updated" datetime NOT NULL, "application_id" bigint NULL REFERENCES "oauth2_provider_application" ("id") DEFERRABLE INITIALLY DEFERRED, "user_id" integer NULL REFERENCES "auth_user" ("id") DEFERRABLE INITIALLY DEFERRED)"#,
-    r#"CREATE TABLE "oauth2_provider_refreshtoken" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "token" text NOT NULL, "access_token_id" bigint NULL UNIQUE REFERENCES "oauth2_provider_accesstoken" ("id") DEFERRABLE INITIALLY DEFERRED, "application_id" bigint NOT NULL REFERENCES "oauth2_provider_application" ("id") DEFERRABLE INITIALLY DEFERRED, "user_id" integer NOT NULL REFERENCES "auth_user" ("id") DEFERRABLE INITIALLY DEFERRED, "created" datetime NOT NULL, "updated" datetime NOT NULL, "revoked" datetime NULL, "token_family" char(32) NULL, "token_checksum" varchar(64) NOT NULL, "resource" text NOT NULL CHECK ((JSON_VALID("resource") OR "resource" IS NULL)))"#,
     r#"INSERT INTO "oauth2_provider_application" ("redirect_uris", "client_type", "authorization_grant_type", "client_secret", "name", "skip_authorization", "created", "updated", "algorithm", "post_logout_redirect_uris", "hash_client_secret", "allowed_origins", "registration_source", "client_id") VALUES ('', 'confidential', 'client-credentials', '', 'suite', 0, '2030-01-01 00:00:00', '2030-01-01 00:00:00', '', '', 1, '', '', 'suite-client')"#,
 ];
 

@@ -17,6 +17,159 @@ const DJANGO_SESSION: &str = r#"CREATE TABLE "django_session" ("session_key" var
 
 const KNOX_AUTHTOKEN: &str = r#"CREATE TABLE "knox_authtoken" ("digest" varchar(128) NOT NULL PRIMARY KEY, "created" datetime NOT NULL, "user_id" integer NOT NULL REFERENCES "auth_user" ("id") DEFERRABLE INITIALLY DEFERRED, "expiry" datetime NULL, "token_key" varchar(25) NOT NULL)"#;
 
+/// DOT 3.4.1's tables in `sqlite_master` after Django 6.1.3's `migrate` (third-party spec,
+/// Appendix A), with the indexes SQLite makes for `UNIQUE` columns (no SQL), by name.
+const DOT_SQLITE_MASTER: &[(&str, Option<&str>)] = &[
+    (
+        "oauth2_prov_token_f_996e8a_idx",
+        Some(
+            r#"CREATE INDEX "oauth2_prov_token_f_996e8a_idx" ON "oauth2_provider_refreshtoken" ("token_family")"#,
+        ),
+    ),
+    (
+        "oauth2_provider_accesstoken",
+        Some(
+            r#"CREATE TABLE "oauth2_provider_accesstoken" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "token" text NOT NULL, "expires" datetime NOT NULL, "scope" text NOT NULL, "application_id" bigint NULL REFERENCES "oauth2_provider_application" ("id") DEFERRABLE INITIALLY DEFERRED, "user_id" integer NULL REFERENCES "auth_user" ("id") DEFERRABLE INITIALLY DEFERRED, "created" datetime NOT NULL, "updated" datetime NOT NULL, "source_refresh_token_id" bigint NULL UNIQUE REFERENCES "oauth2_provider_refreshtoken" ("id") DEFERRABLE INITIALLY DEFERRED, "id_token_id" bigint NULL UNIQUE REFERENCES "oauth2_provider_idtoken" ("id") DEFERRABLE INITIALLY DEFERRED, "token_checksum" varchar(64) NOT NULL UNIQUE, "resource" text NOT NULL CHECK ((JSON_VALID("resource") OR "resource" IS NULL)))"#,
+        ),
+    ),
+    (
+        "oauth2_provider_accesstoken_application_id_b22886e1",
+        Some(
+            r#"CREATE INDEX "oauth2_provider_accesstoken_application_id_b22886e1" ON "oauth2_provider_accesstoken" ("application_id")"#,
+        ),
+    ),
+    (
+        "oauth2_provider_accesstoken_user_id_6e4c9a65",
+        Some(
+            r#"CREATE INDEX "oauth2_provider_accesstoken_user_id_6e4c9a65" ON "oauth2_provider_accesstoken" ("user_id")"#,
+        ),
+    ),
+    (
+        "oauth2_provider_application",
+        Some(
+            r#"CREATE TABLE "oauth2_provider_application" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "redirect_uris" text NOT NULL, "client_type" varchar(32) NOT NULL, "authorization_grant_type" varchar(44) NOT NULL, "client_secret" varchar(255) NOT NULL, "name" varchar(255) NOT NULL, "user_id" integer NULL REFERENCES "auth_user" ("id") DEFERRABLE INITIALLY DEFERRED, "skip_authorization" bool NOT NULL, "created" datetime NOT NULL, "updated" datetime NOT NULL, "algorithm" varchar(5) NOT NULL, "post_logout_redirect_uris" text NOT NULL, "hash_client_secret" bool NOT NULL, "allowed_origins" text NOT NULL, "registration_source" varchar(32) NOT NULL, "cimd_expires_at" datetime NULL, "client_id" varchar(255) NOT NULL UNIQUE)"#,
+        ),
+    ),
+    (
+        "oauth2_provider_application_client_secret_53133678",
+        Some(
+            r#"CREATE INDEX "oauth2_provider_application_client_secret_53133678" ON "oauth2_provider_application" ("client_secret")"#,
+        ),
+    ),
+    (
+        "oauth2_provider_application_user_id_79829054",
+        Some(
+            r#"CREATE INDEX "oauth2_provider_application_user_id_79829054" ON "oauth2_provider_application" ("user_id")"#,
+        ),
+    ),
+    (
+        "oauth2_provider_devicegrant",
+        Some(
+            r#"CREATE TABLE "oauth2_provider_devicegrant" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "device_code" varchar(100) NOT NULL, "user_code" varchar(100) NOT NULL, "interval" integer NOT NULL, "expires" datetime NOT NULL, "status" varchar(64) NOT NULL, "client_id" varchar(100) NOT NULL, "last_checked" datetime NOT NULL, "user_id" integer NULL REFERENCES "auth_user" ("id") DEFERRABLE INITIALLY DEFERRED, "scope" text NOT NULL, CONSTRAINT "oauth2_provider_devicegrant_unique_device_code" UNIQUE ("device_code"))"#,
+        ),
+    ),
+    (
+        "oauth2_provider_devicegrant_client_id_229dd06d",
+        Some(
+            r#"CREATE INDEX "oauth2_provider_devicegrant_client_id_229dd06d" ON "oauth2_provider_devicegrant" ("client_id")"#,
+        ),
+    ),
+    (
+        "oauth2_provider_devicegrant_user_id_1cec5156",
+        Some(
+            r#"CREATE INDEX "oauth2_provider_devicegrant_user_id_1cec5156" ON "oauth2_provider_devicegrant" ("user_id")"#,
+        ),
+    ),
+    (
+        "oauth2_provider_grant",
+        Some(
+            r#"CREATE TABLE "oauth2_provider_grant" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "code" varchar(255) NOT NULL UNIQUE, "expires" datetime NOT NULL, "redirect_uri" text NOT NULL, "scope" text NOT NULL, "application_id" bigint NOT NULL REFERENCES "oauth2_provider_application" ("id") DEFERRABLE INITIALLY DEFERRED, "user_id" integer NOT NULL REFERENCES "auth_user" ("id") DEFERRABLE INITIALLY DEFERRED, "created" datetime NOT NULL, "updated" datetime NOT NULL, "code_challenge" varchar(128) NOT NULL, "code_challenge_method" varchar(10) NOT NULL, "nonce" varchar(255) NOT NULL, "claims" text NOT NULL, "resource" text NOT NULL CHECK ((JSON_VALID("resource") OR "resource" IS NULL)))"#,
+        ),
+    ),
+    (
+        "oauth2_provider_grant_application_id_81923564",
+        Some(
+            r#"CREATE INDEX "oauth2_provider_grant_application_id_81923564" ON "oauth2_provider_grant" ("application_id")"#,
+        ),
+    ),
+    (
+        "oauth2_provider_grant_user_id_e8f62af8",
+        Some(
+            r#"CREATE INDEX "oauth2_provider_grant_user_id_e8f62af8" ON "oauth2_provider_grant" ("user_id")"#,
+        ),
+    ),
+    (
+        "oauth2_provider_idtoken",
+        Some(
+            r#"CREATE TABLE "oauth2_provider_idtoken" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "jti" char(32) NOT NULL UNIQUE, "expires" datetime NOT NULL, "scope" text NOT NULL, "created" datetime NOT NULL, "updated" datetime NOT NULL, "application_id" bigint NULL REFERENCES "oauth2_provider_application" ("id") DEFERRABLE INITIALLY DEFERRED, "user_id" integer NULL REFERENCES "auth_user" ("id") DEFERRABLE INITIALLY DEFERRED)"#,
+        ),
+    ),
+    (
+        "oauth2_provider_idtoken_application_id_08c5ff4f",
+        Some(
+            r#"CREATE INDEX "oauth2_provider_idtoken_application_id_08c5ff4f" ON "oauth2_provider_idtoken" ("application_id")"#,
+        ),
+    ),
+    (
+        "oauth2_provider_idtoken_user_id_dd512b59",
+        Some(
+            r#"CREATE INDEX "oauth2_provider_idtoken_user_id_dd512b59" ON "oauth2_provider_idtoken" ("user_id")"#,
+        ),
+    ),
+    (
+        "oauth2_provider_refreshtoken",
+        Some(
+            r#"CREATE TABLE "oauth2_provider_refreshtoken" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "token" text NOT NULL, "access_token_id" bigint NULL UNIQUE REFERENCES "oauth2_provider_accesstoken" ("id") DEFERRABLE INITIALLY DEFERRED, "application_id" bigint NOT NULL REFERENCES "oauth2_provider_application" ("id") DEFERRABLE INITIALLY DEFERRED, "user_id" integer NOT NULL REFERENCES "auth_user" ("id") DEFERRABLE INITIALLY DEFERRED, "created" datetime NOT NULL, "updated" datetime NOT NULL, "revoked" datetime NULL, "token_family" char(32) NULL, "token_checksum" varchar(64) NOT NULL, "resource" text NOT NULL CHECK ((JSON_VALID("resource") OR "resource" IS NULL)))"#,
+        ),
+    ),
+    (
+        "oauth2_provider_refreshtoken_application_id_2d1c311b",
+        Some(
+            r#"CREATE INDEX "oauth2_provider_refreshtoken_application_id_2d1c311b" ON "oauth2_provider_refreshtoken" ("application_id")"#,
+        ),
+    ),
+    (
+        "oauth2_provider_refreshtoken_token_checksum_revoked_46c81d1d_uniq",
+        Some(
+            r#"CREATE UNIQUE INDEX "oauth2_provider_refreshtoken_token_checksum_revoked_46c81d1d_uniq" ON "oauth2_provider_refreshtoken" ("token_checksum", "revoked")"#,
+        ),
+    ),
+    (
+        "oauth2_provider_refreshtoken_user_id_da837fce",
+        Some(
+            r#"CREATE INDEX "oauth2_provider_refreshtoken_user_id_da837fce" ON "oauth2_provider_refreshtoken" ("user_id")"#,
+        ),
+    ),
+    ("sqlite_autoindex_oauth2_provider_accesstoken_1", None),
+    ("sqlite_autoindex_oauth2_provider_accesstoken_2", None),
+    ("sqlite_autoindex_oauth2_provider_accesstoken_3", None),
+    ("sqlite_autoindex_oauth2_provider_application_1", None),
+    ("sqlite_autoindex_oauth2_provider_devicegrant_1", None),
+    ("sqlite_autoindex_oauth2_provider_grant_1", None),
+    ("sqlite_autoindex_oauth2_provider_idtoken_1", None),
+    ("sqlite_autoindex_oauth2_provider_refreshtoken_1", None),
+];
+
+/// The `sqlite_master` rows of DOT's tables and their indexes: (name, SQL), by name.
+async fn dot_sqlite_master(db: &DatabaseConnection) -> Vec<(String, Option<String>)> {
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            DbBackend::Sqlite,
+            "SELECT name, sql FROM sqlite_master WHERE tbl_name LIKE 'oauth2\\_provider\\_%' \
+             ESCAPE '\\' ORDER BY name",
+        ))
+        .await
+        .unwrap();
+    rows.iter()
+        .map(|row| {
+            (
+                row.try_get("", "name").unwrap(),
+                row.try_get("", "sql").unwrap(),
+            )
+        })
+        .collect()
+}
+
 /// A fresh SQLite file in a temporary directory (a file, as in production).
 fn database_file(name: &str) -> String {
     let directory =
@@ -53,6 +206,12 @@ async fn fresh_database_gets_djangos_exact_tables_and_a_rerun_changes_nothing() 
             "knox_authtoken",
             "token_blacklist_outstandingtoken",
             "token_blacklist_blacklistedtoken",
+            "oauth2_provider_application",
+            "oauth2_provider_idtoken",
+            "oauth2_provider_accesstoken",
+            "oauth2_provider_refreshtoken",
+            "oauth2_provider_grant",
+            "oauth2_provider_devicegrant",
         ]
     );
     assert!(report.existing.is_empty());
@@ -70,6 +229,12 @@ async fn fresh_database_gets_djangos_exact_tables_and_a_rerun_changes_nothing() 
         table_sql(&db, "token_blacklist_blacklistedtoken").await,
         r#"CREATE TABLE "token_blacklist_blacklistedtoken" ("blacklisted_at" datetime NOT NULL, "token_id" bigint NOT NULL UNIQUE REFERENCES "token_blacklist_outstandingtoken" ("id") DEFERRABLE INITIALLY DEFERRED, "id" integer NOT NULL PRIMARY KEY AUTOINCREMENT)"#
     );
+    // Django OAuth Toolkit's, with their indexes, as Django's migrate leaves them.
+    let expected: Vec<(String, Option<String>)> = DOT_SQLITE_MASTER
+        .iter()
+        .map(|(name, sql)| ((*name).to_owned(), sql.map(str::to_owned)))
+        .collect();
+    assert_eq!(dot_sqlite_master(&db).await, expected);
 
     let again = migrations::migrate(&db).await.unwrap();
     assert!(again.created.is_empty());
@@ -82,6 +247,12 @@ async fn fresh_database_gets_djangos_exact_tables_and_a_rerun_changes_nothing() 
             "knox_authtoken",
             "token_blacklist_outstandingtoken",
             "token_blacklist_blacklistedtoken",
+            "oauth2_provider_application",
+            "oauth2_provider_idtoken",
+            "oauth2_provider_accesstoken",
+            "oauth2_provider_refreshtoken",
+            "oauth2_provider_grant",
+            "oauth2_provider_devicegrant",
         ]
     );
 }
@@ -114,6 +285,12 @@ async fn existing_django_tables_and_rows_are_left_untouched_and_read_as_they_are
             "knox_authtoken",
             "token_blacklist_outstandingtoken",
             "token_blacklist_blacklistedtoken",
+            "oauth2_provider_application",
+            "oauth2_provider_idtoken",
+            "oauth2_provider_accesstoken",
+            "oauth2_provider_refreshtoken",
+            "oauth2_provider_grant",
+            "oauth2_provider_devicegrant",
         ]
     );
     assert_eq!(table_sql(&db, "auth_user").await, customised);
@@ -149,6 +326,67 @@ async fn existing_django_tables_and_rows_are_left_untouched_and_read_as_they_are
         .unwrap()
         .unwrap();
     assert_eq!(after.password, row.password);
+}
+
+/// The access and refresh tokens reference each other (the access token's table is created
+/// first, naming the other): both references hold, and a dangling one is refused.
+#[actix_web::test]
+async fn dot_tables_take_rows_that_reference_each_other() {
+    let db = database(&settings()).await;
+    let at = "'2030-01-01 00:00:00'";
+    for statement in [
+        format!(
+            "INSERT INTO oauth2_provider_application (redirect_uris, client_type, \
+             authorization_grant_type, client_secret, name, user_id, skip_authorization, created, \
+             updated, algorithm, post_logout_redirect_uris, hash_client_secret, allowed_origins, \
+             registration_source, client_id) VALUES ('', 'confidential', 'authorization-code', \
+             '', 'app', (SELECT id FROM auth_user WHERE username = 'john'), 0, {at}, {at}, '', \
+             '', 1, '', 'manual', 'client')"
+        ),
+        format!(
+            "INSERT INTO oauth2_provider_idtoken (jti, expires, scope, created, updated, \
+             application_id, user_id) VALUES ('0123456789abcdef0123456789abcdef', {at}, 'openid', \
+             {at}, {at}, 1, 1)"
+        ),
+        format!(
+            "INSERT INTO oauth2_provider_accesstoken (token, expires, scope, application_id, \
+             user_id, created, updated, id_token_id, token_checksum, resource) VALUES ('a', {at}, \
+             'read', 1, 1, {at}, {at}, 1, 'a-checksum', '[]')"
+        ),
+        format!(
+            "INSERT INTO oauth2_provider_refreshtoken (token, access_token_id, application_id, \
+             user_id, created, updated, token_checksum, resource) VALUES ('r', 1, 1, 1, {at}, \
+             {at}, 'r-checksum', '[]')"
+        ),
+        "UPDATE oauth2_provider_accesstoken SET source_refresh_token_id = 1".to_owned(),
+        format!(
+            "INSERT INTO oauth2_provider_grant (code, expires, redirect_uri, scope, \
+             application_id, user_id, created, updated, code_challenge, code_challenge_method, \
+             nonce, claims, resource) VALUES ('code', {at}, '', 'read', 1, 1, {at}, {at}, '', '', \
+             '', '', '[]')"
+        ),
+        format!(
+            "INSERT INTO oauth2_provider_devicegrant (device_code, user_code, interval, expires, \
+             status, client_id, last_checked, user_id, scope) VALUES ('device', 'user', 5, {at}, \
+             'authorization-pending', 'client', {at}, 1, 'read')"
+        ),
+    ] {
+        db.execute_unprepared(&statement).await.unwrap();
+    }
+    let violations = db
+        .query_all_raw(Statement::from_string(
+            DbBackend::Sqlite,
+            "PRAGMA foreign_key_check",
+        ))
+        .await
+        .unwrap();
+    assert!(violations.is_empty());
+    assert!(
+        db.execute_unprepared("UPDATE oauth2_provider_accesstoken SET source_refresh_token_id = 2")
+            .await
+            .is_err(),
+        "no refresh token 2"
+    );
 }
 
 #[actix_web::test]
