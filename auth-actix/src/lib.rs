@@ -51,6 +51,8 @@ mod jwt_cookie_views;
 #[cfg(feature = "knox")]
 mod knox_views;
 mod login_required;
+#[cfg(feature = "oauth2")]
+mod oauth2_views;
 mod obtain_auth_token;
 #[cfg(feature = "openapi")]
 #[cfg_attr(docsrs, doc(cfg(feature = "openapi")))]
@@ -274,6 +276,9 @@ pub mod views {
     #[cfg(feature = "knox")]
     #[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
     pub use crate::knox_views::{TOKEN_LIMIT_EXCEEDED, knox_endpoints};
+    #[cfg(feature = "oauth2")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "oauth2")))]
+    pub use crate::oauth2_views::oauth2_provider_endpoints;
     pub use crate::obtain_auth_token::{
         AuthTokenResponse, obtain_auth_token, obtain_auth_token_resource,
     };

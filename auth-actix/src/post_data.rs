@@ -192,14 +192,107 @@ pub(crate) async fn parse(request: &HttpRequest, body: Bytes) -> PostData {
             Ok(_) => PostData::NoFields,
             Err(error) => PostData::Invalid(json_parse_error(error)),
         },
-        "application/x-www-form-urlencoded" => PostData::Fields(
-            form_urlencoded::parse(&body)
-                .map(|(key, value)| (key.into_owned(), value.into_owned()))
-                .collect(),
-        ),
+        "application/x-www-form-urlencoded" => PostData::Fields(query_dict(&body)),
         "multipart/form-data" => multipart_fields(&content_type, body).await,
         _ => PostData::Invalid(ApiError::unsupported_media_type(&content_type)),
     }
+}
+
+#[cfg(feature = "oauth2")]
+/// Django's `DATA_UPLOAD_MAX_NUMBER_FIELDS` default: a form with more fields is refused with
+/// Django's 400 page (`TooManyFieldsSent`).
+const DATA_UPLOAD_MAX_NUMBER_FIELDS: usize = 1000;
+
+#[cfg(feature = "oauth2")]
+/// Django's own `request.POST` (a plain Django view's, not DRF's `request.data`): the fields of
+/// a form-encoded or multipart body, every one in order; no fields for an empty body or any
+/// other content type (no parse error, no 415). A multipart body Django cannot parse, or more
+/// than 1,000 fields, is Django's 400 page (`MultiPartParserError`, `TooManyFieldsSent`).
+pub(crate) async fn django_post(
+    request: &HttpRequest,
+    body: Bytes,
+) -> Result<Vec<(String, String)>, ApiError> {
+    if body.is_empty() {
+        return Ok(Vec::new());
+    }
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
+        .unwrap_or_default();
+    let media_type = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    let too_many = || ApiError::new(auth_core::ErrorKind::TooManyFieldsSent);
+    match media_type.as_str() {
+        "application/x-www-form-urlencoded" => {
+            // RFC 1866: such a body is UTF-8; a `charset` Python knows that is not `utf-8` is
+            // Django's `BadRequest` (an unknown one is ignored).
+            if charset(&content_type).is_some_and(|charset| {
+                auth_core::compat::python::codecs::is_known_codec(&charset)
+                    && charset.to_lowercase() != "utf-8"
+            }) {
+                return Err(ApiError::new(auth_core::ErrorKind::SuspiciousOperation));
+            }
+            // `limited_parse_qsl`: one field more than there are `&`.
+            if 1 + body.iter().filter(|&&byte| byte == b'&').count() > DATA_UPLOAD_MAX_NUMBER_FIELDS
+            {
+                return Err(too_many());
+            }
+            Ok(query_dict(&body))
+        }
+        "multipart/form-data" => match multipart_fields(&content_type, body).await {
+            PostData::Fields(fields) if fields.len() > DATA_UPLOAD_MAX_NUMBER_FIELDS => {
+                Err(too_many())
+            }
+            PostData::Fields(fields) => Ok(fields),
+            PostData::NoFields => Ok(Vec::new()),
+            PostData::Invalid(_) => Err(ApiError::new(auth_core::ErrorKind::SuspiciousOperation)),
+        },
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// Django's `QueryDict(body)`: the fields of a form-encoded body, `+` as a space and `%XX`
+/// escapes decoded as UTF-8 (invalid sequences replaced); a body that is not UTF-8 is read as
+/// Latin-1 first ("some user agents are misbehaving", Django's fallback), so its raw bytes are
+/// characters, not replacement marks.
+fn query_dict(body: &[u8]) -> Vec<(String, String)> {
+    let latin1;
+    let text = match std::str::from_utf8(body) {
+        Ok(_) => body,
+        Err(_) => {
+            latin1 = body
+                .iter()
+                .map(|&byte| char::from(byte))
+                .collect::<String>();
+            latin1.as_bytes()
+        }
+    };
+    form_urlencoded::parse(text)
+        .map(|(key, value)| (key.into_owned(), value.into_owned()))
+        .collect()
+}
+
+#[cfg(feature = "oauth2")]
+/// The `charset` parameter of a `Content-Type` as Django's `parse_header_parameters` reads
+/// it: names compared lower-cased, values trimmed and unquoted.
+fn charset(content_type: &str) -> Option<String> {
+    content_type.split(';').skip(1).find_map(|parameter| {
+        let (name, value) = parameter.split_once('=')?;
+        if !name.trim().eq_ignore_ascii_case("charset") {
+            return None;
+        }
+        let value = value.trim();
+        let value = value
+            .strip_prefix('"')
+            .and_then(|inner| inner.strip_suffix('"'))
+            .unwrap_or(value);
+        Some(value.to_owned())
+    })
 }
 
 async fn multipart_fields(content_type: &str, body: Bytes) -> PostData {

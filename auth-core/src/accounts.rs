@@ -110,6 +110,23 @@ pub async fn make_password(env: &Environment, password: &str) -> Result<String, 
     off_worker(env, move || hashers.make_password(&password)).await
 }
 
+/// Django's `check_password(password, encoded)` (no re-hashing setter), on the hashing threads.
+pub async fn check_password(
+    env: &Environment,
+    password: &str,
+    encoded: &str,
+) -> Result<bool, ApiError> {
+    let hashers = env.settings().password_hashers.clone();
+    let password = password.to_owned();
+    let encoded = encoded.to_owned();
+    off_worker(env, move || {
+        hashers
+            .verify_password(Some(&password), Some(&encoded))
+            .correct
+    })
+    .await
+}
+
 /// `RemoteUserBackend.authenticate(request, remote_user)`: an empty name is no user; an unknown
 /// name creates the user when the settings allow it (get-or-create by username); inactive users
 /// are refused.

@@ -48,6 +48,9 @@ pub mod messages;
 #[cfg(feature = "oauth2")]
 #[cfg_attr(docsrs, doc(cfg(feature = "oauth2")))]
 pub mod oauth2;
+#[cfg(feature = "oauth2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth2")))]
+pub mod oauth2_provider;
 pub mod renderers;
 pub mod request;
 pub mod response_effects;

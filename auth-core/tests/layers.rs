@@ -56,6 +56,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("auth_token_serializer", 4),
     ("login_serializer", 4),
     ("simplejwt_serializers", 4),
+    ("oauth2_provider", 4),
     ("operation_security", 4),
     ("checks", 4),
     // 5: the composition root.

@@ -173,7 +173,7 @@ fn main() {
             .map(str::to_owned)
             .to_vec())
     };
-    let suites: [Suite; 7] = [
+    let suites: [Suite; 8] = [
         (
             "django_parity_suite",
             "run_parity.py",
@@ -224,6 +224,15 @@ fn main() {
             "run_parity.py",
             DRF_PARITY,
             oauth2(r#"{"AUTHENTICATE_INACTIVE_USERS": true}"#),
+        ),
+        // DOT's provider endpoints under each `OAUTH2_PROVIDER` configuration of the refresh
+        // flow (rotation off, a grace period, reuse protection, both, short access tokens,
+        // refresh-token expiry), each on a fresh database.
+        (
+            "django_parity_suite_oauth2_provider_settings",
+            "run_parity.py",
+            DRF_PARITY,
+            Ok(vec!["--oauth2-provider-runs".to_owned()]),
         ),
         (
             "django_interop_suite",

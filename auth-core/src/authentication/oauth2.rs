@@ -27,6 +27,7 @@ use crate::error::{ApiError, ErrorKind};
 use crate::oauth2::BearerError;
 use crate::oauth2::bearer_error::challenge;
 use crate::oauth2::resource_validator::validate_resource_as_url_prefix;
+use crate::oauth2::urldecode::has_invalid_hex_escape;
 use crate::services::credential_cache::OAuth2Lookup;
 use crate::settings::Settings;
 use crate::store::oauth2_access_token::{self, AccessToken};
@@ -41,21 +42,6 @@ pub struct OAuth2Authentication;
 
 /// The query field and form field oauthlib reads a token from.
 const ACCESS_TOKEN: &str = "access_token";
-
-/// oauthlib's `INVALID_HEX_PATTERN` (`%[^A-Fa-f0-9]|%[A-Fa-f0-9][^A-Fa-f0-9]`) on the query:
-/// `urldecode` raises `ValueError("Invalid hex encoding in query string.")`. A `%` in the last
-/// two characters with only hex digits after it is not matched.
-fn has_invalid_hex_escape(query: &str) -> bool {
-    let bytes = query.as_bytes();
-    bytes.iter().enumerate().any(|(at, &byte)| {
-        byte == b'%'
-            && match (bytes.get(at + 1), bytes.get(at + 2)) {
-                (Some(first), _) if !first.is_ascii_hexdigit() => true,
-                (Some(_), Some(second)) => !second.is_ascii_hexdigit(),
-                _ => false,
-            }
-    })
-}
 
 /// The value of the last `name` field of a query string, decoded as `parse_qsl` decodes it.
 fn query_field<'q>(query: &'q str, name: &str) -> Option<Cow<'q, str>> {
@@ -151,6 +137,47 @@ fn check(
         return Err(BearerError::Invalid);
     }
     Ok(())
+}
+
+impl OAuth2Authentication {
+    /// DOT's `OAuthLibCore.verify_request(request, scopes)` outside DRF, as DOT's own protected
+    /// views (the introspection endpoint) call it: whether the request carries a valid access
+    /// token with every scope of `scopes`. `form_token` is Django's `request.POST`'s
+    /// `access_token`. The same rules as [`authenticate`](Authentication::authenticate) (the
+    /// query-string transport switch, the resource check, inactive users); a query string
+    /// oauthlib cannot decode (a 500 in DOT) carries no valid token.
+    pub async fn verify_request(
+        cx: &AuthContext<'_>,
+        form_token: Option<&str>,
+        scopes: &[&str],
+    ) -> Result<bool, ApiError> {
+        let query = cx.request.query_string();
+        let query_token = query_field(query, ACCESS_TOKEN);
+        if cx
+            .settings()
+            .oauth2
+            .compliant_bcp_rfc9700_access_token_transport
+            && query_token.is_some()
+        {
+            return Ok(false);
+        }
+        if has_invalid_hex_escape(query) {
+            return Ok(false);
+        }
+        let token = presented_token(cx.request.header("authorization"), || {
+            form_token
+                .map(str::to_owned)
+                .or_else(|| query_token.map(Cow::into_owned))
+        });
+        let Some(token) = token.filter(|token| !token.is_empty()) else {
+            return Ok(false);
+        };
+        let Some((access_token, user)) = lookup(cx, &token).await? else {
+            return Ok(false);
+        };
+        Ok(check(cx, &access_token, user.as_deref()).is_ok()
+            && access_token.allow_scopes(scopes.iter().copied()))
+    }
 }
 
 impl Authentication for OAuth2Authentication {

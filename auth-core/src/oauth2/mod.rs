@@ -1,13 +1,17 @@
-//! Django OAuth Toolkit (DOT) 3.4.1, the resource server's side: its settings, its messages, the
-//! Bearer challenge's error attributes and its RFC 8707 resource check. The access-token rows
-//! live in [`store::oauth2_access_token`](crate::store::oauth2_access_token); the scheme is
+//! Django OAuth Toolkit (DOT) 3.4.1's formats: its settings, its messages, the Bearer
+//! challenge's error attributes, oauthlib's error answers and query decoding, and the RFC 8707
+//! resource check. The rows live in [`store`](crate::store)'s `oauth2_*` modules; the scheme is
 //! [`OAuth2Authentication`](crate::authentication::OAuth2Authentication), the scope permissions
-//! are in [`permissions`](crate::permissions).
+//! are in [`permissions`](crate::permissions), the provider's endpoints in
+//! [`oauth2_provider`](crate::oauth2_provider).
 
 pub mod bearer_error;
 pub mod messages;
+pub mod oauth2_error;
 pub mod resource_validator;
 mod settings;
+pub mod urldecode;
 
 pub use bearer_error::BearerError;
-pub use settings::OAuth2Settings;
+pub use oauth2_error::OAuth2Error;
+pub use settings::{OAuth2Settings, OAuth2SettingsError};

@@ -102,6 +102,12 @@ fn normpath(path: &str) -> String {
     }
 }
 
+/// `is_valid_resource_uri(uri)`: acceptable as an RFC 8707 resource indicator (an absolute URI
+/// with a scheme and a host, without userinfo or fragment, with a port Python can read).
+pub fn is_valid_resource_uri(uri: &str) -> bool {
+    parse_and_validate(uri).is_some()
+}
+
 /// `validate_resource_as_url_prefix(request_uri, audiences)`: whether the request's URI (without
 /// its query) is under one of the token's resources. No resources means unrestricted.
 pub fn validate_resource_as_url_prefix<'a>(

@@ -1,7 +1,9 @@
-//! DOT's `OAUTH2_PROVIDER` settings the resource server reads, with DOT's defaults except where
-//! this library is safer by default (each such field says so).
+//! DOT's `OAUTH2_PROVIDER` settings the resource server and the provider endpoints read, with
+//! DOT's defaults except where this library is safer by default (each such field says so).
 
-/// The `OAUTH2_PROVIDER` keys of the resource server.
+use std::time::Duration;
+
+/// The `OAUTH2_PROVIDER` keys of the resource server and of the provider endpoints.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OAuth2Settings {
     /// `READ_SCOPE` (default `read`): what `TokenHasReadWriteScope` and `TokenHasResourceScope`
@@ -32,6 +34,64 @@ pub struct OAuth2Settings {
     pub token_url: String,
     /// See [`token_url`](Self::token_url).
     pub authorization_url: String,
+    /// `ACCESS_TOKEN_EXPIRE_SECONDS` (default 36000): an issued access token's lifetime, and
+    /// the `expires_in` the token endpoint answers.
+    pub access_token_expire_seconds: i64,
+    /// `REFRESH_TOKEN_EXPIRE_SECONDS` (default none): a refresh token is refused this long after
+    /// its access token expired (and `cleartokens` removes it).
+    pub refresh_token_expire: Option<Duration>,
+    /// `AUTHORIZATION_CODE_EXPIRE_SECONDS` (default 60): an authorization code's lifetime.
+    pub authorization_code_expire_seconds: i64,
+    /// `ROTATE_REFRESH_TOKEN` (default true): a refresh gives a new refresh token and revokes
+    /// the old one; false keeps the refresh token and renews its access token in place.
+    pub rotate_refresh_token: bool,
+    /// `REFRESH_TOKEN_GRACE_PERIOD_SECONDS` (default 0): for this long after a rotation, the old
+    /// refresh token answers again with the pair its rotation issued (a client that lost the
+    /// response can retry).
+    pub refresh_token_grace_period: Duration,
+    /// `REFRESH_TOKEN_REUSE_PROTECTION` (default false): a revoked refresh token presented
+    /// again revokes its whole family (every refresh token descended from the same grant, and
+    /// their access tokens).
+    pub refresh_token_reuse_protection: bool,
+    /// `DEFAULT_SCOPES` (default `["__all__"]`, every scope of [`scopes`](Self::scopes)): what a
+    /// token request that names no scope is granted.
+    pub default_scopes: Vec<String>,
+    /// `COMPLIANT_BCP_RFC9700_TOKEN_STORAGE` (default false, as DOT): issued tokens are stored
+    /// as their SHA-256 checksum only, the `token` column left empty. Rows stored either way
+    /// are read either way.
+    pub compliant_bcp_rfc9700_token_storage: bool,
+    /// `COMPLIANT_BCP_RFC9700_PASSWORD_GRANT` (default false, as DOT): the resource-owner
+    /// password grant is refused, even to applications registered for it.
+    pub compliant_bcp_rfc9700_password_grant: bool,
+    /// `PKCE_REQUIRED` (default true): the authorization-code grant needs a PKCE challenge.
+    pub pkce_required: bool,
+    /// Whether the password grant checks the user's credentials before whether the client may
+    /// use the grant, as DOT does. **False by default here**: DOT's order lets any confidential
+    /// client test passwords (`invalid_grant` for a wrong one, `unauthorized_client` for a right
+    /// one); here a client not registered for the password grant is refused before any
+    /// password is looked at.
+    pub check_user_before_grant_type: bool,
+    /// Whether a client may authenticate with an empty secret, as DOT allows. **False by
+    /// default here**: a confidential client whose stored secret is the hash of `""` does not
+    /// authenticate with an empty one, and a public client may not use the client-credentials
+    /// grant (RFC 6749 §4.4: confidential clients only).
+    pub accept_empty_client_secrets: bool,
+}
+
+impl OAuth2Settings {
+    /// The scopes a request naming none is granted: `DEFAULT_SCOPES`, where `__all__` stands
+    /// for every scope of `SCOPES` (DOT's `SettingsScopes.get_default_scopes`).
+    pub fn default_scope_names(&self) -> Vec<String> {
+        if self.default_scopes.iter().any(|scope| scope == "__all__") {
+            return self.scope_names();
+        }
+        self.default_scopes.clone()
+    }
+
+    /// `SCOPES`' names, in their order (DOT's `get_available_scopes`).
+    pub fn scope_names(&self) -> Vec<String> {
+        self.scopes.iter().map(|(name, _)| name.clone()).collect()
+    }
 }
 
 impl Default for OAuth2Settings {
@@ -48,6 +108,189 @@ impl Default for OAuth2Settings {
             ],
             token_url: "/o/token/".to_owned(),
             authorization_url: "/o/authorize/".to_owned(),
+            access_token_expire_seconds: 36_000,
+            refresh_token_expire: None,
+            authorization_code_expire_seconds: 60,
+            rotate_refresh_token: true,
+            refresh_token_grace_period: Duration::ZERO,
+            refresh_token_reuse_protection: false,
+            default_scopes: vec!["__all__".to_owned()],
+            compliant_bcp_rfc9700_token_storage: false,
+            compliant_bcp_rfc9700_password_grant: false,
+            pkce_required: true,
+            check_user_before_grant_type: false,
+            accept_empty_client_secrets: false,
+        }
+    }
+}
+
+/// A refused `OAUTH2_PROVIDER` (the reason).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("OAUTH2_PROVIDER: {0}")]
+pub struct OAuth2SettingsError(String);
+
+impl OAuth2Settings {
+    /// DOT's `OAUTH2_PROVIDER` dictionary as a JSON object of its setting names, over DOT's
+    /// defaults (and this library's safer ones), with this library's own keys
+    /// `AUTHENTICATE_INACTIVE_USERS`, `CHECK_USER_BEFORE_GRANT_TYPE` and
+    /// `ACCEPT_EMPTY_CLIENT_SECRETS`.
+    ///
+    /// Refused, each with its reason: names this library does not read (a typo would otherwise
+    /// be a silently ignored security setting), values of the wrong type, and a
+    /// `DEFAULT_SCOPES` naming a scope `SCOPES` lacks (DOT's `ImproperlyConfigured`).
+    pub fn from_oauth2_provider(value: &serde_json::Value) -> Result<Self, OAuth2SettingsError> {
+        use serde_json::Value;
+
+        let fail = |message: String| OAuth2SettingsError(message);
+        let object = value
+            .as_object()
+            .ok_or_else(|| fail("must be a JSON object of setting names".to_owned()))?;
+        let mut settings = Self::default();
+        let boolean = |name: &str, value: &Value| {
+            value
+                .as_bool()
+                .ok_or_else(|| fail(format!("{name} must be true or false")))
+        };
+        let text = |name: &str, value: &Value| {
+            value
+                .as_str()
+                .map(str::to_owned)
+                .ok_or_else(|| fail(format!("{name} must be a string")))
+        };
+        let seconds = |name: &str, value: &Value| {
+            value
+                .as_i64()
+                .ok_or_else(|| fail(format!("{name} must be a whole number of seconds")))
+        };
+        let duration = |name: &str, value: &Value| {
+            u64::try_from(seconds(name, value)?)
+                .map(Duration::from_secs)
+                .map_err(|_| fail(format!("{name} must not be negative")))
+        };
+        for (name, value) in object {
+            match name.as_str() {
+                "READ_SCOPE" => settings.read_scope = text(name, value)?,
+                "WRITE_SCOPE" => settings.write_scope = text(name, value)?,
+                "ERROR_RESPONSE_WITH_SCOPES" => {
+                    settings.error_response_with_scopes = boolean(name, value)?;
+                }
+                "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT" => {
+                    settings.compliant_bcp_rfc9700_access_token_transport = boolean(name, value)?;
+                }
+                "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE" => {
+                    settings.compliant_bcp_rfc9700_token_storage = boolean(name, value)?;
+                }
+                "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT" => {
+                    settings.compliant_bcp_rfc9700_password_grant = boolean(name, value)?;
+                }
+                "AUTHENTICATE_INACTIVE_USERS" => {
+                    settings.authenticate_inactive_users = boolean(name, value)?;
+                }
+                "CHECK_USER_BEFORE_GRANT_TYPE" => {
+                    settings.check_user_before_grant_type = boolean(name, value)?;
+                }
+                "ACCEPT_EMPTY_CLIENT_SECRETS" => {
+                    settings.accept_empty_client_secrets = boolean(name, value)?;
+                }
+                "SCOPES" => {
+                    let scopes = value.as_object().ok_or_else(|| {
+                        fail("SCOPES must map scope names to descriptions".into())
+                    })?;
+                    settings.scopes = scopes
+                        .iter()
+                        .map(|(scope, description)| Ok((scope.clone(), text(scope, description)?)))
+                        .collect::<Result<_, OAuth2SettingsError>>()?;
+                }
+                "DEFAULT_SCOPES" => {
+                    settings.default_scopes = value
+                        .as_array()
+                        .ok_or_else(|| fail("DEFAULT_SCOPES must be a list of scopes".into()))?
+                        .iter()
+                        .map(|scope| text("DEFAULT_SCOPES", scope))
+                        .collect::<Result<_, _>>()?;
+                }
+                "ACCESS_TOKEN_EXPIRE_SECONDS" => {
+                    settings.access_token_expire_seconds = seconds(name, value)?;
+                }
+                "AUTHORIZATION_CODE_EXPIRE_SECONDS" => {
+                    settings.authorization_code_expire_seconds = seconds(name, value)?;
+                }
+                // `None` (and 0, which DOT treats as none) disable the idle expiry.
+                "REFRESH_TOKEN_EXPIRE_SECONDS" => {
+                    settings.refresh_token_expire = match value {
+                        Value::Null => None,
+                        other => Some(duration(name, other)?).filter(|age| !age.is_zero()),
+                    };
+                }
+                "REFRESH_TOKEN_GRACE_PERIOD_SECONDS" => {
+                    settings.refresh_token_grace_period = duration(name, value)?;
+                }
+                "REFRESH_TOKEN_REUSE_PROTECTION" => {
+                    settings.refresh_token_reuse_protection = boolean(name, value)?;
+                }
+                "ROTATE_REFRESH_TOKEN" => settings.rotate_refresh_token = boolean(name, value)?,
+                "PKCE_REQUIRED" => settings.pkce_required = boolean(name, value)?,
+                other => {
+                    return Err(fail(format!("{other} is not a setting this library reads")));
+                }
+            }
+        }
+        let available = settings.scope_names();
+        if let Some(missing) = settings
+            .default_scopes
+            .iter()
+            .find(|scope| *scope != "__all__" && !available.contains(scope))
+        {
+            return Err(fail(format!(
+                "Defined DEFAULT_SCOPES not present in SCOPES ({missing})"
+            )));
+        }
+        Ok(settings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dots_names_are_read_over_the_defaults() {
+        let value = serde_json::json!({
+            "SCOPES": {"write": "W", "read": "R", "introspection": "I"},
+            "DEFAULT_SCOPES": ["read"],
+            "ACCESS_TOKEN_EXPIRE_SECONDS": 60,
+            "REFRESH_TOKEN_EXPIRE_SECONDS": null,
+            "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 120,
+            "ROTATE_REFRESH_TOKEN": false,
+        });
+        let settings = OAuth2Settings::from_oauth2_provider(&value).expect("valid");
+        // SCOPES keeps its order: `__all__` expands in it.
+        assert_eq!(settings.scope_names(), ["write", "read", "introspection"]);
+        assert_eq!(settings.default_scope_names(), ["read"]);
+        assert_eq!(settings.access_token_expire_seconds, 60);
+        assert_eq!(
+            settings.refresh_token_grace_period,
+            Duration::from_secs(120)
+        );
+        assert!(!settings.rotate_refresh_token);
+        assert_eq!(settings.refresh_token_expire, None);
+        let all = OAuth2Settings::from_oauth2_provider(&serde_json::json!({})).expect("valid");
+        assert_eq!(all.default_scope_names(), ["read", "write"]);
+    }
+
+    #[test]
+    fn unknown_names_wrong_types_and_missing_default_scopes_are_refused() {
+        for value in [
+            serde_json::json!({"ACCESS_TOKEN_EXPIRE_SECOND": 5}),
+            serde_json::json!({"ROTATE_REFRESH_TOKEN": "yes"}),
+            serde_json::json!({"REFRESH_TOKEN_GRACE_PERIOD_SECONDS": -1}),
+            serde_json::json!({"DEFAULT_SCOPES": ["admin"]}),
+            serde_json::json!([]),
+        ] {
+            assert!(
+                OAuth2Settings::from_oauth2_provider(&value).is_err(),
+                "{value}"
+            );
         }
     }
 }

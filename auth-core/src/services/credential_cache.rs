@@ -353,6 +353,13 @@ impl CredentialCache {
         self.forget(Invalidation::Token(fingerprint(TOKEN, key)));
     }
 
+    /// Forgets the DOT access token whose checksum is `checksum` (revoked, rotated or renewed
+    /// here), here and on the instances that hear this cache.
+    #[cfg(feature = "oauth2")]
+    pub fn forget_oauth2_token(&self, checksum: &str) {
+        self.forget(Invalidation::Token(fingerprint(OAUTH2, checksum)));
+    }
+
     /// What is known about the DOT access token whose checksum is `checksum`, at `now`.
     #[cfg(feature = "oauth2")]
     pub fn oauth2_token(&self, checksum: &str, now: DateTime<Utc>) -> OAuth2Lookup {

@@ -153,7 +153,7 @@ pub(super) struct DjangoSettings {
     simple_jwt: Option<toml::Table>,
     rest_knox: Option<RestKnox>,
     rest_auth: Option<toml::Table>,
-    oauth2_provider: Option<OAuth2Provider>,
+    oauth2_provider: Option<toml::Table>,
 }
 
 /// One `AUTH_PASSWORD_VALIDATORS` entry: `{ NAME = "…", OPTIONS = { … } }`.
@@ -191,48 +191,6 @@ struct RestKnox {
     token_prefix: Option<String>,
     auth_header_prefix: Option<String>,
     auth_token_character_length: Option<usize>,
-}
-
-/// Django OAuth Toolkit's `OAUTH2_PROVIDER`, the keys the resource server reads (`SCOPES`
-/// describes the scopes in the OpenAPI document), and this library's
-/// `AUTHENTICATE_INACTIVE_USERS` (DOT's behaviour when true).
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "SCREAMING_SNAKE_CASE")]
-#[cfg_attr(not(feature = "oauth2"), allow(dead_code))]
-struct OAuth2Provider {
-    read_scope: Option<String>,
-    write_scope: Option<String>,
-    error_response_with_scopes: Option<bool>,
-    #[serde(rename = "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT")]
-    compliant_bcp_rfc9700_access_token_transport: Option<bool>,
-    authenticate_inactive_users: Option<bool>,
-    scopes: Option<BTreeMap<String, String>>,
-}
-
-impl OAuth2Provider {
-    #[cfg(feature = "oauth2")]
-    fn apply(self, builder: AuthSettingsBuilder) -> AuthSettingsBuilder {
-        let mut oauth2 = crate::oauth2::OAuth2Settings::default();
-        if let Some(scope) = self.read_scope {
-            oauth2.read_scope = scope;
-        }
-        if let Some(scope) = self.write_scope {
-            oauth2.write_scope = scope;
-        }
-        if let Some(flag) = self.error_response_with_scopes {
-            oauth2.error_response_with_scopes = flag;
-        }
-        if let Some(flag) = self.compliant_bcp_rfc9700_access_token_transport {
-            oauth2.compliant_bcp_rfc9700_access_token_transport = flag;
-        }
-        if let Some(flag) = self.authenticate_inactive_users {
-            oauth2.authenticate_inactive_users = flag;
-        }
-        if let Some(scopes) = self.scopes {
-            oauth2.scopes = scopes.into_iter().collect();
-        }
-        builder.oauth2(oauth2)
-    }
 }
 
 /// Django's `AnonymousUser` path, the only class `UNAUTHENTICATED_USER` may name.
@@ -498,15 +456,7 @@ impl DjangoSettings {
             builder = rest_auth_settings(builder, rest_auth, origins)?;
         }
         if let Some(oauth2) = self.oauth2_provider {
-            #[cfg(feature = "oauth2")]
-            {
-                builder = oauth2.apply(builder);
-            }
-            #[cfg(not(feature = "oauth2"))]
-            {
-                let _ = oauth2;
-                return Err(origins.error("OAUTH2_PROVIDER", "this build has no `oauth2` feature"));
-            }
+            builder = oauth2_provider_settings(builder, oauth2, origins)?;
         }
         Ok(builder)
     }
@@ -652,11 +602,34 @@ impl RestKnox {
 }
 
 /// TOML as the JSON the packages' settings readers take.
-#[cfg(feature = "simplejwt")]
+#[cfg(any(feature = "simplejwt", feature = "oauth2"))]
 fn json(table: toml::Table) -> serde_json::Value {
     // Serialising TOML's values to JSON cannot fail (no non-string keys); a date-time, which no
     // setting takes, becomes its text and is refused by the reader.
     serde_json::to_value(table).unwrap_or(serde_json::Value::Null)
+}
+
+/// DOT's `OAUTH2_PROVIDER`, read by
+/// [`OAuth2Settings::from_oauth2_provider`](crate::oauth2::OAuth2Settings::from_oauth2_provider)
+/// (`SCOPES` keeps the file's order: it is the order `__all__` grants the scopes in).
+#[cfg(feature = "oauth2")]
+fn oauth2_provider_settings(
+    builder: AuthSettingsBuilder,
+    table: toml::Table,
+    origins: &Origins,
+) -> Result<AuthSettingsBuilder, SettingsFileError> {
+    crate::oauth2::OAuth2Settings::from_oauth2_provider(&json(table))
+        .map(|settings| builder.oauth2(settings))
+        .map_err(|error| origins.error("OAUTH2_PROVIDER", error.to_string()))
+}
+
+#[cfg(not(feature = "oauth2"))]
+fn oauth2_provider_settings(
+    _builder: AuthSettingsBuilder,
+    _table: toml::Table,
+    origins: &Origins,
+) -> Result<AuthSettingsBuilder, SettingsFileError> {
+    Err(origins.error("OAUTH2_PROVIDER", "this build has no `oauth2` feature"))
 }
 
 #[cfg(feature = "simplejwt")]

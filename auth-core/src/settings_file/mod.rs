@@ -691,14 +691,14 @@ DEFAULT_THROTTLE_CLASSES = ["rest_framework.throttling.AnonRateThrottle", "rest_
             "oauth2",
             "SECRET_KEY = \"k\"\n[OAUTH2_PROVIDER]\nREAD_SCOPE = \"r\"\nERROR_RESPONSE_WITH_SCOPES = true\nSCOPES = { r = \"Reading\" }\n",
         );
-        let built = built(
+        let read = built(
             Some(&path),
             &[(
                 "DRF_AUTH_OAUTH2_PROVIDER__COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT",
                 "false",
             )],
         );
-        let oauth2 = &built.settings().oauth2;
+        let oauth2 = &read.settings().oauth2;
         assert_eq!(oauth2.read_scope, "r");
         assert_eq!(oauth2.write_scope, "write");
         assert!(oauth2.error_response_with_scopes);
@@ -708,15 +708,21 @@ DEFAULT_THROTTLE_CLASSES = ["rest_framework.throttling.AnonRateThrottle", "rest_
         // A DOT setting this library does not read is refused, not ignored.
         let refused = error(
             Some(&path),
-            &[("DRF_AUTH_OAUTH2_PROVIDER__ACCESS_TOKEN_EXPIRE_SECONDS", "1")],
+            &[("DRF_AUTH_OAUTH2_PROVIDER__OIDC_ENABLED", "true")],
         );
         assert!(
-            refused
-                .origin
-                .contains("DRF_AUTH_OAUTH2_PROVIDER__ACCESS_TOKEN_EXPIRE_SECONDS"),
+            refused.origin.contains("OAUTH2_PROVIDER"),
             "an unknown key is refused: {}",
             refused.origin
         );
+        let lifetime = built(
+            Some(&path),
+            &[(
+                "DRF_AUTH_OAUTH2_PROVIDER__ACCESS_TOKEN_EXPIRE_SECONDS",
+                "60",
+            )],
+        );
+        assert_eq!(lifetime.settings().oauth2.access_token_expire_seconds, 60);
     }
 
     #[cfg(feature = "simplejwt")]

@@ -21,7 +21,19 @@ pub mod migrations;
 pub mod oauth2_access_token;
 #[cfg(feature = "oauth2")]
 #[cfg_attr(docsrs, doc(cfg(feature = "oauth2")))]
+pub mod oauth2_application;
+#[cfg(feature = "oauth2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth2")))]
 pub mod oauth2_clear_expired;
+#[cfg(feature = "oauth2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth2")))]
+pub mod oauth2_grant;
+#[cfg(feature = "oauth2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth2")))]
+pub mod oauth2_refresh_token;
+#[cfg(feature = "oauth2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth2")))]
+pub mod oauth2_user_rows;
 pub mod permission;
 pub mod session;
 #[cfg(feature = "sqlite")]
@@ -103,7 +115,8 @@ pub async fn connect_and_migrate_with(
     Ok(db)
 }
 
-/// Deletes a user of `users` and its DRF and knox (feature `knox`) tokens, in one transaction.
+/// Deletes a user of `users` and its DRF and knox (feature `knox`) tokens, and (feature
+/// `oauth2`) its Django OAuth Toolkit applications and tokens, in one transaction.
 ///
 /// Django's DDL has no `ON DELETE CASCADE`: the ORM deletes dependent rows first. This does the
 /// same for the tables this library owns. Rows in other tables that reference the user (Django's
@@ -139,6 +152,16 @@ where
     .await?
     {
         token_blacklist::forget_user(&transaction, id).await?;
+    }
+    #[cfg(feature = "oauth2")]
+    if migrations::table_exists(
+        &transaction,
+        transaction.get_database_backend(),
+        oauth2_application::TABLE,
+    )
+    .await?
+    {
+        oauth2_user_rows::delete_for_user(&transaction, id).await?;
     }
     let delete = Query::delete()
         .from_table(users.table_iden())

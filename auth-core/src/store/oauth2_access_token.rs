@@ -15,7 +15,7 @@ use super::user_id::UserId;
 use crate::compat::python::text::python_split;
 
 /// DOT's table.
-const TABLE: &str = "oauth2_provider_accesstoken";
+pub const TABLE: &str = "oauth2_provider_accesstoken";
 
 /// An access token row (DRF's `request.auth` under `OAuth2Authentication`). The token string
 /// itself is not kept: the row was found by its checksum.
@@ -170,13 +170,10 @@ pub async fn by_checksum<C: ConnectionTrait>(
     select.expr_as(column("application_id"), Alias::new("t_application_id"));
     select.expr_as(column("expires"), Alias::new("t_expires"));
     select.expr_as(column("scope"), Alias::new("t_scope"));
-    // `jsonb` on PostgreSQL, `json` (a `longtext` on MariaDB) on MySQL: read as text.
-    let resource = match backend {
-        DbBackend::Postgres => column("resource").cast_as(Alias::new("text")),
-        DbBackend::MySql => column("resource").cast_as(Alias::new("char")),
-        _ => column("resource"),
-    };
-    select.expr_as(resource, Alias::new("t_resource"));
+    select.expr_as(
+        json_as_text(backend, column("resource")),
+        Alias::new("t_resource"),
+    );
     users.join_users_as(JoinType::LeftJoin, backend, &mut select, "t", "user_id");
     select.and_where(column("token_checksum").eq(checksum));
     select.limit(1);
@@ -202,6 +199,223 @@ pub async fn by_checksum<C: ConnectionTrait>(
         },
         user,
     )))
+}
+
+/// A JSON column read as text: `jsonb` on PostgreSQL, `json` (a `longtext` on MariaDB) on
+/// MySQL.
+pub(super) fn json_as_text(backend: DbBackend, column: Expr) -> Expr {
+    match backend {
+        DbBackend::Postgres => column.cast_as(Alias::new("text")),
+        DbBackend::MySql => column.cast_as(Alias::new("char")),
+        _ => column,
+    }
+}
+
+/// The `resource` column's value for a list of URIs: Django's `JSONField` writes
+/// `json.dumps(value)` (ensure_ascii, `", "` between items); `jsonb` on PostgreSQL.
+pub fn resource_value(backend: DbBackend, uris: &[String]) -> Expr {
+    let items = uris
+        .iter()
+        .map(|uri| serde_json::Value::String(uri.clone()))
+        .collect();
+    let text = crate::compat::python::json::dumps::dumps(&serde_json::Value::Array(items));
+    match backend {
+        DbBackend::Postgres => Expr::val(text).cast_as(Alias::new("jsonb")),
+        _ => Expr::val(text),
+    }
+}
+
+/// An access token to write.
+pub struct NewAccessToken<'a> {
+    /// The token string (stored unless `hashed_only`).
+    pub token: &'a str,
+    /// Store only the checksum (`COMPLIANT_BCP_RFC9700_TOKEN_STORAGE`).
+    pub hashed_only: bool,
+    /// The resource owner; `None` for the client-credentials grant.
+    pub user_id: Option<UserId>,
+    /// The client.
+    pub application_id: i64,
+    /// When it stops working.
+    pub expires: DateTime<Utc>,
+    /// The granted scopes, space-separated.
+    pub scope: &'a str,
+    /// The refresh token whose rotation issued it.
+    pub source_refresh_token_id: Option<i64>,
+    /// The RFC 8707 resources.
+    pub resource: &'a [String],
+}
+
+impl fmt::Debug for NewAccessToken<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewAccessToken")
+            .field("user_id", &self.user_id)
+            .field("application_id", &self.application_id)
+            .field("expires", &self.expires)
+            .field("scope", &self.scope)
+            .finish_non_exhaustive()
+    }
+}
+
+fn user_value(backend: DbBackend, user_id: Option<UserId>) -> Expr {
+    user_id.map_or_else(
+        || Expr::value(Option::<i64>::None),
+        |id| id.sql_value(backend),
+    )
+}
+
+/// Inserts an access token as DOT's `_create_access_token` writes it; its id.
+pub async fn insert<C: ConnectionTrait>(
+    db: &C,
+    new: &NewAccessToken<'_>,
+    now: DateTime<Utc>,
+) -> Result<i64, DbErr> {
+    let backend = db.get_database_backend();
+    let at = || Expr::value(super::datetime::value(db, now));
+    let stored = if new.hashed_only { "" } else { new.token };
+    let mut insert = Query::insert();
+    insert
+        .into_table(Alias::new(TABLE))
+        .columns(
+            [
+                "token",
+                "token_checksum",
+                "expires",
+                "scope",
+                "application_id",
+                "user_id",
+                "created",
+                "updated",
+                "source_refresh_token_id",
+                "id_token_id",
+                "resource",
+            ]
+            .map(Alias::new),
+        )
+        .values([
+            stored.into(),
+            checksum(new.token).into(),
+            Expr::value(super::datetime::value(db, new.expires)),
+            new.scope.into(),
+            new.application_id.into(),
+            user_value(backend, new.user_id),
+            at(),
+            at(),
+            Expr::value(new.source_refresh_token_id),
+            Expr::value(Option::<i64>::None),
+            resource_value(backend, new.resource),
+        ])
+        .map_err(|error| DbErr::Custom(error.to_string()))?;
+    if backend == DbBackend::MySql {
+        // MySQL has no RETURNING; its driver reports the id.
+        let done = db.execute(&insert).await?;
+        return i64::try_from(done.last_insert_id())
+            .map_err(|_| DbErr::Custom("inserted access token id out of range".to_owned()));
+    }
+    insert.returning(Query::returning().column(Alias::new("id")));
+    let row = db
+        .query_one(&insert)
+        .await?
+        .ok_or_else(|| DbErr::Custom("INSERT … RETURNING gave no row".to_owned()))?;
+    row.try_get_by_index::<i64>(0)
+}
+
+/// The id of the access token with this checksum issued to this client (the revocation
+/// endpoint's lookup).
+pub async fn id_for_client<C: ConnectionTrait>(
+    db: &C,
+    checksum: &str,
+    application_id: i64,
+) -> Result<Option<i64>, DbErr> {
+    let select = Query::select()
+        .column(Alias::new("id"))
+        .from(Alias::new(TABLE))
+        .and_where(Expr::col(Alias::new("token_checksum")).eq(checksum))
+        .and_where(Expr::col(Alias::new("application_id")).eq(application_id))
+        .limit(1)
+        .to_owned();
+    match db.query_one(&select).await? {
+        Some(row) => Ok(Some(row.try_get_by_index::<i64>(0)?)),
+        None => Ok(None),
+    }
+}
+
+/// The checksum stored for access token `id`, if it exists.
+pub(super) async fn checksum_of<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+) -> Result<Option<String>, DbErr> {
+    let select = Query::select()
+        .column(Alias::new("token_checksum"))
+        .from(Alias::new(TABLE))
+        .and_where(Expr::col(Alias::new("id")).eq(id))
+        .to_owned();
+    match db.query_one(&select).await? {
+        Some(row) => Ok(Some(row.try_get_by_index::<String>(0)?)),
+        None => Ok(None),
+    }
+}
+
+/// The non-rotating refresh (`ROTATE_REFRESH_TOKEN = False`): the access token `id` given a
+/// new value, owner, scope, expiry, client and resources in place, as DOT's
+/// `_save_bearer_token` saves it. The checksum of the value it had (for the credential cache
+/// to forget), `None` when the row is gone.
+pub async fn renew<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    new: &NewAccessToken<'_>,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, DbErr> {
+    let Some(old) = checksum_of(db, id).await? else {
+        return Ok(None);
+    };
+    let backend = db.get_database_backend();
+    let stored = if new.hashed_only { "" } else { new.token };
+    let update = Query::update()
+        .table(Alias::new(TABLE))
+        .value(Alias::new("token"), stored)
+        .value(Alias::new("token_checksum"), checksum(new.token))
+        .value(Alias::new("user_id"), user_value(backend, new.user_id))
+        .value(Alias::new("scope"), new.scope)
+        .value(
+            Alias::new("expires"),
+            Expr::value(super::datetime::value(db, new.expires)),
+        )
+        .value(Alias::new("application_id"), new.application_id)
+        .value(
+            Alias::new("resource"),
+            resource_value(backend, new.resource),
+        )
+        .value(
+            Alias::new("updated"),
+            Expr::value(super::datetime::value(db, now)),
+        )
+        .and_where(Expr::col(Alias::new("id")).eq(id))
+        .to_owned();
+    let renewed = db.execute(&update).await?.rows_affected() == 1;
+    Ok(renewed.then_some(old))
+}
+
+/// The access token a rotation of refresh token `source_refresh_token_id` issued, if it still
+/// exists: its id, its stored token string (empty under hashed storage) and its scope — what
+/// a refresh inside the grace period answers again.
+pub async fn issued_from<C: ConnectionTrait>(
+    db: &C,
+    source_refresh_token_id: i64,
+) -> Result<Option<(i64, String, String)>, DbErr> {
+    let select = Query::select()
+        .columns([Alias::new("id"), Alias::new("token"), Alias::new("scope")])
+        .from(Alias::new(TABLE))
+        .and_where(Expr::col(Alias::new("source_refresh_token_id")).eq(source_refresh_token_id))
+        .limit(1)
+        .to_owned();
+    match db.query_one(&select).await? {
+        Some(row) => Ok(Some((
+            row.try_get_by_index::<i64>(0)?,
+            row.try_get_by_index::<String>(1)?,
+            row.try_get_by_index::<String>(2)?,
+        ))),
+        None => Ok(None),
+    }
 }
 
 #[cfg(test)]

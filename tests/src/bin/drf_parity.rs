@@ -34,8 +34,9 @@ use auth_actix::settings::{JwtCookieSettings, RestAuthSettings, SimpleJwtSetting
 use auth_actix::store::user::{UserIdKind, UserModel};
 use auth_actix::throttling::RedisStore;
 use auth_actix::views::{
-    cookie_token_refresh_resource, knox_endpoints, obtain_auth_token_resource,
-    rest_auth_login_resource, rest_auth_logout_resource, session_endpoints, simplejwt_endpoints,
+    cookie_token_refresh_resource, knox_endpoints, oauth2_provider_endpoints,
+    obtain_auth_token_resource, rest_auth_login_resource, rest_auth_logout_resource,
+    session_endpoints, simplejwt_endpoints,
 };
 use auth_actix::{
     AllowAny, AnonRateThrottle, ApiErrorResponse, Auth, AuthRuntime, AuthSettings,
@@ -490,30 +491,27 @@ async fn oauth2_and(auth: Auth) -> HttpResponse {
     whoami(&auth)
 }
 
-/// `OAUTH2_PROVIDER`: a JSON object of DOT's setting names, read by the reference project too;
-/// the keys the resource server reads.
-fn oauth2_settings(text: &str) -> Result<auth_actix::settings::OAuth2Settings, String> {
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|error| error.to_string())?;
-    let mut oauth2 = auth_actix::settings::OAuth2Settings::default();
-    let flag = |name: &str| value.get(name).and_then(serde_json::Value::as_bool);
-    let text = |name: &str| value.get(name).and_then(serde_json::Value::as_str);
-    if let Some(scope) = text("READ_SCOPE") {
-        oauth2.read_scope = scope.to_owned();
+/// The reference project's `OAUTH2_PROVIDER` before the environment's (parity_site/settings.py).
+const PARITY_OAUTH2_PROVIDER: &str = r#"{"SCOPES": {"read": "Read scope", "write": "Write scope", "introspection": "Introspect tokens", "orders:read": "Read orders", "orders:write": "Write orders", "create": "Create resources", "admin": "Administer resources"}, "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": true}"#;
+
+/// `OAUTH2_PROVIDER`: the reference project's, with the environment's JSON object of DOT's
+/// setting names over it (the reference project reads the same variable).
+fn oauth2_settings(
+    overrides: Option<&str>,
+) -> Result<auth_actix::settings::OAuth2Settings, Box<dyn std::error::Error>> {
+    let mut value: serde_json::Value = serde_json::from_str(PARITY_OAUTH2_PROVIDER)?;
+    if let Some(overrides) = overrides {
+        let overrides: serde_json::Value = serde_json::from_str(overrides)?;
+        let (Some(base), Some(overrides)) = (value.as_object_mut(), overrides.as_object()) else {
+            return Err("OAUTH2_PROVIDER: a JSON object is expected".into());
+        };
+        for (name, setting) in overrides {
+            base.insert(name.clone(), setting.clone());
+        }
     }
-    if let Some(scope) = text("WRITE_SCOPE") {
-        oauth2.write_scope = scope.to_owned();
-    }
-    if let Some(on) = flag("ERROR_RESPONSE_WITH_SCOPES") {
-        oauth2.error_response_with_scopes = on;
-    }
-    if let Some(on) = flag("COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT") {
-        oauth2.compliant_bcp_rfc9700_access_token_transport = on;
-    }
-    // The port's own key (DOT ignores it): DOT's behaviour for inactive users' tokens.
-    if let Some(on) = flag("AUTHENTICATE_INACTIVE_USERS") {
-        oauth2.authenticate_inactive_users = on;
-    }
-    Ok(oauth2)
+    Ok(auth_actix::settings::OAuth2Settings::from_oauth2_provider(
+        &value,
+    )?)
 }
 
 /// The interop suite's handler login (`auth.login`): `{"username":…,"password":…}` checked with
@@ -643,9 +641,7 @@ async fn settings() -> Result<AuthSettings, Box<dyn std::error::Error>> {
     builder = builder
         .jwt_cookies(JwtCookieSettings::from_rest_auth(&rest_auth)?)
         .rest_auth(RestAuthSettings::from_rest_auth(&rest_auth)?);
-    if let Some(oauth2) = env("OAUTH2_PROVIDER") {
-        builder = builder.oauth2(oauth2_settings(&oauth2)?);
-    }
+    builder = builder.oauth2(oauth2_settings(env("OAUTH2_PROVIDER").as_deref())?);
     if let Some(url) = env("REDIS_URL") {
         builder = builder.throttle_store(Arc::new(RedisStore::connect(&url).await?));
     }
@@ -714,6 +710,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .route("/oauth2-oas/", web::route().to(oauth2_oas))
             .route("/oauth2-composed/", web::route().to(oauth2_composed))
             .route("/oauth2-and/", web::route().to(oauth2_and))
+            // DOT's provider endpoints (`o/` in the reference project's urls.py).
+            .service(web::scope("/o").configure(oauth2_provider_endpoints))
             .route("/jwt/", web::route().to(jwt))
             .route("/jwt-stateless/", web::route().to(jwt_stateless))
             .route("/jwt-or-session/", web::route().to(jwt_or_session))

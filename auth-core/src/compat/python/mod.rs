@@ -6,6 +6,7 @@
 //! reference; these are hand-written for that byte parity, and each says where it differs.
 
 pub mod binascii;
+pub mod codecs;
 pub mod json;
 pub mod number;
 pub mod repr;

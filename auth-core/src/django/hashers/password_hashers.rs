@@ -273,6 +273,13 @@ impl PasswordHashers {
         }
     }
 
+    /// Whether Django's `identify_hasher(encoded)` names a configured hasher (it raises
+    /// `ValueError` otherwise): DOT checks a client secret that is a hash with `check_password`
+    /// and compares any other stored value as the plain secret.
+    pub fn identifies(&self, encoded: &str) -> bool {
+        self.identify(encoded).is_some()
+    }
+
     /// Django's `identify_hasher`, limited to configured hashers: `None` means "not installed".
     fn identify(&self, encoded: &str) -> Option<Algorithm> {
         // Django maps 32-char `$`-less values and 37-char `md5$$…` to unsalted_md5 and 46-char

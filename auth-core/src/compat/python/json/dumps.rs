@@ -1,5 +1,6 @@
-//! Python's `json.dumps` with `ensure_ascii` (its default), as Django's signing serializer
-//! calls it.
+//! Python's `json.dumps` with `ensure_ascii` (its default), compact as Django's signing
+//! serializer calls it, or with its default separators (`", "` and `": "`) as oauthlib and
+//! Django's `JSONField` call it.
 
 use serde_json::{Map, Value};
 
@@ -16,18 +17,35 @@ use crate::compat::python::repr::repr_float;
 /// (`1e+16`, `1e-05`, `1.0`).
 pub fn dumps_compact(value: &Value) -> String {
     let mut out = String::new();
-    write_json(&mut out, value);
+    write_json(&mut out, value, COMPACT);
     out
 }
 
 /// [`dumps_compact`] of an object given by reference (no `Value` to wrap it in, so no copy).
 pub fn dumps_compact_object(map: &Map<String, Value>) -> String {
     let mut out = String::with_capacity(256);
-    write_json_object(&mut out, map);
+    write_json_object(&mut out, map, COMPACT);
     out
 }
 
-fn write_json(out: &mut String, value: &Value) {
+/// Python's `json.dumps(obj)` with its default separators, `", "` between items and `": "`
+/// after a key: oauthlib's token and error bodies, DOT's introspection body (Django's
+/// `JsonResponse`) and the text Django's `JSONField` stores on SQLite. Escaping as
+/// [`dumps_compact`].
+pub fn dumps(value: &Value) -> String {
+    let mut out = String::new();
+    write_json(&mut out, value, SPACED);
+    out
+}
+
+/// Item and key separators.
+#[derive(Clone, Copy)]
+struct Separators(&'static str, &'static str);
+
+const COMPACT: Separators = Separators(",", ":");
+const SPACED: Separators = Separators(", ", ": ");
+
+fn write_json(out: &mut String, value: &Value, separators: Separators) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(true) => out.push_str("true"),
@@ -41,25 +59,25 @@ fn write_json(out: &mut String, value: &Value) {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push_str(separators.0);
                 }
-                write_json(out, item);
+                write_json(out, item, separators);
             }
             out.push(']');
         }
-        Value::Object(map) => write_json_object(out, map),
+        Value::Object(map) => write_json_object(out, map, separators),
     }
 }
 
-fn write_json_object(out: &mut String, map: &Map<String, Value>) {
+fn write_json_object(out: &mut String, map: &Map<String, Value>, separators: Separators) {
     out.push('{');
     for (i, (key, item)) in map.iter().enumerate() {
         if i > 0 {
-            out.push(',');
+            out.push_str(separators.0);
         }
         write_json_string(out, key);
-        out.push(':');
-        write_json(out, item);
+        out.push_str(separators.1);
+        write_json(out, item, separators);
     }
     out.push('}');
 }
@@ -113,5 +131,15 @@ mod tests {
         map.insert("b".into(), json!(1));
         map.insert("a".into(), json!(2));
         assert_eq!(dumps_compact(&Value::Object(map)), r#"{"b":1,"a":2}"#);
+    }
+
+    #[test]
+    fn default_separators_are_spaced_at_every_level() {
+        // json.dumps({"a": [1, "é"], "b": {"c": None}, "d": []})
+        let value = json!({"a": [1, "é"], "b": {"c": null}, "d": []});
+        assert_eq!(
+            dumps(&value),
+            r#"{"a": [1, "\u00e9"], "b": {"c": null}, "d": []}"#
+        );
     }
 }

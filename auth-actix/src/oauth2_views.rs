@@ -1,0 +1,322 @@
+//! Django OAuth Toolkit's provider views: `TokenView`, `RevokeTokenView` and
+//! `IntrospectTokenView`.
+//!
+//! `web::scope("/o").configure(auth_actix::views::oauth2_provider_endpoints)` mounts them at
+//! DOT's paths (`oauth2_provider.urls`): `token/`, `revoke_token/` and `introspect/`.
+//!
+//! They are Django views, not DRF ones, as DOT's are: `login_not_required` (deny-by-default
+//! leaves them alone: they authenticate their clients themselves), no content negotiation, the
+//! body read as Django's `request.POST` (form-encoded and multipart bodies; any other body has
+//! no fields), a method they do not implement answered with Django's bare 405 (`Allow`, an
+//! empty `text/html` body) and `OPTIONS` with Django's 200. What they answer is in
+//! [`auth_core::oauth2_provider`]'s `token_endpoint`, `revocation_endpoint` and
+//! `introspection_endpoint`.
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::{HttpRequest, HttpResponse, web};
+use auth_core::authentication::OAuth2Authentication;
+use auth_core::authentication::scheme::AuthContext;
+use auth_core::oauth2::urldecode::has_invalid_hex_escape;
+use auth_core::oauth2_provider::client_authentication::authenticate_client;
+use auth_core::oauth2_provider::introspection_endpoint::{INTROSPECTION_SCOPE, get_token_response};
+use auth_core::oauth2_provider::token_endpoint::EndpointResponse;
+use auth_core::oauth2_provider::token_request::TokenRequest;
+use auth_core::oauth2_provider::{revocation_endpoint, token_endpoint};
+use auth_core::response_effects::ResponseEffects;
+
+use crate::error::ApiErrorResponse;
+use crate::post_data;
+use crate::request_view::HttpRequestView;
+use crate::routed_handler::{DeclaredName, Exempt};
+use crate::runtime::runtime_of;
+
+const TOKEN: &str = "auth_actix::oauth2::token";
+const REVOKE_TOKEN: &str = "auth_actix::oauth2::revoke_token";
+const INTROSPECT: &str = "auth_actix::oauth2::introspect";
+inventory::submit!(DeclaredName(TOKEN));
+inventory::submit!(DeclaredName(REVOKE_TOKEN));
+inventory::submit!(DeclaredName(INTROSPECT));
+
+/// Django's `text/html; charset=utf-8`, the type of an `HttpResponse` that sets none.
+const DJANGO_HTML: HeaderValue = HeaderValue::from_static("text/html; charset=utf-8");
+
+/// Registers the three views at DOT's paths (see the module docs).
+///
+/// ```
+/// use actix_web::{test, web};
+/// use auth_actix::AuthSettings;
+/// use auth_actix::views::oauth2_provider_endpoints;
+///
+/// # actix_web::rt::System::new().block_on(async {
+/// let settings = AuthSettings::builder().secret_key("example-secret-key-of-32-bytes-at-least").database_url("sqlite::memory:").build()?;
+/// let db = settings.connect_and_migrate().await?;
+/// let app = test::init_service(
+///     auth_actix::app(settings, db).service(web::scope("/o").configure(oauth2_provider_endpoints)),
+/// )
+/// .await;
+/// let response = test::call_service(
+///     &app,
+///     test::TestRequest::post()
+///         .uri("/o/token/")
+///         .set_form([("grant_type", "client_credentials")])
+///         .to_request(),
+/// )
+/// .await;
+/// // No client credentials: oauthlib's `invalid_client`.
+/// assert_eq!(response.status(), 401);
+/// assert_eq!(test::read_body(response).await, r#"{"error": "invalid_client"}"#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # }).unwrap();
+/// ```
+pub fn oauth2_provider_endpoints(config: &mut web::ServiceConfig) {
+    config
+        .service(
+            web::resource("/token/")
+                .name(TOKEN)
+                .route(web::post().to(Exempt(token)))
+                .default_service(web::to(Exempt(post_only))),
+        )
+        .service(
+            web::resource("/revoke_token/")
+                .name(REVOKE_TOKEN)
+                .route(web::post().to(Exempt(revoke_token)))
+                .default_service(web::to(Exempt(post_only))),
+        )
+        .service(
+            web::resource("/introspect/")
+                .name(INTROSPECT)
+                .default_service(web::to(Exempt(introspect))),
+        );
+}
+
+/// Django's `View.dispatch` for a method the view does not implement (`HttpResponseNotAllowed`)
+/// and for `OPTIONS` (`View.options`).
+fn django_other_method(request: &HttpRequest, allow: &'static str) -> HttpResponse {
+    let status = if request.method() == Method::OPTIONS {
+        StatusCode::OK
+    } else {
+        StatusCode::METHOD_NOT_ALLOWED
+    };
+    HttpResponse::build(status)
+        .insert_header((header::ALLOW, HeaderValue::from_static(allow)))
+        .insert_header((header::CONTENT_TYPE, DJANGO_HTML))
+        .finish()
+}
+
+async fn post_only(request: HttpRequest) -> HttpResponse {
+    django_other_method(&request, "POST, OPTIONS")
+}
+
+/// An endpoint's answer as DOT's view writes it.
+fn respond(answer: EndpointResponse) -> HttpResponse {
+    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::BAD_REQUEST);
+    let mut response = HttpResponse::build(status);
+    if answer.json_headers {
+        response
+            .insert_header((
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ))
+            .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+            .insert_header((header::PRAGMA, HeaderValue::from_static("no-cache")));
+    } else {
+        response.insert_header((header::CONTENT_TYPE, DJANGO_HTML));
+    }
+    // oauthlib writes the description unescaped; one that is not a header value (it comes
+    // from settings or fixed text) is left out rather than failing the response.
+    if let Some(challenge) = answer
+        .www_authenticate
+        .and_then(|challenge| HeaderValue::from_str(&challenge).ok())
+    {
+        response.insert_header((header::WWW_AUTHENTICATE, challenge));
+    }
+    // The request's own `Origin` (Latin-1 text): written back as its bytes.
+    if let Some(origin) = answer.allow_origin.and_then(|origin| {
+        let bytes: Option<Vec<u8>> = origin.chars().map(|c| u8::try_from(c).ok()).collect();
+        HeaderValue::from_bytes(&bytes?).ok()
+    }) {
+        response.insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, origin));
+    }
+    response.body(answer.body)
+}
+
+/// The body as Django's `request.POST`, with the settings' limits. A form (or multipart) body
+/// over the limit is Django's `RequestDataTooBig`, its 400 page; any other body Django never
+/// reads, so one over the limit has no fields, as any other.
+async fn post_fields(
+    request: &HttpRequest,
+    payload: web::Payload,
+    settings: &auth_core::settings::Settings,
+) -> Result<Vec<(String, String)>, ApiErrorResponse> {
+    let body = post_data::read_body(
+        payload,
+        settings.max_body_size,
+        settings.authentication_timeout,
+    )
+    .await;
+    let body = match body {
+        Err(error) if error.kind() == auth_core::ErrorKind::PayloadTooLarge => {
+            let form = request
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .is_some_and(|value| {
+                    let value = String::from_utf8_lossy(value.as_bytes()).to_ascii_lowercase();
+                    let media_type = value.split(';').next().unwrap_or_default().trim();
+                    media_type == "application/x-www-form-urlencoded"
+                        || media_type == "multipart/form-data"
+                });
+            if form {
+                return Err(
+                    auth_core::ApiError::new(auth_core::ErrorKind::SuspiciousOperation).into(),
+                );
+            }
+            return Ok(Vec::new());
+        }
+        other => other?,
+    };
+    Ok(post_data::django_post(request, body).await?)
+}
+
+/// A header as Django's `META` holds it: repeated lines joined by `,`.
+fn meta(request: &HttpRequest, name: header::HeaderName) -> Option<Vec<u8>> {
+    let mut lines = request.headers().get_all(name);
+    let mut joined = lines.next()?.as_bytes().to_vec();
+    for line in lines {
+        joined.push(b',');
+        joined.extend_from_slice(line.as_bytes());
+    }
+    Some(joined)
+}
+
+/// The headers oauthlib reads: `Authorization` (bytes) and `Origin` (Latin-1 text).
+struct OAuthlibHeaders {
+    authorization: Option<Vec<u8>>,
+    origin: Option<String>,
+}
+
+impl OAuthlibHeaders {
+    fn of(request: &HttpRequest) -> Self {
+        Self {
+            authorization: meta(request, header::AUTHORIZATION),
+            origin: meta(request, header::ORIGIN)
+                .map(|origin| auth_core::compat::python::text::latin1(&origin).into_owned()),
+        }
+    }
+
+    fn request<'a>(&'a self, query: &'a str, post: &'a [(String, String)]) -> TokenRequest<'a> {
+        TokenRequest {
+            query,
+            authorization: self.authorization.as_deref(),
+            post,
+            origin: self.origin.as_deref(),
+        }
+    }
+}
+
+async fn token(
+    request: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiErrorResponse> {
+    let runtime = runtime_of(&request)?;
+    let post = post_fields(&request, payload, runtime.settings()).await?;
+    let headers = OAuthlibHeaders::of(&request);
+    let token_request = headers.request(request.query_string(), &post);
+    let answer = token_endpoint::create_token_response(runtime.env(), &token_request).await?;
+    Ok(respond(answer))
+}
+
+async fn revoke_token(
+    request: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiErrorResponse> {
+    let runtime = runtime_of(&request)?;
+    let post = post_fields(&request, payload, runtime.settings()).await?;
+    let headers = OAuthlibHeaders::of(&request);
+    let token_request = headers.request(request.query_string(), &post);
+    let answer =
+        revocation_endpoint::create_revocation_response(runtime.env(), &token_request).await?;
+    Ok(respond(answer))
+}
+
+/// `IntrospectTokenView`: `OPTIONS` passes; any other method must come from an authenticated
+/// client or carry an access token with the `introspection` scope (DOT's bare 403 otherwise);
+/// then `GET` reads `token` from the query, `POST` from the form, others get Django's 405.
+async fn introspect(
+    request: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiErrorResponse> {
+    const ALLOW: &str = "GET, POST, HEAD, OPTIONS";
+    if request.method() == Method::OPTIONS {
+        return Ok(django_other_method(&request, ALLOW));
+    }
+    let runtime = runtime_of(&request)?;
+    let env = runtime.env();
+    let post = post_fields(&request, payload, runtime.settings()).await?;
+    let field = |name: &str| {
+        post.iter()
+            .rev()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    };
+    // oauthlib's request for the client check is built from the URI too: `client_id` and
+    // `client_secret` may come from the query string, the body's winning. A query oauthlib
+    // cannot decode (a 500 in DOT) authenticates no client.
+    let query = request.query_string();
+    let mut params: Vec<(String, String)> = if has_invalid_hex_escape(query) {
+        Vec::new()
+    } else {
+        form_urlencoded::parse(query.as_bytes())
+            .map(|(name, value)| (name.into_owned(), value.into_owned()))
+            .collect()
+    };
+    params.extend(post.iter().cloned());
+    let headers = OAuthlibHeaders::of(&request);
+    let credentials = headers.request(query, &params).client_credentials();
+    let client = if has_invalid_hex_escape(query) {
+        None
+    } else {
+        authenticate_client(env, credentials).await?
+    };
+    if client.is_none() {
+        let view = HttpRequestView::new(&request, runtime.settings());
+        let effects = ResponseEffects::default();
+        let cx = AuthContext {
+            request: &view,
+            env,
+            effects: &effects,
+        };
+        let valid = OAuth2Authentication::verify_request(
+            &cx,
+            field("access_token"),
+            &[INTROSPECTION_SCOPE],
+        )
+        .await?;
+        if !valid {
+            return Ok(HttpResponse::Forbidden()
+                .insert_header((header::CONTENT_TYPE, DJANGO_HTML))
+                .finish());
+        }
+    }
+    let token = match *request.method() {
+        // Django's `View` answers `HEAD` with `get`.
+        Method::GET | Method::HEAD => {
+            // `request.GET.get("token")`: the last value.
+            form_urlencoded::parse(request.query_string().as_bytes())
+                .filter(|(name, _)| name == "token")
+                .last()
+                .map(|(_, value)| value.into_owned())
+        }
+        Method::POST => field("token").map(str::to_owned),
+        _ => return Ok(django_other_method(&request, ALLOW)),
+    };
+    let (status, body) = get_token_response(env, token.as_deref()).await?;
+    Ok(
+        HttpResponse::build(StatusCode::from_u16(status).unwrap_or(StatusCode::OK))
+            .insert_header((
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ))
+            .body(body),
+    )
+}
