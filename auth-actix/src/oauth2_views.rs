@@ -1,8 +1,10 @@
-//! Django OAuth Toolkit's provider views: `TokenView`, `RevokeTokenView` and
-//! `IntrospectTokenView`.
+//! Django OAuth Toolkit's provider views: `AuthorizationView`, `TokenView`, `RevokeTokenView`
+//! and `IntrospectTokenView`.
 //!
 //! `web::scope("/o").configure(auth_actix::views::oauth2_provider_endpoints)` mounts them at
-//! DOT's paths (`oauth2_provider.urls`): `token/`, `revoke_token/` and `introspect/`.
+//! DOT's paths (`oauth2_provider.urls`): `authorize/`, `token/`, `revoke_token/` and
+//! `introspect/`. The consent step reads the Django session and sets the CSRF cookie: the app
+//! needs [`SessionMiddleware`](crate::SessionMiddleware) around it.
 //!
 //! They are Django views, not DRF ones, as DOT's are: `login_not_required` (deny-by-default
 //! leaves them alone: they authenticate their clients themselves), no content negotiation, the
@@ -18,6 +20,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use auth_core::authentication::OAuth2Authentication;
 use auth_core::authentication::scheme::AuthContext;
 use auth_core::oauth2::urldecode::has_invalid_hex_escape;
+use auth_core::oauth2_provider::authorization_endpoint::{
+    AuthorizationAnswer, AuthorizationRequest, authorize as authorize_request,
+};
 use auth_core::oauth2_provider::client_authentication::authenticate_client;
 use auth_core::oauth2_provider::introspection_endpoint::{INTROSPECTION_SCOPE, get_token_response};
 use auth_core::oauth2_provider::token_endpoint::EndpointResponse;
@@ -34,6 +39,8 @@ use crate::runtime::runtime_of;
 const TOKEN: &str = "auth_actix::oauth2::token";
 const REVOKE_TOKEN: &str = "auth_actix::oauth2::revoke_token";
 const INTROSPECT: &str = "auth_actix::oauth2::introspect";
+const AUTHORIZE: &str = "auth_actix::oauth2::authorize";
+inventory::submit!(DeclaredName(AUTHORIZE));
 inventory::submit!(DeclaredName(TOKEN));
 inventory::submit!(DeclaredName(REVOKE_TOKEN));
 inventory::submit!(DeclaredName(INTROSPECT));
@@ -71,6 +78,11 @@ const DJANGO_HTML: HeaderValue = HeaderValue::from_static("text/html; charset=ut
 /// ```
 pub fn oauth2_provider_endpoints(config: &mut web::ServiceConfig) {
     config
+        .service(
+            web::resource("/authorize/")
+                .name(AUTHORIZE)
+                .default_service(web::to(Exempt(authorize))),
+        )
         .service(
             web::resource("/token/")
                 .name(TOKEN)
@@ -214,12 +226,45 @@ impl OAuthlibHeaders {
     }
 }
 
+/// The password grant takes a user's password: throttled as the library's other login
+/// endpoints are (scope `login`, by client address; DOT has no throttle, though oauthlib asks
+/// the server to "protect the endpoint against brute force attacks").
+async fn throttle_password_grant(
+    request: &HttpRequest,
+    runtime: &crate::runtime::AuthRuntime,
+) -> Result<(), ApiErrorResponse> {
+    use auth_core::throttling::{ScopedRateThrottle, Throttle as _, ThrottleContext};
+    use auth_core::user::{AuthInfo, RequestUser};
+    let view = HttpRequestView::new(request, runtime.settings());
+    let cx = ThrottleContext {
+        request: &view,
+        user: &RequestUser::Anonymous,
+        auth: &AuthInfo::None,
+        env: runtime.env(),
+        scope: Some(auth_core::settings::LOGIN_SCOPE),
+    };
+    let decision = ScopedRateThrottle.allow_request(&cx).await?;
+    if decision.allowed {
+        Ok(())
+    } else {
+        Err(auth_core::ApiError::throttled(decision.wait, None).into())
+    }
+}
+
 async fn token(
     request: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiErrorResponse> {
     let runtime = runtime_of(&request)?;
     let post = post_fields(&request, payload, runtime.settings()).await?;
+    let grant_type = post
+        .iter()
+        .rev()
+        .find(|(name, _)| name == "grant_type")
+        .map(|(_, value)| value.as_str());
+    if grant_type == Some("password") {
+        throttle_password_grant(&request, &runtime).await?;
+    }
     let headers = OAuthlibHeaders::of(&request);
     let token_request = headers.request(request.query_string(), &post);
     let answer = token_endpoint::create_token_response(runtime.env(), &token_request).await?;
@@ -319,4 +364,94 @@ async fn introspect(
             ))
             .body(body),
     )
+}
+
+/// Django's `csrf_failure` page (`403_csrf.html` without `DEBUG`).
+const CSRF_FAILURE_PAGE: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n  <meta http-equiv=\"content-type\" content=\"text/html; charset=utf-8\">\n  <meta name=\"color-scheme\" content=\"light dark\" />\n  <meta name=\"robots\" content=\"NONE,NOARCHIVE\">\n  <title>403 Forbidden</title>\n  <style >\n    html * { padding:0; margin:0; }\n    body * { padding:10px 20px; }\n    body * * { padding:0; }\n    body { font-family: sans-serif; background:#eee; color:#000; }\n    body>div { border-bottom:1px solid #ddd; }\n    h1 { font-weight:normal; margin-bottom:.4em; }\n    h1 span { font-size:60%; color:#666; font-weight:normal; }\n    #info { background:#f6f6f6; }\n    #info ul { margin: 0.5em 4em; }\n    #info p, #summary p { padding-top:10px; }\n    #summary { background: #ffc; }\n    #explanation { background:#eee; border-bottom: 0px none; }\n  </style>\n</head>\n<body>\n<div id=\"summary\">\n  <h1>Forbidden <span>(403)</span></h1>\n  <p>CSRF verification failed. Request aborted.</p>\n\n\n</div>\n\n<div id=\"explanation\">\n  <p><small>More information is available with DEBUG=True.</small></p>\n</div>\n\n</body>\n</html>\n";
+
+/// `AuthorizationView` (`LoginRequiredMixin`, `FormView`): the login check first for every
+/// method; then `GET` (and `HEAD`) the consent page, `POST` (and `PUT`, as `FormView` answers
+/// it) the consent, CSRF-checked; `OPTIONS` Django's 200, any other method its 405.
+async fn authorize(
+    request: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiErrorResponse> {
+    const ALLOW: &str = "GET, POST, PUT, HEAD, OPTIONS";
+    let runtime = runtime_of(&request)?;
+    let env = runtime.env();
+    let settings = runtime.settings();
+    let effects = crate::request_session::effects_of(&request);
+    let method = request.method().clone();
+    let consent = method == Method::POST || method == Method::PUT;
+    // Django parses `request.POST` for a `POST` only (`FormView.put` posts an empty form).
+    let post = if method == Method::POST {
+        post_fields(&request, payload, settings).await?
+    } else {
+        Vec::new()
+    };
+    let post_data = post_data::PostData::Fields(post.clone());
+    let view = HttpRequestView::new(&request, settings).with_post_data(&post_data);
+    let user = auth_core::login::get_user(env, &view, &effects).await?;
+    if user.is_some() && !consent && method != Method::GET && method != Method::HEAD {
+        return Ok(django_other_method(&request, ALLOW));
+    }
+    if user.is_some() && consent {
+        // Always checked here (DOT relies on the project's `CsrfViewMiddleware`).
+        if auth_core::authentication::session::enforce_csrf(env, &view)
+            .await
+            .is_err()
+        {
+            return Ok(HttpResponse::Forbidden()
+                .insert_header((header::CONTENT_TYPE, DJANGO_HTML))
+                .body(CSRF_FAILURE_PAGE));
+        }
+    }
+    let csrf_token = if user.is_some() {
+        auth_core::csrf_secret::get_token(env, &view, &effects).await?
+    } else {
+        String::new()
+    };
+    let path = auth_core::django::http::uri::escape_uri_path(request.path());
+    let authorization = AuthorizationRequest {
+        method: if consent { "POST" } else { "GET" },
+        path: &path,
+        query: request.query_string(),
+        post: &post,
+        user: user.as_ref(),
+        csrf_token: &csrf_token,
+    };
+    let answer = authorize_request(env, &authorization).await?;
+    Ok(match answer {
+        AuthorizationAnswer::Redirect(location) => {
+            match HeaderValue::from_str(&location) {
+                Ok(location) => HttpResponse::Found()
+                    .insert_header((header::LOCATION, location))
+                    .insert_header((header::CONTENT_TYPE, DJANGO_HTML))
+                    .finish(),
+                // Not a header value (a control character a client registered): Django's 400.
+                Err(_) => bad_request_page(),
+            }
+        }
+        AuthorizationAnswer::Page(status, body) => {
+            HttpResponse::build(StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST))
+                .insert_header((header::CONTENT_TYPE, DJANGO_HTML))
+                .body(body)
+        }
+        AuthorizationAnswer::DisallowedRedirect => bad_request_page(),
+        AuthorizationAnswer::Json(status, body) => {
+            HttpResponse::build(StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST))
+                .insert_header((
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                ))
+                .body(body)
+        }
+    })
+}
+
+/// Django's 400 page.
+fn bad_request_page() -> HttpResponse {
+    HttpResponse::BadRequest()
+        .insert_header((header::CONTENT_TYPE, DJANGO_HTML))
+        .body(auth_core::messages::BAD_REQUEST_PAGE)
 }

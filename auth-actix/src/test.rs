@@ -117,6 +117,12 @@ where
         &self.cookies
     }
 
+    /// The app, for a request sent without the client's credentials, cookies or CSRF header
+    /// (a forged one, say).
+    pub fn app(&self) -> &S {
+        &self.app
+    }
+
     /// Sends `request` with the client's credentials, cookies and CSRF header; remembers the
     /// cookies of the response.
     pub async fn send(&mut self, mut request: TestRequest) -> Result<ServiceResponse<B>, Error> {

@@ -71,6 +71,16 @@ pub struct OAuth2Settings {
     /// one); here a client not registered for the password grant is refused before any
     /// password is looked at.
     pub check_user_before_grant_type: bool,
+    /// `ALLOWED_REDIRECT_URI_SCHEMES` (default `http`, `https`): the schemes the authorization
+    /// step redirects to (another is Django's `DisallowedRedirect`, a 400).
+    pub allowed_redirect_uri_schemes: Vec<String>,
+    /// `REQUEST_APPROVAL_PROMPT` (default `force`): `auto` skips the consent page when the user
+    /// already has a live token of the application covering the scopes asked (a request's
+    /// `approval_prompt` overrides it).
+    pub request_approval_prompt: String,
+    /// Django's `LOGIN_URL` (default `/accounts/login/`): where the authorization step sends an
+    /// anonymous user, with `next`.
+    pub login_url: String,
     /// Whether a client may authenticate with an empty secret, as DOT allows. **False by
     /// default here**: a confidential client whose stored secret is the hash of `""` does not
     /// authenticate with an empty one, and a public client may not use the client-credentials
@@ -118,6 +128,9 @@ impl Default for OAuth2Settings {
             compliant_bcp_rfc9700_token_storage: false,
             compliant_bcp_rfc9700_password_grant: false,
             pkce_required: true,
+            allowed_redirect_uri_schemes: vec!["http".to_owned(), "https".to_owned()],
+            request_approval_prompt: "force".to_owned(),
+            login_url: "/accounts/login/".to_owned(),
             check_user_before_grant_type: false,
             accept_empty_client_secrets: false,
         }
@@ -230,6 +243,17 @@ impl OAuth2Settings {
                 }
                 "ROTATE_REFRESH_TOKEN" => settings.rotate_refresh_token = boolean(name, value)?,
                 "PKCE_REQUIRED" => settings.pkce_required = boolean(name, value)?,
+                "REQUEST_APPROVAL_PROMPT" => {
+                    settings.request_approval_prompt = text(name, value)?;
+                }
+                "ALLOWED_REDIRECT_URI_SCHEMES" => {
+                    settings.allowed_redirect_uri_schemes = value
+                        .as_array()
+                        .ok_or_else(|| fail(format!("{name} must be a list of schemes")))?
+                        .iter()
+                        .map(|scheme| text(name, scheme))
+                        .collect::<Result<_, _>>()?;
+                }
                 other => {
                     return Err(fail(format!("{other} is not a setting this library reads")));
                 }

@@ -319,6 +319,31 @@ pub async fn insert<C: ConnectionTrait>(
     row.try_get_by_index::<i64>(0)
 }
 
+/// The scopes of `user`'s access tokens for this client that expire after `now` (DOT's
+/// `approval_prompt=auto` looks for one that allows the scopes asked).
+pub async fn live_scopes_of<C: ConnectionTrait>(
+    db: &C,
+    user_id: UserId,
+    application_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>, DbErr> {
+    let backend = db.get_database_backend();
+    let select = Query::select()
+        .column(Alias::new("scope"))
+        .from(Alias::new(TABLE))
+        .and_where(Expr::col(Alias::new("user_id")).eq(user_id.sql_value(backend)))
+        .and_where(Expr::col(Alias::new("application_id")).eq(application_id))
+        .and_where(
+            Expr::col(Alias::new("expires")).gt(Expr::value(super::datetime::value(db, now))),
+        )
+        .to_owned();
+    db.query_all(&select)
+        .await?
+        .iter()
+        .map(|row| row.try_get_by_index::<String>(0))
+        .collect()
+}
+
 /// The id of the access token with this checksum issued to this client (the revocation
 /// endpoint's lookup).
 pub async fn id_for_client<C: ConnectionTrait>(

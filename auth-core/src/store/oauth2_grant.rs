@@ -125,3 +125,88 @@ pub async fn consume<C: ConnectionTrait>(db: &C, id: i64) -> Result<bool, DbErr>
         .to_owned();
     Ok(db.execute(&delete).await?.rows_affected() == 1)
 }
+
+/// An authorization code to write, as DOT's `_create_authorization_code` writes it.
+pub struct NewGrant<'a> {
+    /// The code (30 characters).
+    pub code: &'a str,
+    /// The client.
+    pub application_id: i64,
+    /// The user who consented.
+    pub user_id: UserId,
+    /// When it stops working (`AUTHORIZATION_CODE_EXPIRE_SECONDS` from now).
+    pub expires: DateTime<Utc>,
+    /// The redirect URI of the authorization.
+    pub redirect_uri: &'a str,
+    /// The scopes consented to, space-separated.
+    pub scope: &'a str,
+    /// The PKCE challenge (`""`: none).
+    pub code_challenge: &'a str,
+    /// `plain` or `S256` (`""`: none).
+    pub code_challenge_method: &'a str,
+    /// The RFC 8707 resources asked for.
+    pub resource: &'a [String],
+    /// The OpenID Connect `nonce` (`""`: none).
+    pub nonce: &'a str,
+    /// The `claims` column: `json.dumps` of the request's claims (`"{}"`: none).
+    pub claims: &'a str,
+}
+
+impl fmt::Debug for NewGrant<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewGrant")
+            .field("application_id", &self.application_id)
+            .field("user_id", &self.user_id)
+            .field("scope", &self.scope)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Inserts an authorization code as DOT's `_create_authorization_code` writes it.
+pub async fn insert<C: ConnectionTrait>(
+    db: &C,
+    new: &NewGrant<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let backend = db.get_database_backend();
+    let at = || Expr::value(super::datetime::value(db, now));
+    let insert = Query::insert()
+        .into_table(Alias::new(TABLE))
+        .columns(
+            [
+                "code",
+                "expires",
+                "redirect_uri",
+                "scope",
+                "application_id",
+                "user_id",
+                "created",
+                "updated",
+                "code_challenge",
+                "code_challenge_method",
+                "nonce",
+                "claims",
+                "resource",
+            ]
+            .map(Alias::new),
+        )
+        .values([
+            new.code.into(),
+            Expr::value(super::datetime::value(db, new.expires)),
+            new.redirect_uri.into(),
+            new.scope.into(),
+            new.application_id.into(),
+            new.user_id.sql_value(backend),
+            at(),
+            at(),
+            new.code_challenge.into(),
+            new.code_challenge_method.into(),
+            new.nonce.into(),
+            new.claims.into(),
+            super::oauth2_access_token::resource_value(backend, new.resource),
+        ])
+        .map_err(|error| DbErr::Custom(error.to_string()))?
+        .to_owned();
+    db.execute(&insert).await?;
+    Ok(())
+}

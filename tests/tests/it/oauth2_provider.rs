@@ -1199,3 +1199,240 @@ async fn deleting_a_user_deletes_their_dot_rows_as_djangos_collector_does() {
         1
     );
 }
+
+/// The consent step needs the session: the app behind `SessionMiddleware`, with the session
+/// login views at `/auth` to log in.
+async fn consent_client() -> (
+    auth_actix::test::TestClient<impl TestApp>,
+    DatabaseConnection,
+) {
+    let settings = settings_builder().allowed_hosts(["*"]).build().unwrap();
+    let suite = start(OAuth2Settings::default()).await;
+    drop(suite.app);
+    let db = suite.db;
+    let app = session_app(&settings, &db, |routes| {
+        routes
+            .service(web::scope("/o").configure(oauth2_provider_endpoints))
+            .service(web::scope("/auth").configure(auth_actix::views::session_endpoints));
+    })
+    .await;
+    (auth_actix::test::TestClient::new(app), db)
+}
+
+const AUTHORIZE: &str = "/o/authorize/?client_id=ac-client&response_type=code&state=xyz\
+    &code_challenge=Azzq9bWk162vRXe0L_ivrKf0LBz7qQLk1Rmbx91ZvtA&code_challenge_method=S256";
+
+async fn answer_of<B: actix_web::body::MessageBody>(
+    response: actix_web::dev::ServiceResponse<B>,
+) -> Answer {
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = actix_web::test::read_body(response).await;
+    Answer {
+        status,
+        headers,
+        body: String::from_utf8(body.to_vec()).unwrap(),
+    }
+}
+
+/// The consent form's fields as the page renders them.
+fn hidden_fields(page: &str) -> Vec<(String, String)> {
+    page.split("<input type=\"hidden\" name=\"")
+        .skip(1)
+        .map(|field| {
+            let name = field.split('"').next().unwrap().to_owned();
+            let value = field
+                .split_once("value=\"")
+                .filter(|_| field.find("value=\"") < field.find('>'))
+                .map(|(_, rest)| rest.split('"').next().unwrap().to_owned())
+                .unwrap_or_default();
+            (name, value)
+        })
+        .collect()
+}
+
+#[actix_web::test]
+async fn the_consent_step_issues_a_code_the_token_endpoint_redeems() {
+    let (mut client, _db) = consent_client().await;
+    // Anonymous: Django's login redirect, the whole request in `next`.
+    let anonymous = answer_of(client.get(AUTHORIZE).await.unwrap()).await;
+    assert_eq!(anonymous.status, 302);
+    assert_eq!(
+        anonymous.header("location"),
+        Some(
+            "/accounts/login/?next=/o/authorize/%3Fclient_id%3Dac-client%26response_type%3Dcode\
+             %26state%3Dxyz%26code_challenge%3DAzzq9bWk162vRXe0L_ivrKf0LBz7qQLk1Rmbx91ZvtA\
+             %26code_challenge_method%3DS256"
+        )
+    );
+    assert_eq!(
+        client
+            .login("/auth", "john", "password")
+            .await
+            .unwrap()
+            .as_u16(),
+        200
+    );
+    let page = answer_of(client.get(AUTHORIZE).await.unwrap()).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert_eq!(
+        page.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(
+        page.body
+            .contains("<h3 class=\"block-center-heading\">Authorize ac-client?</h3>")
+    );
+    assert!(page.body.contains("<li>Reading scope</li>"));
+    let fields = hidden_fields(&page.body);
+    assert_eq!(fields[0].0, "csrfmiddlewaretoken");
+    // The consent, CSRF-checked: without a token it is refused.
+    let mut consent: Vec<(String, String)> = fields.clone();
+    let cookies = client
+        .cookies()
+        .iter()
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let forged = TestRequest::post()
+        .uri("/o/authorize/")
+        .insert_header((header::COOKIE, cookies))
+        .set_form(
+            consent
+                .iter()
+                .filter(|(name, _)| name != "csrfmiddlewaretoken")
+                .cloned()
+                .chain([("allow".to_owned(), "Authorize".to_owned())])
+                .collect::<Vec<_>>(),
+        );
+    let refused = call(client.app(), forged).await;
+    assert_eq!(refused.status, 403);
+    assert!(refused.body.contains("CSRF verification failed."));
+    consent.push(("allow".to_owned(), "Authorize".to_owned()));
+    let allowed = answer_of(
+        client
+            .send(
+                TestRequest::post()
+                    .uri("/o/authorize/")
+                    .set_form(consent.clone()),
+            )
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(allowed.status, 302, "{}", allowed.body);
+    let location = allowed.header("location").unwrap().to_owned();
+    let code = location
+        .strip_prefix("https://client.example.com/cb?code=")
+        .and_then(|rest| rest.strip_suffix("&state=xyz"))
+        .unwrap_or_else(|| panic!("{location}"));
+    assert_eq!(code.len(), 30);
+    let redeemed = answer_of(
+        client
+            .send(with_auth(
+                form("/o/token/", &code_fields(code, VERIFIER)),
+                basic_of(AC.0, AC.1),
+            ))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(redeemed.status, 200, "{}", redeemed.body);
+    assert_eq!(redeemed.field("scope"), "read write");
+    // Denied: the client is told.
+    let denied: Vec<(String, String)> = consent
+        .iter()
+        .filter(|(name, _)| name != "allow")
+        .cloned()
+        .collect();
+    let denied = answer_of(
+        client
+            .send(TestRequest::post().uri("/o/authorize/").set_form(denied))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        denied.header("location"),
+        Some("https://client.example.com/cb?error=access_denied&state=xyz")
+    );
+}
+
+#[actix_web::test]
+async fn consent_errors_are_dots_page_or_a_redirect_to_the_client() {
+    let (mut client, _db) = consent_client().await;
+    client.login("/auth", "john", "password").await.unwrap();
+    let missing = answer_of(
+        client
+            .get("/o/authorize/?response_type=code")
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(missing.status, 400);
+    assert!(missing.body.contains(
+        "<h2>Error: invalid_request</h2>\n            <p>Missing client_id parameter.</p>"
+    ));
+    let mismatch = answer_of(
+        client
+            .get("/o/authorize/?client_id=ac-client&response_type=code&redirect_uri=https://evil.example.com/cb")
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(mismatch.body.contains("Mismatching redirect URI."));
+    let no_pkce = answer_of(
+        client
+            .get("/o/authorize/?client_id=ac-client&response_type=code&state=s%20t")
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(no_pkce.status, 302);
+    assert_eq!(
+        no_pkce.header("location"),
+        Some(
+            "https://client.example.com/cb?error=invalid_request&error_description=Code+challenge+required.&state=s+t"
+        )
+    );
+    // The implicit grant is not served.
+    let implicit = answer_of(
+        client
+            .get("/o/authorize/?client_id=ac-client&response_type=token")
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        implicit.header("location"),
+        Some("https://client.example.com/cb?error=unauthorized_client")
+    );
+}
+
+#[actix_web::test]
+async fn the_password_grant_is_throttled_as_the_login_endpoints_are() {
+    let suite = start(OAuth2Settings::default()).await;
+    let wrong = [
+        ("grant_type", "password"),
+        ("username", "john"),
+        ("password", "guess"),
+    ];
+    let from_one_address = |client: (&str, &str), fields: &[(&str, &str)]| {
+        with_auth(form("/o/token/", fields), basic_of(client.0, client.1))
+            .peer_addr("203.0.113.7:40000".parse().unwrap())
+    };
+    for _ in 0..10 {
+        let answer = call(&suite.app, from_one_address(PW, &wrong)).await;
+        assert_eq!(answer.status, 400);
+    }
+    let answer = call(&suite.app, from_one_address(PW, &JOHN)).await;
+    assert_eq!(answer.status, 429, "{}", answer.body);
+    assert!(answer.header("retry-after").is_some());
+    // The other grants are not counted.
+    let answer = call(
+        &suite.app,
+        from_one_address(CC, &[("grant_type", "client_credentials")]),
+    )
+    .await;
+    assert_eq!(answer.status, 200);
+}

@@ -9,6 +9,7 @@ pub mod binascii;
 pub mod codecs;
 pub mod json;
 pub mod number;
+pub mod parse;
 pub mod repr;
 pub mod text;
 pub mod urlsplit;

@@ -19,8 +19,9 @@ use crate::oauth2::OAuth2Error;
 use crate::oauth2::OAuth2Settings;
 use crate::oauth2_provider::bearer_token::{RefreshMode, TokenAnswer, TokenGrant, create_and_save};
 use crate::oauth2_provider::client_authentication::validate_client_authentication;
+use crate::oauth2_provider::redirect_uri::default_redirect_uri;
 use crate::oauth2_provider::token_request::TokenRequest;
-use crate::store::oauth2_application::{Application, grant_type};
+use crate::store::oauth2_application::grant_type;
 use crate::store::oauth2_grant;
 
 use super::{Validated, validate_grant_type};
@@ -37,16 +38,6 @@ fn verify_challenge(challenge: &str, method: &str, verifier: &str) -> Option<boo
     Some(crate::django::crypto::constant_time_compare(
         &expected, challenge,
     ))
-}
-
-/// `Application.default_redirect_uri`: its only registered redirect URI; none registered, or
-/// several, is `Missing redirect URI.`.
-fn default_redirect_uri(application: &Application) -> Option<&str> {
-    let mut uris = crate::compat::python::text::python_split(&application.redirect_uris);
-    match (uris.next(), uris.next()) {
-        (Some(only), None) => Some(only),
-        _ => None,
-    }
 }
 
 /// `create_token_response` for `grant_type=authorization_code`.
