@@ -19,6 +19,8 @@ Runs inside the parity virtualenv (see setup.sh):
 The `oauth2-provider` group (django-oauth-toolkit's `/o/token/`, `/o/revoke_token/`, `/o/introspect/`)
 compares DOT's answers byte for byte with token values replaced by names, plus the rows each server
 wrote; `--oauth2-provider-runs` repeats it under several OAUTH2_PROVIDER settings (see the section).
+The `oauth2-authorize` group does the same for `/o/authorize/` (the consent page and form, the codes'
+grant rows, each code redeemed on the server that issued it and on the other one).
 
 Only the standard library is used here; Django is used through `manage.py` subprocesses.
 """
@@ -3737,6 +3739,1073 @@ def oauth2_provider_runs(argv) -> int:
 
 
 # --------------------------------------------------------------------------------------------------
+# django-oauth-toolkit's `/o/authorize/` (issue 21): the authorization-code flow's consent page
+#
+# The group `oauth2-authorize` sends DOT's AuthorizationView (GET: validation, then the consent page,
+# an error page, an error redirect to the client, or a code at once; POST: the consent form) every
+# request shape of the spec's §5 and compares the answers byte for byte: status, every header but
+# the transport ones (`Location` with the 30-character code, or an implicit access token, replaced
+# by its shape), which cookies are set or deleted, and the body with the consent form's 64-character
+# `csrfmiddlewaretoken` value replaced by its shape. Each code a side issues is then checked in
+# `oauth2_provider_grant` (code, expiry = the answer + AUTHORIZATION_CODE_EXPIRE_SECONDS within 3 s,
+# redirect_uri, scope, PKCE challenge and method, nonce, claims, resource, user, application) and
+# redeemed at `/o/token/`, on the side that issued it and on the other side (`target="other"`: the
+# Django pass sends Django's code to the other server and the other pass the other server's code
+# to Django), with the rows of the tokens it bought.
+#
+# Sessions: each server gets its own user, `authz_dj` / `authz_rs` (manage.py parity_oauth2), logged
+# in through Django's `/accounts/login/` (a Django session and csrftoken cookie the Rust side reads),
+# so that the codes and tokens one side creates (approval_prompt=auto looks for the user's tokens)
+# never change what the other side answers. `authzoff_<side>` is deactivated during the run.
+#
+# CSRF: the reference project has no CsrfViewMiddleware, so DOT takes a consent POST without a CSRF
+# token; the port protects the form. Every ordinary POST carries the csrftoken cookie and the
+# `csrfmiddlewaretoken` field of the side's own last consent page; the scenarios without a valid
+# token (and the unsafe methods that Django's CsrfViewMiddleware would check first) are divergences
+# that pass with DOT's answer or a 403. A `csrftoken` cookie set by the other side alone (as
+# CsrfViewMiddleware does on every page that renders a token) is tolerated.
+#
+# Recorded divergences (the other side passes with DOT's answer or with the secure one): a consent
+# POST with an unknown client_id (DOT: 500; secure: the fatal page `Invalid client_id parameter
+# value.`), the implicit grant (`response_type=token` on an implicit application: DOT shows the
+# consent page and issues a token in the fragment; secure: an `unauthorized_client` redirect, RFC
+# 9700 §2.1.2), `prompt=create` (DOT: JSON 400; anything that issues nothing), malformed `%`
+# escapes in the query (DOT: 500; secure: 400) and a code whose redirect the application's schemes
+# do not allow (DOT writes the grant, then answers 400).
+
+AZ = "/o/authorize/"
+AZ_CB = "https://client.example.com/cb"
+AZ_OTHER = "https://client.example.com/other?x=1"
+AZ_LOOPBACK, AZ_NATIVE = "http://127.0.0.1/cb", "com.example.app:/cb"
+# parity_oauth2's AUTHORIZE_APPLICATIONS: key -> (client_id, secret)
+AZ_CLIENTS = {
+    "one": ("parity-authz-client", "parity-authz-secret"),  # authorization-code, AZ_CB
+    "two": ("parity-authz-two-client", "parity-authz-two-secret"),  # AZ_CB and AZ_OTHER
+    "skip": ("parity-authz-skip-client", "parity-authz-skip-secret"),  # skip_authorization
+    "pw": ("parity-authz-pw-client", "parity-authz-pw-secret"),  # password grant, AZ_CB
+    "implicit": ("parity-authz-implicit-client", "parity-authz-implicit-secret"),  # implicit grant, AZ_CB
+    "public": ("parity-authz-public-client", "parity-authz-public-secret"),  # public, name ""
+    "native": ("parity-authz-native-client", "parity-authz-native-secret"),  # AZ_LOOPBACK, AZ_NATIVE; HTML name
+    "none": ("parity-authz-none-client", "parity-authz-none-secret"),  # no redirect URI
+}
+AZ_USERS = ("authz", "authzoff")  # per-server users (`<base>_dj` / `<base>_rs`) of parity_oauth2
+AZ_VERIFIER = P_CODE_VERIFIER
+AZ_CHALLENGE = base64.urlsafe_b64encode(hashlib.sha256(AZ_VERIFIER.encode()).digest()).decode().rstrip("=")
+AZ_PLAIN = "plain-verifier-0123456789-abcdefghijklmnopqrstuvwxyz"  # PKCE `plain`: challenge = verifier
+AZ_TRANSPORT_HEADERS = {"date", "server", "content-length", "connection", "transfer-encoding", "set-cookie"}
+AZ_CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")([^"]*)(")')
+AZ_CODE_PARAM = re.compile(r"(?<=[?&#])(code|access_token)=([^&#]*)")
+AZ_SHAPE_30 = re.compile(r"[A-Za-z0-9]{30}")
+AZ_SHAPE_64 = re.compile(rb"[A-Za-z0-9]{64}")
+AZ_COOKIE = {
+    "authz": "sessionid=@authz_sid@; csrftoken=@authz_csrf@",
+    "authzoff": "sessionid=@authzoff_sid@; csrftoken=@authzoff_csrf@",
+    "nocsrf": "sessionid=@authz_sid@",
+    "badsession": "sessionid=0123456789abcdefghijklmnopqrstuv; csrftoken=@authz_csrf@",
+    "anonymous-csrf": "csrftoken=@authz_csrf@",
+}
+
+# DOT's templates (spec Appendix B): the page around the consent form / the fatal error.
+AZ_PAGE_TOP = (
+    '<!DOCTYPE html>\n<html lang="en">\n<head>\n    <meta charset="utf-8">\n    <title></title>\n'
+    '    <meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
+    '    <meta name="description" content="">\n    <meta name="author" content="">\n\n    \n'
+    '        <link href="oauth2_provider/css/oauth2_provider.css" rel="stylesheet">\n    \n</head>\n\n<body>\n\n'
+    '<div class="container">\n    \n    <div class="block-center">\n        \n')
+AZ_PAGE_BOTTOM = '    </div>\n\n</div>\n\n</body>\n</html>\n'
+
+
+def az_error_page(error: str, description: str) -> bytes:
+    """DOT's fatal error page (400), as `authorize.html` renders `{{ error.error }}` and
+    `{{ error.description }}` (the descriptions here need no escaping)."""
+    return (AZ_PAGE_TOP + f"            <h2>Error: {error}</h2>\n            <p>{description}</p>\n        \n"
+            + AZ_PAGE_BOTTOM).encode()
+
+
+def az_pairs(client="one", drop=(), **values) -> list:
+    """The query (or form) pairs of a valid authorization request of `client`: client_id,
+    response_type=code, redirect_uri, state=xyz, scope='read write', S256 PKCE; `drop` removes
+    fields, keyword values replace them (in place) or are appended."""
+    base = [("client_id", AZ_CLIENTS[client][0] if client in AZ_CLIENTS else client), ("response_type", "code"),
+            ("redirect_uri", AZ_CB), ("state", "xyz"), ("scope", "read write"), ("code_challenge", AZ_CHALLENGE),
+            ("code_challenge_method", "S256")]
+    out = [(k, values.pop(k, v)) for k, v in base if k not in drop]
+    return out + list(values.items())
+
+
+def az_form(client="one", drop=(), allow="Authorize", **values) -> list:
+    """The fields a browser posts from the consent page of a valid request (every hidden input, in
+    AllowForm's order, empty ones as ""; then the clicked `allow` button unless `allow` is None)."""
+    base = [("redirect_uri", AZ_CB), ("scope", "read write"), ("nonce", ""),
+            ("client_id", AZ_CLIENTS[client][0] if client in AZ_CLIENTS else client), ("state", "xyz"),
+            ("response_type", "code"), ("code_challenge", AZ_CHALLENGE), ("code_challenge_method", "S256"),
+            ("claims", ""), ("resource", "")]
+    out = [(k, values.pop(k, v)) for k, v in base if k not in drop]
+    out += list(values.items())
+    if allow is not None:
+        out.append(("allow", allow))
+    return out
+
+
+def az_q(pairs) -> str:
+    from urllib.parse import urlencode
+
+    return "?" + urlencode(pairs)
+
+
+def az_location(value: str | None) -> str | None:
+    """A `Location` with each `code` / `access_token` value replaced by its shape."""
+    if value is None:
+        return None
+
+    def shape(m):
+        ok = AZ_SHAPE_30.fullmatch(m.group(2))
+        return f"{m.group(1)}=" + ("<30 chars>" if ok else f"<not 30 characters of [A-Za-z0-9]: {m.group(2)!r}>")
+
+    return AZ_CODE_PARAM.sub(shape, value)
+
+
+def az_body(resp: Resp) -> bytes:
+    """The body with the consent form's CSRF token replaced by its shape."""
+    def shape(m):
+        ok = AZ_SHAPE_64.fullmatch(m.group(2))
+        return m.group(1) + (b"<64 chars>" if ok else b"<not 64 characters of [A-Za-z0-9]: " + m.group(2) + b">") \
+            + m.group(3)
+
+    return AZ_CSRF_INPUT.sub(shape, resp.body)
+
+
+def az_headers(resp: Resp) -> list:
+    return sorted((k, az_location(v) if k == "location" else v) for k, v in resp.headers
+                  if k not in AZ_TRANSPORT_HEADERS)
+
+
+def az_first_difference(a: bytes, b: bytes) -> str:
+    i = next((n for n, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    lo = max(0, i - 60)
+    return f"at byte {i}: django {a[lo:i + 100]!r} / rust {b[lo:i + 100]!r}"
+
+
+def az_check(dj: Resp, rs: Resp, ctx_dj, ctx_rs) -> list[str]:
+    """Status, every non-transport header (Location by shape), cookies set / deleted and the body
+    (CSRF token by shape), byte for byte."""
+    if dj.error or rs.error:
+        return [f"transport: django {dj.error or 'ok'} / rust {rs.error or 'ok'}"]
+    diffs = []
+    if dj.status != rs.status:
+        diffs.append(f"status: django {dj.status} / rust {rs.status}")
+    ha, hb = az_headers(dj), az_headers(rs)
+    if ha != hb:
+        diffs.append(f"headers: django {ha} / rust {hb}")
+    ca, cb = cookie_summary(dj), cookie_summary(rs)
+    if cb.get("csrftoken") == "set" and "csrftoken" not in ca:
+        del cb["csrftoken"]  # CsrfViewMiddleware's behaviour; the reference project has none
+    if ca != cb:
+        diffs.append(f"cookies set/deleted: django {ca} / rust {cb}")
+    ba, bb = az_body(dj), az_body(rs)
+    if ba != bb:
+        diffs.append(f"body {az_first_difference(ba, bb)}")
+    if not diffs:
+        rs.same_as_reference = True
+    return diffs
+
+
+def az_capture(prefix, session):
+    """Stamps the answer's time; a code in `Location` -> ctx `az_<prefix>_code` (and the time:
+    `az_<prefix>_t`); on `authz`'s session, the consent form's CSRF token -> `az_csrf_form` (the
+    next POSTs send it) and a csrftoken cookie the server sets -> `authz_csrf`."""
+
+    def capture(resp, ctx):
+        resp.t = time.time()
+        location = resp.header("location") or ""
+        m = re.search(r"[?&]code=([A-Za-z0-9]{30})(?:&|#|$)", location)
+        if m and prefix:
+            ctx[f"az_{prefix}_code"] = m.group(1)
+            ctx[f"az_{prefix}_t"] = resp.t
+        if session != "authz":
+            return
+        m = AZ_CSRF_INPUT.search(resp.body or b"")
+        if m and AZ_SHAPE_64.fullmatch(m.group(2)):
+            ctx["az_csrf_form"] = m.group(2).decode()
+        for line in resp.all("set-cookie"):
+            name, _, rest = line.partition("=")
+            value = rest.split(";", 1)[0].strip()
+            if name.strip() == "csrftoken" and value and value != '""':
+                ctx["authz_csrf"] = value
+
+    return capture
+
+
+def AZS(name, method="GET", query="", fields=None, session="authz", csrf=True, headers=(), body="form",
+        want=None, prefix=None, path=AZ, check=None) -> Step:
+    """One `/o/authorize/` scenario. `session`: a key of AZ_COOKIE or None (no cookie); `fields`:
+    (name, value) pairs of a POST, preceded by the side's `csrfmiddlewaretoken` unless `csrf` is
+    False (or a string: that token); `body`: `form`, `multipart`, `json` or a (headers, bytes) pair.
+    A code in the answer's `Location` is remembered as `az_<prefix>_code`; `check` replaces az_check."""
+    headers = list(headers)
+    if session is not None:
+        headers.append(("Cookie", AZ_COOKIE[session]))
+    raw = None
+    if fields is not None:
+        fields = list(fields)
+        if csrf:
+            fields.insert(0, ("csrfmiddlewaretoken", csrf if isinstance(csrf, str) else "@az_csrf_form@"))
+        if body == "form":
+            body_headers, raw = form_body(fields)
+        elif body == "multipart":
+            body_headers, raw = multipart_body(fields)
+        elif body == "json":
+            body_headers, raw = json_body(dict(fields))
+        else:
+            raise ValueError(body)
+        headers += body_headers
+    elif isinstance(body, tuple):
+        headers += body[0]
+        raw = body[1]
+    return Step(name=name, method=method, path=path + query, headers=headers, body=raw, want=want,
+                check=check or az_check, capture=az_capture(prefix, session), generic=False)
+
+
+def az_grant(prefix):
+    """The `oauth2_provider_grant` row of the code `az_<prefix>_code` as facts (dates relative to
+    the answer that carried the code)."""
+
+    def action(ctx) -> Resp:
+        code = ctx.get(f"az_{prefix}_code")
+        if code is None:
+            return pseudo({"grant": "<no code was issued>"})
+        with db_connect(ctx) as conn:
+            row = conn.execute(
+                "SELECT g.code, g.expires, g.created, g.updated, g.redirect_uri, g.scope, a.client_id, u.username,"
+                " g.code_challenge, g.code_challenge_method, g.nonce, g.claims, g.resource"
+                " FROM oauth2_provider_grant g"
+                " LEFT JOIN oauth2_provider_application a ON a.id = g.application_id"
+                " LEFT JOIN auth_user u ON u.id = g.user_id WHERE g.code = ?", (code,)).fetchone()
+        if row is None:
+            return pseudo({"grant": "<no row>"})
+        (stored, expires, created, updated, redirect_uri, scope, client_id, username, challenge, method, nonce,
+         claims, resource) = row
+        t = ctx[f"az_{prefix}_t"]
+
+        def rel(value, expected):
+            seconds = p_iso(value).timestamp() - t
+            if abs(seconds - expected) <= 3:
+                return f"the answer + {expected} s"
+            return f"the answer {seconds:+.1f} s (expected + {expected} s)"
+
+        return pseudo({
+            "code stored as issued": stored == code, "expires": rel(expires, ctx["az_code_expire"]),
+            "created": rel(created, 0), "updated": rel(updated, 0),
+            "date shapes": [p_shape(expires), p_shape(created), p_shape(updated)],
+            "redirect_uri": redirect_uri, "scope": scope, "client_id": client_id, "user": username,
+            "code_challenge": challenge, "code_challenge_method": method, "nonce": nonce, "claims": claims,
+            "resource": json.loads(resource) if resource else resource,
+        })
+
+    return action
+
+
+def az_grant_count(client):
+    """How many codes `authz_<side>` holds for `client` (pending grants)."""
+
+    def action(ctx) -> Resp:
+        with db_connect(ctx) as conn:
+            n = conn.execute(
+                "SELECT COUNT(*) FROM oauth2_provider_grant g"
+                " JOIN oauth2_provider_application a ON a.id = g.application_id"
+                " JOIN auth_user u ON u.id = g.user_id WHERE a.client_id = ? AND u.username = ?",
+                (AZ_CLIENTS[client][0], f"authz_{ctx['s']}")).fetchone()[0]
+        return pseudo({f"pending codes of authz for {client}": n})
+
+    return action
+
+
+def az_fewer_grants(why):
+    """A grant count where the other side may hold fewer codes than DOT's side (`why`: it refused
+    what DOT accepted)."""
+
+    def check(dj: Resp, rs: Resp, ctx_dj, ctx_rs) -> list[str]:
+        a, b = dj.json(), rs.json()
+        (key, na), = a.items()
+        nb = b.get(key)
+        if nb == na:
+            rs.same_as_reference = True
+            return []
+        return [] if isinstance(nb, int) and nb < na else [f"pending codes: django {na} / rust {nb} (at most "
+                                                           f"django's: {why})"]
+
+    return check
+
+
+def az_setup(settings: dict):
+    """Settings the checks need, and the group's fixtures as facts (parity_oauth2 wrote them)."""
+
+    def action(ctx) -> Resp:
+        ctx["p_expire"] = int(settings.get("ACCESS_TOKEN_EXPIRE_SECONDS", 36000) or 3600)
+        ctx["az_code_expire"] = int(settings.get("AUTHORIZATION_CODE_EXPIRE_SECONDS", 60))
+        ctx.setdefault("p_start", time.time())
+        # Until a consent page gives one: the csrftoken cookie's secret, masked as Django does.
+        ctx["az_csrf_form"] = mask_csrf(ctx["authz_csrf"])
+        ctx["authzoff_csrf_masked"] = mask_csrf(ctx["authzoff_csrf"])
+        with db_connect(ctx) as conn:
+            apps = conn.execute(
+                "SELECT client_id, name, client_type, authorization_grant_type, redirect_uris, skip_authorization"
+                " FROM oauth2_provider_application WHERE client_id LIKE 'parity-authz%' ORDER BY client_id"
+            ).fetchall()
+            tokens = conn.execute(
+                "SELECT a.client_id, t.scope, t.expires > strftime('%Y-%m-%d %H:%M:%f', 'now')"
+                " FROM oauth2_provider_accesstoken t JOIN auth_user u ON u.id = t.user_id"
+                " JOIN oauth2_provider_application a ON a.id = t.application_id"
+                " WHERE u.username = ? ORDER BY a.client_id, t.id", (f"authz_{ctx['s']}",)).fetchall()
+            users = conn.execute("SELECT username, is_active FROM auth_user WHERE username IN (?, ?)"
+                                 " ORDER BY username", tuple(f"{b}_{ctx['s']}" for b in AZ_USERS)).fetchall()
+        return pseudo({"applications": [list(r) for r in apps], "tokens of authz": [list(r) for r in tokens],
+                       "users": [list(r) for r in users]})
+
+    return action
+
+
+def az_deactivate(base):
+    def action(ctx) -> Resp:
+        with db_connect(ctx) as conn:
+            conn.execute("UPDATE auth_user SET is_active = 0 WHERE username = ?", (f"{base}_{ctx['s']}",))
+        return pseudo({"deactivated": f"{base}_<side>"})
+
+    return action
+
+
+def az_secure_csrf(rs: Resp) -> list[str]:
+    """The port's CSRF refusal: 403, no redirect."""
+    if rs.status == 403 and rs.header("location") is None:
+        return []
+    return [f"rust answered {rs.status} Location {rs.header('location')!r}: expected DOT's answer or a 403"]
+
+
+def az_secure_fatal(description: str) -> Callable[[Resp], list[str]]:
+    want = az_error_page("invalid_request", description)
+
+    def secure(rs: Resp) -> list[str]:
+        if rs.status == 400 and rs.header("content-type") == "text/html; charset=utf-8" and rs.body == want:
+            return []
+        return [f"rust answered {rs.status} {rs.header('content-type')!r} {show_body(rs, 200)}: expected DOT's "
+                f"fatal error page `{description}`"]
+
+    return secure
+
+
+def az_secure_redirect(*locations: str) -> Callable[[Resp], list[str]]:
+    def secure(rs: Resp) -> list[str]:
+        if rs.status == 302 and rs.header("location") in locations and not rs.body:
+            return []
+        return [f"rust answered {rs.status} Location {rs.header('location')!r}: expected a redirect to one of "
+                f"{list(locations)}"]
+
+    return secure
+
+
+def az_secure_not_redirected(rs: Resp) -> list[str]:
+    """A refusal that sends the user nowhere (a redirect URI the application never registered)."""
+    if rs.status == 400 and rs.header("location") is None:
+        return []
+    return [f"rust answered {rs.status} Location {rs.header('location')!r}: expected DOT's answer or a 400 "
+            f"without redirect"]
+
+
+def az_secure_no_code(rs: Resp) -> list[str]:
+    """`prompt=create`: anything that issues nothing and redirects only to the login page or, with an
+    error, to the registered redirect URI (or shows the consent page, create being a no-op for a
+    logged-in user)."""
+    location = rs.header("location") or ""
+    problems = []
+    if AZ_CODE_PARAM.search(location):
+        problems.append(f"rust issued a code or token: {location!r}")
+    if rs.status == 302:
+        if not (location.startswith("/accounts/login/") or location.startswith(AZ_CB + "?error=")):
+            problems.append(f"rust redirected to {location!r}")
+    elif rs.status == 200:
+        if b'id="authorizationForm"' not in rs.body:
+            problems.append("rust answered 200 without the consent form")
+    elif rs.status != 400:
+        problems.append(f"rust answered {rs.status}: expected DOT's answer, a 400, a login or error redirect")
+    return problems
+
+
+def az_secure_bad_escape(rs: Resp) -> list[str]:
+    if rs.status == 400 and not AZ_CODE_PARAM.search(rs.header("location") or ""):
+        return []
+    return [f"rust answered {rs.status} {show_body(rs, 120)}: expected DOT's 500 or a 400"]
+
+
+def az_page_is(description: str) -> Callable:
+    """DOT's answer must be the fatal page `az_error_page` builds (the secure answer of the unknown
+    client_id POST is that page): a check on the reference, then the ordinary comparison."""
+    want = az_error_page("invalid_request", description)
+
+    def check(dj: Resp, rs: Resp, ctx_dj, ctx_rs) -> list[str]:
+        diffs = az_check(dj, rs, ctx_dj, ctx_rs)
+        if dj.body != want:
+            diffs.append(f"django's fatal page is not the runner's template: {az_first_difference(dj.body, want)}")
+        return diffs
+
+    return check
+
+
+def az_redeem(name, prefix, code_slot, client="one", redirect=AZ_CB, verifier=AZ_VERIFIER, want=200, target=None,
+              auth_mode="basic") -> Step:
+    """`/o/token/` with the code `az_<code_slot>_code`; tokens registered as `p_<prefix>_at` / `_rt`."""
+    fields = [("grant_type", "authorization_code"), ("code", f"@az_{code_slot}_code@")]
+    if redirect is not None:
+        fields.append(("redirect_uri", redirect))
+    if verifier is not None:
+        fields.append(("code_verifier", verifier))
+    client_id, secret = AZ_CLIENTS[client]
+    headers = []
+    if auth_mode == "basic":
+        headers = auth(basic(client_id, secret))
+    elif auth_mode == "client_id":
+        fields.append(("client_id", client_id))
+    return P(name, headers=headers, fields=fields, want=want, prefix=prefix, target=target)
+
+
+def az_anonymous_steps() -> list[Step]:
+    """No session (or one Django no longer accepts): the login redirect, `prompt` none / login /
+    create, and the methods."""
+    q = az_q(az_pairs())
+    steps = [
+        AZS("anonymous GET", query=q, session=None, want=302),
+        AZS("anonymous GET, no query", session=None, want=302),
+        AZS("anonymous GET, state with é, a space and &", query=az_q(az_pairs(state="é x&y")), session=None,
+            want=302),
+        AZS("anonymous GET, raw \" < > { } | in the query", session=None, want=302,
+            query='?client_id=parity-authz-client&response_type=code&state=<a|"b">{c}'),
+        AZS("anonymous GET, a session cookie Django does not know", query=q, session="badsession", want=302),
+        AZS("anonymous GET, only a csrftoken cookie", query=q, session="anonymous-csrf", want=302),
+        AZS("anonymous prompt=none", query=az_q(az_pairs(prompt="none")), session=None, want=302),
+        AZS("anonymous prompt=none, no state", query=az_q(az_pairs(drop=("state",), prompt="none")), session=None,
+            want=302),
+        AZS("anonymous prompt=none, empty state", query=az_q(az_pairs(state="", prompt="none")), session=None,
+            want=302),
+        AZS("anonymous prompt=none, redirect URI with a query", session=None, want=302,
+            query=az_q(az_pairs("two", redirect_uri=AZ_OTHER, state="s t", prompt="none"))),
+        AZS("anonymous prompt=none, no redirect_uri (the default)", session=None, want=302,
+            query=az_q(az_pairs(drop=("redirect_uri",), prompt="none"))),
+        AZS("anonymous prompt=none, unknown client", query=az_q(az_pairs("nope", prompt="none")), session=None,
+            want=400),
+        AZS("anonymous prompt=none, mismatching redirect_uri", session=None, want=400,
+            query=az_q(az_pairs(redirect_uri="https://evil.example.com/cb", prompt="none"))),
+        AZS("anonymous prompt=none, no PKCE", session=None, want=302,
+            query=az_q(az_pairs(drop=("code_challenge", "code_challenge_method"), prompt="none"))),
+        AZS("anonymous prompt=none, invalid scope", query=az_q(az_pairs(scope="foo", prompt="none")), session=None,
+            want=302),
+        AZS("anonymous prompt=none, skip_authorization app", query=az_q(az_pairs("skip", prompt="none")),
+            session=None, want=302),
+        AZS("anonymous prompt=none, password app", query=az_q(az_pairs("pw", prompt="none")), session=None,
+            want=302),
+        AZS("anonymous prompt='none login'", query=az_q(az_pairs(prompt="none login")), session=None, want=302),
+        AZS("anonymous prompt=login", query=az_q(az_pairs(prompt="login")), session=None, want=302),
+        AZS("anonymous prompt=login, blank and repeated parameters", session=None, want=302,
+            query="?prompt=login&client_id=parity-authz-client&state=&scope=read&scope=write&nonce=n%20%2B"),
+        AZS("anonymous prompt=LOGIN (case-sensitive)", query=az_q(az_pairs(prompt="LOGIN")), session=None,
+            want=302),
+        p_divergence(AZS("anonymous prompt=create", query=az_q(az_pairs(prompt="create")), session=None),
+                     "prompt=create: DOT answers its JSON 400 `prompt=create is not supported`; the port may "
+                     "handle it otherwise as long as nothing is issued", az_secure_no_code),
+        AZS("anonymous POST, csrftoken cookie and token", "POST", fields=az_form(), session="anonymous-csrf",
+            want=302),
+        AZS("anonymous POST with a query, csrftoken cookie and token", "POST", query="?state=q&x=%C3%A9",
+            fields=az_form(), session="anonymous-csrf", want=302),
+        p_divergence(AZS("anonymous POST without CSRF token", "POST", fields=az_form(), session=None, csrf=False),
+                     "no CSRF token: DOT redirects to the login page, the port may refuse first (403)",
+                     az_secure_csrf, django_status=302),
+        p_divergence(AZS("anonymous PUT without CSRF token", "PUT", query=q, session=None),
+                     "no CSRF token on an unsafe method: DOT redirects to the login page, the port may refuse "
+                     "first (403)", az_secure_csrf, django_status=302),
+        AZS("anonymous OPTIONS", "OPTIONS", query=q, session=None, want=302),
+        AZS("anonymous HEAD", "HEAD", query=q, session=None, want=302),
+        AZS("anonymous TRACE", "TRACE", query=q, session=None, want=302),
+        # A session whose user Django stops accepting: AnonymousUser, the login redirect.
+        AZS("authzoff: consent page while active", query=q, session="authzoff", want=200),
+        Step("deactivate authzoff", action=az_deactivate("authzoff")),
+        AZS("authzoff: GET after deactivation", query=q, session="authzoff", want=302),
+        AZS("authzoff: prompt=none after deactivation", query=az_q(az_pairs(prompt="none")), session="authzoff",
+            want=302),
+        AZS("authzoff: POST after deactivation", "POST", fields=az_form(), session="authzoff",
+            csrf="@authzoff_csrf_masked@", want=302),
+    ]
+    return steps
+
+
+def az_consent_steps() -> list[Step]:
+    """Logged in: valid requests that show the consent page (the body compared byte for byte but
+    the CSRF token), including odd but valid inputs."""
+    G = lambda name, pairs, **kw: AZS(name, query=pairs if isinstance(pairs, str) else az_q(pairs), want=200, **kw)
+    return [
+        G("consent page (S256)", az_pairs()),
+        G("consent page, no redirect_uri (the one registered URI)", az_pairs(drop=("redirect_uri",))),
+        G("consent page, no scope (DEFAULT_SCOPES: all seven)", az_pairs(drop=("scope",))),
+        G("consent page, no state", az_pairs(drop=("state",))),
+        G("consent page, empty state", az_pairs(state="")),
+        G("consent page, two URIs, the one with a query", az_pairs("two", redirect_uri=AZ_OTHER)),
+        G("consent page, two URIs, the first", az_pairs("two")),
+        G("consent page, PKCE plain", az_pairs(code_challenge=AZ_PLAIN, code_challenge_method="plain")),
+        G("consent page, challenge without a method", az_pairs(drop=("code_challenge_method",))),
+        G("consent page, a 3-character challenge", az_pairs(code_challenge="abc")),
+        G("consent page, scope 'write read read'", az_pairs(scope="write read read")),
+        G("consent page, scope ' read ' (stripped)", az_pairs(scope=" read ")),
+        G("consent page, scope orders:read admin", az_pairs(scope="orders:read admin")),
+        G("consent page, public client with an empty name", az_pairs("public")),
+        G("consent page, HTML in the application name (loopback URI)", az_pairs("native", redirect_uri=AZ_LOOPBACK)),
+        G("consent page, loopback URI with another port", az_pairs("native", redirect_uri="http://127.0.0.1:8765/cb")),
+        G("consent page, custom-scheme redirect URI", az_pairs("native", redirect_uri=AZ_NATIVE)),
+        G("consent page, state with HTML specials", az_pairs(state="<script>alert(\"x\")</script>&'amp;")),
+        G("consent page, state é and emoji", az_pairs(state="é\u00e8 \U0001f600")),
+        G("consent page, state with raw \" < > in the query",
+          '?client_id=parity-authz-client&response_type=code&state=a"<b>\'c&scope=read&code_challenge='
+          + AZ_CHALLENGE + "&code_challenge_method=S256"),
+        G("consent page, state %2B and +", az_pairs(state="a+b c")),
+        G("consent page, state of 2000 characters", az_pairs(state="s" * 2000)),
+        G("consent page, resource", az_pairs(resource="https://api.example.com/x")),
+        G("consent page, two resources", az_pairs() + [("resource", "https://api.example.com/x"),
+                                                      ("resource", "https://b.example.com/")]),
+        G("consent page, nonce and claims", az_pairs(nonce="n-<1>", claims='{"id_token": {"email": null}}')),
+        G("consent page, OIDC parameters (response_mode, display, ui_locales, max_age, login_hint)",
+          az_pairs(response_mode="fragment", display="popup", ui_locales="fr en", max_age="0", login_hint="x@y")),
+        G("consent page, unknown parameters", az_pairs(foo="bar", client_secret="s", access_token="t")),
+        G("consent page, code_challenge twice (the last counts)",
+          az_pairs() + [("code_challenge", "second-challenge")]),
+        G("consent page, prompt=none while logged in", az_pairs(prompt="none")),
+        G("consent page, prompt=consent", az_pairs(prompt="consent")),
+        G("consent page, prompt=select_account", az_pairs(prompt="select_account")),
+        G("consent page, approval_prompt=force", az_pairs(approval_prompt="force")),
+        G("consent page, approval_prompt=auto, no token for the application", az_pairs("two", approval_prompt="auto")),
+        G("consent page, approval_prompt=auto, the token does not cover orders:read",
+          az_pairs(scope="read write orders:read", approval_prompt="auto")),
+        G("consent page, approval_prompt=auto, default scopes (all seven)",
+          az_pairs(drop=("scope",), approval_prompt="auto")),
+        G("consent page, approval_prompt=auto, only an expired token", az_pairs("public", approval_prompt="auto")),
+        G("consent page, approval_prompt=AUTO (case-sensitive)", az_pairs(approval_prompt="AUTO")),
+        G("consent page, approval_prompt=auto twice, then force (the last counts)",
+          az_pairs(approval_prompt="auto") + [("approval_prompt", "force")]),
+        G("consent page, %20 and + in scope", "?client_id=parity-authz-client&response_type=code&scope=read%20write"
+          "+orders:read&code_challenge=" + AZ_CHALLENGE),
+        G("consent page, a trailing lone %",
+          "?client_id=parity-authz-client&response_type=code&code_challenge=" + AZ_CHALLENGE + "&x=%"),
+        G("consent page, the last page (its CSRF token is posted next)", az_pairs()),
+    ]
+
+
+def az_error_steps() -> list[Step]:
+    """Logged in: every validation error in oauthlib's order (fatal: DOT's 400 page; the others: a
+    redirect to the client), the methods, prompt=login, skip_authorization and approval_prompt=auto
+    (a code at once: its row, then redeemed)."""
+    E = lambda name, pairs, want=None, **kw: AZS(name, query=pairs if isinstance(pairs, str) else az_q(pairs),
+                                                  want=want, **kw)
+    evil = "https://evil.example.com/cb"
+    no_pkce = ("code_challenge", "code_challenge_method")
+    steps = []
+    # 1. duplicates (fatal)
+    for field in ("client_id", "response_type", "redirect_uri", "scope", "state"):
+        value = dict(az_pairs())[field]
+        steps.append(E(f"duplicate {field}", az_pairs() + [(field, value)], 400))
+    steps += [
+        E("duplicate state, both empty", az_pairs(state="") + [("state", "")], 400),
+        E("duplicate scope and client_id (client_id reported)", az_pairs() + [("scope", "read"), ("client_id", "x")],
+          400),
+        E("duplicate state and no client_id", az_pairs(drop=("client_id",)) + [("state", "b")], 400),
+        E("duplicate code_challenge_method (not checked: the last counts)",
+          az_pairs() + [("code_challenge_method", "plain")], 200),
+        # 2. client_id (fatal)
+        E("no client_id", az_pairs(drop=("client_id",)), 400),
+        E("empty client_id", az_pairs(client_id=""), 400),
+        AZS("unknown client_id", query=az_q(az_pairs("nope")), want=400,
+            check=az_page_is("Invalid client_id parameter value.")),
+        E("client_id in upper case", az_pairs(client_id="PARITY-AUTHZ-CLIENT"), 400),
+        E("client_id with a NUL", az_pairs(client_id="parity-authz-client\x00"), 400),
+        E("client_id with HTML", az_pairs(client_id="<b>&\"x\""), 400),
+        E("no query at all", "", 400),
+        # 3. redirect_uri (fatal)
+        E("redirect_uri relative", az_pairs(redirect_uri="/cb"), 400),
+        E("redirect_uri with a fragment", az_pairs(redirect_uri=AZ_CB + "#frag"), 400),
+        E("redirect_uri with userinfo", az_pairs(redirect_uri="https://user:pw@client.example.com/cb"), 400),
+        E("redirect_uri of another host", az_pairs(redirect_uri=evil), 400),
+        E("redirect_uri with a longer path", az_pairs(redirect_uri=AZ_CB + "/extra"), 400),
+        E("redirect_uri with a trailing slash", az_pairs(redirect_uri=AZ_CB + "/"), 400),
+        E("redirect_uri over http", az_pairs(redirect_uri="http://client.example.com/cb"), 400),
+        E("redirect_uri with the default port", az_pairs(redirect_uri="https://client.example.com:443/cb"), 400),
+        E("redirect_uri with an upper-case host (allowed)", az_pairs(redirect_uri="https://CLIENT.example.com/cb"),
+          200),
+        E("redirect_uri with an empty query", az_pairs(redirect_uri=AZ_CB + "?"), 400),
+        E("redirect_uri with a query", az_pairs(redirect_uri=AZ_CB + "?a=1"), 400),
+        E("empty redirect_uri", az_pairs(redirect_uri=""), 400),
+        E("redirect_uri with HTML", az_pairs(redirect_uri="https://client.example.com/<b>\"x\""), 400),
+        E("two URIs registered, none given", az_pairs("two", drop=("redirect_uri",)), 400),
+        E("two URIs: the one with a query, without it",
+          az_pairs("two", redirect_uri="https://client.example.com/other"), 400),
+        E("two URIs: the one with a query, another value", az_pairs("two", redirect_uri=AZ_OTHER.replace("1", "2")),
+          400),
+        E("two URIs: the one with a query, an extra parameter", az_pairs("two", redirect_uri=AZ_OTHER + "&y=2"), 400),
+        E("no URI registered, none given", az_pairs("none", drop=("redirect_uri",)), 400),
+        E("no URI registered, one given", az_pairs("none"), 400),
+        E("loopback: localhost for 127.0.0.1", az_pairs("native", redirect_uri="http://localhost:8765/cb"), 400),
+        E("loopback: another path", az_pairs("native", redirect_uri="http://127.0.0.1:8765/other"), 400),
+        E("loopback: https", az_pairs("native", redirect_uri="https://127.0.0.1/cb"), 400),
+        E("custom scheme: another path", az_pairs("native", redirect_uri="com.example.app:/other"), 400),
+        E("client-credentials app without redirect URIs, response_type=code",
+          az_pairs("parity-cc-client", drop=("redirect_uri",)), 400),
+        E("bad client and bad redirect_uri (client first)", az_pairs("nope", redirect_uri="/cb"), 400),
+        # 4. response_type (redirects)
+        E("no response_type", az_pairs(drop=("response_type",)), 302),
+        E("empty response_type", az_pairs(response_type=""), 302),
+        E("response_type foo", az_pairs(response_type="foo"), 302),
+        E("response_type CODE", az_pairs(response_type="CODE"), 302),
+        E("response_type token on an authorization-code app", az_pairs(response_type="token"), 302),
+        E("response_type 'token code'", az_pairs(response_type="token code"), 302),
+        E("response_type 'code token'", az_pairs(response_type="code token"), 302),
+        E("response_type none", az_pairs(response_type="none"), 302),
+        E("';' is not a separator (scope 'read;state=x')", "?client_id=parity-authz-client&response_type=code"
+          "&scope=read;state=x&code_challenge=" + AZ_CHALLENGE, 302),
+        E("password app, response_type=code", az_pairs("pw"), 302),
+        E("password app, no PKCE, bad scope (unauthorized_client first)",
+          az_pairs("pw", drop=no_pkce, scope="foo"), 302),
+        E("implicit app, response_type=code", az_pairs("implicit"), 302),
+        E("no response_type and no PKCE", az_pairs(drop=("response_type",) + no_pkce), 302),
+        E("response_type foo and a bad scope", az_pairs(response_type="foo", scope="foo"), 302),
+        # 5. PKCE
+        E("no PKCE", az_pairs(drop=no_pkce), 302),
+        E("empty code_challenge (only a missing one is refused)", az_pairs(code_challenge=""), 200),
+        E("empty code_challenge and no method", az_pairs(code_challenge="", drop=("code_challenge_method",)), 200),
+        E("code_challenge_method without a challenge", az_pairs(drop=("code_challenge",)), 302),
+        E("code_challenge_method S512", az_pairs(code_challenge_method="S512"), 302),
+        E("code_challenge_method s256", az_pairs(code_challenge_method="s256"), 302),
+        E("empty code_challenge_method", az_pairs(code_challenge_method=""), 302),
+        E("no PKCE and a bad scope (PKCE first)", az_pairs(drop=no_pkce, scope="foo"), 302),
+        # 6. scope
+        E("scope foo", az_pairs(scope="foo"), 302),
+        E("scope 'read foo'", az_pairs(scope="read foo"), 302),
+        E("empty scope", az_pairs(scope=""), 302),
+        E("scope with two spaces", az_pairs(scope="read  write"), 302),
+        E("scope with a tab", az_pairs(scope="read\twrite"), 302),
+        E("scope with HTML", az_pairs(scope="<b>read</b>"), 302),
+        E("scope READ", az_pairs(scope="READ"), 302),
+        # resource (RFC 8707)
+        E("resource urn:x", az_pairs(state="s", resource="urn:x"), 302),
+        E("resource with userinfo", az_pairs(resource="https://u@api.example.com/"), 302),
+        E("resource with a fragment", az_pairs(resource="https://api.example.com/#f"), 302),
+        E("empty resource", az_pairs(resource=""), 302),
+        E("a valid and an invalid resource", az_pairs() + [("resource", "https://api.example.com/"),
+                                                           ("resource", "/relative")], 302),
+        E("resource urn:x and a bad scope (scope first)", az_pairs(scope="foo", resource="urn:x"), 302),
+        # The error redirect's encoding
+        E("error redirect onto a URI with a query, state 's t'",
+          az_pairs("two", drop=no_pkce, redirect_uri=AZ_OTHER, state="s t"), 302),
+        E("error redirect, state é è", az_pairs(drop=no_pkce, state="éè"), 302),
+        E("error redirect, state with HTML and &=?#", az_pairs(drop=no_pkce, state="<a href=\"x\">&=?#</a>"), 302),
+        E("error redirect, no state", az_pairs(drop=no_pkce + ("state",)), 302),
+        E("error redirect, the default redirect URI", az_pairs(drop=no_pkce + ("redirect_uri",)), 302),
+        E("error redirect to a loopback port", az_pairs("native", drop=no_pkce,
+                                                        redirect_uri="http://127.0.0.1:8765/cb"), 302),
+        E("error redirect to a custom scheme (not an allowed scheme)",
+          az_pairs("native", drop=no_pkce, redirect_uri=AZ_NATIVE), 400),
+        p_divergence(E("a malformed % escape in the query", "?client_id=parity-authz-client&response_type=code&a=%zz"),
+                     "DOT answers 500 (oauthlib's ValueError); the port refuses the query (400)",
+                     az_secure_bad_escape, django_status=500),
+        p_divergence(E("a malformed % escape %2z", "?client_id=parity-authz-client&a=%2z&response_type=code"),
+                     "DOT answers 500 (oauthlib's ValueError); the port refuses the query (400)",
+                     az_secure_bad_escape, django_status=500),
+        # prompt
+        E("prompt=login while logged in", az_pairs(prompt="login"), 302),
+        E("prompt=login with an invalid request (validation first)", az_pairs(prompt="login", scope="foo"), 302),
+        E("prompt='consent login'", az_pairs(prompt="consent login"), 302),
+        p_divergence(E("prompt=create while logged in", az_pairs(prompt="create")),
+                     "prompt=create: DOT answers its JSON 400 `prompt=create is not supported`; the port may "
+                     "handle it otherwise as long as nothing is issued", az_secure_no_code),
+        p_divergence(E("prompt='create login' while logged in", az_pairs(prompt="create login")),
+                     "prompt=create: DOT answers its JSON 400; the port may handle it otherwise as long as "
+                     "nothing is issued", az_secure_no_code),
+        # The implicit grant
+        p_divergence(E("implicit app, response_type=token", az_pairs("implicit", response_type="token", scope="read",
+                                                                     state="q")),
+                     "the implicit grant: DOT shows the consent page; the port refuses it (unauthorized_client, "
+                     "RFC 9700 §2.1.2)", az_secure_redirect(AZ_CB + "?error=unauthorized_client&state=q"),
+                     django_status=200),
+        p_divergence(AZS("implicit app, response_type=token, anonymous prompt=none", session=None,
+                         query=az_q(az_pairs("implicit", response_type="token", state="q", prompt="none"))),
+                     "the implicit grant: DOT validates it (login_required); the port refuses it "
+                     "(unauthorized_client)", az_secure_redirect(AZ_CB + "?error=unauthorized_client&state=q"),
+                     django_status=302),
+        # Methods
+        AZS("OPTIONS", "OPTIONS", query=az_q(az_pairs()), want=200),
+        AZS("HEAD", "HEAD", query=az_q(az_pairs()), want=200),
+        AZS("TRACE", "TRACE", query=az_q(az_pairs()), want=405),
+        p_divergence(AZS("DELETE", "DELETE", query=az_q(az_pairs())),
+                     "an unsafe method without a CSRF token: DOT answers 405, CsrfViewMiddleware would refuse first",
+                     az_secure_csrf, django_status=405),
+        p_divergence(AZS("PATCH", "PATCH", query=az_q(az_pairs())),
+                     "an unsafe method without a CSRF token: DOT answers 405, CsrfViewMiddleware would refuse first",
+                     az_secure_csrf, django_status=405),
+        p_divergence(AZS("PUT with the CSRF token in X-CSRFToken (an empty form: errors)", "PUT",
+                         query=az_q(az_pairs()), headers=[("X-CSRFToken", "@az_csrf_form@")]),
+                     "PUT: DOT re-renders the empty form; a port that reads the CSRF token from the form only "
+                     "refuses (403)", az_secure_csrf, django_status=200),
+        p_divergence(AZS("PUT without a CSRF token", "PUT", query=az_q(az_pairs())),
+                     "no CSRF token: DOT re-renders the empty form, the port refuses (403)", az_secure_csrf,
+                     django_status=200),
+    ]
+    # skip_authorization and approval_prompt=auto: a code at once.
+    steps += [
+        E("skip_authorization: a code at once", az_pairs("skip", state="st"), 302, prefix="skip1"),
+        Step("skip_authorization: the grant row", action=az_grant("skip1")),
+        az_redeem("skip_authorization: the code redeemed", "azskip1", "skip1", client="skip"),
+        Step("skip_authorization: the token rows", action=p_db("p_azskip1_at", "p_azskip1_rt")),
+        Step("skip_authorization: the grant row is gone", action=az_grant("skip1")),
+        E("skip_authorization, no PKCE (validation first)", az_pairs("skip", drop=no_pkce), 302),
+        E("skip_authorization, default redirect URI and scopes, no state", az_pairs(
+            "skip", drop=("redirect_uri", "scope", "state")), 302, prefix="skip2"),
+        Step("skip_authorization, defaults: the grant row", action=az_grant("skip2")),
+        E("skip_authorization, prompt=none", az_pairs("skip", prompt="none"), 302, prefix="skip3"),
+        E("skip_authorization, invalid resource", az_pairs("skip", resource="urn:x"), 302),
+        E("skip_authorization, a resource", az_pairs("skip", resource="https://api.example.com/x"), 302,
+          prefix="skip4"),
+        Step("skip_authorization, a resource: the grant row", action=az_grant("skip4")),
+        AZS("skip_authorization, anonymous", query=az_q(az_pairs("skip")), session=None, want=302),
+        E("approval_prompt=auto, a token covers 'read'", az_pairs(scope="read", approval_prompt="auto", state="q"),
+          302, prefix="auto1"),
+        Step("approval_prompt=auto: the grant row", action=az_grant("auto1")),
+        E("approval_prompt=auto, a token covers 'write read'", az_pairs(scope="write read", approval_prompt="auto",
+                                                                        drop=("state",)), 302, prefix="auto2"),
+        az_redeem("approval_prompt=auto: the code redeemed", "azauto2", "auto2"),
+        Step("approval_prompt=auto: the token rows", action=p_db("p_azauto2_at", "p_azauto2_rt")),
+        E("approval_prompt=auto, a covered scope but no PKCE", az_pairs(scope="read", approval_prompt="auto",
+                                                                       drop=no_pkce), 302),
+        Step("pending codes of skip", action=az_grant_count("skip")),
+    ]
+    return steps
+
+
+def az_post_steps() -> list[Step]:
+    """Logged in: the consent form posted (allow, deny, form errors, tampered fields), each code's
+    grant row, and codes redeemed on the side that issued them and on the other side."""
+    POST = lambda name, fields, want=None, **kw: AZS(name, "POST", fields=fields, want=want, **kw)
+    other = "other"
+    no_pkce = ("code_challenge", "code_challenge_method")
+    steps = [
+        # Allow, then redeem: on the same server, then (a fresh code) on the other server.
+        POST("allow (S256)", az_form(), 302, prefix="c1"),
+        Step("allow (S256): the grant row", action=az_grant("c1")),
+        az_redeem("allow (S256): the code redeemed", "azc1", "c1"),
+        Step("allow (S256): the token rows", action=p_db("p_azc1_at", "p_azc1_rt")),
+        Step("allow (S256): the grant row is gone", action=az_grant("c1")),
+        az_redeem("allow (S256): the code redeemed again", "azc1b", "c1", want=400),
+        POST("allow, a code for the other server", az_form(state="cross"), 302, prefix="c2"),
+        Step("allow, a code for the other server: the grant row", action=az_grant("c2")),
+        az_redeem("the code redeemed by the other server", "azc2", "c2", target=other),
+        Step("the other server's redemption: the token rows", action=p_db("p_azc2_at", "p_azc2_rt")),
+        Step("the other server's redemption: the grant row is gone", action=az_grant("c2")),
+        az_redeem("the code redeemed again, on this server", "azc2b", "c2", want=400),
+        POST("allow, a code for the other server's refusals", az_form(), 302, prefix="c3"),
+        az_redeem("the other server: wrong code_verifier", "azc3x", "c3", verifier="x" * 50, want=400, target=other),
+        az_redeem("the other server: no code_verifier", "azc3y", "c3", verifier=None, want=400, target=other),
+        az_redeem("the other server: another redirect_uri", "azc3z", "c3", redirect=AZ_OTHER, want=400,
+                  target=other),
+        az_redeem("the other server: another client", "azc3w", "c3", client="two", want=400, target=other),
+        Step("after the other server's refusals: the grant row", action=az_grant("c3")),
+        az_redeem("the other server: then the right verifier", "azc3", "c3", target=other),
+        Step("after the other server's redemption: the token rows", action=p_db("p_azc3_at", "p_azc3_rt")),
+        POST("allow, redeemed without redirect_uri", az_form(), 302, prefix="c4"),
+        az_redeem("redeemed without redirect_uri (the one registered URI)", "azc4", "c4", redirect=None),
+        POST("allow, PKCE plain", az_form(code_challenge=AZ_PLAIN, code_challenge_method="plain"), 302, prefix="c5"),
+        Step("allow, PKCE plain: the grant row", action=az_grant("c5")),
+        az_redeem("PKCE plain: redeemed by the other server with the S256 verifier", "azc5x", "c5", want=400,
+                  target=other),
+        az_redeem("PKCE plain: redeemed by the other server", "azc5", "c5", verifier=AZ_PLAIN, target=other),
+        POST("allow, a challenge without a method", az_form(code_challenge=AZ_PLAIN, code_challenge_method=""), 302,
+             prefix="c6"),
+        Step("allow, a challenge without a method: the grant row", action=az_grant("c6")),
+        az_redeem("a challenge without a method: redeemed as plain", "azc6", "c6", verifier=AZ_PLAIN),
+        POST("allow, no state", az_form(state=""), 302, prefix="c7"),
+        POST("allow, state é and HTML", az_form(state="é <b>&amp;\"x\" ?#"), 302, prefix="c8"),
+        Step("allow, state é and HTML: the grant row", action=az_grant("c8")),
+        POST("allow, the redirect URI with a query", az_form("two", redirect_uri=AZ_OTHER, state="s t"), 302,
+             prefix="c9"),
+        Step("allow, the redirect URI with a query: the grant row", action=az_grant("c9")),
+        az_redeem("two URIs: redeemed without redirect_uri", "azc9x", "c9", client="two", redirect=None, want=400),
+        az_redeem("two URIs: redeemed with the other URI", "azc9y", "c9", client="two", want=400, target=other),
+        POST("allow, public client", az_form("public"), 302, prefix="c10"),
+        az_redeem("public client: redeemed by the other server with client_id only", "azc10", "c10", client="public",
+                  auth_mode="client_id", target=other),
+        Step("public client: the token rows", action=p_db("p_azc10_at", "p_azc10_rt")),
+        POST("allow, two resources", az_form(resource="https://api.example.com/x https://b.example.com/"), 302,
+             prefix="c11"),
+        Step("allow, two resources: the grant row", action=az_grant("c11")),
+        az_redeem("two resources: redeemed", "azc11", "c11"),
+        Step("two resources: the token rows", action=p_db("p_azc11_at", "p_azc11_rt")),
+        POST("allow, nonce and claims", az_form(nonce="n-1", claims='{"id_token": {"email": null}}'), 302,
+             prefix="c12"),
+        Step("allow, nonce and claims: the grant row", action=az_grant("c12")),
+        POST("allow, a loopback port", az_form("native", redirect_uri="http://127.0.0.1:8765/cb"), 302, prefix="c13"),
+        Step("allow, a loopback port: the grant row", action=az_grant("c13")),
+        az_redeem("a loopback port: redeemed by the other server", "azc13", "c13", client="native",
+                  redirect="http://127.0.0.1:8765/cb", target=other),
+        Step("pending codes of native before the custom scheme", action=az_grant_count("native")),
+        POST("allow, a custom-scheme redirect URI (not an allowed scheme)", az_form("native", redirect_uri=AZ_NATIVE),
+             400),
+        Step("pending codes of native after the custom scheme", action=az_grant_count("native"),
+             check=az_fewer_grants("DOT writes the grant before it refuses the redirect"), generic=False,
+             note="divergence: DOT writes the code before it refuses the redirect's scheme; the port may not"),
+        POST("deny, a custom-scheme redirect URI", az_form("native", redirect_uri=AZ_NATIVE, allow=None), 400),
+        # The `allow` field (a BooleanField: "false" / "0" (any case) and missing are False)
+        POST("allow=on", az_form(allow="on"), 302, prefix="c14"),
+        POST("allow=true", az_form(allow="true"), 302),
+        POST("allow=no (true for Django)", az_form(allow="no"), 302, prefix="c15"),
+        POST("allow=False", az_form(allow="False"), 302),
+        POST("allow=FALSE", az_form(allow="FALSE"), 302),
+        POST("allow=0 (true: CheckboxInput maps only 'true' / 'false')", az_form(allow="0"), 302),
+        POST("allow= (empty)", az_form(allow=""), 302),
+        POST("allow twice, the last false", az_form(allow="Authorize") + [("allow", "false")], 302),
+        POST("deny", az_form(allow=None), 302),
+        POST("deny, no state", az_form(allow=None, state=""), 302),
+        POST("deny, state é", az_form(allow=None, state="é x"), 302),
+        POST("deny, the redirect URI with a query", az_form("two", redirect_uri=AZ_OTHER, allow=None), 302),
+        POST("deny, an invalid scope (denied first)", az_form(allow=None, scope="foo"), 302),
+        POST("deny, no PKCE (denied first)", az_form(allow=None, drop=no_pkce), 302),
+        p_divergence(POST("deny, a redirect_uri the application never registered",
+                          az_form(allow=None, redirect_uri="https://evil.example.com/cb")),
+                     "DOT denies before it validates: an open redirect to the form's redirect_uri; the port "
+                     "refuses without redirecting", az_secure_not_redirected, django_status=302),
+        p_divergence(POST("deny, an application without redirect URIs", az_form("none", allow=None)),
+                     "DOT denies before it validates: a redirect to a URI the application never registered; "
+                     "the port refuses without redirecting", az_secure_not_redirected, django_status=302),
+        p_divergence(POST("deny, redirect_uri javascript:", az_form(allow=None, redirect_uri="javascript:alert(1)")),
+                     "DOT denies before it validates (then Django refuses the scheme, 400); the port refuses "
+                     "without redirecting", az_secure_not_redirected, django_status=400),
+        p_divergence(POST("deny, redirect_uri relative", az_form(allow=None, redirect_uri="/cb")),
+                     "DOT denies before it validates (then refuses a redirect without scheme, 400); the port "
+                     "refuses without redirecting", az_secure_not_redirected, django_status=400),
+        POST("deny, skip_authorization app", az_form("skip", allow=None), 302),
+        Step("pending codes of one after the denials", action=az_grant_count("one")),
+        # Form errors: 200, the form again with Django's errorlist.
+        POST("form error: no client_id", az_form(drop=("client_id",)), 200),
+        POST("form error: empty client_id", az_form(client_id=""), 200),
+        POST("form error: no redirect_uri", az_form(drop=("redirect_uri",)), 200),
+        POST("form error: no scope", az_form(drop=("scope",)), 200),
+        POST("form error: empty response_type", az_form(response_type=""), 200),
+        POST("form error: only the CSRF token", [], 200),
+        POST("form error: only allow", [("allow", "Authorize")], 200),
+        p_divergence(POST("form error: a JSON body", az_form(), body="json"),
+                     "a JSON body (the CSRF token in it is no form field): DOT re-renders the empty form, the port "
+                     "refuses (403)", az_secure_csrf, django_status=200),
+        POST("form error: HTML in the other fields (escaped)",
+             az_form(drop=("client_id",), state="<i>\"s\"</i>&'", scope="read \"<b>\" & 'x'", nonce="<n>",
+                     code_challenge="a&b", resource="https://x/?a=<1>"), 200),
+        POST("form error: the deny button", az_form(drop=("scope", "response_type"), allow=None), 200),
+        POST("multipart form", az_form(), 302, body="multipart", prefix="c16"),
+        Step("multipart form: the grant row", action=az_grant("c16")),
+        POST("repeated fields (the last counts)", az_form() + [("scope", "read"), ("state", "last")], 302,
+             prefix="c17"),
+        Step("repeated fields: the grant row", action=az_grant("c17")),
+        # Tampered fields: oauthlib validates the form's values again.
+        POST("tampered: scope foo", az_form(scope="foo"), 302),
+        POST("tampered: scope widened to a valid one", az_form(scope="read write admin"), 302, prefix="c18"),
+        Step("tampered scope: the grant row", action=az_grant("c18")),
+        POST("tampered: redirect_uri of another host", az_form(redirect_uri="https://evil.example.com/cb"), 400),
+        POST("tampered: redirect_uri relative", az_form(redirect_uri="/cb"), 400),
+        POST("tampered: redirect_uri with a fragment", az_form(redirect_uri=AZ_CB + "#f"), 400),
+        POST("tampered: PKCE removed", az_form(drop=no_pkce), 302),
+        POST("tampered: PKCE emptied", az_form(code_challenge="", code_challenge_method=""), 302),
+        POST("tampered: code_challenge_method S512", az_form(code_challenge_method="S512"), 302),
+        p_divergence(POST("tampered: response_type token", az_form(response_type="token")),
+                     "the implicit grant's handler: DOT sends unauthorized_client in the fragment; the port refuses "
+                     "response_type=token in the query as on GET",
+                     az_secure_redirect(AZ_CB + "?error=unauthorized_client&state=xyz"), django_status=302),
+        POST("tampered: response_type foo", az_form(response_type="foo"), 302),
+        POST("tampered: client_id of the password app", az_form("pw"), 302),
+        POST("tampered: client_id of the two-URI app", az_form("two"), 302, prefix="c19"),
+        Step("tampered client_id: the grant row", action=az_grant("c19")),
+        POST("tampered: client_id of an app without redirect URIs", az_form("none"), 400),
+        POST("tampered: resource urn:x", az_form(resource="urn:x", state="r"), 302),
+        POST("tampered: resource, one valid one relative", az_form(resource="https://a.example.com/ /x"), 302),
+        POST("skip_authorization app, allow", az_form("skip"), 302, prefix="c20"),
+        # The POST URL's query string: oauthlib reads it, the form's values win.
+        POST("a query string: client_id, scope, redirect_uri (the form wins)", az_form(), 302, prefix="c21",
+             query="?client_id=evil&scope=foo&redirect_uri=https%3A%2F%2Fevil.example.com%2F&state=q"),
+        Step("a query string: the grant row", action=az_grant("c21")),
+        POST("a query string supplies the PKCE the form lacks", az_form(drop=no_pkce), 302, prefix="c22",
+             query=f"?code_challenge={AZ_CHALLENGE}&code_challenge_method=S256"),
+        Step("PKCE from the query: the grant row", action=az_grant("c22")),
+        POST("a query string with state twice", az_form(), 400, query="?state=a&state=b"),
+        POST("a query string with nonce", az_form(), 302, query="?nonce=from-query", prefix="c23"),
+        Step("nonce from the query: the grant row", action=az_grant("c23")),
+        p_divergence(POST("a query string with a malformed % escape", az_form(), query="?a=%zz"),
+                     "DOT answers 500 (oauthlib's ValueError); the port refuses the query (400)",
+                     az_secure_bad_escape, django_status=500),
+        # Recorded divergences
+        p_divergence(POST("unknown client_id", az_form("nope")),
+                     "DOT answers 500 (Application.DoesNotExist); the port shows the fatal error page",
+                     az_secure_fatal("Invalid client_id parameter value."), django_status=500),
+        p_divergence(POST("deny, unknown client_id", az_form("nope", allow=None)),
+                     "DOT answers 500 (Application.DoesNotExist); the port shows the fatal error page",
+                     az_secure_fatal("Invalid client_id parameter value."), django_status=500),
+        p_divergence(POST("implicit app, response_type=token, allow",
+                          az_form("implicit", response_type="token", scope="read", state="q", drop=no_pkce),
+                          prefix="imp1"),
+                     "the implicit grant: DOT issues an access token in the fragment; the port refuses it "
+                     "(unauthorized_client, RFC 9700 §2.1.2)",
+                     az_secure_redirect(AZ_CB + "?error=unauthorized_client&state=q"), django_status=302),
+        p_divergence(POST("implicit app, response_type=token, deny",
+                          az_form("implicit", response_type="token", scope="read", state="q", drop=no_pkce,
+                                  allow=None)),
+                     "the implicit grant: DOT answers access_denied; the port may refuse the grant first",
+                     az_secure_redirect(AZ_CB + "?error=unauthorized_client&state=q",
+                                        AZ_CB + "?error=access_denied&state=q"), django_status=302),
+        Step("pending codes of one at the end", action=az_grant_count("one")),
+        Step("pending codes of public at the end", action=az_grant_count("public")),
+    ]
+    return steps
+
+
+def az_csrf_steps() -> list[Step]:
+    """Consent POSTs without a valid CSRF token (the two-URI application, whose codes are never
+    redeemed): DOT takes them (no CsrfViewMiddleware in the reference project); the port refuses
+    them (403)."""
+    note = "no valid CSRF token: DOT (no CsrfViewMiddleware) takes the POST; the port refuses it (403)"
+    origin_note = "a cross-site Origin: DOT (no CsrfViewMiddleware) takes the POST; the port refuses it (403)"
+    D = lambda step, status=302: p_divergence(step, note, az_secure_csrf, django_status=status)
+    form = az_form("two")
+    other_secret = "Z" * 32
+    return [
+        Step("pending codes of two before the CSRF refusals", action=az_grant_count("two")),
+        D(AZS("CSRF: no csrftoken cookie, no token", "POST", fields=form, session="nocsrf", csrf=False)),
+        D(AZS("CSRF: the cookie, no token", "POST", fields=form, csrf=False)),
+        D(AZS("CSRF: the cookie, an empty token", "POST", fields=[("csrfmiddlewaretoken", "")] + form, csrf=False)),
+        D(AZS("CSRF: the cookie, a wrong 64-character token", "POST", fields=form, csrf="a" * 64)),
+        D(AZS("CSRF: the cookie, a token of another secret", "POST", fields=form,
+              csrf=mask_csrf(other_secret, "0123456789ABCDEFGHIJKLMNOPQRSTUV"))),
+        D(AZS("CSRF: the page's token, no cookie", "POST", fields=form, session="nocsrf")),
+        D(AZS("CSRF: the page's token, a cookie of another secret", "POST", fields=form, session=None,
+              headers=[("Cookie", f"sessionid=@authz_sid@; csrftoken={other_secret}")])),
+        D(AZS("CSRF: deny without a token", "POST", fields=az_form("two", allow=None), csrf=False)),
+        D(AZS("CSRF: a form error without a token", "POST", fields=az_form("two", drop=("client_id",)), csrf=False),
+          200),
+        p_divergence(AZS("CSRF: Origin of another site with a valid token", "POST", fields=form,
+                         headers=[("Origin", "http://evil.example.com")]), origin_note, az_secure_csrf,
+                     django_status=302),
+        p_divergence(AZS("CSRF: Origin null with a valid token", "POST", fields=form, headers=[("Origin", "null")]),
+                     origin_note, az_secure_csrf, django_status=302),
+        p_divergence(AZS("CSRF: the token in X-CSRFToken instead of the form", "POST", fields=form, csrf=False,
+                         headers=[("X-CSRFToken", "@az_csrf_form@")]),
+                     "Django's CsrfViewMiddleware also takes the X-CSRFToken header; a port that reads the form "
+                     "field only refuses (403)", az_secure_csrf, django_status=302),
+        AZS("CSRF: a valid token and the own Origin", "POST", fields=form, headers=[("Origin", "http://@host@")],
+            want=302),
+        Step("pending codes of two after the CSRF refusals", action=az_grant_count("two"),
+             check=az_fewer_grants("the port refused the POSTs without a valid CSRF token"), generic=False,
+             note="divergence: the CSRF refusals write no code on the port"),
+    ]
+
+
+RANDOM_AUTHORIZE_REQUESTS = int(os.environ.get("PARITY_AUTHORIZE_RANDOM_REQUESTS", "40"))
+
+
+def az_random_steps(seed: int, count: int) -> list[Step]:
+    """Seeded random GETs and consent POSTs: a valid request of a random application with zero to
+    three random defects (another client, a dropped, repeated or changed parameter: redirect URI,
+    response type, state, scope, PKCE, resource, prompt, approval_prompt, unknown parameters, the
+    order) on a random session; never a recorded divergence. Codes issued here are never redeemed."""
+    rng = random.Random(seed)
+    bases = ["one"] * 5 + ["two", "skip", "public", "native"]
+    registered = {"one": (AZ_CB,), "two": (AZ_CB, AZ_OTHER), "skip": (AZ_CB,), "public": (AZ_CB,)}
+    values = {
+        "client_id": [AZ_CLIENTS[c][0] for c in ("one", "two", "skip", "pw", "public", "none")] + ["nope", ""],
+        "redirect_uri": [AZ_CB, AZ_CB, AZ_OTHER, "https://evil.example.com/cb", "/cb", AZ_CB + "#f",
+                         "http://127.0.0.1:5000/cb", AZ_LOOPBACK, AZ_CB + "/", ""],
+        "response_type": ["code", "", "token", "foo", "none", "code token", "CODE"],
+        "state": ["xyz", "", "é", "<&>\"'", "a b+c", "%41", "x" * 300],
+        "scope": ["read", "read write", "write read", "foo", "", "orders:read admin", "read  write", P_ALL_SCOPES],
+        "code_challenge": [AZ_CHALLENGE, AZ_PLAIN, "", "abc"],
+        "code_challenge_method": ["S256", "plain", "S512", ""],
+        "resource": ["https://api.example.com/x", "urn:x", ""],
+        "prompt": ["none", "login", "consent", "none login"],
+        "approval_prompt": ["auto", "auto", "force"],
+        "nonce": ["n", "<n>"], "foo": ["1", "a b"],
+    }
+    steps = []
+    for i in range(count):
+        base = rng.choice(bases)
+        pairs = az_pairs(base, redirect_uri=AZ_LOOPBACK) if base == "native" else az_pairs(base)
+        defects = rng.choices([0, 1, 2, 3], weights=[3, 4, 3, 1])[0]
+        labels = []
+        for _ in range(defects):
+            kind = rng.choice(["drop", "repeat", "set", "set", "set", "set", "add", "shuffle"])
+            if kind == "drop" and pairs:
+                gone = pairs.pop(rng.randrange(len(pairs)))
+                labels.append(f"no {gone[0]}")
+            elif kind == "repeat" and pairs:
+                again = rng.choice(pairs)
+                pairs.insert(rng.randrange(len(pairs) + 1), (again[0], rng.choice([again[1]] + values.get(again[0],
+                                                                                                          [""]))))
+                labels.append(f"{again[0]} twice")
+            elif kind == "set":
+                name = rng.choice(["client_id", "redirect_uri", "response_type", "state", "scope", "code_challenge",
+                                   "code_challenge_method"])
+                value = rng.choice(values[name])
+                pairs = [(k, value if k == name else v) for k, v in pairs]
+                if name not in dict(pairs):
+                    pairs.append((name, value))
+                labels.append(f"{name}={value[:20]!r}")
+            elif kind == "add":
+                name = rng.choice(["resource", "prompt", "approval_prompt", "nonce", "foo"])
+                pairs.append((name, rng.choice(values[name])))
+                labels.append(f"+{name}")
+            else:
+                rng.shuffle(pairs)
+                labels.append("shuffled")
+        label = f"{base}" + (f" ({', '.join(labels)})" if labels else "")
+        session = rng.choices(["authz", None, "badsession"], weights=[17, 2, 1])[0]
+        last = dict(pairs)
+        if session == "authz" and rng.random() < 0.3:
+            fields = [(k, v) for k, v in pairs if k in ("redirect_uri", "scope", "nonce", "client_id", "state",
+                                                         "response_type", "code_challenge",
+                                                         "code_challenge_method", "claims", "resource")]
+            if last.get("client_id") == "nope":  # an unknown client_id: DOT's 500, a recorded divergence
+                fields = [(k, v) for k, v in fields if k != "client_id"]
+            # response_type=token: the implicit handler's fragment, a recorded divergence
+            fields = [(k, "code" if (k, v) == ("response_type", "token") else v) for k, v in fields]
+            allow = rng.choice(["Authorize", "Authorize", "Authorize", "on", "false", "", None])
+            client = next((c for c, (cid, _) in AZ_CLIENTS.items() if cid == last.get("client_id")), None)
+            if allow in ("false", "", None) and last.get("redirect_uri", AZ_CB) not in registered.get(client, ()):
+                allow = "Authorize"  # DOT denies before it validates: its open redirect is a recorded divergence
+            if allow is not None:
+                fields.append(("allow", allow))
+            body = rng.choices(["form", "multipart"], weights=[4, 1])[0]
+            steps.append(AZS(f"random {i}: POST {label}, allow={allow!r}, {body}", "POST", fields=fields, body=body))
+        else:
+            steps.append(AZS(f"random {i}: GET {label}, session {session}", query=az_q(pairs) if pairs else "",
+                             session=session))
+    steps.append(Step("random: pending codes of one at the end", action=az_grant_count("one")))
+    return steps
+
+
+def oauth2_authorize_groups(provider: dict | None = None) -> list[Group]:
+    """The `oauth2-authorize` group (see the section's comment)."""
+    settings = dict(OAUTH2_PROVIDER_BASE, **(provider or {}))
+    steps = [Step("fixtures: the applications, users and tokens of parity_oauth2", action=az_setup(settings))]
+    steps += az_anonymous_steps()
+    steps += az_consent_steps()
+    steps += az_error_steps()
+    steps += az_post_steps()
+    steps += az_csrf_steps()
+    steps += az_random_steps(PARITY_SEED + 22, RANDOM_AUTHORIZE_REQUESTS)
+    # `"`, `<`, `>` (and `{`, `|`, `}`) in the request target: actix-web's parser refuses the
+    # request before any library code, as in the oauth2 group.
+    for step in steps:
+        if step.name.startswith(("anonymous GET, raw \"", "consent page, state with raw \"")):
+            step.check = transport_refusal(step.want or 200, "a non-URI character in the request target")
+            step.generic = False
+            step.note = URI_TRANSPORT_NOTE
+    return [Group("oauth2-authorize", steps)]
+
+
+# --------------------------------------------------------------------------------------------------
 # Running and comparing
 
 PLACEHOLDER = re.compile(r"@([a-z_0-9]+)@")
@@ -4588,6 +5657,9 @@ def run_all(args, dj_port, rs_port, db_path, python, base_env) -> int:
         for base in ("pw", "gone", "sesstoday"):
             sid, _ = django_login(dj_port, f"{base}_{s}", "password")
             ctxs[side][f"{base}_sid"] = sid
+        for base in AZ_USERS:  # the oauth2-authorize group's users: session and csrftoken cookie
+            sid, csrf = django_login(dj_port, f"{base}_{s}", "password")
+            ctxs[side][f"{base}_sid"], ctxs[side][f"{base}_csrf"] = sid, csrf
 
     groups = (stateless_groups() + session_groups() + obtain_token_stateful_groups() + knox_groups()
               + simplejwt_groups() + simplejwt_endpoint_groups() + jwt_cookie_groups()
@@ -4595,7 +5667,8 @@ def run_all(args, dj_port, rs_port, db_path, python, base_env) -> int:
               + model_permission_groups()
               + expiry_today_groups() + throttle_groups() + wsgi_semantics_groups()
               + oauth2_groups(json.loads(args.oauth2_provider) if args.oauth2_provider else None)
-              + oauth2_provider_groups(json.loads(args.oauth2_provider) if args.oauth2_provider else None))
+              + oauth2_provider_groups(json.loads(args.oauth2_provider) if args.oauth2_provider else None)
+              + oauth2_authorize_groups(json.loads(args.oauth2_provider) if args.oauth2_provider else None))
     if args.group:
         groups = [g for g in groups if g.name in args.group]
 

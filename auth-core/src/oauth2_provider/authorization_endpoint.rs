@@ -14,7 +14,9 @@
 //!   (30 characters, `AUTHORIZATION_CODE_EXPIRE_SECONDS`) stored as DOT's `Grant`, and the
 //!   redirect `code=…&state=…`.
 //!
-//! **Safer than DOT:** the consent `POST` is always CSRF-checked (DOT relies on the project's
+//! **Safer than DOT:** a consent `POST` whose redirect URI the application did not register is
+//! DOT's 400 page (DOT sends `error=access_denied` to it, whatever it is: an open redirect). The
+//! consent `POST` is always CSRF-checked (DOT relies on the project's
 //! `CsrfViewMiddleware`: without it, any site can submit a user's consent). The implicit grant
 //! (`response_type=token`, RFC 9700 §2.1.2) is refused (`unauthorized_client`), as DOT refuses
 //! it under `COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT`. An unknown `client_id` in the consent form
@@ -626,10 +628,25 @@ async fn consent(
     let application = oauth2_application::by_client_id(env.db(), &client_id)
         .await
         .map_err(ApiError::store_failure)?;
-    if application.is_none() {
+    let Some(application) = application else {
         return Ok(AuthorizationAnswer::Page(
             400,
             error_page("invalid_request", "Invalid client_id parameter value."),
+        ));
+    };
+    // Nothing is sent to a redirect URI the application did not register (DOT sends the
+    // refusal and the resource errors below to the form's URI as it is: an open redirect).
+    let unsendable = if !is_absolute_uri(&redirect_uri) {
+        Some("Invalid redirect URI.")
+    } else if !redirect_uri_allowed(&redirect_uri, &application.redirect_uris) {
+        Some("Mismatching redirect URI.")
+    } else {
+        None
+    };
+    if let Some(description) = unsendable {
+        return Ok(AuthorizationAnswer::Page(
+            400,
+            error_page("invalid_request", description),
         ));
     }
     let resource_text = cleaned("resource").unwrap_or_default();

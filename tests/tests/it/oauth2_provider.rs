@@ -1356,6 +1356,25 @@ async fn the_consent_step_issues_a_code_the_token_endpoint_redeems() {
         denied.header("location"),
         Some("https://client.example.com/cb?error=access_denied&state=xyz")
     );
+    // A refusal is never sent to a URI the application did not register (DOT sends it
+    // anywhere: an open redirect).
+    let elsewhere: Vec<(String, String)> = consent
+        .iter()
+        .filter(|(name, _)| name != "allow")
+        .map(|(name, value)| match name.as_str() {
+            "redirect_uri" => (name.clone(), "https://evil.example.com/".to_owned()),
+            _ => (name.clone(), value.clone()),
+        })
+        .collect();
+    let refused = answer_of(
+        client
+            .send(TestRequest::post().uri("/o/authorize/").set_form(elsewhere))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(refused.status, 400);
+    assert!(refused.body.contains("Mismatching redirect URI."));
 }
 
 #[actix_web::test]

@@ -15,7 +15,12 @@ Through DOT's own models (so the rows are exactly what DOT writes):
   server (`dj` / `rs`, so that a refresh or a revocation on one server never touches the rows the
   other server uses) the access + refresh token pairs of PROVIDER_PAIRS, written through DOT's
   models as `_save_bearer_token` writes them (a token family each; revoked, orphaned, expired,
-  resource-restricted and inactive-user variants). run_parity.py's P_PAIRS names the same rows.
+  resource-restricted and inactive-user variants). run_parity.py's P_PAIRS names the same rows;
+- for the `oauth2-authorize` group (DOT's `/o/authorize/`): the applications of
+  AUTHORIZE_APPLICATIONS (one, two and no redirect URIs, skip_authorization, a password and an
+  implicit application with a redirect URI, a public client, HTML in a name), and per server the
+  users `authz_<side>` / `authzoff_<side>` (password `password`) with the access tokens of
+  AUTHORIZE_TOKENS (approval_prompt=auto).
 
 Prints one JSON object: {token: {"pk": pk, "auth": "AccessToken #pk"}} for the runner.
 """
@@ -115,6 +120,37 @@ PROVIDER_GRANTS = [
     ("parity-code-expired", timedelta(hours=-1)),
 ]
 
+# The `oauth2-authorize` group's applications (DOT's `/o/authorize/`): name, client_id, secret, grant,
+# client type, redirect_uris, skip_authorization (secrets stored hashed).
+AUTHORIZE_CB = "https://client.example.com/cb"
+AUTHORIZE_APPLICATIONS = [
+    ("parity-authz", "parity-authz-client", "parity-authz-secret", "authorization-code", "confidential",
+     AUTHORIZE_CB, False),  # one redirect URI
+    ("parity-authz-two", "parity-authz-two-client", "parity-authz-two-secret", "authorization-code",
+     "confidential", AUTHORIZE_CB + " https://client.example.com/other?x=1", False),  # two URIs, one with a query
+    ("parity-authz-skip", "parity-authz-skip-client", "parity-authz-skip-secret", "authorization-code",
+     "confidential", AUTHORIZE_CB, True),  # skip_authorization
+    ("parity-authz-pw", "parity-authz-pw-client", "parity-authz-pw-secret", "password", "confidential",
+     AUTHORIZE_CB, False),  # another grant type, with a redirect URI
+    ("parity-authz-implicit", "parity-authz-implicit-client", "parity-authz-implicit-secret", "implicit",
+     "confidential", AUTHORIZE_CB, False),  # the implicit grant
+    ("", "parity-authz-public-client", "parity-authz-public-secret", "authorization-code", "public",
+     AUTHORIZE_CB, False),  # public client, empty name
+    ("<Zo\u00eb & \"Co\">'s app", "parity-authz-native-client", "parity-authz-native-secret", "authorization-code",
+     "confidential", "http://127.0.0.1/cb com.example.app:/cb", False),  # HTML in the name; loopback, custom scheme
+    ("parity-authz-none", "parity-authz-none-client", "parity-authz-none-secret", "authorization-code",
+     "confidential", "", False),  # no redirect URI
+]
+# Per-server users of the `oauth2-authorize` group (`<base>_dj` / `<base>_rs`, password `password`):
+# `authz` consents; `authzoff` is logged in, then deactivated during the run.
+AUTHORIZE_USERS = ("authz", "authzoff")
+# Per-server access tokens of `authz_<side>` (approval_prompt=auto): raw prefix, application name,
+# scope, expires in.
+AUTHORIZE_TOKENS = [
+    ("authz-auto", "parity-authz", "read write", DAY),
+    ("authz-expired", "", "read write", timedelta(hours=-1)),  # the public client's (name ""), expired
+]
+
 
 class Command(BaseCommand):
     help = "Create the django-oauth-toolkit applications and access tokens of the oauth2 parity group"
@@ -172,6 +208,7 @@ class Command(BaseCommand):
         Token.objects.get_or_create(key=ADMIN_DRF_TOKEN, defaults={"user": admin})
 
         self.provider_fixtures(apps, now)
+        self.authorize_fixtures(now)
 
         self.stdout.write(json.dumps(out, sort_keys=True))
 
@@ -212,3 +249,40 @@ class Command(BaseCommand):
                                  redirect_uri="https://client.example.com/cb", scope="read write",
                                  code_challenge=challenge.decode().rstrip("="), code_challenge_method="S256",
                                  claims="{}")
+
+    def authorize_fixtures(self, now):
+        """The `oauth2-authorize` group's applications, per-server users and access tokens."""
+        Application = get_application_model()
+        AccessToken = get_access_token_model()
+        User = get_user_model()
+        apps = {}
+        for name, client_id, secret, grant, client_type, redirect_uris, skip in AUTHORIZE_APPLICATIONS:
+            app = Application.objects.filter(client_id=client_id).first() or Application(client_id=client_id)
+            app.name = name
+            app.client_type = client_type
+            app.authorization_grant_type = grant
+            app.hash_client_secret = True
+            app.redirect_uris = redirect_uris
+            app.allowed_origins = ""
+            app.skip_authorization = skip
+            app.user = None
+            if not app.client_secret or not check_password(secret, app.client_secret):
+                app.client_secret = secret  # hashed by ClientSecretField.pre_save
+            app.save()
+            apps[name] = app
+        for side in PROVIDER_SIDES:
+            users = {}
+            for base in AUTHORIZE_USERS:
+                username = f"{base}_{side}"
+                user = User.objects.filter(username=username).first() or User(username=username)
+                user.is_active = True
+                user.set_password("password")
+                user.save()
+                users[base] = user
+            for prefix, app_name, scope, expires_in in AUTHORIZE_TOKENS:
+                raw = f"{prefix}-{side}"
+                AccessToken.objects.filter(token_checksum=hashlib.sha256(raw.encode()).hexdigest()).delete()
+                token = AccessToken(user=users["authz"], application=apps[app_name], scope=scope,
+                                    expires=now + expires_in)
+                set_token_value(token, raw)
+                token.save()
