@@ -649,6 +649,159 @@ def s19_dot_cleartokens(env: Env, mode: Mode):
                f"[{name}] the warning: auth-admin {proc.stderr.strip()!r} / DOT {dj.stderr.strip()!r}")
 
 
+def dot_command(env: Env, *args) -> subprocess.CompletedProcess:
+    """django-oauth-toolkit's own management command `manage.py <args>` on the pass's database."""
+    proc = subprocess.run([env.python, "manage.py", *args], cwd=DJANGO_DIR, env=env.base_env,
+                          capture_output=True, text=True, timeout=COMMAND_TIMEOUT)
+    env.note(f"manage.py {' '.join(args)} -> exit {proc.returncode}; stdout {proc.stdout.strip()!r}; "
+             f"stderr {last_lines(proc.stderr)!r}")
+    return proc
+
+
+# The columns `createapplication` decides besides the credentials, the name and the timestamps,
+# with SQLite's storage class of each (so that 1 and '1', or NULL and '', differ).
+APPLICATION_COLUMNS = ["redirect_uris", "post_logout_redirect_uris", "client_type", "authorization_grant_type",
+                       "hash_client_secret", "user_id", "skip_authorization", "algorithm", "allowed_origins",
+                       "registration_source", "cimd_expires_at"]
+DJANGO_DATETIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{6})?")
+
+
+def application_row(env: Env, client_id: str) -> dict:
+    columns = APPLICATION_COLUMNS + ["created", "updated"]
+    row = env.db_one("SELECT " + ", ".join(f"{c}, typeof({c})" for c in columns)
+                     + ", client_secret FROM oauth2_provider_application WHERE client_id = ?", (client_id,))
+    expect(row is not None, f"no application {client_id!r} in oauth2_provider_application")
+    out = {c: (row[2 * i], row[2 * i + 1]) for i, c in enumerate(columns)}
+    out["client_secret"] = row[-1]
+    return out
+
+
+def token_grant(env: Env, side: str, client_id: str, secret: str):
+    """`grant_type=client_credentials` at the side's `/o/token/` with Basic client credentials."""
+    return env.request(side, "POST", "/o/token/",
+                       basic_header(client_id, secret) + [("Content-Type", "application/x-www-form-urlencoded")],
+                       b"grant_type=client_credentials")
+
+
+def expect_token(env: Env, side: str, client_id: str, secret: str, what: str):
+    resp = token_grant(env, side, client_id, secret)
+    body = resp.json()
+    expect(resp.status == 200 and isinstance(body, dict) and isinstance(body.get("access_token"), str)
+           and re.fullmatch(r"[A-Za-z0-9]{30}", body["access_token"]) and body.get("token_type") == "Bearer",
+           f"{what}: {side.title()} POST /o/token/ (client_credentials): expected 200 with an access token, "
+           f"got {describe(resp)}")
+
+
+# The same arguments to both commands: DOT's report of what is wrong, word for word (DOT prints it on
+# standard output and exits 0; auth-admin prints it as `CommandError: ...` and exits 1).
+CREATEAPPLICATION_REFUSED = [
+    ["foo", "bar"],
+    ["", "password"],
+    ["public", "authorization-code"],
+    ["public", "openid-hybrid", "--redirect-uris", "   "],
+    ["public", "implicit", "--redirect-uris",
+     "http://ok.example/cb https://a.b/c#frag ftp://x.com http:/nohost https:///x http://-bad.com "
+     "http://[::1 http://[1.2.3.4]/ http://[xyz]/ http://[v1.x]/ http://a@ com.app:/cb"],
+    ["public", "password", "--algorithm", "HS256"],
+    ["confidential", "password", "--algorithm", "HS256", "--no-hash-client-secret", "--client-secret",
+     "pbkdf2_sha256$1$salt$hash"],
+    ["confidential", "password", "--algorithm", "RS256"],
+    ["confidential", "password", "--algorithm", "hs256"],
+    ["confidential", "password", "--user", "abc"],
+    ["confidential", "password", "--user", "999999"],
+    ["confidential", "password", "--name", "n" * 256, "--client-id", "c" * 300],
+    ["confidentialx", "passwordx", "--client-id", "interop-taken", "--algorithm", "RS256", "--redirect-uris", "bad"],
+]
+
+
+@scenario("20. django-oauth-toolkit: `auth-admin createapplication` and DOT's `createapplication` write the same "
+          "row (column by column) and report the same validation errors; each side's application, its secret "
+          "hashed, gets tokens at both `/o/token/`s; `auth-admin listapplications` lists them, and "
+          "`deleteapplication` removes one with its tokens, after which DOT refuses the client",
+          modes=("default",))
+def s20_dot_applications(env: Env, mode: Mode):
+    owner = mode.username("app_owner")
+    env.orm("create-user", owner, "owner-pass-20")
+    owner_pk = str(env.orm("user", owner)["pk"])
+    expect(dot_command(env, "createapplication", "public", "password", "--client-id", "interop-taken").returncode == 0,
+           "manage.py createapplication of the taken client id failed")
+    before = env.db_one("SELECT COUNT(*) FROM oauth2_provider_application")[0]
+    for args in CREATEAPPLICATION_REFUSED:
+        dj = dot_command(env, "createapplication", *args)
+        expect(dj.returncode == 0 and dj.stdout.startswith("Please correct the following errors:\n"),
+               f"DOT's createapplication {args!r}: expected its report of errors, got exit {dj.returncode} "
+               f"{dj.stdout!r} {last_lines(dj.stderr)}")
+        rs = env.admin("createapplication", *args)
+        expect(rs.returncode == 1 and rs.stdout == "" and rs.stderr == "CommandError: " + dj.stdout,
+               f"auth-admin createapplication {args!r}: exit {rs.returncode}\n  auth-admin: {rs.stderr!r}\n"
+               f"  DOT:        {'CommandError: ' + dj.stdout!r}")
+    count = env.db_one("SELECT COUNT(*) FROM oauth2_provider_application")[0]
+    expect(count == before, f"refused applications were saved: {count - before} rows")
+
+    # The same application made by each command (DOT generates the secret and prints it once).
+    shared = ["confidential", "client-credentials", "--user", owner_pk, "--redirect-uris",
+              "https://client.example/cb http://localhost:8000/cb?x=1", "--post-logout-redirect-uris",
+              "https://client.example/bye", "--skip-authorization"]
+    made = {}
+    for side, client_id in (("rust", "interop-rs"), ("django", "interop-dj")):
+        args = ["createapplication", *shared, "--client-id", client_id, "--name", f"app {client_id}"]
+        proc = env.admin(*args) if side == "rust" else dot_command(env, *args)
+        lines = proc.stdout.splitlines()
+        expect(proc.returncode == 0 and len(lines) == 2
+               and lines[0] == f"New application app {client_id} created successfully."
+               and re.fullmatch(r"client_secret: [A-Za-z0-9]{128}", lines[1]),
+               f"{side} createapplication: exit {proc.returncode}, {proc.stdout!r} {last_lines(proc.stderr)}")
+        made[side] = (client_id, lines[1].split(": ", 1)[1])
+    rs_row, dj_row = application_row(env, "interop-rs"), application_row(env, "interop-dj")
+    for column in APPLICATION_COLUMNS:
+        expect(rs_row[column] == dj_row[column],
+               f"column {column}: auth-admin wrote {rs_row[column]!r}, DOT {dj_row[column]!r}")
+    for side, row in (("auth-admin", rs_row), ("DOT", dj_row)):
+        for column in ("created", "updated"):
+            value, kind = row[column]
+            expect(kind == "text" and DJANGO_DATETIME.fullmatch(value),
+                   f"{side}'s {column} is not Django's SQLite datetime text: {row[column]!r}")
+        expect(row["client_secret"].startswith("pbkdf2_sha256$") and made["rust"][1] not in row["client_secret"]
+               and made["django"][1] not in row["client_secret"],
+               f"{side}'s client_secret is not a password hash: {row['client_secret'][:20]!r}...")
+
+    # Each application authenticates with its printed secret on both servers.
+    for side_made, (client_id, secret) in made.items():
+        for side in ("django", "rust"):
+            expect_token(env, side, client_id, secret, f"the application {side_made} made")
+        resp = token_grant(env, "django", client_id, secret[:-1])
+        expect(resp.status == 401, f"DOT accepted a wrong secret for {client_id}: {describe(resp)}")
+
+    # One line per application, in id order: id, client id, type, grant, owner, name; no secret.
+    listed = env.admin("listapplications")
+    rows = {line.split()[1]: line.split(None, 5) for line in listed.stdout.splitlines()}
+    ids = [int(line.split()[0]) for line in listed.stdout.splitlines()]
+    expect(listed.returncode == 0 and len(rows) == count + 2 and ids == sorted(ids)
+           and rows.get("interop-taken", [])[2:] == ["public", "password", "<none>"]
+           and all(rows.get(c, [])[2:] == ["confidential", "client-credentials", owner, f"app {c}"]
+                   for c in ("interop-rs", "interop-dj"))
+           and not any(secret in listed.stdout for _, secret in made.values()) and "pbkdf2" not in listed.stdout,
+           f"auth-admin listapplications: exit {listed.returncode}, {listed.stdout!r}")
+
+    # Deleted with auth-admin: its tokens (issued by both servers) go, DOT no longer knows the client.
+    client_id, secret = made["django"]
+    app_id = env.db_one("SELECT id FROM oauth2_provider_application WHERE client_id = ?", (client_id,))[0]
+    tokens = env.db_one("SELECT COUNT(*) FROM oauth2_provider_accesstoken WHERE application_id = ?", (app_id,))[0]
+    expect(tokens == 2, f"expected the 2 access tokens the servers issued to {client_id}, found {tokens}")
+    proc = env.admin("deleteapplication", client_id)
+    expect(proc.returncode == 0 and proc.stdout == f"Deleted application app {client_id} and its 2 access tokens, "
+                                                   "0 refresh tokens, 0 grants and 0 ID tokens.\n",
+           f"auth-admin deleteapplication: exit {proc.returncode}, {proc.stdout!r} {last_lines(proc.stderr)}")
+    left = env.db_one("SELECT COUNT(*) FROM oauth2_provider_accesstoken WHERE application_id = ?", (app_id,))[0]
+    expect(left == 0, f"{left} access tokens of the deleted application are left")
+    for side in ("django", "rust"):
+        resp = token_grant(env, side, client_id, secret)
+        expect(resp.status == 401 and resp.json() == {"error": "invalid_client"},
+               f"{side.title()} /o/token/ with the deleted application: expected 401 invalid_client, "
+               f"got {describe(resp)}")
+    expect_token(env, "django", *made["rust"], "the application auth-admin made, after the other one's deletion")
+
+
 # django-guardian ---------------------------------------------------------------------------------
 
 GROUP_PERMS = ["auth.add_group", "auth.change_group", "auth.delete_group", "auth.view_group"]

@@ -232,6 +232,27 @@ pub enum AdminCommand {
     #[cfg(feature = "oauth2")]
     Cleartokens(CleartokensArgs),
 
+    /// Shortcut to create a new application in a programmatic way (DOT's createapplication).
+    #[cfg(feature = "oauth2")]
+    #[command(
+        after_help = "As DOT's command: the application is checked as DOT's Application.full_clean() \
+        checks it (its messages, then exit status 1); the client id and secret are generated when \
+        not given (40 and 128 characters of [a-zA-Z0-9]); the secret is stored as a Django \
+        password hash (the first of PASSWORD_HASHERS) unless --no-hash-client-secret, and printed \
+        once, only when it was generated."
+    )]
+    Createapplication(CreateApplicationArgs),
+
+    /// List django-oauth-toolkit's applications, one per line: id, client id, client type,
+    /// grant type, owner, name (never the secret).
+    #[cfg(feature = "oauth2")]
+    Listapplications,
+
+    /// Delete a django-oauth-toolkit application with its access tokens, refresh tokens, grants
+    /// and ID tokens (Django's cascade); requests with them are refused from then on.
+    #[cfg(feature = "oauth2")]
+    Deleteapplication(DeleteApplicationArgs),
+
     /// Inspect the settings for common problems (Django's check); --deploy adds the checks of
     /// a deployment.
     #[command(
@@ -372,6 +393,115 @@ pub struct CleartokensArgs {
     /// REFRESH_TOKEN_REUSE_PROTECTION: revoked refresh tokens are kept until they age out.
     #[arg(long)]
     pub refresh_token_reuse_protection: bool,
+}
+
+/// Arguments and options of `createapplication`: DOT 3.4.1's, and the `OAUTH2_PROVIDER`
+/// settings its checks read.
+///
+/// `Debug` never shows the client secret.
+#[cfg(feature = "oauth2")]
+#[derive(Clone, Args)]
+pub struct CreateApplicationArgs {
+    /// The client type, one of: confidential, public
+    pub client_type: String,
+
+    /// The type of authorization grant to be used, one of: authorization-code,
+    /// urn:ietf:params:oauth:grant-type:device_code, implicit, password, client-credentials,
+    /// openid-hybrid
+    pub authorization_grant_type: String,
+
+    /// The ID of the new application
+    #[arg(long, allow_hyphen_values = true)]
+    pub client_id: Option<String>,
+
+    /// The user the application belongs to (the user's primary key, as DOT's command takes it)
+    #[arg(long, allow_hyphen_values = true)]
+    pub user: Option<String>,
+
+    /// The redirect URIs, this must be a space separated string e.g 'URI1 URI2'
+    #[arg(long, allow_hyphen_values = true)]
+    pub redirect_uris: Option<String>,
+
+    /// The post logout redirect URIs, this must be a space separated string e.g 'URI1 URI2'
+    #[arg(long, default_value = "", allow_hyphen_values = true)]
+    pub post_logout_redirect_uris: String,
+
+    /// The secret for this application
+    #[arg(long, allow_hyphen_values = true)]
+    pub client_secret: Option<String>,
+
+    /// Don't hash the client secret
+    #[arg(long)]
+    pub no_hash_client_secret: bool,
+
+    /// The name this application
+    #[arg(long, allow_hyphen_values = true)]
+    pub name: Option<String>,
+
+    /// If set, completely bypass the authorization form, even on the first use of the
+    /// application
+    #[arg(long)]
+    pub skip_authorization: bool,
+
+    /// The OIDC token signing algorithm for this application, one of: RS256, HS256
+    #[arg(long, allow_hyphen_values = true)]
+    pub algorithm: Option<String>,
+
+    /// ALLOWED_REDIRECT_URI_SCHEMES: the schemes a redirect URI may have (DOT's default: http
+    /// and https; add a native app's private-use scheme here).
+    #[arg(
+        long,
+        value_name = "SCHEME,...",
+        value_delimiter = ',',
+        default_value = "http,https"
+    )]
+    pub allowed_redirect_uri_schemes: Vec<String>,
+
+    /// A file holding OIDC_RSA_PRIVATE_KEY, the key the Django project signs RS256 ID tokens
+    /// with: DOT refuses the algorithm RS256 while that setting is empty. Only whether the file
+    /// is empty is looked at.
+    #[arg(
+        long,
+        env = "OIDC_RSA_PRIVATE_KEY_FILE",
+        hide_env_values = true,
+        value_name = "PATH"
+    )]
+    pub oidc_rsa_private_key_file: Option<std::path::PathBuf>,
+}
+
+#[cfg(feature = "oauth2")]
+impl fmt::Debug for CreateApplicationArgs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreateApplicationArgs")
+            .field("client_type", &self.client_type)
+            .field("authorization_grant_type", &self.authorization_grant_type)
+            .field("client_id", &self.client_id)
+            .field("user", &self.user)
+            .field("redirect_uris", &self.redirect_uris)
+            .field("post_logout_redirect_uris", &self.post_logout_redirect_uris)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .field("no_hash_client_secret", &self.no_hash_client_secret)
+            .field("name", &self.name)
+            .field("skip_authorization", &self.skip_authorization)
+            .field("algorithm", &self.algorithm)
+            .field(
+                "allowed_redirect_uri_schemes",
+                &self.allowed_redirect_uri_schemes,
+            )
+            .field("oidc_rsa_private_key_file", &self.oidc_rsa_private_key_file)
+            .finish()
+    }
+}
+
+/// The argument of `deleteapplication`.
+#[cfg(feature = "oauth2")]
+#[derive(Debug, Clone, Args)]
+pub struct DeleteApplicationArgs {
+    /// The application's client id.
+    pub client_id: String,
 }
 
 /// A user, by exact username.

@@ -15,6 +15,11 @@ use auth_core::store::user::{User, UserId, UserModel};
 use auth_core::store::{migrations, permission, session, token};
 use auth_core::user::RequestUser;
 
+#[cfg(feature = "oauth2")]
+mod applications;
+#[cfg(feature = "oauth2")]
+mod redirect_uri;
+
 use crate::Console;
 use crate::cli::{
     AdminCommand, ChangePasswordArgs, CreateSuperuserArgs, CreateTokenArgs, CreateUserArgs,
@@ -88,6 +93,12 @@ pub(super) async fn execute(
         AdminCommand::Flushexpiredtokens => flushexpiredtokens(db, console).await,
         #[cfg(feature = "oauth2")]
         AdminCommand::Cleartokens(args) => cleartokens(db, console, args).await,
+        #[cfg(feature = "oauth2")]
+        AdminCommand::Createapplication(args) => applications::create(env, console, args).await,
+        #[cfg(feature = "oauth2")]
+        AdminCommand::Listapplications => applications::list(env, console).await,
+        #[cfg(feature = "oauth2")]
+        AdminCommand::Deleteapplication(args) => applications::delete(env, console, args).await,
         // Answered before connecting (see `run_with`).
         AdminCommand::Check(_) => Ok(()),
     }

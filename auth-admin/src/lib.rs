@@ -16,6 +16,9 @@
 //! | `addgroup USER GROUP…` | `user.groups.add`, `Group.objects.get_or_create` | puts the user in the groups, making the missing ones |
 //! | `flushexpiredtokens` (feature `simplejwt`) | simplejwt's `flushexpiredtokens` | deletes expired outstanding tokens and their blacklist rows |
 //! | `cleartokens` (feature `oauth2`) | django-oauth-toolkit's `cleartokens` | deletes revoked, orphaned and (with `--refresh-token-expire-seconds`) idle refresh tokens, expired access tokens no refresh token holds, expired ID tokens and grants; DOT's refresh-token settings as options |
+//! | `createapplication CLIENT_TYPE GRANT_TYPE [--client-id …] [--user PK] [--redirect-uris '…'] [--client-secret …] [--no-hash-client-secret] [--name …] [--skip-authorization] [--algorithm …]` (feature `oauth2`) | django-oauth-toolkit's `createapplication` | an application as DOT's command saves it, checked as its `full_clean()` checks it (DOT's report, word for word, then exit status 1); the client id and secret generated when not given, the secret stored as a password hash unless `--no-hash-client-secret` and printed once when generated; `--allowed-redirect-uri-schemes` and `--oidc-rsa-private-key-file` stand for DOT's settings its checks read |
+//! | `listapplications` (feature `oauth2`) | (admin list) | one line per application: id, client id, client type, grant type, owner, name; never the secret |
+//! | `deleteapplication CLIENT_ID` (feature `oauth2`) | (admin delete) | the application with its access tokens, refresh tokens, grants and ID tokens, as Django's cascade deletes them |
 //! | `check [--deploy]` | `check [--deploy]` | the settings' problems, in Django's format; exit status 1 at `--fail-level` (default `ERROR`, `WARNING` with `--deploy`) |
 //!
 //! New passwords pass the settings' `AUTH_PASSWORD_VALIDATORS` (the four of `django-admin
@@ -29,7 +32,7 @@
 //! Errors go to standard error as `CommandError: …`, with exit status 1, and never
 //! contain the database password; usage errors exit with status 2 (clap's). Passwords and full
 //! token keys are printed only where the reference prints them: `create-token` shows the key it
-//! made, nothing shows a password.
+//! made, `createapplication` the client secret it generated, nothing shows a password.
 //!
 //! # Embedding
 //!
@@ -124,6 +127,8 @@ pub use cli::{
     AdminCli, AdminCommand, ChangePasswordArgs, CheckArgs, CreateSuperuserArgs, CreateTokenArgs,
     FailLevel, RevokeTokenArgs,
 };
+#[cfg(feature = "oauth2")]
+pub use cli::{CreateApplicationArgs, DeleteApplicationArgs};
 pub use prompt::{NoPrompter, Prompter, TerminalPrompter};
 
 /// The clap this module is built with, for `Parser::parse` and for nesting [`AdminCommand`] in

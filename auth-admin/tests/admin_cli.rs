@@ -675,6 +675,12 @@ fn every_command_has_help() {
         "list-tokens",
         "revoke-token",
         "clearsessions",
+        #[cfg(feature = "oauth2")]
+        "createapplication",
+        #[cfg(feature = "oauth2")]
+        "listapplications",
+        #[cfg(feature = "oauth2")]
+        "deleteapplication",
     ] {
         let help = run_bin(&[command, "--help"], &[]);
         assert_eq!(help.code, 0, "{command}: {help:?}");
@@ -1500,4 +1506,718 @@ async fn createuser_makes_a_plain_staff_or_super_user_in_groups_made_when_missin
         &output,
         "CommandError: You must use --username when not running interactively.\n",
     );
+}
+
+// --- django-oauth-toolkit's applications ---------------------------------------------------
+
+/// The stored columns of the application `client_id` that `createapplication` decides besides
+/// the credentials, as SQLite's `json_array` gives them (booleans as 0/1, `NULL` as null).
+#[cfg(feature = "oauth2")]
+async fn application_row(conn: &DatabaseConnection, client_id: &str) -> serde_json::Value {
+    let sql = format!(
+        "SELECT json_array(redirect_uris, post_logout_redirect_uris, client_type, \
+         authorization_grant_type, hash_client_secret, name, user_id, skip_authorization, \
+         algorithm, allowed_origins, registration_source, cimd_expires_at, created = updated) \
+         FROM oauth2_provider_application WHERE client_id = '{client_id}'"
+    );
+    let text: String = sql_value(conn, &sql).await;
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The first column of the first row of `sql`.
+#[cfg(feature = "oauth2")]
+async fn sql_value<T: store::sea_orm::TryGetable>(conn: &DatabaseConnection, sql: &str) -> T {
+    use store::sea_orm::{ConnectionTrait, Statement};
+    conn.query_one_raw(Statement::from_string(
+        conn.get_database_backend(),
+        sql.to_owned(),
+    ))
+    .await
+    .unwrap()
+    .unwrap_or_else(|| panic!("no row: {sql}"))
+    .try_get_by_index::<T>(0)
+    .unwrap()
+}
+
+#[cfg(feature = "oauth2")]
+async fn sql_execute(conn: &DatabaseConnection, sql: &str) {
+    use store::sea_orm::ConnectionTrait;
+    conn.execute_unprepared(sql).await.unwrap();
+}
+
+#[cfg(feature = "oauth2")]
+fn is_generated(text: &str, length: usize) -> bool {
+    text.len() == length && text.bytes().all(|byte| byte.is_ascii_alphanumeric())
+}
+
+#[cfg(feature = "oauth2")]
+#[actix_web::test]
+async fn createapplication_generates_the_credentials_and_stores_the_secret_hashed() {
+    use auth_actix::store::oauth2_application::{self, ClientType};
+
+    let db = TempDb::new("createapplication");
+    let conn = db.seeded().await;
+    let output = cli(
+        &db,
+        &[
+            "createapplication",
+            "confidential",
+            "client-credentials",
+            "--name",
+            "Billing",
+        ],
+    );
+    assert_success(&output);
+    // DOT's two lines; the secret is shown once, here.
+    let secret = output
+        .stdout
+        .strip_prefix("New application Billing created successfully.\nclient_secret: ")
+        .and_then(|rest| rest.strip_suffix('\n'))
+        .unwrap_or_else(|| panic!("unexpected output {:?}", output.stdout));
+    assert!(is_generated(secret, 128), "{secret}");
+
+    let applications = oauth2_application::list(&conn).await.unwrap();
+    assert_eq!(applications.len(), 1);
+    let application = &applications[0];
+    assert!(is_generated(&application.client_id, 40), "{application:?}");
+    assert_eq!(application.client_type, ClientType::Confidential);
+    assert_eq!(application.authorization_grant_type, "client-credentials");
+    // A Django password hash of the first hasher, which checks the printed secret.
+    assert!(application.client_secret.starts_with("pbkdf2_sha256$"));
+    let hashers = PasswordHashers::django_default();
+    assert!(verifies(&hashers, secret, &application.client_secret));
+    assert_eq!(
+        application_row(&conn, &application.client_id).await,
+        serde_json::json!([
+            "",
+            "",
+            "confidential",
+            "client-credentials",
+            1,
+            "Billing",
+            null,
+            0,
+            "",
+            "",
+            "manual",
+            null,
+            1
+        ])
+    );
+    // `created` in Django's SQLite text.
+    let created: String = sql_value(
+        &conn,
+        "SELECT created FROM oauth2_provider_application LIMIT 1",
+    )
+    .await;
+    let parsed = chrono::NaiveDateTime::parse_from_str(&created, "%Y-%m-%d %H:%M:%S%.f");
+    assert!(parsed.is_ok() && !created.contains('T'), "{created}");
+}
+
+#[cfg(feature = "oauth2")]
+#[actix_web::test]
+async fn createapplication_stores_the_given_values_and_prints_no_given_secret() {
+    use auth_actix::store::oauth2_application;
+
+    let db = TempDb::new("createapplication-given");
+    let conn = db.seeded().await;
+    let john = stored_user(&conn, "john").await.unwrap();
+    let john_id = john.id.to_string();
+    let output = cli(
+        &db,
+        &[
+            "createapplication",
+            "confidential",
+            "authorization-code",
+            "--client-id",
+            "web-client",
+            "--user",
+            &john_id,
+            "--redirect-uris",
+            "https://app.example.com/cb http://localhost:8000/cb?x=1",
+            "--post-logout-redirect-uris",
+            "https://app.example.com/bye",
+            "--client-secret",
+            "s3cret-for-hs256",
+            "--no-hash-client-secret",
+            "--skip-authorization",
+            "--algorithm",
+            "HS256",
+        ],
+    );
+    assert_success(&output);
+    // No name: DOT names the application by its client id; the secret given is not printed.
+    assert_eq!(
+        output.stdout,
+        "New application web-client created successfully.\n"
+    );
+    let application = oauth2_application::by_client_id(&conn, "web-client")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(application.client_secret, "s3cret-for-hs256");
+    assert_eq!(application.user_id, Some(john.id));
+    assert_eq!(
+        application_row(&conn, "web-client").await,
+        serde_json::json!([
+            "https://app.example.com/cb http://localhost:8000/cb?x=1",
+            "https://app.example.com/bye",
+            "confidential",
+            "authorization-code",
+            0,
+            "",
+            john.id.as_int().unwrap(),
+            1,
+            "HS256",
+            "",
+            "manual",
+            null,
+            1
+        ])
+    );
+
+    // A secret that is already a Django hash is stored as it is (`ClientSecretField.pre_save`).
+    let hashed = PasswordHashers::django_default().make_password("pre-hashed");
+    let output = cli(
+        &db,
+        &[
+            "createapplication",
+            "public",
+            "password",
+            "--client-id",
+            "pre-hashed",
+            "--client-secret",
+            &hashed,
+            "--name",
+            "Mobile",
+        ],
+    );
+    assert_success(&output);
+    assert_eq!(
+        output.stdout,
+        "New application Mobile created successfully.\n"
+    );
+    let application = oauth2_application::by_client_id(&conn, "pre-hashed")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(application.client_secret, hashed);
+}
+
+#[cfg(feature = "oauth2")]
+#[actix_web::test]
+async fn createapplication_reports_what_dots_full_clean_reports_and_saves_nothing() {
+    let db = TempDb::new("createapplication-invalid");
+    let conn = db.seeded().await;
+    assert_success(&cli(
+        &db,
+        &[
+            "createapplication",
+            "public",
+            "password",
+            "--client-id",
+            "taken",
+        ],
+    ));
+    let hs256_hashed = "You cannot use HS256 with a hashed client secret. For HS256 the client \
+        secret is the shared signing key and must be stored unhashed so the relying party can \
+        verify the token; set hash_client_secret=False and store an unhashed client_secret on \
+        this application.";
+    let long = "n".repeat(256);
+    // DOT 3.4.1's `createapplication` output for the same arguments, word for word.
+    let cases: Vec<(Vec<&str>, String)> = vec![
+        (
+            vec!["foo", "bar"],
+            " - client_type: [\"Value 'foo' is not a valid choice.\"]\n \
+             - authorization_grant_type: [\"Value 'bar' is not a valid choice.\"]"
+                .to_owned(),
+        ),
+        (
+            vec!["", "password"],
+            " - client_type: ['This field cannot be blank.']".to_owned(),
+        ),
+        (
+            vec!["public", "authorization-code", "--redirect-uris", "   "],
+            " - redirect_uris: ['redirect_uris cannot be empty with grant_type \
+             authorization-code']"
+                .to_owned(),
+        ),
+        (
+            vec![
+                "public",
+                "implicit",
+                "--redirect-uris",
+                "http://ok.example/cb https://a.b/c#frag ftp://x.com http:/nohost \
+                 http://-bad.com http://[::1 http://[1.2.3.4]/",
+            ],
+            " - redirect_uris: ['redirect uri URI validation error. fragment not allowed: \
+             https://a.b/c#frag', 'redirect uri URI Validation error. invalid_scheme: \
+             ftp://x.com', 'redirect uri URI validation error. missing host: http:/nohost', \
+             \"redirect uri URI validation error. ['Enter a valid URL.']: http://-bad.com\", \
+             'redirect uri URI validation error. Invalid IPv6 URL: http://[::1', \
+             'redirect uri URI validation error. An IPv4 address cannot be in brackets: \
+             http://[1.2.3.4]/']"
+                .to_owned(),
+        ),
+        (
+            vec!["public", "password", "--algorithm", "HS256"],
+            format!(
+                " - algorithm: ['You cannot use HS256 with public grants or clients']\n \
+                 - hash_client_secret: ['{hs256_hashed}']"
+            ),
+        ),
+        (
+            vec![
+                "confidential",
+                "password",
+                "--algorithm",
+                "HS256",
+                "--no-hash-client-secret",
+                "--client-secret",
+                "pbkdf2_sha256$1$salt$hash",
+            ],
+            format!(" - client_secret: ['{hs256_hashed}']"),
+        ),
+        (
+            vec!["confidential", "password", "--algorithm", "RS256"],
+            " - algorithm: ['You must set OIDC_RSA_PRIVATE_KEY to use RSA algorithm']".to_owned(),
+        ),
+        (
+            vec!["confidential", "password", "--algorithm", "hs256"],
+            " - algorithm: [\"Value 'hs256' is not a valid choice.\"]".to_owned(),
+        ),
+        (
+            vec!["confidential", "password", "--user", "abc"],
+            " - user: ['“abc” value must be an integer.']".to_owned(),
+        ),
+        (
+            vec!["confidential", "password", "--user", "-3"],
+            " - user: ['user instance with id -3 is not a valid choice.']".to_owned(),
+        ),
+        (
+            vec![
+                "confidential",
+                "password",
+                "--user",
+                "99999999999999999999999",
+            ],
+            " - user: ['user instance with id 99999999999999999999999 is not a valid \
+             choice.']"
+                .to_owned(),
+        ),
+        (
+            vec!["confidential", "password", "--name", &long],
+            " - name: ['Ensure this value has at most 255 characters (it has 256).']".to_owned(),
+        ),
+        (
+            vec![
+                "confidentialx",
+                "password",
+                "--client-id",
+                "taken",
+                "--algorithm",
+                "RS256",
+                "--redirect-uris",
+                "bad",
+            ],
+            " - client_type: [\"Value 'confidentialx' is not a valid choice.\"]\n \
+             - redirect_uris: ['redirect uri URI Validation error. invalid_scheme: bad']\n \
+             - algorithm: ['You must set OIDC_RSA_PRIVATE_KEY to use RSA algorithm']\n \
+             - client_id: ['Application with this Client ID already exists.']"
+                .to_owned(),
+        ),
+    ];
+    for (args, errors) in cases {
+        let mut full = vec!["createapplication"];
+        full.extend(&args);
+        let output = cli(&db, &full);
+        assert_command_error(
+            &output,
+            &format!("CommandError: Please correct the following errors:\n{errors}\n"),
+        );
+    }
+    let count: i64 = sql_value(&conn, "SELECT COUNT(*) FROM oauth2_provider_application").await;
+    assert_eq!(count, 1);
+
+    // What this command does not judge is refused, not guessed.
+    let output = cli(
+        &db,
+        &[
+            "createapplication",
+            "public",
+            "authorization-code",
+            "--redirect-uris",
+            "https://bücher.example/cb",
+        ],
+    );
+    assert_command_error(
+        &output,
+        "CommandError: the redirect URI \"https://bücher.example/cb\" is not checked by this \
+         command: its host has characters outside ASCII (write it in its ASCII, IDNA, form); \
+         create the application with django-oauth-toolkit's createapplication\n",
+    );
+    // A native app's private-use scheme, once allowed (ALLOWED_REDIRECT_URI_SCHEMES).
+    let native = [
+        "createapplication",
+        "public",
+        "authorization-code",
+        "--redirect-uris",
+        "com.example.app:/callback",
+    ];
+    assert_command_error(
+        &cli(&db, &native),
+        "CommandError: Please correct the following errors:\n - redirect_uris: ['redirect uri \
+         URI Validation error. invalid_scheme: com.example.app:/callback']\n",
+    );
+    let mut allowed = native.to_vec();
+    allowed.extend([
+        "--allowed-redirect-uri-schemes",
+        "https,com.example.app",
+        "--name",
+        "native",
+    ]);
+    let output = cli(&db, &allowed);
+    assert_success(&output);
+    assert!(
+        output
+            .stdout
+            .starts_with("New application native created successfully.\nclient_secret: ")
+    );
+    // RS256 once OIDC_RSA_PRIVATE_KEY is set: only whether it is empty matters.
+    let key = db.dir.join("oidc.pem");
+    std::fs::write(&key, "").unwrap();
+    let key_path = key.to_str().unwrap();
+    let rs256 = |name: &'static str| {
+        vec![
+            "createapplication",
+            "confidential",
+            "password",
+            "--algorithm",
+            "RS256",
+            "--name",
+            name,
+            "--oidc-rsa-private-key-file",
+            key_path,
+        ]
+    };
+    assert_command_error(
+        &cli(&db, &rs256("rsa")),
+        "CommandError: Please correct the following errors:\n - algorithm: ['You must set \
+         OIDC_RSA_PRIVATE_KEY to use RSA algorithm']\n",
+    );
+    std::fs::write(&key, "-----BEGIN PRIVATE KEY-----\n").unwrap();
+    assert_success(&cli(&db, &rs256("rsa")));
+    std::fs::remove_file(&key).unwrap();
+    let output = cli(&db, &rs256("rsa2"));
+    assert_eq!(output.code, 1, "{output:?}");
+    assert!(
+        output
+            .stderr
+            .starts_with("CommandError: cannot read --oidc-rsa-private-key-file: "),
+        "{output:?}"
+    );
+}
+
+#[cfg(feature = "oauth2")]
+#[test]
+fn createapplication_never_shows_the_client_secret_in_debug_output() {
+    let cli = AdminCli::try_parse_from([
+        "auth-admin",
+        "createapplication",
+        "confidential",
+        "password",
+        "--client-secret",
+        "hunter2-secret",
+    ])
+    .unwrap();
+    let shown = format!("{cli:?}");
+    assert!(!shown.contains("hunter2-secret"), "{shown}");
+    assert!(shown.contains("<redacted>"), "{shown}");
+}
+
+#[cfg(feature = "oauth2")]
+#[actix_web::test]
+async fn listapplications_prints_one_line_per_application_and_never_a_secret() {
+    let db = TempDb::new("listapplications");
+    let conn = db.seeded().await;
+    let output = cli(&db, &["listapplications"]);
+    assert_success(&output);
+    assert_eq!(output.stdout, "No applications.\n");
+
+    let john = stored_user(&conn, "john").await.unwrap();
+    let john_id = john.id.to_string();
+    let created = cli(
+        &db,
+        &[
+            "createapplication",
+            "confidential",
+            "client-credentials",
+            "--user",
+            &john_id,
+            "--name",
+            "Billing\nexport",
+        ],
+    );
+    assert_success(&created);
+    assert_success(&cli(
+        &db,
+        &[
+            "createapplication",
+            "public",
+            "authorization-code",
+            "--client-id",
+            "spa",
+            "--redirect-uris",
+            "https://spa.example.com/cb",
+        ],
+    ));
+    let generated: String = sql_value(
+        &conn,
+        "SELECT client_id FROM oauth2_provider_application WHERE client_id <> 'spa'",
+    )
+    .await;
+    let output = cli(&db, &["listapplications"]);
+    assert_success(&output);
+    assert_eq!(
+        output.stdout,
+        format!(
+            "1  {generated}  confidential  client-credentials  john    Billing\\nexport\n\
+             2  {:<40}  public        authorization-code  <none>\n",
+            "spa"
+        )
+    );
+    let secret = created.stdout.rsplit(' ').next().unwrap().trim();
+    assert!(is_generated(secret, 128));
+    assert!(!output.stdout.contains(secret));
+    assert!(!output.stdout.contains("pbkdf2"));
+}
+
+#[cfg(feature = "oauth2")]
+#[actix_web::test]
+async fn deleteapplication_deletes_what_djangos_collector_deletes_with_it() {
+    let db = TempDb::new("deleteapplication");
+    let conn = db.seeded().await;
+    let john = stored_user(&conn, "john").await.unwrap();
+    let john_id = john.id.to_string();
+    for (client_id, name) in [("doomed", "Doomed app"), ("kept", "Kept app")] {
+        assert_success(&cli(
+            &db,
+            &[
+                "createapplication",
+                "confidential",
+                "password",
+                "--client-id",
+                client_id,
+                "--name",
+                name,
+                "--user",
+                &john_id,
+            ],
+        ));
+    }
+    let id_of = async |client_id: &str| -> i64 {
+        sql_value(
+            &conn,
+            &format!("SELECT id FROM oauth2_provider_application WHERE client_id = '{client_id}'"),
+        )
+        .await
+    };
+    let (doomed, kept) = (id_of("doomed").await, id_of("kept").await);
+    let user = john.id.as_int().unwrap();
+    let when = "'2030-01-01 00:00:00'";
+    // ID tokens: two of the doomed application's (one held by an access token of the kept
+    // one, which goes with it: `on_delete=CASCADE`), one of the kept one's.
+    for (jti, application) in [("a1", doomed), ("a2", doomed), ("k1", kept)] {
+        sql_execute(
+            &conn,
+            &format!(
+                "INSERT INTO oauth2_provider_idtoken (jti, expires, scope, created, updated, \
+                 application_id, user_id) VALUES ('{jti:0>32}', {when}, 'id-{jti}', {when}, \
+                 {when}, {application}, {user})"
+            ),
+        )
+        .await;
+    }
+    let id_token = async |jti: &str| -> i64 {
+        sql_value(
+            &conn,
+            &format!("SELECT id FROM oauth2_provider_idtoken WHERE scope = 'id-{jti}'"),
+        )
+        .await
+    };
+    let (id_a1, id_a2) = (id_token("a1").await, id_token("a2").await);
+    for (token, application, id_token) in [
+        ("doomed-1", doomed, Some(id_a1)),
+        ("doomed-2", doomed, None),
+        ("kept-from-doomed-refresh", kept, None),
+        ("kept-holding-doomed-id", kept, Some(id_a2)),
+        ("kept-plain", kept, None),
+    ] {
+        let id_token = id_token.map_or("NULL".to_owned(), |id| id.to_string());
+        sql_execute(
+            &conn,
+            &format!(
+                "INSERT INTO oauth2_provider_accesstoken (token, expires, scope, application_id, \
+                 user_id, created, updated, source_refresh_token_id, id_token_id, \
+                 token_checksum, resource) VALUES ('{token}', {when}, '{token}', {application}, \
+                 {user}, {when}, {when}, NULL, {id_token}, 'sum-{token}', '[]')"
+            ),
+        )
+        .await;
+    }
+    let access = async |token: &str| -> i64 {
+        sql_value(
+            &conn,
+            &format!("SELECT id FROM oauth2_provider_accesstoken WHERE token = '{token}'"),
+        )
+        .await
+    };
+    for (token, application, access_token) in [
+        ("doomed-refresh", doomed, access("doomed-2").await),
+        ("kept-refresh-of-doomed", kept, access("doomed-1").await),
+        ("kept-refresh", kept, access("kept-plain").await),
+    ] {
+        sql_execute(
+            &conn,
+            &format!(
+                "INSERT INTO oauth2_provider_refreshtoken (token, access_token_id, \
+                 application_id, user_id, created, updated, revoked, token_family, \
+                 token_checksum, resource) VALUES ('{token}', {access_token}, {application}, \
+                 {user}, {when}, {when}, NULL, NULL, 'sum-{token}', '[]')"
+            ),
+        )
+        .await;
+    }
+    // An access token of the kept application, from the doomed one's refresh token.
+    sql_execute(
+        &conn,
+        "UPDATE oauth2_provider_accesstoken SET source_refresh_token_id = (SELECT id FROM \
+         oauth2_provider_refreshtoken WHERE token = 'doomed-refresh') WHERE token = \
+         'kept-from-doomed-refresh'",
+    )
+    .await;
+    for (code, application) in [("doomed-code", doomed), ("kept-code", kept)] {
+        sql_execute(
+            &conn,
+            &format!(
+                "INSERT INTO oauth2_provider_grant (code, expires, redirect_uri, scope, \
+                 application_id, user_id, created, updated, code_challenge, \
+                 code_challenge_method, nonce, claims, resource) VALUES ('{code}', {when}, \
+                 'https://x.example/cb', '', {application}, {user}, {when}, {when}, '', '', '', \
+                 '', '[]')"
+            ),
+        )
+        .await;
+    }
+
+    let output = cli(&db, &["deleteapplication", "doomed"]);
+    assert_success(&output);
+    assert_eq!(
+        output.stdout,
+        "Deleted application Doomed app and its 3 access tokens, 1 refresh token, 1 grant and \
+         2 ID tokens.\n"
+    );
+    let rows = async |sql: &str| -> String { sql_value(&conn, sql).await };
+    assert_eq!(
+        rows("SELECT group_concat(client_id) FROM oauth2_provider_application").await,
+        "kept"
+    );
+    // The pointers at rows that went are NULL (`SET_NULL`), the rest untouched.
+    assert_eq!(
+        rows(
+            "SELECT group_concat(token || ':' || coalesce(source_refresh_token_id, '-') || ':' \
+             || coalesce(id_token_id, '-'), ' ') FROM (SELECT * FROM \
+             oauth2_provider_accesstoken ORDER BY token)"
+        )
+        .await,
+        "kept-from-doomed-refresh:-:- kept-plain:-:-"
+    );
+    let kept_plain = access("kept-plain").await;
+    assert_eq!(
+        rows(
+            "SELECT group_concat(token || ':' || coalesce(access_token_id, '-'), ' ') FROM \
+             (SELECT * FROM oauth2_provider_refreshtoken ORDER BY token)"
+        )
+        .await,
+        format!("kept-refresh:{kept_plain} kept-refresh-of-doomed:-")
+    );
+    assert_eq!(
+        rows("SELECT group_concat(code) FROM oauth2_provider_grant").await,
+        "kept-code"
+    );
+    assert_eq!(
+        rows("SELECT group_concat(scope) FROM oauth2_provider_idtoken").await,
+        "id-k1"
+    );
+
+    assert_command_error(
+        &cli(&db, &["deleteapplication", "doomed"]),
+        "CommandError: application with client id 'doomed' does not exist\n",
+    );
+}
+
+#[cfg(feature = "oauth2")]
+#[actix_web::test]
+async fn an_application_from_createapplication_gets_tokens_at_the_token_endpoint_until_deleted() {
+    use actix_web::test::TestRequest;
+    use auth_actix::views::oauth2_provider_endpoints;
+
+    let db = TempDb::new("application-token");
+    db.seeded().await;
+    let output = cli(
+        &db,
+        &[
+            "createapplication",
+            "confidential",
+            "client-credentials",
+            "--client-id",
+            "service",
+        ],
+    );
+    assert_success(&output);
+    let secret = output
+        .stdout
+        .strip_prefix("New application service created successfully.\nclient_secret: ")
+        .unwrap()
+        .trim_end()
+        .to_owned();
+
+    let settings = settings();
+    let conn = db.connect().await;
+    let app = app(&settings, &conn, |routes| {
+        routes.service(actix_web::web::scope("/o").configure(oauth2_provider_endpoints));
+    })
+    .await;
+    let token_request = |secret: &str| {
+        with_auth(
+            TestRequest::post()
+                .uri("/o/token/")
+                .insert_header(("content-type", "application/x-www-form-urlencoded"))
+                .set_payload("grant_type=client_credentials"),
+            basic(format!("service:{secret}").as_bytes()),
+        )
+    };
+    let reply = send(&app, token_request(&secret)).await;
+    assert_eq!(reply.status, 200, "{reply:?}");
+    let body: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(body["token_type"], "Bearer");
+    assert!(
+        body["access_token"]
+            .as_str()
+            .is_some_and(|token| token.len() == 30)
+    );
+    let reply = send(&app, token_request("wrong-secret")).await;
+    assert_eq!(reply.status, 401, "{reply:?}");
+
+    // Deleted with the tool: its token goes, and the client is unknown from then on.
+    let output = cli(&db, &["deleteapplication", "service"]);
+    assert_success(&output);
+    assert_eq!(
+        output.stdout,
+        "Deleted application service and its 1 access token, 0 refresh tokens, 0 grants and \
+         0 ID tokens.\n"
+    );
+    let reply = send(&app, token_request(&secret)).await;
+    assert_eq!(reply.status, 401, "{reply:?}");
+    assert_eq!(reply.body, r#"{"error": "invalid_client"}"#);
 }

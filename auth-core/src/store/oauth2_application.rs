@@ -1,12 +1,16 @@
 //! Django OAuth Toolkit's `oauth2_provider_application` (`oauth2_provider.models.Application`):
-//! the registered clients, as the token, revocation and introspection endpoints read them.
+//! the registered clients, as the token, revocation and introspection endpoints read them, and
+//! as `auth-admin`'s `createapplication`, `listapplications` and `deleteapplication` write, list
+//! and delete them (DOT's generators, its `save()`'s row, Django's cascade).
 
 use std::fmt;
 
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use sea_orm::{ConnectionTrait, DbErr, FromQueryResult};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult};
 
 use super::user_id::UserId;
+use crate::django::signing::get_random_string;
 
 /// DOT's table.
 pub const TABLE: &str = "oauth2_provider_application";
@@ -54,6 +58,58 @@ pub mod grant_type {
     pub const OPENID_HYBRID: &str = "openid-hybrid";
     /// The device-authorization grant.
     pub const DEVICE_CODE: &str = "urn:ietf:params:oauth:grant-type:device_code";
+
+    /// Every value, in the order of DOT's `GRANT_TYPES` (its choices).
+    pub const ALL: [&str; 6] = [
+        AUTHORIZATION_CODE,
+        DEVICE_CODE,
+        IMPLICIT,
+        PASSWORD,
+        CLIENT_CREDENTIALS,
+        OPENID_HYBRID,
+    ];
+}
+
+/// `Application.algorithm` values (DOT's `ALGORITHM_TYPES`).
+pub mod algorithm {
+    /// `""`: no OpenID Connect support.
+    pub const NONE: &str = "";
+    /// `RS256`: ID tokens signed with `OIDC_RSA_PRIVATE_KEY`.
+    pub const RS256: &str = "RS256";
+    /// `HS256`: ID tokens signed with the client secret, which must then be stored unhashed.
+    pub const HS256: &str = "HS256";
+}
+
+/// `Application.registration_source` values.
+pub mod registration_source {
+    /// `manual`: created by hand (the admin, `createapplication`); DOT's default.
+    pub const MANUAL: &str = "manual";
+    /// `dcr`: Dynamic Client Registration (RFC 7591).
+    pub const DCR: &str = "dcr";
+    /// `cimd`: a Client ID Metadata Document.
+    pub const CIMD: &str = "cimd";
+}
+
+/// oauthlib's `UNICODE_ASCII_CHARACTER_SET`, which DOT's generators draw from.
+const GENERATOR_CHARACTERS: &[u8] =
+    b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+/// The length of a generated client id (DOT's `ClientIdGenerator`).
+pub const CLIENT_ID_LENGTH: usize = 40;
+
+/// The length of a generated client secret (DOT's `CLIENT_SECRET_GENERATOR_LENGTH` default).
+pub const CLIENT_SECRET_LENGTH: usize = 128;
+
+/// DOT's `generate_client_id()` (`ClientIdGenerator`): 40 characters of `[a-zA-Z0-9]`, from the
+/// operating system's generator (as oauthlib's `SystemRandom`).
+pub fn generate_client_id() -> String {
+    get_random_string(CLIENT_ID_LENGTH, GENERATOR_CHARACTERS)
+}
+
+/// DOT's `generate_client_secret()` (`ClientSecretGenerator`): 128 characters of
+/// `[a-zA-Z0-9]`, from the operating system's generator.
+pub fn generate_client_secret() -> String {
+    get_random_string(CLIENT_SECRET_LENGTH, GENERATOR_CHARACTERS)
 }
 
 /// One application row: what the endpoints need of it. `Debug` never shows the secret.
@@ -200,4 +256,136 @@ pub async fn by_id<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<Applica
     let row = db.query_one(&select).await?;
     row.map(|row| Row::from_query_result(&row, "").map(Application::from))
         .transpose()
+}
+
+/// Whether an application has this client id (DOT's `validate_unique` of `client_id`: an
+/// exact comparison on SQLite and PostgreSQL, the column's collation's on MySQL, as Django's
+/// `filter(client_id=…).exists()`).
+pub async fn client_id_exists<C: ConnectionTrait>(db: &C, client_id: &str) -> Result<bool, DbErr> {
+    Ok(by_client_id(db, client_id).await?.is_some())
+}
+
+/// Every application, by primary key.
+pub async fn list<C: ConnectionTrait>(db: &C) -> Result<Vec<Application>, DbErr> {
+    let mut select = select();
+    select.order_by(Alias::new("id"), sea_orm::Order::Asc);
+    db.query_all(&select)
+        .await?
+        .iter()
+        .map(|row| Row::from_query_result(row, "").map(Application::from))
+        .collect()
+}
+
+/// An application to write, as DOT's `Application(...).save()` writes it.
+pub struct NewApplication<'a> {
+    /// The public identifier.
+    pub client_id: &'a str,
+    /// The owner, when it has one.
+    pub user_id: Option<UserId>,
+    /// Space-separated redirect URIs, as given.
+    pub redirect_uris: &'a str,
+    /// Space-separated URIs of RP-initiated logout, as given.
+    pub post_logout_redirect_uris: &'a str,
+    /// Confidential or public.
+    pub client_type: ClientType,
+    /// A [`grant_type`] value.
+    pub authorization_grant_type: &'a str,
+    /// The secret as it is to be stored: already hashed when `hash_client_secret` (DOT's
+    /// `ClientSecretField.pre_save` hashes it unless it is a hash already).
+    pub client_secret: &'a str,
+    /// Whether the secret is stored hashed.
+    pub hash_client_secret: bool,
+    /// Its name (may be empty).
+    pub name: &'a str,
+    /// Whether the consent page is skipped.
+    pub skip_authorization: bool,
+    /// An [`algorithm`] value.
+    pub algorithm: &'a str,
+    /// Space-separated CORS origins.
+    pub allowed_origins: &'a str,
+    /// A [`registration_source`] value.
+    pub registration_source: &'a str,
+}
+
+impl fmt::Debug for NewApplication<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewApplication")
+            .field("client_id", &self.client_id)
+            .field("client_type", &self.client_type)
+            .field("authorization_grant_type", &self.authorization_grant_type)
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The owner's key, or a `NULL` without a type: PostgreSQL refuses a bound `bigint` `NULL` in a
+/// `uuid` column (a user model with a `UUIDField` key).
+fn user_value(backend: DbBackend, user_id: Option<UserId>) -> Expr {
+    user_id.map_or_else(Expr::null, |id| id.sql_value(backend))
+}
+
+/// Inserts an application with `created` and `updated` at `now` and no `cimd_expires_at`; its
+/// id.
+pub async fn insert<C: ConnectionTrait>(
+    db: &C,
+    new: &NewApplication<'_>,
+    now: DateTime<Utc>,
+) -> Result<i64, DbErr> {
+    let backend = db.get_database_backend();
+    let at = || Expr::value(super::datetime::value(db, now));
+    let mut insert = Query::insert();
+    insert
+        .into_table(Alias::new(TABLE))
+        .columns(
+            [
+                "client_id",
+                "user_id",
+                "redirect_uris",
+                "post_logout_redirect_uris",
+                "client_type",
+                "authorization_grant_type",
+                "client_secret",
+                "hash_client_secret",
+                "name",
+                "skip_authorization",
+                "created",
+                "updated",
+                "algorithm",
+                "allowed_origins",
+                "registration_source",
+                "cimd_expires_at",
+            ]
+            .map(Alias::new),
+        )
+        .values([
+            new.client_id.into(),
+            user_value(backend, new.user_id),
+            new.redirect_uris.into(),
+            new.post_logout_redirect_uris.into(),
+            new.client_type.as_str().into(),
+            new.authorization_grant_type.into(),
+            new.client_secret.into(),
+            new.hash_client_secret.into(),
+            new.name.into(),
+            new.skip_authorization.into(),
+            at(),
+            at(),
+            new.algorithm.into(),
+            new.allowed_origins.into(),
+            new.registration_source.into(),
+            Expr::value(super::datetime::optional_value(db, None)),
+        ])
+        .map_err(|error| DbErr::Custom(error.to_string()))?;
+    if backend == DbBackend::MySql {
+        // MySQL has no RETURNING; its driver reports the id.
+        let done = db.execute(&insert).await?;
+        return i64::try_from(done.last_insert_id())
+            .map_err(|_| DbErr::Custom("inserted application id out of range".to_owned()));
+    }
+    insert.returning(Query::returning().column(Alias::new("id")));
+    let row = db
+        .query_one(&insert)
+        .await?
+        .ok_or_else(|| DbErr::Custom("INSERT … RETURNING gave no row".to_owned()))?;
+    row.try_get_by_index::<i64>(0)
 }
