@@ -3792,7 +3792,10 @@ AZ_USERS = ("authz", "authzoff")  # per-server users (`<base>_dj` / `<base>_rs`)
 AZ_VERIFIER = P_CODE_VERIFIER
 AZ_CHALLENGE = base64.urlsafe_b64encode(hashlib.sha256(AZ_VERIFIER.encode()).digest()).decode().rstrip("=")
 AZ_PLAIN = "plain-verifier-0123456789-abcdefghijklmnopqrstuvwxyz"  # PKCE `plain`: challenge = verifier
-AZ_TRANSPORT_HEADERS = {"date", "server", "content-length", "connection", "transfer-encoding", "set-cookie"}
+# `X-Frame-Options: DENY`: the Rust side always sends it on the authorization step (a stock
+# Django project gets it from `XFrameOptionsMiddleware`, which the reference project lacks).
+AZ_TRANSPORT_HEADERS = {"date", "server", "content-length", "connection", "transfer-encoding", "set-cookie",
+                        "x-frame-options"}
 AZ_CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")([^"]*)(")')
 AZ_CODE_PARAM = re.compile(r"(?<=[?&#])(code|access_token)=([^&#]*)")
 AZ_SHAPE_30 = re.compile(r"[A-Za-z0-9]{30}")

@@ -297,7 +297,12 @@ async fn introspect(
     }
     let runtime = runtime_of(&request)?;
     let env = runtime.env();
-    let post = post_fields(&request, payload, runtime.settings()).await?;
+    // Django parses `request.POST` for a `POST` only.
+    let post = if request.method() == Method::POST {
+        post_fields(&request, payload, runtime.settings()).await?
+    } else {
+        Vec::new()
+    };
     let field = |name: &str| {
         post.iter()
             .rev()
@@ -308,7 +313,8 @@ async fn introspect(
     // `client_secret` may come from the query string, the body's winning. A query oauthlib
     // cannot decode (a 500 in DOT) authenticates no client.
     let query = request.query_string();
-    let mut params: Vec<(String, String)> = if has_invalid_hex_escape(query) {
+    let decodable = !has_invalid_hex_escape(query);
+    let mut params: Vec<(String, String)> = if !decodable {
         Vec::new()
     } else {
         form_urlencoded::parse(query.as_bytes())
@@ -318,7 +324,7 @@ async fn introspect(
     params.extend(post.iter().cloned());
     let headers = OAuthlibHeaders::of(&request);
     let credentials = headers.request(query, &params).client_credentials();
-    let client = if has_invalid_hex_escape(query) {
+    let client = if !decodable {
         None
     } else {
         authenticate_client(env, credentials).await?
@@ -421,7 +427,7 @@ async fn authorize(
         csrf_token: &csrf_token,
     };
     let answer = authorize_request(env, &authorization).await?;
-    Ok(match answer {
+    let mut response = match answer {
         AuthorizationAnswer::Redirect(location) => {
             match HeaderValue::from_str(&location) {
                 Ok(location) => HttpResponse::Found()
@@ -446,7 +452,13 @@ async fn authorize(
                 ))
                 .body(body)
         }
-    })
+    };
+    // Clickjacking: the consent page is never framed (Django's `XFrameOptionsMiddleware`, in
+    // every project `startproject` makes, sends the same).
+    response
+        .headers_mut()
+        .insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    Ok(response)
 }
 
 /// Django's 400 page.

@@ -212,9 +212,6 @@ pub(crate) async fn django_post(
     request: &HttpRequest,
     body: Bytes,
 ) -> Result<Vec<(String, String)>, ApiError> {
-    if body.is_empty() {
-        return Ok(Vec::new());
-    }
     let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -227,16 +224,21 @@ pub(crate) async fn django_post(
         .trim()
         .to_ascii_lowercase();
     let too_many = || ApiError::new(auth_core::ErrorKind::TooManyFieldsSent);
+    // RFC 1866: a form body is UTF-8; a `charset` Python knows that is not `utf-8` is Django's
+    // `BadRequest` (an unknown one is ignored), whatever the body.
+    if media_type == "application/x-www-form-urlencoded"
+        && charset(&content_type).is_some_and(|charset| {
+            auth_core::compat::python::codecs::is_known_codec(&charset)
+                && charset.to_lowercase() != "utf-8"
+        })
+    {
+        return Err(ApiError::new(auth_core::ErrorKind::SuspiciousOperation));
+    }
+    if body.is_empty() {
+        return Ok(Vec::new());
+    }
     match media_type.as_str() {
         "application/x-www-form-urlencoded" => {
-            // RFC 1866: such a body is UTF-8; a `charset` Python knows that is not `utf-8` is
-            // Django's `BadRequest` (an unknown one is ignored).
-            if charset(&content_type).is_some_and(|charset| {
-                auth_core::compat::python::codecs::is_known_codec(&charset)
-                    && charset.to_lowercase() != "utf-8"
-            }) {
-                return Err(ApiError::new(auth_core::ErrorKind::SuspiciousOperation));
-            }
             // `limited_parse_qsl`: one field more than there are `&`.
             if 1 + body.iter().filter(|&&byte| byte == b'&').count() > DATA_UPLOAD_MAX_NUMBER_FIELDS
             {

@@ -20,6 +20,8 @@ pub struct OAuth2Error {
     pub status: u16,
     /// The request's `state` parameter, echoed as oauthlib echoes it (`request.state`).
     pub state: Option<String>,
+    /// Whether oauthlib raises this error with the request (and so echoes its `state`).
+    pub with_request: bool,
 }
 
 impl OAuth2Error {
@@ -29,7 +31,17 @@ impl OAuth2Error {
             description: description.into(),
             status,
             state: None,
+            with_request: true,
         }
+    }
+
+    /// The same error as oauthlib raises it without the request: `state` is not echoed
+    /// (oauthlib's `ServerError('Discrepency…')`, DOT's `MissingRedirectURIError()`).
+    #[must_use]
+    pub fn without_request(mut self) -> Self {
+        self.with_request = false;
+        self.state = None;
+        self
     }
 
     /// `InvalidRequestError(description=…)`: 400 `invalid_request`.
@@ -62,11 +74,6 @@ impl OAuth2Error {
         Self::new("invalid_scope", "", 400)
     }
 
-    /// `UnsupportedTokenTypeError`: 400 `unsupported_token_type`.
-    pub fn unsupported_token_type() -> Self {
-        Self::new("unsupported_token_type", "", 400)
-    }
-
     /// `ServerError`: 400 `server_error` (oauthlib's class keeps the default status).
     pub fn server_error(description: impl Into<Cow<'static, str>>) -> Self {
         Self::new("server_error", description, 400)
@@ -81,23 +88,31 @@ impl OAuth2Error {
     /// request.
     #[must_use]
     pub fn with_state(mut self, state: Option<&str>) -> Self {
-        self.state = state.filter(|state| !state.is_empty()).map(str::to_owned);
+        if self.with_request {
+            self.state = state.filter(|state| !state.is_empty()).map(str::to_owned);
+        }
         self
+    }
+
+    /// `error.twotuples`: `error`, then `error_description` and `state` when there are.
+    pub fn twotuples(&self) -> Vec<(&'static str, &str)> {
+        let mut pairs = vec![("error", self.error)];
+        if !self.description.is_empty() {
+            pairs.push(("error_description", self.description.as_ref()));
+        }
+        if let Some(state) = &self.state {
+            pairs.push(("state", state.as_str()));
+        }
+        pairs
     }
 
     /// `error.json`: `json.dumps(dict(twotuples))`.
     pub fn json(&self) -> String {
-        let mut body = Map::new();
-        body.insert("error".to_owned(), Value::from(self.error));
-        if !self.description.is_empty() {
-            body.insert(
-                "error_description".to_owned(),
-                Value::from(self.description.as_ref()),
-            );
-        }
-        if let Some(state) = &self.state {
-            body.insert("state".to_owned(), Value::from(state.as_str()));
-        }
+        let body: Map<String, Value> = self
+            .twotuples()
+            .into_iter()
+            .map(|(key, value)| (key.to_owned(), Value::from(value)))
+            .collect();
         dumps(&Value::Object(body))
     }
 

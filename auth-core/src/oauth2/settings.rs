@@ -170,10 +170,17 @@ impl OAuth2Settings {
                 .map(str::to_owned)
                 .ok_or_else(|| fail(format!("{name} must be a string")))
         };
+        // A lifetime beyond a thousand years cannot be added to a date: refused here rather than
+        // on every request that would issue a token.
         let seconds = |name: &str, value: &Value| {
             value
                 .as_i64()
-                .ok_or_else(|| fail(format!("{name} must be a whole number of seconds")))
+                .filter(|seconds| seconds.unsigned_abs() <= 1_000 * 366 * 86_400)
+                .ok_or_else(|| {
+                    fail(format!(
+                        "{name} must be a whole number of seconds, at most a thousand years"
+                    ))
+                })
         };
         let duration = |name: &str, value: &Value| {
             u64::try_from(seconds(name, value)?)

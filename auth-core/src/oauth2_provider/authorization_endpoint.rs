@@ -41,8 +41,9 @@ use super::bearer_token::generate_token;
 use super::redirect_uri::{default_redirect_uri, is_absolute_uri, redirect_uri_allowed};
 use super::token_request::scope_to_list;
 
-/// What the endpoint answers.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What the endpoint answers. `Debug` shows neither locations (they carry codes) nor pages
+/// (they carry CSRF tokens).
+#[derive(Clone, PartialEq, Eq)]
 pub enum AuthorizationAnswer {
     /// `302` to this location.
     Redirect(String),
@@ -54,6 +55,17 @@ pub enum AuthorizationAnswer {
     /// A `JsonResponse` (`application/json`): `prompt=create`, which DOT does not support
     /// without its registration setting.
     Json(u16, String),
+}
+
+impl std::fmt::Debug for AuthorizationAnswer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Redirect(_) => f.write_str("Redirect(..)"),
+            Self::Page(status, _) => f.debug_tuple("Page").field(status).finish_non_exhaustive(),
+            Self::DisallowedRedirect => f.write_str("DisallowedRedirect"),
+            Self::Json(status, body) => f.debug_tuple("Json").field(status).field(body).finish(),
+        }
+    }
 }
 
 /// One request to the endpoint.
@@ -128,15 +140,29 @@ struct Validated {
 /// An error oauthlib redirects: `redirect_uri` plus `?` or `&` and its two-tuples
 /// (DOT's `OAuthLibMixin.error_response`).
 fn error_location(redirect_uri: &str, error: &OAuth2Error) -> String {
-    let mut pairs = vec![("error", error.error)];
-    if !error.description.is_empty() {
-        pairs.push(("error_description", error.description.as_ref()));
-    }
-    if let Some(state) = &error.state {
-        pairs.push(("state", state.as_str()));
-    }
     let separator = if redirect_uri.contains('?') { '&' } else { '?' };
-    format!("{redirect_uri}{separator}{}", urlencode(pairs))
+    format!("{redirect_uri}{separator}{}", urlencode(error.twotuples()))
+}
+
+/// The fatal page for a query string oauthlib cannot parse (a 500 in DOT).
+fn unparsable_query() -> AuthorizationAnswer {
+    AuthorizationAnswer::Page(
+        400,
+        error_page("invalid_request", "Unable to parse query string"),
+    )
+}
+
+/// oauthlib's duplicate check: the first of these parameters given more than once.
+fn duplicated(params: &Params) -> Option<&'static str> {
+    [
+        "client_id",
+        "response_type",
+        "redirect_uri",
+        "scope",
+        "state",
+    ]
+    .into_iter()
+    .find(|name| params.all(name).len() > 1)
 }
 
 /// oauthlib's `add_params_to_uri` (the query re-encoded with the parameters added).
@@ -184,21 +210,11 @@ async fn validate(
     duplicates_checked: bool,
 ) -> Result<Result<Validated, Refusal>, ApiError> {
     let settings = &env.settings().oauth2;
-    if duplicates_checked {
-        for name in [
-            "client_id",
-            "response_type",
-            "redirect_uri",
-            "scope",
-            "state",
-        ] {
-            if params.all(name).len() > 1 {
-                return Ok(Err(Refusal::Fatal(
-                    "invalid_request",
-                    format!("Duplicate {name} parameter."),
-                )));
-            }
-        }
+    if duplicates_checked && let Some(name) = duplicated(params) {
+        return Ok(Err(Refusal::Fatal(
+            "invalid_request",
+            format!("Duplicate {name} parameter."),
+        )));
     }
     let Some(client_id) = params.get("client_id").filter(|id| !id.is_empty()) else {
         return Ok(Err(Refusal::Fatal(
@@ -392,11 +408,9 @@ pub async fn authorize(
     request: &AuthorizationRequest<'_>,
 ) -> Result<AuthorizationAnswer, ApiError> {
     // The query as oauthlib parses it; one it cannot parse is refused (a 500 in DOT).
+    // `parse_qsl(strict_parsing=True)`: every field has `=` (an empty one is refused too).
     let query_ok = !has_invalid_hex_escape(request.query)
-        && request
-            .query
-            .split('&')
-            .all(|field| field.is_empty() || field.contains('='));
+        && (request.query.is_empty() || request.query.split('&').all(|field| field.contains('=')));
     let query = Params {
         pairs: form_urlencoded::parse(request.query.as_bytes())
             .map(|(key, value)| (key.into_owned(), value.into_owned()))
@@ -409,10 +423,7 @@ pub async fn authorize(
         return consent(env, request, user, query, query_ok).await;
     }
     if !query_ok {
-        return Ok(AuthorizationAnswer::Page(
-            400,
-            error_page("invalid_request", "Unable to parse query string"),
-        ));
+        return Ok(unparsable_query());
     }
     let validated = match validate(env, &query, true).await? {
         Ok(validated) => validated,
@@ -559,10 +570,7 @@ async fn anonymous(
     let prompt: Vec<&str> = python_split(query.get("prompt").unwrap_or("")).collect();
     if prompt.contains(&"none") {
         if !query_ok {
-            return Ok(AuthorizationAnswer::Page(
-                400,
-                error_page("invalid_request", "Unable to parse query string"),
-            ));
+            return Ok(unparsable_query());
         }
         let validated = match validate(env, query, true).await? {
             Ok(validated) => validated,
@@ -668,24 +676,13 @@ async fn consent(
     // URI, response type, state and scopes; the PKCE challenge, nonce and claims when the form
     // has them.
     if !query_ok {
+        return Ok(unparsable_query());
+    }
+    if let Some(name) = duplicated(&query) {
         return Ok(AuthorizationAnswer::Page(
             400,
-            error_page("invalid_request", "Unable to parse query string"),
+            error_page("invalid_request", &format!("Duplicate {name} parameter.")),
         ));
-    }
-    for name in [
-        "client_id",
-        "response_type",
-        "redirect_uri",
-        "scope",
-        "state",
-    ] {
-        if query.all(name).len() > 1 {
-            return Ok(AuthorizationAnswer::Page(
-                400,
-                error_page("invalid_request", &format!("Duplicate {name} parameter.")),
-            ));
-        }
     }
     let mut pairs = query.pairs;
     let mut set = |name: &str, value: Option<String>| {
@@ -715,14 +712,10 @@ async fn consent(
         }
         // oauthlib's own redirect here: `add_params_to_uri`.
         Err(Refusal::Redirect(redirect_uri, error)) => {
-            let mut params = vec![("error", error.error)];
-            if !error.description.is_empty() {
-                params.push(("error_description", error.description.as_ref()));
-            }
-            if let Some(state) = &error.state {
-                params.push(("state", state.as_str()));
-            }
-            return Ok(redirect(env, add_params_to_uri(&redirect_uri, &params)));
+            return Ok(redirect(
+                env,
+                add_params_to_uri(&redirect_uri, &error.twotuples()),
+            ));
         }
     };
     let resources: Vec<String> = resources.iter().map(|uri| (*uri).to_owned()).collect();

@@ -36,8 +36,7 @@ pub const HIDDEN_FIELDS: [&str; 10] = [
     "resource",
 ];
 
-/// The consent form's content.
-#[derive(Debug)]
+/// The consent form's content. `Debug` never shows the CSRF token.
 pub struct ConsentPage<'a> {
     /// `application.name` (none when a submitted form was invalid: DOT then has no
     /// application in the context).
@@ -50,6 +49,15 @@ pub struct ConsentPage<'a> {
     pub scope_descriptions: &'a [String],
     /// The fields a submitted form lacked (`{{ form.errors }}`), in the form's order.
     pub missing_fields: &'a [&'a str],
+}
+
+impl std::fmt::Debug for ConsentPage<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConsentPage")
+            .field("application_name", &self.application_name)
+            .field("missing_fields", &self.missing_fields)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ConsentPage<'_> {

@@ -11,8 +11,10 @@
 //! both pass validation, and its issue tracker has a long line of `IntegrityError`,
 //! `DoesNotExist` and double-issuance reports about this path. Here the old refresh token is
 //! revoked by `UPDATE … WHERE id = ? AND revoked IS NULL` as the transaction's first statement:
-//! exactly one request wins it and issues the new pair; a loser is answered as DOT answers a
-//! reuse (the pair already issued, inside the grace period; `invalid_grant` outside it).
+//! exactly one request wins it and issues the new pair. A loser (it validated the token while it
+//! was live) is answered the pair the winner issued, as DOT answers the requests that validated
+//! before its rotation committed; `invalid_grant` when that pair is gone or cannot be read again
+//! (hashed storage).
 //!
 //! **Divergences from DOT**, each safer:
 //! * Outside the refresh grant a `refresh_token` field of the request is ignored. DOT, with
@@ -34,7 +36,7 @@ use crate::compat::python::uuid::uuid4;
 use crate::django::signing::get_random_string;
 use crate::environment::Environment;
 use crate::error::ApiError;
-use crate::store::oauth2_access_token::{self, NewAccessToken};
+use crate::store::oauth2_access_token::{self, NewAccessToken, Resource};
 use crate::store::oauth2_application::Application;
 use crate::store::oauth2_refresh_token::{self, NewRefreshToken, RefreshToken};
 use crate::store::user_id::UserId;
@@ -52,8 +54,7 @@ pub fn generate_token() -> String {
     get_random_string(30, TOKEN_CHARACTERS)
 }
 
-/// How the grant's request relates to refresh tokens.
-#[derive(Debug)]
+/// How the grant's request relates to refresh tokens. `Debug` never shows the presented token.
 pub enum RefreshMode<'a> {
     /// The client-credentials grant: an access token only.
     None,
@@ -68,6 +69,19 @@ pub enum RefreshMode<'a> {
     },
 }
 
+impl std::fmt::Debug for RefreshMode<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::None => f.write_str("None"),
+            Self::NewPair => f.write_str("NewPair"),
+            Self::Refresh { token, .. } => f
+                .debug_struct("Refresh")
+                .field("token", token)
+                .finish_non_exhaustive(),
+        }
+    }
+}
+
 /// What a grant validated: who gets which token.
 #[derive(Debug)]
 pub struct TokenGrant<'a> {
@@ -80,7 +94,7 @@ pub struct TokenGrant<'a> {
     /// The request's `resource` values.
     pub requested_resources: Vec<&'a str>,
     /// The resources of the authorization code (the authorization-code grant).
-    pub grant_resources: Option<&'a [String]>,
+    pub grant_resources: Option<&'a Resource>,
     /// Refresh tokens.
     pub refresh: RefreshMode<'a>,
     /// The authorization code redeemed (the authorization-code grant): deleted in the
@@ -94,14 +108,26 @@ pub struct TokenGrant<'a> {
     pub allow_origin: Option<&'a str>,
 }
 
-/// The answer of the token endpoint to a grant that validated.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The answer of the token endpoint to a grant that validated. `Debug` never shows the tokens.
+#[derive(Clone, PartialEq, Eq)]
 pub enum TokenAnswer {
     /// 200 with the token dictionary, and the CORS origin to allow.
     Issued(String, Option<String>),
     /// An error raised while saving (`save_token`), which oauthlib does not turn into a
     /// response with its JSON headers: DOT answers it with only the error's own headers.
     Refused(OAuth2Error),
+}
+
+impl std::fmt::Debug for TokenAnswer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Issued(_, origin) => f
+                .debug_tuple("Issued")
+                .field(origin)
+                .finish_non_exhaustive(),
+            Self::Refused(error) => f.debug_tuple("Refused").field(error).finish(),
+        }
+    }
 }
 
 /// The token dictionary's JSON.
@@ -150,7 +176,21 @@ fn resources(grant: &TokenGrant<'_>) -> Result<Vec<String>, OAuth2Error> {
         values => values.iter().map(|value| (*value).to_owned()).collect(),
     };
     check_uris(&resource, state)?;
-    if let Some(granted) = grant.grant_resources {
+    // A stored restriction that is not a list of strings is never inherited (DOT's validation
+    // of inherited values refuses it; reading it as "none" would widen the token).
+    let unreadable = grant
+        .grant_resources
+        .is_some_and(|granted| granted.unreadable)
+        || matches!(&grant.refresh, RefreshMode::Refresh { token, .. } if token.resource.unreadable);
+    if unreadable {
+        return Err(invalid_target(
+            "The resource '' is not a valid resource indicator: it must be an absolute URI with a \
+             scheme and host."
+                .to_owned(),
+            state,
+        ));
+    }
+    if let Some(granted) = grant.grant_resources.map(|granted| granted.uris.as_slice()) {
         if !resource.is_empty() && !granted.is_empty() {
             if let Some(uri) = resource.iter().find(|uri| !granted.contains(uri)) {
                 return Err(invalid_target(
@@ -193,10 +233,10 @@ pub async fn create_and_save(
     env: &Environment,
     settings: &OAuth2Settings,
     grant: &TokenGrant<'_>,
-) -> Result<TokenAnswer, ApiError> {
+) -> Result<Result<TokenAnswer, OAuth2Error>, ApiError> {
     let resource = match resources(grant) {
         Ok(resource) => resource,
-        Err(error) => return Ok(TokenAnswer::Refused(error)),
+        Err(error) => return Ok(Ok(TokenAnswer::Refused(error))),
     };
     let now = crate::store::datetime::truncate(env.services().clock().now());
     // oauthlib's `BearerToken`: `expires_in or 3600`.
@@ -254,9 +294,9 @@ pub async fn create_and_save(
                 if !consumed {
                     // Redeemed by a concurrent request: DOT's `invalidate_authorization_code`
                     // error, here before any token exists.
-                    return Ok(TokenAnswer::Refused(
+                    return Ok(Ok(TokenAnswer::Refused(
                         OAuth2Error::invalid_grant("").with_state(grant.state),
-                    ));
+                    )));
                 }
             }
             issue_pair(&txn, &new_access, new_refresh, now)
@@ -272,10 +312,9 @@ pub async fn create_and_save(
                     let renewed = oauth2_access_token::renew(db, access_token_id, &new_access, now)
                         .await
                         .map_err(ApiError::store_failure)?;
+                    // Gone meanwhile (revoked): answered as a refresh token that is not valid.
                     let Some(old) = renewed else {
-                        return Ok(TokenAnswer::Refused(
-                            OAuth2Error::invalid_grant("").with_state(grant.state),
-                        ));
+                        return Ok(Err(OAuth2Error::invalid_grant("").with_state(grant.state)));
                     };
                     forget_access_tokens(env, [old]);
                     token_json(&access_token, expires_in, &scope, Some(presented))
@@ -294,18 +333,16 @@ pub async fn create_and_save(
                         scope,
                     } => token_json(&access_token, expires_in, &scope, Some(&refresh_token)),
                     Rotation::Lost => {
-                        return Ok(TokenAnswer::Refused(
-                            OAuth2Error::invalid_grant("").with_state(grant.state),
-                        ));
+                        return Ok(Err(OAuth2Error::invalid_grant("").with_state(grant.state)));
                     }
                 },
             }
         }
     };
-    Ok(TokenAnswer::Issued(
+    Ok(Ok(TokenAnswer::Issued(
         answer,
         grant.allow_origin.map(str::to_owned),
-    ))
+    )))
 }
 
 /// What rotating a refresh token came to.

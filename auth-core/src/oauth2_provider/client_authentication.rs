@@ -20,7 +20,9 @@
 //!   stored secret is the hash of `""` (an application saved with an empty secret), which makes
 //!   such a confidential client a public one. `OAuth2Settings::accept_empty_client_secrets`
 //!   restores DOT's check.
-//! * An unknown client id given with a secret costs one password hash, as a known one does.
+//!
+//! An unknown client id is answered without hashing, as DOT answers it: client ids are public
+//! identifiers, and hashing for one would let anyone spend the hashing threads.
 
 use crate::compat::python::binascii::a2b_base64;
 use crate::compat::python::text::latin1;
@@ -108,22 +110,6 @@ async fn check_secret(
     }
 }
 
-/// The application `client_id` names; for a name that names none, one password hash against
-/// a dummy value when a secret was given, so that an unknown client costs what a known one
-/// does (DOT answers it at once, which tells client ids apart by timing).
-async fn load_timed(
-    env: &Environment,
-    client_id: &str,
-    secret: &str,
-) -> Result<Option<Application>, ApiError> {
-    let found = load(env, client_id).await?;
-    if found.is_none() && !secret.is_empty() {
-        let dummy = env.settings().password_hashers.dummy().to_owned();
-        std::hint::black_box(crate::accounts::check_password(env, secret, &dummy).await?);
-    }
-    Ok(found)
-}
-
 /// `authenticate_client`: Basic, then the body; the authenticated application (DOT's
 /// introspection view accepts any client that authenticates so).
 pub async fn authenticate_client(
@@ -132,7 +118,7 @@ pub async fn authenticate_client(
 ) -> Result<Option<Application>, ApiError> {
     if let Some((client_id, client_secret)) =
         basic_auth_string(credentials.authorization).and_then(|auth| decode_basic(&auth))
-        && let Some(application) = load_timed(env, &client_id, &client_secret).await?
+        && let Some(application) = load(env, &client_id).await?
         && check_secret(env, &client_secret, &application).await?
     {
         return Ok(Some(application));
@@ -141,7 +127,7 @@ pub async fn authenticate_client(
         return Ok(None);
     };
     let secret = credentials.client_secret.unwrap_or("");
-    let Some(application) = load_timed(env, client_id, secret).await? else {
+    let Some(application) = load(env, client_id).await? else {
         return Ok(None);
     };
     Ok(check_secret(env, secret, &application)
@@ -229,7 +215,8 @@ pub async fn validate_client_confidential(
     };
     match credentials.client_id {
         Some(client_id) if !client_id.is_empty() && client_id != application.client_id => Ok(Err(
-            OAuth2Error::server_error("Discrepency found between client identifier"),
+            OAuth2Error::server_error("Discrepency found between client identifier")
+                .without_request(),
         )),
         _ => Ok(Ok(application)),
     }

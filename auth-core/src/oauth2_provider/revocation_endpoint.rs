@@ -57,7 +57,10 @@ pub async fn create_revocation_response(
 }
 
 /// DOT's `revoke_token` for the client `application_id`: the checksums of the access tokens
-/// deleted.
+/// deleted. The lookups run outside any transaction; each revocation is a transaction whose
+/// first statement writes (`claim`, or the `SET_NULL` of a lone access token), so that SQLite
+/// takes its write lock at once, and that a concurrent revocation or rotation of the same token
+/// makes this one do nothing.
 async fn revoke_token(
     env: &Environment,
     checksum: &str,
@@ -65,38 +68,42 @@ async fn revoke_token(
     refresh_first: bool,
 ) -> Result<Vec<String>, sea_orm::DbErr> {
     let now = crate::store::datetime::truncate(env.services().clock().now());
-    let txn = env.db().begin().await?;
-    let mut deleted = Vec::new();
+    let db = env.db();
     // The hinted type first; the other only when the first finds nothing.
     let (access_id, refresh_rows) = if refresh_first {
-        let rows = oauth2_refresh_token::for_client(&txn, checksum, application_id).await?;
+        let rows = oauth2_refresh_token::for_client(db, checksum, application_id).await?;
         let access_id = if rows.is_empty() {
-            oauth2_access_token::id_for_client(&txn, checksum, application_id).await?
+            oauth2_access_token::id_for_client(db, checksum, application_id).await?
         } else {
             None
         };
         (access_id, rows)
     } else {
-        match oauth2_access_token::id_for_client(&txn, checksum, application_id).await? {
+        match oauth2_access_token::id_for_client(db, checksum, application_id).await? {
             Some(id) => (Some(id), Vec::new()),
             None => (
                 None,
-                oauth2_refresh_token::for_client(&txn, checksum, application_id).await?,
+                oauth2_refresh_token::for_client(db, checksum, application_id).await?,
             ),
         }
     };
+    let mut deleted = Vec::new();
     if let Some(access_id) = access_id {
         // `revoke_access_token`: through the refresh token holding it, else alone.
-        match oauth2_refresh_token::holder(&txn, access_id).await? {
+        let holder = oauth2_refresh_token::holder(db, access_id).await?;
+        let txn = db.begin().await?;
+        match holder {
             Some(held) => deleted.extend(oauth2_refresh_token::revoke_held(&txn, held, now).await?),
             None => {
                 deleted.extend(oauth2_refresh_token::delete_access_token(&txn, access_id).await?)
             }
         }
+        txn.commit().await?;
     }
     for held in refresh_rows {
+        let txn = db.begin().await?;
         deleted.extend(oauth2_refresh_token::revoke_held(&txn, held, now).await?);
+        txn.commit().await?;
     }
-    txn.commit().await?;
     Ok(deleted)
 }

@@ -27,8 +27,9 @@ use super::grant_types;
 use super::token_request::TokenRequest;
 use crate::oauth2::OAuth2Error;
 
-/// One answer of the token endpoint (and of the revocation endpoint's errors).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One answer of the token endpoint (and of the revocation endpoint's errors). `Debug` leaves
+/// the body out (it holds the tokens issued).
+#[derive(Clone, PartialEq, Eq)]
 pub struct EndpointResponse {
     /// The HTTP status.
     pub status: u16,
@@ -42,6 +43,17 @@ pub struct EndpointResponse {
     pub www_authenticate: Option<String>,
     /// `Access-Control-Allow-Origin`.
     pub allow_origin: Option<String>,
+}
+
+impl std::fmt::Debug for EndpointResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EndpointResponse")
+            .field("status", &self.status)
+            .field("json_headers", &self.json_headers)
+            .field("www_authenticate", &self.www_authenticate)
+            .field("allow_origin", &self.allow_origin)
+            .finish_non_exhaustive()
+    }
 }
 
 impl EndpointResponse {

@@ -148,6 +148,7 @@ pub(super) struct DjangoSettings {
     authentication_timeout: Option<Seconds>,
     hashing_threads: Option<usize>,
     deny_by_default: Option<bool>,
+    login_url: Option<String>,
     // The packages' dicts.
     rest_framework: Option<RestFramework>,
     simple_jwt: Option<toml::Table>,
@@ -458,6 +459,9 @@ impl DjangoSettings {
         if let Some(oauth2) = self.oauth2_provider {
             builder = oauth2_provider_settings(builder, oauth2, origins)?;
         }
+        if let Some(login_url) = self.login_url {
+            builder = login_url_setting(builder, login_url, origins)?;
+        }
         Ok(builder)
     }
 }
@@ -621,6 +625,30 @@ fn oauth2_provider_settings(
     crate::oauth2::OAuth2Settings::from_oauth2_provider(&json(table))
         .map(|settings| builder.oauth2(settings))
         .map_err(|error| origins.error("OAUTH2_PROVIDER", error.to_string()))
+}
+
+/// Django's `LOGIN_URL`: where DOT's authorization step sends anonymous users.
+#[cfg(feature = "oauth2")]
+fn login_url_setting(
+    builder: AuthSettingsBuilder,
+    login_url: String,
+    _origins: &Origins,
+) -> Result<AuthSettingsBuilder, SettingsFileError> {
+    let mut oauth2 = builder.settings().oauth2.clone();
+    oauth2.login_url = login_url;
+    Ok(builder.oauth2(oauth2))
+}
+
+#[cfg(not(feature = "oauth2"))]
+fn login_url_setting(
+    _builder: AuthSettingsBuilder,
+    _login_url: String,
+    origins: &Origins,
+) -> Result<AuthSettingsBuilder, SettingsFileError> {
+    Err(origins.error(
+        "LOGIN_URL",
+        "this build has no `oauth2` feature (its only reader)",
+    ))
 }
 
 #[cfg(not(feature = "oauth2"))]

@@ -44,6 +44,10 @@ pub struct Resource {
     /// not a list (DOT never writes one) restricts the token to nothing here, where DOT would
     /// iterate it or fail with a server error.
     pub restricted: bool,
+    /// Whether the restriction is not a list of strings (a truthy value that is not a list, a
+    /// member that is not a string, text that is not JSON): a token issued from it may not
+    /// inherit it, as DOT's validation of inherited resources refuses it.
+    pub unreadable: bool,
 }
 
 impl Resource {
@@ -54,23 +58,30 @@ impl Resource {
             return Self::default();
         };
         match serde_json::from_str::<serde_json::Value>(text) {
-            Ok(serde_json::Value::Array(items)) => Self {
-                restricted: !items.is_empty(),
-                uris: items
+            Ok(serde_json::Value::Array(items)) => {
+                let count = items.len();
+                let uris: Vec<String> = items
                     .into_iter()
                     .filter_map(|item| match item {
                         serde_json::Value::String(uri) => Some(uri),
                         _ => None,
                     })
-                    .collect(),
-            },
+                    .collect();
+                Self {
+                    restricted: count > 0,
+                    unreadable: uris.len() != count,
+                    uris,
+                }
+            }
             Ok(value) => Self {
                 uris: Vec::new(),
                 restricted: is_truthy(&value),
+                unreadable: is_truthy(&value),
             },
             Err(_) => Self {
                 uris: Vec::new(),
                 restricted: true,
+                unreadable: true,
             },
         }
     }

@@ -192,9 +192,7 @@ pub async fn delete_access_token<C: ConnectionTrait>(
     db: &C,
     id: i64,
 ) -> Result<Option<String>, DbErr> {
-    let Some(old) = checksum_of(db, id).await? else {
-        return Ok(None);
-    };
+    // Django's `SET_NULL` on the refresh tokens' pointer: a write first (see `revoke_family`).
     let detach = Query::update()
         .table(Alias::new(TABLE))
         .value(
@@ -204,6 +202,9 @@ pub async fn delete_access_token<C: ConnectionTrait>(
         .and_where(Expr::col(Alias::new("access_token_id")).eq(id))
         .to_owned();
     db.execute(&detach).await?;
+    let Some(old) = checksum_of(db, id).await? else {
+        return Ok(None);
+    };
     let delete = Query::delete()
         .from_table(Alias::new(ACCESS))
         .and_where(Expr::col(Alias::new("id")).eq(id))
@@ -273,16 +274,6 @@ pub async fn revoke_held<C: ConnectionTrait>(
     }
 }
 
-/// `RefreshToken.revoke()`: the token marked revoked and its access token deleted, when it is
-/// live; nothing otherwise. The deleted access token's checksum.
-pub async fn revoke<C: ConnectionTrait>(
-    db: &C,
-    token: &RefreshToken,
-    now: DateTime<Utc>,
-) -> Result<Option<String>, DbErr> {
-    revoke_held(db, (token.id, token.access_token_id), now).await
-}
-
 /// `RefreshToken.revoke_family(family)`: every live token of the family revoked, and every
 /// access token a member of the family holds deleted. The deleted access tokens' checksums.
 pub async fn revoke_family<C: ConnectionTrait>(
@@ -293,35 +284,10 @@ pub async fn revoke_family<C: ConnectionTrait>(
     let backend = db.get_database_backend();
     let at = Expr::value(super::datetime::value(db, now));
     let in_family = || Expr::col(Alias::new("token_family")).eq(uuid_value(backend, family));
-    // The access tokens first: the update below clears the pointers to them. Read through a
-    // derived table, since MySQL refuses a subquery on a table the statement changes.
-    let held = Query::select()
-        .column(Alias::new("access_token_id"))
-        .from_subquery(
-            Query::select()
-                .column(Alias::new("access_token_id"))
-                .from(Alias::new(TABLE))
-                .and_where(in_family())
-                .and_where(Expr::col(Alias::new("access_token_id")).is_not_null())
-                .to_owned(),
-            Alias::new("held"),
-        )
-        .to_owned();
-    // `SET_NULL` on the refresh tokens' pointer, as Django's delete does.
-    let detach = Query::update()
-        .table(Alias::new(TABLE))
-        .value(
-            Alias::new("access_token_id"),
-            Expr::value(Option::<i64>::None),
-        )
-        .and_where(in_family())
-        .to_owned();
-    let ids: Vec<i64> = db
-        .query_all(&held)
-        .await?
-        .iter()
-        .map(|row| row.try_get_by_index::<i64>(0))
-        .collect::<Result<_, _>>()?;
+    // The revocation first (a write as the transaction's first statement, so SQLite takes its
+    // lock at once rather than failing to upgrade a read); the family's access tokens are read
+    // after it, so that a member a concurrent rotation added is caught too (DOT re-reads the
+    // family for the same reason).
     let revoke = Query::update()
         .table(Alias::new(TABLE))
         .value(Alias::new("revoked"), at.clone())
@@ -330,7 +296,18 @@ pub async fn revoke_family<C: ConnectionTrait>(
         .and_where(Expr::col(Alias::new("revoked")).is_null())
         .to_owned();
     db.execute(&revoke).await?;
-    db.execute(&detach).await?;
+    let held = Query::select()
+        .column(Alias::new("access_token_id"))
+        .from(Alias::new(TABLE))
+        .and_where(in_family())
+        .and_where(Expr::col(Alias::new("access_token_id")).is_not_null())
+        .to_owned();
+    let ids: Vec<i64> = db
+        .query_all(&held)
+        .await?
+        .iter()
+        .map(|row| row.try_get_by_index::<i64>(0))
+        .collect::<Result<_, _>>()?;
     let mut deleted = Vec::with_capacity(ids.len());
     for id in ids {
         deleted.extend(delete_access_token(db, id).await?);

@@ -1455,3 +1455,42 @@ async fn the_password_grant_is_throttled_as_the_login_endpoints_are() {
     .await;
     assert_eq!(answer.status, 200);
 }
+
+#[actix_web::test]
+async fn a_stored_restriction_that_is_not_a_list_of_uris_is_never_inherited() {
+    let suite = start(OAuth2Settings::default()).await;
+    let (_, refresh) = pair(&suite.app).await;
+    suite
+        .db
+        .execute_unprepared(
+            r#"UPDATE oauth2_provider_refreshtoken SET resource = '"https://x.example/"'"#,
+        )
+        .await
+        .unwrap();
+    let answer = token(&suite.app, PW, &refresh_fields(&refresh)).await;
+    assert_eq!(answer.status, 400);
+    assert!(
+        answer.body.starts_with(r#"{"error": "invalid_target""#),
+        "{}",
+        answer.body
+    );
+}
+
+#[actix_web::test]
+async fn introspection_reads_client_credentials_from_a_form_only_on_post() {
+    let suite = start(OAuth2Settings::default()).await;
+    let (access, _) = pair(&suite.app).await;
+    let form_fields = [
+        ("token", access.as_str()),
+        ("client_id", "cc-client"),
+        ("client_secret", "cc-secret"),
+    ];
+    let put = TestRequest::put()
+        .uri("/o/introspect/")
+        .set_form(form_fields);
+    assert_eq!(call(&suite.app, put).await.status, 403);
+    let post = TestRequest::post()
+        .uri("/o/introspect/")
+        .set_form(form_fields);
+    assert_eq!(call(&suite.app, post).await.status, 200);
+}

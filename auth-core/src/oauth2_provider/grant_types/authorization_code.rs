@@ -106,7 +106,11 @@ pub async fn create_token_response(
         Some(uri) => uri,
         None => match default_redirect_uri(&application) {
             Some(uri) => uri,
-            None => return fail(OAuth2Error::invalid_request("Missing redirect URI.")),
+            None => {
+                return Ok(Err(
+                    OAuth2Error::invalid_request("Missing redirect URI.").without_request()
+                ));
+            }
         },
     };
     // `confirm_redirect_uri`: exactly the URI the authorization request used.
@@ -119,13 +123,13 @@ pub async fn create_token_response(
         // `grant.scope.split(" ")`.
         scopes: grant.scope.split(' ').map(str::to_owned).collect(),
         requested_resources: request.resources(),
-        grant_resources: Some(&grant.resource.uris),
+        grant_resources: Some(&grant.resource),
         refresh: RefreshMode::NewPair,
         consumes: Some(grant.id),
         state,
         allow_origin: request.allowed_origin(&application),
     };
-    create_and_save(env, settings, &token_grant).await.map(Ok)
+    create_and_save(env, settings, &token_grant).await
 }
 
 #[cfg(test)]

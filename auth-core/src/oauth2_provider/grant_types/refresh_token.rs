@@ -174,5 +174,5 @@ pub async fn create_token_response(
         state,
         allow_origin: request.allowed_origin(&application),
     };
-    create_and_save(env, settings, &grant).await.map(Ok)
+    create_and_save(env, settings, &grant).await
 }

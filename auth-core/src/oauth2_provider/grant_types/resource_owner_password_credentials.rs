@@ -84,5 +84,5 @@ pub async fn create_token_response(
         state,
         allow_origin: None,
     };
-    create_and_save(env, settings, &grant).await.map(Ok)
+    create_and_save(env, settings, &grant).await
 }
