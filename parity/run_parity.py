@@ -3734,7 +3734,10 @@ def oauth2_provider_runs(argv) -> int:
         code = main(rest + ["--group", "oauth2-provider"] + (["--oauth2-provider", config] if config else []))
         summary.append(f"{config or '(base settings)'}: {'ok' if code == 0 else 'FAILED'}")
         status |= code
+    passed = sum(line.endswith(": ok") for line in summary)
+    # The last line is the one tests/parity.rs shows.
     print("\n" + "\n".join(summary))
+    print(f"oauth2-provider group: {passed} of {len(summary)} OAUTH2_PROVIDER configurations passed")
     return 1 if status else 0
 
 

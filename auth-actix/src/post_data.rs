@@ -170,12 +170,9 @@ async fn read_all(mut payload: actix_web::web::Payload, limit: usize) -> Result<
     Ok(body.freeze())
 }
 
-/// Parses `body` as DRF's default parsers would for `request`'s content type.
-pub(crate) async fn parse(request: &HttpRequest, body: Bytes) -> PostData {
-    // An empty body is never parsed (DRF's `_load_data_and_files` with no stream).
-    if body.is_empty() {
-        return PostData::NoFields;
-    }
+/// The request's `Content-Type` (lossy text, empty when absent) and its media type, trimmed and
+/// lower-cased, as Django's `parse_header_parameters` reads it.
+fn content_type(request: &HttpRequest) -> (String, String) {
     let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -187,6 +184,16 @@ pub(crate) async fn parse(request: &HttpRequest, body: Bytes) -> PostData {
         .unwrap_or_default()
         .trim()
         .to_ascii_lowercase();
+    (content_type, media_type)
+}
+
+/// Parses `body` as DRF's default parsers would for `request`'s content type.
+pub(crate) async fn parse(request: &HttpRequest, body: Bytes) -> PostData {
+    // An empty body is never parsed (DRF's `_load_data_and_files` with no stream).
+    if body.is_empty() {
+        return PostData::NoFields;
+    }
+    let (content_type, media_type) = content_type(request);
     match media_type.as_str() {
         "application/json" => match json_parser::parse(&body) {
             Ok(_) => PostData::NoFields,
@@ -212,17 +219,7 @@ pub(crate) async fn django_post(
     request: &HttpRequest,
     body: Bytes,
 ) -> Result<Vec<(String, String)>, ApiError> {
-    let content_type = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
-        .unwrap_or_default();
-    let media_type = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
+    let (content_type, media_type) = content_type(request);
     let too_many = || ApiError::new(auth_core::ErrorKind::TooManyFieldsSent);
     // RFC 1866: a form body is UTF-8; a `charset` Python knows that is not `utf-8` is Django's
     // `BadRequest` (an unknown one is ignored), whatever the body.

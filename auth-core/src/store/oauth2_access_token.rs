@@ -316,11 +316,19 @@ pub async fn insert<C: ConnectionTrait>(
             resource_value(backend, new.resource),
         ])
         .map_err(|error| DbErr::Custom(error.to_string()))?;
-    if backend == DbBackend::MySql {
-        // MySQL has no RETURNING; its driver reports the id.
+    insert_returning_id(db, insert).await
+}
+
+/// Runs `insert` and answers the new row's integer `id`: `RETURNING` where the backend has it,
+/// the driver's last insert id on MySQL.
+pub(super) async fn insert_returning_id<C: ConnectionTrait>(
+    db: &C,
+    mut insert: sea_orm::sea_query::InsertStatement,
+) -> Result<i64, DbErr> {
+    if db.get_database_backend() == DbBackend::MySql {
         let done = db.execute(&insert).await?;
         return i64::try_from(done.last_insert_id())
-            .map_err(|_| DbErr::Custom("inserted access token id out of range".to_owned()));
+            .map_err(|_| DbErr::Custom("inserted id out of range".to_owned()));
     }
     insert.returning(Query::returning().column(Alias::new("id")));
     let row = db

@@ -376,16 +376,5 @@ pub async fn insert<C: ConnectionTrait>(
             Expr::value(super::datetime::optional_value(db, None)),
         ])
         .map_err(|error| DbErr::Custom(error.to_string()))?;
-    if backend == DbBackend::MySql {
-        // MySQL has no RETURNING; its driver reports the id.
-        let done = db.execute(&insert).await?;
-        return i64::try_from(done.last_insert_id())
-            .map_err(|_| DbErr::Custom("inserted application id out of range".to_owned()));
-    }
-    insert.returning(Query::returning().column(Alias::new("id")));
-    let row = db
-        .query_one(&insert)
-        .await?
-        .ok_or_else(|| DbErr::Custom("INSERT … RETURNING gave no row".to_owned()))?;
-    row.try_get_by_index::<i64>(0)
+    super::oauth2_access_token::insert_returning_id(db, insert).await
 }
