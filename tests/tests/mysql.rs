@@ -1165,6 +1165,25 @@ async fn a_database_outage_is_a_bounded_generic_503_and_recovers_on_its_own() {
     database.drop().await;
 }
 
+/// DOT's provider under real concurrency on MariaDB: four instances, one pool each
+/// (`test_support::oauth2_race`).
+async fn concurrent_refreshes_and_redemptions_issue_one_pair_on_mariadb() {
+    let database = Database::create().await;
+    let settings = settings_builder()
+        .throttle_rate_none("login")
+        .build()
+        .unwrap();
+    let first = database.connect().await;
+    populate(&first, &settings).await;
+    let mut pools = Vec::new();
+    for _ in 0..4 {
+        pools.push(database.connect().await);
+    }
+    oauth2_race::concurrent_refreshes_and_redemptions_issue_one_pair(&settings, &first, pools)
+        .await;
+    database.drop().await;
+}
+
 fn main() {
     let django = django_python().map(drop);
     external::run_with(
@@ -1176,6 +1195,10 @@ fn main() {
             ),
             (
                 external_test!(token_basic_session_and_knox_authenticate_on_mariadb),
+                Ok(()),
+            ),
+            (
+                external_test!(concurrent_refreshes_and_redemptions_issue_one_pair_on_mariadb),
                 Ok(()),
             ),
             (

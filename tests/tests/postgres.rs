@@ -1257,6 +1257,25 @@ where
     }
 }
 
+/// DOT's provider under real concurrency on PostgreSQL: four instances, one pool each
+/// (`test_support::oauth2_race`).
+async fn concurrent_refreshes_and_redemptions_issue_one_pair_on_postgres() {
+    let schema = Schema::create().await;
+    let settings = settings_builder()
+        .throttle_rate_none("login")
+        .build()
+        .unwrap();
+    let first = schema.connect().await;
+    populate(&first, &settings).await;
+    let mut pools = Vec::new();
+    for _ in 0..4 {
+        pools.push(schema.connect().await);
+    }
+    oauth2_race::concurrent_refreshes_and_redemptions_issue_one_pair(&settings, &first, pools)
+        .await;
+    schema.drop().await;
+}
+
 fn main() {
     let django = django_python().map(drop);
     let tests = vec![
@@ -1270,6 +1289,7 @@ fn main() {
             three_instances_with_the_cache_on_refuse_what_one_revokes_within_milliseconds
         ),
         external_test!(with_redis_unreachable_the_cache_falls_back_to_its_ttl),
+        external_test!(concurrent_refreshes_and_redemptions_issue_one_pair_on_postgres),
     ];
     let mut tests: Vec<_> = tests.into_iter().map(|test| (test, Ok(()))).collect();
     tests.push((

@@ -267,11 +267,10 @@ impl fmt::Debug for NewAccessToken<'_> {
     }
 }
 
+/// The `user_id` value: an untyped `NULL` for none, which any key type (an integer or, on
+/// PostgreSQL, a `uuid`) accepts.
 fn user_value(backend: DbBackend, user_id: Option<UserId>) -> Expr {
-    user_id.map_or_else(
-        || Expr::value(Option::<i64>::None),
-        |id| id.sql_value(backend),
-    )
+    user_id.map_or_else(|| Expr::cust("NULL"), |id| id.sql_value(backend))
 }
 
 /// Inserts an access token as DOT's `_create_access_token` writes it; its id.

@@ -207,7 +207,8 @@ impl From<Row> for Application {
     }
 }
 
-fn select() -> sea_orm::sea_query::SelectStatement {
+/// The columns the library reads, the owner's key as [`UserId`] reads it on every backend.
+fn select(backend: DbBackend) -> sea_orm::sea_query::SelectStatement {
     let mut select = Query::select();
     select.from(Alias::new(TABLE)).columns(
         [
@@ -218,12 +219,15 @@ fn select() -> sea_orm::sea_query::SelectStatement {
             "authorization_grant_type",
             "redirect_uris",
             "name",
-            "user_id",
             "skip_authorization",
             "algorithm",
             "allowed_origins",
         ]
         .map(Alias::new),
+    );
+    select.expr_as(
+        super::user_id::readable(backend, Expr::col(Alias::new("user_id"))),
+        Alias::new("user_id"),
     );
     select
 }
@@ -238,7 +242,7 @@ pub async fn by_client_id<C: ConnectionTrait>(
     if !super::storable::can_be_stored(client_id) {
         return Ok(None);
     }
-    let mut select = select();
+    let mut select = select(db.get_database_backend());
     select
         .and_where(Expr::col(Alias::new("client_id")).eq(client_id))
         .limit(1);
@@ -249,7 +253,7 @@ pub async fn by_client_id<C: ConnectionTrait>(
 
 /// The application with this primary key.
 pub async fn by_id<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<Application>, DbErr> {
-    let mut select = select();
+    let mut select = select(db.get_database_backend());
     select
         .and_where(Expr::col(Alias::new("id")).eq(id))
         .limit(1);
@@ -267,7 +271,7 @@ pub async fn client_id_exists<C: ConnectionTrait>(db: &C, client_id: &str) -> Re
 
 /// Every application, by primary key.
 pub async fn list<C: ConnectionTrait>(db: &C) -> Result<Vec<Application>, DbErr> {
-    let mut select = select();
+    let mut select = select(db.get_database_backend());
     select.order_by(Alias::new("id"), sea_orm::Order::Asc);
     db.query_all(&select)
         .await?

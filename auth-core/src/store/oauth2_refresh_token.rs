@@ -378,11 +378,10 @@ pub async fn insert<C: ConnectionTrait>(
             new.user_id.sql_value(backend),
             at(),
             at(),
-            Expr::value(Option::<String>::None),
-            new.token_family.map_or_else(
-                || Expr::value(Option::<String>::None),
-                |family| uuid_value(backend, family),
-            ),
+            // Untyped `NULL`s: PostgreSQL refuses a `text` one in a timestamp or `uuid` column.
+            Expr::cust("NULL"),
+            new.token_family
+                .map_or_else(|| Expr::cust("NULL"), |family| uuid_value(backend, family)),
             super::oauth2_access_token::resource_value(backend, new.resource),
         ])
         .map_err(|error| DbErr::Custom(error.to_string()))?

@@ -19,6 +19,7 @@ use auth_actix::{PolicyGuard, SessionMiddleware};
 pub mod external;
 pub mod live_server;
 mod logs;
+pub mod oauth2_race;
 pub mod permission_tables;
 pub mod tcp_proxy;
 
