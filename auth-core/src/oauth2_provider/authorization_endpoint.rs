@@ -175,7 +175,6 @@ fn add_params_to_uri(uri: &str, params: &[(&str, &str)]) -> String {
         .split_once('?')
         .unwrap_or((before_fragment, ""));
     let existing: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
-        .filter(|(key, value)| !(key.is_empty() && value.is_empty()))
         .map(|(key, value)| (key.into_owned(), value.into_owned()))
         .collect();
     let pairs = existing
@@ -304,7 +303,12 @@ async fn validate(
             }
             Some(method.to_owned())
         }
-        None => None,
+        // Without a challenge (`PKCE_REQUIRED` off) the method is stored as sent, as DOT's
+        // `request.code_challenge_method or ""` stores it.
+        None => params
+            .get("code_challenge_method")
+            .filter(|method| !method.is_empty())
+            .map(str::to_owned),
     };
     let scopes = match params.get("scope") {
         Some(scope) => scope_to_list(scope),
@@ -744,6 +748,11 @@ mod tests {
                 &[("code", "C"), ("state", "é")]
             ),
             "https://c.example/cb?a=+b&code=C&state=%C3%A9"
+        );
+        // oauthlib.common.add_params_to_uri: blank pairs kept, empty fields dropped.
+        assert_eq!(
+            add_params_to_uri("https://c.example/cb?=&a=&&b", &[("code", "C")]),
+            "https://c.example/cb?=&a=&b=&code=C"
         );
     }
 }
