@@ -3715,32 +3715,6 @@ def oauth2_provider_groups(provider: dict | None = None) -> list[Group]:
     return [Group("oauth2-provider", steps)]
 
 
-def oauth2_provider_runs(argv) -> int:
-    """`--oauth2-provider-runs`: the oauth2-provider group under each of OAUTH2_PROVIDER_PROVIDER_RUNS,
-    one after the other (each with its own servers and database)."""
-    rest, skip = [], False
-    for arg in argv:
-        if skip:
-            skip = False
-        elif arg in ("--oauth2-provider-runs",):
-            continue
-        elif arg in ("--group", "--oauth2-provider", "--db"):
-            skip = True
-        elif not arg.startswith(("--group=", "--oauth2-provider=", "--db=")):
-            rest.append(arg)
-    summary, status = [], 0
-    for config in OAUTH2_PROVIDER_PROVIDER_RUNS:
-        print(f"\n=== oauth2-provider group, OAUTH2_PROVIDER {config or '(base settings)'}", flush=True)
-        code = main(rest + ["--group", "oauth2-provider"] + (["--oauth2-provider", config] if config else []))
-        summary.append(f"{config or '(base settings)'}: {'ok' if code == 0 else 'FAILED'}")
-        status |= code
-    passed = sum(line.endswith(": ok") for line in summary)
-    # The last line is the one tests/parity.rs shows.
-    print("\n" + "\n".join(summary))
-    print(f"oauth2-provider group: {passed} of {len(summary)} OAUTH2_PROVIDER configurations passed")
-    return 1 if status else 0
-
-
 # --------------------------------------------------------------------------------------------------
 # django-oauth-toolkit's `/o/authorize/` (issue 21): the authorization-code flow's consent page
 #
@@ -5581,9 +5555,10 @@ def main(argv=None) -> int:
                              "(each on a fresh database); other options are passed on")
     args = parser.parse_args(argv)
     if args.oauth2_runs:
-        return oauth2_runs(argv if argv is not None else sys.argv[1:])
+        return group_runs(argv if argv is not None else sys.argv[1:], "--oauth2-runs", "oauth2", OAUTH2_PROVIDER_RUNS)
     if args.oauth2_provider_runs:
-        return oauth2_provider_runs(argv if argv is not None else sys.argv[1:])
+        return group_runs(argv if argv is not None else sys.argv[1:], "--oauth2-provider-runs", "oauth2-provider",
+                          OAUTH2_PROVIDER_PROVIDER_RUNS)
     global STRICT_HEADERS
     STRICT_HEADERS = not args.lenient_headers
 
@@ -5753,26 +5728,30 @@ def run_all(args, dj_port, rs_port, db_path, python, base_env) -> int:
     return 1 if failed else 0
 
 
-def oauth2_runs(argv) -> int:
-    """`--oauth2-runs`: the oauth2 group under each of OAUTH2_PROVIDER_RUNS, one after the other
-    (DOT reads its settings at start-up: each run has its own servers and database)."""
+def group_runs(argv, flag: str, group: str, configs) -> int:
+    """`--oauth2-runs` / `--oauth2-provider-runs`: `group` under each OAUTH2_PROVIDER configuration of
+    `configs`, one after the other (DOT reads its settings at start-up: each run has its own servers
+    and database); the other options of `argv` are passed on."""
     rest, skip = [], False
     for arg in argv:
         if skip:
             skip = False
-        elif arg in ("--oauth2-runs",):
+        elif arg == flag:
             continue
         elif arg in ("--group", "--oauth2-provider", "--db"):
             skip = True
         elif not arg.startswith(("--group=", "--oauth2-provider=", "--db=")):
             rest.append(arg)
     summary, status = [], 0
-    for config in OAUTH2_PROVIDER_RUNS:
-        print(f"\n=== oauth2 group, OAUTH2_PROVIDER {config or '(base settings)'}", flush=True)
-        code = main(rest + ["--group", "oauth2"] + (["--oauth2-provider", config] if config else []))
+    for config in configs:
+        print(f"\n=== {group} group, OAUTH2_PROVIDER {config or '(base settings)'}", flush=True)
+        code = main(rest + ["--group", group] + (["--oauth2-provider", config] if config else []))
         summary.append(f"{config or '(base settings)'}: {'ok' if code == 0 else 'FAILED'}")
         status |= code
+    passed = sum(line.endswith(": ok") for line in summary)
+    # The last line is the one tests/parity.rs shows.
     print("\n" + "\n".join(summary))
+    print(f"{group} group: {passed} of {len(summary)} OAUTH2_PROVIDER configurations passed")
     return 1 if status else 0
 
 
