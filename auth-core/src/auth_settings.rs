@@ -22,6 +22,7 @@ use crate::permissions::{IsAuthenticated, PermissionClasses};
 use crate::policy::PolicyDefaults;
 use crate::services::credential_cache::CredentialCache;
 use crate::services::hashing_pool::HashingPool;
+use crate::services::introspection_transport::IntrospectionTransport;
 use crate::services::throttle_store::ThrottleStore;
 use crate::settings::{SecretKey, Settings, SettingsError, UnauthenticatedUser};
 use crate::store;
@@ -175,6 +176,7 @@ pub struct AuthSettingsBuilder {
     defaults: PolicyDefaults,
     clock: Option<Arc<dyn Clock>>,
     throttle_store: Option<Arc<dyn ThrottleStore>>,
+    introspection_transport: Option<Arc<dyn IntrospectionTransport>>,
     auth_cache_ttl: Option<Duration>,
     auth_cache_capacity: usize,
     #[cfg(feature = "redis")]
@@ -195,6 +197,7 @@ impl Default for AuthSettingsBuilder {
             defaults: PolicyDefaults::new(),
             clock: None,
             throttle_store: None,
+            introspection_transport: None,
             auth_cache_ttl: None,
             auth_cache_capacity: DEFAULT_AUTH_CACHE_CAPACITY,
             #[cfg(feature = "redis")]
@@ -509,6 +512,18 @@ impl AuthSettingsBuilder {
         self
     }
 
+    /// The client of the remote introspection endpoint (DOT's
+    /// `RESOURCE_SERVER_INTROSPECTION_URL`), in place of the one [`build`](Self::build) starts
+    /// with the `oauth2-introspection` feature (without the feature, a URL in the settings needs
+    /// one given here).
+    pub fn oauth2_introspection_transport(
+        mut self,
+        transport: Arc<dyn IntrospectionTransport>,
+    ) -> Self {
+        self.introspection_transport = Some(transport);
+        self
+    }
+
     /// `SIMPLE_JWT`.
     #[cfg(feature = "simplejwt")]
     #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
@@ -703,8 +718,46 @@ impl AuthSettingsBuilder {
         if let Some(store) = self.throttle_store {
             services = services.with_throttle_store(store);
         }
+        services = services.with_introspection_transport(introspection_transport(
+            &settings,
+            self.introspection_transport,
+        )?);
         AuthSettings::new(settings, services, self.defaults)
     }
+}
+
+/// The introspection client: the one given, else (with remote introspection configured) the
+/// `oauth2-introspection` feature's; without the feature a configured URL with no client is
+/// refused, so a resource server never starts unable to check the tokens it is sent.
+#[cfg_attr(
+    not(feature = "oauth2"),
+    allow(unused_variables, clippy::unnecessary_wraps)
+)]
+fn introspection_transport(
+    settings: &Settings,
+    given: Option<Arc<dyn IntrospectionTransport>>,
+) -> Result<Option<Arc<dyn IntrospectionTransport>>, SettingsError> {
+    if given.is_some() {
+        return Ok(given);
+    }
+    #[cfg(feature = "oauth2")]
+    if let Some(remote) = &settings.oauth2.remote_introspection {
+        #[cfg(feature = "oauth2-introspection")]
+        {
+            let client = crate::services::http_introspection::HttpIntrospection::new(remote)
+                .map_err(|error| SettingsError::Introspection(error.0))?;
+            return Ok(Some(Arc::new(client)));
+        }
+        #[cfg(not(feature = "oauth2-introspection"))]
+        {
+            return Err(SettingsError::Introspection(format!(
+                "RESOURCE_SERVER_INTROSPECTION_URL ({}) needs the `oauth2-introspection` \
+                 feature or a client given to `oauth2_introspection_transport`",
+                remote.url
+            )));
+        }
+    }
+    Ok(None)
 }
 
 /// The longest one password hash may take before start-up warns: beyond it a login is slow to

@@ -9,18 +9,21 @@ use sea_orm::DatabaseConnection;
 use crate::clock::{Clock, SystemClock};
 use crate::services::credential_cache::CredentialCache;
 use crate::services::hashing_pool::HashingPool;
+use crate::services::introspection_transport::IntrospectionTransport;
 use crate::services::memory_store::MemoryStore;
 use crate::services::throttle_store::ThrottleStore;
 use crate::settings::Settings;
 
 /// The live services: the clock, where throttle histories live, the optional credential
-/// cache and the password hashing threads. Clones share them.
+/// cache, the password hashing threads and the optional introspection client. Clones share
+/// them.
 #[derive(Clone)]
 pub struct Services {
     clock: Arc<dyn Clock>,
     throttle_store: Arc<dyn ThrottleStore>,
     credential_cache: Option<Arc<CredentialCache>>,
     hashing_pool: Arc<HashingPool>,
+    introspection_transport: Option<Arc<dyn IntrospectionTransport>>,
 }
 
 impl Default for Services {
@@ -32,6 +35,7 @@ impl Default for Services {
             throttle_store: Arc::new(MemoryStore::default()),
             credential_cache: None,
             hashing_pool: Arc::new(HashingPool::new(default_hashing_threads())),
+            introspection_transport: None,
         }
     }
 }
@@ -62,6 +66,12 @@ impl Services {
         &self.hashing_pool
     }
 
+    /// How a token is introspected at a remote authorization server, when one is configured
+    /// (DOT's `RESOURCE_SERVER_INTROSPECTION_URL`).
+    pub fn introspection_transport(&self) -> Option<&dyn IntrospectionTransport> {
+        self.introspection_transport.as_deref()
+    }
+
     /// Replaces the clock (tests use a manual one).
     #[must_use]
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
@@ -89,6 +99,16 @@ impl Services {
         self.hashing_pool = pool;
         self
     }
+
+    /// Sets (or removes) the introspection client.
+    #[must_use]
+    pub fn with_introspection_transport(
+        mut self,
+        transport: Option<Arc<dyn IntrospectionTransport>>,
+    ) -> Self {
+        self.introspection_transport = transport;
+        self
+    }
 }
 
 impl fmt::Debug for Services {
@@ -98,6 +118,7 @@ impl fmt::Debug for Services {
             .field("throttle_store", &self.throttle_store)
             .field("credential_cache", &self.credential_cache)
             .field("hashing_pool", &self.hashing_pool)
+            .field("introspection_transport", &self.introspection_transport)
             .finish()
     }
 }

@@ -131,6 +131,10 @@ pub enum SettingsError {
     /// password).
     #[error("database password: {0}")]
     DatabasePassword(String),
+    /// Remote token introspection cannot start: no client, or its certificate file cannot be
+    /// read (the cause, never a credential).
+    #[error("remote token introspection: {0}")]
+    Introspection(String),
 }
 
 /// The default `ALLOWED_HOSTS`: what Django allows with `DEBUG = True` and an empty setting

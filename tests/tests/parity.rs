@@ -7,6 +7,8 @@
 //! group under DOT's other `OAUTH2_PROVIDER` settings.
 //!
 //! `parity/run_simplejwt.py` mints and reads simplejwt tokens on both sides (`simplejwt_oracle`).
+//! `parity/run_introspection.py` puts DOT and `drf_parity` side by side as resource servers of a
+//! remote `/o/introspect/` (DOT's `RESOURCE_SERVER_INTROSPECTION_URL`).
 //!
 //! They need the Python environment that `bash parity/setup.sh` creates (Django 6.1, DRF 3.18,
 //! django-rest-knox 5.1, djangorestframework-simplejwt 5.5.1 from PyPI). Without it each suite is reported as **ignored**, with the
@@ -173,7 +175,7 @@ fn main() {
             .map(str::to_owned)
             .to_vec())
     };
-    let suites: [Suite; 8] = [
+    let suites: [Suite; 9] = [
         (
             "django_parity_suite",
             "run_parity.py",
@@ -239,6 +241,14 @@ fn main() {
             "run_interop.py",
             DRF_PARITY,
             interop,
+        ),
+        // DOT's remote resource-server mode: DOT and the Rust server as resource servers of DOT's
+        // and the Rust server's `/o/introspect/`, and of a scripted authorization server.
+        (
+            "dot_remote_introspection_suite",
+            "run_introspection.py",
+            DRF_PARITY,
+            Ok(Vec::new()),
         ),
         (
             "simplejwt_interop_suite",

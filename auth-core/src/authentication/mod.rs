@@ -28,6 +28,8 @@ pub mod knox;
 #[cfg(feature = "oauth2")]
 #[cfg_attr(docsrs, doc(cfg(feature = "oauth2")))]
 pub mod oauth2;
+#[cfg(feature = "oauth2")]
+mod oauth2_authentication_server;
 pub mod remote_user;
 pub mod scheme;
 pub mod security_scheme;

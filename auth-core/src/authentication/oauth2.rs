@@ -19,6 +19,7 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
+use super::oauth2_authentication_server::{self, Found};
 use super::scheme::{AuthContext, Authenticated, Authentication, Outcome};
 use super::security_scheme::{CredentialLocation, SecurityRequirement, SecurityScheme};
 use crate::compat::python::text::{latin1, python_split};
@@ -75,17 +76,57 @@ fn presented_token(
 /// every request), else from the database, remembered (found or not) for the cache's TTL. The
 /// row's expiry is checked on each use, so a cached token still expires on time; a token
 /// revoked or deleted elsewhere is seen within the TTL (the cache's documented trade-off).
+///
+/// With remote introspection configured, a token missing here, expired, or without `scopes`
+/// is asked about at the authorization server (DOT's `validate_bearer_token`); a miss is then
+/// remembered as refused only once the authorization server has called it inactive.
 async fn lookup(
     cx: &AuthContext<'_>,
     token: &str,
-) -> Result<Option<(Arc<AccessToken>, Option<Arc<User>>)>, ApiError> {
+    scopes: &[&str],
+) -> Result<Option<Found>, ApiError> {
+    let remote = cx.settings().oauth2.remote_introspection.as_ref();
+    let local = match local_lookup(cx, token, remote.is_none()).await? {
+        Local::Found(found) => Some(found),
+        Local::Refused => return Ok(None),
+        Local::Missing => None,
+    };
+    let Some(remote) = remote else {
+        return Ok(local);
+    };
+    let now = cx.services().clock().now();
+    if let Some((access_token, _)) = &local
+        && access_token.is_valid(now, scopes.iter().copied())
+    {
+        return Ok(local);
+    }
+    oauth2_authentication_server::introspect(cx, remote, token).await
+}
+
+/// What this server knows of a token.
+enum Local {
+    /// Its row.
+    Found(Found),
+    /// Refused recently (the credential cache remembers it).
+    Refused,
+    /// Not in the database.
+    Missing,
+}
+
+/// The token's row from the credential cache or the database; a miss is remembered as
+/// refused when `remember_misses`.
+async fn local_lookup(
+    cx: &AuthContext<'_>,
+    token: &str,
+    remember_misses: bool,
+) -> Result<Local, ApiError> {
     let checksum = oauth2_access_token::checksum(token);
     let cache = cx.services().credential_cache();
     let now = cx.services().clock().now();
     if let Some(cache) = cache {
         match cache.oauth2_token(&checksum, now) {
-            OAuth2Lookup::Known(token, user) => return Ok(Some((token, user))),
-            OAuth2Lookup::Unknown => return Ok(None),
+            OAuth2Lookup::Known(token, user) => return Ok(Local::Found((token, user))),
+            OAuth2Lookup::Unknown => return Ok(Local::Refused),
             OAuth2Lookup::Miss => {}
         }
     }
@@ -97,16 +138,18 @@ async fn lookup(
             .map_err(ApiError::store_failure)?,
     };
     let Some((token, user)) = found else {
-        if let Some(cache) = cache {
+        if let Some(cache) = cache
+            && remember_misses
+        {
             cache.remember_unknown_oauth2_token(&checksum, now);
         }
-        return Ok(None);
+        return Ok(Local::Missing);
     };
     let (token, user) = (Arc::new(token), user.map(Arc::new));
     if let Some(cache) = cache {
         cache.remember_oauth2_token(&checksum, Arc::clone(&token), user.clone(), now);
     }
-    Ok(Some((token, user)))
+    Ok(Local::Found((token, user)))
 }
 
 /// Why a presented token does not authenticate, or its user.
@@ -172,7 +215,7 @@ impl OAuth2Authentication {
         let Some(token) = token.filter(|token| !token.is_empty()) else {
             return Ok(false);
         };
-        let Some((access_token, user)) = lookup(cx, &token).await? else {
+        let Some((access_token, user)) = lookup(cx, &token, scopes).await? else {
             return Ok(false);
         };
         Ok(check(cx, &access_token, user.as_deref()).is_ok()
@@ -225,7 +268,7 @@ impl Authentication for OAuth2Authentication {
         let Some(token) = token.filter(|token| !token.is_empty()) else {
             return Outcome::NotAttempted;
         };
-        let (access_token, user) = match lookup(cx, &token).await {
+        let (access_token, user) = match lookup(cx, &token, &[]).await {
             Err(error) => return Outcome::Failed(error),
             Ok(None) => {
                 cx.effects

@@ -1,7 +1,10 @@
 //! DOT's `OAUTH2_PROVIDER` settings the resource server and the provider endpoints read, with
 //! DOT's defaults except where this library is safer by default (each such field says so).
 
+use std::path::PathBuf;
 use std::time::Duration;
+
+use super::resource_server::{IntrospectionCredentials, RemoteIntrospection};
 
 /// The `OAUTH2_PROVIDER` keys of the resource server and of the provider endpoints.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,6 +89,10 @@ pub struct OAuth2Settings {
     /// authenticate with an empty one, and a public client may not use the client-credentials
     /// grant (RFC 6749 §4.4: confidential clients only).
     pub accept_empty_client_secrets: bool,
+    /// `RESOURCE_SERVER_INTROSPECTION_URL` with its credentials and caching time (default
+    /// none): a token missing here, or expired here, is asked about at this RFC 7662 endpoint
+    /// of another authorization server, and stored when active.
+    pub remote_introspection: Option<RemoteIntrospection>,
 }
 
 impl OAuth2Settings {
@@ -133,6 +140,7 @@ impl Default for OAuth2Settings {
             login_url: "/accounts/login/".to_owned(),
             check_user_before_grant_type: false,
             accept_empty_client_secrets: false,
+            remote_introspection: None,
         }
     }
 }
@@ -146,7 +154,9 @@ impl OAuth2Settings {
     /// DOT's `OAUTH2_PROVIDER` dictionary as a JSON object of its setting names, over DOT's
     /// defaults (and this library's safer ones), with this library's own keys
     /// `AUTHENTICATE_INACTIVE_USERS`, `CHECK_USER_BEFORE_GRANT_TYPE` and
-    /// `ACCEPT_EMPTY_CLIENT_SECRETS`.
+    /// `ACCEPT_EMPTY_CLIENT_SECRETS`, and the remote introspection client's
+    /// `RESOURCE_SERVER_INTROSPECTION_TIMEOUT_SECONDS` and
+    /// `RESOURCE_SERVER_INTROSPECTION_CA_CERTIFICATES` (see [`RemoteIntrospection`]).
     ///
     /// Refused, each with its reason: names this library does not read (a typo would otherwise
     /// be a silently ignored security setting), values of the wrong type, and a
@@ -159,6 +169,12 @@ impl OAuth2Settings {
             .as_object()
             .ok_or_else(|| fail("must be a JSON object of setting names".to_owned()))?;
         let mut settings = Self::default();
+        let mut introspection_url = None;
+        let mut introspection_token = None;
+        let mut introspection_credentials = None;
+        let mut caching_seconds = RemoteIntrospection::DEFAULT_CACHING_SECONDS;
+        let mut timeout = RemoteIntrospection::DEFAULT_TIMEOUT;
+        let mut ca_certificates = None;
         let boolean = |name: &str, value: &Value| {
             value
                 .as_bool()
@@ -181,6 +197,12 @@ impl OAuth2Settings {
                         "{name} must be a whole number of seconds, at most a thousand years"
                     ))
                 })
+        };
+        let optional_text = |name: &str, value: &Value| match value {
+            Value::Null => Ok(None),
+            Value::String(text) if text.is_empty() => Ok(None),
+            Value::String(text) => Ok(Some(text.clone())),
+            _ => Err(fail(format!("{name} must be a string or null"))),
         };
         let duration = |name: &str, value: &Value| {
             u64::try_from(seconds(name, value)?)
@@ -261,11 +283,100 @@ impl OAuth2Settings {
                         .map(|scheme| text(name, scheme))
                         .collect::<Result<_, _>>()?;
                 }
+                // `None` and `""` are DOT's "not set" (it tests their truth).
+                "RESOURCE_SERVER_INTROSPECTION_URL" => {
+                    introspection_url = optional_text(name, value)?;
+                }
+                "RESOURCE_SERVER_AUTH_TOKEN" => {
+                    introspection_token = optional_text(name, value)?;
+                }
+                "RESOURCE_SERVER_INTROSPECTION_CREDENTIALS" => {
+                    introspection_credentials = match value {
+                        Value::Null => None,
+                        Value::Array(pair) if pair.is_empty() => None,
+                        Value::Array(pair) => match pair.as_slice() {
+                            [Value::String(id), Value::String(secret)] => {
+                                Some((id.clone(), secret.clone()))
+                            }
+                            _ => {
+                                return Err(fail(format!(
+                                    "{name} must be a pair of strings (client_id, client_secret)"
+                                )));
+                            }
+                        },
+                        _ => {
+                            return Err(fail(format!(
+                                "{name} must be a pair of strings (client_id, client_secret)"
+                            )));
+                        }
+                    };
+                }
+                "RESOURCE_SERVER_TOKEN_CACHING_SECONDS" => {
+                    caching_seconds = seconds(name, value)?;
+                }
+                "RESOURCE_SERVER_INTROSPECTION_TIMEOUT_SECONDS" => {
+                    timeout = value
+                        .as_f64()
+                        .filter(|seconds| *seconds > 0.0 && *seconds <= 3600.0)
+                        .map(Duration::from_secs_f64)
+                        .ok_or_else(|| {
+                            fail(format!(
+                                "{name} must be a number of seconds, above 0, at most 3600"
+                            ))
+                        })?;
+                }
+                "RESOURCE_SERVER_INTROSPECTION_CA_CERTIFICATES" => {
+                    ca_certificates = optional_text(name, value)?.map(PathBuf::from);
+                }
+                // Deprecated in DOT 3.4.1; `exp` is a POSIX timestamp, so UTC is the only
+                // reading that is right.
+                "AUTHENTICATION_SERVER_EXP_TIME_ZONE" => {
+                    if value.as_str() != Some("UTC") {
+                        return Err(fail(format!(
+                            "{name}: only \"UTC\" is supported (DOT deprecates the setting: \
+                             `exp` is seconds since the epoch, in UTC by definition)"
+                        )));
+                    }
+                }
                 other => {
                     return Err(fail(format!("{other} is not a setting this library reads")));
                 }
             }
         }
+        let credentials = match (introspection_token, introspection_credentials) {
+            (Some(token), _) => Some(IntrospectionCredentials::Token(token)),
+            (None, Some((client_id, client_secret))) => Some(IntrospectionCredentials::Client {
+                client_id,
+                client_secret,
+            }),
+            (None, None) => None,
+        };
+        settings.remote_introspection = match (introspection_url, credentials) {
+            (Some(url), Some(credentials)) => Some(RemoteIntrospection {
+                url,
+                credentials,
+                caching_seconds,
+                timeout,
+                ca_certificates,
+            }),
+            (None, None) => None,
+            // DOT ignores one without the other; a half-configured resource server is refused
+            // here rather than left refusing every token it does not hold.
+            (Some(_), None) => {
+                return Err(fail(
+                    "RESOURCE_SERVER_INTROSPECTION_URL needs RESOURCE_SERVER_AUTH_TOKEN or \
+                     RESOURCE_SERVER_INTROSPECTION_CREDENTIALS"
+                        .to_owned(),
+                ));
+            }
+            (None, Some(_)) => {
+                return Err(fail(
+                    "RESOURCE_SERVER_AUTH_TOKEN and RESOURCE_SERVER_INTROSPECTION_CREDENTIALS \
+                     need RESOURCE_SERVER_INTROSPECTION_URL"
+                        .to_owned(),
+                ));
+            }
+        };
         let available = settings.scope_names();
         if let Some(missing) = settings
             .default_scopes
@@ -307,6 +418,50 @@ mod tests {
         assert_eq!(settings.refresh_token_expire, None);
         let all = OAuth2Settings::from_oauth2_provider(&serde_json::json!({})).expect("valid");
         assert_eq!(all.default_scope_names(), ["read", "write"]);
+    }
+
+    #[test]
+    fn remote_introspection_is_on_with_a_url_and_credentials_the_token_first() {
+        let both = serde_json::json!({
+            "RESOURCE_SERVER_INTROSPECTION_URL": "https://as.example/o/introspect/",
+            "RESOURCE_SERVER_AUTH_TOKEN": "tok",
+            "RESOURCE_SERVER_INTROSPECTION_CREDENTIALS": ["id", "secret"],
+            "RESOURCE_SERVER_TOKEN_CACHING_SECONDS": 60,
+            "AUTHENTICATION_SERVER_EXP_TIME_ZONE": "UTC",
+        });
+        let remote = OAuth2Settings::from_oauth2_provider(&both)
+            .expect("valid")
+            .remote_introspection
+            .expect("on");
+        assert_eq!(
+            remote.credentials,
+            IntrospectionCredentials::Token("tok".into())
+        );
+        assert_eq!(remote.caching_seconds, 60);
+        assert_eq!(remote.timeout, RemoteIntrospection::DEFAULT_TIMEOUT);
+        // DOT tests truth: an empty token falls back to the client credentials; empty values
+        // and null are "not set".
+        let basic = serde_json::json!({
+            "RESOURCE_SERVER_INTROSPECTION_URL": "https://as.example/",
+            "RESOURCE_SERVER_AUTH_TOKEN": "",
+            "RESOURCE_SERVER_INTROSPECTION_CREDENTIALS": ["id", "secret"],
+        });
+        let remote = OAuth2Settings::from_oauth2_provider(&basic)
+            .expect("valid")
+            .remote_introspection
+            .expect("on");
+        assert_eq!(remote.credentials.authorization(), "Basic aWQ6c2VjcmV0");
+        let off = serde_json::json!({
+            "RESOURCE_SERVER_INTROSPECTION_URL": null,
+            "RESOURCE_SERVER_AUTH_TOKEN": "",
+            "RESOURCE_SERVER_INTROSPECTION_CREDENTIALS": [],
+        });
+        assert_eq!(
+            OAuth2Settings::from_oauth2_provider(&off)
+                .expect("valid")
+                .remote_introspection,
+            None
+        );
     }
 
     #[test]

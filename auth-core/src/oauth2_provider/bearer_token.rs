@@ -258,7 +258,7 @@ pub async fn create_and_save(
         token: &access_token,
         hashed_only,
         user_id: grant.user_id,
-        application_id: grant.application.id,
+        application_id: Some(grant.application.id),
         expires,
         scope: &scope,
         source_refresh_token_id: None,

@@ -6,7 +6,7 @@
 use std::fmt;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, OnConflict, Query};
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult};
 use sha2::{Digest as _, Sha256};
 
@@ -244,8 +244,8 @@ pub struct NewAccessToken<'a> {
     pub hashed_only: bool,
     /// The resource owner; `None` for the client-credentials grant.
     pub user_id: Option<UserId>,
-    /// The client.
-    pub application_id: i64,
+    /// The client; none for a token a remote authorization server issued (introspected).
+    pub application_id: Option<i64>,
     /// When it stops working.
     pub expires: DateTime<Utc>,
     /// The granted scopes, space-separated.
@@ -279,6 +279,15 @@ pub async fn insert<C: ConnectionTrait>(
     new: &NewAccessToken<'_>,
     now: DateTime<Utc>,
 ) -> Result<i64, DbErr> {
+    insert_returning_id(db, insert_statement(db, new, now)?).await
+}
+
+/// The `INSERT` of a new row (`created` = `updated` = `now`).
+fn insert_statement<C: ConnectionTrait>(
+    db: &C,
+    new: &NewAccessToken<'_>,
+    now: DateTime<Utc>,
+) -> Result<sea_orm::sea_query::InsertStatement, DbErr> {
     let backend = db.get_database_backend();
     let at = || Expr::value(super::datetime::value(db, now));
     let stored = if new.hashed_only { "" } else { new.token };
@@ -306,7 +315,7 @@ pub async fn insert<C: ConnectionTrait>(
             checksum(new.token).into(),
             Expr::value(super::datetime::value(db, new.expires)),
             new.scope.into(),
-            new.application_id.into(),
+            Expr::value(new.application_id),
             user_value(backend, new.user_id),
             at(),
             at(),
@@ -315,7 +324,7 @@ pub async fn insert<C: ConnectionTrait>(
             resource_value(backend, new.resource),
         ])
         .map_err(|error| DbErr::Custom(error.to_string()))?;
-    insert_returning_id(db, insert).await
+    Ok(insert)
 }
 
 /// Runs `insert` and answers the new row's integer `id`: `RETURNING` where the backend has it,
@@ -436,6 +445,39 @@ pub async fn renew<C: ConnectionTrait>(
         .to_owned();
     let renewed = db.execute(&update).await?.rows_affected() == 1;
     Ok(renewed.then_some(old))
+}
+
+/// DOT's `AccessToken.objects.update_or_create(token_checksum=…, defaults={token, user,
+/// application: None, scope, expires, resource})` for a token a remote authorization server's
+/// introspection found active (`token.application_id` and `source_refresh_token_id` none), in
+/// one statement: the row of the token's checksum is written, or rewritten in place (keeping its
+/// id and `created`, as Django's update does; `updated` = `now`). Two requests introspecting the
+/// same token at once both succeed, where Django's `update_or_create` relies on catching the
+/// unique violation.
+pub async fn upsert_introspected<C: ConnectionTrait>(
+    db: &C,
+    token: &NewAccessToken<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let mut insert = insert_statement(db, token, now)?;
+    insert.on_conflict(
+        OnConflict::column(Alias::new("token_checksum"))
+            .update_columns(
+                [
+                    "token",
+                    "expires",
+                    "scope",
+                    "application_id",
+                    "user_id",
+                    "updated",
+                    "resource",
+                ]
+                .map(Alias::new),
+            )
+            .to_owned(),
+    );
+    db.execute(&insert).await?;
+    Ok(())
 }
 
 /// The access token a rotation of refresh token `source_refresh_token_id` issued, if it still

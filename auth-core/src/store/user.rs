@@ -660,6 +660,39 @@ impl UserModel {
             .ok_or_else(|| DbErr::RecordNotFound(format!("user {id} just inserted")))
     }
 
+    /// `UserModel.objects.get_or_create(**{USERNAME_FIELD: username})`: the user of that
+    /// username, made when missing with Django's field defaults (an empty password, no email,
+    /// active, not staff). A concurrent creation of the same user is not an error: its row is
+    /// the one returned, as Django's `get_or_create` re-reads after the unique violation.
+    /// `None`, without a query, for a name no backend can store (where Django fails).
+    pub async fn get_or_create_by_username<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        username: &str,
+    ) -> Result<Option<User>, DbErr> {
+        if !super::storable::can_be_stored(username) {
+            return Ok(None);
+        }
+        if let Some(user) = self.find_by_username(db, username).await? {
+            return Ok(Some(user));
+        }
+        let new = NewUser {
+            username: username.to_owned(),
+            password: String::new(),
+            email: String::new(),
+            is_staff: false,
+            is_superuser: false,
+            is_active: true,
+        };
+        match self.insert(db, new).await {
+            Ok(user) => Ok(Some(user)),
+            Err(error) => match self.find_by_username(db, username).await? {
+                Some(user) => Ok(Some(user)),
+                None => Err(error),
+            },
+        }
+    }
+
     /// Sets `last_login` to now (Django's `update_last_login` on the "user logged in" signal).
     pub async fn touch_last_login<C: ConnectionTrait>(
         &self,

@@ -20,6 +20,7 @@ mod knox;
 mod macros;
 mod model_permissions;
 mod oauth2;
+mod oauth2_introspection;
 mod oauth2_provider;
 mod observability;
 mod obtain_token;
