@@ -1755,6 +1755,8 @@ def _has(scopes, needed):
 OAUTH2_ROUTES = {
     "/oauth2/": lambda u, s, m: u is not None,  # IsAuthenticated
     "/oauth2-open/": lambda u, s, m: True,  # AllowAny
+    # OAuth2ProtectedResourceAuthentication + IsAuthenticated: RFC 9728's `resource_metadata`.
+    "/oauth2-protected-resource/": lambda u, s, m: u is not None,
     "/oauth2-scope/": lambda u, s, m: _has(s, ["read", "write"]),  # TokenHasScope
     "/oauth2-rw/": lambda u, s, m: _has(s, ["read" if m in OAUTH2_SAFE else "write"]),
     "/oauth2-rw-admin/": lambda u, s, m: _has(s, ["admin", "read" if m in OAUTH2_SAFE else "write"]),
@@ -1862,7 +1864,10 @@ def refused_as_invalid(step: Step, want_invalid: int) -> Step:
             diffs.append(f"django answered {dj.status}, DOT's model says {step.want}")
         if rs.status != want_invalid:
             diffs.append(f"rust answered {rs.status}: expected {want_invalid}, an unknown token's answer")
-        if rs.status == 401 and rs.header("www-authenticate") != OAUTH2_INVALID_CHALLENGE:
+        expected = OAUTH2_INVALID_CHALLENGE
+        if step.path == "/oauth2-protected-resource/":  # RFC 9728's parameter follows
+            expected += f',resource_metadata="http://{ctx_rs["host"]}/o/.well-known/oauth-protected-resource"'
+        if rs.status == 401 and rs.header("www-authenticate") != expected:
             diffs.append(f"rust challenge {rs.header('www-authenticate')!r}: expected invalid_token")
         if b"inactive" in rs.body:
             diffs.append(f"rust authenticated the inactive user: {show_body(rs)}")
@@ -2222,6 +2227,23 @@ def oauth2_groups(provider: dict | None = None) -> list[Group]:
         steps.append(S(f"/o/token/ {label}: in a form body", "POST", SCOPE, [],
                        f"access_token=@{slot}@", want=wants["/oauth2-scope/"]))
         steps[-1].headers.append(("Content-Type", "application/x-www-form-urlencoded"))
+
+    # RFC 9728: OAuth2ProtectedResourceAuthentication's challenge (every token and method above),
+    # here under other hosts and schemes, and the metadata document it names (DOT's
+    # OAuthProtectedResourceMetadataView, public, `Access-Control-Allow-Origin: *`).
+    PR, WK = "/oauth2-protected-resource/", "/o/.well-known/oauth-protected-resource"
+    for label, headers in [("Host api.example.com", [("Host", "api.example.com")]),
+                           ("Host api.example.com:8443 over HTTPS",
+                            [("Host", "api.example.com:8443"), (SSL_HEADER, "https")])]:
+        steps.append(S(f"{PR} no token, {label}", "GET", PR, headers, want=401))
+        steps.append(S(f"{PR} unknown token, {label}", "GET", PR, headers + bearer(OAUTH2_UNKNOWN), want=401))
+        steps.append(S(f"{WK} {label}", "GET", WK, headers, want=200))
+        steps.append(S(f"{WK}/tenant1/x {label}", "GET", WK + "/tenant1/x", headers, want=200))
+    for method, want in [("GET", 200), ("HEAD", 200), ("OPTIONS", 200), ("POST", 405), ("PUT", 405),
+                         ("DELETE", 405)]:
+        steps.append(S(f"{WK} {method}", method, WK, [], b"" if method in ("POST", "PUT") else None, want=want))
+    steps.append(S(f"{WK} with a Bearer token (ignored)", "GET", WK, bearer(RW.raw), want=200))
+    steps.append(S(f"{WK}/a%20b/%C3%A9 (escaped path component)", "GET", WK + "/a%20b/%C3%A9", [], want=200))
     return [Group("oauth2", steps)]
 
 
@@ -5355,7 +5377,9 @@ def compare(step: Step, dj: Resp, rs: Resp, ctx_dj, ctx_rs) -> tuple[list, list]
     if dj.status != rs.status:
         diffs.append(f"status: django {dj.status} / rust {rs.status}")
     for name in ("www-authenticate",):
-        a, b = dj.header(name), rs.header(name)
+        # RFC 9728's `resource_metadata` names each server's own host:port.
+        a, b = (resp.header(name) and resp.header(name).replace(ctx.get("host", "\0"), "<host:port>")
+                for resp, ctx in ((dj, ctx_dj), (rs, ctx_rs)))
         if a != b:
             diffs.append(f"WWW-Authenticate: django {a!r} / rust {b!r}")
     ra, rb = dj.header("retry-after"), rs.header("retry-after")

@@ -79,9 +79,6 @@ pub mod test;
 #[cfg(feature = "knox")]
 #[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
 pub use auth_core::authentication::KnoxTokenAuthentication;
-#[cfg(feature = "oauth2")]
-#[cfg_attr(docsrs, doc(cfg(feature = "oauth2")))]
-pub use auth_core::authentication::OAuth2Authentication;
 pub use auth_core::authentication::{
     BasicAuthentication, BearerAuthentication, RemoteUserAuthentication, SessionAuthentication,
     TokenAuthentication,
@@ -91,6 +88,9 @@ pub use auth_core::authentication::{
 pub use auth_core::authentication::{
     JwtAuthentication, JwtCookieAuthentication, JwtStatelessUserAuthentication,
 };
+#[cfg(feature = "oauth2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth2")))]
+pub use auth_core::authentication::{OAuth2Authentication, OAuth2ProtectedResourceAuthentication};
 pub use auth_core::permissions::{
     AllowAny, DjangoModel, DjangoModelPermissions, DjangoModelPermissionsOrAnonReadOnly,
     DjangoObjectPermissions, IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly, ReadOnly,
@@ -136,9 +136,6 @@ pub mod authentication {
     #[cfg(feature = "knox")]
     #[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
     pub use auth_core::authentication::KnoxTokenAuthentication;
-    #[cfg(feature = "oauth2")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "oauth2")))]
-    pub use auth_core::authentication::OAuth2Authentication;
     pub use auth_core::authentication::credential::{Found, Source};
     pub use auth_core::authentication::forced::ForcedAuthentication;
     pub use auth_core::authentication::{
@@ -151,6 +148,11 @@ pub mod authentication {
     #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
     pub use auth_core::authentication::{
         JwtAuthentication, JwtCookieAuthentication, JwtStatelessUserAuthentication,
+    };
+    #[cfg(feature = "oauth2")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "oauth2")))]
+    pub use auth_core::authentication::{
+        OAuth2Authentication, OAuth2ProtectedResourceAuthentication,
     };
     pub use auth_core::request::RequestView;
     pub use auth_core::response_effects::{ResponseEffects, SessionCookie};

@@ -1,9 +1,10 @@
-//! Django OAuth Toolkit's provider views: `AuthorizationView`, `TokenView`, `RevokeTokenView`
-//! and `IntrospectTokenView`.
+//! Django OAuth Toolkit's provider views: `AuthorizationView`, `TokenView`, `RevokeTokenView`,
+//! `IntrospectTokenView` and `OAuthProtectedResourceMetadataView` (RFC 9728).
 //!
 //! `web::scope("/o").configure(auth_actix::views::oauth2_provider_endpoints)` mounts them at
-//! DOT's paths (`oauth2_provider.urls`): `authorize/`, `token/`, `revoke_token/` and
-//! `introspect/`. The consent step reads the Django session and sets the CSRF cookie: the app
+//! DOT's paths (`oauth2_provider.urls`): `authorize/`, `token/`, `revoke_token/`,
+//! `introspect/` and `.well-known/oauth-protected-resource` (with its RFC 9728 path-component
+//! form `.well-known/oauth-protected-resource/<path>`). The consent step reads the Django session and sets the CSRF cookie: the app
 //! needs [`SessionMiddleware`](crate::SessionMiddleware) around it.
 //!
 //! They are Django views, not DRF ones, as DOT's are: `login_not_required` (deny-by-default
@@ -19,6 +20,8 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::{HttpRequest, HttpResponse, web};
 use auth_core::authentication::OAuth2Authentication;
 use auth_core::authentication::scheme::AuthContext;
+use auth_core::django::http::uri::absolute_uri_without_query;
+use auth_core::oauth2::protected_resource::WELL_KNOWN;
 use auth_core::oauth2::urldecode::has_invalid_hex_escape;
 use auth_core::oauth2_provider::authorization_endpoint::{
     AuthorizationAnswer, AuthorizationRequest, authorize as authorize_request,
@@ -28,6 +31,7 @@ use auth_core::oauth2_provider::introspection_endpoint::{INTROSPECTION_SCOPE, ge
 use auth_core::oauth2_provider::token_endpoint::EndpointResponse;
 use auth_core::oauth2_provider::token_request::TokenRequest;
 use auth_core::oauth2_provider::{revocation_endpoint, token_endpoint};
+use auth_core::request::RequestView as _;
 use auth_core::response_effects::ResponseEffects;
 
 use crate::error::ApiErrorResponse;
@@ -40,7 +44,9 @@ const TOKEN: &str = "auth_actix::oauth2::token";
 const REVOKE_TOKEN: &str = "auth_actix::oauth2::revoke_token";
 const INTROSPECT: &str = "auth_actix::oauth2::introspect";
 const AUTHORIZE: &str = "auth_actix::oauth2::authorize";
+const RESOURCE_METADATA: &str = "auth_actix::oauth2::oauth-resource-metadata";
 inventory::submit!(DeclaredName(AUTHORIZE));
+inventory::submit!(DeclaredName(RESOURCE_METADATA));
 inventory::submit!(DeclaredName(TOKEN));
 inventory::submit!(DeclaredName(REVOKE_TOKEN));
 inventory::submit!(DeclaredName(INTROSPECT));
@@ -48,7 +54,7 @@ inventory::submit!(DeclaredName(INTROSPECT));
 /// Django's `text/html; charset=utf-8`, the type of an `HttpResponse` that sets none.
 const DJANGO_HTML: HeaderValue = HeaderValue::from_static("text/html; charset=utf-8");
 
-/// Registers the three views at DOT's paths (see the module docs).
+/// Registers the views at DOT's paths (see the module docs).
 ///
 /// ```
 /// use actix_web::{test, web};
@@ -99,7 +105,48 @@ pub fn oauth2_provider_endpoints(config: &mut web::ServiceConfig) {
             web::resource("/introspect/")
                 .name(INTROSPECT)
                 .default_service(web::to(Exempt(introspect))),
+        )
+        .service(
+            web::resource([
+                WELL_KNOWN,
+                "/.well-known/oauth-protected-resource/{path:.+}",
+            ])
+            .name(RESOURCE_METADATA)
+            .default_service(web::to(Exempt(protected_resource_metadata))),
         );
+}
+
+/// `OAuthProtectedResourceMetadataView`: `GET` (and `HEAD`) answer the RFC 9728 document as
+/// DOT's `JsonResponse` with `Access-Control-Allow-Origin: *`; `OPTIONS` Django's 200, any
+/// other method its 405. No authentication: the document is public.
+async fn protected_resource_metadata(
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiErrorResponse> {
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        return Ok(django_other_method(&request, "GET, HEAD, OPTIONS"));
+    }
+    let runtime = runtime_of(&request)?;
+    let settings = runtime.settings();
+    let view = HttpRequestView::new(&request, settings);
+    let url = absolute_uri_without_query(
+        view.is_secure(),
+        view.host().unwrap_or_default(),
+        request.uri().path(),
+    );
+    let document = settings
+        .oauth2
+        .protected_resource
+        .document(&url, &settings.oauth2.scope_names());
+    Ok(HttpResponse::Ok()
+        .insert_header((
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        ))
+        .insert_header((
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        ))
+        .body(document))
 }
 
 /// Django's `View.dispatch` for a method the view does not implement (`HttpResponseNotAllowed`)

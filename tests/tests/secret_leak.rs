@@ -720,6 +720,48 @@ fn settings_builder_debug_hides_the_database_url() {
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
 
+/// DOT's remote introspection credentials (`RESOURCE_SERVER_AUTH_TOKEN`, the client secret of
+/// `RESOURCE_SERVER_INTROSPECTION_CREDENTIALS`) in the settings, the builder and the services.
+#[test]
+fn introspection_credentials_are_not_in_debug() {
+    const AUTH_TOKEN: &str = "introspection-token-6b1d0c9e2f";
+    const CLIENT_SECRET: &str = "introspection-client-secret-94ac1e";
+    let mut secrets = Secrets::default();
+    secrets.add("RESOURCE_SERVER_AUTH_TOKEN", AUTH_TOKEN);
+    secrets.add(
+        "RESOURCE_SERVER_INTROSPECTION_CREDENTIALS[1]",
+        CLIENT_SECRET,
+    );
+    let mut shown = Vec::new();
+    for value in [
+        serde_json::json!({"RESOURCE_SERVER_INTROSPECTION_URL": "http://127.0.0.1:9/o/introspect/",
+                           "RESOURCE_SERVER_AUTH_TOKEN": AUTH_TOKEN}),
+        serde_json::json!({"RESOURCE_SERVER_INTROSPECTION_URL": "http://127.0.0.1:9/o/introspect/",
+                           "RESOURCE_SERVER_INTROSPECTION_CREDENTIALS": ["client", CLIENT_SECRET]}),
+    ] {
+        let oauth2 = auth_actix::settings::OAuth2Settings::from_oauth2_provider(&value).unwrap();
+        let builder = AuthSettings::builder()
+            .secret_key(SECRET_KEY)
+            .oauth2(oauth2.clone());
+        shown.push(("Debug of OAuth2Settings".to_owned(), format!("{oauth2:#?}")));
+        shown.push((
+            "Debug of AuthSettingsBuilder".to_owned(),
+            format!("{builder:#?}"),
+        ));
+        let built = builder.build().unwrap();
+        shown.push(("Debug of AuthSettings".to_owned(), format!("{built:#?}")));
+    }
+    // The settings are printed (the URL shows), their secrets are not.
+    assert!(
+        shown
+            .iter()
+            .all(|(_, text)| text.contains("127.0.0.1:9/o/introspect/")),
+        "{shown:?}"
+    );
+    let found = leaks(&shown, &secrets);
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
 /// Leak: `HttpRequestView` derives `Debug`, which prints the whole `HttpRequest`: actix-web
 /// redacts `Authorization`, `Proxy-Authorization` and `Cookie`, but prints every other header
 /// and the query string, so the `X-CSRFToken` header (a masked CSRF token: its first half

@@ -30,6 +30,9 @@ pub mod knox;
 pub mod oauth2;
 #[cfg(feature = "oauth2")]
 mod oauth2_authentication_server;
+#[cfg(feature = "oauth2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth2")))]
+pub mod oauth2_protected_resource;
 pub mod remote_user;
 pub mod scheme;
 pub mod security_scheme;
@@ -51,6 +54,8 @@ pub use jwt_stateless_user::JwtStatelessUserAuthentication;
 pub use knox::KnoxTokenAuthentication;
 #[cfg(feature = "oauth2")]
 pub use oauth2::OAuth2Authentication;
+#[cfg(feature = "oauth2")]
+pub use oauth2_protected_resource::OAuth2ProtectedResourceAuthentication;
 pub use remote_user::RemoteUserAuthentication;
 pub use scheme::{AuthContext, Authenticated, Authentication, Outcome, Verify};
 pub use security_scheme::{CredentialLocation, SecurityRequirement, SecurityScheme};

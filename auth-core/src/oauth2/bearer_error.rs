@@ -51,6 +51,16 @@ pub fn challenge(attributes: Option<&str>) -> String {
     }
 }
 
+/// DOT's `build_bearer_challenge` with a `resource_metadata` URL, as
+/// `OAuth2ProtectedResourceAuthentication.authenticate_header` calls it (RFC 9728 §5.1): the
+/// same attributes, then `resource_metadata`, each value a quoted-string with `\\` and `"`
+/// escaped and CR/LF removed (`_quote`; the error attributes need no escaping).
+pub fn challenge_with_resource_metadata(attributes: Option<&str>, url: &str) -> String {
+    let url = url.replace(['\r', '\n'], "");
+    let url = url.replace('\\', "\\\\").replace('"', "\\\"");
+    format!("{},resource_metadata=\"{url}\"", challenge(attributes))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,6 +81,22 @@ mod tests {
                 )
             );
         }
+    }
+
+    #[test]
+    fn the_resource_metadata_is_last_and_quoted() {
+        // DOT 3.4.1's test_rest_framework.py, test_protected_resource_authentication_*.
+        assert_eq!(
+            challenge_with_resource_metadata(
+                Some(BearerError::Invalid.attributes()),
+                "http://testserver/oauth2/.well-known/oauth-protected-resource"
+            ),
+            r#"Bearer realm="api",error="invalid_token",error_description="The access token is invalid.",resource_metadata="http://testserver/oauth2/.well-known/oauth-protected-resource""#
+        );
+        assert_eq!(
+            challenge_with_resource_metadata(None, "https://a/\"x\\\r\n"),
+            r#"Bearer realm="api",resource_metadata="https://a/\"x\\""#
+        );
     }
 
     #[test]

@@ -244,6 +244,11 @@ mod tests {
             (r#"{"active": true, "aud": 5}"#, "aud"),
             (r#"{"active": true, "aud": ["a", 5]}"#, "aud"),
             (r#"{"active": true, "aud": null}"#, "aud"),
+            // DOT's test_introspection_rejects_malformed_aud.
+            (
+                r#"{"active": true, "aud": {"uri": "https://api.example.com/v1"}}"#,
+                "aud",
+            ),
         ] {
             assert_eq!(answer(body), Err(NotActive::Unusable(claim)), "{body}");
         }

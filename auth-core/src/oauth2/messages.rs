@@ -1,5 +1,5 @@
 //! DOT's strings (`oauth2_provider/oauth2_validators.py`,
-//! `contrib/rest_framework/authentication.py`), defined once.
+//! `contrib/rest_framework/authentication.py` and `permissions.py`), defined once.
 
 /// `OAuth2Authentication.www_authenticate_realm`.
 pub const REALM: &str = "api";
@@ -13,3 +13,12 @@ pub const TOKEN_EXPIRED: &str = "The access token has expired.";
 pub const TOKEN_NOT_FOR_RESOURCE: &str = "The access token is not valid for this resource.";
 /// The member DOT adds to a scope permission's 403 body under `ERROR_RESPONSE_WITH_SCOPES`.
 pub const REQUIRED_SCOPES: &str = "required_scopes";
+/// The warning DOT logs (logger `oauth2_provider`) when `TokenHasScope` (and the permissions built
+/// on it) sees a `request.auth` that is not an OAuth 2 token, then refuses (#1169).
+pub const TOKEN_HAS_SCOPE_NEEDS_OAUTH2: &str = "TokenHasScope requires the \
+     `oauth2_provider.contrib.rest_framework.OAuth2Authentication` authentication class to be used.";
+/// The same warning of `TokenMatchesOASRequirements`.
+pub const TOKEN_MATCHES_OAS_NEEDS_OAUTH2: &str = "TokenMatchesOASRequirements requires the \
+     `oauth2_provider.contrib.rest_framework.OAuth2Authentication` authentication class to be used.";
+/// `TokenMatchesOASRequirements`' warning for a method without alternatives (the method follows).
+pub const NO_SCOPE_ALTERNATES: &str = "no scope alternates defined for method";

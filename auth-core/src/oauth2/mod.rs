@@ -9,6 +9,7 @@ pub mod bearer_error;
 pub mod introspection_response;
 pub mod messages;
 pub mod oauth2_error;
+pub mod protected_resource;
 pub mod resource_server;
 pub mod resource_validator;
 mod settings;

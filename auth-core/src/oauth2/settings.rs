@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use super::protected_resource::ProtectedResourceMetadata;
 use super::resource_server::{IntrospectionCredentials, RemoteIntrospection};
 
 /// The `OAUTH2_PROVIDER` keys of the resource server and of the provider endpoints.
@@ -93,6 +94,9 @@ pub struct OAuth2Settings {
     /// none): a token missing here, or expired here, is asked about at this RFC 7662 endpoint
     /// of another authorization server, and stored when active.
     pub remote_introspection: Option<RemoteIntrospection>,
+    /// RFC 9728: the `OAUTH2_PROTECTED_RESOURCE_*` settings of the metadata document, and
+    /// where it is (`PROTECTED_RESOURCE_METADATA_URL`, this library's own).
+    pub protected_resource: ProtectedResourceMetadata,
 }
 
 impl OAuth2Settings {
@@ -141,6 +145,7 @@ impl Default for OAuth2Settings {
             check_user_before_grant_type: false,
             accept_empty_client_secrets: false,
             remote_introspection: None,
+            protected_resource: ProtectedResourceMetadata::default(),
         }
     }
 }
@@ -203,6 +208,14 @@ impl OAuth2Settings {
             Value::String(text) if text.is_empty() => Ok(None),
             Value::String(text) => Ok(Some(text.clone())),
             _ => Err(fail(format!("{name} must be a string or null"))),
+        };
+        let texts = |name: &str, value: &Value| {
+            value
+                .as_array()
+                .ok_or_else(|| fail(format!("{name} must be a list of strings")))?
+                .iter()
+                .map(|item| text(name, item))
+                .collect::<Result<Vec<_>, _>>()
         };
         let duration = |name: &str, value: &Value| {
             u64::try_from(seconds(name, value)?)
@@ -324,6 +337,30 @@ impl OAuth2Settings {
                                 "{name} must be a number of seconds, above 0, at most 3600"
                             ))
                         })?;
+                }
+                "PROTECTED_RESOURCE_METADATA_URL" => {
+                    settings.protected_resource.url = optional_text(name, value)?;
+                }
+                "OAUTH2_PROTECTED_RESOURCE_IDENTIFIER" => {
+                    settings.protected_resource.identifier = text(name, value)?;
+                }
+                "OAUTH2_PROTECTED_RESOURCE_AUTHORIZATION_SERVERS" => {
+                    settings.protected_resource.authorization_servers = texts(name, value)?;
+                }
+                "OAUTH2_PROTECTED_RESOURCE_BEARER_METHODS_SUPPORTED" => {
+                    settings.protected_resource.bearer_methods_supported = texts(name, value)?;
+                }
+                "OAUTH2_PROTECTED_RESOURCE_NAME" => {
+                    settings.protected_resource.name = text(name, value)?;
+                }
+                "OAUTH2_PROTECTED_RESOURCE_DOCUMENTATION" => {
+                    settings.protected_resource.documentation = text(name, value)?;
+                }
+                "OAUTH2_PROTECTED_RESOURCE_POLICY_URI" => {
+                    settings.protected_resource.policy_uri = text(name, value)?;
+                }
+                "OAUTH2_PROTECTED_RESOURCE_TOS_URI" => {
+                    settings.protected_resource.tos_uri = text(name, value)?;
                 }
                 "RESOURCE_SERVER_INTROSPECTION_CA_CERTIFICATES" => {
                     ca_certificates = optional_text(name, value)?.map(PathBuf::from);

@@ -30,12 +30,19 @@ fn read_or_write<'a>(settings: &'a Settings, method: &str) -> &'a str {
 
 /// `TokenHasScope.has_permission` for the scopes `required`.
 pub(super) fn token_has(cx: &PermissionContext<'_>, required: &[Cow<'_, str>]) -> bool {
-    cx.auth.oauth2().is_some_and(|token| {
-        token.is_valid(
+    match cx.auth.oauth2() {
+        Some(token) => token.is_valid(
             cx.env.services().clock().now(),
             required.iter().map(AsRef::as_ref),
-        )
-    })
+        ),
+        // `if not token: return False` quietly; another scheme's credential with DOT's warning.
+        None => {
+            if !cx.auth.is_none() {
+                tracing::warn!(target: "oauth2_provider", "{}", messages::TOKEN_HAS_SCOPE_NEEDS_OAUTH2);
+            }
+            false
+        }
+    }
 }
 
 /// The `required_scopes` member of the 403 body, when DOT adds it: the setting is on, scopes

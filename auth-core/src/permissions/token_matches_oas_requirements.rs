@@ -6,6 +6,7 @@ use std::marker::PhantomData;
 use super::permission::{Decision, Permission, PermissionContext};
 use super::required_scopes::RequiredAlternateScopes;
 use super::scope_alternatives::ScopeAlternatives;
+use crate::oauth2::messages;
 use crate::settings::Settings;
 
 /// DOT's `TokenMatchesOASRequirements` with `required_alternate_scopes` `A` (declared with
@@ -32,9 +33,14 @@ impl<A> std::fmt::Debug for TokenMatchesOASRequirements<A> {
 impl<A: RequiredAlternateScopes> Permission for TokenMatchesOASRequirements<A> {
     async fn has_permission(&self, cx: &PermissionContext<'_>) -> Decision {
         let Some(token) = cx.auth.oauth2() else {
+            if !cx.auth.is_none() {
+                tracing::warn!(target: "oauth2_provider", "{}", messages::TOKEN_MATCHES_OAS_NEEDS_OAUTH2);
+            }
             return Ok(false);
         };
-        let Some(alternatives) = A::alternatives(&cx.request.method().to_ascii_uppercase()) else {
+        let method = cx.request.method().to_ascii_uppercase();
+        let Some(alternatives) = A::alternatives(&method) else {
+            tracing::warn!(target: "oauth2_provider", "{} {method}", messages::NO_SCOPE_ALTERNATES);
             return Ok(false);
         };
         let now = cx.env.services().clock().now();

@@ -132,6 +132,27 @@ impl Default for ImportStrings {
                     "dj_rest_auth.jwt_auth.JWTCookieAuthentication",
                 )
         };
+        // DOT exports its schemes from the package and defines them in its module.
+        #[cfg(feature = "oauth2")]
+        let names = {
+            use crate::authentication::{
+                OAuth2Authentication, OAuth2ProtectedResourceAuthentication,
+            };
+            names
+                .authentication::<OAuth2Authentication>(
+                    "oauth2_provider.contrib.rest_framework.OAuth2Authentication",
+                )
+                .authentication::<OAuth2Authentication>(
+                    "oauth2_provider.contrib.rest_framework.authentication.OAuth2Authentication",
+                )
+                .authentication::<OAuth2ProtectedResourceAuthentication>(
+                    "oauth2_provider.contrib.rest_framework.OAuth2ProtectedResourceAuthentication",
+                )
+                .authentication::<OAuth2ProtectedResourceAuthentication>(
+                    "oauth2_provider.contrib.rest_framework.authentication.\
+                     OAuth2ProtectedResourceAuthentication",
+                )
+        };
         names
     }
 }

@@ -70,6 +70,7 @@ urlpatterns = [
     # DOT's own endpoints (`/o/token/`, ...) that issue the tokens.
     path("oauth2/", views.OAuth2.as_view()),
     path("oauth2-open/", views.OAuth2Open.as_view()),
+    path("oauth2-protected-resource/", views.OAuth2ProtectedResource.as_view()),
     path("oauth2-scope/", views.OAuth2Scope.as_view()),
     path("oauth2-rw/", views.OAuth2ReadWrite.as_view()),
     path("oauth2-rw-admin/", views.OAuth2ReadWriteAdmin.as_view()),

@@ -9,6 +9,7 @@ from dj_rest_auth.jwt_auth import JWTCookieAuthentication
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from knox.views import LoginView as KnoxLoginView
 from oauth2_provider.contrib.rest_framework import (
+    OAuth2ProtectedResourceAuthentication,
     IsAuthenticatedOrTokenHasScope,
     OAuth2Authentication,
     TokenHasReadWriteScope,
@@ -234,6 +235,13 @@ class KnoxLogin(KnoxLoginView):
 
 class OAuth2(WhoAmI):
     authentication_classes = [OAuth2Authentication]
+    permission_classes = [IsAuthenticated]
+
+
+class OAuth2ProtectedResource(WhoAmI):
+    """DOT's RFC 9728 variant: the challenge names the metadata document (`o/` route)."""
+
+    authentication_classes = [OAuth2ProtectedResourceAuthentication]
     permission_classes = [IsAuthenticated]
 
 

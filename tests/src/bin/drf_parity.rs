@@ -49,9 +49,9 @@ use auth_actix::{
     authentication_classes, permission_classes, renderer_classes, throttle_classes, throttle_scope,
 };
 use auth_actix::{
-    IsAuthenticatedOrTokenHasScope, OAuth2Authentication, TokenHasReadWriteScope,
-    TokenHasResourceScope, TokenHasScope, TokenMatchesOASRequirements, required_alternate_scopes,
-    required_scopes,
+    IsAuthenticatedOrTokenHasScope, OAuth2Authentication, OAuth2ProtectedResourceAuthentication,
+    TokenHasReadWriteScope, TokenHasResourceScope, TokenHasScope, TokenMatchesOASRequirements,
+    required_alternate_scopes, required_scopes,
 };
 
 /// The reference's custom permission: staff only, with DRF's `message`.
@@ -437,6 +437,13 @@ async fn oauth2_protected(auth: Auth) -> HttpResponse {
     whoami(&auth)
 }
 
+/// DOT's RFC 9728 variant: the challenge names the metadata document (`/o/` route).
+#[authentication_classes(OAuth2ProtectedResourceAuthentication)]
+#[permission_classes(IsAuthenticated)]
+async fn oauth2_protected_resource(auth: Auth) -> HttpResponse {
+    whoami(&auth)
+}
+
 #[authentication_classes(OAuth2Authentication)]
 #[permission_classes(AllowAny)]
 async fn oauth2_open(auth: Auth) -> HttpResponse {
@@ -702,6 +709,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .route("/scoped-throttle/", web::route().to(scoped_throttle))
             .route("/oauth2/", web::route().to(oauth2_protected))
             .route("/oauth2-open/", web::route().to(oauth2_open))
+            .route(
+                "/oauth2-protected-resource/",
+                web::route().to(oauth2_protected_resource),
+            )
             .route("/oauth2-scope/", web::route().to(oauth2_scope))
             .route("/oauth2-rw/", web::route().to(oauth2_rw))
             .route("/oauth2-rw-admin/", web::route().to(oauth2_rw_admin))

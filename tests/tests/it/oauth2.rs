@@ -4,14 +4,17 @@
 //! Appendix A). The differential suite against DOT itself is parity/run_parity.py's `oauth2`
 //! group; these pin each rule and each divergence on its own.
 
+use actix_web::test::TestRequest;
 use actix_web::web;
 use auth_actix::permissions::{Not, Or};
 use auth_actix::settings::OAuth2Settings;
 use auth_actix::store::sea_orm::{ConnectionTrait, DatabaseConnection};
+use auth_actix::views::oauth2_provider_endpoints;
 use auth_actix::{
     AllowAny, IsAdminUser, IsAuthenticated, IsAuthenticatedOrTokenHasScope, OAuth2Authentication,
-    SessionAuthentication, TokenAuthentication, TokenHasReadWriteScope, TokenHasResourceScope,
-    TokenHasScope, TokenMatchesOASRequirements, required_alternate_scopes, required_scopes,
+    OAuth2ProtectedResourceAuthentication, SessionAuthentication, TokenAuthentication,
+    TokenHasReadWriteScope, TokenHasResourceScope, TokenHasScope, TokenMatchesOASRequirements,
+    required_alternate_scopes, required_scopes,
 };
 use test_support::*;
 
@@ -73,6 +76,27 @@ const TOKENS: &[(&str, Option<&str>, &str, &str, &str)] = &[
         "read",
         "2030-01-02 00:00:00",
         r#"["http://api.example.com/p"]"#,
+    ),
+    (
+        "JohnWrite",
+        Some("john"),
+        "write",
+        "2030-01-02 00:00:00",
+        "[]",
+    ),
+    (
+        "JohnOrdersRead",
+        Some("john"),
+        "orders:read",
+        "2030-01-02 00:00:00",
+        "[]",
+    ),
+    (
+        "ClientOrders",
+        None,
+        "orders:write",
+        "2030-01-02 00:00:00",
+        "[]",
     ),
 ];
 
@@ -146,7 +170,19 @@ async fn routes(settings: &AuthSettings, db: &DatabaseConnection) -> impl TestAp
             .service(route::<
                 (TokenAuthentication, OAuth2Authentication),
                 IsAuthenticated,
-            >("/token-first/"));
+            >("/token-first/"))
+            .service(route::<
+                (OAuth2ProtectedResourceAuthentication,),
+                IsAuthenticated,
+            >("/protected-resource/"))
+            .service(route::<(TokenAuthentication,), TokenHasScope<ReadWrite>>(
+                "/scope-token-auth/",
+            ))
+            .service(route::<
+                (TokenAuthentication,),
+                TokenMatchesOASRequirements<Oas>,
+            >("/oas-token-auth/"))
+            .service(web::scope("/o").configure(oauth2_provider_endpoints));
     })
     .await
 }
@@ -282,7 +318,7 @@ async fn a_token_in_the_query_string_refuses_the_request_unless_dots_transport_i
 async fn a_token_in_a_form_body_is_read_when_no_header_is_sent() {
     let app = suite(OAuth2Settings::default()).await;
     let form = |body: &'static str| {
-        actix_web::test::TestRequest::post()
+        TestRequest::post()
             .uri("/open/")
             .insert_header(("content-type", "application/x-www-form-urlencoded"))
             .set_payload(body)
@@ -295,7 +331,7 @@ async fn a_token_in_a_form_body_is_read_when_no_header_is_sent() {
     let reply = send(
         &app,
         with_auth(
-            actix_web::test::TestRequest::post()
+            TestRequest::post()
                 .uri("/open/")
                 .insert_header(("content-type", "application/json"))
                 .set_payload("{"),
@@ -322,10 +358,7 @@ async fn scopes_are_required_as_dot_requires_them() {
     let status = |reply: Reply| reply.status;
     let get_as = |path: &'static str, token: &'static str| with_auth(get(path), bearer(token));
     let post_as = |path: &'static str, token: &'static str| {
-        with_auth(
-            actix_web::test::TestRequest::post().uri(path),
-            bearer(token),
-        )
+        with_auth(TestRequest::post().uri(path), bearer(token))
     };
     assert_eq!(
         status(send(&app, get_as("/scope/", "JohnReadWrite")).await),
@@ -355,10 +388,7 @@ async fn scopes_are_required_as_dot_requires_them() {
         status(
             send(
                 &app,
-                with_auth(
-                    actix_web::test::TestRequest::put().uri("/oas/"),
-                    bearer("JohnReadWrite")
-                )
+                with_auth(TestRequest::put().uri("/oas/"), bearer("JohnReadWrite"))
             )
             .await
         ),
@@ -410,10 +440,7 @@ async fn error_response_with_scopes_names_the_required_scopes_of_a_live_token() 
     );
     let reply = send(
         &app,
-        with_auth(
-            actix_web::test::TestRequest::post().uri("/orders/"),
-            bearer("JohnRead"),
-        ),
+        with_auth(TestRequest::post().uri("/orders/"), bearer("JohnRead")),
     )
     .await;
     assert_eq!(
@@ -580,4 +607,213 @@ async fn a_row_stored_as_dot_stores_it_under_rfc_9700_token_storage_authenticate
     let reply = send(&app, with_auth(get("/p/"), bearer("JohnRead"))).await;
     assert_eq!(reply.status, 200);
     assert_eq!(reply.body, json_body("john", "AccessToken #2"));
+}
+
+// DOT 3.4.1's test_rest_framework.py, RFC 9728: `OAuth2ProtectedResourceAuthentication`.
+
+const METADATA: &str = "http://testserver/o/.well-known/oauth-protected-resource";
+
+/// The host Django's test client sends.
+fn testserver(request: TestRequest) -> TestRequest {
+    request.insert_header(("host", "testserver"))
+}
+
+#[actix_web::test]
+async fn test_protected_resource_authentication_advertises_metadata() {
+    let app = suite(OAuth2Settings::default()).await;
+    let reply = send(&app, testserver(get("/protected-resource/"))).await;
+    assert_eq!(reply.status, 401);
+    assert_eq!(
+        reply.www_authenticate.as_deref(),
+        Some(format!(r#"Bearer realm="api",resource_metadata="{METADATA}""#).as_str())
+    );
+    // A live token authenticates as with `OAuth2Authentication`.
+    let reply = send(
+        &app,
+        with_auth(get("/protected-resource/"), bearer("JohnRead")),
+    )
+    .await;
+    assert_eq!(reply.body, json_body("john", "AccessToken #2"));
+}
+
+#[actix_web::test]
+async fn test_protected_resource_authentication_metadata_with_invalid_token() {
+    let app = suite(OAuth2Settings::default()).await;
+    for (token, reason) in [
+        ("fake-token", "The access token is invalid."),
+        ("JohnExpired", "The access token has expired."),
+    ] {
+        let reply = send(
+            &app,
+            with_auth(testserver(get("/protected-resource/")), bearer(token)),
+        )
+        .await;
+        assert_eq!(
+            (reply.status, reply.body.as_str()),
+            (401, Reply::NOT_PROVIDED)
+        );
+        assert_eq!(
+            reply.www_authenticate,
+            Some(format!(
+                r#"{},resource_metadata="{METADATA}""#,
+                refused_with(reason)
+            ))
+        );
+    }
+}
+
+#[actix_web::test]
+async fn test_base_authentication_challenge_unchanged() {
+    let app = suite(OAuth2Settings::default()).await;
+    let reply = send(&app, get("/p/")).await;
+    assert_eq!(reply.www_authenticate.as_deref(), Some(CHALLENGE));
+}
+
+#[actix_web::test]
+async fn test_protected_resource_authentication_custom_metadata_url() {
+    let custom = "https://api.example.com/.well-known/oauth-protected-resource/tenant1";
+    let settings = OAuth2Settings::from_oauth2_provider(
+        &serde_json::json!({ "PROTECTED_RESOURCE_METADATA_URL": custom }),
+    )
+    .unwrap();
+    let app = suite(settings).await;
+    let reply = send(&app, testserver(get("/protected-resource/"))).await;
+    assert_eq!(
+        reply.www_authenticate,
+        Some(format!(
+            r#"Bearer realm="api",resource_metadata="{custom}""#
+        ))
+    );
+    // `None` (JSON null) leaves the parameter out.
+    let off = OAuth2Settings::from_oauth2_provider(
+        &serde_json::json!({ "PROTECTED_RESOURCE_METADATA_URL": null }),
+    )
+    .unwrap();
+    let reply = send(&suite(off).await, testserver(get("/protected-resource/"))).await;
+    assert_eq!(reply.www_authenticate.as_deref(), Some(CHALLENGE));
+}
+
+#[actix_web::test]
+async fn the_protected_resource_metadata_document_is_dots() {
+    let app = suite(OAuth2Settings::default()).await;
+    let response = actix_web::test::call_service(
+        &app,
+        testserver(get("/o/.well-known/oauth-protected-resource/tenant1")).to_request(),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .map(|value| value.to_str().unwrap().to_owned())
+    };
+    assert_eq!(header("content-type").as_deref(), Some("application/json"));
+    assert_eq!(header("access-control-allow-origin").as_deref(), Some("*"));
+    let body = actix_web::test::read_body(response).await;
+    assert_eq!(
+        body,
+        r#"{"resource": "http://testserver/o/tenant1", "authorization_servers": ["http://testserver/o"], "scopes_supported": ["read", "write"], "bearer_methods_supported": ["header"]}"#
+    );
+    let reply = send(
+        &app,
+        TestRequest::post().uri("/o/.well-known/oauth-protected-resource"),
+    )
+    .await;
+    assert_eq!(
+        (reply.status, reply.allow.as_deref()),
+        (405, Some("GET, HEAD, OPTIONS"))
+    );
+}
+
+// DOT 3.4.1's test_rest_framework.py: scope permissions behind another scheme, and tokens with a
+// single scope.
+
+#[actix_web::test]
+async fn test_scope_missing_scope_attr_and_method_scope_alt_missing_scope_attr() {
+    // A DRF token is no OAuth 2 token: refused (DOT #1169), with DOT's warning.
+    let app = suite(OAuth2Settings::default()).await;
+    let logs = CapturedLogs::default();
+    let _guard = logs.set_default(tracing::Level::WARN);
+    for (path, class) in [
+        ("/scope-token-auth/", "TokenHasScope"),
+        ("/oas-token-auth/", "TokenMatchesOASRequirements"),
+    ] {
+        let reply = send(&app, with_auth(get(path), "Token abcd1234")).await;
+        assert_eq!(reply.status, 403, "{path}");
+        assert_eq!(
+            reply.body,
+            detail("You do not have permission to perform this action.")
+        );
+        assert!(
+            logs.text().contains(&format!(
+                "{class} requires the `oauth2_provider.contrib.rest_framework.OAuth2Authentication` \
+                 authentication class to be used."
+            )),
+            "{}",
+            logs.text()
+        );
+    }
+}
+
+#[actix_web::test]
+async fn test_method_scope_alt_missing_patch_method_warns_as_dot() {
+    let app = suite(OAuth2Settings::default()).await;
+    let logs = CapturedLogs::default();
+    let _guard = logs.set_default(tracing::Level::WARN);
+    let reply = send(
+        &app,
+        with_auth(TestRequest::patch().uri("/oas/"), bearer("JohnReadWrite")),
+    )
+    .await;
+    assert_eq!(reply.status, 403);
+    assert!(
+        logs.text()
+            .contains("no scope alternates defined for method PATCH"),
+        "{}",
+        logs.text()
+    );
+}
+
+#[actix_web::test]
+async fn test_authentication_or_scope_denied() {
+    let app = suite(OAuth2Settings::default()).await;
+    // No credentials, then an unknown token: not authenticated.
+    assert_eq!(send(&app, get("/or-session/")).await.status, 401);
+    assert_eq!(
+        send(&app, with_auth(get("/or-session/"), bearer("fake-token")))
+            .await
+            .status,
+        401
+    );
+    // A token without a user and without the scope: authenticated, refused.
+    assert_eq!(
+        send(&app, with_auth(get("/or-session/"), bearer("ClientOrders")))
+            .await
+            .status,
+        403
+    );
+}
+
+#[actix_web::test]
+async fn single_scope_tokens_on_the_read_write_and_resource_permissions() {
+    // test_read_write_permission_post_allow / _get_deny, test_resource_scoped_permission_get_allow
+    // / _post_denied.
+    let app = suite(OAuth2Settings::default()).await;
+    for (method, path, token, want) in [
+        ("POST", "/rw/", "JohnWrite", 200),
+        ("GET", "/rw/", "JohnWrite", 403),
+        ("GET", "/orders/", "JohnOrdersRead", 200),
+        ("POST", "/orders/", "JohnOrdersRead", 403),
+    ] {
+        let request = TestRequest::default()
+            .method(actix_web::http::Method::from_bytes(method.as_bytes()).unwrap())
+            .uri(path);
+        let reply = send(&app, with_auth(request, bearer(token))).await;
+        assert_eq!(
+            reply.status, want,
+            "{method} {path} {token}: {}",
+            reply.body
+        );
+    }
 }

@@ -123,9 +123,17 @@ impl<A: TestApp> ResourceServer<A> {
     }
 
     async fn get(&self, path: &str, token: &str) -> (u16, Option<String>, String) {
+        self.call(get(path), token).await
+    }
+
+    async fn call(
+        &self,
+        request: actix_web::test::TestRequest,
+        token: &str,
+    ) -> (u16, Option<String>, String) {
         let response = actix_web::test::call_service(
             &self.app,
-            with_auth(get(path), format!("Bearer {token}")).to_request(),
+            with_auth(request, format!("Bearer {token}")).to_request(),
         )
         .await;
         let status = response.status().as_u16();
@@ -230,6 +238,24 @@ async fn a_remote_token_is_introspected_once_stored_as_dot_stores_it_and_asked_a
     assert_eq!(rs.calls(), 2);
     let renewed = rs.row(token).await.unwrap();
     assert_eq!((renewed.0, renewed.2.as_str()), (id, "2030-01-01 02:01:00"));
+    handle.stop(true).await;
+}
+
+#[actix_web::test]
+async fn test_get_resource_and_test_post_resource() {
+    // DOT's test_introspection_auth.py: a token known only to the authorization server opens
+    // the resource for GET and for POST (with a form body, which DOT reads).
+    let (url, handle) = authorization_server().await;
+    let rs = resource_server(remote(&url, serde_json::json!({})), None).await;
+    let token = "BobOnlyThere0000000000000000B";
+    let post = actix_web::test::TestRequest::post()
+        .uri("/p/")
+        .set_form([("field", "value")]);
+    let (status, _, body) = rs.call(post, token).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.starts_with(r#"{"user":"bob""#), "{body}");
+    assert_eq!(rs.get("/p/", token).await.0, 200);
+    assert_eq!(rs.calls(), 1);
     handle.stop(true).await;
 }
 

@@ -1494,3 +1494,139 @@ async fn introspection_reads_client_credentials_from_a_form_only_on_post() {
         .set_form(form_fields);
     assert_eq!(call(&suite.app, post).await.status, 200);
 }
+
+/// Writes an access token of application `application_id` for john, and (when `refresh` is
+/// given) its refresh token, as DOT's models write them; their ids.
+async fn dot_pair(
+    db: &DatabaseConnection,
+    application_id: i64,
+    access: &str,
+    refresh: Option<&str>,
+) -> (i64, Option<i64>) {
+    let checksum = auth_actix::store::oauth2_access_token::checksum;
+    db.execute_unprepared(&format!(
+        "INSERT INTO oauth2_provider_accesstoken (token, token_checksum, expires, scope, \
+         application_id, user_id, created, updated, resource) VALUES ('{access}', '{}', \
+         '2030-01-02 00:00:00', 'read write', {application_id}, (SELECT id FROM auth_user WHERE \
+         username = 'john'), '2030-01-01 00:00:00', '2030-01-01 00:00:00', '[]')",
+        checksum(access)
+    ))
+    .await
+    .unwrap();
+    let access_id = count(
+        db,
+        &format!(
+            "SELECT id FROM oauth2_provider_accesstoken WHERE token_checksum = '{}'",
+            checksum(access)
+        ),
+    )
+    .await;
+    let Some(refresh) = refresh else {
+        return (access_id, None);
+    };
+    db.execute_unprepared(&format!(
+        "INSERT INTO oauth2_provider_refreshtoken (token, token_checksum, access_token_id, \
+         application_id, user_id, created, updated, token_family, resource) VALUES ('{refresh}', \
+         '{}', {access_id}, {application_id}, (SELECT id FROM auth_user WHERE username = \
+         'john'), '2030-01-01 00:00:00', '2030-01-01 00:00:00', NULL, '[]')",
+        checksum(refresh)
+    ))
+    .await
+    .unwrap();
+    let refresh_id = count(
+        db,
+        &format!("SELECT id FROM oauth2_provider_refreshtoken WHERE access_token_id = {access_id}"),
+    )
+    .await;
+    (access_id, Some(refresh_id))
+}
+
+fn revoke_form(client: (&str, &str), fields: &[(&str, &str)]) -> TestRequest {
+    with_auth(
+        form("/o/revoke_token/", fields),
+        basic_of(client.0, client.1),
+    )
+}
+
+#[actix_web::test]
+async fn test_revoke_long_refresh_token_with_and_without_the_wrong_hint() {
+    // DOT 3.4.1's test_revoke_long_refresh_token and _with_wrong_hint: a refresh token longer
+    // than 255 characters is found by its checksum, by its own hint or after the other one.
+    let suite = start(OAuth2Settings::default()).await;
+    for (index, hint) in ["refresh_token", "access_token"].into_iter().enumerate() {
+        let long = format!("{index}").repeat(500);
+        let access = format!("1234567890-{index}");
+        let (access_id, refresh_id) = dot_pair(&suite.db, 2, &access, Some(&long)).await;
+        let answer = call(
+            &suite.app,
+            revoke_form(PW, &[("token", &long), ("token_type_hint", hint)]),
+        )
+        .await;
+        assert_eq!(answer.status, 200, "{hint}");
+        let refresh_id = refresh_id.unwrap();
+        assert_eq!(
+            count(
+                &suite.db,
+                &format!(
+                    "SELECT COUNT(*) FROM oauth2_provider_refreshtoken WHERE id = {refresh_id} \
+                     AND revoked IS NOT NULL"
+                )
+            )
+            .await,
+            1,
+            "{hint}: the refresh token is revoked"
+        );
+        assert_eq!(
+            count(
+                &suite.db,
+                &format!("SELECT COUNT(*) FROM oauth2_provider_accesstoken WHERE id = {access_id}")
+            )
+            .await,
+            0,
+            "{hint}: its access token is deleted"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn test_hinted_lookup_falls_back_across_token_types_respecting_ownership() {
+    // Another client's access token and the caller's refresh token share a value; the hint
+    // names the access tokens, where only the other client's is: the lookup goes on to the
+    // caller's refresh token, and the other client's token is left alone.
+    let suite = start(OAuth2Settings::default()).await;
+    let (other_access, _) = dot_pair(&suite.db, 1, "shared-token-value", None).await;
+    let (own_access, own_refresh) =
+        dot_pair(&suite.db, 2, "own-access-token", Some("shared-token-value")).await;
+    let answer = call(
+        &suite.app,
+        revoke_form(
+            PW,
+            &[
+                ("token", "shared-token-value"),
+                ("token_type_hint", "access_token"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, 200);
+    let own_refresh = own_refresh.unwrap();
+    for (sql, want) in [
+        (
+            format!(
+                "SELECT COUNT(*) FROM oauth2_provider_refreshtoken WHERE id = {own_refresh} AND \
+                 revoked IS NOT NULL"
+            ),
+            1,
+        ),
+        (
+            format!("SELECT COUNT(*) FROM oauth2_provider_accesstoken WHERE id = {other_access}"),
+            1,
+        ),
+        (
+            format!("SELECT COUNT(*) FROM oauth2_provider_accesstoken WHERE id = {own_access}"),
+            0,
+        ),
+    ] {
+        assert_eq!(count(&suite.db, &sql).await, want, "{sql}");
+    }
+}
