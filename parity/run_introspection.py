@@ -24,7 +24,8 @@ authenticate from the stored rows alone.
 A last pass puts a scripted authorization server (FAKE_ANSWERS: a status and a body per token) in
 front of both resource servers, for the answers a real one does not give: claims of every type,
 non-JSON bodies, other statuses, a redirect. Where DOT fails (a 500 on a claim it cannot store, a
-redirect followed) the Rust server's documented answer is checked instead (DIVERGENCES).
+redirect followed, a user written for a refused answer) both sides are checked: DOT's documented
+behaviour, and the Rust server's refusal (DIVERGENCES).
 
 The last line is `N passed, M failed`; exit status 0 only when every check passed.
 """
@@ -137,20 +138,25 @@ FAKE_ANSWERS = {
     "fake-empty-username": (200, {}, {"active": True, "username": "", "scope": "read"}),
 }
 
-# Where DOT 3.4.1 answers 500 (or follows a redirect) and the Rust server refuses the token: the
-# token, what DOT does, and the Rust server's answer (status, the challenge's error description).
+# Where DOT 3.4.1 answers 500, follows a redirect or writes a user for a refused answer, and the
+# Rust server refuses the token without writing anything: the token, the answer, what DOT does
+# (checked: "500", "redirect" = DOT posts again to the Location, "user" = DOT created the user).
 DIVERGENCES = {
-    "fake-exp-string": ((200, {}, {"active": True, "username": "john", "exp": "soon"}),
-                        "500: datetime.fromtimestamp(str) raises TypeError"),
-    "fake-exp-huge": ((200, {}, {"active": True, "username": "john", "exp": 1e300}),
-                      "500: OverflowError, timestamp out of range"),
-    "fake-username-null": ((200, {}, {"active": True, "username": None}),
-                           "500: IntegrityError, auth_user.username NOT NULL"),
-    "fake-scope-null": ((200, {}, {"active": True, "username": "john", "scope": None}),
-                        "500: IntegrityError, oauth2_provider_accesstoken.scope NOT NULL"),
-    "fake-list-with-active": ((200, {}, '["active"]'), "500: list indices must be integers"),
-    "fake-redirect": ((307, {"Location": "/elsewhere"}, ""),
+    "fake-exp-string": ((200, {}, {"active": True, "username": "john", "exp": "soon"}), "500",
+                        "datetime.fromtimestamp(str) raises TypeError"),
+    "fake-exp-huge": ((200, {}, {"active": True, "username": "john", "exp": 1e300}), "500",
+                      "OverflowError, timestamp out of range"),
+    "fake-username-null": ((200, {}, {"active": True, "username": None}), "500",
+                           "IntegrityError, auth_user.username NOT NULL"),
+    "fake-scope-null": ((200, {}, {"active": True, "username": "john", "scope": None}), "500",
+                        "IntegrityError, oauth2_provider_accesstoken.scope NOT NULL"),
+    "fake-list-with-active": ((200, {}, '["active"]'), "500", "list indices must be integers"),
+    "fake-null-body": ((200, {}, "null"), "500", "'in' on None raises TypeError"),
+    "fake-redirect": ((307, {"Location": "/elsewhere"}, ""), "redirect",
                       "the POST, token and credentials included, is sent again to the Location"),
+    "fake-aud-object-new-user": ((200, {}, {"active": True, "username": "created_before_aud",
+                                            "aud": {"uri": "https://api.example.com/v1"}}), "user",
+                                 "the user is created before the malformed aud refuses the token"),
 }
 
 
@@ -391,7 +397,7 @@ def fake_handler(answers, seen):
 def fake_pass(python, rust_bin, workdir, template, tally):
     print("\n== scripted authorization server")
     answers = dict(FAKE_ANSWERS)
-    answers.update({token: answer for token, (answer, _) in DIVERGENCES.items()})
+    answers.update({token: answer for token, (answer, _, _) in DIVERGENCES.items()})
     seen = []
     fake = FakeAuthorizationServer(("127.0.0.1", 0), fake_handler(answers, seen))
     threading.Thread(target=fake.serve_forever, daemon=True).start()
@@ -413,19 +419,40 @@ def fake_pass(python, rust_bin, workdir, template, tally):
             same(f"[fake] {token}", dj, rs, tally)
             tally.check(f"[fake] {token}: the same introspection request", dj_seen == seen,
                         f"{dj_seen} / {seen}")
-        for token, (_, dot) in DIVERGENCES.items():
+        compare_rows("[fake] rows", dj_db, rs_db, tally)
+        for token, (_, dot, why) in DIVERGENCES.items():
+            seen.clear()
             dj = ask(ports["django"], "/oauth2/", f"Bearer {token}".encode())
+            dj_seen = list(seen)
+            seen.clear()
             rs = ask(ports["rust"], "/oauth2/", f"Bearer {token}".encode())
+            rs_seen = list(seen)
             challenge = rs.header("www-authenticate") or ""
             refused = (rs.status == 401 and 'error="invalid_token"' in challenge
                        and "The access token is invalid." in challenge)
-            tally.check(f"[fake divergence] {token}: refused as an invalid token here (DOT: {dot}; "
-                        f"DOT answered {dj.status})", refused, f"{rs.status} {challenge!r} {show_body(rs)}")
+            tally.check(f"[fake divergence] {token}: refused as an invalid token here", refused,
+                        f"{rs.status} {challenge!r} {show_body(rs)}")
+            tally.check(f"[fake divergence] {token}: one introspection request here, to the URL",
+                        [entry[0] for entry in rs_seen] == ["/introspect/"], f"{rs_seen}")
+            if dot == "500":
+                observed = dj.status == 500
+            elif dot == "redirect":
+                observed = any(path == "/elsewhere" and authorization == "Bearer fake introspector"
+                               for path, authorization, _, _ in dj_seen)
+            else:
+                observed = bool(users_named(dj_db, "created_before_aud")) and not users_named(
+                    rs_db, "created_before_aud")
+            tally.check(f"[fake divergence] {token}: DOT {why}", observed,
+                        f"DOT answered {dj.status}, requests {dj_seen}")
     finally:
         for server in servers:
             server.stop()
         fake.shutdown()
-    compare_rows("[fake] rows", dj_db, rs_db, tally)
+
+
+def users_named(path: Path, username: str):
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT id FROM auth_user WHERE username = ?", (username,)).fetchall()
 
 
 def main(argv=None) -> int:

@@ -20,6 +20,7 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::{HttpRequest, HttpResponse, web};
 use auth_core::authentication::OAuth2Authentication;
 use auth_core::authentication::scheme::AuthContext;
+use auth_core::django::http::host::validate_host;
 use auth_core::django::http::uri::absolute_uri_without_query;
 use auth_core::oauth2::protected_resource::WELL_KNOWN;
 use auth_core::oauth2::urldecode::has_invalid_hex_escape;
@@ -33,6 +34,7 @@ use auth_core::oauth2_provider::token_request::TokenRequest;
 use auth_core::oauth2_provider::{revocation_endpoint, token_endpoint};
 use auth_core::request::RequestView as _;
 use auth_core::response_effects::ResponseEffects;
+use auth_core::{ApiError, ErrorKind};
 
 use crate::error::ApiErrorResponse;
 use crate::post_data;
@@ -128,11 +130,14 @@ async fn protected_resource_metadata(
     let runtime = runtime_of(&request)?;
     let settings = runtime.settings();
     let view = HttpRequestView::new(&request, settings);
-    let url = absolute_uri_without_query(
-        view.is_secure(),
-        view.host().unwrap_or_default(),
-        request.uri().path(),
-    );
+    // `build_absolute_uri` calls `get_host()`: a host outside ALLOWED_HOSTS (or none, which
+    // Django would replace with the server's own name) is Django's 400 page, so no client
+    // chooses the URLs the document advertises.
+    let host = view
+        .host()
+        .filter(|host| validate_host(host, &settings.allowed_hosts))
+        .ok_or_else(|| ApiError::new(ErrorKind::DisallowedHost))?;
+    let url = absolute_uri_without_query(view.is_secure(), host, request.uri().path());
     let document = settings
         .oauth2
         .protected_resource
@@ -215,7 +220,7 @@ async fn post_fields(
     )
     .await;
     let body = match body {
-        Err(error) if error.kind() == auth_core::ErrorKind::PayloadTooLarge => {
+        Err(error) if error.kind() == ErrorKind::PayloadTooLarge => {
             let form = request
                 .headers()
                 .get(header::CONTENT_TYPE)
@@ -226,9 +231,7 @@ async fn post_fields(
                         || media_type == "multipart/form-data"
                 });
             if form {
-                return Err(
-                    auth_core::ApiError::new(auth_core::ErrorKind::SuspiciousOperation).into(),
-                );
+                return Err(ApiError::new(ErrorKind::SuspiciousOperation).into());
             }
             return Ok(Vec::new());
         }
@@ -294,7 +297,7 @@ async fn throttle_password_grant(
     if decision.allowed {
         Ok(())
     } else {
-        Err(auth_core::ApiError::throttled(decision.wait, None).into())
+        Err(ApiError::throttled(decision.wait, None).into())
     }
 }
 

@@ -737,6 +737,18 @@ fn introspection_transport(
     settings: &Settings,
     given: Option<Arc<dyn IntrospectionTransport>>,
 ) -> Result<Option<Arc<dyn IntrospectionTransport>>, SettingsError> {
+    #[cfg(feature = "oauth2")]
+    if let Some(remote) = &settings.oauth2.remote_introspection
+        && remote.timeout >= settings.authentication_timeout
+    {
+        // Past the authentication timeout the request is a 503 while the introspection goes
+        // on: the token would never be refused as DOT refuses it.
+        return Err(SettingsError::Introspection(format!(
+            "RESOURCE_SERVER_INTROSPECTION_TIMEOUT_SECONDS ({:?}) must be below the \
+             authentication timeout ({:?})",
+            remote.timeout, settings.authentication_timeout
+        )));
+    }
     if given.is_some() {
         return Ok(given);
     }

@@ -100,7 +100,10 @@ async fn lookup(
     {
         return Ok(local);
     }
-    oauth2_authentication_server::introspect(cx, remote, token).await
+    let remember_refusal = local
+        .as_ref()
+        .is_none_or(|(access_token, _)| access_token.is_expired(now));
+    oauth2_authentication_server::introspect(cx, remote, token, remember_refusal).await
 }
 
 /// What this server knows of a token.

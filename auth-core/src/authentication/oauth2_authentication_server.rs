@@ -25,11 +25,14 @@ use crate::user::User;
 /// The row of an introspected token and its user.
 pub(super) type Found = (Arc<AccessToken>, Option<Arc<User>>);
 
-/// Asks `remote` about `token`; the stored row when the answer is active.
+/// Asks `remote` about `token`; the stored row when the answer is active. `remember_refusal`:
+/// whether an inactive answer may be remembered as a refused token (false when a live local row
+/// was asked about only for scopes it lacks, which ordinary views do not need).
 pub(super) async fn introspect(
     cx: &AuthContext<'_>,
     remote: &RemoteIntrospection,
     token: &str,
+    remember_refusal: bool,
 ) -> Result<Option<Found>, ApiError> {
     let Some(transport) = cx.services().introspection_transport() else {
         // `AuthSettings` starts a transport whenever the settings name a URL; services built
@@ -64,9 +67,18 @@ pub(super) async fn introspect(
     ) {
         Ok(introspected) => introspected,
         Err(NotActive::Inactive) => {
-            if let Some(cache) = cx.services().credential_cache() {
+            // The refusal replaces any remembered (expired) row, which would otherwise be found
+            // first and sent back here on every request.
+            if let Some(cache) = cx.services().credential_cache()
+                && remember_refusal
+            {
+                cache.forget_oauth2_token(&checksum);
                 cache.remember_unknown_oauth2_token(&checksum, now);
             }
+            return Ok(None);
+        }
+        Err(NotActive::NotObject) => {
+            tracing::warn!(url = %remote.url, "token introspection: the answer is not a JSON object");
             return Ok(None);
         }
         Err(NotActive::Status(status)) => {

@@ -36,8 +36,11 @@ pub enum NotActive {
     Status(u16),
     /// The body is not JSON.
     NotJson,
-    /// `active` is not `true` (or the body is not an object).
+    /// `active` is not `true`.
     Inactive,
+    /// The body is JSON but not an object (DOT answers 500 for most such bodies, and refuses
+    /// the token for the others).
+    NotObject,
     /// A claim DOT would fail on, or would store as the text of a non-text value (its name).
     Unusable(&'static str),
 }
@@ -57,7 +60,7 @@ pub fn read(
     let text = String::from_utf8_lossy(body);
     let content = loads::parse(text.as_bytes()).map_err(|_| NotActive::NotJson)?;
     let Value::Object(content) = content else {
-        return Err(NotActive::Inactive);
+        return Err(NotActive::NotObject);
     };
     if content.get("active") != Some(&Value::Bool(true)) {
         return Err(NotActive::Inactive);
@@ -67,7 +70,10 @@ pub fn read(
         Some(Value::String(username)) => Some(username.clone()),
         Some(_) => return Err(NotActive::Unusable("username")),
     };
-    let max_caching_time = now + Duration::seconds(caching_seconds);
+    // Settings bound the caching time; one given in code beyond chrono's range caps nothing.
+    let max_caching_time = Duration::try_seconds(caching_seconds)
+        .and_then(|caching| now.checked_add_signed(caching))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC);
     let expires = match content.get("exp") {
         None => max_caching_time,
         Some(exp) => from_timestamp(exp)
@@ -216,12 +222,23 @@ mod tests {
             r#"{"active": 1}"#,
             r#"{"active": "true"}"#,
             r#"{}"#,
-            r#"["active"]"#,
-            r#""active""#,
             r#"{"active": true, "active": false}"#,
         ] {
             assert_eq!(answer(body), Err(NotActive::Inactive), "{body}");
         }
+        for body in [r#"["active"]"#, r#""active""#, "null", "5"] {
+            assert_eq!(answer(body), Err(NotActive::NotObject), "{body}");
+        }
+        // A caching time beyond chrono's range caps nothing (and does not panic).
+        assert!(
+            read(
+                200,
+                br#"{"active": true, "exp": 4102444800}"#,
+                now(),
+                i64::MAX
+            )
+            .is_ok()
+        );
         assert!(answer(r#"{"active": false, "active": true}"#).is_ok());
         assert_eq!(answer("<html>"), Err(NotActive::NotJson));
         assert_eq!(

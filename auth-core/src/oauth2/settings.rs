@@ -330,16 +330,26 @@ impl OAuth2Settings {
                 "RESOURCE_SERVER_INTROSPECTION_TIMEOUT_SECONDS" => {
                     timeout = value
                         .as_f64()
-                        .filter(|seconds| *seconds > 0.0 && *seconds <= 3600.0)
+                        .filter(|seconds| *seconds > 0.0 && *seconds <= 60.0)
                         .map(Duration::from_secs_f64)
                         .ok_or_else(|| {
                             fail(format!(
-                                "{name} must be a number of seconds, above 0, at most 3600"
+                                "{name} must be a number of seconds, above 0, at most 60"
                             ))
                         })?;
                 }
                 "PROTECTED_RESOURCE_METADATA_URL" => {
-                    settings.protected_resource.url = optional_text(name, value)?;
+                    let url = optional_text(name, value)?;
+                    if url.as_deref().is_some_and(|url| {
+                        !url.starts_with('/')
+                            && !url.starts_with("https://")
+                            && !url.starts_with("http://")
+                    }) {
+                        return Err(fail(format!(
+                            "{name} must be a path (`/…`) or an absolute http(s) URL"
+                        )));
+                    }
+                    settings.protected_resource.url = url;
                 }
                 "OAUTH2_PROTECTED_RESOURCE_IDENTIFIER" => {
                     settings.protected_resource.identifier = text(name, value)?;
@@ -388,6 +398,23 @@ impl OAuth2Settings {
             }),
             (None, None) => None,
         };
+        if let Some(url) = &introspection_url {
+            check_introspection_url(url).map_err(fail)?;
+        }
+        if let Some(IntrospectionCredentials::Token(secret))
+        | Some(IntrospectionCredentials::Client {
+            client_secret: secret,
+            ..
+        }) = &credentials
+            && secret.chars().any(|c| c.is_ascii_control() && c != '\t')
+        {
+            return Err(fail(
+                "RESOURCE_SERVER_AUTH_TOKEN and the client secret of \
+                 RESOURCE_SERVER_INTROSPECTION_CREDENTIALS cannot hold control characters \
+                 (they go in an HTTP header)"
+                    .to_owned(),
+            ));
+        }
         settings.remote_introspection = match (introspection_url, credentials) {
             (Some(url), Some(credentials)) => Some(RemoteIntrospection {
                 url,
@@ -425,6 +452,27 @@ impl OAuth2Settings {
             )));
         }
         Ok(settings)
+    }
+}
+
+/// `RESOURCE_SERVER_INTROSPECTION_URL`: an `http` or `https` URL with a host and no userinfo
+/// (credentials belong in `RESOURCE_SERVER_AUTH_TOKEN` or `…_CREDENTIALS`, never in a URL that
+/// logs and errors name).
+fn check_introspection_url(url: &str) -> Result<(), String> {
+    let parsed = crate::compat::python::urlsplit::urlsplit(url);
+    let valid = parsed.is_some_and(|parts| {
+        matches!(parts.scheme.to_ascii_lowercase().as_str(), "http" | "https")
+            && !parts.netloc.is_empty()
+            && !parts.netloc.contains('@')
+    });
+    if valid {
+        Ok(())
+    } else {
+        Err(
+            "RESOURCE_SERVER_INTROSPECTION_URL must be an http(s) URL with a host and no \
+             user:password@ (the credentials have their own settings)"
+                .to_owned(),
+        )
     }
 }
 
@@ -504,6 +552,14 @@ mod tests {
     #[test]
     fn unknown_names_wrong_types_and_missing_default_scopes_are_refused() {
         for value in [
+            serde_json::json!({"RESOURCE_SERVER_INTROSPECTION_URL": "https://u:p@as/o/introspect/",
+                               "RESOURCE_SERVER_AUTH_TOKEN": "t"}),
+            serde_json::json!({"RESOURCE_SERVER_INTROSPECTION_URL": "ftp://as/",
+                               "RESOURCE_SERVER_AUTH_TOKEN": "t"}),
+            serde_json::json!({"RESOURCE_SERVER_INTROSPECTION_URL": "https://as/",
+                               "RESOURCE_SERVER_AUTH_TOKEN": "t\r\nX-Injected: 1"}),
+            serde_json::json!({"RESOURCE_SERVER_INTROSPECTION_TIMEOUT_SECONDS": 61}),
+            serde_json::json!({"PROTECTED_RESOURCE_METADATA_URL": "o/.well-known/x"}),
             serde_json::json!({"ACCESS_TOKEN_EXPIRE_SECOND": 5}),
             serde_json::json!({"ROTATE_REFRESH_TOKEN": "yes"}),
             serde_json::json!({"REFRESH_TOKEN_GRACE_PERIOD_SECONDS": -1}),

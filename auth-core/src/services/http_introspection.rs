@@ -1,5 +1,5 @@
 //! The default [`IntrospectionTransport`]: `ureq` (HTTP/1.1, rustls with the Web PKI roots or
-//! the configured ones), run on the runtime's blocking threads.
+//! the configured ones), run on the runtime's blocking threads, at most 32 at once.
 //!
 //! `ureq` rather than an async client: it is small (no second HTTP stack beside actix's), its
 //! calls are `Send` (actix's own client is not, and the transport lives in services shared by
@@ -25,10 +25,17 @@ use crate::oauth2::resource_server::RemoteIntrospection;
 /// The largest answer read: an RFC 7662 answer is a few hundred bytes.
 const MAX_ANSWER: u64 = 1 << 20;
 
+/// The most introspections in flight at once. Each holds a blocking thread for up to the
+/// timeout: a flood of unknown tokens against a silent authorization server waits here (and is
+/// refused after the timeout) instead of taking hundreds of threads.
+const MAX_IN_FLIGHT: usize = 32;
+
 /// Introspection over HTTP(S) with `ureq`. Clones share the connection pool.
 #[derive(Clone)]
 pub struct HttpIntrospection {
     agent: Arc<Agent>,
+    in_flight: Arc<tokio::sync::Semaphore>,
+    timeout: std::time::Duration,
 }
 
 impl std::fmt::Debug for HttpIntrospection {
@@ -72,6 +79,8 @@ impl HttpIntrospection {
             .into();
         Ok(Self {
             agent: Arc::new(agent),
+            in_flight: Arc::new(tokio::sync::Semaphore::new(MAX_IN_FLIGHT)),
+            timeout: settings.timeout,
         })
     }
 }
@@ -87,6 +96,13 @@ impl IntrospectionTransport for HttpIntrospection {
         let url = url.to_owned();
         let authorization = authorization.to_owned();
         Box::pin(async move {
+            let permit = tokio::time::timeout(self.timeout, self.in_flight.acquire())
+                .await
+                .ok()
+                .and_then(Result::ok)
+                .ok_or_else(|| {
+                    IntrospectionError("too many introspections in flight".to_owned())
+                })?;
             let call = move || -> Result<IntrospectionReply, ureq::Error> {
                 let mut response = agent
                     .post(&url)
@@ -101,18 +117,22 @@ impl IntrospectionTransport for HttpIntrospection {
                     .read_to_vec()?;
                 Ok(IntrospectionReply { status, body })
             };
-            match tokio::task::spawn_blocking(call).await {
+            let answer = match tokio::task::spawn_blocking(call).await {
                 Ok(reply) => reply.map_err(|error| IntrospectionError(describe(&error))),
                 Err(_) => Err(IntrospectionError("the request's thread failed".to_owned())),
-            }
+            };
+            drop(permit);
+            answer
         })
     }
 }
 
-/// The error's kind, without the URL's query (none is sent) or any header.
+/// The error's kind. The URL is the setting (no userinfo: refused by the settings), no header
+/// is ever part of a `ureq` error; a URL ureq cannot read is named by its kind only.
 fn describe(error: &ureq::Error) -> String {
     match error {
         ureq::Error::Timeout(_) => "timed out".to_owned(),
+        ureq::Error::BadUri(_) => "the URL cannot be read".to_owned(),
         other => other.to_string(),
     }
 }

@@ -817,3 +817,16 @@ async fn single_scope_tokens_on_the_read_write_and_resource_permissions() {
         );
     }
 }
+
+#[actix_web::test]
+async fn the_metadata_document_is_refused_for_a_host_outside_allowed_hosts() {
+    // `build_absolute_uri` → `get_host()`: Django's 400 page, so no client picks the URLs.
+    let settings = settings_builder().build().unwrap();
+    let db = database_with_dot(&settings).await;
+    let app = routes(&settings, &db).await;
+    let path = "/o/.well-known/oauth-protected-resource";
+    for request in [get(path).insert_header(("host", "evil.example")), get(path)] {
+        assert_eq!(send(&app, request).await.status, 400);
+    }
+    assert_eq!(send(&app, testserver(get(path))).await.status, 200);
+}

@@ -398,6 +398,18 @@ async fn half_configured_or_unreadable_settings_refuse_to_start() {
         "https://as.example/o/introspect/",
         serde_json::json!({"RESOURCE_SERVER_INTROSPECTION_CA_CERTIFICATES": "/nonexistent/ca.pem"}),
     );
+    // An introspection outlasting the authentication timeout would be a 503, never DOT's 401.
+    let slow = remote(
+        "https://as.example/o/introspect/",
+        serde_json::json!({"RESOURCE_SERVER_INTROSPECTION_TIMEOUT_SECONDS": 20}),
+    );
+    let error = settings_builder().oauth2(slow).build().unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("must be below the authentication timeout"),
+        "{error}"
+    );
     let error = settings_builder().oauth2(unreadable).build().unwrap_err();
     assert!(
         error
