@@ -4,6 +4,12 @@
 /// whitespace, an optional sign and single `_` between digits are accepted; non-ASCII digits and
 /// values beyond `i64` are not (Django would then fail anyway, or compare unequal).
 pub fn int(text: &str) -> Option<i64> {
+    int_with_base(text, 10).and_then(|value| i64::try_from(value).ok())
+}
+
+/// Python's `int(text, base)` (`base` 2 to 36, digits beyond 9 as letters of either case), with
+/// the rules of [`int`]; values beyond `i128` are refused.
+pub fn int_with_base(text: &str, base: u32) -> Option<i128> {
     let text = text.trim();
     let (negative, digits) = match text.strip_prefix('-') {
         Some(digits) => (true, digits),
@@ -16,15 +22,15 @@ pub fn int(text: &str) -> Option<i64> {
     {
         return None;
     }
-    let mut value: i64 = 0;
-    for byte in digits.bytes() {
-        match byte {
-            b'0'..=b'9' => {
-                value = value.checked_mul(10)?.checked_add(i64::from(byte - b'0'))?;
-            }
-            b'_' => {}
-            _ => return None,
+    let mut value: i128 = 0;
+    for c in digits.chars() {
+        if c == '_' {
+            continue;
         }
+        let digit = c.to_digit(base)?;
+        value = value
+            .checked_mul(i128::from(base))?
+            .checked_add(i128::from(digit))?;
     }
     Some(if negative { -value } else { value })
 }
