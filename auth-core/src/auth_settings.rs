@@ -630,6 +630,20 @@ impl AuthSettingsBuilder {
         self
     }
 
+    /// `TIME_ZONE` (default `"UTC"`): the clock of password-reset and activation tokens (checked
+    /// at [`build`](Self::build) with the `accounts` feature).
+    pub fn time_zone(mut self, zone: impl Into<String>) -> Self {
+        self.settings.time_zone = zone.into();
+        self
+    }
+
+    /// `PASSWORD_RESET_TIMEOUT` in seconds (default 259200): how long a password-reset or
+    /// activation token is valid.
+    pub fn password_reset_timeout(mut self, seconds: i64) -> Self {
+        self.settings.password_reset_timeout = seconds;
+        self
+    }
+
     /// The longest a request's authentication, permission and throttle checks may take before
     /// it is answered 503 (default 10 s): a database or Redis that stops answering, or a
     /// hashing queue that does not move, cannot hold requests longer. Keep it above a

@@ -131,6 +131,9 @@ pub enum SettingsError {
     /// password).
     #[error("database password: {0}")]
     DatabasePassword(String),
+    /// `TIME_ZONE` names no zone of the IANA database (Django: `Incorrect timezone setting`).
+    #[error("Incorrect timezone setting: {0}")]
+    TimeZone(String),
     /// Remote token introspection cannot start: no client, or its certificate file cannot be
     /// read (the cause, never a credential).
     #[error("remote token introspection: {0}")]
@@ -254,6 +257,14 @@ pub struct Settings {
     /// The longest a request's authentication, permission and throttle checks may take before
     /// it is answered 503 (default 10 s).
     pub authentication_timeout: Duration,
+    /// `TIME_ZONE` (default `"UTC"`, what `startproject` writes; Django's own global default is
+    /// `"America/Chicago"`): the zone of the naive local clock password-reset and activation
+    /// tokens count their timestamp in. Checked against the IANA database with the `accounts`
+    /// feature.
+    pub time_zone: String,
+    /// `PASSWORD_RESET_TIMEOUT` in seconds (default 259200, three days): how long a
+    /// password-reset or activation token is valid.
+    pub password_reset_timeout: i64,
     /// Deny by default (on by default): every route of the app runs the project's default
     /// policy unless its handler declares its own or is `#[login_not_required]`, and the
     /// default permission, when none is configured, is `IsAuthenticated` rather than DRF's
@@ -319,6 +330,8 @@ impl Default for Settings {
             throttle_fail_open: false,
             throttle_store_timeout: Duration::from_secs(1),
             authentication_timeout: Duration::from_secs(10),
+            time_zone: "UTC".to_owned(),
+            password_reset_timeout: 259_200,
             deny_by_default: true,
         }
     }
@@ -355,7 +368,31 @@ impl Settings {
         if self.knox.token_prefix.chars().count() > MAXIMUM_TOKEN_PREFIX_LENGTH {
             return Err(SettingsError::IllegalTokenPrefixLength);
         }
+        #[cfg(feature = "accounts")]
+        self.password_reset_token_generator()
+            .map_err(|error| SettingsError::TimeZone(error.0))?;
         Ok(())
+    }
+
+    /// Django's `default_token_generator` under these settings: `SECRET_KEY` with its
+    /// fallbacks, `PASSWORD_RESET_TIMEOUT`, the clock of `TIME_ZONE`.
+    #[cfg(feature = "accounts")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "accounts")))]
+    pub fn password_reset_token_generator(
+        &self,
+    ) -> Result<
+        crate::django::password_reset_token::PasswordResetTokenGenerator,
+        crate::django::password_reset_token::UnknownTimeZone,
+    > {
+        crate::django::password_reset_token::PasswordResetTokenGenerator::new(
+            self.secret_key.expose(),
+            self.secret_key_fallback_texts()
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            self.password_reset_timeout,
+            &self.time_zone,
+        )
     }
 
     /// `DEFAULT_THROTTLE_RATES[scope]`: `None` when the scope has no entry (a configuration
@@ -412,7 +449,9 @@ impl fmt::Debug for Settings {
             .field(
                 "create_token_on_user_creation",
                 &self.create_token_on_user_creation,
-            );
+            )
+            .field("time_zone", &self.time_zone)
+            .field("password_reset_timeout", &self.password_reset_timeout);
         #[cfg(feature = "knox")]
         debug.field("knox", &self.knox);
         #[cfg(feature = "oauth2")]

@@ -157,3 +157,47 @@ fn an_unknown_time_zone_is_refused() {
     );
     assert!(refused.is_err());
 }
+
+#[test]
+fn the_settings_make_djangos_default_token_generator() {
+    use auth_core::auth_settings::AuthSettings;
+    let settings = AuthSettings::builder()
+        .secret_key("vector-secret-key-of-a-django-project")
+        .time_zone("Europe/Paris")
+        .password_reset_timeout(60)
+        .build()
+        .unwrap();
+    let generator = settings
+        .settings()
+        .password_reset_token_generator()
+        .unwrap();
+    // The same token as Django's for that secret, zone, instant and user.
+    let vector = vectors()
+        .into_iter()
+        .find(|vector| {
+            vector["time_zone"] == "Europe/Paris"
+                && vector["instant"] == 1_796_527_631
+                && vector["user"]["pk"] == "42"
+        })
+        .unwrap();
+    let user = UserState {
+        pk: "42",
+        password: "!unusable",
+        last_login: None,
+        email: "",
+    };
+    let made = instant(1_796_527_631.0);
+    let token = generator.make_token(&user, made).unwrap();
+    assert_eq!(token, vector["token"].as_str().unwrap());
+    // PASSWORD_RESET_TIMEOUT from the settings.
+    assert!(generator.check_token(&user, &token, made + TimeDelta::seconds(60)));
+    assert!(!generator.check_token(&user, &token, made + TimeDelta::seconds(61)));
+    let refused = AuthSettings::builder()
+        .secret_key("k")
+        .time_zone("Europe/Atlantis")
+        .build();
+    assert_eq!(
+        refused.err().map(|error| error.to_string()).as_deref(),
+        Some("Incorrect timezone setting: Europe/Atlantis")
+    );
+}

@@ -127,6 +127,8 @@ pub(super) struct DjangoSettings {
     csrf_trusted_origins: Option<Vec<String>>,
     secure_proxy_ssl_header: Option<OrNone<(String, String)>>,
     data_upload_max_memory_size: Option<usize>,
+    time_zone: Option<String>,
+    password_reset_timeout: Option<Seconds>,
     // This library's: the database, the remote-user header, and what Django keeps elsewhere
     // (a class attribute, a middleware, a cache).
     database_url: Option<Secret>,
@@ -428,6 +430,13 @@ impl DjangoSettings {
         }
         if let Some(Seconds(timeout)) = self.authentication_timeout {
             settings.authentication_timeout = timeout;
+        }
+        if let Some(zone) = self.time_zone {
+            settings.time_zone = zone;
+        }
+        if let Some(Seconds(timeout)) = self.password_reset_timeout {
+            settings.password_reset_timeout = i64::try_from(timeout.as_secs())
+                .map_err(|_| origins.error("PASSWORD_RESET_TIMEOUT", "too large".to_owned()))?;
         }
         if let Some(deny) = self.deny_by_default {
             settings.deny_by_default = deny;

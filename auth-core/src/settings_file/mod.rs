@@ -354,6 +354,33 @@ mod tests {
     }
 
     #[test]
+    fn time_zone_and_password_reset_timeout_by_djangos_names() {
+        let built = built(
+            None,
+            &[
+                ("DRF_AUTH_SECRET_KEY", "k"),
+                ("DRF_AUTH_TIME_ZONE", "America/Chicago"),
+                ("DRF_AUTH_PASSWORD_RESET_TIMEOUT", "3600"),
+            ],
+        );
+        let settings = built.settings();
+        assert_eq!(settings.time_zone, "America/Chicago");
+        assert_eq!(settings.password_reset_timeout, 3600);
+        let defaults = built_default();
+        assert_eq!(
+            (
+                defaults.settings().time_zone.as_str(),
+                defaults.settings().password_reset_timeout
+            ),
+            ("UTC", 259_200)
+        );
+    }
+
+    fn built_default() -> AuthSettings {
+        built(None, &[("DRF_AUTH_SECRET_KEY", "k")])
+    }
+
+    #[test]
     fn the_file_and_the_environment_by_djangos_names() {
         let path = file(
             "merge",
