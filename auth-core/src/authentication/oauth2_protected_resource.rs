@@ -13,6 +13,7 @@
 use super::oauth2::OAuth2Authentication;
 use super::scheme::{AuthContext, Authentication, Outcome};
 use super::security_scheme::SecurityRequirement;
+use crate::django::http::uri::absolute_uri_without_query;
 use crate::oauth2::bearer_error::{challenge, challenge_with_resource_metadata};
 use crate::settings::Settings;
 
@@ -29,12 +30,11 @@ impl Authentication for OAuth2ProtectedResourceAuthentication {
 
     fn challenge(cx: &AuthContext<'_>) -> Option<String> {
         let attributes = cx.effects.challenge_params();
-        let scheme = if cx.request.is_secure() {
-            "https"
-        } else {
-            "http"
-        };
-        let scheme_host = cx.request.host().map(|host| format!("{scheme}://{host}"));
+        // `scheme://host`: the absolute URI of an empty path.
+        let scheme_host = cx
+            .request
+            .host()
+            .map(|host| absolute_uri_without_query(cx.request.is_secure(), host, ""));
         let url = cx
             .settings()
             .oauth2
