@@ -26,7 +26,8 @@ requirements=(Django==6.1.3 djangorestframework==3.18.3 django-rest-knox==5.1.0
               djangorestframework-simplejwt==5.5.1 PyJWT==2.15.1 cryptography==51.0.1
               psycopg==3.3.9 psycopg-binary==3.3.9 dj-rest-auth==7.2.0
               djangorestframework-csv==3.0.2 django-guardian==3.5.2
-              django-oauth-toolkit==3.4.1 oauthlib==4.0.1 jwcrypto==1.6.1)
+              django-oauth-toolkit==3.4.1 oauthlib==4.0.1 jwcrypto==1.6.1
+              aiosmtpd==1.4.6)
 optional=(mysqlclient==2.3.2)
 
 pick_python() {

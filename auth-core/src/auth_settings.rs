@@ -177,6 +177,8 @@ pub struct AuthSettingsBuilder {
     clock: Option<Arc<dyn Clock>>,
     throttle_store: Option<Arc<dyn ThrottleStore>>,
     introspection_transport: Option<Arc<dyn IntrospectionTransport>>,
+    #[cfg(feature = "accounts")]
+    email_backend: Option<Arc<dyn crate::services::email_backend::EmailBackend>>,
     auth_cache_ttl: Option<Duration>,
     auth_cache_capacity: usize,
     #[cfg(feature = "redis")]
@@ -198,6 +200,8 @@ impl Default for AuthSettingsBuilder {
             clock: None,
             throttle_store: None,
             introspection_transport: None,
+            #[cfg(feature = "accounts")]
+            email_backend: None,
             auth_cache_ttl: None,
             auth_cache_capacity: DEFAULT_AUTH_CACHE_CAPACITY,
             #[cfg(feature = "redis")]
@@ -644,6 +648,28 @@ impl AuthSettingsBuilder {
         self
     }
 
+    /// Django's email settings (`EMAIL_BACKEND` and the rest): [`build`](Self::build) starts
+    /// the backend they name, unless one is given to [`email_backend`](Self::email_backend).
+    #[cfg(feature = "accounts")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "accounts")))]
+    pub fn email(mut self, email: crate::django::email_settings::EmailSettings) -> Self {
+        self.settings.email = email;
+        self
+    }
+
+    /// The email backend, in place of the one `EMAIL_BACKEND` names (an HTTP mail API, or a
+    /// [`LocmemEmailBackend`](crate::services::locmem_email_backend::LocmemEmailBackend) whose
+    /// outbox a test reads).
+    #[cfg(feature = "accounts")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "accounts")))]
+    pub fn email_backend(
+        mut self,
+        backend: Arc<dyn crate::services::email_backend::EmailBackend>,
+    ) -> Self {
+        self.email_backend = Some(backend);
+        self
+    }
+
     /// The longest a request's authentication, permission and throttle checks may take before
     /// it is answered 503 (default 10 s): a database or Redis that stops answering, or a
     /// hashing queue that does not move, cannot hold requests longer. Keep it above a
@@ -736,8 +762,43 @@ impl AuthSettingsBuilder {
             &settings,
             self.introspection_transport,
         )?);
+        #[cfg(feature = "accounts")]
+        {
+            let backend = match self.email_backend {
+                Some(backend) => backend,
+                None => email_backend(&settings.email).map_err(SettingsError::Email)?,
+            };
+            services = services.with_email_backend(backend);
+        }
         AuthSettings::new(settings, services, self.defaults)
     }
+}
+
+/// The backend `EMAIL_BACKEND` names, configured by the other `EMAIL_*` settings, after
+/// Django's refusals ([`EmailSettings::validate`](crate::django::email_settings::EmailSettings::validate)).
+#[cfg(feature = "accounts")]
+fn email_backend(
+    settings: &crate::django::email_settings::EmailSettings,
+) -> Result<Arc<dyn crate::services::email_backend::EmailBackend>, String> {
+    use crate::django::email_settings::EmailBackendName;
+    use crate::services::{
+        console_email_backend::ConsoleEmailBackend, dummy_email_backend::DummyEmailBackend,
+        file_email_backend::FileEmailBackend, locmem_email_backend::LocmemEmailBackend,
+        smtp_email_backend::SmtpEmailBackend,
+    };
+    settings.validate()?;
+    Ok(match settings.backend {
+        EmailBackendName::Smtp => Arc::new(SmtpEmailBackend::new(settings)?),
+        EmailBackendName::Console => Arc::new(ConsoleEmailBackend),
+        EmailBackendName::FileBased => Arc::new(FileEmailBackend::new(
+            settings
+                .file_path
+                .clone()
+                .ok_or("Path for saving emails is invalid: None")?,
+        )?),
+        EmailBackendName::Locmem => Arc::new(LocmemEmailBackend::default()),
+        EmailBackendName::Dummy => Arc::new(DummyEmailBackend),
+    })
 }
 
 /// The introspection client: the one given, else (with remote introspection configured) the

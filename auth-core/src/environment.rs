@@ -24,6 +24,8 @@ pub struct Services {
     credential_cache: Option<Arc<CredentialCache>>,
     hashing_pool: Arc<HashingPool>,
     introspection_transport: Option<Arc<dyn IntrospectionTransport>>,
+    #[cfg(feature = "accounts")]
+    email_backend: Arc<dyn crate::services::email_backend::EmailBackend>,
 }
 
 impl Default for Services {
@@ -36,6 +38,9 @@ impl Default for Services {
             credential_cache: None,
             hashing_pool: Arc::new(HashingPool::new(default_hashing_threads())),
             introspection_transport: None,
+            // Nothing is sent until the settings name a backend (`AuthSettings` always does).
+            #[cfg(feature = "accounts")]
+            email_backend: Arc::new(crate::services::dummy_email_backend::DummyEmailBackend),
         }
     }
 }
@@ -70,6 +75,25 @@ impl Services {
     /// (DOT's `RESOURCE_SERVER_INTROSPECTION_URL`).
     pub fn introspection_transport(&self) -> Option<&dyn IntrospectionTransport> {
         self.introspection_transport.as_deref()
+    }
+
+    /// What sends email (`EMAIL_BACKEND`).
+    #[cfg(feature = "accounts")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "accounts")))]
+    pub fn email_backend(&self) -> &dyn crate::services::email_backend::EmailBackend {
+        self.email_backend.as_ref()
+    }
+
+    /// Replaces the email backend.
+    #[cfg(feature = "accounts")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "accounts")))]
+    #[must_use]
+    pub fn with_email_backend(
+        mut self,
+        backend: Arc<dyn crate::services::email_backend::EmailBackend>,
+    ) -> Self {
+        self.email_backend = backend;
+        self
     }
 
     /// Replaces the clock (tests use a manual one).
@@ -113,13 +137,16 @@ impl Services {
 
 impl fmt::Debug for Services {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Services")
+        let mut debug = f.debug_struct("Services");
+        debug
             .field("clock", &self.clock)
             .field("throttle_store", &self.throttle_store)
             .field("credential_cache", &self.credential_cache)
             .field("hashing_pool", &self.hashing_pool)
-            .field("introspection_transport", &self.introspection_transport)
-            .finish()
+            .field("introspection_transport", &self.introspection_transport);
+        #[cfg(feature = "accounts")]
+        debug.field("email_backend", &self.email_backend);
+        debug.finish()
     }
 }
 

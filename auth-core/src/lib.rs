@@ -57,6 +57,9 @@ pub mod response_effects;
 #[cfg(feature = "simplejwt")]
 #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
 pub mod simplejwt;
+#[cfg(feature = "accounts")]
+#[cfg_attr(docsrs, doc(cfg(feature = "accounts")))]
+pub mod templated_mail;
 
 // Layer 1: storage.
 pub mod store;

@@ -138,6 +138,9 @@ pub enum SettingsError {
     /// read (the cause, never a credential).
     #[error("remote token introspection: {0}")]
     Introspection(String),
+    /// The email backend cannot start (Django's refusals, or a TLS file that cannot be read).
+    #[error("email: {0}")]
+    Email(String),
 }
 
 /// The default `ALLOWED_HOSTS`: what Django allows with `DEBUG = True` and an empty setting
@@ -265,6 +268,11 @@ pub struct Settings {
     /// `PASSWORD_RESET_TIMEOUT` in seconds (default 259200, three days): how long a
     /// password-reset or activation token is valid.
     pub password_reset_timeout: i64,
+    /// Django's email settings (`EMAIL_BACKEND`, `EMAIL_HOST`, … `DEFAULT_FROM_EMAIL`): how the
+    /// account endpoints send their links.
+    #[cfg(feature = "accounts")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "accounts")))]
+    pub email: crate::django::email_settings::EmailSettings,
     /// Deny by default (on by default): every route of the app runs the project's default
     /// policy unless its handler declares its own or is `#[login_not_required]`, and the
     /// default permission, when none is configured, is `IsAuthenticated` rather than DRF's
@@ -332,6 +340,8 @@ impl Default for Settings {
             authentication_timeout: Duration::from_secs(10),
             time_zone: "UTC".to_owned(),
             password_reset_timeout: 259_200,
+            #[cfg(feature = "accounts")]
+            email: crate::django::email_settings::EmailSettings::default(),
             deny_by_default: true,
         }
     }
@@ -452,6 +462,8 @@ impl fmt::Debug for Settings {
             )
             .field("time_zone", &self.time_zone)
             .field("password_reset_timeout", &self.password_reset_timeout);
+        #[cfg(feature = "accounts")]
+        debug.field("email", &self.email);
         #[cfg(feature = "knox")]
         debug.field("knox", &self.knox);
         #[cfg(feature = "oauth2")]

@@ -1,13 +1,20 @@
 //! Django's formats and algorithms, byte for byte: password hashers, signing, session data, the
-//! CSRF check and the `django.http` pieces it needs, and the password-reset token with the uids
-//! of its links.
+//! CSRF check and the `django.http` pieces it needs, `escape`, and (feature `accounts`) the
+//! password-reset token with the uids of its links and the email message.
 
 pub mod base36;
 pub mod crypto;
 pub mod csrf;
+#[cfg(feature = "accounts")]
+#[cfg_attr(docsrs, doc(cfg(feature = "accounts")))]
+pub mod email_settings;
 pub mod email_validator;
 pub mod hashers;
+pub mod html;
 pub mod http;
+#[cfg(feature = "accounts")]
+#[cfg_attr(docsrs, doc(cfg(feature = "accounts")))]
+pub mod mail;
 #[cfg(feature = "accounts")]
 #[cfg_attr(docsrs, doc(cfg(feature = "accounts")))]
 pub mod password_reset_token;

@@ -2,21 +2,7 @@
 //! the consent form, or an error. The bytes are Django's, whitespace of the template tags
 //! included, so a page compares equal to DOT's.
 
-/// Django's `escape` (`django.utils.html`): `&`, `<`, `>`, `"` and `'`.
-pub fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for character in text.chars() {
-        match character {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#x27;"),
-            other => escaped.push(other),
-        }
-    }
-    escaped
-}
+use crate::django::html::escape;
 
 const HEAD: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n    <meta charset=\"utf-8\">\n    <title></title>\n    <meta name=\"viewport\" content=\"width=device-width, initial-scale=1.0\">\n    <meta name=\"description\" content=\"\">\n    <meta name=\"author\" content=\"\">\n\n    \n        <link href=\"oauth2_provider/css/oauth2_provider.css\" rel=\"stylesheet\">\n    \n</head>\n\n<body>\n\n<div class=\"container\">\n    \n    <div class=\"block-center\">\n        \n";
 

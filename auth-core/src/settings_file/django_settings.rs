@@ -129,6 +129,18 @@ pub(super) struct DjangoSettings {
     data_upload_max_memory_size: Option<usize>,
     time_zone: Option<String>,
     password_reset_timeout: Option<Seconds>,
+    email_backend: Option<String>,
+    email_host: Option<String>,
+    email_port: Option<u16>,
+    email_host_user: Option<String>,
+    email_host_password: Option<Secret>,
+    email_use_tls: Option<bool>,
+    email_use_ssl: Option<bool>,
+    email_ssl_certfile: Option<OrNone<PathBuf>>,
+    email_ssl_keyfile: Option<OrNone<PathBuf>>,
+    email_timeout: Option<OrNone<Seconds>>,
+    email_file_path: Option<PathBuf>,
+    default_from_email: Option<String>,
     // This library's: the database, the remote-user header, and what Django keeps elsewhere
     // (a class attribute, a middleware, a cache).
     database_url: Option<Secret>,
@@ -151,6 +163,7 @@ pub(super) struct DjangoSettings {
     hashing_threads: Option<usize>,
     deny_by_default: Option<bool>,
     login_url: Option<String>,
+    email_ssl_cafile: Option<OrNone<PathBuf>>,
     // The packages' dicts.
     rest_framework: Option<RestFramework>,
     simple_jwt: Option<toml::Table>,
@@ -437,6 +450,80 @@ impl DjangoSettings {
         if let Some(Seconds(timeout)) = self.password_reset_timeout {
             settings.password_reset_timeout = i64::try_from(timeout.as_secs())
                 .map_err(|_| origins.error("PASSWORD_RESET_TIMEOUT", "too large".to_owned()))?;
+        }
+        #[cfg(feature = "accounts")]
+        {
+            let email = &mut settings.email;
+            if let Some(path) = self.email_backend {
+                email.backend =
+                    crate::django::email_settings::EmailBackendName::from_import_path(&path)
+                        .ok_or_else(|| {
+                            origins.error(
+                                "EMAIL_BACKEND",
+                                format!(
+                                    "{path:?} is none of Django's backends (smtp, console, \
+                                     filebased, locmem, dummy): give another to \
+                                     AuthSettingsBuilder::email_backend"
+                                ),
+                            )
+                        })?;
+            }
+            if let Some(host) = self.email_host {
+                email.host = host;
+            }
+            if let Some(port) = self.email_port {
+                email.port = port;
+            }
+            if let Some(user) = self.email_host_user {
+                email.host_user = user;
+            }
+            if let Some(Secret(password)) = self.email_host_password {
+                email.host_password = password;
+            }
+            if let Some(tls) = self.email_use_tls {
+                email.use_tls = tls;
+            }
+            if let Some(ssl) = self.email_use_ssl {
+                email.use_ssl = ssl;
+            }
+            if let Some(path) = self.email_ssl_certfile {
+                email.ssl_certfile = path.into_option();
+            }
+            if let Some(path) = self.email_ssl_keyfile {
+                email.ssl_keyfile = path.into_option();
+            }
+            if let Some(path) = self.email_ssl_cafile {
+                email.ssl_cafile = path.into_option();
+            }
+            if let Some(timeout) = self.email_timeout {
+                email.timeout = timeout.into_option().map(|Seconds(timeout)| timeout);
+            }
+            if let Some(path) = self.email_file_path {
+                email.file_path = Some(path);
+            }
+            if let Some(from) = self.default_from_email {
+                email.default_from_email = from;
+            }
+        }
+        #[cfg(not(feature = "accounts"))]
+        if self.email_backend.is_some()
+            || self.email_host.is_some()
+            || self.email_port.is_some()
+            || self.email_host_user.is_some()
+            || self.email_host_password.is_some()
+            || self.email_use_tls.is_some()
+            || self.email_use_ssl.is_some()
+            || self.email_ssl_certfile.is_some()
+            || self.email_ssl_keyfile.is_some()
+            || self.email_ssl_cafile.is_some()
+            || self.email_timeout.is_some()
+            || self.email_file_path.is_some()
+            || self.default_from_email.is_some()
+        {
+            return Err(origins.error(
+                "EMAIL_BACKEND",
+                "the email settings need the `accounts` feature".to_owned(),
+            ));
         }
         if let Some(deny) = self.deny_by_default {
             settings.deny_by_default = deny;

@@ -376,6 +376,71 @@ mod tests {
         );
     }
 
+    #[cfg(feature = "accounts")]
+    #[test]
+    fn email_settings_by_djangos_names() {
+        use crate::django::email_settings::EmailBackendName;
+        let directory = std::env::temp_dir().join(format!("settings-email-{}", std::process::id()));
+        let path = file(
+            "email",
+            &format!(
+                "SECRET_KEY = \"k\"\nEMAIL_BACKEND = \"django.core.mail.backends.filebased.EmailBackend\"\n\
+                 EMAIL_FILE_PATH = {:?}\nEMAIL_HOST = \"mail.example.com\"\nEMAIL_PORT = 587\n\
+                 EMAIL_HOST_USER = \"mailer\"\nEMAIL_HOST_PASSWORD = \"hunter2\"\n\
+                 EMAIL_USE_TLS = true\nEMAIL_TIMEOUT = 5\nEMAIL_SSL_CERTFILE = false\n\
+                 DEFAULT_FROM_EMAIL = \"Acme <noreply@example.com>\"\n",
+                directory.display().to_string()
+            ),
+        );
+        let built = built(Some(&path), &[("DRF_AUTH_EMAIL_PORT", "2525")]);
+        let email = &built.settings().email;
+        assert_eq!(email.backend, EmailBackendName::FileBased);
+        assert_eq!(email.file_path.as_deref(), Some(directory.as_path()));
+        assert_eq!(email.host, "mail.example.com");
+        assert_eq!(email.port, 2525);
+        assert_eq!(email.host_user, "mailer");
+        assert_eq!(email.host_password, "hunter2");
+        assert!(email.use_tls && !email.use_ssl);
+        assert_eq!(email.timeout, Some(Duration::from_secs(5)));
+        assert_eq!(email.ssl_certfile, None);
+        assert_eq!(email.default_from_email, "Acme <noreply@example.com>");
+        assert!(!format!("{built:?}").contains("hunter2"));
+        assert_eq!(
+            built_default().settings().email.backend,
+            EmailBackendName::Smtp
+        );
+
+        let unknown = error(
+            None,
+            &[
+                ("DRF_AUTH_SECRET_KEY", "k"),
+                (
+                    "DRF_AUTH_EMAIL_BACKEND",
+                    "anymail.backends.mailgun.EmailBackend",
+                ),
+            ],
+        );
+        assert!(unknown.to_string().contains("EMAIL_BACKEND"), "{unknown}");
+        let both = load(
+            None,
+            &[
+                ("DRF_AUTH_SECRET_KEY", "k"),
+                ("DRF_AUTH_EMAIL_USE_TLS", "true"),
+                ("DRF_AUTH_EMAIL_USE_SSL", "true"),
+            ],
+        )
+        .map(|builder| {
+            builder
+                .build()
+                .map(|_| ())
+                .map_err(|error| error.to_string())
+        });
+        assert!(
+            matches!(&both, Ok(Err(message)) if message.contains("mutually exclusive")),
+            "{both:?}"
+        );
+    }
+
     fn built_default() -> AuthSettings {
         built(None, &[("DRF_AUTH_SECRET_KEY", "k")])
     }
