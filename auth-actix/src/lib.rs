@@ -40,6 +40,8 @@
 
 mod api_view;
 mod default_response_headers;
+#[cfg(feature = "accounts")]
+mod djoser_views;
 mod error;
 mod guard;
 mod handler_policy;
@@ -268,6 +270,9 @@ pub mod store {
 
 /// DRF's and knox's endpoints, ready to mount.
 pub mod views {
+    #[cfg(feature = "accounts")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "accounts")))]
+    pub use crate::djoser_views::djoser_endpoints;
     pub use crate::guard::{MethodNotAllowed, method_not_allowed};
     #[cfg(feature = "simplejwt")]
     #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]

@@ -657,6 +657,22 @@ impl AuthSettingsBuilder {
         self
     }
 
+    /// The email templates (djoser's by default).
+    #[cfg(feature = "accounts")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "accounts")))]
+    pub fn mail_templates(mut self, templates: crate::templated_mail::MailTemplates) -> Self {
+        self.settings.mail_templates = Arc::new(templates);
+        self
+    }
+
+    /// djoser's `DJOSER` settings.
+    #[cfg(feature = "accounts")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "accounts")))]
+    pub fn djoser(mut self, djoser: crate::djoser::DjoserSettings) -> Self {
+        self.settings.djoser = djoser;
+        self
+    }
+
     /// The email backend, in place of the one `EMAIL_BACKEND` names (an HTTP mail API, or a
     /// [`LocmemEmailBackend`](crate::services::locmem_email_backend::LocmemEmailBackend) whose
     /// outbox a test reads).

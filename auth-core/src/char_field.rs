@@ -4,6 +4,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::django::email_validator::{ENTER_A_VALID_EMAIL, is_valid_email};
 use crate::error::ApiError;
 use crate::messages;
 
@@ -55,6 +56,31 @@ pub fn char_field(value: Option<Input<'_>>, trim: bool) -> Result<String, &'stat
         return Err(messages::NULL_CHARACTERS);
     }
     Ok(text)
+}
+
+/// An `EmailField` (`allow_blank=False`, `allow_null=False`, trimmed): the text, or its errors.
+/// Django's `EmailValidator` runs after the null-character check, as DRF runs every validator
+/// and keeps each error; the field's `invalid` message ("Enter a valid email address.")
+/// replaces `CharField`'s "Not a valid string." for a JSON boolean, list or object.
+pub fn email_field(value: Option<Input<'_>>) -> Result<String, Vec<String>> {
+    match char_field(value, true) {
+        Ok(text) if is_valid_email(&text) => Ok(text),
+        Ok(_) => Err(vec![ENTER_A_VALID_EMAIL.to_owned()]),
+        Err(messages::NULL_CHARACTERS) => {
+            let text = match value {
+                Some(Input::Json(Value::String(text))) => text.as_str(),
+                Some(Input::Text(text)) => text,
+                _ => "",
+            };
+            let mut errors = vec![messages::NULL_CHARACTERS.to_owned()];
+            if !is_valid_email(crate::compat::python::text::python_strip(text)) {
+                errors.push(ENTER_A_VALID_EMAIL.to_owned());
+            }
+            Err(errors)
+        }
+        Err(messages::NOT_A_VALID_STRING) => Err(vec![ENTER_A_VALID_EMAIL.to_owned()]),
+        Err(message) => Err(vec![message.to_owned()]),
+    }
 }
 
 /// Validates text fields `(name, trim_whitespace)` in declaration order: their values, or every

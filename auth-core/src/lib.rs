@@ -37,6 +37,9 @@ pub mod date_time_field;
 #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
 pub mod dj_rest_auth;
 pub mod django;
+#[cfg(feature = "accounts")]
+#[cfg_attr(docsrs, doc(cfg(feature = "accounts")))]
+pub mod djoser;
 pub mod error;
 #[cfg(feature = "jwt")]
 #[cfg_attr(docsrs, doc(cfg(feature = "jwt")))]

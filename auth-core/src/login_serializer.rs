@@ -7,11 +7,8 @@
 //! is the usual 400 "Unable to log in with provided credentials." (the username, when given,
 //! is not used instead, as dj-rest-auth would not reach it either).
 
-use serde_json::Value;
-
 use crate::accounts;
-use crate::char_field::{Input, char_field};
-use crate::django::email_validator::{ENTER_A_VALID_EMAIL, is_valid_email};
+use crate::char_field::{Input, char_field, email_field};
 use crate::environment::Environment;
 use crate::error::ApiError;
 use crate::messages;
@@ -40,41 +37,21 @@ impl std::fmt::Debug for LoginFields {
 }
 
 /// A `CharField(required=False, allow_blank=True)` (trimmed): `None` when absent, `""` when
-/// blank, else the text or its errors. `email` adds Django's `EmailValidator`, run after the
-/// null-character check as DRF runs every validator and keeps each error.
+/// blank, else the text or its errors; `email` makes it an `EmailField`
+/// ([`email_field`]).
 fn optional_field(value: Option<Input<'_>>, email: bool) -> Result<Option<String>, Vec<String>> {
     let Some(value) = value else {
         return Ok(None);
     };
-    let text = match char_field(Some(value), true) {
-        Ok(text) => text,
-        Err(messages::FIELD_BLANK) => return Ok(Some(String::new())),
-        Err(message) => {
-            // `char_field`'s null-character refusal comes after its blank check: keep
-            // collecting, as DRF does, when the email validator also refuses.
-            if message == messages::NULL_CHARACTERS {
-                let mut errors = vec![message.to_owned()];
-                let text = match value {
-                    Input::Json(Value::String(text)) => text.as_str(),
-                    Input::Text(text) => text,
-                    _ => "",
-                };
-                if email && !is_valid_email(crate::compat::python::text::python_strip(text)) {
-                    errors.push(ENTER_A_VALID_EMAIL.to_owned());
-                }
-                return Err(errors);
-            }
-            // `EmailField`'s `invalid` message replaces `CharField`'s "Not a valid string.".
-            if email && message == messages::NOT_A_VALID_STRING {
-                return Err(vec![ENTER_A_VALID_EMAIL.to_owned()]);
-            }
-            return Err(vec![message.to_owned()]);
-        }
+    let checked = if email {
+        email_field(Some(value))
+    } else {
+        char_field(Some(value), true).map_err(|message| vec![message.to_owned()])
     };
-    if email && !is_valid_email(&text) {
-        return Err(vec![ENTER_A_VALID_EMAIL.to_owned()]);
+    match checked {
+        Err(errors) if errors == [messages::FIELD_BLANK] => Ok(Some(String::new())),
+        other => other.map(Some),
     }
-    Ok(Some(text))
 }
 
 /// The serializer's fields from `lookup` (a JSON object's members or a form's last values),
@@ -136,6 +113,8 @@ pub async fn validate(env: &Environment, fields: &LoginFields) -> Result<User, A
 
 #[cfg(test)]
 mod tests {
+    use serde_json::Value;
+
     use super::*;
 
     fn json_fields(body: Value) -> Result<LoginFields, String> {

@@ -273,6 +273,14 @@ pub struct Settings {
     #[cfg(feature = "accounts")]
     #[cfg_attr(docsrs, doc(cfg(feature = "accounts")))]
     pub email: crate::django::email_settings::EmailSettings,
+    /// The email templates (djoser's by default; an application replaces them).
+    #[cfg(feature = "accounts")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "accounts")))]
+    pub mail_templates: Arc<crate::templated_mail::MailTemplates>,
+    /// djoser's `DJOSER` settings.
+    #[cfg(feature = "accounts")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "accounts")))]
+    pub djoser: crate::djoser::DjoserSettings,
     /// Deny by default (on by default): every route of the app runs the project's default
     /// policy unless its handler declares its own or is `#[login_not_required]`, and the
     /// default permission, when none is configured, is `IsAuthenticated` rather than DRF's
@@ -342,6 +350,10 @@ impl Default for Settings {
             password_reset_timeout: 259_200,
             #[cfg(feature = "accounts")]
             email: crate::django::email_settings::EmailSettings::default(),
+            #[cfg(feature = "accounts")]
+            mail_templates: Arc::new(crate::templated_mail::MailTemplates::djoser()),
+            #[cfg(feature = "accounts")]
+            djoser: crate::djoser::DjoserSettings::default(),
             deny_by_default: true,
         }
     }
@@ -463,7 +475,10 @@ impl fmt::Debug for Settings {
             .field("time_zone", &self.time_zone)
             .field("password_reset_timeout", &self.password_reset_timeout);
         #[cfg(feature = "accounts")]
-        debug.field("email", &self.email);
+        debug
+            .field("email", &self.email)
+            .field("mail_templates", &self.mail_templates)
+            .field("djoser", &self.djoser);
         #[cfg(feature = "knox")]
         debug.field("knox", &self.knox);
         #[cfg(feature = "oauth2")]

@@ -31,6 +31,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("oauth2", 0),
     ("dj_rest_auth", 0),
     ("templated_mail", 0),
+    ("djoser", 0),
     // 1: Django's tables.
     ("store", 1),
     // 2: the environment — settings as data, services, `request.user`, Django's account pieces.

@@ -693,6 +693,70 @@ impl UserModel {
         }
     }
 
+    /// Up to two users whose email is exactly `email` and whose `is_active` is `is_active`
+    /// (djoser's `User._default_manager.get(is_active=…, email=…)`); two means the email is not
+    /// unique. None, without a query, for an address no backend can store.
+    pub async fn find_by_email_exact<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        email: &str,
+        is_active: bool,
+    ) -> Result<Vec<User>, DbErr> {
+        if !super::storable::can_be_stored(email) {
+            return Ok(Vec::new());
+        }
+        let backend = db.get_database_backend();
+        let mut select = self.select(backend);
+        select
+            .and_where(Expr::col((Alias::new("u"), Alias::new("email"))).eq(email))
+            .and_where(Expr::col((Alias::new("u"), Alias::new("is_active"))).eq(is_active))
+            .limit(2);
+        super::storable::or_no_match(db.query_all(&select).await)?
+            .iter()
+            .map(|row| User::from_query_result(row, ""))
+            .collect()
+    }
+
+    /// Saves a new `password` and, when given, `last_login` (djoser's password reset sets
+    /// `last_login = now()` so that the link cannot be used again).
+    pub async fn save_password_and_last_login<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        id: UserId,
+        encoded: String,
+        last_login: Option<DateTimeUtc>,
+    ) -> Result<(), DbErr> {
+        let mut update = Query::update();
+        update
+            .table(self.table_iden())
+            .value(Alias::new("password"), encoded)
+            .and_where(Expr::col(Alias::new("id")).eq(id.sql_value(db.get_database_backend())));
+        if let Some(at) = last_login {
+            update.value(
+                Alias::new("last_login"),
+                Expr::value(super::datetime::value(db, at)),
+            );
+        }
+        db.execute(&update).await?;
+        Ok(())
+    }
+
+    /// Sets `is_active` (djoser's activation).
+    pub async fn save_is_active<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        id: UserId,
+        is_active: bool,
+    ) -> Result<(), DbErr> {
+        let update = Query::update()
+            .table(self.table_iden())
+            .value(Alias::new("is_active"), is_active)
+            .and_where(Expr::col(Alias::new("id")).eq(id.sql_value(db.get_database_backend())))
+            .to_owned();
+        db.execute(&update).await?;
+        Ok(())
+    }
+
     /// Sets `last_login` to now (Django's `update_last_login` on the "user logged in" signal).
     pub async fn touch_last_login<C: ConnectionTrait>(
         &self,

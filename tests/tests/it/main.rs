@@ -16,6 +16,7 @@ mod custom_user;
 mod default_response_headers;
 mod deny_by_default;
 mod derive;
+mod djoser_views;
 mod knox;
 mod macros;
 mod model_permissions;

@@ -1,0 +1,720 @@
+//! djoser 2.3.5's account views (`djoser/views.py`, `serializers.py`, `utils.py`): password
+//! reset by email and its confirmation, activation and its resend, password change, and token
+//! login and logout, answering as djoser answers and sending djoser's emails
+//! ([`DjoserSettings`](auth_core::djoser::DjoserSettings), `docs/accounts.md`).
+//!
+//! `web::scope("/auth").configure(auth_actix::views::djoser_endpoints)` mounts them where
+//! djoser's `urls/base.py` and `urls/authtoken.py` put them: `users/activation/`,
+//! `users/resend_activation/`, `users/set_password/`, `users/reset_password/`,
+//! `users/reset_password_confirm/`, and `token/login/` and `token/logout/` (trailing slash
+//! optional, as djoser's `re_path`s). The other methods are DRF's 405.
+//!
+//! As in djoser, the views run the project's default authentication; `set_password/` and
+//! `token/logout/` need an authenticated user (`CurrentUserOrAdmin`, `IsAuthenticated`).
+//! Unlike djoser, every view also counts against the `login` throttle scope before it reads a
+//! password, a token or an email.
+//!
+//! Divergences, secure by default (listed in `docs/accounts.md`):
+//! * the emails are sent after the answer, on the server's runtime: a known and an unknown
+//!   email get the same answer in the same time (djoser sends before answering, so the delay
+//!   of the mail server tells which addresses have accounts); a mail server that refuses is
+//!   logged, where djoser answers 500;
+//! * an email that two active accounts share gets no email (djoser: `MultipleObjectsReturned`,
+//!   500);
+//! * a `token` that is not a string (a JSON number) is an invalid token (djoser: 500).
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse, web};
+use auth_core::ApiError;
+use auth_core::char_field::{Input, char_field, email_field, json_object};
+use auth_core::compat::python::json::loads as json_parser;
+use auth_core::django::mail::EmailMessage;
+use auth_core::django::password_reset_token::UserState;
+use auth_core::django::password_validation::{UserAttributes, validate_password};
+use auth_core::django::urlsafe_base64::{urlsafe_base64_decode, urlsafe_base64_encode};
+use auth_core::djoser::{self, LinkTemplate};
+use auth_core::environment::Environment;
+use auth_core::policy::DefaultThrottles;
+use auth_core::request::RequestView;
+use auth_core::store::token;
+use auth_core::throttling::{
+    LoginScope, NoThrottleScope, ScopedRateThrottle, ThrottleClasses, ThrottleContext,
+    ThrottleScope,
+};
+use auth_core::user::{AuthInfo, RequestUser, User};
+use serde_json::{Map, Value};
+
+use crate::AllowAny;
+use crate::IsAuthenticated;
+use crate::default_response_headers::DefaultResponseHeaders;
+use crate::error::ApiErrorResponse;
+use crate::guard::{PolicyGuard, method_not_allowed};
+use crate::post_data::{self, PostData};
+use crate::request_view::HttpRequestView;
+use crate::routed_handler::{DeclaredName, declared};
+use crate::runtime::runtime_of;
+
+/// The views anyone may call: the project's schemes and throttles, `AllowAny`.
+type OpenGuard = PolicyGuard<
+    auth_core::policy::DefaultAuthentication,
+    AllowAny,
+    DefaultThrottles,
+    NoThrottleScope,
+>;
+/// The views of a logged-in user.
+type UserGuard = PolicyGuard<
+    auth_core::policy::DefaultAuthentication,
+    IsAuthenticated,
+    DefaultThrottles,
+    NoThrottleScope,
+>;
+
+const NAME: &str = "auth_actix::djoser";
+inventory::submit!(DeclaredName(NAME));
+
+/// Registers djoser's account and token views (see the module's documentation).
+pub fn djoser_endpoints(config: &mut web::ServiceConfig) {
+    config
+        .service(
+            post_resource("/users/activation/", "activation")
+                .route(web::post().to(declared(activation))),
+        )
+        .service(
+            post_resource("/users/resend_activation/", "resend_activation")
+                .route(web::post().to(declared(resend_activation))),
+        )
+        .service(
+            post_resource("/users/set_password/", "set_password")
+                .route(web::post().to(declared(set_password))),
+        )
+        .service(
+            post_resource("/users/reset_password/", "reset_password")
+                .route(web::post().to(declared(reset_password))),
+        )
+        .service(
+            post_resource("/users/reset_password_confirm/", "reset_password_confirm")
+                .route(web::post().to(declared(reset_password_confirm))),
+        );
+    for (path, name) in [
+        ("/token/login/", "token_login"),
+        ("/token/login", "token_login_no_slash"),
+    ] {
+        config.service(post_resource(path, name).route(web::post().to(declared(token_login))));
+    }
+    for (path, name) in [
+        ("/token/logout/", "token_logout"),
+        ("/token/logout", "token_logout_no_slash"),
+    ] {
+        config.service(post_resource(path, name).route(web::post().to(declared(token_logout))));
+    }
+}
+
+/// A resource answering only `POST` (the route is added by the caller); other methods DRF's
+/// 405 after the view's authentication.
+fn post_resource(path: &str, name: &str) -> actix_web::Resource {
+    web::resource(path)
+        .name(&format!("{NAME}::{name}"))
+        .app_data(DefaultResponseHeaders::methods(&["POST"]))
+        .default_service(web::to(method_not_allowed::<
+            auth_core::policy::DefaultAuthentication,
+            AllowAny,
+        >()))
+}
+
+/// The request body as DRF's `request.data` holds it.
+enum Fields {
+    /// Form or multipart fields (the last of a repeated one counts).
+    Form(Vec<(String, String)>),
+    /// A JSON object.
+    Json(Map<String, Value>),
+    /// No body.
+    Empty,
+}
+
+impl Fields {
+    async fn read(
+        request: &HttpRequest,
+        payload: web::Payload,
+        settings: &auth_core::settings::Settings,
+    ) -> Result<Self, ApiError> {
+        let (body, post) = post_data::read(request, payload, settings).await?;
+        match post {
+            PostData::Invalid(error) => Err(error),
+            PostData::Fields(form) => Ok(Self::Form(form)),
+            PostData::NoFields if body.is_empty() => Ok(Self::Empty),
+            PostData::NoFields => {
+                let value = json_parser::parse(&body).map_err(post_data::json_parse_error)?;
+                Ok(Self::Json(json_object(&value)?.clone()))
+            }
+        }
+    }
+
+    fn get(&self, name: &str) -> Option<Input<'_>> {
+        match self {
+            Self::Form(form) => form
+                .iter()
+                .rev()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| Input::Text(value)),
+            Self::Json(object) => object.get(name).map(Input::Json),
+            Self::Empty => None,
+        }
+    }
+
+    /// `initial_data.get(name, "")` when it is text: what djoser hands `decode_uid` and
+    /// `check_token`, untrimmed.
+    fn raw_text(&self, name: &str) -> Option<&str> {
+        match self.get(name)? {
+            Input::Text(text) => Some(text),
+            Input::Json(Value::String(text)) => Some(text),
+            Input::Json(_) => None,
+        }
+    }
+}
+
+/// Collects each field's errors in declaration order (DRF's `to_internal_value`).
+#[derive(Default)]
+struct Errors(Vec<(String, Vec<String>)>);
+
+impl Errors {
+    fn char(&mut self, fields: &Fields, name: &str) -> Option<String> {
+        char_field(fields.get(name), true)
+            .map_err(|message| self.0.push((name.to_owned(), vec![message.to_owned()])))
+            .ok()
+    }
+
+    fn email(&mut self, fields: &Fields, name: &str) -> Option<String> {
+        email_field(fields.get(name))
+            .map_err(|messages| self.0.push((name.to_owned(), messages)))
+            .ok()
+    }
+
+    fn push(&mut self, name: &str, message: &str) {
+        self.0.push((name.to_owned(), vec![message.to_owned()]));
+    }
+
+    fn check(self) -> Result<(), ApiError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::validation(self.0))
+        }
+    }
+}
+
+fn field_error(name: &str, message: &str) -> ApiError {
+    ApiError::validation(vec![(name.to_owned(), vec![message.to_owned()])])
+}
+
+fn no_content() -> HttpResponse {
+    HttpResponse::NoContent().finish()
+}
+
+/// The `login` scope's rate per client, before any password, token or email is looked at.
+async fn throttle_login(request: &HttpRequest, env: &Environment) -> Result<(), ApiError> {
+    let view = HttpRequestView::new(request, env.settings());
+    let cx = ThrottleContext {
+        request: &view,
+        user: &RequestUser::Anonymous,
+        auth: &AuthInfo::None,
+        env,
+        scope: LoginScope::SCOPE,
+    };
+    ScopedRateThrottle.check(&cx).await
+}
+
+/// What `validate_password` is given: the request's user (djoser's `PasswordSerializer` falls
+/// back to `request.user`, anonymous on a reset link), as Django's `UserAttributeSimilarity`
+/// reads it.
+fn attributes(env: &Environment, user: &RequestUser) -> Option<UserAttributes> {
+    match user {
+        RequestUser::User(user) => Some(UserAttributes::of_user(
+            env.settings().user_model.username_field(),
+            &user.username,
+            &user.first_name,
+            &user.last_name,
+            &user.email,
+        )),
+        _ => None,
+    }
+}
+
+/// Django's password validators, as djoser's serializers raise them under `field`.
+fn check_password_rules(
+    env: &Environment,
+    password: &str,
+    user: Option<&UserAttributes>,
+    field: &str,
+) -> Result<(), ApiError> {
+    validate_password(password, user, &env.settings().password_validators).map_err(|errors| {
+        ApiError::validation(vec![(
+            field.to_owned(),
+            errors.into_iter().map(|error| error.message).collect(),
+        )])
+    })
+}
+
+/// What the reset and activation tokens of `user` are bound to; `pk` is `str(user.pk)`.
+fn user_state<'a>(user: &'a User, pk: &'a str) -> UserState<'a> {
+    UserState {
+        pk,
+        password: &user.password,
+        last_login: user.last_login,
+        email: &user.email,
+    }
+}
+
+/// `UidAndTokenSerializer.validate`: the user `uid` names, then its `token`.
+async fn user_of_link(env: &Environment, fields: &Fields) -> Result<User, ApiError> {
+    let invalid_uid = || field_error("uid", djoser::INVALID_UID_ERROR);
+    let uid = fields.raw_text("uid").ok_or_else(invalid_uid)?;
+    let decoded = urlsafe_base64_decode(uid).ok_or_else(invalid_uid)?;
+    let text = String::from_utf8(decoded).map_err(|_| invalid_uid())?;
+    let settings = env.settings();
+    let id = settings
+        .user_model
+        .id_kind()
+        .to_python(&text)
+        .ok_or_else(invalid_uid)?;
+    let user = settings
+        .user_model
+        .find_by_id(env.db(), id)
+        .await
+        .map_err(ApiError::store_failure)?
+        .ok_or_else(invalid_uid)?;
+    let generator = settings
+        .password_reset_token_generator()
+        .map_err(|error| ApiError::store_failure(error.to_string()))?;
+    let pk = user.id.to_string();
+    let state = user_state(&user, &pk);
+    let token = fields.raw_text("token").unwrap_or_default();
+    if generator.check_token(&state, token, env.services().clock().now()) {
+        Ok(user)
+    } else {
+        Err(field_error("token", djoser::INVALID_TOKEN_ERROR))
+    }
+}
+
+/// djoser's `BaseDjoserEmail`: the email `template` for `user`, in the request's context.
+fn djoser_email(
+    env: &Environment,
+    request: &HttpRequest,
+    user: &User,
+    template: &str,
+    link: Option<&LinkTemplate>,
+) -> Result<EmailMessage, ApiError> {
+    let settings = env.settings();
+    let view = HttpRequestView::new(request, settings);
+    let host = view.host().unwrap_or_default().to_owned();
+    let djoser = &settings.djoser;
+    let protocol = djoser
+        .email_frontend_protocol
+        .clone()
+        .filter(|value| !value.is_empty())
+        .unwrap_or_else(|| if view.is_secure() { "https" } else { "http" }.to_owned());
+    let domain = djoser
+        .email_frontend_domain
+        .clone()
+        .filter(|value| !value.is_empty())
+        .unwrap_or_else(|| host.clone());
+    let site_name = djoser
+        .email_frontend_site_name
+        .clone()
+        .filter(|value| !value.is_empty())
+        .unwrap_or(host);
+    let mut context = serde_json::json!({
+        "protocol": protocol,
+        "domain": domain,
+        "site_name": site_name,
+        "user": { "get_username": user.username, "email": user.email, "pk": user.id.to_json() },
+    });
+    if let Some(link) = link {
+        let generator = settings
+            .password_reset_token_generator()
+            .map_err(|error| ApiError::store_failure(error.to_string()))?;
+        let pk = user.id.to_string();
+        let state = user_state(user, &pk);
+        let token = generator
+            .make_token(&state, env.services().clock().now())
+            .ok_or_else(|| ApiError::store_failure("the clock is before 2001"))?;
+        let uid = urlsafe_base64_encode(pk.as_bytes());
+        let url = link.format(|name| match name {
+            "uid" => uid.clone(),
+            "token" => token.clone(),
+            other => context[other].as_str().unwrap_or_default().to_owned(),
+        });
+        context["uid"] = Value::from(uid);
+        context["token"] = Value::from(token);
+        context["url"] = Value::from(url);
+    }
+    let rendered = settings
+        .mail_templates
+        .render_email(template, &context)
+        .map_err(|error| ApiError::store_failure(error.to_string()))?;
+    Ok(EmailMessage {
+        subject: rendered.subject,
+        body: rendered.body,
+        html: rendered.html,
+        from_email: settings.email.default_from_email.clone(),
+        to: vec![user.email.clone()],
+        ..EmailMessage::default()
+    })
+}
+
+/// Sends `message` after the answer (see the module's documentation); a failure is logged with
+/// its cause, never the message's body.
+fn send_later(env: &Environment, message: EmailMessage) {
+    let env = env.clone();
+    actix_web::rt::spawn(async move {
+        if let Err(error) = env
+            .services()
+            .email_backend()
+            .send_messages(std::slice::from_ref(&message))
+            .await
+        {
+            tracing::error!(subject = %message.subject, "djoser email not sent: {error}");
+        }
+    });
+}
+
+/// `UserFunctionsMixin.get_user(is_active)`: the one user with this exact email and activity,
+/// with a usable password.
+async fn user_by_email(
+    env: &Environment,
+    email: &str,
+    is_active: bool,
+) -> Result<Option<User>, ApiError> {
+    let found = env
+        .settings()
+        .user_model
+        .find_by_email_exact(env.db(), email, is_active)
+        .await
+        .map_err(ApiError::store_failure)?;
+    Ok(match <[User; 1]>::try_from(found) {
+        Ok([user]) if !user.password.starts_with('!') => Some(user),
+        _ => None,
+    })
+}
+
+/// `PASSWORD_RESET_SHOW_EMAIL_NOT_FOUND`'s answer: the serializer's `fail()` raised outside
+/// validation, which DRF renders as a bare list.
+fn email_not_found() -> HttpResponse {
+    HttpResponse::BadRequest()
+        .insert_header((
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        ))
+        .body(Value::from(vec![djoser::EMAIL_NOT_FOUND]).to_string())
+}
+
+/// `POST users/reset_password/` `{email}`: the reset link is emailed to the active user with
+/// that email; 204 whether or not there is one.
+async fn reset_password(
+    _guard: OpenGuard,
+    request: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiErrorResponse> {
+    let runtime = runtime_of(&request)?;
+    let env = runtime.env();
+    throttle_login(&request, env).await?;
+    let fields = Fields::read(&request, payload, env.settings()).await?;
+    let mut errors = Errors::default();
+    let email = errors.email(&fields, "email");
+    errors.check()?;
+    let user = user_by_email(env, &email.unwrap_or_default(), true).await?;
+    match user {
+        Some(user) => {
+            let link = env.settings().djoser.password_reset_confirm_url.as_ref();
+            let Some(link) = link else {
+                return Err(ApiError::store_failure(
+                    "DJOSER PASSWORD_RESET_CONFIRM_URL is not set",
+                )
+                .into());
+            };
+            let message = djoser_email(
+                env,
+                &request,
+                &user,
+                "email/password_reset.html",
+                Some(link),
+            )?;
+            send_later(env, message);
+        }
+        None if env.settings().djoser.password_reset_show_email_not_found => {
+            return Ok(email_not_found());
+        }
+        None => {}
+    }
+    Ok(no_content())
+}
+
+/// The new password fields (`new_password`, and `re_new_password` with the retype setting):
+/// their field errors into `errors`.
+fn new_password_fields(
+    errors: &mut Errors,
+    fields: &Fields,
+    retype: bool,
+) -> Option<(String, Option<String>)> {
+    let new = errors.char(fields, "new_password");
+    let again = if retype {
+        errors.char(fields, "re_new_password")
+    } else {
+        None
+    };
+    new.map(|new| (new, again))
+}
+
+/// `PasswordSerializer.validate` (and `PasswordRetypeSerializer.validate`): the validators,
+/// then the retype's match.
+fn validate_new_password(
+    env: &Environment,
+    user: &RequestUser,
+    new: &str,
+    again: Option<&str>,
+) -> Result<(), ApiError> {
+    check_password_rules(env, new, attributes(env, user).as_ref(), "new_password")?;
+    match again {
+        Some(again) if again != new => Err(auth_core::char_field::non_field_error(
+            djoser::PASSWORD_MISMATCH_ERROR,
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// `POST users/reset_password_confirm/` `{uid, token, new_password}`: the password is set and
+/// `last_login` moved to now, so the link cannot be used again.
+async fn reset_password_confirm(
+    guard: OpenGuard,
+    request: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiErrorResponse> {
+    let runtime = runtime_of(&request)?;
+    let env = runtime.env();
+    throttle_login(&request, env).await?;
+    let settings = env.settings();
+    let fields = Fields::read(&request, payload, settings).await?;
+    let retype = settings.djoser.password_reset_confirm_retype;
+    let mut errors = Errors::default();
+    errors.char(&fields, "uid");
+    errors.char(&fields, "token");
+    let password = new_password_fields(&mut errors, &fields, retype);
+    errors.check()?;
+    let Some((new, again)) = password else {
+        return Err(field_error("new_password", auth_core::messages::FIELD_REQUIRED).into());
+    };
+    validate_new_password(env, guard.auth().user(), &new, again.as_deref())?;
+    let user = user_of_link(env, &fields).await?;
+    let encoded = auth_core::accounts::make_password(env, &new).await?;
+    let now = env.services().clock().now();
+    settings
+        .user_model
+        .save_password_and_last_login(env.db(), user.id, encoded, Some(now))
+        .await
+        .map_err(ApiError::store_failure)?;
+    if let Some(cache) = env.services().credential_cache() {
+        cache.forget_user(user.id);
+    }
+    if settings.djoser.password_changed_email_confirmation {
+        let message = djoser_email(
+            env,
+            &request,
+            &user,
+            "email/password_changed_confirmation.html",
+            None,
+        )?;
+        send_later(env, message);
+    }
+    Ok(no_content())
+}
+
+/// `POST users/activation/` `{uid, token}`: the user becomes active; the same link again is
+/// 403 "Stale token for given user.".
+async fn activation(
+    _guard: OpenGuard,
+    request: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiErrorResponse> {
+    let runtime = runtime_of(&request)?;
+    let env = runtime.env();
+    throttle_login(&request, env).await?;
+    let fields = Fields::read(&request, payload, env.settings()).await?;
+    let mut errors = Errors::default();
+    errors.char(&fields, "uid");
+    errors.char(&fields, "token");
+    errors.check()?;
+    let user = user_of_link(env, &fields).await?;
+    if user.is_active {
+        return Err(ApiError::permission_denied(djoser::STALE_TOKEN_ERROR).into());
+    }
+    env.settings()
+        .user_model
+        .save_is_active(env.db(), user.id, true)
+        .await
+        .map_err(ApiError::store_failure)?;
+    if env.settings().djoser.send_confirmation_email {
+        let message = djoser_email(env, &request, &user, "email/confirmation.html", None)?;
+        send_later(env, message);
+    }
+    Ok(no_content())
+}
+
+/// `POST users/resend_activation/` `{email}`: the activation link again, to the inactive user
+/// with that email; 204 whether or not there is one, 400 with no body when activation emails
+/// are off.
+async fn resend_activation(
+    _guard: OpenGuard,
+    request: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiErrorResponse> {
+    let runtime = runtime_of(&request)?;
+    let env = runtime.env();
+    throttle_login(&request, env).await?;
+    let settings = env.settings();
+    let fields = Fields::read(&request, payload, settings).await?;
+    let mut errors = Errors::default();
+    let email = errors.email(&fields, "email");
+    errors.check()?;
+    let user = user_by_email(env, &email.unwrap_or_default(), false).await?;
+    if user.is_none() && settings.djoser.password_reset_show_email_not_found {
+        return Ok(email_not_found());
+    }
+    if !settings.djoser.send_activation_email {
+        return Ok(HttpResponse::build(StatusCode::BAD_REQUEST).finish());
+    }
+    if let (Some(user), Some(link)) = (user, settings.djoser.activation_url.as_ref()) {
+        let message = djoser_email(env, &request, &user, "email/activation.html", Some(link))?;
+        send_later(env, message);
+    }
+    Ok(no_content())
+}
+
+/// `POST users/set_password/` `{new_password, current_password}` by the logged-in user.
+async fn set_password(
+    guard: UserGuard,
+    request: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiErrorResponse> {
+    let runtime = runtime_of(&request)?;
+    let env = runtime.env();
+    throttle_login(&request, env).await?;
+    let settings = env.settings();
+    let RequestUser::User(user) = guard.auth().user() else {
+        return Err(ApiError::not_authenticated().into());
+    };
+    let fields = Fields::read(&request, payload, settings).await?;
+    let retype = settings.djoser.set_password_retype;
+    let mut errors = Errors::default();
+    let password = new_password_fields(&mut errors, &fields, retype);
+    // `validate_current_password` is a field validator: its error joins the field errors.
+    if let Some(current) = errors.char(&fields, "current_password") {
+        let valid = auth_core::accounts::check_password(env, &current, &user.password).await?;
+        if !valid {
+            errors.push("current_password", djoser::INVALID_PASSWORD_ERROR);
+        }
+    }
+    errors.check()?;
+    let Some((new, again)) = password else {
+        return Err(field_error("new_password", auth_core::messages::FIELD_REQUIRED).into());
+    };
+    validate_new_password(env, guard.auth().user(), &new, again.as_deref())?;
+    let encoded = auth_core::accounts::make_password(env, &new).await?;
+    settings
+        .user_model
+        .save_password_and_last_login(env.db(), user.id, encoded, None)
+        .await
+        .map_err(ApiError::store_failure)?;
+    if let Some(cache) = env.services().credential_cache() {
+        cache.forget_user(user.id);
+    }
+    if settings.djoser.password_changed_email_confirmation {
+        let message = djoser_email(
+            env,
+            &request,
+            user,
+            "email/password_changed_confirmation.html",
+            None,
+        )?;
+        send_later(env, message);
+    }
+    if settings.djoser.logout_on_password_change {
+        delete_tokens(env, user).await?;
+    }
+    Ok(no_content())
+}
+
+/// `POST token/login/` `{<LOGIN_FIELD>, password}`: the user's DRF token, made on first use;
+/// `last_login` moves to now (Django's `user_logged_in` receiver).
+async fn token_login(
+    _guard: OpenGuard,
+    request: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiErrorResponse> {
+    let runtime = runtime_of(&request)?;
+    let env = runtime.env();
+    throttle_login(&request, env).await?;
+    let settings = env.settings();
+    let fields = Fields::read(&request, payload, settings).await?;
+    // `password` then `LOGIN_FIELD`, both `CharField(required=False)`.
+    let login_field = settings.user_model.username_field();
+    let mut errors = Errors::default();
+    let optional = |errors: &mut Errors, name: &str| match fields.get(name) {
+        None => None,
+        Some(_) => errors.char(&fields, name),
+    };
+    let password = optional(&mut errors, "password");
+    let login = optional(&mut errors, login_field);
+    errors.check()?;
+    let user = match (login, password) {
+        (Some(login), Some(password)) => {
+            auth_core::accounts::authenticate(env, &login, &password).await?
+        }
+        _ => None,
+    };
+    let Some(user) = user else {
+        return Err(
+            auth_core::char_field::non_field_error(djoser::INVALID_CREDENTIALS_ERROR).into(),
+        );
+    };
+    let token = token::get_or_create(env.db(), user.id)
+        .await
+        .map_err(ApiError::store_failure)?;
+    settings
+        .user_model
+        .touch_last_login(env.db(), user)
+        .await
+        .map_err(ApiError::store_failure)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        ))
+        .body(serde_json::json!({ "auth_token": token.key }).to_string()))
+}
+
+/// Deletes every DRF token of `user` (djoser's `logout_user`), and forgets them in the cache.
+async fn delete_tokens(env: &Environment, user: &User) -> Result<(), ApiError> {
+    let found = token::find_for_user(env.db(), user.id)
+        .await
+        .map_err(ApiError::store_failure)?;
+    token::delete_for_user(env.db(), user.id)
+        .await
+        .map_err(ApiError::store_failure)?;
+    if let (Some(found), Some(cache)) = (found, env.services().credential_cache()) {
+        cache.forget_token(&found.key);
+    }
+    Ok(())
+}
+
+/// `POST token/logout/`: deletes the user's DRF tokens; 204.
+async fn token_logout(
+    guard: UserGuard,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiErrorResponse> {
+    let runtime = runtime_of(&request)?;
+    let RequestUser::User(user) = guard.auth().user() else {
+        return Err(ApiError::not_authenticated().into());
+    };
+    delete_tokens(runtime.env(), user).await?;
+    Ok(no_content())
+}

@@ -1,0 +1,499 @@
+//! djoser's account views with the emails they send read from the test outbox: the password
+//! reset link redeemed once, activation and its stale second use, resend, password change,
+//! token login and logout, and the answers that must not tell known from unknown emails.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::test::TestRequest;
+use actix_web::web;
+use auth_actix::views::djoser_endpoints;
+use auth_core::django::mail::EmailMessage;
+use auth_core::djoser::{DjoserSettings, LinkTemplate};
+use auth_core::services::locmem_email_backend::LocmemEmailBackend;
+use auth_core::store::{token, user};
+use serde_json::json;
+use test_support::*;
+
+const RESET_URL: &str = "password/reset/confirm/{uid}/{token}";
+const ACTIVATION_URL: &str = "activate/{uid}/{token}";
+
+fn djoser(configure: impl FnOnce(&mut DjoserSettings)) -> DjoserSettings {
+    let mut settings = DjoserSettings {
+        password_reset_confirm_url: Some(LinkTemplate::parse(RESET_URL).unwrap()),
+        activation_url: Some(LinkTemplate::parse(ACTIVATION_URL).unwrap()),
+        ..DjoserSettings::default()
+    };
+    configure(&mut settings);
+    settings
+}
+
+async fn setup(
+    configure: impl FnOnce(&mut DjoserSettings),
+) -> (AuthSettings, DatabaseConnection, LocmemEmailBackend) {
+    let outbox = LocmemEmailBackend::default();
+    // djoser's usual deployment: token authentication first, sessions second.
+    let settings = settings_builder()
+        .default_authentication::<(
+            auth_actix::TokenAuthentication,
+            auth_actix::SessionAuthentication,
+        )>()
+        .djoser(djoser(configure))
+        .email_backend(Arc::new(outbox.clone()))
+        .build()
+        .unwrap();
+    let db = database(&settings).await;
+    for (name, active) in [("carol", true), ("dave", false)] {
+        user::AUTH_USER
+            .insert(
+                &db,
+                user::NewUser {
+                    username: name.to_owned(),
+                    password: settings
+                        .settings()
+                        .password_hashers
+                        .make_password("password"),
+                    email: format!("{name}@example.com"),
+                    is_staff: false,
+                    is_superuser: false,
+                    is_active: active,
+                },
+            )
+            .await
+            .unwrap();
+    }
+    (settings, db, outbox)
+}
+
+async fn djoser_app(settings: &AuthSettings, db: &DatabaseConnection) -> impl TestApp + use<> {
+    session_app(settings, db, |routes| {
+        routes.service(web::scope("/auth").configure(djoser_endpoints));
+    })
+    .await
+}
+
+/// A `POST` to the test server (`Host: testserver`, as Django's test client sends it).
+fn post(path: &str, body: serde_json::Value) -> TestRequest {
+    TestRequest::post()
+        .uri(path)
+        .insert_header(("Host", "testserver"))
+        .set_json(body)
+}
+
+/// The emails sent after the answer, once they are in the outbox.
+async fn sent(outbox: &LocmemEmailBackend, count: usize) -> Vec<EmailMessage> {
+    for _ in 0..200 {
+        if outbox.outbox().len() >= count {
+            break;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(10)).await;
+    }
+    let messages = outbox.take();
+    assert_eq!(messages.len(), count, "{messages:?}");
+    messages
+}
+
+/// The `uid` and `token` of the link in `message`'s text (`…/<uid>/<token>` after `prefix`).
+fn link(message: &EmailMessage, prefix: &str) -> (String, String) {
+    let start = message.body.find(prefix).expect("the link") + prefix.len();
+    let rest = &message.body[start..];
+    let end = rest.find('\n').unwrap_or(rest.len());
+    let (uid, token) = rest[..end].split_once('/').expect("uid/token");
+    (uid.to_owned(), token.to_owned())
+}
+
+#[actix_web::test]
+async fn the_reset_link_sets_the_password_once() {
+    let (settings, db, outbox) = setup(|_| {}).await;
+    let app = djoser_app(&settings, &db).await;
+    let reply = send(
+        &app,
+        post(
+            "/auth/users/reset_password/",
+            json!({"email": "carol@example.com"}),
+        ),
+    )
+    .await;
+    assert_eq!((reply.status, reply.body.as_str()), (204, ""));
+    let messages = sent(&outbox, 1).await;
+    let message = &messages[0];
+    assert_eq!(message.to, ["carol@example.com"]);
+    assert_eq!(message.from_email, "webmaster@localhost");
+    // The request's host is the site's domain and name (no django.contrib.sites).
+    assert_eq!(message.subject, "Password reset on testserver");
+    assert!(
+        message
+            .body
+            .contains("Your username, in case you've forgotten: carol")
+    );
+    assert!(
+        message
+            .html
+            .as_deref()
+            .unwrap_or_default()
+            .contains("<b>carol</b>")
+    );
+    let (uid, token) = link(message, "http://testserver/password/reset/confirm/");
+    let carol = user::AUTH_USER
+        .find_by_username(&db, "carol")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        uid,
+        auth_core::django::urlsafe_base64::urlsafe_base64_encode(carol.id.to_string().as_bytes())
+    );
+
+    let confirm = |token: &str, password: &str| {
+        post(
+            "/auth/users/reset_password_confirm/",
+            json!({"uid": uid, "token": token, "new_password": password}),
+        )
+    };
+    // Django's validators run before the link is looked at.
+    let weak = send(&app, confirm(&token, "123")).await;
+    assert_eq!(weak.status, 400);
+    assert_eq!(
+        weak.body,
+        r#"{"new_password":["This password is too short. It must contain at least 8 characters.","This password is too common.","This password is entirely numeric."]}"#
+    );
+    let wrong = send(&app, confirm("dj4uam-0000", "a-new-long-passphrase")).await;
+    assert_eq!(
+        (wrong.status, wrong.body.as_str()),
+        (400, r#"{"token":["Invalid token for given user."]}"#)
+    );
+    let done = send(&app, confirm(&token, "a-new-long-passphrase")).await;
+    assert_eq!(done.status, 204, "{}", done.body);
+    let carol_now = user::AUTH_USER
+        .find_by_username(&db, "carol")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        carol_now.last_login.is_some(),
+        "last_login moves so the link dies"
+    );
+    assert!(
+        settings
+            .settings()
+            .password_hashers
+            .verify_password(Some("a-new-long-passphrase"), Some(&carol_now.password))
+            .correct
+    );
+    let replay = send(&app, confirm(&token, "another-long-passphrase")).await;
+    assert_eq!(
+        (replay.status, replay.body.as_str()),
+        (400, r#"{"token":["Invalid token for given user."]}"#)
+    );
+}
+
+#[actix_web::test]
+async fn known_and_unknown_emails_get_the_same_answer() {
+    let (settings, db, outbox) = setup(|_| {}).await;
+    let app = djoser_app(&settings, &db).await;
+    for email in [
+        "nobody@example.com",
+        "dave@example.com",
+        "CAROL@example.com",
+    ] {
+        // Unknown, inactive, and a case that differs: no email, the same 204.
+        let reply = send(
+            &app,
+            post("/auth/users/reset_password/", json!({"email": email})),
+        )
+        .await;
+        assert_eq!((reply.status, reply.body.as_str()), (204, ""), "{email}");
+    }
+    actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    assert!(outbox.outbox().is_empty());
+    let invalid = send(
+        &app,
+        post(
+            "/auth/users/reset_password/",
+            json!({"email": "not-an-email"}),
+        ),
+    )
+    .await;
+    assert_eq!(
+        (invalid.status, invalid.body.as_str()),
+        (400, r#"{"email":["Enter a valid email address."]}"#)
+    );
+    let missing = send(&app, post("/auth/users/reset_password/", json!({}))).await;
+    assert_eq!(missing.body, r#"{"email":["This field is required."]}"#);
+    let get = send(&app, TestRequest::get().uri("/auth/users/reset_password/")).await;
+    assert_eq!(get.status, 405);
+    assert_eq!(get.allow.as_deref(), Some("POST, OPTIONS"));
+
+    // PASSWORD_RESET_SHOW_EMAIL_NOT_FOUND: djoser's bare list.
+    let (settings, db, _) = setup(|djoser| djoser.password_reset_show_email_not_found = true).await;
+    let app = djoser_app(&settings, &db).await;
+    let shown = send(
+        &app,
+        post(
+            "/auth/users/reset_password/",
+            json!({"email": "nobody@example.com"}),
+        ),
+    )
+    .await;
+    assert_eq!(
+        (shown.status, shown.body.as_str()),
+        (400, r#"["User with given email does not exist."]"#)
+    );
+}
+
+#[actix_web::test]
+async fn bad_uids_are_refused_as_djoser_refuses_them() {
+    let (settings, db, _) = setup(|_| {}).await;
+    let app = djoser_app(&settings, &db).await;
+    for uid in ["", "!!!", "OTk5OQ", "YWJj", json!(5).to_string().as_str()] {
+        let reply = send(
+            &app,
+            post(
+                "/auth/users/activation/",
+                json!({"uid": uid, "token": "dj4uam-c673821a7c7c2ff67856faf17000885e"}),
+            ),
+        )
+        .await;
+        let want = if uid.is_empty() {
+            r#"{"uid":["This field may not be blank."]}"#
+        } else {
+            r#"{"uid":["Invalid user id or user doesn't exist."]}"#
+        };
+        assert_eq!((reply.status, reply.body.as_str()), (400, want), "{uid:?}");
+    }
+    let number = send(
+        &app,
+        post("/auth/users/activation/", json!({"uid": 1, "token": 5})),
+    )
+    .await;
+    assert_eq!(
+        number.body,
+        r#"{"uid":["Invalid user id or user doesn't exist."]}"#
+    );
+    let none = send(&app, post("/auth/users/activation/", json!({}))).await;
+    assert_eq!(
+        none.body,
+        r#"{"uid":["This field is required."],"token":["This field is required."]}"#
+    );
+}
+
+#[actix_web::test]
+async fn activation_by_the_resent_link_then_stale() {
+    let (settings, db, outbox) = setup(|djoser| {
+        djoser.send_activation_email = true;
+        djoser.send_confirmation_email = true;
+    })
+    .await;
+    let app = djoser_app(&settings, &db).await;
+    // An active user gets no activation email.
+    let active = send(
+        &app,
+        post(
+            "/auth/users/resend_activation/",
+            json!({"email": "carol@example.com"}),
+        ),
+    )
+    .await;
+    assert_eq!(active.status, 204);
+    let reply = send(
+        &app,
+        post(
+            "/auth/users/resend_activation/",
+            json!({"email": "dave@example.com"}),
+        ),
+    )
+    .await;
+    assert_eq!(reply.status, 204);
+    let messages = sent(&outbox, 1).await;
+    assert_eq!(messages[0].subject, "Account activation on testserver");
+    let (uid, token) = link(&messages[0], "http://testserver/activate/");
+    let activate = || {
+        post(
+            "/auth/users/activation/",
+            json!({"uid": uid, "token": token}),
+        )
+    };
+    let done = send(&app, activate()).await;
+    assert_eq!(done.status, 204, "{}", done.body);
+    let confirmation = sent(&outbox, 1).await;
+    assert_eq!(
+        confirmation[0].subject,
+        "testserver - Your account has been successfully created and activated!"
+    );
+    assert!(
+        user::AUTH_USER
+            .find_by_username(&db, "dave")
+            .await
+            .unwrap()
+            .unwrap()
+            .is_active
+    );
+    let stale = send(&app, activate()).await;
+    assert_eq!(
+        (stale.status, stale.body.as_str()),
+        (403, r#"{"detail":"Stale token for given user."}"#)
+    );
+
+    // SEND_ACTIVATION_EMAIL off: 400 with no body, after the email is validated.
+    let (settings, db, _) = setup(|_| {}).await;
+    let app = djoser_app(&settings, &db).await;
+    let off = send(
+        &app,
+        post(
+            "/auth/users/resend_activation/",
+            json!({"email": "dave@example.com"}),
+        ),
+    )
+    .await;
+    assert_eq!((off.status, off.body.as_str()), (400, ""));
+    let invalid = send(
+        &app,
+        post("/auth/users/resend_activation/", json!({"email": "x"})),
+    )
+    .await;
+    assert_eq!(
+        invalid.body,
+        r#"{"email":["Enter a valid email address."]}"#
+    );
+}
+
+#[actix_web::test]
+async fn token_login_set_password_and_logout() {
+    let (settings, db, _) = setup(|djoser| djoser.logout_on_password_change = true).await;
+    let app = djoser_app(&settings, &db).await;
+    let bad = send(
+        &app,
+        post(
+            "/auth/token/login/",
+            json!({"username": "carol", "password": "nope"}),
+        ),
+    )
+    .await;
+    assert_eq!(
+        (bad.status, bad.body.as_str()),
+        (
+            400,
+            r#"{"non_field_errors":["Unable to log in with provided credentials."]}"#
+        )
+    );
+    let blank = send(
+        &app,
+        post(
+            "/auth/token/login",
+            json!({"username": "", "password": "x"}),
+        ),
+    )
+    .await;
+    assert_eq!(
+        blank.body,
+        r#"{"username":["This field may not be blank."]}"#
+    );
+    let login = send(
+        &app,
+        post(
+            "/auth/token/login/",
+            json!({"username": "carol", "password": "password"}),
+        ),
+    )
+    .await;
+    assert_eq!(login.status, 200);
+    let key = serde_json::from_str::<serde_json::Value>(&login.body).unwrap()["auth_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(key.len(), 40);
+    let again = send(
+        &app,
+        post(
+            "/auth/token/login/",
+            json!({"username": "carol", "password": "password"}),
+        ),
+    )
+    .await;
+    assert_eq!(again.body, login.body, "the same token, made on first use");
+    let carol = user::AUTH_USER
+        .find_by_username(&db, "carol")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(carol.last_login.is_some());
+
+    let auth = format!("Token {key}");
+    let anonymous = send(&app, post("/auth/users/set_password/", json!({}))).await;
+    assert_eq!(anonymous.status, 401);
+    let wrong = send(
+        &app,
+        with_auth(
+            post(
+                "/auth/users/set_password/",
+                json!({"new_password": "short", "current_password": "nope"}),
+            ),
+            &auth,
+        ),
+    )
+    .await;
+    assert_eq!(
+        (wrong.status, wrong.body.as_str()),
+        (400, r#"{"current_password":["Invalid password."]}"#)
+    );
+    let similar = send(
+        &app,
+        with_auth(
+            post(
+                "/auth/users/set_password/",
+                json!({"new_password": "carol@example.com", "current_password": "password"}),
+            ),
+            &auth,
+        ),
+    )
+    .await;
+    assert_eq!(
+        similar.body,
+        r#"{"new_password":["The password is too similar to the email address."]}"#
+    );
+    let changed = send(
+        &app,
+        with_auth(
+            post(
+                "/auth/users/set_password/",
+                json!({"new_password": "a-new-long-passphrase", "current_password": "password"}),
+            ),
+            &auth,
+        ),
+    )
+    .await;
+    assert_eq!(changed.status, 204, "{}", changed.body);
+    // LOGOUT_ON_PASSWORD_CHANGE deleted the token.
+    assert!(token::find_for_user(&db, carol.id).await.unwrap().is_none());
+    let relog = send(
+        &app,
+        post(
+            "/auth/token/login/",
+            json!({"username": "carol", "password": "a-new-long-passphrase"}),
+        ),
+    )
+    .await;
+    let key = serde_json::from_str::<serde_json::Value>(&relog.body).unwrap()["auth_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let logout = send(
+        &app,
+        with_auth(
+            post("/auth/token/logout/", json!({})),
+            format!("Token {key}"),
+        ),
+    )
+    .await;
+    assert_eq!(logout.status, 204);
+    assert!(token::find_for_user(&db, carol.id).await.unwrap().is_none());
+    let gone = send(
+        &app,
+        with_auth(
+            post("/auth/token/logout", json!({})),
+            format!("Token {key}"),
+        ),
+    )
+    .await;
+    assert_eq!(gone.status, 401);
+}
