@@ -83,6 +83,11 @@ PER_SIDE_USERS = {
     "jwtcookie": "password",  # dj-rest-auth's cookie-aware refresh
     "ralogin": "password",  # dj-rest-auth's login view (by username and by email)
     "raout": "password",  # dj-rest-auth's logout view deletes its DRF token `raout_<side>_key`
+    "djreset": "password",  # djoser: password reset by email, the link redeemed once
+    "djx": "password",  # djoser: a reset link emailed by one server, redeemed by the other
+    "djact": "password:inactive",  # djoser: activated by a link Django's token generator made
+    "djpw": "password",  # djoser: set_password
+    "djtok": "password",  # djoser: token login and logout
 }
 
 
@@ -863,7 +868,10 @@ def jwt_structure(token):
         # boundary its lifetime reads 299 for 300; this library reads the clock once.
         shape["exp - iat"] = (payload["exp"] - payload["iat"] + 5) // 10 * 10
     if isinstance(payload.get("refresh_exp"), int) and isinstance(payload.get("iat"), int):
-        shape["refresh_exp - iat"] = payload["refresh_exp"] - payload["iat"]
+        # To ten seconds as well: a refreshed sliding token keeps the first token's
+        # `refresh_exp` and takes a new `iat`, so the difference is the lifetime less the time
+        # since the first token, which each server's pass spends in its own whole seconds.
+        shape["refresh_exp - iat"] = (payload["refresh_exp"] - payload["iat"] + 5) // 10 * 10
     return shape
 
 
@@ -1249,6 +1257,223 @@ def rest_auth_login_groups() -> list[Group]:
         S("raout's DRF token is gone", "GET", "/token/", auth("Token raout_@s@_key"), want=401),
     ]
     return [Group("rest-auth-login", steps)]
+
+
+
+# --------------------------------------------------------------------------------------------------
+# djoser (third-party spec §5): the account views with the emails they send, read from each
+# server's mail directory (Django's file backend format on both sides).
+
+MAIL_SEPARATOR = b"\n" + b"-" * 79 + b"\n"
+LINK = re.compile(r"http://[^/\s]+/(activate|password/reset/confirm)/([^/\s]+)/([^/\s]+)")
+
+
+def new_mail(ctx, wait: float) -> list:
+    """The messages written to the side's mail directory since the last look, parsed by Python's
+    `email` package; waits up to `wait` seconds for a first one (the Rust server sends after
+    answering)."""
+    import email
+    import email.policy
+    seen = ctx.setdefault("mail_seen", set())
+    deadline = time.time() + wait
+    while True:
+        files = sorted(p for p in Path(ctx["mail_dir"]).glob("*.log") if p.name not in seen)
+        if files or time.time() >= deadline:
+            break
+        time.sleep(0.05)
+    messages = []
+    for path in files:
+        seen.add(path.name)
+        for chunk in path.read_bytes().split(MAIL_SEPARATOR):
+            if chunk.strip():
+                messages.append(email.message_from_bytes(chunk, policy=email.policy.default))
+    return messages
+
+
+def mail_summary(message) -> dict:
+    parts = []
+    for part in message.walk():
+        if part.is_multipart():
+            continue
+        text = part.get_content().replace("\r\n", "\n").rstrip("\n")
+        parts.append([part.get_content_type(), text])
+    return {"subject": str(message["subject"]), "from": str(message["from"]), "to": str(message["to"]),
+            "cc": message["cc"], "bcc": message["bcc"], "has_date": message["date"] is not None,
+            "has_message_id": message["message-id"] is not None, "parts": parts}
+
+
+def read_mail(slot):
+    """The emails sent since the last look, compared as decoded text; the link's uid and token are
+    kept as `<slot>_uid` / `<slot>_token` (and given to the other side as `their_<slot>_…`)."""
+    def action(ctx):
+        messages = new_mail(ctx, 10)
+        for message in messages:
+            for part in message.walk():
+                if part.get_content_type() != "text/plain":
+                    continue
+                found = LINK.search(part.get_content())
+                if found:
+                    uid, token = found.group(2), found.group(3)
+                    ctx[f"{slot}_uid"], ctx[f"{slot}_token"] = uid, token
+                    ctx["other"][f"their_{slot}_uid"], ctx["other"][f"their_{slot}_token"] = uid, token
+                    ctx["norm"][token] = f"<{slot} token>"
+                    ctx["norm"][uid] = f"<{slot} uid>"
+        return pseudo({"messages": [mail_summary(message) for message in messages]})
+    return action
+
+
+def no_new_mail(ctx) -> Resp:
+    """What arrived within a second (the Rust server sends after answering): nothing, expected."""
+    time.sleep(1)
+    return pseudo({"messages": [mail_summary(message) for message in new_mail(ctx, 0)]})
+
+
+def django_link(slot, username):
+    """A uid and token made by Django's `default_token_generator` for `username` (djoser's
+    `encode_uid` and `make_token`), as `<slot>_uid` / `<slot>_token`."""
+    def action(ctx):
+        code = ("from django.contrib.auth import get_user_model\n"
+                "from django.contrib.auth.tokens import default_token_generator as g\n"
+                "from djoser.utils import encode_uid\n"
+                f"u = get_user_model().objects.get(username={username.format(s=ctx['s'])!r})\n"
+                "print(encode_uid(u.pk), g.make_token(u))")
+        proc = subprocess.run([ctx["python"], "manage.py", "shell", "-c", code], cwd=DJANGO_DIR,
+                              env=ctx["django_env"], capture_output=True, text=True)
+        if proc.returncode != 0:
+            return pseudo({"shell failed": proc.stderr.strip().splitlines()[-1:]})
+        uid, token = proc.stdout.strip().splitlines()[-1].split()  # after the shell's own notices
+        ctx[f"{slot}_uid"], ctx[f"{slot}_token"] = uid, token
+        ctx["norm"][token] = f"<{slot} token>"
+        ctx["norm"][uid] = f"<{slot} uid>"
+        return pseudo({"made": True})
+    return action
+
+
+def check_auth_token(dj: Resp, rs: Resp, ctx_dj, ctx_rs) -> list[str]:
+    diffs = []
+    for side, resp in (("django", dj), ("rust", rs)):
+        data = resp.json()
+        if not (isinstance(data, dict) and set(data) == {"auth_token"} and HEX40.match(str(data["auth_token"]))):
+            diffs.append(f"{side} body is not {{\"auth_token\": <40 hex>}}: {show_body(resp)}")
+    return diffs
+
+
+def djoser_groups() -> list[Group]:
+    """djoser 2.3.5's views under /auth/ with the reference project's DJOSER (its defaults and
+    the contract's link templates): the reset link emailed, read from the mail directory and
+    redeemed once; unknown, inactive and miscased emails answered alike without an email;
+    activation by a link Django's token generator made; set_password; token login and logout.
+    Then `djoser-interop`: a reset link emailed by each server redeemed by the other."""
+    R, C = "/auth/users/reset_password/", "/auth/users/reset_password_confirm/"
+    A, RA = "/auth/users/activation/", "/auth/users/resend_activation/"
+    SP, TL, TO = "/auth/users/set_password/", "/auth/token/login/", "/auth/token/logout/"
+    reset_me = {"email": "djreset_@s@@example.com"}
+    confirm = lambda **fields: json_body({"uid": "@reset_uid@", "token": "@reset_token@",
+                                          "new_password": "a-new-long-passphrase", **fields})
+    djpw = [("Authorization", lambda ctx: basic(f"djpw_{ctx['s']}", "password"))]
+    djpw_new = [("Authorization", lambda ctx: basic(f"djpw_{ctx['s']}", "another-long-passphrase"))]
+    djtok = [("Authorization", lambda ctx: basic(f"djtok_{ctx['s']}", "password"))]
+    steps = [
+        with_body("reset: a known email", "POST", R, [], json_body(reset_me), want=204),
+        Step("reset: the email", action=read_mail("reset")),
+        with_body("reset: an unknown email", "POST", R, [], json_body({"email": "nobody-here@example.com"}),
+                  want=204),
+        with_body("reset: an inactive user's email", "POST", R, [], json_body({"email": "inactive@example.com"}),
+                  want=204),
+        with_body("reset: another case", "POST", R, [], json_body({"email": "DJRESET_@s@@example.com"}), want=204),
+        Step("reset: no email for those", action=no_new_mail),
+        with_body("reset: form body", "POST", R, [], form_body({"email": "nobody-here@example.com"}), want=204),
+        with_body("reset: an invalid email", "POST", R, [], json_body({"email": "not-an-email"}), want=400),
+        with_body("reset: a blank email", "POST", R, [], json_body({"email": " "}), want=400),
+        with_body("reset: a number", "POST", R, [], json_body({"email": 5}), want=400),
+        with_body("reset: a list", "POST", R, [], json_body({"email": ["a@example.com"]}), want=400),
+        with_body("reset: an email with a NUL", "POST", R, [], json_body({"email": "a\u0000b@example.com"}),
+                  want=400),
+        with_body("reset: no field", "POST", R, [], json_body({}), want=400),
+        with_body("reset: a JSON list", "POST", R, [], json_body([]), want=400),
+        S("reset: empty body", "POST", R, want=400),
+        S("reset: malformed JSON", "POST", R, [("Content-Type", "application/json")], b'{"email":', want=400),
+        S("reset: GET (djoser's default permission first: 403)", "GET", R, want=403),
+        S("reset: GET by a logged-in user", "GET", R, djtok, want=405),
+        S("reset: PUT by a logged-in user", "PUT", R, djtok, want=405),
+        S("token login: GET", "GET", TL, want=405),
+        with_body("reset: a wrong Basic header (the default authentication runs; Session is first: 403)",
+                  "POST", R, auth(BAD), json_body(reset_me), want=403),
+        # the confirmation
+        with_body("confirm: a weak password (validators first)", "POST", C, [], confirm(new_password="123"),
+                  want=400),
+        with_body("confirm: weak and a bad uid", "POST", C, [], confirm(new_password="123", uid="x"), want=400),
+        with_body("confirm: a bad uid", "POST", C, [], confirm(uid="bm9ib2R5"), want=400),
+        with_body("confirm: an undecodable uid", "POST", C, [], confirm(uid="!!!"), want=400),
+        with_body("confirm: an unknown user", "POST", C, [], confirm(uid="OTk5OTk"), want=400),
+        with_body("confirm: a wrong token", "POST", C, [], confirm(token="dj4uam-0123"), want=400),
+        with_body("confirm: a token without a dash", "POST", C, [], confirm(token="abc"), want=400),
+        with_body("confirm: a blank token", "POST", C, [], confirm(token=""), want=400),
+        with_body("confirm: no fields", "POST", C, [], json_body({}), want=400),
+        with_body("confirm: null fields", "POST", C, [], json_body({"uid": None, "token": None,
+                                                                    "new_password": None}), want=400),
+        with_body("confirm: the link", "POST", C, [], confirm(), want=204),
+        Step("confirm: the row (password set, last_login now)", action=lambda ctx: db_user_row(ctx, f"djreset_{ctx['s']}")),
+        with_body("confirm: the link again", "POST", C, [], confirm(new_password="another-long-passphrase"),
+                  want=400),
+        S("confirm: the new password logs in", "GET", "/basic/",
+          [("Authorization", lambda ctx: basic(f"djreset_{ctx['s']}", "a-new-long-passphrase"))], want=200),
+        # activation by a link made by Django's generator
+        Step("activation: Django makes the link", action=django_link("act", "djact_{s}")),
+        with_body("activation: a wrong token", "POST", A, [], json_body({"uid": "@act_uid@", "token": "x-y"}),
+                  want=400),
+        with_body("activation: the link", "POST", A, [], json_body({"uid": "@act_uid@", "token": "@act_token@"}),
+                  want=204),
+        Step("activation: the row", action=lambda ctx: db_user_row(ctx, f"djact_{ctx['s']}")),
+        with_body("activation: the link again (stale)", "POST", A, [],
+                  json_body({"uid": "@act_uid@", "token": "@act_token@"}), want=403),
+        with_body("activation: no fields", "POST", A, [], json_body({}), want=400),
+        with_body("resend activation: off by default", "POST", RA, [], json_body({"email": "djact_@s@@example.com"}),
+                  want=400),
+        with_body("resend activation: an invalid email", "POST", RA, [], json_body({"email": "x"}), want=400),
+        # set_password
+        with_body("set_password: anonymous", "POST", SP, [], json_body({}), want=403),
+        with_body("set_password: no fields", "POST", SP, djpw, json_body({}), want=400),
+        with_body("set_password: a wrong current password", "POST", SP, djpw,
+                  json_body({"new_password": "another-long-passphrase", "current_password": "nope"}), want=400),
+        with_body("set_password: too similar", "POST", SP, djpw,
+                  json_body({"new_password": "djpw_@s@@example.com", "current_password": "password"}), want=400),
+        with_body("set_password", "POST", SP, djpw,
+                  json_body({"new_password": "another-long-passphrase", "current_password": "password"}), want=204),
+        S("set_password: the old password is refused", "GET", "/basic/", djpw, want=401),
+        S("set_password: the new one works", "GET", "/basic/", djpw_new, want=200),
+        # token login and logout
+        with_body("token login: wrong password", "POST", TL, [],
+                  json_body({"username": "djtok_@s@", "password": "nope"}), want=400),
+        with_body("token login: blank username", "POST", TL, [], json_body({"username": "", "password": "x"}),
+                  want=400),
+        with_body("token login: no fields", "POST", TL, [], json_body({}), want=400),
+        with_body("token login: an inactive user", "POST", TL, [],
+                  json_body({"username": "inactive", "password": "password"}), want=400),
+        with_body("token login", "POST", TL, [], json_body({"username": "djtok_@s@", "password": "password"}),
+                  want=200, check=check_auth_token),
+        with_body("token login without the slash", "POST", "/auth/token/login", [],
+                  json_body({"username": "djtok_@s@", "password": "password"}), want=200, check=check_auth_token),
+        Step("token login: the row", action=lambda ctx: db_token_row(ctx, f"djtok_{ctx['s']}")),
+        S("token logout: anonymous", "POST", TO, want=403),
+        S("token logout", "POST", TO, djtok, want=204),
+        Step("token logout: the row is gone", action=lambda ctx: db_token_row(ctx, f"djtok_{ctx['s']}")),
+        S("token logout: GET", "GET", TO, djtok, want=405),
+        S("token logout: anonymous GET (its permission first: 403)", "GET", TO, want=403),
+    ]
+    interop = [
+        with_body("reset requested", "POST", R, [], json_body({"email": "djx_@s@@example.com"}), want=204),
+        Step("the email", action=read_mail("x")),
+        with_body("the other server's link", "POST", C, [],
+                  json_body({"uid": "@their_x_uid@", "token": "@their_x_token@",
+                             "new_password": "a-new-long-passphrase"}), want=204),
+        S("the other server's user has the new password", "GET", "/basic/",
+          [("Authorization", lambda ctx: basic(f"djx_{ctx['other']['s']}", "a-new-long-passphrase"))], want=200),
+        with_body("the other server's link again", "POST", C, [],
+                  json_body({"uid": "@their_x_uid@", "token": "@their_x_token@",
+                             "new_password": "another-long-passphrase"}), want=400),
+    ]
+    return [Group("djoser", steps), Group("djoser-interop", interop, interleave=True)]
 
 
 def simplejwt_endpoint_groups() -> list[Group]:
@@ -5628,10 +5853,16 @@ def main(argv=None) -> int:
     manage_cmd("parity_perms")
     manage_cmd("parity_oauth2")
 
+    # Each server writes its emails to its own directory (the djoser groups read them).
+    mail_dirs = {side: workdir / f"mail-{side}" for side in SIDES}
+    for directory in mail_dirs.values():
+        directory.mkdir()
+    base_env["PARITY_MAIL_DIR"] = str(mail_dirs["django"])
     servers = []
     try:
-        dj_port, rs_port = start_servers(servers, python, rust_bin, base_env, workdir)
-        return run_all(args, dj_port, rs_port, db_path, python, base_env)
+        dj_port, rs_port = start_servers(servers, python, rust_bin, base_env, workdir,
+                                         {"PARITY_MAIL_DIR": str(mail_dirs["rust"])})
+        return run_all(args, dj_port, rs_port, db_path, python, base_env, mail_dirs)
     finally:
         for server in servers:
             server.stop()
@@ -5641,7 +5872,7 @@ def main(argv=None) -> int:
             shutil.rmtree(workdir, ignore_errors=True)
 
 
-def run_all(args, dj_port, rs_port, db_path, python, base_env) -> int:
+def run_all(args, dj_port, rs_port, db_path, python, base_env, mail_dirs=None) -> int:
     john_sid, john_csrf = django_login(dj_port, "john", "password")
     ctxs = {}
     for side, port in (("django", dj_port), ("rust", rs_port)):
@@ -5650,6 +5881,7 @@ def run_all(args, dj_port, rs_port, db_path, python, base_env) -> int:
             "side": side, "s": s, "port": port, "host": f"127.0.0.1:{port}", "db_path": str(db_path),
             "python": python, "django_env": base_env, "norm": {}, "cross_verified": {},
             "sid": john_sid, "csrf": john_csrf, "csrf_masked": mask_csrf(john_csrf),
+            "mail_dir": str((mail_dirs or {}).get(side, "")),
         }
     ctxs["django"]["other"], ctxs["rust"]["other"] = ctxs["rust"], ctxs["django"]
     for side in SIDES:
@@ -5668,7 +5900,7 @@ def run_all(args, dj_port, rs_port, db_path, python, base_env) -> int:
 
     groups = (stateless_groups() + session_groups() + obtain_token_stateful_groups() + knox_groups()
               + simplejwt_groups() + simplejwt_endpoint_groups() + jwt_cookie_groups()
-              + rest_auth_login_groups() + renderer_groups() + api_view_groups()
+              + rest_auth_login_groups() + djoser_groups() + renderer_groups() + api_view_groups()
               + model_permission_groups()
               + expiry_today_groups() + throttle_groups() + wsgi_semantics_groups()
               + oauth2_groups(json.loads(args.oauth2_provider) if args.oauth2_provider else None)

@@ -77,49 +77,66 @@ inventory::submit!(DeclaredName(NAME));
 pub fn djoser_endpoints(config: &mut web::ServiceConfig) {
     config
         .service(
-            post_resource("/users/activation/", "activation")
+            post_resource("/users/activation/", "activation", true)
                 .route(web::post().to(declared(activation))),
         )
         .service(
-            post_resource("/users/resend_activation/", "resend_activation")
+            post_resource("/users/resend_activation/", "resend_activation", true)
                 .route(web::post().to(declared(resend_activation))),
         )
         .service(
-            post_resource("/users/set_password/", "set_password")
+            post_resource("/users/set_password/", "set_password", true)
                 .route(web::post().to(declared(set_password))),
         )
         .service(
-            post_resource("/users/reset_password/", "reset_password")
+            post_resource("/users/reset_password/", "reset_password", true)
                 .route(web::post().to(declared(reset_password))),
         )
         .service(
-            post_resource("/users/reset_password_confirm/", "reset_password_confirm")
-                .route(web::post().to(declared(reset_password_confirm))),
+            post_resource(
+                "/users/reset_password_confirm/",
+                "reset_password_confirm",
+                true,
+            )
+            .route(web::post().to(declared(reset_password_confirm))),
         );
+    // `TokenCreateView` allows anyone; `TokenDestroyView` wants a logged-in user, for every
+    // method.
     for (path, name) in [
         ("/token/login/", "token_login"),
         ("/token/login", "token_login_no_slash"),
     ] {
-        config.service(post_resource(path, name).route(web::post().to(declared(token_login))));
+        config
+            .service(post_resource(path, name, false).route(web::post().to(declared(token_login))));
     }
     for (path, name) in [
         ("/token/logout/", "token_logout"),
         ("/token/logout", "token_logout_no_slash"),
     ] {
-        config.service(post_resource(path, name).route(web::post().to(declared(token_logout))));
+        config
+            .service(post_resource(path, name, true).route(web::post().to(declared(token_logout))));
     }
 }
 
-/// A resource answering only `POST` (the route is added by the caller); other methods DRF's
-/// 405 after the view's authentication.
-fn post_resource(path: &str, name: &str) -> actix_web::Resource {
-    web::resource(path)
+/// A resource answering only `POST` (the route is added by the caller); another method is DRF's
+/// 405 after the view's authentication and permissions. djoser's `UserViewSet` checks its
+/// default permission (`CurrentUserOrAdmin`: a logged-in user) for a method no action maps, so
+/// anonymous `GET users/reset_password/` is 403 or 401 before 405; `for_users` says so.
+fn post_resource(path: &str, name: &str, for_users: bool) -> actix_web::Resource {
+    let resource = web::resource(path)
         .name(&format!("{NAME}::{name}"))
-        .app_data(DefaultResponseHeaders::methods(&["POST"]))
-        .default_service(web::to(method_not_allowed::<
+        .app_data(DefaultResponseHeaders::methods(&["POST"]));
+    if for_users {
+        resource.default_service(web::to(method_not_allowed::<
+            auth_core::policy::DefaultAuthentication,
+            IsAuthenticated,
+        >()))
+    } else {
+        resource.default_service(web::to(method_not_allowed::<
             auth_core::policy::DefaultAuthentication,
             AllowAny,
         >()))
+    }
 }
 
 /// The request body as DRF's `request.data` holds it.

@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     # DRF's OAuth2Authentication + scope permissions (the `oauth2` group; fixtures:
     # `manage.py parity_oauth2`).
     "oauth2_provider",
+    # djoser's account views under /auth/ (the `djoser` group) and its email templates.
+    "djoser",
     "parity_site",
 ]
 
@@ -210,6 +212,27 @@ def oauth2_provider_from_env():
 
 
 OAUTH2_PROVIDER = oauth2_provider_from_env()
+
+# What `startproject` writes, and the Rust server's default: the validators djoser runs on a new
+# password.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# djoser's defaults plus the parity contract's two link templates; emails written one file per
+# connection under PARITY_MAIL_DIR (Django's file backend), where the parity suite reads them.
+DJOSER = {
+    "ACTIVATION_URL": "activate/{uid}/{token}",
+    "PASSWORD_RESET_CONFIRM_URL": "password/reset/confirm/{uid}/{token}",
+}
+if env("PARITY_MAIL_DIR"):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = env("PARITY_MAIL_DIR")
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 LOGGING = {
     "version": 1,

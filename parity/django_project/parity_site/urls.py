@@ -80,6 +80,9 @@ urlpatterns = [
     path("oauth2-composed/", views.OAuth2Composed.as_view()),
     path("oauth2-and/", views.OAuth2And.as_view()),
     path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
+    # djoser 2.3.5: its router (users/…) and its token login/logout.
+    path("auth/", include("djoser.urls")),
+    path("auth/", include("djoser.urls.authtoken")),
     # The interop suite's session values (a plain Django view).
     path("session-value/", views.session_value),
     path("csrf-token/", views.csrf_token),

@@ -34,7 +34,7 @@ use auth_actix::settings::{JwtCookieSettings, RestAuthSettings, SimpleJwtSetting
 use auth_actix::store::user::{UserIdKind, UserModel};
 use auth_actix::throttling::RedisStore;
 use auth_actix::views::{
-    cookie_token_refresh_resource, knox_endpoints, oauth2_provider_endpoints,
+    cookie_token_refresh_resource, djoser_endpoints, knox_endpoints, oauth2_provider_endpoints,
     obtain_auth_token_resource, rest_auth_login_resource, rest_auth_logout_resource,
     session_endpoints, simplejwt_endpoints,
 };
@@ -53,6 +53,7 @@ use auth_actix::{
     TokenHasReadWriteScope, TokenHasResourceScope, TokenHasScope, TokenMatchesOASRequirements,
     required_alternate_scopes, required_scopes,
 };
+use auth_core::django::email_settings::{EmailBackendName, EmailSettings};
 
 /// The reference's custom permission: staff only, with DRF's `message`.
 #[derive(Debug, Default)]
@@ -649,6 +650,25 @@ async fn settings() -> Result<AuthSettings, Box<dyn std::error::Error>> {
         .jwt_cookies(JwtCookieSettings::from_rest_auth(&rest_auth)?)
         .rest_auth(RestAuthSettings::from_rest_auth(&rest_auth)?);
     builder = builder.oauth2(oauth2_settings(env("OAUTH2_PROVIDER").as_deref())?);
+    // djoser: the reference project's `DJOSER` (djoser's defaults and the contract's two link
+    // templates); emails one file per send under PARITY_MAIL_DIR, as Django's file backend.
+    builder = builder.djoser(auth_core::djoser::DjoserSettings::from_djoser(
+        &serde_json::json!({
+            "ACTIVATION_URL": "activate/{uid}/{token}",
+            "PASSWORD_RESET_CONFIRM_URL": "password/reset/confirm/{uid}/{token}",
+        }),
+    )?);
+    builder = builder.email(match env("PARITY_MAIL_DIR") {
+        Some(directory) => EmailSettings {
+            backend: EmailBackendName::FileBased,
+            file_path: Some(directory.into()),
+            ..EmailSettings::default()
+        },
+        None => EmailSettings {
+            backend: EmailBackendName::Locmem,
+            ..EmailSettings::default()
+        },
+    });
     if let Some(url) = env("REDIS_URL") {
         builder = builder.throttle_store(Arc::new(RedisStore::connect(&url).await?));
     }
@@ -738,6 +758,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .service(rest_auth_logout_resource("/dj-rest-auth/logout/"))
             .service(web::scope("/api").configure(simplejwt_endpoints))
             .service(obtain_auth_token_resource("/api-token-auth/"))
+            // djoser's router views and token login/logout (`auth/` in the reference's urls.py).
+            .service(web::scope("/auth").configure(djoser_endpoints))
             // Session login, logout and CSRF cookie (the interop suite logs in here and uses the
             // session in Django).
             .service(web::scope("/api-auth").configure(session_endpoints))

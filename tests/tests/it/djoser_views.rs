@@ -220,7 +220,17 @@ async fn known_and_unknown_emails_get_the_same_answer() {
     );
     let missing = send(&app, post("/auth/users/reset_password/", json!({}))).await;
     assert_eq!(missing.body, r#"{"email":["This field is required."]}"#);
+    // djoser's default permission runs before the 405: anonymous is refused first.
     let get = send(&app, TestRequest::get().uri("/auth/users/reset_password/")).await;
+    assert_eq!(get.status, 401);
+    let get = send(
+        &app,
+        with_auth(
+            TestRequest::get().uri("/auth/users/reset_password/"),
+            "Token abcd1234",
+        ),
+    )
+    .await;
     assert_eq!(get.status, 405);
     assert_eq!(get.allow.as_deref(), Some("POST, OPTIONS"));
 
