@@ -1358,6 +1358,20 @@ def check_auth_token(dj: Resp, rs: Resp, ctx_dj, ctx_rs) -> list[str]:
     return diffs
 
 
+def check_user_body(dj: Resp, rs: Resp, ctx_dj, ctx_rs) -> list[str]:
+    """A user's representation: the same members in the same order and values, the per-side
+    `id` (each server made its own user) only an integer on both, the per-side names
+    normalized."""
+    def shape(resp, ctx):
+        data = resp.json()
+        if not isinstance(data, dict):
+            return data
+        return [(key, "<int>" if key == "id" and isinstance(value, int) else normalize(value, ctx))
+                for key, value in data.items()]
+    a, b = shape(dj, ctx_dj), shape(rs, ctx_rs)
+    return [] if a == b else [f"user bodies differ: django {a} / rust {b}"]
+
+
 def djoser_groups() -> list[Group]:
     """djoser 2.3.5's views under /auth/ with the reference project's DJOSER (its defaults and
     the contract's link templates): the reset link emailed, read from the mail directory and
@@ -1460,6 +1474,48 @@ def djoser_groups() -> list[Group]:
         Step("token logout: the row is gone", action=lambda ctx: db_token_row(ctx, f"djtok_{ctx['s']}")),
         S("token logout: GET", "GET", TO, djtok, want=405),
         S("token logout: anonymous GET (its permission first: 403)", "GET", TO, want=403),
+    ]
+    U, ME = "/auth/users/", "/auth/users/me/"
+    new = lambda **fields: json_body({"username": "djnew_@s@", "password": "a-new-long-passphrase",
+                                      "email": "djnew_@s@@Example.COM", **fields})
+    steps += [
+        with_body("create: a user", "POST", U, [], new(), want=201, check=check_user_body),
+        Step("create: the row", action=lambda ctx: db_user_row(ctx, f"djnew_{ctx['s']}")),
+        with_body("create: the name again", "POST", U, [], new(), want=400),
+        with_body("create: no fields", "POST", U, [], json_body({}), want=400),
+        with_body("create: blank fields", "POST", U, [], json_body({"username": " ", "password": "", "email": ""}),
+                  want=400),
+        with_body("create: null fields", "POST", U, [], json_body({"username": None, "password": None,
+                                                                   "email": None}), want=400),
+        with_body("create: an invalid username", "POST", U, [], new(username="has space"), want=400),
+        with_body("create: a long invalid username", "POST", U, [], new(username="a b" * 60), want=400),
+        with_body("create: a username with a NUL", "POST", U, [], new(username="djnul\u0000_@s@"), want=400),
+        with_body("create: an invalid email", "POST", U, [], new(username="djbad_@s@", email="not-an-email"),
+                  want=400),
+        with_body("create: a long email", "POST", U, [], new(username="djbad_@s@", email="a" * 250 + "@example.com"),
+                  want=400),
+        with_body("create: a list as email", "POST", U, [], new(username="djbad_@s@", email=["a@example.com"]),
+                  want=400),
+        with_body("create: a weak password", "POST", U, [], new(username="djweak_@s@", password="123"), want=400),
+        with_body("create: a password like the name", "POST", U, [],
+                  new(username="djweak_@s@", password="djweak_@s@", email=""), want=400),
+        with_body("create: errors of every field", "POST", U, [],
+                  json_body({"username": "has space", "email": "x", "password": ""}), want=400),
+        with_body("create: without an email", "POST", U, [],
+                  json_body({"username": "djnomail_@s@", "password": "a-new-long-passphrase"}), want=201,
+                  check=check_user_body),
+        with_body("create: form body", "POST", U, [],
+                  form_body({"username": "djform_@s@", "password": "a-new-long-passphrase", "email": ""}),
+                  want=201, check=check_user_body),
+        with_body("create: the new user logs in", "POST", TL, [],
+                  json_body({"username": "djnew_@s@", "password": "a-new-long-passphrase"}), want=200,
+                  check=check_auth_token),
+        S("list: anonymous", "GET", U, want=403),
+        S("me: anonymous", "GET", ME, want=403),
+        S("me: Basic", "GET", ME, djtok, want=200, check=check_user_body),
+        S("me: the new user", "GET", ME,
+          [("Authorization", lambda ctx: basic(f"djnew_{ctx['s']}", "a-new-long-passphrase"))], want=200,
+          check=check_user_body),
     ]
     interop = [
         with_body("reset requested", "POST", R, [], json_body({"email": "djx_@s@@example.com"}), want=204),

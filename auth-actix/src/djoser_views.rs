@@ -77,6 +77,28 @@ inventory::submit!(DeclaredName(NAME));
 pub fn djoser_endpoints(config: &mut web::ServiceConfig) {
     config
         .service(
+            web::resource("/users/")
+                .name(&format!("{NAME}::users"))
+                .app_data(DefaultResponseHeaders::methods(&["GET", "POST"]))
+                .route(web::post().to(declared(users_create)))
+                .default_service(web::to(method_not_allowed::<
+                    auth_core::policy::DefaultAuthentication,
+                    IsAuthenticated,
+                >())),
+        )
+        .service(
+            web::resource("/users/me/")
+                .name(&format!("{NAME}::me"))
+                .app_data(DefaultResponseHeaders::methods(&[
+                    "GET", "PUT", "PATCH", "DELETE",
+                ]))
+                .route(web::get().to(declared(users_me)))
+                .default_service(web::to(method_not_allowed::<
+                    auth_core::policy::DefaultAuthentication,
+                    IsAuthenticated,
+                >())),
+        )
+        .service(
             post_resource("/users/activation/", "activation", true)
                 .route(web::post().to(declared(activation))),
         )
@@ -182,11 +204,16 @@ impl Fields {
     /// `initial_data.get(name, "")` when it is text: what djoser hands `decode_uid` and
     /// `check_token`, untrimmed.
     fn raw_text(&self, name: &str) -> Option<&str> {
-        match self.get(name)? {
-            Input::Text(text) => Some(text),
-            Input::Json(Value::String(text)) => Some(text),
-            Input::Json(_) => None,
-        }
+        self.get(name).and_then(text_of)
+    }
+}
+
+/// The text of a form field or a JSON string.
+fn text_of(input: Input<'_>) -> Option<&str> {
+    match input {
+        Input::Text(text) => Some(text),
+        Input::Json(Value::String(text)) => Some(text),
+        Input::Json(_) => None,
     }
 }
 
@@ -707,6 +734,216 @@ async fn token_login(
             HeaderValue::from_static("application/json"),
         ))
         .body(serde_json::json!({ "auth_token": token.key }).to_string()))
+}
+
+/// `UserCreateSerializer`'s `username`: the model field's `CharField(max_length=150)` with
+/// `UnicodeUsernameValidator` and `UniqueValidator`. DRF runs every validator and keeps each
+/// error, in the order `ModelSerializer` builds them: the username characters, uniqueness,
+/// the length, null characters.
+async fn new_username(
+    env: &Environment,
+    input: Option<Input<'_>>,
+) -> Result<Result<String, Vec<String>>, ApiError> {
+    use auth_core::django::username_validator::{
+        INVALID_USERNAME, USERNAME_MAX_LENGTH, is_valid_username,
+    };
+    use auth_core::messages;
+
+    let text = match char_field(input, true) {
+        Ok(text) => text,
+        Err(messages::NULL_CHARACTERS) => match input.and_then(text_of) {
+            Some(text) => auth_core::compat::python::text::python_strip(text).to_owned(),
+            None => return Ok(Err(vec![messages::NULL_CHARACTERS.to_owned()])),
+        },
+        Err(message) => return Ok(Err(vec![message.to_owned()])),
+    };
+    let mut errors = Vec::new();
+    if !is_valid_username(&text) {
+        errors.push(INVALID_USERNAME.to_owned());
+    }
+    let taken = env
+        .settings()
+        .user_model
+        .username_exists(env.db(), &text)
+        .await
+        .map_err(ApiError::store_failure)?;
+    if taken {
+        errors.push(messages::USERNAME_TAKEN.to_owned());
+    }
+    if text.chars().count() > USERNAME_MAX_LENGTH {
+        errors.push(messages::MAX_LENGTH.replace("{max_length}", &USERNAME_MAX_LENGTH.to_string()));
+    }
+    if text.contains('\0') {
+        errors.push(messages::NULL_CHARACTERS.to_owned());
+    }
+    Ok(if errors.is_empty() {
+        Ok(text)
+    } else {
+        Err(errors)
+    })
+}
+
+/// The model's `email` as `ModelSerializer` builds it: `EmailField(allow_blank=True,
+/// max_length=254, required=False)`, its validators in DRF's order (the length, null
+/// characters, the address). `None` when absent.
+fn model_email(input: Option<Input<'_>>) -> Result<Option<String>, Vec<String>> {
+    use auth_core::django::email_validator::{ENTER_A_VALID_EMAIL, is_valid_email};
+    use auth_core::messages;
+
+    let Some(input) = input else {
+        return Ok(None);
+    };
+    let text = match char_field(Some(input), true) {
+        Ok(text) => text,
+        Err(messages::FIELD_BLANK) => return Ok(Some(String::new())),
+        Err(messages::NULL_CHARACTERS) => match text_of(input) {
+            Some(text) => auth_core::compat::python::text::python_strip(text).to_owned(),
+            None => return Err(vec![messages::NULL_CHARACTERS.to_owned()]),
+        },
+        Err(messages::NOT_A_VALID_STRING) => return Err(vec![ENTER_A_VALID_EMAIL.to_owned()]),
+        Err(message) => return Err(vec![message.to_owned()]),
+    };
+    let mut errors = Vec::new();
+    if text.chars().count() > 254 {
+        errors.push(messages::MAX_LENGTH.replace("{max_length}", "254"));
+    }
+    if text.contains('\0') {
+        errors.push(messages::NULL_CHARACTERS.to_owned());
+    }
+    if !is_valid_email(&text) {
+        errors.push(ENTER_A_VALID_EMAIL.to_owned());
+    }
+    if errors.is_empty() {
+        Ok(Some(text))
+    } else {
+        Err(errors)
+    }
+}
+
+/// `UserSerializer` / `UserCreateSerializer`'s representation: `REQUIRED_FIELDS` (`email`),
+/// then, for the created user, `USERNAME_FIELD` and `id`; for `me`, `id` then `USERNAME_FIELD`.
+fn user_body(user: &User, username_field: &str, id_first: bool) -> String {
+    let mut body = Map::new();
+    body.insert("email".to_owned(), Value::from(user.email.clone()));
+    if id_first {
+        body.insert("id".to_owned(), user.id.to_json());
+        body.insert(
+            username_field.to_owned(),
+            Value::from(user.username.clone()),
+        );
+    } else {
+        body.insert(
+            username_field.to_owned(),
+            Value::from(user.username.clone()),
+        );
+        body.insert("id".to_owned(), user.id.to_json());
+    }
+    Value::Object(body).to_string()
+}
+
+fn json_response(status: StatusCode, body: String) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        ))
+        .body(body)
+}
+
+/// `POST users/` `{email, username, password}`: a new user (`create_user`), 201 with its
+/// `email`, `username` and `id`; inactive, with the activation email, under
+/// `SEND_ACTIVATION_EMAIL`.
+async fn users_create(
+    _guard: OpenGuard,
+    request: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiErrorResponse> {
+    let runtime = runtime_of(&request)?;
+    let env = runtime.env();
+    throttle_login(&request, env).await?;
+    let settings = env.settings();
+    let fields = Fields::read(&request, payload, settings).await?;
+    let username_field = settings.user_model.username_field().to_owned();
+    let mut errors = Errors::default();
+    let email = model_email(fields.get("email"))
+        .map_err(|messages| errors.0.push(("email".to_owned(), messages)))
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let username = new_username(env, fields.get(&username_field))
+        .await?
+        .map_err(|messages| errors.0.push((username_field.clone(), messages)))
+        .ok();
+    let password = errors.char(&fields, "password");
+    errors.check()?;
+    let (Some(username), Some(password)) = (username, password) else {
+        return Err(field_error("password", auth_core::messages::FIELD_REQUIRED).into());
+    };
+    // `validate`: Django's validators against the user about to be made, under `password`.
+    let candidate = UserAttributes::of_user(&username_field, &username, "", "", &email);
+    check_password_rules(env, &password, Some(&candidate), "password")?;
+    let created = auth_core::accounts::create_user(
+        env,
+        &username,
+        auth_core::accounts::UserFields {
+            email: &email,
+            password: Some(&password),
+            is_staff: false,
+            is_superuser: false,
+        },
+    )
+    .await;
+    let mut user = match created {
+        Ok(user) => user,
+        // `IntegrityError` (the name taken meanwhile, or equal once NFKC-normalised): the
+        // serializer's `fail()` raised in `save()`, outside validation — a bare list.
+        Err(auth_core::accounts::CreateUserError::UsernameTaken) => {
+            return Ok(json_response(
+                StatusCode::BAD_REQUEST,
+                Value::from(vec![djoser::CANNOT_CREATE_USER_ERROR]).to_string(),
+            ));
+        }
+        Err(error) => return Err(ApiError::store_failure(error).into()),
+    };
+    let djoser = &settings.djoser;
+    if djoser.send_activation_email {
+        settings
+            .user_model
+            .save_is_active(env.db(), user.id, false)
+            .await
+            .map_err(ApiError::store_failure)?;
+        user.is_active = false;
+        let message = djoser_email(
+            env,
+            &request,
+            &user,
+            "email/activation.html",
+            djoser.activation_url.as_ref(),
+        )?;
+        send_later(env, message);
+    } else if djoser.send_confirmation_email {
+        let message = djoser_email(env, &request, &user, "email/confirmation.html", None)?;
+        send_later(env, message);
+    }
+    Ok(json_response(
+        StatusCode::CREATED,
+        user_body(&user, &username_field, false),
+    ))
+}
+
+/// `GET users/me/`: the logged-in user's `email`, `id` and username.
+async fn users_me(
+    guard: UserGuard,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiErrorResponse> {
+    let runtime = runtime_of(&request)?;
+    let RequestUser::User(user) = guard.auth().user() else {
+        return Err(ApiError::not_authenticated().into());
+    };
+    Ok(json_response(
+        StatusCode::OK,
+        user_body(user, runtime.settings().user_model.username_field(), true),
+    ))
 }
 
 /// Deletes every DRF token of `user` (djoser's `logout_user`), and forgets them in the cache.

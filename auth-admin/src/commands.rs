@@ -8,6 +8,7 @@ use auth_core::compat::python::text::python_strip;
 use auth_core::django::password_validation::{
     PasswordError, PasswordValidator, UserAttributes, validate_password,
 };
+use auth_core::django::username_validator::USERNAME_MAX_LENGTH;
 use auth_core::environment::Environment;
 use auth_core::model_backend::ModelBackend;
 use auth_core::store::sea_orm::{DatabaseConnection, DbErr, QueryOrder};
@@ -30,8 +31,6 @@ use crate::cli::{
 const SUPERUSER_PASSWORD_ENV: &str = "DJANGO_SUPERUSER_PASSWORD";
 /// How often a prompt is repeated after a wrong answer (Django's `changepassword` allows 3).
 const MAX_TRIES: u32 = 3;
-/// Django's `AbstractUser.username` `max_length`.
-const USERNAME_MAX_LENGTH: usize = 150;
 
 /// Why a command failed; printed as `CommandError: <message>` (Django's format), exit status 1.
 #[derive(Debug)]
@@ -505,15 +504,8 @@ fn username_problem(username: &str) -> Option<String> {
         Some(format!(
             "Ensure this value has at most {USERNAME_MAX_LENGTH} characters (it has {length})."
         ))
-    } else if !username
-        .chars()
-        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '@' | '.' | '+' | '-'))
-    {
-        Some(
-            "Enter a valid username. This value may contain only letters, numbers, and \
-             @/./+/-/_ characters."
-                .to_owned(),
-        )
+    } else if !auth_core::django::username_validator::is_valid_username(username) {
+        Some(auth_core::django::username_validator::INVALID_USERNAME.to_owned())
     } else {
         None
     }

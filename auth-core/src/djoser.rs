@@ -20,6 +20,8 @@ pub const STALE_TOKEN_ERROR: &str = "Stale token for given user.";
 pub const PASSWORD_MISMATCH_ERROR: &str = "The two password fields didn't match.";
 /// `Messages.INVALID_PASSWORD_ERROR`.
 pub const INVALID_PASSWORD_ERROR: &str = "Invalid password.";
+/// `Messages.CANNOT_CREATE_USER_ERROR`.
+pub const CANNOT_CREATE_USER_ERROR: &str = "Unable to create account.";
 /// `Messages.EMAIL_NOT_FOUND` (with `PASSWORD_RESET_SHOW_EMAIL_NOT_FOUND`).
 pub const EMAIL_NOT_FOUND: &str = "User with given email does not exist.";
 

@@ -81,6 +81,11 @@ pub const FIELD_NULL: &str = "This field may not be null.";
 pub const NOT_A_VALID_STRING: &str = "Not a valid string.";
 /// Field validation: a NUL character.
 pub const NULL_CHARACTERS: &str = "Null characters are not allowed.";
+/// Field validation: a `CharField` longer than its `max_length` (`{max_length}`).
+pub const MAX_LENGTH: &str = "Ensure this field has no more than {max_length} characters.";
+/// A `ModelSerializer`'s `UniqueValidator` on `User.username` (the model field's `unique`
+/// message).
+pub const USERNAME_TAKEN: &str = "A user with that username already exists.";
 /// A JSON body that is not an object; `{datatype}` is Python's type name (`list`, `str`, …).
 pub const EXPECTED_DICTIONARY: &str = "Invalid data. Expected a dictionary, but got {datatype}.";
 

@@ -22,3 +22,4 @@ pub mod password_validation;
 pub mod session_data;
 pub mod signing;
 pub mod urlsafe_base64;
+pub mod username_validator;

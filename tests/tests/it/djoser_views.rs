@@ -507,3 +507,68 @@ async fn token_login_set_password_and_logout() {
     .await;
     assert_eq!(gone.status, 401);
 }
+
+#[actix_web::test]
+async fn registration_with_the_activation_email_then_me() {
+    let (settings, db, outbox) = setup(|djoser| djoser.send_activation_email = true).await;
+    let app = djoser_app(&settings, &db).await;
+    let body = json!({"username": "erin", "password": "a-new-long-passphrase", "email": "erin@Example.COM"});
+    let created = send(&app, post("/auth/users/", body.clone())).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let erin = user::AUTH_USER
+        .find_by_username(&db, "erin")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        created.body,
+        format!(
+            r#"{{"email":"erin@example.com","username":"erin","id":{}}}"#,
+            erin.id
+        )
+    );
+    assert!(!erin.is_active, "inactive until the link is followed");
+    let again = send(&app, post("/auth/users/", body)).await;
+    assert_eq!(
+        (again.status, again.body.as_str()),
+        (
+            400,
+            r#"{"username":["A user with that username already exists."]}"#
+        )
+    );
+    let messages = sent(&outbox, 1).await;
+    let (uid, token) = link(&messages[0], "http://testserver/activate/");
+    let login = json!({"username": "erin", "password": "a-new-long-passphrase"});
+    let refused = send(&app, post("/auth/token/login/", login.clone())).await;
+    assert_eq!(refused.status, 400, "an inactive user cannot log in");
+    let activated = send(
+        &app,
+        post(
+            "/auth/users/activation/",
+            json!({"uid": uid, "token": token}),
+        ),
+    )
+    .await;
+    assert_eq!(activated.status, 204);
+    let logged_in = send(&app, post("/auth/token/login/", login)).await;
+    assert_eq!(logged_in.status, 200);
+    let key = serde_json::from_str::<serde_json::Value>(&logged_in.body).unwrap()["auth_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let me = send(
+        &app,
+        with_auth(
+            TestRequest::get().uri("/auth/users/me/"),
+            format!("Token {key}"),
+        ),
+    )
+    .await;
+    assert_eq!(
+        me.body,
+        format!(
+            r#"{{"email":"erin@example.com","id":{},"username":"erin"}}"#,
+            erin.id
+        )
+    );
+}
