@@ -268,6 +268,16 @@ async fn throttle_login(request: &HttpRequest, env: &Environment) -> Result<(), 
     ScopedRateThrottle.check(&cx).await
 }
 
+/// What every view starts with: the `login` throttle, then the body.
+async fn throttled_fields(
+    request: &HttpRequest,
+    env: &Environment,
+    payload: web::Payload,
+) -> Result<Fields, ApiError> {
+    throttle_login(request, env).await?;
+    Fields::read(request, payload, env.settings()).await
+}
+
 /// What `validate_password` is given: the request's user (djoser's `PasswordSerializer` falls
 /// back to `request.user`, anonymous on a reset link), as Django's `UserAttributeSimilarity`
 /// reads it.
@@ -461,8 +471,7 @@ async fn reset_password(
 ) -> Result<HttpResponse, ApiErrorResponse> {
     let runtime = runtime_of(&request)?;
     let env = runtime.env();
-    throttle_login(&request, env).await?;
-    let fields = Fields::read(&request, payload, env.settings()).await?;
+    let fields = throttled_fields(&request, env, payload).await?;
     let mut errors = Errors::default();
     let email = errors.email(&fields, "email");
     errors.check()?;
@@ -535,9 +544,8 @@ async fn reset_password_confirm(
 ) -> Result<HttpResponse, ApiErrorResponse> {
     let runtime = runtime_of(&request)?;
     let env = runtime.env();
-    throttle_login(&request, env).await?;
+    let fields = throttled_fields(&request, env, payload).await?;
     let settings = env.settings();
-    let fields = Fields::read(&request, payload, settings).await?;
     let retype = settings.djoser.password_reset_confirm_retype;
     let mut errors = Errors::default();
     errors.char(&fields, "uid");
@@ -581,8 +589,7 @@ async fn activation(
 ) -> Result<HttpResponse, ApiErrorResponse> {
     let runtime = runtime_of(&request)?;
     let env = runtime.env();
-    throttle_login(&request, env).await?;
-    let fields = Fields::read(&request, payload, env.settings()).await?;
+    let fields = throttled_fields(&request, env, payload).await?;
     let mut errors = Errors::default();
     errors.char(&fields, "uid");
     errors.char(&fields, "token");
@@ -613,9 +620,8 @@ async fn resend_activation(
 ) -> Result<HttpResponse, ApiErrorResponse> {
     let runtime = runtime_of(&request)?;
     let env = runtime.env();
-    throttle_login(&request, env).await?;
+    let fields = throttled_fields(&request, env, payload).await?;
     let settings = env.settings();
-    let fields = Fields::read(&request, payload, settings).await?;
     let mut errors = Errors::default();
     let email = errors.email(&fields, "email");
     errors.check()?;
@@ -641,12 +647,11 @@ async fn set_password(
 ) -> Result<HttpResponse, ApiErrorResponse> {
     let runtime = runtime_of(&request)?;
     let env = runtime.env();
-    throttle_login(&request, env).await?;
-    let settings = env.settings();
     let RequestUser::User(user) = guard.auth().user() else {
         return Err(ApiError::not_authenticated().into());
     };
-    let fields = Fields::read(&request, payload, settings).await?;
+    let fields = throttled_fields(&request, env, payload).await?;
+    let settings = env.settings();
     let retype = settings.djoser.set_password_retype;
     let mut errors = Errors::default();
     let password = new_password_fields(&mut errors, &fields, retype);
@@ -696,9 +701,8 @@ async fn token_login(
 ) -> Result<HttpResponse, ApiErrorResponse> {
     let runtime = runtime_of(&request)?;
     let env = runtime.env();
-    throttle_login(&request, env).await?;
+    let fields = throttled_fields(&request, env, payload).await?;
     let settings = env.settings();
-    let fields = Fields::read(&request, payload, settings).await?;
     // `password` then `LOGIN_FIELD`, both `CharField(required=False)`.
     let login_field = settings.user_model.username_field();
     let mut errors = Errors::default();
@@ -860,9 +864,8 @@ async fn users_create(
 ) -> Result<HttpResponse, ApiErrorResponse> {
     let runtime = runtime_of(&request)?;
     let env = runtime.env();
-    throttle_login(&request, env).await?;
+    let fields = throttled_fields(&request, env, payload).await?;
     let settings = env.settings();
-    let fields = Fields::read(&request, payload, settings).await?;
     let username_field = settings.user_model.username_field().to_owned();
     let mut errors = Errors::default();
     let email = model_email(fields.get("email"))
