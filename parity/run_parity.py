@@ -1362,12 +1362,15 @@ def check_user_body(dj: Resp, rs: Resp, ctx_dj, ctx_rs) -> list[str]:
     """A user's representation: the same members in the same order and values, the per-side
     `id` (each server made its own user) only an integer on both, the per-side names
     normalized."""
-    def shape(resp, ctx):
-        data = resp.json()
+    def one(data, ctx):
         if not isinstance(data, dict):
-            return data
+            return normalize(data, ctx)
         return [(key, "<int>" if key == "id" and isinstance(value, int) else normalize(value, ctx))
                 for key, value in data.items()]
+
+    def shape(resp, ctx):
+        data = resp.json()
+        return [one(item, ctx) for item in data] if isinstance(data, list) else one(data, ctx)
     a, b = shape(dj, ctx_dj), shape(rs, ctx_rs)
     return [] if a == b else [f"user bodies differ: django {a} / rust {b}"]
 
@@ -1515,7 +1518,42 @@ def djoser_groups() -> list[Group]:
         S("me: Basic", "GET", ME, djtok, want=200, check=check_user_body),
         S("me: the new user", "GET", ME,
           [("Authorization", lambda ctx: basic(f"djnew_{ctx['s']}", "a-new-long-passphrase"))], want=200,
+          check=check_user_body, capture=lambda resp, ctx: ctx.__setitem__("djnew_id", (resp.json() or {}).get("id"))),
+        S("list: a user sees only itself", "GET", U, djtok, want=200, check=check_user_body),
+        with_body("me: PUT a new email", "PUT", ME, djtok, json_body({"email": "djtok_@s@@example.org"}), want=200,
+                  check=check_user_body),
+        with_body("me: PATCH nothing", "PATCH", ME, djtok, json_body({}), want=200, check=check_user_body),
+        with_body("me: PATCH the username (read-only, ignored)", "PATCH", ME, djtok,
+                  json_body({"username": "someone-else", "id": 1}), want=200, check=check_user_body),
+        with_body("me: PATCH an invalid email", "PATCH", ME, djtok, json_body({"email": "x"}), want=400),
+        with_body("me: PATCH a null email", "PATCH", ME, djtok, json_body({"email": None}), want=400),
+        with_body("me: PUT a blank email", "PUT", ME, djtok, form_body({"email": ""}), want=200,
+                  check=check_user_body),
+        with_body("me: a JSON list", "PUT", ME, djtok, json_body([]), want=400),
+        S("me: POST", "POST", ME, djtok, want=405),
+        Step("me: the row", action=lambda ctx: db_user_row(ctx, f"djtok_{ctx['s']}")),
+        S("detail: another user is not found", "GET", "/auth/users/1/", djtok, want=404),
+        S("detail: another user, PATCH", "PATCH", "/auth/users/1/", djtok, want=404),
+        S("detail: another user, DELETE", "DELETE", "/auth/users/1/", djtok, want=403),
+        S("detail: nobody", "GET", "/auth/users/999999/", djtok, want=404),
+        S("detail: not a number", "GET", "/auth/users/abc/", djtok, want=404),
+        S("detail: anonymous", "GET", "/auth/users/1/", want=403),
+        S("detail: the new user by its id", "GET", "/auth/users/@djnew_id@/",
+          [("Authorization", lambda ctx: basic(f"djnew_{ctx['s']}", "a-new-long-passphrase"))], want=200,
           check=check_user_body),
+        with_body("delete: a user to delete", "POST", U, [],
+                  json_body({"username": "djdel_@s@", "password": "a-new-long-passphrase"}), want=201,
+                  check=check_user_body),
+        with_body("delete: no password", "DELETE", ME,
+                  [("Authorization", lambda ctx: basic(f"djdel_{ctx['s']}", "a-new-long-passphrase"))],
+                  json_body({}), want=400),
+        with_body("delete: a wrong password", "DELETE", ME,
+                  [("Authorization", lambda ctx: basic(f"djdel_{ctx['s']}", "a-new-long-passphrase"))],
+                  json_body({"current_password": "nope"}), want=400),
+        with_body("delete: me", "DELETE", ME,
+                  [("Authorization", lambda ctx: basic(f"djdel_{ctx['s']}", "a-new-long-passphrase"))],
+                  json_body({"current_password": "a-new-long-passphrase"}), want=204),
+        Step("delete: the row is gone", action=lambda ctx: db_user_row(ctx, f"djdel_{ctx['s']}")),
     ]
     interop = [
         with_body("reset requested", "POST", R, [], json_body({"email": "djx_@s@@example.com"}), want=204),

@@ -81,6 +81,7 @@ pub fn djoser_endpoints(config: &mut web::ServiceConfig) {
                 .name(&format!("{NAME}::users"))
                 .app_data(DefaultResponseHeaders::methods(&["GET", "POST"]))
                 .route(web::post().to(declared(users_create)))
+                .route(web::get().to(declared(users_list)))
                 .default_service(web::to(method_not_allowed::<
                     auth_core::policy::DefaultAuthentication,
                     IsAuthenticated,
@@ -93,6 +94,9 @@ pub fn djoser_endpoints(config: &mut web::ServiceConfig) {
                     "GET", "PUT", "PATCH", "DELETE",
                 ]))
                 .route(web::get().to(declared(users_me)))
+                .route(web::put().to(declared(users_me)))
+                .route(web::patch().to(declared(users_me)))
+                .route(web::delete().to(declared(users_me)))
                 .default_service(web::to(method_not_allowed::<
                     auth_core::policy::DefaultAuthentication,
                     IsAuthenticated,
@@ -122,6 +126,22 @@ pub fn djoser_endpoints(config: &mut web::ServiceConfig) {
             )
             .route(web::post().to(declared(reset_password_confirm))),
         );
+    // `users/{id}/` after the fixed `users/…/` routes, which it would match too.
+    config.service(
+        web::resource("/users/{id}/")
+            .name(&format!("{NAME}::user"))
+            .app_data(DefaultResponseHeaders::methods(&[
+                "GET", "PUT", "PATCH", "DELETE",
+            ]))
+            .route(web::get().to(declared(users_detail)))
+            .route(web::put().to(declared(users_detail)))
+            .route(web::patch().to(declared(users_detail)))
+            .route(web::delete().to(declared(users_detail)))
+            .default_service(web::to(method_not_allowed::<
+                auth_core::policy::DefaultAuthentication,
+                IsAuthenticated,
+            >())),
+    );
     // `TokenCreateView` allows anyone; `TokenDestroyView` wants a logged-in user, for every
     // method.
     for (path, name) in [
@@ -934,19 +954,176 @@ async fn users_create(
     ))
 }
 
-/// `GET users/me/`: the logged-in user's `email`, `id` and username.
-async fn users_me(
+/// `GET users/`: the logged-in user alone (`HIDE_USERS`), every user for staff.
+async fn users_list(
     guard: UserGuard,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiErrorResponse> {
     let runtime = runtime_of(&request)?;
+    let env = runtime.env();
     let RequestUser::User(user) = guard.auth().user() else {
         return Err(ApiError::not_authenticated().into());
     };
+    let users = env.settings().user_model.clone();
+    let listed = if user.is_staff {
+        users
+            .find_all(env.db())
+            .await
+            .map_err(ApiError::store_failure)?
+    } else {
+        vec![(**user).clone()]
+    };
+    let field = users.username_field();
+    let items: Vec<String> = listed
+        .iter()
+        .map(|user| user_body(user, field, true))
+        .collect();
     Ok(json_response(
         StatusCode::OK,
-        user_body(user, runtime.settings().user_model.username_field(), true),
+        format!("[{}]", items.join(",")),
     ))
+}
+
+/// `users/me/`: the logged-in user's `GET`, `PUT`, `PATCH` and `DELETE`.
+async fn users_me(
+    guard: UserGuard,
+    request: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiErrorResponse> {
+    let RequestUser::User(user) = guard.auth().user() else {
+        return Err(ApiError::not_authenticated().into());
+    };
+    let target = (**user).clone();
+    user_action(&guard, &request, payload, target).await
+}
+
+/// `users/{id}/`: the same actions on the user `id` names. Another user is staff's only: to
+/// anyone else it is 404 "Not found." (`HIDE_USERS`), or 403 for `DELETE`, as djoser's
+/// `permission_denied` answers; an id that names nobody is Django's "No User matches the given
+/// query.".
+async fn users_detail(
+    guard: UserGuard,
+    request: HttpRequest,
+    payload: web::Payload,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiErrorResponse> {
+    let runtime = runtime_of(&request)?;
+    let env = runtime.env();
+    let RequestUser::User(user) = guard.auth().user() else {
+        return Err(ApiError::not_authenticated().into());
+    };
+    let users = &env.settings().user_model;
+    // DRF's `get_object_or_404` turns a value the key cannot take into a bare 404.
+    let Some(id) = users.id_kind().to_python(&id) else {
+        return Err(ApiError::new(auth_core::error::ErrorKind::NotFound).into());
+    };
+    let Some(target) = users
+        .find_by_id(env.db(), id)
+        .await
+        .map_err(ApiError::store_failure)?
+    else {
+        return Err(ApiError::new(auth_core::error::ErrorKind::NotFound)
+            .with_detail("No User matches the given query.")
+            .into());
+    };
+    if !user.is_staff && target.id != user.id {
+        return Err(if request.method() == actix_web::http::Method::DELETE {
+            ApiError::permission_denied(auth_core::messages::PERMISSION_DENIED)
+        } else {
+            ApiError::new(auth_core::error::ErrorKind::NotFound)
+        }
+        .into());
+    }
+    user_action(&guard, &request, payload, target).await
+}
+
+/// `retrieve`, `update`, `partial_update` or `destroy` of `target` by the request's user.
+async fn user_action(
+    guard: &UserGuard,
+    request: &HttpRequest,
+    payload: web::Payload,
+    target: User,
+) -> Result<HttpResponse, ApiErrorResponse> {
+    use actix_web::http::Method;
+
+    let runtime = runtime_of(request)?;
+    let env = runtime.env();
+    let settings = env.settings();
+    let field = settings.user_model.username_field();
+    let RequestUser::User(user) = guard.auth().user() else {
+        return Err(ApiError::not_authenticated().into());
+    };
+    match *request.method() {
+        Method::GET => Ok(json_response(
+            StatusCode::OK,
+            user_body(&target, field, true),
+        )),
+        Method::DELETE => {
+            // `UserDeleteSerializer`: the request user's own password, whoever is deleted.
+            let fields = throttled_fields(request, env, payload).await?;
+            let mut errors = Errors::default();
+            if let Some(current) = errors.char(&fields, "current_password") {
+                let valid =
+                    auth_core::accounts::check_password(env, &current, &user.password).await?;
+                if !valid {
+                    errors.push("current_password", djoser::INVALID_PASSWORD_ERROR);
+                }
+            }
+            errors.check()?;
+            if target.id == user.id {
+                delete_tokens(env, &target).await?;
+            }
+            auth_core::store::delete_user(env.db(), &settings.user_model, target.id)
+                .await
+                .map_err(ApiError::store_failure)?;
+            if let Some(cache) = env.services().credential_cache() {
+                cache.forget_user(target.id);
+            }
+            Ok(no_content())
+        }
+        _ => {
+            // `update` / `partial_update` of `UserSerializer`: only `email` is writable.
+            let fields = Fields::read(request, payload, settings).await?;
+            let email = model_email(fields.get("email"))
+                .map_err(|messages| ApiError::validation(vec![("email".to_owned(), messages)]))?;
+            let mut target = target;
+            if let Some(email) = email {
+                let changed = email != target.email;
+                if settings.djoser.send_activation_email && changed {
+                    settings
+                        .user_model
+                        .save_is_active(env.db(), target.id, false)
+                        .await
+                        .map_err(ApiError::store_failure)?;
+                    target.is_active = false;
+                }
+                settings
+                    .user_model
+                    .save_email(env.db(), target.id, &email)
+                    .await
+                    .map_err(ApiError::store_failure)?;
+                target.email = email;
+                if let Some(cache) = env.services().credential_cache() {
+                    cache.forget_user(target.id);
+                }
+            }
+            // `perform_update`: an inactive user is sent the activation link again.
+            if settings.djoser.send_activation_email && !target.is_active {
+                let message = djoser_email(
+                    env,
+                    request,
+                    &target,
+                    "email/activation.html",
+                    settings.djoser.activation_url.as_ref(),
+                )?;
+                send_later(env, message);
+            }
+            Ok(json_response(
+                StatusCode::OK,
+                user_body(&target, field, true),
+            ))
+        }
+    }
 }
 
 /// Deletes every DRF token of `user` (djoser's `logout_user`), and forgets them in the cache.

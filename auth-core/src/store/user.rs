@@ -544,6 +544,34 @@ impl UserModel {
         Self::one(db, &select).await
     }
 
+    /// Every user, by primary key (djoser's list for a staff user; Django's `User.objects.all()`
+    /// has no order of its own, SQLite's and PostgreSQL's plain scans give this one).
+    pub async fn find_all<C: ConnectionTrait>(&self, db: &C) -> Result<Vec<User>, DbErr> {
+        let mut select = self.select(db.get_database_backend());
+        select.order_by((Alias::new("u"), Alias::new("id")), sea_orm::Order::Asc);
+        db.query_all(&select)
+            .await?
+            .iter()
+            .map(|row| User::from_query_result(row, ""))
+            .collect()
+    }
+
+    /// Saves a new `email` (djoser's `UserSerializer.update`).
+    pub async fn save_email<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        id: UserId,
+        email: &str,
+    ) -> Result<(), DbErr> {
+        let update = Query::update()
+            .table(self.table_iden())
+            .value(Alias::new("email"), email)
+            .and_where(Expr::col(Alias::new("id")).eq(id.sql_value(db.get_database_backend())))
+            .to_owned();
+        db.execute(&update).await?;
+        Ok(())
+    }
+
     /// Whether any user has this username.
     pub async fn username_exists<C: ConnectionTrait>(
         &self,

@@ -572,3 +572,115 @@ async fn registration_with_the_activation_email_then_me() {
         )
     );
 }
+
+#[actix_web::test]
+async fn me_is_updated_and_deleted_and_others_are_hidden() {
+    use actix_web::http::Method;
+
+    let (settings, db, _) = setup(|_| {}).await;
+    let app = djoser_app(&settings, &db).await;
+    let carol_row = user::AUTH_USER
+        .find_by_username(&db, "carol")
+        .await
+        .unwrap()
+        .unwrap();
+    let carol = format!(
+        "Token {}",
+        token::get_or_create(&db, carol_row.id).await.unwrap().key
+    );
+    let request = |method: Method, path: &str, body: serde_json::Value| {
+        with_auth(post(path, body).method(method), &carol)
+    };
+    let patched = send(
+        &app,
+        request(
+            Method::PATCH,
+            "/auth/users/me/",
+            json!({"email": "c@example.org", "username": "x"}),
+        ),
+    )
+    .await;
+    let id = user::AUTH_USER
+        .find_by_username(&db, "carol")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    assert_eq!(
+        patched.body,
+        format!(r#"{{"email":"c@example.org","id":{id},"username":"carol"}}"#)
+    );
+    let invalid = send(
+        &app,
+        request(Method::PUT, "/auth/users/me/", json!({"email": "x"})),
+    )
+    .await;
+    assert_eq!(
+        invalid.body,
+        r#"{"email":["Enter a valid email address."]}"#
+    );
+    let listed = send(
+        &app,
+        with_auth(TestRequest::get().uri("/auth/users/"), &carol),
+    )
+    .await;
+    assert_eq!(
+        listed.body,
+        format!(r#"[{{"email":"c@example.org","id":{id},"username":"carol"}}]"#)
+    );
+    // john is another user: hidden (404), and not deletable (403).
+    let hidden = send(&app, request(Method::GET, "/auth/users/1/", json!({}))).await;
+    assert_eq!(
+        (hidden.status, hidden.body.as_str()),
+        (404, r#"{"detail":"Not found."}"#)
+    );
+    let refused = send(
+        &app,
+        request(
+            Method::DELETE,
+            "/auth/users/1/",
+            json!({"current_password": "password"}),
+        ),
+    )
+    .await;
+    assert_eq!(refused.status, 403);
+    let nobody = send(&app, request(Method::GET, "/auth/users/4242/", json!({}))).await;
+    assert_eq!(
+        nobody.body,
+        r#"{"detail":"No User matches the given query."}"#
+    );
+    let wrong = send(
+        &app,
+        request(
+            Method::DELETE,
+            "/auth/users/me/",
+            json!({"current_password": "nope"}),
+        ),
+    )
+    .await;
+    assert_eq!(wrong.body, r#"{"current_password":["Invalid password."]}"#);
+    let deleted = send(
+        &app,
+        request(
+            Method::DELETE,
+            "/auth/users/me/",
+            json!({"current_password": "password"}),
+        ),
+    )
+    .await;
+    assert_eq!(deleted.status, 204);
+    assert!(
+        user::AUTH_USER
+            .find_by_username(&db, "carol")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        user::AUTH_USER
+            .find_by_username(&db, "john")
+            .await
+            .unwrap()
+            .is_some()
+    );
+}
