@@ -1265,7 +1265,7 @@ def rest_auth_login_groups() -> list[Group]:
 # server's mail directory (Django's file backend format on both sides).
 
 MAIL_SEPARATOR = b"\n" + b"-" * 79 + b"\n"
-LINK = re.compile(r"http://[^/\s]+/(activate|password/reset/confirm)/([^/\s]+)/([^/\s]+)")
+LINK = re.compile(r"https?://[^/\s\"<>]+/(activate|password/reset/confirm)/([A-Za-z0-9_=-]+)/([0-9a-z]+-[0-9a-f]+)")
 
 
 def new_mail(ctx, wait: float) -> list:
@@ -1296,29 +1296,34 @@ def mail_summary(message) -> dict:
         if part.is_multipart():
             continue
         text = part.get_content().replace("\r\n", "\n").rstrip("\n")
+        # A link's uid and token are per side (each server has its own users and clock).
+        text = LINK.sub(lambda m: m.group(0)[: m.start(2) - m.start(0)] + "<uid>/<token>", text)
         parts.append([part.get_content_type(), text])
     return {"subject": str(message["subject"]), "from": str(message["from"]), "to": str(message["to"]),
             "cc": message["cc"], "bcc": message["bcc"], "has_date": message["date"] is not None,
             "has_message_id": message["message-id"] is not None, "parts": parts}
 
 
-def read_mail(slot):
-    """The emails sent since the last look, compared as decoded text; the link's uid and token are
-    kept as `<slot>_uid` / `<slot>_token` (and given to the other side as `their_<slot>_…`)."""
+def read_mail(slot, kind="password/reset/confirm"):
+    """The emails sent since the last look, compared as decoded text; the uid and token of the
+    `kind` link (`password/reset/confirm` or `activate`) are kept as `<slot>_uid` /
+    `<slot>_token` (and given to the other side as `their_<slot>_…`)."""
     def action(ctx):
         messages = new_mail(ctx, 10)
         for message in messages:
             for part in message.walk():
                 if part.get_content_type() != "text/plain":
                     continue
-                found = LINK.search(part.get_content())
-                if found:
+                for found in LINK.finditer(part.get_content()):
                     uid, token = found.group(2), found.group(3)
-                    ctx[f"{slot}_uid"], ctx[f"{slot}_token"] = uid, token
-                    ctx["other"][f"their_{slot}_uid"], ctx["other"][f"their_{slot}_token"] = uid, token
-                    ctx["norm"][token] = f"<{slot} token>"
-                    ctx["norm"][uid] = f"<{slot} uid>"
-        return pseudo({"messages": [mail_summary(message) for message in messages]})
+                    if found.group(1) == kind:
+                        ctx[f"{slot}_uid"], ctx[f"{slot}_token"] = uid, token
+                        ctx["other"][f"their_{slot}_uid"] = uid
+                        ctx["other"][f"their_{slot}_token"] = token
+        # Sorted: the order of files written within one second is not the order of sending.
+        summaries = sorted((mail_summary(message) for message in messages),
+                           key=lambda m: json.dumps(normalize(m, ctx), sort_keys=True))
+        return pseudo({"messages": summaries})
     return action
 
 
@@ -1343,13 +1348,13 @@ def django_link(slot, username):
             return pseudo({"shell failed": proc.stderr.strip().splitlines()[-1:]})
         uid, token = proc.stdout.strip().splitlines()[-1].split()  # after the shell's own notices
         ctx[f"{slot}_uid"], ctx[f"{slot}_token"] = uid, token
-        ctx["norm"][token] = f"<{slot} token>"
-        ctx["norm"][uid] = f"<{slot} uid>"
         return pseudo({"made": True})
     return action
 
 
 def check_auth_token(dj: Resp, rs: Resp, ctx_dj, ctx_rs) -> list[str]:
+    if dj.status != 200 and (dj.status, dj.body) == (rs.status, rs.body):
+        return []  # the same refusal (an inactive user under SEND_ACTIVATION_EMAIL)
     diffs = []
     for side, resp in (("django", dj), ("rust", rs)):
         data = resp.json()
@@ -1375,18 +1380,24 @@ def check_user_body(dj: Resp, rs: Resp, ctx_dj, ctx_rs) -> list[str]:
     return [] if a == b else [f"user bodies differ: django {a} / rust {b}"]
 
 
-def djoser_groups() -> list[Group]:
+def djoser_groups(djoser: dict | None = None) -> list[Group]:
     """djoser 2.3.5's views under /auth/ with the reference project's DJOSER (its defaults and
     the contract's link templates): the reset link emailed, read from the mail directory and
     redeemed once; unknown, inactive and miscased emails answered alike without an email;
     activation by a link Django's token generator made; set_password; token login and logout.
-    Then `djoser-interop`: a reset link emailed by each server redeemed by the other."""
+    Then `djoser-interop`: a reset link emailed by each server redeemed by the other. `djoser`
+    is the run's DJOSER over those defaults (`--djoser`): the same steps, answered per the
+    settings, plus the retype mismatches when those are on."""
+    djoser = djoser or {}
     R, C = "/auth/users/reset_password/", "/auth/users/reset_password_confirm/"
     A, RA = "/auth/users/activation/", "/auth/users/resend_activation/"
     SP, TL, TO = "/auth/users/set_password/", "/auth/token/login/", "/auth/token/logout/"
     reset_me = {"email": "djreset_@s@@example.com"}
+    # `re_new_password` is ignored without PASSWORD_RESET_CONFIRM_RETYPE / SET_PASSWORD_RETYPE.
     confirm = lambda **fields: json_body({"uid": "@reset_uid@", "token": "@reset_token@",
-                                          "new_password": "a-new-long-passphrase", **fields})
+                                          "new_password": "a-new-long-passphrase",
+                                          "re_new_password": fields.get("new_password", "a-new-long-passphrase"),
+                                          **fields})
     djpw = [("Authorization", lambda ctx: basic(f"djpw_{ctx['s']}", "password"))]
     djpw_new = [("Authorization", lambda ctx: basic(f"djpw_{ctx['s']}", "another-long-passphrase"))]
     djtok = [("Authorization", lambda ctx: basic(f"djtok_{ctx['s']}", "password"))]
@@ -1429,6 +1440,8 @@ def djoser_groups() -> list[Group]:
         with_body("confirm: no fields", "POST", C, [], json_body({}), want=400),
         with_body("confirm: null fields", "POST", C, [], json_body({"uid": None, "token": None,
                                                                     "new_password": None}), want=400),
+        *([with_body("confirm: the retype differs", "POST", C, [], confirm(re_new_password="something-else-long"),
+                     want=400)] if djoser.get("PASSWORD_RESET_CONFIRM_RETYPE") else []),
         with_body("confirm: the link", "POST", C, [], confirm(), want=204),
         Step("confirm: the row (password set, last_login now)", action=lambda ctx: db_user_row(ctx, f"djreset_{ctx['s']}")),
         with_body("confirm: the link again", "POST", C, [], confirm(new_password="another-long-passphrase"),
@@ -1455,8 +1468,14 @@ def djoser_groups() -> list[Group]:
                   json_body({"new_password": "another-long-passphrase", "current_password": "nope"}), want=400),
         with_body("set_password: too similar", "POST", SP, djpw,
                   json_body({"new_password": "djpw_@s@@example.com", "current_password": "password"}), want=400),
+        *([with_body("set_password: the retype differs", "POST", SP, djpw,
+                     json_body({"new_password": "another-long-passphrase", "re_new_password": "x-long-passphrase",
+                                "current_password": "password"}), want=400)]
+          if djoser.get("SET_PASSWORD_RETYPE") else []),
         with_body("set_password", "POST", SP, djpw,
-                  json_body({"new_password": "another-long-passphrase", "current_password": "password"}), want=204),
+                  json_body({"new_password": "another-long-passphrase", "re_new_password": "another-long-passphrase",
+                             "current_password": "password"}), want=204),
+        Step("set_password: the emails", action=read_mail("pw")),
         S("set_password: the old password is refused", "GET", "/basic/", djpw, want=401),
         S("set_password: the new one works", "GET", "/basic/", djpw_new, want=200),
         # token login and logout
@@ -1484,6 +1503,11 @@ def djoser_groups() -> list[Group]:
     steps += [
         with_body("create: a user", "POST", U, [], new(), want=201, check=check_user_body),
         Step("create: the row", action=lambda ctx: db_user_row(ctx, f"djnew_{ctx['s']}")),
+        # With SEND_ACTIVATION_EMAIL: the activation email, and its link followed (without it
+        # there is no email, and the placeholders stay unresolved: an invalid uid on both).
+        Step("create: the emails", action=read_mail("new", kind="activate")),
+        with_body("create: the activation link", "POST", A, [], json_body({"uid": "@new_uid@", "token": "@new_token@"})),
+        Step("create: the confirmation email", action=read_mail("newc")),
         with_body("create: the name again", "POST", U, [], new(), want=400),
         with_body("create: no fields", "POST", U, [], json_body({}), want=400),
         with_body("create: blank fields", "POST", U, [], json_body({"username": " ", "password": "", "email": ""}),
@@ -5886,6 +5910,9 @@ def main(argv=None) -> int:
     parser.add_argument("--rest-auth", metavar="JSON",
                         help="REST_AUTH for both servers (dj-rest-auth's JWT_AUTH_* names); default: "
                              "the reference project's cookie names")
+    parser.add_argument("--djoser", metavar="JSON",
+                        help="DJOSER for both servers (djoser's setting names), over the reference project's "
+                             "(its defaults and the contract's two link templates)")
     parser.add_argument("--oauth2-provider", metavar="JSON",
                         help="OAUTH2_PROVIDER for both servers (django-oauth-toolkit's setting names), over "
                              "the reference project's base (its SCOPES, COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_"
@@ -5915,6 +5942,13 @@ def main(argv=None) -> int:
         json.loads(args.rest_auth)
         base_env["REST_AUTH"] = args.rest_auth
         print(f"REST_AUTH: {args.rest_auth}")
+    if args.djoser:
+        if not isinstance(json.loads(args.djoser), dict):
+            raise SystemExit("run_parity.py: --djoser must be a JSON object")
+        base_env["DJOSER"] = args.djoser
+        print(f"DJOSER: {args.djoser}")
+    else:
+        base_env.pop("DJOSER", None)
     if args.simple_jwt:
         json.loads(args.simple_jwt)  # a malformed value fails here, not in both servers
         base_env["SIMPLE_JWT"] = args.simple_jwt
@@ -5994,7 +6028,8 @@ def run_all(args, dj_port, rs_port, db_path, python, base_env, mail_dirs=None) -
 
     groups = (stateless_groups() + session_groups() + obtain_token_stateful_groups() + knox_groups()
               + simplejwt_groups() + simplejwt_endpoint_groups() + jwt_cookie_groups()
-              + rest_auth_login_groups() + djoser_groups() + renderer_groups() + api_view_groups()
+              + rest_auth_login_groups() + djoser_groups(json.loads(args.djoser) if args.djoser else None)
+              + renderer_groups() + api_view_groups()
               + model_permission_groups()
               + expiry_today_groups() + throttle_groups() + wsgi_semantics_groups()
               + oauth2_groups(json.loads(args.oauth2_provider) if args.oauth2_provider else None)

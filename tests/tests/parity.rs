@@ -156,6 +156,11 @@ fn run_suite(python: &Path, script: &str, binary: &str, extra: &[String]) -> Res
     }
 }
 
+/// djoser's emails on every occasion (activation on registration and email change, confirmation,
+/// password changed), the not-found answer for unknown emails, logout on password change, the
+/// retype fields, and the email's protocol, domain and a site name Django escapes.
+const DJOSER_EMAILS: &str = r#"{"SEND_ACTIVATION_EMAIL": true, "SEND_CONFIRMATION_EMAIL": true, "PASSWORD_CHANGED_EMAIL_CONFIRMATION": true, "PASSWORD_RESET_SHOW_EMAIL_NOT_FOUND": true, "LOGOUT_ON_PASSWORD_CHANGE": true, "SET_PASSWORD_RETYPE": true, "PASSWORD_RESET_CONFIRM_RETYPE": true, "EMAIL_FRONTEND_DOMAIN": "app.example.com", "EMAIL_FRONTEND_PROTOCOL": "https", "EMAIL_FRONTEND_SITE_NAME": "Parity & Co's <app>"}"#;
+
 /// Rotation, blacklisting after it, the revoke claim, a second header type, and sliding tokens
 /// accepted by the JWT schemes (checked against the blacklist as they authenticate).
 const SIMPLE_JWT_ROTATION: &str = r#"{"ROTATE_REFRESH_TOKENS": true, "BLACKLIST_AFTER_ROTATION": true, "CHECK_REVOKE_TOKEN": true, "AUTH_HEADER_TYPES": ["Bearer", "JWT"], "AUTH_TOKEN_CLASSES": ["rest_framework_simplejwt.tokens.AccessToken", "rest_framework_simplejwt.tokens.SlidingToken"]}"#;
@@ -175,7 +180,7 @@ fn main() {
             .map(str::to_owned)
             .to_vec())
     };
-    let suites: [Suite; 9] = [
+    let suites: [Suite; 10] = [
         (
             "django_parity_suite",
             "run_parity.py",
@@ -202,6 +207,22 @@ fn main() {
                 "jwt-cookies",
                 "--group",
                 "rest-auth-login",
+            ]
+            .map(str::to_owned)
+            .to_vec()),
+        ),
+        // djoser's groups again under the `DJOSER` settings that send every email (issue 22).
+        (
+            "django_parity_suite_djoser_emails",
+            "run_parity.py",
+            DRF_PARITY,
+            Ok([
+                "--djoser",
+                DJOSER_EMAILS,
+                "--group",
+                "djoser",
+                "--group",
+                "djoser-interop",
             ]
             .map(str::to_owned)
             .to_vec()),

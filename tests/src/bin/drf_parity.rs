@@ -650,14 +650,18 @@ async fn settings() -> Result<AuthSettings, Box<dyn std::error::Error>> {
         .jwt_cookies(JwtCookieSettings::from_rest_auth(&rest_auth)?)
         .rest_auth(RestAuthSettings::from_rest_auth(&rest_auth)?);
     builder = builder.oauth2(oauth2_settings(env("OAUTH2_PROVIDER").as_deref())?);
-    // djoser: the reference project's `DJOSER` (djoser's defaults and the contract's two link
-    // templates); emails one file per send under PARITY_MAIL_DIR, as Django's file backend.
-    builder = builder.djoser(auth_core::djoser::DjoserSettings::from_djoser(
-        &serde_json::json!({
-            "ACTIVATION_URL": "activate/{uid}/{token}",
-            "PASSWORD_RESET_CONFIRM_URL": "password/reset/confirm/{uid}/{token}",
-        }),
-    )?);
+    // djoser: the reference project's `DJOSER` (djoser's defaults, the contract's two link
+    // templates, and the environment's `DJOSER` names over them); emails one file per send
+    // under PARITY_MAIL_DIR, as Django's file backend.
+    let mut djoser = serde_json::json!({
+        "ACTIVATION_URL": "activate/{uid}/{token}",
+        "PASSWORD_RESET_CONFIRM_URL": "password/reset/confirm/{uid}/{token}",
+    });
+    if let (Some(more), Some(object)) = (env("DJOSER"), djoser.as_object_mut()) {
+        let more: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&more)?;
+        object.extend(more);
+    }
+    builder = builder.djoser(auth_core::djoser::DjoserSettings::from_djoser(&djoser)?);
     builder = builder.email(match env("PARITY_MAIL_DIR") {
         Some(directory) => EmailSettings {
             backend: EmailBackendName::FileBased,
