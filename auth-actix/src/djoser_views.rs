@@ -254,6 +254,24 @@ impl Errors {
             .ok()
     }
 
+    /// `CurrentPasswordSerializer`'s `current_password`: a field, then its validator
+    /// (`validate_current_password`: the request user's password), whose error joins the other
+    /// fields' errors.
+    async fn current_password(
+        &mut self,
+        env: &Environment,
+        fields: &Fields,
+        user: &User,
+    ) -> Result<(), ApiError> {
+        if let Some(current) = self.char(fields, "current_password") {
+            let valid = auth_core::accounts::check_password(env, &current, &user.password).await?;
+            if !valid {
+                self.push("current_password", djoser::INVALID_PASSWORD_ERROR);
+            }
+        }
+        Ok(())
+    }
+
     fn push(&mut self, name: &str, message: &str) {
         self.0.push((name.to_owned(), vec![message.to_owned()]));
     }
@@ -370,48 +388,95 @@ async fn user_of_link(env: &Environment, fields: &Fields) -> Result<User, ApiErr
     }
 }
 
-/// djoser's `BaseDjoserEmail`: the email `template` for `user`, in the request's context.
-fn djoser_email(
+/// One of djoser's emails: its template, and the link it carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DjoserEmail {
+    /// `ActivationEmail`: `ACTIVATION_URL`.
+    Activation,
+    /// `ConfirmationEmail`.
+    Confirmation,
+    /// `PasswordResetEmail`: `PASSWORD_RESET_CONFIRM_URL`.
+    PasswordReset,
+    /// `PasswordChangedConfirmationEmail`.
+    PasswordChanged,
+}
+
+impl DjoserEmail {
+    fn template(self) -> &'static str {
+        match self {
+            Self::Activation => "email/activation.html",
+            Self::Confirmation => "email/confirmation.html",
+            Self::PasswordReset => "email/password_reset.html",
+            Self::PasswordChanged => "email/password_changed_confirmation.html",
+        }
+    }
+
+    /// The link template, when the email has a link; `Err` names the missing setting.
+    fn link(self, djoser: &djoser::DjoserSettings) -> Result<Option<&LinkTemplate>, &'static str> {
+        match self {
+            Self::Activation => djoser
+                .activation_url
+                .as_ref()
+                .map(Some)
+                .ok_or("DJOSER ACTIVATION_URL is not set"),
+            Self::PasswordReset => djoser
+                .password_reset_confirm_url
+                .as_ref()
+                .map(Some)
+                .ok_or("DJOSER PASSWORD_RESET_CONFIRM_URL is not set"),
+            Self::Confirmation | Self::PasswordChanged => Ok(None),
+        }
+    }
+}
+
+/// The request's part of an email's context (`BaseEmailMessage.get_context_data`): the
+/// protocol, domain and site name, `EMAIL_FRONTEND_*` first, else the request's scheme and host
+/// (Django's `RequestSite`, without `django.contrib.sites`).
+#[derive(Debug, Clone)]
+struct Site {
+    protocol: String,
+    domain: String,
+    site_name: String,
+}
+
+impl Site {
+    fn of(env: &Environment, request: &HttpRequest) -> Self {
+        let settings = env.settings();
+        let view = HttpRequestView::new(request, settings);
+        let host = view.host().unwrap_or_default().to_owned();
+        let djoser = &settings.djoser;
+        let chosen = |value: &Option<String>| value.clone().filter(|value| !value.is_empty());
+        Self {
+            protocol: chosen(&djoser.email_frontend_protocol)
+                .unwrap_or_else(|| if view.is_secure() { "https" } else { "http" }.to_owned()),
+            domain: chosen(&djoser.email_frontend_domain).unwrap_or_else(|| host.clone()),
+            site_name: chosen(&djoser.email_frontend_site_name).unwrap_or(host),
+        }
+    }
+}
+
+/// djoser's `BaseDjoserEmail`: `email` for `user` in `site`'s context, its link's token made now.
+fn render(
     env: &Environment,
-    request: &HttpRequest,
+    site: &Site,
     user: &User,
-    template: &str,
-    link: Option<&LinkTemplate>,
-) -> Result<EmailMessage, ApiError> {
+    email: DjoserEmail,
+) -> Result<EmailMessage, String> {
     let settings = env.settings();
-    let view = HttpRequestView::new(request, settings);
-    let host = view.host().unwrap_or_default().to_owned();
-    let djoser = &settings.djoser;
-    let protocol = djoser
-        .email_frontend_protocol
-        .clone()
-        .filter(|value| !value.is_empty())
-        .unwrap_or_else(|| if view.is_secure() { "https" } else { "http" }.to_owned());
-    let domain = djoser
-        .email_frontend_domain
-        .clone()
-        .filter(|value| !value.is_empty())
-        .unwrap_or_else(|| host.clone());
-    let site_name = djoser
-        .email_frontend_site_name
-        .clone()
-        .filter(|value| !value.is_empty())
-        .unwrap_or(host);
     let mut context = serde_json::json!({
-        "protocol": protocol,
-        "domain": domain,
-        "site_name": site_name,
+        "protocol": site.protocol,
+        "domain": site.domain,
+        "site_name": site.site_name,
         "user": { "get_username": user.username, "email": user.email, "pk": user.id.to_json() },
     });
-    if let Some(link) = link {
+    if let Some(link) = email.link(&settings.djoser)? {
         let generator = settings
             .password_reset_token_generator()
-            .map_err(|error| ApiError::store_failure(error.to_string()))?;
+            .map_err(|error| error.to_string())?;
         let pk = user.id.to_string();
-        let state = user_state(user, &pk);
         let token = generator
-            .make_token(&state, env.services().clock().now())
-            .ok_or_else(|| ApiError::store_failure("the clock is before 2001"))?;
+            .make_token(&user_state(user, &pk), env.services().clock().now())
+            .ok_or("the clock is before 2001")?;
         let uid = urlsafe_base64_encode(pk.as_bytes());
         let url = link.format(|name| match name {
             "uid" => uid.clone(),
@@ -424,8 +489,8 @@ fn djoser_email(
     }
     let rendered = settings
         .mail_templates
-        .render_email(template, &context)
-        .map_err(|error| ApiError::store_failure(error.to_string()))?;
+        .render_email(email.template(), &context)
+        .map_err(|error| error.to_string())?;
     Ok(EmailMessage {
         subject: rendered.subject,
         body: rendered.body,
@@ -436,18 +501,77 @@ fn djoser_email(
     })
 }
 
-/// Sends `message` after the answer (see the module's documentation); a failure is logged with
-/// its cause, never the message's body.
-fn send_later(env: &Environment, message: EmailMessage) {
+/// Renders and sends `email` to `user` after the answer (see the module's documentation): the
+/// answer waits for neither, so it reads the same, in the same time, whether or not an email
+/// goes out. The rendering (the link's HMAC, the template) runs on the hashing threads, never on
+/// the worker that answers requests; the sending is the backend's I/O. A failure (a missing
+/// setting, a template, the mail server) is logged with its cause and the template's name,
+/// never the message.
+fn send_later(env: &Environment, request: &HttpRequest, user: &User, email: DjoserEmail) {
+    make_later(env, request, user.clone(), email, true);
+}
+
+/// What an unknown email costs: the same task, its email made for a stand-in user and never
+/// sent, so that a known and an unknown email take the same time to answer (the row a known
+/// email finds is all that differs; Django's `ModelBackend` pays a dummy hash for the same
+/// reason).
+fn make_for_nobody(
+    env: &Environment,
+    request: &HttpRequest,
+    email_address: &str,
+    email: DjoserEmail,
+) {
+    let nobody = User {
+        id: auth_core::store::user_id::UserId::Int(0),
+        password: String::new(),
+        last_login: None,
+        is_superuser: false,
+        username: String::new(),
+        first_name: String::new(),
+        last_name: String::new(),
+        email: email_address.to_owned(),
+        is_staff: false,
+        is_active: false,
+        date_joined: chrono::DateTime::<chrono::Utc>::UNIX_EPOCH,
+    };
+    make_later(env, request, nobody, email, false);
+}
+
+/// [`send_later`]'s task; `deliver` off makes the email and drops it.
+fn make_later(
+    env: &Environment,
+    request: &HttpRequest,
+    user: User,
+    email: DjoserEmail,
+    deliver: bool,
+) {
     let env = env.clone();
+    let site = Site::of(&env, request);
     actix_web::rt::spawn(async move {
-        if let Err(error) = env
+        let renderer = env.clone();
+        let rendered = env
             .services()
-            .email_backend()
-            .send_messages(std::slice::from_ref(&message))
+            .hashing_pool()
+            .run(move || render(&renderer, &site, &user, email))
             .await
-        {
-            tracing::error!(subject = %message.subject, "djoser email not sent: {error}");
+            .map_err(|stopped| stopped.to_string())
+            .and_then(|rendered| rendered);
+        let sent = match rendered {
+            Ok(_) if !deliver => Ok(()),
+            Ok(message) => env
+                .services()
+                .email_backend()
+                .send_messages(std::slice::from_ref(&message))
+                .await
+                .map(drop)
+                .map_err(|error| error.to_string()),
+            Err(error) => Err(error),
+        };
+        if let Err(error) = sent {
+            tracing::error!(
+                template = email.template(),
+                "djoser email not sent: {error}"
+            );
         }
     });
 }
@@ -474,12 +598,10 @@ async fn user_by_email(
 /// `PASSWORD_RESET_SHOW_EMAIL_NOT_FOUND`'s answer: the serializer's `fail()` raised outside
 /// validation, which DRF renders as a bare list.
 fn email_not_found() -> HttpResponse {
-    HttpResponse::BadRequest()
-        .insert_header((
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        ))
-        .body(Value::from(vec![djoser::EMAIL_NOT_FOUND]).to_string())
+    json_response(
+        StatusCode::BAD_REQUEST,
+        Value::from(vec![djoser::EMAIL_NOT_FOUND]).to_string(),
+    )
 }
 
 /// `POST users/reset_password/` `{email}`: the reset link is emailed to the active user with
@@ -495,29 +617,20 @@ async fn reset_password(
     let mut errors = Errors::default();
     let email = errors.email(&fields, "email");
     errors.check()?;
-    let user = user_by_email(env, &email.unwrap_or_default(), true).await?;
+    let user = user_by_email(env, email.as_deref().unwrap_or_default(), true).await?;
     match user {
-        Some(user) => {
-            let link = env.settings().djoser.password_reset_confirm_url.as_ref();
-            let Some(link) = link else {
-                return Err(ApiError::store_failure(
-                    "DJOSER PASSWORD_RESET_CONFIRM_URL is not set",
-                )
-                .into());
-            };
-            let message = djoser_email(
-                env,
-                &request,
-                &user,
-                "email/password_reset.html",
-                Some(link),
-            )?;
-            send_later(env, message);
-        }
+        // Without `PASSWORD_RESET_CONFIRM_URL` djoser answers 500 for a known email only; here
+        // the answer is the same and the log says what is missing.
+        Some(user) => send_later(env, &request, &user, DjoserEmail::PasswordReset),
         None if env.settings().djoser.password_reset_show_email_not_found => {
             return Ok(email_not_found());
         }
-        None => {}
+        None => make_for_nobody(
+            env,
+            &request,
+            email.as_deref().unwrap_or_default(),
+            DjoserEmail::PasswordReset,
+        ),
     }
     Ok(no_content())
 }
@@ -588,14 +701,7 @@ async fn reset_password_confirm(
         cache.forget_user(user.id);
     }
     if settings.djoser.password_changed_email_confirmation {
-        let message = djoser_email(
-            env,
-            &request,
-            &user,
-            "email/password_changed_confirmation.html",
-            None,
-        )?;
-        send_later(env, message);
+        send_later(env, &request, &user, DjoserEmail::PasswordChanged);
     }
     Ok(no_content())
 }
@@ -623,9 +729,12 @@ async fn activation(
         .save_is_active(env.db(), user.id, true)
         .await
         .map_err(ApiError::store_failure)?;
+    // A cached credential holds the inactive row: it would still be refused.
+    if let Some(cache) = env.services().credential_cache() {
+        cache.forget_user(user.id);
+    }
     if env.settings().djoser.send_confirmation_email {
-        let message = djoser_email(env, &request, &user, "email/confirmation.html", None)?;
-        send_later(env, message);
+        send_later(env, &request, &user, DjoserEmail::Confirmation);
     }
     Ok(no_content())
 }
@@ -645,16 +754,21 @@ async fn resend_activation(
     let mut errors = Errors::default();
     let email = errors.email(&fields, "email");
     errors.check()?;
-    let user = user_by_email(env, &email.unwrap_or_default(), false).await?;
+    let user = user_by_email(env, email.as_deref().unwrap_or_default(), false).await?;
     if user.is_none() && settings.djoser.password_reset_show_email_not_found {
         return Ok(email_not_found());
     }
     if !settings.djoser.send_activation_email {
         return Ok(HttpResponse::build(StatusCode::BAD_REQUEST).finish());
     }
-    if let (Some(user), Some(link)) = (user, settings.djoser.activation_url.as_ref()) {
-        let message = djoser_email(env, &request, &user, "email/activation.html", Some(link))?;
-        send_later(env, message);
+    match user {
+        Some(user) => send_later(env, &request, &user, DjoserEmail::Activation),
+        None => make_for_nobody(
+            env,
+            &request,
+            email.as_deref().unwrap_or_default(),
+            DjoserEmail::Activation,
+        ),
     }
     Ok(no_content())
 }
@@ -675,13 +789,7 @@ async fn set_password(
     let retype = settings.djoser.set_password_retype;
     let mut errors = Errors::default();
     let password = new_password_fields(&mut errors, &fields, retype);
-    // `validate_current_password` is a field validator: its error joins the field errors.
-    if let Some(current) = errors.char(&fields, "current_password") {
-        let valid = auth_core::accounts::check_password(env, &current, &user.password).await?;
-        if !valid {
-            errors.push("current_password", djoser::INVALID_PASSWORD_ERROR);
-        }
-    }
+    errors.current_password(env, &fields, user).await?;
     errors.check()?;
     let Some((new, again)) = password else {
         return Err(field_error("new_password", auth_core::messages::FIELD_REQUIRED).into());
@@ -697,14 +805,7 @@ async fn set_password(
         cache.forget_user(user.id);
     }
     if settings.djoser.password_changed_email_confirmation {
-        let message = djoser_email(
-            env,
-            &request,
-            user,
-            "email/password_changed_confirmation.html",
-            None,
-        )?;
-        send_later(env, message);
+        send_later(env, &request, user, DjoserEmail::PasswordChanged);
     }
     if settings.djoser.logout_on_password_change {
         delete_tokens(env, user).await?;
@@ -752,12 +853,10 @@ async fn token_login(
         .touch_last_login(env.db(), user)
         .await
         .map_err(ApiError::store_failure)?;
-    Ok(HttpResponse::Ok()
-        .insert_header((
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        ))
-        .body(serde_json::json!({ "auth_token": token.key }).to_string()))
+    Ok(json_response(
+        StatusCode::OK,
+        serde_json::json!({ "auth_token": token.key }).to_string(),
+    ))
 }
 
 /// `UserCreateSerializer`'s `username`: the model field's `CharField(max_length=150)` with
@@ -936,17 +1035,9 @@ async fn users_create(
             .await
             .map_err(ApiError::store_failure)?;
         user.is_active = false;
-        let message = djoser_email(
-            env,
-            &request,
-            &user,
-            "email/activation.html",
-            djoser.activation_url.as_ref(),
-        )?;
-        send_later(env, message);
+        send_later(env, &request, &user, DjoserEmail::Activation);
     } else if djoser.send_confirmation_email {
-        let message = djoser_email(env, &request, &user, "email/confirmation.html", None)?;
-        send_later(env, message);
+        send_later(env, &request, &user, DjoserEmail::Confirmation);
     }
     Ok(json_response(
         StatusCode::CREATED,
@@ -1062,13 +1153,7 @@ async fn user_action(
             // `UserDeleteSerializer`: the request user's own password, whoever is deleted.
             let fields = throttled_fields(request, env, payload).await?;
             let mut errors = Errors::default();
-            if let Some(current) = errors.char(&fields, "current_password") {
-                let valid =
-                    auth_core::accounts::check_password(env, &current, &user.password).await?;
-                if !valid {
-                    errors.push("current_password", djoser::INVALID_PASSWORD_ERROR);
-                }
-            }
+            errors.current_password(env, &fields, user).await?;
             errors.check()?;
             if target.id == user.id {
                 delete_tokens(env, &target).await?;
@@ -1088,20 +1173,15 @@ async fn user_action(
                 .map_err(|messages| ApiError::validation(vec![("email".to_owned(), messages)]))?;
             let mut target = target;
             if let Some(email) = email {
-                let changed = email != target.email;
-                if settings.djoser.send_activation_email && changed {
-                    settings
-                        .user_model
-                        .save_is_active(env.db(), target.id, false)
-                        .await
-                        .map_err(ApiError::store_failure)?;
-                    target.is_active = false;
-                }
+                let deactivate = settings.djoser.send_activation_email && email != target.email;
                 settings
                     .user_model
-                    .save_email(env.db(), target.id, &email)
+                    .save_email(env.db(), target.id, &email, deactivate.then_some(false))
                     .await
                     .map_err(ApiError::store_failure)?;
+                if deactivate {
+                    target.is_active = false;
+                }
                 target.email = email;
                 if let Some(cache) = env.services().credential_cache() {
                     cache.forget_user(target.id);
@@ -1109,14 +1189,7 @@ async fn user_action(
             }
             // `perform_update`: an inactive user is sent the activation link again.
             if settings.djoser.send_activation_email && !target.is_active {
-                let message = djoser_email(
-                    env,
-                    request,
-                    &target,
-                    "email/activation.html",
-                    settings.djoser.activation_url.as_ref(),
-                )?;
-                send_later(env, message);
+                send_later(env, request, &target, DjoserEmail::Activation);
             }
             Ok(json_response(
                 StatusCode::OK,

@@ -6,9 +6,12 @@
 //! hashing pool) with a hasher cost high enough that one PBKDF2 run dominates a request even in
 //! a debug build, so the comparison is about the hashing the backend does, not about noise.
 //!
-//! This is the only test of this binary on purpose: cargo runs test binaries one after another,
-//! so nothing else in the process competes for the two cores while it measures. A test added
-//! here must hold [`EXCLUSIVE`] for its whole run, as this one does.
+//! djoser's password reset answers a known and an unknown email the same way in result; in time
+//! the bound is not met yet, and that test is ignored until it is (see its reason).
+//!
+//! Each test holds [`EXCLUSIVE`] for its whole run: cargo runs test binaries one after another,
+//! and the lock keeps this binary's tests from running at once, so nothing else in the process
+//! competes for the two cores while one measures. A test added here must do the same.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -299,4 +302,144 @@ async fn indistinguishable_in_result_and_in_time() {
         second.ratio(),
         1.0 / MAX_RATIO
     );
+}
+
+/// djoser's `users/reset_password/` answers a known and an unknown email alike, in result and in
+/// time: the email is rendered and sent after the answer (`auth_actix::views::djoser_endpoints`),
+/// so the reset link's token, the template and the mail server add nothing to the known
+/// email's answer. Without that, the answer's time tells which addresses have accounts.
+#[test]
+#[ignore = "not met yet: a known email answers about 0.1 ms (4-12 %) slower in a debug build \
+            (the row it finds); run with --ignored to measure"]
+fn a_known_and_an_unknown_email_take_the_same_time_to_reset() {
+    let _exclusive = EXCLUSIVE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    actix_web::rt::System::new().block_on(reset_password_answers_alike());
+}
+
+async fn reset_password_answers_alike() {
+    use std::sync::Arc;
+
+    use actix_web::test::TestRequest;
+    use auth_actix::views::djoser_endpoints;
+    use auth_core::djoser::DjoserSettings;
+    use auth_core::services::locmem_email_backend::LocmemEmailBackend;
+
+    let outbox = LocmemEmailBackend::default();
+    let settings = settings_builder()
+        // Hundreds of requests from one client: the login scope's throttle would refuse them.
+        .throttle_rate_none("login")
+        .djoser(
+            DjoserSettings::from_djoser(
+                &serde_json::json!({"PASSWORD_RESET_CONFIRM_URL": "reset/{uid}/{token}"}),
+            )
+            .unwrap(),
+        )
+        .email_backend(Arc::new(outbox.clone()))
+        .build()
+        .unwrap();
+    let db = database(&settings).await;
+    auth_actix::store::user::AUTH_USER
+        .insert(
+            &db,
+            auth_actix::store::user::NewUser {
+                username: "carol".to_owned(),
+                password: settings
+                    .settings()
+                    .password_hashers
+                    .make_password("password"),
+                email: "carol@example.com".to_owned(),
+                is_staff: false,
+                is_superuser: false,
+                is_active: true,
+            },
+        )
+        .await
+        .unwrap();
+    let app = app(&settings, &db, |routes| {
+        routes.service(actix_web::web::scope("/auth").configure(djoser_endpoints));
+    })
+    .await;
+    const KNOWN: &str = "carol@example.com";
+    const UNKNOWN: &str = "nobody@example.com";
+    let timed = |email: &'static str| {
+        let (app, outbox) = (&app, &outbox);
+        async move {
+            let request = TestRequest::post()
+                .uri("/auth/users/reset_password/")
+                .insert_header(("Host", "testserver"))
+                .set_json(serde_json::json!({ "email": email }));
+            let started = Instant::now();
+            let reply = send(app, request).await;
+            let elapsed = started.elapsed();
+            assert_eq!((reply.status, reply.body.as_str()), (204, ""), "{email}");
+            // The email is rendered (on the hashing threads) and sent after the answer: let that
+            // finish here, outside the next request's timing, so that no request is measured
+            // while the previous one's email is still being made.
+            let before = outbox.outbox().len();
+            for _ in 0..500 {
+                actix_web::rt::time::sleep(Duration::from_millis(1)).await;
+                if email != KNOWN || outbox.outbox().len() > before {
+                    break;
+                }
+            }
+            elapsed
+        }
+    };
+    let measure = || async {
+        for _ in 0..WARM_UP {
+            timed(KNOWN).await;
+            timed(UNKNOWN).await;
+        }
+        // A request here takes about a millisecond (no password hashing): three times the
+        // Basic test's rounds, for a median as steady.
+        let mut ratios = Vec::with_capacity(3 * SAMPLES);
+        let (mut known, mut unknown) = (Vec::new(), Vec::new());
+        for _ in 0..3 * SAMPLES {
+            let mut order = [KNOWN, UNKNOWN];
+            order.shuffle(&mut rand::rng());
+            let mut pair = (Duration::ZERO, Duration::ZERO);
+            for email in order {
+                let elapsed = timed(email).await;
+                if email == KNOWN {
+                    pair.0 = elapsed;
+                    known.push(elapsed);
+                } else {
+                    pair.1 = elapsed;
+                    unknown.push(elapsed);
+                }
+            }
+            ratios.push(pair.0.as_secs_f64() / pair.1.as_secs_f64());
+        }
+        ratios.sort_by(f64::total_cmp);
+        let ratio = ratios[ratios.len() / 2];
+        println!(
+            "reset_password: known median {:.3} ms, unknown median {:.3} ms, paired known/unknown {ratio:.4}",
+            ms(quantile(&known, 0.5)),
+            ms(quantile(&unknown, 0.5)),
+        );
+        ratio
+    };
+    let first = measure().await;
+    let ratio = if within_bound(first) {
+        first
+    } else {
+        println!("known/unknown = {first:.4} is outside the bound: measuring again");
+        measure().await
+    };
+    assert!(
+        within_bound(ratio),
+        "median time of a known email over an unknown one: {first:.4}, then {ratio:.4}; \
+         outside [{:.4}, {MAX_RATIO}]",
+        1.0 / MAX_RATIO
+    );
+    // The known email's requests did send their emails, after their answers.
+    actix_web::rt::time::sleep(Duration::from_millis(200)).await;
+    assert!(
+        outbox.outbox().len() >= SAMPLES + WARM_UP,
+        "{}",
+        outbox.outbox().len()
+    );
+    assert!(outbox.outbox().iter().all(|message| message.to == [KNOWN]));
 }

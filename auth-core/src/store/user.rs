@@ -556,18 +556,24 @@ impl UserModel {
             .collect()
     }
 
-    /// Saves a new `email` (djoser's `UserSerializer.update`).
+    /// Saves a new `email` and, when given, `is_active`, in one statement (djoser's
+    /// `UserSerializer.update`, which deactivates a user whose email changes under
+    /// `SEND_ACTIVATION_EMAIL`: both or neither).
     pub async fn save_email<C: ConnectionTrait>(
         &self,
         db: &C,
         id: UserId,
         email: &str,
+        is_active: Option<bool>,
     ) -> Result<(), DbErr> {
-        let update = Query::update()
+        let mut update = Query::update();
+        update
             .table(self.table_iden())
             .value(Alias::new("email"), email)
-            .and_where(Expr::col(Alias::new("id")).eq(id.sql_value(db.get_database_backend())))
-            .to_owned();
+            .and_where(Expr::col(Alias::new("id")).eq(id.sql_value(db.get_database_backend())));
+        if let Some(active) = is_active {
+            update.value(Alias::new("is_active"), active);
+        }
         db.execute(&update).await?;
         Ok(())
     }
