@@ -1,24 +1,26 @@
-//! djoser 2.3.5's account views (`djoser/views.py`, `serializers.py`, `utils.py`): password
-//! reset by email and its confirmation, activation and its resend, password change, and token
-//! login and logout, answering as djoser answers and sending djoser's emails
-//! ([`DjoserSettings`](auth_core::djoser::DjoserSettings), `docs/accounts.md`).
+//! djoser 2.3.5's account views (`djoser/views.py`, `serializers.py`, `utils.py`): registration,
+//! the user list and detail, password reset by email and its confirmation, activation and its
+//! resend, password change, and token login and logout, answering as djoser answers and sending
+//! djoser's emails ([`DjoserSettings`](auth_core::djoser::DjoserSettings), `docs/accounts.md`).
 //!
 //! `web::scope("/auth").configure(auth_actix::views::djoser_endpoints)` mounts them where
-//! djoser's `urls/base.py` and `urls/authtoken.py` put them: `users/activation/`,
-//! `users/resend_activation/`, `users/set_password/`, `users/reset_password/`,
-//! `users/reset_password_confirm/`, and `token/login/` and `token/logout/` (trailing slash
-//! optional, as djoser's `re_path`s). The other methods are DRF's 405.
+//! djoser's `urls/base.py` and `urls/authtoken.py` put them: `users/`, `users/me/`,
+//! `users/activation/`, `users/resend_activation/`, `users/set_password/`,
+//! `users/reset_password/`, `users/reset_password_confirm/`, `users/{id}/`, and `token/login/`
+//! and `token/logout/` (trailing slash optional, as djoser's `re_path`s). The other methods are
+//! DRF's 405, after the view's permission as in djoser.
 //!
-//! As in djoser, the views run the project's default authentication; `set_password/` and
-//! `token/logout/` need an authenticated user (`CurrentUserOrAdmin`, `IsAuthenticated`).
-//! Unlike djoser, every view also counts against the `login` throttle scope before it reads a
-//! password, a token or an email.
+//! As in djoser, the views run the project's default authentication; the user views,
+//! `set_password/` and `token/logout/` need an authenticated user (`CurrentUserOrAdmin`,
+//! `IsAuthenticated`). Unlike djoser, every view that reads a password, a link or an email
+//! counts against the `login` throttle scope first.
 //!
 //! Divergences, secure by default (listed in `docs/accounts.md`):
-//! * the emails are sent after the answer, on the server's runtime: a known and an unknown
-//!   email get the same answer in the same time (djoser sends before answering, so the delay
-//!   of the mail server tells which addresses have accounts); a mail server that refuses is
-//!   logged, where djoser answers 500;
+//! * the emails are made on the hashing threads and sent after the answer, and an unknown email
+//!   makes one for a stand-in user that is never sent: a known and an unknown email get the same
+//!   answer in nearly the same time (djoser renders and sends before answering, so the mail
+//!   server's delay tells which addresses have accounts); a failure is logged, where djoser
+//!   answers 500 (for known emails only);
 //! * an email that two active accounts share gets no email (djoser: `MultipleObjectsReturned`,
 //!   500);
 //! * a `token` that is not a string (a JSON number) is an invalid token (djoser: 500).
