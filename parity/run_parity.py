@@ -1268,26 +1268,28 @@ MAIL_SEPARATOR = b"\n" + b"-" * 79 + b"\n"
 LINK = re.compile(r"https?://[^/\s\"<>]+/(activate|password/reset/confirm)/([A-Za-z0-9_=-]+)/([0-9a-z]+-[0-9a-f]+)")
 
 
-def new_mail(ctx, wait: float) -> list:
+def new_mail(ctx, expect: int | None) -> list:
     """The messages written to the side's mail directory since the last look, parsed by Python's
-    `email` package; waits up to `wait` seconds for a first one (the Rust server sends after
-    answering)."""
+    `email` package. Django sends before it answers, so its directory is complete when read
+    (`expect` None). The Rust server sends after answering: wait up to ten seconds for the
+    `expect` messages Django's side had at the same step, and, when that is none, a second for a
+    stray one. A message arriving later is counted at the next look, so it still shows."""
     import email
     import email.policy
     seen = ctx.setdefault("mail_seen", set())
-    deadline = time.time() + wait
-    while True:
-        files = sorted(p for p in Path(ctx["mail_dir"]).glob("*.log") if p.name not in seen)
-        if files or time.time() >= deadline:
-            break
-        time.sleep(0.05)
     messages = []
-    for path in files:
-        seen.add(path.name)
-        for chunk in path.read_bytes().split(MAIL_SEPARATOR):
-            if chunk.strip():
-                messages.append(email.message_from_bytes(chunk, policy=email.policy.default))
-    return messages
+    deadline = time.time() + (10 if expect else 1 if expect == 0 else 0)
+    while True:
+        # Each file is whole once it has its name: Django writes before answering, and the Rust
+        # file backend renames a finished file into place.
+        for path in sorted(p for p in Path(ctx["mail_dir"]).glob("*.log") if p.name not in seen):
+            seen.add(path.name)
+            for chunk in path.read_bytes().split(MAIL_SEPARATOR):
+                if chunk.strip():
+                    messages.append(email.message_from_bytes(chunk, policy=email.policy.default))
+        if expect is None or (expect and len(messages) >= expect) or time.time() >= deadline:
+            return messages
+        time.sleep(0.05)
 
 
 def mail_summary(message) -> dict:
@@ -1309,7 +1311,10 @@ def read_mail(slot, kind="password/reset/confirm"):
     `kind` link (`password/reset/confirm` or `activate`) are kept as `<slot>_uid` /
     `<slot>_token` (and given to the other side as `their_<slot>_…`)."""
     def action(ctx):
-        messages = new_mail(ctx, 10)
+        # How many Django's side found here (it runs each step first): the Rust side's count.
+        expect = ctx["other"].get("mail_counts", {}).get(slot) if ctx["side"] == "rust" else None
+        messages = new_mail(ctx, expect)
+        ctx.setdefault("mail_counts", {})[slot] = len(messages)
         for message in messages:
             for part in message.walk():
                 if part.get_content_type() != "text/plain":
@@ -1329,8 +1334,8 @@ def read_mail(slot, kind="password/reset/confirm"):
 
 def no_new_mail(ctx) -> Resp:
     """What arrived within a second (the Rust server sends after answering): nothing, expected."""
-    time.sleep(1)
-    return pseudo({"messages": [mail_summary(message) for message in new_mail(ctx, 0)]})
+    return pseudo({"messages": [mail_summary(message)
+                                for message in new_mail(ctx, None if ctx["side"] == "django" else 0)]})
 
 
 def django_link(slot, username):
@@ -1455,6 +1460,8 @@ def djoser_groups(djoser: dict | None = None) -> list[Group]:
         with_body("activation: the link", "POST", A, [], json_body({"uid": "@act_uid@", "token": "@act_token@"}),
                   want=204),
         Step("activation: the row", action=lambda ctx: db_user_row(ctx, f"djact_{ctx['s']}")),
+        # With SEND_CONFIRMATION_EMAIL: the confirmation.
+        Step("activation: the emails", action=read_mail("actc")),
         with_body("activation: the link again (stale)", "POST", A, [],
                   json_body({"uid": "@act_uid@", "token": "@act_token@"}), want=403),
         with_body("activation: no fields", "POST", A, [], json_body({}), want=400),
@@ -1578,18 +1585,22 @@ def djoser_groups(djoser: dict | None = None) -> list[Group]:
                   [("Authorization", lambda ctx: basic(f"djdel_{ctx['s']}", "a-new-long-passphrase"))],
                   json_body({"current_password": "a-new-long-passphrase"}), want=204),
         Step("delete: the row is gone", action=lambda ctx: db_user_row(ctx, f"djdel_{ctx['s']}")),
+        # With SEND_ACTIVATION_EMAIL: one for each user created and for the new email.
+        Step("the other emails", action=read_mail("rest", kind="activate")),
     ]
     interop = [
         with_body("reset requested", "POST", R, [], json_body({"email": "djx_@s@@example.com"}), want=204),
         Step("the email", action=read_mail("x")),
         with_body("the other server's link", "POST", C, [],
                   json_body({"uid": "@their_x_uid@", "token": "@their_x_token@",
-                             "new_password": "a-new-long-passphrase"}), want=204),
+                             "new_password": "a-new-long-passphrase",
+                             "re_new_password": "a-new-long-passphrase"}), want=204),
         S("the other server's user has the new password", "GET", "/basic/",
           [("Authorization", lambda ctx: basic(f"djx_{ctx['other']['s']}", "a-new-long-passphrase"))], want=200),
         with_body("the other server's link again", "POST", C, [],
                   json_body({"uid": "@their_x_uid@", "token": "@their_x_token@",
-                             "new_password": "another-long-passphrase"}), want=400),
+                             "new_password": "another-long-passphrase",
+                             "re_new_password": "another-long-passphrase"}), want=400),
     ]
     return [Group("djoser", steps), Group("djoser-interop", interop, interleave=True)]
 

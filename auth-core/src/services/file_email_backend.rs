@@ -1,6 +1,9 @@
 //! `django.core.mail.backends.filebased.EmailBackend`: each `send_messages` call writes one
 //! file under `EMAIL_FILE_PATH`, named `<YYYYmmdd-HHMMSS>-<number>.log` (UTC; Django's is
 //! `<local time>-<id(self)>.log`), holding its messages in the console backend's format.
+//! Unlike Django's, a file gets its name only once it is whole (written under a hidden name,
+//! then renamed), so a reader polling the directory never reads half a message: here the
+//! messages are written after the answer, while a test or a mail pickup may be reading.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -51,16 +54,29 @@ impl FileEmailBackend {
     fn write(&self, bytes: &[u8]) -> Result<(), EmailError> {
         let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
         let failed = |error: std::io::Error| EmailError::Backend(format!("{error}"));
-        // A random number where Django has the backend's `id()`: two calls in one second
-        // never share a file, and `create_new` never appends to one.
         loop {
             let name = format!("{stamp}-{}.log", rand::random::<u32>());
+            let hidden = self.directory.join(format!(".{name}.part"));
+            let path = self.directory.join(name);
+            if path.exists() {
+                continue;
+            }
             match std::fs::OpenOptions::new()
                 .write(true)
                 .create_new(true)
-                .open(self.directory.join(name))
+                .open(&hidden)
             {
-                Ok(mut file) => return file.write_all(bytes).map_err(failed),
+                Ok(mut file) => {
+                    // The name is checked free just above and holds a random 32-bit number:
+                    // rename (portable, unlike a hard link) replacing a file is not a concern.
+                    let placed = file
+                        .write_all(bytes)
+                        .and_then(|()| std::fs::rename(&hidden, &path));
+                    if placed.is_err() {
+                        let _ = std::fs::remove_file(&hidden);
+                    }
+                    return placed.map_err(failed);
+                }
                 Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {}
                 Err(error) => return Err(failed(error)),
             }
@@ -81,5 +97,44 @@ impl EmailBackend for FileEmailBackend {
                 .map_err(|error| EmailError::Backend(error.to_string()))??;
             Ok(messages.len())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_call_leaves_one_whole_log_file_and_nothing_hidden() {
+        let directory =
+            std::env::temp_dir().join(format!("file-email-backend-{}", rand::random::<u64>()));
+        let backend = FileEmailBackend::new(directory.clone()).expect("backend");
+        let message = EmailMessage {
+            subject: "S".to_owned(),
+            body: "body".to_owned(),
+            from_email: "webmaster@localhost".to_owned(),
+            to: vec!["a@example.com".to_owned()],
+            ..EmailMessage::default()
+        };
+        let bytes = stream_format(&[message.clone(), message]).expect("format");
+        backend.write(&bytes).expect("first");
+        backend.write(&bytes).expect("second");
+        let mut names: Vec<String> = std::fs::read_dir(&directory)
+            .expect("read_dir")
+            .map(|entry| {
+                entry
+                    .expect("entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        names.sort();
+        assert_eq!(names.len(), 2, "{names:?}");
+        for name in &names {
+            assert!(name.ends_with(".log") && !name.starts_with('.'), "{name}");
+            assert_eq!(std::fs::read(directory.join(name)).expect("read"), bytes);
+        }
+        let _ = std::fs::remove_dir_all(&directory);
     }
 }
