@@ -88,6 +88,8 @@ PER_SIDE_USERS = {
     "djact": "password:inactive",  # djoser: activated by a link Django's token generator made
     "djpw": "password",  # djoser: set_password
     "djtok": "password",  # djoser: token login and logout
+    "djsetu": "password",  # djoser: set_username (to djsetu2_<side>)
+    "djresu": "password",  # djoser: username reset by email (to djresu2_<side>)
 }
 
 
@@ -606,6 +608,19 @@ def check_reference_crash(dj: Resp, rs: Resp, ctx_dj, ctx_rs) -> list[str]:
     if rs.status != 401:
         diffs.append(f"rust answered {rs.status}: expected a 401 refusal (never a success, never a crash)")
     return diffs
+
+
+def reference_crash_refused(status: int, body: dict) -> Check:
+    """A documented crash of the reference (500) that the port answers with `status` and `body`
+    (listed in the docs' divergences)."""
+    def check(dj: Resp, rs: Resp, ctx_dj, ctx_rs) -> list[str]:
+        diffs = []
+        if dj.status != 500:
+            diffs.append(f"django answered {dj.status} (the reference is expected to crash with 500 here)")
+        if rs.status != status or rs.json() != body:
+            diffs.append(f"rust answered {rs.status} {show_body(rs)}: expected {status} {json.dumps(body)}")
+        return diffs
+    return check
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1265,7 +1280,7 @@ def rest_auth_login_groups() -> list[Group]:
 # server's mail directory (Django's file backend format on both sides).
 
 MAIL_SEPARATOR = b"\n" + b"-" * 79 + b"\n"
-LINK = re.compile(r"https?://[^/\s\"<>]+/(activate|password/reset/confirm)/([A-Za-z0-9_=-]+)/([0-9a-z]+-[0-9a-f]+)")
+LINK = re.compile(r"https?://[^/\s\"<>]+/(activate|password/reset/confirm|username/reset/confirm)/([A-Za-z0-9_=-]+)/([0-9a-z]+-[0-9a-f]+)")
 
 
 def new_mail(ctx, expect: int | None) -> list:
@@ -1276,15 +1291,18 @@ def new_mail(ctx, expect: int | None) -> list:
     stray one. A message arriving later is counted at the next look, so it still shows."""
     import email
     import email.policy
-    seen = ctx.setdefault("mail_seen", set())
+    # Bytes read so far, per file: Django names a file by the second and `id(self)` of its
+    # backend, which Python reuses, so a later send may append to a file already read.
+    read = ctx.setdefault("mail_read", {})
     messages = []
     deadline = time.time() + (10 if expect else 1 if expect == 0 else 0)
     while True:
-        # Each file is whole once it has its name: Django writes before answering, and the Rust
-        # file backend renames a finished file into place.
-        for path in sorted(p for p in Path(ctx["mail_dir"]).glob("*.log") if p.name not in seen):
-            seen.add(path.name)
-            for chunk in path.read_bytes().split(MAIL_SEPARATOR):
+        # What a file holds is whole: Django writes before answering, and the Rust file backend
+        # renames a finished file into place.
+        for path in sorted(Path(ctx["mail_dir"]).glob("*.log")):
+            data = path.read_bytes()
+            fresh, read[path.name] = data[read.get(path.name, 0):], len(data)
+            for chunk in fresh.split(MAIL_SEPARATOR):
                 if chunk.strip():
                     messages.append(email.message_from_bytes(chunk, policy=email.policy.default))
         if expect is None or (expect and len(messages) >= expect) or time.time() >= deadline:
@@ -1503,6 +1521,87 @@ def djoser_groups(djoser: dict | None = None) -> list[Group]:
         Step("token logout: the row is gone", action=lambda ctx: db_token_row(ctx, f"djtok_{ctx['s']}")),
         S("token logout: GET", "GET", TO, djtok, want=405),
         S("token logout: anonymous GET (its permission first: 403)", "GET", TO, want=403),
+    ]
+    SU, RU, RUC = "/auth/users/set_username/", "/auth/users/reset_username/", "/auth/users/reset_username_confirm/"
+    djsetu = [("Authorization", lambda ctx: basic(f"djsetu_{ctx['s']}", "password"))]
+    djsetu_new = [("Authorization", lambda ctx: basic(f"djsetu2_{ctx['s']}", "password"))]
+    set_name = lambda **fields: json_body({"new_username": "djsetu2_@s@", "re_new_username": "djsetu2_@s@",
+                                           "current_password": "password", **fields})
+    confirm_name = lambda **fields: json_body({"uid": "@ru_uid@", "token": "@ru_token@",
+                                               "new_username": "djresu2_@s@", "re_new_username": "djresu2_@s@",
+                                               **fields})
+    steps += [
+        # set_username (`re_new_username` is ignored without SET_USERNAME_RETYPE)
+        with_body("set_username: anonymous", "POST", SU, [], json_body({}), want=403),
+        with_body("set_username: no fields", "POST", SU, djsetu, json_body({}), want=400),
+        with_body("set_username: a wrong current password", "POST", SU, djsetu, set_name(current_password="nope"),
+                  want=400),
+        with_body("set_username: a taken name", "POST", SU, djsetu, set_name(new_username="djtok_@s@"), want=400),
+        with_body("set_username: an invalid name and a wrong password", "POST", SU, djsetu,
+                  set_name(new_username="has space", current_password="nope"), want=400),
+        with_body("set_username: too long", "POST", SU, djsetu, set_name(new_username="a" * 151), want=400),
+        with_body("set_username: a null name", "POST", SU, djsetu, set_name(new_username=None), want=400),
+        with_body("set_username: the model's field name", "POST", SU, djsetu,
+                  json_body({"username": "djsetu2_@s@", "current_password": "password"}), want=400),
+        *([with_body("set_username: the retype differs", "POST", SU, djsetu,
+                     set_name(re_new_username="djsetu3_@s@"), want=400)]
+          if djoser.get("SET_USERNAME_RETYPE") else []),
+        S("set_username: GET", "GET", SU, djsetu, want=405),
+        with_body("set_username", "POST", SU, djsetu, set_name(new_username=" djsetu2_@s@ "), want=204),
+        Step("set_username: the emails", action=read_mail("su")),
+        Step("set_username: the row", action=lambda ctx: db_user_row(ctx, f"djsetu2_{ctx['s']}")),
+        S("set_username: the old name is refused", "GET", "/basic/", djsetu, want=401),
+        S("set_username: the new name works", "GET", "/basic/", djsetu_new, want=200),
+        # reset_username and its confirmation
+        with_body("reset_username: a known email", "POST", RU, [], json_body({"email": "djresu_@s@@example.com"}),
+                  want=204),
+        Step("reset_username: the email", action=read_mail("ru", kind="username/reset/confirm")),
+        with_body("reset_username: an unknown email", "POST", RU, [], json_body({"email": "nobody-here@example.com"}),
+                  want=204),
+        Step("reset_username: no email for it", action=no_new_mail),
+        with_body("reset_username: an invalid email", "POST", RU, [], json_body({"email": "x"}), want=400),
+        S("reset_username: GET by a logged-in user", "GET", RU, djtok, want=405),
+        with_body("reset_username_confirm: no fields", "POST", RUC, [], json_body({}), want=400),
+        with_body("reset_username_confirm: only the name", "POST", RUC, [],
+                  json_body({"new_username": "djresu2_@s@"}), want=400),
+        with_body("reset_username_confirm: a bad uid", "POST", RUC, [], confirm_name(uid="bm9ib2R5"), want=400),
+        with_body("reset_username_confirm: an unknown user", "POST", RUC, [], confirm_name(uid="OTk5OTk"), want=400),
+        with_body("reset_username_confirm: a wrong token", "POST", RUC, [], confirm_name(token="dj4uam-0123"),
+                  want=400),
+        # `token` is not a field there: djoser's `check_token` calls `split` on the number (500).
+        with_body("reset_username_confirm: a number as token", "POST", RUC, [], confirm_name(token=5),
+                  check=reference_crash_refused(400, {"token": ["Invalid token for given user."]}),
+                  generic=False),
+        with_body("reset_username_confirm: an invalid name", "POST", RUC, [], confirm_name(new_username="has space"),
+                  want=400),
+        with_body("reset_username_confirm: a taken name and a bad uid", "POST", RUC, [],
+                  confirm_name(new_username="djtok_@s@", uid="x"), want=400),
+        *([with_body("reset_username_confirm: the retype differs", "POST", RUC, [],
+                     confirm_name(re_new_username="djresu3_@s@"), want=400)]
+          if djoser.get("USERNAME_RESET_CONFIRM_RETYPE") else []),
+        with_body("reset_username_confirm: the link", "POST", RUC, [], confirm_name(), want=204),
+        Step("reset_username_confirm: the row (last_login now)",
+             action=lambda ctx: db_user_row(ctx, f"djresu2_{ctx['s']}")),
+        Step("reset_username_confirm: the emails", action=read_mail("ruc")),
+        with_body("reset_username_confirm: the link again", "POST", RUC, [],
+                  confirm_name(new_username="djresu3_@s@", re_new_username="djresu3_@s@"), want=400),
+        S("reset_username_confirm: the new name logs in", "GET", "/basic/",
+          [("Authorization", lambda ctx: basic(f"djresu2_{ctx['s']}", "password"))], want=200),
+        # djoser.urls.jwt: simplejwt's views under `jwt/` (`^jwt/create/?`: no `$`)
+        with_body("jwt/create", "POST", "/auth/jwt/create/", [],
+                  json_body({"username": "djsetu2_@s@", "password": "password"}), want=200,
+                  check=check_jwt_body, capture=remember_jwts("djjwt")),
+        with_body("jwt/create: wrong password", "POST", "/auth/jwt/create/", [],
+                  json_body({"username": "djsetu2_@s@", "password": "nope"}), want=401),
+        with_body("jwt/create without the slash", "POST", "/auth/jwt/create", [],
+                  json_body({"username": "djsetu2_@s@", "password": "nope"}), want=401),
+        with_body("jwt/create with a tail (the pattern has no $)", "POST", "/auth/jwt/create/more", [],
+                  json_body({"username": "djsetu2_@s@", "password": "nope"}), want=401),
+        with_body("jwt/refresh", "POST", "/auth/jwt/refresh/", [], json_body({"refresh": "@djjwt_refresh@"}),
+                  want=200, check=check_jwt_body, capture=remember_jwts("djjwt2")),
+        with_body("jwt/verify", "POST", "/auth/jwt/verify/", [], json_body({"token": "@djjwt_access@"}), want=200),
+        with_body("jwt/verify: not a token", "POST", "/auth/jwt/verify/", [], json_body({"token": "x"}), want=401),
+        S("jwt/verify: GET", "GET", "/auth/jwt/verify/", want=405),
     ]
     U, ME = "/auth/users/", "/auth/users/me/"
     new = lambda **fields: json_body({"username": "djnew_@s@", "password": "a-new-long-passphrase",

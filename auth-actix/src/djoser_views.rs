@@ -1,13 +1,16 @@
 //! djoser 2.3.5's account views (`djoser/views.py`, `serializers.py`, `utils.py`): registration,
-//! the user list and detail, password reset by email and its confirmation, activation and its
-//! resend, password change, and token login and logout, answering as djoser answers and sending
-//! djoser's emails ([`DjoserSettings`](auth_core::djoser::DjoserSettings), `docs/accounts.md`).
+//! the user list and detail, password and username reset by email and their confirmation,
+//! activation and its resend, password and username change, and token login and logout,
+//! answering as djoser answers and sending djoser's emails
+//! ([`DjoserSettings`](auth_core::djoser::DjoserSettings), `docs/accounts.md`).
 //!
 //! `web::scope("/auth").configure(auth_actix::views::djoser_endpoints)` mounts them where
 //! djoser's `urls/base.py` and `urls/authtoken.py` put them: `users/`, `users/me/`,
 //! `users/activation/`, `users/resend_activation/`, `users/set_password/`,
-//! `users/reset_password/`, `users/reset_password_confirm/`, `users/{id}/`, and `token/login/`
-//! and `token/logout/` (trailing slash optional, as djoser's `re_path`s). The other methods are
+//! `users/reset_password/`, `users/reset_password_confirm/`, `users/set_<USERNAME_FIELD>/`,
+//! `users/reset_<USERNAME_FIELD>/`, `users/reset_<USERNAME_FIELD>_confirm/`, `users/{id}/`, and
+//! `token/login/` and `token/logout/` (trailing slash optional, as djoser's `re_path`s);
+//! `djoser_jwt_endpoints` (feature `simplejwt`) adds `urls/jwt.py`. The other methods are
 //! DRF's 405, after the view's permission as in djoser.
 //!
 //! As in djoser, the views run the project's default authentication; the user views,
@@ -128,6 +131,21 @@ pub fn djoser_endpoints(config: &mut web::ServiceConfig) {
             )
             .route(web::post().to(declared(reset_password_confirm))),
         );
+    // `set_<USERNAME_FIELD>/` and the two `reset_<USERNAME_FIELD>…/`, named by the model's
+    // field; the confirmation first, which `reset_{field}/` would match too.
+    config
+        .service(
+            username_resource("set_", "", "set_username")
+                .route(web::post().to(declared(set_username))),
+        )
+        .service(
+            username_resource("reset_", "_confirm", "reset_username_confirm")
+                .route(web::post().to(declared(reset_username_confirm))),
+        )
+        .service(
+            username_resource("reset_", "", "reset_username")
+                .route(web::post().to(declared(reset_username))),
+        );
     // `users/{id}/` after the fixed `users/…/` routes, which it would match too.
     config.service(
         web::resource("/users/{id}/")
@@ -181,6 +199,34 @@ fn post_resource(path: &str, name: &str, for_users: bool) -> actix_web::Resource
             AllowAny,
         >()))
     }
+}
+
+/// [`post_resource`] at `users/<prefix><USERNAME_FIELD><suffix>/`. djoser names these routes by
+/// the user model's field, which is known only once the settings are: the resource matches only
+/// that name, and any other falls through to `users/{id}/`, where Django's router sends it.
+fn username_resource(
+    prefix: &'static str,
+    suffix: &'static str,
+    name: &str,
+) -> actix_web::Resource {
+    post_resource(&format!("/users/{prefix}{{field}}{suffix}/"), name, true).guard(
+        actix_web::guard::fn_guard(move |context| {
+            let Some(runtime) = context.app_data::<web::Data<crate::runtime::AuthRuntime>>() else {
+                return false;
+            };
+            let field = runtime.env().settings().user_model.username_field();
+            let path = context.head().uri.path();
+            let segment = path
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or_default();
+            segment
+                .strip_prefix(prefix)
+                .and_then(|rest| rest.strip_suffix(suffix))
+                == Some(field)
+        }),
+    )
 }
 
 /// The request body as DRF's `request.data` holds it.
@@ -401,6 +447,10 @@ enum DjoserEmail {
     PasswordReset,
     /// `PasswordChangedConfirmationEmail`.
     PasswordChanged,
+    /// `UsernameResetEmail`: `USERNAME_RESET_CONFIRM_URL`.
+    UsernameReset,
+    /// `UsernameChangedConfirmationEmail`.
+    UsernameChanged,
 }
 
 impl DjoserEmail {
@@ -410,6 +460,8 @@ impl DjoserEmail {
             Self::Confirmation => "email/confirmation.html",
             Self::PasswordReset => "email/password_reset.html",
             Self::PasswordChanged => "email/password_changed_confirmation.html",
+            Self::UsernameReset => "email/username_reset.html",
+            Self::UsernameChanged => "email/username_changed_confirmation.html",
         }
     }
 
@@ -426,7 +478,12 @@ impl DjoserEmail {
                 .as_ref()
                 .map(Some)
                 .ok_or("DJOSER PASSWORD_RESET_CONFIRM_URL is not set"),
-            Self::Confirmation | Self::PasswordChanged => Ok(None),
+            Self::UsernameReset => djoser
+                .username_reset_confirm_url
+                .as_ref()
+                .map(Some)
+                .ok_or("DJOSER USERNAME_RESET_CONFIRM_URL is not set"),
+            Self::Confirmation | Self::PasswordChanged | Self::UsernameChanged => Ok(None),
         }
     }
 }
@@ -613,26 +670,38 @@ async fn reset_password(
     request: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiErrorResponse> {
+    email_link(request, payload, DjoserEmail::PasswordReset).await
+}
+
+/// `POST users/reset_username/` `{email}`: as [`reset_password`], with the username reset link.
+async fn reset_username(
+    _guard: OpenGuard,
+    request: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiErrorResponse> {
+    email_link(request, payload, DjoserEmail::UsernameReset).await
+}
+
+/// The two reset views (`SendEmailResetSerializer`, then `get_user()`): `email`, with its link,
+/// to the active user with that email.
+async fn email_link(
+    request: HttpRequest,
+    payload: web::Payload,
+    email_kind: DjoserEmail,
+) -> Result<HttpResponse, ApiErrorResponse> {
     let runtime = runtime_of(&request)?;
     let env = runtime.env();
     let fields = throttled_fields(&request, env, payload).await?;
     let mut errors = Errors::default();
     let email = errors.email(&fields, "email");
     errors.check()?;
-    let user = user_by_email(env, email.as_deref().unwrap_or_default(), true).await?;
-    match user {
-        // Without `PASSWORD_RESET_CONFIRM_URL` djoser answers 500 for a known email only; here
-        // the answer is the same and the log says what is missing.
-        Some(user) => send_later(env, &request, &user, DjoserEmail::PasswordReset),
-        None if env.settings().djoser.password_reset_show_email_not_found => {
-            return Ok(email_not_found());
-        }
-        None => make_for_nobody(
-            env,
-            &request,
-            email.as_deref().unwrap_or_default(),
-            DjoserEmail::PasswordReset,
-        ),
+    let address = email.as_deref().unwrap_or_default();
+    match user_by_email(env, address, true).await? {
+        // Without the link's setting djoser answers 500 for a known email only; here the answer
+        // is the same and the log says what is missing.
+        Some(user) => send_later(env, &request, &user, email_kind),
+        None if env.settings().djoser.show_email_not_found() => return Ok(email_not_found()),
+        None => make_for_nobody(env, &request, address, email_kind),
     }
     Ok(no_content())
 }
@@ -757,7 +826,7 @@ async fn resend_activation(
     let email = errors.email(&fields, "email");
     errors.check()?;
     let user = user_by_email(env, email.as_deref().unwrap_or_default(), false).await?;
-    if user.is_none() && settings.djoser.password_reset_show_email_not_found {
+    if user.is_none() && settings.djoser.show_email_not_found() {
         return Ok(email_not_found());
     }
     if !settings.djoser.send_activation_email {
@@ -812,6 +881,123 @@ async fn set_password(
     if settings.djoser.logout_on_password_change {
         delete_tokens(env, user).await?;
     }
+    Ok(no_content())
+}
+
+/// `UsernameSerializer`'s `new_<USERNAME_FIELD>` (the model's field, renamed: its validators as
+/// at registration) and, with `retype`, `UsernameRetypeSerializer`'s `re_new_<USERNAME_FIELD>`
+/// (a `CharField`): their errors into `errors`, in that order.
+async fn new_username_fields(
+    env: &Environment,
+    errors: &mut Errors,
+    fields: &Fields,
+    retype: bool,
+) -> Result<Option<(String, Option<String>)>, ApiError> {
+    let field = env.settings().user_model.username_field();
+    let name = format!("new_{field}");
+    let new = new_username(env, fields.get(&name))
+        .await?
+        .map_err(|messages| errors.0.push((name, messages)))
+        .ok();
+    let again = if retype {
+        errors.char(fields, &format!("re_new_{field}"))
+    } else {
+        None
+    };
+    Ok(new.map(|new| (new, again)))
+}
+
+/// `UsernameRetypeSerializer.validate`: the two names must match (a non-field error).
+fn check_username_retype(
+    env: &Environment,
+    new: &str,
+    again: Option<&str>,
+) -> Result<(), ApiError> {
+    match again {
+        Some(again) if again != new => Err(auth_core::char_field::non_field_error(
+            &djoser::USERNAME_MISMATCH_ERROR
+                .replace("{0}", env.settings().user_model.username_field()),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Saves the new name (and `last_login`), forgets the user's cached credentials (which hold the
+/// old name), and sends the username-changed email when configured.
+async fn save_new_username(
+    env: &Environment,
+    request: &HttpRequest,
+    user: &User,
+    username: String,
+    last_login: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<(), ApiError> {
+    env.settings()
+        .user_model
+        .save_username(env.db(), user.id, &username, last_login)
+        .await
+        .map_err(ApiError::store_failure)?;
+    if let Some(cache) = env.services().credential_cache() {
+        cache.forget_user(user.id);
+    }
+    if env.settings().djoser.username_changed_email_confirmation {
+        let mut renamed = user.clone();
+        renamed.username = username;
+        send_later(env, request, &renamed, DjoserEmail::UsernameChanged);
+    }
+    Ok(())
+}
+
+/// `POST users/set_<USERNAME_FIELD>/` `{current_password, new_<USERNAME_FIELD>}` by the
+/// logged-in user (`SetUsernameSerializer`: `current_password`, then the new name).
+async fn set_username(
+    guard: UserGuard,
+    request: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiErrorResponse> {
+    let runtime = runtime_of(&request)?;
+    let env = runtime.env();
+    let RequestUser::User(user) = guard.auth().user() else {
+        return Err(ApiError::not_authenticated().into());
+    };
+    let fields = throttled_fields(&request, env, payload).await?;
+    let retype = env.settings().djoser.set_username_retype;
+    let mut errors = Errors::default();
+    errors.current_password(env, &fields, user).await?;
+    let names = new_username_fields(env, &mut errors, &fields, retype).await?;
+    errors.check()?;
+    let Some((new, again)) = names else {
+        return Err(field_error("current_password", auth_core::messages::FIELD_REQUIRED).into());
+    };
+    check_username_retype(env, &new, again.as_deref())?;
+    save_new_username(env, &request, user, new, None).await?;
+    Ok(no_content())
+}
+
+/// `POST users/reset_<USERNAME_FIELD>_confirm/` `{uid, token, new_<USERNAME_FIELD>}`: the name
+/// is set and `last_login` moved to now, so the link cannot be used again.
+///
+/// djoser's `UsernameResetConfirmSerializer` is a `ModelSerializer` whose `Meta.fields` name
+/// only the username: `uid` and `token` are not fields, so they are read raw from the body
+/// after the name's errors (a missing `uid` is an invalid one, never "This field is required.").
+async fn reset_username_confirm(
+    _guard: OpenGuard,
+    request: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiErrorResponse> {
+    let runtime = runtime_of(&request)?;
+    let env = runtime.env();
+    let fields = throttled_fields(&request, env, payload).await?;
+    let retype = env.settings().djoser.username_reset_confirm_retype;
+    let mut errors = Errors::default();
+    let names = new_username_fields(env, &mut errors, &fields, retype).await?;
+    errors.check()?;
+    let Some((new, again)) = names else {
+        return Err(field_error("uid", djoser::INVALID_UID_ERROR).into());
+    };
+    check_username_retype(env, &new, again.as_deref())?;
+    let user = user_of_link(env, &fields).await?;
+    let now = env.services().clock().now();
+    save_new_username(env, &request, &user, new, Some(now)).await?;
     Ok(no_content())
 }
 

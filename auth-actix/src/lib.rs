@@ -299,7 +299,7 @@ pub mod views {
     pub use crate::session_views::session_endpoints;
     #[cfg(feature = "simplejwt")]
     #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]
-    pub use crate::simplejwt_views::{TokenView, simplejwt_endpoints};
+    pub use crate::simplejwt_views::{TokenView, djoser_jwt_endpoints, simplejwt_endpoints};
 }
 
 /// The machinery behind [`PolicyGuard`]: how a declared policy resolves against the defaults,

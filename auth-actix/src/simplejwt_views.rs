@@ -138,6 +138,18 @@ pub fn simplejwt_endpoints(config: &mut web::ServiceConfig) {
         .service(TokenView::TokenRefreshSliding.resource("/token/sliding/refresh/"));
 }
 
+/// Registers djoser's `urls/jwt.py`: the obtain-pair, refresh and verify views at
+/// `jwt/create`, `jwt/refresh` and `jwt/verify` (mount it where djoser's other views are, as
+/// `web::scope("/auth").configure(djoser_jwt_endpoints)`). djoser's patterns are
+/// `^jwt/create/?` with no `$`: Django matches any path that starts so (`jwt/create`,
+/// `jwt/create/`, `jwt/created/x`), and so do these. As in djoser, there is no blacklist view.
+pub fn djoser_jwt_endpoints(config: &mut web::ServiceConfig) {
+    config
+        .service(TokenView::TokenObtainPair.resource("/jwt/create{tail:.*}"))
+        .service(TokenView::TokenRefresh.resource("/jwt/refresh{tail:.*}"))
+        .service(TokenView::TokenVerify.resource("/jwt/verify{tail:.*}"));
+}
+
 /// `TokenViewBase.post`: the body's fields through the view's serializer; `200` with what it
 /// answers, or its error (authentication failures with the view's challenge).
 async fn post(

@@ -24,6 +24,8 @@ pub const INVALID_PASSWORD_ERROR: &str = "Invalid password.";
 pub const CANNOT_CREATE_USER_ERROR: &str = "Unable to create account.";
 /// `Messages.EMAIL_NOT_FOUND` (with `PASSWORD_RESET_SHOW_EMAIL_NOT_FOUND`).
 pub const EMAIL_NOT_FOUND: &str = "User with given email does not exist.";
+/// `USERNAME_MISMATCH_ERROR`, formatted with `LOGIN_FIELD` (the model's `USERNAME_FIELD` here).
+pub const USERNAME_MISMATCH_ERROR: &str = "The two {0} fields didn't match.";
 
 /// A `DJOSER` value that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -156,6 +158,17 @@ pub struct DjoserSettings {
     pub password_reset_show_email_not_found: bool,
     /// `PASSWORD_CHANGED_EMAIL_CONFIRMATION` (false): an email after a password change or reset.
     pub password_changed_email_confirmation: bool,
+    /// `SET_USERNAME_RETYPE` (false): `set_username/` also wants `re_new_username`.
+    pub set_username_retype: bool,
+    /// `USERNAME_RESET_CONFIRM_RETYPE` (false): `reset_username_confirm/` also wants
+    /// `re_new_username`.
+    pub username_reset_confirm_retype: bool,
+    /// `USERNAME_RESET_SHOW_EMAIL_NOT_FOUND` (false): as `PASSWORD_RESET_SHOW_EMAIL_NOT_FOUND`;
+    /// djoser's `get_user` reads either flag, so each turns it on for every view that looks a
+    /// user up by email (see [`DjoserSettings::show_email_not_found`]).
+    pub username_reset_show_email_not_found: bool,
+    /// `USERNAME_CHANGED_EMAIL_CONFIRMATION` (false): an email after a username change or reset.
+    pub username_changed_email_confirmation: bool,
     /// `LOGOUT_ON_PASSWORD_CHANGE` (false): `set_password/` deletes the user's tokens.
     pub logout_on_password_change: bool,
     /// `EMAIL_FRONTEND_PROTOCOL` (none: the request's).
@@ -168,9 +181,19 @@ pub struct DjoserSettings {
     pub activation_url: Option<LinkTemplate>,
     /// `PASSWORD_RESET_CONFIRM_URL` (required by `reset_password/`).
     pub password_reset_confirm_url: Option<LinkTemplate>,
+    /// `USERNAME_RESET_CONFIRM_URL` (required by `reset_username/`).
+    pub username_reset_confirm_url: Option<LinkTemplate>,
 }
 
 impl DjoserSettings {
+    /// Whether an email without an account is a 400 (`UserFunctionsMixin.get_user`:
+    /// `PASSWORD_RESET_SHOW_EMAIL_NOT_FOUND or USERNAME_RESET_SHOW_EMAIL_NOT_FOUND`, for the
+    /// password reset, the username reset and the activation resend alike).
+    #[must_use]
+    pub fn show_email_not_found(&self) -> bool {
+        self.password_reset_show_email_not_found || self.username_reset_show_email_not_found
+    }
+
     /// `DJOSER` as a JSON object of djoser's names, over its defaults. Names this library does
     /// not read (`SERIALIZERS`, `PERMISSIONS`, `EMAIL`, …) are refused rather than ignored, so a
     /// deployment never runs with a setting it believes applies.
@@ -216,11 +239,22 @@ impl DjoserSettings {
                     settings.password_changed_email_confirmation = flag(value)?;
                 }
                 "LOGOUT_ON_PASSWORD_CHANGE" => settings.logout_on_password_change = flag(value)?,
+                "SET_USERNAME_RETYPE" => settings.set_username_retype = flag(value)?,
+                "USERNAME_RESET_CONFIRM_RETYPE" => {
+                    settings.username_reset_confirm_retype = flag(value)?;
+                }
+                "USERNAME_RESET_SHOW_EMAIL_NOT_FOUND" => {
+                    settings.username_reset_show_email_not_found = flag(value)?;
+                }
+                "USERNAME_CHANGED_EMAIL_CONFIRMATION" => {
+                    settings.username_changed_email_confirmation = flag(value)?;
+                }
                 "EMAIL_FRONTEND_PROTOCOL" => settings.email_frontend_protocol = text(value)?,
                 "EMAIL_FRONTEND_DOMAIN" => settings.email_frontend_domain = text(value)?,
                 "EMAIL_FRONTEND_SITE_NAME" => settings.email_frontend_site_name = text(value)?,
                 "ACTIVATION_URL" => settings.activation_url = link(value)?,
                 "PASSWORD_RESET_CONFIRM_URL" => settings.password_reset_confirm_url = link(value)?,
+                "USERNAME_RESET_CONFIRM_URL" => settings.username_reset_confirm_url = link(value)?,
                 other => {
                     return Err(DjoserSettingsError(format!(
                         "{other} is not supported here (see docs/accounts.md)"
@@ -264,10 +298,15 @@ mod tests {
             "SEND_ACTIVATION_EMAIL": true,
             "ACTIVATION_URL": "activate/{uid}/{token}",
             "PASSWORD_RESET_CONFIRM_URL": "password/reset/confirm/{uid}/{token}",
+            "USERNAME_RESET_CONFIRM_URL": "username/reset/confirm/{uid}/{token}",
+            "USERNAME_RESET_SHOW_EMAIL_NOT_FOUND": true,
             "EMAIL_FRONTEND_DOMAIN": "app.example.com",
         }))
         .expect("settings");
         assert!(settings.send_activation_email);
+        assert!(settings.username_reset_confirm_url.is_some());
+        assert!(settings.show_email_not_found());
+        assert!(!DjoserSettings::default().show_email_not_found());
         assert_eq!(
             settings.email_frontend_domain.as_deref(),
             Some("app.example.com")

@@ -157,9 +157,10 @@ fn run_suite(python: &Path, script: &str, binary: &str, extra: &[String]) -> Res
 }
 
 /// djoser's emails on every occasion (activation on registration and email change, confirmation,
-/// password changed), the not-found answer for unknown emails, logout on password change, the
-/// retype fields, and the email's protocol, domain and a site name Django escapes.
-const DJOSER_EMAILS: &str = r#"{"SEND_ACTIVATION_EMAIL": true, "SEND_CONFIRMATION_EMAIL": true, "PASSWORD_CHANGED_EMAIL_CONFIRMATION": true, "PASSWORD_RESET_SHOW_EMAIL_NOT_FOUND": true, "LOGOUT_ON_PASSWORD_CHANGE": true, "SET_PASSWORD_RETYPE": true, "PASSWORD_RESET_CONFIRM_RETYPE": true, "EMAIL_FRONTEND_DOMAIN": "app.example.com", "EMAIL_FRONTEND_PROTOCOL": "https", "EMAIL_FRONTEND_SITE_NAME": "Parity & Co's <app>"}"#;
+/// password and username changed), the not-found answer for unknown emails, logout on password
+/// change, the four retype fields, and the email's protocol, domain and a site name Django
+/// escapes.
+const DJOSER_EMAILS: &str = r#"{"SEND_ACTIVATION_EMAIL": true, "SEND_CONFIRMATION_EMAIL": true, "PASSWORD_CHANGED_EMAIL_CONFIRMATION": true, "PASSWORD_RESET_SHOW_EMAIL_NOT_FOUND": true, "LOGOUT_ON_PASSWORD_CHANGE": true, "SET_PASSWORD_RETYPE": true, "PASSWORD_RESET_CONFIRM_RETYPE": true, "USERNAME_CHANGED_EMAIL_CONFIRMATION": true, "SET_USERNAME_RETYPE": true, "USERNAME_RESET_CONFIRM_RETYPE": true, "EMAIL_FRONTEND_DOMAIN": "app.example.com", "EMAIL_FRONTEND_PROTOCOL": "https", "EMAIL_FRONTEND_SITE_NAME": "Parity & Co's <app>"}"#;
 
 /// Rotation, blacklisting after it, the revoke claim, a second header type, and sliding tokens
 /// accepted by the JWT schemes (checked against the blacklist as they authenticate).

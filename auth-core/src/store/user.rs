@@ -760,10 +760,23 @@ impl UserModel {
         encoded: String,
         last_login: Option<DateTimeUtc>,
     ) -> Result<(), DbErr> {
+        self.save_with_last_login(db, id, "password", encoded.into(), last_login)
+            .await
+    }
+
+    /// One column's new value and, when given, `last_login`, in one statement.
+    async fn save_with_last_login<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        id: UserId,
+        column: &str,
+        value: sea_orm::Value,
+        last_login: Option<DateTimeUtc>,
+    ) -> Result<(), DbErr> {
         let mut update = Query::update();
         update
             .table(self.table_iden())
-            .value(Alias::new("password"), encoded)
+            .value(Alias::new(column), value)
             .and_where(Expr::col(Alias::new("id")).eq(id.sql_value(db.get_database_backend())));
         if let Some(at) = last_login {
             update.value(
@@ -773,6 +786,20 @@ impl UserModel {
         }
         db.execute(&update).await?;
         Ok(())
+    }
+
+    /// Saves a new username (the `USERNAME_FIELD` column) and, when given, `last_login`
+    /// (djoser's username reset sets it to now so that the link cannot be used again). A name
+    /// taken meanwhile is the database's unique violation, an error.
+    pub async fn save_username<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        id: UserId,
+        username: &str,
+        last_login: Option<DateTimeUtc>,
+    ) -> Result<(), DbErr> {
+        self.save_with_last_login(db, id, &self.username_field, username.into(), last_login)
+            .await
     }
 
     /// Sets `is_active` (djoser's activation).

@@ -227,6 +227,7 @@ AUTH_PASSWORD_VALIDATORS = [
 DJOSER = {
     "ACTIVATION_URL": "activate/{uid}/{token}",
     "PASSWORD_RESET_CONFIRM_URL": "password/reset/confirm/{uid}/{token}",
+    "USERNAME_RESET_CONFIRM_URL": "username/reset/confirm/{uid}/{token}",
     # More of djoser's names from the environment (the parity suite's second djoser run).
     **json.loads(env("DJOSER") or "{}"),
 }

@@ -83,6 +83,7 @@ urlpatterns = [
     # djoser 2.3.5: its router (users/…) and its token login/logout.
     path("auth/", include("djoser.urls")),
     path("auth/", include("djoser.urls.authtoken")),
+    path("auth/", include("djoser.urls.jwt")),
     # The interop suite's session values (a plain Django view).
     path("session-value/", views.session_value),
     path("csrf-token/", views.csrf_token),

@@ -34,9 +34,9 @@ use auth_actix::settings::{JwtCookieSettings, RestAuthSettings, SimpleJwtSetting
 use auth_actix::store::user::{UserIdKind, UserModel};
 use auth_actix::throttling::RedisStore;
 use auth_actix::views::{
-    cookie_token_refresh_resource, djoser_endpoints, knox_endpoints, oauth2_provider_endpoints,
-    obtain_auth_token_resource, rest_auth_login_resource, rest_auth_logout_resource,
-    session_endpoints, simplejwt_endpoints,
+    cookie_token_refresh_resource, djoser_endpoints, djoser_jwt_endpoints, knox_endpoints,
+    oauth2_provider_endpoints, obtain_auth_token_resource, rest_auth_login_resource,
+    rest_auth_logout_resource, session_endpoints, simplejwt_endpoints,
 };
 use auth_actix::{
     AllowAny, AnonRateThrottle, ApiErrorResponse, Auth, AuthRuntime, AuthSettings,
@@ -650,12 +650,13 @@ async fn settings() -> Result<AuthSettings, Box<dyn std::error::Error>> {
         .jwt_cookies(JwtCookieSettings::from_rest_auth(&rest_auth)?)
         .rest_auth(RestAuthSettings::from_rest_auth(&rest_auth)?);
     builder = builder.oauth2(oauth2_settings(env("OAUTH2_PROVIDER").as_deref())?);
-    // djoser: the reference project's `DJOSER` (djoser's defaults, the contract's two link
-    // templates, and the environment's `DJOSER` names over them); emails one file per send
-    // under PARITY_MAIL_DIR, as Django's file backend.
+    // djoser: the reference project's `DJOSER` (djoser's defaults, its three link templates,
+    // and the environment's `DJOSER` names over them); emails one file per send under
+    // PARITY_MAIL_DIR, as Django's file backend.
     let mut djoser = serde_json::json!({
         "ACTIVATION_URL": "activate/{uid}/{token}",
         "PASSWORD_RESET_CONFIRM_URL": "password/reset/confirm/{uid}/{token}",
+        "USERNAME_RESET_CONFIRM_URL": "username/reset/confirm/{uid}/{token}",
     });
     if let (Some(more), Some(object)) = (env("DJOSER"), djoser.as_object_mut()) {
         let more: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&more)?;
@@ -763,7 +764,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .service(web::scope("/api").configure(simplejwt_endpoints))
             .service(obtain_auth_token_resource("/api-token-auth/"))
             // djoser's router views and token login/logout (`auth/` in the reference's urls.py).
-            .service(web::scope("/auth").configure(djoser_endpoints))
+            .service(
+                web::scope("/auth")
+                    .configure(djoser_endpoints)
+                    .configure(djoser_jwt_endpoints),
+            )
             // Session login, logout and CSRF cookie (the interop suite logs in here and uses the
             // session in Django).
             .service(web::scope("/api-auth").configure(session_endpoints))

@@ -362,3 +362,39 @@ async fn the_models_own_columns_are_read_with_their_types_beside_the_built_in_on
         .unwrap_err();
     assert!(error.to_string().contains("nickname"), "{error}");
 }
+
+/// djoser names its username routes by `USERNAME_FIELD`: `users/set_email/` takes `new_email`,
+/// and `users/set_username/` is only `users/{id}/` (a 405 for `POST`).
+#[actix_web::test]
+async fn djosers_username_routes_follow_the_username_field() {
+    let settings = member_settings();
+    let db = member_database(&settings).await;
+    let app = app(&settings, &db, |routes| {
+        routes.service(web::scope("/auth").configure(auth_actix::views::djoser_endpoints));
+    })
+    .await;
+    let post = |path: &str| {
+        with_auth(
+            test::TestRequest::post()
+                .uri(path)
+                .insert_header(("Host", "testserver"))
+                .set_json(serde_json::json!({})),
+            basic(b"ann@example.com:password"),
+        )
+    };
+    let by_field = send(&app, post("/auth/users/set_email/")).await;
+    assert_eq!(
+        (by_field.status, by_field.body.as_str()),
+        (
+            400,
+            r#"{"current_password":["This field is required."],"new_email":["This field is required."]}"#
+        )
+    );
+    let other = send(&app, post("/auth/users/set_username/")).await;
+    assert_eq!(
+        (other.status, other.body.as_str()),
+        (405, r#"{"detail":"Method \"POST\" not allowed."}"#)
+    );
+    let reset = send(&app, post("/auth/users/reset_email_confirm/")).await;
+    assert_eq!(reset.body, r#"{"new_email":["This field is required."]}"#);
+}

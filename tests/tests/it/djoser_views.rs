@@ -684,3 +684,167 @@ async fn me_is_updated_and_deleted_and_others_are_hidden() {
             .is_some()
     );
 }
+
+const USERNAME_RESET_URL: &str = "username/reset/confirm/{uid}/{token}";
+
+#[actix_web::test]
+async fn the_username_is_set_then_reset_by_the_emailed_link() {
+    let (settings, db, outbox) = setup(|djoser| {
+        djoser.username_reset_confirm_url = Some(LinkTemplate::parse(USERNAME_RESET_URL).unwrap());
+        djoser.username_changed_email_confirmation = true;
+        djoser.set_username_retype = true;
+    })
+    .await;
+    let app = djoser_app(&settings, &db).await;
+    let carol = user::AUTH_USER
+        .find_by_username(&db, "carol")
+        .await
+        .unwrap()
+        .unwrap();
+    let key = token::create(&db, carol.id).await.unwrap().key;
+    let auth = format!("Token {key}");
+    let set = |body: serde_json::Value| with_auth(post("/auth/users/set_username/", body), &auth);
+
+    // `current_password` first, then the new name's validators, then the retype.
+    let bad = send(
+        &app,
+        set(json!({"new_username": "dave", "current_password": "nope"})),
+    )
+    .await;
+    assert_eq!(
+        (bad.status, bad.body.as_str()),
+        (
+            400,
+            r#"{"current_password":["Invalid password."],"new_username":["A user with that username already exists."],"re_new_username":["This field is required."]}"#
+        )
+    );
+    let differs = send(
+        &app,
+        set(json!({"new_username": "caroline", "re_new_username": "carla", "current_password": "password"})),
+    )
+    .await;
+    assert_eq!(
+        differs.body,
+        r#"{"non_field_errors":["The two username fields didn't match."]}"#
+    );
+    let renamed = send(
+        &app,
+        set(json!({"new_username": " caroline ", "re_new_username": "caroline", "current_password": "password"})),
+    )
+    .await;
+    assert_eq!(renamed.status, 204, "{}", renamed.body);
+    let changed = sent(&outbox, 1).await;
+    assert_eq!(changed[0].to, ["carol@example.com"]);
+    assert!(
+        changed[0].body.contains("Your username has been changed!"),
+        "{}",
+        changed[0].body
+    );
+    assert!(
+        user::AUTH_USER
+            .find_by_username(&db, "carol")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let caroline = user::AUTH_USER
+        .find_by_username(&db, "caroline")
+        .await
+        .unwrap()
+        .expect("renamed, the name trimmed");
+    assert_eq!(caroline.id, carol.id);
+
+    // The reset link, by email, once.
+    let reset = send(
+        &app,
+        post(
+            "/auth/users/reset_username/",
+            json!({"email": "carol@example.com"}),
+        ),
+    )
+    .await;
+    assert_eq!(reset.status, 204);
+    let emails = sent(&outbox, 1).await;
+    assert!(
+        emails[0]
+            .body
+            .contains("Your username, in case you've forgotten: caroline")
+    );
+    let (uid, token) = link(&emails[0], "http://testserver/username/reset/confirm/");
+    let confirm = |name: &str| {
+        post(
+            "/auth/users/reset_username_confirm/",
+            json!({"uid": uid, "token": token, "new_username": name}),
+        )
+    };
+    // `uid` and `token` are no fields there: the name's errors come alone.
+    let no_name = send(
+        &app,
+        post("/auth/users/reset_username_confirm/", json!({"uid": "x"})),
+    )
+    .await;
+    assert_eq!(
+        no_name.body,
+        r#"{"new_username":["This field is required."]}"#
+    );
+    let no_uid = send(
+        &app,
+        post(
+            "/auth/users/reset_username_confirm/",
+            json!({"new_username": "cara"}),
+        ),
+    )
+    .await;
+    assert_eq!(
+        no_uid.body,
+        r#"{"uid":["Invalid user id or user doesn't exist."]}"#
+    );
+    let done = send(&app, confirm("cara")).await;
+    assert_eq!(done.status, 204, "{}", done.body);
+    let cara = user::AUTH_USER
+        .find_by_username(&db, "cara")
+        .await
+        .unwrap()
+        .expect("renamed by the link");
+    assert!(
+        cara.last_login.is_some(),
+        "last_login moves, so the link dies"
+    );
+    assert_eq!(sent(&outbox, 1).await[0].to, ["carol@example.com"]);
+    let again = send(&app, confirm("carina")).await;
+    assert_eq!(
+        (again.status, again.body.as_str()),
+        (400, r#"{"token":["Invalid token for given user."]}"#)
+    );
+}
+
+#[actix_web::test]
+async fn either_show_email_not_found_flag_refuses_unknown_emails_everywhere() {
+    // djoser's `get_user` reads `PASSWORD_RESET_SHOW_EMAIL_NOT_FOUND or
+    // USERNAME_RESET_SHOW_EMAIL_NOT_FOUND` for both resets.
+    let (settings, db, outbox) = setup(|djoser| {
+        djoser.username_reset_show_email_not_found = true;
+    })
+    .await;
+    let app = djoser_app(&settings, &db).await;
+    for path in ["/auth/users/reset_password/", "/auth/users/reset_username/"] {
+        let reply = send(&app, post(path, json!({"email": "nobody@example.com"}))).await;
+        assert_eq!(
+            (reply.status, reply.body.as_str()),
+            (400, r#"["User with given email does not exist."]"#),
+            "{path}"
+        );
+    }
+    // Without USERNAME_RESET_CONFIRM_URL the known email is answered alike, and nothing is sent.
+    let known = send(
+        &app,
+        post(
+            "/auth/users/reset_username/",
+            json!({"email": "carol@example.com"}),
+        ),
+    )
+    .await;
+    assert_eq!(known.status, 204);
+    actix_web::rt::time::sleep(Duration::from_millis(200)).await;
+    assert!(outbox.take().is_empty());
+}
