@@ -848,3 +848,91 @@ async fn either_show_email_not_found_flag_refuses_unknown_emails_everywhere() {
     actix_web::rt::time::sleep(Duration::from_millis(200)).await;
     assert!(outbox.take().is_empty());
 }
+
+/// A reset link under a `TIME_ZONE` with daylight saving time: Django counts the token's age on
+/// the naive local clock, so a link made at 00:30 EDT the night the clocks fall back lives an
+/// hour longer in real time. The token and the boundary are Django 6.1.3's, for the same user
+/// row (pk 5, after the suite's four users) and `SECRET_KEY` (`PasswordResetTokenGenerator`
+/// with `_now` at these instants, as
+/// `django.setup()` with `TIME_ZONE = "America/New_York"` gives it): made at
+/// 2026-11-01T04:30:00Z, valid at `PASSWORD_RESET_TIMEOUT + 3600` seconds later, not a second
+/// after.
+#[actix_web::test]
+async fn a_reset_link_expires_on_the_time_zones_clock_as_djangos() {
+    use chrono::TimeZone;
+
+    const DJANGO_TOKEN: &str = "dhc9e0-efb3bac7dfd1907cacc6ecd2fa5940d3";
+    let made = chrono::Utc
+        .with_ymd_and_hms(2026, 11, 1, 4, 30, 0)
+        .single()
+        .unwrap();
+    let clock = ManualClock::new();
+    let at = |after: i64| {
+        clock.set(
+            (made - chrono::Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap()).num_seconds()
+                + after,
+        );
+    };
+    let outbox = LocmemEmailBackend::default();
+    let settings = settings_builder()
+        .time_zone("America/New_York")
+        .clock(clock.clone())
+        .djoser(djoser(|_| {}))
+        .email_backend(Arc::new(outbox.clone()))
+        .build()
+        .unwrap();
+    let db = database(&settings).await;
+    let carol = user::AUTH_USER
+        .insert(
+            &db,
+            user::NewUser {
+                username: "carol".to_owned(),
+                password: "pbkdf2_sha256$1$fixedsalt$fixedhash".to_owned(),
+                email: "carol@example.com".to_owned(),
+                is_staff: false,
+                is_superuser: false,
+                is_active: true,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        carol.id.to_string(),
+        "5",
+        "the pk Django's token was made for"
+    );
+    let app = djoser_app(&settings, &db).await;
+
+    // The link emailed here at that instant carries Django's token, byte for byte.
+    at(0);
+    let reset = send(
+        &app,
+        post(
+            "/auth/users/reset_password/",
+            json!({"email": "carol@example.com"}),
+        ),
+    )
+    .await;
+    assert_eq!(reset.status, 204);
+    let emails = sent(&outbox, 1).await;
+    assert_eq!(
+        link(&emails[0], "http://testserver/password/reset/confirm/"),
+        ("NQ".to_owned(), DJANGO_TOKEN.to_owned())
+    );
+
+    let confirm = || {
+        post(
+            "/auth/users/reset_password_confirm/",
+            json!({"uid": "NQ", "token": DJANGO_TOKEN, "new_password": "a-new-long-passphrase"}),
+        )
+    };
+    at(259_200 + 3_601);
+    let late = send(&app, confirm()).await;
+    assert_eq!(
+        (late.status, late.body.as_str()),
+        (400, r#"{"token":["Invalid token for given user."]}"#)
+    );
+    at(259_200 + 3_600);
+    let in_time = send(&app, confirm()).await;
+    assert_eq!(in_time.status, 204, "{}", in_time.body);
+}
