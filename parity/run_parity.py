@@ -88,6 +88,9 @@ PER_SIDE_USERS = {
     "djact": "password:inactive",  # djoser: activated by a link Django's token generator made
     "djpw": "password",  # djoser: set_password
     "djtok": "password",  # djoser: token login and logout
+    "rauser": "password",  # dj-rest-auth: user/ read and updated (renamed to rauser2_<side>)
+    "rapw": "password",  # dj-rest-auth: password/change/ by Basic
+    "rapws": "password",  # dj-rest-auth: password/change/ by the login's session
     "djsetu": "password",  # djoser: set_username (to djsetu2_<side>)
     "djresu": "password",  # djoser: username reset by email (to djresu2_<side>)
 }
@@ -1274,6 +1277,87 @@ def rest_auth_login_groups() -> list[Group]:
     return [Group("rest-auth-login", steps)]
 
 
+def rest_auth_account_groups(rest_auth: dict | None = None) -> list[Group]:
+    """dj-rest-auth 7.2.0's UserDetailsView (`user/`) and PasswordChangeView (`password/change/`)
+    under the run's REST_AUTH (`OLD_PASSWORD_FIELD_ENABLED`, `LOGOUT_ON_PASSWORD_CHANGE`; the
+    bodies always carry the right `old_password`, ignored when the field is off)."""
+    rest_auth = rest_auth or {}
+    U, PC = "/dj-rest-auth/user/", "/dj-rest-auth/password/change/"
+    rauser = [("Authorization", lambda ctx: basic(f"rauser_{ctx['s']}", "password"))]
+    rauser2 = [("Authorization", lambda ctx: basic(f"rauser2_{ctx['s']}", "password"))]
+    rapw = [("Authorization", lambda ctx: basic(f"rapw_{ctx['s']}", "password"))]
+    rapw_new = [("Authorization", lambda ctx: basic(f"rapw_{ctx['s']}", "another-long-passphrase"))]
+    change = lambda **fields: json_body({"old_password": "password", "new_password1": "another-long-passphrase",
+                                         "new_password2": "another-long-passphrase", **fields})
+    cookie = lambda value: [("Cookie", value)]
+    steps = [
+        S("user: anonymous", "GET", U, want=403),
+        S("user: GET", "GET", U, rauser, want=200, check=check_user_body),
+        S("user: GET without the slash", "GET", "/dj-rest-auth/user", rauser, want=200, check=check_user_body),
+        with_body("user: PUT without the username", "PUT", U, rauser, json_body({"first_name": "Ann"}), want=400),
+        with_body("user: PUT its own name, names, and a read-only email and pk", "PUT", U, rauser,
+                  json_body({"username": "rauser_@s@", "first_name": " Ann ", "last_name": "Lee",
+                             "email": "other@example.com", "pk": 1}), want=200, check=check_user_body),
+        with_body("user: PATCH a blank first name", "PATCH", U, rauser, form_body({"first_name": ""}), want=200,
+                  check=check_user_body),
+        with_body("user: PATCH an invalid name", "PATCH", U, rauser, json_body({"username": "has space"}),
+                  want=400),
+        with_body("user: PATCH a taken name", "PATCH", U, rauser, json_body({"username": "inactive"}), want=400),
+        with_body("user: PATCH long, null and list names", "PATCH", U, rauser,
+                  json_body({"username": "a b" * 60, "first_name": "a" * 151, "last_name": None}), want=400),
+        with_body("user: PATCH a name with a NUL", "PATCH", U, rauser,
+                  json_body({"first_name": "a\u0000b", "last_name": ["x"]}), want=400),
+        with_body("user: a JSON list", "PATCH", U, rauser, json_body([]), want=400),
+        S("user: POST", "POST", U, rauser, want=405),
+        S("user: DELETE", "DELETE", U, rauser, want=405),
+        S("user: anonymous DELETE (the permission first)", "DELETE", U, want=403),
+        with_body("user: PATCH the username", "PATCH", U, rauser, json_body({"username": "rauser2_@s@"}),
+                  want=200, check=check_user_body),
+        Step("user: the row", action=lambda ctx: db_user_row(ctx, f"rauser2_{ctx['s']}")),
+        S("user: the old name is refused", "GET", U, rauser, want=403),
+        S("user: the new name", "GET", U, rauser2, want=200, check=check_user_body),
+        # password/change/
+        with_body("password change: anonymous", "POST", PC, [], change(), want=403),
+        with_body("password change: no fields", "POST", PC, rapw, json_body({}), want=400),
+        with_body("password change: they differ", "POST", PC, rapw,
+                  change(new_password2="another-long-passphrasf"), want=400),
+        with_body("password change: too common and similar", "POST", PC, rapw,
+                  change(new_password1="rapw_@s@", new_password2="rapw_@s@"), want=400),
+        with_body("password change: too long", "POST", PC, rapw,
+                  change(new_password1="a" * 129, new_password2="b" * 200 + "\u0000"), want=400),
+        with_body("password change: blank and null", "POST", PC, rapw,
+                  json_body({"new_password1": " ", "new_password2": None}), want=400),
+        *([with_body("password change: a wrong old password", "POST", PC, rapw, change(old_password="nope"),
+                     want=400),
+           with_body("password change: no old password", "POST", PC, rapw,
+                     json_body({"new_password1": "another-long-passphrase",
+                                "new_password2": "another-long-passphrase"}), want=400)]
+          if rest_auth.get("OLD_PASSWORD_FIELD_ENABLED") else []),
+        S("password change: GET", "GET", PC, rapw, want=405),
+        with_body("password change", "POST", PC, rapw, change(new_password1=" another-long-passphrase"),
+                  want=200, check=check_cookie_shapes, capture=remember_login("rapc")),
+        S("password change: its session is no login", "GET", "/session/", cookie("sessionid=@rapc_sessionid@"),
+          want=403),
+        S("password change: the old password is refused", "GET", "/basic/", rapw, want=401),
+        S("password change: the new one works", "GET", "/basic/", rapw_new, want=200),
+        # by the session of a dj-rest-auth login, with its CSRF token
+        with_body("password change: log in", "POST", "/dj-rest-auth/login/", [],
+                  json_body({"username": "rapws_@s@", "password": "password"}), want=200,
+                  check=check_rest_auth_login, capture=remember_login("rapl")),
+        with_body("password change: the session without its CSRF token", "POST", PC,
+                  cookie("sessionid=@rapl_sessionid@"), change(), want=403),
+        with_body("password change: by the session", "POST", PC,
+                  cookie("sessionid=@rapl_sessionid@; csrftoken=@rapl_csrftoken@")
+                  + [("X-CSRFToken", "@rapl_csrf_masked@")], change(), want=200,
+                  check=check_cookie_shapes, capture=remember_login("rapd")),
+        S("password change: the old session key is gone", "GET", "/session/", cookie("sessionid=@rapl_sessionid@"),
+          want=403),
+        # Kept logged in under its new key, unless LOGOUT_ON_PASSWORD_CHANGE (no new key).
+        S("password change: the session's new key", "GET", "/session/", cookie("sessionid=@rapd_sessionid@")),
+    ]
+    return [Group("rest-auth-account", steps)]
+
+
 
 # --------------------------------------------------------------------------------------------------
 # djoser (third-party spec §5): the account views with the emails they send, read from each
@@ -1388,12 +1472,12 @@ def check_auth_token(dj: Resp, rs: Resp, ctx_dj, ctx_rs) -> list[str]:
 
 def check_user_body(dj: Resp, rs: Resp, ctx_dj, ctx_rs) -> list[str]:
     """A user's representation: the same members in the same order and values, the per-side
-    `id` (each server made its own user) only an integer on both, the per-side names
+    `id` / `pk` (each server made its own user) only an integer on both, the per-side names
     normalized."""
     def one(data, ctx):
         if not isinstance(data, dict):
             return normalize(data, ctx)
-        return [(key, "<int>" if key == "id" and isinstance(value, int) else normalize(value, ctx))
+        return [(key, "<int>" if key in ("id", "pk") and isinstance(value, int) else normalize(value, ctx))
                 for key, value in data.items()]
 
     def shape(resp, ctx):
@@ -6138,7 +6222,8 @@ def run_all(args, dj_port, rs_port, db_path, python, base_env, mail_dirs=None) -
 
     groups = (stateless_groups() + session_groups() + obtain_token_stateful_groups() + knox_groups()
               + simplejwt_groups() + simplejwt_endpoint_groups() + jwt_cookie_groups()
-              + rest_auth_login_groups() + djoser_groups(json.loads(args.djoser) if args.djoser else None)
+              + rest_auth_login_groups() + rest_auth_account_groups(json.loads(args.rest_auth) if args.rest_auth else None)
+              + djoser_groups(json.loads(args.djoser) if args.djoser else None)
               + renderer_groups() + api_view_groups()
               + model_permission_groups()
               + expiry_today_groups() + throttle_groups() + wsgi_semantics_groups()

@@ -32,8 +32,6 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 use auth_core::ApiError;
-use auth_core::char_field::{Input, char_field, email_field, json_object};
-use auth_core::compat::python::json::loads as json_parser;
 use auth_core::django::mail::EmailMessage;
 use auth_core::django::password_reset_token::UserState;
 use auth_core::django::password_validation::{UserAttributes, validate_password};
@@ -43,11 +41,8 @@ use auth_core::environment::Environment;
 use auth_core::policy::DefaultThrottles;
 use auth_core::request::RequestView;
 use auth_core::store::token;
-use auth_core::throttling::{
-    LoginScope, NoThrottleScope, ScopedRateThrottle, ThrottleClasses, ThrottleContext,
-    ThrottleScope,
-};
-use auth_core::user::{AuthInfo, RequestUser, User};
+use auth_core::throttling::NoThrottleScope;
+use auth_core::user::{RequestUser, User};
 use serde_json::{Map, Value};
 
 use crate::AllowAny;
@@ -55,7 +50,8 @@ use crate::IsAuthenticated;
 use crate::default_response_headers::DefaultResponseHeaders;
 use crate::error::ApiErrorResponse;
 use crate::guard::{PolicyGuard, method_not_allowed};
-use crate::post_data::{self, PostData};
+use crate::model_user_fields;
+use crate::request_fields::{Errors, Fields, throttled_fields};
 use crate::request_view::HttpRequestView;
 use crate::routed_handler::{DeclaredName, declared};
 use crate::runtime::runtime_of;
@@ -229,79 +225,7 @@ fn username_resource(
     )
 }
 
-/// The request body as DRF's `request.data` holds it.
-enum Fields {
-    /// Form or multipart fields (the last of a repeated one counts).
-    Form(Vec<(String, String)>),
-    /// A JSON object.
-    Json(Map<String, Value>),
-    /// No body.
-    Empty,
-}
-
-impl Fields {
-    async fn read(
-        request: &HttpRequest,
-        payload: web::Payload,
-        settings: &auth_core::settings::Settings,
-    ) -> Result<Self, ApiError> {
-        let (body, post) = post_data::read(request, payload, settings).await?;
-        match post {
-            PostData::Invalid(error) => Err(error),
-            PostData::Fields(form) => Ok(Self::Form(form)),
-            PostData::NoFields if body.is_empty() => Ok(Self::Empty),
-            PostData::NoFields => {
-                let value = json_parser::parse(&body).map_err(post_data::json_parse_error)?;
-                Ok(Self::Json(json_object(&value)?.clone()))
-            }
-        }
-    }
-
-    fn get(&self, name: &str) -> Option<Input<'_>> {
-        match self {
-            Self::Form(form) => form
-                .iter()
-                .rev()
-                .find(|(key, _)| key == name)
-                .map(|(_, value)| Input::Text(value)),
-            Self::Json(object) => object.get(name).map(Input::Json),
-            Self::Empty => None,
-        }
-    }
-
-    /// `initial_data.get(name, "")` when it is text: what djoser hands `decode_uid` and
-    /// `check_token`, untrimmed.
-    fn raw_text(&self, name: &str) -> Option<&str> {
-        self.get(name).and_then(text_of)
-    }
-}
-
-/// The text of a form field or a JSON string.
-fn text_of(input: Input<'_>) -> Option<&str> {
-    match input {
-        Input::Text(text) => Some(text),
-        Input::Json(Value::String(text)) => Some(text),
-        Input::Json(_) => None,
-    }
-}
-
-/// Collects each field's errors in declaration order (DRF's `to_internal_value`).
-#[derive(Default)]
-struct Errors(Vec<(String, Vec<String>)>);
-
 impl Errors {
-    fn char(&mut self, fields: &Fields, name: &str) -> Option<String> {
-        char_field(fields.get(name), true)
-            .map_err(|message| self.0.push((name.to_owned(), vec![message.to_owned()])))
-            .ok()
-    }
-
-    fn email(&mut self, fields: &Fields, name: &str) -> Option<String> {
-        email_field(fields.get(name))
-            .map_err(|messages| self.0.push((name.to_owned(), messages)))
-            .ok()
-    }
-
     /// `CurrentPasswordSerializer`'s `current_password`: a field, then its validator
     /// (`validate_current_password`: the request user's password), whose error joins the other
     /// fields' errors.
@@ -319,18 +243,6 @@ impl Errors {
         }
         Ok(())
     }
-
-    fn push(&mut self, name: &str, message: &str) {
-        self.0.push((name.to_owned(), vec![message.to_owned()]));
-    }
-
-    fn check(self) -> Result<(), ApiError> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiError::validation(self.0))
-        }
-    }
 }
 
 fn field_error(name: &str, message: &str) -> ApiError {
@@ -339,29 +251,6 @@ fn field_error(name: &str, message: &str) -> ApiError {
 
 fn no_content() -> HttpResponse {
     HttpResponse::NoContent().finish()
-}
-
-/// The `login` scope's rate per client, before any password, token or email is looked at.
-async fn throttle_login(request: &HttpRequest, env: &Environment) -> Result<(), ApiError> {
-    let view = HttpRequestView::new(request, env.settings());
-    let cx = ThrottleContext {
-        request: &view,
-        user: &RequestUser::Anonymous,
-        auth: &AuthInfo::None,
-        env,
-        scope: LoginScope::SCOPE,
-    };
-    ScopedRateThrottle.check(&cx).await
-}
-
-/// What every view starts with: the `login` throttle, then the body.
-async fn throttled_fields(
-    request: &HttpRequest,
-    env: &Environment,
-    payload: web::Payload,
-) -> Result<Fields, ApiError> {
-    throttle_login(request, env).await?;
-    Fields::read(request, payload, env.settings()).await
 }
 
 /// What `validate_password` is given: the request's user (djoser's `PasswordSerializer` falls
@@ -895,7 +784,7 @@ async fn new_username_fields(
 ) -> Result<Option<(String, Option<String>)>, ApiError> {
     let field = env.settings().user_model.username_field();
     let name = format!("new_{field}");
-    let new = new_username(env, fields.get(&name))
+    let new = model_user_fields::username(env, fields.get(&name), None)
         .await?
         .map_err(|messages| errors.0.push((name, messages)))
         .ok();
@@ -1047,90 +936,6 @@ async fn token_login(
     ))
 }
 
-/// `UserCreateSerializer`'s `username`: the model field's `CharField(max_length=150)` with
-/// `UnicodeUsernameValidator` and `UniqueValidator`. DRF runs every validator and keeps each
-/// error, in the order `ModelSerializer` builds them: the username characters, uniqueness,
-/// the length, null characters.
-async fn new_username(
-    env: &Environment,
-    input: Option<Input<'_>>,
-) -> Result<Result<String, Vec<String>>, ApiError> {
-    use auth_core::django::username_validator::{
-        INVALID_USERNAME, USERNAME_MAX_LENGTH, is_valid_username,
-    };
-    use auth_core::messages;
-
-    let text = match char_field(input, true) {
-        Ok(text) => text,
-        Err(messages::NULL_CHARACTERS) => match input.and_then(text_of) {
-            Some(text) => auth_core::compat::python::text::python_strip(text).to_owned(),
-            None => return Ok(Err(vec![messages::NULL_CHARACTERS.to_owned()])),
-        },
-        Err(message) => return Ok(Err(vec![message.to_owned()])),
-    };
-    let mut errors = Vec::new();
-    if !is_valid_username(&text) {
-        errors.push(INVALID_USERNAME.to_owned());
-    }
-    let taken = env
-        .settings()
-        .user_model
-        .username_exists(env.db(), &text)
-        .await
-        .map_err(ApiError::store_failure)?;
-    if taken {
-        errors.push(messages::USERNAME_TAKEN.to_owned());
-    }
-    if text.chars().count() > USERNAME_MAX_LENGTH {
-        errors.push(messages::MAX_LENGTH.replace("{max_length}", &USERNAME_MAX_LENGTH.to_string()));
-    }
-    if text.contains('\0') {
-        errors.push(messages::NULL_CHARACTERS.to_owned());
-    }
-    Ok(if errors.is_empty() {
-        Ok(text)
-    } else {
-        Err(errors)
-    })
-}
-
-/// The model's `email` as `ModelSerializer` builds it: `EmailField(allow_blank=True,
-/// max_length=254, required=False)`, its validators in DRF's order (the length, null
-/// characters, the address). `None` when absent.
-fn model_email(input: Option<Input<'_>>) -> Result<Option<String>, Vec<String>> {
-    use auth_core::django::email_validator::{ENTER_A_VALID_EMAIL, is_valid_email};
-    use auth_core::messages;
-
-    let Some(input) = input else {
-        return Ok(None);
-    };
-    let text = match char_field(Some(input), true) {
-        Ok(text) => text,
-        Err(messages::FIELD_BLANK) => return Ok(Some(String::new())),
-        Err(messages::NULL_CHARACTERS) => match text_of(input) {
-            Some(text) => auth_core::compat::python::text::python_strip(text).to_owned(),
-            None => return Err(vec![messages::NULL_CHARACTERS.to_owned()]),
-        },
-        Err(messages::NOT_A_VALID_STRING) => return Err(vec![ENTER_A_VALID_EMAIL.to_owned()]),
-        Err(message) => return Err(vec![message.to_owned()]),
-    };
-    let mut errors = Vec::new();
-    if text.chars().count() > 254 {
-        errors.push(messages::MAX_LENGTH.replace("{max_length}", "254"));
-    }
-    if text.contains('\0') {
-        errors.push(messages::NULL_CHARACTERS.to_owned());
-    }
-    if !is_valid_email(&text) {
-        errors.push(ENTER_A_VALID_EMAIL.to_owned());
-    }
-    if errors.is_empty() {
-        Ok(Some(text))
-    } else {
-        Err(errors)
-    }
-}
-
 /// `UserSerializer` / `UserCreateSerializer`'s representation: `REQUIRED_FIELDS` (`email`),
 /// then, for the created user, `USERNAME_FIELD` and `id`; for `me`, `id` then `USERNAME_FIELD`.
 fn user_body(user: &User, username_field: &str, id_first: bool) -> String {
@@ -1175,12 +980,12 @@ async fn users_create(
     let settings = env.settings();
     let username_field = settings.user_model.username_field().to_owned();
     let mut errors = Errors::default();
-    let email = model_email(fields.get("email"))
+    let email = model_user_fields::email(fields.get("email"))
         .map_err(|messages| errors.0.push(("email".to_owned(), messages)))
         .ok()
         .flatten()
         .unwrap_or_default();
-    let username = new_username(env, fields.get(&username_field))
+    let username = model_user_fields::username(env, fields.get(&username_field), None)
         .await?
         .map_err(|messages| errors.0.push((username_field.clone(), messages)))
         .ok();
@@ -1357,7 +1162,7 @@ async fn user_action(
         _ => {
             // `update` / `partial_update` of `UserSerializer`: only `email` is writable.
             let fields = Fields::read(request, payload, settings).await?;
-            let email = model_email(fields.get("email"))
+            let email = model_user_fields::email(fields.get("email"))
                 .map_err(|messages| ApiError::validation(vec![("email".to_owned(), messages)]))?;
             let mut target = target;
             if let Some(email) = email {

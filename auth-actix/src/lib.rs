@@ -53,6 +53,8 @@ mod jwt_cookie_views;
 #[cfg(feature = "knox")]
 mod knox_views;
 mod login_required;
+#[cfg(feature = "accounts")]
+mod model_user_fields;
 #[cfg(feature = "oauth2")]
 mod oauth2_views;
 mod obtain_auth_token;
@@ -62,9 +64,13 @@ pub mod openapi;
 mod operation_policy;
 mod payload_gate;
 mod post_data;
+#[cfg(feature = "accounts")]
+mod request_fields;
 mod request_session;
 mod request_view;
 mod response_cookies;
+#[cfg(all(feature = "accounts", feature = "simplejwt"))]
+mod rest_auth_account_views;
 #[cfg(feature = "simplejwt")]
 mod rest_auth_views;
 mod route_policy;
@@ -288,6 +294,12 @@ pub mod views {
     pub use crate::oauth2_views::oauth2_provider_endpoints;
     pub use crate::obtain_auth_token::{
         AuthTokenResponse, obtain_auth_token, obtain_auth_token_resource,
+    };
+    #[cfg(all(feature = "accounts", feature = "simplejwt"))]
+    #[cfg_attr(docsrs, doc(cfg(all(feature = "accounts", feature = "simplejwt"))))]
+    pub use crate::rest_auth_account_views::{
+        NEW_PASSWORD_SAVED, OLD_PASSWORD_INCORRECT, PASSWORD_MISMATCH,
+        rest_auth_password_change_resource, rest_auth_user_resource,
     };
     #[cfg(feature = "simplejwt")]
     #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]

@@ -263,6 +263,23 @@ impl Auth {
         Ok(user)
     }
 
+    /// Django's `update_session_auth_hash(request, user)`, after changing `user`'s password:
+    /// the request's session (even an empty one) moves to a new key holding the new password's
+    /// hash, so it stays logged in while the user's other sessions end. Needs
+    /// [`SessionMiddleware`](crate::SessionMiddleware), which saves it and sends its cookie.
+    pub async fn update_session_auth_hash(&self, user: &User) -> Result<(), ApiErrorResponse> {
+        require_middleware(self.request(), "update_session_auth_hash")?;
+        let runtime = runtime_of(self.request())?;
+        let current = slot(self.request()).await?;
+        let mut session = current.0.session.borrow().clone();
+        auth_core::login::update_session_auth_hash(runtime.env(), &mut session, user)
+            .await
+            .map_err(ApiError::store_failure)?;
+        *current.0.session.borrow_mut() = session;
+        current.0.modified.set(true);
+        Ok(())
+    }
+
     /// Django's `logout(request)`, from any handler: the session flushed (its row deleted) and
     /// its cookie deleted. Needs [`SessionMiddleware`](crate::SessionMiddleware).
     pub async fn logout(&self) -> Result<(), ApiErrorResponse> {

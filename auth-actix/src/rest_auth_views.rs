@@ -3,7 +3,9 @@
 //!
 //! `web::scope("/dj-rest-auth").configure(auth_actix::views::dj_rest_auth_endpoints)` mounts
 //! `login/`, `logout/`, `token/verify/` and `token/refresh/` as dj-rest-auth's `urls.py` does in
-//! JWT mode; [`rest_auth_login_resource`] and [`rest_auth_logout_resource`] mount one anywhere.
+//! JWT mode, and with the `accounts` feature `user/` and `password/change/`
+//! (`rest_auth_account_views`); [`rest_auth_login_resource`] and [`rest_auth_logout_resource`]
+//! mount one anywhere.
 //!
 //! With `SESSION_LOGIN` (dj-rest-auth's default) the app needs
 //! [`SessionMiddleware`](crate::SessionMiddleware), which sends the session's cookies (without
@@ -86,7 +88,8 @@ inventory::submit!(DeclaredName(LOGIN));
 inventory::submit!(DeclaredName(LOGOUT));
 
 /// Registers `login/`, `logout/`, `token/verify/` and `token/refresh/` (the last two are
-/// simplejwt's verify view and dj-rest-auth's cookie-aware refresh view).
+/// simplejwt's verify view and dj-rest-auth's cookie-aware refresh view), and with the
+/// `accounts` feature `user/` and `password/change/` (trailing slash optional).
 pub fn dj_rest_auth_endpoints(config: &mut web::ServiceConfig) {
     config
         .service(rest_auth_login_resource("/login/"))
@@ -95,6 +98,18 @@ pub fn dj_rest_auth_endpoints(config: &mut web::ServiceConfig) {
         .service(jwt_cookie_views::cookie_token_refresh_resource(
             "/token/refresh/",
         ));
+    // `re_path(r'user/?$')`, `re_path(r'password/change/?$')`.
+    #[cfg(feature = "accounts")]
+    for (user, change) in [
+        ("/user/", "/password/change/"),
+        ("/user", "/password/change"),
+    ] {
+        config
+            .service(crate::rest_auth_account_views::rest_auth_user_resource(
+                user,
+            ))
+            .service(crate::rest_auth_account_views::rest_auth_password_change_resource(change));
+    }
 }
 
 /// `path` answering `POST` as dj-rest-auth's `LoginView`; other methods DRF's 405 (after the
@@ -123,7 +138,7 @@ pub fn rest_auth_logout_resource(path: &str) -> actix_web::Resource {
         >()))
 }
 
-fn json_response(status: StatusCode, body: Value) -> HttpResponse {
+pub(crate) fn json_response(status: StatusCode, body: Value) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header((
             header::CONTENT_TYPE,
@@ -139,7 +154,7 @@ fn append_cookie(response: &mut HttpResponse, cookie: &str) {
 }
 
 /// `UserDetailsSerializer`: `pk`, the username field, `email`, `first_name`, `last_name`.
-fn user_details(user: &User, username_field: &str) -> Value {
+pub(crate) fn user_details(user: &User, username_field: &str) -> Value {
     let mut details = Map::new();
     details.insert("pk".to_owned(), user.id.to_json());
     details.insert(

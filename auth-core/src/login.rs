@@ -212,6 +212,24 @@ pub async fn login(
     Ok((session, user))
 }
 
+/// Django's `update_session_auth_hash(request, user)` after a password change: the session
+/// moves to a new key (a new row even when it was empty, as with Basic or token authentication)
+/// and holds `user`'s new hash, so the session that changed the password stays logged in and
+/// every other session of the user is logged out. The caller saves it (the session middleware,
+/// which sends the cookie).
+pub async fn update_session_auth_hash(
+    env: &Environment,
+    session: &mut Session,
+    user: &User,
+) -> Result<(), DbErr> {
+    SessionStore::new(env).cycle_key(session).await?;
+    session.data_mut().insert(
+        session_data::HASH_SESSION_KEY.to_owned(),
+        Value::String(session_hash(env, user)),
+    );
+    Ok(())
+}
+
 /// Django's `logout(request)`: flushes the session in `cookie` and deletes the cookie.
 pub async fn logout(
     env: &Environment,

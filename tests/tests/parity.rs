@@ -167,8 +167,9 @@ const DJOSER_EMAILS: &str = r#"{"SEND_ACTIVATION_EMAIL": true, "SEND_CONFIRMATIO
 const SIMPLE_JWT_ROTATION: &str = r#"{"ROTATE_REFRESH_TOKENS": true, "BLACKLIST_AFTER_ROTATION": true, "CHECK_REVOKE_TOKEN": true, "AUTH_HEADER_TYPES": ["Bearer", "JWT"], "AUTH_TOKEN_CLASSES": ["rest_framework_simplejwt.tokens.AccessToken", "rest_framework_simplejwt.tokens.SlidingToken"]}"#;
 
 /// dj-rest-auth's JWT mode with cookies under CSRF, readable refresh tokens (so logout reads the
-/// body's), expiration times in the login body, `Secure` and `SameSite=Strict`.
-const REST_AUTH_CSRF: &str = r#"{"USE_JWT": true, "JWT_AUTH_RETURN_EXPIRATION": true, "JWT_AUTH_COOKIE": "jwt-access", "JWT_AUTH_REFRESH_COOKIE": "jwt-refresh", "JWT_AUTH_REFRESH_COOKIE_PATH": "/dj-rest-auth/", "JWT_AUTH_COOKIE_USE_CSRF": true, "JWT_AUTH_HTTPONLY": false, "JWT_AUTH_SAMESITE": "Strict", "JWT_AUTH_SECURE": true}"#;
+/// body's), expiration times in the login body, `Secure` and `SameSite=Strict`; the old password
+/// asked by `password/change/`, which then logs the session out.
+const REST_AUTH_CSRF: &str = r#"{"USE_JWT": true, "JWT_AUTH_RETURN_EXPIRATION": true, "JWT_AUTH_COOKIE": "jwt-access", "JWT_AUTH_REFRESH_COOKIE": "jwt-refresh", "JWT_AUTH_REFRESH_COOKIE_PATH": "/dj-rest-auth/", "JWT_AUTH_COOKIE_USE_CSRF": true, "JWT_AUTH_HTTPONLY": false, "JWT_AUTH_SAMESITE": "Strict", "JWT_AUTH_SECURE": true, "OLD_PASSWORD_FIELD_ENABLED": true, "LOGOUT_ON_PASSWORD_CHANGE": true}"#;
 
 fn main() {
     let arguments = Arguments::from_args();
@@ -208,6 +209,8 @@ fn main() {
                 "jwt-cookies",
                 "--group",
                 "rest-auth-login",
+                "--group",
+                "rest-auth-account",
             ]
             .map(str::to_owned)
             .to_vec()),

@@ -12,6 +12,13 @@ pub struct RestAuthSettings {
     /// `SESSION_LOGIN` (true): login also logs the user in to Django's session (a `sessionid`
     /// cookie, the CSRF secret rotated, `last_login`), and logout flushes it.
     pub session_login: bool,
+    /// `OLD_PASSWORD_FIELD_ENABLED` (false): `password/change/` also wants `old_password`, the
+    /// user's current password.
+    pub old_password_field_enabled: bool,
+    /// `LOGOUT_ON_PASSWORD_CHANGE` (false): `password/change/` does not carry the session over to
+    /// the new password (Django's `update_session_auth_hash`), so the session that changed it is
+    /// logged out.
+    pub logout_on_password_change: bool,
 }
 
 impl Default for RestAuthSettings {
@@ -19,12 +26,15 @@ impl Default for RestAuthSettings {
         Self {
             use_jwt: false,
             session_login: true,
+            old_password_field_enabled: false,
+            logout_on_password_change: false,
         }
     }
 }
 
 impl RestAuthSettings {
-    /// `USE_JWT` and `SESSION_LOGIN` of `REST_AUTH` as a JSON object of dj-rest-auth's names,
+    /// `USE_JWT`, `SESSION_LOGIN`, `OLD_PASSWORD_FIELD_ENABLED` and `LOGOUT_ON_PASSWORD_CHANGE`
+    /// of `REST_AUTH` as a JSON object of dj-rest-auth's names,
     /// over its defaults; the other names are [`JwtCookieSettings::from_rest_auth`]'s to read
     /// and check.
     ///
@@ -40,6 +50,8 @@ impl RestAuthSettings {
             let slot = match name.as_str() {
                 "USE_JWT" => &mut settings.use_jwt,
                 "SESSION_LOGIN" => &mut settings.session_login,
+                "OLD_PASSWORD_FIELD_ENABLED" => &mut settings.old_password_field_enabled,
+                "LOGOUT_ON_PASSWORD_CHANGE" => &mut settings.logout_on_password_change,
                 _ => continue,
             };
             *slot = value.as_bool().ok_or_else(|| {
@@ -61,10 +73,14 @@ mod tests {
         };
         assert_eq!(read("{}"), Ok(RestAuthSettings::default()));
         assert_eq!(
-            read(r#"{"USE_JWT": true, "SESSION_LOGIN": false, "JWT_AUTH_COOKIE": "a"}"#),
+            read(
+                r#"{"USE_JWT": true, "SESSION_LOGIN": false, "JWT_AUTH_COOKIE": "a", "OLD_PASSWORD_FIELD_ENABLED": true}"#
+            ),
             Ok(RestAuthSettings {
                 use_jwt: true,
-                session_login: false
+                session_login: false,
+                old_password_field_enabled: true,
+                logout_on_password_change: false,
             })
         );
         assert!(read(r#"{"USE_JWT": "yes"}"#).is_err());

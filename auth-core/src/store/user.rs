@@ -584,15 +584,31 @@ impl UserModel {
         db: &C,
         username: &str,
     ) -> Result<bool, DbErr> {
+        self.username_taken(db, username, None).await
+    }
+
+    /// Whether a user other than `except` has this username (DRF's `UniqueValidator` on an
+    /// update, which excludes the instance: the database's comparison decides, so a user may
+    /// take its own name in another case where the collation ignores case).
+    pub async fn username_taken<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        username: &str,
+        except: Option<UserId>,
+    ) -> Result<bool, DbErr> {
         if !super::storable::can_be_stored(username) {
             return Ok(false);
         }
-        let select = Query::select()
+        let backend = db.get_database_backend();
+        let mut select = Query::select();
+        select
             .expr(Expr::val(1))
             .from(self.table_iden())
             .and_where(Expr::col(Alias::new(self.username_field.as_ref())).eq(username))
-            .limit(1)
-            .to_owned();
+            .limit(1);
+        if let Some(id) = except {
+            select.and_where(Expr::col(Alias::new("id")).ne(id.sql_value(backend)));
+        }
         Ok(super::storable::or_no_match(db.query_one(&select).await)?.is_some())
     }
 
@@ -800,6 +816,27 @@ impl UserModel {
     ) -> Result<(), DbErr> {
         self.save_with_last_login(db, id, &self.username_field, username.into(), last_login)
             .await
+    }
+
+    /// Saves the username (the `USERNAME_FIELD` column), `first_name` and `last_name` in one
+    /// statement (dj-rest-auth's `UserDetailsSerializer.update`).
+    pub async fn save_names<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        id: UserId,
+        username: &str,
+        first_name: &str,
+        last_name: &str,
+    ) -> Result<(), DbErr> {
+        let update = Query::update()
+            .table(self.table_iden())
+            .value(Alias::new(self.username_field.as_ref()), username)
+            .value(Alias::new("first_name"), first_name)
+            .value(Alias::new("last_name"), last_name)
+            .and_where(Expr::col(Alias::new("id")).eq(id.sql_value(db.get_database_backend())))
+            .to_owned();
+        db.execute(&update).await?;
+        Ok(())
     }
 
     /// Sets `is_active` (djoser's activation).

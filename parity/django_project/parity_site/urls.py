@@ -1,11 +1,13 @@
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.decorators.csrf import requires_csrf_token
 from knox import views as knox_views
 from rest_framework.authtoken.views import obtain_auth_token
 from dj_rest_auth.jwt_auth import get_refresh_view
 from dj_rest_auth.views import LoginView as RestAuthLoginView
 from dj_rest_auth.views import LogoutView as RestAuthLogoutView
+from dj_rest_auth.views import PasswordChangeView as RestAuthPasswordChangeView
+from dj_rest_auth.views import UserDetailsView as RestAuthUserDetailsView
 from rest_framework_simplejwt import views as jwt_views
 
 from . import views
@@ -56,6 +58,9 @@ urlpatterns = [
     # parity/README.md): the CSRF secret that `login()` rotates is sent as the csrftoken cookie.
     path("dj-rest-auth/login/", requires_csrf_token(RestAuthLoginView.as_view())),
     path("dj-rest-auth/logout/", requires_csrf_token(RestAuthLogoutView.as_view())),
+    # As dj-rest-auth's urls.py writes them (the trailing slash optional).
+    re_path(r"^dj-rest-auth/user/?$", RestAuthUserDetailsView.as_view()),
+    re_path(r"^dj-rest-auth/password/change/?$", RestAuthPasswordChangeView.as_view()),
     path("api/token/", jwt_views.TokenObtainPairView.as_view()),
     path("api/token/refresh/", jwt_views.TokenRefreshView.as_view()),
     path("api/token/verify/", jwt_views.TokenVerifyView.as_view()),

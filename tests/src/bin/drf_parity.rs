@@ -36,7 +36,8 @@ use auth_actix::throttling::RedisStore;
 use auth_actix::views::{
     cookie_token_refresh_resource, djoser_endpoints, djoser_jwt_endpoints, knox_endpoints,
     oauth2_provider_endpoints, obtain_auth_token_resource, rest_auth_login_resource,
-    rest_auth_logout_resource, session_endpoints, simplejwt_endpoints,
+    rest_auth_logout_resource, rest_auth_password_change_resource, rest_auth_user_resource,
+    session_endpoints, simplejwt_endpoints,
 };
 use auth_actix::{
     AllowAny, AnonRateThrottle, ApiErrorResponse, Auth, AuthRuntime, AuthSettings,
@@ -761,6 +762,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             ))
             .service(rest_auth_login_resource("/dj-rest-auth/login/"))
             .service(rest_auth_logout_resource("/dj-rest-auth/logout/"))
+            // `re_path(r"^dj-rest-auth/user/?$")`, as dj-rest-auth's urls.py.
+            .service(rest_auth_user_resource("/dj-rest-auth/user/"))
+            .service(rest_auth_user_resource("/dj-rest-auth/user"))
+            .service(rest_auth_password_change_resource(
+                "/dj-rest-auth/password/change/",
+            ))
+            .service(rest_auth_password_change_resource(
+                "/dj-rest-auth/password/change",
+            ))
             .service(web::scope("/api").configure(simplejwt_endpoints))
             .service(obtain_auth_token_resource("/api-token-auth/"))
             // djoser's router views and token login/logout (`auth/` in the reference's urls.py).

@@ -125,6 +125,7 @@ async fn jwt_mode_without_session_login_sets_only_the_token_cookies() {
         .rest_auth(RestAuthSettings {
             use_jwt: true,
             session_login: false,
+            ..RestAuthSettings::default()
         })
         .jwt_cookies(cookie_names())
         .build()
@@ -254,4 +255,109 @@ async fn an_email_two_accounts_share_logs_nobody_in_and_the_login_is_throttled()
     )
     .await;
     assert_eq!(throttled.status, 429, "{}", throttled.body);
+}
+
+/// `user/` reads and updates the user's names; `password/change/` by Basic saves the password
+/// and, as Django's `update_session_auth_hash`, answers with a new session holding the new hash
+/// (no login), while the user's DRF token stays.
+#[actix_web::test]
+async fn user_details_and_password_change() {
+    use auth_actix::views::{NEW_PASSWORD_SAVED, PASSWORD_MISMATCH};
+
+    let settings = settings_builder().build().unwrap();
+    let db = database(&settings).await;
+    let app = rest_auth_app(&settings, &db).await;
+    let john = || ("Authorization", basic(b"john:password"));
+
+    let details = call_service(
+        &app,
+        TestRequest::patch()
+            .uri("/dj-rest-auth/user")
+            .insert_header(john())
+            .set_json(json!({"first_name": " John ", "email": "ignored@example.com"}))
+            .to_request(),
+    )
+    .await;
+    assert_eq!(details.status(), 200);
+    let details = body(details).await;
+    assert_eq!(details["first_name"], "John");
+    assert_eq!(details["username"], "john");
+    assert_ne!(
+        details["email"], "ignored@example.com",
+        "email is read-only"
+    );
+    let taken = call_service(
+        &app,
+        TestRequest::put()
+            .uri("/dj-rest-auth/user/")
+            .insert_header(john())
+            .set_json(json!({"username": "admin", "last_name": "x".repeat(151)}))
+            .to_request(),
+    )
+    .await;
+    assert_eq!(taken.status(), 400);
+    assert_eq!(
+        body(taken).await,
+        json!({
+            "username": ["A user with that username already exists."],
+            "last_name": ["Ensure this field has no more than 150 characters."],
+        })
+    );
+
+    let change = |first: &str, second: &str| {
+        TestRequest::post()
+            .uri("/dj-rest-auth/password/change/")
+            .insert_header(john())
+            .set_json(json!({"new_password1": first, "new_password2": second}))
+            .to_request()
+    };
+    let differ = call_service(&app, change("a-long-passphrase", "a-long-passphrasf")).await;
+    assert_eq!(
+        body(differ).await,
+        json!({"new_password2": [PASSWORD_MISMATCH]})
+    );
+    let sessions = count(&db, "django_session").await;
+    let changed = call_service(&app, change("a-long-passphrase", "a-long-passphrase")).await;
+    assert_eq!(changed.status(), 200);
+    assert!(
+        cookies(&changed)
+            .iter()
+            .any(|cookie| cookie.starts_with("sessionid=")),
+        "{:?}",
+        cookies(&changed)
+    );
+    assert_eq!(body(changed).await, json!({"detail": NEW_PASSWORD_SAVED}));
+    assert_eq!(count(&db, "django_session").await, sessions + 1);
+    let old = call_service(
+        &app,
+        TestRequest::get()
+            .uri("/dj-rest-auth/user/")
+            .insert_header(john())
+            .to_request(),
+    )
+    .await;
+    assert_eq!(old.status(), 403, "the old password no longer logs in");
+    let token = call_service(
+        &app,
+        TestRequest::get()
+            .uri("/dj-rest-auth/user/")
+            .insert_header(("Authorization", basic(b"john:a-long-passphrase")))
+            .to_request(),
+    )
+    .await;
+    assert_eq!(token.status(), 200);
+    assert!(
+        token::find_for_user(
+            &db,
+            auth_actix::store::user::AUTH_USER
+                .find_by_username(&db, "john")
+                .await
+                .unwrap()
+                .unwrap()
+                .id
+        )
+        .await
+        .unwrap()
+        .is_some()
+    );
 }
