@@ -162,12 +162,16 @@ pub(crate) fn effects_of(request: &HttpRequest) -> Rc<ResponseEffects> {
     })
 }
 
-fn require_middleware(request: &HttpRequest, what: &str) -> Result<(), ApiErrorResponse> {
-    if request
+/// Whether [`SessionMiddleware`](crate::SessionMiddleware) wraps this request.
+pub(crate) fn has_middleware(request: &HttpRequest) -> bool {
+    request
         .extensions()
         .get::<SessionMiddlewareInstalled>()
         .is_some()
-    {
+}
+
+fn require_middleware(request: &HttpRequest, what: &str) -> Result<(), ApiErrorResponse> {
+    if has_middleware(request) {
         return Ok(());
     }
     tracing::error!(

@@ -10,10 +10,11 @@
 //! `dj_rest_auth` and, here, the `login` scope first (it may check a password).
 //!
 //! `password/change/` keeps the session that changed the password logged in (Django's
-//! `update_session_auth_hash`, which needs [`SessionMiddleware`](crate::SessionMiddleware): even
-//! a request authenticated by Basic or a token gets a new session holding the new password's
-//! hash, as in Django) unless `LOGOUT_ON_PASSWORD_CHANGE`; the user's other sessions end, its
-//! DRF tokens stay (dj-rest-auth deletes none).
+//! `update_session_auth_hash`: even a request authenticated by Basic or a token gets a new
+//! session holding the new password's hash, as in Django) unless `LOGOUT_ON_PASSWORD_CHANGE`;
+//! the user's other sessions end, its DRF tokens stay (dj-rest-auth deletes none). Without
+//! [`SessionMiddleware`](crate::SessionMiddleware) there is no session to carry over, and none
+//! is made (Django answers 500 there, after saving the password).
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -150,9 +151,8 @@ async fn user_details(
         )
         .await
         .map_err(ApiError::store_failure)?;
-    if updated.username != user.username
-        && let Some(cache) = env.services().credential_cache()
-    {
+    // A cached credential holds the old row (its name and details).
+    if let Some(cache) = env.services().credential_cache() {
         cache.forget_user(updated.id);
     }
     Ok(json_response(
@@ -253,7 +253,9 @@ async fn password_change(
     if let Some(cache) = env.services().credential_cache() {
         cache.forget_user(user.id);
     }
-    if !modes.logout_on_password_change {
+    // Without `SessionMiddleware` there is no session to carry over (Django would answer 500
+    // after saving the password).
+    if !modes.logout_on_password_change && crate::request_session::has_middleware(&request) {
         let mut changed = User::clone(user);
         changed.password = encoded;
         guard.auth().update_session_auth_hash(&changed).await?;

@@ -361,3 +361,44 @@ async fn user_details_and_password_change() {
         .is_some()
     );
 }
+
+/// Without `SessionMiddleware` (a token-only API) a password change has no session to carry
+/// over: the password is saved, the answer is the usual 200, and no session is made.
+#[actix_web::test]
+async fn password_change_without_sessions_makes_none() {
+    let settings = settings_builder()
+        .rest_auth(RestAuthSettings {
+            session_login: false,
+            ..RestAuthSettings::default()
+        })
+        .build()
+        .unwrap();
+    let db = database(&settings).await;
+    let app = app(&settings, &db, |routes| {
+        routes.service(web::scope("/dj-rest-auth").configure(dj_rest_auth_endpoints));
+    })
+    .await;
+    let changed = call_service(
+        &app,
+        TestRequest::post()
+            .uri("/dj-rest-auth/password/change/")
+            .insert_header(("Authorization", basic(b"john:password")))
+            .set_json(
+                json!({"new_password1": "a-long-passphrase", "new_password2": "a-long-passphrase"}),
+            )
+            .to_request(),
+    )
+    .await;
+    assert_eq!(changed.status(), 200);
+    assert!(cookies(&changed).is_empty(), "{:?}", cookies(&changed));
+    assert_eq!(count(&db, "django_session").await, 0);
+    let again = call_service(
+        &app,
+        TestRequest::get()
+            .uri("/dj-rest-auth/user/")
+            .insert_header(("Authorization", basic(b"john:a-long-passphrase")))
+            .to_request(),
+    )
+    .await;
+    assert_eq!(again.status(), 200);
+}
