@@ -93,6 +93,8 @@ PER_SIDE_USERS = {
     "rapws": "password",  # dj-rest-auth: password/change/ by the login's session
     "djsetu": "password",  # djoser: set_username (to djsetu2_<side>)
     "djresu": "password",  # djoser: username reset by email (to djresu2_<side>)
+    "rareset": "password",  # dj-rest-auth + allauth: password reset by email, the link redeemed once
+    "rarx": "password",  # dj-rest-auth + allauth: a reset link emailed by one server, redeemed by the other
 }
 
 
@@ -660,6 +662,16 @@ def db_user_row(ctx, username) -> Resp:
                    "is_active": is_active, "date_joined": shape_of(date_joined)})
 
 
+def db_email_address_rows(ctx, username) -> Resp:
+    """allauth's `account_emailaddress` rows of `username` (the per-side name normalized)."""
+    with db_connect(ctx) as conn:
+        rows = conn.execute(
+            'SELECT e.email, e.verified, e."primary" FROM account_emailaddress e JOIN auth_user u'
+            " ON u.id = e.user_id WHERE u.username = ? ORDER BY e.id", (username,)).fetchall()
+    return pseudo({"rows": [{"email": email, "verified": verified, "primary": primary}
+                            for email, verified, primary in rows]})
+
+
 def db_knox_rows(ctx, username) -> Resp:
     with db_connect(ctx) as conn:
         rows = conn.execute(
@@ -1172,26 +1184,29 @@ def check_logout_list_body(dj: Resp, rs: Resp, ctx_dj, ctx_rs) -> list[str]:
     return [f"django {dj.status} {show_body(dj)} / rust {rs.status} {show_body(rs)}"]
 
 
-def rest_auth_login_groups() -> list[Group]:
+def rest_auth_login_groups(allauth: bool = False) -> list[Group]:
     """dj-rest-auth 7.2.0's LoginView and LogoutView in JWT mode (third-party spec §6) with the
     reference project's REST_AUTH (USE_JWT, SESSION_LOGIN, the jwt-access / jwt-refresh cookies,
     JWT_AUTH_HTTPONLY): login by username or email, the pair in cookies and a Django session;
-    logout blacklisting the refresh cookie, flushing the session, deleting the user's DRF token."""
+    logout blacklisting the refresh cookie, flushing the session, deleting the user's DRF token.
+    With `allauth` (the `--allauth` run) login is by username only: the email logins are 400."""
     L, O = "/dj-rest-auth/login/", "/dj-rest-auth/logout/"
     me = lambda **extra: {"username": "ralogin_@s@", "password": "password", **extra}
     login = lambda name, hb, capture=None, headers=(): with_body(
         name, "POST", L, list(headers), hb, want=200, check=check_rest_auth_login,
         capture=capture or remember_login("ra"))
+    by_email = (lambda name, hb: with_body(name, "POST", L, [], hb, want=400)) if allauth else login
     cookie = lambda value: [("Cookie", value)]
     steps = [
         login("login (JSON)", json_body(me()), capture=remember_login("ra1")),
         login("login (form)", form_body(me())),
         login("login (multipart)", multipart_body(me())),
-        login("login by email", json_body({"email": "ralogin_@s@@example.com", "password": "password"})),
-        login("login by email, other case", json_body({"email": "RaLogin_@s@@Example.COM", "password": "password"})),
+        by_email("login by email", json_body({"email": "ralogin_@s@@example.com", "password": "password"})),
+        by_email("login by email, other case",
+                 json_body({"email": "RaLogin_@s@@Example.COM", "password": "password"})),
         login("an unknown email falls back to the username",
               json_body(me(email="nobody-here@example.com"))),
-        login("a known email wins over the username",
+        by_email("a known email wins over the username",
               json_body({"username": "nobody", "email": "ralogin_@s@@example.com", "password": "password"})),
         login("the password is trimmed", json_body(me(password="  password\t"))),
         login("repeated form fields (last wins)",
@@ -1277,10 +1292,12 @@ def rest_auth_login_groups() -> list[Group]:
     return [Group("rest-auth-login", steps)]
 
 
-def rest_auth_account_groups(rest_auth: dict | None = None) -> list[Group]:
+def rest_auth_account_groups(rest_auth: dict | None = None, allauth: bool = False) -> list[Group]:
     """dj-rest-auth 7.2.0's UserDetailsView (`user/`) and PasswordChangeView (`password/change/`)
     under the run's REST_AUTH (`OLD_PASSWORD_FIELD_ENABLED`, `LOGOUT_ON_PASSWORD_CHANGE`; the
-    bodies always carry the right `old_password`, ignored when the field is off)."""
+    bodies always carry the right `old_password`, ignored when the field is off). With `allauth`
+    a username in use ignoring case, the user's own included, is refused (allauth's
+    `clean_username`)."""
     rest_auth = rest_auth or {}
     U, PC = "/dj-rest-auth/user/", "/dj-rest-auth/password/change/"
     rauser = [("Authorization", lambda ctx: basic(f"rauser_{ctx['s']}", "password"))]
@@ -1297,7 +1314,10 @@ def rest_auth_account_groups(rest_auth: dict | None = None) -> list[Group]:
         with_body("user: PUT without the username", "PUT", U, rauser, json_body({"first_name": "Ann"}), want=400),
         with_body("user: PUT its own name, names, and a read-only email and pk", "PUT", U, rauser,
                   json_body({"username": "rauser_@s@", "first_name": " Ann ", "last_name": "Lee",
-                             "email": "other@example.com", "pk": 1}), want=200, check=check_user_body),
+                             "email": "other@example.com", "pk": 1}), want=400 if allauth else 200,
+                  check=check_user_body),
+        *([with_body("user: PATCH a taken name in another case (allauth: iexact)", "PATCH", U, rauser,
+                     json_body({"username": "INACTIVE"}), want=400)] if allauth else []),
         with_body("user: PATCH a blank first name", "PATCH", U, rauser, form_body({"first_name": ""}), want=200,
                   check=check_user_body),
         with_body("user: PATCH an invalid name", "PATCH", U, rauser, json_body({"username": "has space"}),
@@ -1359,12 +1379,114 @@ def rest_auth_account_groups(rest_auth: dict | None = None) -> list[Group]:
 
 
 
+def rest_auth_reset_groups() -> list[Group]:
+    """dj-rest-auth 7.2.0's PasswordResetView and PasswordResetConfirmView with django-allauth
+    65.21.1 installed (the `--allauth` run): allauth's email with its base36 link, read from the
+    mail directory and redeemed once; unknown, inactive and miscased addresses answered alike;
+    the `account_emailaddress` row the token makes; the confirmation's errors in their order.
+    Then `rest-auth-reset-interop`: a link emailed by each server redeemed by the other."""
+    R, C = "/dj-rest-auth/password/reset/", "/dj-rest-auth/password/reset/confirm/"
+    me = {"email": "rareset_@s@@example.com"}
+    confirm = lambda **fields: json_body({"new_password1": "a-new-long-passphrase",
+                                          "new_password2": "a-new-long-passphrase",
+                                          "uid": "@rr_uid@", "token": "@rr_token@", **fields})
+    rows = lambda ctx: db_email_address_rows(ctx, f"rareset_{ctx['s']}")
+    steps = [
+        with_body("reset: a known email", "POST", R, [], json_body(me), want=200),
+        Step("reset: the email", action=read_mail("rr", kind="password-reset/confirm")),
+        Step("reset: the user's address got its row", action=rows),
+        with_body("reset: another case and spaces", "POST", R, [],
+                  json_body({"email": " RARESET_@s@@Example.COM "}), want=200),
+        Step("reset: the email, to the lower-cased address", action=read_mail("rr2", kind="password-reset/confirm")),
+        with_body("reset: an unknown email", "POST", R, [], json_body({"email": "nobody-here@example.com"}),
+                  want=200),
+        with_body("reset: an inactive user's email", "POST", R, [], json_body({"email": "inactive@example.com"}),
+                  want=200),
+        Step("reset: no email for those", action=no_new_mail),
+        with_body("reset: form body", "POST", R, [], form_body({"email": "nobody-here@example.com"}), want=200),
+        with_body("reset: repeated form fields (the last)", "POST", R, [],
+                  ([("Content-Type", "application/x-www-form-urlencoded")],
+                   b"email=x&email=nobody-here%40example.com"), want=200),
+        with_body("reset: without the slash", "POST", "/dj-rest-auth/password/reset", [],
+                  json_body({"email": "nobody-here@example.com"}), want=200),
+        with_body("reset: an invalid email", "POST", R, [], json_body({"email": "not-an-email"}), want=400),
+        with_body("reset: a blank email", "POST", R, [], json_body({"email": " "}), want=400),
+        with_body("reset: a number", "POST", R, [], json_body({"email": 5}), want=400),
+        with_body("reset: null", "POST", R, [], json_body({"email": None}), want=400),
+        with_body("reset: a list", "POST", R, [], json_body({"email": ["a@example.com"]}), want=400),
+        with_body("reset: an email with a NUL", "POST", R, [], json_body({"email": "a\u0000b@example.com"}),
+                  want=400),
+        with_body("reset: a non-ASCII local part (Django's validator refuses it)", "POST", R, [],
+                  json_body({"email": "j\u00f6rg@example.com"}), want=400),
+        with_body("reset: an IDN domain", "POST", R, [], json_body({"email": "a@b\u00fccher.example"}), want=200),
+        with_body("reset: no field", "POST", R, [], json_body({}), want=400),
+        with_body("reset: a JSON list", "POST", R, [], json_body([]), want=400),
+        S("reset: empty body", "POST", R, want=400),
+        S("reset: malformed JSON", "POST", R, [("Content-Type", "application/json")], b'{"email":', want=400),
+        S("reset: GET", "GET", R, want=405),
+        S("reset: PUT", "PUT", R, want=405),
+        with_body("reset: a wrong Basic header (the default authentication runs)", "POST", R, auth(BAD),
+                  json_body(me), want=403),
+        Step("reset: nothing more was sent", action=no_new_mail),
+        # the confirmation
+        with_body("confirm: no fields", "POST", C, [], json_body({}), want=400),
+        with_body("confirm: null fields", "POST", C, [], json_body({"uid": None, "token": None,
+                                                                    "new_password1": None,
+                                                                    "new_password2": None}), want=400),
+        with_body("confirm: a password too long and a blank uid", "POST", C, [],
+                  confirm(new_password1="x" * 129, uid=""), want=400),
+        with_body("confirm: an unknown user", "POST", C, [], confirm(uid="zzzz"), want=400),
+        with_body("confirm: a uid that is no base36", "POST", C, [], confirm(uid="!!!"), want=400),
+        with_body("confirm: a uid too long", "POST", C, [], confirm(uid="1" * 14), want=400),
+        with_body("confirm: a token without a dash", "POST", C, [], confirm(token="abc"), want=400),
+        with_body("confirm: a wrong token", "POST", C, [], confirm(token="dj4uam-0123"), want=400),
+        with_body("confirm: a weak password", "POST", C, [], confirm(new_password1="123", new_password2="123"),
+                  want=400),
+        with_body("confirm: the two differ", "POST", C, [], confirm(new_password2="something-else-long"),
+                  want=400),
+        with_body("confirm: too similar to the username", "POST", C, [],
+                  confirm(new_password1="rareset_@s@", new_password2="rareset_@s@"), want=400),
+        S("confirm: GET", "GET", C, want=405),
+        with_body("confirm: the link", "POST", C, [], confirm(), want=200),
+        Step("confirm: the row (password set, last_login untouched)",
+             action=lambda ctx: db_user_row(ctx, f"rareset_{ctx['s']}")),
+        Step("confirm: the address rows", action=rows),
+        with_body("confirm: the link again", "POST", C, [],
+                  confirm(new_password1="another-long-passphrase", new_password2="another-long-passphrase"),
+                  want=400),
+        S("confirm: the new password logs in", "GET", "/basic/",
+          [("Authorization", lambda ctx: basic(f"rareset_{ctx['s']}", "a-new-long-passphrase"))], want=200),
+        with_body("confirm: without the slash, the old link", "POST", "/dj-rest-auth/password/reset/confirm", [],
+                  confirm(), want=400),
+        # allauth's login methods: the username only
+        with_body("login: by email (allauth logs in by username only)", "POST", "/dj-rest-auth/login/", [],
+                  json_body({"email": "rareset_@s@@example.com", "password": "a-new-long-passphrase"}), want=400),
+    ]
+    interop = [
+        with_body("reset requested", "POST", R, [], json_body({"email": "rarx_@s@@example.com"}), want=200),
+        Step("the email", action=read_mail("rx", kind="password-reset/confirm")),
+        with_body("the other server's link", "POST", C, [],
+                  json_body({"uid": "@their_rx_uid@", "token": "@their_rx_token@",
+                             "new_password1": "a-new-long-passphrase",
+                             "new_password2": "a-new-long-passphrase"}), want=200),
+        S("the other server's user has the new password", "GET", "/basic/",
+          [("Authorization", lambda ctx: basic(f"rarx_{ctx['other']['s']}", "a-new-long-passphrase"))], want=200),
+        with_body("the other server's link again", "POST", C, [],
+                  json_body({"uid": "@their_rx_uid@", "token": "@their_rx_token@",
+                             "new_password1": "another-long-passphrase",
+                             "new_password2": "another-long-passphrase"}), want=400),
+    ]
+    return [Group("rest-auth-reset", steps), Group("rest-auth-reset-interop", interop, interleave=True)]
+
+
 # --------------------------------------------------------------------------------------------------
 # djoser (third-party spec §5): the account views with the emails they send, read from each
 # server's mail directory (Django's file backend format on both sides).
 
 MAIL_SEPARATOR = b"\n" + b"-" * 79 + b"\n"
 LINK = re.compile(r"https?://[^/\s\"<>]+/(activate|password/reset/confirm|username/reset/confirm)/([A-Za-z0-9_=-]+)/([0-9a-z]+-[0-9a-f]+)")
+# allauth's reset link as dj-rest-auth builds it: `password-reset/confirm/<base36 uid>-<token>/`.
+ALLAUTH_LINK = re.compile(r"https?://[^/\s\"<>]+/(password-reset/confirm)/([0-9a-z]+)-([0-9a-z]+-[0-9a-f]+)/")
 
 
 def new_mail(ctx, expect: int | None) -> list:
@@ -1402,6 +1524,7 @@ def mail_summary(message) -> dict:
         text = part.get_content().replace("\r\n", "\n").rstrip("\n")
         # A link's uid and token are per side (each server has its own users and clock).
         text = LINK.sub(lambda m: m.group(0)[: m.start(2) - m.start(0)] + "<uid>/<token>", text)
+        text = ALLAUTH_LINK.sub(lambda m: m.group(0)[: m.start(2) - m.start(0)] + "<uid>-<token>/", text)
         parts.append([part.get_content_type(), text])
     return {"subject": str(message["subject"]), "from": str(message["from"]), "to": str(message["to"]),
             "cc": message["cc"], "bcc": message["bcc"], "has_date": message["date"] is not None,
@@ -1421,7 +1544,8 @@ def read_mail(slot, kind="password/reset/confirm"):
             for part in message.walk():
                 if part.get_content_type() != "text/plain":
                     continue
-                for found in LINK.finditer(part.get_content()):
+                for found in (ALLAUTH_LINK if kind == "password-reset/confirm" else LINK).finditer(
+                        part.get_content()):
                     uid, token = found.group(2), found.group(3)
                     if found.group(1) == kind:
                         ctx[f"{slot}_uid"], ctx[f"{slot}_token"] = uid, token
@@ -6104,6 +6228,9 @@ def main(argv=None) -> int:
     parser.add_argument("--rest-auth", metavar="JSON",
                         help="REST_AUTH for both servers (dj-rest-auth's JWT_AUTH_* names); default: "
                              "the reference project's cookie names")
+    parser.add_argument("--allauth", action="store_true",
+                        help="install django-allauth in the reference project (PARITY_ALLAUTH) and run the "
+                             "groups of dj-rest-auth's allauth mode (rest-auth-reset, its interop)")
     parser.add_argument("--djoser", metavar="JSON",
                         help="DJOSER for both servers (djoser's setting names), over the reference project's "
                              "(its defaults and the contract's two link templates)")
@@ -6136,6 +6263,11 @@ def main(argv=None) -> int:
         json.loads(args.rest_auth)
         base_env["REST_AUTH"] = args.rest_auth
         print(f"REST_AUTH: {args.rest_auth}")
+    if args.allauth:
+        base_env["PARITY_ALLAUTH"] = "1"
+        print("PARITY_ALLAUTH: django-allauth installed")
+    else:
+        base_env.pop("PARITY_ALLAUTH", None)
     if args.djoser:
         if not isinstance(json.loads(args.djoser), dict):
             raise SystemExit("run_parity.py: --djoser must be a JSON object")
@@ -6222,8 +6354,10 @@ def run_all(args, dj_port, rs_port, db_path, python, base_env, mail_dirs=None) -
 
     groups = (stateless_groups() + session_groups() + obtain_token_stateful_groups() + knox_groups()
               + simplejwt_groups() + simplejwt_endpoint_groups() + jwt_cookie_groups()
-              + rest_auth_login_groups() + rest_auth_account_groups(json.loads(args.rest_auth) if args.rest_auth else None)
+              + rest_auth_login_groups(args.allauth) + rest_auth_account_groups(json.loads(args.rest_auth) if args.rest_auth else None,
+                                                                 args.allauth)
               + djoser_groups(json.loads(args.djoser) if args.djoser else None)
+              + (rest_auth_reset_groups() if args.allauth else [])
               + renderer_groups() + api_view_groups()
               + model_permission_groups()
               + expiry_today_groups() + throttle_groups() + wsgi_semantics_groups()

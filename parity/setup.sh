@@ -23,14 +23,16 @@ venv="${PARITY_VENV:-$here/.venv}"
 # challenge, the RFC 8707 audience check) and its scope permissions (TokenHasScope & co.), and the
 # `/o/token/` endpoint that issues the tokens of the parity group `oauth2` (issue 21). djoser
 # (which pins social-auth-app-django and social-auth-core): the account views of the parity group
-# `djoser` (issue 22); aiosmtpd: the SMTP server of tests/tests/smtp.rs.
+# `djoser` (issue 22); aiosmtpd: the SMTP server of tests/tests/smtp.rs; django-allauth:
+# dj-rest-auth's allauth mode, installed in the reference
+# project only by the parity run `--allauth` (PARITY_ALLAUTH).
 requirements=(Django==6.1.3 djangorestframework==3.18.3 django-rest-knox==5.1.0
               djangorestframework-simplejwt==5.5.1 PyJWT==2.15.1 cryptography==51.0.1
               psycopg==3.3.9 psycopg-binary==3.3.9 dj-rest-auth==7.2.0
               djangorestframework-csv==3.0.2 django-guardian==3.5.2
               django-oauth-toolkit==3.4.1 oauthlib==4.0.1 jwcrypto==1.6.1
               aiosmtpd==1.4.6 djoser==2.3.5 social-auth-app-django==7.2.0
-              social-auth-core==6.2.0)
+              social-auth-core==6.2.0 django-allauth==65.21.1)
 optional=(mysqlclient==2.3.2)
 
 pick_python() {

@@ -493,34 +493,18 @@ fn make_later(
     email: DjoserEmail,
     deliver: bool,
 ) {
-    let env = env.clone();
-    let site = Site::of(&env, request);
-    actix_web::rt::spawn(async move {
-        let renderer = env.clone();
-        let rendered = env
+    let site = Site::of(env, request);
+    let task_env = env.clone();
+    crate::deferred_mail::send_after_answer(env, email.template(), deliver, async move {
+        let renderer = task_env.clone();
+        task_env
             .services()
             .hashing_pool()
             .run(move || render(&renderer, &site, &user, email))
             .await
             .map_err(|stopped| stopped.to_string())
-            .and_then(|rendered| rendered);
-        let sent = match rendered {
-            Ok(_) if !deliver => Ok(()),
-            Ok(message) => env
-                .services()
-                .email_backend()
-                .send_messages(std::slice::from_ref(&message))
-                .await
-                .map(drop)
-                .map_err(|error| error.to_string()),
-            Err(error) => Err(error),
-        };
-        if let Err(error) = sent {
-            tracing::error!(
-                template = email.template(),
-                "djoser email not sent: {error}"
-            );
-        }
+            .and_then(|rendered| rendered)
+            .map(|message| vec![message])
     });
 }
 

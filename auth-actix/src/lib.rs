@@ -41,6 +41,8 @@
 mod api_view;
 mod default_response_headers;
 #[cfg(feature = "accounts")]
+mod deferred_mail;
+#[cfg(feature = "accounts")]
 mod djoser_views;
 mod error;
 mod guard;
@@ -71,6 +73,8 @@ mod request_view;
 mod response_cookies;
 #[cfg(all(feature = "accounts", feature = "simplejwt"))]
 mod rest_auth_account_views;
+#[cfg(all(feature = "accounts", feature = "simplejwt"))]
+mod rest_auth_password_reset_views;
 #[cfg(feature = "simplejwt")]
 mod rest_auth_views;
 mod route_policy;
@@ -300,6 +304,12 @@ pub mod views {
     pub use crate::rest_auth_account_views::{
         NEW_PASSWORD_SAVED, OLD_PASSWORD_INCORRECT, PASSWORD_MISMATCH,
         rest_auth_password_change_resource, rest_auth_user_resource,
+    };
+    #[cfg(all(feature = "accounts", feature = "simplejwt"))]
+    #[cfg_attr(docsrs, doc(cfg(all(feature = "accounts", feature = "simplejwt"))))]
+    pub use crate::rest_auth_password_reset_views::{
+        INVALID_VALUE, PASSWORD_RESET_DONE, PASSWORD_RESET_SENT,
+        rest_auth_password_reset_confirm_resource, rest_auth_password_reset_resource,
     };
     #[cfg(feature = "simplejwt")]
     #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]

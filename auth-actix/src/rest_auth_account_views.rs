@@ -1,6 +1,8 @@
 //! dj-rest-auth 7.2.0's `UserDetailsView` (`user/`) and `PasswordChangeView`
 //! (`password/change/`), as `dj_rest_auth/views.py` and `serializers.py` define them for
-//! Django's `auth.User` without allauth.
+//! Django's `auth.User`, with or without allauth (`REST_AUTH` `ALLAUTH`: a new username must
+//! then also pass allauth's `clean_username`, which finds any name in use ignoring case, the
+//! user's own included).
 //!
 //! [`dj_rest_auth_endpoints`](crate::views::dj_rest_auth_endpoints) mounts both (with the
 //! `accounts` feature) as dj-rest-auth's `urls.py` does (`user/?$`, `password/change/?$`: the
@@ -116,10 +118,25 @@ async fn user_details(
     let mut errors = Errors::default();
     let username = match fields.get(field) {
         None if partial => None,
-        input => model_user_fields::username(env, input, Some(user.id))
-            .await?
-            .map_err(|found| errors.0.push((field.to_owned(), found)))
-            .ok(),
+        input => match model_user_fields::username(env, input, Some(user.id)).await? {
+            // With allauth, `validate_username` then runs allauth's `clean_username`, whose
+            // `filter_users_by_username(...).exists()` (`iexact`) counts this user too: even
+            // the user's own name is "taken", as in dj-rest-auth.
+            Ok(name)
+                if settings.rest_auth.allauth
+                    && settings
+                        .user_model
+                        .username_taken_iexact(env.db(), &name)
+                        .await
+                        .map_err(ApiError::store_failure)? =>
+            {
+                errors.push(field, messages::USERNAME_TAKEN);
+                None
+            }
+            found => found
+                .map_err(|found| errors.0.push((field.to_owned(), found)))
+                .ok(),
+        },
     };
     let mut name = |key: &str| {
         model_user_fields::name(fields.get(key))
@@ -163,7 +180,7 @@ async fn user_details(
 
 /// A `CharField(max_length=128)` of `PasswordChangeSerializer` (trimmed, as DRF's `CharField`):
 /// its value, or its errors (the length, null characters) into `errors`.
-fn password_field(errors: &mut Errors, fields: &Fields, name: &str) -> Option<String> {
+pub(crate) fn password_field(errors: &mut Errors, fields: &Fields, name: &str) -> Option<String> {
     let input = fields.get(name);
     let text = match auth_core::char_field::char_field(input, true) {
         Ok(text) => text,
@@ -207,7 +224,7 @@ async fn password_change(
     };
     request_fields::throttle_login(&request, env).await?;
     let fields = Fields::read(&request, payload, settings).await?;
-    let modes = settings.rest_auth;
+    let modes = &settings.rest_auth;
     let mut errors = Errors::default();
     if modes.old_password_field_enabled
         && let Some(old) = password_field(&mut errors, &fields, "old_password")
@@ -225,25 +242,7 @@ async fn password_change(
         )])
         .into());
     };
-    // `SetPasswordForm.clean`: a mismatch leaves nothing for the validators to check.
-    if first != second {
-        return Err(field_error("new_password2", vec![PASSWORD_MISMATCH.to_owned()]).into());
-    }
-    let attributes = UserAttributes::of_user(
-        settings.user_model.username_field(),
-        &user.username,
-        &user.first_name,
-        &user.last_name,
-        &user.email,
-    );
-    validate_password(&second, Some(&attributes), &settings.password_validators).map_err(
-        |found| {
-            field_error(
-                "new_password2",
-                found.into_iter().map(|error| error.message).collect(),
-            )
-        },
-    )?;
+    set_password_form(settings, user, &first, &second)?;
     let encoded = auth_core::accounts::make_password(env, &first).await?;
     settings
         .user_model
@@ -264,6 +263,36 @@ async fn password_change(
         StatusCode::OK,
         serde_json::json!({ "detail": NEW_PASSWORD_SAVED }),
     ))
+}
+
+/// Django's `SetPasswordForm(user, data).is_valid()`: the two passwords must match, then the
+/// validators run on the second (both errors under `new_password2`).
+pub(crate) fn set_password_form(
+    settings: &auth_core::settings::Settings,
+    user: &User,
+    first: &str,
+    second: &str,
+) -> Result<(), ApiError> {
+    // `SetPasswordForm.clean`: a mismatch leaves nothing for the validators to check.
+    if first != second {
+        return Err(field_error(
+            "new_password2",
+            vec![PASSWORD_MISMATCH.to_owned()],
+        ));
+    }
+    let attributes = UserAttributes::of_user(
+        settings.user_model.username_field(),
+        &user.username,
+        &user.first_name,
+        &user.last_name,
+        &user.email,
+    );
+    validate_password(second, Some(&attributes), &settings.password_validators).map_err(|found| {
+        field_error(
+            "new_password2",
+            found.into_iter().map(|error| error.message).collect(),
+        )
+    })
 }
 
 fn field_error(name: &str, messages: Vec<String>) -> ApiError {

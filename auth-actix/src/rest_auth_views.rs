@@ -4,7 +4,8 @@
 //! `web::scope("/dj-rest-auth").configure(auth_actix::views::dj_rest_auth_endpoints)` mounts
 //! `login/`, `logout/`, `token/verify/` and `token/refresh/` as dj-rest-auth's `urls.py` does in
 //! JWT mode, and with the `accounts` feature `user/` and `password/change/`
-//! (`rest_auth_account_views`); [`rest_auth_login_resource`] and [`rest_auth_logout_resource`]
+//! (`rest_auth_account_views`) and, in allauth mode, `password/reset/` and
+//! `password/reset/confirm/` (`rest_auth_password_reset_views`); [`rest_auth_login_resource`] and [`rest_auth_logout_resource`]
 //! mount one anywhere.
 //!
 //! With `SESSION_LOGIN` (dj-rest-auth's default) the app needs
@@ -61,7 +62,7 @@ auth_core::declare_throttle_scope!(
 );
 
 /// The views' policy: the project's schemes and throttles (scope `dj_rest_auth`), `AllowAny`.
-type RestAuthGuard = PolicyGuard<
+pub(crate) type RestAuthGuard = PolicyGuard<
     auth_core::policy::DefaultAuthentication,
     AllowAny,
     DefaultThrottles,
@@ -89,7 +90,8 @@ inventory::submit!(DeclaredName(LOGOUT));
 
 /// Registers `login/`, `logout/`, `token/verify/` and `token/refresh/` (the last two are
 /// simplejwt's verify view and dj-rest-auth's cookie-aware refresh view), and with the
-/// `accounts` feature `user/` and `password/change/` (trailing slash optional).
+/// `accounts` feature `user/`, `password/change/` and, with `REST_AUTH` `ALLAUTH`,
+/// `password/reset/` and `password/reset/confirm/` (trailing slash optional).
 pub fn dj_rest_auth_endpoints(config: &mut web::ServiceConfig) {
     config
         .service(rest_auth_login_resource("/login/"))
@@ -99,16 +101,25 @@ pub fn dj_rest_auth_endpoints(config: &mut web::ServiceConfig) {
             "/token/refresh/",
         ));
     // `re_path(r'user/?$')`, `re_path(r'password/change/?$')`.
+    // With allauth (`REST_AUTH` `ALLAUTH`), `password/reset/?$` and `password/reset/confirm/?$`.
     #[cfg(feature = "accounts")]
-    for (user, change) in [
-        ("/user/", "/password/change/"),
-        ("/user", "/password/change"),
-    ] {
+    for slash in ["/", ""] {
+        use crate::rest_auth_password_reset_views as reset;
         config
             .service(crate::rest_auth_account_views::rest_auth_user_resource(
-                user,
+                &format!("/user{slash}"),
             ))
-            .service(crate::rest_auth_account_views::rest_auth_password_change_resource(change));
+            .service(
+                crate::rest_auth_account_views::rest_auth_password_change_resource(&format!(
+                    "/password/change{slash}"
+                )),
+            )
+            .service(reset::rest_auth_password_reset_resource(&format!(
+                "/password/reset{slash}"
+            )))
+            .service(reset::rest_auth_password_reset_confirm_resource(&format!(
+                "/password/reset/confirm{slash}"
+            )));
     }
 }
 
@@ -218,7 +229,7 @@ async fn login(
     let fields = login_fields(&body, &post)?;
     let user = login_serializer::validate(env, &fields).await?;
 
-    let modes = settings.rest_auth;
+    let modes = &settings.rest_auth;
     let now = env.services().clock().now();
     let response = if modes.use_jwt {
         let jwt = settings.simple_jwt_or_default()?;
@@ -319,7 +330,7 @@ async fn logout(
     let runtime = runtime_of(&request)?;
     let env = runtime.env();
     let settings = runtime.settings();
-    let modes = settings.rest_auth;
+    let modes = &settings.rest_auth;
     let auth = guard.auth();
     if auth.auth().is_none() && !modes.use_jwt && !modes.session_login {
         return Ok(json_response(

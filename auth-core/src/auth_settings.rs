@@ -137,9 +137,17 @@ impl AuthSettings {
     }
 
     /// Connects to the database URL and creates any missing table for the configured user model
-    /// ([`store::connect_and_migrate_with`]); existing tables are never altered.
+    /// ([`store::connect_and_migrate_with`]), and allauth's `account_emailaddress` in
+    /// dj-rest-auth's allauth mode ([`store::migrations::migrate_allauth`]); existing tables
+    /// are never altered.
     pub async fn connect_and_migrate(&self) -> Result<DatabaseConnection, DbErr> {
-        store::connect_and_migrate_with(self.database_url(), &self.settings.user_model).await
+        let db =
+            store::connect_and_migrate_with(self.database_url(), &self.settings.user_model).await?;
+        #[cfg(all(feature = "accounts", feature = "simplejwt"))]
+        if self.settings.rest_auth.allauth {
+            store::migrations::migrate_allauth(&db, &self.settings.user_model).await?;
+        }
+        Ok(db)
     }
 }
 

@@ -6,7 +6,7 @@
 //! start-up, where djoser fails on the first email it sends (a `KeyError` for an unknown
 //! `{field}`, 500).
 
-use std::fmt;
+pub use crate::link_template::LinkTemplate;
 
 /// `Messages.INVALID_CREDENTIALS_ERROR`.
 pub const INVALID_CREDENTIALS_ERROR: &str = "Unable to log in with provided credentials.";
@@ -31,114 +31,6 @@ pub const USERNAME_MISMATCH_ERROR: &str = "The two {0} fields didn't match.";
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("DJOSER: {0}")]
 pub struct DjoserSettingsError(pub String);
-
-/// The fields a link template may name: the email's context (`str.format(**context)`).
-const LINK_FIELDS: [&str; 5] = ["uid", "token", "protocol", "domain", "site_name"];
-
-/// A link template of djoser's (`"activate/{uid}/{token}"`), read as Python's `str.format`
-/// reads it: `{name}` is a context value, `{{` and `}}` are braces.
-#[derive(Clone, PartialEq, Eq)]
-pub struct LinkTemplate(Vec<LinkPart>);
-
-#[derive(Clone, PartialEq, Eq)]
-enum LinkPart {
-    Text(String),
-    Field(&'static str),
-}
-
-impl fmt::Debug for LinkTemplate {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut text = String::new();
-        for part in &self.0 {
-            match part {
-                LinkPart::Text(literal) => {
-                    text.push_str(&literal.replace('{', "{{").replace('}', "}}"))
-                }
-                LinkPart::Field(name) => {
-                    text.push('{');
-                    text.push_str(name);
-                    text.push('}');
-                }
-            }
-        }
-        f.debug_tuple("LinkTemplate").field(&text).finish()
-    }
-}
-
-impl LinkTemplate {
-    /// Parses `template`.
-    ///
-    /// # Errors
-    ///
-    /// A lone brace, a format spec or conversion (`{uid!r}`, `{uid:>9}`), or a field the email's
-    /// context lacks.
-    pub fn parse(template: &str) -> Result<Self, DjoserSettingsError> {
-        let mut parts = Vec::new();
-        let mut text = String::new();
-        let mut chars = template.chars().peekable();
-        while let Some(character) = chars.next() {
-            match character {
-                '{' if chars.peek() == Some(&'{') => {
-                    chars.next();
-                    text.push('{');
-                }
-                '}' if chars.peek() == Some(&'}') => {
-                    chars.next();
-                    text.push('}');
-                }
-                '{' => {
-                    let mut name = String::new();
-                    loop {
-                        match chars.next() {
-                            Some('}') => break,
-                            Some(inner) => name.push(inner),
-                            None => {
-                                return Err(DjoserSettingsError(format!(
-                                    "{template:?}: expected '}}' before end of string"
-                                )));
-                            }
-                        }
-                    }
-                    let field = LINK_FIELDS
-                        .iter()
-                        .find(|field| **field == name)
-                        .ok_or_else(|| {
-                            DjoserSettingsError(format!(
-                                "{template:?}: {{{name}}} is none of {{uid}}, {{token}}, \
-                                 {{protocol}}, {{domain}}, {{site_name}}"
-                            ))
-                        })?;
-                    if !text.is_empty() {
-                        parts.push(LinkPart::Text(std::mem::take(&mut text)));
-                    }
-                    parts.push(LinkPart::Field(field));
-                }
-                '}' => {
-                    return Err(DjoserSettingsError(format!(
-                        "{template:?}: Single '}}' encountered in format string"
-                    )));
-                }
-                other => text.push(other),
-            }
-        }
-        if !text.is_empty() {
-            parts.push(LinkPart::Text(text));
-        }
-        Ok(Self(parts))
-    }
-
-    /// The link path for these values (`field` gives each named value).
-    pub fn format(&self, field: impl Fn(&str) -> String) -> String {
-        let mut out = String::new();
-        for part in &self.0 {
-            match part {
-                LinkPart::Text(text) => out.push_str(text),
-                LinkPart::Field(name) => out.push_str(&field(name)),
-            }
-        }
-        out
-    }
-}
 
 /// djoser's `DJOSER` settings that its account views read, with its defaults (every flag off,
 /// no link template).
@@ -222,7 +114,9 @@ impl DjoserSettings {
             };
             let link = |value: &serde_json::Value| {
                 text(value)?
-                    .map(|text| LinkTemplate::parse(&text))
+                    .map(|text| {
+                        LinkTemplate::parse(&text).map_err(|error| DjoserSettingsError(error.0))
+                    })
                     .transpose()
             };
             match name.as_str() {

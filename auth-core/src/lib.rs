@@ -47,6 +47,7 @@ pub mod jwt;
 #[cfg(feature = "knox")]
 #[cfg_attr(docsrs, doc(cfg(feature = "knox")))]
 pub mod knox;
+pub mod link_template;
 pub mod messages;
 #[cfg(feature = "oauth2")]
 #[cfg_attr(docsrs, doc(cfg(feature = "oauth2")))]
@@ -69,6 +70,9 @@ pub mod store;
 
 // Layer 2: the environment.
 pub mod accounts;
+#[cfg(feature = "accounts")]
+#[cfg_attr(docsrs, doc(cfg(feature = "accounts")))]
+pub mod allauth;
 pub mod csrf_secret;
 pub mod environment;
 #[cfg(feature = "simplejwt")]

@@ -14,6 +14,9 @@ use crate::error::ApiError;
 use crate::messages;
 use crate::user::User;
 
+/// `_validate_username`'s error: allauth's login by username without one.
+pub const MUST_INCLUDE_USERNAME: &str = "Must include \"username\" and \"password\".";
+
 /// The validated fields: `username` and `email` as sent (trimmed; `None` when absent, possibly
 /// blank), `password` (trimmed, never blank).
 #[derive(Clone, PartialEq, Eq)]
@@ -83,7 +86,21 @@ pub fn fields<'a>(lookup: impl Fn(&str) -> Option<Input<'a>>) -> Result<LoginFie
 /// `{"non_field_errors":["Unable to log in with provided credentials."]}`. An inactive user is
 /// refused by `authenticate` itself (Django's `ModelBackend`), so dj-rest-auth's "User account
 /// is disabled." is never reached, here as there.
+///
+/// In allauth mode (`REST_AUTH` `ALLAUTH`), `get_auth_user_using_allauth` with allauth's default
+/// login methods (`{"username"}`): the username alone, `email` ignored, and no username is
+/// `{"non_field_errors":["Must include \"username\" and \"password\"."]}`. allauth's
+/// "mandatory" email verification is not supported.
 pub async fn validate(env: &Environment, fields: &LoginFields) -> Result<User, ApiError> {
+    if env.settings().rest_auth.allauth {
+        let username = fields.username.as_deref().unwrap_or_default();
+        if username.is_empty() {
+            return Err(crate::char_field::non_field_error(MUST_INCLUDE_USERNAME));
+        }
+        return accounts::authenticate(env, username, &fields.password)
+            .await?
+            .ok_or_else(|| crate::char_field::non_field_error(messages::UNABLE_TO_LOG_IN));
+    }
     let mut username = fields.username.clone().unwrap_or_default();
     if let Some(email) = fields.email.as_deref().filter(|email| !email.is_empty()) {
         let found = env

@@ -273,7 +273,7 @@ pub struct Settings {
     #[cfg(feature = "accounts")]
     #[cfg_attr(docsrs, doc(cfg(feature = "accounts")))]
     pub email: crate::django::email_settings::EmailSettings,
-    /// The email templates (djoser's by default; an application replaces them).
+    /// The email templates (djoser's and allauth's by default; an application replaces them).
     #[cfg(feature = "accounts")]
     #[cfg_attr(docsrs, doc(cfg(feature = "accounts")))]
     pub mail_templates: Arc<crate::templated_mail::MailTemplates>,
@@ -351,7 +351,7 @@ impl Default for Settings {
             #[cfg(feature = "accounts")]
             email: crate::django::email_settings::EmailSettings::default(),
             #[cfg(feature = "accounts")]
-            mail_templates: Arc::new(crate::templated_mail::MailTemplates::djoser()),
+            mail_templates: Arc::new(crate::templated_mail::MailTemplates::default()),
             #[cfg(feature = "accounts")]
             djoser: crate::djoser::DjoserSettings::default(),
             deny_by_default: true,

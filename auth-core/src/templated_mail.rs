@@ -84,6 +84,25 @@ pub const DJOSER_TEMPLATES: [(&str, &str); 6] = [
     ),
 ];
 
+/// django-allauth 65.21.1's `templates/account/email/*.txt` that dj-rest-auth's allauth mode
+/// sends, translated as djoser's are, with `{% autoescape off %}` written as minijinja's
+/// `{% autoescape false %}`. Each email is two templates, `<prefix>_subject.txt` and
+/// `<prefix>_message.txt`, rendered whole ([`MailTemplates::render_text`]).
+pub const ALLAUTH_TEMPLATES: [(&str, &str); 3] = [
+    (
+        "account/email/base_message.txt",
+        include_str!("../templates/allauth/account/email/base_message.txt"),
+    ),
+    (
+        "account/email/password_reset_key_subject.txt",
+        include_str!("../templates/allauth/account/email/password_reset_key_subject.txt"),
+    ),
+    (
+        "account/email/password_reset_key_message.txt",
+        include_str!("../templates/allauth/account/email/password_reset_key_message.txt"),
+    ),
+];
+
 /// The email templates of a project, by name.
 pub struct MailTemplates {
     env: Environment<'static>,
@@ -121,9 +140,16 @@ fn django_formatter(
 }
 
 impl Default for MailTemplates {
-    /// djoser's templates.
+    /// djoser's and allauth's templates.
     fn default() -> Self {
-        Self::djoser()
+        let mut templates = Self::djoser();
+        for (name, source) in ALLAUTH_TEMPLATES {
+            // The sources are this crate's; a test parses each of them.
+            if let Err(error) = templates.set_template(name, source) {
+                tracing::error!("{error}");
+            }
+        }
+        templates
     }
 }
 
@@ -167,6 +193,22 @@ impl MailTemplates {
     /// Whether the template `name` exists.
     pub fn contains(&self, name: &str) -> bool {
         self.env.get_template(name).is_ok()
+    }
+
+    /// Renders the whole of `name`, stripped (Python's `str.strip()`), as allauth's
+    /// `render_to_string(…).strip()` renders a message.
+    ///
+    /// # Errors
+    ///
+    /// No such template, or it fails to render.
+    pub fn render_text(
+        &self,
+        name: &str,
+        context: &serde_json::Value,
+    ) -> Result<String, TemplateError> {
+        let template = self.env.get_template(name)?;
+        let text = template.render(Value::from(Serde(context)))?;
+        Ok(python_strip(&text).to_owned())
     }
 
     /// Renders the blocks of `name` as `BaseEmailMessage.render()` does.
@@ -239,6 +281,45 @@ mod tests {
             assert!(!email.body.is_empty(), "{name}");
             assert!(email.html.is_some(), "{name}");
         }
+    }
+
+    #[test]
+    fn allauths_reset_email_renders_as_django_renders_it() {
+        // allauth 65.21.1's password_reset_key_{subject,message}.txt under Django 6.1.3, sent
+        // by dj-rest-auth's reset form (a RequestSite: name and domain are the host).
+        let templates = MailTemplates::default();
+        let context = json!({
+            "current_site": {"name": "testserver", "domain": "testserver"},
+            "password_reset_url": "http://testserver/password-reset/confirm/2-dj8nl2-e6aa1fe1764d813a2731a0fe22fc8d82/",
+            "username": "bob<&>",
+        });
+        let subject = templates
+            .render_text("account/email/password_reset_key_subject.txt", &context)
+            .expect("subject");
+        assert_eq!(subject, "Password Reset Email");
+        let body = templates
+            .render_text("account/email/password_reset_key_message.txt", &context)
+            .expect("body");
+        assert_eq!(
+            body,
+            "Hello from testserver!\n\nYou're receiving this email because you or someone else \
+             has requested a password reset for your user account.\nIt can be safely ignored if \
+             you did not request a password reset. Click the link below to reset your \
+             password.\n\nhttp://testserver/password-reset/confirm/2-dj8nl2-\
+             e6aa1fe1764d813a2731a0fe22fc8d82/\n\nIn case you forgot, your username is \
+             bob<&>.\n\nThank you for using testserver!\ntestserver"
+        );
+        // Without a username (allauth's email login method) the sentence is left out.
+        let without = templates
+            .render_text(
+                "account/email/password_reset_key_message.txt",
+                &json!({"current_site": {"name": "a", "domain": "b"}, "password_reset_url": "u"}),
+            )
+            .expect("body");
+        assert!(
+            without.ends_with("password.\n\nu\n\nThank you for using a!\nb"),
+            "{without}"
+        );
     }
 
     #[test]

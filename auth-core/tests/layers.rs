@@ -32,6 +32,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("dj_rest_auth", 0),
     ("templated_mail", 0),
     ("djoser", 0),
+    ("link_template", 0),
     // 1: Django's tables.
     ("store", 1),
     // 2: the environment — settings as data, services, `request.user`, Django's account pieces.
@@ -41,6 +42,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("jwt_revocation", 2),
     ("user", 2),
     ("accounts", 2),
+    ("allauth", 2),
     ("session_store", 2),
     ("csrf_secret", 2),
     ("login", 2),

@@ -815,6 +815,11 @@ fn find_django_python() -> Result<PathBuf, String> {
 /// `manage.py ARGS` of the parity project on the database `url`, with the suite's secret key and
 /// iteration count; its stdout.
 fn manage(url: &str, args: &[&str]) -> String {
+    manage_with(url, args, &[])
+}
+
+/// [`manage`] with more environment variables (`PARITY_ALLAUTH`: django-allauth installed).
+fn manage_with(url: &str, args: &[&str], extra: &[(&str, &str)]) -> String {
     let python = django_python().unwrap();
     let project = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../parity/django_project");
     let output = Command::new(python)
@@ -825,6 +830,7 @@ fn manage(url: &str, args: &[&str]) -> String {
         .env("SECRET_KEY", SECRET_KEY)
         .env("PBKDF2_ITERATIONS", TEST_ITERATIONS.to_string())
         .env("DJANGO_SETTINGS_MODULE", "parity_site.settings")
+        .envs(extra.iter().copied())
         .output()
         .unwrap();
     assert!(
@@ -864,14 +870,22 @@ async fn create_table(db: &DatabaseConnection, table: &str) -> String {
 /// The tables the library creates (`store::migrations`), and the permission tables the tests
 /// create (`test_support::permission_tables`), are the ones Django's `migrate` creates on the
 /// same server: columns, types, keys, constraint names, table options (Django OAuth Toolkit's
-/// six tables included, with the access and refresh tokens' foreign keys to each other). Then
-/// the library's migration leaves Django's database as it is.
+/// six tables included, with the access and refresh tokens' foreign keys to each other, and
+/// django-allauth's `account_emailaddress`). Then the library's migration leaves Django's
+/// database as it is.
 async fn the_library_creates_the_tables_djangos_migrate_creates() {
     let django_made = Database::create().await;
-    manage(&django_made.url, &["migrate", "--verbosity", "0"]);
+    manage_with(
+        &django_made.url,
+        &["migrate", "--verbosity", "0"],
+        &[("PARITY_ALLAUTH", "1")],
+    );
     let library_made = Database::create().await;
     let ours = library_made.connect().await;
     create_permission_tables(&ours).await;
+    migrations::migrate_allauth(&ours, &user::AUTH_USER)
+        .await
+        .unwrap();
     let theirs = store::connect(&django_made.url).await.unwrap();
     let tables = [
         "auth_user",
@@ -888,7 +902,11 @@ async fn the_library_creates_the_tables_djangos_migrate_creates() {
         "oauth2_provider_devicegrant",
     ];
     let mut djangos = Vec::new();
-    for table in tables.iter().chain(&permission_tables::TABLES) {
+    for table in tables
+        .iter()
+        .chain(&permission_tables::TABLES)
+        .chain(&["account_emailaddress"])
+    {
         let djangos_table = create_table(&theirs, table).await;
         assert_eq!(create_table(&ours, table).await, djangos_table, "{table}");
         djangos.push(djangos_table);

@@ -3,8 +3,9 @@
 //! knox tokens and sessions made on either side used on the other, with `auth_user` and with a
 //! custom user model). `run_parity.py` runs twice: once as it is, and once for the JWT groups
 //! with both servers under other settings: `SIMPLE_JWT` rotation ([`SIMPLE_JWT_ROTATION`]) and
-//! dj-rest-auth's cookies with CSRF ([`REST_AUTH_CSRF`]); and three more times for the `oauth2`
-//! group under DOT's other `OAUTH2_PROVIDER` settings.
+//! dj-rest-auth's cookies with CSRF ([`REST_AUTH_CSRF`]); for djoser's groups under the settings
+//! that send every email; for dj-rest-auth's groups with django-allauth installed; and three
+//! more times for the `oauth2` group under DOT's other `OAUTH2_PROVIDER` settings.
 //!
 //! `parity/run_simplejwt.py` mints and reads simplejwt tokens on both sides (`simplejwt_oracle`).
 //! `parity/run_introspection.py` puts DOT and `drf_parity` side by side as resource servers of a
@@ -182,7 +183,7 @@ fn main() {
             .map(str::to_owned)
             .to_vec())
     };
-    let suites: [Suite; 10] = [
+    let suites: [Suite; 11] = [
         (
             "django_parity_suite",
             "run_parity.py",
@@ -227,6 +228,27 @@ fn main() {
                 "djoser",
                 "--group",
                 "djoser-interop",
+            ]
+            .map(str::to_owned)
+            .to_vec()),
+        ),
+        // dj-rest-auth's groups with django-allauth installed in the reference project
+        // (`PARITY_ALLAUTH`; `REST_AUTH` `ALLAUTH` on the Rust side): allauth's login methods,
+        // username rules and password reset (issue 22).
+        (
+            "django_parity_suite_allauth",
+            "run_parity.py",
+            DRF_PARITY,
+            Ok([
+                "--allauth",
+                "--group",
+                "rest-auth-login",
+                "--group",
+                "rest-auth-account",
+                "--group",
+                "rest-auth-reset",
+                "--group",
+                "rest-auth-reset-interop",
             ]
             .map(str::to_owned)
             .to_vec()),

@@ -227,6 +227,8 @@ fn django_migrate(url: &str) {
         .env("DATABASE_URL", url)
         .env("SECRET_KEY", SECRET_KEY)
         .env("DJANGO_SETTINGS_MODULE", "parity_site.settings")
+        // django-allauth installed: its `account_emailaddress` is compared too.
+        .env("PARITY_ALLAUTH", "1")
         .output()
         .unwrap();
     assert!(
@@ -240,8 +242,8 @@ fn django_migrate(url: &str) {
 /// The tables the library creates in a fresh schema are the ones Django's `migrate` creates in
 /// a fresh database on the same server: columns, types, identity sequences, constraints and
 /// indexes under Django's names (Django OAuth Toolkit's six tables included, with the access
-/// and refresh tokens' foreign keys to each other). Then the library's migration leaves
-/// Django's database as it is.
+/// and refresh tokens' foreign keys to each other, and django-allauth's `account_emailaddress`).
+/// Then the library's migration leaves Django's database as it is.
 async fn the_library_creates_the_tables_djangos_migrate_creates() {
     let base = external::Server::postgres().url;
     let admin = store::connect(&base).await.unwrap();
@@ -255,6 +257,14 @@ async fn the_library_creates_the_tables_djangos_migrate_creates() {
     let theirs = store::connect(&django_url).await.unwrap();
     let schema = Schema::create().await;
     let ours = schema.connect().await;
+    migrations::migrate_allauth(&ours, &user::AUTH_USER)
+        .await
+        .unwrap();
+    assert_eq!(
+        describe(&ours, "account_emailaddress").await,
+        describe(&theirs, "account_emailaddress").await,
+        "account_emailaddress"
+    );
     let mut djangos = Vec::new();
     for table in DJANGO_MADE_TABLES {
         let described = describe(&theirs, table).await;

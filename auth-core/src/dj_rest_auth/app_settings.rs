@@ -2,9 +2,16 @@
 //! logout views do (the `JWT_AUTH_*` cookie members are [`JwtCookieSettings`](super::JwtCookieSettings)).
 
 use super::jwt_cookies::JwtCookieSettingsError;
+use crate::link_template::LinkTemplate;
+
+/// [`RestAuthSettings::password_reset_confirm_url`]'s default: the link dj-rest-auth builds by
+/// reversing a project's `password_reset_confirm` URL of pattern
+/// `password-reset/confirm/<uidb36>-<key>/` (the URL allauth's own views use).
+pub const DEFAULT_PASSWORD_RESET_CONFIRM_URL: &str =
+    "{protocol}://{domain}/password-reset/confirm/{uid}-{token}/";
 
 /// `REST_AUTH`'s mode settings, with dj-rest-auth's defaults.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RestAuthSettings {
     /// `USE_JWT` (false): login answers simplejwt's pair and sets the JWT cookies instead of a
     /// DRF token; logout blacklists the refresh token and deletes the cookies.
@@ -19,6 +26,17 @@ pub struct RestAuthSettings {
     /// the new password (Django's `update_session_auth_hash`), so the session that changed it is
     /// logged out.
     pub logout_on_password_change: bool,
+    /// `ALLAUTH` (false), this library's name for `'allauth' in INSTALLED_APPS`, which switches
+    /// dj-rest-auth's views to django-allauth's flows: login by username only (allauth's
+    /// default `ACCOUNT_LOGIN_METHODS`), and `password/reset/` through allauth's form (base36
+    /// uids, its email-aware token, its emails, `account_emailaddress` rows).
+    pub allauth: bool,
+    /// `PASSWORD_RESET_CONFIRM_URL` (this library's; default
+    /// [`DEFAULT_PASSWORD_RESET_CONFIRM_URL`]): the link of the reset email, a `str.format`
+    /// template of `{protocol}`, `{domain}`, `{site_name}`, `{uid}` and `{token}`. dj-rest-auth
+    /// reverses the project's URL named `password_reset_confirm` instead, and answers 500 when
+    /// there is none.
+    pub password_reset_confirm_url: LinkTemplate,
 }
 
 impl Default for RestAuthSettings {
@@ -28,13 +46,21 @@ impl Default for RestAuthSettings {
             session_login: true,
             old_password_field_enabled: false,
             logout_on_password_change: false,
+            allauth: false,
+            password_reset_confirm_url: default_password_reset_confirm_url(),
         }
     }
 }
 
+fn default_password_reset_confirm_url() -> LinkTemplate {
+    // The constant parses (a test says so); the fallback is never taken.
+    LinkTemplate::parse(DEFAULT_PASSWORD_RESET_CONFIRM_URL)
+        .unwrap_or_else(|_| LinkTemplate::literal(DEFAULT_PASSWORD_RESET_CONFIRM_URL))
+}
+
 impl RestAuthSettings {
-    /// `USE_JWT`, `SESSION_LOGIN`, `OLD_PASSWORD_FIELD_ENABLED` and `LOGOUT_ON_PASSWORD_CHANGE`
-    /// of `REST_AUTH` as a JSON object of dj-rest-auth's names,
+    /// `USE_JWT`, `SESSION_LOGIN`, `OLD_PASSWORD_FIELD_ENABLED`, `LOGOUT_ON_PASSWORD_CHANGE`,
+    /// `ALLAUTH` and `PASSWORD_RESET_CONFIRM_URL` of `REST_AUTH` as a JSON object of these names,
     /// over its defaults; the other names are [`JwtCookieSettings::from_rest_auth`]'s to read
     /// and check.
     ///
@@ -47,11 +73,20 @@ impl RestAuthSettings {
             ));
         };
         for (name, value) in object {
+            if name == "PASSWORD_RESET_CONFIRM_URL" {
+                let text = value.as_str().ok_or_else(|| {
+                    JwtCookieSettingsError::new(format!("{name} must be a string"))
+                })?;
+                settings.password_reset_confirm_url = LinkTemplate::parse(text)
+                    .map_err(|error| JwtCookieSettingsError::new(format!("{name}: {error}")))?;
+                continue;
+            }
             let slot = match name.as_str() {
                 "USE_JWT" => &mut settings.use_jwt,
                 "SESSION_LOGIN" => &mut settings.session_login,
                 "OLD_PASSWORD_FIELD_ENABLED" => &mut settings.old_password_field_enabled,
                 "LOGOUT_ON_PASSWORD_CHANGE" => &mut settings.logout_on_password_change,
+                "ALLAUTH" => &mut settings.allauth,
                 _ => continue,
             };
             *slot = value.as_bool().ok_or_else(|| {
@@ -80,9 +115,27 @@ mod tests {
                 use_jwt: true,
                 session_login: false,
                 old_password_field_enabled: true,
-                logout_on_password_change: false,
+                ..RestAuthSettings::default()
             })
         );
         assert!(read(r#"{"USE_JWT": "yes"}"#).is_err());
+        let custom = read(
+            r#"{"ALLAUTH": true, "PASSWORD_RESET_CONFIRM_URL": "https://app/r/{uid}/{token}"}"#,
+        )
+        .expect("read");
+        assert!(custom.allauth);
+        assert_eq!(
+            custom
+                .password_reset_confirm_url
+                .format(|name| name.to_uppercase()),
+            "https://app/r/UID/TOKEN"
+        );
+        assert!(read(r#"{"PASSWORD_RESET_CONFIRM_URL": "/r/{pk}/"}"#).is_err());
+        assert_eq!(
+            RestAuthSettings::default()
+                .password_reset_confirm_url
+                .format(|name| name.to_owned()),
+            "protocol://domain/password-reset/confirm/uid-token/"
+        );
     }
 }

@@ -174,7 +174,7 @@ impl JwtCookieSettingsError {
 }
 
 /// `REST_AUTH` names read elsewhere or not yet by this library: accepted and ignored here.
-const OTHER_REST_AUTH_SETTINGS: [&str; 17] = [
+const OTHER_REST_AUTH_SETTINGS: [&str; 19] = [
     "USE_JWT",
     "SESSION_LOGIN",
     "TOKEN_MODEL",
@@ -192,6 +192,9 @@ const OTHER_REST_AUTH_SETTINGS: [&str; 17] = [
     "REGISTER_PERMISSION_CLASSES",
     "OLD_PASSWORD_FIELD_ENABLED",
     "LOGOUT_ON_PASSWORD_CHANGE",
+    // This library's own (`RestAuthSettings`).
+    "ALLAUTH",
+    "PASSWORD_RESET_CONFIRM_URL",
 ];
 
 impl JwtCookieSettings {

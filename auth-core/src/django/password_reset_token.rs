@@ -74,6 +74,21 @@ impl std::fmt::Debug for PasswordResetTokenGenerator {
 #[error("TIME_ZONE {0:?} is not a time zone of the IANA database")]
 pub struct UnknownTimeZone(pub String);
 
+/// The timestamp of `token` when `check_token` would go on to hash the user's state: a
+/// non-empty token of exactly one `-`, its first part base36 for a non-negative number. `None`
+/// where Django returns `False` first (or raises: a negative timestamp).
+pub fn token_timestamp(token: &str) -> Option<u128> {
+    if token.is_empty() {
+        return None;
+    }
+    // `ts_b36, _ = token.split("-")`: exactly one `-`.
+    let mut parts = token.split('-');
+    let (Some(ts_b36), Some(_), None) = (parts.next(), parts.next(), parts.next()) else {
+        return None;
+    };
+    u128::try_from(base36_to_int(ts_b36)?).ok()
+}
+
 impl PasswordResetTokenGenerator {
     /// A generator signing with `secret` (and accepting `fallbacks`), tokens valid for
     /// `timeout_seconds`, its clock in `time_zone` (Django's `TIME_ZONE`, such as `"UTC"` or
@@ -115,20 +130,10 @@ impl PasswordResetTokenGenerator {
     /// `check_token(user, token)` at `now`: made for this user's current password, last login
     /// and email with the secret key or a fallback, and not older than the timeout.
     pub fn check_token(&self, user: &UserState<'_>, token: &str, now: DateTime<Utc>) -> bool {
-        if token.is_empty() {
-            return false;
-        }
-        // `ts_b36, _ = token.split("-")`: exactly one `-`.
-        let mut parts = token.split('-');
-        let (Some(ts_b36), Some(_), None) = (parts.next(), parts.next(), parts.next()) else {
+        let Some(unsigned) = token_timestamp(token) else {
             return false;
         };
-        let Some(timestamp) = base36_to_int(ts_b36) else {
-            return false;
-        };
-        let Ok(unsigned) = u128::try_from(timestamp) else {
-            return false;
-        };
+        let timestamp = i128::try_from(unsigned).unwrap_or(i128::MAX);
         let signed = std::iter::once(&self.secret)
             .chain(&self.fallbacks)
             .any(|secret| {

@@ -9,6 +9,9 @@
 
 pub mod database_url;
 pub mod datetime;
+#[cfg(feature = "accounts")]
+#[cfg_attr(docsrs, doc(cfg(feature = "accounts")))]
+pub mod email_address;
 pub mod guardian;
 mod key;
 pub mod key_prefix;

@@ -458,27 +458,15 @@ impl UserModel {
         db: &C,
         email: &str,
     ) -> Result<Vec<User>, DbErr> {
-        use sea_orm::sea_query::{Func, LikeExpr};
-
         if !super::storable::can_be_stored(email) {
             return Ok(Vec::new());
         }
         let backend = db.get_database_backend();
-        let column = Expr::col((Alias::new("u"), Alias::new("email")));
-        let condition = match backend {
-            DbBackend::Postgres => Expr::expr(Func::upper(column.cast_as(Alias::new("text"))))
-                .eq(Func::upper(Expr::val(email))),
-            _ => {
-                let mut pattern = String::with_capacity(email.len() + 4);
-                for c in email.chars() {
-                    if matches!(c, '%' | '_' | '\\') {
-                        pattern.push('\\');
-                    }
-                    pattern.push(c);
-                }
-                column.like(LikeExpr::new(pattern).escape('\\'))
-            }
-        };
+        let condition = iexact(
+            backend,
+            Expr::col((Alias::new("u"), Alias::new("email"))),
+            email,
+        );
         let mut select = self.select(backend);
         select.and_where(condition).limit(2);
         super::storable::or_no_match(db.query_all(&select).await)?
@@ -609,6 +597,31 @@ impl UserModel {
         if let Some(id) = except {
             select.and_where(Expr::col(Alias::new("id")).ne(id.sql_value(backend)));
         }
+        Ok(super::storable::or_no_match(db.query_one(&select).await)?.is_some())
+    }
+
+    /// Whether any user's username equals `username` ignoring case (`__iexact`, matched as
+    /// [`find_by_email_iexact`](Self::find_by_email_iexact) matches an email), this user
+    /// included: allauth's `clean_username` (`filter_users_by_username(...).exists()`).
+    pub async fn username_taken_iexact<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        username: &str,
+    ) -> Result<bool, DbErr> {
+        if !super::storable::can_be_stored(username) {
+            return Ok(false);
+        }
+        let backend = db.get_database_backend();
+        let mut select = Query::select();
+        select
+            .expr(Expr::val(1))
+            .from(self.table_iden())
+            .and_where(iexact(
+                backend,
+                Expr::col(Alias::new(self.username_field.as_ref())),
+                username,
+            ))
+            .limit(1);
         Ok(super::storable::or_no_match(db.query_one(&select).await)?.is_some())
     }
 
@@ -752,15 +765,41 @@ impl UserModel {
         email: &str,
         is_active: bool,
     ) -> Result<Vec<User>, DbErr> {
+        self.filter_by_email(db, email, Some(is_active), Some(2))
+            .await
+    }
+
+    /// Every user whose email the database finds equal to `email` (`filter(email=…)`, under
+    /// the column's collation), by key. None, without a query, for an address no backend can
+    /// store.
+    pub async fn find_all_by_email<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        email: &str,
+    ) -> Result<Vec<User>, DbErr> {
+        self.filter_by_email(db, email, None, None).await
+    }
+
+    async fn filter_by_email<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        email: &str,
+        is_active: Option<bool>,
+        limit: Option<u64>,
+    ) -> Result<Vec<User>, DbErr> {
         if !super::storable::can_be_stored(email) {
             return Ok(Vec::new());
         }
         let backend = db.get_database_backend();
         let mut select = self.select(backend);
-        select
-            .and_where(Expr::col((Alias::new("u"), Alias::new("email"))).eq(email))
-            .and_where(Expr::col((Alias::new("u"), Alias::new("is_active"))).eq(is_active))
-            .limit(2);
+        select.and_where(Expr::col((Alias::new("u"), Alias::new("email"))).eq(email));
+        if let Some(is_active) = is_active {
+            select.and_where(Expr::col((Alias::new("u"), Alias::new("is_active"))).eq(is_active));
+        }
+        match limit {
+            Some(limit) => select.limit(limit),
+            None => select.order_by((Alias::new("u"), Alias::new("id")), sea_orm::Order::Asc),
+        };
         super::storable::or_no_match(db.query_all(&select).await)?
             .iter()
             .map(|row| User::from_query_result(row, ""))
@@ -873,6 +912,28 @@ impl UserModel {
         db.execute(&update).await?;
         user.last_login = Some(now);
         Ok(user)
+    }
+}
+
+/// Django's `__iexact` lookup of `column` for `value` on each backend: SQLite's and MySQL's
+/// `LIKE` (ASCII case only on SQLite, the column's collation on MySQL) with `%`, `_` and `\\`
+/// escaped, PostgreSQL's `UPPER(column::text) = UPPER(%s)`.
+fn iexact(backend: DbBackend, column: Expr, value: &str) -> Expr {
+    use sea_orm::sea_query::{Func, LikeExpr};
+
+    match backend {
+        DbBackend::Postgres => Expr::expr(Func::upper(column.cast_as(Alias::new("text"))))
+            .eq(Func::upper(Expr::val(value))),
+        _ => {
+            let mut pattern = String::with_capacity(value.len() + 4);
+            for c in value.chars() {
+                if matches!(c, '%' | '_' | '\\') {
+                    pattern.push('\\');
+                }
+                pattern.push(c);
+            }
+            column.like(LikeExpr::new(pattern).escape('\\'))
+        }
     }
 }
 

@@ -237,6 +237,15 @@ if env("PARITY_MAIL_DIR"):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
+# django-allauth 65.21.1 (PARITY_ALLAUTH set: the parity suite's `allauth` run, and the Rust
+# server's `REST_AUTH` `ALLAUTH`): dj-rest-auth's password reset then goes through allauth's form
+# (base36 uids, its email-aware token, its emails), its login through allauth's login methods
+# (username only, allauth's default). Email verification "optional", as the parity contract says.
+if env("PARITY_ALLAUTH"):
+    INSTALLED_APPS += ["allauth", "allauth.account"]
+    MIDDLEWARE += ["allauth.account.middleware.AccountMiddleware"]
+    ACCOUNT_EMAIL_VERIFICATION = "optional"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -7,6 +7,8 @@ from dj_rest_auth.jwt_auth import get_refresh_view
 from dj_rest_auth.views import LoginView as RestAuthLoginView
 from dj_rest_auth.views import LogoutView as RestAuthLogoutView
 from dj_rest_auth.views import PasswordChangeView as RestAuthPasswordChangeView
+from dj_rest_auth.views import PasswordResetConfirmView as RestAuthPasswordResetConfirmView
+from dj_rest_auth.views import PasswordResetView as RestAuthPasswordResetView
 from dj_rest_auth.views import UserDetailsView as RestAuthUserDetailsView
 from rest_framework_simplejwt import views as jwt_views
 
@@ -61,6 +63,12 @@ urlpatterns = [
     # As dj-rest-auth's urls.py writes them (the trailing slash optional).
     re_path(r"^dj-rest-auth/user/?$", RestAuthUserDetailsView.as_view()),
     re_path(r"^dj-rest-auth/password/change/?$", RestAuthPasswordChangeView.as_view()),
+    re_path(r"^dj-rest-auth/password/reset/?$", RestAuthPasswordResetView.as_view()),
+    re_path(r"^dj-rest-auth/password/reset/confirm/?$", RestAuthPasswordResetConfirmView.as_view()),
+    # The page a reset link opens (the parity contract's `password_reset_confirm`), which
+    # dj-rest-auth reverses to build the link (without it, its reset answers 500).
+    re_path(r"^password-reset/confirm/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",
+            views.password_reset_confirm_page, name="password_reset_confirm"),
     path("api/token/", jwt_views.TokenObtainPairView.as_view()),
     path("api/token/refresh/", jwt_views.TokenRefreshView.as_view()),
     path("api/token/verify/", jwt_views.TokenVerifyView.as_view()),

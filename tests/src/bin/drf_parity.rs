@@ -36,8 +36,9 @@ use auth_actix::throttling::RedisStore;
 use auth_actix::views::{
     cookie_token_refresh_resource, djoser_endpoints, djoser_jwt_endpoints, knox_endpoints,
     oauth2_provider_endpoints, obtain_auth_token_resource, rest_auth_login_resource,
-    rest_auth_logout_resource, rest_auth_password_change_resource, rest_auth_user_resource,
-    session_endpoints, simplejwt_endpoints,
+    rest_auth_logout_resource, rest_auth_password_change_resource,
+    rest_auth_password_reset_confirm_resource, rest_auth_password_reset_resource,
+    rest_auth_user_resource, session_endpoints, simplejwt_endpoints,
 };
 use auth_actix::{
     AllowAny, AnonRateThrottle, ApiErrorResponse, Auth, AuthRuntime, AuthSettings,
@@ -645,8 +646,14 @@ async fn settings() -> Result<AuthSettings, Box<dyn std::error::Error>> {
     }
     // dj-rest-auth's `REST_AUTH` (its JWT_AUTH_* members), read by the reference project too;
     // unset, the parity suite's cookie names with dj-rest-auth's defaults otherwise.
-    let rest_auth: serde_json::Value =
+    let mut rest_auth: serde_json::Value =
         serde_json::from_str(&env("REST_AUTH").unwrap_or_else(|| PARITY_REST_AUTH.to_owned()))?;
+    // PARITY_ALLAUTH: the reference project installs django-allauth, which dj-rest-auth follows.
+    if env("PARITY_ALLAUTH").is_some()
+        && let Some(object) = rest_auth.as_object_mut()
+    {
+        object.insert("ALLAUTH".to_owned(), serde_json::Value::Bool(true));
+    }
     builder = builder
         .jwt_cookies(JwtCookieSettings::from_rest_auth(&rest_auth)?)
         .rest_auth(RestAuthSettings::from_rest_auth(&rest_auth)?);
@@ -770,6 +777,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             ))
             .service(rest_auth_password_change_resource(
                 "/dj-rest-auth/password/change",
+            ))
+            .service(rest_auth_password_reset_resource(
+                "/dj-rest-auth/password/reset/",
+            ))
+            .service(rest_auth_password_reset_resource(
+                "/dj-rest-auth/password/reset",
+            ))
+            .service(rest_auth_password_reset_confirm_resource(
+                "/dj-rest-auth/password/reset/confirm/",
+            ))
+            .service(rest_auth_password_reset_confirm_resource(
+                "/dj-rest-auth/password/reset/confirm",
             ))
             .service(web::scope("/api").configure(simplejwt_endpoints))
             .service(obtain_auth_token_resource("/api-token-auth/"))

@@ -15,6 +15,8 @@ use auth_core::store::{token, user};
 use serde_json::json;
 use test_support::*;
 
+use crate::outbox::{post, sent};
+
 const RESET_URL: &str = "password/reset/confirm/{uid}/{token}";
 const ACTIVATION_URL: &str = "activate/{uid}/{token}";
 
@@ -70,27 +72,6 @@ async fn djoser_app(settings: &AuthSettings, db: &DatabaseConnection) -> impl Te
         routes.service(web::scope("/auth").configure(djoser_endpoints));
     })
     .await
-}
-
-/// A `POST` to the test server (`Host: testserver`, as Django's test client sends it).
-fn post(path: &str, body: serde_json::Value) -> TestRequest {
-    TestRequest::post()
-        .uri(path)
-        .insert_header(("Host", "testserver"))
-        .set_json(body)
-}
-
-/// The emails sent after the answer, once they are in the outbox.
-async fn sent(outbox: &LocmemEmailBackend, count: usize) -> Vec<EmailMessage> {
-    for _ in 0..200 {
-        if outbox.outbox().len() >= count {
-            break;
-        }
-        actix_web::rt::time::sleep(Duration::from_millis(10)).await;
-    }
-    let messages = outbox.take();
-    assert_eq!(messages.len(), count, "{messages:?}");
-    messages
 }
 
 /// The `uid` and `token` of the link in `message`'s text (`…/<uid>/<token>` after `prefix`).

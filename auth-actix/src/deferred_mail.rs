@@ -1,0 +1,40 @@
+//! Account emails made and sent after the answer: the answer waits for neither, so it reads the
+//! same, in the same time, whether or not an email goes out (no account enumeration by timing).
+//! A failure (a missing setting, a template, the database, the mail server) is logged with its
+//! cause and the template's name, never the message, which holds a link's token.
+
+use std::future::Future;
+
+use auth_core::django::mail::EmailMessage;
+use auth_core::environment::Environment;
+
+/// Runs `make` on the current worker's runtime once the handler has returned, then sends what it
+/// made through the project's email backend; with `deliver` off the messages are made and
+/// dropped (the same work for an unknown address as for a known one).
+pub(crate) fn send_after_answer<F>(
+    env: &Environment,
+    template: &'static str,
+    deliver: bool,
+    make: F,
+) where
+    F: Future<Output = Result<Vec<EmailMessage>, String>> + 'static,
+{
+    let env = env.clone();
+    actix_web::rt::spawn(async move {
+        let sent = match make.await {
+            Ok(_) if !deliver => Ok(()),
+            Ok(messages) if messages.is_empty() => Ok(()),
+            Ok(messages) => env
+                .services()
+                .email_backend()
+                .send_messages(&messages)
+                .await
+                .map(drop)
+                .map_err(|error| error.to_string()),
+            Err(error) => Err(error),
+        };
+        if let Err(error) = sent {
+            tracing::error!(template, "account email not sent: {error}");
+        }
+    });
+}

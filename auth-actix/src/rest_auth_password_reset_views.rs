@@ -1,0 +1,288 @@
+//! dj-rest-auth 7.2.0's `PasswordResetView` (`password/reset/`) and `PasswordResetConfirmView`
+//! (`password/reset/confirm/`) with django-allauth installed (`REST_AUTH` `ALLAUTH`), as
+//! `dj_rest_auth/serializers.py` and `forms.py` (`AllAuthPasswordResetForm`) and allauth 65.21.1
+//! define them.
+//!
+//! [`dj_rest_auth_endpoints`](crate::views::dj_rest_auth_endpoints) mounts both (trailing slash
+//! optional); [`rest_auth_password_reset_resource`] and
+//! [`rest_auth_password_reset_confirm_resource`] mount one anywhere. Both run the project's
+//! default authentication (a session's POST needs its CSRF token) and throttles under scope
+//! `dj_rest_auth`, allow anyone, and count against the `login` scope first.
+//!
+//! `password/reset/` `{email}` answers 200 `{"detail":"Password reset e-mail has been sent."}`
+//! for any valid address. The address is lower-cased (allauth's `EmailField`); every active
+//! user it names (allauth's `filter_users_by_email`: its `account_emailaddress` rows, then the
+//! users' own email column, compared after NFKC and case folding) gets allauth's
+//! `account/email/password_reset_key` email, sent to the address as typed (lower-cased), with a
+//! link of a base36 uid and allauth's email-aware token. Making the token gives the user's own
+//! email its `account_emailaddress` row, as in allauth.
+//!
+//! `password/reset/confirm/` `{new_password1, new_password2, uid, token}`: the uid must name a
+//! user (`{"uid":["Invalid value"]}`), the token be valid for it (`{"token":["Invalid value"]}`),
+//! then Django's `SetPasswordForm` (match, then the validators); the password is saved and the
+//! link is spent with it. 200 `{"detail":"Password has been reset with the new password."}`.
+//!
+//! Divergences, each safer (`docs/accounts.md` lists them):
+//! * the link comes from `REST_AUTH` `PASSWORD_RESET_CONFIRM_URL`
+//!   ([`RestAuthSettings::password_reset_confirm_url`]); dj-rest-auth reverses the project's
+//!   `password_reset_confirm` URL and answers 500 when there is none;
+//! * the users are looked up, the token made and the email sent after the answer, so a known
+//!   and an unknown address get the same answer in the same time (dj-rest-auth answers once the
+//!   mail server has taken the message);
+//! * a UUID uid that does not parse is `{"uid":["Invalid value"]}` (allauth lets Django's
+//!   `ValidationError` through: a 500);
+//! * without allauth (`ALLAUTH` off) dj-rest-auth uses Django's `PasswordResetForm`, whose
+//!   templates exist only with `django.contrib.admin`; those two views then answer 404 here.
+//!
+//! [`RestAuthSettings::password_reset_confirm_url`]: auth_core::dj_rest_auth::RestAuthSettings::password_reset_confirm_url
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use auth_core::ApiError;
+use auth_core::allauth::password_reset_token;
+use auth_core::allauth::user_pk_url::{url_str_to_user_pk, user_pk_to_url_str};
+use auth_core::allauth::userkit::filter_users_by_email;
+use auth_core::django::mail::EmailMessage;
+use auth_core::environment::Environment;
+use auth_core::request::RequestView;
+use auth_core::user::User;
+use serde_json::json;
+
+use crate::AllowAny;
+use crate::default_response_headers::DefaultResponseHeaders;
+use crate::error::ApiErrorResponse;
+use crate::guard::method_not_allowed;
+use crate::request_fields::{Errors, throttled_fields};
+use crate::request_view::HttpRequestView;
+use crate::rest_auth_account_views::{password_field, set_password_form};
+use crate::rest_auth_views::{RestAuthGuard, json_response};
+use crate::routed_handler::{DeclaredName, declared};
+use crate::runtime::runtime_of;
+
+/// `PasswordResetView`'s answer.
+pub const PASSWORD_RESET_SENT: &str = "Password reset e-mail has been sent.";
+/// `PasswordResetConfirmView`'s answer.
+pub const PASSWORD_RESET_DONE: &str = "Password has been reset with the new password.";
+/// `PasswordResetConfirmSerializer`'s error for a bad `uid` or `token`.
+pub const INVALID_VALUE: &str = "Invalid value";
+
+/// allauth's template prefix of the reset email.
+const RESET_EMAIL: &str = "account/email/password_reset_key";
+
+const PASSWORD_RESET: &str = "auth_actix::dj_rest_auth::password_reset";
+const PASSWORD_RESET_CONFIRM: &str = "auth_actix::dj_rest_auth::password_reset_confirm";
+inventory::submit!(DeclaredName(PASSWORD_RESET));
+inventory::submit!(DeclaredName(PASSWORD_RESET_CONFIRM));
+
+/// `path` answering `POST` as dj-rest-auth's `PasswordResetView`; other methods DRF's 405.
+pub fn rest_auth_password_reset_resource(path: &str) -> actix_web::Resource {
+    post_resource(path, PASSWORD_RESET)
+        .route(web::post().to(declared(password_reset)))
+        .default_service(web::to(method_not_allowed::<
+            auth_core::policy::DefaultAuthentication,
+            AllowAny,
+        >()))
+}
+
+/// `path` answering `POST` as dj-rest-auth's `PasswordResetConfirmView`; other methods DRF's
+/// 405.
+pub fn rest_auth_password_reset_confirm_resource(path: &str) -> actix_web::Resource {
+    post_resource(path, PASSWORD_RESET_CONFIRM)
+        .route(web::post().to(declared(password_reset_confirm)))
+        .default_service(web::to(method_not_allowed::<
+            auth_core::policy::DefaultAuthentication,
+            AllowAny,
+        >()))
+}
+
+/// A POST-only resource that exists only in allauth mode (see the module's documentation):
+/// without it, every request falls through to the next route.
+fn post_resource(path: &str, name: &str) -> actix_web::Resource {
+    web::resource(path)
+        .name(name)
+        .guard(actix_web::guard::fn_guard(|context| {
+            context
+                .app_data::<web::Data<crate::runtime::AuthRuntime>>()
+                .is_some_and(|runtime| runtime.env().settings().rest_auth.allauth)
+        }))
+        .app_data(DefaultResponseHeaders::methods(&["POST"]))
+}
+
+/// The request's part of the email: `RequestSite` (name and domain are the host, without
+/// `django.contrib.sites`) and the scheme `build_absolute_uri` gives the link.
+struct RequestSite {
+    protocol: &'static str,
+    host: String,
+}
+
+impl RequestSite {
+    fn of(env: &Environment, request: &HttpRequest) -> Self {
+        let view = HttpRequestView::new(request, env.settings());
+        Self {
+            protocol: if view.is_secure() { "https" } else { "http" },
+            host: view.host().unwrap_or_default().to_owned(),
+        }
+    }
+}
+
+/// `POST password/reset/` `{email}`: see the module's documentation.
+async fn password_reset(
+    _guard: RestAuthGuard,
+    request: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiErrorResponse> {
+    let runtime = runtime_of(&request)?;
+    let env = runtime.env();
+    let fields = throttled_fields(&request, env, payload).await?;
+    let mut errors = Errors::default();
+    let email = errors.email(&fields, "email");
+    errors.check()?;
+    // allauth's `EmailField.clean`: the address lower-cased, and so it is sent.
+    let email = email.unwrap_or_default().to_lowercase();
+    let site = RequestSite::of(env, &request);
+    let task_env = env.clone();
+    crate::deferred_mail::send_after_answer(env, RESET_EMAIL, true, async move {
+        reset_emails(&task_env, &site, &email)
+            .await
+            .map_err(|error| error.to_string())
+    });
+    Ok(json_response(
+        StatusCode::OK,
+        json!({ "detail": PASSWORD_RESET_SENT }),
+    ))
+}
+
+/// `AllAuthPasswordResetForm.clean_email` and `save`: one email to `email` per active user it
+/// names.
+async fn reset_emails(
+    env: &Environment,
+    site: &RequestSite,
+    email: &str,
+) -> Result<Vec<EmailMessage>, ApiError> {
+    let settings = env.settings();
+    let mut messages = Vec::new();
+    for user in filter_users_by_email(env, email, Some(true))
+        .await
+        .map_err(ApiError::store_failure)?
+    {
+        let token =
+            password_reset_token::make_token(env, &user, env.services().clock().now()).await?;
+        let uid = user_pk_to_url_str(user.id);
+        let url = settings
+            .rest_auth
+            .password_reset_confirm_url
+            .format(|name| match name {
+                "uid" => uid.clone(),
+                "token" => token.clone(),
+                "protocol" => site.protocol.to_owned(),
+                _ => site.host.clone(),
+            })
+            // `default_url_generator`'s `url.replace('%3F', '?')`.
+            .replace("%3F", "?");
+        let context = json!({
+            "email": email,
+            "current_site": { "name": site.host, "domain": site.host },
+            "user": { "pk": user.id.to_json(), "username": user.username, "email": user.email },
+            "password_reset_url": url,
+            "token": token,
+            "uid": uid,
+            // allauth's default login methods (`{"username"}`) do not include the email.
+            "username": user.username,
+        });
+        messages.push(render(env, email, &context)?);
+    }
+    Ok(messages)
+}
+
+/// allauth's `render_mail`: the subject on one line behind `[<site name>] `, the message.
+fn render(
+    env: &Environment,
+    email: &str,
+    context: &serde_json::Value,
+) -> Result<EmailMessage, ApiError> {
+    let settings = env.settings();
+    let templates = &settings.mail_templates;
+    let failed = |error: auth_core::templated_mail::TemplateError| ApiError::store_failure(error);
+    let subject = templates
+        .render_text(&format!("{RESET_EMAIL}_subject.txt"), context)
+        .map_err(failed)?;
+    // `" ".join(subject.splitlines()).strip()`.
+    let subject = subject
+        .split([
+            '\n', '\r', '\x0b', '\x0c', '\x1c', '\x1d', '\x1e', '\u{85}', '\u{2028}', '\u{2029}',
+        ])
+        .collect::<Vec<_>>()
+        .join(" ");
+    let site_name = context["current_site"]["name"].as_str().unwrap_or_default();
+    let body = templates
+        .render_text(&format!("{RESET_EMAIL}_message.txt"), context)
+        .map_err(failed)?;
+    Ok(EmailMessage {
+        subject: format!(
+            "[{site_name}] {}",
+            auth_core::compat::python::text::python_strip(&subject)
+        ),
+        body,
+        from_email: settings.email.default_from_email.clone(),
+        to: vec![email.to_owned()],
+        ..EmailMessage::default()
+    })
+}
+
+/// `POST password/reset/confirm/`: see the module's documentation.
+async fn password_reset_confirm(
+    _guard: RestAuthGuard,
+    request: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiErrorResponse> {
+    let runtime = runtime_of(&request)?;
+    let env = runtime.env();
+    let settings = env.settings();
+    let fields = throttled_fields(&request, env, payload).await?;
+    let mut errors = Errors::default();
+    let first = password_field(&mut errors, &fields, "new_password1");
+    let second = password_field(&mut errors, &fields, "new_password2");
+    let uid = errors.char(&fields, "uid");
+    let token = errors.char(&fields, "token");
+    errors.check()?;
+    let (Some(first), Some(second), Some(uid), Some(token)) = (first, second, uid, token) else {
+        return Err(field_error("uid").into());
+    };
+    let user = user_of_uid(env, &uid)
+        .await?
+        .ok_or_else(|| field_error("uid"))?;
+    let now = env.services().clock().now();
+    if !password_reset_token::check_token(env, &user, &token, now).await? {
+        return Err(field_error("token").into());
+    }
+    set_password_form(settings, &user, &first, &second)?;
+    let encoded = auth_core::accounts::make_password(env, &first).await?;
+    settings
+        .user_model
+        .save_password(env.db(), user.id, encoded)
+        .await
+        .map_err(ApiError::store_failure)?;
+    if let Some(cache) = env.services().credential_cache() {
+        cache.forget_user(user.id);
+    }
+    Ok(json_response(
+        StatusCode::OK,
+        json!({ "detail": PASSWORD_RESET_DONE }),
+    ))
+}
+
+/// allauth's `url_str_to_user_pk`, then `UserModel._default_manager.get(pk=…)`.
+async fn user_of_uid(env: &Environment, uid: &str) -> Result<Option<User>, ApiError> {
+    let users = &env.settings().user_model;
+    let Some(id) = url_str_to_user_pk(users.id_kind(), uid) else {
+        return Ok(None);
+    };
+    users
+        .find_by_id(env.db(), id)
+        .await
+        .map_err(ApiError::store_failure)
+}
+
+fn field_error(name: &str) -> ApiError {
+    ApiError::validation(vec![(name.to_owned(), vec![INVALID_VALUE.to_owned()])])
+}

@@ -1,0 +1,257 @@
+//! dj-rest-auth's `password/reset/` and `password/reset/confirm/` in allauth mode, with the
+//! emails read from the test outbox: allauth's token byte for byte (a vector made by
+//! django-allauth 65.21.1 on Django 6.1.3 for the same row, addresses and instant), the email as
+//! allauth renders it, the `account_emailaddress` row the token makes, the confirmation's
+//! errors and a link spent once; without allauth the two views are not there.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::web;
+use auth_actix::settings::RestAuthSettings;
+use auth_actix::store::sea_orm::{ConnectionTrait, Statement};
+use auth_actix::views::{INVALID_VALUE, PASSWORD_RESET_DONE, dj_rest_auth_endpoints};
+use auth_core::services::locmem_email_backend::LocmemEmailBackend;
+use auth_core::store::{migrations, user};
+use chrono::TimeZone;
+use serde_json::json;
+use test_support::*;
+
+use crate::outbox::{post, sent};
+
+/// allauth's `EmailAwarePasswordResetTokenGenerator` for user 5 (`carol`, password
+/// `pbkdf2_sha256$1$fixedsalt$fixedhash`, never logged in, email `carol@example.com`, a second
+/// address `c.alt@example.com`) at 2026-12-06 12:00:00 UTC with this suite's `SECRET_KEY`:
+/// `_make_token_with_timestamp(user, 818251200, secret)` on django-allauth 65.21.1.
+const ALLAUTH_TOKEN: &str = "dj5yo0-7ae01f81a9f633aaad8c4dc9b6ba622a";
+
+struct Setup {
+    settings: AuthSettings,
+    db: DatabaseConnection,
+    outbox: LocmemEmailBackend,
+}
+
+async fn setup(allauth: bool) -> Setup {
+    let made = chrono::Utc
+        .with_ymd_and_hms(2026, 12, 6, 12, 0, 0)
+        .single()
+        .unwrap();
+    let clock = ManualClock::new();
+    clock.set((made - chrono::Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap()).num_seconds());
+    let outbox = LocmemEmailBackend::default();
+    let settings = settings_builder()
+        .clock(clock)
+        .rest_auth(RestAuthSettings {
+            allauth,
+            ..RestAuthSettings::default()
+        })
+        .email_backend(Arc::new(outbox.clone()))
+        .build()
+        .unwrap();
+    let db = database(&settings).await;
+    migrations::migrate_allauth(&db, &user::AUTH_USER)
+        .await
+        .unwrap();
+    let carol = user::AUTH_USER
+        .insert(
+            &db,
+            user::NewUser {
+                username: "carol".to_owned(),
+                password: "pbkdf2_sha256$1$fixedsalt$fixedhash".to_owned(),
+                email: "carol@example.com".to_owned(),
+                is_staff: false,
+                is_superuser: false,
+                is_active: true,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        carol.id.to_string(),
+        "5",
+        "the pk allauth's token was made for"
+    );
+    db.execute_unprepared(
+        "INSERT INTO account_emailaddress (verified, \"primary\", user_id, email) \
+         VALUES (1, 0, 5, 'c.alt@example.com')",
+    )
+    .await
+    .unwrap();
+    Setup {
+        settings,
+        db,
+        outbox,
+    }
+}
+
+async fn app(setup: &Setup) -> impl TestApp + use<> {
+    session_app(&setup.settings, &setup.db, |routes| {
+        routes.service(web::scope("/dj-rest-auth").configure(dj_rest_auth_endpoints));
+    })
+    .await
+}
+
+/// `account_emailaddress` as (email, verified, primary), by id.
+async fn address_rows(db: &DatabaseConnection) -> Vec<(String, bool, bool)> {
+    db.query_all_raw(Statement::from_string(
+        db.get_database_backend(),
+        "SELECT email, verified, \"primary\" FROM account_emailaddress ORDER BY id",
+    ))
+    .await
+    .unwrap()
+    .iter()
+    .map(|row| {
+        (
+            row.try_get("", "email").unwrap(),
+            row.try_get("", "verified").unwrap(),
+            row.try_get("", "primary").unwrap(),
+        )
+    })
+    .collect()
+}
+
+#[actix_web::test]
+async fn the_reset_email_is_allauths_with_allauths_token() {
+    let setup = setup(true).await;
+    let app = app(&setup).await;
+    // allauth's address row, in another case and with spaces: found, and written to lower-cased.
+    let reply = send(
+        &app,
+        post(
+            "/dj-rest-auth/password/reset/",
+            json!({"email": " C.Alt@Example.com "}),
+        ),
+    )
+    .await;
+    assert_eq!(
+        (reply.status, reply.body.as_str()),
+        (200, r#"{"detail":"Password reset e-mail has been sent."}"#)
+    );
+    let messages = sent(&setup.outbox, 1).await;
+    let message = &messages[0];
+    assert_eq!(message.to, ["c.alt@example.com"]);
+    assert_eq!(message.from_email, "webmaster@localhost");
+    assert_eq!(message.subject, "[testserver] Password Reset Email");
+    assert_eq!(message.html, None);
+    assert_eq!(
+        message.body,
+        format!(
+            "Hello from testserver!\n\nYou're receiving this email because you or someone else \
+             has requested a password reset for your user account.\nIt can be safely ignored if \
+             you did not request a password reset. Click the link below to reset your \
+             password.\n\nhttp://testserver/password-reset/confirm/5-{ALLAUTH_TOKEN}/\n\nIn \
+             case you forgot, your username is carol.\n\nThank you for using \
+             testserver!\ntestserver"
+        )
+    );
+    // Making the token gave the model's email its row, unverified, as allauth does.
+    assert_eq!(
+        address_rows(&setup.db).await,
+        [
+            ("c.alt@example.com".to_owned(), true, false),
+            ("carol@example.com".to_owned(), false, false),
+        ]
+    );
+}
+
+#[actix_web::test]
+async fn unknown_and_inactive_addresses_get_the_same_answer_and_no_email() {
+    let setup = setup(true).await;
+    let app = app(&setup).await;
+    let known = send(
+        &app,
+        post(
+            "/dj-rest-auth/password/reset/",
+            json!({"email": "carol@example.com"}),
+        ),
+    )
+    .await;
+    sent(&setup.outbox, 1).await;
+    for email in ["nobody@example.com", "inactive@example.com"] {
+        let reply = send(
+            &app,
+            post("/dj-rest-auth/password/reset", json!({ "email": email })),
+        )
+        .await;
+        assert_eq!(
+            (reply.status, &reply.body),
+            (known.status, &known.body),
+            "{email}"
+        );
+    }
+    actix_web::rt::time::sleep(Duration::from_millis(200)).await;
+    assert!(setup.outbox.outbox().is_empty());
+}
+
+#[actix_web::test]
+async fn the_link_sets_the_password_once() {
+    let setup = setup(true).await;
+    let app = app(&setup).await;
+    let confirm = |fields: serde_json::Value| {
+        let mut body = json!({
+            "new_password1": "a-new-long-passphrase",
+            "new_password2": "a-new-long-passphrase",
+            "uid": "5",
+            "token": ALLAUTH_TOKEN,
+        });
+        if let (Some(body), Some(fields)) = (body.as_object_mut(), fields.as_object()) {
+            body.extend(fields.clone());
+        }
+        post("/dj-rest-auth/password/reset/confirm/", body)
+    };
+    let invalid = |field: &str| format!(r#"{{"{field}":["{INVALID_VALUE}"]}}"#);
+    for (fields, status, body) in [
+        (json!({"uid": "zz"}), 400, invalid("uid")),
+        (json!({"uid": "!"}), 400, invalid("uid")),
+        (json!({"token": "dj5yo0-0"}), 400, invalid("token")),
+        (json!({"token": "nodash"}), 400, invalid("token")),
+        (
+            json!({"new_password2": "another-long-passphrase"}),
+            400,
+            r#"{"new_password2":["The two password fields didn’t match."]}"#.to_owned(),
+        ),
+        (
+            json!({"new_password1": "", "token": null}),
+            400,
+            r#"{"new_password1":["This field may not be blank."],"token":["This field may not be null."]}"#
+                .to_owned(),
+        ),
+        (
+            json!({}),
+            200,
+            format!(r#"{{"detail":"{PASSWORD_RESET_DONE}"}}"#),
+        ),
+        // The password changed: the same link is spent.
+        (json!({}), 400, invalid("token")),
+    ] {
+        let reply = send(&app, confirm(fields.clone())).await;
+        assert_eq!((reply.status, reply.body), (status, body), "{fields}");
+    }
+    let carol = user::AUTH_USER
+        .find_by_username(&setup.db, "carol")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        setup
+            .settings
+            .settings()
+            .password_hashers
+            .verify_password(Some("a-new-long-passphrase"), Some(&carol.password))
+            .correct
+    );
+    assert_eq!(carol.last_login, None, "SetPasswordForm leaves last_login");
+}
+
+#[actix_web::test]
+async fn without_allauth_the_views_are_not_there() {
+    let setup = setup(false).await;
+    let app = app(&setup).await;
+    for path in [
+        "/dj-rest-auth/password/reset/",
+        "/dj-rest-auth/password/reset/confirm/",
+    ] {
+        let reply = send(&app, post(path, json!({"email": "carol@example.com"}))).await;
+        assert_eq!(reply.status, 404, "{path}");
+    }
+}
