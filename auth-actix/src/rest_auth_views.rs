@@ -4,8 +4,8 @@
 //! `web::scope("/dj-rest-auth").configure(auth_actix::views::dj_rest_auth_endpoints)` mounts
 //! `login/`, `logout/`, `token/verify/` and `token/refresh/` as dj-rest-auth's `urls.py` does in
 //! JWT mode, and with the `accounts` feature `user/` and `password/change/`
-//! (`rest_auth_account_views`) and, in allauth mode, `password/reset/` and
-//! `password/reset/confirm/` (`rest_auth_password_reset_views`); [`rest_auth_login_resource`] and [`rest_auth_logout_resource`]
+//! (`rest_auth_account_views`), `password/reset/` and `password/reset/confirm/`
+//! (`rest_auth_password_reset_views`); [`rest_auth_login_resource`] and [`rest_auth_logout_resource`]
 //! mount one anywhere.
 //!
 //! With `SESSION_LOGIN` (dj-rest-auth's default) the app needs
@@ -90,8 +90,8 @@ inventory::submit!(DeclaredName(LOGOUT));
 
 /// Registers `login/`, `logout/`, `token/verify/` and `token/refresh/` (the last two are
 /// simplejwt's verify view and dj-rest-auth's cookie-aware refresh view), and with the
-/// `accounts` feature `user/`, `password/change/` and, with `REST_AUTH` `ALLAUTH`,
-/// `password/reset/` and `password/reset/confirm/` (trailing slash optional).
+/// `accounts` feature `user/`, `password/change/`, `password/reset/` and
+/// `password/reset/confirm/` (trailing slash optional).
 pub fn dj_rest_auth_endpoints(config: &mut web::ServiceConfig) {
     config
         .service(rest_auth_login_resource("/login/"))
@@ -101,7 +101,7 @@ pub fn dj_rest_auth_endpoints(config: &mut web::ServiceConfig) {
             "/token/refresh/",
         ));
     // `re_path(r'user/?$')`, `re_path(r'password/change/?$')`.
-    // With allauth (`REST_AUTH` `ALLAUTH`), `password/reset/?$` and `password/reset/confirm/?$`.
+    // `password/reset/?$` and `password/reset/confirm/?$` too.
     #[cfg(feature = "accounts")]
     for slash in ["/", ""] {
         use crate::rest_auth_password_reset_views as reset;

@@ -103,6 +103,23 @@ pub const ALLAUTH_TEMPLATES: [(&str, &str); 3] = [
     ),
 ];
 
+/// Django 6.1's `registration/password_reset_subject.txt` (`django.contrib.auth`) and
+/// `registration/password_reset_email.html` (`django.contrib.admin`), which Django's
+/// `PasswordResetForm` renders (dj-rest-auth's reset without allauth), translated as djoser's
+/// are; the link, which Django's template reverses (`{% url 'password_reset_confirm' … %}`), is
+/// the context's `password_reset_url` here. Rendered whole and not stripped
+/// ([`MailTemplates::render_raw`]), as the form renders them.
+pub const DJANGO_TEMPLATES: [(&str, &str); 2] = [
+    (
+        "registration/password_reset_subject.txt",
+        include_str!("../templates/django/registration/password_reset_subject.txt"),
+    ),
+    (
+        "registration/password_reset_email.html",
+        include_str!("../templates/django/registration/password_reset_email.html"),
+    ),
+];
+
 /// The email templates of a project, by name.
 pub struct MailTemplates {
     env: Environment<'static>,
@@ -140,10 +157,10 @@ fn django_formatter(
 }
 
 impl Default for MailTemplates {
-    /// djoser's and allauth's templates.
+    /// djoser's, allauth's and Django's templates.
     fn default() -> Self {
         let mut templates = Self::djoser();
-        for (name, source) in ALLAUTH_TEMPLATES {
+        for (name, source) in ALLAUTH_TEMPLATES.into_iter().chain(DJANGO_TEMPLATES) {
             // The sources are this crate's; a test parses each of them.
             if let Err(error) = templates.set_template(name, source) {
                 tracing::error!("{error}");
@@ -160,6 +177,14 @@ impl MailTemplates {
         env.set_auto_escape_callback(|_| AutoEscape::Html);
         env.set_undefined_behavior(UndefinedBehavior::Chainable);
         env.set_formatter(django_formatter);
+        // Django keeps a template's last newline. The default syntax with that one change
+        // always builds; were it to fail, minijinja's default (the newline dropped) stays.
+        if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
+            .keep_trailing_newline(true)
+            .build()
+        {
+            env.set_syntax(syntax);
+        }
         Self { env }
     }
 
@@ -209,6 +234,22 @@ impl MailTemplates {
         let template = self.env.get_template(name)?;
         let text = template.render(Value::from(Serde(context)))?;
         Ok(python_strip(&text).to_owned())
+    }
+
+    /// Renders the whole of `name` as Django's `render_to_string` does, not stripped.
+    ///
+    /// # Errors
+    ///
+    /// No such template, or it fails to render.
+    pub fn render_raw(
+        &self,
+        name: &str,
+        context: &serde_json::Value,
+    ) -> Result<String, TemplateError> {
+        Ok(self
+            .env
+            .get_template(name)?
+            .render(Value::from(Serde(context)))?)
     }
 
     /// Renders the blocks of `name` as `BaseEmailMessage.render()` does.
@@ -319,6 +360,33 @@ mod tests {
         assert!(
             without.ends_with("password.\n\nu\n\nThank you for using a!\nb"),
             "{without}"
+        );
+    }
+
+    #[test]
+    fn djangos_reset_email_renders_as_django_renders_it() {
+        // Django 6.1.3's templates with this context (`{% url %}` giving `/reset/NQ/tok-123/`).
+        let templates = MailTemplates::default();
+        let context = json!({
+            "domain": "testserver", "site_name": "test<server>", "protocol": "http",
+            "uid": "NQ", "token": "tok-123", "user": {"get_username": "bob<&>"},
+            "password_reset_url": "http://testserver/reset/NQ/tok-123/",
+        });
+        assert_eq!(
+            templates
+                .render_raw("registration/password_reset_subject.txt", &context)
+                .expect("subject"),
+            "\nPassword reset on test<server>\n"
+        );
+        assert_eq!(
+            templates
+                .render_raw("registration/password_reset_email.html", &context)
+                .expect("body"),
+            "\nYou're receiving this email because you requested a password reset for your user \
+             account at test<server>.\n\nPlease go to the following page and choose a new \
+             password:\n\nhttp://testserver/reset/NQ/tok-123/\n\nIn case you\u{2019}ve \
+             forgotten, you are: bob<&>\n\nThanks for using our site!\n\nThe test<server> \
+             team\n\n\n"
         );
     }
 

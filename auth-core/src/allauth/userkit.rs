@@ -3,8 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use unicode_normalization::UnicodeNormalization;
-
+use crate::django::unicode_ci_compare::unicode_ci_compare;
 use crate::environment::Environment;
 use crate::store::email_address;
 use crate::store::user_id::UserId;
@@ -16,17 +15,10 @@ pub fn user_email(user: &User) -> String {
     user.email.to_lowercase()
 }
 
-/// `unicode_ci_compare(a, b)`: equal after NFKC and full case folding (Unicode TR 36's
-/// recommendation, Python's `normalize("NFKC", s).casefold()`).
-pub fn unicode_ci_compare(first: &str, second: &str) -> bool {
-    let fold = |text: &str| caseless::default_case_fold_str(&text.nfkc().collect::<String>());
-    fold(first) == fold(second)
-}
-
 /// `filter_users_by_email(email, is_active=…)` as dj-rest-auth's reset form calls it: the owners
 /// of the `account_emailaddress` rows with this (lower-cased) address, then the users whose own
 /// email column holds it — each as the database matches (exact, or under MySQL's collation),
-/// then kept only when equal by [`unicode_ci_compare`] — with `is_active` as asked, each user
+/// then kept only when equal by [`unicode_ci_compare`] (allauth's copy of Django's) — with `is_active` as asked, each user
 /// once, by key.
 ///
 /// # Errors
@@ -57,25 +49,4 @@ pub async fn filter_users_by_email(
         .into_values()
         .filter(|user| is_active.is_none_or(|active| user.is_active == active))
         .collect())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn addresses_compare_as_pythons_casefold_after_nfkc() {
-        assert!(unicode_ci_compare("Alice@Example.com", "alice@example.com"));
-        // `casefold()` folds ß to ss, which `lower()` does not.
-        assert!(unicode_ci_compare(
-            "strasse@example.com",
-            "STRAßE@example.com"
-        ));
-        // NFKC: the ligature ﬁ is fi.
-        assert!(unicode_ci_compare("\u{fb01}@example.com", "fi@example.com"));
-        assert!(!unicode_ci_compare(
-            "alice@example.com",
-            "alicia@example.com"
-        ));
-    }
 }

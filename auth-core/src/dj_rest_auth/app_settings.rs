@@ -4,11 +4,16 @@
 use super::jwt_cookies::JwtCookieSettingsError;
 use crate::link_template::LinkTemplate;
 
-/// [`RestAuthSettings::password_reset_confirm_url`]'s default: the link dj-rest-auth builds by
-/// reversing a project's `password_reset_confirm` URL of pattern
+/// [`RestAuthSettings::password_reset_confirm_url`]'s default with allauth: the link dj-rest-auth
+/// builds by reversing a project's `password_reset_confirm` URL of pattern
 /// `password-reset/confirm/<uidb36>-<key>/` (the URL allauth's own views use).
-pub const DEFAULT_PASSWORD_RESET_CONFIRM_URL: &str =
+pub const ALLAUTH_PASSWORD_RESET_CONFIRM_URL: &str =
     "{protocol}://{domain}/password-reset/confirm/{uid}-{token}/";
+
+/// [`RestAuthSettings::password_reset_confirm_url`]'s default without allauth: the link of
+/// Django's reset email template for `django.contrib.auth.urls`' `password_reset_confirm`
+/// (`reset/<uidb64>/<token>/`).
+pub const DJANGO_PASSWORD_RESET_CONFIRM_URL: &str = "{protocol}://{domain}/reset/{uid}/{token}/";
 
 /// `REST_AUTH`'s mode settings, with dj-rest-auth's defaults.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,12 +36,12 @@ pub struct RestAuthSettings {
     /// default `ACCOUNT_LOGIN_METHODS`), and `password/reset/` through allauth's form (base36
     /// uids, its email-aware token, its emails, `account_emailaddress` rows).
     pub allauth: bool,
-    /// `PASSWORD_RESET_CONFIRM_URL` (this library's; default
-    /// [`DEFAULT_PASSWORD_RESET_CONFIRM_URL`]): the link of the reset email, a `str.format`
-    /// template of `{protocol}`, `{domain}`, `{site_name}`, `{uid}` and `{token}`. dj-rest-auth
-    /// reverses the project's URL named `password_reset_confirm` instead, and answers 500 when
-    /// there is none.
-    pub password_reset_confirm_url: LinkTemplate,
+    /// `PASSWORD_RESET_CONFIRM_URL` (this library's): the link of the reset email, a
+    /// `str.format` template of `{protocol}`, `{domain}`, `{site_name}`, `{uid}` and `{token}`;
+    /// `None`, [`ALLAUTH_PASSWORD_RESET_CONFIRM_URL`] or [`DJANGO_PASSWORD_RESET_CONFIRM_URL`]
+    /// as `allauth` says ([`Self::password_reset_link`]). dj-rest-auth reverses the project's
+    /// URL named `password_reset_confirm` instead, and answers 500 when there is none.
+    pub password_reset_confirm_url: Option<LinkTemplate>,
 }
 
 impl Default for RestAuthSettings {
@@ -47,15 +52,25 @@ impl Default for RestAuthSettings {
             old_password_field_enabled: false,
             logout_on_password_change: false,
             allauth: false,
-            password_reset_confirm_url: default_password_reset_confirm_url(),
+            password_reset_confirm_url: None,
         }
     }
 }
 
-fn default_password_reset_confirm_url() -> LinkTemplate {
-    // The constant parses (a test says so); the fallback is never taken.
-    LinkTemplate::parse(DEFAULT_PASSWORD_RESET_CONFIRM_URL)
-        .unwrap_or_else(|_| LinkTemplate::literal(DEFAULT_PASSWORD_RESET_CONFIRM_URL))
+impl RestAuthSettings {
+    /// The reset email's link: `PASSWORD_RESET_CONFIRM_URL`, else the mode's default.
+    pub fn password_reset_link(&self) -> LinkTemplate {
+        if let Some(link) = &self.password_reset_confirm_url {
+            return link.clone();
+        }
+        let default = if self.allauth {
+            ALLAUTH_PASSWORD_RESET_CONFIRM_URL
+        } else {
+            DJANGO_PASSWORD_RESET_CONFIRM_URL
+        };
+        // Both constants parse (a test says so); the fallback is never taken.
+        LinkTemplate::parse(default).unwrap_or_else(|_| LinkTemplate::literal(default))
+    }
 }
 
 impl RestAuthSettings {
@@ -77,8 +92,10 @@ impl RestAuthSettings {
                 let text = value.as_str().ok_or_else(|| {
                     JwtCookieSettingsError::new(format!("{name} must be a string"))
                 })?;
-                settings.password_reset_confirm_url = LinkTemplate::parse(text)
-                    .map_err(|error| JwtCookieSettingsError::new(format!("{name}: {error}")))?;
+                settings.password_reset_confirm_url =
+                    Some(LinkTemplate::parse(text).map_err(|error| {
+                        JwtCookieSettingsError::new(format!("{name}: {error}"))
+                    })?);
                 continue;
             }
             let slot = match name.as_str() {
@@ -126,16 +143,23 @@ mod tests {
         assert!(custom.allauth);
         assert_eq!(
             custom
-                .password_reset_confirm_url
+                .password_reset_link()
                 .format(|name| name.to_uppercase()),
             "https://app/r/UID/TOKEN"
         );
         assert!(read(r#"{"PASSWORD_RESET_CONFIRM_URL": "/r/{pk}/"}"#).is_err());
+        let defaults = |allauth| {
+            RestAuthSettings {
+                allauth,
+                ..RestAuthSettings::default()
+            }
+            .password_reset_link()
+            .format(|name| name.to_owned())
+        };
         assert_eq!(
-            RestAuthSettings::default()
-                .password_reset_confirm_url
-                .format(|name| name.to_owned()),
+            defaults(true),
             "protocol://domain/password-reset/confirm/uid-token/"
         );
+        assert_eq!(defaults(false), "protocol://domain/reset/uid/token/");
     }
 }

@@ -21,5 +21,8 @@ pub mod password_reset_token;
 pub mod password_validation;
 pub mod session_data;
 pub mod signing;
+#[cfg(feature = "accounts")]
+#[cfg_attr(docsrs, doc(cfg(feature = "accounts")))]
+pub mod unicode_ci_compare;
 pub mod urlsafe_base64;
 pub mod username_validator;

@@ -458,6 +458,26 @@ impl UserModel {
         db: &C,
         email: &str,
     ) -> Result<Vec<User>, DbErr> {
+        self.filter_by_email_iexact(db, email, Some(2)).await
+    }
+
+    /// Every user whose email equals `email` ignoring case, matched as
+    /// [`find_by_email_iexact`](Self::find_by_email_iexact) matches, by key (Django's
+    /// `PasswordResetForm.get_users`: `filter(email__iexact=…)`).
+    pub async fn find_all_by_email_iexact<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        email: &str,
+    ) -> Result<Vec<User>, DbErr> {
+        self.filter_by_email_iexact(db, email, None).await
+    }
+
+    async fn filter_by_email_iexact<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        email: &str,
+        limit: Option<u64>,
+    ) -> Result<Vec<User>, DbErr> {
         if !super::storable::can_be_stored(email) {
             return Ok(Vec::new());
         }
@@ -468,7 +488,11 @@ impl UserModel {
             email,
         );
         let mut select = self.select(backend);
-        select.and_where(condition).limit(2);
+        select.and_where(condition);
+        match limit {
+            Some(limit) => select.limit(limit),
+            None => select.order_by((Alias::new("u"), Alias::new("id")), sea_orm::Order::Asc),
+        };
         super::storable::or_no_match(db.query_all(&select).await)?
             .iter()
             .map(|row| User::from_query_result(row, ""))

@@ -241,7 +241,10 @@ else:
 # server's `REST_AUTH` `ALLAUTH`): dj-rest-auth's password reset then goes through allauth's form
 # (base36 uids, its email-aware token, its emails), its login through allauth's login methods
 # (username only, allauth's default). Email verification "optional", as the parity contract says.
-if env("PARITY_ALLAUTH"):
+# Without it, dj-rest-auth's reset uses Django's PasswordResetForm, whose email template is
+# `django.contrib.admin`'s (copied, unchanged, into this project's templates/registration/).
+PARITY_ALLAUTH = bool(env("PARITY_ALLAUTH"))
+if PARITY_ALLAUTH:
     INSTALLED_APPS += ["allauth", "allauth.account"]
     MIDDLEWARE += ["allauth.account.middleware.AccountMiddleware"]
     ACCOUNT_EMAIL_VERIFICATION = "optional"

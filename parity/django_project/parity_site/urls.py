@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import requires_csrf_token
@@ -65,10 +66,14 @@ urlpatterns = [
     re_path(r"^dj-rest-auth/password/change/?$", RestAuthPasswordChangeView.as_view()),
     re_path(r"^dj-rest-auth/password/reset/?$", RestAuthPasswordResetView.as_view()),
     re_path(r"^dj-rest-auth/password/reset/confirm/?$", RestAuthPasswordResetConfirmView.as_view()),
-    # The page a reset link opens (the parity contract's `password_reset_confirm`), which
-    # dj-rest-auth reverses to build the link (without it, its reset answers 500).
+    # The page a reset link opens (`password_reset_confirm`), which dj-rest-auth reverses to
+    # build the link (without it, its reset answers 500): with allauth, the parity contract's
+    # `password-reset/confirm/<base36 uid>-<key>/`; without, the URL of
+    # `django.contrib.auth.urls`, which Django's reset email template reverses.
     re_path(r"^password-reset/confirm/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",
-            views.password_reset_confirm_page, name="password_reset_confirm"),
+            views.password_reset_confirm_page, name="password_reset_confirm")
+    if settings.PARITY_ALLAUTH else
+    path("reset/<uidb64>/<token>/", views.password_reset_confirm_page, name="password_reset_confirm"),
     path("api/token/", jwt_views.TokenObtainPairView.as_view()),
     path("api/token/refresh/", jwt_views.TokenRefreshView.as_view()),
     path("api/token/verify/", jwt_views.TokenVerifyView.as_view()),

@@ -413,7 +413,7 @@ def has_perm(request):
     return Response({p: request.user.has_perm(p) for p in request.query_params.getlist("perm")})
 
 
-def password_reset_confirm_page(request, uidb36, key):
+def password_reset_confirm_page(request, **parts):
     """The front end's page of a dj-rest-auth reset link: it would post `uid` and `token` to
     `password/reset/confirm/`. Only its URL matters here (dj-rest-auth reverses it)."""
-    return JsonResponse({"uid": uidb36, "token": key})
+    return JsonResponse(parts)

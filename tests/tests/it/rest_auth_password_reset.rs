@@ -2,7 +2,8 @@
 //! emails read from the test outbox: allauth's token byte for byte (a vector made by
 //! django-allauth 65.21.1 on Django 6.1.3 for the same row, addresses and instant), the email as
 //! allauth renders it, the `account_emailaddress` row the token makes, the confirmation's
-//! errors and a link spent once; without allauth the two views are not there.
+//! errors and a link spent once; without allauth, Django's `PasswordResetForm` (its email, its
+//! token, byte for byte).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -243,15 +244,98 @@ async fn the_link_sets_the_password_once() {
     assert_eq!(carol.last_login, None, "SetPasswordForm leaves last_login");
 }
 
+/// Django's `default_token_generator` for the same user and instant (no addresses in its state):
+/// `_make_token_with_timestamp(user, 818251200, secret)` on Django 6.1.3.
+const DJANGO_TOKEN: &str = "dj5yo0-0d54f761a5e26ac78b4567f25876343e";
+
 #[actix_web::test]
-async fn without_allauth_the_views_are_not_there() {
+async fn without_allauth_the_email_and_token_are_djangos_password_reset_forms() {
     let setup = setup(false).await;
     let app = app(&setup).await;
-    for path in [
-        "/dj-rest-auth/password/reset/",
-        "/dj-rest-auth/password/reset/confirm/",
-    ] {
-        let reply = send(&app, post(path, json!({"email": "carol@example.com"}))).await;
-        assert_eq!(reply.status, 404, "{path}");
-    }
+    // `email__iexact`: found in any case; sent to the user's own address.
+    let reply = send(
+        &app,
+        post(
+            "/dj-rest-auth/password/reset/",
+            json!({"email": "CAROL@example.com"}),
+        ),
+    )
+    .await;
+    assert_eq!(
+        (reply.status, reply.body.as_str()),
+        (200, r#"{"detail":"Password reset e-mail has been sent."}"#)
+    );
+    let messages = sent(&setup.outbox, 1).await;
+    let message = &messages[0];
+    assert_eq!(message.to, ["carol@example.com"]);
+    assert_eq!(message.subject, "Password reset on testserver");
+    assert_eq!(
+        message.body,
+        format!(
+            "\nYou're receiving this email because you requested a password reset for your user \
+             account at testserver.\n\nPlease go to the following page and choose a new \
+             password:\n\nhttp://testserver/reset/NQ/{DJANGO_TOKEN}/\n\nIn case you’ve \
+             forgotten, you are: carol\n\nThanks for using our site!\n\nThe testserver team\n\n\n"
+        )
+    );
+    // allauth's addresses are no part of Django's flow: nothing was written there.
+    assert_eq!(
+        address_rows(&setup.db).await,
+        [("c.alt@example.com".to_owned(), true, false)]
+    );
+    // allauth's address is not the user's email for Django's form.
+    send(
+        &app,
+        post(
+            "/dj-rest-auth/password/reset/",
+            json!({"email": "c.alt@example.com"}),
+        ),
+    )
+    .await;
+    // A longer address than the form's field takes: DRF nests the form's error.
+    let long = format!("{}@example.com", "a".repeat(250));
+    let reply = send(
+        &app,
+        post("/dj-rest-auth/password/reset/", json!({ "email": long })),
+    )
+    .await;
+    assert_eq!(
+        (reply.status, reply.body.as_str()),
+        (
+            400,
+            r#"{"email":{"email":["Ensure this value has at most 254 characters (it has 262)."]}}"#
+        )
+    );
+    // The link: the urlsafe-base64 uid and Django's token, spent by the new password.
+    let confirm = || {
+        post(
+            "/dj-rest-auth/password/reset/confirm",
+            json!({"uid": "NQ", "token": DJANGO_TOKEN,
+                   "new_password1": "a-new-long-passphrase", "new_password2": "a-new-long-passphrase"}),
+        )
+    };
+    let base36 = send(
+        &app,
+        post(
+            "/dj-rest-auth/password/reset/confirm/",
+            json!({"uid": "5", "token": DJANGO_TOKEN,
+                   "new_password1": "a-new-long-passphrase", "new_password2": "a-new-long-passphrase"}),
+        ),
+    )
+    .await;
+    assert_eq!(
+        (base36.status, base36.body.as_str()),
+        (400, r#"{"uid":["Invalid value"]}"#)
+    );
+    assert_eq!(send(&app, confirm()).await.status, 200);
+    let again = send(&app, confirm()).await;
+    assert_eq!(
+        (again.status, again.body.as_str()),
+        (400, r#"{"token":["Invalid value"]}"#)
+    );
+    actix_web::rt::time::sleep(Duration::from_millis(200)).await;
+    assert!(
+        setup.outbox.outbox().is_empty(),
+        "no email for c.alt@example.com"
+    );
 }

@@ -59,9 +59,53 @@ pub fn title(text: &str) -> String {
     out
 }
 
+/// `str.splitlines()`: the lines of `text` without their breaks, a break being `\n`, `\r`,
+/// `\r\n`, `\x0b`, `\x0c`, `\x1c`, `\x1d`, `\x1e`, `\x85`, `\u2028` or `\u2029`; a last line
+/// without a break counts, an empty text has none.
+pub fn splitlines(text: &str) -> Vec<&str> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((index, character)) = chars.next() {
+        if matches!(
+            character,
+            '\n' | '\r'
+                | '\x0b'
+                | '\x0c'
+                | '\x1c'
+                | '\x1d'
+                | '\x1e'
+                | '\u{85}'
+                | '\u{2028}'
+                | '\u{2029}'
+        ) {
+            lines.push(&text[start..index]);
+            start = index + character.len_utf8();
+            if character == '\r' && chars.next_if(|(_, next)| *next == '\n').is_some() {
+                start += 1;
+            }
+        }
+    }
+    if start < text.len() {
+        lines.push(&text[start..]);
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn splitlines_is_pythons() {
+        // `str.splitlines()` on CPython 3.13.
+        assert_eq!(splitlines(""), Vec::<&str>::new());
+        assert_eq!(splitlines("a"), ["a"]);
+        assert_eq!(splitlines("\na\n"), ["", "a"]);
+        assert_eq!(splitlines("a\r\nb\rc\n\nd"), ["a", "b", "c", "", "d"]);
+        assert_eq!(splitlines("a\u{2028}b\x0cc\u{85}"), ["a", "b", "c"]);
+        assert_eq!(splitlines("a\n\r"), ["a", ""]);
+    }
 
     #[test]
     fn latin1_is_one_code_point_per_byte() {

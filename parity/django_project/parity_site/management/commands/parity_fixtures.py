@@ -3,7 +3,8 @@
     john/password (active), inactive/password (inactive), admin/password (staff),
     walterwhité/pässwörd (active); DRF tokens abcd1234 -> john, inactivetoken -> inactive.
 
-`--user NAME:PASSWORD[:inactive][:staff]` (repeatable) adds more users; `--token KEY:USER` more DRF tokens;
+`--user NAME:PASSWORD[:inactive][:staff][:unusable]` (repeatable; `unusable`: the password made
+unusable, `set_unusable_password()`) adds more users; `--token KEY:USER` more DRF tokens;
 `--delete-token KEY` deletes a DRF token afterwards.
 """
 from django.contrib.auth import get_user_model
@@ -23,7 +24,7 @@ class Command(BaseCommand):
     help = "Create the parity reference users and tokens"
 
     def add_arguments(self, parser):
-        parser.add_argument("--user", action="append", default=[], metavar="NAME:PASSWORD[:inactive][:staff]")
+        parser.add_argument("--user", action="append", default=[], metavar="NAME:PASSWORD[:inactive][:staff][:unusable]")
         parser.add_argument("--token", action="append", default=[], metavar="KEY:USER")
         parser.add_argument("--delete-token", action="append", default=[], metavar="KEY",
                             help="delete this DRF token after creating the fixtures")
@@ -33,10 +34,11 @@ class Command(BaseCommand):
         for spec in options["user"]:
             name, _, rest = spec.partition(":")
             password, *flags = rest.split(":")
-            unknown = set(flags) - {"inactive", "staff"}
+            unknown = set(flags) - {"inactive", "staff", "unusable"}
             if not name or unknown:
                 raise CommandError(f"bad --user {spec!r}")
-            users.append((name, password, {"is_active": "inactive" not in flags, "is_staff": "staff" in flags}))
+            users.append((name, password, {"is_active": "inactive" not in flags, "is_staff": "staff" in flags,
+                                           "unusable": "unusable" in flags}))
         tokens = list(REFERENCE_TOKENS)
         for spec in options["token"]:
             key, _, user = spec.partition(":")
@@ -50,7 +52,9 @@ class Command(BaseCommand):
             # The parity contract: users have emails <username>@example.com.
             if not user.email:
                 user.email = f"{name}@example.com"
-            if not user.has_usable_password() or not user.check_password(password):
+            if flags.get("unusable"):
+                user.set_unusable_password()
+            elif not user.has_usable_password() or not user.check_password(password):
                 user.set_password(password)
             user.save()
         for key, username in tokens:
