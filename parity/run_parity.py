@@ -1490,6 +1490,110 @@ def rest_auth_reset_groups(allauth: bool = False) -> list[Group]:
     return [Group("rest-auth-reset", steps), Group("rest-auth-reset-interop", interop, interleave=True)]
 
 
+def rest_auth_registration_groups() -> list[Group]:
+    """dj-rest-auth 7.2.0's registration with django-allauth 65.21.1 (the `--allauth` run; the
+    reference's REST_AUTH is JWT mode): each field's errors, the user and its address rows, the
+    JWT pair and the session of the new user, allauth's confirmation email with its HMAC key,
+    the address verified by it once, an address another user verified refused, and the resend.
+    Then `rest-auth-registration-interop`: a key emailed by each server verifies on the other."""
+    RG, V, RE = "/dj-rest-auth/registration/", "/dj-rest-auth/registration/verify-email/", \
+        "/dj-rest-auth/registration/resend-email/"
+    reg = lambda **fields: json_body({"username": "rareg_@s@", "email": "RaReg_@s@@Example.COM",
+                                      "password1": "a-long-passphrase", "password2": "a-long-passphrase",
+                                      **fields})
+    rows = lambda name: lambda ctx: db_email_address_rows(ctx, name.format(s=ctx["s"]))
+    user_row = lambda name: lambda ctx: db_user_row(ctx, name.format(s=ctx["s"]))
+    steps = [
+        with_body("register: no fields", "POST", RG, [], json_body({}), want=400),
+        with_body("register: null and list values", "POST", RG, [],
+                  json_body({"username": None, "email": ["a@example.com"], "password1": None, "password2": 5}),
+                  want=400),
+        with_body("register: a name taken in another case, a bad email, a short password", "POST", RG, [],
+                  reg(username="JOHN", email="not-an-email", password1="short", password2="short"), want=400),
+        with_body("register: an invalid and a long name", "POST", RG, [], reg(username="has space"), want=400),
+        with_body("register: a name too long", "POST", RG, [], reg(username="a" * 151), want=400),
+        with_body("register: a blank email", "POST", RG, [], reg(email=""), want=400),
+        with_body("register: the passwords differ", "POST", RG, [], reg(password2="another-passphrase"),
+                  want=400),
+        with_body("register: a password like the email (the validators with the user)", "POST", RG, [],
+                  reg(password1="rareg_@s@@example.com", password2="rareg_@s@@example.com"), want=400),
+        with_body("register: malformed JSON", "POST", RG, [], ([("Content-Type", "application/json")], b"{"),
+                  want=400),
+        S("register: GET", "GET", RG, want=405),
+        with_body("register", "POST", RG, [], reg(), want=201, check=check_rest_auth_login,
+                  capture=remember_login("rg")),
+        Step("register: the user's row (email lower-cased, logged in)", action=user_row("rareg_{s}")),
+        Step("register: its address row", action=rows("rareg_{s}")),
+        Step("register: the confirmation email", action=read_mail("rgm", kind="account-confirm-email")),
+        S("register: the new session is the user's", "GET", "/session/", [("Cookie", "sessionid=@rg_sessionid@")],
+          want=200),
+        with_body("register: the same name again", "POST", RG, [], reg(email="other_@s@@example.com"), want=400),
+        # An address some row already has (unverified): the user is made, without an address row
+        # and without an email.
+        with_body("register: an address in use, unverified", "POST", RG, [],
+                  reg(username="rareg2_@s@"), want=201, check=check_rest_auth_login, capture=remember_login("rg2")),
+        # The login's verification stage syncs the model's email as a non-primary row, and its
+        # email waits for the address's three-minute cooldown (allauth's `confirm_email` rate).
+        Step("register: only the login's synced row", action=rows("rareg2_{s}")),
+        Step("register: no email for it (the cooldown)", action=no_new_mail),
+        with_body("register: without an email", "POST", RG, [],
+                  json_body({"username": "rareg5_@s@", "password1": "a-long-passphrase",
+                             "password2": "a-long-passphrase"}), want=201, check=check_rest_auth_login,
+                  capture=remember_login("rg5")),
+        Step("register: no row, no email", action=rows("rareg5_{s}")),
+        Step("register: nothing sent", action=no_new_mail),
+        # verify-email
+        with_body("verify: no key", "POST", V, [], json_body({}), want=400),
+        with_body("verify: a blank key", "POST", V, [], json_body({"key": " "}), want=400),
+        with_body("verify: a wrong key", "POST", V, [], json_body({"key": "MQ:1xai9r:bad"}), want=404),
+        with_body("verify: a number", "POST", V, [], json_body({"key": 5}), want=404),
+        S("verify: GET", "GET", V, want=405),
+        with_body("verify: the key", "POST", V, [], json_body({"key": "@rgm_key@"}), want=200),
+        Step("verify: the address is verified (and stays primary)", action=rows("rareg_{s}")),
+        with_body("verify: the key again (verified now)", "POST", V, [], json_body({"key": "@rgm_key@"}),
+                  want=404),
+        with_body("verify: without the slash", "POST", "/dj-rest-auth/registration/verify-email", [],
+                  json_body({"key": "@rgm_key@"}), want=404),
+        with_body("register: an address another user verified", "POST", RG, [],
+                  reg(username="rareg3_@s@"), want=400),
+        # resend-email
+        with_body("register: another user", "POST", RG, [],
+                  reg(username="rareg4_@s@", email="rareg4_@s@@example.com"), want=201, check=check_rest_auth_login,
+                  capture=remember_login("rg4")),
+        Step("register: its confirmation email", action=read_mail("rg4m", kind="account-confirm-email")),
+        with_body("resend: the unverified address", "POST", RE, [], json_body({"email": "rareg4_@s@@example.com"}),
+                  want=200),
+        Step("resend: the email (not the signup one)", action=read_mail("rg4r", kind="account-confirm-email")),
+        with_body("resend: another case (no row has it)", "POST", RE, [],
+                  json_body({"email": "RAREG4_@s@@example.com"}), want=200),
+        with_body("resend: a verified address", "POST", RE, [], json_body({"email": "rareg_@s@@example.com"}),
+                  want=200),
+        with_body("resend: an unknown address", "POST", RE, [], json_body({"email": "nobody-here@example.com"}),
+                  want=200),
+        Step("resend: no email for those", action=no_new_mail),
+        with_body("resend: an invalid address", "POST", RE, [], json_body({"email": "nope"}), want=400),
+        with_body("resend: without the slash", "POST", "/dj-rest-auth/registration/resend-email", [],
+                  json_body({"email": "nobody-here@example.com"}), want=200),
+        S("resend: GET", "GET", RE, want=405),
+        with_body("verify: the resent key", "POST", V, [], json_body({"key": "@rg4r_key@"}), want=200),
+        Step("verify: that address is verified", action=rows("rareg4_{s}")),
+        with_body("verify: the first key, now verified", "POST", V, [], json_body({"key": "@rg4m_key@"}), want=404),
+    ]
+    interop = [
+        with_body("register", "POST", RG, [],
+                  json_body({"username": "rarxv_@s@", "email": "rarxv_@s@@example.com",
+                             "password1": "a-long-passphrase", "password2": "a-long-passphrase"}), want=201,
+                  check=check_rest_auth_login, capture=remember_login("rxv")),
+        Step("the email", action=read_mail("rxv", kind="account-confirm-email")),
+        with_body("the other server's key", "POST", V, [], json_body({"key": "@their_rxv_key@"}), want=200),
+        Step("the other server's address is verified",
+             action=lambda ctx: db_email_address_rows(ctx, f"rarxv_{ctx['other']['s']}")),
+        with_body("the other server's key again", "POST", V, [], json_body({"key": "@their_rxv_key@"}), want=404),
+    ]
+    return [Group("rest-auth-registration", steps),
+            Group("rest-auth-registration-interop", interop, interleave=True)]
+
+
 # --------------------------------------------------------------------------------------------------
 # djoser (third-party spec §5): the account views with the emails they send, read from each
 # server's mail directory (Django's file backend format on both sides).
@@ -1498,6 +1602,9 @@ MAIL_SEPARATOR = b"\n" + b"-" * 79 + b"\n"
 LINK = re.compile(r"https?://[^/\s\"<>]+/(activate|password/reset/confirm|username/reset/confirm|reset)/([A-Za-z0-9_=-]+)/([0-9a-z]+-[0-9a-f]+)")
 # allauth's reset link as dj-rest-auth builds it: `password-reset/confirm/<base36 uid>-<token>/`.
 ALLAUTH_LINK = re.compile(r"https?://[^/\s\"<>]+/(password-reset/confirm)/([0-9a-z]+)-([0-9a-z]+-[0-9a-f]+)/")
+# allauth's email-confirmation link under dj-rest-auth's registration: the HMAC key
+# (`signing.dumps(pk, salt="account")`: `<b64 pk>:<b62 timestamp>:<signature>`).
+CONFIRM_LINK = re.compile(r"https?://[^/\s\"<>]+/dj-rest-auth/registration/(account-confirm-email)/([-:\w]+)/")
 
 
 def new_mail(ctx, expect: int | None) -> list:
@@ -1536,6 +1643,7 @@ def mail_summary(message) -> dict:
         # A link's uid and token are per side (each server has its own users and clock).
         text = LINK.sub(lambda m: m.group(0)[: m.start(2) - m.start(0)] + "<uid>/<token>", text)
         text = ALLAUTH_LINK.sub(lambda m: m.group(0)[: m.start(2) - m.start(0)] + "<uid>-<token>/", text)
+        text = CONFIRM_LINK.sub(lambda m: m.group(0)[: m.start(2) - m.start(0)] + "<key>/", text)
         parts.append([part.get_content_type(), text])
     return {"subject": str(message["subject"]), "from": str(message["from"]), "to": str(message["to"]),
             "cc": message["cc"], "bcc": message["bcc"], "has_date": message["date"] is not None,
@@ -1544,8 +1652,9 @@ def mail_summary(message) -> dict:
 
 def read_mail(slot, kind="password/reset/confirm"):
     """The emails sent since the last look, compared as decoded text; the uid and token of the
-    `kind` link (`password/reset/confirm` or `activate`) are kept as `<slot>_uid` /
-    `<slot>_token` (and given to the other side as `their_<slot>_…`)."""
+    `kind` link (`password/reset/confirm`, `activate`, `reset`, `password-reset/confirm`) are kept
+    as `<slot>_uid` / `<slot>_token`, the key of an `account-confirm-email` link as `<slot>_key`
+    (and given to the other side as `their_<slot>_…`)."""
     def action(ctx):
         # How many Django's side found here (it runs each step first): the Rust side's count.
         expect = ctx["other"].get("mail_counts", {}).get(slot) if ctx["side"] == "rust" else None
@@ -1554,6 +1663,10 @@ def read_mail(slot, kind="password/reset/confirm"):
         for message in messages:
             for part in message.walk():
                 if part.get_content_type() != "text/plain":
+                    continue
+                if kind == "account-confirm-email":
+                    for found in CONFIRM_LINK.finditer(part.get_content()):
+                        ctx[f"{slot}_key"] = ctx["other"][f"their_{slot}_key"] = found.group(2)
                     continue
                 for found in (ALLAUTH_LINK if kind == "password-reset/confirm" else LINK).finditer(
                         part.get_content()):
@@ -6369,6 +6482,7 @@ def run_all(args, dj_port, rs_port, db_path, python, base_env, mail_dirs=None) -
                                                                  args.allauth)
               + djoser_groups(json.loads(args.djoser) if args.djoser else None)
               + rest_auth_reset_groups(args.allauth)
+              + (rest_auth_registration_groups() if args.allauth else [])
               + renderer_groups() + api_view_groups()
               + model_permission_groups()
               + expiry_today_groups() + throttle_groups() + wsgi_semantics_groups()

@@ -5,8 +5,30 @@
 
 use std::future::Future;
 
+use actix_web::HttpRequest;
 use auth_core::django::mail::EmailMessage;
 use auth_core::environment::Environment;
+use auth_core::request::RequestView;
+
+use crate::request_view::HttpRequestView;
+
+/// The request's part of an email: Django's `RequestSite` (name and domain are the host, without
+/// `django.contrib.sites`) and the scheme `build_absolute_uri` gives a link, read while the
+/// request is there.
+pub(crate) struct RequestSite {
+    pub(crate) protocol: &'static str,
+    pub(crate) host: String,
+}
+
+impl RequestSite {
+    pub(crate) fn of(env: &Environment, request: &HttpRequest) -> Self {
+        let view = HttpRequestView::new(request, env.settings());
+        Self {
+            protocol: if view.is_secure() { "https" } else { "http" },
+            host: view.host().unwrap_or_default().to_owned(),
+        }
+    }
+}
 
 /// Runs `make` on the current worker's runtime once the handler has returned, then sends what it
 /// made through the project's email backend; with `deliver` off the messages are made and

@@ -39,7 +39,6 @@ use auth_core::django::urlsafe_base64::{urlsafe_base64_decode, urlsafe_base64_en
 use auth_core::djoser::{self, LinkTemplate};
 use auth_core::environment::Environment;
 use auth_core::policy::DefaultThrottles;
-use auth_core::request::RequestView;
 use auth_core::store::token;
 use auth_core::throttling::NoThrottleScope;
 use auth_core::user::{RequestUser, User};
@@ -52,7 +51,6 @@ use crate::error::ApiErrorResponse;
 use crate::guard::{PolicyGuard, method_not_allowed};
 use crate::model_user_fields;
 use crate::request_fields::{Errors, Fields, throttled_fields};
-use crate::request_view::HttpRequestView;
 use crate::routed_handler::{DeclaredName, declared};
 use crate::runtime::runtime_of;
 
@@ -389,16 +387,14 @@ struct Site {
 
 impl Site {
     fn of(env: &Environment, request: &HttpRequest) -> Self {
-        let settings = env.settings();
-        let view = HttpRequestView::new(request, settings);
-        let host = view.host().unwrap_or_default().to_owned();
-        let djoser = &settings.djoser;
+        let site = crate::deferred_mail::RequestSite::of(env, request);
+        let djoser = &env.settings().djoser;
         let chosen = |value: &Option<String>| value.clone().filter(|value| !value.is_empty());
         Self {
             protocol: chosen(&djoser.email_frontend_protocol)
-                .unwrap_or_else(|| if view.is_secure() { "https" } else { "http" }.to_owned()),
-            domain: chosen(&djoser.email_frontend_domain).unwrap_or_else(|| host.clone()),
-            site_name: chosen(&djoser.email_frontend_site_name).unwrap_or(host),
+                .unwrap_or_else(|| site.protocol.to_owned()),
+            domain: chosen(&djoser.email_frontend_domain).unwrap_or_else(|| site.host.clone()),
+            site_name: chosen(&djoser.email_frontend_site_name).unwrap_or(site.host),
         }
     }
 }

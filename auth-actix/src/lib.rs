@@ -75,6 +75,8 @@ mod response_cookies;
 mod rest_auth_account_views;
 #[cfg(all(feature = "accounts", feature = "simplejwt"))]
 mod rest_auth_password_reset_views;
+#[cfg(all(feature = "accounts", feature = "simplejwt"))]
+mod rest_auth_registration_views;
 #[cfg(feature = "simplejwt")]
 mod rest_auth_views;
 mod route_policy;
@@ -310,6 +312,13 @@ pub mod views {
     pub use crate::rest_auth_password_reset_views::{
         INVALID_VALUE, PASSWORD_RESET_DONE, PASSWORD_RESET_SENT,
         rest_auth_password_reset_confirm_resource, rest_auth_password_reset_resource,
+    };
+    #[cfg(all(feature = "accounts", feature = "simplejwt"))]
+    #[cfg_attr(docsrs, doc(cfg(all(feature = "accounts", feature = "simplejwt"))))]
+    pub use crate::rest_auth_registration_views::{
+        EMAIL_ALREADY_REGISTERED, OK, dj_rest_auth_registration_endpoints,
+        rest_auth_register_resource, rest_auth_resend_email_resource,
+        rest_auth_verify_email_resource,
     };
     #[cfg(feature = "simplejwt")]
     #[cfg_attr(docsrs, doc(cfg(feature = "simplejwt")))]

@@ -85,6 +85,44 @@ impl Errors {
             .ok()
     }
 
+    #[cfg(feature = "simplejwt")]
+    /// A `CharField(max_length=…)` (trimmed): its value, or its errors (the length and null
+    /// characters, both when both fail, as DRF runs every validator) into `self`.
+    pub(crate) fn char_max(
+        &mut self,
+        fields: &Fields,
+        name: &str,
+        max_length: usize,
+    ) -> Option<String> {
+        let input = fields.get(name);
+        use auth_core::messages;
+
+        let too_long = || messages::MAX_LENGTH.replace("{max_length}", &max_length.to_string());
+        let text = match char_field(input, true) {
+            Ok(text) => text,
+            Err(messages::NULL_CHARACTERS) => {
+                let text = input.and_then(text_of).unwrap_or_default();
+                let stripped = auth_core::compat::python::text::python_strip(text);
+                let mut found = Vec::new();
+                if stripped.chars().count() > max_length {
+                    found.push(too_long());
+                }
+                found.push(messages::NULL_CHARACTERS.to_owned());
+                self.0.push((name.to_owned(), found));
+                return None;
+            }
+            Err(message) => {
+                self.push(name, message);
+                return None;
+            }
+        };
+        if text.chars().count() > max_length {
+            self.0.push((name.to_owned(), vec![too_long()]));
+            return None;
+        }
+        Some(text)
+    }
+
     pub(crate) fn email(&mut self, fields: &Fields, name: &str) -> Option<String> {
         email_field(fields.get(name))
             .map_err(|messages| self.0.push((name.to_owned(), messages)))

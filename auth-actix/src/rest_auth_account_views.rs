@@ -32,7 +32,7 @@ use crate::default_response_headers::DefaultResponseHeaders;
 use crate::error::ApiErrorResponse;
 use crate::guard::{PolicyGuard, method_not_allowed};
 use crate::model_user_fields;
-use crate::request_fields::{self, Errors, Fields, text_of};
+use crate::request_fields::{self, Errors, Fields};
 use crate::rest_auth_views::{self, DjRestAuthScope, json_response};
 use crate::routed_handler::{DeclaredName, declared};
 use crate::runtime::runtime_of;
@@ -181,30 +181,7 @@ async fn user_details(
 /// A `CharField(max_length=128)` of `PasswordChangeSerializer` (trimmed, as DRF's `CharField`):
 /// its value, or its errors (the length, null characters) into `errors`.
 pub(crate) fn password_field(errors: &mut Errors, fields: &Fields, name: &str) -> Option<String> {
-    let input = fields.get(name);
-    let text = match auth_core::char_field::char_field(input, true) {
-        Ok(text) => text,
-        Err(messages::NULL_CHARACTERS) => {
-            let text = input.and_then(text_of).unwrap_or_default();
-            let stripped = auth_core::compat::python::text::python_strip(text);
-            let mut found = Vec::new();
-            if stripped.chars().count() > 128 {
-                found.push(messages::MAX_LENGTH.replace("{max_length}", "128"));
-            }
-            found.push(messages::NULL_CHARACTERS.to_owned());
-            errors.0.push((name.to_owned(), found));
-            return None;
-        }
-        Err(message) => {
-            errors.push(name, message);
-            return None;
-        }
-    };
-    if text.chars().count() > 128 {
-        errors.push(name, &messages::MAX_LENGTH.replace("{max_length}", "128"));
-        return None;
-    }
-    Some(text)
+    errors.char_max(fields, name, 128)
 }
 
 /// `POST password/change/` `{new_password1, new_password2}` (and `old_password` with

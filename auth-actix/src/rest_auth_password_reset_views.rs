@@ -55,16 +55,15 @@ use auth_core::django::password_reset_token::UserState;
 use auth_core::django::unicode_ci_compare::unicode_ci_compare;
 use auth_core::django::urlsafe_base64::{urlsafe_base64_decode, urlsafe_base64_encode};
 use auth_core::environment::Environment;
-use auth_core::request::RequestView;
 use auth_core::user::User;
 use serde_json::json;
 
 use crate::AllowAny;
 use crate::default_response_headers::DefaultResponseHeaders;
+use crate::deferred_mail::RequestSite;
 use crate::error::ApiErrorResponse;
 use crate::guard::method_not_allowed;
 use crate::request_fields::{Errors, throttled_fields};
-use crate::request_view::HttpRequestView;
 use crate::rest_auth_account_views::{password_field, set_password_form};
 use crate::rest_auth_views::{RestAuthGuard, json_response};
 use crate::routed_handler::{DeclaredName, declared};
@@ -112,23 +111,6 @@ fn post_resource(path: &str, name: &str) -> actix_web::Resource {
     web::resource(path)
         .name(name)
         .app_data(DefaultResponseHeaders::methods(&["POST"]))
-}
-
-/// The request's part of the email: `RequestSite` (name and domain are the host, without
-/// `django.contrib.sites`) and the scheme `build_absolute_uri` gives the link.
-struct RequestSite {
-    protocol: &'static str,
-    host: String,
-}
-
-impl RequestSite {
-    fn of(env: &Environment, request: &HttpRequest) -> Self {
-        let view = HttpRequestView::new(request, env.settings());
-        Self {
-            protocol: if view.is_secure() { "https" } else { "http" },
-            host: view.host().unwrap_or_default().to_owned(),
-        }
-    }
 }
 
 /// `POST password/reset/` `{email}`: see the module's documentation.

@@ -233,24 +233,14 @@ async fn login(
     let now = env.services().clock().now();
     let response = if modes.use_jwt {
         let jwt = settings.simple_jwt_or_default()?;
-        let pair = serializers::pair_for_user(env, &jwt, &user).await?;
-        let text = |name: &str| {
-            pair.get(name)
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned()
+        let (Value::Object(mut body), access, refresh) = jwt_pair_body(env, &user).await? else {
+            return Err(ApiError::store_failure("the JWT body is not an object").into());
         };
-        let (access, refresh) = (text("access"), text("refresh"));
         let cookies = &settings.jwt_cookies;
-        let mut body = Map::new();
-        body.insert("access".to_owned(), Value::from(access.clone()));
         // "Wasnt sure if the serializer needed this": dj-rest-auth blanks it for scripts.
-        let shown = if cookies.http_only { "" } else { &refresh };
-        body.insert("refresh".to_owned(), Value::from(shown));
-        body.insert(
-            "user".to_owned(),
-            user_details(&user, settings.user_model.username_field()),
-        );
+        if cookies.http_only {
+            body.insert("refresh".to_owned(), Value::from(""));
+        }
         if cookies.return_expiration {
             let at = |lifetime: std::time::Duration| {
                 let lifetime = TimeDelta::from_std(lifetime).unwrap_or(TimeDelta::MAX);
@@ -284,6 +274,32 @@ async fn login(
         guard.auth().login(&user).await?;
     }
     Ok(response)
+}
+
+/// `JWTSerializer`'s body for a new pair of `user` (`jwt_encode(user)`): `access`, `refresh`,
+/// `user`; with the two tokens.
+pub(crate) async fn jwt_pair_body(
+    env: &auth_core::environment::Environment,
+    user: &User,
+) -> Result<(Value, String, String), ApiError> {
+    let settings = env.settings();
+    let jwt = settings.simple_jwt_or_default()?;
+    let pair = serializers::pair_for_user(env, &jwt, user).await?;
+    let text = |name: &str| {
+        pair.get(name)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let (access, refresh) = (text("access"), text("refresh"));
+    let mut body = Map::new();
+    body.insert("access".to_owned(), Value::from(access.clone()));
+    body.insert("refresh".to_owned(), Value::from(refresh.clone()));
+    body.insert(
+        "user".to_owned(),
+        user_details(user, settings.user_model.username_field()),
+    );
+    Ok((Value::Object(body), access, refresh))
 }
 
 /// The `refresh` member of the body as `request.data['refresh']` reads it.

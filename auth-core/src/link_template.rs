@@ -11,7 +11,10 @@ use std::fmt;
 pub struct LinkTemplateError(pub String);
 
 /// The fields a link template may name: the email's context (`str.format(**context)`).
-const LINK_FIELDS: [&str; 5] = ["uid", "token", "protocol", "domain", "site_name"];
+pub const LINK_FIELDS: &[&str] = &["uid", "token", "protocol", "domain", "site_name"];
+
+/// The fields of an email-confirmation link (allauth's `account_confirm_email`): its `key`.
+pub const CONFIRMATION_FIELDS: &[&str] = &["key", "protocol", "domain", "site_name"];
 
 /// A link template (djoser's `"activate/{uid}/{token}"`, the reset link of dj-rest-auth's
 /// allauth mode), read as Python's `str.format` reads it: `{name}` is a context value, `{{` and
@@ -52,6 +55,18 @@ impl LinkTemplate {
     /// A lone brace, a format spec or conversion (`{uid!r}`, `{uid:>9}`), or a field the email's
     /// context lacks.
     pub fn parse(template: &str) -> Result<Self, LinkTemplateError> {
+        Self::parse_with(template, LINK_FIELDS)
+    }
+
+    /// Parses `template`, whose fields are `fields` (such as [`CONFIRMATION_FIELDS`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`parse`](Self::parse), for a field not in `fields`.
+    pub fn parse_with(
+        template: &str,
+        fields: &'static [&'static str],
+    ) -> Result<Self, LinkTemplateError> {
         let mut parts = Vec::new();
         let mut text = String::new();
         let mut chars = template.chars().peekable();
@@ -78,15 +93,14 @@ impl LinkTemplate {
                             }
                         }
                     }
-                    let field = LINK_FIELDS
-                        .iter()
-                        .find(|field| **field == name)
-                        .ok_or_else(|| {
-                            LinkTemplateError(format!(
-                                "{template:?}: {{{name}}} is none of {{uid}}, {{token}}, \
-                                 {{protocol}}, {{domain}}, {{site_name}}"
-                            ))
-                        })?;
+                    let field = fields.iter().find(|field| **field == name).ok_or_else(|| {
+                        let known: Vec<String> =
+                            fields.iter().map(|field| format!("{{{field}}}")).collect();
+                        LinkTemplateError(format!(
+                            "{template:?}: {{{name}}} is none of {}",
+                            known.join(", ")
+                        ))
+                    })?;
                     if !text.is_empty() {
                         parts.push(LinkPart::Text(std::mem::take(&mut text)));
                     }

@@ -88,7 +88,7 @@ pub const DJOSER_TEMPLATES: [(&str, &str); 6] = [
 /// sends, translated as djoser's are, with `{% autoescape off %}` written as minijinja's
 /// `{% autoescape false %}`. Each email is two templates, `<prefix>_subject.txt` and
 /// `<prefix>_message.txt`, rendered whole ([`MailTemplates::render_text`]).
-pub const ALLAUTH_TEMPLATES: [(&str, &str); 3] = [
+pub const ALLAUTH_TEMPLATES: [(&str, &str); 7] = [
     (
         "account/email/base_message.txt",
         include_str!("../templates/allauth/account/email/base_message.txt"),
@@ -100,6 +100,22 @@ pub const ALLAUTH_TEMPLATES: [(&str, &str); 3] = [
     (
         "account/email/password_reset_key_message.txt",
         include_str!("../templates/allauth/account/email/password_reset_key_message.txt"),
+    ),
+    (
+        "account/email/email_confirmation_subject.txt",
+        include_str!("../templates/allauth/account/email/email_confirmation_subject.txt"),
+    ),
+    (
+        "account/email/email_confirmation_message.txt",
+        include_str!("../templates/allauth/account/email/email_confirmation_message.txt"),
+    ),
+    (
+        "account/email/email_confirmation_signup_subject.txt",
+        include_str!("../templates/allauth/account/email/email_confirmation_signup_subject.txt"),
+    ),
+    (
+        "account/email/email_confirmation_signup_message.txt",
+        include_str!("../templates/allauth/account/email/email_confirmation_signup_message.txt"),
     ),
 ];
 
@@ -361,6 +377,35 @@ mod tests {
             without.ends_with("password.\n\nu\n\nThank you for using a!\nb"),
             "{without}"
         );
+    }
+
+    #[test]
+    fn allauths_confirmation_email_renders_as_django_renders_it() {
+        // allauth 65.21.1's email_confirmation_signup_{subject,message}.txt (which include
+        // email_confirmation_*) under Django 6.1.3, as dj-rest-auth's registration sends it.
+        let templates = MailTemplates::default();
+        let context = json!({
+            "current_site": {"name": "testserver", "domain": "testserver"},
+            "user_display": "neo",
+            "activate_url": "http://testserver/dj-rest-auth/registration/account-confirm-email/MQ:1xai9r:kKW58M04e09NP_XLeoXzU-CFeg0QDYX_3WO1JfjGpx4/",
+        });
+        for prefix in ["email_confirmation_signup", "email_confirmation"] {
+            let subject = templates
+                .render_text(&format!("account/email/{prefix}_subject.txt"), &context)
+                .expect("subject");
+            assert_eq!(subject, "Please Confirm Your Email Address");
+            let body = templates
+                .render_text(&format!("account/email/{prefix}_message.txt"), &context)
+                .expect("body");
+            assert_eq!(
+                body,
+                "Hello from testserver!\n\nYou're receiving this email because user neo has \
+                 given your email address to register an account on testserver.\n\nTo confirm \
+                 this is correct, go to http://testserver/dj-rest-auth/registration/\
+                 account-confirm-email/MQ:1xai9r:kKW58M04e09NP_XLeoXzU-CFeg0QDYX_3WO1JfjGpx4/\
+                 \n\nThank you for using testserver!\ntestserver"
+            );
+        }
     }
 
     #[test]

@@ -234,7 +234,7 @@ fn main() {
         ),
         // dj-rest-auth's groups with django-allauth installed in the reference project
         // (`PARITY_ALLAUTH`; `REST_AUTH` `ALLAUTH` on the Rust side): allauth's login methods,
-        // username rules and password reset (issue 22).
+        // username rules, password reset, registration and email verification (issue 22).
         (
             "django_parity_suite_allauth",
             "run_parity.py",
@@ -249,6 +249,10 @@ fn main() {
                 "rest-auth-reset",
                 "--group",
                 "rest-auth-reset-interop",
+                "--group",
+                "rest-auth-registration",
+                "--group",
+                "rest-auth-registration-interop",
             ]
             .map(str::to_owned)
             .to_vec()),

@@ -2,7 +2,7 @@
 //! logout views do (the `JWT_AUTH_*` cookie members are [`JwtCookieSettings`](super::JwtCookieSettings)).
 
 use super::jwt_cookies::JwtCookieSettingsError;
-use crate::link_template::LinkTemplate;
+use crate::link_template::{CONFIRMATION_FIELDS, LinkTemplate};
 
 /// [`RestAuthSettings::password_reset_confirm_url`]'s default with allauth: the link dj-rest-auth
 /// builds by reversing a project's `password_reset_confirm` URL of pattern
@@ -14,6 +14,12 @@ pub const ALLAUTH_PASSWORD_RESET_CONFIRM_URL: &str =
 /// Django's reset email template for `django.contrib.auth.urls`' `password_reset_confirm`
 /// (`reset/<uidb64>/<token>/`).
 pub const DJANGO_PASSWORD_RESET_CONFIRM_URL: &str = "{protocol}://{domain}/reset/{uid}/{token}/";
+
+/// [`RestAuthSettings::email_confirmation_url`]'s default: the `account_confirm_email` URL of
+/// dj-rest-auth's `registration/urls.py` mounted, as its documentation does, under
+/// `dj-rest-auth/registration/`.
+pub const EMAIL_CONFIRMATION_URL: &str =
+    "{protocol}://{domain}/dj-rest-auth/registration/account-confirm-email/{key}/";
 
 /// `REST_AUTH`'s mode settings, with dj-rest-auth's defaults.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +48,10 @@ pub struct RestAuthSettings {
     /// as `allauth` says ([`Self::password_reset_link`]). dj-rest-auth reverses the project's
     /// URL named `password_reset_confirm` instead, and answers 500 when there is none.
     pub password_reset_confirm_url: Option<LinkTemplate>,
+    /// `EMAIL_CONFIRMATION_URL` (this library's; default [`EMAIL_CONFIRMATION_URL`]): the link of
+    /// allauth's email-confirmation email, a `str.format` template of `{protocol}`, `{domain}`,
+    /// `{site_name}` and `{key}`. allauth reverses `account_confirm_email` instead.
+    pub email_confirmation_url: LinkTemplate,
 }
 
 impl Default for RestAuthSettings {
@@ -53,6 +63,12 @@ impl Default for RestAuthSettings {
             logout_on_password_change: false,
             allauth: false,
             password_reset_confirm_url: None,
+            // The constant parses (a test says so); the fallback is never taken.
+            email_confirmation_url: LinkTemplate::parse_with(
+                EMAIL_CONFIRMATION_URL,
+                CONFIRMATION_FIELDS,
+            )
+            .unwrap_or_else(|_| LinkTemplate::literal(EMAIL_CONFIRMATION_URL)),
         }
     }
 }
@@ -75,7 +91,8 @@ impl RestAuthSettings {
 
 impl RestAuthSettings {
     /// `USE_JWT`, `SESSION_LOGIN`, `OLD_PASSWORD_FIELD_ENABLED`, `LOGOUT_ON_PASSWORD_CHANGE`,
-    /// `ALLAUTH` and `PASSWORD_RESET_CONFIRM_URL` of `REST_AUTH` as a JSON object of these names,
+    /// `ALLAUTH`, `PASSWORD_RESET_CONFIRM_URL` and `EMAIL_CONFIRMATION_URL` of `REST_AUTH` as a
+    /// JSON object of these names,
     /// over its defaults; the other names are [`JwtCookieSettings::from_rest_auth`]'s to read
     /// and check.
     ///
@@ -88,6 +105,15 @@ impl RestAuthSettings {
             ));
         };
         for (name, value) in object {
+            if name == "EMAIL_CONFIRMATION_URL" {
+                let text = value.as_str().ok_or_else(|| {
+                    JwtCookieSettingsError::new(format!("{name} must be a string"))
+                })?;
+                settings.email_confirmation_url =
+                    LinkTemplate::parse_with(text, CONFIRMATION_FIELDS)
+                        .map_err(|error| JwtCookieSettingsError::new(format!("{name}: {error}")))?;
+                continue;
+            }
             if name == "PASSWORD_RESET_CONFIRM_URL" {
                 let text = value.as_str().ok_or_else(|| {
                     JwtCookieSettingsError::new(format!("{name} must be a string"))
@@ -161,5 +187,12 @@ mod tests {
             "protocol://domain/password-reset/confirm/uid-token/"
         );
         assert_eq!(defaults(false), "protocol://domain/reset/uid/token/");
+        assert_eq!(
+            RestAuthSettings::default()
+                .email_confirmation_url
+                .format(|name| name.to_owned()),
+            "protocol://domain/dj-rest-auth/registration/account-confirm-email/key/"
+        );
+        assert!(read(r#"{"EMAIL_CONFIRMATION_URL": "/confirm/{token}/"}"#).is_err());
     }
 }

@@ -174,7 +174,7 @@ impl JwtCookieSettingsError {
 }
 
 /// `REST_AUTH` names read elsewhere or not yet by this library: accepted and ignored here.
-const OTHER_REST_AUTH_SETTINGS: [&str; 19] = [
+const OTHER_REST_AUTH_SETTINGS: [&str; 20] = [
     "USE_JWT",
     "SESSION_LOGIN",
     "TOKEN_MODEL",
@@ -195,6 +195,7 @@ const OTHER_REST_AUTH_SETTINGS: [&str; 19] = [
     // This library's own (`RestAuthSettings`).
     "ALLAUTH",
     "PASSWORD_RESET_CONFIRM_URL",
+    "EMAIL_CONFIRMATION_URL",
 ];
 
 impl JwtCookieSettings {

@@ -245,7 +245,8 @@ else:
 # `django.contrib.admin`'s (copied, unchanged, into this project's templates/registration/).
 PARITY_ALLAUTH = bool(env("PARITY_ALLAUTH"))
 if PARITY_ALLAUTH:
-    INSTALLED_APPS += ["allauth", "allauth.account"]
+    # socialaccount and dj_rest_auth.registration: dj-rest-auth's registration views import them.
+    INSTALLED_APPS += ["allauth", "allauth.account", "allauth.socialaccount", "dj_rest_auth.registration"]
     MIDDLEWARE += ["allauth.account.middleware.AccountMiddleware"]
     ACCOUNT_EMAIL_VERIFICATION = "optional"
 

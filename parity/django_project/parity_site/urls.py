@@ -108,3 +108,15 @@ urlpatterns = [
     # Django's own login page: a real Django session + csrftoken for the interop rows.
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
 ]
+
+if settings.PARITY_ALLAUTH:
+    # dj-rest-auth's registration (it needs allauth): its urls.py as the docs mount it, the
+    # registration view with the CSRF cookie a project with CsrfViewMiddleware sends (see
+    # dj-rest-auth/login/ above).
+    from dj_rest_auth.registration.views import RegisterView
+
+    urlpatterns += [
+        path("dj-rest-auth/registration/", requires_csrf_token(RegisterView.as_view())),
+        path("dj-rest-auth/registration/", include("dj_rest_auth.registration.urls")),
+    ]
+

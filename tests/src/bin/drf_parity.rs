@@ -34,9 +34,9 @@ use auth_actix::settings::{JwtCookieSettings, RestAuthSettings, SimpleJwtSetting
 use auth_actix::store::user::{UserIdKind, UserModel};
 use auth_actix::throttling::RedisStore;
 use auth_actix::views::{
-    cookie_token_refresh_resource, djoser_endpoints, djoser_jwt_endpoints, knox_endpoints,
-    oauth2_provider_endpoints, obtain_auth_token_resource, rest_auth_login_resource,
-    rest_auth_logout_resource, rest_auth_password_change_resource,
+    cookie_token_refresh_resource, dj_rest_auth_registration_endpoints, djoser_endpoints,
+    djoser_jwt_endpoints, knox_endpoints, oauth2_provider_endpoints, obtain_auth_token_resource,
+    rest_auth_login_resource, rest_auth_logout_resource, rest_auth_password_change_resource,
     rest_auth_password_reset_confirm_resource, rest_auth_password_reset_resource,
     rest_auth_user_resource, session_endpoints, simplejwt_endpoints,
 };
@@ -790,6 +790,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .service(rest_auth_password_reset_confirm_resource(
                 "/dj-rest-auth/password/reset/confirm",
             ))
+            // dj-rest-auth's registration (with `PARITY_ALLAUTH` only, as in the reference).
+            .service(
+                web::scope("/dj-rest-auth/registration")
+                    .configure(dj_rest_auth_registration_endpoints),
+            )
             .service(web::scope("/api").configure(simplejwt_endpoints))
             .service(obtain_auth_token_resource("/api-token-auth/"))
             // djoser's router views and token login/logout (`auth/` in the reference's urls.py).

@@ -33,6 +33,7 @@ mod remote_user;
 mod renderers;
 mod request_session;
 mod rest_auth_password_reset;
+mod rest_auth_registration;
 mod rest_auth_views;
 mod security_review;
 mod session;

@@ -1,9 +1,10 @@
-//! What the account-email suites share: a `POST` to the test server, and the emails the views
-//! send after answering, read from the test outbox.
+//! What the account-email suites share: a `POST` to the test server, the emails the views send
+//! after answering, read from the test outbox, and allauth's address rows.
 
 use std::time::Duration;
 
 use actix_web::test::TestRequest;
+use auth_actix::store::sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use auth_core::django::mail::EmailMessage;
 use auth_core::services::locmem_email_backend::LocmemEmailBackend;
 
@@ -27,4 +28,23 @@ pub async fn sent(outbox: &LocmemEmailBackend, count: usize) -> Vec<EmailMessage
     let messages = outbox.take();
     assert_eq!(messages.len(), count, "{messages:?}");
     messages
+}
+
+/// `account_emailaddress` as (email, verified, primary), by id.
+pub async fn address_rows(db: &DatabaseConnection) -> Vec<(String, bool, bool)> {
+    db.query_all_raw(Statement::from_string(
+        db.get_database_backend(),
+        "SELECT email, verified, \"primary\" FROM account_emailaddress ORDER BY id",
+    ))
+    .await
+    .unwrap()
+    .iter()
+    .map(|row| {
+        (
+            row.try_get("", "email").unwrap(),
+            row.try_get("", "verified").unwrap(),
+            row.try_get("", "primary").unwrap(),
+        )
+    })
+    .collect()
 }

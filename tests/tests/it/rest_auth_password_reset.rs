@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use actix_web::web;
 use auth_actix::settings::RestAuthSettings;
-use auth_actix::store::sea_orm::{ConnectionTrait, Statement};
+use auth_actix::store::sea_orm::ConnectionTrait;
 use auth_actix::views::{INVALID_VALUE, PASSWORD_RESET_DONE, dj_rest_auth_endpoints};
 use auth_core::services::locmem_email_backend::LocmemEmailBackend;
 use auth_core::store::{migrations, user};
@@ -18,7 +18,7 @@ use chrono::TimeZone;
 use serde_json::json;
 use test_support::*;
 
-use crate::outbox::{post, sent};
+use crate::outbox::{address_rows, post, sent};
 
 /// allauth's `EmailAwarePasswordResetTokenGenerator` for user 5 (`carol`, password
 /// `pbkdf2_sha256$1$fixedsalt$fixedhash`, never logged in, email `carol@example.com`, a second
@@ -90,25 +90,6 @@ async fn app(setup: &Setup) -> impl TestApp + use<> {
         routes.service(web::scope("/dj-rest-auth").configure(dj_rest_auth_endpoints));
     })
     .await
-}
-
-/// `account_emailaddress` as (email, verified, primary), by id.
-async fn address_rows(db: &DatabaseConnection) -> Vec<(String, bool, bool)> {
-    db.query_all_raw(Statement::from_string(
-        db.get_database_backend(),
-        "SELECT email, verified, \"primary\" FROM account_emailaddress ORDER BY id",
-    ))
-    .await
-    .unwrap()
-    .iter()
-    .map(|row| {
-        (
-            row.try_get("", "email").unwrap(),
-            row.try_get("", "verified").unwrap(),
-            row.try_get("", "primary").unwrap(),
-        )
-    })
-    .collect()
 }
 
 #[actix_web::test]
