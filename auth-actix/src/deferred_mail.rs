@@ -30,21 +30,15 @@ impl RequestSite {
     }
 }
 
-/// Runs `make` on the current worker's runtime once the handler has returned, then sends what it
-/// made through the project's email backend; with `deliver` off the messages are made and
-/// dropped (the same work for an unknown address as for a known one).
-pub(crate) fn send_after_answer<F>(
-    env: &Environment,
-    template: &'static str,
-    deliver: bool,
-    make: F,
-) where
+/// Runs `make` on the current worker's runtime once the handler has returned (the lookups, the
+/// links, the rendering), then sends what it made through the project's email backend.
+pub(crate) fn send_after_answer<F>(env: &Environment, template: &'static str, make: F)
+where
     F: Future<Output = Result<Vec<EmailMessage>, String>> + 'static,
 {
     let env = env.clone();
     actix_web::rt::spawn(async move {
         let sent = match make.await {
-            Ok(_) if !deliver => Ok(()),
             Ok(messages) if messages.is_empty() => Ok(()),
             Ok(messages) => env
                 .services()

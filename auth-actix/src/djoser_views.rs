@@ -19,11 +19,12 @@
 //! counts against the `login` throttle scope first.
 //!
 //! Divergences, secure by default (listed in `docs/accounts.md`):
-//! * the emails are made on the hashing threads and sent after the answer, and an unknown email
-//!   makes one for a stand-in user that is never sent: a known and an unknown email get the same
-//!   answer in nearly the same time (djoser renders and sends before answering, so the mail
-//!   server's delay tells which addresses have accounts); a failure is logged, where djoser
-//!   answers 500 (for known emails only);
+//! * the emails are made on the hashing threads and sent after the answer, and the resets and the
+//!   activation resend look the user up after the answer too (unless a `*_SHOW_EMAIL_NOT_FOUND`
+//!   setting makes the answer tell): a known and an unknown email get the same answer in the same
+//!   time (djoser looks up, renders and sends before answering, so the mail server's delay tells
+//!   which addresses have accounts); a failure is logged, where djoser answers 500 (for known
+//!   emails only);
 //! * an email that two active accounts share gets no email (djoser: `MultipleObjectsReturned`,
 //!   500);
 //! * a `token` that is not a string (a JSON number) is an invalid token (djoser: 500).
@@ -452,56 +453,58 @@ fn render(
 /// setting, a template, the mail server) is logged with its cause and the template's name,
 /// never the message.
 fn send_later(env: &Environment, request: &HttpRequest, user: &User, email: DjoserEmail) {
-    make_later(env, request, user.clone(), email, true);
+    make_later(env, request, user.clone(), email);
 }
 
-/// What an unknown email costs: the same task, its email made for a stand-in user and never
-/// sent, so that a known and an unknown email take the same time to answer (the row a known
-/// email finds is all that differs; Django's `ModelBackend` pays a dummy hash for the same
-/// reason).
-fn make_for_nobody(
+/// The lookup of the user with `address` (`get_user(is_active)`), then its email, all after the
+/// answer (see [`send_later`]): a known and an unknown address get the same answer in the same
+/// time, since nothing the answer waits for depends on the address.
+fn find_and_send_later(
     env: &Environment,
     request: &HttpRequest,
-    email_address: &str,
+    address: &str,
+    is_active: bool,
     email: DjoserEmail,
-) {
-    let nobody = User {
-        id: auth_core::store::user_id::UserId::Int(0),
-        password: String::new(),
-        last_login: None,
-        is_superuser: false,
-        username: String::new(),
-        first_name: String::new(),
-        last_name: String::new(),
-        email: email_address.to_owned(),
-        is_staff: false,
-        is_active: false,
-        date_joined: chrono::DateTime::<chrono::Utc>::UNIX_EPOCH,
-    };
-    make_later(env, request, nobody, email, false);
-}
-
-/// [`send_later`]'s task; `deliver` off makes the email and drops it.
-fn make_later(
-    env: &Environment,
-    request: &HttpRequest,
-    user: User,
-    email: DjoserEmail,
-    deliver: bool,
 ) {
     let site = Site::of(env, request);
     let task_env = env.clone();
-    crate::deferred_mail::send_after_answer(env, email.template(), deliver, async move {
-        let renderer = task_env.clone();
-        task_env
-            .services()
-            .hashing_pool()
-            .run(move || render(&renderer, &site, &user, email))
+    let address = address.to_owned();
+    crate::deferred_mail::send_after_answer(env, email.template(), async move {
+        // The cause of a failed lookup is logged where it happened.
+        let Some(user) = user_by_email(&task_env, &address, is_active)
             .await
-            .map_err(|stopped| stopped.to_string())
-            .and_then(|rendered| rendered)
-            .map(|message| vec![message])
+            .map_err(|_| "the user lookup failed".to_owned())?
+        else {
+            return Ok(Vec::new());
+        };
+        render_later(&task_env, site, user, email).await
     });
+}
+
+/// [`send_later`]'s task.
+fn make_later(env: &Environment, request: &HttpRequest, user: User, email: DjoserEmail) {
+    let site = Site::of(env, request);
+    let task_env = env.clone();
+    crate::deferred_mail::send_after_answer(env, email.template(), async move {
+        render_later(&task_env, site, user, email).await
+    });
+}
+
+/// [`render`] on the hashing threads.
+async fn render_later(
+    env: &Environment,
+    site: Site,
+    user: User,
+    email: DjoserEmail,
+) -> Result<Vec<EmailMessage>, String> {
+    let renderer = env.clone();
+    env.services()
+        .hashing_pool()
+        .run(move || render(&renderer, &site, &user, email))
+        .await
+        .map_err(|stopped| stopped.to_string())
+        .and_then(|rendered| rendered)
+        .map(|message| vec![message])
 }
 
 /// `UserFunctionsMixin.get_user(is_active)`: the one user with this exact email and activity,
@@ -565,12 +568,16 @@ async fn email_link(
     let email = errors.email(&fields, "email");
     errors.check()?;
     let address = email.as_deref().unwrap_or_default();
-    match user_by_email(env, address, true).await? {
-        // Without the link's setting djoser answers 500 for a known email only; here the answer
-        // is the same and the log says what is missing.
-        Some(user) => send_later(env, &request, &user, email_kind),
-        None if env.settings().djoser.show_email_not_found() => return Ok(email_not_found()),
-        None => make_for_nobody(env, &request, address, email_kind),
+    // Without the link's setting djoser answers 500 for a known email only; here the answer is
+    // the same and the log says what is missing.
+    if env.settings().djoser.show_email_not_found() {
+        // The answer tells, by the setting's choice: the lookup comes first.
+        match user_by_email(env, address, true).await? {
+            Some(user) => send_later(env, &request, &user, email_kind),
+            None => return Ok(email_not_found()),
+        }
+    } else {
+        find_and_send_later(env, &request, address, true, email_kind);
     }
     Ok(no_content())
 }
@@ -694,21 +701,21 @@ async fn resend_activation(
     let mut errors = Errors::default();
     let email = errors.email(&fields, "email");
     errors.check()?;
-    let user = user_by_email(env, email.as_deref().unwrap_or_default(), false).await?;
-    if user.is_none() && settings.djoser.show_email_not_found() {
-        return Ok(email_not_found());
-    }
-    if !settings.djoser.send_activation_email {
-        return Ok(HttpResponse::build(StatusCode::BAD_REQUEST).finish());
-    }
-    match user {
-        Some(user) => send_later(env, &request, &user, DjoserEmail::Activation),
-        None => make_for_nobody(
-            env,
-            &request,
-            email.as_deref().unwrap_or_default(),
-            DjoserEmail::Activation,
-        ),
+    let address = email.as_deref().unwrap_or_default();
+    if settings.djoser.show_email_not_found() {
+        // The answer tells, by the setting's choice: the lookup comes first.
+        let Some(user) = user_by_email(env, address, false).await? else {
+            return Ok(email_not_found());
+        };
+        if !settings.djoser.send_activation_email {
+            return Ok(HttpResponse::build(StatusCode::BAD_REQUEST).finish());
+        }
+        send_later(env, &request, &user, DjoserEmail::Activation);
+    } else {
+        if !settings.djoser.send_activation_email {
+            return Ok(HttpResponse::build(StatusCode::BAD_REQUEST).finish());
+        }
+        find_and_send_later(env, &request, address, false, DjoserEmail::Activation);
     }
     Ok(no_content())
 }

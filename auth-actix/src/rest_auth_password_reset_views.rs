@@ -131,7 +131,7 @@ async fn password_reset(
     if env.settings().rest_auth.allauth {
         // allauth's `EmailField.clean`: the address lower-cased, and so it is sent.
         let email = email.to_lowercase();
-        crate::deferred_mail::send_after_answer(env, RESET_EMAIL, true, async move {
+        crate::deferred_mail::send_after_answer(env, RESET_EMAIL, async move {
             reset_emails(&task_env, &site, &email)
                 .await
                 .map_err(|error| error.to_string())
@@ -148,7 +148,7 @@ async fn password_reset(
                 json!({ "email": { "email": [message] } }),
             ));
         }
-        crate::deferred_mail::send_after_answer(env, DJANGO_RESET_EMAIL, true, async move {
+        crate::deferred_mail::send_after_answer(env, DJANGO_RESET_EMAIL, async move {
             django_reset_emails(&task_env, &site, &email)
                 .await
                 .map_err(|error| error.to_string())

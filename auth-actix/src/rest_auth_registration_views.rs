@@ -306,14 +306,9 @@ async fn register(
     {
         let site = RequestSite::of(env, &request);
         let task_env = env.clone();
-        crate::deferred_mail::send_after_answer(
-            env,
-            confirmation_template(true),
-            true,
-            async move {
-                confirmation_email(&task_env, &site, &user, &address, true).map(|email| vec![email])
-            },
-        );
+        crate::deferred_mail::send_after_answer(env, confirmation_template(true), async move {
+            confirmation_email(&task_env, &site, &user, &address, true).map(|email| vec![email])
+        });
     }
     Ok(json_response(StatusCode::CREATED, body))
 }
@@ -439,7 +434,7 @@ async fn resend_email(
         let site = RequestSite::of(env, &request);
         let task_env = env.clone();
         let template = confirmation_template(false);
-        crate::deferred_mail::send_after_answer(env, template, true, async move {
+        crate::deferred_mail::send_after_answer(env, template, async move {
             resend_emails(&task_env, &site, &email)
                 .await
                 .map_err(|error| error.to_string())
