@@ -3,7 +3,10 @@
 //! `<local time>-<id(self)>.log`), holding its messages in the console backend's format.
 //! Unlike Django's, a file gets its name only once it is whole (written under a hidden name,
 //! then renamed), so a reader polling the directory never reads half a message: here the
-//! messages are written after the answer, while a test or a mail pickup may be reading.
+//! messages are written after the answer, while a test or a mail pickup may be reading. Also
+//! unlike Django's (whose files get the process's umask, usually world-readable), on Unix a file
+//! is readable and writable by its owner only (`0600`): the messages hold reset and activation
+//! links, which are credentials.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -61,11 +64,14 @@ impl FileEmailBackend {
             if path.exists() {
                 continue;
             }
-            match std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&hidden)
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
             {
+                use std::os::unix::fs::OpenOptionsExt;
+                options.mode(0o600);
+            }
+            match options.open(&hidden) {
                 Ok(mut file) => {
                     // The name is checked free just above and holds a random 32-bit number:
                     // rename (portable, unlike a hard link) replacing a file is not a concern.
@@ -134,6 +140,16 @@ mod tests {
         for name in &names {
             assert!(name.ends_with(".log") && !name.starts_with('.'), "{name}");
             assert_eq!(std::fs::read(directory.join(name)).expect("read"), bytes);
+            // The links in the messages are credentials: the owner's alone.
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = std::fs::metadata(directory.join(name))
+                    .expect("metadata")
+                    .permissions()
+                    .mode();
+                assert_eq!(mode & 0o777, 0o600, "{name}: {mode:o}");
+            }
         }
         let _ = std::fs::remove_dir_all(&directory);
     }
