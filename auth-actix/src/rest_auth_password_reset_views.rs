@@ -58,14 +58,11 @@ use auth_core::environment::Environment;
 use auth_core::user::User;
 use serde_json::json;
 
-use crate::AllowAny;
-use crate::default_response_headers::DefaultResponseHeaders;
 use crate::deferred_mail::RequestSite;
 use crate::error::ApiErrorResponse;
-use crate::guard::method_not_allowed;
 use crate::request_fields::{Errors, throttled_fields};
 use crate::rest_auth_account_views::{password_field, set_password_form};
-use crate::rest_auth_views::{RestAuthGuard, json_response};
+use crate::rest_auth_views::{RestAuthGuard, json_response, open_post_resource};
 use crate::routed_handler::{DeclaredName, declared};
 use crate::runtime::runtime_of;
 
@@ -88,29 +85,14 @@ inventory::submit!(DeclaredName(PASSWORD_RESET_CONFIRM));
 
 /// `path` answering `POST` as dj-rest-auth's `PasswordResetView`; other methods DRF's 405.
 pub fn rest_auth_password_reset_resource(path: &str) -> actix_web::Resource {
-    post_resource(path, PASSWORD_RESET)
-        .route(web::post().to(declared(password_reset)))
-        .default_service(web::to(method_not_allowed::<
-            auth_core::policy::DefaultAuthentication,
-            AllowAny,
-        >()))
+    open_post_resource(path, PASSWORD_RESET).route(web::post().to(declared(password_reset)))
 }
 
 /// `path` answering `POST` as dj-rest-auth's `PasswordResetConfirmView`; other methods DRF's
 /// 405.
 pub fn rest_auth_password_reset_confirm_resource(path: &str) -> actix_web::Resource {
-    post_resource(path, PASSWORD_RESET_CONFIRM)
+    open_post_resource(path, PASSWORD_RESET_CONFIRM)
         .route(web::post().to(declared(password_reset_confirm)))
-        .default_service(web::to(method_not_allowed::<
-            auth_core::policy::DefaultAuthentication,
-            AllowAny,
-        >()))
-}
-
-fn post_resource(path: &str, name: &str) -> actix_web::Resource {
-    web::resource(path)
-        .name(name)
-        .app_data(DefaultResponseHeaders::methods(&["POST"]))
 }
 
 /// `POST password/reset/` `{email}`: see the module's documentation.

@@ -59,9 +59,9 @@ use crate::AllowAny;
 use crate::default_response_headers::DefaultResponseHeaders;
 use crate::deferred_mail::RequestSite;
 use crate::error::ApiErrorResponse;
-use crate::guard::{PolicyGuard, method_not_allowed};
+use crate::guard::PolicyGuard;
 use crate::request_fields::{Errors, throttled_fields};
-use crate::rest_auth_views::{RestAuthGuard, json_response, jwt_pair_body};
+use crate::rest_auth_views::{RestAuthGuard, json_response, jwt_pair_body, open_post_resource};
 use crate::routed_handler::{DeclaredName, declared};
 use crate::runtime::runtime_of;
 
@@ -102,52 +102,34 @@ pub fn dj_rest_auth_registration_endpoints(config: &mut web::ServiceConfig) {
 
 /// `path` answering `POST` as dj-rest-auth's `RegisterView`; other methods DRF's 405.
 pub fn rest_auth_register_resource(path: &str) -> actix_web::Resource {
-    allauth_resource(path, REGISTER)
-        .app_data(DefaultResponseHeaders::methods(&["POST"]))
-        .route(web::post().to(declared(register)))
-        .default_service(web::to(method_not_allowed::<
-            auth_core::policy::DefaultAuthentication,
-            AllowAny,
-        >()))
+    allauth_resource(path, REGISTER).route(web::post().to(declared(register)))
 }
 
 /// `path` answering `POST` as dj-rest-auth's `VerifyEmailView`; other methods DRF's 405.
 pub fn rest_auth_verify_email_resource(path: &str) -> actix_web::Resource {
     allauth_resource(path, VERIFY_EMAIL)
-        // The view's `allowed_methods`, in its order.
+        // The view's `allowed_methods`, in its order (replacing the default `Allow`).
         .app_data(
             DefaultResponseHeaders::methods(&["POST"])
                 .allow(HeaderValue::from_static("POST, OPTIONS, HEAD")),
         )
         .route(web::post().to(declared(verify_email)))
-        .default_service(web::to(method_not_allowed::<
-            auth_core::policy::DefaultAuthentication,
-            AllowAny,
-        >()))
 }
 
 /// `path` answering `POST` as dj-rest-auth's `ResendEmailVerificationView`; other methods DRF's
 /// 405.
 pub fn rest_auth_resend_email_resource(path: &str) -> actix_web::Resource {
-    allauth_resource(path, RESEND_EMAIL)
-        .app_data(DefaultResponseHeaders::methods(&["POST"]))
-        .route(web::post().to(declared(resend_email)))
-        .default_service(web::to(method_not_allowed::<
-            auth_core::policy::DefaultAuthentication,
-            AllowAny,
-        >()))
+    allauth_resource(path, RESEND_EMAIL).route(web::post().to(declared(resend_email)))
 }
 
 /// A resource that exists only with `REST_AUTH` `ALLAUTH` (dj-rest-auth's registration imports
 /// allauth): otherwise every request falls through to the next route.
 fn allauth_resource(path: &str, name: &str) -> actix_web::Resource {
-    web::resource(path)
-        .name(name)
-        .guard(actix_web::guard::fn_guard(|context| {
-            context
-                .app_data::<web::Data<crate::runtime::AuthRuntime>>()
-                .is_some_and(|runtime| runtime.env().settings().rest_auth.allauth)
-        }))
+    open_post_resource(path, name).guard(actix_web::guard::fn_guard(|context| {
+        context
+            .app_data::<web::Data<crate::runtime::AuthRuntime>>()
+            .is_some_and(|runtime| runtime.env().settings().rest_auth.allauth)
+    }))
 }
 
 /// `RegisterSerializer.validate_username`: allauth's `clean_username` — the model field's

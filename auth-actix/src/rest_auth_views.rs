@@ -126,10 +126,16 @@ pub fn dj_rest_auth_endpoints(config: &mut web::ServiceConfig) {
 /// `path` answering `POST` as dj-rest-auth's `LoginView`; other methods DRF's 405 (after the
 /// view's authentication, as DRF).
 pub fn rest_auth_login_resource(path: &str) -> actix_web::Resource {
+    open_post_resource(path, LOGIN).route(web::post().to(declared(login)))
+}
+
+/// The resource of a dj-rest-auth view that answers `POST` and allows anyone (the route is the
+/// caller's): `Allow: POST, OPTIONS`, and another method DRF's 405 after the project's
+/// authentication.
+pub(crate) fn open_post_resource(path: &str, name: &str) -> actix_web::Resource {
     web::resource(path)
-        .name(LOGIN)
+        .name(name)
         .app_data(DefaultResponseHeaders::methods(&["POST"]))
-        .route(web::post().to(declared(login)))
         .default_service(web::to(method_not_allowed::<
             auth_core::policy::DefaultAuthentication,
             AllowAny,
